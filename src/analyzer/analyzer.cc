@@ -1,0 +1,615 @@
+#include "analyzer/analyzer.h"
+
+#include <arrow/compute/api.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "functions/cast.h"
+#include "functions/function_registry.h"
+#include "functions/kernel_util.h"
+#include "sql/parser.h"
+#include "types/spark_types.h"
+
+namespace sk8::analyzer {
+
+using plan::BoundExpr;
+using plan::BoundExprPtr;
+using plan::Expr;
+using plan::ExprKind;
+using plan::ExprPtr;
+using plan::PlanKind;
+using plan::ResolvedKind;
+using plan::ResolvedPlan;
+using plan::ResolvedPtr;
+
+namespace {
+
+bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
+}
+
+size_t Levenshtein(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1])) ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+BoundExprPtr Renamed(const BoundExprPtr& expr, const std::string& name) {
+  if (expr->name == name) return expr;
+  auto copy = std::make_shared<BoundExpr>(*expr);
+  copy->name = name;
+  return copy;
+}
+
+std::shared_ptr<ResolvedPlan> NewNode(ResolvedKind kind, std::shared_ptr<arrow::Schema> schema,
+                                      std::vector<ResolvedPtr> children = {}) {
+  auto node = std::make_shared<ResolvedPlan>();
+  node->kind = kind;
+  node->schema = std::move(schema);
+  node->qualifiers.assign(node->schema->num_fields(), "");
+  for (const auto& child : children) {
+    node->plan_ids.insert(node->plan_ids.end(), child->plan_ids.begin(), child->plan_ids.end());
+  }
+  node->children = std::move(children);
+  return node;
+}
+
+/// A pass-through node keeps its input's qualifiers.
+void InheritQualifiers(ResolvedPlan* node, const ResolvedPlan& input) { node->qualifiers = input.qualifiers; }
+
+std::vector<BoundExprPtr> AllColumns(const ResolvedPlan& input) {
+  std::vector<BoundExprPtr> columns;
+  for (int i = 0; i < input.schema->num_fields(); ++i) {
+    const auto& f = input.schema->field(i);
+    columns.push_back(BoundExpr::Column(i, f->type(), f->nullable(), f->name()));
+  }
+  return columns;
+}
+
+// Spark's proposal list: input column names ordered by similarity, at most 5.
+std::string SuggestColumns(const std::string& wanted, const ResolvedPlan& input) {
+  std::vector<std::pair<size_t, std::string>> scored;
+  for (int i = 0; i < input.schema->num_fields(); ++i) {
+    std::string name = input.schema->field(i)->name();
+    std::string shown = input.qualifiers[i].empty() ? QuoteIdentifier(name)
+                                                    : QuoteIdentifier(input.qualifiers[i]) + "." + QuoteIdentifier(name);
+    scored.emplace_back(Levenshtein(wanted, name), shown);
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string out;
+  for (size_t i = 0; i < scored.size() && i < 5; ++i) {
+    if (i) out += ", ";
+    out += scored[i].second;
+  }
+  return out;
+}
+
+class StructFieldKernel : public plan::ScalarKernel {
+ public:
+  explicit StructFieldKernel(int index) : index_(index) {}
+  Result<arrow::Datum> Execute(const std::vector<arrow::Datum>& args, int64_t, const plan::EvalContext&) const override {
+    arrow::compute::StructFieldOptions options({index_});
+    return arrow::compute::CallFunction("struct_field", args, &options);
+  }
+
+ private:
+  int index_;
+};
+
+}  // namespace
+
+bool ContainsAggregate(const Expr& expr) {
+  switch (expr.kind()) {
+    case ExprKind::kFunction: {
+      const auto& call = expr.As<plan::FunctionExpr>();
+      const auto* info = functions::FunctionRegistry::Instance().Find(call.name);
+      if (info && info->kind == functions::FunctionKind::kAggregate) return true;
+      for (const auto& a : call.args) if (ContainsAggregate(*a)) return true;
+      return false;
+    }
+    case ExprKind::kAlias: return ContainsAggregate(*expr.As<plan::AliasExpr>().child);
+    case ExprKind::kCast: return ContainsAggregate(*expr.As<plan::CastExpr>().child);
+    case ExprKind::kSortOrder: return ContainsAggregate(*expr.As<plan::SortOrderExpr>().child);
+    default: return false;
+  }
+}
+
+std::shared_ptr<arrow::Schema> SchemaOf(const std::vector<BoundExprPtr>& exprs) {
+  arrow::FieldVector fields;
+  for (const auto& e : exprs) fields.push_back(arrow::field(e->name, e->type, e->nullable));
+  return arrow::schema(fields);
+}
+
+struct Analyzer::AggregateContext {
+  std::vector<BoundExprPtr> grouping;
+  std::vector<plan::BoundAggregate> aggregates;
+};
+
+Result<BoundExprPtr> Analyzer::BindExpression(const ExprPtr& expr, const ResolvedPlan& input) const {
+  return Bind(expr, input, nullptr);
+}
+
+Result<BoundExprPtr> Analyzer::BindColumn(const plan::ColumnExpr& column, const ResolvedPlan& input) const {
+  const auto& parts = column.name_parts;
+  if (parts.empty()) return InternalError("empty column reference");
+  // Candidates: (qualifier.)name, then nested struct fields for the rest.
+  struct Match {
+    int index;
+    size_t consumed;
+  };
+  std::vector<Match> matches;
+  for (int i = 0; i < input.schema->num_fields(); ++i) {
+    const auto& name = input.schema->field(i)->name();
+    if (parts.size() >= 2 && !input.qualifiers[i].empty() && EqualsIgnoreCase(input.qualifiers[i], parts[0]) &&
+        EqualsIgnoreCase(name, parts[1])) {
+      matches.push_back({i, 2});
+    }
+  }
+  if (matches.empty()) {
+    for (int i = 0; i < input.schema->num_fields(); ++i) {
+      if (EqualsIgnoreCase(input.schema->field(i)->name(), parts[0])) matches.push_back({i, 1});
+    }
+  }
+  std::string full_name;
+  for (size_t i = 0; i < parts.size(); ++i) full_name += (i ? "." : "") + parts[i];
+  if (matches.empty()) {
+    if (parts.size() == 1 && parts[0] == "*") return InternalError("star in column position");
+    return AnalysisError("UNRESOLVED_COLUMN.WITH_SUGGESTION",
+                         {{"objectName", QuoteNameParts(parts)}, {"proposal", SuggestColumns(parts.back(), input)}});
+  }
+  if (matches.size() > 1) {
+    return AnalysisError("AMBIGUOUS_REFERENCE",
+                         {{"name", QuoteNameParts(parts)},
+                          {"referenceNames", "[" + QuoteNameParts({input.schema->field(matches[0].index)->name()}) + "]"}});
+  }
+  const auto& field = input.schema->field(matches[0].index);
+  BoundExprPtr result = BoundExpr::Column(matches[0].index, field->type(), field->nullable(), field->name());
+  for (size_t p = matches[0].consumed; p < parts.size(); ++p) {
+    if (result->type->id() != arrow::Type::STRUCT) {
+      return AnalysisError("INVALID_EXTRACT_BASE_FIELD_TYPE",
+                           {{"base", "\"" + result->name + "\""}, {"other", "\"" + types::SqlString(*result->type) + "\""}});
+    }
+    const auto& st = static_cast<const arrow::StructType&>(*result->type);
+    int found = -1;
+    for (int f = 0; f < st.num_fields(); ++f) {
+      if (EqualsIgnoreCase(st.field(f)->name(), parts[p])) found = f;
+    }
+    if (found < 0) {
+      std::string fields;
+      for (int f = 0; f < st.num_fields(); ++f) fields += (f ? ", " : "") + QuoteIdentifier(st.field(f)->name());
+      return AnalysisError("FIELD_NOT_FOUND", {{"fieldName", QuoteIdentifier(parts[p])}, {"fields", fields}});
+    }
+    auto child_field = st.field(found);
+    result = BoundExpr::Call("get_struct_field", std::make_shared<StructFieldKernel>(found), {result},
+                             child_field->type(), result->nullable || child_field->nullable(), child_field->name());
+  }
+  return result;
+}
+
+Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, const ResolvedPlan& input,
+                                            AggregateContext* agg) const {
+  const auto& registry = functions::FunctionRegistry::Instance();
+  const functions::FunctionInfo* info = registry.Find(call.name);
+  if (info == nullptr) {
+    return AnalysisError("UNRESOLVED_ROUTINE",
+                         {{"routineName", QuoteIdentifier(call.name)},
+                          {"searchPath", "[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]"}});
+  }
+  if (info->kind == functions::FunctionKind::kAggregate) {
+    if (agg == nullptr) {
+      return InternalError("aggregate function " + call.name + " outside an aggregation");
+    }
+    std::vector<BoundExprPtr> args;
+    for (const auto& a : call.args) {
+      if (a->kind() == ExprKind::kStar && info->name == "count") {
+        // count(*) is count(1) in Spark.
+        args.push_back(BoundExpr::Literal(arrow::MakeScalar(int32_t{1}), "1"));
+        continue;
+      }
+      if (ContainsAggregate(*a)) {
+        return AnalysisError("NESTED_AGGREGATE_FUNCTION", {});
+      }
+      ARROW_ASSIGN_OR_RAISE(auto bound, Bind(a, input, nullptr));
+      args.push_back(std::move(bound));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto aggregate, info->bind_aggregate(call.name, std::move(args), call.distinct, ctx_));
+    int index = static_cast<int>(agg->grouping.size() + agg->aggregates.size());
+    auto ref = BoundExpr::Column(index, aggregate.type, aggregate.nullable, aggregate.name);
+    agg->aggregates.push_back(std::move(aggregate));
+    return ref;
+  }
+  std::vector<BoundExprPtr> args;
+  for (const auto& a : call.args) {
+    ARROW_ASSIGN_OR_RAISE(auto bound, Bind(a, input, agg));
+    args.push_back(std::move(bound));
+  }
+  return info->bind_scalar(call.name, std::move(args), ctx_);
+}
+
+Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& input, AggregateContext* agg) const {
+  if (agg != nullptr && expr->kind() != ExprKind::kLiteral && expr->kind() != ExprKind::kAlias &&
+      !ContainsAggregate(*expr)) {
+    // Outside aggregate calls, an expression must be a grouping expression.
+    ARROW_ASSIGN_OR_RAISE(auto bound, Bind(expr, input, nullptr));
+    for (size_t g = 0; g < agg->grouping.size(); ++g) {
+      const auto& group = agg->grouping[g];
+      bool same = group->name == bound->name ||
+                  (group->kind == plan::BoundKind::kColumnRef && bound->kind == plan::BoundKind::kColumnRef &&
+                   group->column_index == bound->column_index);
+      if (same) return BoundExpr::Column(static_cast<int>(g), group->type, group->nullable, bound->name);
+    }
+    if (expr->kind() == ExprKind::kColumn) {
+      return AnalysisError("MISSING_AGGREGATION", {{"expression", "\"" + bound->name + "\""},
+                                                   {"expressionAnyValue", "\"any_value(" + bound->name + ")\""}});
+    }
+    if (bound->kind == plan::BoundKind::kLiteral) return bound;
+    // e.g. (a + 1) where a is grouped: bind the parts in aggregate context.
+  }
+  switch (expr->kind()) {
+    case ExprKind::kLiteral: {
+      const auto& lit = expr->As<plan::LiteralExpr>();
+      return BoundExpr::Literal(lit.value, functions::LiteralColumnName(*lit.value, ctx_));
+    }
+    case ExprKind::kColumn: return BindColumn(expr->As<plan::ColumnExpr>(), input);
+    case ExprKind::kStar:
+      return AnalysisError("INVALID_USAGE_OF_STAR_OR_REGEX", {{"elem", "'*'"}, {"prettyName", "expression"}});
+    case ExprKind::kFunction: return BindFunction(expr->As<plan::FunctionExpr>(), input, agg);
+    case ExprKind::kAlias: {
+      const auto& alias = expr->As<plan::AliasExpr>();
+      ARROW_ASSIGN_OR_RAISE(auto child, Bind(alias.child, input, agg));
+      if (alias.names.size() != 1) return Unsupported("multi-name alias");
+      return Renamed(child, alias.names[0]);
+    }
+    case ExprKind::kCast: {
+      const auto& cast = expr->As<plan::CastExpr>();
+      ARROW_ASSIGN_OR_RAISE(auto child, Bind(cast.child, input, agg));
+      ARROW_ASSIGN_OR_RAISE(auto bound, functions::BindCast(child, cast.type, cast.mode, /*implicit=*/false, ctx_));
+      return cast.keeps_child_name ? Renamed(bound, child->name) : bound;
+    }
+    case ExprKind::kSortOrder: return Bind(expr->As<plan::SortOrderExpr>().child, input, agg);
+    case ExprKind::kSqlText: {
+      ARROW_ASSIGN_OR_RAISE(auto parsed, sql::ParseExpression(expr->As<plan::SqlTextExpr>().text));
+      return Bind(parsed, input, agg);
+    }
+  }
+  return InternalError("unknown expression kind");
+}
+
+Result<std::vector<BoundExprPtr>> Analyzer::BindProjectList(const std::vector<ExprPtr>& exprs,
+                                                            const ResolvedPlan& input, AggregateContext* agg) const {
+  std::vector<BoundExprPtr> out;
+  for (const auto& e : exprs) {
+    if (e->kind() == ExprKind::kStar) {
+      const auto& star = e->As<plan::StarExpr>();
+      for (int i = 0; i < input.schema->num_fields(); ++i) {
+        if (!star.target.empty() && !EqualsIgnoreCase(input.qualifiers[i], star.target.back())) continue;
+        const auto& f = input.schema->field(i);
+        out.push_back(BoundExpr::Column(i, f->type(), f->nullable(), f->name()));
+      }
+      continue;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto bound, Bind(e, input, agg));
+    out.push_back(std::move(bound));
+  }
+  return out;
+}
+
+Result<ResolvedPtr> Analyzer::ResolveRange(const plan::RangePlan& node) const {
+  if (node.step == 0) {
+    return SparkError(SparkExceptionKind::kIllegalArgument, "FAILED_FUNCTION_CALL",
+                      {{"funcName", "`range`"}});
+  }
+  auto out = NewNode(ResolvedKind::kRange, arrow::schema({arrow::field("id", arrow::int64(), false)}));
+  out->range_start = node.start;
+  out->range_end = node.end;
+  out->range_step = node.step;
+  out->num_partitions = node.num_partitions.value_or(0);
+  return out;
+}
+
+Result<ResolvedPtr> Analyzer::ResolveLocalRelation(const plan::LocalRelationPlan& node) const {
+  std::shared_ptr<arrow::Table> table = node.data;
+  if (node.declared_schema) {
+    const auto& declared = *node.declared_schema;
+    arrow::FieldVector fields = declared.fields();
+    if (!table) {
+      ARROW_ASSIGN_OR_RAISE(table, arrow::Table::MakeEmpty(arrow::schema(fields)));
+    } else {
+      if (table->num_columns() != static_cast<int>(fields.size())) {
+        return AnalysisError("AXIS_LENGTH_MISMATCH", {{"expectedLength", std::to_string(fields.size())},
+                                                      {"actualLength", std::to_string(table->num_columns())}});
+      }
+      std::vector<std::shared_ptr<arrow::ChunkedArray>> columns;
+      for (int i = 0; i < table->num_columns(); ++i) {
+        auto column = table->column(i);
+        if (!column->type()->Equals(*fields[i]->type())) {
+          arrow::ArrayVector chunks;
+          for (const auto& chunk : column->chunks()) {
+            ARROW_ASSIGN_OR_RAISE(auto cast, functions::CastDatum(chunk, fields[i]->type(), true, ctx_));
+            chunks.push_back(cast.make_array());
+          }
+          column = std::make_shared<arrow::ChunkedArray>(chunks, fields[i]->type());
+        }
+        columns.push_back(column);
+      }
+      table = arrow::Table::Make(arrow::schema(fields), columns, table->num_rows());
+    }
+  }
+  if (!table) return InternalError("local relation without data or schema");
+  // Spark stores client-sent timestamps as instants; Arrow data from the client
+  // carries the session zone, which sk8 normalizes to UTC.
+  arrow::FieldVector fields;
+  std::vector<std::shared_ptr<arrow::ChunkedArray>> columns;
+  bool changed = false;
+  for (int i = 0; i < table->num_columns(); ++i) {
+    auto field = table->schema()->field(i);
+    auto column = table->column(i);
+    if (field->type()->id() == arrow::Type::TIMESTAMP) {
+      const auto& ts = static_cast<const arrow::TimestampType&>(*field->type());
+      auto target = ts.timezone().empty() ? types::TimestampNtzType() : types::TimestampType();
+      if (!ts.Equals(*target)) {
+        arrow::compute::CastOptions options = arrow::compute::CastOptions::Unsafe(target);
+        ARROW_ASSIGN_OR_RAISE(auto cast, arrow::compute::Cast(column, options));
+        column = cast.chunked_array();
+        field = field->WithType(target);
+        changed = true;
+      }
+    } else if (field->type()->id() == arrow::Type::LARGE_STRING) {
+      ARROW_ASSIGN_OR_RAISE(auto cast, arrow::compute::Cast(column, arrow::utf8()));
+      column = cast.chunked_array();
+      field = field->WithType(arrow::utf8());
+      changed = true;
+    }
+    fields.push_back(field);
+    columns.push_back(column);
+  }
+  if (changed) table = arrow::Table::Make(arrow::schema(fields), columns, table->num_rows());
+  auto out = NewNode(ResolvedKind::kLocalTable, table->schema());
+  out->table = table;
+  return out;
+}
+
+Result<ResolvedPtr> Analyzer::ResolveProject(const plan::ProjectPlan& node, ResolvedPtr input) const {
+  bool has_aggregate = false;
+  for (const auto& e : node.expressions) has_aggregate |= ContainsAggregate(*e);
+  if (has_aggregate) return ResolveAggregate({}, node.expressions, input, /*grouping_in_output=*/false);
+  ARROW_ASSIGN_OR_RAISE(auto exprs, BindProjectList(node.expressions, *input, nullptr));
+  auto out = NewNode(ResolvedKind::kProject, SchemaOf(exprs), {input});
+  // Columns passed through unchanged keep their qualifier.
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    if (exprs[i]->kind == plan::BoundKind::kColumnRef) out->qualifiers[i] = input->qualifiers[exprs[i]->column_index];
+  }
+  out->expressions = std::move(exprs);
+  return out;
+}
+
+Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& grouping, const std::vector<ExprPtr>& outputs,
+                                               ResolvedPtr input, bool grouping_in_output) const {
+  AggregateContext agg;
+  for (const auto& g : grouping) {
+    if (ContainsAggregate(*g)) return AnalysisError("GROUP_BY_AGGREGATE", {{"sqlExpr", "aggregate"}});
+    ARROW_ASSIGN_OR_RAISE(auto bound, Bind(g, *input, nullptr));
+    agg.grouping.push_back(std::move(bound));
+  }
+  std::vector<BoundExprPtr> final_exprs;
+  if (grouping_in_output) {
+    for (size_t g = 0; g < agg.grouping.size(); ++g) {
+      const auto& group = agg.grouping[g];
+      final_exprs.push_back(BoundExpr::Column(static_cast<int>(g), group->type, group->nullable, group->name));
+    }
+  }
+  for (const auto& e : outputs) {
+    ARROW_ASSIGN_OR_RAISE(auto bound, Bind(e, *input, &agg));
+    final_exprs.push_back(std::move(bound));
+  }
+  // The aggregate node outputs groups then aggregate values; a projection on
+  // top computes the requested expressions over them.
+  arrow::FieldVector fields;
+  for (const auto& g : agg.grouping) fields.push_back(arrow::field(g->name, g->type, g->nullable));
+  for (const auto& a : agg.aggregates) fields.push_back(arrow::field(a.name, a.type, a.nullable));
+  auto aggregate = NewNode(ResolvedKind::kAggregate, arrow::schema(fields), {input});
+  aggregate->grouping = agg.grouping;
+  aggregate->aggregates = agg.aggregates;
+  auto project = NewNode(ResolvedKind::kProject, SchemaOf(final_exprs), {aggregate});
+  project->expressions = std::move(final_exprs);
+  return project;
+}
+
+Result<ResolvedPtr> Analyzer::ResolveWithColumns(const plan::WithColumnsPlan& node, ResolvedPtr input) const {
+  std::vector<BoundExprPtr> exprs = AllColumns(*input);
+  for (const auto& alias_expr : node.aliases) {
+    ARROW_ASSIGN_OR_RAISE(auto bound, Bind(alias_expr, *input, nullptr));
+    bool replaced = false;
+    for (auto& existing : exprs) {
+      if (EqualsIgnoreCase(existing->name, bound->name)) {
+        existing = bound;
+        replaced = true;
+      }
+    }
+    if (!replaced) exprs.push_back(bound);
+  }
+  auto out = NewNode(ResolvedKind::kProject, SchemaOf(exprs), {input});
+  out->expressions = std::move(exprs);
+  return out;
+}
+
+Result<ResolvedPtr> Analyzer::Resolve(const plan::PlanPtr& node) const {
+  std::vector<ResolvedPtr> inputs;
+  for (const auto& child : node->children) {
+    ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(child));
+    inputs.push_back(std::move(resolved));
+  }
+  ResolvedPtr result;
+  switch (node->kind()) {
+    case PlanKind::kRange: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveRange(node->As<plan::RangePlan>()));
+      break;
+    }
+    case PlanKind::kLocalRelation: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveLocalRelation(node->As<plan::LocalRelationPlan>()));
+      break;
+    }
+    case PlanKind::kProject: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveProject(node->As<plan::ProjectPlan>(), inputs[0]));
+      break;
+    }
+    case PlanKind::kFilter: {
+      const auto& filter = node->As<plan::FilterPlan>();
+      ARROW_ASSIGN_OR_RAISE(auto condition, Bind(filter.condition, *inputs[0], nullptr));
+      if (condition->type->id() == arrow::Type::NA) {
+        ARROW_ASSIGN_OR_RAISE(condition, functions::BindCast(condition, arrow::boolean(), plan::CastMode::kDefault, true, ctx_));
+      }
+      if (condition->type->id() != arrow::Type::BOOL) {
+        return AnalysisError("DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN",
+                             {{"sqlExpr", "\"" + condition->name + "\""}, {"filter", "\"" + condition->name + "\""},
+                              {"type", "\"" + types::SqlString(*condition->type) + "\""}});
+      }
+      auto out = NewNode(ResolvedKind::kFilter, inputs[0]->schema, {inputs[0]});
+      InheritQualifiers(out.get(), *inputs[0]);
+      out->condition = condition;
+      result = out;
+      break;
+    }
+    case PlanKind::kLimit:
+    case PlanKind::kOffset:
+    case PlanKind::kTail: {
+      auto kind = node->kind() == PlanKind::kTail ? ResolvedKind::kTail : ResolvedKind::kLimit;
+      auto out = NewNode(kind, inputs[0]->schema, {inputs[0]});
+      InheritQualifiers(out.get(), *inputs[0]);
+      if (node->kind() == PlanKind::kLimit) {
+        int64_t limit = node->As<plan::LimitPlan>().limit;
+        if (limit < 0) {
+          return AnalysisError("INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE",
+                               {{"name", "limit"}, {"expr", "\"" + std::to_string(limit) + "\""},
+                                {"v", std::to_string(limit)}});
+        }
+        out->limit = limit;
+      } else if (node->kind() == PlanKind::kOffset) {
+        out->offset = node->As<plan::OffsetPlan>().offset;
+      } else {
+        out->limit = node->As<plan::TailPlan>().limit;
+      }
+      result = out;
+      break;
+    }
+    case PlanKind::kAggregate: {
+      const auto& aggregate = node->As<plan::AggregatePlan>();
+      ARROW_ASSIGN_OR_RAISE(result, ResolveAggregate(aggregate.grouping, aggregate.aggregates, inputs[0], true));
+      break;
+    }
+    case PlanKind::kSort: {
+      const auto& sort = node->As<plan::SortPlan>();
+      auto out = NewNode(ResolvedKind::kSort, inputs[0]->schema, {inputs[0]});
+      InheritQualifiers(out.get(), *inputs[0]);
+      for (const auto& o : sort.order) {
+        plan::BoundSortKey key;
+        if (o->kind() == ExprKind::kSortOrder) {
+          const auto& so = o->As<plan::SortOrderExpr>();
+          key.ascending = so.ascending;
+          key.nulls_first = so.nulls_first;
+        }
+        ARROW_ASSIGN_OR_RAISE(key.expr, Bind(o, *inputs[0], nullptr));
+        out->sort_keys.push_back(std::move(key));
+      }
+      result = out;
+      break;
+    }
+    case PlanKind::kShowString: {
+      const auto& show = node->As<plan::ShowStringPlan>();
+      auto out = NewNode(ResolvedKind::kShowString, arrow::schema({arrow::field("show_string", arrow::utf8(), false)}),
+                         {inputs[0]});
+      out->show_rows = show.num_rows;
+      out->show_truncate = show.truncate;
+      out->show_vertical = show.vertical;
+      result = out;
+      break;
+    }
+    case PlanKind::kSubqueryAlias: {
+      auto out = std::make_shared<ResolvedPlan>(*inputs[0]);
+      out->qualifiers.assign(out->schema->num_fields(), node->As<plan::SubqueryAliasPlan>().alias);
+      result = out;
+      break;
+    }
+    case PlanKind::kToDF: {
+      const auto& names = node->As<plan::ToDFPlan>().column_names;
+      if (static_cast<int>(names.size()) != inputs[0]->schema->num_fields()) {
+        return AnalysisError("INVALID_COLUMN_NAMES_COUNT_MISMATCH",  // Spark 4: toDF count mismatch
+                             {{"expected", std::to_string(inputs[0]->schema->num_fields())},
+                              {"actual", std::to_string(names.size())}});
+      }
+      auto exprs = AllColumns(*inputs[0]);
+      for (size_t i = 0; i < exprs.size(); ++i) exprs[i] = Renamed(exprs[i], names[i]);
+      auto out = NewNode(ResolvedKind::kProject, SchemaOf(exprs), {inputs[0]});
+      out->expressions = std::move(exprs);
+      result = out;
+      break;
+    }
+    case PlanKind::kWithColumns: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveWithColumns(node->As<plan::WithColumnsPlan>(), inputs[0]));
+      break;
+    }
+    case PlanKind::kWithColumnsRenamed: {
+      auto exprs = AllColumns(*inputs[0]);
+      for (const auto& [from, to] : node->As<plan::WithColumnsRenamedPlan>().renames) {
+        for (auto& e : exprs) if (EqualsIgnoreCase(e->name, from)) e = Renamed(e, to);
+      }
+      auto out = NewNode(ResolvedKind::kProject, SchemaOf(exprs), {inputs[0]});
+      InheritQualifiers(out.get(), *inputs[0]);
+      out->expressions = std::move(exprs);
+      result = out;
+      break;
+    }
+    case PlanKind::kDrop: {
+      const auto& drop = node->As<plan::DropPlan>();
+      std::vector<bool> dropped(inputs[0]->schema->num_fields(), false);
+      for (const auto& name : drop.column_names) {
+        for (int i = 0; i < inputs[0]->schema->num_fields(); ++i) {
+          if (EqualsIgnoreCase(inputs[0]->schema->field(i)->name(), name)) dropped[i] = true;
+        }
+      }
+      for (const auto& c : drop.columns) {
+        auto bound = Bind(c, *inputs[0], nullptr);
+        if (bound.ok() && (*bound)->kind == plan::BoundKind::kColumnRef) dropped[(*bound)->column_index] = true;
+      }
+      std::vector<BoundExprPtr> exprs;
+      auto all = AllColumns(*inputs[0]);
+      for (size_t i = 0; i < all.size(); ++i) if (!dropped[i]) exprs.push_back(all[i]);
+      auto out = NewNode(ResolvedKind::kProject, SchemaOf(exprs), {inputs[0]});
+      out->expressions = std::move(exprs);
+      result = out;
+      break;
+    }
+    case PlanKind::kNamedTable: {
+      const auto& parts = node->As<plan::NamedTablePlan>().name_parts;
+      plan::PlanPtr view = parts.size() == 1 && catalog_ ? catalog_->LookupTempView(parts[0]) : nullptr;
+      if (!view) {
+        return AnalysisError("TABLE_OR_VIEW_NOT_FOUND", {{"relationName", QuoteNameParts(parts)}});
+      }
+      ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(view));
+      auto out = std::make_shared<ResolvedPlan>(*resolved);
+      out->qualifiers.assign(out->schema->num_fields(), parts.back());
+      result = out;
+      break;
+    }
+  }
+  if (!result) return InternalError("plan node not resolved");
+  if (node->plan_id) {
+    auto tagged = std::make_shared<ResolvedPlan>(*result);
+    tagged->plan_ids.push_back(*node->plan_id);
+    result = tagged;
+  }
+  return result;
+}
+
+}  // namespace sk8::analyzer

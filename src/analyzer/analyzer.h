@@ -1,0 +1,54 @@
+#pragma once
+
+#include "analyzer/catalog.h"
+#include "plan/bound_expression.h"
+#include "plan/logical_plan.h"
+#include "plan/resolved_plan.h"
+
+/// Resolves an unresolved plan once for SQL and DataFrames alike: binds names
+/// (case-insensitively, as Spark does by default), types, functions and
+/// coercions, and assigns Spark's output column names.
+namespace sk8::analyzer {
+
+class Analyzer {
+ public:
+  Analyzer(const SessionCatalog* catalog, plan::EvalContext ctx) : catalog_(catalog), ctx_(std::move(ctx)) {}
+
+  Result<plan::ResolvedPtr> Resolve(const plan::PlanPtr& plan) const;
+
+  /// Binds an expression against the output of `input`.
+  Result<plan::BoundExprPtr> BindExpression(const plan::ExprPtr& expr, const plan::ResolvedPlan& input) const;
+
+ private:
+  struct AggregateContext;
+
+  Result<plan::ResolvedPtr> ResolveRange(const plan::RangePlan& node) const;
+  Result<plan::ResolvedPtr> ResolveLocalRelation(const plan::LocalRelationPlan& node) const;
+  Result<plan::ResolvedPtr> ResolveProject(const plan::ProjectPlan& node, plan::ResolvedPtr input) const;
+  Result<plan::ResolvedPtr> ResolveAggregate(const std::vector<plan::ExprPtr>& grouping,
+                                             const std::vector<plan::ExprPtr>& outputs,
+                                             plan::ResolvedPtr input, bool grouping_in_output) const;
+  Result<plan::ResolvedPtr> ResolveWithColumns(const plan::WithColumnsPlan& node, plan::ResolvedPtr input) const;
+
+  Result<plan::BoundExprPtr> Bind(const plan::ExprPtr& expr, const plan::ResolvedPlan& input,
+                                  AggregateContext* agg) const;
+  Result<plan::BoundExprPtr> BindColumn(const plan::ColumnExpr& column, const plan::ResolvedPlan& input) const;
+  Result<plan::BoundExprPtr> BindFunction(const plan::FunctionExpr& call, const plan::ResolvedPlan& input,
+                                          AggregateContext* agg) const;
+
+  /// Expressions of a projection list, with `*` expanded and output names set.
+  Result<std::vector<plan::BoundExprPtr>> BindProjectList(const std::vector<plan::ExprPtr>& exprs,
+                                                          const plan::ResolvedPlan& input,
+                                                          AggregateContext* agg) const;
+
+  const SessionCatalog* catalog_;
+  plan::EvalContext ctx_;
+};
+
+/// True when the expression contains a call to an aggregate function.
+bool ContainsAggregate(const plan::Expr& expr);
+
+/// Builds a schema from bound expressions (their names, types, nullability).
+std::shared_ptr<arrow::Schema> SchemaOf(const std::vector<plan::BoundExprPtr>& exprs);
+
+}  // namespace sk8::analyzer

@@ -1,0 +1,108 @@
+// sk8: a native Spark Connect server. `sk8 serve` answers unmodified Spark
+// Connect clients (PySpark, Scala, Go) at sc://host:port.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "common/logging.h"
+#include "server/server.h"
+
+namespace {
+
+const char* kUsage = R"(sk8 - a native Apache Spark Connect server
+
+Usage:
+  sk8 serve [options]     serve Spark Connect clients at sc://HOST:PORT
+  sk8 version             print the sk8 and Spark versions
+  sk8 --help              this text
+
+Options for serve:
+  --host HOST             address to listen on (default 127.0.0.1; 0.0.0.0 for all)
+  --port PORT             port to listen on (default 15002; 0 picks a free port)
+  --log-level LEVEL       debug, info, warn or error (default info)
+  --session-timeout SEC   drop sessions idle this long (default 3600)
+  --max-stream-bytes N    end a reattachable result stream after N bytes (default 1 GiB)
+  --max-stream-seconds S  ... or after S seconds (default 120); clients reattach
+
+Environment:
+  SK8_THREADS             worker threads (default: all cores)
+
+Connect with PySpark:
+  from pyspark.sql import SparkSession
+  spark = SparkSession.builder.remote("sc://localhost:15002").getOrCreate()
+)";
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "sk8: %s\nRun 'sk8 --help' for usage.\n", message.c_str());
+  return 2;
+}
+
+bool ParseInt(const char* text, long long* out) {
+  char* end = nullptr;
+  *out = std::strtoll(text, &end, 10);
+  return end != text && *end == '\0';
+}
+
+int Serve(const std::vector<std::string>& args) {
+  sk8::server::ServerOptions options;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    auto value = [&]() -> const char* { return i + 1 < args.size() ? args[++i].c_str() : nullptr; };
+    long long number = 0;
+    if (arg == "--host") {
+      const char* v = value();
+      if (!v) return Fail("--host needs a value");
+      options.host = v;
+    } else if (arg == "--port") {
+      const char* v = value();
+      if (!v || !ParseInt(v, &number) || number < 0 || number > 65535) return Fail("--port needs a number 0-65535");
+      options.port = static_cast<int>(number);
+    } else if (arg == "--log-level") {
+      const char* v = value();
+      sk8::LogLevel level;
+      if (!v || !sk8::ParseLogLevel(v, &level)) return Fail("--log-level needs debug, info, warn or error");
+      sk8::SetLogLevel(level);
+    } else if (arg == "--session-timeout") {
+      const char* v = value();
+      if (!v || !ParseInt(v, &number) || number <= 0) return Fail("--session-timeout needs seconds > 0");
+      options.session_timeout = std::chrono::seconds(number);
+    } else if (arg == "--max-stream-bytes") {
+      const char* v = value();
+      if (!v || !ParseInt(v, &number) || number <= 0) return Fail("--max-stream-bytes needs bytes > 0");
+      options.service.max_stream_bytes = number;
+    } else if (arg == "--max-stream-seconds") {
+      const char* v = value();
+      if (!v || !ParseInt(v, &number) || number <= 0) return Fail("--max-stream-seconds needs seconds > 0");
+      options.service.max_stream_duration = std::chrono::seconds(number);
+    } else if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else {
+      return Fail("unknown option '" + arg + "'");
+    }
+  }
+  auto status = sk8::server::RunServer(options);
+  if (!status.ok()) {
+    sk8::LogError("server failed", {{"error", status.ToString()}});
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version" || args[0] == "version") {
+    std::printf("sk8 %s (Spark Connect protocol of Apache Spark %s)\n", SK8_VERSION, SK8_SPARK_VERSION);
+    return 0;
+  }
+  if (args[0] == "serve") return Serve({args.begin() + 1, args.end()});
+  return Fail("unknown command '" + args[0] + "'");
+}

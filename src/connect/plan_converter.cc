@@ -1,0 +1,459 @@
+#include "connect/plan_converter.h"
+
+#include <arrow/builder.h>
+#include <arrow/io/memory.h>
+#include <arrow/ipc/reader.h>
+#include <arrow/scalar.h>
+#include <arrow/util/decimal.h>
+
+#include "connect/type_converter.h"
+#include "types/spark_types.h"
+
+namespace sk8::connect {
+
+namespace proto = spark::connect;
+using plan::ExprPtr;
+using plan::PlanPtr;
+
+namespace {
+
+std::string OneofName(const google::protobuf::Message& message, int field_number) {
+  const auto* field = message.GetDescriptor()->FindFieldByNumber(field_number);
+  return field ? field->name() : "field " + std::to_string(field_number);
+}
+
+template <typename T>
+Result<PlanPtr> Unary(std::shared_ptr<T> node, const proto::Relation& input) {
+  ARROW_ASSIGN_OR_RAISE(auto child, ConvertRelation(input));
+  node->children.push_back(std::move(child));
+  return PlanPtr(std::move(node));
+}
+
+Result<std::vector<ExprPtr>> ConvertExpressions(
+    const google::protobuf::RepeatedPtrField<proto::Expression>& expressions) {
+  std::vector<ExprPtr> out;
+  for (const auto& e : expressions) {
+    ARROW_ASSIGN_OR_RAISE(auto converted, ConvertExpression(e));
+    out.push_back(std::move(converted));
+  }
+  return out;
+}
+
+Result<std::shared_ptr<arrow::Table>> ReadArrowIpc(const std::string& data) {
+  auto buffer = std::make_shared<arrow::Buffer>(reinterpret_cast<const uint8_t*>(data.data()),
+                                                static_cast<int64_t>(data.size()));
+  auto input = std::make_shared<arrow::io::BufferReader>(buffer);
+  auto reader = arrow::ipc::RecordBatchStreamReader::Open(input);
+  if (!reader.ok()) {
+    return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.DATA",
+                      {{"parameter", "`data`"}, {"functionName", "`LocalRelation`"},
+                       {"invalidValue", "not an Arrow IPC stream: " + reader.status().message()}});
+  }
+  auto table = (*reader)->ToTable();
+  if (!table.ok()) {
+    return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.DATA",
+                      {{"parameter", "`data`"}, {"functionName", "`LocalRelation`"},
+                       {"invalidValue", "corrupt Arrow IPC data: " + table.status().message()}});
+  }
+  // The IPC buffer is the request's memory; copy so the table outlives it.
+  std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
+  arrow::TableBatchReader batch_reader(**table);
+  std::shared_ptr<arrow::RecordBatch> batch;
+  while (true) {
+    ARROW_RETURN_NOT_OK(batch_reader.ReadNext(&batch));
+    if (!batch) break;
+    ARROW_ASSIGN_OR_RAISE(auto copied, batch->CopyTo(arrow::default_cpu_memory_manager()));
+    batches.push_back(copied);
+  }
+  return arrow::Table::FromRecordBatches((*table)->schema(), batches);
+}
+
+Result<PlanPtr> ConvertLocalRelation(const proto::LocalRelation& local) {
+  auto node = std::make_shared<plan::LocalRelationPlan>();
+  if (local.has_data()) {
+    ARROW_ASSIGN_OR_RAISE(node->data, ReadArrowIpc(local.data()));
+  }
+  if (local.has_schema()) {
+    const std::string& schema = local.schema();
+    bool is_json = !schema.empty() && schema.front() == '{';
+    ARROW_ASSIGN_OR_RAISE(auto type, is_json ? types::ParseSparkJson(schema) : types::ParseDdlSchema(schema));
+    if (type->id() != arrow::Type::STRUCT) {
+      // A non-struct schema names one column "value", as Spark does.
+      type = arrow::struct_({arrow::field("value", type, true)});
+    }
+    node->declared_schema = type;
+  }
+  if (!node->data && !node->declared_schema) {
+    return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.DATA",
+                      {{"parameter", "`data`"}, {"functionName", "`LocalRelation`"},
+                       {"invalidValue", "neither data nor schema"}});
+  }
+  return PlanPtr(node);
+}
+
+// Older clients (Spark 3.5) still fill fields that 4.x deprecated.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+const proto::DataType* DeprecatedArrayElementType(const proto::Expression::Literal::Array& array) {
+  return array.has_element_type() ? &array.element_type() : nullptr;
+}
+const proto::DataType* DeprecatedStructType(const proto::Expression::Literal::Struct& st) {
+  return st.has_struct_type() ? &st.struct_type() : nullptr;
+}
+const google::protobuf::Map<std::string, std::string>& DeprecatedRenameMap(const proto::WithColumnsRenamed& rename) {
+  return rename.rename_columns_map();
+}
+#pragma GCC diagnostic pop
+
+}  // namespace
+
+Result<std::vector<std::string>> ParseIdentifier(const std::string& text) {
+  std::vector<std::string> parts;
+  std::string current;
+  bool in_quotes = false;
+  bool quoted_part = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_quotes) {
+      if (c == '`') {
+        if (i + 1 < text.size() && text[i + 1] == '`') {
+          current += '`';
+          ++i;
+        } else {
+          in_quotes = false;
+        }
+      } else {
+        current += c;
+      }
+    } else if (c == '`') {
+      in_quotes = true;
+      quoted_part = true;
+    } else if (c == '.') {
+      parts.push_back(current);
+      current.clear();
+      quoted_part = false;
+    } else {
+      current += c;
+    }
+  }
+  if (in_quotes) {
+    return ParseError("PARSE_SYNTAX_ERROR", {{"error", "'" + text + "'"}, {"hint", ": unclosed backquote"}});
+  }
+  (void)quoted_part;
+  parts.push_back(current);
+  return parts;
+}
+
+Result<std::shared_ptr<arrow::Scalar>> ConvertLiteral(const proto::Expression::Literal& literal) {
+  using L = proto::Expression::Literal;
+  switch (literal.literal_type_case()) {
+    case L::kNull: {
+      ARROW_ASSIGN_OR_RAISE(auto type, FromProtoType(literal.null()));
+      return arrow::MakeNullScalar(type);
+    }
+    case L::kBinary: return std::make_shared<arrow::BinaryScalar>(arrow::Buffer::FromString(literal.binary()));
+    case L::kBoolean: return std::make_shared<arrow::BooleanScalar>(literal.boolean());
+    case L::kByte: return std::make_shared<arrow::Int8Scalar>(static_cast<int8_t>(literal.byte()));
+    case L::kShort: return std::make_shared<arrow::Int16Scalar>(static_cast<int16_t>(literal.short_()));
+    case L::kInteger: return std::make_shared<arrow::Int32Scalar>(literal.integer());
+    case L::kLong: return std::make_shared<arrow::Int64Scalar>(literal.long_());
+    case L::kFloat: return std::make_shared<arrow::FloatScalar>(literal.float_());
+    case L::kDouble: return std::make_shared<arrow::DoubleScalar>(literal.double_());
+    case L::kString: return std::make_shared<arrow::StringScalar>(literal.string());
+    case L::kDate: return std::make_shared<arrow::Date32Scalar>(literal.date());
+    case L::kTimestamp: return std::make_shared<arrow::TimestampScalar>(literal.timestamp(), types::TimestampType());
+    case L::kTimestampNtz:
+      return std::make_shared<arrow::TimestampScalar>(literal.timestamp_ntz(), types::TimestampNtzType());
+    case L::kDayTimeInterval:
+      return std::make_shared<arrow::DurationScalar>(literal.day_time_interval(), arrow::TimeUnit::MICRO);
+    case L::kYearMonthInterval: return std::make_shared<arrow::MonthIntervalScalar>(literal.year_month_interval());
+    case L::kDecimal: {
+      arrow::Decimal128 value;
+      int32_t precision = 0, scale = 0;
+      auto status = arrow::Decimal128::FromString(literal.decimal().value(), &value, &precision, &scale);
+      if (!status.ok()) {
+        return SparkError(SparkExceptionKind::kNumberFormat, "INVALID_DECIMAL_FORMAT",  // not a Spark class today
+                          {{"value", literal.decimal().value()}});
+      }
+      if (literal.decimal().has_scale() && literal.decimal().scale() != scale) {
+        ARROW_ASSIGN_OR_RAISE(value, value.Rescale(scale, literal.decimal().scale()));
+        scale = literal.decimal().scale();
+      }
+      if (literal.decimal().has_precision()) precision = literal.decimal().precision();
+      precision = std::max(precision, scale);
+      if (precision == 0) precision = 1;
+      return std::make_shared<arrow::Decimal128Scalar>(value, arrow::decimal128(precision, scale));
+    }
+    case L::kArray: {
+      std::vector<std::shared_ptr<arrow::Scalar>> elements;
+      for (const auto& e : literal.array().elements()) {
+        ARROW_ASSIGN_OR_RAISE(auto scalar, ConvertLiteral(e));
+        elements.push_back(std::move(scalar));
+      }
+      std::shared_ptr<arrow::DataType> element_type;
+      if (literal.has_data_type() && literal.data_type().has_array()) {
+        ARROW_ASSIGN_OR_RAISE(element_type, FromProtoType(literal.data_type().array().element_type()));
+      } else if (DeprecatedArrayElementType(literal.array())) {
+        ARROW_ASSIGN_OR_RAISE(element_type, FromProtoType(*DeprecatedArrayElementType(literal.array())));
+      } else if (!elements.empty()) {
+        element_type = elements[0]->type;
+      } else {
+        element_type = arrow::null();
+      }
+      std::unique_ptr<arrow::ArrayBuilder> builder;
+      ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), element_type, &builder));
+      for (const auto& e : elements) {
+        if (!e->is_valid) {
+          ARROW_RETURN_NOT_OK(builder->AppendNull());
+        } else {
+          ARROW_RETURN_NOT_OK(builder->AppendScalar(*e));
+        }
+      }
+      ARROW_ASSIGN_OR_RAISE(auto values, builder->Finish());
+      return std::make_shared<arrow::ListScalar>(values, arrow::list(arrow::field("element", element_type, true)));
+    }
+    case L::kStruct: {
+      std::vector<std::shared_ptr<arrow::Scalar>> fields;
+      std::vector<std::string> names;
+      const proto::DataType* struct_type = nullptr;
+      if (literal.has_data_type() && literal.data_type().has_struct_()) struct_type = &literal.data_type();
+      if (!struct_type) struct_type = DeprecatedStructType(literal.struct_());
+      for (int i = 0; i < literal.struct_().elements_size(); ++i) {
+        ARROW_ASSIGN_OR_RAISE(auto scalar, ConvertLiteral(literal.struct_().elements(i)));
+        fields.push_back(std::move(scalar));
+        names.push_back(struct_type && i < struct_type->struct_().fields_size() ? struct_type->struct_().fields(i).name()
+                                                                               : "col" + std::to_string(i + 1));
+      }
+      ARROW_ASSIGN_OR_RAISE(auto scalar, arrow::StructScalar::Make(fields, names));
+      return std::static_pointer_cast<arrow::Scalar>(scalar);
+    }
+    case L::kMap: return Unsupported("map literals");
+    case L::kCalendarInterval: return Unsupported("CALENDAR INTERVAL literals");
+    case L::kSpecializedArray: return Unsupported("specialized array literals");
+    case L::kTime: return Unsupported("TIME literals");
+    case L::LITERAL_TYPE_NOT_SET: break;
+  }
+  return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.LITERAL",
+                    {{"parameter", "`literal`"}, {"functionName", "`Literal`"}, {"invalidValue", "<unset>"}});
+}
+
+Result<ExprPtr> ConvertExpression(const proto::Expression& e) {
+  using E = proto::Expression;
+  switch (e.expr_type_case()) {
+    case E::kLiteral: {
+      ARROW_ASSIGN_OR_RAISE(auto scalar, ConvertLiteral(e.literal()));
+      return ExprPtr(std::make_shared<plan::LiteralExpr>(std::move(scalar)));
+    }
+    case E::kUnresolvedAttribute: {
+      const auto& attr = e.unresolved_attribute();
+      ARROW_ASSIGN_OR_RAISE(auto parts, ParseIdentifier(attr.unparsed_identifier()));
+      if (parts.size() == 1 && parts[0] == "*") return ExprPtr(std::make_shared<plan::StarExpr>(std::vector<std::string>{}));
+      std::optional<int64_t> plan_id;
+      if (attr.has_plan_id()) plan_id = attr.plan_id();
+      return ExprPtr(std::make_shared<plan::ColumnExpr>(std::move(parts), plan_id));
+    }
+    case E::kUnresolvedStar: {
+      std::vector<std::string> target;
+      if (e.unresolved_star().has_unparsed_target()) {
+        ARROW_ASSIGN_OR_RAISE(target, ParseIdentifier(e.unresolved_star().unparsed_target()));
+        if (!target.empty() && target.back() == "*") target.pop_back();
+      }
+      return ExprPtr(std::make_shared<plan::StarExpr>(std::move(target)));
+    }
+    case E::kUnresolvedFunction: {
+      const auto& f = e.unresolved_function();
+      if (f.is_user_defined_function()) return Unsupported("user-defined function " + f.function_name());
+      ARROW_ASSIGN_OR_RAISE(auto args, ConvertExpressions(f.arguments()));
+      return ExprPtr(std::make_shared<plan::FunctionExpr>(f.function_name(), std::move(args), f.is_distinct()));
+    }
+    case E::kCallFunction: {
+      ARROW_ASSIGN_OR_RAISE(auto args, ConvertExpressions(e.call_function().arguments()));
+      return ExprPtr(std::make_shared<plan::FunctionExpr>(e.call_function().function_name(), std::move(args)));
+    }
+    case E::kExpressionString:
+      return ExprPtr(std::make_shared<plan::SqlTextExpr>(e.expression_string().expression()));
+    case E::kAlias: {
+      ARROW_ASSIGN_OR_RAISE(auto child, ConvertExpression(e.alias().expr()));
+      std::vector<std::string> names(e.alias().name().begin(), e.alias().name().end());
+      return ExprPtr(std::make_shared<plan::AliasExpr>(std::move(child), std::move(names)));
+    }
+    case E::kCast: {
+      const auto& cast = e.cast();
+      ARROW_ASSIGN_OR_RAISE(auto child, ConvertExpression(cast.expr()));
+      std::shared_ptr<arrow::DataType> type;
+      if (cast.has_type()) {
+        ARROW_ASSIGN_OR_RAISE(type, FromProtoType(cast.type()));
+      } else {
+        ARROW_ASSIGN_OR_RAISE(type, types::ParseDdlType(cast.type_str()));
+      }
+      plan::CastMode mode = plan::CastMode::kDefault;
+      switch (cast.eval_mode()) {
+        case E::Cast::EVAL_MODE_LEGACY: mode = plan::CastMode::kLegacy; break;
+        case E::Cast::EVAL_MODE_ANSI: mode = plan::CastMode::kAnsi; break;
+        case E::Cast::EVAL_MODE_TRY: mode = plan::CastMode::kTry; break;
+        default: break;
+      }
+      bool named = child->kind() == plan::ExprKind::kColumn || child->kind() == plan::ExprKind::kAlias;
+      return ExprPtr(std::make_shared<plan::CastExpr>(std::move(child), std::move(type), mode, named));
+    }
+    case E::kSortOrder: {
+      const auto& order = e.sort_order();
+      ARROW_ASSIGN_OR_RAISE(auto child, ConvertExpression(order.child()));
+      bool ascending = order.direction() != E::SortOrder::SORT_DIRECTION_DESCENDING;
+      bool nulls_first = ascending;
+      if (order.null_ordering() == E::SortOrder::SORT_NULLS_FIRST) nulls_first = true;
+      if (order.null_ordering() == E::SortOrder::SORT_NULLS_LAST) nulls_first = false;
+      return ExprPtr(std::make_shared<plan::SortOrderExpr>(std::move(child), ascending, nulls_first));
+    }
+    case E::EXPR_TYPE_NOT_SET:
+      return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.EXPRESSION",
+                        {{"parameter", "`expression`"}, {"functionName", "`Expression`"}, {"invalidValue", "<unset>"}});
+    default: return Unsupported("expression " + OneofName(e, e.expr_type_case()));
+  }
+}
+
+Result<PlanPtr> ConvertRelation(const proto::Relation& r) {
+  using R = proto::Relation;
+  Result<PlanPtr> result;
+  switch (r.rel_type_case()) {
+    case R::kRange: {
+      auto node = std::make_shared<plan::RangePlan>();
+      node->start = r.range().has_start() ? r.range().start() : 0;
+      node->end = r.range().end();
+      node->step = r.range().step();
+      if (r.range().has_num_partitions()) node->num_partitions = r.range().num_partitions();
+      result = PlanPtr(node);
+      break;
+    }
+    case R::kLocalRelation: result = ConvertLocalRelation(r.local_relation()); break;
+    case R::kProject: {
+      auto node = std::make_shared<plan::ProjectPlan>();
+      ARROW_ASSIGN_OR_RAISE(node->expressions, ConvertExpressions(r.project().expressions()));
+      if (!r.project().has_input()) {
+        // select without a DataFrame (e.g. spark.sql-less literals): one empty row.
+        auto one_row = std::make_shared<plan::LocalRelationPlan>();
+        one_row->data = arrow::Table::Make(arrow::schema({}), std::vector<std::shared_ptr<arrow::ChunkedArray>>{}, 1);
+        node->children.push_back(one_row);
+        result = PlanPtr(node);
+      } else {
+        result = Unary(node, r.project().input());
+      }
+      break;
+    }
+    case R::kFilter: {
+      auto node = std::make_shared<plan::FilterPlan>();
+      ARROW_ASSIGN_OR_RAISE(node->condition, ConvertExpression(r.filter().condition()));
+      result = Unary(node, r.filter().input());
+      break;
+    }
+    case R::kLimit: {
+      auto node = std::make_shared<plan::LimitPlan>();
+      node->limit = r.limit().limit();
+      result = Unary(node, r.limit().input());
+      break;
+    }
+    case R::kOffset: {
+      auto node = std::make_shared<plan::OffsetPlan>();
+      node->offset = r.offset().offset();
+      result = Unary(node, r.offset().input());
+      break;
+    }
+    case R::kTail: {
+      auto node = std::make_shared<plan::TailPlan>();
+      node->limit = r.tail().limit();
+      result = Unary(node, r.tail().input());
+      break;
+    }
+    case R::kAggregate: {
+      const auto& agg = r.aggregate();
+      if (agg.group_type() != proto::Aggregate::GROUP_TYPE_GROUPBY &&
+          agg.group_type() != proto::Aggregate::GROUP_TYPE_UNSPECIFIED) {
+        return Unsupported("aggregate group type " + proto::Aggregate::GroupType_Name(agg.group_type()));
+      }
+      auto node = std::make_shared<plan::AggregatePlan>();
+      ARROW_ASSIGN_OR_RAISE(node->grouping, ConvertExpressions(agg.grouping_expressions()));
+      ARROW_ASSIGN_OR_RAISE(node->aggregates, ConvertExpressions(agg.aggregate_expressions()));
+      result = Unary(node, agg.input());
+      break;
+    }
+    case R::kSort: {
+      auto node = std::make_shared<plan::SortPlan>();
+      for (const auto& order : r.sort().order()) {
+        proto::Expression wrapper;
+        *wrapper.mutable_sort_order() = order;
+        ARROW_ASSIGN_OR_RAISE(auto converted, ConvertExpression(wrapper));
+        node->order.push_back(std::move(converted));
+      }
+      node->is_global = !r.sort().has_is_global() || r.sort().is_global();
+      result = Unary(node, r.sort().input());
+      break;
+    }
+    case R::kShowString: {
+      auto node = std::make_shared<plan::ShowStringPlan>();
+      node->num_rows = r.show_string().num_rows();
+      node->truncate = r.show_string().truncate();
+      node->vertical = r.show_string().vertical();
+      result = Unary(node, r.show_string().input());
+      break;
+    }
+    case R::kSubqueryAlias: {
+      auto node = std::make_shared<plan::SubqueryAliasPlan>();
+      node->alias = r.subquery_alias().alias();
+      result = Unary(node, r.subquery_alias().input());
+      break;
+    }
+    case R::kToDf: {
+      auto node = std::make_shared<plan::ToDFPlan>();
+      node->column_names.assign(r.to_df().column_names().begin(), r.to_df().column_names().end());
+      result = Unary(node, r.to_df().input());
+      break;
+    }
+    case R::kWithColumns: {
+      auto node = std::make_shared<plan::WithColumnsPlan>();
+      for (const auto& alias : r.with_columns().aliases()) {
+        proto::Expression wrapper;
+        *wrapper.mutable_alias() = alias;
+        ARROW_ASSIGN_OR_RAISE(auto converted, ConvertExpression(wrapper));
+        node->aliases.push_back(std::move(converted));
+      }
+      result = Unary(node, r.with_columns().input());
+      break;
+    }
+    case R::kWithColumnsRenamed: {
+      auto node = std::make_shared<plan::WithColumnsRenamedPlan>();
+      for (const auto& [from, to] : DeprecatedRenameMap(r.with_columns_renamed())) node->renames.emplace_back(from, to);
+      for (const auto& rename : r.with_columns_renamed().renames()) {
+        node->renames.emplace_back(rename.col_name(), rename.new_col_name());
+      }
+      result = Unary(node, r.with_columns_renamed().input());
+      break;
+    }
+    case R::kDrop: {
+      auto node = std::make_shared<plan::DropPlan>();
+      ARROW_ASSIGN_OR_RAISE(node->columns, ConvertExpressions(r.drop().columns()));
+      node->column_names.assign(r.drop().column_names().begin(), r.drop().column_names().end());
+      result = Unary(node, r.drop().input());
+      break;
+    }
+    case R::kRead: {
+      if (!r.read().has_named_table()) return Unsupported("relation read.data_source (spark.read)");
+      auto node = std::make_shared<plan::NamedTablePlan>();
+      ARROW_ASSIGN_OR_RAISE(node->name_parts, ParseIdentifier(r.read().named_table().unparsed_identifier()));
+      result = PlanPtr(node);
+      break;
+    }
+    case R::REL_TYPE_NOT_SET:
+      return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.RELATION",
+                        {{"parameter", "`relation`"}, {"functionName", "`Relation`"}, {"invalidValue", "<unset>"}});
+    default: return Unsupported("relation " + OneofName(r, r.rel_type_case()));
+  }
+  ARROW_RETURN_NOT_OK(result.status());
+  if (r.has_common() && r.common().has_plan_id()) {
+    // Plans are immutable once built; the id is attached while this node is new.
+    auto node = std::const_pointer_cast<plan::LogicalPlan>(*result);
+    node->plan_id = r.common().plan_id();
+  }
+  return result;
+}
+
+}  // namespace sk8::connect

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/spark_error.h"
+#include "plan/expression.h"
+#include "plan/logical_plan.h"
+#include "spark/connect/relations.pb.h"
+
+/// Spark Connect protos -> sk8's engine-neutral unresolved plan. Protobuf types
+/// stop here: nothing below connect/ sees them. Anything not translated yet
+/// answers UNSUPPORTED with the relation or expression's proto name.
+namespace sk8::connect {
+
+Result<plan::PlanPtr> ConvertRelation(const spark::connect::Relation& relation);
+Result<plan::ExprPtr> ConvertExpression(const spark::connect::Expression& expression);
+Result<std::shared_ptr<arrow::Scalar>> ConvertLiteral(const spark::connect::Expression::Literal& literal);
+
+/// Splits a Spark multi-part identifier ("a.b", "`a.b`.c") into its parts.
+Result<std::vector<std::string>> ParseIdentifier(const std::string& text);
+
+}  // namespace sk8::connect

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <arrow/api.h>
+
+#include "common/spark_error.h"
+
+namespace sk8::exec {
+
+/// A batch flowing through a pipeline. A filter marks the rows that survive in
+/// `selection` instead of copying; operators that need dense input call
+/// Materialize(). `batch_index` is the source morsel's position, kept so that
+/// order-sensitive sinks (results, limit) can restore the input order.
+struct DataChunk {
+  std::shared_ptr<arrow::RecordBatch> batch;
+  std::shared_ptr<std::vector<int32_t>> selection;  // null: all rows
+  int64_t batch_index = 0;
+
+  int64_t num_rows() const {
+    if (!batch) return 0;
+    return selection ? static_cast<int64_t>(selection->size()) : batch->num_rows();
+  }
+  /// The selected rows as a dense batch (the batch itself when nothing is filtered).
+  Result<std::shared_ptr<arrow::RecordBatch>> Materialize() const;
+};
+
+}  // namespace sk8::exec

@@ -1,0 +1,209 @@
+#include "exec/executor.h"
+
+#include <condition_variable>
+#include <map>
+
+#include "exec/operators.h"
+#include "exec/task_scheduler.h"
+
+namespace sk8::exec {
+namespace {
+
+/// The root sink: hands batches to the caller in source order as soon as a
+/// gap-free prefix is available, so results stream while later morsels run.
+class ResultCollector : public PhysicalOperator {
+ public:
+  ResultCollector(std::shared_ptr<arrow::Schema> schema, const BatchCallback* callback)
+      : PhysicalOperator(std::move(schema), {}), callback_(callback) {}
+
+  struct State : GlobalSinkState {
+    std::mutex mutex;
+    std::map<int64_t, std::shared_ptr<arrow::RecordBatch>> pending;
+    int64_t next_expected = 0;
+  };
+
+  std::string name() const override { return "Result"; }
+  bool IsSink() const override { return true; }
+
+  Result<std::unique_ptr<GlobalSinkState>> InitGlobalSink(ExecContext&) const override {
+    return std::make_unique<State>();
+  }
+
+  Result<SinkResult> Sink(ExecContext&, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
+    auto& state = static_cast<State&>(global);
+    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize());
+    std::lock_guard<std::mutex> lock(state.mutex);
+    state.pending[chunk.batch_index] = batch;
+    while (true) {
+      auto it = state.pending.find(state.next_expected);
+      if (it == state.pending.end()) break;
+      if (it->second->num_rows() > 0) ARROW_RETURN_NOT_OK((*callback_)(it->second));
+      state.pending.erase(it);
+      ++state.next_expected;
+    }
+    return SinkResult::kNeedMoreInput;
+  }
+
+  Status Finalize(ExecContext&, GlobalSinkState& global) const override {
+    auto& state = static_cast<State&>(global);
+    // Sources may skip indices (e.g. an empty range); flush what is left in order.
+    for (auto& [index, batch] : state.pending) {
+      if (batch->num_rows() > 0) ARROW_RETURN_NOT_OK((*callback_)(batch));
+    }
+    state.pending.clear();
+    return Status::OK();
+  }
+
+ private:
+  const BatchCallback* callback_;
+};
+
+struct Pipeline {
+  const PhysicalOperator* source = nullptr;
+  std::vector<const PhysicalOperator*> operators;  // in execution order
+  const PhysicalOperator* sink = nullptr;
+  std::vector<Pipeline*> dependencies;
+};
+
+class PipelineBuilder {
+ public:
+  Pipeline* NewPipeline(const PhysicalOperator* sink) {
+    pipelines_.push_back(std::make_unique<Pipeline>());
+    pipelines_.back()->sink = sink;
+    return pipelines_.back().get();
+  }
+
+  Status Walk(const PhysicalOperator* op, Pipeline* current) {
+    if (op->IsSink()) {
+      current->source = op;
+      Pipeline* child = NewPipeline(op);
+      current->dependencies.push_back(child);
+      if (op->children().size() != 1) return InternalError(op->name() + ": sinks take one input");
+      return Walk(op->children()[0].get(), child);
+    }
+    if (op->IsSource()) {
+      current->source = op;
+      return Status::OK();
+    }
+    current->operators.insert(current->operators.begin(), op);
+    if (op->children().size() != 1) return InternalError(op->name() + ": operators take one input");
+    return Walk(op->children()[0].get(), current);
+  }
+
+ private:
+  std::vector<std::unique_ptr<Pipeline>> pipelines_;
+};
+
+Status RunWorker(ExecContext& ctx, const Pipeline& pipeline, GlobalSourceState& source_state,
+                 GlobalSinkState& sink_state, std::atomic<bool>& finished) {
+  ARROW_ASSIGN_OR_RAISE(auto local_source, pipeline.source->InitLocalSource(ctx, source_state));
+  std::vector<std::unique_ptr<OperatorState>> op_states;
+  for (const auto* op : pipeline.operators) {
+    ARROW_ASSIGN_OR_RAISE(auto state, op->InitOperator(ctx));
+    op_states.push_back(std::move(state));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto local_sink, pipeline.sink->InitLocalSink(ctx, sink_state));
+  DataChunk chunk;
+  while (!finished.load(std::memory_order_relaxed)) {
+    if (ctx.IsCancelled()) return Status::Cancelled("operation cancelled");
+    ARROW_ASSIGN_OR_RAISE(auto produced, pipeline.source->GetData(ctx, source_state, *local_source, &chunk));
+    if (produced == SourceResult::kFinished) break;
+    bool stop = false;
+    for (size_t i = 0; i < pipeline.operators.size(); ++i) {
+      ARROW_ASSIGN_OR_RAISE(auto result, pipeline.operators[i]->Execute(ctx, &chunk, *op_states[i]));
+      if (result == OperatorResult::kFinished) stop = true;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto sunk, pipeline.sink->Sink(ctx, chunk, sink_state, *local_sink));
+    if (sunk == SinkResult::kFinished || stop) finished = true;
+  }
+  return pipeline.sink->Combine(ctx, sink_state, *local_sink);
+}
+
+Status RunPipeline(ExecContext& ctx, Pipeline& pipeline, std::unique_ptr<GlobalSinkState>* sink_state_out) {
+  for (Pipeline* dependency : pipeline.dependencies) {
+    std::unique_ptr<GlobalSinkState> state;
+    ARROW_RETURN_NOT_OK(RunPipeline(ctx, *dependency, &state));
+    std::lock_guard<std::mutex> lock(ctx.sink_states_mutex);
+    ctx.sink_states[dependency->sink] = std::move(state);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto sink_state, pipeline.sink->InitGlobalSink(ctx));
+  ARROW_ASSIGN_OR_RAISE(auto source_state, pipeline.source->InitSource(ctx));
+  int workers = std::max(1, std::min(ctx.max_threads, source_state->MaxThreads()));
+
+  std::atomic<bool> finished{false};
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  int remaining = workers;
+  Status first_error;
+  auto work = [&] {
+    Status status = RunWorker(ctx, pipeline, *source_state, *sink_state, finished);
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!status.ok()) {
+      if (first_error.ok()) first_error = status;
+      finished = true;
+    }
+    if (--remaining == 0) done_cv.notify_all();
+  };
+  for (int i = 1; i < workers; ++i) TaskScheduler::Instance().Submit(work);
+  work();  // the calling thread is worker 0
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    done_cv.wait(lock, [&] { return remaining == 0; });
+  }
+  ARROW_RETURN_NOT_OK(first_error);
+  if (ctx.IsCancelled()) return Status::Cancelled("operation cancelled");
+  ARROW_RETURN_NOT_OK(pipeline.sink->Finalize(ctx, *sink_state));
+  *sink_state_out = std::move(sink_state);
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<OperatorPtr> CreatePhysicalPlan(const plan::ResolvedPlan& node) {
+  std::vector<OperatorPtr> children;
+  for (const auto& child : node.children) {
+    ARROW_ASSIGN_OR_RAISE(auto op, CreatePhysicalPlan(*child));
+    children.push_back(std::move(op));
+  }
+  switch (node.kind) {
+    case plan::ResolvedKind::kRange:
+      return MakeRangeScan(node.range_start, node.range_end, node.range_step, node.num_partitions);
+    case plan::ResolvedKind::kLocalTable: return MakeTableScan(node.table);
+    case plan::ResolvedKind::kProject:
+      return MakeProjection(std::move(children[0]), node.expressions, node.schema);
+    case plan::ResolvedKind::kFilter: return MakeFilter(std::move(children[0]), node.condition);
+    case plan::ResolvedKind::kLimit: return MakeLimit(std::move(children[0]), node.limit, node.offset);
+    case plan::ResolvedKind::kTail: return MakeTail(std::move(children[0]), node.limit);
+    case plan::ResolvedKind::kAggregate:
+      return MakeHashAggregate(std::move(children[0]), node.grouping, node.aggregates, node.schema);
+    case plan::ResolvedKind::kSort: return MakeSort(std::move(children[0]), node.sort_keys);
+    case plan::ResolvedKind::kShowString: {
+      // Only num_rows + 1 rows are needed: one more tells whether to print the footer.
+      auto limited = MakeLimit(std::move(children[0]), static_cast<int64_t>(std::max(node.show_rows, 0)) + 1, 0);
+      return MakeShowString(std::move(limited), node.show_rows, node.show_truncate, node.show_vertical);
+    }
+  }
+  return InternalError("no physical operator for plan node");
+}
+
+Status ExecuteOperators(const PhysicalOperator& root, ExecContext& ctx, const BatchCallback& on_batch) {
+  ResultCollector collector(root.schema(), &on_batch);
+  PipelineBuilder builder;
+  Pipeline* top = builder.NewPipeline(&collector);
+  ARROW_RETURN_NOT_OK(builder.Walk(&root, top));
+  std::unique_ptr<GlobalSinkState> state;
+  return RunPipeline(ctx, *top, &state);
+}
+
+Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ExecuteToBatches(const plan::ResolvedPlan& plan,
+                                                                          ExecContext& ctx) {
+  ARROW_ASSIGN_OR_RAISE(auto root, CreatePhysicalPlan(plan));
+  std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
+  ARROW_RETURN_NOT_OK(ExecuteOperators(*root, ctx, [&](const std::shared_ptr<arrow::RecordBatch>& batch) {
+    batches.push_back(batch);
+    return Status::OK();
+  }));
+  return batches;
+}
+
+}  // namespace sk8::exec

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <arrow/table.h>
+
+#include "exec/physical_operator.h"
+
+/// Factories for the physical operators, one file per operator (see
+/// docs/adding-an-operator.md).
+namespace sk8::exec {
+
+/// Rows per morsel that scans hand to worker threads.
+constexpr int64_t kMorselRows = 1 << 16;
+
+OperatorPtr MakeRangeScan(int64_t start, int64_t end, int64_t step, int32_t num_partitions);
+OperatorPtr MakeTableScan(std::shared_ptr<arrow::Table> table);
+OperatorPtr MakeFilter(OperatorPtr child, plan::BoundExprPtr condition);
+OperatorPtr MakeProjection(OperatorPtr child, std::vector<plan::BoundExprPtr> expressions,
+                           std::shared_ptr<arrow::Schema> schema);
+OperatorPtr MakeLimit(OperatorPtr child, int64_t limit, int64_t offset);
+OperatorPtr MakeTail(OperatorPtr child, int64_t limit);
+OperatorPtr MakeHashAggregate(OperatorPtr child, std::vector<plan::BoundExprPtr> grouping,
+                              std::vector<plan::BoundAggregate> aggregates, std::shared_ptr<arrow::Schema> schema);
+OperatorPtr MakeSort(OperatorPtr child, std::vector<plan::BoundSortKey> keys);
+OperatorPtr MakeShowString(OperatorPtr child, int32_t num_rows, int32_t truncate, bool vertical);
+
+}  // namespace sk8::exec

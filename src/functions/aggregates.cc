@@ -1,0 +1,322 @@
+// Aggregate functions: count, sum, avg, min, max. Each accumulator keeps one
+// slot per group, so the same code serves global and grouped aggregation, and
+// Merge() gives the partial -> final split of two-phase aggregation.
+#include <arrow/builder.h>
+
+#include <cmath>
+#include <limits>
+
+#include "functions/cast.h"
+#include "functions/function_registry.h"
+#include "functions/kernel_util.h"
+#include "types/spark_types.h"
+
+namespace sk8::functions {
+namespace {
+
+using arrow::Datum;
+using plan::BoundAggregate;
+using plan::GroupedAccumulator;
+
+class CountAccumulator : public GroupedAccumulator {
+ public:
+  void Resize(int64_t n) override { counts_.resize(n, 0); }
+  Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
+    if (args.empty() || args[0].is_scalar()) {
+      bool valid = args.empty() || args[0].scalar()->is_valid;
+      if (valid) for (int64_t i = 0; i < rows; ++i) ++counts_[groups[i]];
+      return Status::OK();
+    }
+    auto array = args[0].make_array();
+    for (int64_t i = 0; i < rows; ++i) {
+      if (array->IsValid(i)) ++counts_[groups[i]];
+    }
+    return Status::OK();
+  }
+  Status Merge(GroupedAccumulator& other, const uint32_t* map, const EvalContext&) override {
+    auto& o = static_cast<CountAccumulator&>(other);
+    for (size_t g = 0; g < o.counts_.size(); ++g) counts_[map[g]] += o.counts_[g];
+    return Status::OK();
+  }
+  Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
+    arrow::Int64Builder builder;
+    ARROW_RETURN_NOT_OK(builder.AppendValues(counts_));
+    return builder.Finish();
+  }
+
+ private:
+  std::vector<int64_t> counts_;
+};
+
+enum class AggOp { kSum, kMin, kMax, kAvg };
+
+// Sum/min/max/avg over a primitive input type In, accumulating in Acc.
+template <typename InType, typename AccType>
+class NumericAccumulator : public GroupedAccumulator {
+ public:
+  using In = typename InType::c_type;
+  using Acc = typename AccType::c_type;
+  explicit NumericAccumulator(AggOp op) : op_(op) {}
+
+  void Resize(int64_t n) override {
+    values_.resize(n, Acc{});
+    seen_.resize(n, 0);
+    counts_.resize(n, 0);
+  }
+  Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext& ctx) override {
+    NumericArg<InType> in(args[0]);
+    for (int64_t i = 0; i < rows; ++i) {
+      if (!in.IsValid(i)) continue;
+      ARROW_RETURN_NOT_OK(Add(groups[i], static_cast<Acc>(in.Value(i)), 1, ctx));
+    }
+    return Status::OK();
+  }
+  Status Merge(GroupedAccumulator& other, const uint32_t* map, const EvalContext& ctx) override {
+    auto& o = static_cast<NumericAccumulator&>(other);
+    for (size_t g = 0; g < o.values_.size(); ++g) {
+      if (o.seen_[g]) ARROW_RETURN_NOT_OK(Add(map[g], o.values_[g], o.counts_[g], ctx));
+    }
+    return Status::OK();
+  }
+  Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
+    if (op_ == AggOp::kAvg) {
+      arrow::DoubleBuilder builder;
+      for (size_t g = 0; g < values_.size(); ++g) {
+        if (!seen_[g]) {
+          ARROW_RETURN_NOT_OK(builder.AppendNull());
+        } else {
+          ARROW_RETURN_NOT_OK(builder.Append(static_cast<double>(values_[g]) / static_cast<double>(counts_[g])));
+        }
+      }
+      return builder.Finish();
+    }
+    arrow::NumericBuilder<AccType> builder;
+    for (size_t g = 0; g < values_.size(); ++g) {
+      if (!seen_[g]) {
+        ARROW_RETURN_NOT_OK(builder.AppendNull());
+      } else {
+        ARROW_RETURN_NOT_OK(builder.Append(values_[g]));
+      }
+    }
+    return builder.Finish();
+  }
+
+ private:
+  Status Add(uint32_t g, Acc v, int64_t count, const EvalContext& ctx) {
+    counts_[g] += count;
+    if (!seen_[g]) {
+      seen_[g] = 1;
+      values_[g] = v;
+      return Status::OK();
+    }
+    switch (op_) {
+      case AggOp::kSum:
+      case AggOp::kAvg:
+        if constexpr (std::is_integral_v<Acc>) {
+          if (__builtin_add_overflow(values_[g], v, &values_[g])) {
+            if (ctx.ansi) {
+              return SparkError(SparkExceptionKind::kArithmetic, "ARITHMETIC_OVERFLOW",
+                                {{"message", "long overflow"},
+                                 {"alternative", " Use 'try_sum' to tolerate overflow and return NULL instead."},
+                                 {"config", "\"spark.sql.ansi.enabled\""}});
+            }
+          }
+        } else {
+          values_[g] += v;
+        }
+        break;
+      case AggOp::kMin:
+        if (Less(v, values_[g])) values_[g] = v;
+        break;
+      case AggOp::kMax:
+        if (Less(values_[g], v)) values_[g] = v;
+        break;
+    }
+    return Status::OK();
+  }
+  // Spark orders NaN above all other values.
+  static bool Less(Acc a, Acc b) {
+    if constexpr (std::is_floating_point_v<Acc>) {
+      if (std::isnan(a)) return false;
+      if (std::isnan(b)) return true;
+    }
+    return a < b;
+  }
+
+  AggOp op_;
+  std::vector<Acc> values_;
+  std::vector<uint8_t> seen_;
+  std::vector<int64_t> counts_;
+};
+
+// min/max of strings.
+class StringMinMaxAccumulator : public GroupedAccumulator {
+ public:
+  explicit StringMinMaxAccumulator(bool is_max) : is_max_(is_max) {}
+  void Resize(int64_t n) override {
+    values_.resize(n);
+    seen_.resize(n, 0);
+  }
+  Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
+    if (args[0].is_scalar()) {
+      const auto& s = *args[0].scalar();
+      if (!s.is_valid) return Status::OK();
+      std::string v = static_cast<const arrow::StringScalar&>(s).value->ToString();
+      for (int64_t i = 0; i < rows; ++i) Add(groups[i], v);
+      return Status::OK();
+    }
+    auto array = std::static_pointer_cast<arrow::StringArray>(args[0].make_array());
+    for (int64_t i = 0; i < rows; ++i) {
+      if (array->IsValid(i)) Add(groups[i], array->GetView(i));
+    }
+    return Status::OK();
+  }
+  Status Merge(GroupedAccumulator& other, const uint32_t* map, const EvalContext&) override {
+    auto& o = static_cast<StringMinMaxAccumulator&>(other);
+    for (size_t g = 0; g < o.values_.size(); ++g) if (o.seen_[g]) Add(map[g], o.values_[g]);
+    return Status::OK();
+  }
+  Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
+    arrow::StringBuilder builder;
+    for (size_t g = 0; g < values_.size(); ++g) {
+      if (seen_[g]) {
+        ARROW_RETURN_NOT_OK(builder.Append(values_[g]));
+      } else {
+        ARROW_RETURN_NOT_OK(builder.AppendNull());
+      }
+    }
+    return builder.Finish();
+  }
+
+ private:
+  void Add(uint32_t g, std::string_view v) {
+    if (!seen_[g] || (is_max_ ? v > values_[g] : v < values_[g])) values_[g] = std::string(v);
+    seen_[g] = 1;
+  }
+  bool is_max_;
+  std::vector<std::string> values_;
+  std::vector<uint8_t> seen_;
+};
+
+class FactoryKernel : public plan::AggregateKernel {
+ public:
+  using Factory = std::function<std::unique_ptr<GroupedAccumulator>()>;
+  explicit FactoryKernel(Factory f) : factory_(std::move(f)) {}
+  std::unique_ptr<GroupedAccumulator> MakeAccumulator() const override { return factory_(); }
+
+ private:
+  Factory factory_;
+};
+
+// Accumulator for a primitive type (via its physical integer/float type).
+template <typename AccType>
+FactoryKernel::Factory NumericFactory(const arrow::DataType& in, AggOp op) {
+  switch (in.id()) {
+    case arrow::Type::INT8: return [op] { return std::make_unique<NumericAccumulator<arrow::Int8Type, AccType>>(op); };
+    case arrow::Type::INT16: return [op] { return std::make_unique<NumericAccumulator<arrow::Int16Type, AccType>>(op); };
+    case arrow::Type::INT32:
+    case arrow::Type::DATE32: return [op] { return std::make_unique<NumericAccumulator<arrow::Int32Type, AccType>>(op); };
+    case arrow::Type::INT64:
+    case arrow::Type::TIMESTAMP: return [op] { return std::make_unique<NumericAccumulator<arrow::Int64Type, AccType>>(op); };
+    case arrow::Type::FLOAT: return [op] { return std::make_unique<NumericAccumulator<arrow::FloatType, AccType>>(op); };
+    default: return [op] { return std::make_unique<NumericAccumulator<arrow::DoubleType, AccType>>(op); };
+  }
+}
+
+Status WrongArgs(const std::string& name, size_t got, const std::string& expected) {
+  return AnalysisError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+                       {{"functionName", "`" + name + "`"}, {"expectedNum", expected},
+                        {"actualNum", std::to_string(got)}, {"docroot", "https://spark.apache.org/docs/latest"}});
+}
+
+FunctionInfo Aggregate(std::string name, std::string usage, AggOp op) {
+  FunctionInfo info;
+  info.name = std::move(name);
+  info.kind = FunctionKind::kAggregate;
+  info.usage = std::move(usage);
+  info.bind_aggregate = [op, info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
+                                               bool distinct, const EvalContext& ctx) -> Result<BoundAggregate> {
+    if (args.size() != 1) return WrongArgs(info_copy.name, args.size(), "1");
+    if (distinct) return Unsupported(info_copy.name + "(DISTINCT ...)");
+    BoundAggregate agg;
+    agg.function_name = info_copy.name;
+    agg.name = CallName(info_copy, called, args);
+    agg.nullable = true;
+    auto in = args[0]->type;
+    if (in->id() == arrow::Type::NA) {
+      ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::float64(), plan::CastMode::kDefault, true, ctx));
+      in = args[0]->type;
+    }
+    if (op == AggOp::kSum || op == AggOp::kAvg) {
+      if (types::IsStringLike(*in)) {
+        ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::float64(), plan::CastMode::kDefault, true, ctx));
+        in = args[0]->type;
+      }
+      if (NumericRank(*in) == 0) {
+        return UnexpectedInputType(agg.name, 0, "\"NUMERIC\" or \"ANSI INTERVAL\"", *args[0]);
+      }
+      bool integral = types::IsIntegral(*in);
+      if (op == AggOp::kAvg) {
+        agg.type = arrow::float64();
+        agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::DoubleType>(*in, op));
+      } else if (integral) {
+        agg.type = arrow::int64();
+        agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::Int64Type>(*in, op));
+      } else {
+        agg.type = arrow::float64();
+        agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::DoubleType>(*in, op));
+      }
+    } else {
+      agg.type = in;
+      switch (in->id()) {
+        case arrow::Type::INT8: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::Int8Type>(*in, op)); break;
+        case arrow::Type::INT16: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::Int16Type>(*in, op)); break;
+        case arrow::Type::INT32: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::Int32Type>(*in, op)); break;
+        case arrow::Type::INT64: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::Int64Type>(*in, op)); break;
+        case arrow::Type::FLOAT: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::FloatType>(*in, op)); break;
+        case arrow::Type::DOUBLE: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::DoubleType>(*in, op)); break;
+        case arrow::Type::STRING: {
+          bool is_max = op == AggOp::kMax;
+          agg.kernel = std::make_shared<FactoryKernel>([is_max] { return std::make_unique<StringMinMaxAccumulator>(is_max); });
+          break;
+        }
+        default: return Unsupported(info_copy.name + " over " + types::SqlString(*in));
+      }
+    }
+    agg.args = std::move(args);
+    return agg;
+  };
+  return info;
+}
+
+}  // namespace
+
+void RegisterAggregateFunctions(FunctionRegistry& registry) {
+  FunctionInfo count;
+  count.name = "count";
+  count.kind = FunctionKind::kAggregate;
+  count.usage = "count(*) - Returns the total number of retrieved rows, including rows containing null.";
+  count.bind_aggregate = [info = count](const std::string& called, std::vector<BoundExprPtr> args, bool distinct,
+                                        const EvalContext&) -> Result<BoundAggregate> {
+    if (args.empty()) return WrongArgs("count", 0, "1");
+    if (distinct) return Unsupported("count(DISTINCT ...)");
+    if (args.size() > 1) return Unsupported("count with several arguments");
+    BoundAggregate agg;
+    agg.function_name = "count";
+    agg.name = CallName(info, called, args);
+    agg.type = arrow::int64();
+    agg.nullable = false;
+    agg.kernel = std::make_shared<FactoryKernel>([] { return std::make_unique<CountAccumulator>(); });
+    agg.args = std::move(args);
+    return agg;
+  };
+  registry.Add(std::move(count));
+  registry.Add(Aggregate("sum", "sum(expr) - Returns the sum calculated from values of a group.", AggOp::kSum));
+  FunctionInfo avg = Aggregate("avg", "avg(expr) - Returns the mean calculated from values of a group.", AggOp::kAvg);
+  avg.aliases.push_back("mean");
+  registry.Add(std::move(avg));
+  registry.Add(Aggregate("min", "min(expr) - Returns the minimum value of `expr`.", AggOp::kMin));
+  registry.Add(Aggregate("max", "max(expr) - Returns the maximum value of `expr`.", AggOp::kMax));
+}
+
+}  // namespace sk8::functions

@@ -1,0 +1,718 @@
+#include "functions/cast.h"
+
+#include <arrow/builder.h>
+#include <arrow/compute/api.h>
+#include <arrow/util/decimal.h>
+#include <arrow/visit_type_inline.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "functions/function_registry.h"
+#include "functions/time_util.h"
+#include "types/spark_types.h"
+
+namespace sk8::functions {
+
+using arrow::Datum;
+using plan::BoundExpr;
+using plan::BoundExprPtr;
+using plan::CastMode;
+using plan::EvalContext;
+
+// ---------------------------------------------------------------------------
+// Java number formatting
+
+namespace {
+
+// Java prints the shortest digits that round-trip, in plain notation for
+// 1e-3 <= |v| < 1e7 and as d.dddE<n> otherwise, always with a fractional digit.
+template <typename T>
+std::string FormatJavaFloating(T value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  if (value == 0) return std::signbit(value) ? "-0.0" : "0.0";
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof(buf), value, std::chars_format::scientific);
+  std::string sci(buf, res.ptr);
+  // sci looks like "-1.2345e+05"
+  bool negative = sci[0] == '-';
+  if (negative) sci.erase(0, 1);
+  size_t e = sci.find('e');
+  std::string mantissa = sci.substr(0, e);
+  int exponent = std::stoi(sci.substr(e + 1));
+  std::string digits;
+  for (char c : mantissa) if (c != '.') digits += c;
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  std::string out;
+  double magnitude = std::fabs(static_cast<double>(value));
+  if (magnitude >= 1e-3 && magnitude < 1e7) {
+    if (exponent >= 0) {
+      std::string int_part = digits.substr(0, std::min<size_t>(digits.size(), exponent + 1));
+      while (static_cast<int>(int_part.size()) < exponent + 1) int_part += '0';
+      std::string frac = digits.size() > static_cast<size_t>(exponent + 1) ? digits.substr(exponent + 1) : "0";
+      out = int_part + "." + frac;
+    } else {
+      out = "0." + std::string(-exponent - 1, '0') + digits;
+    }
+  } else {
+    std::string frac = digits.size() > 1 ? digits.substr(1) : "0";
+    out = digits.substr(0, 1) + "." + frac + "E" + std::to_string(exponent);
+  }
+  return negative ? "-" + out : out;
+}
+
+}  // namespace
+
+std::string FormatJavaDouble(double value) { return FormatJavaFloating(value); }
+std::string FormatJavaFloat(float value) { return FormatJavaFloating(value); }
+
+// ---------------------------------------------------------------------------
+// Values to Spark strings
+
+namespace {
+
+Status AppendValueString(const arrow::Array& array, int64_t i, const EvalContext& ctx,
+                         bool nested, std::string* out);
+
+Status AppendValueString(const arrow::Array& array, int64_t i, const EvalContext& ctx,
+                         bool nested, std::string* out) {
+  if (array.IsNull(i)) {
+    *out += "NULL";
+    return Status::OK();
+  }
+  switch (array.type_id()) {
+    case arrow::Type::BOOL:
+      *out += static_cast<const arrow::BooleanArray&>(array).Value(i) ? "true" : "false";
+      break;
+    case arrow::Type::INT8: *out += std::to_string(static_cast<const arrow::Int8Array&>(array).Value(i)); break;
+    case arrow::Type::INT16: *out += std::to_string(static_cast<const arrow::Int16Array&>(array).Value(i)); break;
+    case arrow::Type::INT32: *out += std::to_string(static_cast<const arrow::Int32Array&>(array).Value(i)); break;
+    case arrow::Type::INT64: *out += std::to_string(static_cast<const arrow::Int64Array&>(array).Value(i)); break;
+    case arrow::Type::FLOAT: *out += FormatJavaFloat(static_cast<const arrow::FloatArray&>(array).Value(i)); break;
+    case arrow::Type::DOUBLE: *out += FormatJavaDouble(static_cast<const arrow::DoubleArray&>(array).Value(i)); break;
+    case arrow::Type::DECIMAL128: {
+      const auto& dec = static_cast<const arrow::Decimal128Array&>(array);
+      const auto& type = static_cast<const arrow::Decimal128Type&>(*array.type());
+      *out += arrow::Decimal128(dec.GetValue(i)).ToString(type.scale());
+      break;
+    }
+    case arrow::Type::STRING: *out += static_cast<const arrow::StringArray&>(array).GetView(i); break;
+    case arrow::Type::LARGE_STRING: *out += static_cast<const arrow::LargeStringArray&>(array).GetView(i); break;
+    case arrow::Type::BINARY: {
+      // Spark renders binary as hex bytes in brackets: [01 FF]
+      auto view = static_cast<const arrow::BinaryArray&>(array).GetView(i);
+      *out += "[";
+      static const char* kHex = "0123456789ABCDEF";
+      for (size_t k = 0; k < view.size(); ++k) {
+        if (k) *out += ' ';
+        unsigned char c = static_cast<unsigned char>(view[k]);
+        *out += kHex[c >> 4];
+        *out += kHex[c & 15];
+      }
+      *out += "]";
+      break;
+    }
+    case arrow::Type::DATE32:
+      *out += FormatDate(static_cast<const arrow::Date32Array&>(array).Value(i));
+      break;
+    case arrow::Type::TIMESTAMP: {
+      int64_t micros = static_cast<const arrow::TimestampArray&>(array).Value(i);
+      if (types::IsTimestampLtz(*array.type())) {
+        ARROW_ASSIGN_OR_RAISE(micros, UtcToLocalMicros(micros, ctx.session_time_zone));
+      }
+      *out += FormatTimestamp(micros);
+      break;
+    }
+    case arrow::Type::LIST: {
+      const auto& list = static_cast<const arrow::ListArray&>(array);
+      auto values = list.values();
+      *out += "[";
+      for (int64_t k = list.value_offset(i); k < list.value_offset(i) + list.value_length(i); ++k) {
+        if (k != list.value_offset(i)) *out += ", ";
+        ARROW_RETURN_NOT_OK(AppendValueString(*values, k, ctx, true, out));
+      }
+      *out += "]";
+      break;
+    }
+    case arrow::Type::MAP: {
+      const auto& map = static_cast<const arrow::MapArray&>(array);
+      *out += "{";
+      for (int64_t k = map.value_offset(i); k < map.value_offset(i) + map.value_length(i); ++k) {
+        if (k != map.value_offset(i)) *out += ", ";
+        ARROW_RETURN_NOT_OK(AppendValueString(*map.keys(), k, ctx, true, out));
+        *out += " -> ";
+        ARROW_RETURN_NOT_OK(AppendValueString(*map.items(), k, ctx, true, out));
+      }
+      *out += "}";
+      break;
+    }
+    case arrow::Type::STRUCT: {
+      const auto& st = static_cast<const arrow::StructArray&>(array);
+      *out += "{";
+      for (int f = 0; f < st.num_fields(); ++f) {
+        if (f) *out += ", ";
+        ARROW_RETURN_NOT_OK(AppendValueString(*st.field(f), i, ctx, true, out));
+      }
+      *out += "}";
+      break;
+    }
+    case arrow::Type::NA: *out += "NULL"; break;
+    default:
+      return Unsupported("rendering values of type " + array.type()->ToString() + " as strings");
+  }
+  (void)nested;
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<arrow::Array>> ToSparkStrings(const arrow::Array& values, const EvalContext& ctx) {
+  arrow::StringBuilder builder;
+  ARROW_RETURN_NOT_OK(builder.Reserve(values.length()));
+  std::string text;
+  for (int64_t i = 0; i < values.length(); ++i) {
+    if (values.IsNull(i)) {
+      ARROW_RETURN_NOT_OK(builder.AppendNull());
+      continue;
+    }
+    text.clear();
+    ARROW_RETURN_NOT_OK(AppendValueString(values, i, ctx, false, &text));
+    ARROW_RETURN_NOT_OK(builder.Append(text));
+  }
+  return builder.Finish();
+}
+
+Result<std::string> ScalarToSparkString(const arrow::Scalar& value, const EvalContext& ctx) {
+  if (!value.is_valid) return std::string("NULL");
+  ARROW_ASSIGN_OR_RAISE(auto array, arrow::MakeArrayFromScalar(value, 1));
+  std::string out;
+  ARROW_RETURN_NOT_OK(AppendValueString(*array, 0, ctx, false, &out));
+  return out;
+}
+
+std::string SqlLiteral(const arrow::Scalar& value, const EvalContext& ctx) {
+  if (!value.is_valid) return "NULL";
+  auto text = ScalarToSparkString(value, ctx);
+  std::string s = text.ok() ? *text : value.ToString();
+  switch (value.type->id()) {
+    case arrow::Type::INT8: return s + "Y";
+    case arrow::Type::INT16: return s + "S";
+    case arrow::Type::INT64: return s + "L";
+    case arrow::Type::DOUBLE: return s + "D";
+    case arrow::Type::FLOAT: return s + "F";
+    case arrow::Type::DECIMAL128: return s + "BD";
+    case arrow::Type::STRING:
+    case arrow::Type::LARGE_STRING: {
+      std::string quoted = "'";
+      for (char c : s) {
+        if (c == '\'' || c == '\\') quoted += '\\';
+        quoted += c;
+      }
+      return quoted + "'";
+    }
+    case arrow::Type::DATE32: return "DATE '" + s + "'";
+    case arrow::Type::TIMESTAMP:
+      return (types::IsTimestampLtz(*value.type) ? "TIMESTAMP '" : "TIMESTAMP_NTZ '") + s + "'";
+    case arrow::Type::BINARY: {
+      std::string hex = "X'";
+      for (char c : s) if (c != '[' && c != ']' && c != ' ') hex += c;
+      return hex + "'";
+    }
+    default: return s;
+  }
+}
+
+std::string LiteralColumnName(const arrow::Scalar& value, const EvalContext& ctx) {
+  if (!value.is_valid) return "NULL";
+  auto id = value.type->id();
+  if (types::IsNumeric(*value.type) || id == arrow::Type::STRING || id == arrow::Type::LARGE_STRING ||
+      id == arrow::Type::BOOL) {
+    auto text = ScalarToSparkString(value, ctx);
+    return text.ok() ? *text : value.ToString();
+  }
+  return SqlLiteral(value, ctx);
+}
+
+// ---------------------------------------------------------------------------
+// Casting
+
+namespace {
+
+Status CastOverflow(const arrow::Scalar& value, const arrow::DataType& from, const arrow::DataType& to,
+                    const EvalContext& ctx) {
+  return SparkError(SparkExceptionKind::kArithmetic, "CAST_OVERFLOW",
+                    {{"value", SqlLiteral(value, ctx)},
+                     {"sourceType", "\"" + types::SqlString(from) + "\""},
+                     {"targetType", "\"" + types::SqlString(to) + "\""},
+                     {"ansiConfig", "\"spark.sql.ansi.enabled\""}});
+}
+
+Status CastInvalidInput(std::string_view text, const arrow::DataType& from, const arrow::DataType& to) {
+  std::string quoted = "'";
+  quoted += text;
+  quoted += "'";
+  // Spark raises this from different exception classes by target type.
+  SparkExceptionKind kind = SparkExceptionKind::kNumberFormat;
+  if (to.id() == arrow::Type::DATE32 || to.id() == arrow::Type::TIMESTAMP) kind = SparkExceptionKind::kDateTime;
+  if (to.id() == arrow::Type::BOOL) kind = SparkExceptionKind::kRuntime;
+  return SparkError(kind, "CAST_INVALID_INPUT",
+                    {{"expression", quoted},
+                     {"sourceType", "\"" + types::SqlString(from) + "\""},
+                     {"targetType", "\"" + types::SqlString(to) + "\""},
+                     {"ansiConfig", "\"spark.sql.ansi.enabled\""}});
+}
+
+std::string_view TrimSpaces(std::string_view s) {
+  // Spark trims ASCII whitespace and control characters (<= ' ') on both ends.
+  size_t b = 0, e = s.size();
+  while (b < e && static_cast<unsigned char>(s[b]) <= ' ') ++b;
+  while (e > b && static_cast<unsigned char>(s[e - 1]) <= ' ') --e;
+  return s.substr(b, e - b);
+}
+
+// Spark's UTF8String.toLong (ANSI): optional sign, digits, and an optional
+// fractional part that is dropped; anything else is invalid.
+bool ParseSparkIntegral(std::string_view s, int64_t min, int64_t max, int64_t* out) {
+  s = TrimSpaces(s);
+  if (s.empty()) return false;
+  size_t i = 0;
+  bool negative = false;
+  if (s[0] == '-' || s[0] == '+') {
+    negative = s[0] == '-';
+    i = 1;
+    if (s.size() == 1) return false;
+  }
+  // Accumulate negatively to cover min values.
+  int64_t result = 0;
+  bool any_digit = false;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '.') break;
+    if (c < '0' || c > '9') return false;
+    any_digit = true;
+    int digit = c - '0';
+    if (result < (std::numeric_limits<int64_t>::min() + digit) / 10) return false;
+    result = result * 10 - digit;
+  }
+  if (i < s.size()) {  // fractional part must be digits only
+    ++i;
+    for (; i < s.size(); ++i) if (s[i] < '0' || s[i] > '9') return false;
+  }
+  if (!any_digit && i == s.size() && s.find('.') == std::string_view::npos) return false;
+  if (!negative) {
+    if (result == std::numeric_limits<int64_t>::min()) return false;
+    result = -result;
+  }
+  if (result < min || result > max) return false;
+  *out = result;
+  return true;
+}
+
+bool ParseSparkDouble(std::string_view s, double* out) {
+  s = TrimSpaces(s);
+  if (s.empty()) return false;
+  std::string lower;
+  for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view body = lower;
+  bool negative = false;
+  if (!body.empty() && (body[0] == '+' || body[0] == '-')) {
+    negative = body[0] == '-';
+    body.remove_prefix(1);
+  }
+  if (body == "inf" || body == "infinity") {
+    *out = negative ? -INFINITY : INFINITY;
+    return true;
+  }
+  if (body == "nan") {
+    *out = NAN;
+    return true;
+  }
+  // Java accepts a trailing d/f type suffix.
+  if (!body.empty() && (body.back() == 'd' || body.back() == 'f')) body.remove_suffix(1);
+  double value = 0;
+  auto res = std::from_chars(body.data(), body.data() + body.size(), value);
+  if (res.ec != std::errc() || res.ptr != body.data() + body.size()) return false;
+  *out = negative ? -value : value;
+  return true;
+}
+
+bool ParseSparkBoolean(std::string_view s, bool* out) {
+  s = TrimSpaces(s);
+  std::string lower;
+  for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "t" || lower == "true" || lower == "y" || lower == "yes" || lower == "1") {
+    *out = true;
+    return true;
+  }
+  if (lower == "f" || lower == "false" || lower == "n" || lower == "no" || lower == "0") {
+    *out = false;
+    return true;
+  }
+  return false;
+}
+
+template <typename ArrowType>
+using CType = typename ArrowType::c_type;
+
+template <typename OutType>
+Result<std::shared_ptr<arrow::Array>> CastStringToIntegral(const arrow::StringArray& in,
+                                                           const std::shared_ptr<arrow::DataType>& to,
+                                                           bool ansi) {
+  using T = CType<OutType>;
+  arrow::NumericBuilder<OutType> builder;
+  ARROW_RETURN_NOT_OK(builder.Reserve(in.length()));
+  for (int64_t i = 0; i < in.length(); ++i) {
+    if (in.IsNull(i)) {
+      builder.UnsafeAppendNull();
+      continue;
+    }
+    int64_t v;
+    if (!ParseSparkIntegral(in.GetView(i), std::numeric_limits<T>::min(), std::numeric_limits<T>::max(), &v)) {
+      if (ansi) return CastInvalidInput(in.GetView(i), *in.type(), *to);
+      builder.UnsafeAppendNull();
+      continue;
+    }
+    builder.UnsafeAppend(static_cast<T>(v));
+  }
+  return builder.Finish();
+}
+
+template <typename OutType>
+Result<std::shared_ptr<arrow::Array>> CastStringToFloating(const arrow::StringArray& in,
+                                                           const std::shared_ptr<arrow::DataType>& to,
+                                                           bool ansi) {
+  using T = CType<OutType>;
+  arrow::NumericBuilder<OutType> builder;
+  ARROW_RETURN_NOT_OK(builder.Reserve(in.length()));
+  for (int64_t i = 0; i < in.length(); ++i) {
+    double v;
+    if (in.IsNull(i)) {
+      builder.UnsafeAppendNull();
+    } else if (ParseSparkDouble(in.GetView(i), &v)) {
+      builder.UnsafeAppend(static_cast<T>(v));
+    } else if (ansi) {
+      return CastInvalidInput(in.GetView(i), *in.type(), *to);
+    } else {
+      builder.UnsafeAppendNull();
+    }
+  }
+  return builder.Finish();
+}
+
+Result<std::shared_ptr<arrow::Array>> CastStringToBoolean(const arrow::StringArray& in, bool ansi) {
+  arrow::BooleanBuilder builder;
+  ARROW_RETURN_NOT_OK(builder.Reserve(in.length()));
+  for (int64_t i = 0; i < in.length(); ++i) {
+    bool v;
+    if (in.IsNull(i)) {
+      builder.UnsafeAppendNull();
+    } else if (ParseSparkBoolean(in.GetView(i), &v)) {
+      builder.UnsafeAppend(v);
+    } else if (ansi) {
+      return CastInvalidInput(in.GetView(i), *in.type(), *arrow::boolean());
+    } else {
+      builder.UnsafeAppendNull();
+    }
+  }
+  return builder.Finish();
+}
+
+Result<std::shared_ptr<arrow::Array>> CastStringToDate(const arrow::StringArray& in, bool ansi) {
+  arrow::Date32Builder builder;
+  ARROW_RETURN_NOT_OK(builder.Reserve(in.length()));
+  for (int64_t i = 0; i < in.length(); ++i) {
+    int32_t days;
+    if (in.IsNull(i)) {
+      builder.UnsafeAppendNull();
+    } else if (ParseDate(TrimSpaces(in.GetView(i)), &days)) {
+      builder.UnsafeAppend(days);
+    } else if (ansi) {
+      return CastInvalidInput(in.GetView(i), *in.type(), *arrow::date32());
+    } else {
+      builder.UnsafeAppendNull();
+    }
+  }
+  return builder.Finish();
+}
+
+Result<std::shared_ptr<arrow::Array>> CastStringToTimestamp(const arrow::StringArray& in,
+                                                            const std::shared_ptr<arrow::DataType>& to,
+                                                            bool ansi, const EvalContext& ctx) {
+  arrow::TimestampBuilder builder(to, arrow::default_memory_pool());
+  ARROW_RETURN_NOT_OK(builder.Reserve(in.length()));
+  bool ltz = types::IsTimestampLtz(*to);
+  for (int64_t i = 0; i < in.length(); ++i) {
+    int64_t micros;
+    if (in.IsNull(i)) {
+      builder.UnsafeAppendNull();
+    } else if (ParseTimestamp(TrimSpaces(in.GetView(i)), &micros)) {
+      if (ltz) {
+        ARROW_ASSIGN_OR_RAISE(micros, LocalToUtcMicros(micros, ctx.session_time_zone));
+      }
+      builder.UnsafeAppend(micros);
+    } else if (ansi) {
+      return CastInvalidInput(in.GetView(i), *in.type(), *to);
+    } else {
+      builder.UnsafeAppendNull();
+    }
+  }
+  return builder.Finish();
+}
+
+// Numeric to numeric with Spark's rules: integral narrowing and floating to
+// integral overflow raise CAST_OVERFLOW under ANSI (NULL otherwise); floating to
+// integral truncates toward zero.
+template <typename InType, typename OutType>
+Result<std::shared_ptr<arrow::Array>> CastNumeric(const arrow::Array& input,
+                                                  const std::shared_ptr<arrow::DataType>& to,
+                                                  bool ansi, const EvalContext& ctx) {
+  using In = CType<InType>;
+  using Out = CType<OutType>;
+  const auto& in = static_cast<const arrow::NumericArray<InType>&>(input);
+  arrow::NumericBuilder<OutType> builder;
+  ARROW_RETURN_NOT_OK(builder.Reserve(in.length()));
+  for (int64_t i = 0; i < in.length(); ++i) {
+    if (in.IsNull(i)) {
+      builder.UnsafeAppendNull();
+      continue;
+    }
+    In v = in.Value(i);
+    if constexpr (std::is_integral_v<Out>) {
+      bool fits;
+      if constexpr (std::is_floating_point_v<In>) {
+        fits = !std::isnan(v) && v > static_cast<In>(std::numeric_limits<Out>::min()) - 1 &&
+               v < static_cast<In>(std::numeric_limits<Out>::max()) + 1;
+        if constexpr (sizeof(Out) == 8) {
+          // 2^63 is exactly representable; anything at or above it does not fit.
+          fits = !std::isnan(v) && v >= -9223372036854775808.0 && v < 9223372036854775808.0;
+        }
+      } else {
+        fits = static_cast<int64_t>(v) >= static_cast<int64_t>(std::numeric_limits<Out>::min()) &&
+               static_cast<int64_t>(v) <= static_cast<int64_t>(std::numeric_limits<Out>::max());
+      }
+      if (!fits) {
+        if (ansi) {
+          ARROW_ASSIGN_OR_RAISE(auto scalar, in.GetScalar(i));
+          return CastOverflow(*scalar, *input.type(), *to, ctx);
+        }
+        // Legacy Spark wraps integral narrowing; floating saturates.
+        if constexpr (std::is_floating_point_v<In>) {
+          if (std::isnan(v)) {
+            builder.UnsafeAppend(0);
+          } else {
+            builder.UnsafeAppend(v > 0 ? std::numeric_limits<Out>::max() : std::numeric_limits<Out>::min());
+          }
+        } else {
+          builder.UnsafeAppend(static_cast<Out>(v));
+        }
+        continue;
+      }
+    }
+    builder.UnsafeAppend(static_cast<Out>(v));
+  }
+  return builder.Finish();
+}
+
+template <typename InType>
+Result<std::shared_ptr<arrow::Array>> CastNumericFrom(const arrow::Array& input,
+                                                      const std::shared_ptr<arrow::DataType>& to,
+                                                      bool ansi, const EvalContext& ctx) {
+  switch (to->id()) {
+    case arrow::Type::INT8: return CastNumeric<InType, arrow::Int8Type>(input, to, ansi, ctx);
+    case arrow::Type::INT16: return CastNumeric<InType, arrow::Int16Type>(input, to, ansi, ctx);
+    case arrow::Type::INT32: return CastNumeric<InType, arrow::Int32Type>(input, to, ansi, ctx);
+    case arrow::Type::INT64: return CastNumeric<InType, arrow::Int64Type>(input, to, ansi, ctx);
+    case arrow::Type::FLOAT: return CastNumeric<InType, arrow::FloatType>(input, to, ansi, ctx);
+    case arrow::Type::DOUBLE: return CastNumeric<InType, arrow::DoubleType>(input, to, ansi, ctx);
+    default: return Unsupported("cast from " + types::SqlString(*input.type()) + " to " + types::SqlString(*to));
+  }
+}
+
+bool IsPrimitiveNumeric(const arrow::DataType& t) { return types::IsIntegral(t) || types::IsFractional(t); }
+
+Result<std::shared_ptr<arrow::Array>> CastArray(const std::shared_ptr<arrow::Array>& input,
+                                                const std::shared_ptr<arrow::DataType>& to, bool ansi,
+                                                const EvalContext& ctx) {
+  const auto& from = *input->type();
+  if (from.Equals(*to)) return input;
+  if (from.id() == arrow::Type::NA) return arrow::MakeArrayOfNull(to, input->length());
+  if (to->id() == arrow::Type::STRING) return ToSparkStrings(*input, ctx);
+  if (from.id() == arrow::Type::STRING) {
+    const auto& strings = static_cast<const arrow::StringArray&>(*input);
+    switch (to->id()) {
+      case arrow::Type::INT8: return CastStringToIntegral<arrow::Int8Type>(strings, to, ansi);
+      case arrow::Type::INT16: return CastStringToIntegral<arrow::Int16Type>(strings, to, ansi);
+      case arrow::Type::INT32: return CastStringToIntegral<arrow::Int32Type>(strings, to, ansi);
+      case arrow::Type::INT64: return CastStringToIntegral<arrow::Int64Type>(strings, to, ansi);
+      case arrow::Type::FLOAT: return CastStringToFloating<arrow::FloatType>(strings, to, ansi);
+      case arrow::Type::DOUBLE: return CastStringToFloating<arrow::DoubleType>(strings, to, ansi);
+      case arrow::Type::BOOL: return CastStringToBoolean(strings, ansi);
+      case arrow::Type::DATE32: return CastStringToDate(strings, ansi);
+      case arrow::Type::TIMESTAMP: return CastStringToTimestamp(strings, to, ansi, ctx);
+      case arrow::Type::BINARY: {
+        ARROW_ASSIGN_OR_RAISE(auto data, input->View(arrow::binary()));
+        return data;
+      }
+      default: break;
+    }
+  }
+  if (IsPrimitiveNumeric(from) && IsPrimitiveNumeric(*to)) {
+    switch (from.id()) {
+      case arrow::Type::INT8: return CastNumericFrom<arrow::Int8Type>(*input, to, ansi, ctx);
+      case arrow::Type::INT16: return CastNumericFrom<arrow::Int16Type>(*input, to, ansi, ctx);
+      case arrow::Type::INT32: return CastNumericFrom<arrow::Int32Type>(*input, to, ansi, ctx);
+      case arrow::Type::INT64: return CastNumericFrom<arrow::Int64Type>(*input, to, ansi, ctx);
+      case arrow::Type::FLOAT: return CastNumericFrom<arrow::FloatType>(*input, to, ansi, ctx);
+      case arrow::Type::DOUBLE: return CastNumericFrom<arrow::DoubleType>(*input, to, ansi, ctx);
+      default: break;
+    }
+  }
+  if (from.id() == arrow::Type::BOOL && IsPrimitiveNumeric(*to)) {
+    ARROW_ASSIGN_OR_RAISE(Datum cast, arrow::compute::Cast(Datum(input), to));
+    return cast.make_array();
+  }
+  if (IsPrimitiveNumeric(from) && to->id() == arrow::Type::BOOL) {
+    ARROW_ASSIGN_OR_RAISE(Datum zero, arrow::compute::Cast(Datum(arrow::MakeScalar(0)), input->type()));
+    ARROW_ASSIGN_OR_RAISE(Datum result, arrow::compute::CallFunction("not_equal", {input, zero}));
+    return result.make_array();
+  }
+  bool decimal_involved = from.id() == arrow::Type::DECIMAL128 || to->id() == arrow::Type::DECIMAL128;
+  bool date_time = (from.id() == arrow::Type::DATE32 || from.id() == arrow::Type::TIMESTAMP) &&
+                   (to->id() == arrow::Type::DATE32 || to->id() == arrow::Type::TIMESTAMP);
+  if (decimal_involved && (types::IsNumeric(from) || types::IsNumeric(*to))) {
+    arrow::compute::CastOptions options = arrow::compute::CastOptions::Safe(to);
+    options.allow_decimal_truncate = false;
+    auto result = arrow::compute::Cast(Datum(input), options);
+    if (!result.ok()) {
+      if (!ansi) {
+        options.allow_decimal_truncate = true;
+        options.allow_int_overflow = true;
+        ARROW_ASSIGN_OR_RAISE(Datum cast, arrow::compute::Cast(Datum(input), options));
+        return cast.make_array();
+      }
+      for (int64_t i = 0; i < input->length(); ++i) {
+        ARROW_ASSIGN_OR_RAISE(auto scalar, input->GetScalar(i));
+        ARROW_ASSIGN_OR_RAISE(auto one, arrow::MakeArrayFromScalar(*scalar, 1));
+        if (!arrow::compute::Cast(Datum(one), options).ok()) return CastOverflow(*scalar, from, *to, ctx);
+      }
+      return result.status();
+    }
+    return result->make_array();
+  }
+  if (date_time) {
+    if (from.id() == arrow::Type::DATE32 && types::IsTimestampLtz(*to)) {
+      // Midnight of that day in the session time zone.
+      const auto& dates = static_cast<const arrow::Date32Array&>(*input);
+      arrow::TimestampBuilder builder(to, arrow::default_memory_pool());
+      for (int64_t i = 0; i < dates.length(); ++i) {
+        if (dates.IsNull(i)) {
+          ARROW_RETURN_NOT_OK(builder.AppendNull());
+          continue;
+        }
+        ARROW_ASSIGN_OR_RAISE(int64_t utc, LocalToUtcMicros(int64_t{dates.Value(i)} * kMicrosPerDay,
+                                                            ctx.session_time_zone));
+        ARROW_RETURN_NOT_OK(builder.Append(utc));
+      }
+      return builder.Finish();
+    }
+    if (types::IsTimestampLtz(from) && to->id() == arrow::Type::DATE32) {
+      const auto& ts = static_cast<const arrow::TimestampArray&>(*input);
+      arrow::Date32Builder builder;
+      for (int64_t i = 0; i < ts.length(); ++i) {
+        if (ts.IsNull(i)) {
+          ARROW_RETURN_NOT_OK(builder.AppendNull());
+          continue;
+        }
+        ARROW_ASSIGN_OR_RAISE(int64_t local, UtcToLocalMicros(ts.Value(i), ctx.session_time_zone));
+        ARROW_RETURN_NOT_OK(builder.Append(static_cast<int32_t>(FloorDiv(local, kMicrosPerDay))));
+      }
+      return builder.Finish();
+    }
+    arrow::compute::CastOptions options = arrow::compute::CastOptions::Unsafe(to);
+    ARROW_ASSIGN_OR_RAISE(Datum cast, arrow::compute::Cast(Datum(input), options));
+    return cast.make_array();
+  }
+  return Unsupported("CAST from " + types::SqlString(from) + " to " + types::SqlString(*to));
+}
+
+bool CanCast(const arrow::DataType& from, const arrow::DataType& to) {
+  if (from.Equals(to) || from.id() == arrow::Type::NA || to.id() == arrow::Type::STRING) return true;
+  auto atomic = [](const arrow::DataType& t) {
+    return types::IsNumeric(t) || t.id() == arrow::Type::BOOL || t.id() == arrow::Type::STRING ||
+           t.id() == arrow::Type::DATE32 || t.id() == arrow::Type::TIMESTAMP;
+  };
+  if (from.id() == arrow::Type::STRING) return atomic(to) || to.id() == arrow::Type::BINARY;
+  if (types::IsNumeric(from) && (types::IsNumeric(to) || to.id() == arrow::Type::BOOL)) return true;
+  if (from.id() == arrow::Type::BOOL && types::IsNumeric(to)) return true;
+  if ((from.id() == arrow::Type::DATE32 || from.id() == arrow::Type::TIMESTAMP) &&
+      (to.id() == arrow::Type::DATE32 || to.id() == arrow::Type::TIMESTAMP)) {
+    return true;
+  }
+  return false;
+}
+
+class CastKernel : public plan::ScalarKernel {
+ public:
+  CastKernel(std::shared_ptr<arrow::DataType> to, CastMode mode) : to_(std::move(to)), mode_(mode) {}
+
+  Result<Datum> Execute(const std::vector<Datum>& args, int64_t length, const EvalContext& ctx) const override {
+    bool ansi = mode_ == CastMode::kAnsi || (mode_ == CastMode::kDefault && ctx.ansi);
+    return CastDatum(args[0], to_, ansi, ctx);
+  }
+
+ private:
+  std::shared_ptr<arrow::DataType> to_;
+  CastMode mode_;
+};
+
+}  // namespace
+
+Result<Datum> CastDatum(const Datum& value, const std::shared_ptr<arrow::DataType>& to, bool ansi,
+                        const EvalContext& ctx) {
+  if (value.is_scalar()) {
+    ARROW_ASSIGN_OR_RAISE(auto array, arrow::MakeArrayFromScalar(*value.scalar(), 1));
+    ARROW_ASSIGN_OR_RAISE(auto cast, CastArray(array, to, ansi, ctx));
+    ARROW_ASSIGN_OR_RAISE(auto scalar, cast->GetScalar(0));
+    return Datum(scalar);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto cast, CastArray(value.make_array(), to, ansi, ctx));
+  return Datum(cast);
+}
+
+Result<BoundExprPtr> BindCast(BoundExprPtr child, std::shared_ptr<arrow::DataType> to, CastMode mode,
+                              bool implicit, const EvalContext& ctx) {
+  if (child->type->Equals(*to) && implicit) return child;
+  std::string name = implicit ? child->name
+                              : std::string(mode == CastMode::kTry ? "TRY_CAST(" : "CAST(") + child->name +
+                                    " AS " + types::SqlString(*to) + ")";
+  if (!CanCast(*child->type, *to)) {
+    return AnalysisError("DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION",
+                         {{"sqlExpr", "\"" + name + "\""},
+                          {"srcType", "\"" + types::SqlString(*child->type) + "\""},
+                          {"targetType", "\"" + types::SqlString(*to) + "\""}});
+  }
+  // Casts that can fail yield NULL in TRY and legacy mode.
+  bool nullable = child->nullable || mode == CastMode::kTry || mode == CastMode::kLegacy ||
+                  (!ctx.ansi && mode == CastMode::kDefault && child->type->id() == arrow::Type::STRING);
+  if (child->kind == plan::BoundKind::kLiteral) {
+    // Fold literal casts now so that bad literals fail at analysis, like Spark's
+    // constant folding does at optimization.
+    bool ansi = mode == CastMode::kAnsi || (mode == CastMode::kDefault && ctx.ansi);
+    auto folded = CastDatum(Datum(child->literal), to, ansi, ctx);
+    if (folded.ok()) {
+      auto lit = BoundExpr::Literal(folded->scalar(), name);
+      return lit;
+    }
+  }
+  return BoundExpr::Call(implicit ? "implicit_cast" : "cast", std::make_shared<CastKernel>(to, mode),
+                         {child}, to, nullable, name);
+}
+
+void RegisterCastFunctions(FunctionRegistry& registry) {
+  (void)registry;  // CAST is bound directly by the analyzer (BindCast); no named entry yet.
+}
+
+}  // namespace sk8::functions

@@ -1,0 +1,170 @@
+// Comparison operators with Spark semantics: NaN equals NaN and is larger than
+// any other value; <=> is null-safe. Mixed types are coerced as Spark does.
+#include <arrow/compute/api.h>
+
+#include <cmath>
+
+#include "functions/cast.h"
+#include "functions/function_registry.h"
+#include "functions/kernel_util.h"
+#include "types/spark_types.h"
+
+namespace sk8::functions {
+namespace {
+
+using arrow::Datum;
+using plan::BoundExpr;
+
+enum class CmpOp { kEq, kNe, kLt, kLe, kGt, kGe, kEqNullSafe };
+
+const char* ArrowFunction(CmpOp op) {
+  switch (op) {
+    case CmpOp::kEq: case CmpOp::kEqNullSafe: return "equal";
+    case CmpOp::kNe: return "not_equal";
+    case CmpOp::kLt: return "less";
+    case CmpOp::kLe: return "less_equal";
+    case CmpOp::kGt: return "greater";
+    case CmpOp::kGe: return "greater_equal";
+  }
+  return "equal";
+}
+
+// Spark orders NaN above every other double and treats NaN = NaN as true.
+template <typename T>
+int CompareFloating(T a, T b) {
+  bool an = std::isnan(a), bn = std::isnan(b);
+  if (an || bn) return an == bn ? 0 : (an ? 1 : -1);
+  return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+bool Decide(CmpOp op, int c) {
+  switch (op) {
+    case CmpOp::kEq: case CmpOp::kEqNullSafe: return c == 0;
+    case CmpOp::kNe: return c != 0;
+    case CmpOp::kLt: return c < 0;
+    case CmpOp::kLe: return c <= 0;
+    case CmpOp::kGt: return c > 0;
+    case CmpOp::kGe: return c >= 0;
+  }
+  return false;
+}
+
+template <typename ArrowType>
+Result<Datum> CompareFloatingArrays(CmpOp op, const std::vector<Datum>& args, int64_t length) {
+  NumericArg<ArrowType> left(args[0]), right(args[1]);
+  bool scalar_output = AllScalars(args);
+  int64_t n = scalar_output ? 1 : length;
+  arrow::BooleanBuilder builder;
+  ARROW_RETURN_NOT_OK(builder.Reserve(n));
+  for (int64_t i = 0; i < n; ++i) {
+    bool lv = left.IsValid(i), rv = right.IsValid(i);
+    if (!lv || !rv) {
+      if (op == CmpOp::kEqNullSafe) {
+        builder.UnsafeAppend(lv == rv);
+      } else {
+        builder.UnsafeAppendNull();
+      }
+      continue;
+    }
+    builder.UnsafeAppend(Decide(op, CompareFloating(left.Value(i), right.Value(i))));
+  }
+  return FinishResult(builder.Finish(), scalar_output);
+}
+
+Result<Datum> Compare(CmpOp op, const arrow::DataType& type, const std::vector<Datum>& args, int64_t length) {
+  if (type.id() == arrow::Type::DOUBLE) return CompareFloatingArrays<arrow::DoubleType>(op, args, length);
+  if (type.id() == arrow::Type::FLOAT) return CompareFloatingArrays<arrow::FloatType>(op, args, length);
+  if (type.id() == arrow::Type::NA) {
+    if (op == CmpOp::kEqNullSafe) return Datum(std::make_shared<arrow::BooleanScalar>(true));
+    return Datum(arrow::MakeNullScalar(arrow::boolean()));
+  }
+  ARROW_ASSIGN_OR_RAISE(Datum result, arrow::compute::CallFunction(ArrowFunction(op), {args[0], args[1]}));
+  if (op != CmpOp::kEqNullSafe) return result;
+  // a <=> b: both null -> true, one null -> false, else a = b.
+  ARROW_ASSIGN_OR_RAISE(Datum left_null, arrow::compute::IsNull(args[0]));
+  ARROW_ASSIGN_OR_RAISE(Datum right_null, arrow::compute::IsNull(args[1]));
+  ARROW_ASSIGN_OR_RAISE(Datum both_null, arrow::compute::And(left_null, right_null));
+  ARROW_ASSIGN_OR_RAISE(Datum filled, arrow::compute::CallFunction("coalesce",
+                                                                   {result, Datum(std::make_shared<arrow::BooleanScalar>(false))}));
+  return arrow::compute::Or(both_null, filled);
+}
+
+bool Orderable(const arrow::DataType& t) {
+  switch (t.id()) {
+    case arrow::Type::MAP: return false;
+    default: return true;
+  }
+}
+
+// Spark's (ANSI) coercion of comparison operands to one type.
+Result<std::shared_ptr<arrow::DataType>> CommonComparisonType(const arrow::DataType& a_type,
+                                                              const std::shared_ptr<arrow::DataType>& a,
+                                                              const std::shared_ptr<arrow::DataType>& b) {
+  if (a->Equals(*b)) return a;
+  if (a->id() == arrow::Type::NA) return b;
+  if (b->id() == arrow::Type::NA) return a;
+  if (NumericRank(*a) && NumericRank(*b)) return WiderNumericType(a, b);
+  if (a->id() == arrow::Type::DECIMAL128 && NumericRank(*b)) {
+    return types::IsFractional(*b) ? arrow::float64() : a;
+  }
+  if (b->id() == arrow::Type::DECIMAL128 && NumericRank(*a)) {
+    return types::IsFractional(*a) ? arrow::float64() : b;
+  }
+  if (types::IsStringLike(*a) && !types::IsStringLike(*b)) return b;
+  if (types::IsStringLike(*b) && !types::IsStringLike(*a)) return a;
+  if (a->id() == arrow::Type::DATE32 && b->id() == arrow::Type::TIMESTAMP) return b;
+  if (b->id() == arrow::Type::DATE32 && a->id() == arrow::Type::TIMESTAMP) return a;
+  if (a->id() == arrow::Type::TIMESTAMP && b->id() == arrow::Type::TIMESTAMP) return types::TimestampType();
+  (void)a_type;
+  return nullptr;
+}
+
+FunctionInfo ComparisonFunction(std::string name, std::vector<std::string> aliases, std::string symbol, CmpOp op) {
+  FunctionInfo info;
+  info.name = std::move(name);
+  info.aliases = std::move(aliases);
+  info.name_style = NameStyle::kInfix;
+  info.sql_symbol = std::move(symbol);
+  info.usage = "expr1 " + info.sql_symbol + " expr2 - Compares two values.";
+  info.bind_scalar = [op, info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
+                                            const EvalContext& ctx) -> Result<BoundExprPtr> {
+    if (args.size() != 2) return InternalError(info_copy.name + " takes two arguments");
+    std::string name = CallName(info_copy, called, args);
+    ARROW_ASSIGN_OR_RAISE(auto common, CommonComparisonType(*args[0]->type, args[0]->type, args[1]->type));
+    if (!common) {
+      return AnalysisError("DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES",
+                           {{"sqlExpr", "\"" + name + "\""},
+                            {"left", "\"" + types::SqlString(*args[0]->type) + "\""},
+                            {"right", "\"" + types::SqlString(*args[1]->type) + "\""}});
+    }
+    if (!Orderable(*common)) {
+      return AnalysisError("DATATYPE_MISMATCH.INVALID_ORDERING_TYPE",
+                           {{"sqlExpr", "\"" + name + "\""}, {"functionName", "`" + info_copy.sql_symbol + "`"},
+                            {"dataType", "\"" + types::SqlString(*common) + "\""}});
+    }
+    for (auto& arg : args) {
+      ARROW_ASSIGN_OR_RAISE(arg, BindCast(arg, common, plan::CastMode::kDefault, /*implicit=*/true, ctx));
+    }
+    bool nullable = op == CmpOp::kEqNullSafe ? false : (args[0]->nullable || args[1]->nullable);
+    auto kernel = std::make_shared<LambdaKernel>(
+        [op, common](const std::vector<Datum>& a, int64_t length, const EvalContext&) {
+          return Compare(op, *common, a, length);
+        });
+    return BoundExpr::Call(info_copy.name, kernel, std::move(args), arrow::boolean(), nullable, name);
+  };
+  return info;
+}
+
+}  // namespace
+
+void RegisterComparisonFunctions(FunctionRegistry& registry) {
+  registry.Add(ComparisonFunction("=", {"==", "equal_to"}, "=", CmpOp::kEq));
+  registry.Add(ComparisonFunction("!=", {"<>", "not_equal"}, "!=", CmpOp::kNe));
+  registry.Add(ComparisonFunction("<", {"less_than"}, "<", CmpOp::kLt));
+  registry.Add(ComparisonFunction("<=", {"less_than_or_equal"}, "<=", CmpOp::kLe));
+  registry.Add(ComparisonFunction(">", {"greater_than"}, ">", CmpOp::kGt));
+  registry.Add(ComparisonFunction(">=", {"greater_than_or_equal"}, ">=", CmpOp::kGe));
+  registry.Add(ComparisonFunction("<=>", {"eqnullsafe", "equal_null_safe"}, "<=>", CmpOp::kEqNullSafe));
+}
+
+}  // namespace sk8::functions

@@ -1,0 +1,74 @@
+#include "functions/function_registry.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "types/spark_types.h"
+
+namespace sk8::functions {
+namespace {
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+}  // namespace
+
+const FunctionRegistry& FunctionRegistry::Instance() {
+  static const FunctionRegistry* registry = [] {
+    auto* r = new FunctionRegistry();
+    RegisterArithmeticFunctions(*r);
+    RegisterComparisonFunctions(*r);
+    RegisterLogicalFunctions(*r);
+    RegisterCastFunctions(*r);
+    RegisterAggregateFunctions(*r);
+    return r;
+  }();
+  return *registry;
+}
+
+void FunctionRegistry::Add(FunctionInfo info) {
+  size_t slot = functions_.size();
+  index_[Lower(info.name)] = slot;
+  for (const auto& alias : info.aliases) index_[Lower(alias)] = slot;
+  functions_.push_back(std::move(info));
+}
+
+const FunctionInfo* FunctionRegistry::Find(const std::string& name) const {
+  auto it = index_.find(Lower(name));
+  return it == index_.end() ? nullptr : &functions_[it->second];
+}
+
+std::string CallName(const FunctionInfo& info, const std::string& called_name,
+                     const std::vector<BoundExprPtr>& args) {
+  switch (info.name_style) {
+    case NameStyle::kInfix:
+      if (args.size() == 2) {
+        return "(" + args[0]->name + " " + info.sql_symbol + " " + args[1]->name + ")";
+      }
+      break;
+    case NameStyle::kPrefix:
+      if (args.size() == 1) return "(" + info.sql_symbol + " " + args[0]->name + ")";
+      break;
+    case NameStyle::kFunction: break;
+  }
+  std::string out = Lower(called_name) + "(";
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i) out += ", ";
+    out += args[i]->name;
+  }
+  return out + ")";
+}
+
+Status UnexpectedInputType(const std::string& sql_expr, int param_index,
+                           const std::string& required_type, const plan::BoundExpr& arg) {
+  static const char* kOrdinals[] = {"first", "second", "third", "fourth", "fifth"};
+  std::string ordinal = param_index < 5 ? kOrdinals[param_index] : std::to_string(param_index + 1) + "th";
+  return AnalysisError("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                       {{"sqlExpr", "\"" + sql_expr + "\""},
+                        {"paramIndex", ordinal},
+                        {"requiredType", required_type},
+                        {"inputSql", "\"" + arg.name + "\""},
+                        {"inputType", "\"" + types::SqlString(*arg.type) + "\""}});
+}
+
+}  // namespace sk8::functions

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "plan/bound_expression.h"
+
+/// Function metadata is data: one FunctionInfo per function, read by the analyzer
+/// (binding), by SHOW FUNCTIONS / DESCRIBE FUNCTION and by docs. Each category
+/// file (arithmetic.cc, comparison.cc, ...) adds its entries at start-up.
+namespace sk8::functions {
+
+enum class FunctionKind { kScalar, kAggregate };
+
+/// How Spark prints a call in a column name.
+enum class NameStyle {
+  kFunction,  // abs(x), count(1)
+  kInfix,     // (a + b)
+  kPrefix,    // (- a), (NOT a)
+};
+
+using plan::BoundAggregate;
+using plan::BoundExprPtr;
+using plan::EvalContext;
+
+/// Binds a scalar call: checks and coerces argument types, picks a kernel and
+/// returns the bound expression (with Spark's column name).
+using ScalarBinder = std::function<Result<BoundExprPtr>(const std::string& called_name,
+                                                        std::vector<BoundExprPtr> args,
+                                                        const EvalContext& ctx)>;
+using AggregateBinder = std::function<Result<BoundAggregate>(
+    const std::string& called_name, std::vector<BoundExprPtr> args, bool distinct,
+    const EvalContext& ctx)>;
+
+struct FunctionInfo {
+  std::string name;                  // canonical name
+  std::vector<std::string> aliases;  // other names clients send ("==" for "=")
+  FunctionKind kind = FunctionKind::kScalar;
+  NameStyle name_style = NameStyle::kFunction;
+  std::string sql_symbol;            // printed operator for infix/prefix styles
+  std::string usage;                 // one line for DESCRIBE FUNCTION
+  bool deterministic = true;
+  ScalarBinder bind_scalar;
+  AggregateBinder bind_aggregate;
+};
+
+class FunctionRegistry {
+ public:
+  static const FunctionRegistry& Instance();
+
+  /// Case-insensitive lookup by name or alias; nullptr when unknown.
+  const FunctionInfo* Find(const std::string& name) const;
+  const std::vector<FunctionInfo>& functions() const { return functions_; }
+
+  void Add(FunctionInfo info);
+
+ private:
+  FunctionRegistry() = default;
+  std::vector<FunctionInfo> functions_;
+  std::map<std::string, size_t> index_;
+};
+
+// Registration hooks, one per category file.
+void RegisterArithmeticFunctions(FunctionRegistry& registry);
+void RegisterComparisonFunctions(FunctionRegistry& registry);
+void RegisterLogicalFunctions(FunctionRegistry& registry);
+void RegisterCastFunctions(FunctionRegistry& registry);
+void RegisterAggregateFunctions(FunctionRegistry& registry);
+
+/// Column name of a call in Spark's style, from the info and the argument names.
+std::string CallName(const FunctionInfo& info, const std::string& called_name,
+                     const std::vector<BoundExprPtr>& args);
+
+/// Spark's DATATYPE_MISMATCH error for a call whose argument has the wrong type.
+Status UnexpectedInputType(const std::string& sql_expr, int param_index,
+                           const std::string& required_type, const plan::BoundExpr& arg);
+
+}  // namespace sk8::functions

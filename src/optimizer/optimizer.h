@@ -1,0 +1,11 @@
+#pragma once
+
+#include "plan/resolved_plan.h"
+
+/// Rule-based rewrites of resolved plans. Rules must keep Spark's answers
+/// (values, order where Spark defines one, and errors) unchanged.
+namespace sk8::optimizer {
+
+Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan);
+
+}  // namespace sk8::optimizer

@@ -1,0 +1,56 @@
+#include "plan/bound_expression.h"
+
+namespace sk8::plan {
+
+BoundExprPtr BoundExpr::Column(int index, std::shared_ptr<arrow::DataType> type, bool nullable,
+                               std::string name) {
+  auto e = std::make_shared<BoundExpr>();
+  e->kind = BoundKind::kColumnRef;
+  e->column_index = index;
+  e->type = std::move(type);
+  e->nullable = nullable;
+  e->name = std::move(name);
+  return e;
+}
+
+BoundExprPtr BoundExpr::Literal(std::shared_ptr<arrow::Scalar> value, std::string name) {
+  auto e = std::make_shared<BoundExpr>();
+  e->kind = BoundKind::kLiteral;
+  e->type = value->type;
+  e->nullable = !value->is_valid;
+  e->literal = std::move(value);
+  e->name = std::move(name);
+  return e;
+}
+
+BoundExprPtr BoundExpr::Call(std::string function, std::shared_ptr<const ScalarKernel> kernel,
+                             std::vector<BoundExprPtr> args, std::shared_ptr<arrow::DataType> type,
+                             bool nullable, std::string name) {
+  auto e = std::make_shared<BoundExpr>();
+  e->kind = BoundKind::kCall;
+  e->function_name = std::move(function);
+  e->kernel = std::move(kernel);
+  e->args = std::move(args);
+  e->type = std::move(type);
+  e->nullable = nullable;
+  e->name = std::move(name);
+  return e;
+}
+
+std::string ToString(const BoundExpr& expr) {
+  switch (expr.kind) {
+    case BoundKind::kColumnRef: return expr.name + "#" + std::to_string(expr.column_index);
+    case BoundKind::kLiteral: return expr.name;
+    case BoundKind::kCall: {
+      std::string out = expr.function_name + "(";
+      for (size_t i = 0; i < expr.args.size(); ++i) {
+        if (i) out += ", ";
+        out += ToString(*expr.args[i]);
+      }
+      return out + ")";
+    }
+  }
+  return expr.name;
+}
+
+}  // namespace sk8::plan

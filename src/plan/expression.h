@@ -1,0 +1,98 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <arrow/scalar.h>
+#include <arrow/type.h>
+
+/// Unresolved expressions: what a client or SQL text asked for, before names and
+/// types are known. Immutable; the analyzer turns them into BoundExpr trees.
+namespace sk8::plan {
+
+enum class ExprKind { kLiteral, kColumn, kStar, kFunction, kAlias, kCast, kSortOrder, kSqlText };
+
+class Expr;
+using ExprPtr = std::shared_ptr<const Expr>;
+
+class Expr {
+ public:
+  explicit Expr(ExprKind kind) : kind_(kind) {}
+  virtual ~Expr() = default;
+  ExprKind kind() const { return kind_; }
+
+  template <typename T>
+  const T& As() const {
+    return static_cast<const T&>(*this);
+  }
+
+ private:
+  ExprKind kind_;
+};
+
+struct LiteralExpr : Expr {
+  explicit LiteralExpr(std::shared_ptr<arrow::Scalar> v) : Expr(ExprKind::kLiteral), value(std::move(v)) {}
+  std::shared_ptr<arrow::Scalar> value;  // typed; a null scalar of type null is Spark's NULL
+};
+
+/// A column reference: `a`, `t.a`, `s.field`; plan_id ties it to a DataFrame.
+struct ColumnExpr : Expr {
+  ColumnExpr(std::vector<std::string> parts, std::optional<int64_t> id)
+      : Expr(ExprKind::kColumn), name_parts(std::move(parts)), plan_id(id) {}
+  std::vector<std::string> name_parts;
+  std::optional<int64_t> plan_id;
+};
+
+/// `*` or `t.*`.
+struct StarExpr : Expr {
+  explicit StarExpr(std::vector<std::string> t) : Expr(ExprKind::kStar), target(std::move(t)) {}
+  std::vector<std::string> target;
+};
+
+/// A call by name: operators (`+`, `==`, `and`) and functions (`abs`, `count`).
+struct FunctionExpr : Expr {
+  FunctionExpr(std::string n, std::vector<ExprPtr> a, bool d = false)
+      : Expr(ExprKind::kFunction), name(std::move(n)), args(std::move(a)), distinct(d) {}
+  std::string name;
+  std::vector<ExprPtr> args;
+  bool distinct;
+};
+
+struct AliasExpr : Expr {
+  AliasExpr(ExprPtr c, std::vector<std::string> n)
+      : Expr(ExprKind::kAlias), child(std::move(c)), names(std::move(n)) {}
+  ExprPtr child;
+  std::vector<std::string> names;
+};
+
+enum class CastMode { kDefault, kLegacy, kAnsi, kTry };
+
+struct CastExpr : Expr {
+  CastExpr(ExprPtr c, std::shared_ptr<arrow::DataType> t, CastMode m, bool keep_name = false)
+      : Expr(ExprKind::kCast), child(std::move(c)), type(std::move(t)), mode(m), keeps_child_name(keep_name) {}
+  ExprPtr child;
+  std::shared_ptr<arrow::DataType> type;
+  CastMode mode;
+  /// Column.cast in the DataFrame API keeps the name of a named child
+  /// (col("v").cast("int") is still "v"); SQL's CAST(v AS INT) does not.
+  bool keeps_child_name;
+};
+
+struct SortOrderExpr : Expr {
+  SortOrderExpr(ExprPtr c, bool asc, bool nf)
+      : Expr(ExprKind::kSortOrder), child(std::move(c)), ascending(asc), nulls_first(nf) {}
+  ExprPtr child;
+  bool ascending;
+  bool nulls_first;
+};
+
+/// SQL expression text (selectExpr, filter("a > 1")), parsed by the analyzer.
+struct SqlTextExpr : Expr {
+  explicit SqlTextExpr(std::string t) : Expr(ExprKind::kSqlText), text(std::move(t)) {}
+  std::string text;
+};
+
+}  // namespace sk8::plan

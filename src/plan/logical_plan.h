@@ -1,0 +1,159 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <arrow/table.h>
+
+#include "plan/expression.h"
+
+/// The unresolved logical plan: engine-neutral, immutable, built by connect/
+/// (from protos) and sql/ (from text). The analyzer resolves it once.
+namespace sk8::plan {
+
+enum class PlanKind {
+  kRange,
+  kLocalRelation,
+  kProject,
+  kFilter,
+  kLimit,
+  kOffset,
+  kAggregate,
+  kSort,
+  kShowString,
+  kSubqueryAlias,
+  kToDF,
+  kWithColumns,
+  kWithColumnsRenamed,
+  kDrop,
+  kNamedTable,
+  kTail,
+};
+
+class LogicalPlan;
+using PlanPtr = std::shared_ptr<const LogicalPlan>;
+
+class LogicalPlan {
+ public:
+  explicit LogicalPlan(PlanKind kind) : kind_(kind) {}
+  virtual ~LogicalPlan() = default;
+  PlanKind kind() const { return kind_; }
+
+  template <typename T>
+  const T& As() const {
+    return static_cast<const T&>(*this);
+  }
+
+  /// Client-side identity of the DataFrame this node came from (Spark Connect's
+  /// plan_id), used to resolve df["col"] references.
+  std::optional<int64_t> plan_id;
+  std::vector<PlanPtr> children;
+
+ private:
+  PlanKind kind_;
+};
+
+struct RangePlan : LogicalPlan {
+  RangePlan() : LogicalPlan(PlanKind::kRange) {}
+  int64_t start = 0;
+  int64_t end = 0;
+  int64_t step = 1;
+  std::optional<int32_t> num_partitions;
+};
+
+/// Rows sent by the client (createDataFrame): data already in Arrow.
+struct LocalRelationPlan : LogicalPlan {
+  LocalRelationPlan() : LogicalPlan(PlanKind::kLocalRelation) {}
+  std::shared_ptr<arrow::Table> data;                  // may be null (schema only)
+  std::shared_ptr<arrow::DataType> declared_schema;    // struct type, may be null
+};
+
+struct ProjectPlan : LogicalPlan {
+  ProjectPlan() : LogicalPlan(PlanKind::kProject) {}
+  std::vector<ExprPtr> expressions;
+};
+
+struct FilterPlan : LogicalPlan {
+  FilterPlan() : LogicalPlan(PlanKind::kFilter) {}
+  ExprPtr condition;
+};
+
+struct LimitPlan : LogicalPlan {
+  LimitPlan() : LogicalPlan(PlanKind::kLimit) {}
+  int64_t limit = 0;
+};
+
+struct OffsetPlan : LogicalPlan {
+  OffsetPlan() : LogicalPlan(PlanKind::kOffset) {}
+  int64_t offset = 0;
+};
+
+struct TailPlan : LogicalPlan {
+  TailPlan() : LogicalPlan(PlanKind::kTail) {}
+  int64_t limit = 0;
+};
+
+struct AggregatePlan : LogicalPlan {
+  AggregatePlan() : LogicalPlan(PlanKind::kAggregate) {}
+  std::vector<ExprPtr> grouping;
+  std::vector<ExprPtr> aggregates;
+};
+
+struct SortPlan : LogicalPlan {
+  SortPlan() : LogicalPlan(PlanKind::kSort) {}
+  std::vector<ExprPtr> order;  // SortOrderExpr or plain expressions (ascending)
+  bool is_global = true;
+};
+
+/// df.show(): renders the first rows as Spark's text table.
+struct ShowStringPlan : LogicalPlan {
+  ShowStringPlan() : LogicalPlan(PlanKind::kShowString) {}
+  int32_t num_rows = 20;
+  int32_t truncate = 20;
+  bool vertical = false;
+};
+
+struct SubqueryAliasPlan : LogicalPlan {
+  SubqueryAliasPlan() : LogicalPlan(PlanKind::kSubqueryAlias) {}
+  std::string alias;
+};
+
+struct ToDFPlan : LogicalPlan {
+  ToDFPlan() : LogicalPlan(PlanKind::kToDF) {}
+  std::vector<std::string> column_names;
+};
+
+/// withColumn / withColumns: AliasExpr per new or replaced column.
+struct WithColumnsPlan : LogicalPlan {
+  WithColumnsPlan() : LogicalPlan(PlanKind::kWithColumns) {}
+  std::vector<ExprPtr> aliases;
+};
+
+struct WithColumnsRenamedPlan : LogicalPlan {
+  WithColumnsRenamedPlan() : LogicalPlan(PlanKind::kWithColumnsRenamed) {}
+  std::vector<std::pair<std::string, std::string>> renames;
+};
+
+struct DropPlan : LogicalPlan {
+  DropPlan() : LogicalPlan(PlanKind::kDrop) {}
+  std::vector<ExprPtr> columns;
+  std::vector<std::string> column_names;
+};
+
+struct NamedTablePlan : LogicalPlan {
+  NamedTablePlan() : LogicalPlan(PlanKind::kNamedTable) {}
+  std::vector<std::string> name_parts;
+};
+
+/// Convenience for building plans: a node with one child.
+template <typename T>
+std::shared_ptr<T> MakeUnary(PlanPtr child) {
+  auto node = std::make_shared<T>();
+  node->children.push_back(std::move(child));
+  return node;
+}
+
+}  // namespace sk8::plan

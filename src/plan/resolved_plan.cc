@@ -1,0 +1,63 @@
+#include "plan/resolved_plan.h"
+
+namespace sk8::plan {
+namespace {
+
+std::string Columns(const arrow::Schema& schema) {
+  std::string out = "[";
+  for (int i = 0; i < schema.num_fields(); ++i) out += (i ? ", " : "") + schema.field(i)->name();
+  return out + "]";
+}
+
+std::string Describe(const ResolvedPlan& node) {
+  switch (node.kind) {
+    case ResolvedKind::kRange:
+      return "Range (" + std::to_string(node.range_start) + ", " + std::to_string(node.range_end) +
+             ", step=" + std::to_string(node.range_step) + ")";
+    case ResolvedKind::kLocalTable: return "LocalRelation " + Columns(*node.schema);
+    case ResolvedKind::kProject: {
+      std::string out = "Project [";
+      for (size_t i = 0; i < node.expressions.size(); ++i) {
+        out += (i ? ", " : "") + ToString(*node.expressions[i]);
+        if (node.expressions[i]->kind != BoundKind::kColumnRef) out += " AS " + node.schema->field(static_cast<int>(i))->name();
+      }
+      return out + "]";
+    }
+    case ResolvedKind::kFilter: return "Filter " + ToString(*node.condition);
+    case ResolvedKind::kLimit:
+      return "Limit " + std::to_string(node.limit) + (node.offset ? " offset " + std::to_string(node.offset) : "");
+    case ResolvedKind::kTail: return "Tail " + std::to_string(node.limit);
+    case ResolvedKind::kAggregate: {
+      std::string out = "Aggregate [";
+      for (size_t i = 0; i < node.grouping.size(); ++i) out += (i ? ", " : "") + ToString(*node.grouping[i]);
+      out += "], [";
+      for (size_t i = 0; i < node.aggregates.size(); ++i) out += (i ? ", " : "") + node.aggregates[i].name;
+      return out + "]";
+    }
+    case ResolvedKind::kSort: {
+      std::string out = "Sort [";
+      for (size_t i = 0; i < node.sort_keys.size(); ++i) {
+        out += (i ? ", " : "") + ToString(*node.sort_keys[i].expr) + (node.sort_keys[i].ascending ? " ASC" : " DESC");
+      }
+      return out + "]";
+    }
+    case ResolvedKind::kShowString: return "ShowString " + std::to_string(node.show_rows);
+  }
+  return "?";
+}
+
+void Render(const ResolvedPlan& node, int depth, std::string* out) {
+  if (depth > 0) *out += std::string((depth - 1) * 3, ' ') + "+- ";
+  *out += Describe(node) + "\n";
+  for (const auto& child : node.children) Render(*child, depth + 1, out);
+}
+
+}  // namespace
+
+std::string ExplainString(const ResolvedPlan& plan) {
+  std::string out;
+  Render(plan, 0, &out);
+  return out;
+}
+
+}  // namespace sk8::plan

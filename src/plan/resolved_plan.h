@@ -1,0 +1,70 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <arrow/table.h>
+#include <arrow/type.h>
+
+#include "plan/bound_expression.h"
+
+/// The resolved logical plan: every node knows its output schema (Spark's names,
+/// types, nullability). The optimizer rewrites it; exec/ turns it into operators.
+namespace sk8::plan {
+
+enum class ResolvedKind {
+  kRange,
+  kLocalTable,
+  kProject,
+  kFilter,
+  kLimit,
+  kAggregate,
+  kSort,
+  kShowString,
+  kTail,
+};
+
+struct ResolvedPlan;
+using ResolvedPtr = std::shared_ptr<const ResolvedPlan>;
+
+struct ResolvedPlan {
+  ResolvedKind kind;
+  std::shared_ptr<arrow::Schema> schema;
+  std::vector<ResolvedPtr> children;
+  /// Plan ids of the DataFrames whose columns this node's output still carries.
+  std::vector<int64_t> plan_ids;
+  /// Qualifier (table or subquery alias) of each output column, "" when none.
+  std::vector<std::string> qualifiers;
+
+  // kRange
+  int64_t range_start = 0, range_end = 0, range_step = 1;
+  int32_t num_partitions = 0;
+  // kLocalTable
+  std::shared_ptr<arrow::Table> table;
+  // kProject
+  std::vector<BoundExprPtr> expressions;
+  // kFilter
+  BoundExprPtr condition;
+  // kLimit (offset, then limit; limit < 0 means none), kTail
+  int64_t limit = -1;
+  int64_t offset = 0;
+  // kAggregate: output = grouping columns, then aggregates
+  std::vector<BoundExprPtr> grouping;
+  std::vector<BoundAggregate> aggregates;
+  // kSort
+  std::vector<BoundSortKey> sort_keys;
+  // kShowString
+  int32_t show_rows = 20;
+  int32_t show_truncate = 20;
+  bool show_vertical = false;
+
+  const ResolvedPlan& child(size_t i = 0) const { return *children[i]; }
+};
+
+/// Spark-like indented tree for EXPLAIN and tree_string.
+std::string ExplainString(const ResolvedPlan& plan);
+
+}  // namespace sk8::plan

@@ -1,0 +1,174 @@
+#include "server/plan_execution.h"
+
+#include <zstd.h>
+
+#include "analyzer/analyzer.h"
+#include "common/logging.h"
+#include "connect/plan_converter.h"
+#include "connect/type_converter.h"
+#include "exec/executor.h"
+#include "exec/task_scheduler.h"
+#include "optimizer/optimizer.h"
+#include "server/arrow_results.h"
+
+namespace sk8::server {
+
+namespace proto = spark::connect;
+
+Result<plan::ResolvedPtr> AnalyzeRelation(Session& session, const proto::Relation& relation) {
+  ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(relation));
+  analyzer::Analyzer analyzer(&session.catalog(), session.MakeEvalContext());
+  ARROW_ASSIGN_OR_RAISE(auto resolved, analyzer.Resolve(unresolved));
+  return optimizer::Optimize(resolved);
+}
+
+Status DecodePlan(const proto::Plan& plan, proto::Plan* decoded) {
+  if (plan.op_type_case() != proto::Plan::kCompressedOperation) {
+    *decoded = plan;
+    return Status::OK();
+  }
+  const auto& compressed = plan.compressed_operation();
+  if (compressed.compression_codec() != proto::COMPRESSION_CODEC_ZSTD) {
+    return Unsupported("plan compression codec " + proto::CompressionCodec_Name(compressed.compression_codec()));
+  }
+  const std::string& data = compressed.data();
+  unsigned long long size = ZSTD_getFrameContentSize(data.data(), data.size());
+  constexpr unsigned long long kMaxPlanBytes = 1ULL << 30;
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > kMaxPlanBytes) {
+    return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.PLAN",
+                      {{"parameter", "`compressed_operation`"}, {"functionName", "`ExecutePlan`"},
+                       {"invalidValue", "not a zstd frame with a known size"}});
+  }
+  std::string raw(size, '\0');
+  size_t written = ZSTD_decompress(raw.data(), raw.size(), data.data(), data.size());
+  if (ZSTD_isError(written)) {
+    return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.PLAN",
+                      {{"parameter", "`compressed_operation`"}, {"functionName", "`ExecutePlan`"},
+                       {"invalidValue", ZSTD_getErrorName(written)}});
+  }
+  bool ok = false;
+  if (compressed.op_type() == proto::Plan::CompressedOperation::OP_TYPE_RELATION) {
+    ok = decoded->mutable_root()->ParseFromString(raw);
+  } else if (compressed.op_type() == proto::Plan::CompressedOperation::OP_TYPE_COMMAND) {
+    ok = decoded->mutable_command()->ParseFromString(raw);
+  }
+  if (!ok) {
+    return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.PLAN",
+                      {{"parameter", "`compressed_operation`"}, {"functionName", "`ExecutePlan`"},
+                       {"invalidValue", "undecodable plan"}});
+  }
+  return Status::OK();
+}
+
+namespace {
+
+proto::ExecutePlanResponse NewResponse(Session& session, Operation& op) {
+  proto::ExecutePlanResponse response;
+  response.set_session_id(session.session_id());
+  response.set_server_side_session_id(session.server_side_session_id());
+  response.set_operation_id(op.operation_id());
+  return response;
+}
+
+Status RunRelation(Session& session, Operation& op, const proto::Relation& relation) {
+  ARROW_ASSIGN_OR_RAISE(auto resolved, AnalyzeRelation(session, relation));
+  plan::EvalContext eval = session.MakeEvalContext();
+  {
+    auto response = NewResponse(session, op);
+    ARROW_RETURN_NOT_OK(connect::SchemaToProto(*resolved->schema, response.mutable_schema()));
+    op.Append(std::move(response));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto root, exec::CreatePhysicalPlan(*resolved));
+  exec::ExecContext ctx;
+  ctx.eval = eval;
+  ctx.cancelled = op.cancelled_flag();
+  ctx.max_threads = exec::TaskScheduler::Instance().num_threads();
+  int64_t rows_sent = 0;
+  bool sent_any = false;
+  auto send = [&](const std::shared_ptr<arrow::RecordBatch>& batch) -> Status {
+    ARROW_ASSIGN_OR_RAISE(auto pieces, SerializeForClient(batch, eval.session_time_zone, kMaxArrowResponseBytes));
+    for (auto& piece : pieces) {
+      auto response = NewResponse(session, op);
+      auto* arrow_batch = response.mutable_arrow_batch();
+      arrow_batch->set_row_count(piece.rows);
+      arrow_batch->set_data(std::move(piece.data));
+      arrow_batch->set_start_offset(rows_sent);
+      rows_sent += piece.rows;
+      op.Append(std::move(response));
+      sent_any = true;
+    }
+    return Status::OK();
+  };
+  ARROW_RETURN_NOT_OK(exec::ExecuteOperators(*root, ctx, send));
+  if (!sent_any) {
+    // An empty result still carries its Arrow schema, as Spark sends it.
+    ARROW_ASSIGN_OR_RAISE(auto empty, arrow::RecordBatch::MakeEmpty(resolved->schema));
+    ARROW_RETURN_NOT_OK(send(empty));
+  }
+  return Status::OK();
+}
+
+Status RunCommand(Session& session, Operation& op, const proto::Command& command) {
+  switch (command.command_type_case()) {
+    case proto::Command::kSqlCommand: {
+      const auto& sql = command.sql_command();
+      proto::Relation relation;
+      if (sql.has_input()) {
+        relation = sql.input();
+      } else {
+        // Spark 3.5 clients send the query in the (now deprecated) fields.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+        auto* query = relation.mutable_sql();
+        query->set_query(sql.sql());
+        for (const auto& [k, v] : sql.args()) (*query->mutable_args())[k] = v;
+        for (const auto& v : sql.pos_args()) *query->add_pos_args() = v;
+        for (const auto& [k, v] : sql.named_arguments()) (*query->mutable_named_arguments())[k] = v;
+        for (const auto& v : sql.pos_arguments()) *query->add_pos_arguments() = v;
+#pragma GCC diagnostic pop
+      }
+      // Queries are returned as a relation for the client to run lazily (as
+      // Spark does); analyzing now reports syntax and name errors eagerly.
+      ARROW_RETURN_NOT_OK(AnalyzeRelation(session, relation).status());
+      auto response = NewResponse(session, op);
+      *response.mutable_sql_command_result()->mutable_relation() = relation;
+      op.Append(std::move(response));
+      return Status::OK();
+    }
+    case proto::Command::kCreateDataframeView: {
+      const auto& view = command.create_dataframe_view();
+      if (view.is_global()) return Unsupported("global temporary views");
+      ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(view.input()));
+      analyzer::Analyzer analyzer(&session.catalog(), session.MakeEvalContext());
+      ARROW_RETURN_NOT_OK(analyzer.Resolve(unresolved).status());
+      if (!view.replace() && session.catalog().LookupTempView(view.name())) {
+        return AnalysisError("TEMP_TABLE_OR_VIEW_ALREADY_EXISTS", {{"relationName", QuoteIdentifier(view.name())}});
+      }
+      session.catalog().CreateTempView(view.name(), unresolved, true);
+      return Status::OK();
+    }
+    case proto::Command::COMMAND_TYPE_NOT_SET:
+      return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.COMMAND",
+                        {{"parameter", "`command`"}, {"functionName", "`ExecutePlan`"}, {"invalidValue", "<unset>"}});
+    default: {
+      const auto* field = command.GetDescriptor()->FindFieldByNumber(command.command_type_case());
+      return Unsupported("command " + (field ? field->name() : std::to_string(command.command_type_case())));
+    }
+  }
+}
+
+}  // namespace
+
+Status RunExecutePlan(Session& session, Operation& op, const proto::ExecutePlanRequest& request) {
+  proto::Plan plan;
+  ARROW_RETURN_NOT_OK(DecodePlan(request.plan(), &plan));
+  switch (plan.op_type_case()) {
+    case proto::Plan::kRoot: return RunRelation(session, op, plan.root());
+    case proto::Plan::kCommand: return RunCommand(session, op, plan.command());
+    default:
+      return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.PLAN",
+                        {{"parameter", "`plan`"}, {"functionName", "`ExecutePlan`"}, {"invalidValue", "<unset>"}});
+  }
+}
+
+}  // namespace sk8::server

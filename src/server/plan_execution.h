@@ -1,0 +1,23 @@
+#pragma once
+
+#include "plan/resolved_plan.h"
+#include "server/session.h"
+#include "spark/connect/base.pb.h"
+
+namespace sk8::server {
+
+/// Size of one ArrowBatch response: well under clients' 128 MiB message limit,
+/// and small enough that results start flowing early.
+constexpr int64_t kMaxArrowResponseBytes = 4 << 20;
+
+/// Protos -> unresolved plan -> resolved, optimized plan, in a session's context.
+Result<plan::ResolvedPtr> AnalyzeRelation(Session& session, const spark::connect::Relation& relation);
+
+/// Runs an ExecutePlan request, appending its responses to `op` (schema, Arrow
+/// batches, command results); the caller appends ResultComplete.
+Status RunExecutePlan(Session& session, Operation& op, const spark::connect::ExecutePlanRequest& request);
+
+/// Decodes a Plan, decompressing Plan.compressed_operation (zstd) when used.
+Status DecodePlan(const spark::connect::Plan& plan, spark::connect::Plan* decoded);
+
+}  // namespace sk8::server

@@ -1,0 +1,68 @@
+#include "server/server.h"
+
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+
+#include <arrow/compute/initialize.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "common/logging.h"
+#include "exec/task_scheduler.h"
+
+namespace sk8::server {
+
+namespace {
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop = true; }
+}  // namespace
+
+Status RunServer(const ServerOptions& options) {
+  auto started = std::chrono::steady_clock::now();
+  ARROW_RETURN_NOT_OK(arrow::compute::Initialize());
+  SparkConnectServiceImpl service(options.service);
+
+  grpc::ServerBuilder builder;
+  std::string address = options.host + ":" + std::to_string(options.port);
+  int bound_port = 0;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &bound_port);
+  builder.SetMaxReceiveMessageSize(options.max_inbound_bytes);
+  builder.SetMaxSendMessageSize(-1);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || bound_port == 0) {
+    return Status::IOError("cannot listen on " + address + " (is the port in use? try --port)");
+  }
+  auto ready_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  LogInfo("sk8 ready", {{"address", options.host + ":" + std::to_string(bound_port)},
+                        {"threads", std::to_string(exec::TaskScheduler::Instance().num_threads())},
+                        {"spark_version", SK8_SPARK_VERSION},
+                        {"startup_ms", std::to_string(ready_ms.count())}});
+
+  struct sigaction action {};
+  action.sa_handler = OnSignal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto last_janitor = std::chrono::steady_clock::now();
+  while (!g_stop.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (std::chrono::steady_clock::now() - last_janitor > std::chrono::seconds(30)) {
+      service.Janitor(options.session_timeout);
+      last_janitor = std::chrono::steady_clock::now();
+    }
+  }
+  LogInfo("shutting down: cancelling running operations");
+  service.CancelAll();
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  server->Wait();
+  LogInfo("sk8 stopped");
+  return Status::OK();
+}
+
+}  // namespace sk8::server

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "common/spark_error.h"
+#include "server/spark_connect_service.h"
+
+namespace sk8::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 15002;
+  /// Largest request accepted, like Spark's spark.connect.grpc.maxInboundMessageSize.
+  int max_inbound_bytes = 128 * 1024 * 1024;
+  std::chrono::seconds session_timeout{3600};
+  ServiceOptions service;
+};
+
+/// Serves Spark Connect until SIGINT/SIGTERM, then cancels running operations
+/// and returns. Prints one "ready" log line once the port accepts connections.
+Status RunServer(const ServerOptions& options);
+
+}  // namespace sk8::server

@@ -1,0 +1,270 @@
+#include "server/session.h"
+
+#include <random>
+
+namespace sk8::server {
+
+std::string NewUuid() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t hi = rng(), lo = rng();
+  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
+  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+  char buf[37];
+  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
+                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  return buf;
+}
+
+bool IsUuid(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i] != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(s[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Status InvalidHandleFormat(const std::string& handle) {
+  return SparkError(SparkExceptionKind::kSql, "INVALID_HANDLE.FORMAT", {{"handle", handle}});
+}
+
+// ---------------------------------------------------------------------------
+
+Operation::Operation(std::string operation_id, std::vector<std::string> tags, bool reattachable)
+    : operation_id_(std::move(operation_id)), tags_(std::move(tags)), reattachable_(reattachable) {}
+
+void Operation::Append(spark::connect::ExecutePlanResponse response) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    response.set_response_id(NewUuid());
+    buffer_.push_back(std::move(response));
+  }
+  cv_.notify_all();
+}
+
+void Operation::Finish(const Status& status) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    finished_ = true;
+    status_ = status;
+  }
+  cv_.notify_all();
+}
+
+void Operation::Cancel() {
+  cancelled_ = true;
+  cv_.notify_all();
+}
+
+bool Operation::finished() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return finished_;
+}
+
+Operation::NextState Operation::Next(int64_t index, std::chrono::milliseconds timeout,
+                                     spark::connect::ExecutePlanResponse* out, Status* error) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  auto ready = [&] { return index < first_index_ + static_cast<int64_t>(buffer_.size()) || finished_; };
+  if (!cv_.wait_for(lock, timeout, ready)) return NextState::kWaiting;
+  if (index < first_index_) {
+    *error = SparkError(SparkExceptionKind::kSql, "INVALID_CURSOR.POSITION_NOT_AVAILABLE",
+                        {{"index", std::to_string(index)}, {"responseId", "released"}});
+    return NextState::kFailed;
+  }
+  if (index < first_index_ + static_cast<int64_t>(buffer_.size())) {
+    *out = buffer_[index - first_index_];
+    return NextState::kResponse;
+  }
+  if (!status_.ok()) {
+    *error = status_;
+    return NextState::kFailed;
+  }
+  return NextState::kFinished;
+}
+
+std::optional<int64_t> Operation::PositionAfter(const std::string& response_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (size_t i = 0; i < buffer_.size(); ++i) {
+    if (buffer_[i].response_id() == response_id) return first_index_ + static_cast<int64_t>(i) + 1;
+  }
+  return std::nullopt;
+}
+
+int64_t Operation::first_buffered() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return first_index_;
+}
+
+void Operation::ReleaseUntil(const std::string& response_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (size_t i = 0; i < buffer_.size(); ++i) {
+    if (buffer_[i].response_id() == response_id) {
+      buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      first_index_ += static_cast<int64_t>(i) + 1;
+      return;
+    }
+  }
+}
+
+void Operation::ReleaseBefore(int64_t index) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  while (first_index_ < index && !buffer_.empty()) {
+    buffer_.pop_front();
+    ++first_index_;
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+Session::Session(std::string user_id, std::string session_id)
+    : user_id_(std::move(user_id)), session_id_(std::move(session_id)), server_side_session_id_(NewUuid()) {}
+
+plan::EvalContext Session::MakeEvalContext() const {
+  plan::EvalContext ctx;
+  ctx.session_time_zone = conf_.session_time_zone();
+  ctx.ansi = conf_.ansi_enabled();
+  return ctx;
+}
+
+Status Session::AddOperation(const std::shared_ptr<Operation>& op) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (operations_.count(op->operation_id())) {
+    return SparkError(SparkExceptionKind::kSql, "INVALID_HANDLE.OPERATION_ALREADY_EXISTS",
+                      {{"handle", op->operation_id()}});
+  }
+  operations_[op->operation_id()] = op;
+  return Status::OK();
+}
+
+std::shared_ptr<Operation> Session::FindOperation(const std::string& operation_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = operations_.find(operation_id);
+  return it == operations_.end() ? nullptr : it->second;
+}
+
+void Session::RemoveOperation(const std::string& operation_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  operations_.erase(operation_id);
+}
+
+std::vector<std::shared_ptr<Operation>> Session::Operations() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::shared_ptr<Operation>> out;
+  for (auto& [id, op] : operations_) out.push_back(op);
+  return out;
+}
+
+std::string Session::RememberError(const Status& status) {
+  constexpr size_t kMaxErrors = 64;
+  std::string id = NewUuid();
+  std::lock_guard<std::mutex> lock(mutex_);
+  errors_.emplace_back(id, status);
+  while (errors_.size() > kMaxErrors) errors_.pop_front();
+  return id;
+}
+
+std::optional<Status> Session::FindError(const std::string& error_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& [id, status] : errors_) {
+    if (id == error_id) return status;
+  }
+  return std::nullopt;
+}
+
+void Session::PutArtifact(const std::string& name, std::string data) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  artifacts_[name] = std::make_shared<const std::string>(std::move(data));
+}
+
+std::shared_ptr<const std::string> Session::FindArtifact(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = artifacts_.find(name);
+  return it == artifacts_.end() ? nullptr : it->second;
+}
+
+// ---------------------------------------------------------------------------
+
+Result<std::shared_ptr<Session>> SessionManager::GetOrCreate(const std::string& user_id, const std::string& session_id,
+                                                             const std::string* observed) {
+  if (!IsUuid(session_id)) return InvalidHandleFormat(session_id);
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto key = std::make_pair(user_id, session_id);
+  auto it = sessions_.find(key);
+  if (it != sessions_.end()) {
+    if (observed && *observed != it->second->server_side_session_id()) {
+      return SparkError(SparkExceptionKind::kSql, "INVALID_HANDLE.SESSION_CHANGED", {{"handle", session_id}});
+    }
+    it->second->Touch();
+    return it->second;
+  }
+  if (closed_.count(key)) {
+    return SparkError(SparkExceptionKind::kSql, "INVALID_HANDLE.SESSION_CLOSED", {{"handle", session_id}});
+  }
+  if (observed) {
+    // The client saw a server-side session this server does not have (restart).
+    return SparkError(SparkExceptionKind::kSql, "INVALID_HANDLE.SESSION_CHANGED", {{"handle", session_id}});
+  }
+  auto session = std::make_shared<Session>(user_id, session_id);
+  sessions_[key] = session;
+  return session;
+}
+
+Result<std::shared_ptr<Session>> SessionManager::Get(const std::string& user_id, const std::string& session_id,
+                                                     const std::string* observed) {
+  if (!IsUuid(session_id)) return InvalidHandleFormat(session_id);
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = sessions_.find({user_id, session_id});
+  if (it == sessions_.end()) {
+    return SparkError(SparkExceptionKind::kSql, "INVALID_HANDLE.SESSION_NOT_FOUND", {{"handle", session_id}});
+  }
+  if (observed && *observed != it->second->server_side_session_id()) {
+    return SparkError(SparkExceptionKind::kSql, "INVALID_HANDLE.SESSION_CHANGED", {{"handle", session_id}});
+  }
+  it->second->Touch();
+  return it->second;
+}
+
+Result<std::shared_ptr<Session>> SessionManager::Release(const std::string& user_id, const std::string& session_id) {
+  if (!IsUuid(session_id)) return InvalidHandleFormat(session_id);
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto key = std::make_pair(user_id, session_id);
+  auto it = sessions_.find(key);
+  if (it == sessions_.end()) {
+    return SparkError(SparkExceptionKind::kSql, "INVALID_HANDLE.SESSION_NOT_FOUND", {{"handle", session_id}});
+  }
+  auto session = it->second;
+  sessions_.erase(it);
+  closed_[key] = session->server_side_session_id();
+  for (auto& op : session->Operations()) op->Cancel();
+  return session;
+}
+
+size_t SessionManager::ExpireIdle(std::chrono::seconds idle) {
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard<std::mutex> lock(mutex_);
+  size_t removed = 0;
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    bool busy = false;
+    for (auto& op : it->second->Operations()) busy |= !op->finished();
+    if (!busy && now - it->second->last_access() > idle) {
+      it = sessions_.erase(it);
+      ++removed;
+    } else {
+      ++it;
+    }
+  }
+  return removed;
+}
+
+std::vector<std::shared_ptr<Session>> SessionManager::All() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::shared_ptr<Session>> out;
+  for (auto& [key, session] : sessions_) out.push_back(session);
+  return out;
+}
+
+}  // namespace sk8::server

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/spark_error.h"
+
+/// Session configuration with Spark's keys and defaults. The defaults are data
+/// (kConfDefaults) so that SET, spark.conf.get and the docs read one table.
+namespace sk8::server {
+
+struct ConfEntry {
+  const char* key;
+  const char* default_value;  // nullptr: no default (optional conf)
+  bool is_static;             // static confs cannot be changed per session
+  const char* doc;
+};
+
+const std::vector<ConfEntry>& ConfDefaults();
+
+class SparkConf {
+ public:
+  SparkConf();
+
+  /// Value or SQL_CONF_NOT_FOUND (like Spark for unknown keys without default).
+  Result<std::string> Get(const std::string& key) const;
+  std::optional<std::string> GetOption(const std::string& key) const;
+  Status Set(const std::string& key, const std::string& value);
+  void Unset(const std::string& key);
+  bool IsModifiable(const std::string& key) const;
+  /// Explicitly set values and defaults, sorted by key, filtered by prefix.
+  std::vector<std::pair<std::string, std::string>> GetAll(const std::string& prefix) const;
+
+  std::string session_time_zone() const;
+  bool ansi_enabled() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::string> values_;
+};
+
+/// The machine's time zone id, Spark's default for spark.sql.session.timeZone.
+std::string SystemTimeZone();
+
+}  // namespace sk8::server

@@ -1,0 +1,594 @@
+#include "server/spark_connect_service.h"
+
+#include <zlib.h>
+
+#include <thread>
+
+#include "common/logging.h"
+#include "connect/type_converter.h"
+#include "plan/resolved_plan.h"
+#include "server/error_mapping.h"
+#include "server/plan_execution.h"
+#include "types/spark_types.h"
+
+namespace sk8::server {
+
+namespace proto = spark::connect;
+
+namespace {
+
+const std::string* ObservedId(bool has, const std::string& value) { return has ? &value : nullptr; }
+
+template <typename Request>
+Result<std::shared_ptr<Session>> SessionFor(SessionManager& sessions, const Request& request, bool create) {
+  const std::string* observed = ObservedId(request.has_client_observed_server_side_session_id(),
+                                           request.client_observed_server_side_session_id());
+  const std::string& user = request.user_context().user_id();
+  return create ? sessions.GetOrCreate(user, request.session_id(), observed)
+                : sessions.Get(user, request.session_id(), observed);
+}
+
+void AppendTree(const arrow::DataType& type, const std::string& prefix, int depth, int level, std::string* out);
+
+void AppendField(const std::string& name, const arrow::DataType& type, const std::string& suffix,
+                 const std::string& prefix, int depth, int level, std::string* out) {
+  if (level > 0 && depth > level) return;
+  std::string type_name;
+  switch (type.id()) {
+    case arrow::Type::STRUCT: type_name = "struct"; break;
+    case arrow::Type::LIST: type_name = "array"; break;
+    case arrow::Type::MAP: type_name = "map"; break;
+    default: type_name = types::JsonTypeName(type);
+  }
+  *out += prefix + "-- " + name + ": " + type_name + suffix + "\n";
+  AppendTree(type, prefix + "    |", depth + 1, level, out);
+}
+
+void AppendTree(const arrow::DataType& type, const std::string& prefix, int depth, int level, std::string* out) {
+  if (level > 0 && depth > level) return;
+  switch (type.id()) {
+    case arrow::Type::STRUCT:
+      for (const auto& f : type.fields()) {
+        AppendField(f->name(), *f->type(), " (nullable = " + std::string(f->nullable() ? "true" : "false") + ")",
+                    prefix, depth, level, out);
+      }
+      break;
+    case arrow::Type::LIST: {
+      const auto& element = type.field(0);
+      AppendField("element", *element->type(),
+                  " (containsNull = " + std::string(element->nullable() ? "true" : "false") + ")", prefix, depth,
+                  level, out);
+      break;
+    }
+    case arrow::Type::MAP: {
+      const auto& map = static_cast<const arrow::MapType&>(type);
+      AppendField("key", *map.key_type(), "", prefix, depth, level, out);
+      AppendField("value", *map.item_type(),
+                  " (valueContainsNull = " + std::string(map.item_field()->nullable() ? "true" : "false") + ")",
+                  prefix, depth, level, out);
+      break;
+    }
+    default: break;
+  }
+}
+
+}  // namespace
+
+std::string TreeString(const arrow::Schema& schema, int level) {
+  std::string out = "root\n";
+  AppendTree(*arrow::struct_(schema.fields()), " |", 1, level, &out);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// ExecutePlan / ReattachExecute / ReleaseExecute
+
+grpc::Status SparkConnectServiceImpl::StreamResponses(grpc::ServerContext* context,
+                                                      grpc::ServerWriter<proto::ExecutePlanResponse>* writer,
+                                                      Session& session, const std::shared_ptr<Operation>& op,
+                                                      int64_t start) {
+  int64_t max_bytes = options_.max_stream_bytes;
+  auto max_duration = options_.max_stream_duration;
+  if (auto v = session.conf().GetOption("spark.connect.execute.reattachable.senderMaxStreamSize")) {
+    max_bytes = std::atoll(v->c_str());
+  }
+  if (auto v = session.conf().GetOption("spark.connect.execute.reattachable.senderMaxStreamDuration")) {
+    max_duration = std::chrono::milliseconds(std::atoll(v->c_str()));
+  }
+  auto began = std::chrono::steady_clock::now();
+  int64_t sent_bytes = 0;
+  int64_t index = start;
+  while (true) {
+    proto::ExecutePlanResponse response;
+    Status error;
+    auto state = op->Next(index, std::chrono::milliseconds(100), &response, &error);
+    op->Touch();
+    switch (state) {
+      case Operation::NextState::kWaiting:
+        if (context->IsCancelled()) {
+          if (!op->reattachable()) {
+            op->Cancel();
+            session.RemoveOperation(op->operation_id());
+          }
+          return grpc::Status(grpc::StatusCode::CANCELLED, "client cancelled the stream");
+        }
+        continue;
+      case Operation::NextState::kResponse: {
+        bool complete = response.has_result_complete();
+        sent_bytes += static_cast<int64_t>(response.ByteSizeLong());
+        if (!writer->Write(response)) {
+          if (!op->reattachable()) {
+            op->Cancel();
+            session.RemoveOperation(op->operation_id());
+          }
+          return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+        }
+        ++index;
+        if (!op->reattachable()) op->ReleaseBefore(index);
+        if (complete) {
+          if (!op->reattachable()) session.RemoveOperation(op->operation_id());
+          return grpc::Status::OK;
+        }
+        if (op->reattachable() &&
+            (sent_bytes >= max_bytes || std::chrono::steady_clock::now() - began >= max_duration)) {
+          return grpc::Status::OK;  // the client reattaches from the last response it saw
+        }
+        continue;
+      }
+      case Operation::NextState::kFinished:
+        return grpc::Status::OK;
+      case Operation::NextState::kFailed:
+        if (!op->reattachable()) session.RemoveOperation(op->operation_id());
+        return ToGrpcStatus(error, &session);
+    }
+  }
+}
+
+grpc::Status SparkConnectServiceImpl::ExecutePlan(grpc::ServerContext* context,
+                                                  const proto::ExecutePlanRequest* request,
+                                                  grpc::ServerWriter<proto::ExecutePlanResponse>* writer) {
+  auto session_result = SessionFor(sessions_, *request, /*create=*/true);
+  if (!session_result.ok()) return ToGrpcStatus(session_result.status(), nullptr);
+  std::shared_ptr<Session> session = *session_result;
+  std::string operation_id = request->has_operation_id() ? request->operation_id() : NewUuid();
+  if (!IsUuid(operation_id)) return ToGrpcStatus(InvalidHandleFormat(operation_id), session.get());
+  bool reattachable = false;
+  for (const auto& option : request->request_options()) {
+    if (option.has_reattach_options()) reattachable = option.reattach_options().reattachable();
+  }
+  std::vector<std::string> tags(request->tags().begin(), request->tags().end());
+  auto op = std::make_shared<Operation>(operation_id, tags, reattachable);
+  if (auto status = session->AddOperation(op); !status.ok()) return ToGrpcStatus(status, session.get());
+
+  LogDebug("execute", {{"session", session->session_id()}, {"operation", operation_id}});
+  // The operation runs on its own thread so that it survives a dropped stream.
+  std::thread([session, op, request_copy = *request] {
+    auto began = std::chrono::steady_clock::now();
+    Status status = RunExecutePlan(*session, *op, request_copy);
+    if (status.ok()) {
+      proto::ExecutePlanResponse done;
+      done.set_session_id(session->session_id());
+      done.set_server_side_session_id(session->server_side_session_id());
+      done.set_operation_id(op->operation_id());
+      done.mutable_result_complete();
+      op->Append(std::move(done));
+    }
+    auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
+    LogInfo("operation finished", {{"session", session->session_id()},
+                                   {"operation", op->operation_id()},
+                                   {"ms", std::to_string(millis.count())},
+                                   {"status", status.ok() ? "ok" : status.message().substr(0, 200)}});
+    op->Finish(status);
+  }).detach();
+  return StreamResponses(context, writer, *session, op, 0);
+}
+
+grpc::Status SparkConnectServiceImpl::ReattachExecute(grpc::ServerContext* context,
+                                                      const proto::ReattachExecuteRequest* request,
+                                                      grpc::ServerWriter<proto::ExecutePlanResponse>* writer) {
+  auto session_result = SessionFor(sessions_, *request, /*create=*/false);
+  if (!session_result.ok()) return ToGrpcStatus(session_result.status(), nullptr);
+  auto session = *session_result;
+  if (!IsUuid(request->operation_id())) return ToGrpcStatus(InvalidHandleFormat(request->operation_id()), session.get());
+  auto op = session->FindOperation(request->operation_id());
+  if (!op) {
+    return ToGrpcStatus(SparkError(SparkExceptionKind::kSql, "INVALID_HANDLE.OPERATION_NOT_FOUND",
+                                   {{"handle", request->operation_id()}}),
+                        session.get());
+  }
+  if (!op->reattachable()) {
+    return ToGrpcStatus(SparkError(SparkExceptionKind::kSql, "INVALID_CURSOR.NOT_REATTACHABLE"), session.get());
+  }
+  int64_t start = op->first_buffered();
+  if (request->has_last_response_id()) {
+    auto position = op->PositionAfter(request->last_response_id());
+    if (!position) {
+      return ToGrpcStatus(SparkError(SparkExceptionKind::kSql, "INVALID_CURSOR.POSITION_NOT_FOUND",
+                                     {{"responseId", request->last_response_id()}}),
+                          session.get());
+    }
+    start = *position;
+  }
+  return StreamResponses(context, writer, *session, op, start);
+}
+
+grpc::Status SparkConnectServiceImpl::ReleaseExecute(grpc::ServerContext*, const proto::ReleaseExecuteRequest* request,
+                                                     proto::ReleaseExecuteResponse* response) {
+  auto session_result = SessionFor(sessions_, *request, /*create=*/false);
+  if (!session_result.ok()) return ToGrpcStatus(session_result.status(), nullptr);
+  auto session = *session_result;
+  response->set_session_id(session->session_id());
+  response->set_server_side_session_id(session->server_side_session_id());
+  response->set_operation_id(request->operation_id());
+  auto op = session->FindOperation(request->operation_id());
+  if (!op) return grpc::Status::OK;  // already gone: releasing is idempotent
+  if (request->has_release_all()) {
+    if (!op->finished()) op->Cancel();
+    session->RemoveOperation(op->operation_id());
+  } else if (request->has_release_until()) {
+    op->ReleaseUntil(request->release_until().response_id());
+  }
+  return grpc::Status::OK;
+}
+
+// ---------------------------------------------------------------------------
+// AnalyzePlan
+
+grpc::Status SparkConnectServiceImpl::AnalyzePlan(grpc::ServerContext*, const proto::AnalyzePlanRequest* request,
+                                                  proto::AnalyzePlanResponse* response) {
+  auto session_result = SessionFor(sessions_, *request, /*create=*/true);
+  if (!session_result.ok()) return ToGrpcStatus(session_result.status(), nullptr);
+  auto session = *session_result;
+  response->set_session_id(session->session_id());
+  response->set_server_side_session_id(session->server_side_session_id());
+
+  auto analyze_plan = [&](const proto::Plan& raw) -> Result<plan::ResolvedPtr> {
+    proto::Plan plan;
+    ARROW_RETURN_NOT_OK(DecodePlan(raw, &plan));
+    if (!plan.has_root()) return Unsupported("analyzing commands");
+    return AnalyzeRelation(*session, plan.root());
+  };
+
+  Status status;
+  switch (request->analyze_case()) {
+    case proto::AnalyzePlanRequest::kSchema: {
+      auto resolved = analyze_plan(request->schema().plan());
+      status = resolved.status();
+      if (status.ok()) {
+        status = connect::SchemaToProto(*(*resolved)->schema, response->mutable_schema()->mutable_schema());
+      }
+      break;
+    }
+    case proto::AnalyzePlanRequest::kExplain: {
+      auto resolved = analyze_plan(request->explain().plan());
+      status = resolved.status();
+      if (status.ok()) {
+        auto mode = request->explain().explain_mode();
+        std::string text = "== Physical Plan ==\n" + plan::ExplainString(**resolved);
+        if (mode == proto::AnalyzePlanRequest::Explain::EXPLAIN_MODE_EXTENDED) {
+          text = "== Analyzed Logical Plan ==\n" + TreeString(*(*resolved)->schema, 0) + "\n" + text;
+        }
+        response->mutable_explain()->set_explain_string(text);
+      }
+      break;
+    }
+    case proto::AnalyzePlanRequest::kTreeString: {
+      auto resolved = analyze_plan(request->tree_string().plan());
+      status = resolved.status();
+      if (status.ok()) {
+        int level = request->tree_string().has_level() ? request->tree_string().level() : 0;
+        response->mutable_tree_string()->set_tree_string(TreeString(*(*resolved)->schema, level));
+      }
+      break;
+    }
+    case proto::AnalyzePlanRequest::kIsLocal: {
+      auto resolved = analyze_plan(request->is_local().plan());
+      status = resolved.status();
+      if (status.ok()) response->mutable_is_local()->set_is_local((*resolved)->kind == plan::ResolvedKind::kLocalTable);
+      break;
+    }
+    case proto::AnalyzePlanRequest::kIsStreaming: {
+      auto resolved = analyze_plan(request->is_streaming().plan());
+      status = resolved.status();
+      if (status.ok()) response->mutable_is_streaming()->set_is_streaming(false);
+      break;
+    }
+    case proto::AnalyzePlanRequest::kInputFiles: {
+      auto resolved = analyze_plan(request->input_files().plan());
+      status = resolved.status();
+      if (status.ok()) response->mutable_input_files();
+      break;
+    }
+    case proto::AnalyzePlanRequest::kSparkVersion:
+      response->mutable_spark_version()->set_version(SK8_SPARK_VERSION);
+      break;
+    case proto::AnalyzePlanRequest::kDdlParse: {
+      auto type = types::ParseDdlSchema(request->ddl_parse().ddl_string());
+      status = type.status();
+      if (status.ok()) status = connect::ToProtoType(**type, response->mutable_ddl_parse()->mutable_parsed());
+      break;
+    }
+    case proto::AnalyzePlanRequest::kSameSemantics: {
+      auto left = analyze_plan(request->same_semantics().target_plan());
+      auto right = analyze_plan(request->same_semantics().other_plan());
+      status = left.ok() ? right.status() : left.status();
+      if (status.ok()) {
+        response->mutable_same_semantics()->set_result(plan::ExplainString(**left) == plan::ExplainString(**right));
+      }
+      break;
+    }
+    case proto::AnalyzePlanRequest::kSemanticHash: {
+      auto resolved = analyze_plan(request->semantic_hash().plan());
+      status = resolved.status();
+      if (status.ok()) {
+        auto hash = std::hash<std::string>{}(plan::ExplainString(**resolved));
+        response->mutable_semantic_hash()->set_result(static_cast<int32_t>(hash));
+      }
+      break;
+    }
+    case proto::AnalyzePlanRequest::kPersist: {
+      // sk8 keeps no cache yet: persisting is accepted and has no effect on results.
+      status = AnalyzeRelation(*session, request->persist().relation()).status();
+      if (status.ok()) response->mutable_persist();
+      break;
+    }
+    case proto::AnalyzePlanRequest::kUnpersist:
+      response->mutable_unpersist();
+      break;
+    case proto::AnalyzePlanRequest::kGetStorageLevel: {
+      auto* level = response->mutable_get_storage_level()->mutable_storage_level();
+      level->set_use_disk(true);
+      level->set_use_memory(true);
+      level->set_deserialized(true);
+      level->set_replication(1);
+      break;
+    }
+    case proto::AnalyzePlanRequest::kJsonToDdl: {
+      auto type = types::ParseSparkJson(request->json_to_ddl().json_string());
+      status = type.status();
+      if (status.ok()) {
+        std::string ddl;
+        for (const auto& f : (*type)->fields()) {
+          if (!ddl.empty()) ddl += ",";
+          ddl += QuoteIdentifier(f->name()) + " " + types::SqlString(*f->type());
+          if (!f->nullable()) ddl += " NOT NULL";
+        }
+        response->mutable_json_to_ddl()->set_ddl_string(ddl);
+      }
+      break;
+    }
+    default:
+      status = Unsupported("AnalyzePlan request " + std::to_string(request->analyze_case()));
+  }
+  if (!status.ok()) return ToGrpcStatus(status, session.get());
+  return grpc::Status::OK;
+}
+
+// ---------------------------------------------------------------------------
+// Config
+
+grpc::Status SparkConnectServiceImpl::Config(grpc::ServerContext*, const proto::ConfigRequest* request,
+                                             proto::ConfigResponse* response) {
+  auto session_result = SessionFor(sessions_, *request, /*create=*/true);
+  if (!session_result.ok()) return ToGrpcStatus(session_result.status(), nullptr);
+  auto session = *session_result;
+  response->set_session_id(session->session_id());
+  response->set_server_side_session_id(session->server_side_session_id());
+  auto& conf = session->conf();
+  const auto& op = request->operation();
+  auto add = [&](const std::string& key, const std::optional<std::string>& value) {
+    auto* pair = response->add_pairs();
+    pair->set_key(key);
+    if (value) pair->set_value(*value);
+  };
+  Status status;
+  switch (op.op_type_case()) {
+    case proto::ConfigRequest::Operation::kSet:
+      for (const auto& pair : op.set().pairs()) {
+        status = conf.Set(pair.key(), pair.value());
+        if (!status.ok()) break;
+      }
+      break;
+    case proto::ConfigRequest::Operation::kGet:
+      for (const auto& key : op.get().keys()) {
+        auto value = conf.Get(key);
+        if (!value.ok()) {
+          status = value.status();
+          break;
+        }
+        add(key, *value);
+      }
+      break;
+    case proto::ConfigRequest::Operation::kGetWithDefault:
+      for (const auto& pair : op.get_with_default().pairs()) {
+        auto value = conf.GetOption(pair.key());
+        add(pair.key(), value ? value : (pair.has_value() ? std::optional<std::string>(pair.value()) : std::nullopt));
+      }
+      break;
+    case proto::ConfigRequest::Operation::kGetOption:
+      for (const auto& key : op.get_option().keys()) add(key, conf.GetOption(key));
+      break;
+    case proto::ConfigRequest::Operation::kGetAll: {
+      std::string prefix = op.get_all().has_prefix() ? op.get_all().prefix() : "";
+      for (const auto& [key, value] : conf.GetAll(prefix)) add(key.substr(prefix.size()), value);
+      break;
+    }
+    case proto::ConfigRequest::Operation::kUnset:
+      for (const auto& key : op.unset().keys()) conf.Unset(key);
+      break;
+    case proto::ConfigRequest::Operation::kIsModifiable:
+      for (const auto& key : op.is_modifiable().keys()) add(key, conf.IsModifiable(key) ? "true" : "false");
+      break;
+    default:
+      status = SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.CONFIG",
+                          {{"parameter", "`operation`"}, {"functionName", "`Config`"}, {"invalidValue", "<unset>"}});
+  }
+  if (!status.ok()) return ToGrpcStatus(status, session.get());
+  return grpc::Status::OK;
+}
+
+// ---------------------------------------------------------------------------
+// Artifacts
+
+grpc::Status SparkConnectServiceImpl::AddArtifacts(grpc::ServerContext*,
+                                                   grpc::ServerReader<proto::AddArtifactsRequest>* reader,
+                                                   proto::AddArtifactsResponse* response) {
+  proto::AddArtifactsRequest request;
+  std::shared_ptr<Session> session;
+  std::string chunked_name, chunked_data;
+  int64_t chunks_left = 0;
+  bool chunked_crc_ok = true;
+  auto crc_ok = [](const proto::AddArtifactsRequest::ArtifactChunk& chunk) {
+    uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(chunk.data().data()), static_cast<uInt>(chunk.data().size()));
+    return static_cast<int64_t>(crc) == chunk.crc();
+  };
+  auto summarize = [&](const std::string& name, bool ok) {
+    auto* summary = response->add_artifacts();
+    summary->set_name(name);
+    summary->set_is_crc_successful(ok);
+  };
+  while (reader->Read(&request)) {
+    if (!session) {
+      auto session_result = SessionFor(sessions_, request, /*create=*/true);
+      if (!session_result.ok()) return ToGrpcStatus(session_result.status(), nullptr);
+      session = *session_result;
+    }
+    switch (request.payload_case()) {
+      case proto::AddArtifactsRequest::kBatch:
+        for (const auto& artifact : request.batch().artifacts()) {
+          bool ok = crc_ok(artifact.data());
+          if (ok) session->PutArtifact(artifact.name(), artifact.data().data());
+          summarize(artifact.name(), ok);
+        }
+        break;
+      case proto::AddArtifactsRequest::kBeginChunk:
+        chunked_name = request.begin_chunk().name();
+        chunked_data = request.begin_chunk().initial_chunk().data();
+        chunked_crc_ok = crc_ok(request.begin_chunk().initial_chunk());
+        chunks_left = request.begin_chunk().num_chunks() - 1;
+        if (chunks_left <= 0) {
+          if (chunked_crc_ok) session->PutArtifact(chunked_name, std::move(chunked_data));
+          summarize(chunked_name, chunked_crc_ok);
+        }
+        break;
+      case proto::AddArtifactsRequest::kChunk:
+        if (chunks_left <= 0) {
+          return ToGrpcStatus(SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.ARTIFACT",
+                                         {{"parameter", "`chunk`"}, {"functionName", "`AddArtifacts`"},
+                                          {"invalidValue", "chunk without begin_chunk"}}),
+                              session.get());
+        }
+        chunked_crc_ok = chunked_crc_ok && crc_ok(request.chunk());
+        chunked_data += request.chunk().data();
+        if (--chunks_left == 0) {
+          if (chunked_crc_ok) session->PutArtifact(chunked_name, std::move(chunked_data));
+          summarize(chunked_name, chunked_crc_ok);
+        }
+        break;
+      default: break;
+    }
+  }
+  if (session) {
+    response->set_session_id(session->session_id());
+    response->set_server_side_session_id(session->server_side_session_id());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status SparkConnectServiceImpl::ArtifactStatus(grpc::ServerContext*, const proto::ArtifactStatusesRequest* request,
+                                                     proto::ArtifactStatusesResponse* response) {
+  auto session_result = SessionFor(sessions_, *request, /*create=*/true);
+  if (!session_result.ok()) return ToGrpcStatus(session_result.status(), nullptr);
+  auto session = *session_result;
+  response->set_session_id(session->session_id());
+  response->set_server_side_session_id(session->server_side_session_id());
+  for (const auto& name : request->names()) {
+    (*response->mutable_statuses())[name].set_exists(session->FindArtifact(name) != nullptr);
+  }
+  return grpc::Status::OK;
+}
+
+// ---------------------------------------------------------------------------
+// Interrupt, sessions, errors
+
+grpc::Status SparkConnectServiceImpl::Interrupt(grpc::ServerContext*, const proto::InterruptRequest* request,
+                                                proto::InterruptResponse* response) {
+  auto session_result = SessionFor(sessions_, *request, /*create=*/true);
+  if (!session_result.ok()) return ToGrpcStatus(session_result.status(), nullptr);
+  auto session = *session_result;
+  response->set_session_id(session->session_id());
+  response->set_server_side_session_id(session->server_side_session_id());
+  for (auto& op : session->Operations()) {
+    bool match = false;
+    switch (request->interrupt_type()) {
+      case proto::InterruptRequest::INTERRUPT_TYPE_ALL: match = true; break;
+      case proto::InterruptRequest::INTERRUPT_TYPE_TAG:
+        for (const auto& tag : op->tags()) match |= tag == request->operation_tag();
+        break;
+      case proto::InterruptRequest::INTERRUPT_TYPE_OPERATION_ID:
+        match = op->operation_id() == request->operation_id();
+        break;
+      default:
+        return ToGrpcStatus(SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.INTERRUPT_TYPE",
+                                       {{"parameter", "`interrupt_type`"}, {"functionName", "`Interrupt`"},
+                                        {"invalidValue", "unspecified"}}),
+                            session.get());
+    }
+    if (match && !op->finished()) {
+      op->Cancel();
+      response->add_interrupted_ids(op->operation_id());
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status SparkConnectServiceImpl::ReleaseSession(grpc::ServerContext*, const proto::ReleaseSessionRequest* request,
+                                                     proto::ReleaseSessionResponse* response) {
+  auto released = sessions_.Release(request->user_context().user_id(), request->session_id());
+  response->set_session_id(request->session_id());
+  if (released.ok()) {
+    response->set_server_side_session_id((*released)->server_side_session_id());
+    LogInfo("session released", {{"session", request->session_id()}});
+  }
+  // Releasing an unknown session is not an error for the client.
+  return grpc::Status::OK;
+}
+
+grpc::Status SparkConnectServiceImpl::FetchErrorDetails(grpc::ServerContext*,
+                                                        const proto::FetchErrorDetailsRequest* request,
+                                                        proto::FetchErrorDetailsResponse* response) {
+  auto session_result = SessionFor(sessions_, *request, /*create=*/false);
+  if (!session_result.ok()) return ToGrpcStatus(session_result.status(), nullptr);
+  auto session = *session_result;
+  response->set_session_id(session->session_id());
+  response->set_server_side_session_id(session->server_side_session_id());
+  if (auto status = session->FindError(request->error_id())) FillErrorDetails(*status, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status SparkConnectServiceImpl::CloneSession(grpc::ServerContext*, const proto::CloneSessionRequest* request,
+                                                   proto::CloneSessionResponse*) {
+  auto session_result = SessionFor(sessions_, *request, /*create=*/false);
+  if (!session_result.ok()) return ToGrpcStatus(session_result.status(), nullptr);
+  return ToGrpcStatus(Unsupported("CloneSession"), session_result->get());
+}
+
+void SparkConnectServiceImpl::CancelAll() {
+  for (auto& session : sessions_.All()) {
+    for (auto& op : session->Operations()) op->Cancel();
+  }
+}
+
+void SparkConnectServiceImpl::Janitor(std::chrono::seconds session_timeout) {
+  constexpr auto kAbandoned = std::chrono::minutes(10);
+  auto now = std::chrono::steady_clock::now();
+  for (auto& session : sessions_.All()) {
+    for (auto& op : session->Operations()) {
+      if (op->finished() && now - op->last_activity() > kAbandoned) session->RemoveOperation(op->operation_id());
+    }
+  }
+  size_t expired = sessions_.ExpireIdle(session_timeout);
+  if (expired > 0) LogInfo("expired idle sessions", {{"count", std::to_string(expired)}});
+}
+
+}  // namespace sk8::server

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <arrow/type.h>
+
+#include "common/spark_error.h"
+
+/// Spark SQL data types on Arrow. sk8 keeps data in Arrow types end to end; this
+/// file fixes the one-to-one mapping and Spark's names for them:
+///   boolean->bool, tinyint->int8, smallint->int16, int->int32, bigint->int64,
+///   float->float32, double->float64, decimal(p,s)->decimal128(p,s),
+///   string/char/varchar->utf8, binary->binary, date->date32,
+///   timestamp->timestamp(us, "UTC") (instants), timestamp_ntz->timestamp(us),
+///   interval day to second->duration(us), interval year to month->month_interval,
+///   void->null, array<T>->list, map<K,V>->map, struct<...>->struct.
+namespace sk8::types {
+
+std::shared_ptr<arrow::DataType> TimestampType();     // Spark TIMESTAMP (LTZ)
+std::shared_ptr<arrow::DataType> TimestampNtzType();  // Spark TIMESTAMP_NTZ
+
+bool IsTimestampLtz(const arrow::DataType& type);
+bool IsIntegral(const arrow::DataType& type);  // tinyint .. bigint
+bool IsFractional(const arrow::DataType& type);  // float, double
+bool IsNumeric(const arrow::DataType& type);   // integral, fractional, decimal
+bool IsStringLike(const arrow::DataType& type);
+
+/// Spark's DataType.simpleString: "bigint", "array<int>", "struct<a:int,b:string>".
+std::string SimpleString(const arrow::DataType& type);
+/// Spark's DataType.sql, used in error messages: "BIGINT", "ARRAY<INT>".
+std::string SqlString(const arrow::DataType& type);
+/// Spark's DataType.typeName as in schema JSON ("long", "integer", "decimal(10,2)").
+std::string JsonTypeName(const arrow::DataType& type);
+/// Spark's schema JSON for a type ({"type":"struct","fields":[...]} or "long").
+std::string ToSparkJson(const arrow::DataType& type);
+
+/// Parses a Spark DDL type ("int", "decimal(10,2)", "array<struct<a:int>>").
+Result<std::shared_ptr<arrow::DataType>> ParseDdlType(std::string_view text);
+/// Parses a DDL schema: "a INT, b STRING NOT NULL" or "struct<a:int>" (a struct
+/// type), returning a struct type.
+Result<std::shared_ptr<arrow::DataType>> ParseDdlSchema(std::string_view text);
+/// Parses Spark's JSON type representation (DataType.json).
+Result<std::shared_ptr<arrow::DataType>> ParseSparkJson(std::string_view text);
+
+}  // namespace sk8::types

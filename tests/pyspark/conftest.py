@@ -1,0 +1,98 @@
+"""PySpark (Spark Connect client) tests: against sk8 by default, or real Spark.
+
+  SK8_TEST_TARGET=sk8    (default) starts build/sk8 serve (SK8_BIN overrides the path)
+  SK8_TEST_TARGET=spark  starts a real Spark Connect server from the pinned pyspark wheel
+  SK8_TEST_URL=sc://...  uses an already running server instead of starting one
+  SK8_GOLDEN_REFRESH=1   (spark only) rewrites golden answers; see scripts/refresh-golden
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+import pytest
+
+import golden
+import sk8_servers
+
+# Client-side conversions of timestamps use the process time zone: pin it.
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+# PySpark's client logs every query error (with the JVM stack trace) as JSON on stderr;
+# the tests check those errors themselves. SK8_TEST_VERBOSE=1 keeps the logs.
+if not os.environ.get("SK8_TEST_VERBOSE"):
+    logging.getLogger("DataFrameQueryContextLogger").setLevel(logging.CRITICAL)
+
+_server: sk8_servers.Server | None = None
+
+
+def pytest_configure(config):
+    try:
+        golden.configure(sk8_servers.target())
+    except ValueError as e:
+        raise pytest.UsageError(str(e))
+
+
+def pytest_report_header(config):
+    return [f"sk8 target: {sk8_servers.target()} "
+            f"(url {os.environ.get('SK8_TEST_URL', 'started by the tests')}), "
+            f"golden mode: {golden.mode()}"]
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The running Spark Connect server (sk8_servers.Server)."""
+    global _server
+    try:
+        srv = sk8_servers.start()
+    except FileNotFoundError as e:
+        pytest.exit(str(e), returncode=4)
+    _server = srv
+    yield srv
+    if srv.kind == "external":
+        return
+    died = not srv.alive()
+    rc = srv.stop(timeout=10.0 if srv.kind == "sk8" else 30.0)
+    if srv.kind == "sk8":
+        assert not died, srv.describe_death()
+        assert rc == 0, (f"sk8 did not exit 0 within 10 s of SIGTERM (exit code {rc}, None = killed); "
+                         f"log {srv.log_path}:\n{sk8_servers.log_tail(srv.log_path)}")
+
+
+@pytest.fixture(scope="session")
+def connect_url(server) -> str:
+    """sc://127.0.0.1:PORT of the server under test."""
+    return server.url
+
+
+@pytest.fixture(autouse=True)
+def _server_still_alive(request):
+    """After each test that used the server, fail loudly if the server died."""
+    yield
+    if _server is not None and "server" in request.fixturenames and not _server.alive():
+        pytest.fail(_server.describe_death(), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def spark(connect_url):
+    """A Spark Connect session (one per test module), session time zone UTC."""
+    from pyspark.sql import SparkSession
+
+    session = SparkSession.builder.remote(connect_url).getOrCreate()
+    session.conf.set("spark.sql.session.timeZone", "UTC")
+    yield session
+    session.stop()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    golden.finish(prune=(exitstatus == 0 and os.environ.get("SK8_GOLDEN_PRUNE") == "1"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _server is not None and _server.log_path:
+        terminalreporter.write_line(f"{_server.kind} server log: {_server.log_path}")
+    for line in golden.summary():
+        terminalreporter.write_line(line)
