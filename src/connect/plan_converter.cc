@@ -175,13 +175,21 @@ Result<std::shared_ptr<arrow::Scalar>> ConvertLiteral(const proto::Expression::L
         return SparkError(SparkExceptionKind::kNumberFormat, "INVALID_DECIMAL_FORMAT",  // not a Spark class today
                           {{"value", literal.decimal().value()}});
       }
-      if (literal.decimal().has_scale() && literal.decimal().scale() != scale) {
-        ARROW_ASSIGN_OR_RAISE(value, value.Rescale(scale, literal.decimal().scale()));
-        scale = literal.decimal().scale();
+      // Like Spark: the value's own precision and scale, widened to the ones sent.
+      int32_t target_scale = scale;
+      if (literal.decimal().has_scale()) target_scale = std::max(scale, literal.decimal().scale());
+      if (target_scale != scale) {
+        ARROW_ASSIGN_OR_RAISE(value, value.Rescale(scale, target_scale));
+        precision += target_scale - scale;
+        scale = target_scale;
       }
-      if (literal.decimal().has_precision()) precision = literal.decimal().precision();
+      if (literal.decimal().has_precision()) precision = std::max(precision, literal.decimal().precision());
       precision = std::max(precision, scale);
       if (precision == 0) precision = 1;
+      if (precision > 38) {
+        return SparkError(SparkExceptionKind::kArithmetic, "DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION",
+                          {{"precision", std::to_string(precision)}, {"maxPrecision", "38"}});
+      }
       return std::make_shared<arrow::Decimal128Scalar>(value, arrow::decimal128(precision, scale));
     }
     case L::kArray: {

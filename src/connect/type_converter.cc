@@ -1,5 +1,7 @@
 #include "connect/type_converter.h"
 
+#include <arrow/util/key_value_metadata.h>
+
 #include "types/spark_types.h"
 
 namespace sk8::connect {
@@ -122,6 +124,15 @@ Status ToProtoType(const arrow::DataType& type, DataType* proto) {
         auto* field = st->add_fields();
         field->set_name(f->name());
         field->set_nullable(f->nullable());
+        if (f->HasMetadata() && f->metadata()->size() > 0) {
+          // Spark field metadata travels as a JSON object string.
+          std::string json = "{";
+          for (int64_t i = 0; i < f->metadata()->size(); ++i) {
+            if (i) json += ",";
+            json += "\"" + f->metadata()->key(i) + "\":\"" + f->metadata()->value(i) + "\"";
+          }
+          field->set_metadata(json + "}");
+        }
         ARROW_RETURN_NOT_OK(ToProtoType(*f->type(), field->mutable_data_type()));
       }
       break;

@@ -116,7 +116,7 @@ Result<std::string> FormatShowString(const std::vector<std::shared_ptr<arrow::Re
   for (const auto& batch : batches) {
     std::vector<std::shared_ptr<arrow::Array>> text_columns;
     for (int c = 0; c < batch->num_columns(); ++c) {
-      ARROW_ASSIGN_OR_RAISE(auto strings, functions::ToSparkStrings(*batch->column(c), ctx));
+      ARROW_ASSIGN_OR_RAISE(auto strings, functions::ToSparkStrings(*batch->column(c), ctx, /*for_show=*/true));
       text_columns.push_back(strings);
     }
     for (int64_t r = 0; r < batch->num_rows() && data_rows <= num_rows; ++r, ++data_rows) {
@@ -176,9 +176,9 @@ Result<std::string> FormatShowString(const std::vector<std::shared_ptr<arrow::Re
     }
   }
   if (vertical && rows.size() == 1) {
-    out += "(0 rows)\n";
+    out += "(0 rows)";
   } else if (has_more) {
-    out += "only showing top " + std::to_string(num_rows) + (num_rows == 1 ? " row\n" : " rows\n");
+    out += "only showing top " + std::to_string(num_rows) + (num_rows == 1 ? " row" : " rows");
   }
   return out;
 }

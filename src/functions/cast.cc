@@ -10,6 +10,7 @@
 #include <cstring>
 #include <limits>
 
+#include "functions/cast_internal.h"
 #include "functions/function_registry.h"
 #include "functions/time_util.h"
 #include "types/spark_types.h"
@@ -169,7 +170,12 @@ Status AppendValueString(const arrow::Array& array, int64_t i, const EvalContext
 
 }  // namespace
 
-Result<std::shared_ptr<arrow::Array>> ToSparkStrings(const arrow::Array& values, const EvalContext& ctx) {
+Result<std::shared_ptr<arrow::Array>> ToSparkStrings(const arrow::Array& values, const EvalContext& ctx,
+                                                     bool for_show) {
+  if (!for_show && values.type_id() == arrow::Type::BINARY) {
+    ARROW_ASSIGN_OR_RAISE(auto as_string, values.View(arrow::utf8()));
+    return as_string;
+  }
   arrow::StringBuilder builder;
   ARROW_RETURN_NOT_OK(builder.Reserve(values.length()));
   std::string text;
@@ -241,7 +247,11 @@ std::string LiteralColumnName(const arrow::Scalar& value, const EvalContext& ctx
 
 namespace {
 
-Status CastOverflow(const arrow::Scalar& value, const arrow::DataType& from, const arrow::DataType& to,
+}  // namespace
+
+namespace internal {
+
+Status CastOverflowError(const arrow::Scalar& value, const arrow::DataType& from, const arrow::DataType& to,
                     const EvalContext& ctx) {
   return SparkError(SparkExceptionKind::kArithmetic, "CAST_OVERFLOW",
                     {{"value", SqlLiteral(value, ctx)},
@@ -250,7 +260,7 @@ Status CastOverflow(const arrow::Scalar& value, const arrow::DataType& from, con
                      {"ansiConfig", "\"spark.sql.ansi.enabled\""}});
 }
 
-Status CastInvalidInput(std::string_view text, const arrow::DataType& from, const arrow::DataType& to) {
+Status CastInvalidInputError(std::string_view text, const arrow::DataType& from, const arrow::DataType& to) {
   std::string quoted = "'";
   quoted += text;
   quoted += "'";
@@ -265,7 +275,7 @@ Status CastInvalidInput(std::string_view text, const arrow::DataType& from, cons
                      {"ansiConfig", "\"spark.sql.ansi.enabled\""}});
 }
 
-std::string_view TrimSpaces(std::string_view s) {
+std::string_view TrimSparkSpaces(std::string_view s) {
   // Spark trims ASCII whitespace and control characters (<= ' ') on both ends.
   size_t b = 0, e = s.size();
   while (b < e && static_cast<unsigned char>(s[b]) <= ' ') ++b;
@@ -273,10 +283,18 @@ std::string_view TrimSpaces(std::string_view s) {
   return s.substr(b, e - b);
 }
 
+}  // namespace internal
+
+namespace {
+
+using internal::CastInvalidInputError;
+using internal::CastOverflowError;
+using internal::TrimSparkSpaces;
+
 // Spark's UTF8String.toLong (ANSI): optional sign, digits, and an optional
 // fractional part that is dropped; anything else is invalid.
 bool ParseSparkIntegral(std::string_view s, int64_t min, int64_t max, int64_t* out) {
-  s = TrimSpaces(s);
+  s = TrimSparkSpaces(s);
   if (s.empty()) return false;
   size_t i = 0;
   bool negative = false;
@@ -312,7 +330,7 @@ bool ParseSparkIntegral(std::string_view s, int64_t min, int64_t max, int64_t* o
 }
 
 bool ParseSparkDouble(std::string_view s, double* out) {
-  s = TrimSpaces(s);
+  s = TrimSparkSpaces(s);
   if (s.empty()) return false;
   std::string lower;
   for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -340,7 +358,7 @@ bool ParseSparkDouble(std::string_view s, double* out) {
 }
 
 bool ParseSparkBoolean(std::string_view s, bool* out) {
-  s = TrimSpaces(s);
+  s = TrimSparkSpaces(s);
   std::string lower;
   for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (lower == "t" || lower == "true" || lower == "y" || lower == "yes" || lower == "1") {
@@ -371,7 +389,7 @@ Result<std::shared_ptr<arrow::Array>> CastStringToIntegral(const arrow::StringAr
     }
     int64_t v;
     if (!ParseSparkIntegral(in.GetView(i), std::numeric_limits<T>::min(), std::numeric_limits<T>::max(), &v)) {
-      if (ansi) return CastInvalidInput(in.GetView(i), *in.type(), *to);
+      if (ansi) return CastInvalidInputError(in.GetView(i), *in.type(), *to);
       builder.UnsafeAppendNull();
       continue;
     }
@@ -394,7 +412,7 @@ Result<std::shared_ptr<arrow::Array>> CastStringToFloating(const arrow::StringAr
     } else if (ParseSparkDouble(in.GetView(i), &v)) {
       builder.UnsafeAppend(static_cast<T>(v));
     } else if (ansi) {
-      return CastInvalidInput(in.GetView(i), *in.type(), *to);
+      return CastInvalidInputError(in.GetView(i), *in.type(), *to);
     } else {
       builder.UnsafeAppendNull();
     }
@@ -412,7 +430,7 @@ Result<std::shared_ptr<arrow::Array>> CastStringToBoolean(const arrow::StringArr
     } else if (ParseSparkBoolean(in.GetView(i), &v)) {
       builder.UnsafeAppend(v);
     } else if (ansi) {
-      return CastInvalidInput(in.GetView(i), *in.type(), *arrow::boolean());
+      return CastInvalidInputError(in.GetView(i), *in.type(), *arrow::boolean());
     } else {
       builder.UnsafeAppendNull();
     }
@@ -427,10 +445,10 @@ Result<std::shared_ptr<arrow::Array>> CastStringToDate(const arrow::StringArray&
     int32_t days;
     if (in.IsNull(i)) {
       builder.UnsafeAppendNull();
-    } else if (ParseDate(TrimSpaces(in.GetView(i)), &days)) {
+    } else if (ParseDate(TrimSparkSpaces(in.GetView(i)), &days)) {
       builder.UnsafeAppend(days);
     } else if (ansi) {
-      return CastInvalidInput(in.GetView(i), *in.type(), *arrow::date32());
+      return CastInvalidInputError(in.GetView(i), *in.type(), *arrow::date32());
     } else {
       builder.UnsafeAppendNull();
     }
@@ -448,13 +466,13 @@ Result<std::shared_ptr<arrow::Array>> CastStringToTimestamp(const arrow::StringA
     int64_t micros;
     if (in.IsNull(i)) {
       builder.UnsafeAppendNull();
-    } else if (ParseTimestamp(TrimSpaces(in.GetView(i)), &micros)) {
+    } else if (ParseTimestamp(TrimSparkSpaces(in.GetView(i)), &micros)) {
       if (ltz) {
         ARROW_ASSIGN_OR_RAISE(micros, LocalToUtcMicros(micros, ctx.session_time_zone));
       }
       builder.UnsafeAppend(micros);
     } else if (ansi) {
-      return CastInvalidInput(in.GetView(i), *in.type(), *to);
+      return CastInvalidInputError(in.GetView(i), *in.type(), *to);
     } else {
       builder.UnsafeAppendNull();
     }
@@ -496,7 +514,7 @@ Result<std::shared_ptr<arrow::Array>> CastNumeric(const arrow::Array& input,
       if (!fits) {
         if (ansi) {
           ARROW_ASSIGN_OR_RAISE(auto scalar, in.GetScalar(i));
-          return CastOverflow(*scalar, *input.type(), *to, ctx);
+          return CastOverflowError(*scalar, *input.type(), *to, ctx);
         }
         // Legacy Spark wraps integral narrowing; floating saturates.
         if constexpr (std::is_floating_point_v<In>) {
@@ -579,28 +597,59 @@ Result<std::shared_ptr<arrow::Array>> CastArray(const std::shared_ptr<arrow::Arr
     ARROW_ASSIGN_OR_RAISE(Datum result, arrow::compute::CallFunction("not_equal", {input, zero}));
     return result.make_array();
   }
-  bool decimal_involved = from.id() == arrow::Type::DECIMAL128 || to->id() == arrow::Type::DECIMAL128;
   bool date_time = (from.id() == arrow::Type::DATE32 || from.id() == arrow::Type::TIMESTAMP) &&
                    (to->id() == arrow::Type::DATE32 || to->id() == arrow::Type::TIMESTAMP);
-  if (decimal_involved && (types::IsNumeric(from) || types::IsNumeric(*to))) {
-    arrow::compute::CastOptions options = arrow::compute::CastOptions::Safe(to);
-    options.allow_decimal_truncate = false;
-    auto result = arrow::compute::Cast(Datum(input), options);
-    if (!result.ok()) {
-      if (!ansi) {
-        options.allow_decimal_truncate = true;
-        options.allow_int_overflow = true;
-        ARROW_ASSIGN_OR_RAISE(Datum cast, arrow::compute::Cast(Datum(input), options));
-        return cast.make_array();
+  if (to->id() == arrow::Type::DECIMAL128 && (types::IsNumeric(from) || from.id() == arrow::Type::STRING)) {
+    return internal::CastToDecimal(*input, to, ansi, ctx);
+  }
+  if (from.id() == arrow::Type::DECIMAL128 && IsPrimitiveNumeric(*to)) {
+    return internal::CastFromDecimal(*input, to, ansi, ctx);
+  }
+  if (from.id() == arrow::Type::TIMESTAMP && IsPrimitiveNumeric(*to)) {
+    // Seconds since the epoch: floor for integers, fractional for floating point.
+    const auto& ts = static_cast<const arrow::TimestampArray&>(*input);
+    if (types::IsFractional(*to)) {
+      arrow::DoubleBuilder builder;
+      for (int64_t i = 0; i < ts.length(); ++i) {
+        if (ts.IsNull(i)) {
+          ARROW_RETURN_NOT_OK(builder.AppendNull());
+        } else {
+          ARROW_RETURN_NOT_OK(builder.Append(static_cast<double>(ts.Value(i)) / kMicrosPerSecond));
+        }
       }
-      for (int64_t i = 0; i < input->length(); ++i) {
-        ARROW_ASSIGN_OR_RAISE(auto scalar, input->GetScalar(i));
-        ARROW_ASSIGN_OR_RAISE(auto one, arrow::MakeArrayFromScalar(*scalar, 1));
-        if (!arrow::compute::Cast(Datum(one), options).ok()) return CastOverflow(*scalar, from, *to, ctx);
-      }
-      return result.status();
+      ARROW_ASSIGN_OR_RAISE(auto doubles, builder.Finish());
+      return CastArray(doubles, to, ansi, ctx);
     }
-    return result->make_array();
+    arrow::Int64Builder builder;
+    for (int64_t i = 0; i < ts.length(); ++i) {
+      if (ts.IsNull(i)) {
+        ARROW_RETURN_NOT_OK(builder.AppendNull());
+      } else {
+        ARROW_RETURN_NOT_OK(builder.Append(FloorDiv(ts.Value(i), kMicrosPerSecond)));
+      }
+    }
+    ARROW_ASSIGN_OR_RAISE(auto seconds, builder.Finish());
+    return CastArray(seconds, to, ansi, ctx);
+  }
+  if (IsPrimitiveNumeric(from) && types::IsTimestampLtz(*to)) {
+    ARROW_ASSIGN_OR_RAISE(auto as_double, CastArray(input, arrow::float64(), ansi, ctx));
+    const auto& seconds = static_cast<const arrow::DoubleArray&>(*as_double);
+    arrow::TimestampBuilder builder(to, arrow::default_memory_pool());
+    for (int64_t i = 0; i < seconds.length(); ++i) {
+      double micros = std::floor(seconds.Value(i) * kMicrosPerSecond);
+      if (seconds.IsNull(i)) {
+        ARROW_RETURN_NOT_OK(builder.AppendNull());
+      } else if (!std::isfinite(micros) || std::fabs(micros) >= 9.2e18) {
+        if (ansi) {
+          ARROW_ASSIGN_OR_RAISE(auto scalar, input->GetScalar(i));
+          return CastOverflowError(*scalar, from, *to, ctx);
+        }
+        ARROW_RETURN_NOT_OK(builder.AppendNull());
+      } else {
+        ARROW_RETURN_NOT_OK(builder.Append(static_cast<int64_t>(micros)));
+      }
+    }
+    return builder.Finish();
   }
   if (date_time) {
     if (from.id() == arrow::Type::DATE32 && types::IsTimestampLtz(*to)) {
@@ -651,6 +700,8 @@ bool CanCast(const arrow::DataType& from, const arrow::DataType& to) {
       (to.id() == arrow::Type::DATE32 || to.id() == arrow::Type::TIMESTAMP)) {
     return true;
   }
+  if (from.id() == arrow::Type::TIMESTAMP && types::IsNumeric(to)) return true;
+  if (types::IsNumeric(from) && types::IsTimestampLtz(to)) return true;
   return false;
 }
 

@@ -24,8 +24,10 @@ Result<arrow::Datum> CastDatum(const arrow::Datum& value, const std::shared_ptr<
 
 /// Renders every value of an array the way Spark's CAST(x AS STRING) does;
 /// nulls stay null.
+/// `for_show` renders top-level binary as hex bytes ("[61 62]"), as show() does;
+/// CAST keeps the bytes.
 Result<std::shared_ptr<arrow::Array>> ToSparkStrings(const arrow::Array& values,
-                                                     const plan::EvalContext& ctx);
+                                                     const plan::EvalContext& ctx, bool for_show = false);
 
 /// Java's Double.toString / Float.toString ("1.0", "1.0E10", "NaN", "Infinity").
 std::string FormatJavaDouble(double value);

@@ -1,0 +1,42 @@
+# sk8: the two commands are `make run` and `make test`; both install what is
+# missing first. Targets stay thin: the work is in scripts/.
+HOST ?= 127.0.0.1
+PORT ?= 15002
+
+.PHONY: all setup build run test unit conformance bench golden clean help
+
+all: build
+
+help:
+	@echo "make run          build and serve Spark Connect on sc://$(HOST):$(PORT)"
+	@echo "make test         build and run every test"
+	@echo "make conformance  conformance suites against sk8 and real Spark"
+	@echo "make bench        TPC-H benchmark against Spark, Sail and DuckDB (SF=1)"
+	@echo "make golden       re-record expected answers from real Spark"
+
+setup:
+	@scripts/setup
+
+build: setup
+	@scripts/build
+
+run: build
+	exec build/sk8 serve --host $(HOST) --port $(PORT)
+
+test: build
+	@scripts/test
+
+unit: build
+	@ctest --test-dir build --output-on-failure
+
+conformance: build
+	@scripts/conformance
+
+bench: build
+	@scripts/bench --sf $(or $(SF),1)
+
+golden: setup
+	@scripts/refresh-golden
+
+clean:
+	rm -rf build

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "plan/expression.h"
+#include "sql/token_stream.h"
+
+namespace sk8::sql {
+
+/// Recursive descent over Spark's expression grammar, lowest precedence first:
+///   OR < AND < NOT < predicates (BETWEEN, IN, LIKE, IS) < comparisons
+///   < | < ^ < & < shifts < + - || < * / % DIV < unary - + ~ < postfix (. [] ::)
+/// Operators become FunctionExprs named as the Spark Connect client names them
+/// ("+", "==", "and", "in", ...), so SQL and DataFrames share one registry.
+class ExpressionParser {
+ public:
+  explicit ExpressionParser(TokenStream& tokens) : tokens_(tokens) {}
+
+  /// expression [[AS] alias | AS (a, b)]: a select-list item.
+  Result<plan::ExprPtr> ParseNamedExpression();
+  Result<plan::ExprPtr> ParseExpression();
+  /// A comma-separated list of at least one expression.
+  Result<std::vector<plan::ExprPtr>> ParseExpressionList();
+
+  /// An identifier: a word (keywords included) or a `quoted` name.
+  Result<std::string> ParseIdentifier();
+  /// a.b.c
+  Result<std::vector<std::string>> ParseMultipartIdentifier();
+  /// (a, b, c)
+  Result<std::vector<std::string>> ParseIdentifierList();
+  /// True when the current token can be an alias without AS (`SELECT a b`).
+  bool AtImplicitAlias() const;
+
+ private:
+  Result<plan::ExprPtr> ParseOr();
+  Result<plan::ExprPtr> ParseAnd();
+  Result<plan::ExprPtr> ParseNot();
+  Result<plan::ExprPtr> ParsePredicated();
+  Result<plan::ExprPtr> ParsePredicate(plan::ExprPtr value);
+  Result<plan::ExprPtr> ParseIsPredicate(plan::ExprPtr value);
+  Result<plan::ExprPtr> ParseInList(plan::ExprPtr value);
+  Result<plan::ExprPtr> ParseBinary(size_t level);
+  Result<plan::ExprPtr> ParseUnary();
+  Result<plan::ExprPtr> ParsePostfix(plan::ExprPtr base);
+  Result<plan::ExprPtr> ParsePrimary();
+  Result<plan::ExprPtr> ParseWordPrimary();
+  Result<plan::ExprPtr> ParseParenthesized();
+  Result<plan::ExprPtr> ParseStringLiteral();
+  Result<plan::ExprPtr> ParseTypedLiteral();
+  Result<plan::ExprPtr> ParseCase();
+  Result<plan::ExprPtr> ParseCast(plan::CastMode mode);
+  Result<std::shared_ptr<arrow::DataType>> ParseDataType();
+  Result<plan::ExprPtr> ParseFunctionCall(std::string name);
+  Result<plan::ExprPtr> ParseSpecialFormCall(const std::string& name);
+  Result<plan::ExprPtr> ParseFunctionArgument();
+  Status RejectCallSuffixes();
+
+  TokenStream& tokens_;
+};
+
+}  // namespace sk8::sql

@@ -1,0 +1,97 @@
+#include "sql/token_stream.h"
+
+namespace sk8::sql {
+
+namespace {
+
+std::string Describe(const Token& token) {
+  return token.kind == TokenKind::kEnd ? "end of input" : "'" + token.text + "'";
+}
+
+Status SyntaxErrorAt(const Token& token, std::string hint) {
+  return ParseError("PARSE_SYNTAX_ERROR", {{"error", Describe(token)}, {"hint", std::move(hint)}});
+}
+
+}  // namespace
+
+TokenStream::TokenStream(std::string_view source, std::vector<Token> tokens)
+    : source_(source), tokens_(std::move(tokens)) {}
+
+const Token& TokenStream::Peek(size_t ahead) const {
+  size_t at = index_ + ahead;
+  return at < tokens_.size() ? tokens_[at] : tokens_.back();  // the last token is kEnd
+}
+
+const Token& TokenStream::Advance() {
+  const Token& token = Peek();
+  if (index_ + 1 < tokens_.size()) ++index_;
+  return token;
+}
+
+bool TokenStream::IsStatementEnd(size_t ahead) const {
+  return Peek(ahead).kind == TokenKind::kEnd || PeekSymbol(";", ahead);
+}
+
+bool TokenStream::MatchKeyword(std::string_view keyword) {
+  if (!PeekKeyword(keyword)) return false;
+  Advance();
+  return true;
+}
+
+bool TokenStream::MatchKeywords(std::initializer_list<std::string_view> keywords) {
+  size_t ahead = 0;
+  for (std::string_view keyword : keywords) {
+    if (!PeekKeyword(keyword, ahead++)) return false;
+  }
+  for (size_t i = 0; i < keywords.size(); ++i) Advance();
+  return true;
+}
+
+bool TokenStream::MatchSymbol(std::string_view symbol) {
+  if (!PeekSymbol(symbol)) return false;
+  Advance();
+  return true;
+}
+
+Status TokenStream::ExpectKeyword(std::string_view keyword) {
+  return MatchKeyword(keyword) ? Status::OK() : SyntaxError();
+}
+
+Status TokenStream::ExpectSymbol(std::string_view symbol) {
+  return MatchSymbol(symbol) ? Status::OK() : SyntaxError();
+}
+
+bool TokenStream::PeekClauseKeyword(std::string_view keyword, size_t ahead) const {
+  return PeekKeyword(keyword, ahead) && !IsStatementEnd(ahead + 1);
+}
+
+bool TokenStream::MatchClauseKeyword(std::string_view keyword) {
+  if (!PeekClauseKeyword(keyword)) return false;
+  Advance();
+  return true;
+}
+
+std::string TokenStream::SourceSince(size_t first) const {
+  if (first >= index_) return "";
+  size_t begin = tokens_[first].begin;
+  size_t end = tokens_[index_ - 1].end;
+  return std::string(source_.substr(begin, end - begin));
+}
+
+Status TokenStream::SyntaxError(std::string hint) const { return SyntaxErrorAt(Peek(), std::move(hint)); }
+
+Status TokenStream::MissingClosing(std::string_view symbol) const {
+  const Token& token = Peek();
+  bool can_follow = IsStatementEnd(0) || token.IsSymbol(",") || token.IsSymbol(")") ||
+                    (token.kind == TokenKind::kWord && !token.IsKeyword("AS"));
+  return SyntaxError(can_follow ? ": missing '" + std::string(symbol) + "'" : "");
+}
+
+Status TokenStream::ExtraInput(bool after_semicolon) const {
+  bool hint = after_semicolon || IsStatementEnd(1);
+  return SyntaxError(hint ? ": extra input '" + Peek().text + "'" : "");
+}
+
+Status UnsupportedSql(const std::string& construct) { return Unsupported("SQL " + construct); }
+
+}  // namespace sk8::sql

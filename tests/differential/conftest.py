@@ -1,0 +1,47 @@
+"""Replays saved differential cases against sk8 (default) or real Spark.
+
+Same environment variables as tests/pyspark: SK8_TEST_TARGET=sk8|spark, SK8_TEST_URL,
+SK8_BIN. A fresh server is started for the session.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests" / "pyspark"))
+
+import sk8_servers  # noqa: E402
+
+os.environ["TZ"] = "UTC"
+time.tzset()
+if not os.environ.get("SK8_TEST_VERBOSE"):
+    logging.getLogger("DataFrameQueryContextLogger").setLevel(logging.CRITICAL)
+
+
+@pytest.fixture(scope="session")
+def server():
+    try:
+        srv = sk8_servers.start()
+    except FileNotFoundError as e:
+        pytest.exit(str(e), returncode=4)
+    yield srv
+    if srv.kind != "external":
+        srv.stop(timeout=10.0 if srv.kind == "sk8" else 30.0)
+
+
+@pytest.fixture(scope="session")
+def spark(server):
+    from pyspark.sql import SparkSession
+
+    session = SparkSession.builder.remote(server.url).getOrCreate()
+    session.conf.set("spark.sql.session.timeZone", "UTC")
+    yield session
+    session.stop()
