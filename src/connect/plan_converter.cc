@@ -23,8 +23,8 @@ std::string OneofName(const google::protobuf::Message& message, int field_number
 }
 
 template <typename T>
-Result<PlanPtr> Unary(std::shared_ptr<T> node, const proto::Relation& input) {
-  ARROW_ASSIGN_OR_RAISE(auto child, ConvertRelation(input));
+Result<PlanPtr> Unary(std::shared_ptr<T> node, const proto::Relation& input, const ConvertContext& ctx) {
+  ARROW_ASSIGN_OR_RAISE(auto child, ConvertRelation(input, ctx));
   node->children.push_back(std::move(child));
   return PlanPtr(std::move(node));
 }
@@ -68,20 +68,55 @@ Result<std::shared_ptr<arrow::Table>> ReadArrowIpc(const std::string& data) {
   return arrow::Table::FromRecordBatches((*table)->schema(), batches);
 }
 
+Status ApplyDeclaredSchema(const std::string& schema, plan::LocalRelationPlan* node) {
+  bool is_json = !schema.empty() && schema.front() == '{';
+  ARROW_ASSIGN_OR_RAISE(auto type, is_json ? types::ParseSparkJson(schema) : types::ParseDdlSchema(schema));
+  if (type->id() != arrow::Type::STRUCT) {
+    // A non-struct schema names one column "value", as Spark does.
+    type = arrow::struct_({arrow::field("value", type, true)});
+  }
+  node->declared_schema = type;
+  return Status::OK();
+}
+
+Result<std::shared_ptr<const std::string>> FindCachedArtifact(const ConvertContext& ctx, const std::string& hash) {
+  std::shared_ptr<const std::string> data;
+  if (ctx.find_artifact) data = ctx.find_artifact("cache/" + hash);
+  if (!data) {
+    return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.LOCAL_RELATION",
+                      {{"parameter", "`hash`"}, {"functionName", "`ChunkedCachedLocalRelation`"},
+                       {"invalidValue", "no cached artifact " + hash + " in this session; re-create the DataFrame"}});
+  }
+  return data;
+}
+
+// createDataFrame of more than spark.sql.session.localRelationCacheThreshold
+// bytes: the client uploads Arrow IPC chunks as artifacts and sends their hashes.
+Result<PlanPtr> ConvertChunkedCachedRelation(const proto::ChunkedCachedLocalRelation& cached, const ConvertContext& ctx) {
+  auto node = std::make_shared<plan::LocalRelationPlan>();
+  std::vector<std::shared_ptr<arrow::Table>> tables;
+  for (const auto& hash : cached.datahashes()) {
+    ARROW_ASSIGN_OR_RAISE(auto data, FindCachedArtifact(ctx, hash));
+    ARROW_ASSIGN_OR_RAISE(auto table, ReadArrowIpc(*data));
+    tables.push_back(std::move(table));
+  }
+  if (!tables.empty()) {
+    ARROW_ASSIGN_OR_RAISE(node->data, arrow::ConcatenateTables(tables));
+  }
+  if (cached.has_schemahash()) {
+    ARROW_ASSIGN_OR_RAISE(auto schema, FindCachedArtifact(ctx, cached.schemahash()));
+    ARROW_RETURN_NOT_OK(ApplyDeclaredSchema(*schema, node.get()));
+  }
+  return PlanPtr(node);
+}
+
 Result<PlanPtr> ConvertLocalRelation(const proto::LocalRelation& local) {
   auto node = std::make_shared<plan::LocalRelationPlan>();
   if (local.has_data()) {
     ARROW_ASSIGN_OR_RAISE(node->data, ReadArrowIpc(local.data()));
   }
   if (local.has_schema()) {
-    const std::string& schema = local.schema();
-    bool is_json = !schema.empty() && schema.front() == '{';
-    ARROW_ASSIGN_OR_RAISE(auto type, is_json ? types::ParseSparkJson(schema) : types::ParseDdlSchema(schema));
-    if (type->id() != arrow::Type::STRUCT) {
-      // A non-struct schema names one column "value", as Spark does.
-      type = arrow::struct_({arrow::field("value", type, true)});
-    }
-    node->declared_schema = type;
+    ARROW_RETURN_NOT_OK(ApplyDeclaredSchema(local.schema(), node.get()));
   }
   if (!node->data && !node->declared_schema) {
     return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.DATA",
@@ -320,7 +355,7 @@ Result<ExprPtr> ConvertExpression(const proto::Expression& e) {
   }
 }
 
-Result<PlanPtr> ConvertRelation(const proto::Relation& r) {
+Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& ctx) {
   using R = proto::Relation;
   Result<PlanPtr> result;
   switch (r.rel_type_case()) {
@@ -334,6 +369,20 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r) {
       break;
     }
     case R::kLocalRelation: result = ConvertLocalRelation(r.local_relation()); break;
+    case R::kChunkedCachedLocalRelation:
+      result = ConvertChunkedCachedRelation(r.chunked_cached_local_relation(), ctx);
+      break;
+    case R::kCachedLocalRelation: {
+      ARROW_ASSIGN_OR_RAISE(auto data, FindCachedArtifact(ctx, r.cached_local_relation().hash()));
+      proto::LocalRelation local;
+      if (!local.ParseFromString(*data)) {
+        return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.LOCAL_RELATION",
+                          {{"parameter", "`hash`"}, {"functionName", "`CachedLocalRelation`"},
+                           {"invalidValue", "the cached artifact is not a LocalRelation"}});
+      }
+      result = ConvertLocalRelation(local);
+      break;
+    }
     case R::kProject: {
       auto node = std::make_shared<plan::ProjectPlan>();
       ARROW_ASSIGN_OR_RAISE(node->expressions, ConvertExpressions(r.project().expressions()));
@@ -344,32 +393,32 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r) {
         node->children.push_back(one_row);
         result = PlanPtr(node);
       } else {
-        result = Unary(node, r.project().input());
+        result = Unary(node, r.project().input(), ctx);
       }
       break;
     }
     case R::kFilter: {
       auto node = std::make_shared<plan::FilterPlan>();
       ARROW_ASSIGN_OR_RAISE(node->condition, ConvertExpression(r.filter().condition()));
-      result = Unary(node, r.filter().input());
+      result = Unary(node, r.filter().input(), ctx);
       break;
     }
     case R::kLimit: {
       auto node = std::make_shared<plan::LimitPlan>();
       node->limit = r.limit().limit();
-      result = Unary(node, r.limit().input());
+      result = Unary(node, r.limit().input(), ctx);
       break;
     }
     case R::kOffset: {
       auto node = std::make_shared<plan::OffsetPlan>();
       node->offset = r.offset().offset();
-      result = Unary(node, r.offset().input());
+      result = Unary(node, r.offset().input(), ctx);
       break;
     }
     case R::kTail: {
       auto node = std::make_shared<plan::TailPlan>();
       node->limit = r.tail().limit();
-      result = Unary(node, r.tail().input());
+      result = Unary(node, r.tail().input(), ctx);
       break;
     }
     case R::kAggregate: {
@@ -381,7 +430,7 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r) {
       auto node = std::make_shared<plan::AggregatePlan>();
       ARROW_ASSIGN_OR_RAISE(node->grouping, ConvertExpressions(agg.grouping_expressions()));
       ARROW_ASSIGN_OR_RAISE(node->aggregates, ConvertExpressions(agg.aggregate_expressions()));
-      result = Unary(node, agg.input());
+      result = Unary(node, agg.input(), ctx);
       break;
     }
     case R::kSort: {
@@ -393,7 +442,7 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r) {
         node->order.push_back(std::move(converted));
       }
       node->is_global = !r.sort().has_is_global() || r.sort().is_global();
-      result = Unary(node, r.sort().input());
+      result = Unary(node, r.sort().input(), ctx);
       break;
     }
     case R::kShowString: {
@@ -401,19 +450,19 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r) {
       node->num_rows = r.show_string().num_rows();
       node->truncate = r.show_string().truncate();
       node->vertical = r.show_string().vertical();
-      result = Unary(node, r.show_string().input());
+      result = Unary(node, r.show_string().input(), ctx);
       break;
     }
     case R::kSubqueryAlias: {
       auto node = std::make_shared<plan::SubqueryAliasPlan>();
       node->alias = r.subquery_alias().alias();
-      result = Unary(node, r.subquery_alias().input());
+      result = Unary(node, r.subquery_alias().input(), ctx);
       break;
     }
     case R::kToDf: {
       auto node = std::make_shared<plan::ToDFPlan>();
       node->column_names.assign(r.to_df().column_names().begin(), r.to_df().column_names().end());
-      result = Unary(node, r.to_df().input());
+      result = Unary(node, r.to_df().input(), ctx);
       break;
     }
     case R::kWithColumns: {
@@ -424,7 +473,7 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r) {
         ARROW_ASSIGN_OR_RAISE(auto converted, ConvertExpression(wrapper));
         node->aliases.push_back(std::move(converted));
       }
-      result = Unary(node, r.with_columns().input());
+      result = Unary(node, r.with_columns().input(), ctx);
       break;
     }
     case R::kWithColumnsRenamed: {
@@ -433,14 +482,14 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r) {
       for (const auto& rename : r.with_columns_renamed().renames()) {
         node->renames.emplace_back(rename.col_name(), rename.new_col_name());
       }
-      result = Unary(node, r.with_columns_renamed().input());
+      result = Unary(node, r.with_columns_renamed().input(), ctx);
       break;
     }
     case R::kDrop: {
       auto node = std::make_shared<plan::DropPlan>();
       ARROW_ASSIGN_OR_RAISE(node->columns, ConvertExpressions(r.drop().columns()));
       node->column_names.assign(r.drop().column_names().begin(), r.drop().column_names().end());
-      result = Unary(node, r.drop().input());
+      result = Unary(node, r.drop().input(), ctx);
       break;
     }
     case R::kRead: {

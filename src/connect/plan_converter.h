@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,7 +15,13 @@
 /// answers UNSUPPORTED with the relation or expression's proto name.
 namespace sk8::connect {
 
-Result<plan::PlanPtr> ConvertRelation(const spark::connect::Relation& relation);
+/// What relation conversion may look up in the session.
+struct ConvertContext {
+  /// Artifact bytes by name ("cache/<sha256>"), or null when absent.
+  std::function<std::shared_ptr<const std::string>(const std::string&)> find_artifact;
+};
+
+Result<plan::PlanPtr> ConvertRelation(const spark::connect::Relation& relation, const ConvertContext& ctx = {});
 Result<plan::ExprPtr> ConvertExpression(const spark::connect::Expression& expression);
 Result<std::shared_ptr<arrow::Scalar>> ConvertLiteral(const spark::connect::Expression::Literal& literal);
 

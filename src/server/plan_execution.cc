@@ -15,8 +15,14 @@ namespace sk8::server {
 
 namespace proto = spark::connect;
 
+connect::ConvertContext ConvertContextFor(Session& session) {
+  connect::ConvertContext ctx;
+  ctx.find_artifact = [&session](const std::string& name) { return session.FindArtifact(name); };
+  return ctx;
+}
+
 Result<plan::ResolvedPtr> AnalyzeRelation(Session& session, const proto::Relation& relation) {
-  ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(relation));
+  ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(relation, ConvertContextFor(session)));
   analyzer::Analyzer analyzer(&session.catalog(), session.MakeEvalContext());
   ARROW_ASSIGN_OR_RAISE(auto resolved, analyzer.Resolve(unresolved));
   return optimizer::Optimize(resolved);
@@ -138,7 +144,7 @@ Status RunCommand(Session& session, Operation& op, const proto::Command& command
     case proto::Command::kCreateDataframeView: {
       const auto& view = command.create_dataframe_view();
       if (view.is_global()) return Unsupported("global temporary views");
-      ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(view.input()));
+      ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(view.input(), ConvertContextFor(session)));
       analyzer::Analyzer analyzer(&session.catalog(), session.MakeEvalContext());
       ARROW_RETURN_NOT_OK(analyzer.Resolve(unresolved).status());
       if (!view.replace() && session.catalog().LookupTempView(view.name())) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "connect/plan_converter.h"
 #include "plan/resolved_plan.h"
 #include "server/session.h"
 #include "spark/connect/base.pb.h"
@@ -9,6 +10,9 @@ namespace sk8::server {
 /// Size of one ArrowBatch response: well under clients' 128 MiB message limit,
 /// and small enough that results start flowing early.
 constexpr int64_t kMaxArrowResponseBytes = 4 << 20;
+
+/// What converting protos may look up in this session (cached artifacts).
+connect::ConvertContext ConvertContextFor(Session& session);
 
 /// Protos -> unresolved plan -> resolved, optimized plan, in a session's context.
 Result<plan::ResolvedPtr> AnalyzeRelation(Session& session, const spark::connect::Relation& relation);
