@@ -116,6 +116,54 @@ class StructFieldKernel : public plan::ScalarKernel {
   int index_;
 };
 
+// Replaces SQL expression strings (selectExpr, filter("a > 1")) by their parsed
+// form, so that every later step sees ordinary expressions.
+Result<ExprPtr> ExpandSqlText(const ExprPtr& expr) {
+  switch (expr->kind()) {
+    case ExprKind::kSqlText: return sql::ParseExpression(expr->As<plan::SqlTextExpr>().text);
+    case ExprKind::kAlias: {
+      const auto& alias = expr->As<plan::AliasExpr>();
+      ARROW_ASSIGN_OR_RAISE(auto child, ExpandSqlText(alias.child));
+      if (child == alias.child) return expr;
+      return ExprPtr(std::make_shared<plan::AliasExpr>(child, alias.names));
+    }
+    case ExprKind::kSortOrder: {
+      const auto& order = expr->As<plan::SortOrderExpr>();
+      ARROW_ASSIGN_OR_RAISE(auto child, ExpandSqlText(order.child));
+      if (child == order.child) return expr;
+      return ExprPtr(std::make_shared<plan::SortOrderExpr>(child, order.ascending, order.nulls_first));
+    }
+    case ExprKind::kCast: {
+      const auto& cast = expr->As<plan::CastExpr>();
+      ARROW_ASSIGN_OR_RAISE(auto child, ExpandSqlText(cast.child));
+      if (child == cast.child) return expr;
+      return ExprPtr(std::make_shared<plan::CastExpr>(child, cast.type, cast.mode, cast.keeps_child_name));
+    }
+    case ExprKind::kFunction: {
+      const auto& call = expr->As<plan::FunctionExpr>();
+      std::vector<ExprPtr> args;
+      bool changed = false;
+      for (const auto& a : call.args) {
+        ARROW_ASSIGN_OR_RAISE(auto arg, ExpandSqlText(a));
+        changed |= arg != a;
+        args.push_back(std::move(arg));
+      }
+      if (!changed) return expr;
+      return ExprPtr(std::make_shared<plan::FunctionExpr>(call.name, std::move(args), call.distinct));
+    }
+    default: return expr;
+  }
+}
+
+Result<std::vector<ExprPtr>> ExpandSqlText(const std::vector<ExprPtr>& exprs) {
+  std::vector<ExprPtr> out;
+  for (const auto& e : exprs) {
+    ARROW_ASSIGN_OR_RAISE(auto expanded, ExpandSqlText(e));
+    out.push_back(std::move(expanded));
+  }
+  return out;
+}
+
 }  // namespace
 
 bool ContainsAggregate(const Expr& expr) {
@@ -394,10 +442,11 @@ Result<ResolvedPtr> Analyzer::ResolveLocalRelation(const plan::LocalRelationPlan
 }
 
 Result<ResolvedPtr> Analyzer::ResolveProject(const plan::ProjectPlan& node, ResolvedPtr input) const {
+  ARROW_ASSIGN_OR_RAISE(auto expressions, ExpandSqlText(node.expressions));
   bool has_aggregate = false;
-  for (const auto& e : node.expressions) has_aggregate |= ContainsAggregate(*e);
-  if (has_aggregate) return ResolveAggregate({}, node.expressions, input, /*grouping_in_output=*/false);
-  ARROW_ASSIGN_OR_RAISE(auto exprs, BindProjectList(node.expressions, *input, nullptr));
+  for (const auto& e : expressions) has_aggregate |= ContainsAggregate(*e);
+  if (has_aggregate) return ResolveAggregate({}, expressions, input, /*grouping_in_output=*/false);
+  ARROW_ASSIGN_OR_RAISE(auto exprs, BindProjectList(expressions, *input, nullptr));
   auto out = NewNode(ResolvedKind::kProject, SchemaOf(exprs), {input});
   // Columns passed through unchanged keep their qualifier.
   for (size_t i = 0; i < exprs.size(); ++i) {
@@ -407,8 +456,11 @@ Result<ResolvedPtr> Analyzer::ResolveProject(const plan::ProjectPlan& node, Reso
   return out;
 }
 
-Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& grouping, const std::vector<ExprPtr>& outputs,
-                                               ResolvedPtr input, bool grouping_in_output) const {
+Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_grouping,
+                                               const std::vector<ExprPtr>& raw_outputs, ResolvedPtr input,
+                                               bool grouping_in_output) const {
+  ARROW_ASSIGN_OR_RAISE(auto grouping, ExpandSqlText(raw_grouping));
+  ARROW_ASSIGN_OR_RAISE(auto outputs, ExpandSqlText(raw_outputs));
   AggregateContext agg;
   for (const auto& g : grouping) {
     if (ContainsAggregate(*g)) return AnalysisError("GROUP_BY_AGGREGATE", {{"sqlExpr", "aggregate"}});
@@ -518,7 +570,8 @@ Result<ResolvedPtr> Analyzer::Resolve(const plan::PlanPtr& node) const {
     }
     case PlanKind::kAggregate: {
       const auto& aggregate = node->As<plan::AggregatePlan>();
-      ARROW_ASSIGN_OR_RAISE(result, ResolveAggregate(aggregate.grouping, aggregate.aggregates, inputs[0], true));
+      ARROW_ASSIGN_OR_RAISE(result, ResolveAggregate(aggregate.grouping, aggregate.aggregates, inputs[0],
+                                                     aggregate.grouping_in_output));
       break;
     }
     case PlanKind::kSort: {

@@ -7,6 +7,7 @@
 #include <arrow/util/decimal.h>
 
 #include "connect/type_converter.h"
+#include "sql/parser.h"
 #include "types/spark_types.h"
 
 namespace sk8::connect {
@@ -135,6 +136,7 @@ const proto::DataType* DeprecatedArrayElementType(const proto::Expression::Liter
 const proto::DataType* DeprecatedStructType(const proto::Expression::Literal::Struct& st) {
   return st.has_struct_type() ? &st.struct_type() : nullptr;
 }
+bool HasDeprecatedSqlArgs(const proto::SQL& sql) { return !sql.args().empty() || !sql.pos_args().empty(); }
 const google::protobuf::Map<std::string, std::string>& DeprecatedRenameMap(const proto::WithColumnsRenamed& rename) {
   return rename.rename_columns_map();
 }
@@ -490,6 +492,20 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       ARROW_ASSIGN_OR_RAISE(node->columns, ConvertExpressions(r.drop().columns()));
       node->column_names.assign(r.drop().column_names().begin(), r.drop().column_names().end());
       result = Unary(node, r.drop().input(), ctx);
+      break;
+    }
+    case R::kSql: {
+      const auto& sql = r.sql();
+      if (!sql.named_arguments().empty() || !sql.pos_arguments().empty() || HasDeprecatedSqlArgs(sql)) {
+        return Unsupported("SQL parameters (spark.sql with args)");
+      }
+      result = sql::ParseQuery(sql.query());
+      break;
+    }
+    case R::kWithRelations: {
+      // spark.sql(...) from 4.x clients may wrap the query with referenced DataFrames.
+      if (r.with_relations().references_size() > 0) return Unsupported("SQL referencing DataFrames (with_relations)");
+      result = ConvertRelation(r.with_relations().root(), ctx);
       break;
     }
     case R::kRead: {

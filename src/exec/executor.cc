@@ -1,9 +1,9 @@
 #include "exec/executor.h"
 
 #include <condition_variable>
-#include <map>
 
 #include "exec/operators.h"
+#include "exec/ordered_batches.h"
 #include "exec/task_scheduler.h"
 
 namespace sk8::exec {
@@ -17,9 +17,8 @@ class ResultCollector : public PhysicalOperator {
       : PhysicalOperator(std::move(schema), {}), callback_(callback) {}
 
   struct State : GlobalSinkState {
-    std::mutex mutex;
-    std::map<int64_t, std::shared_ptr<arrow::RecordBatch>> pending;
-    int64_t next_expected = 0;
+    OrderedBatches batches;
+    std::mutex emit_mutex;  // the callback sees batches one at a time, in order
   };
 
   std::string name() const override { return "Result"; }
@@ -32,29 +31,28 @@ class ResultCollector : public PhysicalOperator {
   Result<SinkResult> Sink(ExecContext&, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
     auto& state = static_cast<State&>(global);
     ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize());
-    std::lock_guard<std::mutex> lock(state.mutex);
-    state.pending[chunk.batch_index] = batch;
-    while (true) {
-      auto it = state.pending.find(state.next_expected);
-      if (it == state.pending.end()) break;
-      if (it->second->num_rows() > 0) ARROW_RETURN_NOT_OK((*callback_)(it->second));
-      state.pending.erase(it);
-      ++state.next_expected;
-    }
-    return SinkResult::kNeedMoreInput;
+    state.batches.Add(chunk.batch_index, batch);
+    std::lock_guard<std::mutex> lock(state.emit_mutex);
+    return Emit(state.batches.TakeReadyPrefix());
   }
 
   Status Finalize(ExecContext&, GlobalSinkState& global) const override {
     auto& state = static_cast<State&>(global);
+    std::lock_guard<std::mutex> lock(state.emit_mutex);
     // Sources may skip indices (e.g. an empty range); flush what is left in order.
-    for (auto& [index, batch] : state.pending) {
-      if (batch->num_rows() > 0) ARROW_RETURN_NOT_OK((*callback_)(batch));
-    }
-    state.pending.clear();
+    ARROW_ASSIGN_OR_RAISE(auto result, Emit(state.batches.TakeAll()));
+    (void)result;
     return Status::OK();
   }
 
  private:
+  Result<SinkResult> Emit(const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches) const {
+    for (const auto& batch : batches) {
+      if (batch->num_rows() > 0) ARROW_RETURN_NOT_OK((*callback_)(batch));
+    }
+    return SinkResult::kNeedMoreInput;
+  }
+
   const BatchCallback* callback_;
 };
 

@@ -1,18 +1,14 @@
 // Limit / offset: keeps the first rows in input order. Morsels may finish out of
 // order on several threads, so batches are held by source position and the sink
 // stops the pipeline as soon as a gap-free prefix covers offset + limit rows.
-#include <map>
-
 #include "exec/operators.h"
+#include "exec/ordered_batches.h"
 
 namespace sk8::exec {
 namespace {
 
 struct LimitSinkState : BufferedSinkState {
-  std::mutex mutex;
-  std::map<int64_t, std::shared_ptr<arrow::RecordBatch>> batches;
-  int64_t next_expected = 0;  // first batch index not yet in the gap-free prefix
-  int64_t prefix_rows = 0;
+  OrderedBatches batches;
 };
 
 class Limit : public BufferedSinkOperator {
@@ -35,15 +31,8 @@ class Limit : public BufferedSinkOperator {
   Result<SinkResult> Sink(ExecContext&, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
     auto& state = static_cast<LimitSinkState&>(global);
     ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize());
-    std::lock_guard<std::mutex> lock(state.mutex);
-    state.batches[chunk.batch_index] = batch;
-    while (true) {
-      auto it = state.batches.find(state.next_expected);
-      if (it == state.batches.end()) break;
-      state.prefix_rows += it->second->num_rows();
-      ++state.next_expected;
-    }
-    if (limit_ >= 0 && state.prefix_rows >= offset_ + limit_) return SinkResult::kFinished;
+    int64_t prefix_rows = state.batches.Add(chunk.batch_index, batch);
+    if (limit_ >= 0 && prefix_rows >= offset_ + limit_) return SinkResult::kFinished;
     return SinkResult::kNeedMoreInput;
   }
 
@@ -51,7 +40,7 @@ class Limit : public BufferedSinkOperator {
     auto& state = static_cast<LimitSinkState&>(global);
     int64_t skip = offset_;
     int64_t remaining = limit_ < 0 ? INT64_MAX : limit_;
-    for (auto& [index, batch] : state.batches) {
+    for (auto& batch : state.batches.TakeAll()) {
       if (remaining == 0) break;
       int64_t rows = batch->num_rows();
       if (skip >= rows) {
@@ -63,7 +52,6 @@ class Limit : public BufferedSinkOperator {
       remaining -= take;
       skip = 0;
     }
-    state.batches.clear();
     return Status::OK();
   }
 

@@ -1,9 +1,8 @@
 // ShowString: df.show() rendered on the server, exactly as Spark prints it.
 #include "exec/show_string.h"
 
-#include <map>
-
 #include "exec/operators.h"
+#include "exec/ordered_batches.h"
 #include "functions/cast.h"
 
 namespace sk8::exec {
@@ -186,8 +185,7 @@ Result<std::string> FormatShowString(const std::vector<std::shared_ptr<arrow::Re
 namespace {
 
 struct ShowSinkState : BufferedSinkState {
-  std::mutex mutex;
-  std::map<int64_t, std::shared_ptr<arrow::RecordBatch>> batches;
+  OrderedBatches batches;
 };
 
 class ShowString : public BufferedSinkOperator {
@@ -210,16 +208,13 @@ class ShowString : public BufferedSinkOperator {
   Result<SinkResult> Sink(ExecContext&, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
     auto& state = static_cast<ShowSinkState&>(global);
     ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize());
-    std::lock_guard<std::mutex> lock(state.mutex);
-    state.batches[chunk.batch_index] = batch;
+    state.batches.Add(chunk.batch_index, batch);
     return SinkResult::kNeedMoreInput;
   }
 
   Status Finalize(ExecContext& ctx, GlobalSinkState& global) const override {
     auto& state = static_cast<ShowSinkState&>(global);
-    std::vector<std::shared_ptr<arrow::RecordBatch>> ordered;
-    for (auto& [index, batch] : state.batches) ordered.push_back(batch);
-    ARROW_ASSIGN_OR_RAISE(auto text, FormatShowString(ordered, *children()[0]->schema(), num_rows_, truncate_,
+    ARROW_ASSIGN_OR_RAISE(auto text, FormatShowString(state.batches.TakeAll(), *children()[0]->schema(), num_rows_, truncate_,
                                                       vertical_, ctx.eval));
     arrow::StringBuilder builder;
     ARROW_RETURN_NOT_OK(builder.Append(text));

@@ -1,14 +1,12 @@
 // Tail: keeps the last rows in input order (df.tail(n)).
-#include <map>
-
 #include "exec/operators.h"
+#include "exec/ordered_batches.h"
 
 namespace sk8::exec {
 namespace {
 
 struct TailSinkState : BufferedSinkState {
-  std::mutex mutex;
-  std::map<int64_t, std::shared_ptr<arrow::RecordBatch>> batches;
+  OrderedBatches batches;
 };
 
 class Tail : public BufferedSinkOperator {
@@ -25,8 +23,7 @@ class Tail : public BufferedSinkOperator {
   Result<SinkResult> Sink(ExecContext&, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
     auto& state = static_cast<TailSinkState&>(global);
     ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize());
-    std::lock_guard<std::mutex> lock(state.mutex);
-    state.batches[chunk.batch_index] = batch;
+    state.batches.Add(chunk.batch_index, batch);
     return SinkResult::kNeedMoreInput;
   }
 
@@ -34,10 +31,11 @@ class Tail : public BufferedSinkOperator {
     auto& state = static_cast<TailSinkState&>(global);
     int64_t remaining = limit_;
     std::vector<std::shared_ptr<arrow::RecordBatch>> reversed;
-    for (auto it = state.batches.rbegin(); it != state.batches.rend() && remaining > 0; ++it) {
-      int64_t rows = it->second->num_rows();
+    auto batches = state.batches.TakeAll();
+    for (auto it = batches.rbegin(); it != batches.rend() && remaining > 0; ++it) {
+      int64_t rows = (*it)->num_rows();
       int64_t take = std::min(rows, remaining);
-      reversed.push_back(it->second->Slice(rows - take, take));
+      reversed.push_back((*it)->Slice(rows - take, take));
       remaining -= take;
     }
     state.output.assign(reversed.rbegin(), reversed.rend());

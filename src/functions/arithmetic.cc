@@ -208,6 +208,8 @@ FunctionInfo BinaryArithmetic(std::string name, std::vector<std::string> aliases
 
 }  // namespace
 
+FunctionInfo Negation(std::string name, NameStyle style, std::string usage);
+
 void RegisterArithmeticFunctions(FunctionRegistry& registry) {
   registry.Add(BinaryArithmetic("+", {"add"}, "+", ArithOp::kAdd, "expr1 + expr2 - Returns `expr1`+`expr2`."));
   registry.Add(BinaryArithmetic("-", {"subtract"}, "-", ArithOp::kSubtract, "expr1 - expr2 - Returns `expr1`-`expr2`."));
@@ -215,11 +217,17 @@ void RegisterArithmeticFunctions(FunctionRegistry& registry) {
   registry.Add(BinaryArithmetic("/", {"divide"}, "/", ArithOp::kDivide, "expr1 / expr2 - Returns `expr1`/`expr2`. It always performs floating point division."));
   registry.Add(BinaryArithmetic("%", {"mod"}, "%", ArithOp::kRemainder, "expr1 % expr2 - Returns the remainder after `expr1`/`expr2`."));
 
+  // -col in the DataFrame API is named "negative(a)"; SQL's -a is "(- a)".
+  registry.Add(Negation("negative", NameStyle::kFunction, "negative(expr) - Returns the negated value of `expr`."));
+  registry.Add(Negation("unary_minus", NameStyle::kPrefix, "- expr - Returns the negated value of `expr`."));
+}
+
+FunctionInfo Negation(std::string name, NameStyle style, std::string usage) {
   FunctionInfo negative;
-  negative.name = "negative";
-  negative.aliases = {"unary_minus"};
-  negative.name_style = NameStyle::kFunction;  // Spark names -a "negative(a)"
-  negative.usage = "negative(expr) - Returns the negated value of `expr`.";
+  negative.name = std::move(name);
+  negative.name_style = style;
+  negative.sql_symbol = "-";
+  negative.usage = std::move(usage);
   negative.bind_scalar = [info = negative](const std::string& called, std::vector<BoundExprPtr> args,
                                            const EvalContext& ctx) -> Result<BoundExprPtr> {
     if (args.size() != 1) return InternalError("negative takes one argument");
@@ -252,9 +260,9 @@ void RegisterArithmeticFunctions(FunctionRegistry& registry) {
             default: return ExecuteNegate<arrow::DoubleType>(a, length, c);
           }
         });
-    return BoundExpr::Call("negative", kernel, std::move(args), type, true, name);
+    return BoundExpr::Call(info.name, kernel, std::move(args), type, true, name);
   };
-  registry.Add(std::move(negative));
+  return negative;
 }
 
 }  // namespace sk8::functions

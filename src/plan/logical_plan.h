@@ -100,6 +100,9 @@ struct AggregatePlan : LogicalPlan {
   AggregatePlan() : LogicalPlan(PlanKind::kAggregate) {}
   std::vector<ExprPtr> grouping;
   std::vector<ExprPtr> aggregates;
+  /// DataFrame groupBy().agg() outputs the grouping columns, then the aggregates;
+  /// SQL's GROUP BY outputs the select list only.
+  bool grouping_in_output = true;
 };
 
 struct SortPlan : LogicalPlan {

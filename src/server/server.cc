@@ -5,6 +5,7 @@
 
 #include <arrow/compute/initialize.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -50,9 +51,10 @@ Status RunServer(const ServerOptions& options) {
   signal(SIGPIPE, SIG_IGN);
 
   auto last_janitor = std::chrono::steady_clock::now();
+  auto janitor_interval = std::clamp(options.session_timeout / 2, std::chrono::seconds(1), std::chrono::seconds(30));
   while (!g_stop.load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (std::chrono::steady_clock::now() - last_janitor > std::chrono::seconds(30)) {
+    if (std::chrono::steady_clock::now() - last_janitor > janitor_interval) {
       service.Janitor(options.session_timeout);
       last_janitor = std::chrono::steady_clock::now();
     }

@@ -251,6 +251,7 @@ size_t SessionManager::ExpireIdle(std::chrono::seconds idle) {
     bool busy = false;
     for (auto& op : it->second->Operations()) busy |= !op->finished();
     if (!busy && now - it->second->last_access() > idle) {
+      closed_[it->first] = it->second->server_side_session_id();
       it = sessions_.erase(it);
       ++removed;
     } else {

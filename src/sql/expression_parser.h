@@ -59,4 +59,7 @@ class ExpressionParser {
   TokenStream& tokens_;
 };
 
+/// True for a token that starts a query (SELECT, WITH, VALUES, TABLE, FROM).
+bool StartsQuery(const Token& token);
+
 }  // namespace sk8::sql

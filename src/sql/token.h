@@ -32,5 +32,6 @@ struct Token {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string ToUpperAscii(std::string_view text);
+std::string ToLowerAscii(std::string_view text);
 
 }  // namespace sk8::sql

@@ -19,6 +19,8 @@ class TokenStream {
   const Token& Peek(size_t ahead = 0) const;
   const Token& Advance();
   size_t position() const { return index_; }
+  /// Back to an earlier position, for the few constructs that need a second look.
+  void Rewind(size_t position) { index_ = position; }
   bool AtEnd() const { return Peek().kind == TokenKind::kEnd; }
   /// The statement ends at `ahead` (end of input or ';').
   bool IsStatementEnd(size_t ahead) const;

@@ -76,6 +76,22 @@ def _server_still_alive(request):
         pytest.fail(_server.describe_death(), pytrace=False)
 
 
+def _disable_session_finalizer() -> None:
+    """PySpark 4.1's SparkSession.__del__ closes its client, which shuts down a
+    class-wide release thread pool. When garbage collection runs that finalizer
+    inside a thread the pool is just starting, the pool waits for itself and the
+    test process hangs (seen in this suite). Tests stop their sessions explicitly,
+    so the finalizer is not needed here."""
+    try:
+        from pyspark.sql.connect.session import SparkSession as ConnectSession
+    except ImportError:
+        return
+    ConnectSession.__del__ = lambda self: None
+
+
+_disable_session_finalizer()
+
+
 @pytest.fixture(scope="module")
 def spark(connect_url):
     """A Spark Connect session (one per test module), session time zone UTC."""

@@ -136,14 +136,14 @@ def sk8_binary() -> Path:
     return Path(os.environ.get("SK8_BIN", REPO / "build" / "sk8")).resolve()
 
 
-def start_sk8(timeout: float = 10.0) -> Server:
+def start_sk8(timeout: float = 10.0, extra_args: Optional[list[str]] = None) -> Server:
     binary = sk8_binary()
     if not (binary.is_file() and os.access(binary, os.X_OK)):
         raise FileNotFoundError(f"sk8 binary not found at {binary} (build it, or set SK8_BIN, "
                                 f"or run with SK8_TEST_TARGET=spark)")
     host, port = "127.0.0.1", free_port()
     log_path, log_file = _open_log("sk8")
-    proc = subprocess.Popen([str(binary), "serve", "--host", host, "--port", str(port)],
+    proc = subprocess.Popen([str(binary), "serve", "--host", host, "--port", str(port), *(extra_args or [])],
                             stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
                             cwd=str(REPO), start_new_session=True, preexec_fn=_die_with_parent)
     server = Server("sk8", f"sc://{host}:{port}", host, port, proc, log_path, None, log_file)

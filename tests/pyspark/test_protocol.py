@@ -257,3 +257,79 @@ def test_config_raw_rpc(stub):
     op(unset=C.Unset(keys=["spark.sk8.test.raw"]))
     resp = op(get_option=C.GetOption(keys=["spark.sk8.test.raw"]))
     assert [(p.key, p.HasField("value")) for p in resp.pairs] == [("spark.sk8.test.raw", False)]
+
+
+# (h) ------------------------------------------------------------------------------
+
+def test_interrupt_running_query_by_tag(connect_url):
+    """A long query interrupted by tag stops with OPERATION_CANCELED; the session and
+    the server keep working."""
+    import threading
+    import time
+
+    from pyspark.errors.exceptions.connect import SparkConnectException, SparkException
+    from pyspark.sql import SparkSession
+    from pyspark.sql.functions import col
+
+    spark = SparkSession.builder.remote(connect_url).create()
+    try:
+        outcome: dict = {}
+
+        def run() -> None:
+            spark.addTag("long-query")  # tags are per thread in PySpark
+            try:
+                outcome["count"] = spark.range(0, 10**13).filter(col("id") % 3 == 0).count()
+            except Exception as e:  # noqa: BLE001 - the test inspects what was raised
+                outcome["error"] = e
+
+        worker = threading.Thread(target=run)
+        worker.start()
+        interrupted: list = []
+        deadline = time.time() + 20
+        while not interrupted and time.time() < deadline:
+            time.sleep(0.2)
+            interrupted = spark.interruptTag("long-query")
+        worker.join(timeout=30)
+        assert not worker.is_alive(), "the interrupted query did not stop"
+        assert interrupted, "interruptTag found no running operation"
+        error = outcome.get("error")
+        assert isinstance(error, (SparkException, SparkConnectException)), outcome
+        assert "OPERATION_CANCELED" in str(error)
+        assert spark.range(5).count() == 5
+    finally:
+        spark.stop()
+
+
+# (i) ------------------------------------------------------------------------------
+
+def test_idle_session_expires():
+    """A session idle for longer than --session-timeout is closed: its next request
+    gets INVALID_HANDLE.SESSION_CLOSED, and new sessions still work."""
+    import time
+
+    from pyspark.sql import SparkSession
+
+    if sk8_servers.target() != "sk8":
+        pytest.skip("needs an sk8 started with a short --session-timeout")
+    server = sk8_servers.start_sk8(extra_args=["--session-timeout", "1"])
+    sessions = []
+    try:
+        spark = SparkSession.builder.remote(server.url).create()
+        sessions.append(spark)
+        assert spark.range(3).count() == 3
+        time.sleep(3.5)
+        with pytest.raises(Exception) as ei:
+            spark.range(3).count()
+        assert "INVALID_HANDLE.SESSION_CLOSED" in str(ei.value)
+        fresh = SparkSession.builder.remote(server.url).create()
+        sessions.append(fresh)
+        assert fresh.range(4).count() == 4
+    finally:
+        # Stop every client before its server: a client left open retries its
+        # exit-time cleanup against the dead server for minutes.
+        for session in sessions:
+            try:
+                session.stop()
+            except Exception:  # noqa: BLE001 - the expired one may refuse politely
+                pass
+        assert server.stop() == 0

@@ -1,0 +1,582 @@
+#include "sql/expression_parser.h"
+
+#include <algorithm>
+#include <array>
+
+#include "sql/literals.h"
+#include "types/spark_types.h"
+
+namespace sk8::sql {
+
+using plan::ExprKind;
+using plan::ExprPtr;
+
+namespace {
+
+ExprPtr Call(std::string name, std::vector<ExprPtr> args, bool distinct = false) {
+  return std::make_shared<plan::FunctionExpr>(std::move(name), std::move(args), distinct);
+}
+ExprPtr Not(ExprPtr child) { return Call("not", {std::move(child)}); }
+ExprPtr Literal(std::shared_ptr<arrow::Scalar> value) { return std::make_shared<plan::LiteralExpr>(std::move(value)); }
+ExprPtr StringLiteral(std::string value) { return Literal(std::make_shared<arrow::StringScalar>(std::move(value))); }
+
+// Spark SQL's CAST of a column keeps the column's name (Spark 4.1: CAST(a AS
+// STRING) is named "a"); a cast of any other expression is named CAST(... AS ...).
+ExprPtr Cast(ExprPtr child, std::shared_ptr<arrow::DataType> type, plan::CastMode mode) {
+  bool keeps_name = child->kind() == ExprKind::kColumn;
+  return std::make_shared<plan::CastExpr>(std::move(child), std::move(type), mode, keeps_name);
+}
+
+struct BinaryOperator {
+  std::string_view token;     // a symbol, or a keyword when is_keyword
+  bool is_keyword;
+  std::string_view function;  // the FunctionExpr name
+  bool negated;               // != and <> are NOT (a = b) in Spark
+};
+
+// Binary operator levels, lowest precedence first; all are left-associative.
+const std::vector<std::vector<BinaryOperator>> kBinaryLevels = {
+    {{"=", false, "==", false},
+     {"==", false, "==", false},
+     {"<>", false, "==", true},
+     {"!=", false, "==", true},
+     {"<", false, "<", false},
+     {"<=", false, "<=", false},
+     {">", false, ">", false},
+     {">=", false, ">=", false},
+     {"<=>", false, "<=>", false}},
+    {{"|", false, "|", false}},
+    {{"^", false, "^", false}},
+    {{"&", false, "&", false}},
+    {{"<<", false, "<<", false}, {">>", false, ">>", false}, {">>>", false, ">>>", false}},
+    {{"+", false, "+", false}, {"-", false, "-", false}, {"||", false, "concat", false}},
+    {{"*", false, "*", false}, {"/", false, "/", false}, {"%", false, "%", false}, {"DIV", true, "div", false}},
+};
+
+// Words that end a select item or relation instead of naming it (`SELECT a FROM`
+// does not alias a as FROM), unless they are the statement's last token.
+constexpr std::array<std::string_view, 49> kNonAliasKeywords = {
+    // clauses
+    "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "WINDOW", "QUALIFY", "CLUSTER", "DISTRIBUTE",
+    "SORT", "UNION", "EXCEPT", "INTERSECT", "MINUS", "LATERAL", "PIVOT", "UNPIVOT", "TABLESAMPLE",
+    // joins
+    "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL", "SEMI", "ANTI", "ON", "USING",
+    // operators and expression syntax
+    "AND", "OR", "NOT", "IS", "IN", "LIKE", "ILIKE", "RLIKE", "REGEXP", "BETWEEN", "DIV", "WHEN", "THEN", "ELSE",
+    "END", "FOR", "OVER", "FILTER"};
+
+bool IsNonAliasKeyword(const Token& token, const Token& next) {
+  // ORDER, GROUP, ... start a clause only together with BY.
+  for (std::string_view keyword : {"ORDER", "GROUP", "SORT", "CLUSTER", "DISTRIBUTE"}) {
+    if (token.IsKeyword(keyword)) return next.IsKeyword("BY");
+  }
+  for (std::string_view keyword : kNonAliasKeywords) {
+    if (token.IsKeyword(keyword)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool StartsQuery(const Token& token) {
+  return token.IsKeyword("SELECT") || token.IsKeyword("WITH") || token.IsKeyword("VALUES") ||
+         token.IsKeyword("TABLE") || token.IsKeyword("FROM");
+}
+
+// ---------------------------------------------------------------------------
+// Names and aliases
+
+Result<std::string> ExpressionParser::ParseIdentifier() {
+  if (!tokens_.Peek().IsIdentifier()) return tokens_.SyntaxError();
+  return tokens_.Advance().value;
+}
+
+Result<std::vector<std::string>> ExpressionParser::ParseMultipartIdentifier() {
+  std::vector<std::string> parts;
+  do {
+    ARROW_ASSIGN_OR_RAISE(auto part, ParseIdentifier());
+    parts.push_back(std::move(part));
+  } while (tokens_.MatchSymbol("."));
+  return parts;
+}
+
+Result<std::vector<std::string>> ExpressionParser::ParseIdentifierList() {
+  ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
+  std::vector<std::string> names;
+  do {
+    ARROW_ASSIGN_OR_RAISE(auto name, ParseIdentifier());
+    names.push_back(std::move(name));
+  } while (tokens_.MatchSymbol(","));
+  ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+  return names;
+}
+
+bool ExpressionParser::AtImplicitAlias() const {
+  const Token& token = tokens_.Peek();
+  if (token.kind == TokenKind::kQuotedIdentifier) return true;
+  return token.kind == TokenKind::kWord && (tokens_.IsStatementEnd(1) || !IsNonAliasKeyword(token, tokens_.Peek(1)));
+}
+
+Result<ExprPtr> ExpressionParser::ParseNamedExpression() {
+  ARROW_ASSIGN_OR_RAISE(auto expr, ParseExpression());
+  bool explicit_alias = tokens_.PeekKeyword("AS") && (tokens_.Peek(1).IsIdentifier() || tokens_.PeekSymbol("(", 1));
+  if (explicit_alias) {
+    tokens_.Advance();
+    if (tokens_.PeekSymbol("(")) {
+      ARROW_ASSIGN_OR_RAISE(auto names, ParseIdentifierList());
+      return std::make_shared<plan::AliasExpr>(expr, std::move(names));
+    }
+  } else if (!AtImplicitAlias()) {
+    return expr;
+  }
+  ARROW_ASSIGN_OR_RAISE(auto name, ParseIdentifier());
+  return std::make_shared<plan::AliasExpr>(expr, std::vector<std::string>{std::move(name)});
+}
+
+Result<std::vector<ExprPtr>> ExpressionParser::ParseExpressionList() {
+  std::vector<ExprPtr> list;
+  do {
+    ARROW_ASSIGN_OR_RAISE(auto expr, ParseExpression());
+    list.push_back(std::move(expr));
+  } while (tokens_.MatchSymbol(","));
+  return list;
+}
+
+// ---------------------------------------------------------------------------
+// Boolean levels: OR < AND < NOT < predicates
+
+Result<ExprPtr> ExpressionParser::ParseExpression() { return ParseOr(); }
+
+Result<ExprPtr> ExpressionParser::ParseOr() {
+  ARROW_ASSIGN_OR_RAISE(auto left, ParseAnd());
+  while (tokens_.MatchClauseKeyword("OR")) {
+    ARROW_ASSIGN_OR_RAISE(auto right, ParseAnd());
+    left = Call("or", {left, right});
+  }
+  return left;
+}
+
+Result<ExprPtr> ExpressionParser::ParseAnd() {
+  ARROW_ASSIGN_OR_RAISE(auto left, ParseNot());
+  while (tokens_.MatchClauseKeyword("AND")) {
+    ARROW_ASSIGN_OR_RAISE(auto right, ParseNot());
+    left = Call("and", {left, right});
+  }
+  return left;
+}
+
+Result<ExprPtr> ExpressionParser::ParseNot() {
+  if (tokens_.MatchClauseKeyword("NOT") || tokens_.MatchSymbol("!")) {
+    ARROW_ASSIGN_OR_RAISE(auto operand, ParseNot());
+    return Not(operand);
+  }
+  if (tokens_.PeekKeyword("EXISTS") && tokens_.PeekSymbol("(", 1)) return UnsupportedSql("EXISTS subqueries");
+  return ParsePredicated();
+}
+
+Result<ExprPtr> ExpressionParser::ParsePredicated() {
+  ARROW_ASSIGN_OR_RAISE(auto value, ParseBinary(0));
+  return ParsePredicate(std::move(value));
+}
+
+bool IsNegatablePredicate(const Token& token) {
+  return token.IsKeyword("BETWEEN") || token.IsKeyword("IN") || token.IsKeyword("LIKE") || token.IsKeyword("ILIKE") ||
+         token.IsKeyword("RLIKE") || token.IsKeyword("REGEXP");
+}
+
+// At most one predicate follows a value, as in Spark's grammar.
+Result<ExprPtr> ExpressionParser::ParsePredicate(ExprPtr value) {
+  bool negated = tokens_.PeekClauseKeyword("NOT") && IsNegatablePredicate(tokens_.Peek(1));
+  if (negated) {
+    tokens_.Advance();
+  } else if (!(IsNegatablePredicate(tokens_.Peek()) || tokens_.PeekKeyword("IS")) || tokens_.IsStatementEnd(1)) {
+    return value;
+  }
+  std::string keyword = ToUpperAscii(tokens_.Advance().value);
+  ExprPtr result;
+  if (keyword == "IS") return ParseIsPredicate(std::move(value));
+  if (keyword == "BETWEEN") {
+    ARROW_ASSIGN_OR_RAISE(auto low, ParseBinary(0));
+    ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("AND"));
+    ARROW_ASSIGN_OR_RAISE(auto high, ParseBinary(0));
+    result = Call("and", {Call(">=", {value, low}), Call("<=", {value, high})});
+  } else if (keyword == "IN") {
+    ARROW_ASSIGN_OR_RAISE(result, ParseInList(std::move(value)));
+  } else {
+    if ((tokens_.PeekKeyword("ANY") || tokens_.PeekKeyword("ALL") || tokens_.PeekKeyword("SOME")) &&
+        tokens_.PeekSymbol("(", 1)) {
+      return UnsupportedSql(keyword + " ANY/ALL/SOME");
+    }
+    ARROW_ASSIGN_OR_RAISE(auto pattern, ParseBinary(0));
+    if (tokens_.PeekClauseKeyword("ESCAPE")) return UnsupportedSql(keyword + " ... ESCAPE");
+    std::string function = keyword == "LIKE" ? "like" : keyword == "ILIKE" ? "ilike" : "rlike";
+    result = Call(function, {std::move(value), std::move(pattern)});
+  }
+  return negated ? Not(result) : result;
+}
+
+// IS [NOT] NULL | TRUE | FALSE | UNKNOWN | DISTINCT FROM x, written as Spark
+// rewrites them: IS TRUE is (a <=> true), IS DISTINCT FROM is NOT (a <=> b).
+Result<ExprPtr> ExpressionParser::ParseIsPredicate(ExprPtr value) {
+  bool negated = tokens_.MatchKeyword("NOT");
+  if (tokens_.MatchKeyword("NULL") || tokens_.MatchKeyword("UNKNOWN")) {
+    return Call(negated ? "isnotnull" : "isnull", {std::move(value)});
+  }
+  if (tokens_.PeekKeyword("TRUE") || tokens_.PeekKeyword("FALSE")) {
+    bool truth = tokens_.Advance().IsKeyword("TRUE");
+    ExprPtr same = Call("<=>", {std::move(value), Literal(arrow::MakeScalar(truth))});
+    return negated ? Not(same) : same;
+  }
+  if (tokens_.MatchKeywords({"DISTINCT", "FROM"})) {
+    ARROW_ASSIGN_OR_RAISE(auto other, ParseBinary(0));
+    ExprPtr same = Call("<=>", {std::move(value), std::move(other)});
+    return negated ? same : Not(same);
+  }
+  return tokens_.SyntaxError();
+}
+
+Result<ExprPtr> ExpressionParser::ParseInList(ExprPtr value) {
+  // Spark reports an empty list at its opening parenthesis.
+  if (!tokens_.PeekSymbol("(") || tokens_.PeekSymbol(")", 1)) return tokens_.SyntaxError();
+  if (StartsQuery(tokens_.Peek(1))) return UnsupportedSql("IN subqueries");
+  tokens_.Advance();
+  ARROW_ASSIGN_OR_RAISE(auto list, ParseExpressionList());
+  ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+  list.insert(list.begin(), std::move(value));
+  return Call("in", std::move(list));
+}
+
+// ---------------------------------------------------------------------------
+// Value levels: comparisons, bitwise, shifts, additive, multiplicative, unary
+
+Result<ExprPtr> ExpressionParser::ParseBinary(size_t level) {
+  if (level == kBinaryLevels.size()) return ParseUnary();
+  ARROW_ASSIGN_OR_RAISE(auto left, ParseBinary(level + 1));
+  while (true) {
+    const BinaryOperator* matched = nullptr;
+    for (const auto& op : kBinaryLevels[level]) {
+      bool found = op.is_keyword ? tokens_.PeekClauseKeyword(op.token) : tokens_.PeekSymbol(op.token);
+      if (found) matched = &op;
+    }
+    if (matched == nullptr) return left;
+    tokens_.Advance();
+    ARROW_ASSIGN_OR_RAISE(auto right, ParseBinary(level + 1));
+    left = Call(std::string(matched->function), {left, right});
+    if (matched->negated) left = Not(left);
+  }
+}
+
+Result<ExprPtr> ExpressionParser::ParseUnary() {
+  if (tokens_.PeekSymbol("-") && tokens_.Peek(1).kind == TokenKind::kNumber) {
+    // -1 is the literal -1 (typed after negation: -2147483648 is an INT), not negative(1).
+    tokens_.Advance();
+    ARROW_ASSIGN_OR_RAISE(auto value, NumericLiteral(tokens_.Advance().value, /*negative=*/true));
+    return ParsePostfix(Literal(std::move(value)));
+  }
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kUnary = {
+      {{"-", "unary_minus"}, {"+", "positive"}, {"~", "~"}}};
+  for (const auto& [symbol, function] : kUnary) {
+    if (tokens_.MatchSymbol(symbol)) {
+      ARROW_ASSIGN_OR_RAISE(auto operand, ParseUnary());
+      return Call(std::string(function), {operand});
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto primary, ParsePrimary());
+  return ParsePostfix(std::move(primary));
+}
+
+// a.b (a nested field, or a name part while the base is a column), a[i], a::type.
+Result<ExprPtr> ExpressionParser::ParsePostfix(ExprPtr base) {
+  while (true) {
+    if (tokens_.PeekSymbol(".") && tokens_.PeekSymbol("*", 1)) {
+      if (base->kind() != ExprKind::kColumn) return UnsupportedSql("<expression>.* on a non-column");
+      tokens_.Advance();
+      tokens_.Advance();
+      return std::make_shared<plan::StarExpr>(base->As<plan::ColumnExpr>().name_parts);
+    }
+    if (tokens_.MatchSymbol(".")) {
+      ARROW_ASSIGN_OR_RAISE(auto field, ParseIdentifier());
+      if (tokens_.PeekSymbol("(")) return UnsupportedSql("qualified function names");
+      if (base->kind() == ExprKind::kColumn) {
+        auto parts = base->As<plan::ColumnExpr>().name_parts;
+        parts.push_back(std::move(field));
+        base = std::make_shared<plan::ColumnExpr>(std::move(parts), std::nullopt);
+      } else {
+        base = Call("extract_value", {base, StringLiteral(std::move(field))});
+      }
+    } else if (tokens_.MatchSymbol("[")) {
+      ARROW_ASSIGN_OR_RAISE(auto index, ParseExpression());
+      if (!tokens_.MatchSymbol("]")) return tokens_.MissingClosing("]");
+      base = Call("extract_value", {base, index});
+    } else if (tokens_.MatchSymbol("::")) {
+      ARROW_ASSIGN_OR_RAISE(auto type, ParseDataType());
+      base = Cast(base, std::move(type), plan::CastMode::kDefault);
+    } else {
+      return base;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Primaries
+
+Result<ExprPtr> ExpressionParser::ParsePrimary() {
+  const Token& token = tokens_.Peek();
+  switch (token.kind) {
+    case TokenKind::kNumber: {
+      ARROW_ASSIGN_OR_RAISE(auto value, NumericLiteral(tokens_.Advance().value, /*negative=*/false));
+      return Literal(std::move(value));
+    }
+    case TokenKind::kString: return ParseStringLiteral();
+    case TokenKind::kBinary: {
+      ARROW_ASSIGN_OR_RAISE(auto value, BinaryLiteral(tokens_.Advance().value));
+      return Literal(std::move(value));
+    }
+    case TokenKind::kQuotedIdentifier: {
+      std::string name = tokens_.Advance().value;
+      if (tokens_.PeekSymbol("(")) return ParseFunctionCall(std::move(name));
+      return std::make_shared<plan::ColumnExpr>(std::vector<std::string>{std::move(name)}, std::nullopt);
+    }
+    case TokenKind::kWord: return ParseWordPrimary();
+    case TokenKind::kSymbol:
+      if (token.IsSymbol("(")) return ParseParenthesized();
+      if (tokens_.MatchSymbol("*")) return std::make_shared<plan::StarExpr>(std::vector<std::string>{});
+      if (token.IsSymbol("?") || (token.IsSymbol(":") && tokens_.Peek(1).IsIdentifier())) {
+        return UnsupportedSql("parameter markers");
+      }
+      return tokens_.SyntaxError();
+    default: return tokens_.SyntaxError();
+  }
+}
+
+Result<ExprPtr> ExpressionParser::ParseWordPrimary() {
+  const Token& word = tokens_.Peek();
+  const Token& next = tokens_.Peek(1);
+  if (word.IsKeyword("TRUE") || word.IsKeyword("FALSE")) {
+    return Literal(arrow::MakeScalar(tokens_.Advance().IsKeyword("TRUE")));
+  }
+  if (word.IsKeyword("NULL")) {
+    tokens_.Advance();
+    return Literal(std::make_shared<arrow::NullScalar>());
+  }
+  if (word.IsKeyword("CASE")) return ParseCase();
+  if (word.IsKeyword("CAST") && next.IsSymbol("(")) return ParseCast(plan::CastMode::kDefault);
+  if (word.IsKeyword("TRY_CAST") && next.IsSymbol("(")) return ParseCast(plan::CastMode::kTry);
+  if (next.kind == TokenKind::kString) return ParseTypedLiteral();
+  if (word.IsKeyword("INTERVAL") && (next.kind == TokenKind::kNumber || next.IsSymbol("-") || next.IsSymbol("+"))) {
+    return UnsupportedSql("INTERVAL literals");
+  }
+  if (next.IsSymbol("->")) return UnsupportedSql("lambda functions");
+  std::string name = tokens_.Advance().value;
+  if (tokens_.PeekSymbol("(")) return ParseFunctionCall(std::move(name));
+  // Spark's parameterless datetime/user functions.
+  for (std::string_view function : {"CURRENT_DATE", "CURRENT_TIMESTAMP", "CURRENT_USER"}) {
+    if (EqualsIgnoreCase(name, function)) return Call(ToLowerAscii(function), {});
+  }
+  return std::make_shared<plan::ColumnExpr>(std::vector<std::string>{std::move(name)}, std::nullopt);
+}
+
+// (expr), a row constructor (a, b), or a scalar subquery.
+Result<ExprPtr> ExpressionParser::ParseParenthesized() {
+  if (StartsQuery(tokens_.Peek(1))) return UnsupportedSql("scalar subqueries");
+  tokens_.Advance();
+  ARROW_ASSIGN_OR_RAISE(auto expr, ParseExpression());
+  if (tokens_.MatchSymbol(",")) {
+    ARROW_ASSIGN_OR_RAISE(auto rest, ParseExpressionList());
+    rest.insert(rest.begin(), expr);
+    expr = Call("struct", std::move(rest));
+  }
+  ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+  if (tokens_.PeekSymbol("->")) return UnsupportedSql("lambda functions");
+  return expr;
+}
+
+// Adjacent string literals concatenate: 'a' "b" is 'ab'.
+Result<ExprPtr> ExpressionParser::ParseStringLiteral() {
+  std::string value;
+  while (tokens_.Peek().kind == TokenKind::kString) value += tokens_.Advance().value;
+  return StringLiteral(std::move(value));
+}
+
+// DATE '2024-01-01', TIMESTAMP '...', TIMESTAMP_NTZ '...', X'...'.
+Result<ExprPtr> ExpressionParser::ParseTypedLiteral() {
+  std::string type_name = ToUpperAscii(tokens_.Advance().value);
+  ARROW_ASSIGN_OR_RAISE(auto text_expr, ParseStringLiteral());
+  const auto& text = text_expr->As<plan::LiteralExpr>().value;
+  std::shared_ptr<arrow::DataType> type;
+  if (type_name == "DATE") {
+    type = arrow::date32();
+  } else if (type_name == "TIMESTAMP" || type_name == "TIMESTAMP_LTZ") {
+    type = types::TimestampType();
+  } else if (type_name == "TIMESTAMP_NTZ") {
+    type = types::TimestampNtzType();
+  } else if (type_name == "X") {
+    ARROW_ASSIGN_OR_RAISE(auto bytes, BinaryLiteral(static_cast<const arrow::StringScalar&>(*text).view()));
+    return Literal(std::move(bytes));
+  } else if (type_name == "INTERVAL" || type_name == "TIME") {
+    return UnsupportedSql(type_name + " literals");
+  } else {
+    return ParseError("UNSUPPORTED_TYPED_LITERAL",
+                      {{"unsupportedType", "\"" + type_name + "\""},
+                       {"supportedTypes", R"("DATE", "TIMESTAMP_NTZ", "TIMESTAMP_LTZ", "TIMESTAMP", "INTERVAL", "X", "TIME")"}});
+  }
+  // The text is converted when the query is analyzed: a TIMESTAMP needs the
+  // session time zone, and date parsing lives with the cast functions.
+  return std::make_shared<plan::CastExpr>(text_expr, type, plan::CastMode::kAnsi, /*keep_name=*/false);
+}
+
+// CASE [operand] WHEN c THEN v ... [ELSE e] END, as the client's "when"
+// function: args c1, v1, c2, v2, ..., [e]. CASE x WHEN v compares with (x = v).
+Result<ExprPtr> ExpressionParser::ParseCase() {
+  tokens_.Advance();
+  ExprPtr operand;
+  if (!tokens_.PeekKeyword("WHEN")) {
+    ARROW_ASSIGN_OR_RAISE(operand, ParseExpression());
+  }
+  std::vector<ExprPtr> args;
+  do {
+    ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("WHEN"));
+    ARROW_ASSIGN_OR_RAISE(auto condition, ParseExpression());
+    ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("THEN"));
+    ARROW_ASSIGN_OR_RAISE(auto value, ParseExpression());
+    args.push_back(operand ? Call("==", {operand, condition}) : condition);
+    args.push_back(value);
+  } while (tokens_.PeekKeyword("WHEN"));
+  if (tokens_.MatchKeyword("ELSE")) {
+    ARROW_ASSIGN_OR_RAISE(auto otherwise, ParseExpression());
+    args.push_back(otherwise);
+  }
+  ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("END"));
+  return Call("when", std::move(args));
+}
+
+Result<ExprPtr> ExpressionParser::ParseCast(plan::CastMode mode) {
+  tokens_.Advance();
+  tokens_.Advance();  // (
+  ARROW_ASSIGN_OR_RAISE(auto child, ParseExpression());
+  ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("AS"));
+  ARROW_ASSIGN_OR_RAISE(auto type, ParseDataType());
+  ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+  return Cast(std::move(child), std::move(type), mode);
+}
+
+// A type name with its parameters (decimal(10, 2), array<struct<a: int>>,
+// interval day to second); the source text goes to the DDL type parser.
+Result<std::shared_ptr<arrow::DataType>> ExpressionParser::ParseDataType() {
+  size_t start = tokens_.position();
+  if (tokens_.Peek().kind != TokenKind::kWord) return tokens_.SyntaxError();
+  bool interval = tokens_.Advance().IsKeyword("INTERVAL");
+  static constexpr std::array<std::string_view, 7> kIntervalWords = {"YEAR", "MONTH",  "DAY", "HOUR",
+                                                                      "MINUTE", "SECOND", "TO"};
+  while (interval && std::any_of(kIntervalWords.begin(), kIntervalWords.end(),
+                                 [&](std::string_view w) { return tokens_.PeekKeyword(w); })) {
+    tokens_.Advance();
+  }
+  if (tokens_.PeekSymbol("(") || tokens_.PeekSymbol("<")) {
+    // Nesting depth; >> and >>> close two and three angle brackets.
+    int depth = 0;
+    do {
+      const Token& token = tokens_.Peek();
+      if (token.kind == TokenKind::kEnd) return tokens_.SyntaxError();
+      if (token.IsSymbol("(") || token.IsSymbol("<")) ++depth;
+      if (token.IsSymbol(")") || token.IsSymbol(">")) --depth;
+      if (token.IsSymbol(">>")) depth -= 2;
+      if (token.IsSymbol(">>>")) depth -= 3;
+      tokens_.Advance();
+    } while (depth > 0);
+  }
+  return types::ParseDdlType(tokens_.SourceSince(start));
+}
+
+// ---------------------------------------------------------------------------
+// Function calls
+
+Result<ExprPtr> ExpressionParser::ParseFunctionCall(std::string name) {
+  ARROW_ASSIGN_OR_RAISE(auto special, ParseSpecialFormCall(name));
+  if (special) return special;
+  ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
+  std::vector<ExprPtr> args;
+  bool distinct = false;
+  if (!tokens_.MatchSymbol(")")) {
+    bool quantifier = !tokens_.PeekSymbol(")", 1) && !tokens_.PeekSymbol(",", 1);
+    if (quantifier && tokens_.MatchKeyword("DISTINCT")) {
+      distinct = true;
+    } else if (quantifier) {
+      tokens_.MatchKeyword("ALL");
+    }
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto arg, ParseFunctionArgument());
+      args.push_back(std::move(arg));
+    } while (tokens_.MatchSymbol(","));
+    ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+  }
+  ARROW_RETURN_NOT_OK(RejectCallSuffixes());
+  return Call(std::move(name), std::move(args), distinct);
+}
+
+Result<ExprPtr> ExpressionParser::ParseFunctionArgument() {
+  if (tokens_.PeekSymbol("*") && (tokens_.PeekSymbol(")", 1) || tokens_.PeekSymbol(",", 1))) {
+    tokens_.Advance();
+    return std::make_shared<plan::StarExpr>(std::vector<std::string>{});  // count(*)
+  }
+  if (tokens_.Peek().IsIdentifier() && tokens_.PeekSymbol("->", 1)) return UnsupportedSql("lambda functions");
+  if (tokens_.Peek().IsIdentifier() && tokens_.PeekSymbol("=>", 1)) return UnsupportedSql("named function arguments");
+  return ParseExpression();
+}
+
+// Clauses after a call that sk8 cannot run yet.
+Status ExpressionParser::RejectCallSuffixes() {
+  if (tokens_.PeekClauseKeyword("OVER")) return UnsupportedSql("window functions (OVER)");
+  if (tokens_.PeekKeyword("FILTER") && tokens_.PeekSymbol("(", 1)) return UnsupportedSql("aggregate FILTER clauses");
+  if ((tokens_.PeekKeyword("IGNORE") || tokens_.PeekKeyword("RESPECT")) && tokens_.PeekKeyword("NULLS", 1)) {
+    return UnsupportedSql("IGNORE/RESPECT NULLS");
+  }
+  if (tokens_.PeekKeyword("WITHIN") && tokens_.PeekKeyword("GROUP", 1)) return UnsupportedSql("WITHIN GROUP");
+  return Status::OK();
+}
+
+// Calls with keyword syntax: EXTRACT(f FROM e), POSITION(a IN b),
+// SUBSTRING(s FROM p [FOR l]); TRIM/OVERLAY forms are unsupported. Returns
+// nullptr (tokens untouched) when the call uses the ordinary syntax.
+Result<ExprPtr> ExpressionParser::ParseSpecialFormCall(const std::string& called_name) {
+  std::string name = ToLowerAscii(called_name);
+  size_t start = tokens_.position();
+  tokens_.Advance();  // (
+  if (name == "extract" && tokens_.Peek().IsIdentifier() && tokens_.PeekKeyword("FROM", 1)) {
+    std::string field = ToUpperAscii(tokens_.Advance().value);
+    tokens_.Advance();
+    ARROW_ASSIGN_OR_RAISE(auto source, ParseExpression());
+    ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+    return Call("extract", {StringLiteral(field), source});
+  }
+  if ((name == "trim" || name == "btrim") &&
+      (tokens_.PeekKeyword("BOTH") || tokens_.PeekKeyword("LEADING") || tokens_.PeekKeyword("TRAILING"))) {
+    return UnsupportedSql("TRIM(BOTH/LEADING/TRAILING ... FROM ...)");
+  }
+  if (name == "position" || name == "substring" || name == "substr" || name == "trim" || name == "overlay") {
+    // POSITION's operands are value expressions, so IN is not read as a predicate.
+    ARROW_ASSIGN_OR_RAISE(auto first, name == "position" ? ParseBinary(0) : ParseExpression());
+    if (name == "position" && tokens_.MatchKeyword("IN")) {
+      ARROW_ASSIGN_OR_RAISE(auto text, ParseBinary(0));
+      ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+      return Call("locate", {first, text, Literal(arrow::MakeScalar(int32_t{1}))});
+    }
+    if ((name == "substring" || name == "substr") && tokens_.MatchKeyword("FROM")) {
+      std::vector<ExprPtr> args = {first};
+      ARROW_ASSIGN_OR_RAISE(auto position, ParseExpression());
+      args.push_back(position);
+      if (tokens_.MatchKeyword("FOR")) {
+        ARROW_ASSIGN_OR_RAISE(auto length, ParseExpression());
+        args.push_back(length);
+      }
+      ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+      return Call("substring", std::move(args));
+    }
+    if (name == "trim" && tokens_.PeekKeyword("FROM")) return UnsupportedSql("TRIM(... FROM ...)");
+    if (name == "overlay" && tokens_.PeekKeyword("PLACING")) return UnsupportedSql("OVERLAY(... PLACING ...)");
+  }
+  tokens_.Rewind(start);
+  return nullptr;
+}
+
+}  // namespace sk8::sql

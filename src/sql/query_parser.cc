@@ -1,0 +1,411 @@
+#include "sql/query_parser.h"
+
+#include <array>
+
+#include "sql/inline_table.h"
+
+namespace sk8::sql {
+
+using plan::ExprKind;
+using plan::ExprPtr;
+using plan::PlanPtr;
+
+namespace {
+
+// Statements other than queries, by their first keyword.
+constexpr std::array<std::string_view, 36> kStatementKeywords = {
+    "ADD", "ALTER", "ANALYZE", "BEGIN", "CACHE", "CALL", "CLEAR", "COMMENT", "COMMIT", "CREATE", "DECLARE", "DELETE",
+    "DESC", "DESCRIBE", "DROP", "EXECUTE", "EXPLAIN", "GRANT", "INSERT", "LIST", "LOAD", "MERGE", "MSCK", "REFRESH",
+    "REPAIR", "REPLACE", "RESET", "REVOKE", "ROLLBACK", "SET", "SHOW", "START", "TRUNCATE", "UNCACHE", "UPDATE", "USE"};
+
+constexpr std::array<std::string_view, 9> kJoinKeywords = {"JOIN", "INNER", "LEFT", "RIGHT", "FULL",
+                                                           "CROSS", "NATURAL", "SEMI", "ANTI"};
+
+// Spark's built-in table-valued functions other than range().
+constexpr std::array<std::string_view, 12> kTableValuedFunctions = {
+    "explode", "explode_outer", "inline", "inline_outer", "json_tuple", "posexplode", "posexplode_outer",
+    "stack", "collations", "sql_keywords", "variant_explode", "variant_explode_outer"};
+
+std::optional<int64_t> IntegralLiteral(const ExprPtr& expr) {
+  if (expr->kind() != ExprKind::kLiteral) return std::nullopt;
+  const arrow::Scalar& value = *expr->As<plan::LiteralExpr>().value;
+  if (!value.is_valid) return std::nullopt;
+  switch (value.type->id()) {
+    case arrow::Type::INT8: return static_cast<const arrow::Int8Scalar&>(value).value;
+    case arrow::Type::INT16: return static_cast<const arrow::Int16Scalar&>(value).value;
+    case arrow::Type::INT32: return static_cast<const arrow::Int32Scalar&>(value).value;
+    case arrow::Type::INT64: return static_cast<const arrow::Int64Scalar&>(value).value;
+    default: return std::nullopt;
+  }
+}
+
+// GROUP BY 1 / ORDER BY 1 refer to select-list positions (INT literals only).
+std::optional<int64_t> Position(const ExprPtr& expr) {
+  if (expr->kind() != ExprKind::kLiteral || expr->As<plan::LiteralExpr>().value->type->id() != arrow::Type::INT32) {
+    return std::nullopt;
+  }
+  return IntegralLiteral(expr);
+}
+
+bool HasStar(const std::vector<ExprPtr>& exprs) {
+  for (const auto& e : exprs) {
+    if (e->kind() == ExprKind::kStar) return true;
+  }
+  return false;
+}
+
+Result<ExprPtr> SelectItemAt(const std::vector<ExprPtr>& select_list, int64_t position, const char* clause) {
+  if (HasStar(select_list)) return UnsupportedSql(std::string(clause) + " position with SELECT *");
+  if (position < 1 || position > static_cast<int64_t>(select_list.size())) {
+    return AnalysisError(std::string(clause) + "_BY_POS_OUT_OF_RANGE",
+                         {{"index", std::to_string(position)}, {"size", std::to_string(select_list.size())}});
+  }
+  return select_list[position - 1];
+}
+
+template <typename Node>
+std::shared_ptr<Node> Over(PlanPtr child) {
+  return plan::MakeUnary<Node>(std::move(child));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Statements and query terms
+
+Result<PlanPtr> QueryParser::ParseStatement() {
+  ARROW_RETURN_NOT_OK(RejectUnsupportedStatement());
+  ARROW_ASSIGN_OR_RAISE(auto plan, ParseQuery());
+  bool after_semicolon = false;
+  while (tokens_.MatchSymbol(";")) after_semicolon = true;
+  if (!tokens_.AtEnd()) return tokens_.ExtraInput(after_semicolon);
+  return plan;
+}
+
+Status QueryParser::RejectUnsupportedStatement() const {
+  for (std::string_view keyword : kStatementKeywords) {
+    if (tokens_.PeekKeyword(keyword)) return UnsupportedSql(std::string(keyword) + " statements");
+  }
+  return Status::OK();
+}
+
+Result<PlanPtr> QueryParser::ParseQuery() {
+  if (tokens_.PeekKeyword("WITH")) return UnsupportedSql("WITH clauses (common table expressions)");
+  ARROW_ASSIGN_OR_RAISE(auto term, ParseQueryPrimary());
+  for (std::string_view keyword : {"UNION", "EXCEPT", "INTERSECT", "MINUS"}) {
+    if (tokens_.PeekClauseKeyword(keyword)) return UnsupportedSql("set operations (" + std::string(keyword) + ")");
+  }
+  return ParseQueryOrganization(std::move(term));
+}
+
+Result<QueryParser::QueryTerm> QueryParser::ParseQueryPrimary() {
+  if (tokens_.PeekKeyword("SELECT")) return ParseSelect();
+  if (tokens_.MatchKeyword("VALUES")) {
+    ARROW_ASSIGN_OR_RAISE(auto table, ParseInlineTable());
+    return QueryTerm{std::move(table), {}};
+  }
+  if (tokens_.PeekKeyword("TABLE") && tokens_.Peek(1).IsIdentifier()) {
+    tokens_.Advance();
+    auto table = std::make_shared<plan::NamedTablePlan>();
+    ARROW_ASSIGN_OR_RAISE(table->name_parts, expressions_.ParseMultipartIdentifier());
+    return QueryTerm{std::move(table), {}};
+  }
+  if (tokens_.PeekKeyword("FROM")) return UnsupportedSql("FROM-first queries");
+  if (tokens_.MatchSymbol("(")) {
+    ARROW_ASSIGN_OR_RAISE(auto inner, ParseQuery());
+    if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+    return QueryTerm{std::move(inner), {}};
+  }
+  return tokens_.SyntaxError();
+}
+
+Result<QueryParser::QueryTerm> QueryParser::ParseSelect() {
+  ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("SELECT"));
+  bool distinct = tokens_.MatchKeyword("DISTINCT");
+  if (!distinct && tokens_.PeekKeyword("ALL") && !tokens_.IsStatementEnd(1) && !tokens_.PeekSymbol(",", 1)) {
+    tokens_.Advance();
+  }
+  std::vector<ExprPtr> select_list;
+  do {
+    ARROW_ASSIGN_OR_RAISE(auto item, expressions_.ParseNamedExpression());
+    select_list.push_back(std::move(item));
+  } while (tokens_.MatchSymbol(","));
+
+  PlanPtr input = OneRowRelation();
+  if (tokens_.MatchClauseKeyword("FROM")) {
+    ARROW_ASSIGN_OR_RAISE(input, ParseFromClause());
+  }
+  if (tokens_.MatchClauseKeyword("WHERE")) {
+    auto filter = Over<plan::FilterPlan>(input);
+    ARROW_ASSIGN_OR_RAISE(filter->condition, expressions_.ParseExpression());
+    input = filter;
+  }
+  std::optional<std::vector<ExprPtr>> grouping;
+  if (tokens_.MatchKeywords({"GROUP", "BY"})) {
+    ARROW_ASSIGN_OR_RAISE(grouping, ParseGroupBy(select_list));
+  }
+  ExprPtr having;
+  if (tokens_.MatchClauseKeyword("HAVING")) {
+    ARROW_ASSIGN_OR_RAISE(having, expressions_.ParseExpression());
+  }
+  if (tokens_.PeekClauseKeyword("QUALIFY")) return UnsupportedSql("QUALIFY clauses");
+  ARROW_ASSIGN_OR_RAISE(auto plan, BuildSelectPlan(input, select_list, distinct, std::move(grouping), having));
+  return QueryTerm{std::move(plan), std::move(select_list)};
+}
+
+Result<PlanPtr> QueryParser::BuildSelectPlan(PlanPtr input, std::vector<ExprPtr> select_list, bool distinct,
+                                             std::optional<std::vector<ExprPtr>> grouping, ExprPtr having) {
+  PlanPtr plan;
+  if (grouping) {
+    if (distinct) return UnsupportedSql("SELECT DISTINCT with GROUP BY");
+    // The select list alone is the output: grouping columns are not prepended
+    // as they are for DataFrame groupBy().agg().
+    auto aggregate = Over<plan::AggregatePlan>(input);
+    aggregate->grouping = std::move(*grouping);
+    aggregate->aggregates = std::move(select_list);
+    aggregate->grouping_in_output = false;
+    plan = aggregate;
+  } else if (distinct) {
+    // SELECT DISTINCT a, b is a grouping on the select list (Spark's own rewrite).
+    if (HasStar(select_list)) return UnsupportedSql("SELECT DISTINCT *");
+    if (having) return UnsupportedSql("SELECT DISTINCT with HAVING");
+    auto aggregate = Over<plan::AggregatePlan>(input);
+    aggregate->grouping = std::move(select_list);
+    plan = aggregate;
+  } else {
+    auto project = Over<plan::ProjectPlan>(input);
+    project->expressions = std::move(select_list);
+    plan = project;
+  }
+  if (having) {
+    auto filter = Over<plan::FilterPlan>(plan);
+    filter->condition = std::move(having);
+    plan = filter;
+  }
+  return plan;
+}
+
+Result<std::vector<ExprPtr>> QueryParser::ParseGroupBy(const std::vector<ExprPtr>& select_list) {
+  if (tokens_.PeekKeyword("ALL") &&
+      (tokens_.IsStatementEnd(1) || tokens_.Peek(1).kind == TokenKind::kWord || tokens_.PeekSymbol(")", 1))) {
+    return UnsupportedSql("GROUP BY ALL");
+  }
+  bool grouping_sets = tokens_.PeekKeyword("GROUPING") && tokens_.PeekKeyword("SETS", 1);
+  bool rollup_or_cube = (tokens_.PeekKeyword("ROLLUP") || tokens_.PeekKeyword("CUBE")) && tokens_.PeekSymbol("(", 1);
+  if (grouping_sets || rollup_or_cube) return UnsupportedSql("GROUPING SETS, ROLLUP and CUBE");
+  ARROW_ASSIGN_OR_RAISE(auto grouping, expressions_.ParseExpressionList());
+  if (tokens_.PeekKeyword("WITH") && (tokens_.PeekKeyword("ROLLUP", 1) || tokens_.PeekKeyword("CUBE", 1))) {
+    return UnsupportedSql("GROUPING SETS, ROLLUP and CUBE");
+  }
+  for (auto& expr : grouping) {
+    std::optional<int64_t> position = Position(expr);
+    if (!position) continue;
+    ARROW_ASSIGN_OR_RAISE(auto item, SelectItemAt(select_list, *position, "GROUP"));
+    expr = item->kind() == ExprKind::kAlias ? item->As<plan::AliasExpr>().child : item;
+  }
+  return grouping;
+}
+
+// ---------------------------------------------------------------------------
+// ORDER BY, LIMIT, OFFSET
+
+Result<PlanPtr> QueryParser::ParseQueryOrganization(QueryTerm term) {
+  PlanPtr plan = std::move(term.plan);
+  bool global_order = tokens_.MatchKeywords({"ORDER", "BY"});
+  if (global_order || tokens_.MatchKeywords({"SORT", "BY"})) {
+    auto sort = Over<plan::SortPlan>(plan);
+    sort->is_global = global_order;
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto item, ParseSortItem(term.select_list));
+      sort->order.push_back(std::move(item));
+    } while (tokens_.MatchSymbol(","));
+    plan = sort;
+  }
+  for (std::string_view keyword : {"CLUSTER", "DISTRIBUTE"}) {
+    if (tokens_.PeekKeyword(keyword) && tokens_.PeekKeyword("BY", 1)) {
+      return UnsupportedSql(std::string(keyword) + " BY");
+    }
+  }
+  if (tokens_.PeekClauseKeyword("WINDOW")) return UnsupportedSql("WINDOW clauses");
+  std::optional<int64_t> limit, offset;
+  if (tokens_.MatchClauseKeyword("LIMIT")) {
+    ARROW_ASSIGN_OR_RAISE(limit, ParseLimitValue("LIMIT"));
+  }
+  if (tokens_.MatchClauseKeyword("OFFSET")) {
+    ARROW_ASSIGN_OR_RAISE(offset, ParseLimitValue("OFFSET"));
+  }
+  // LIMIT n OFFSET m returns rows m+1 .. m+n: the offset applies first.
+  if (offset) {
+    auto node = Over<plan::OffsetPlan>(plan);
+    node->offset = *offset;
+    plan = node;
+  }
+  if (limit) {
+    auto node = Over<plan::LimitPlan>(plan);
+    node->limit = *limit;
+    plan = node;
+  }
+  return plan;
+}
+
+Result<ExprPtr> QueryParser::ParseSortItem(const std::vector<ExprPtr>& select_list) {
+  ARROW_ASSIGN_OR_RAISE(auto expr, expressions_.ParseExpression());
+  bool ascending = true;
+  if (tokens_.MatchKeyword("DESC")) {
+    ascending = false;
+  } else {
+    tokens_.MatchKeyword("ASC");
+  }
+  bool nulls_first = ascending;  // Spark's default: NULLS FIRST ascending, NULLS LAST descending
+  if (tokens_.MatchKeyword("NULLS")) {
+    if (tokens_.MatchKeyword("FIRST")) {
+      nulls_first = true;
+    } else if (tokens_.MatchKeyword("LAST")) {
+      nulls_first = false;
+    } else {
+      return tokens_.SyntaxError();
+    }
+  }
+  if (std::optional<int64_t> position = Position(expr)) {
+    if (select_list.empty()) return UnsupportedSql("ORDER BY position over VALUES, TABLE or a parenthesized query");
+    ARROW_ASSIGN_OR_RAISE(auto item, SelectItemAt(select_list, *position, "ORDER"));
+    // The sort runs over the select output: refer to an aliased item by its alias.
+    expr = item->kind() == ExprKind::kAlias
+               ? std::make_shared<plan::ColumnExpr>(item->As<plan::AliasExpr>().names, std::nullopt)
+               : item;
+  }
+  return std::make_shared<plan::SortOrderExpr>(std::move(expr), ascending, nulls_first);
+}
+
+Result<std::optional<int64_t>> QueryParser::ParseLimitValue(const char* clause) {
+  if (std::string_view(clause) == "LIMIT" && tokens_.MatchKeyword("ALL")) return std::nullopt;
+  ARROW_ASSIGN_OR_RAISE(auto expr, expressions_.ParseExpression());
+  std::optional<int64_t> value = Position(expr);  // an INT literal
+  if (!value) return UnsupportedSql(std::string(clause) + " with an expression other than an INT literal");
+  return value;
+}
+
+// ---------------------------------------------------------------------------
+// FROM
+
+Result<PlanPtr> QueryParser::ParseFromClause() {
+  ARROW_ASSIGN_OR_RAISE(auto relation, ParseRelation());
+  if (tokens_.PeekSymbol(",")) return UnsupportedSql("joins (FROM a, b)");
+  for (std::string_view keyword : kJoinKeywords) {
+    if (tokens_.PeekClauseKeyword(keyword)) return UnsupportedSql("joins");
+  }
+  if (tokens_.PeekClauseKeyword("LATERAL")) return UnsupportedSql("LATERAL VIEW");
+  if (tokens_.PeekClauseKeyword("PIVOT") || tokens_.PeekClauseKeyword("UNPIVOT")) {
+    return UnsupportedSql("PIVOT and UNPIVOT");
+  }
+  return relation;
+}
+
+Result<PlanPtr> QueryParser::ParseRelation() {
+  if (tokens_.PeekSymbol("(")) {
+    if (!StartsQuery(tokens_.Peek(1)) && !tokens_.PeekSymbol("(", 1)) return UnsupportedSql("parenthesized joins");
+    tokens_.Advance();
+    ARROW_ASSIGN_OR_RAISE(auto subquery, ParseQuery());
+    if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+    return ParseRelationAlias(std::move(subquery));
+  }
+  if (tokens_.MatchKeyword("VALUES")) return ParseInlineTable();
+  if (tokens_.PeekKeyword("LATERAL")) return UnsupportedSql("LATERAL subqueries");
+  if (tokens_.Peek().IsIdentifier() && tokens_.PeekSymbol("(", 1)) return ParseTableValuedFunction();
+  auto table = std::make_shared<plan::NamedTablePlan>();
+  ARROW_ASSIGN_OR_RAISE(table->name_parts, expressions_.ParseMultipartIdentifier());
+  if (tokens_.PeekClauseKeyword("TABLESAMPLE")) return UnsupportedSql("TABLESAMPLE");
+  return ParseRelationAlias(std::move(table));
+}
+
+Result<PlanPtr> QueryParser::ParseTableValuedFunction() {
+  std::string name = tokens_.Advance().value;
+  ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
+  std::vector<ExprPtr> args;
+  if (!tokens_.PeekSymbol(")")) {
+    ARROW_ASSIGN_OR_RAISE(args, expressions_.ParseExpressionList());
+  }
+  ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+  std::string lower = ToLowerAscii(name);
+  if (lower != "range") {
+    for (std::string_view known : kTableValuedFunctions) {
+      if (lower == known) return UnsupportedSql("table-valued function " + lower + "()");
+    }
+    return AnalysisError("UNRESOLVABLE_TABLE_VALUED_FUNCTION", {{"name", QuoteIdentifier(name)}});
+  }
+  ARROW_ASSIGN_OR_RAISE(auto range, ParseRange(args));
+  return ParseRelationAlias(std::move(range));
+}
+
+// range(end), range(start, end), range(start, end, step), range(start, end, step, numPartitions).
+Result<PlanPtr> QueryParser::ParseRange(const std::vector<ExprPtr>& args) {
+  if (args.empty() || args.size() > 4) {
+    return AnalysisError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+                         {{"functionName", "`range`"}, {"expectedNum", "[1, 2, 3, 4]"},
+                          {"actualNum", std::to_string(args.size())}, {"docroot", "https://spark.apache.org/docs/latest"}});
+  }
+  std::vector<int64_t> values;
+  for (const auto& arg : args) {
+    std::optional<int64_t> value = IntegralLiteral(arg);
+    if (!value) return UnsupportedSql("range() with arguments other than integer literals");
+    values.push_back(*value);
+  }
+  auto range = std::make_shared<plan::RangePlan>();
+  if (values.size() == 1) {
+    range->end = values[0];
+  } else {
+    range->start = values[0];
+    range->end = values[1];
+  }
+  if (values.size() >= 3) range->step = values[2];
+  if (values.size() == 4) range->num_partitions = static_cast<int32_t>(values[3]);
+  return range;
+}
+
+// VALUES row, row ... [[AS] alias [(c1, c2)]]; a row is (e1, e2) or a single e.
+Result<PlanPtr> QueryParser::ParseInlineTable() {
+  std::vector<std::vector<ExprPtr>> rows;
+  do {
+    if (tokens_.MatchSymbol("(")) {
+      ARROW_ASSIGN_OR_RAISE(auto row, expressions_.ParseExpressionList());
+      ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+      rows.push_back(std::move(row));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(auto value, expressions_.ParseExpression());
+      rows.push_back({std::move(value)});
+    }
+  } while (tokens_.MatchSymbol(","));
+  ARROW_ASSIGN_OR_RAISE(auto alias, ParseOptionalAlias());
+  std::vector<std::string> column_names;
+  if (alias && tokens_.PeekSymbol("(")) {
+    ARROW_ASSIGN_OR_RAISE(column_names, expressions_.ParseIdentifierList());
+  }
+  ARROW_ASSIGN_OR_RAISE(auto table, BuildInlineTable(rows, column_names));
+  if (!alias) return table;
+  auto aliased = Over<plan::SubqueryAliasPlan>(std::move(table));
+  aliased->alias = std::move(*alias);
+  return aliased;
+}
+
+// [AS] alias [(c1, c2, ...)]: column names rename the relation's columns.
+Result<PlanPtr> QueryParser::ParseRelationAlias(PlanPtr relation) {
+  ARROW_ASSIGN_OR_RAISE(auto alias, ParseOptionalAlias());
+  if (!alias) return relation;
+  if (tokens_.PeekSymbol("(")) {
+    auto renamed = Over<plan::ToDFPlan>(std::move(relation));
+    ARROW_ASSIGN_OR_RAISE(renamed->column_names, expressions_.ParseIdentifierList());
+    relation = renamed;
+  }
+  auto aliased = Over<plan::SubqueryAliasPlan>(std::move(relation));
+  aliased->alias = std::move(*alias);
+  return aliased;
+}
+
+Result<std::optional<std::string>> QueryParser::ParseOptionalAlias() {
+  if (tokens_.PeekKeyword("AS") && tokens_.Peek(1).IsIdentifier()) tokens_.Advance();
+  else if (!expressions_.AtImplicitAlias()) return std::nullopt;
+  ARROW_ASSIGN_OR_RAISE(auto name, expressions_.ParseIdentifier());
+  return name;
+}
+
+}  // namespace sk8::sql

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "plan/logical_plan.h"
+#include "sql/expression_parser.h"
+#include "sql/token_stream.h"
+
+namespace sk8::sql {
+
+/// Parses one statement into sk8's unresolved plan. A SELECT becomes, bottom
+/// up: relation (FROM, or one empty row) -> Filter (WHERE) -> Aggregate (GROUP
+/// BY) or Project -> Filter (HAVING) -> Sort (ORDER BY) -> Offset -> Limit.
+/// Statements and clauses sk8 cannot run yet are Unsupported("SQL <construct>").
+class QueryParser {
+ public:
+  explicit QueryParser(TokenStream& tokens) : tokens_(tokens), expressions_(tokens) {}
+
+  /// A query followed by optional semicolons and the end of input.
+  Result<plan::PlanPtr> ParseStatement();
+
+ private:
+  /// A query block and, for a SELECT, its select list (for ORDER BY positions).
+  struct QueryTerm {
+    plan::PlanPtr plan;
+    std::vector<plan::ExprPtr> select_list;
+  };
+
+  Status RejectUnsupportedStatement() const;
+  Result<plan::PlanPtr> ParseQuery();
+  Result<QueryTerm> ParseQueryPrimary();
+  Result<QueryTerm> ParseSelect();
+  Result<plan::PlanPtr> BuildSelectPlan(plan::PlanPtr input, std::vector<plan::ExprPtr> select_list, bool distinct,
+                                        std::optional<std::vector<plan::ExprPtr>> grouping, plan::ExprPtr having);
+  Result<std::vector<plan::ExprPtr>> ParseGroupBy(const std::vector<plan::ExprPtr>& select_list);
+  Result<plan::PlanPtr> ParseQueryOrganization(QueryTerm term);
+  Result<plan::ExprPtr> ParseSortItem(const std::vector<plan::ExprPtr>& select_list);
+  Result<std::optional<int64_t>> ParseLimitValue(const char* clause);
+
+  Result<plan::PlanPtr> ParseFromClause();
+  Result<plan::PlanPtr> ParseRelation();
+  Result<plan::PlanPtr> ParseTableValuedFunction();
+  Result<plan::PlanPtr> ParseRange(const std::vector<plan::ExprPtr>& args);
+  Result<plan::PlanPtr> ParseInlineTable();
+  Result<plan::PlanPtr> ParseRelationAlias(plan::PlanPtr relation);
+  Result<std::optional<std::string>> ParseOptionalAlias();
+
+  TokenStream& tokens_;
+  ExpressionParser expressions_;
+};
+
+}  // namespace sk8::sql
