@@ -458,9 +458,24 @@ Result<ResolvedPtr> Analyzer::ResolveProject(const plan::ProjectPlan& node, Reso
 
 Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_grouping,
                                                const std::vector<ExprPtr>& raw_outputs, ResolvedPtr input,
-                                               bool grouping_in_output) const {
+                                               bool grouping_in_output, const std::vector<ExprPtr>& hidden) const {
   ARROW_ASSIGN_OR_RAISE(auto grouping, ExpandSqlText(raw_grouping));
   ARROW_ASSIGN_OR_RAISE(auto outputs, ExpandSqlText(raw_outputs));
+  ARROW_ASSIGN_OR_RAISE(auto hidden_exprs, ExpandSqlText(hidden));
+  outputs.insert(outputs.end(), hidden_exprs.begin(), hidden_exprs.end());
+  if (!grouping_in_output) {
+    // SQL allows GROUP BY <select-list alias>: use the aliased expression.
+    for (auto& g : grouping) {
+      if (g->kind() != ExprKind::kColumn || g->As<plan::ColumnExpr>().name_parts.size() != 1) continue;
+      if (Bind(g, *input, nullptr).ok()) continue;
+      const std::string& wanted = g->As<plan::ColumnExpr>().name_parts[0];
+      for (const auto& o : outputs) {
+        if (o->kind() == ExprKind::kAlias && EqualsIgnoreCase(o->As<plan::AliasExpr>().names[0], wanted)) {
+          g = o->As<plan::AliasExpr>().child;
+        }
+      }
+    }
+  }
   AggregateContext agg;
   for (const auto& g : grouping) {
     if (ContainsAggregate(*g)) return AnalysisError("GROUP_BY_AGGREGATE", {{"sqlExpr", "aggregate"}});
@@ -509,7 +524,154 @@ Result<ResolvedPtr> Analyzer::ResolveWithColumns(const plan::WithColumnsPlan& no
   return out;
 }
 
+Result<ResolvedPtr> Analyzer::ResolveWithHidden(const plan::PlanPtr& child, const std::vector<ExprPtr>& extra) const {
+  if (child->kind() == PlanKind::kAggregate) {
+    const auto& aggregate = child->As<plan::AggregatePlan>();
+    ARROW_ASSIGN_OR_RAISE(auto input, Resolve(child->children[0]));
+    return ResolveAggregate(aggregate.grouping, aggregate.aggregates, input, aggregate.grouping_in_output, extra);
+  }
+  if (child->kind() == PlanKind::kProject) {
+    const auto& project = child->As<plan::ProjectPlan>();
+    ARROW_ASSIGN_OR_RAISE(auto input, Resolve(child->children[0]));
+    ARROW_ASSIGN_OR_RAISE(auto expressions, ExpandSqlText(project.expressions));
+    bool has_aggregate = false;
+    for (const auto& e : expressions) has_aggregate |= ContainsAggregate(*e);
+    if (has_aggregate) return ResolveAggregate({}, expressions, input, false, extra);
+    expressions.insert(expressions.end(), extra.begin(), extra.end());
+    plan::ProjectPlan widened;
+    widened.expressions = std::move(expressions);
+    return ResolveProject(widened, input);
+  }
+  return nullptr;
+}
+
+namespace {
+// Drops the hidden columns again: a projection of the first `visible` columns.
+ResolvedPtr ProjectVisible(const ResolvedPtr& input, int visible) {
+  std::vector<BoundExprPtr> exprs;
+  for (int i = 0; i < visible; ++i) {
+    const auto& f = input->schema->field(i);
+    auto column = BoundExpr::Column(i, f->type(), f->nullable(), f->name());
+    exprs.push_back(column);
+  }
+  auto fields = input->schema->fields();
+  fields.resize(visible);
+  auto out = NewNode(ResolvedKind::kProject, arrow::schema(fields), {input});
+  for (int i = 0; i < visible; ++i) out->qualifiers[i] = input->qualifiers[i];
+  out->expressions = std::move(exprs);
+  return out;
+}
+
+Status CheckFilterCondition(const BoundExprPtr& condition) {
+  if (condition->type->id() != arrow::Type::BOOL) {
+    return AnalysisError("DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN",
+                         {{"sqlExpr", "\"" + condition->name + "\""}, {"filter", "\"" + condition->name + "\""},
+                          {"type", "\"" + types::SqlString(*condition->type) + "\""}});
+  }
+  return Status::OK();
+}
+}  // namespace
+
+Result<ResolvedPtr> Analyzer::ResolveFilter(const plan::FilterPlan& node) const {
+  ARROW_ASSIGN_OR_RAISE(auto condition_expr, ExpandSqlText(node.condition));
+  auto make_filter = [&](ResolvedPtr input, BoundExprPtr condition) -> Result<ResolvedPtr> {
+    if (condition->type->id() == arrow::Type::NA) {
+      ARROW_ASSIGN_OR_RAISE(condition, functions::BindCast(condition, arrow::boolean(), plan::CastMode::kDefault, true, ctx_));
+    }
+    ARROW_RETURN_NOT_OK(CheckFilterCondition(condition));
+    auto out = NewNode(ResolvedKind::kFilter, input->schema, {input});
+    InheritQualifiers(out.get(), *input);
+    out->condition = condition;
+    return ResolvedPtr(out);
+  };
+  const auto& child = node.children[0];
+  if (!ContainsAggregate(*condition_expr)) {
+    ARROW_ASSIGN_OR_RAISE(auto input, Resolve(child));
+    auto condition = Bind(condition_expr, *input, nullptr);
+    if (condition.ok()) return make_filter(input, *condition);
+    ARROW_ASSIGN_OR_RAISE(auto widened, ResolveWithHidden(child, {condition_expr}));
+    if (!widened) return condition.status();
+    int visible = widened->schema->num_fields() - 1;
+    const auto& f = widened->schema->field(visible);
+    ARROW_ASSIGN_OR_RAISE(auto filtered,
+                          make_filter(widened, BoundExpr::Column(visible, f->type(), f->nullable(), f->name())));
+    return ProjectVisible(filtered, visible);
+  }
+  // HAVING with aggregates: computed by the aggregation as a hidden column.
+  ARROW_ASSIGN_OR_RAISE(auto widened, ResolveWithHidden(child, {condition_expr}));
+  if (!widened) return AnalysisError("WHERE_CONDITION_NOT_DETERMINISTIC_OR_AGGREGATE_FUNCTION", {});
+  int visible = widened->schema->num_fields() - 1;
+  const auto& f = widened->schema->field(visible);
+  ARROW_ASSIGN_OR_RAISE(auto filtered,
+                        make_filter(widened, BoundExpr::Column(visible, f->type(), f->nullable(), f->name())));
+  return ProjectVisible(filtered, visible);
+}
+
+Result<ResolvedPtr> Analyzer::ResolveSort(const plan::SortPlan& node) const {
+  const auto& child = node.children[0];
+  ARROW_ASSIGN_OR_RAISE(auto input, Resolve(child));
+  std::vector<ExprPtr> key_exprs;
+  std::vector<plan::BoundSortKey> keys;
+  bool all_bound = true;
+  for (const auto& o : node.order) {
+    ARROW_ASSIGN_OR_RAISE(auto expanded, ExpandSqlText(o));
+    plan::BoundSortKey key;
+    ExprPtr inner = expanded;
+    if (expanded->kind() == ExprKind::kSortOrder) {
+      const auto& so = expanded->As<plan::SortOrderExpr>();
+      key.ascending = so.ascending;
+      key.nulls_first = so.nulls_first;
+      inner = so.child;
+    }
+    key_exprs.push_back(inner);
+    keys.push_back(key);
+    if (all_bound && !ContainsAggregate(*inner)) {
+      auto bound = Bind(inner, *input, nullptr);
+      if (bound.ok()) {
+        keys.back().expr = *bound;
+        continue;
+      }
+      if (GetSparkError(bound.status()) == nullptr ||
+          GetSparkError(bound.status())->error_class().rfind("UNRESOLVED_COLUMN", 0) != 0) {
+        return bound.status();
+      }
+    }
+    all_bound = false;
+  }
+  ResolvedPtr sort_input = input;
+  int visible = input->schema->num_fields();
+  if (!all_bound) {
+    // Keys that the input does not output are computed below as hidden columns.
+    ARROW_ASSIGN_OR_RAISE(auto widened, ResolveWithHidden(child, key_exprs));
+    if (!widened) {
+      // Not resolvable through the child: report the original error.
+      for (const auto& e : key_exprs) ARROW_RETURN_NOT_OK(Bind(e, *input, nullptr).status());
+      return InternalError("sort keys failed to resolve");
+    }
+    sort_input = widened;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      int index = visible + static_cast<int>(k);
+      const auto& f = widened->schema->field(index);
+      keys[k].expr = BoundExpr::Column(index, f->type(), f->nullable(), f->name());
+    }
+  }
+  auto out = NewNode(ResolvedKind::kSort, sort_input->schema, {sort_input});
+  InheritQualifiers(out.get(), *sort_input);
+  out->sort_keys = std::move(keys);
+  if (sort_input == input) return ResolvedPtr(out);
+  return ProjectVisible(out, visible);
+}
+
 Result<ResolvedPtr> Analyzer::Resolve(const plan::PlanPtr& node) const {
+  if (node->kind() == PlanKind::kFilter || node->kind() == PlanKind::kSort) {
+    ARROW_ASSIGN_OR_RAISE(auto resolved, node->kind() == PlanKind::kFilter
+                                             ? ResolveFilter(node->As<plan::FilterPlan>())
+                                             : ResolveSort(node->As<plan::SortPlan>()));
+    if (!node->plan_id) return resolved;
+    auto tagged = std::make_shared<ResolvedPlan>(*resolved);
+    tagged->plan_ids.push_back(*node->plan_id);
+    return ResolvedPtr(tagged);
+  }
   std::vector<ResolvedPtr> inputs;
   for (const auto& child : node->children) {
     ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(child));
@@ -529,23 +691,9 @@ Result<ResolvedPtr> Analyzer::Resolve(const plan::PlanPtr& node) const {
       ARROW_ASSIGN_OR_RAISE(result, ResolveProject(node->As<plan::ProjectPlan>(), inputs[0]));
       break;
     }
-    case PlanKind::kFilter: {
-      const auto& filter = node->As<plan::FilterPlan>();
-      ARROW_ASSIGN_OR_RAISE(auto condition, Bind(filter.condition, *inputs[0], nullptr));
-      if (condition->type->id() == arrow::Type::NA) {
-        ARROW_ASSIGN_OR_RAISE(condition, functions::BindCast(condition, arrow::boolean(), plan::CastMode::kDefault, true, ctx_));
-      }
-      if (condition->type->id() != arrow::Type::BOOL) {
-        return AnalysisError("DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN",
-                             {{"sqlExpr", "\"" + condition->name + "\""}, {"filter", "\"" + condition->name + "\""},
-                              {"type", "\"" + types::SqlString(*condition->type) + "\""}});
-      }
-      auto out = NewNode(ResolvedKind::kFilter, inputs[0]->schema, {inputs[0]});
-      InheritQualifiers(out.get(), *inputs[0]);
-      out->condition = condition;
-      result = out;
-      break;
-    }
+    case PlanKind::kFilter:
+    case PlanKind::kSort:
+      return InternalError("filter and sort are resolved before their children");
     case PlanKind::kLimit:
     case PlanKind::kOffset:
     case PlanKind::kTail: {
@@ -572,23 +720,6 @@ Result<ResolvedPtr> Analyzer::Resolve(const plan::PlanPtr& node) const {
       const auto& aggregate = node->As<plan::AggregatePlan>();
       ARROW_ASSIGN_OR_RAISE(result, ResolveAggregate(aggregate.grouping, aggregate.aggregates, inputs[0],
                                                      aggregate.grouping_in_output));
-      break;
-    }
-    case PlanKind::kSort: {
-      const auto& sort = node->As<plan::SortPlan>();
-      auto out = NewNode(ResolvedKind::kSort, inputs[0]->schema, {inputs[0]});
-      InheritQualifiers(out.get(), *inputs[0]);
-      for (const auto& o : sort.order) {
-        plan::BoundSortKey key;
-        if (o->kind() == ExprKind::kSortOrder) {
-          const auto& so = o->As<plan::SortOrderExpr>();
-          key.ascending = so.ascending;
-          key.nulls_first = so.nulls_first;
-        }
-        ARROW_ASSIGN_OR_RAISE(key.expr, Bind(o, *inputs[0], nullptr));
-        out->sort_keys.push_back(std::move(key));
-      }
-      result = out;
       break;
     }
     case PlanKind::kShowString: {

@@ -27,7 +27,16 @@ class Analyzer {
   Result<plan::ResolvedPtr> ResolveProject(const plan::ProjectPlan& node, plan::ResolvedPtr input) const;
   Result<plan::ResolvedPtr> ResolveAggregate(const std::vector<plan::ExprPtr>& grouping,
                                              const std::vector<plan::ExprPtr>& outputs,
-                                             plan::ResolvedPtr input, bool grouping_in_output) const;
+                                             plan::ResolvedPtr input, bool grouping_in_output,
+                                             const std::vector<plan::ExprPtr>& hidden = {}) const;
+  /// Filter and Sort may refer to what their input does not output (HAVING
+  /// count(*) > 1, ORDER BY a column that was not selected): such references are
+  /// computed as hidden columns below them and projected away above.
+  Result<plan::ResolvedPtr> ResolveFilter(const plan::FilterPlan& node) const;
+  Result<plan::ResolvedPtr> ResolveSort(const plan::SortPlan& node) const;
+  /// The child of a Filter/Sort resolved with `extra` expressions appended as
+  /// hidden output columns, or null when the child cannot carry them.
+  Result<plan::ResolvedPtr> ResolveWithHidden(const plan::PlanPtr& child, const std::vector<plan::ExprPtr>& extra) const;
   Result<plan::ResolvedPtr> ResolveWithColumns(const plan::WithColumnsPlan& node, plan::ResolvedPtr input) const;
 
   Result<plan::BoundExprPtr> Bind(const plan::ExprPtr& expr, const plan::ResolvedPlan& input,

@@ -123,3 +123,23 @@ def test_select_expr_and_string_filter(spark, request):
     df = spark.range(6)
     golden.check(request, "select_expr", df.selectExpr("id", "id + 1 AS next", "id % 2 = 0"))
     golden.check(request, "filter_string", df.filter("id >= 4"))
+
+
+def test_sql_resolution_of_hidden_references(spark, request):
+    spark.createDataFrame([(1, "x", 10), (2, "y", 20), (3, "x", 30), (4, "z", 5)],
+                          "id INT, tag STRING, v INT").createOrReplaceTempView("t_hidden")
+    queries = {
+        "having_aggregate": "SELECT tag, count(*) AS n FROM t_hidden GROUP BY tag HAVING count(*) > 1",
+        "order_by_aggregate": "SELECT tag, sum(v) FROM t_hidden GROUP BY tag ORDER BY sum(v) DESC",
+        "order_by_unselected": "SELECT id FROM t_hidden ORDER BY v",
+        "group_by_alias": "SELECT tag AS k, count(*) FROM t_hidden GROUP BY k ORDER BY k",
+        "having_alias": "SELECT tag, max(v) m FROM t_hidden GROUP BY tag HAVING m > 10 ORDER BY tag",
+        "distinct": "SELECT DISTINCT tag FROM t_hidden ORDER BY tag",
+        "global_aggregate_expression": "SELECT count(*), sum(v) / count(v) FROM t_hidden WHERE id > 1",
+    }
+    for name, query in queries.items():
+        golden.check(request, name, spark.sql(query), ordered="ORDER BY" in query)
+    df = spark.table("t_hidden")
+    golden.check(request, "df_filter_dropped_column", df.select("id").filter(F.col("v") > 10))
+    golden.check(request, "df_order_by_aggregate_alias",
+                 df.groupBy("tag").agg(F.sum("v").alias("s")).orderBy(F.col("s").desc()), ordered=True)
