@@ -45,6 +45,9 @@ const std::vector<ConfEntry>& ConfDefaults() {
         {"spark.sql.session.localRelationCacheThreshold", "1048576", false,
          "Local relations above this size are uploaded as artifacts."},
         {"spark.sql.session.localRelationChunkSizeRows", "10000", false, "Rows per uploaded chunk."},
+        // Read by Spark 4.3 clients before uploading local data; sk8 holds it in memory.
+        {"spark.sql.session.localRelationSizeLimit", "4294967296", false,
+         "Largest local relation (bytes) a client may upload."},
         {"spark.sql.session.localRelationChunkSizeBytes", "16777216", false, "Bytes per uploaded chunk."},
         {"spark.sql.session.localRelationBatchOfChunksSizeBytes", "1073741824", false, "Bytes per chunk batch."},
         {"spark.connect.session.planCompression.threshold", "10485760", false, "Plans above this are compressed."},

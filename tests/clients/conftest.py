@@ -1,4 +1,4 @@
-"""Spark 3.5 client against sk8 (default) or real Spark 4.1 (SK8_TEST_TARGET=spark).
+"""Other client versions against sk8 (default) or real Spark 4.1 (SK8_TEST_TARGET=spark).
 Server start/stop is shared with tests/pyspark (sk8_servers.py)."""
 
 from __future__ import annotations

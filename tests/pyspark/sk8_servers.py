@@ -1,6 +1,6 @@
 """Start and stop the Spark Connect server the PySpark tests talk to.
 
-Used by tests/pyspark/conftest.py and tests/pyspark35/conftest.py. Plain
+Used by tests/pyspark/conftest.py and tests/clients/conftest.py. Plain
 functions, no pytest dependency, so it also works from an ad-hoc script:
 
     python tests/pyspark/sk8_servers.py spark     # runs real Spark until Ctrl-C/SIGTERM
