@@ -9,6 +9,8 @@
 #include "functions/cast.h"
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
+#include "io/file_listing.h"
+#include "io/parquet_source.h"
 #include "sql/parser.h"
 #include "types/spark_types.h"
 
@@ -784,6 +786,20 @@ Result<ResolvedPtr> Analyzer::Resolve(const plan::PlanPtr& node) const {
       for (size_t i = 0; i < all.size(); ++i) if (!dropped[i]) exprs.push_back(all[i]);
       auto out = NewNode(ResolvedKind::kProject, SchemaOf(exprs), {inputs[0]});
       out->expressions = std::move(exprs);
+      result = out;
+      break;
+    }
+    case PlanKind::kDataSource: {
+      const auto& source = node->As<plan::DataSourcePlan>();
+      if (source.format != "parquet") return Unsupported("reading the " + source.format + " format");
+      if (!source.user_schema.empty()) return Unsupported("a user-given schema for Parquet files");
+      if (source.paths.empty()) return AnalysisError("UNABLE_TO_INFER_SCHEMA", {{"format", "Parquet"}});
+      ARROW_ASSIGN_OR_RAISE(auto files, io::ListDataFiles(source.paths));
+      ARROW_ASSIGN_OR_RAISE(auto schema, io::InferParquetSchema(files));
+      auto out = NewNode(ResolvedKind::kFileScan, schema);
+      out->format = source.format;
+      out->files = std::move(files);
+      for (int i = 0; i < schema->num_fields(); ++i) out->file_columns.push_back(i);
       result = out;
       break;
     }

@@ -1,5 +1,8 @@
 #include "connect/plan_converter.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <arrow/builder.h>
 #include <arrow/io/memory.h>
 #include <arrow/ipc/reader.h>
@@ -509,7 +512,20 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       break;
     }
     case R::kRead: {
-      if (!r.read().has_named_table()) return Unsupported("relation read.data_source (spark.read)");
+      if (r.read().is_streaming()) return Unsupported("streaming reads (readStream)");
+      if (r.read().has_data_source()) {
+        const auto& source = r.read().data_source();
+        auto node = std::make_shared<plan::DataSourcePlan>();
+        node->format = source.has_format() ? source.format() : "parquet";  // spark.sql.sources.default
+        std::transform(node->format.begin(), node->format.end(), node->format.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
+        node->paths.assign(source.paths().begin(), source.paths().end());
+        for (const auto& [k, v] : source.options()) node->options.emplace_back(k, v);
+        if (source.has_schema()) node->user_schema = source.schema();
+        if (!source.predicates().empty()) return Unsupported("JDBC predicates in spark.read");
+        result = PlanPtr(node);
+        break;
+      }
       auto node = std::make_shared<plan::NamedTablePlan>();
       ARROW_ASSIGN_OR_RAISE(node->name_parts, ParseIdentifier(r.read().named_table().unparsed_identifier()));
       result = PlanPtr(node);

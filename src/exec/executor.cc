@@ -167,6 +167,7 @@ Result<OperatorPtr> CreatePhysicalPlan(const plan::ResolvedPlan& node) {
     case plan::ResolvedKind::kRange:
       return MakeRangeScan(node.range_start, node.range_end, node.range_step, node.num_partitions);
     case plan::ResolvedKind::kLocalTable: return MakeTableScan(node.table);
+    case plan::ResolvedKind::kFileScan: return MakeParquetScan(node.files, node.file_columns, node.schema);
     case plan::ResolvedKind::kProject:
       return MakeProjection(std::move(children[0]), node.expressions, node.schema);
     case plan::ResolvedKind::kFilter: return MakeFilter(std::move(children[0]), node.condition);

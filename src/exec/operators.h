@@ -16,6 +16,8 @@ constexpr int64_t kMorselRows = 1 << 16;
 
 OperatorPtr MakeRangeScan(int64_t start, int64_t end, int64_t step, int32_t num_partitions);
 OperatorPtr MakeTableScan(std::shared_ptr<arrow::Table> table);
+OperatorPtr MakeParquetScan(std::vector<std::string> files, std::vector<int> file_columns,
+                            std::shared_ptr<arrow::Schema> schema);
 OperatorPtr MakeFilter(OperatorPtr child, plan::BoundExprPtr condition);
 OperatorPtr MakeProjection(OperatorPtr child, std::vector<plan::BoundExprPtr> expressions,
                            std::shared_ptr<arrow::Schema> schema);

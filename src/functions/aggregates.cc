@@ -149,6 +149,96 @@ class NumericAccumulator : public GroupedAccumulator {
   std::vector<int64_t> counts_;
 };
 
+// sum/avg/min/max of DECIMAL: exact 128-bit sums; sum widens the precision by 10
+// and avg returns scale + 4 (rounded half up), as Spark types them.
+class DecimalAccumulator : public GroupedAccumulator {
+ public:
+  DecimalAccumulator(AggOp op, int32_t input_scale, std::shared_ptr<arrow::DataType> result_type)
+      : op_(op), input_scale_(input_scale), result_type_(std::move(result_type)) {}
+
+  void Resize(int64_t n) override {
+    values_.resize(n);
+    seen_.resize(n, 0);
+    counts_.resize(n, 0);
+  }
+  Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
+    if (args[0].is_scalar()) {
+      const auto& scalar = static_cast<const arrow::Decimal128Scalar&>(*args[0].scalar());
+      if (!scalar.is_valid) return Status::OK();
+      for (int64_t i = 0; i < rows; ++i) Add(groups[i], scalar.value, 1);
+      return Status::OK();
+    }
+    auto array = std::static_pointer_cast<arrow::Decimal128Array>(args[0].make_array());
+    for (int64_t i = 0; i < rows; ++i) {
+      if (array->IsValid(i)) Add(groups[i], arrow::Decimal128(array->GetValue(i)), 1);
+    }
+    return Status::OK();
+  }
+  Status Merge(GroupedAccumulator& other, const uint32_t* map, const EvalContext&) override {
+    auto& o = static_cast<DecimalAccumulator&>(other);
+    for (size_t g = 0; g < o.values_.size(); ++g) {
+      if (o.seen_[g]) Add(map[g], o.values_[g], o.counts_[g]);
+    }
+    return Status::OK();
+  }
+  Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext& ctx) override {
+    const auto& type = static_cast<const arrow::Decimal128Type&>(*result_type_);
+    arrow::Decimal128Builder builder(result_type_);
+    for (size_t g = 0; g < values_.size(); ++g) {
+      if (!seen_[g]) {
+        ARROW_RETURN_NOT_OK(builder.AppendNull());
+        continue;
+      }
+      arrow::Decimal128 value = values_[g];
+      if (op_ == AggOp::kAvg) {
+        // (sum * 10^(result scale - input scale)) / count, rounded half up.
+        arrow::Decimal128 scaled = value.IncreaseScaleBy(type.scale() - input_scale_);
+        arrow::Decimal128 count(counts_[g]);
+        ARROW_ASSIGN_OR_RAISE(auto division, scaled.Divide(count));
+        arrow::Decimal128 quotient = division.first;
+        if ((arrow::Decimal128::Abs(division.second) * arrow::Decimal128(2)) >= count) {
+          quotient += arrow::Decimal128(scaled.Sign() < 0 ? -1 : 1);
+        }
+        value = quotient;
+      }
+      if (!value.FitsInPrecision(type.precision())) {
+        if (ctx.ansi) {
+          return SparkError(SparkExceptionKind::kArithmetic, "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",
+                            {{"value", value.ToString(type.scale())}, {"precision", std::to_string(type.precision())},
+                             {"scale", std::to_string(type.scale())}, {"config", "\"spark.sql.ansi.enabled\""}});
+        }
+        ARROW_RETURN_NOT_OK(builder.AppendNull());
+        continue;
+      }
+      ARROW_RETURN_NOT_OK(builder.Append(value));
+    }
+    return builder.Finish();
+  }
+
+ private:
+  void Add(uint32_t g, const arrow::Decimal128& v, int64_t count) {
+    counts_[g] += count;
+    if (!seen_[g]) {
+      seen_[g] = 1;
+      values_[g] = v;
+      return;
+    }
+    switch (op_) {
+      case AggOp::kSum:
+      case AggOp::kAvg: values_[g] += v; break;
+      case AggOp::kMin: if (v < values_[g]) values_[g] = v; break;
+      case AggOp::kMax: if (values_[g] < v) values_[g] = v; break;
+    }
+  }
+
+  AggOp op_;
+  int32_t input_scale_;
+  std::shared_ptr<arrow::DataType> result_type_;
+  std::vector<arrow::Decimal128> values_;
+  std::vector<uint8_t> seen_;
+  std::vector<int64_t> counts_;
+};
+
 // min/max of strings.
 class StringMinMaxAccumulator : public GroupedAccumulator {
  public:
@@ -247,7 +337,20 @@ FunctionInfo Aggregate(std::string name, std::string usage, AggOp op) {
       ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::float64(), plan::CastMode::kDefault, true, ctx));
       in = args[0]->type;
     }
-    if (op == AggOp::kSum || op == AggOp::kAvg) {
+    if (in->id() == arrow::Type::DECIMAL128) {
+      const auto& dec = static_cast<const arrow::Decimal128Type&>(*in);
+      int32_t precision = dec.precision(), scale = dec.scale();
+      if (op == AggOp::kSum) {
+        agg.type = arrow::decimal128(std::min(38, precision + 10), scale);
+      } else if (op == AggOp::kAvg) {
+        agg.type = arrow::decimal128(std::min(38, precision + 4), std::min(38, scale + 4));
+      } else {
+        agg.type = in;
+      }
+      auto result_type = agg.type;
+      agg.kernel = std::make_shared<FactoryKernel>(
+          [op, scale, result_type] { return std::make_unique<DecimalAccumulator>(op, scale, result_type); });
+    } else if (op == AggOp::kSum || op == AggOp::kAvg) {
       if (types::IsStringLike(*in)) {
         ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::float64(), plan::CastMode::kDefault, true, ctx));
         in = args[0]->type;
@@ -271,8 +374,10 @@ FunctionInfo Aggregate(std::string name, std::string usage, AggOp op) {
       switch (in->id()) {
         case arrow::Type::INT8: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::Int8Type>(*in, op)); break;
         case arrow::Type::INT16: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::Int16Type>(*in, op)); break;
-        case arrow::Type::INT32: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::Int32Type>(*in, op)); break;
-        case arrow::Type::INT64: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::Int64Type>(*in, op)); break;
+        case arrow::Type::INT32:
+        case arrow::Type::DATE32: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::Int32Type>(*in, op)); break;
+        case arrow::Type::INT64:
+        case arrow::Type::TIMESTAMP: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::Int64Type>(*in, op)); break;
         case arrow::Type::FLOAT: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::FloatType>(*in, op)); break;
         case arrow::Type::DOUBLE: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::DoubleType>(*in, op)); break;
         case arrow::Type::STRING: {

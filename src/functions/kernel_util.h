@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -24,9 +25,17 @@ class NumericArg {
       const auto& s = *datum.scalar();
       is_scalar_ = true;
       scalar_valid_ = s.is_valid;
-      if (s.is_valid) scalar_ = static_cast<const arrow::NumericScalar<ArrowType>&>(s).value;
+      if (s.is_valid) {
+        // Scalars of dates/timestamps hold the same physical value type.
+        const auto& primitive = static_cast<const arrow::internal::PrimitiveScalarBase&>(s);
+        std::memcpy(&scalar_, primitive.data(), sizeof(T));
+      }
     } else {
-      array_ = std::static_pointer_cast<arrow::NumericArray<ArrowType>>(datum.make_array());
+      auto array = datum.make_array();
+      // Dates and timestamps are read through their physical integer type.
+      const auto& physical = arrow::TypeTraits<ArrowType>::type_singleton();
+      if (array->type_id() != physical->id()) array = *array->View(physical);
+      array_ = std::static_pointer_cast<arrow::NumericArray<ArrowType>>(array);
       values_ = array_->raw_values();
     }
   }

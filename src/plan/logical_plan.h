@@ -31,6 +31,7 @@ enum class PlanKind {
   kDrop,
   kNamedTable,
   kTail,
+  kDataSource,
 };
 
 class LogicalPlan;
@@ -149,6 +150,15 @@ struct DropPlan : LogicalPlan {
 struct NamedTablePlan : LogicalPlan {
   NamedTablePlan() : LogicalPlan(PlanKind::kNamedTable) {}
   std::vector<std::string> name_parts;
+};
+
+/// spark.read...load(paths): files of a format.
+struct DataSourcePlan : LogicalPlan {
+  DataSourcePlan() : LogicalPlan(PlanKind::kDataSource) {}
+  std::string format;  // lower case: "parquet", "csv", ...
+  std::vector<std::string> paths;
+  std::vector<std::pair<std::string, std::string>> options;
+  std::string user_schema;  // DDL or JSON, empty when none
 };
 
 /// Convenience for building plans: a node with one child.

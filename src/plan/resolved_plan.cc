@@ -42,6 +42,9 @@ std::string Describe(const ResolvedPlan& node) {
       return out + "]";
     }
     case ResolvedKind::kShowString: return "ShowString " + std::to_string(node.show_rows);
+    case ResolvedKind::kFileScan:
+      return "FileScan " + node.format + " " + Columns(*node.schema) + " (" + std::to_string(node.files.size()) +
+             " files)";
   }
   return "?";
 }

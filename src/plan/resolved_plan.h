@@ -25,6 +25,7 @@ enum class ResolvedKind {
   kSort,
   kShowString,
   kTail,
+  kFileScan,
 };
 
 struct ResolvedPlan;
@@ -56,6 +57,10 @@ struct ResolvedPlan {
   std::vector<BoundAggregate> aggregates;
   // kSort
   std::vector<BoundSortKey> sort_keys;
+  // kFileScan: data files of a format; file_columns index the file schema
+  std::string format;
+  std::vector<std::string> files;
+  std::vector<int> file_columns;
   // kShowString
   int32_t show_rows = 20;
   int32_t show_truncate = 20;

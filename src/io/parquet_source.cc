@@ -1,0 +1,127 @@
+#include "io/parquet_source.h"
+
+#include <arrow/array/util.h>
+#include <arrow/compute/api.h>
+#include <arrow/io/file.h>
+#include <arrow/table.h>
+#include <parquet/arrow/reader.h>
+#include <parquet/exception.h>
+
+#include "io/file_listing.h"
+#include "types/spark_types.h"
+
+namespace sk8::io {
+namespace {
+
+Result<std::unique_ptr<parquet::arrow::FileReader>> OpenParquet(const std::string& path) {
+  auto input = arrow::io::ReadableFile::Open(path);
+  if (!input.ok()) return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(path)}});
+  try {
+    auto reader = parquet::arrow::OpenFile(*input, arrow::default_memory_pool());
+    if (!reader.ok()) {
+      return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.NO_HINT", {{"path", QualifiedPath(path)}});
+    }
+    return std::move(*reader);
+  } catch (const parquet::ParquetException&) {
+    return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.NO_HINT", {{"path", QualifiedPath(path)}});
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<arrow::DataType> SparkTypeForParquet(const std::shared_ptr<arrow::DataType>& type) {
+  switch (type->id()) {
+    case arrow::Type::UINT8: return arrow::int16();
+    case arrow::Type::UINT16: return arrow::int32();
+    case arrow::Type::UINT32: return arrow::int64();
+    case arrow::Type::UINT64: return arrow::decimal128(20, 0);
+    case arrow::Type::HALF_FLOAT: return arrow::float32();
+    case arrow::Type::LARGE_STRING:
+    case arrow::Type::STRING_VIEW: return arrow::utf8();
+    case arrow::Type::LARGE_BINARY:
+    case arrow::Type::BINARY_VIEW:
+    case arrow::Type::FIXED_SIZE_BINARY: return arrow::binary();
+    case arrow::Type::DATE64: return arrow::date32();
+    case arrow::Type::DECIMAL32:
+    case arrow::Type::DECIMAL64: {
+      const auto& dec = static_cast<const arrow::DecimalType&>(*type);
+      return arrow::decimal128(dec.precision(), dec.scale());
+    }
+    case arrow::Type::TIMESTAMP: {
+      // Instants (isAdjustedToUTC) are Spark TIMESTAMP; local times TIMESTAMP_NTZ.
+      const auto& ts = static_cast<const arrow::TimestampType&>(*type);
+      return ts.timezone().empty() ? types::TimestampNtzType() : types::TimestampType();
+    }
+    case arrow::Type::DICTIONARY:
+      return SparkTypeForParquet(static_cast<const arrow::DictionaryType&>(*type).value_type());
+    case arrow::Type::LIST:
+    case arrow::Type::LARGE_LIST:
+      return arrow::list(arrow::field("element", SparkTypeForParquet(type->field(0)->type()), true));
+    case arrow::Type::STRUCT: {
+      arrow::FieldVector fields;
+      for (const auto& f : type->fields()) fields.push_back(arrow::field(f->name(), SparkTypeForParquet(f->type()), true));
+      return arrow::struct_(fields);
+    }
+    case arrow::Type::MAP: {
+      const auto& map = static_cast<const arrow::MapType&>(*type);
+      return std::make_shared<arrow::MapType>(arrow::field("key", SparkTypeForParquet(map.key_type()), false),
+                                              arrow::field("value", SparkTypeForParquet(map.item_type()), true));
+    }
+    default: return type;
+  }
+}
+
+Result<std::shared_ptr<arrow::Schema>> InferParquetSchema(const std::vector<std::string>& files) {
+  if (files.empty()) {
+    return AnalysisError("UNABLE_TO_INFER_SCHEMA", {{"format", "Parquet"}});
+  }
+  ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(files.front()));
+  std::shared_ptr<arrow::Schema> file_schema;
+  ARROW_RETURN_NOT_OK(reader->GetSchema(&file_schema));
+  arrow::FieldVector fields;
+  for (const auto& f : file_schema->fields()) {
+    fields.push_back(arrow::field(f->name(), SparkTypeForParquet(f->type()), /*nullable=*/true));
+  }
+  return arrow::schema(fields);
+}
+
+Result<std::vector<ParquetFragment>> ListParquetFragments(const std::vector<std::string>& files) {
+  std::vector<ParquetFragment> fragments;
+  for (const auto& path : files) {
+    ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(path));
+    auto metadata = reader->parquet_reader()->metadata();
+    for (int rg = 0; rg < metadata->num_row_groups(); ++rg) {
+      fragments.push_back({path, rg, metadata->RowGroup(rg)->num_rows()});
+    }
+  }
+  return fragments;
+}
+
+Result<std::shared_ptr<arrow::RecordBatch>> ReadParquetFragment(const ParquetFragment& fragment,
+                                                                const std::vector<int>& columns,
+                                                                const std::shared_ptr<arrow::Schema>& schema) {
+  ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(fragment.path));
+  std::shared_ptr<arrow::Table> table;
+  try {
+    ARROW_RETURN_NOT_OK(reader->ReadRowGroup(fragment.row_group, columns, &table));
+  } catch (const parquet::ParquetException&) {
+    return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.NO_HINT",
+                      {{"path", QualifiedPath(fragment.path)}});
+  }
+  ARROW_ASSIGN_OR_RAISE(table, table->CombineChunks());
+  std::vector<std::shared_ptr<arrow::Array>> arrays;
+  for (int i = 0; i < table->num_columns(); ++i) {
+    std::shared_ptr<arrow::Array> array = table->column(i)->num_chunks() == 0
+                                              ? *arrow::MakeArrayOfNull(schema->field(i)->type(), 0)
+                                              : table->column(i)->chunk(0);
+    const auto& target = schema->field(i)->type();
+    if (!array->type()->Equals(*target)) {
+      ARROW_ASSIGN_OR_RAISE(auto cast, arrow::compute::Cast(array, target, arrow::compute::CastOptions::Unsafe()));
+      array = cast.make_array();
+    }
+    arrays.push_back(std::move(array));
+  }
+  return arrow::RecordBatch::Make(schema, table->num_rows(), std::move(arrays));
+}
+
+}  // namespace sk8::io

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <arrow/record_batch.h>
+#include <arrow/type.h>
+
+#include "common/spark_error.h"
+
+/// Parquet files read with Arrow's Parquet reader, typed as Spark types them.
+namespace sk8::io {
+
+/// One unit of parallel work: a row group of a file.
+struct ParquetFragment {
+  std::string path;
+  int row_group = 0;
+  int64_t num_rows = 0;
+};
+
+/// The Spark schema of a set of Parquet files (taken from the first file, as
+/// Spark does without mergeSchema): every column nullable, Spark types.
+Result<std::shared_ptr<arrow::Schema>> InferParquetSchema(const std::vector<std::string>& files);
+
+/// The row groups of the files, in file order.
+Result<std::vector<ParquetFragment>> ListParquetFragments(const std::vector<std::string>& files);
+
+/// Reads one fragment's `columns` (indices into the file schema) and converts it
+/// to `schema` (the Spark schema of those columns).
+Result<std::shared_ptr<arrow::RecordBatch>> ReadParquetFragment(const ParquetFragment& fragment,
+                                                                const std::vector<int>& columns,
+                                                                const std::shared_ptr<arrow::Schema>& schema);
+
+/// Arrow's type for a Parquet column -> the type Spark gives it.
+std::shared_ptr<arrow::DataType> SparkTypeForParquet(const std::shared_ptr<arrow::DataType>& type);
+
+}  // namespace sk8::io
