@@ -56,6 +56,26 @@ BoundExprPtr Renamed(const BoundExprPtr& expr, const std::string& name) {
   return copy;
 }
 
+// A select item that is a cast of a named column keeps the column's name
+// (col("v").cast("int") and SQL's CAST(v AS INT) are both "v"); nested casts do not.
+BoundExprPtr KeepCastChildName(const ExprPtr& expr, BoundExprPtr bound) {
+  if (expr->kind() != ExprKind::kCast || !expr->As<plan::CastExpr>().keeps_child_name) return bound;
+  const auto& child = expr->As<plan::CastExpr>().child;
+  std::string name;
+  if (child->kind() == ExprKind::kColumn) name = child->As<plan::ColumnExpr>().name_parts.back();
+  if (child->kind() == ExprKind::kAlias) name = child->As<plan::AliasExpr>().names.front();
+  if (name.empty()) return bound;
+  if (child->kind() == ExprKind::kColumn) {
+    // Only a top-level column keeps its name (CAST(st.x AS STRING) does not).
+    if (bound->kind != plan::BoundKind::kCall || bound->args.empty() ||
+        bound->args[0]->kind != plan::BoundKind::kColumnRef) {
+      return bound;
+    }
+    name = bound->args[0]->name;  // the column's own spelling, as resolved
+  }
+  return Renamed(bound, name);
+}
+
 BoundExprPtr AutoNamed(const BoundExprPtr& expr) {
   if (expr->auto_alias || expr->kind == plan::BoundKind::kLiteral) return expr;
   auto copy = std::make_shared<BoundExpr>(*expr);
@@ -338,7 +358,7 @@ Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& inp
       const auto& cast = expr->As<plan::CastExpr>();
       ARROW_ASSIGN_OR_RAISE(auto child, Bind(cast.child, input, agg));
       ARROW_ASSIGN_OR_RAISE(auto bound, functions::BindCast(child, cast.type, cast.mode, /*implicit=*/false, ctx_));
-      return cast.keeps_child_name ? Renamed(bound, child->name) : AutoNamed(bound);
+      return AutoNamed(bound);
     }
     case ExprKind::kSortOrder: return Bind(expr->As<plan::SortOrderExpr>().child, input, agg);
     case ExprKind::kSqlText: {
@@ -363,7 +383,7 @@ Result<std::vector<BoundExprPtr>> Analyzer::BindProjectList(const std::vector<Ex
       continue;
     }
     ARROW_ASSIGN_OR_RAISE(auto bound, Bind(e, input, agg));
-    out.push_back(std::move(bound));
+    out.push_back(KeepCastChildName(e, std::move(bound)));
   }
   return out;
 }
@@ -493,7 +513,7 @@ Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_g
   }
   for (const auto& e : outputs) {
     ARROW_ASSIGN_OR_RAISE(auto bound, Bind(e, *input, &agg));
-    final_exprs.push_back(std::move(bound));
+    final_exprs.push_back(KeepCastChildName(e, std::move(bound)));
   }
   // The aggregate node outputs groups then aggregate values; a projection on
   // top computes the requested expressions over them.

@@ -92,6 +92,40 @@ class PipelineBuilder {
   std::vector<std::unique_ptr<Pipeline>> pipelines_;
 };
 
+// Spark evaluates a stage row by row, so when several rows (or several
+// expressions) would fail, the first failing row decides which error the user
+// sees. A failed chunk is replayed one row at a time to report that error.
+Status FirstRowError(ExecContext& ctx, const Pipeline& pipeline, const DataChunk& source_chunk,
+                     GlobalSinkState& sink_state, LocalSinkState& local_sink, const Status& original) {
+  auto dense = source_chunk.Materialize();
+  if (!dense.ok()) return original;
+  std::vector<std::unique_ptr<OperatorState>> op_states;
+  for (const auto* op : pipeline.operators) {
+    auto state = op->InitOperator(ctx);
+    if (!state.ok()) return original;
+    op_states.push_back(std::move(*state));
+  }
+  for (int64_t row = 0; row < (*dense)->num_rows(); ++row) {
+    DataChunk one;
+    one.batch = (*dense)->Slice(row, 1);
+    one.batch_index = source_chunk.batch_index;
+    for (size_t i = 0; i < pipeline.operators.size(); ++i) {
+      auto result = pipeline.operators[i]->Execute(ctx, &one, *op_states[i]);
+      if (!result.ok()) return result.status();
+    }
+    // The sink's state no longer matters: the query fails either way.
+    auto sunk = pipeline.sink->Sink(ctx, one, sink_state, local_sink);
+    if (!sunk.ok()) return sunk.status();
+  }
+  return original;
+}
+
+bool IsRowError(const Status& status) {
+  const SparkErrorDetail* detail = GetSparkError(status);
+  return detail != nullptr && detail->kind() != SparkExceptionKind::kInternal &&
+         detail->kind() != SparkExceptionKind::kAnalysis && detail->kind() != SparkExceptionKind::kUnsupported;
+}
+
 Status RunWorker(ExecContext& ctx, const Pipeline& pipeline, GlobalSourceState& source_state,
                  GlobalSinkState& sink_state, std::atomic<bool>& finished) {
   ARROW_ASSIGN_OR_RAISE(auto local_source, pipeline.source->InitLocalSource(ctx, source_state));
@@ -106,13 +140,30 @@ Status RunWorker(ExecContext& ctx, const Pipeline& pipeline, GlobalSourceState& 
     if (ctx.IsCancelled()) return Status::Cancelled("operation cancelled");
     ARROW_ASSIGN_OR_RAISE(auto produced, pipeline.source->GetData(ctx, source_state, *local_source, &chunk));
     if (produced == SourceResult::kFinished) break;
+    DataChunk source_chunk = chunk;  // shares buffers; kept to replay a failure
     bool stop = false;
-    for (size_t i = 0; i < pipeline.operators.size(); ++i) {
-      ARROW_ASSIGN_OR_RAISE(auto result, pipeline.operators[i]->Execute(ctx, &chunk, *op_states[i]));
-      if (result == OperatorResult::kFinished) stop = true;
+    Status status;
+    for (size_t i = 0; i < pipeline.operators.size() && status.ok(); ++i) {
+      auto result = pipeline.operators[i]->Execute(ctx, &chunk, *op_states[i]);
+      if (!result.ok()) {
+        status = result.status();
+      } else if (*result == OperatorResult::kFinished) {
+        stop = true;
+      }
     }
-    ARROW_ASSIGN_OR_RAISE(auto sunk, pipeline.sink->Sink(ctx, chunk, sink_state, *local_sink));
-    if (sunk == SinkResult::kFinished || stop) finished = true;
+    if (status.ok()) {
+      auto sunk = pipeline.sink->Sink(ctx, chunk, sink_state, *local_sink);
+      if (!sunk.ok()) {
+        status = sunk.status();
+      } else if (*sunk == SinkResult::kFinished) {
+        stop = true;
+      }
+    }
+    if (!status.ok()) {
+      if (IsRowError(status)) return FirstRowError(ctx, pipeline, source_chunk, sink_state, *local_sink, status);
+      return status;
+    }
+    if (stop) finished = true;
   }
   return pipeline.sink->Combine(ctx, sink_state, *local_sink);
 }

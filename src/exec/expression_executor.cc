@@ -2,12 +2,85 @@
 
 #include <arrow/array/concatenate.h>
 #include <arrow/array/util.h>
+#include <arrow/builder.h>
 #include <arrow/chunked_array.h>
+#include <arrow/compute/api.h>
 
 namespace sk8::exec {
 
+namespace {
+
+Result<std::shared_ptr<arrow::BooleanArray>> AsBooleans(const arrow::Datum& value, int64_t rows) {
+  ARROW_ASSIGN_OR_RAISE(auto array, ToArray(value, rows));
+  return std::static_pointer_cast<arrow::BooleanArray>(array);
+}
+
+// AND / OR evaluate their right side only for rows the left side does not
+// decide (like Spark's row-at-a-time short circuit), so `false AND 1/0` and
+// `true OR 1/0` raise nothing.
+Result<arrow::Datum> EvaluateConjunction(const plan::BoundExpr& expr, const arrow::RecordBatch& batch,
+                                         const plan::EvalContext& ctx) {
+  const bool is_and = expr.function_name == "and";
+  int64_t rows = batch.num_rows();
+  ARROW_ASSIGN_OR_RAISE(auto left_value, Evaluate(*expr.args[0], batch, ctx));
+  ARROW_ASSIGN_OR_RAISE(auto left, AsBooleans(left_value, rows));
+  std::vector<int64_t> undecided;
+  for (int64_t i = 0; i < rows; ++i) {
+    bool decided = left->IsValid(i) && left->Value(i) == !is_and;  // false for AND, true for OR
+    if (!decided) undecided.push_back(i);
+  }
+  if (undecided.empty()) return arrow::Datum(left);
+  std::shared_ptr<arrow::BooleanArray> right;
+  if (static_cast<int64_t>(undecided.size()) == rows) {
+    ARROW_ASSIGN_OR_RAISE(auto right_value, Evaluate(*expr.args[1], batch, ctx));
+    ARROW_ASSIGN_OR_RAISE(right, AsBooleans(right_value, rows));
+  } else {
+    arrow::Int64Builder index_builder;
+    ARROW_RETURN_NOT_OK(index_builder.AppendValues(undecided));
+    ARROW_ASSIGN_OR_RAISE(auto indices, index_builder.Finish());
+    std::vector<std::shared_ptr<arrow::Array>> columns;
+    for (int c = 0; c < batch.num_columns(); ++c) {
+      ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(*batch.column(c), *indices));
+      columns.push_back(std::move(taken));
+    }
+    auto subset = arrow::RecordBatch::Make(batch.schema(), static_cast<int64_t>(undecided.size()), columns);
+    ARROW_ASSIGN_OR_RAISE(auto right_value, Evaluate(*expr.args[1], *subset, ctx));
+    ARROW_ASSIGN_OR_RAISE(auto partial, AsBooleans(right_value, static_cast<int64_t>(undecided.size())));
+    // Rows the left side decided get a neutral right value.
+    arrow::BooleanBuilder builder;
+    ARROW_RETURN_NOT_OK(builder.Reserve(rows));
+    size_t next = 0;
+    for (int64_t i = 0; i < rows; ++i) {
+      if (next < undecided.size() && undecided[next] == i) {
+        if (partial->IsValid(static_cast<int64_t>(next))) {
+          builder.UnsafeAppend(partial->Value(static_cast<int64_t>(next)));
+        } else {
+          builder.UnsafeAppendNull();
+        }
+        ++next;
+      } else {
+        builder.UnsafeAppend(is_and);
+      }
+    }
+    ARROW_ASSIGN_OR_RAISE(auto full, builder.Finish());
+    right = std::static_pointer_cast<arrow::BooleanArray>(full);
+  }
+  return arrow::compute::CallFunction(is_and ? "and_kleene" : "or_kleene", {left, right});
+}
+
+}  // namespace
+
 Result<arrow::Datum> Evaluate(const plan::BoundExpr& expr, const arrow::RecordBatch& batch,
                               const plan::EvalContext& ctx) {
+  if (batch.num_rows() == 0 && expr.kind != plan::BoundKind::kColumnRef) {
+    // Nothing to compute: in particular no error from constant sub-expressions.
+    ARROW_ASSIGN_OR_RAISE(auto empty, arrow::MakeArrayOfNull(expr.type, 0));
+    return arrow::Datum(empty);
+  }
+  if (expr.kind == plan::BoundKind::kCall && (expr.function_name == "and" || expr.function_name == "or") &&
+      expr.args.size() == 2) {
+    return EvaluateConjunction(expr, batch, ctx);
+  }
   switch (expr.kind) {
     case plan::BoundKind::kColumnRef:
       return arrow::Datum(batch.column(expr.column_index));

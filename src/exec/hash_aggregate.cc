@@ -3,6 +3,8 @@
 // table (final). Without GROUP BY there is exactly one group, even for no input.
 #include <arrow/builder.h>
 
+#include <cmath>
+#include <limits>
 #include <unordered_map>
 
 #include "exec/expression_executor.h"
@@ -11,6 +13,39 @@
 
 namespace sk8::exec {
 namespace {
+
+template <typename ArrowType>
+std::shared_ptr<arrow::Array> NormalizeFloats(const std::shared_ptr<arrow::Array>& array) {
+  using T = typename ArrowType::c_type;
+  const auto& typed = static_cast<const arrow::NumericArray<ArrowType>&>(*array);
+  bool needed = false;
+  for (int64_t i = 0; i < typed.length() && !needed; ++i) {
+    T v = typed.Value(i);
+    needed = (v == 0 && std::signbit(v)) || std::isnan(v);
+  }
+  if (!needed) return array;
+  arrow::NumericBuilder<ArrowType> builder;
+  (void)builder.Reserve(typed.length());
+  for (int64_t i = 0; i < typed.length(); ++i) {
+    if (typed.IsNull(i)) {
+      builder.UnsafeAppendNull();
+      continue;
+    }
+    T v = typed.Value(i);
+    if (v == 0) v = 0;
+    if (std::isnan(v)) v = std::numeric_limits<T>::quiet_NaN();
+    builder.UnsafeAppend(v);
+  }
+  return *builder.Finish();
+}
+
+Result<std::shared_ptr<arrow::Array>> NormalizeFloatingKeys(const std::shared_ptr<arrow::Array>& array) {
+  switch (array->type_id()) {
+    case arrow::Type::DOUBLE: return NormalizeFloats<arrow::DoubleType>(array);
+    case arrow::Type::FLOAT: return NormalizeFloats<arrow::FloatType>(array);
+    default: return array;
+  }
+}
 
 struct GroupTable {
   std::unordered_map<std::string, uint32_t> ids;
@@ -66,6 +101,8 @@ class HashAggregate : public BufferedSinkOperator {
       for (const auto& g : grouping_) {
         ARROW_ASSIGN_OR_RAISE(auto value, Evaluate(*g, *batch, ctx.eval));
         ARROW_ASSIGN_OR_RAISE(auto array, ToArray(value, rows));
+        // Spark groups -0.0 with 0.0 and all NaNs together, and outputs 0.0 / NaN.
+        ARROW_ASSIGN_OR_RAISE(array, NormalizeFloatingKeys(array));
         keys.push_back(std::move(array));
       }
       std::vector<std::string> encoded;

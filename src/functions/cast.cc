@@ -293,7 +293,7 @@ using internal::TrimSparkSpaces;
 
 // Spark's UTF8String.toLong (ANSI): optional sign, digits, and an optional
 // fractional part that is dropped; anything else is invalid.
-bool ParseSparkIntegral(std::string_view s, int64_t min, int64_t max, int64_t* out) {
+bool ParseSparkIntegral(std::string_view s, int64_t min, int64_t max, bool allow_fraction, int64_t* out) {
   s = TrimSparkSpaces(s);
   if (s.empty()) return false;
   size_t i = 0;
@@ -315,7 +315,8 @@ bool ParseSparkIntegral(std::string_view s, int64_t min, int64_t max, int64_t* o
     if (result < (std::numeric_limits<int64_t>::min() + digit) / 10) return false;
     result = result * 10 - digit;
   }
-  if (i < s.size()) {  // fractional part must be digits only
+  if (i < s.size()) {  // fractional part: legacy mode drops it, ANSI rejects it
+    if (!allow_fraction) return false;
     ++i;
     for (; i < s.size(); ++i) if (s[i] < '0' || s[i] > '9') return false;
   }
@@ -388,7 +389,8 @@ Result<std::shared_ptr<arrow::Array>> CastStringToIntegral(const arrow::StringAr
       continue;
     }
     int64_t v;
-    if (!ParseSparkIntegral(in.GetView(i), std::numeric_limits<T>::min(), std::numeric_limits<T>::max(), &v)) {
+    if (!ParseSparkIntegral(in.GetView(i), std::numeric_limits<T>::min(), std::numeric_limits<T>::max(),
+                            /*allow_fraction=*/!ansi, &v)) {
       if (ansi) return CastInvalidInputError(in.GetView(i), *in.type(), *to);
       builder.UnsafeAppendNull();
       continue;
@@ -705,6 +707,40 @@ bool CanCast(const arrow::DataType& from, const arrow::DataType& to) {
   return false;
 }
 
+// Spark's Cast.forceNullable: conversions that may produce NULL (or fail) even
+// for non-null input mark the column nullable.
+bool ForceNullable(const arrow::DataType& from, const arrow::DataType& to) {
+  if (from.id() == arrow::Type::NA) return false;
+  if (from.id() == arrow::Type::STRING && to.id() == arrow::Type::BINARY) return false;
+  if (from.id() == arrow::Type::STRING) return true;
+  if (to.id() == arrow::Type::STRING) return false;
+  if (types::IsFractional(from) && to.id() == arrow::Type::TIMESTAMP) return true;
+  if (from.id() == arrow::Type::TIMESTAMP && to.id() == arrow::Type::DATE32) return false;
+  if (to.id() == arrow::Type::DATE32) return true;
+  if (from.id() == arrow::Type::DATE32 && to.id() == arrow::Type::TIMESTAMP) return false;
+  if (from.id() == arrow::Type::DATE32) return true;
+  if (to.id() == arrow::Type::DECIMAL128) {
+    // Safe only when every value of `from` fits the target precision.
+    const auto& dec = static_cast<const arrow::Decimal128Type&>(to);
+    int digits = 0;
+    switch (from.id()) {
+      case arrow::Type::INT8: digits = 3; break;
+      case arrow::Type::INT16: digits = 5; break;
+      case arrow::Type::INT32: digits = 10; break;
+      case arrow::Type::INT64: digits = 20; break;
+      case arrow::Type::DECIMAL128: {
+        const auto& in = static_cast<const arrow::Decimal128Type&>(from);
+        return dec.precision() - dec.scale() < in.precision() - in.scale() || dec.scale() < in.scale();
+      }
+      case arrow::Type::BOOL: return false;
+      default: return true;
+    }
+    return dec.precision() - dec.scale() < digits;
+  }
+  if (types::IsFractional(from) && types::IsIntegral(to)) return true;
+  return false;
+}
+
 class CastKernel : public plan::ScalarKernel {
  public:
   CastKernel(std::shared_ptr<arrow::DataType> to, CastMode mode) : to_(std::move(to)), mode_(mode) {}
@@ -745,17 +781,18 @@ Result<BoundExprPtr> BindCast(BoundExprPtr child, std::shared_ptr<arrow::DataTyp
                           {"srcType", "\"" + types::SqlString(*child->type) + "\""},
                           {"targetType", "\"" + types::SqlString(*to) + "\""}});
   }
-  // Casts that can fail yield NULL in TRY and legacy mode.
-  bool nullable = child->nullable || mode == CastMode::kTry || mode == CastMode::kLegacy ||
-                  (!ctx.ansi && mode == CastMode::kDefault && child->type->id() == arrow::Type::STRING);
+  bool nullable = mode == CastMode::kTry || child->nullable || ForceNullable(*child->type, *to);
   if (child->kind == plan::BoundKind::kLiteral) {
     // Fold literal casts now so that bad literals fail at analysis, like Spark's
     // constant folding does at optimization.
     bool ansi = mode == CastMode::kAnsi || (mode == CastMode::kDefault && ctx.ansi);
     auto folded = CastDatum(Datum(child->literal), to, ansi, ctx);
     if (folded.ok()) {
-      auto lit = BoundExpr::Literal(folded->scalar(), name);
-      return lit;
+      // The column keeps the cast's nullability: Spark folds constants only
+      // after the schema is fixed.
+      auto lit = std::make_shared<BoundExpr>(*BoundExpr::Literal(folded->scalar(), name));
+      lit->nullable = nullable;
+      return BoundExprPtr(lit);
     }
   }
   return BoundExpr::Call(implicit ? "implicit_cast" : "cast", std::make_shared<CastKernel>(to, mode),

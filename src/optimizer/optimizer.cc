@@ -1,5 +1,9 @@
 #include "optimizer/optimizer.h"
 
+#include <functional>
+
+#include "functions/function_registry.h"
+
 namespace sk8::optimizer {
 namespace {
 
@@ -29,10 +33,130 @@ plan::ResolvedPtr PushLimitThroughProject(const plan::ResolvedPtr& node) {
   return project;
 }
 
-plan::ResolvedPtr Rewrite(const plan::ResolvedPtr& node) {
+// Filter(Filter(x, a), b) -> Filter(x, a AND b), as Spark's CombineFilters does.
+// Besides saving a pass, it gives Spark's answers where they depend on it: with
+// an inner `NULL` filter Spark still evaluates (and may fail on) the outer one.
+Result<plan::ResolvedPtr> CombineFilters(const plan::ResolvedPtr& node) {
+  if (node->kind != plan::ResolvedKind::kFilter || node->children[0]->kind != plan::ResolvedKind::kFilter) {
+    return node;
+  }
+  const auto& inner = node->children[0];
+  const auto* and_info = functions::FunctionRegistry::Instance().Find("and");
+  if (and_info == nullptr) return node;
+  ARROW_ASSIGN_OR_RAISE(auto condition, and_info->bind_scalar("and", {inner->condition, node->condition}, {}));
+  auto combined = std::make_shared<plan::ResolvedPlan>(*node);
+  combined->children = inner->children;
+  combined->condition = condition;
+  return CombineFilters(combined);
+}
+
+using plan::BoundExpr;
+using plan::BoundExprPtr;
+
+// A projection that outputs exactly its input (same columns, names, order) is a
+// no-op; removing it lets neighbouring operators meet (filters combine).
+plan::ResolvedPtr RemoveIdentityProject(const plan::ResolvedPtr& node) {
+  if (node->kind != plan::ResolvedKind::kProject) return node;
+  const auto& input = node->children[0];
+  if (static_cast<int>(node->expressions.size()) != input->schema->num_fields()) return node;
+  for (size_t i = 0; i < node->expressions.size(); ++i) {
+    const auto& e = node->expressions[i];
+    if (e->kind != plan::BoundKind::kColumnRef || e->column_index != static_cast<int>(i)) return node;
+    if (!node->schema->field(static_cast<int>(i))->Equals(*input->schema->field(static_cast<int>(i)))) return node;
+  }
+  auto replacement = std::make_shared<plan::ResolvedPlan>(*input);
+  replacement->plan_ids.insert(replacement->plan_ids.end(), node->plan_ids.begin(), node->plan_ids.end());
+  return replacement;
+}
+
+void CountColumnUses(const BoundExpr& e, std::vector<int>* uses) {
+  if (e.kind == plan::BoundKind::kColumnRef) ++(*uses)[e.column_index];
+  for (const auto& a : e.args) CountColumnUses(*a, uses);
+}
+
+// Replaces column references by the expressions they name (keeping names).
+BoundExprPtr Substitute(const BoundExprPtr& e, const std::vector<BoundExprPtr>& below) {
+  if (e->kind == plan::BoundKind::kColumnRef) {
+    auto inlined = std::make_shared<BoundExpr>(*below[e->column_index]);
+    inlined->name = e->name;
+    inlined->auto_alias = e->auto_alias;
+    return inlined;
+  }
+  if (e->args.empty()) return e;
+  auto copy = std::make_shared<BoundExpr>(*e);
+  for (auto& a : copy->args) a = Substitute(a, below);
+  return copy;
+}
+
+// Project(Project(x)) -> Project(x), unless that would compute an expression of
+// the lower projection twice (Spark's CollapseProject makes the same check).
+plan::ResolvedPtr CollapseProject(const plan::ResolvedPtr& node) {
+  if (node->kind != plan::ResolvedKind::kProject || node->children[0]->kind != plan::ResolvedKind::kProject) {
+    return node;
+  }
+  const auto& lower = node->children[0];
+  std::vector<int> uses(lower->expressions.size(), 0);
+  for (const auto& e : node->expressions) CountColumnUses(*e, &uses);
+  for (size_t i = 0; i < uses.size(); ++i) {
+    const auto& below = lower->expressions[i];
+    bool cheap = below->kind != plan::BoundKind::kCall;
+    if (!IsDeterministic(*below) || (!cheap && uses[i] > 1)) return node;
+  }
+  auto merged = std::make_shared<plan::ResolvedPlan>(*node);
+  merged->children = lower->children;
+  for (auto& e : merged->expressions) e = Substitute(e, lower->expressions);
+  return CollapseProject(merged);
+}
+
+// Aggregates whose results nobody reads are not computed (Spark prunes them
+// too, so their errors, e.g. an overflowing sum, do not surface).
+plan::ResolvedPtr PruneAggregates(const plan::ResolvedPtr& node) {
+  if (node->kind != plan::ResolvedKind::kProject || node->children[0]->kind != plan::ResolvedKind::kAggregate) {
+    return node;
+  }
+  const auto& aggregate = node->children[0];
+  size_t groups = aggregate->grouping.size();
+  std::vector<int> uses(groups + aggregate->aggregates.size(), 0);
+  for (const auto& e : node->expressions) CountColumnUses(*e, &uses);
+  std::vector<int> remap(uses.size(), -1);
+  auto pruned = std::make_shared<plan::ResolvedPlan>(*aggregate);
+  pruned->aggregates.clear();
+  arrow::FieldVector fields;
+  for (size_t i = 0; i < groups; ++i) {
+    remap[i] = static_cast<int>(i);
+    fields.push_back(aggregate->schema->field(static_cast<int>(i)));
+  }
+  for (size_t a = 0; a < aggregate->aggregates.size(); ++a) {
+    if (uses[groups + a] == 0) continue;
+    remap[groups + a] = static_cast<int>(groups + pruned->aggregates.size());
+    pruned->aggregates.push_back(aggregate->aggregates[a]);
+    fields.push_back(aggregate->schema->field(static_cast<int>(groups + a)));
+  }
+  if (pruned->aggregates.size() == aggregate->aggregates.size()) return node;
+  pruned->schema = arrow::schema(fields);
+  pruned->qualifiers.assign(fields.size(), "");
+  std::function<BoundExprPtr(const BoundExprPtr&)> renumber = [&](const BoundExprPtr& e) -> BoundExprPtr {
+    auto copy = std::make_shared<BoundExpr>(*e);
+    if (copy->kind == plan::BoundKind::kColumnRef) copy->column_index = remap[copy->column_index];
+    for (auto& a : copy->args) a = renumber(a);
+    return copy;
+  };
+  auto project = std::make_shared<plan::ResolvedPlan>(*node);
+  project->children = {pruned};
+  for (auto& e : project->expressions) e = renumber(e);
+  return project;
+}
+
+Result<plan::ResolvedPtr> Rewrite(const plan::ResolvedPtr& node) {
   auto copy = std::make_shared<plan::ResolvedPlan>(*node);
-  for (auto& child : copy->children) child = Rewrite(child);
-  return PushLimitThroughProject(copy);
+  for (auto& child : copy->children) {
+    ARROW_ASSIGN_OR_RAISE(child, Rewrite(child));
+    child = RemoveIdentityProject(child);
+  }
+  plan::ResolvedPtr current = CollapseProject(copy);
+  current = PruneAggregates(current);
+  ARROW_ASSIGN_OR_RAISE(current, CombineFilters(current));
+  return PushLimitThroughProject(current);
 }
 
 }  // namespace
