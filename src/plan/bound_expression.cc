@@ -41,14 +41,9 @@ std::string ToString(const BoundExpr& expr) {
   switch (expr.kind) {
     case BoundKind::kColumnRef: return expr.name + "#" + std::to_string(expr.column_index);
     case BoundKind::kLiteral: return expr.name;
-    case BoundKind::kCall: {
-      std::string out = expr.function_name + "(";
-      for (size_t i = 0; i < expr.args.size(); ++i) {
-        if (i) out += ", ";
-        out += ToString(*expr.args[i]);
-      }
-      return out + ")";
-    }
+    case BoundKind::kCall:
+      // Spark's SQL form of the call, e.g. "(id % 3)" or "CAST(a AS INT)".
+      return expr.name;
   }
   return expr.name;
 }

@@ -6,6 +6,7 @@
 
 #include "common/logging.h"
 #include "connect/type_converter.h"
+#include "exec/executor.h"
 #include "plan/resolved_plan.h"
 #include "server/error_mapping.h"
 #include "server/plan_execution.h"
@@ -264,11 +265,15 @@ grpc::Status SparkConnectServiceImpl::AnalyzePlan(grpc::ServerContext*, const pr
       status = resolved.status();
       if (status.ok()) {
         auto mode = request->explain().explain_mode();
-        std::string text = "== Physical Plan ==\n" + plan::ExplainString(**resolved);
-        if (mode == proto::AnalyzePlanRequest::Explain::EXPLAIN_MODE_EXTENDED) {
-          text = "== Analyzed Logical Plan ==\n" + TreeString(*(*resolved)->schema, 0) + "\n" + text;
+        auto physical = exec::CreatePhysicalPlan(**resolved);
+        status = physical.status();
+        if (status.ok()) {
+          std::string text = "== Physical Plan ==\n" + exec::ExplainOperators(**physical);
+          if (mode == proto::AnalyzePlanRequest::Explain::EXPLAIN_MODE_EXTENDED) {
+            text = "== Optimized Logical Plan ==\n" + plan::ExplainString(**resolved) + "\n" + text;
+          }
+          response->mutable_explain()->set_explain_string(text);
         }
-        response->mutable_explain()->set_explain_string(text);
       }
       break;
     }
