@@ -51,8 +51,11 @@ MODULES = {
 }
 
 
-class ExampleTimeout(Exception):
-    """Raised (by SIGALRM) inside an example that ran longer than --example-timeout."""
+class ExampleTimeout(BaseException):
+    """Raised (by SIGALRM) inside an example that ran longer than --example-timeout. A
+    BaseException, so the client's own `except Exception` handlers do not swallow it
+    (doctest's bare `except:` still records it); the timer repeats every 5 s until the
+    example has given up."""
 
 
 def _alarm(signum, frame):
@@ -115,7 +118,7 @@ class CountingRunner(doctest.DocTestRunner):
     def report_start(self, out, test, example):
         self._t0 = time.monotonic()
         if self.timeout > 0:
-            signal.setitimer(signal.ITIMER_REAL, self.timeout)
+            signal.setitimer(signal.ITIMER_REAL, self.timeout, 5.0)
 
     def _done(self, test, example, status: str, error: str = "") -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)

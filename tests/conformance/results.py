@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+from collections import Counter
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -53,10 +55,22 @@ class SuiteResult:
         ran = self.count() - self.count("skipped")
         return self.count("passed") / ran if ran else None
 
+    def groups(self) -> tuple[int, int]:
+        """(groups whose every non-skipped case passed, groups with a non-skipped case),
+        a group being the cases sharing the name before ':' (for doctests: one docstring,
+        whose examples build on each other)."""
+        by: dict[str, list[str]] = {}
+        for c in self.cases:
+            if c.status != "skipped":
+                by.setdefault(c.name.rsplit(":", 1)[0], []).append(c.status)
+        return sum(all(x == "passed" for x in v) for v in by.values()), len(by)
+
     def row(self) -> dict:
+        ok, n = self.groups()
         return {"suite": self.suite, "total": self.count(),
                 **{s: self.count(s) for s in STATUSES},
-                "pass_rate": self.pass_rate(), "seconds": round(self.seconds, 1), "note": self.note}
+                "pass_rate": self.pass_rate(), "seconds": round(self.seconds, 1), "note": self.note,
+                "groups_passed": ok, "groups": n}
 
 
 def total(results: list[SuiteResult]) -> SuiteResult:
@@ -81,7 +95,25 @@ def table(results: list[SuiteResult], target: str) -> str:
     sep = "  ".join("-" * w for w in widths)
     lines = [f"Conformance against {target}", fmt(head), sep] + [fmt(b) for b in body[:-1]] + [sep, fmt(body[-1])]
     notes = [f"  note: {r.suite}: {r.note}" for r in results if r.note]
+    docs = [r for r in results if r.suite.startswith("doctest-")]
+    if docs:
+        notes.append("doctests count every example (>>> line), including set-up lines without output; "
+                     "docstrings whose examples all pass: " + ", ".join(
+                         f"{r.suite.removeprefix('doctest-')} {r.groups()[0]}/{r.groups()[1]}" for r in docs))
     return "\n".join(lines + notes)
+
+
+def error_kind(error: str) -> str:
+    """The Spark error condition in an error line ([CONDITION] ...), else its exception
+    type, else 'wrong answer'."""
+    m = re.search(r"\[([A-Z][A-Z0-9_]*(?:\.[A-Z0-9_]+)*)\]", error or "") or \
+        re.match(r"error: \w+ ([A-Z][A-Z0-9_]*(?:\.[A-Z0-9_]+)*) ", error or "")
+    if m:
+        return m.group(1)
+    m = re.match(r"([A-Za-z_][\w.]*(?:Error|Exception|Timeout))\b", error or "")
+    if m:
+        return m.group(1).rsplit(".", 1)[-1]
+    return "timeout" if "timed out" in (error or "") else "wrong answer"
 
 
 def failure_list(results: list[SuiteResult], limit: int) -> str:
@@ -90,7 +122,9 @@ def failure_list(results: list[SuiteResult], limit: int) -> str:
         bad = [c for c in r.cases if c.status in ("failed", "errored")]
         if not bad:
             continue
-        lines.append(f"{r.suite}: {len(bad)} failed or errored")
+        kinds = Counter(error_kind(c.error) for c in bad).most_common(6)
+        lines.append(f"{r.suite}: {len(bad)} failed or errored; most common: "
+                     + ", ".join(f"{k} x{n}" for k, n in kinds))
         for c in bad[:limit] if limit >= 0 else bad:
             lines.append(f"  {c.status.upper():7} {c.name}: {c.error}")
         if 0 <= limit < len(bad):

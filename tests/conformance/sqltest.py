@@ -48,6 +48,8 @@ def parse(text: str) -> tuple[list[Block], list[str]]:
     while i < len(lines):
         ln = lines[i]
         if not ln.strip():
+            if comments and comments[-1] != "":
+                comments.append("")   # keeps a blank line after a comment block
             i += 1
             continue
         if ln.lstrip().startswith("#"):

@@ -51,14 +51,19 @@ def run_module(name: str, server: servers.Running, work: Path, example_timeout: 
     with open(errlog, "wb") as err:
         proc = subprocess.Popen(cmd, cwd=str(REPO), stdout=err, stderr=err, env=env,
                                 start_new_session=True)
-        try:
-            rc = proc.wait(module_timeout)
-            if rc != 0:
-                reason = f"doctest worker exited with code {rc}: {_last_error(errlog)}"
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            reason = f"module deadline of {module_timeout:g} s reached"
+        deadline = time.monotonic() + module_timeout
+        while proc.poll() is None:
+            if not server.alive():      # the client would retry for minutes per example
+                reason = f"the {server.kind} server died (exit code {server.proc.returncode})"
+            elif time.monotonic() > deadline:
+                reason = f"module deadline of {module_timeout:g} s reached"
+            if reason:
+                proc.kill()
+                break
+            time.sleep(0.2)
+        rc = proc.wait()
+        if rc != 0 and not reason:
+            reason = f"doctest worker exited with code {rc}: {_last_error(errlog)}"
     res.seconds = time.monotonic() - t0
     plan, done = _read(out)
     if not plan:
@@ -87,21 +92,21 @@ def _last_error(path: Path) -> str:
 
 def run(target: str, modules: list[str], work: Path, example_timeout: float,
         module_timeout: float) -> list[SuiteResult]:
+    """Each module against its own freshly started server, as each module's `_test()`
+    (which starts a local Spark Connect server of its own) does: the doctests leave
+    tables and views behind that other modules' examples would see."""
     results = []
-    server = servers.start(target, pyspark_test_env=True)
-    try:
-        for name in modules:
-            if not server.alive():
-                log(f"{target} server died ({server.describe_death()}); starting a new one")
-                server = servers.start(target, pyspark_test_env=True)
+    for name in modules:
+        server = servers.start(target, pyspark_test_env=True)
+        try:
             log(f"doctest-{name}: running against {target} at {server.url}")
             r = run_module(name, server, work, example_timeout, module_timeout)
             if not server.alive():
-                r.note = (r.note + "; " if r.note else "") + "the server died during this suite"
-            log(f"doctest-{name}: {r.count('passed')}/{r.count()} passed in {r.seconds:.0f} s")
-            results.append(r)
-    finally:
-        server.stop()
+                r.note = (r.note + "; " if r.note else "") + f"the server died: {server.describe_death()[:200]}"
+        finally:
+            server.stop()
+        log(f"doctest-{name}: {r.count('passed')}/{r.count()} passed in {r.seconds:.0f} s")
+        results.append(r)
     return results
 
 

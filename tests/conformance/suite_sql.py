@@ -43,6 +43,10 @@ def run(target: str) -> SuiteResult:
             spark = _session(server.url)
             try:
                 for b in blocks:
+                    if not server.alive():   # the client would retry for minutes per query
+                        res.add(f"{rel}:{b.line}", "errored",
+                                f"the {target} server died (exit code {server.proc.returncode})")
+                        continue
                     _run_block(spark, b, f"{rel}:{b.line}", res)
             finally:
                 try:

@@ -61,11 +61,29 @@ def repro_text(tables: dict, q: dict) -> list[str]:
     return lines
 
 
+def dumps(case: dict) -> str:
+    """Stable, compact JSON: one top-level key per line, repro lines and result rows one
+    per line."""
+    def compact(v) -> str:
+        return json.dumps(v, ensure_ascii=False)
+    parts = []
+    for k, v in case.items():
+        if k == "repro":
+            parts.append(f" {compact(k)}: [\n" + ",\n".join("  " + compact(x) for x in v) + "\n ]")
+        elif k == "expected" and v.get("kind") == "rows" and v.get("rows"):
+            head = {x: y for x, y in v.items() if x != "rows"}
+            rows = ",\n".join("   " + compact(r) for r in v["rows"])
+            parts.append(f" {compact(k)}: {compact(head)[:-1]}, \"rows\": [\n{rows}\n ]}}")
+        else:
+            parts.append(f" {compact(k)}: {compact(v)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
 def save(case: dict) -> Path:
     q = datagen.dec(case["query"])
     path = CASES_DIR / f"{q['mode']}-{fingerprint(tables_of(case), q)}.json"
     CASES_DIR.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(case, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(dumps(case), encoding="utf-8")
     return path
 
 
@@ -92,7 +110,7 @@ def refresh_all(url: str) -> int:
         for path in all_paths():
             case = load(path)
             case["expected"] = replay(spark, case)
-            path.write_text(json.dumps(case, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            path.write_text(dumps(case), encoding="utf-8")
             n += 1
     finally:
         spark.stop()

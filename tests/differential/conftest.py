@@ -23,7 +23,8 @@ import sk8_servers  # noqa: E402
 os.environ["TZ"] = "UTC"
 time.tzset()
 if not os.environ.get("SK8_TEST_VERBOSE"):
-    logging.getLogger("DataFrameQueryContextLogger").setLevel(logging.CRITICAL)
+    for _name in ("DataFrameQueryContextLogger", "SQLQueryContextLogger"):
+        logging.getLogger(_name).setLevel(logging.CRITICAL)
 
 
 @pytest.fixture(scope="session")

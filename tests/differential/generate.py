@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 
 from . import datagen
-from .query import AGGS, ARITH, COMPARE, NUMERIC, InvalidQuery, expr_type, output_columns
+from .query import AGGS, ARITH, COMPARE, NUMERIC, InvalidQuery, output_columns
 
 
 def literal(rng: random.Random, typ: str) -> list:

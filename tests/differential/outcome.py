@@ -70,23 +70,33 @@ def _num(v) -> Optional[float]:
 
 
 def values_equal(a, b) -> bool:
-    if a == b:
-        return True
+    """Equal values; floats within REL_TOL; NaN equals NaN; -0.0 differs from 0.0 (Spark
+    prints them differently and normalizes -0.0 in grouping keys and joins)."""
     x, y = _num(a), _num(b)
-    if x is None or y is None or isinstance(datagen.dec(a), int) and isinstance(datagen.dec(b), int):
-        return False
+    if x is None or y is None or (isinstance(datagen.dec(a), int) and isinstance(datagen.dec(b), int)):
+        return datagen.dec(a) == datagen.dec(b) and type(datagen.dec(a)) is type(datagen.dec(b))
     if math.isnan(x) or math.isnan(y):
         return math.isnan(x) and math.isnan(y)
+    if x == 0 and y == 0:
+        return math.copysign(1, x) == math.copysign(1, y)
     return math.isclose(x, y, rel_tol=REL_TOL, abs_tol=1e-300)
 
 
-def _sort_key(row: list) -> str:
+def _sort_key(row: list) -> list:
+    """Orders rows the same way on both sides even when floats differ in the last digits."""
     def k(v):
+        v2 = datagen.dec(v)
+        if v2 is None:
+            return (0, 0.0, "")
+        if isinstance(v2, bool):
+            return (1, float(v2), "")
         n = _num(v)
-        if n is not None and not isinstance(datagen.dec(v), int) and math.isfinite(n):
-            return f"{n:.9g}"
-        return repr(v)
-    return "\x00".join(k(v) for v in row)
+        if n is not None:
+            if math.isnan(n):
+                return (3, 0.0, "")
+            return (2, float(f"{n:.9g}") if math.isfinite(n) else n, "")
+        return (4, 0.0, repr(v2))
+    return [k(v) for v in row]
 
 
 def compare(expected: dict, actual: dict) -> Optional[str]:

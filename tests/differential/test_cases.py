@@ -4,6 +4,8 @@ An UNSUPPORTED answer from sk8 fails too: a saved case is a bug to fix."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.differential import cases, outcome
@@ -17,5 +19,8 @@ def test_case(spark, path):
     got = cases.replay(spark, case)
     diff = outcome.compare(case["expected"], got)
     if diff:
-        pytest.fail(f"{diff}\nrepro:\n  " + "\n  ".join(case["repro"]), pytrace=False)
+        def side(o: dict) -> str:
+            return json.dumps(o, ensure_ascii=False)[:2000]
+        pytest.fail(f"{diff}\n--- real Spark (recorded):\n{side(case['expected'])}\n--- this server:\n{side(got)}"
+                    f"\n--- repro:\n  " + "\n  ".join(case["repro"]), pytrace=False)
 

@@ -1,0 +1,204 @@
+"""Runs TPC-H on one system in its own process and writes a JSON result file.
+
+    python -m bench.worker --system duckdb --data bench/data/sf1 --sf 1 --queries 1,6 --runs 3 --out r.json
+    python -m bench.worker --system connect --url sc://127.0.0.1:15002 ...   (sk8, Spark Connect, Sail)
+    python -m bench.worker --system spark ...                               (classic PySpark, local[*])
+
+Per query: one warm-up run (its rows are kept for the cross-check), then --runs timed
+runs; an error is recorded with its class (Spark error condition, or exception type)
+and the query is not timed. Each query is bounded by --query-timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import decimal
+import json
+import logging
+import math
+import signal
+import sys
+import time
+from pathlib import Path
+
+from .common import TABLES, cores, log, query_text
+
+
+class QueryTimeout(BaseException):
+    """SIGALRM in a query past --query-timeout (a BaseException: clients' own
+    `except Exception` handlers must not swallow it); repeats every 5 s."""
+
+
+def _alarm(signum, frame):
+    raise QueryTimeout("query timed out")
+
+
+def normalize(v):
+    """A JSON-safe value for the cross-check: numbers as float, dates as ISO text."""
+    if v is None or isinstance(v, (bool, str)):
+        return v
+    if isinstance(v, (int, decimal.Decimal, float)):
+        f = float(v)
+        return f if math.isfinite(f) else repr(f)
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    return str(v)
+
+
+def error_class(e: BaseException) -> str:
+    if isinstance(e, QueryTimeout):
+        return "TIMEOUT"
+    cond = getattr(e, "getCondition", None)
+    try:
+        c = cond() if cond else None
+    except Exception:  # noqa: BLE001
+        c = None
+    return c or type(e).__name__
+
+
+def first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [""])[0][:300]
+
+
+class Engine:
+    """What a system needs: start (returns cold start seconds or None), register tables,
+    run one SQL text and return its rows, stop."""
+
+    def __init__(self, args):
+        self.args = args
+
+    def start(self):
+        return None
+
+    def register(self, data: Path) -> None:
+        raise NotImplementedError
+
+    def run(self, sql: str) -> list:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        pass
+
+
+class SparkEngine(Engine):
+    """PySpark: a Connect client (sk8, Spark Connect, Sail) or classic local mode."""
+
+    def start(self):
+        from pyspark.sql import SparkSession
+
+        if self.args.system == "connect":
+            self.spark = SparkSession.builder.remote(self.args.url).create()
+            return None
+        from .servers import spark_conf  # tuned the same way as the Connect server
+        t0 = time.time()
+        b = SparkSession.builder.master("local[*]").appName("tpch")
+        for k, v in spark_conf().items():
+            b = b.config(k, v)
+        self.spark = b.getOrCreate()
+        self.spark.range(1).collect()
+        return time.time() - t0
+
+    def register(self, data: Path) -> None:
+        for t in TABLES:
+            self.spark.read.parquet(str(data / f"{t}.parquet")).createOrReplaceTempView(t)
+
+    def run(self, sql: str) -> list:
+        return [list(r) for r in self.spark.sql(sql).collect()]
+
+    def stop(self) -> None:
+        self.spark.stop()
+
+
+class DuckDBEngine(Engine):
+    def start(self):
+        import duckdb
+        t0 = time.time()
+        self.con = duckdb.connect()
+        self.con.execute("SELECT 1").fetchall()
+        return time.time() - t0
+
+    def register(self, data: Path) -> None:
+        for t in TABLES:
+            path = str(data / f"{t}.parquet").replace("'", "''")
+            self.con.execute(f"CREATE OR REPLACE VIEW {t} AS SELECT * FROM read_parquet('{path}')")
+
+    def run(self, sql: str) -> list:
+        return [list(r) for r in self.con.execute(sql).fetchall()]
+
+    def stop(self) -> None:
+        self.con.close()
+
+
+def timed(fn, timeout: float):
+    signal.setitimer(signal.ITIMER_REAL, timeout, 5.0)
+    t0 = time.perf_counter()
+    try:
+        out = fn()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    return out, time.perf_counter() - t0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--system", required=True, choices=["connect", "spark", "duckdb"])
+    ap.add_argument("--url", help="sc://host:port (connect)")
+    ap.add_argument("--label", default="", help="name used in progress lines")
+    ap.add_argument("--data", required=True, type=Path)
+    ap.add_argument("--sf", required=True, type=float)
+    ap.add_argument("--queries", required=True)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--query-timeout", type=float, default=600.0)
+    ap.add_argument("--out", required=True, type=Path)
+    args = ap.parse_args(argv)
+    for name in ("DataFrameQueryContextLogger", "SQLQueryContextLogger"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    signal.signal(signal.SIGALRM, _alarm)
+    label = args.label or args.system
+    engine = DuckDBEngine(args) if args.system == "duckdb" else SparkEngine(args)
+    result = {"cold_start": engine.start(), "setup_error": None, "setup_class": None, "queries": {},
+              "cores": cores()}
+    t0 = time.perf_counter()
+    try:
+        engine.register(args.data)
+    except Exception as e:  # noqa: BLE001 - each query then reports the failure
+        result["setup_error"], result["setup_class"] = first_line(e), error_class(e)
+        log(f"{label}: registering the tables failed: {error_class(e)}: {first_line(e)}")
+    result["setup_seconds"] = time.perf_counter() - t0
+    for q in [int(x) for x in args.queries.split(",")]:
+        sql = query_text(q, args.sf)
+        rec = {"times": [], "error": None, "error_class": None, "rows": None}
+        try:
+            rows, secs = timed(lambda: engine.run(sql), args.query_timeout)
+            rec["warmup"] = secs
+            rec["rows"] = [[normalize(v) for v in r] for r in rows]
+            for _ in range(args.runs):
+                _, secs = timed(lambda: engine.run(sql), args.query_timeout)
+                rec["times"].append(secs)
+        except BaseException as e:  # noqa: BLE001 - an error is recorded, not fatal
+            if isinstance(e, KeyboardInterrupt):
+                raise
+            rec["error"], rec["error_class"] = first_line(e), error_class(e)
+            rec["times"] = []
+            if result["setup_error"]:
+                rec["error"] = f"tables not registered ({result['setup_class']}: {result['setup_error']}); " \
+                               f"query: {rec['error_class']}: {rec['error']}"
+                rec["error_class"] = result["setup_class"]
+        result["queries"][str(q)] = rec
+        if rec["error"]:
+            log(f"{label}: Q{q}: {rec['error_class']}")
+        else:
+            med = sorted(rec["times"])[len(rec["times"]) // 2] if rec["times"] else rec["warmup"]
+            log(f"{label}: Q{q}: {med:.3f} s ({len(rec['rows'])} rows)")
+        args.out.write_text(json.dumps(result))
+    try:
+        engine.stop()
+    except Exception:  # noqa: BLE001
+        pass
+    args.out.write_text(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
