@@ -106,7 +106,8 @@ class NumericAccumulator : public GroupedAccumulator {
     counts_[g] += count;
     if (!seen_[g]) {
       seen_[g] = 1;
-      values_[g] = v;
+      // Spark's sums start from 0, so a sum of -0.0 is 0.0.
+      values_[g] = (op_ == AggOp::kSum || op_ == AggOp::kAvg) ? static_cast<Acc>(Acc{} + v) : v;
       return Status::OK();
     }
     switch (op_) {

@@ -161,6 +161,7 @@ FunctionInfo BinaryArithmetic(std::string name, std::vector<std::string> aliases
   info.name_style = NameStyle::kInfix;
   info.sql_symbol = std::move(symbol);
   info.usage = std::move(usage);
+  info.null_intolerant = true;
   const std::string sql_symbol = info.sql_symbol;
   info.bind_scalar = [op, sql_symbol, info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
                                                         const EvalContext& ctx) -> Result<BoundExprPtr> {
@@ -228,6 +229,7 @@ FunctionInfo Negation(std::string name, NameStyle style, std::string usage) {
   negative.name_style = style;
   negative.sql_symbol = "-";
   negative.usage = std::move(usage);
+  negative.null_intolerant = true;
   negative.bind_scalar = [info = negative](const std::string& called, std::vector<BoundExprPtr> args,
                                            const EvalContext& ctx) -> Result<BoundExprPtr> {
     if (args.size() != 1) return InternalError("negative takes one argument");

@@ -126,6 +126,7 @@ FunctionInfo ComparisonFunction(std::string name, std::vector<std::string> alias
   info.name_style = NameStyle::kInfix;
   info.sql_symbol = std::move(symbol);
   info.usage = "expr1 " + info.sql_symbol + " expr2 - Compares two values.";
+  info.null_intolerant = op != CmpOp::kEqNullSafe;
   info.bind_scalar = [op, info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
                                             const EvalContext& ctx) -> Result<BoundExprPtr> {
     if (args.size() != 2) return InternalError(info_copy.name + " takes two arguments");

@@ -43,6 +43,9 @@ struct FunctionInfo {
   std::string sql_symbol;            // printed operator for infix/prefix styles
   std::string usage;                 // one line for DESCRIBE FUNCTION
   bool deterministic = true;
+  /// NULL in any argument gives NULL without evaluating the others (Spark's
+  /// NullIntolerant, which its NullPropagation rule folds away).
+  bool null_intolerant = false;
   ScalarBinder bind_scalar;
   AggregateBinder bind_aggregate;
 };

@@ -2,6 +2,8 @@
 
 #include <functional>
 
+#include <arrow/table.h>
+
 #include "functions/function_registry.h"
 
 namespace sk8::optimizer {
@@ -147,6 +149,19 @@ plan::ResolvedPtr PruneAggregates(const plan::ResolvedPtr& node) {
   return project;
 }
 
+// LIMIT 0 returns nothing without running its input (Spark's optimizer replaces
+// it by an empty relation, so errors below it never surface).
+Result<plan::ResolvedPtr> EmptyLimit(const plan::ResolvedPtr& node) {
+  if (node->kind != plan::ResolvedKind::kLimit || node->limit != 0) return node;
+  auto empty = std::make_shared<plan::ResolvedPlan>();
+  empty->kind = plan::ResolvedKind::kLocalTable;
+  empty->schema = node->schema;
+  empty->qualifiers = node->qualifiers;
+  empty->plan_ids = node->plan_ids;
+  ARROW_ASSIGN_OR_RAISE(empty->table, arrow::Table::MakeEmpty(node->schema));
+  return plan::ResolvedPtr(empty);
+}
+
 Result<plan::ResolvedPtr> Rewrite(const plan::ResolvedPtr& node) {
   auto copy = std::make_shared<plan::ResolvedPlan>(*node);
   for (auto& child : copy->children) {
@@ -156,6 +171,7 @@ Result<plan::ResolvedPtr> Rewrite(const plan::ResolvedPtr& node) {
   plan::ResolvedPtr current = CollapseProject(copy);
   current = PruneAggregates(current);
   ARROW_ASSIGN_OR_RAISE(current, CombineFilters(current));
+  ARROW_ASSIGN_OR_RAISE(current, EmptyLimit(current));
   return PushLimitThroughProject(current);
 }
 

@@ -388,12 +388,20 @@ grpc::Status SparkConnectServiceImpl::Config(grpc::ServerContext*, const proto::
   };
   Status status;
   switch (op.op_type_case()) {
-    case proto::ConfigRequest::Operation::kSet:
+    case proto::ConfigRequest::Operation::kSet: {
+      // Builder options (appName, master, ...) arrive as silent sets: a key the
+      // session may not change is then skipped instead of failing the session.
+      bool silent = op.set().has_silent() && op.set().silent();
       for (const auto& pair : op.set().pairs()) {
         status = conf.Set(pair.key(), pair.value());
+        if (!status.ok() && silent) {
+          response->add_warnings("Ignored setting " + pair.key() + ": " + status.message());
+          status = Status::OK();
+        }
         if (!status.ok()) break;
       }
       break;
+    }
     case proto::ConfigRequest::Operation::kGet:
       for (const auto& key : op.get().keys()) {
         auto value = conf.Get(key);
