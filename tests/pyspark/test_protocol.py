@@ -11,7 +11,7 @@ import uuid
 import grpc
 import pyarrow as pa
 import pytest
-from pyspark.sql.connect.proto import base_pb2, base_pb2_grpc, relations_pb2
+from pyspark.sql.connect.proto import base_pb2, base_pb2_grpc, expressions_pb2, relations_pb2
 
 import sk8_servers
 
@@ -333,3 +333,46 @@ def test_idle_session_expires():
             except Exception:  # noqa: BLE001 - the expired one may refuse politely
                 pass
         assert server.stop() == 0
+
+
+# (j) ------------------------------------------------------------------------------
+
+def test_interrupt_by_operation_id(stub):
+    """Interrupt(OPERATION_ID) stops that running operation: its stream ends with
+    OPERATION_CANCELED, and the response lists the interrupted id."""
+    import threading
+    import time
+
+    session = new_session()
+    op_id = str(uuid.uuid4())
+    # A range far too long to finish: it runs until interrupted.
+    plan = base_pb2.Plan(root=relations_pb2.Relation(
+        common=relations_pb2.RelationCommon(plan_id=1),
+        aggregate=relations_pb2.Aggregate(
+            input=relations_pb2.Relation(range=relations_pb2.Range(start=0, end=10**13, step=1)),
+            group_type=relations_pb2.Aggregate.GROUP_TYPE_GROUPBY,
+            aggregate_expressions=[expressions_pb2.Expression(unresolved_function=expressions_pb2.Expression
+                                   .UnresolvedFunction(function_name="count", arguments=[expressions_pb2
+                                   .Expression(literal=expressions_pb2.Expression.Literal(integer=1))]))])))
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            list(stub.ExecutePlan(execute_request(session, plan, operation_id=op_id), timeout=60))
+        except grpc.RpcError as e:
+            outcome["error"] = e
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    interrupted: list = []
+    deadline = time.time() + 20
+    while not interrupted and time.time() < deadline:
+        time.sleep(0.1)
+        response = stub.Interrupt(base_pb2.InterruptRequest(
+            session_id=session, user_context=USER,
+            interrupt_type=base_pb2.InterruptRequest.INTERRUPT_TYPE_OPERATION_ID, operation_id=op_id))
+        interrupted = list(response.interrupted_ids)
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "the interrupted operation did not stop"
+    assert interrupted == [op_id]
+    assert "OPERATION_CANCELED" in (outcome["error"].details() or ""), outcome
