@@ -376,43 +376,19 @@ bool ParseSparkBoolean(std::string_view s, bool* out) {
 template <typename ArrowType>
 using CType = typename ArrowType::c_type;
 
-template <typename OutType>
-Result<std::shared_ptr<arrow::Array>> CastStringToIntegral(const arrow::StringArray& in,
-                                                           const std::shared_ptr<arrow::DataType>& to,
-                                                           bool ansi) {
-  using T = CType<OutType>;
-  arrow::NumericBuilder<OutType> builder;
+// The loop every string -> X cast shares: parse each value; a malformed one is
+// CAST_INVALID_INPUT under ANSI and NULL otherwise.
+template <typename Builder, typename Value, typename Parse>
+Result<std::shared_ptr<arrow::Array>> CastStrings(const arrow::StringArray& in,
+                                                  const std::shared_ptr<arrow::DataType>& to, bool ansi,
+                                                  Builder builder, Parse parse) {
   ARROW_RETURN_NOT_OK(builder.Reserve(in.length()));
   for (int64_t i = 0; i < in.length(); ++i) {
+    Value v{};
     if (in.IsNull(i)) {
       builder.UnsafeAppendNull();
-      continue;
-    }
-    int64_t v;
-    if (!ParseSparkIntegral(in.GetView(i), std::numeric_limits<T>::min(), std::numeric_limits<T>::max(),
-                            /*allow_fraction=*/!ansi, &v)) {
-      if (ansi) return CastInvalidInputError(in.GetView(i), *in.type(), *to);
-      builder.UnsafeAppendNull();
-      continue;
-    }
-    builder.UnsafeAppend(static_cast<T>(v));
-  }
-  return builder.Finish();
-}
-
-template <typename OutType>
-Result<std::shared_ptr<arrow::Array>> CastStringToFloating(const arrow::StringArray& in,
-                                                           const std::shared_ptr<arrow::DataType>& to,
-                                                           bool ansi) {
-  using T = CType<OutType>;
-  arrow::NumericBuilder<OutType> builder;
-  ARROW_RETURN_NOT_OK(builder.Reserve(in.length()));
-  for (int64_t i = 0; i < in.length(); ++i) {
-    double v;
-    if (in.IsNull(i)) {
-      builder.UnsafeAppendNull();
-    } else if (ParseSparkDouble(in.GetView(i), &v)) {
-      builder.UnsafeAppend(static_cast<T>(v));
+    } else if (parse(in.GetView(i), &v)) {
+      builder.UnsafeAppend(v);
     } else if (ansi) {
       return CastInvalidInputError(in.GetView(i), *in.type(), *to);
     } else {
@@ -422,40 +398,46 @@ Result<std::shared_ptr<arrow::Array>> CastStringToFloating(const arrow::StringAr
   return builder.Finish();
 }
 
+template <typename OutType>
+Result<std::shared_ptr<arrow::Array>> CastStringToIntegral(const arrow::StringArray& in,
+                                                           const std::shared_ptr<arrow::DataType>& to,
+                                                           bool ansi) {
+  using T = CType<OutType>;
+  return CastStrings<arrow::NumericBuilder<OutType>, T>(
+      in, to, ansi, arrow::NumericBuilder<OutType>(), [ansi](std::string_view text, T* out) {
+        int64_t v;
+        if (!ParseSparkIntegral(text, std::numeric_limits<T>::min(), std::numeric_limits<T>::max(),
+                                /*allow_fraction=*/!ansi, &v)) {
+          return false;
+        }
+        *out = static_cast<T>(v);
+        return true;
+      });
+}
+
+template <typename OutType>
+Result<std::shared_ptr<arrow::Array>> CastStringToFloating(const arrow::StringArray& in,
+                                                           const std::shared_ptr<arrow::DataType>& to,
+                                                           bool ansi) {
+  using T = CType<OutType>;
+  return CastStrings<arrow::NumericBuilder<OutType>, T>(in, to, ansi, arrow::NumericBuilder<OutType>(),
+                                                        [](std::string_view text, T* out) {
+                                                          double v;
+                                                          if (!ParseSparkDouble(text, &v)) return false;
+                                                          *out = static_cast<T>(v);
+                                                          return true;
+                                                        });
+}
+
 Result<std::shared_ptr<arrow::Array>> CastStringToBoolean(const arrow::StringArray& in, bool ansi) {
-  arrow::BooleanBuilder builder;
-  ARROW_RETURN_NOT_OK(builder.Reserve(in.length()));
-  for (int64_t i = 0; i < in.length(); ++i) {
-    bool v;
-    if (in.IsNull(i)) {
-      builder.UnsafeAppendNull();
-    } else if (ParseSparkBoolean(in.GetView(i), &v)) {
-      builder.UnsafeAppend(v);
-    } else if (ansi) {
-      return CastInvalidInputError(in.GetView(i), *in.type(), *arrow::boolean());
-    } else {
-      builder.UnsafeAppendNull();
-    }
-  }
-  return builder.Finish();
+  return CastStrings<arrow::BooleanBuilder, bool>(in, arrow::boolean(), ansi, arrow::BooleanBuilder(),
+                                                  ParseSparkBoolean);
 }
 
 Result<std::shared_ptr<arrow::Array>> CastStringToDate(const arrow::StringArray& in, bool ansi) {
-  arrow::Date32Builder builder;
-  ARROW_RETURN_NOT_OK(builder.Reserve(in.length()));
-  for (int64_t i = 0; i < in.length(); ++i) {
-    int32_t days;
-    if (in.IsNull(i)) {
-      builder.UnsafeAppendNull();
-    } else if (ParseDate(TrimSparkSpaces(in.GetView(i)), &days)) {
-      builder.UnsafeAppend(days);
-    } else if (ansi) {
-      return CastInvalidInputError(in.GetView(i), *in.type(), *arrow::date32());
-    } else {
-      builder.UnsafeAppendNull();
-    }
-  }
-  return builder.Finish();
+  return CastStrings<arrow::Date32Builder, int32_t>(
+      in, arrow::date32(), ansi, arrow::Date32Builder(),
+      [](std::string_view text, int32_t* days) { return ParseDate(TrimSparkSpaces(text), days); });
 }
 
 Result<std::shared_ptr<arrow::Array>> CastStringToTimestamp(const arrow::StringArray& in,
