@@ -395,7 +395,7 @@ grpc::Status SparkConnectServiceImpl::Config(grpc::ServerContext*, const proto::
       for (const auto& pair : op.set().pairs()) {
         status = conf.Set(pair.key(), pair.value());
         if (!status.ok() && silent) {
-          response->add_warnings("Ignored setting " + pair.key() + ": " + status.message());
+          LogDebug("ignored silent config set", {{"key", pair.key()}, {"error", status.message()}});
           status = Status::OK();
         }
         if (!status.ok()) break;
