@@ -143,3 +143,17 @@ def test_sql_resolution_of_hidden_references(spark, request):
     golden.check(request, "df_filter_dropped_column", df.select("id").filter(F.col("v") > 10))
     golden.check(request, "df_order_by_aggregate_alias",
                  df.groupBy("tag").agg(F.sum("v").alias("s")).orderBy(F.col("s").desc()), ordered=True)
+
+
+def test_builder_options_are_applied(connect_url):
+    """Builder options arrive as silent config sets: runtime ones apply, static ones
+    (spark.app.name) are ignored without failing the session."""
+    from pyspark.sql import SparkSession
+
+    session = SparkSession.builder.remote(connect_url).appName("sk8-test").config(
+        "spark.sql.shuffle.partitions", "4").create()
+    try:
+        assert session.conf.get("spark.sql.shuffle.partitions") == "4"
+        assert session.range(3).count() == 3
+    finally:
+        session.stop()
