@@ -15,6 +15,72 @@ Result<std::shared_ptr<arrow::BooleanArray>> AsBooleans(const arrow::Datum& valu
   return std::static_pointer_cast<arrow::BooleanArray>(array);
 }
 
+Result<std::shared_ptr<arrow::RecordBatch>> TakeRows(const arrow::RecordBatch& batch,
+                                                     const std::vector<int64_t>& rows) {
+  arrow::Int64Builder index_builder;
+  ARROW_RETURN_NOT_OK(index_builder.AppendValues(rows));
+  ARROW_ASSIGN_OR_RAISE(auto indices, index_builder.Finish());
+  std::vector<std::shared_ptr<arrow::Array>> columns;
+  for (int c = 0; c < batch.num_columns(); ++c) {
+    ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(*batch.column(c), *indices));
+    columns.push_back(std::move(taken));
+  }
+  return arrow::RecordBatch::Make(batch.schema(), static_cast<int64_t>(rows.size()), columns);
+}
+
+// CASE WHEN: each condition is evaluated only on the rows no earlier branch took,
+// and each value only on the rows that chose it (Spark's row-wise semantics).
+Result<arrow::Datum> EvaluateCaseWhen(const plan::BoundExpr& expr, const arrow::RecordBatch& batch,
+                                      const plan::EvalContext& ctx) {
+  int64_t rows = batch.num_rows();
+  size_t branches = expr.args.size() / 2;
+  bool has_else = expr.args.size() % 2 == 1;
+  std::vector<std::vector<int64_t>> chosen(branches + 1);  // last: ELSE / no match
+  std::vector<int64_t> remaining(rows);
+  for (int64_t i = 0; i < rows; ++i) remaining[i] = i;
+  for (size_t b = 0; b < branches && !remaining.empty(); ++b) {
+    ARROW_ASSIGN_OR_RAISE(auto subset, TakeRows(batch, remaining));
+    ARROW_ASSIGN_OR_RAISE(auto cond_value, Evaluate(*expr.args[2 * b], *subset, ctx));
+    ARROW_ASSIGN_OR_RAISE(auto cond, AsBooleans(cond_value, subset->num_rows()));
+    std::vector<int64_t> still;
+    for (int64_t k = 0; k < cond->length(); ++k) {
+      if (cond->IsValid(k) && cond->Value(k)) {
+        chosen[b].push_back(remaining[k]);
+      } else {
+        still.push_back(remaining[k]);
+      }
+    }
+    remaining = std::move(still);
+  }
+  chosen[branches] = std::move(remaining);
+  // Values per branch, then gathered back into row order.
+  arrow::ArrayVector pieces;
+  std::vector<int64_t> position(rows, 0);
+  int64_t offset = 0;
+  for (size_t b = 0; b <= branches; ++b) {
+    if (chosen[b].empty()) continue;
+    std::shared_ptr<arrow::Array> values;
+    bool is_else = b == branches;
+    if (is_else && !has_else) {
+      ARROW_ASSIGN_OR_RAISE(values, arrow::MakeArrayOfNull(expr.type, static_cast<int64_t>(chosen[b].size())));
+    } else {
+      const auto& value_expr = is_else ? expr.args.back() : expr.args[2 * b + 1];
+      ARROW_ASSIGN_OR_RAISE(auto subset, TakeRows(batch, chosen[b]));
+      ARROW_ASSIGN_OR_RAISE(auto value, Evaluate(*value_expr, *subset, ctx));
+      ARROW_ASSIGN_OR_RAISE(values, ToArray(value, subset->num_rows()));
+    }
+    for (size_t k = 0; k < chosen[b].size(); ++k) position[chosen[b][k]] = offset + static_cast<int64_t>(k);
+    offset += values->length();
+    pieces.push_back(std::move(values));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto all, arrow::Concatenate(pieces));
+  arrow::Int64Builder index_builder;
+  ARROW_RETURN_NOT_OK(index_builder.AppendValues(position));
+  ARROW_ASSIGN_OR_RAISE(auto indices, index_builder.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto ordered, arrow::compute::Take(*all, *indices));
+  return arrow::Datum(ordered);
+}
+
 // AND / OR evaluate their right side only for rows the left side does not
 // decide (like Spark's row-at-a-time short circuit), so `false AND 1/0` and
 // `true OR 1/0` raise nothing.
@@ -35,15 +101,7 @@ Result<arrow::Datum> EvaluateConjunction(const plan::BoundExpr& expr, const arro
     ARROW_ASSIGN_OR_RAISE(auto right_value, Evaluate(*expr.args[1], batch, ctx));
     ARROW_ASSIGN_OR_RAISE(right, AsBooleans(right_value, rows));
   } else {
-    arrow::Int64Builder index_builder;
-    ARROW_RETURN_NOT_OK(index_builder.AppendValues(undecided));
-    ARROW_ASSIGN_OR_RAISE(auto indices, index_builder.Finish());
-    std::vector<std::shared_ptr<arrow::Array>> columns;
-    for (int c = 0; c < batch.num_columns(); ++c) {
-      ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(*batch.column(c), *indices));
-      columns.push_back(std::move(taken));
-    }
-    auto subset = arrow::RecordBatch::Make(batch.schema(), static_cast<int64_t>(undecided.size()), columns);
+    ARROW_ASSIGN_OR_RAISE(auto subset, TakeRows(batch, undecided));
     ARROW_ASSIGN_OR_RAISE(auto right_value, Evaluate(*expr.args[1], *subset, ctx));
     ARROW_ASSIGN_OR_RAISE(auto partial, AsBooleans(right_value, static_cast<int64_t>(undecided.size())));
     // Rows the left side decided get a neutral right value.
@@ -81,6 +139,7 @@ Result<arrow::Datum> Evaluate(const plan::BoundExpr& expr, const arrow::RecordBa
       expr.args.size() == 2) {
     return EvaluateConjunction(expr, batch, ctx);
   }
+  if (expr.kind == plan::BoundKind::kCall && expr.function_name == "when") return EvaluateCaseWhen(expr, batch, ctx);
   switch (expr.kind) {
     case plan::BoundKind::kColumnRef:
       return arrow::Datum(batch.column(expr.column_index));

@@ -21,6 +21,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterLogicalFunctions(*r);
     RegisterCastFunctions(*r);
     RegisterAggregateFunctions(*r);
+    RegisterConditionalFunctions(*r);
     return r;
   }();
   return *registry;

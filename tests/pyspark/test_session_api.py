@@ -157,3 +157,19 @@ def test_builder_options_are_applied(connect_url):
         assert session.range(3).count() == 3
     finally:
         session.stop()
+
+
+def test_case_when_in_like(spark, request):
+    df = spark.createDataFrame([(1, "apple"), (0, "banana"), (None, "cherry"), (4, None)], "x INT, s STRING")
+    golden.check(request, "when", df.select(
+        "x",
+        F.when(col("x") > 1, "big").when(col("x") == 1, "one").otherwise("small"),
+        F.when(col("x") != 0, 10 / col("x")),  # guarded: no division by zero
+        col("x").isin(1, 4),
+        col("x").isin(1, None),
+        col("s").like("%an%"),
+        col("s").like("c_erry")))
+    df.createOrReplaceTempView("t_case")
+    golden.check(request, "sql", spark.sql(
+        "SELECT x, CASE WHEN x IS NULL THEN -1 WHEN x > 0 THEN x ELSE 0 END AS c, x IN (0, 4) AS i, "
+        "s LIKE 'b%' AS l FROM t_case"))

@@ -1,0 +1,195 @@
+// CASE WHEN (the client's `when`), IN and LIKE. CASE WHEN is evaluated lazily by
+// the expression executor (each branch only for the rows that reach it), so a
+// guarded `CASE WHEN x <> 0 THEN 1 / x END` never divides by zero.
+#include <arrow/compute/api.h>
+
+#include "functions/cast.h"
+#include "functions/function_registry.h"
+#include "functions/kernel_util.h"
+#include "types/spark_types.h"
+
+namespace sk8::functions {
+namespace {
+
+using arrow::Datum;
+using plan::BoundExpr;
+
+// The common type of CASE branches / IN values: equal types, NULLs, or numbers
+// widened; anything else is DATATYPE_MISMATCH.
+std::shared_ptr<arrow::DataType> CommonType(const std::vector<BoundExprPtr>& values) {
+  std::shared_ptr<arrow::DataType> common;
+  for (const auto& v : values) {
+    if (v->type->id() == arrow::Type::NA) continue;
+    if (!common) {
+      common = v->type;
+    } else if (!common->Equals(*v->type)) {
+      if (NumericRank(*common) && NumericRank(*v->type)) {
+        common = WiderNumericType(common, v->type);
+      } else {
+        return nullptr;
+      }
+    }
+  }
+  return common ? common : arrow::null();
+}
+
+class NotDirectlyCallable : public plan::ScalarKernel {
+ public:
+  Result<Datum> Execute(const std::vector<Datum>&, int64_t, const EvalContext&) const override {
+    return InternalError("CASE WHEN is evaluated by the expression executor");
+  }
+};
+
+FunctionInfo CaseWhen() {
+  FunctionInfo info;
+  info.name = "when";
+  info.aliases = {"casewhen"};
+  info.usage = "CASE WHEN expr1 THEN expr2 [WHEN expr3 THEN expr4]* [ELSE expr5] END";
+  info.bind_scalar = [](const std::string&, std::vector<BoundExprPtr> args,
+                        const EvalContext& ctx) -> Result<BoundExprPtr> {
+    if (args.size() < 2) return InternalError("CASE WHEN needs a condition and a value");
+    bool has_else = args.size() % 2 == 1;
+    std::string name = "CASE";
+    std::vector<BoundExprPtr> values;
+    for (size_t i = 0; i + 1 < args.size(); i += 2) {
+      name += " WHEN " + args[i]->name + " THEN " + args[i + 1]->name;
+      values.push_back(args[i + 1]);
+    }
+    if (has_else) {
+      name += " ELSE " + args.back()->name;
+      values.push_back(args.back());
+    }
+    name += " END";
+    for (size_t i = 0; i + 1 < args.size(); i += 2) {
+      if (args[i]->type->id() == arrow::Type::NA) {
+        ARROW_ASSIGN_OR_RAISE(args[i], BindCast(args[i], arrow::boolean(), plan::CastMode::kDefault, true, ctx));
+      } else if (args[i]->type->id() != arrow::Type::BOOL) {
+        return UnexpectedInputType(name, static_cast<int>(i), "\"BOOLEAN\"", *args[i]);
+      }
+    }
+    auto type = CommonType(values);
+    if (!type) {
+      return AnalysisError("DATATYPE_MISMATCH.DATA_DIFF_TYPES",
+                           {{"sqlExpr", "\"" + name + "\""}, {"functionName", "`casewhen`"},
+                            {"dataType", "[" + types::SqlString(*values[0]->type) + ", ...]"}});
+    }
+    bool nullable = !has_else;
+    for (size_t i = 1; i < args.size(); i += 2) {
+      ARROW_ASSIGN_OR_RAISE(args[i], BindCast(args[i], type, plan::CastMode::kDefault, true, ctx));
+      nullable |= args[i]->nullable;
+    }
+    if (has_else) {
+      ARROW_ASSIGN_OR_RAISE(args.back(), BindCast(args.back(), type, plan::CastMode::kDefault, true, ctx));
+      nullable |= args.back()->nullable;
+    }
+    return BoundExpr::Call("when", std::make_shared<NotDirectlyCallable>(), std::move(args), type, nullable, name);
+  };
+  return info;
+}
+
+// x IN (v1, v2, ...): TRUE on a match, NULL when x is NULL or no match but a NULL
+// in the list, FALSE otherwise.
+Result<Datum> EvaluateIn(const std::vector<Datum>& args, int64_t length) {
+  bool scalar_output = AllScalars(args);
+  int64_t n = scalar_output ? 1 : length;
+  arrow::BooleanBuilder builder;
+  ARROW_RETURN_NOT_OK(builder.Reserve(n));
+  std::vector<std::shared_ptr<arrow::BooleanArray>> comparisons;
+  for (size_t i = 1; i < args.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(Datum eq, arrow::compute::CallFunction("equal", {args[0], args[i]}));
+    std::shared_ptr<arrow::Array> array;
+    if (eq.is_scalar()) {
+      ARROW_ASSIGN_OR_RAISE(array, arrow::MakeArrayFromScalar(*eq.scalar(), n));
+    } else {
+      array = eq.make_array();
+    }
+    comparisons.push_back(std::static_pointer_cast<arrow::BooleanArray>(array));
+  }
+  for (int64_t r = 0; r < n; ++r) {
+    bool any_true = false, any_null = false;
+    for (const auto& c : comparisons) {
+      if (c->IsNull(r)) {
+        any_null = true;
+      } else if (c->Value(r)) {
+        any_true = true;
+        break;
+      }
+    }
+    if (any_true) {
+      builder.UnsafeAppend(true);
+    } else if (any_null) {
+      builder.UnsafeAppendNull();
+    } else {
+      builder.UnsafeAppend(false);
+    }
+  }
+  return FinishResult(builder.Finish(), scalar_output);
+}
+
+FunctionInfo In() {
+  FunctionInfo info;
+  info.name = "in";
+  info.usage = "expr1 IN (expr2, expr3, ...) - Returns true if `expr1` equals any value.";
+  info.bind_scalar = [](const std::string&, std::vector<BoundExprPtr> args,
+                        const EvalContext& ctx) -> Result<BoundExprPtr> {
+    if (args.empty()) return InternalError("IN needs a value");
+    std::string name = "(" + args[0]->name + " IN (";
+    for (size_t i = 1; i < args.size(); ++i) name += (i > 1 ? ", " : "") + args[i]->name;
+    name += "))";
+    auto type = CommonType(args);
+    if (!type) {
+      return AnalysisError("DATATYPE_MISMATCH.DATA_DIFF_TYPES",
+                           {{"sqlExpr", "\"" + name + "\""}, {"functionName", "`in`"},
+                            {"dataType", "[" + types::SqlString(*args[0]->type) + ", ...]"}});
+    }
+    bool nullable = false;
+    for (auto& a : args) {
+      ARROW_ASSIGN_OR_RAISE(a, BindCast(a, type, plan::CastMode::kDefault, true, ctx));
+      nullable |= a->nullable;
+    }
+    auto kernel = std::make_shared<LambdaKernel>(
+        [](const std::vector<Datum>& a, int64_t length, const EvalContext&) { return EvaluateIn(a, length); });
+    return BoundExpr::Call("in", kernel, std::move(args), arrow::boolean(), nullable, name);
+  };
+  return info;
+}
+
+FunctionInfo Like() {
+  FunctionInfo info;
+  info.name = "like";
+  info.usage = "str LIKE pattern - SQL LIKE with % and _ wildcards.";
+  info.null_intolerant = true;
+  info.bind_scalar = [](const std::string&, std::vector<BoundExprPtr> args,
+                        const EvalContext& ctx) -> Result<BoundExprPtr> {
+    if (args.size() != 2) return InternalError("LIKE takes two arguments");
+    std::string name = args[0]->name + " LIKE " + args[1]->name;
+    if (args[1]->kind != plan::BoundKind::kLiteral || !types::IsStringLike(*args[1]->type)) {
+      return Unsupported("LIKE with a non-literal pattern");
+    }
+    if (!types::IsStringLike(*args[0]->type)) {
+      ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::utf8(), plan::CastMode::kDefault, true, ctx));
+    }
+    std::string pattern = args[1]->literal->is_valid
+                              ? static_cast<const arrow::StringScalar&>(*args[1]->literal).value->ToString()
+                              : "";
+    bool nullable = args[0]->nullable || args[1]->nullable;
+    auto kernel = std::make_shared<LambdaKernel>(
+        [pattern](const std::vector<Datum>& a, int64_t, const EvalContext&) -> Result<Datum> {
+          if (a[1].is_scalar() && !a[1].scalar()->is_valid) return Datum(arrow::MakeNullScalar(arrow::boolean()));
+          arrow::compute::MatchSubstringOptions options(pattern);
+          return arrow::compute::CallFunction("match_like", {a[0]}, &options);
+        });
+    return BoundExpr::Call("like", kernel, std::move(args), arrow::boolean(), nullable, name);
+  };
+  return info;
+}
+
+}  // namespace
+
+void RegisterConditionalFunctions(FunctionRegistry& registry) {
+  registry.Add(CaseWhen());
+  registry.Add(In());
+  registry.Add(Like());
+}
+
+}  // namespace sk8::functions
