@@ -1,9 +1,12 @@
 // Arithmetic operators: + - * / % and unary minus, with Spark's type coercion
 // and ANSI overflow / division-by-zero errors (NULL instead when ANSI is off).
+#include <arrow/compute/api.h>
+
 #include <cmath>
 #include <limits>
 
 #include "functions/cast.h"
+#include "functions/decimal_arithmetic.h"
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
 #include "types/spark_types.h"
@@ -149,6 +152,23 @@ Result<Datum> ExecuteNegate(const std::vector<Datum>& args, int64_t length, cons
   return FinishResult(builder.Finish(), scalar_output);
 }
 
+// The DECIMAL an operand takes in decimal arithmetic. Integer literals take
+// just the digits they have (Spark's DecimalType.fromLiteral): `price * 3`
+// multiplies by DECIMAL(1,0), not DECIMAL(10,0).
+std::shared_ptr<arrow::DataType> OperandDecimalType(const BoundExpr& operand, const BoundExpr& other) {
+  if (operand.type->id() == arrow::Type::NA) return AsDecimalType(other.type);
+  if (operand.kind == plan::BoundKind::kLiteral && operand.literal->is_valid && types::IsIntegral(*operand.type)) {
+    auto value = arrow::compute::Cast(arrow::Datum(operand.literal), arrow::int64());
+    if (value.ok()) {
+      int64_t v = static_cast<const arrow::Int64Scalar&>(*value->scalar()).value;
+      std::string digits = std::to_string(v < 0 ? -(v + 1) + 1 : v);
+      if (v == INT64_MIN) digits = "9223372036854775808";
+      return arrow::decimal128(static_cast<int32_t>(digits.size()), 0);
+    }
+  }
+  return AsDecimalType(operand.type);
+}
+
 bool IsNumericOrNull(const arrow::DataType& t) {
   return NumericRank(t) > 0 || t.id() == arrow::Type::NA || t.id() == arrow::Type::DECIMAL128;
 }
@@ -182,8 +202,31 @@ FunctionInfo BinaryArithmetic(std::string name, std::vector<std::string> aliases
                               {"left", "\"" + types::SqlString(*args[0]->type) + "\""},
                               {"right", "\"" + types::SqlString(*args[1]->type) + "\""}});
       }
-      if (args[i]->type->id() == arrow::Type::DECIMAL128) {
-        return Unsupported("decimal arithmetic (" + name + ")");
+    }
+    bool decimal = args[0]->type->id() == arrow::Type::DECIMAL128 || args[1]->type->id() == arrow::Type::DECIMAL128;
+    bool floating = types::IsFractional(*args[0]->type) || types::IsFractional(*args[1]->type);
+    if (decimal && !floating) {
+      // DECIMAL with DECIMAL or integral operands: exact decimal arithmetic.
+      auto left_type = OperandDecimalType(*args[0], *args[1]);
+      auto right_type = OperandDecimalType(*args[1], *args[0]);
+      ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], left_type, plan::CastMode::kDefault, true, ctx));
+      ARROW_ASSIGN_OR_RAISE(args[1], BindCast(args[1], right_type, plan::CastMode::kDefault, true, ctx));
+      DecimalOp dop = op == ArithOp::kAdd        ? DecimalOp::kAdd
+                      : op == ArithOp::kSubtract ? DecimalOp::kSubtract
+                      : op == ArithOp::kMultiply ? DecimalOp::kMultiply
+                      : op == ArithOp::kDivide   ? DecimalOp::kDivide
+                                                 : DecimalOp::kRemainder;
+      auto result_type = DecimalResultType(dop, static_cast<const arrow::Decimal128Type&>(*left_type),
+                                           static_cast<const arrow::Decimal128Type&>(*right_type));
+      auto kernel = std::make_shared<LambdaKernel>(
+          [dop, result_type](const std::vector<Datum>& a, int64_t length, const EvalContext& c) {
+            return EvaluateDecimal(dop, a, length, result_type, c);
+          });
+      return BoundExpr::Call(info_copy.name, kernel, std::move(args), result_type, true, name);
+    }
+    for (auto& arg : args) {
+      if (arg->type->id() == arrow::Type::DECIMAL128) {
+        ARROW_ASSIGN_OR_RAISE(arg, BindCast(arg, arrow::float64(), plan::CastMode::kDefault, true, ctx));
       }
     }
     std::shared_ptr<arrow::DataType> type;

@@ -69,3 +69,14 @@ def test_read_parquet_decimal_aggregates(spark, request, parquet_dir):
     golden.check(request, "global", df.agg(F.sum("price"), F.avg("price"), F.min("price"), F.max("price"),
                                            F.min("day"), F.max("day")))
     golden.check(request, "grouped", df.groupBy("flag").agg(F.sum("price"), F.avg("price")))
+
+
+def test_decimal_arithmetic(spark, request, parquet_dir):
+    df = spark.read.parquet(parquet_dir).filter(col("id") % 500 == 3)
+    golden.check(request, "ops", df.select(
+        "id", col("price") + col("price"), col("price") - 1, col("price") * col("price"),
+        col("price") * 3, col("price") / 7, col("price") / col("price"), col("price") % 3,
+        col("price") + col("ratio"), (col("price") * (1 - col("price") / 100)).alias("discounted")))
+    spark.read.parquet(parquet_dir).createOrReplaceTempView("pq_dec")
+    golden.check(request, "sql", spark.sql(
+        "SELECT tag, sum(price * (1 - price / 100)) AS s, avg(price * 2) AS a FROM pq_dec GROUP BY tag"))

@@ -1,0 +1,182 @@
+#include "functions/decimal_arithmetic.h"
+
+#include <arrow/array.h>
+#include <arrow/builder.h>
+#include <arrow/scalar.h>
+#include <arrow/util/decimal.h>
+
+#include <algorithm>
+
+#include "functions/kernel_util.h"
+
+namespace sk8::functions {
+namespace {
+
+constexpr int kMaxPrecision = 38;
+constexpr int kMinimumAdjustedScale = 6;
+
+// Spark's DecimalType.adjustPrecisionScale: keep the integral digits, give up
+// fractional ones (down to 6) when the precision exceeds 38.
+std::shared_ptr<arrow::DataType> Bounded(int precision, int scale) {
+  if (precision <= kMaxPrecision) return arrow::decimal128(precision, scale);
+  int int_digits = precision - scale;
+  int min_scale = std::min(scale, kMinimumAdjustedScale);
+  int adjusted_scale = std::max(kMaxPrecision - int_digits, min_scale);
+  return arrow::decimal128(kMaxPrecision, adjusted_scale);
+}
+
+// One operand's value at row i (arrays or scalars).
+class DecimalArg {
+ public:
+  explicit DecimalArg(const arrow::Datum& d) {
+    if (d.is_scalar()) {
+      const auto& s = static_cast<const arrow::Decimal128Scalar&>(*d.scalar());
+      scalar_valid_ = s.is_valid;
+      if (s.is_valid) scalar_ = s.value;
+      scale_ = static_cast<const arrow::Decimal128Type&>(*d.type()).scale();
+    } else {
+      array_ = std::static_pointer_cast<arrow::Decimal128Array>(d.make_array());
+      scale_ = static_cast<const arrow::Decimal128Type&>(*array_->type()).scale();
+    }
+  }
+  bool IsValid(int64_t i) const { return array_ ? array_->IsValid(i) : scalar_valid_; }
+  arrow::Decimal256 Value(int64_t i) const {
+    return arrow::Decimal256(array_ ? arrow::Decimal128(array_->GetValue(i)) : scalar_);
+  }
+  int32_t scale() const { return scale_; }
+
+ private:
+  std::shared_ptr<arrow::Decimal128Array> array_;
+  arrow::Decimal128 scalar_;
+  bool scalar_valid_ = false;
+  int32_t scale_ = 0;
+};
+
+arrow::Decimal256 Rescale(const arrow::Decimal256& v, int32_t from, int32_t to) {
+  if (from == to) return v;
+  return from < to ? v.IncreaseScaleBy(to - from) : v.ReduceScaleBy(from - to, /*round=*/true);
+}
+
+arrow::Decimal256 Minus(const arrow::Decimal256& a, const arrow::Decimal256& b) {
+  arrow::Decimal256 result = a;
+  result -= b;
+  return result;
+}
+
+// Integer division rounded half away from zero (Java's HALF_UP).
+arrow::Decimal256 DivideHalfUp(const arrow::Decimal256& a, const arrow::Decimal256& b) {
+  arrow::Decimal256 q = a / b;
+  arrow::Decimal256 r = Minus(a, q * b);
+  arrow::Decimal256 twice = r + r;
+  if (twice.IsNegative()) twice.Negate();
+  arrow::Decimal256 divisor = b;
+  if (divisor.IsNegative()) divisor.Negate();
+  if (!(twice < divisor)) q += arrow::Decimal256((a.IsNegative() != b.IsNegative()) ? -1 : 1);
+  return q;
+}
+
+}  // namespace
+
+std::shared_ptr<arrow::DataType> AsDecimalType(const std::shared_ptr<arrow::DataType>& type) {
+  switch (type->id()) {
+    case arrow::Type::INT8: return arrow::decimal128(3, 0);
+    case arrow::Type::INT16: return arrow::decimal128(5, 0);
+    case arrow::Type::INT32: return arrow::decimal128(10, 0);
+    case arrow::Type::INT64: return arrow::decimal128(20, 0);
+    default: return type;
+  }
+}
+
+std::shared_ptr<arrow::DataType> DecimalResultType(DecimalOp op, const arrow::Decimal128Type& a,
+                                                   const arrow::Decimal128Type& b) {
+  int p1 = a.precision(), s1 = a.scale(), p2 = b.precision(), s2 = b.scale();
+  switch (op) {
+    case DecimalOp::kAdd:
+    case DecimalOp::kSubtract: {
+      int scale = std::max(s1, s2);
+      return Bounded(std::max(p1 - s1, p2 - s2) + scale + 1, scale);
+    }
+    case DecimalOp::kMultiply: return Bounded(p1 + p2 + 1, s1 + s2);
+    case DecimalOp::kDivide: {
+      int scale = std::max(kMinimumAdjustedScale, s1 + p2 + 1);
+      return Bounded(p1 - s1 + s2 + scale, scale);
+    }
+    case DecimalOp::kRemainder: {
+      int scale = std::max(s1, s2);
+      return Bounded(std::min(p1 - s1, p2 - s2) + scale, scale);
+    }
+  }
+  return arrow::decimal128(kMaxPrecision, 0);
+}
+
+Result<arrow::Datum> EvaluateDecimal(DecimalOp op, const std::vector<arrow::Datum>& args, int64_t length,
+                                     const std::shared_ptr<arrow::DataType>& result_type,
+                                     const plan::EvalContext& ctx) {
+  DecimalArg left(args[0]), right(args[1]);
+  const auto& out_type = static_cast<const arrow::Decimal128Type&>(*result_type);
+  int32_t out_scale = out_type.scale();
+  bool scalar_output = AllScalars(args);
+  int64_t n = scalar_output ? 1 : length;
+  arrow::Decimal128Builder builder(result_type);
+  ARROW_RETURN_NOT_OK(builder.Reserve(n));
+  for (int64_t i = 0; i < n; ++i) {
+    if (!left.IsValid(i) || !right.IsValid(i)) {
+      builder.UnsafeAppendNull();
+      continue;
+    }
+    arrow::Decimal256 a = left.Value(i), b = right.Value(i);
+    arrow::Decimal256 result;
+    switch (op) {
+      case DecimalOp::kAdd:
+      case DecimalOp::kSubtract: {
+        int32_t common = std::max(left.scale(), right.scale());
+        a = Rescale(a, left.scale(), common);
+        b = Rescale(b, right.scale(), common);
+        result = Rescale(op == DecimalOp::kAdd ? arrow::Decimal256(a + b) : Minus(a, b), common, out_scale);
+        break;
+      }
+      case DecimalOp::kMultiply:
+        result = Rescale(a * b, left.scale() + right.scale(), out_scale);
+        break;
+      case DecimalOp::kDivide:
+      case DecimalOp::kRemainder: {
+        if (b == arrow::Decimal256(0)) {
+          if (!ctx.ansi) {
+            builder.UnsafeAppendNull();
+            continue;
+          }
+          return SparkError(SparkExceptionKind::kArithmetic,
+                            op == DecimalOp::kDivide ? "DIVIDE_BY_ZERO" : "REMAINDER_BY_ZERO",
+                            {{"config", "\"spark.sql.ansi.enabled\""}});
+        }
+        if (op == DecimalOp::kDivide) {
+          // a / b at scale s: (a * 10^(s - s1 + s2)) / b, rounded half up.
+          int32_t shift = out_scale - left.scale() + right.scale();
+          arrow::Decimal256 numerator = shift >= 0 ? a.IncreaseScaleBy(shift) : a;
+          arrow::Decimal256 denominator = shift >= 0 ? b : b.IncreaseScaleBy(-shift);
+          result = DivideHalfUp(numerator, denominator);
+        } else {
+          int32_t common = std::max(left.scale(), right.scale());
+          a = Rescale(a, left.scale(), common);
+          b = Rescale(b, right.scale(), common);
+          result = Rescale(Minus(a, (a / b) * b), common, out_scale);
+        }
+        break;
+      }
+    }
+    if (!result.FitsInPrecision(out_type.precision())) {
+      if (!ctx.ansi) {
+        builder.UnsafeAppendNull();
+        continue;
+      }
+      return SparkError(SparkExceptionKind::kArithmetic, "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",
+                        {{"value", result.ToString(out_scale)}, {"precision", std::to_string(out_type.precision())},
+                         {"scale", std::to_string(out_scale)}, {"config", "\"spark.sql.ansi.enabled\""}});
+    }
+    const auto& words = result.little_endian_array();
+    builder.UnsafeAppend(arrow::Decimal128(static_cast<int64_t>(words[1]), words[0]));
+  }
+  return FinishResult(builder.Finish(), scalar_output);
+}
+
+}  // namespace sk8::functions
