@@ -2,9 +2,11 @@
 // any other value; <=> is null-safe. Mixed types are coerced as Spark does.
 #include <arrow/compute/api.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "functions/cast.h"
+#include "functions/decimal_arithmetic.h"
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
 #include "types/spark_types.h"
@@ -104,11 +106,15 @@ Result<std::shared_ptr<arrow::DataType>> CommonComparisonType(const arrow::DataT
   if (a->id() == arrow::Type::NA) return b;
   if (b->id() == arrow::Type::NA) return a;
   if (NumericRank(*a) && NumericRank(*b)) return WiderNumericType(a, b);
-  if (a->id() == arrow::Type::DECIMAL128 && NumericRank(*b)) {
-    return types::IsFractional(*b) ? arrow::float64() : a;
-  }
-  if (b->id() == arrow::Type::DECIMAL128 && NumericRank(*a)) {
-    return types::IsFractional(*a) ? arrow::float64() : b;
+  bool a_dec = a->id() == arrow::Type::DECIMAL128, b_dec = b->id() == arrow::Type::DECIMAL128;
+  if ((a_dec && NumericRank(*b)) || (b_dec && NumericRank(*a)) || (a_dec && b_dec)) {
+    if (types::IsFractional(*a) || types::IsFractional(*b)) return arrow::float64();
+    // The narrowest DECIMAL holding both sides' integral and fractional digits.
+    const auto& x = static_cast<const arrow::Decimal128Type&>(*AsDecimalType(a));
+    const auto& y = static_cast<const arrow::Decimal128Type&>(*AsDecimalType(b));
+    int scale = std::max(x.scale(), y.scale());
+    int int_digits = std::max(x.precision() - x.scale(), y.precision() - y.scale());
+    return arrow::decimal128(std::min(38, int_digits + scale), scale);
   }
   if (types::IsStringLike(*a) && !types::IsStringLike(*b)) return b;
   if (types::IsStringLike(*b) && !types::IsStringLike(*a)) return a;

@@ -362,9 +362,12 @@ Result<ExprPtr> ExpressionParser::ParseWordPrimary() {
   if (word.IsKeyword("CASE")) return ParseCase();
   if (word.IsKeyword("CAST") && next.IsSymbol("(")) return ParseCast(plan::CastMode::kDefault);
   if (word.IsKeyword("TRY_CAST") && next.IsSymbol("(")) return ParseCast(plan::CastMode::kTry);
-  if (next.kind == TokenKind::kString) return ParseTypedLiteral();
-  if (word.IsKeyword("INTERVAL") && (next.kind == TokenKind::kNumber || next.IsSymbol("-") || next.IsSymbol("+"))) {
-    return UnsupportedSql("INTERVAL literals");
+  if (next.kind == TokenKind::kString && !word.IsKeyword("INTERVAL")) return ParseTypedLiteral();
+  if (word.IsKeyword("INTERVAL") && (next.kind == TokenKind::kNumber || next.kind == TokenKind::kString)) {
+    return ParseIntervalLiteral();
+  }
+  if (word.IsKeyword("INTERVAL") && (next.IsSymbol("-") || next.IsSymbol("+"))) {
+    return UnsupportedSql("signed INTERVAL literals");
   }
   if (next.IsSymbol("->")) return UnsupportedSql("lambda functions");
   std::string name = tokens_.Advance().value;
@@ -423,6 +426,38 @@ Result<ExprPtr> ExpressionParser::ParseTypedLiteral() {
   // The text is converted when the query is analyzed: a TIMESTAMP needs the
   // session time zone, and date parsing lives with the cast functions.
   return std::make_shared<plan::CastExpr>(text_expr, type, plan::CastMode::kAnsi, /*keep_name=*/false);
+}
+
+// INTERVAL '<n>' <unit> or INTERVAL <n> <unit>, one unit (YEAR, MONTH, WEEK,
+// DAY, HOUR, MINUTE, SECOND): a year-month interval in months or a day-time
+// interval in microseconds.
+Result<ExprPtr> ExpressionParser::ParseIntervalLiteral() {
+  tokens_.Advance();  // INTERVAL
+  const Token& amount = tokens_.Advance();
+  std::string text = amount.value;
+  int64_t value = 0;
+  try {
+    size_t used = 0;
+    value = std::stoll(text, &used);
+    if (used != text.size()) return UnsupportedSql("INTERVAL literals with fractions or several fields");
+  } catch (const std::exception&) {
+    return UnsupportedSql("INTERVAL literals with fractions or several fields");
+  }
+  if (tokens_.Peek().kind != TokenKind::kWord) return tokens_.SyntaxError();
+  std::string unit = ToUpperAscii(tokens_.Advance().value);
+  if (unit.size() > 1 && unit.back() == 'S') unit.pop_back();  // DAYS -> DAY
+  if (tokens_.PeekKeyword("TO")) return UnsupportedSql("INTERVAL ... TO ... literals");
+  constexpr int64_t kMicrosPerSecond = 1000000;
+  if (unit == "YEAR") return Literal(std::make_shared<arrow::MonthIntervalScalar>(static_cast<int32_t>(value * 12)));
+  if (unit == "MONTH") return Literal(std::make_shared<arrow::MonthIntervalScalar>(static_cast<int32_t>(value)));
+  int64_t micros_per_unit = 0;
+  if (unit == "WEEK") micros_per_unit = 7 * 86400 * kMicrosPerSecond;
+  if (unit == "DAY") micros_per_unit = 86400 * kMicrosPerSecond;
+  if (unit == "HOUR") micros_per_unit = 3600 * kMicrosPerSecond;
+  if (unit == "MINUTE") micros_per_unit = 60 * kMicrosPerSecond;
+  if (unit == "SECOND") micros_per_unit = kMicrosPerSecond;
+  if (micros_per_unit == 0) return UnsupportedSql("INTERVAL unit " + unit);
+  return Literal(std::make_shared<arrow::DurationScalar>(value * micros_per_unit, arrow::TimeUnit::MICRO));
 }
 
 // CASE [operand] WHEN c THEN v ... [ELSE e] END, as the client's "when"

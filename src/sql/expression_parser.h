@@ -48,6 +48,7 @@ class ExpressionParser {
   Result<plan::ExprPtr> ParseParenthesized();
   Result<plan::ExprPtr> ParseStringLiteral();
   Result<plan::ExprPtr> ParseTypedLiteral();
+  Result<plan::ExprPtr> ParseIntervalLiteral();
   Result<plan::ExprPtr> ParseCase();
   Result<plan::ExprPtr> ParseCast(plan::CastMode mode);
   Result<std::shared_ptr<arrow::DataType>> ParseDataType();

@@ -339,9 +339,16 @@ TEST(SqlExpressions, Aliases) {
   EXPECT_EQ(Expr("1 IS"), "1:int AS IS");  // Spark reads a trailing keyword as an alias
 }
 
+TEST(SqlExpressions, IntervalLiterals) {
+  auto days = ParseExpression("INTERVAL '90' DAY");
+  ASSERT_TRUE(days.ok()) << days.status().ToString();
+  auto years = ParseExpression("INTERVAL 1 YEAR");
+  ASSERT_TRUE(years.ok()) << years.status().ToString();
+}
+
 TEST(SqlExpressions, UnsupportedConstructs) {
-  for (const char* text : {"a IN (SELECT 1)", "EXISTS (SELECT 1)", "(SELECT 1)", "sum(a) OVER ()", "INTERVAL '1' DAY",
-                           "INTERVAL 1 DAY", "transform(arr, x -> x + 1)", "count(a) FILTER (WHERE b)",
+  for (const char* text : {"a IN (SELECT 1)", "EXISTS (SELECT 1)", "(SELECT 1)", "sum(a) OVER ()", "INTERVAL '1 2' DAY",
+                           "INTERVAL 1 DAY TO SECOND", "transform(arr, x -> x + 1)", "count(a) FILTER (WHERE b)",
                            "first(a) IGNORE NULLS", "?", ":p", "f(a => 1)", "s LIKE ANY ('a')", "s LIKE 'a' ESCAPE '/'",
                            "trim(BOTH 'x' FROM s)", "a.b(1)"}) {
     auto result = ParseExpression(text);
