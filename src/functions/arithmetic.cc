@@ -284,7 +284,10 @@ FunctionInfo BinaryArithmetic(std::string name, std::vector<std::string> aliases
           [dop, result_type](const std::vector<Datum>& a, int64_t length, const EvalContext& c) {
             return EvaluateDecimal(dop, a, length, result_type, c);
           });
-      return BoundExpr::Call(info_copy.name, kernel, std::move(args), result_type, true, name);
+      // + - * fail loudly under ANSI instead of yielding NULL; / and % are always nullable.
+      bool decimal_nullable = args[0]->nullable || args[1]->nullable || !ctx.ansi || op == ArithOp::kDivide ||
+                              op == ArithOp::kRemainder;
+      return BoundExpr::Call(info_copy.name, kernel, std::move(args), result_type, decimal_nullable, name);
     }
     for (auto& arg : args) {
       if (arg->type->id() == arrow::Type::DECIMAL128) {

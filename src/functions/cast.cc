@@ -763,6 +763,16 @@ Result<BoundExprPtr> BindCast(BoundExprPtr child, std::shared_ptr<arrow::DataTyp
                           {"srcType", "\"" + types::SqlString(*child->type) + "\""},
                           {"targetType", "\"" + types::SqlString(*to) + "\""}});
   }
+  if (mode == CastMode::kTypedLiteral) {
+    auto folded = child->kind == plan::BoundKind::kLiteral ? CastDatum(Datum(child->literal), to, true, ctx)
+                                                           : Result<Datum>(Status::Invalid("not a literal"));
+    if (!folded.ok()) {
+      std::string text = child->literal ? child->literal->ToString() : child->name;
+      return ParseError("INVALID_TYPED_LITERAL",
+                        {{"valueType", "\"" + types::SqlString(*to) + "\""}, {"value", "'" + text + "'"}});
+    }
+    return BoundExpr::Literal(folded->scalar(), LiteralColumnName(*folded->scalar(), ctx));
+  }
   bool nullable = mode == CastMode::kTry || child->nullable || ForceNullable(*child->type, *to);
   if (child->kind == plan::BoundKind::kLiteral) {
     // Fold literal casts now so that bad literals fail at analysis, like Spark's

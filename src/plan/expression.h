@@ -68,7 +68,9 @@ struct AliasExpr : Expr {
   std::vector<std::string> names;
 };
 
-enum class CastMode { kDefault, kLegacy, kAnsi, kTry };
+/// kTypedLiteral is SQL's DATE '2024-01-01' / TIMESTAMP '...': an ANSI cast of
+/// a string constant that must fold to a (non-null) literal at analysis.
+enum class CastMode { kDefault, kLegacy, kAnsi, kTry, kTypedLiteral };
 
 struct CastExpr : Expr {
   CastExpr(ExprPtr c, std::shared_ptr<arrow::DataType> t, CastMode m, bool keep_name = false)

@@ -425,7 +425,7 @@ Result<ExprPtr> ExpressionParser::ParseTypedLiteral() {
   }
   // The text is converted when the query is analyzed: a TIMESTAMP needs the
   // session time zone, and date parsing lives with the cast functions.
-  return std::make_shared<plan::CastExpr>(text_expr, type, plan::CastMode::kAnsi, /*keep_name=*/false);
+  return std::make_shared<plan::CastExpr>(text_expr, type, plan::CastMode::kTypedLiteral, /*keep_name=*/false);
 }
 
 // INTERVAL '<n>' <unit> or INTERVAL <n> <unit>, one unit (YEAR, MONTH, WEEK,

@@ -173,3 +173,11 @@ def test_case_when_in_like(spark, request):
     golden.check(request, "sql", spark.sql(
         "SELECT x, CASE WHEN x IS NULL THEN -1 WHEN x > 0 THEN x ELSE 0 END AS c, x IN (0, 4) AS i, "
         "s LIKE 'b%' AS l FROM t_case"))
+
+
+def test_date_interval_and_decimal_comparison(spark, request):
+    golden.check(request, "dates", spark.sql(
+        "SELECT date '1998-12-01' - interval '90' day AS a, date '1994-01-31' + interval '1' month AS b, "
+        "date '1994-01-01' + interval '1' year AS c, date '2024-02-29' - interval 12 months AS d"))
+    golden.check(request, "decimals", spark.sql(
+        "SELECT 0.06 BETWEEN .06 - 0.01 AND .06 + 0.01 AS a, 1.50 = 1.5 AS b, 2 > 1.99 AS c"))

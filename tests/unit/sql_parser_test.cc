@@ -49,7 +49,7 @@ std::string Render(const plan::ExprPtr& expr) {
     }
     case ExprKind::kCast: {
       const auto& cast = expr->As<plan::CastExpr>();
-      std::string mode = cast.mode == plan::CastMode::kTry ? "try_cast" : cast.mode == plan::CastMode::kAnsi ? "ansi_cast" : "cast";
+      std::string mode = cast.mode == plan::CastMode::kTry ? "try_cast" : cast.mode == plan::CastMode::kAnsi ? "ansi_cast" : cast.mode == plan::CastMode::kTypedLiteral ? "typed_literal" : "cast";
       return mode + "(" + Render(cast.child) + " AS " + types::SimpleString(*cast.type) + ")" +
              (cast.keeps_child_name ? "#named" : "");
     }
@@ -231,9 +231,9 @@ TEST(SqlLiterals, StringsBooleansNullAndTypedLiterals) {
   EXPECT_EQ(Expr("NULL"), "null:void");
   EXPECT_EQ(Expr("X'0A'"), "\n:binary");
   EXPECT_EQ(Expr("X'1'"), std::string("\x01", 1) + ":binary");
-  EXPECT_EQ(Expr("DATE '2024-01-01'"), "ansi_cast(2024-01-01:string AS date)");
-  EXPECT_EQ(Expr("TIMESTAMP '2024-01-01 00:00:00'"), "ansi_cast(2024-01-01 00:00:00:string AS timestamp)");
-  EXPECT_EQ(Expr("timestamp_ntz '2024-01-01'"), "ansi_cast(2024-01-01:string AS timestamp_ntz)");
+  EXPECT_EQ(Expr("DATE '2024-01-01'"), "typed_literal(2024-01-01:string AS date)");
+  EXPECT_EQ(Expr("TIMESTAMP '2024-01-01 00:00:00'"), "typed_literal(2024-01-01 00:00:00:string AS timestamp)");
+  EXPECT_EQ(Expr("timestamp_ntz '2024-01-01'"), "typed_literal(2024-01-01:string AS timestamp_ntz)");
   EXPECT_EQ(ExprError("X'ZZ'"), "INVALID_TYPED_LITERAL {valueType=\"X\", value='ZZ'}");
   EXPECT_EQ(ExprError("foo 'x'"),
             "UNSUPPORTED_TYPED_LITERAL {unsupportedType=\"FOO\", supportedTypes=\"DATE\", \"TIMESTAMP_NTZ\", "
