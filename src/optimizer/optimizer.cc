@@ -162,6 +162,101 @@ Result<plan::ResolvedPtr> EmptyLimit(const plan::ResolvedPtr& node) {
   return plan::ResolvedPtr(empty);
 }
 
+// --- Column pruning: scans read only the columns that something above uses.
+
+void CollectColumns(const BoundExpr& e, std::vector<bool>* used) {
+  if (e.kind == plan::BoundKind::kColumnRef) (*used)[e.column_index] = true;
+  for (const auto& a : e.args) CollectColumns(*a, used);
+}
+
+BoundExprPtr RemapColumns(const BoundExprPtr& e, const std::vector<int>& mapping) {
+  if (e->kind != plan::BoundKind::kColumnRef && e->args.empty()) return e;
+  auto copy = std::make_shared<BoundExpr>(*e);
+  if (copy->kind == plan::BoundKind::kColumnRef) copy->column_index = mapping[copy->column_index];
+  for (auto& a : copy->args) a = RemapColumns(a, mapping);
+  return copy;
+}
+
+struct Pruned {
+  plan::ResolvedPtr node;
+  std::vector<int> mapping;  // old output index -> new output index (-1: dropped)
+};
+
+std::vector<int> Identity(int n) {
+  std::vector<int> m(n);
+  for (int i = 0; i < n; ++i) m[i] = i;
+  return m;
+}
+
+// Rebuilds `node` keeping at least the `required` output columns.
+Pruned PruneColumns(const plan::ResolvedPtr& node, std::vector<bool> required) {
+  const int width = node->schema->num_fields();
+  switch (node->kind) {
+    case plan::ResolvedKind::kFileScan: {
+      std::vector<int> keep;
+      for (int i = 0; i < width; ++i) if (required[i]) keep.push_back(i);
+      if (keep.empty() && width > 0) keep.push_back(0);  // something to count rows by
+      if (static_cast<int>(keep.size()) == width) return {node, Identity(width)};
+      auto scan = std::make_shared<plan::ResolvedPlan>(*node);
+      arrow::FieldVector fields;
+      scan->file_columns.clear();
+      scan->qualifiers.clear();
+      std::vector<int> mapping(width, -1);
+      for (int i : keep) {
+        mapping[i] = static_cast<int>(fields.size());
+        fields.push_back(node->schema->field(i));
+        scan->file_columns.push_back(node->file_columns[i]);
+        scan->qualifiers.push_back(node->qualifiers[i]);
+      }
+      scan->schema = arrow::schema(fields);
+      return {scan, mapping};
+    }
+    case plan::ResolvedKind::kFilter:
+    case plan::ResolvedKind::kSort:
+    case plan::ResolvedKind::kLimit:
+    case plan::ResolvedKind::kTail: {
+      if (node->kind == plan::ResolvedKind::kFilter) CollectColumns(*node->condition, &required);
+      for (const auto& key : node->sort_keys) CollectColumns(*key.expr, &required);
+      Pruned child = PruneColumns(node->children[0], required);
+      auto copy = std::make_shared<plan::ResolvedPlan>(*node);
+      copy->children = {child.node};
+      copy->schema = child.node->schema;
+      copy->qualifiers = child.node->qualifiers;
+      if (copy->condition) copy->condition = RemapColumns(copy->condition, child.mapping);
+      for (auto& key : copy->sort_keys) key.expr = RemapColumns(key.expr, child.mapping);
+      return {copy, child.mapping};
+    }
+    case plan::ResolvedKind::kProject:
+    case plan::ResolvedKind::kAggregate: {
+      const auto& input = node->children[0];
+      std::vector<bool> child_required(input->schema->num_fields(), false);
+      for (const auto& e : node->expressions) CollectColumns(*e, &child_required);
+      for (const auto& e : node->grouping) CollectColumns(*e, &child_required);
+      for (const auto& agg : node->aggregates) {
+        for (const auto& a : agg.args) CollectColumns(*a, &child_required);
+      }
+      Pruned child = PruneColumns(input, child_required);
+      auto copy = std::make_shared<plan::ResolvedPlan>(*node);
+      copy->children = {child.node};
+      for (auto& e : copy->expressions) e = RemapColumns(e, child.mapping);
+      for (auto& e : copy->grouping) e = RemapColumns(e, child.mapping);
+      for (auto& agg : copy->aggregates) {
+        for (auto& a : agg.args) a = RemapColumns(a, child.mapping);
+      }
+      return {copy, Identity(width)};
+    }
+    case plan::ResolvedKind::kShowString: {
+      Pruned child = PruneColumns(node->children[0],
+                                  std::vector<bool>(node->children[0]->schema->num_fields(), true));
+      auto copy = std::make_shared<plan::ResolvedPlan>(*node);
+      copy->children = {child.node};
+      return {copy, Identity(width)};
+    }
+    default:
+      return {node, Identity(width)};
+  }
+}
+
 Result<plan::ResolvedPtr> Rewrite(const plan::ResolvedPtr& node) {
   auto copy = std::make_shared<plan::ResolvedPlan>(*node);
   for (auto& child : copy->children) {
@@ -177,6 +272,10 @@ Result<plan::ResolvedPtr> Rewrite(const plan::ResolvedPtr& node) {
 
 }  // namespace
 
-Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan) { return Rewrite(plan); }
+Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan) {
+  ARROW_ASSIGN_OR_RAISE(auto rewritten, Rewrite(plan));
+  // The result keeps every output column; below that, only what is used.
+  return PruneColumns(rewritten, std::vector<bool>(rewritten->schema->num_fields(), true)).node;
+}
 
 }  // namespace sk8::optimizer
