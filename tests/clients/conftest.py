@@ -24,25 +24,9 @@ def pytest_report_header(config):
 
 @pytest.fixture(scope="session")
 def server():
-    try:
-        srv = sk8_servers.start()
-    except FileNotFoundError as e:
-        pytest.exit(str(e), returncode=4)
-    yield srv
-    if srv.kind == "external":
-        return
-    died = not srv.alive()
-    rc = srv.stop(timeout=10.0 if srv.kind == "sk8" else 30.0)
-    if srv.kind == "sk8":
-        assert not died, srv.describe_death()
-        assert rc == 0, f"sk8 did not exit 0 within 10 s of SIGTERM (exit code {rc}); log {srv.log_path}"
+    yield from sk8_servers.serve_for_tests()
 
 
 @pytest.fixture(scope="module")
 def spark(server):
-    from pyspark.sql import SparkSession
-
-    session = SparkSession.builder.remote(server.url).getOrCreate()
-    session.conf.set("spark.sql.session.timeZone", "UTC")
-    yield session
-    session.stop()
+    yield from sk8_servers.utc_session(server.url)

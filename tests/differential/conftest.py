@@ -29,20 +29,9 @@ if not os.environ.get("SK8_TEST_VERBOSE"):
 
 @pytest.fixture(scope="session")
 def server():
-    try:
-        srv = sk8_servers.start()
-    except FileNotFoundError as e:
-        pytest.exit(str(e), returncode=4)
-    yield srv
-    if srv.kind != "external":
-        srv.stop(timeout=10.0 if srv.kind == "sk8" else 30.0)
+    yield from sk8_servers.serve_for_tests()
 
 
 @pytest.fixture(scope="session")
 def spark(server):
-    from pyspark.sql import SparkSession
-
-    session = SparkSession.builder.remote(server.url).getOrCreate()
-    session.conf.set("spark.sql.session.timeZone", "UTC")
-    yield session
-    session.stop()
+    yield from sk8_servers.utc_session(server.url)

@@ -46,20 +46,10 @@ def pytest_report_header(config):
 def server():
     """The running Spark Connect server (sk8_servers.Server)."""
     global _server
-    try:
-        srv = sk8_servers.start()
-    except FileNotFoundError as e:
-        pytest.exit(str(e), returncode=4)
-    _server = srv
-    yield srv
-    if srv.kind == "external":
-        return
-    died = not srv.alive()
-    rc = srv.stop(timeout=10.0 if srv.kind == "sk8" else 30.0)
-    if srv.kind == "sk8":
-        assert not died, srv.describe_death()
-        assert rc == 0, (f"sk8 did not exit 0 within 10 s of SIGTERM (exit code {rc}, None = killed); "
-                         f"log {srv.log_path}:\n{sk8_servers.log_tail(srv.log_path)}")
+    servers = sk8_servers.serve_for_tests()
+    _server = next(servers)
+    yield _server
+    next(servers, None)  # stop it and check that sk8 exited 0
 
 
 @pytest.fixture(scope="session")
@@ -95,12 +85,7 @@ _disable_session_finalizer()
 @pytest.fixture(scope="module")
 def spark(connect_url):
     """A Spark Connect session (one per test module), session time zone UTC."""
-    from pyspark.sql import SparkSession
-
-    session = SparkSession.builder.remote(connect_url).getOrCreate()
-    session.conf.set("spark.sql.session.timeZone", "UTC")
-    yield session
-    session.stop()
+    yield from sk8_servers.utc_session(connect_url)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -171,25 +171,31 @@ def spark_home() -> Path:
                             "or set SK8_SPARK_HOME")
 
 
-def start_spark(timeout: float = 120.0) -> Server:
+def start_spark(timeout: float = 120.0, *, time_zone: str = "UTC", master: str = "local[2]",
+                confs: Optional[dict[str, str]] = None, log_name: str = "spark") -> Server:
+    """Real Spark Connect from the pinned wheel. `confs` default to the session time
+    zone `time_zone`; the conformance doctests pass Spark's own test settings."""
     home = spark_home()
     java_home = os.environ.get("JAVA_HOME") or JAVA_HOME_DEFAULT
     host, port = "127.0.0.1", free_port()
-    log_path, log_file = _open_log("spark")
+    log_path, log_file = _open_log(log_name)
     work = LOG_DIR / f"spark-work-{port}"
     work.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, SPARK_HOME=str(home), JAVA_HOME=java_home, TZ="UTC",
+    env = dict(os.environ, SPARK_HOME=str(home), JAVA_HOME=java_home, TZ=time_zone,
                PYSPARK_PYTHON=sys.executable, SPARK_LOCAL_IP=host)
     env.pop("SPARK_CONF_DIR", None)
+    if confs is None:
+        confs = {"spark.sql.session.timeZone": time_zone}
+    conf_args = [arg for key, value in confs.items() for arg in ("--conf", f"{key}={value}")]
     cmd = [
         str(home / "bin" / "spark-submit"),
         "--class", "org.apache.spark.sql.connect.service.SparkConnectServer",
-        "--master", "local[2]",
+        "--master", master,
         "--driver-memory", "2g",
-        "--driver-java-options", f"-Duser.timezone=UTC -Dderby.system.home={work}",
+        "--driver-java-options", f"-Duser.timezone={time_zone} -Dderby.system.home={work}",
         "--conf", f"spark.connect.grpc.binding.port={port}",
         "--conf", f"spark.connect.grpc.binding.address={host}",
-        "--conf", "spark.sql.session.timeZone=UTC",
+        *conf_args,
         "--conf", "spark.ui.enabled=false",
         "--conf", f"spark.sql.warehouse.dir={work / 'warehouse'}",
         "spark-internal",
@@ -211,6 +217,37 @@ def start(kind: Optional[str] = None) -> Server:
         return Server("external", url, host, int(port))
     kind = kind or target()
     return start_sk8() if kind == "sk8" else start_spark()
+
+
+def serve_for_tests():
+    """A pytest session fixture body: starts the target server, yields it, and on
+    teardown stops it; an sk8 server must still be alive and exit 0 on SIGTERM."""
+    import pytest
+
+    try:
+        srv = start()
+    except FileNotFoundError as e:
+        pytest.exit(str(e), returncode=4)
+    yield srv
+    if srv.kind == "external":
+        return
+    died = not srv.alive()
+    rc = srv.stop(timeout=10.0 if srv.kind == "sk8" else 30.0)
+    if srv.kind == "sk8":
+        assert not died, srv.describe_death()
+        assert rc == 0, (f"sk8 did not exit 0 within 10 s of SIGTERM (exit code {rc}, None = killed); "
+                         f"log {srv.log_path}:\n{log_tail(srv.log_path)}")
+
+
+def utc_session(url: str):
+    """A Spark Connect session with the session time zone UTC, stopped afterwards
+    (a generator for pytest fixtures)."""
+    from pyspark.sql import SparkSession
+
+    session = SparkSession.builder.remote(url).getOrCreate()
+    session.conf.set("spark.sql.session.timeZone", "UTC")
+    yield session
+    session.stop()
 
 
 def _interrupt(signum, frame):
