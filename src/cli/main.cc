@@ -22,6 +22,13 @@ Options for serve:
   --host HOST             address to listen on (default 127.0.0.1; 0.0.0.0 for all)
   --port PORT             port to listen on (default 15002; 0 picks a free port)
   --log-level LEVEL       debug, info, warn or error (default info)
+  --conf KEY=VALUE        a Spark setting for the whole server (repeatable), e.g.
+                            spark.connect.execute.reattachable.senderMaxStreamDuration=2m
+                            spark.connect.execute.reattachable.senderMaxStreamSize=1g
+                            spark.connect.execute.reattachable.observerRetryBufferSize=10m
+                            spark.connect.execute.manager.detachedTimeout=5m
+                            spark.connect.session.manager.defaultSessionTimeout=60m
+                          other keys become every session's initial configuration
   --session-timeout SEC   drop sessions idle this long (default 3600)
   --max-stream-bytes N    end a reattachable result stream after N bytes (default 1 GiB)
   --max-stream-seconds S  ... or after S seconds (default 120); clients reattach
@@ -67,15 +74,22 @@ int Serve(const std::vector<std::string>& args) {
     } else if (arg == "--session-timeout") {
       const char* v = value();
       if (!v || !ParseInt(v, &number) || number <= 0) return Fail("--session-timeout needs seconds > 0");
-      options.session_timeout = std::chrono::seconds(number);
+      options.connect.session_timeout = std::chrono::seconds(number);
     } else if (arg == "--max-stream-bytes") {
       const char* v = value();
       if (!v || !ParseInt(v, &number) || number <= 0) return Fail("--max-stream-bytes needs bytes > 0");
-      options.service.max_stream_bytes = number;
+      options.connect.sender_max_stream_bytes = number;
     } else if (arg == "--max-stream-seconds") {
       const char* v = value();
       if (!v || !ParseInt(v, &number) || number <= 0) return Fail("--max-stream-seconds needs seconds > 0");
-      options.service.max_stream_duration = std::chrono::seconds(number);
+      options.connect.sender_max_stream_duration = std::chrono::seconds(number);
+    } else if (arg == "--conf") {
+      const char* v = value();
+      std::string pair = v ? v : "";
+      size_t eq = pair.find('=');
+      if (eq == std::string::npos || eq == 0) return Fail("--conf needs KEY=VALUE");
+      auto status = options.connect.Set(pair.substr(0, eq), pair.substr(eq + 1));
+      if (!status.ok()) return Fail("--conf " + pair + ": " + status.message());
     } else if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       return 0;

@@ -24,7 +24,7 @@ void OnSignal(int) { g_stop = true; }
 Status RunServer(const ServerOptions& options) {
   auto started = std::chrono::steady_clock::now();
   ARROW_RETURN_NOT_OK(arrow::compute::Initialize());
-  SparkConnectServiceImpl service(options.service);
+  SparkConnectServiceImpl service(options.connect);
 
   grpc::ServerBuilder builder;
   std::string address = options.host + ":" + std::to_string(options.port);
@@ -51,11 +51,15 @@ Status RunServer(const ServerOptions& options) {
   signal(SIGPIPE, SIG_IGN);
 
   auto last_janitor = std::chrono::steady_clock::now();
-  auto janitor_interval = std::clamp(options.session_timeout / 2, std::chrono::seconds(1), std::chrono::seconds(30));
+  // Spark's maintenanceInterval, but often enough for short timeouts set in tests.
+  const auto& connect = options.connect;
+  auto janitor_interval = std::clamp(std::min({connect.maintenance_interval, connect.detached_timeout / 2,
+                                               connect.session_timeout / 2}),
+                                     std::chrono::milliseconds(100), std::chrono::milliseconds(30000));
   while (!g_stop.load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     if (std::chrono::steady_clock::now() - last_janitor > janitor_interval) {
-      service.Janitor(options.session_timeout);
+      service.Janitor();
       last_janitor = std::chrono::steady_clock::now();
     }
   }

@@ -13,8 +13,8 @@ struct ServerOptions {
   int port = 15002;
   /// Largest request accepted, like Spark's spark.connect.grpc.maxInboundMessageSize.
   int max_inbound_bytes = 128 * 1024 * 1024;
-  std::chrono::seconds session_timeout{3600};
-  ServiceOptions service;
+  /// Spark settings of the whole server (`--conf`), with Spark's defaults.
+  ConnectServerConf connect;
 };
 
 /// Serves Spark Connect until SIGINT/SIGTERM, then cancels running operations

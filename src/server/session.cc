@@ -1,5 +1,6 @@
 #include "server/session.h"
 
+#include <algorithm>
 #include <random>
 
 namespace sk8::server {
@@ -34,14 +35,22 @@ Status InvalidHandleFormat(const std::string& handle) {
 
 // ---------------------------------------------------------------------------
 
-Operation::Operation(std::string operation_id, std::vector<std::string> tags, bool reattachable)
-    : operation_id_(std::move(operation_id)), tags_(std::move(tags)), reattachable_(reattachable) {}
+Operation::Operation(std::string operation_id, std::vector<std::string> tags, bool reattachable,
+                     OperationLimits limits)
+    : operation_id_(std::move(operation_id)),
+      tags_(std::move(tags)),
+      reattachable_(reattachable),
+      limits_(limits) {}
 
 void Operation::Append(spark::connect::ExecutePlanResponse response) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) return;
     response.set_response_id(NewUuid());
-    buffer_.push_back(std::move(response));
+    position_of_.emplace(response.response_id(), produced_++);
+    auto bytes = static_cast<int64_t>(response.ByteSizeLong());
+    buffered_bytes_ += bytes;
+    buffer_.push_back({std::move(response), bytes});
   }
   cv_.notify_all();
 }
@@ -65,18 +74,56 @@ bool Operation::finished() const {
   return finished_;
 }
 
-Operation::NextState Operation::Next(int64_t index, std::chrono::milliseconds timeout,
+int64_t Operation::Attach() {
+  int64_t ticket;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ticket = ++current_ticket_;
+    attached_ = true;
+  }
+  cv_.notify_all();  // wakes a previous sender so that it sees it was detached
+  return ticket;
+}
+
+void Operation::Detach(int64_t ticket) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (ticket != current_ticket_ || !attached_) return;
+  attached_ = false;
+  detached_since_ = std::chrono::steady_clock::now();
+}
+
+bool Operation::DetachedLongerThan(std::chrono::milliseconds timeout) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return !attached_ && std::chrono::steady_clock::now() - detached_since_ > timeout;
+}
+
+Operation::NextState Operation::Next(int64_t ticket, int64_t index, std::chrono::milliseconds timeout,
                                      spark::connect::ExecutePlanResponse* out, Status* error) {
   std::unique_lock<std::mutex> lock(mutex_);
-  auto ready = [&] { return index < first_index_ + static_cast<int64_t>(buffer_.size()) || finished_; };
+  auto ready = [&] { return ticket != current_ticket_ || index < produced_ || finished_; };
   if (!cv_.wait_for(lock, timeout, ready)) return NextState::kWaiting;
+  if (ticket != current_ticket_) {
+    *error = SparkError(SparkExceptionKind::kSql, "INVALID_CURSOR.DISCONNECTED");
+    return NextState::kDetached;
+  }
   if (index < first_index_) {
     *error = SparkError(SparkExceptionKind::kSql, "INVALID_CURSOR.POSITION_NOT_AVAILABLE",
                         {{"index", std::to_string(index)}, {"responseId", "released"}});
     return NextState::kFailed;
   }
-  if (index < first_index_ + static_cast<int64_t>(buffer_.size())) {
-    *out = buffer_[index - first_index_];
+  if (index < produced_) {
+    *out = buffer_[index - first_index_].response;
+    if (reattachable_) {
+      // Keep sent responses backwards from index - 1 until they fill the retry
+      // buffer; older ones cannot be asked for again by a well-behaved client.
+      int64_t keep_from = index;
+      int64_t kept_bytes = 0;
+      while (keep_from > first_index_ && kept_bytes < limits_.retry_buffer_bytes) {
+        --keep_from;
+        kept_bytes += buffer_[keep_from - first_index_].bytes;
+      }
+      DropFrontLocked(keep_from);
+    }
     return NextState::kResponse;
   }
   if (!status_.ok()) {
@@ -86,12 +133,13 @@ Operation::NextState Operation::Next(int64_t index, std::chrono::milliseconds ti
   return NextState::kFinished;
 }
 
-std::optional<int64_t> Operation::PositionAfter(const std::string& response_id) {
+Result<int64_t> Operation::PositionAfter(const std::string& response_id) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (size_t i = 0; i < buffer_.size(); ++i) {
-    if (buffer_[i].response_id() == response_id) return first_index_ + static_cast<int64_t>(i) + 1;
+  auto it = position_of_.find(response_id);
+  if (it == position_of_.end()) {
+    return SparkError(SparkExceptionKind::kSql, "INVALID_CURSOR.POSITION_NOT_FOUND", {{"responseId", response_id}});
   }
-  return std::nullopt;
+  return it->second + 1;
 }
 
 int64_t Operation::first_buffered() const {
@@ -99,29 +147,44 @@ int64_t Operation::first_buffered() const {
   return first_index_;
 }
 
-void Operation::ReleaseUntil(const std::string& response_id) {
+int64_t Operation::buffered_bytes() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (size_t i = 0; i < buffer_.size(); ++i) {
-    if (buffer_[i].response_id() == response_id) {
-      buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(i) + 1);
-      first_index_ += static_cast<int64_t>(i) + 1;
-      return;
-    }
-  }
+  return buffered_bytes_;
 }
 
-void Operation::ReleaseBefore(int64_t index) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  while (first_index_ < index && !buffer_.empty()) {
+void Operation::DropFrontLocked(int64_t until_index) {
+  while (first_index_ < until_index && !buffer_.empty()) {
+    buffered_bytes_ -= buffer_.front().bytes;
     buffer_.pop_front();
     ++first_index_;
   }
 }
 
+void Operation::ReleaseUntil(const std::string& response_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = position_of_.find(response_id);
+  if (it != position_of_.end()) DropFrontLocked(it->second + 1);
+}
+
+void Operation::ReleaseBefore(int64_t index) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  DropFrontLocked(index);
+}
+
+void Operation::ReleaseAll() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  closed_ = true;
+  DropFrontLocked(produced_);
+  buffer_.shrink_to_fit();
+}
+
 // ---------------------------------------------------------------------------
 
-Session::Session(std::string user_id, std::string session_id)
-    : user_id_(std::move(user_id)), session_id_(std::move(session_id)), server_side_session_id_(NewUuid()) {}
+Session::Session(std::string user_id, std::string session_id, std::map<std::string, std::string> conf_defaults)
+    : user_id_(std::move(user_id)),
+      session_id_(std::move(session_id)),
+      server_side_session_id_(NewUuid()),
+      conf_(std::move(conf_defaults)) {}
 
 plan::EvalContext Session::MakeEvalContext() const {
   plan::EvalContext ctx;
@@ -149,6 +212,21 @@ std::shared_ptr<Operation> Session::FindOperation(const std::string& operation_i
 void Session::RemoveOperation(const std::string& operation_id) {
   std::lock_guard<std::mutex> lock(mutex_);
   operations_.erase(operation_id);
+}
+
+void Session::AbandonOperation(const std::shared_ptr<Operation>& op) {
+  constexpr size_t kMaxTombstones = 10000;  // Spark's abandonedTombstonesSize
+  op->Cancel();
+  op->ReleaseAll();
+  std::lock_guard<std::mutex> lock(mutex_);
+  operations_.erase(op->operation_id());
+  abandoned_.push_back(op->operation_id());
+  while (abandoned_.size() > kMaxTombstones) abandoned_.pop_front();
+}
+
+bool Session::WasAbandoned(const std::string& operation_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::find(abandoned_.rbegin(), abandoned_.rend(), operation_id) != abandoned_.rend();
 }
 
 std::vector<std::shared_ptr<Operation>> Session::Operations() {
@@ -208,7 +286,7 @@ Result<std::shared_ptr<Session>> SessionManager::GetOrCreate(const std::string& 
     // The client saw a server-side session this server does not have (restart).
     return SparkError(SparkExceptionKind::kSql, "INVALID_HANDLE.SESSION_CHANGED", {{"handle", session_id}});
   }
-  auto session = std::make_shared<Session>(user_id, session_id);
+  auto session = std::make_shared<Session>(user_id, session_id, conf_defaults_);
   sessions_[key] = session;
   return session;
 }

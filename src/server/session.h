@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "analyzer/catalog.h"
@@ -21,13 +22,31 @@ namespace sk8::server {
 
 class Session;
 
+/// How long responses and detached operations are kept: Spark's
+/// spark.connect.execute.reattachable.* and spark.connect.execute.manager.* settings.
+struct OperationLimits {
+  /// Bytes of already-sent responses kept for a client that reattaches after a
+  /// dropped stream (observerRetryBufferSize, 10 MiB). The last sent response
+  /// is always kept.
+  int64_t retry_buffer_bytes = 10LL << 20;
+  /// An operation without an attached stream for this long is abandoned:
+  /// cancelled, its responses freed, and reattaching answers
+  /// INVALID_HANDLE.OPERATION_ABANDONED (detachedTimeout, 5 minutes).
+  std::chrono::milliseconds detached_timeout{5 * 60 * 1000};
+};
+
 /// One ExecutePlan: runs on its own thread and appends responses to a buffer
 /// that senders (the ExecutePlan stream, later ReattachExecute streams) read.
-/// Responses stay until the client releases them, so a dropped stream can
-/// resume from the last response it saw without loss or repeats.
+///
+/// Responses are numbered from 0 in the order they are produced. A response
+/// leaves the buffer when the client releases it (ReleaseExecute) or when it
+/// was sent and falls outside the retry buffer. The id -> position map keeps
+/// every id ever produced, so a client may reattach after any response it has
+/// seen, released or not, as Spark's ExecuteResponseObserver allows.
 class Operation {
  public:
-  Operation(std::string operation_id, std::vector<std::string> tags, bool reattachable);
+  Operation(std::string operation_id, std::vector<std::string> tags, bool reattachable,
+            OperationLimits limits = {});
 
   const std::string& operation_id() const { return operation_id_; }
   const std::vector<std::string>& tags() const { return tags_; }
@@ -41,37 +60,64 @@ class Operation {
   bool cancelled() const { return cancelled_.load(); }
   const std::atomic<bool>* cancelled_flag() const { return &cancelled_; }
 
-  enum class NextState { kResponse, kWaiting, kFinished, kFailed };
-  /// The response at sequence position `index`, waiting up to `timeout`.
-  NextState Next(int64_t index, std::chrono::milliseconds timeout, spark::connect::ExecutePlanResponse* out,
-                 Status* error);
-  /// Position after the response with this id; nullopt when it is unknown or released.
-  std::optional<int64_t> PositionAfter(const std::string& response_id);
-  /// First position still buffered (0 until something is released).
+  /// A new sender (stream) takes over the operation; a previous one still
+  /// attached is detached and ends with INVALID_CURSOR.DISCONNECTED, as in Spark.
+  /// Returns the sender's ticket for Next() and Detach().
+  int64_t Attach();
+  /// The sender with this ticket stopped; starts the detached clock if it was
+  /// the current one.
+  void Detach(int64_t ticket);
+  /// True when no sender is attached and none has been for `timeout`.
+  bool DetachedLongerThan(std::chrono::milliseconds timeout) const;
+  const OperationLimits& limits() const { return limits_; }
+
+  enum class NextState { kResponse, kWaiting, kFinished, kFailed, kDetached };
+  /// The response at sequence position `index` for the sender `ticket`, waiting
+  /// up to `timeout`. Handing it out marks everything before it as sent:
+  /// sent responses beyond the retry buffer are freed.
+  NextState Next(int64_t ticket, int64_t index, std::chrono::milliseconds timeout,
+                 spark::connect::ExecutePlanResponse* out, Status* error);
+  /// Position right after the response with this id (released or not);
+  /// INVALID_CURSOR.POSITION_NOT_FOUND for an id this operation never produced.
+  Result<int64_t> PositionAfter(const std::string& response_id) const;
+  /// First position still buffered.
   int64_t first_buffered() const;
   /// Drops buffered responses up to and including `response_id`.
   void ReleaseUntil(const std::string& response_id);
   /// Drops responses the non-reattachable sender has already sent.
   void ReleaseBefore(int64_t index);
+  /// Frees every buffered response (release_all, abandonment); responses the
+  /// execution still appends afterwards are dropped, since nobody will read them.
+  void ReleaseAll();
   bool finished() const;
-
-  std::chrono::steady_clock::time_point created() const { return created_; }
-  void Touch() { last_activity_ = std::chrono::steady_clock::now(); }
-  std::chrono::steady_clock::time_point last_activity() const { return last_activity_; }
+  /// Bytes of responses held in the buffer.
+  int64_t buffered_bytes() const;
 
  private:
+  struct Buffered {
+    spark::connect::ExecutePlanResponse response;
+    int64_t bytes;
+  };
+  void DropFrontLocked(int64_t until_index);  // drops positions < until_index
+
   const std::string operation_id_;
   const std::vector<std::string> tags_;
   const bool reattachable_;
+  const OperationLimits limits_;
   std::atomic<bool> cancelled_{false};
-  std::chrono::steady_clock::time_point created_ = std::chrono::steady_clock::now();
-  std::atomic<std::chrono::steady_clock::time_point> last_activity_{std::chrono::steady_clock::now()};
 
   mutable std::mutex mutex_;
   std::condition_variable cv_;
-  std::deque<spark::connect::ExecutePlanResponse> buffer_;
+  std::deque<Buffered> buffer_;
   int64_t first_index_ = 0;  // sequence position of buffer_.front()
+  int64_t produced_ = 0;     // responses appended so far
+  int64_t buffered_bytes_ = 0;
+  std::unordered_map<std::string, int64_t> position_of_;  // every response id -> position
+  int64_t current_ticket_ = 0;                            // 0: no sender has attached yet
+  bool attached_ = false;
+  std::chrono::steady_clock::time_point detached_since_ = std::chrono::steady_clock::now();
   bool finished_ = false;
+  bool closed_ = false;  // ReleaseAll() happened
   Status status_;
 };
 
@@ -79,7 +125,7 @@ class Operation {
 /// running operations and recent errors (for FetchErrorDetails).
 class Session {
  public:
-  Session(std::string user_id, std::string session_id);
+  Session(std::string user_id, std::string session_id, std::map<std::string, std::string> conf_defaults = {});
 
   const std::string& user_id() const { return user_id_; }
   const std::string& session_id() const { return session_id_; }
@@ -93,6 +139,10 @@ class Session {
   std::shared_ptr<Operation> FindOperation(const std::string& operation_id);
   void RemoveOperation(const std::string& operation_id);
   std::vector<std::shared_ptr<Operation>> Operations();
+  /// Cancels an operation nobody reattached to in time, frees its responses and
+  /// remembers its id so that a late reattach hears OPERATION_ABANDONED.
+  void AbandonOperation(const std::shared_ptr<Operation>& op);
+  bool WasAbandoned(const std::string& operation_id);
 
   /// Remembers a failed operation's error under a new id and returns the id.
   std::string RememberError(const Status& status);
@@ -115,12 +165,17 @@ class Session {
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Operation>> operations_;
   std::deque<std::pair<std::string, Status>> errors_;
+  std::deque<std::string> abandoned_;  // most recent last, bounded like Spark's tombstones
   std::map<std::string, std::shared_ptr<const std::string>> artifacts_;
 };
 
 /// Sessions keyed by (user id, session id).
 class SessionManager {
  public:
+  /// `conf_defaults`: every new session's initial configuration.
+  explicit SessionManager(std::map<std::string, std::string> conf_defaults = {})
+      : conf_defaults_(std::move(conf_defaults)) {}
+
   /// The session, created on first use. Checks the id format and that the
   /// client still talks to the same server-side session.
   Result<std::shared_ptr<Session>> GetOrCreate(const std::string& user_id, const std::string& session_id,
@@ -137,6 +192,7 @@ class SessionManager {
   std::mutex mutex_;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<Session>> sessions_;
   std::map<std::pair<std::string, std::string>, std::string> closed_;  // -> server-side id
+  const std::map<std::string, std::string> conf_defaults_;
 };
 
 std::string NewUuid();

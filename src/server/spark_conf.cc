@@ -71,6 +71,8 @@ const ConfEntry* FindEntry(const std::string& key) {
 
 SparkConf::SparkConf() = default;
 
+SparkConf::SparkConf(std::map<std::string, std::string> server_values) : values_(std::move(server_values)) {}
+
 std::optional<std::string> SparkConf::GetOption(const std::string& key) const {
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -24,6 +24,8 @@ const std::vector<ConfEntry>& ConfDefaults();
 class SparkConf {
  public:
   SparkConf();
+  /// Starts from the server-wide settings (`sk8 serve --conf`).
+  explicit SparkConf(std::map<std::string, std::string> server_values);
 
   /// Value or SQL_CONF_NOT_FOUND (like Spark for unknown keys without default).
   Result<std::string> Get(const std::string& key) const;

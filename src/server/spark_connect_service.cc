@@ -1,5 +1,6 @@
 #include "server/spark_connect_service.h"
 
+#include <malloc.h>
 #include <zlib.h>
 
 #include <thread>
@@ -17,6 +18,10 @@ namespace sk8::server {
 namespace proto = spark::connect;
 
 namespace {
+
+Status OperationAbandoned(const std::string& operation_id) {
+  return SparkError(SparkExceptionKind::kSql, "INVALID_HANDLE.OPERATION_ABANDONED", {{"handle", operation_id}});
+}
 
 const std::string* ObservedId(bool has, const std::string& value) { return has ? &value : nullptr; }
 
@@ -88,29 +93,38 @@ grpc::Status SparkConnectServiceImpl::StreamResponses(grpc::ServerContext* conte
                                                       grpc::ServerWriter<proto::ExecutePlanResponse>* writer,
                                                       Session& session, const std::shared_ptr<Operation>& op,
                                                       int64_t start) {
-  int64_t max_bytes = options_.max_stream_bytes;
-  auto max_duration = options_.max_stream_duration;
+  // Spark reads these as server settings; sk8 also lets a session lower them.
+  int64_t max_bytes = conf_.sender_max_stream_bytes;
+  auto max_duration = conf_.sender_max_stream_duration;
   if (auto v = session.conf().GetOption("spark.connect.execute.reattachable.senderMaxStreamSize")) {
-    max_bytes = std::atoll(v->c_str());
+    if (auto parsed = ParseSparkBytes(*v)) max_bytes = *parsed;
   }
   if (auto v = session.conf().GetOption("spark.connect.execute.reattachable.senderMaxStreamDuration")) {
-    max_duration = std::chrono::milliseconds(std::atoll(v->c_str()));
+    if (auto parsed = ParseSparkDuration(*v, std::chrono::milliseconds(1))) max_duration = *parsed;
   }
+  const int64_t ticket = op->Attach();
+  struct DetachOnExit {
+    Operation& op;
+    int64_t ticket;
+    ~DetachOnExit() { op.Detach(ticket); }
+  } detach_on_exit{*op, ticket};
+  // A non-reattachable operation cannot outlive its only stream.
+  auto drop_unreattachable = [&] {
+    if (op->reattachable()) return;
+    op->Cancel();
+    session.RemoveOperation(op->operation_id());
+  };
   auto began = std::chrono::steady_clock::now();
   int64_t sent_bytes = 0;
   int64_t index = start;
   while (true) {
     proto::ExecutePlanResponse response;
     Status error;
-    auto state = op->Next(index, std::chrono::milliseconds(100), &response, &error);
-    op->Touch();
+    auto state = op->Next(ticket, index, std::chrono::milliseconds(100), &response, &error);
     switch (state) {
       case Operation::NextState::kWaiting:
         if (context->IsCancelled()) {
-          if (!op->reattachable()) {
-            op->Cancel();
-            session.RemoveOperation(op->operation_id());
-          }
+          drop_unreattachable();
           return grpc::Status(grpc::StatusCode::CANCELLED, "client cancelled the stream");
         }
         continue;
@@ -118,10 +132,7 @@ grpc::Status SparkConnectServiceImpl::StreamResponses(grpc::ServerContext* conte
         bool complete = response.has_result_complete();
         sent_bytes += static_cast<int64_t>(response.ByteSizeLong());
         if (!writer->Write(response)) {
-          if (!op->reattachable()) {
-            op->Cancel();
-            session.RemoveOperation(op->operation_id());
-          }
+          drop_unreattachable();
           return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
         }
         ++index;
@@ -130,14 +141,17 @@ grpc::Status SparkConnectServiceImpl::StreamResponses(grpc::ServerContext* conte
           if (!op->reattachable()) session.RemoveOperation(op->operation_id());
           return grpc::Status::OK;
         }
-        if (op->reattachable() &&
-            (sent_bytes >= max_bytes || std::chrono::steady_clock::now() - began >= max_duration)) {
+        bool too_big = max_bytes > 0 && sent_bytes >= max_bytes;
+        bool too_long = max_duration.count() > 0 && std::chrono::steady_clock::now() - began >= max_duration;
+        if (op->reattachable() && (too_big || too_long)) {
           return grpc::Status::OK;  // the client reattaches from the last response it saw
         }
         continue;
       }
       case Operation::NextState::kFinished:
         return grpc::Status::OK;
+      case Operation::NextState::kDetached:  // a newer ReattachExecute took over
+        return ToGrpcStatus(error, &session);
       case Operation::NextState::kFailed:
         if (!op->reattachable()) session.RemoveOperation(op->operation_id());
         return ToGrpcStatus(error, &session);
@@ -157,8 +171,10 @@ grpc::Status SparkConnectServiceImpl::ExecutePlan(grpc::ServerContext* context,
   for (const auto& option : request->request_options()) {
     if (option.has_reattach_options()) reattachable = option.reattach_options().reattachable();
   }
+  if (session->WasAbandoned(operation_id)) return ToGrpcStatus(OperationAbandoned(operation_id), session.get());
   std::vector<std::string> tags(request->tags().begin(), request->tags().end());
-  auto op = std::make_shared<Operation>(operation_id, tags, reattachable);
+  auto op = std::make_shared<Operation>(operation_id, tags, reattachable,
+                                        OperationLimits{conf_.retry_buffer_bytes, conf_.detached_timeout});
   if (auto status = session->AddOperation(op); !status.ok()) return ToGrpcStatus(status, session.get());
 
   LogDebug("execute", {{"session", session->session_id()}, {"operation", operation_id}});
@@ -192,6 +208,9 @@ grpc::Status SparkConnectServiceImpl::ReattachExecute(grpc::ServerContext* conte
   auto session = *session_result;
   if (!IsUuid(request->operation_id())) return ToGrpcStatus(InvalidHandleFormat(request->operation_id()), session.get());
   auto op = session->FindOperation(request->operation_id());
+  if (!op && session->WasAbandoned(request->operation_id())) {
+    return ToGrpcStatus(OperationAbandoned(request->operation_id()), session.get());
+  }
   if (!op) {
     return ToGrpcStatus(SparkError(SparkExceptionKind::kSql, "INVALID_HANDLE.OPERATION_NOT_FOUND",
                                    {{"handle", request->operation_id()}}),
@@ -203,11 +222,7 @@ grpc::Status SparkConnectServiceImpl::ReattachExecute(grpc::ServerContext* conte
   int64_t start = op->first_buffered();
   if (request->has_last_response_id()) {
     auto position = op->PositionAfter(request->last_response_id());
-    if (!position) {
-      return ToGrpcStatus(SparkError(SparkExceptionKind::kSql, "INVALID_CURSOR.POSITION_NOT_FOUND",
-                                     {{"responseId", request->last_response_id()}}),
-                          session.get());
-    }
+    if (!position.ok()) return ToGrpcStatus(position.status(), session.get());
     start = *position;
   }
   return StreamResponses(context, writer, *session, op, start);
@@ -225,6 +240,7 @@ grpc::Status SparkConnectServiceImpl::ReleaseExecute(grpc::ServerContext*, const
   if (!op) return grpc::Status::OK;  // already gone: releasing is idempotent
   if (request->has_release_all()) {
     if (!op->finished()) op->Cancel();
+    op->ReleaseAll();
     session->RemoveOperation(op->operation_id());
   } else if (request->has_release_until()) {
     op->ReleaseUntil(request->release_until().response_id());
@@ -592,14 +608,23 @@ void SparkConnectServiceImpl::CancelAll() {
   }
 }
 
-void SparkConnectServiceImpl::Janitor(std::chrono::seconds session_timeout) {
-  constexpr auto kAbandoned = std::chrono::minutes(10);
-  auto now = std::chrono::steady_clock::now();
+void SparkConnectServiceImpl::Janitor() {
+  size_t abandoned = 0;
   for (auto& session : sessions_.All()) {
     for (auto& op : session->Operations()) {
-      if (op->finished() && now - op->last_activity() > kAbandoned) session->RemoveOperation(op->operation_id());
+      if (!op->DetachedLongerThan(conf_.detached_timeout)) continue;
+      LogInfo("operation abandoned: no client attached within spark.connect.execute.manager.detachedTimeout",
+              {{"session", session->session_id()},
+               {"operation", op->operation_id()},
+               {"buffered_bytes", std::to_string(op->buffered_bytes())}});
+      session->AbandonOperation(op);
+      ++abandoned;
     }
   }
+  // Freed responses sit in malloc's free lists; give the pages back so that
+  // the process size follows what is really held.
+  if (abandoned > 0) malloc_trim(0);
+  auto session_timeout = std::chrono::duration_cast<std::chrono::seconds>(conf_.session_timeout);
   size_t expired = sessions_.ExpireIdle(session_timeout);
   if (expired > 0) LogInfo("expired idle sessions", {{"count", std::to_string(expired)}});
 }

@@ -3,23 +3,16 @@
 #include <chrono>
 #include <memory>
 
+#include "server/server_conf.h"
 #include "server/session.h"
 #include "spark/connect/base.grpc.pb.h"
 
 namespace sk8::server {
 
-struct ServiceOptions {
-  /// A reattachable stream ends (without ResultComplete) after this many bytes
-  /// or this long, and the client reattaches: Spark's senderMaxStreamSize and
-  /// senderMaxStreamDuration.
-  int64_t max_stream_bytes = 1LL << 30;
-  std::chrono::milliseconds max_stream_duration{120000};
-};
-
 /// The SparkConnectService: every RPC of Spark 3.5 and 4.x clients.
 class SparkConnectServiceImpl final : public spark::connect::SparkConnectService::Service {
  public:
-  explicit SparkConnectServiceImpl(ServiceOptions options) : options_(options) {}
+  explicit SparkConnectServiceImpl(ConnectServerConf conf) : conf_(conf), sessions_(conf_.session_defaults) {}
 
   grpc::Status ExecutePlan(grpc::ServerContext* context, const spark::connect::ExecutePlanRequest* request,
                            grpc::ServerWriter<spark::connect::ExecutePlanResponse>* writer) override;
@@ -49,15 +42,16 @@ class SparkConnectServiceImpl final : public spark::connect::SparkConnectService
   SessionManager& sessions() { return sessions_; }
   /// Cancels every running operation (server shutdown).
   void CancelAll();
-  /// Drops idle sessions and released-but-forgotten operations.
-  void Janitor(std::chrono::seconds session_timeout);
+  /// Abandons operations detached for longer than detachedTimeout and drops
+  /// sessions idle for longer than the session timeout.
+  void Janitor();
 
  private:
   grpc::Status StreamResponses(grpc::ServerContext* context,
                                grpc::ServerWriter<spark::connect::ExecutePlanResponse>* writer, Session& session,
                                const std::shared_ptr<Operation>& op, int64_t start);
 
-  ServiceOptions options_;
+  const ConnectServerConf conf_;
   SessionManager sessions_;
 };
 

@@ -118,7 +118,8 @@ def _open_log(name: str) -> tuple[Path, object]:
     return path, open(path, "wb")
 
 
-def _wait_ready(server: Server, timeout: float) -> None:
+def wait_ready(server: Server, timeout: float) -> None:
+    """Waits until the server accepts connections (stops it and raises otherwise)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.proc is not None and server.proc.poll() is not None:
@@ -136,7 +137,7 @@ def sk8_binary() -> Path:
     return Path(os.environ.get("SK8_BIN", REPO / "build" / "sk8")).resolve()
 
 
-def start_sk8(timeout: float = 10.0, extra_args: Optional[list[str]] = None) -> Server:
+def start_sk8(timeout: float = 10.0, extra_args: Optional[list[str]] = None, wait: bool = True) -> Server:
     binary = sk8_binary()
     if not (binary.is_file() and os.access(binary, os.X_OK)):
         raise FileNotFoundError(f"sk8 binary not found at {binary} (build it, or set SK8_BIN, "
@@ -147,7 +148,8 @@ def start_sk8(timeout: float = 10.0, extra_args: Optional[list[str]] = None) -> 
                             stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
                             cwd=str(REPO), start_new_session=True, preexec_fn=_die_with_parent)
     server = Server("sk8", f"sc://{host}:{port}", host, port, proc, log_path, None, log_file)
-    _wait_ready(server, timeout)
+    if wait:
+        wait_ready(server, timeout)
     return server
 
 
@@ -172,9 +174,11 @@ def spark_home() -> Path:
 
 
 def start_spark(timeout: float = 120.0, *, time_zone: str = "UTC", master: str = "local[2]",
-                confs: Optional[dict[str, str]] = None, log_name: str = "spark") -> Server:
+                confs: Optional[dict[str, str]] = None, log_name: str = "spark", wait: bool = True) -> Server:
     """Real Spark Connect from the pinned wheel. `confs` default to the session time
-    zone `time_zone`; the conformance doctests pass Spark's own test settings."""
+    zone `time_zone`; the conformance doctests pass Spark's own test settings.
+    wait=False returns once the JVM is launched: wait_ready() then waits for it, so
+    that several servers start side by side (Popen stays on the calling thread)."""
     home = spark_home()
     java_home = os.environ.get("JAVA_HOME") or JAVA_HOME_DEFAULT
     host, port = "127.0.0.1", free_port()
@@ -205,7 +209,8 @@ def start_spark(timeout: float = 120.0, *, time_zone: str = "UTC", master: str =
                             cwd=str(work), env=env, start_new_session=True,
                             preexec_fn=_die_with_parent)
     server = Server("spark", f"sc://{host}:{port}", host, port, proc, log_path, work, log_file)
-    _wait_ready(server, timeout)
+    if wait:
+        wait_ready(server, timeout)
     return server
 
 
