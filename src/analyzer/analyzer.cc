@@ -559,12 +559,12 @@ Result<ResolvedPtr> Analyzer::ResolveWithColumns(const plan::WithColumnsPlan& no
 Result<ResolvedPtr> Analyzer::ResolveWithHidden(const plan::PlanPtr& child, const std::vector<ExprPtr>& extra) const {
   if (child->kind() == PlanKind::kAggregate) {
     const auto& aggregate = child->As<plan::AggregatePlan>();
-    ARROW_ASSIGN_OR_RAISE(auto input, Resolve(child->children[0]));
+    ARROW_ASSIGN_OR_RAISE(auto input, ResolveNode(child->children[0]));
     return ResolveAggregate(aggregate.grouping, aggregate.aggregates, input, aggregate.grouping_in_output, extra);
   }
   if (child->kind() == PlanKind::kProject) {
     const auto& project = child->As<plan::ProjectPlan>();
-    ARROW_ASSIGN_OR_RAISE(auto input, Resolve(child->children[0]));
+    ARROW_ASSIGN_OR_RAISE(auto input, ResolveNode(child->children[0]));
     ARROW_ASSIGN_OR_RAISE(auto expressions, ExpandSqlText(project.expressions));
     bool has_aggregate = false;
     for (const auto& e : expressions) has_aggregate |= ContainsAggregate(*e);
@@ -618,7 +618,7 @@ Result<ResolvedPtr> Analyzer::ResolveFilter(const plan::FilterPlan& node) const 
   };
   const auto& child = node.children[0];
   if (!ContainsAggregate(*condition_expr)) {
-    ARROW_ASSIGN_OR_RAISE(auto input, Resolve(child));
+    ARROW_ASSIGN_OR_RAISE(auto input, ResolveNode(child));
     auto condition = Bind(condition_expr, *input, nullptr);
     if (condition.ok()) return make_filter(input, *condition);
     ARROW_ASSIGN_OR_RAISE(auto widened, ResolveWithHidden(child, {condition_expr}));
@@ -641,7 +641,7 @@ Result<ResolvedPtr> Analyzer::ResolveFilter(const plan::FilterPlan& node) const 
 
 Result<ResolvedPtr> Analyzer::ResolveSort(const plan::SortPlan& node) const {
   const auto& child = node.children[0];
-  ARROW_ASSIGN_OR_RAISE(auto input, Resolve(child));
+  ARROW_ASSIGN_OR_RAISE(auto input, ResolveNode(child));
   std::vector<ExprPtr> key_exprs;
   std::vector<plan::BoundSortKey> keys;
   bool all_bound = true;
@@ -694,7 +694,7 @@ Result<ResolvedPtr> Analyzer::ResolveSort(const plan::SortPlan& node) const {
   return ProjectVisible(out, visible);
 }
 
-Result<ResolvedPtr> Analyzer::Resolve(const plan::PlanPtr& node) const {
+Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
   if (node->kind() == PlanKind::kFilter || node->kind() == PlanKind::kSort) {
     ARROW_ASSIGN_OR_RAISE(auto resolved, node->kind() == PlanKind::kFilter
                                              ? ResolveFilter(node->As<plan::FilterPlan>())
@@ -706,7 +706,7 @@ Result<ResolvedPtr> Analyzer::Resolve(const plan::PlanPtr& node) const {
   }
   std::vector<ResolvedPtr> inputs;
   for (const auto& child : node->children) {
-    ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(child));
+    ARROW_ASSIGN_OR_RAISE(auto resolved, ResolveNode(child));
     inputs.push_back(std::move(resolved));
   }
   ResolvedPtr result;
@@ -839,7 +839,7 @@ Result<ResolvedPtr> Analyzer::Resolve(const plan::PlanPtr& node) const {
       if (!view) {
         return AnalysisError("TABLE_OR_VIEW_NOT_FOUND", {{"relationName", QuoteNameParts(parts)}});
       }
-      ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(view));
+      ARROW_ASSIGN_OR_RAISE(auto resolved, ResolveNode(view));
       auto out = std::make_shared<ResolvedPlan>(*resolved);
       out->qualifiers.assign(out->schema->num_fields(), parts.back());
       result = out;
@@ -853,6 +853,11 @@ Result<ResolvedPtr> Analyzer::Resolve(const plan::PlanPtr& node) const {
     result = tagged;
   }
   return result;
+}
+
+Result<ResolvedPtr> Analyzer::Resolve(const plan::PlanPtr& plan) const {
+  ARROW_ASSIGN_OR_RAISE(auto resolved, ResolveNode(plan));
+  return AssignColumnIds(resolved);
 }
 
 }  // namespace sk8::analyzer

@@ -14,6 +14,7 @@ class Analyzer {
  public:
   Analyzer(const SessionCatalog* catalog, plan::EvalContext ctx) : catalog_(catalog), ctx_(std::move(ctx)) {}
 
+  /// The resolved plan, every column with its identity (see AssignColumnIds).
   Result<plan::ResolvedPtr> Resolve(const plan::PlanPtr& plan) const;
 
   /// Binds an expression against the output of `input`.
@@ -21,6 +22,10 @@ class Analyzer {
 
  private:
   struct AggregateContext;
+
+  /// Resolves names positionally against each node's input; Resolve() then
+  /// gives the columns their identities.
+  Result<plan::ResolvedPtr> ResolveNode(const plan::PlanPtr& plan) const;
 
   Result<plan::ResolvedPtr> ResolveRange(const plan::RangePlan& node) const;
   Result<plan::ResolvedPtr> ResolveLocalRelation(const plan::LocalRelationPlan& node) const;
@@ -53,6 +58,11 @@ class Analyzer {
   const SessionCatalog* catalog_;
   plan::EvalContext ctx_;
 };
+
+/// Gives every output column of `plan` an identity and makes every column
+/// reference carry the identity of the input column it reads: leaves and
+/// computed columns get new identities; pass-through columns keep theirs.
+Result<plan::ResolvedPtr> AssignColumnIds(const plan::ResolvedPtr& plan);
 
 /// True when the expression contains a call to an aggregate function.
 bool ContainsAggregate(const plan::Expr& expr);

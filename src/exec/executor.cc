@@ -3,6 +3,7 @@
 #include <condition_variable>
 
 #include "exec/operators.h"
+#include "exec/physical_planner.h"
 #include "exec/ordered_batches.h"
 #include "exec/task_scheduler.h"
 
@@ -207,34 +208,6 @@ Status RunPipeline(ExecContext& ctx, Pipeline& pipeline, std::unique_ptr<GlobalS
 }
 
 }  // namespace
-
-Result<OperatorPtr> CreatePhysicalPlan(const plan::ResolvedPlan& node) {
-  std::vector<OperatorPtr> children;
-  for (const auto& child : node.children) {
-    ARROW_ASSIGN_OR_RAISE(auto op, CreatePhysicalPlan(*child));
-    children.push_back(std::move(op));
-  }
-  switch (node.kind) {
-    case plan::ResolvedKind::kRange:
-      return MakeRangeScan(node.range_start, node.range_end, node.range_step, node.num_partitions);
-    case plan::ResolvedKind::kLocalTable: return MakeTableScan(node.table);
-    case plan::ResolvedKind::kFileScan: return MakeParquetScan(node.files, node.file_columns, node.schema);
-    case plan::ResolvedKind::kProject:
-      return MakeProjection(std::move(children[0]), node.expressions, node.schema);
-    case plan::ResolvedKind::kFilter: return MakeFilter(std::move(children[0]), node.condition);
-    case plan::ResolvedKind::kLimit: return MakeLimit(std::move(children[0]), node.limit, node.offset);
-    case plan::ResolvedKind::kTail: return MakeTail(std::move(children[0]), node.limit);
-    case plan::ResolvedKind::kAggregate:
-      return MakeHashAggregate(std::move(children[0]), node.grouping, node.aggregates, node.schema);
-    case plan::ResolvedKind::kSort: return MakeSort(std::move(children[0]), node.sort_keys);
-    case plan::ResolvedKind::kShowString: {
-      // Only num_rows + 1 rows are needed: one more tells whether to print the footer.
-      auto limited = MakeLimit(std::move(children[0]), static_cast<int64_t>(std::max(node.show_rows, 0)) + 1, 0);
-      return MakeShowString(std::move(limited), node.show_rows, node.show_truncate, node.show_vertical);
-    }
-  }
-  return InternalError("no physical operator for plan node");
-}
 
 Status ExecuteOperators(const PhysicalOperator& root, ExecContext& ctx, const BatchCallback& on_batch) {
   ResultCollector collector(root.schema(), &on_batch);

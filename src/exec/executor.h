@@ -7,15 +7,13 @@
 #include <arrow/record_batch.h>
 
 #include "exec/physical_operator.h"
+#include "exec/physical_planner.h"
 #include "plan/resolved_plan.h"
 
 namespace sk8::exec {
 
 /// Called with result batches in output order, as soon as each is ready.
 using BatchCallback = std::function<Status(const std::shared_ptr<arrow::RecordBatch>&)>;
-
-/// Turns a resolved plan into physical operators.
-Result<OperatorPtr> CreatePhysicalPlan(const plan::ResolvedPlan& plan);
 
 /// Runs a physical plan: splits it into pipelines at breakers and runs each on
 /// the shared worker pool, children first, then streams the root's output.

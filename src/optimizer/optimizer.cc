@@ -1,6 +1,9 @@
 #include "optimizer/optimizer.h"
 
+#include <algorithm>
 #include <functional>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <arrow/table.h>
 
@@ -29,6 +32,7 @@ plan::ResolvedPtr PushLimitThroughProject(const plan::ResolvedPtr& node) {
   auto limit = std::make_shared<plan::ResolvedPlan>(*node);
   limit->children = {child->children[0]};
   limit->schema = child->children[0]->schema;
+  limit->column_ids = child->children[0]->column_ids;
   limit->qualifiers = child->children[0]->qualifiers;
   auto project = std::make_shared<plan::ResolvedPlan>(*child);
   project->children = {PushLimitThroughProject(limit)};
@@ -60,33 +64,40 @@ using plan::BoundExprPtr;
 plan::ResolvedPtr RemoveIdentityProject(const plan::ResolvedPtr& node) {
   if (node->kind != plan::ResolvedKind::kProject) return node;
   const auto& input = node->children[0];
-  if (static_cast<int>(node->expressions.size()) != input->schema->num_fields()) return node;
-  for (size_t i = 0; i < node->expressions.size(); ++i) {
-    const auto& e = node->expressions[i];
-    if (e->kind != plan::BoundKind::kColumnRef || e->column_index != static_cast<int>(i)) return node;
-    if (!node->schema->field(static_cast<int>(i))->Equals(*input->schema->field(static_cast<int>(i)))) return node;
+  if (node->column_ids != input->column_ids || !node->schema->Equals(*input->schema, /*check_metadata=*/true)) {
+    return node;
   }
   auto replacement = std::make_shared<plan::ResolvedPlan>(*input);
   replacement->plan_ids.insert(replacement->plan_ids.end(), node->plan_ids.begin(), node->plan_ids.end());
   return replacement;
 }
 
-void CountColumnUses(const BoundExpr& e, std::vector<int>* uses) {
-  if (e.kind == plan::BoundKind::kColumnRef) ++(*uses)[e.column_index];
-  for (const auto& a : e.args) CountColumnUses(*a, uses);
+using ColumnUses = std::unordered_map<plan::ColumnId, int>;
+
+void CountColumnUses(const BoundExpr& e, ColumnUses* uses) {
+  plan::ForEachColumnId(e, [&](plan::ColumnId id) { ++(*uses)[id]; });
 }
 
-// Replaces column references by the expressions they name (keeping names).
-BoundExprPtr Substitute(const BoundExprPtr& e, const std::vector<BoundExprPtr>& below) {
+// The position of column `id` among `ids`, or -1.
+int PositionOf(const std::vector<plan::ColumnId>& ids, plan::ColumnId id) {
+  auto it = std::find(ids.begin(), ids.end(), id);
+  return it == ids.end() ? -1 : static_cast<int>(it - ids.begin());
+}
+
+// Replaces references to the lower projection's columns by the expressions
+// that compute them (keeping the references' names).
+BoundExprPtr Substitute(const BoundExprPtr& e, const plan::ResolvedPlan& lower) {
   if (e->kind == plan::BoundKind::kColumnRef) {
-    auto inlined = std::make_shared<BoundExpr>(*below[e->column_index]);
+    int position = PositionOf(lower.column_ids, e->column_id);
+    if (position < 0) return e;
+    auto inlined = std::make_shared<BoundExpr>(*lower.expressions[position]);
     inlined->name = e->name;
     inlined->auto_alias = e->auto_alias;
     return inlined;
   }
   if (e->args.empty()) return e;
   auto copy = std::make_shared<BoundExpr>(*e);
-  for (auto& a : copy->args) a = Substitute(a, below);
+  for (auto& a : copy->args) a = Substitute(a, lower);
   return copy;
 }
 
@@ -97,16 +108,16 @@ plan::ResolvedPtr CollapseProject(const plan::ResolvedPtr& node) {
     return node;
   }
   const auto& lower = node->children[0];
-  std::vector<int> uses(lower->expressions.size(), 0);
+  ColumnUses uses;
   for (const auto& e : node->expressions) CountColumnUses(*e, &uses);
-  for (size_t i = 0; i < uses.size(); ++i) {
+  for (size_t i = 0; i < lower->expressions.size(); ++i) {
     const auto& below = lower->expressions[i];
     bool cheap = below->kind != plan::BoundKind::kCall;
-    if (!IsDeterministic(*below) || (!cheap && uses[i] > 1)) return node;
+    if (!IsDeterministic(*below) || (!cheap && uses[lower->column_ids[i]] > 1)) return node;
   }
   auto merged = std::make_shared<plan::ResolvedPlan>(*node);
   merged->children = lower->children;
-  for (auto& e : merged->expressions) e = Substitute(e, lower->expressions);
+  for (auto& e : merged->expressions) e = Substitute(e, *lower);
   return CollapseProject(merged);
 }
 
@@ -117,35 +128,25 @@ plan::ResolvedPtr PruneAggregates(const plan::ResolvedPtr& node) {
     return node;
   }
   const auto& aggregate = node->children[0];
-  size_t groups = aggregate->grouping.size();
-  std::vector<int> uses(groups + aggregate->aggregates.size(), 0);
+  const size_t groups = aggregate->grouping.size();
+  ColumnUses uses;
   for (const auto& e : node->expressions) CountColumnUses(*e, &uses);
-  std::vector<int> remap(uses.size(), -1);
   auto pruned = std::make_shared<plan::ResolvedPlan>(*aggregate);
   pruned->aggregates.clear();
-  arrow::FieldVector fields;
-  for (size_t i = 0; i < groups; ++i) {
-    remap[i] = static_cast<int>(i);
-    fields.push_back(aggregate->schema->field(static_cast<int>(i)));
-  }
+  pruned->column_ids.assign(aggregate->column_ids.begin(), aggregate->column_ids.begin() + groups);
+  arrow::FieldVector fields(aggregate->schema->fields().begin(), aggregate->schema->fields().begin() + groups);
   for (size_t a = 0; a < aggregate->aggregates.size(); ++a) {
-    if (uses[groups + a] == 0) continue;
-    remap[groups + a] = static_cast<int>(groups + pruned->aggregates.size());
+    plan::ColumnId id = aggregate->column_ids[groups + a];
+    if (!uses.count(id)) continue;
     pruned->aggregates.push_back(aggregate->aggregates[a]);
+    pruned->column_ids.push_back(id);
     fields.push_back(aggregate->schema->field(static_cast<int>(groups + a)));
   }
   if (pruned->aggregates.size() == aggregate->aggregates.size()) return node;
   pruned->schema = arrow::schema(fields);
   pruned->qualifiers.assign(fields.size(), "");
-  std::function<BoundExprPtr(const BoundExprPtr&)> renumber = [&](const BoundExprPtr& e) -> BoundExprPtr {
-    auto copy = std::make_shared<BoundExpr>(*e);
-    if (copy->kind == plan::BoundKind::kColumnRef) copy->column_index = remap[copy->column_index];
-    for (auto& a : copy->args) a = renumber(a);
-    return copy;
-  };
   auto project = std::make_shared<plan::ResolvedPlan>(*node);
   project->children = {pruned};
-  for (auto& e : project->expressions) e = renumber(e);
   return project;
 }
 
@@ -156,6 +157,7 @@ Result<plan::ResolvedPtr> EmptyLimit(const plan::ResolvedPtr& node) {
   auto empty = std::make_shared<plan::ResolvedPlan>();
   empty->kind = plan::ResolvedKind::kLocalTable;
   empty->schema = node->schema;
+  empty->column_ids = node->column_ids;
   empty->qualifiers = node->qualifiers;
   empty->plan_ids = node->plan_ids;
   ARROW_ASSIGN_OR_RAISE(empty->table, arrow::Table::MakeEmpty(node->schema));
@@ -164,96 +166,72 @@ Result<plan::ResolvedPtr> EmptyLimit(const plan::ResolvedPtr& node) {
 
 // --- Column pruning: scans read only the columns that something above uses.
 
-void CollectColumns(const BoundExpr& e, std::vector<bool>* used) {
-  if (e.kind == plan::BoundKind::kColumnRef) (*used)[e.column_index] = true;
-  for (const auto& a : e.args) CollectColumns(*a, used);
+using ColumnSet = std::unordered_set<plan::ColumnId>;
+
+void CollectColumns(const BoundExpr& e, ColumnSet* used) {
+  plan::ForEachColumnId(e, [&](plan::ColumnId id) { used->insert(id); });
 }
 
-BoundExprPtr RemapColumns(const BoundExprPtr& e, const std::vector<int>& mapping) {
-  if (e->kind != plan::BoundKind::kColumnRef && e->args.empty()) return e;
-  auto copy = std::make_shared<BoundExpr>(*e);
-  if (copy->kind == plan::BoundKind::kColumnRef) copy->column_index = mapping[copy->column_index];
-  for (auto& a : copy->args) a = RemapColumns(a, mapping);
-  return copy;
-}
-
-struct Pruned {
-  plan::ResolvedPtr node;
-  std::vector<int> mapping;  // old output index -> new output index (-1: dropped)
-};
-
-std::vector<int> Identity(int n) {
-  std::vector<int> m(n);
-  for (int i = 0; i < n; ++i) m[i] = i;
-  return m;
-}
-
-// Rebuilds `node` keeping at least the `required` output columns.
-Pruned PruneColumns(const plan::ResolvedPtr& node, std::vector<bool> required) {
+// Rebuilds `node` keeping at least the `required` output columns. References
+// are by identity, so nothing above needs renumbering.
+plan::ResolvedPtr PruneColumns(const plan::ResolvedPtr& node, ColumnSet required) {
   const int width = node->schema->num_fields();
   switch (node->kind) {
     case plan::ResolvedKind::kFileScan: {
       std::vector<int> keep;
-      for (int i = 0; i < width; ++i) if (required[i]) keep.push_back(i);
+      for (int i = 0; i < width; ++i) {
+        if (required.count(node->column_ids[i])) keep.push_back(i);
+      }
       if (keep.empty() && width > 0) keep.push_back(0);  // something to count rows by
-      if (static_cast<int>(keep.size()) == width) return {node, Identity(width)};
+      if (static_cast<int>(keep.size()) == width) return node;
       auto scan = std::make_shared<plan::ResolvedPlan>(*node);
       arrow::FieldVector fields;
       scan->file_columns.clear();
       scan->qualifiers.clear();
-      std::vector<int> mapping(width, -1);
+      scan->column_ids.clear();
       for (int i : keep) {
-        mapping[i] = static_cast<int>(fields.size());
         fields.push_back(node->schema->field(i));
         scan->file_columns.push_back(node->file_columns[i]);
         scan->qualifiers.push_back(node->qualifiers[i]);
+        scan->column_ids.push_back(node->column_ids[i]);
       }
       scan->schema = arrow::schema(fields);
-      return {scan, mapping};
+      return scan;
     }
     case plan::ResolvedKind::kFilter:
     case plan::ResolvedKind::kSort:
     case plan::ResolvedKind::kLimit:
     case plan::ResolvedKind::kTail: {
-      if (node->kind == plan::ResolvedKind::kFilter) CollectColumns(*node->condition, &required);
+      if (node->condition) CollectColumns(*node->condition, &required);
       for (const auto& key : node->sort_keys) CollectColumns(*key.expr, &required);
-      Pruned child = PruneColumns(node->children[0], required);
+      auto child = PruneColumns(node->children[0], std::move(required));
       auto copy = std::make_shared<plan::ResolvedPlan>(*node);
-      copy->children = {child.node};
-      copy->schema = child.node->schema;
-      copy->qualifiers = child.node->qualifiers;
-      if (copy->condition) copy->condition = RemapColumns(copy->condition, child.mapping);
-      for (auto& key : copy->sort_keys) key.expr = RemapColumns(key.expr, child.mapping);
-      return {copy, child.mapping};
+      copy->children = {child};
+      copy->schema = child->schema;
+      copy->qualifiers = child->qualifiers;
+      copy->column_ids = child->column_ids;
+      return copy;
     }
     case plan::ResolvedKind::kProject:
     case plan::ResolvedKind::kAggregate: {
-      const auto& input = node->children[0];
-      std::vector<bool> child_required(input->schema->num_fields(), false);
+      ColumnSet child_required;
       for (const auto& e : node->expressions) CollectColumns(*e, &child_required);
       for (const auto& e : node->grouping) CollectColumns(*e, &child_required);
       for (const auto& agg : node->aggregates) {
         for (const auto& a : agg.args) CollectColumns(*a, &child_required);
       }
-      Pruned child = PruneColumns(input, child_required);
       auto copy = std::make_shared<plan::ResolvedPlan>(*node);
-      copy->children = {child.node};
-      for (auto& e : copy->expressions) e = RemapColumns(e, child.mapping);
-      for (auto& e : copy->grouping) e = RemapColumns(e, child.mapping);
-      for (auto& agg : copy->aggregates) {
-        for (auto& a : agg.args) a = RemapColumns(a, child.mapping);
-      }
-      return {copy, Identity(width)};
+      copy->children = {PruneColumns(node->children[0], std::move(child_required))};
+      return copy;
     }
     case plan::ResolvedKind::kShowString: {
-      Pruned child = PruneColumns(node->children[0],
-                                  std::vector<bool>(node->children[0]->schema->num_fields(), true));
+      const auto& child = node->children[0];
       auto copy = std::make_shared<plan::ResolvedPlan>(*node);
-      copy->children = {child.node};
-      return {copy, Identity(width)};
+      copy->children = {PruneColumns(child, ColumnSet(child->column_ids.begin(), child->column_ids.end()))};
+      return copy;
     }
     default:
-      return {node, Identity(width)};
+      return node;
   }
 }
 
@@ -275,7 +253,7 @@ Result<plan::ResolvedPtr> Rewrite(const plan::ResolvedPtr& node) {
 Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan) {
   ARROW_ASSIGN_OR_RAISE(auto rewritten, Rewrite(plan));
   // The result keeps every output column; below that, only what is used.
-  return PruneColumns(rewritten, std::vector<bool>(rewritten->schema->num_fields(), true)).node;
+  return PruneColumns(rewritten, ColumnSet(rewritten->column_ids.begin(), rewritten->column_ids.end()));
 }
 
 }  // namespace sk8::optimizer

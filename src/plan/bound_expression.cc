@@ -39,13 +39,40 @@ BoundExprPtr BoundExpr::Call(std::string function, std::shared_ptr<const ScalarK
 
 std::string ToString(const BoundExpr& expr) {
   switch (expr.kind) {
-    case BoundKind::kColumnRef: return expr.name + "#" + std::to_string(expr.column_index);
+    case BoundKind::kColumnRef:
+      return expr.name + "#" + std::to_string(expr.column_id >= 0 ? expr.column_id : expr.column_index);
     case BoundKind::kLiteral: return expr.name;
     case BoundKind::kCall:
       // Spark's SQL form of the call, e.g. "(id % 3)" or "CAST(a AS INT)".
       return expr.name;
   }
   return expr.name;
+}
+
+Result<BoundExprPtr> BindToInput(const BoundExprPtr& expr, const std::vector<int64_t>& input_ids) {
+  if (expr->kind == BoundKind::kColumnRef) {
+    if (expr->column_id < 0) return expr;  // already positional
+    for (size_t i = 0; i < input_ids.size(); ++i) {
+      if (input_ids[i] != expr->column_id) continue;
+      if (expr->column_index == static_cast<int>(i)) return expr;
+      auto copy = std::make_shared<BoundExpr>(*expr);
+      copy->column_index = static_cast<int>(i);
+      return BoundExprPtr(copy);
+    }
+    return InternalError("column " + expr->name + "#" + std::to_string(expr->column_id) +
+                         " is not in the input of the operator that reads it");
+  }
+  if (expr->args.empty()) return expr;
+  auto copy = std::make_shared<BoundExpr>(*expr);
+  for (auto& arg : copy->args) {
+    ARROW_ASSIGN_OR_RAISE(arg, BindToInput(arg, input_ids));
+  }
+  return BoundExprPtr(copy);
+}
+
+void ForEachColumnId(const BoundExpr& expr, const std::function<void(int64_t)>& visit) {
+  if (expr.kind == BoundKind::kColumnRef) visit(expr.column_id);
+  for (const auto& arg : expr.args) ForEachColumnId(*arg, visit);
 }
 
 }  // namespace sk8::plan

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,7 +42,11 @@ struct BoundExpr {
   /// Spark's name for this expression's column, e.g. "(id % 2)" or "CAST(a AS INT)".
   std::string name;
 
-  int column_index = -1;                     // kColumnRef
+  /// kColumnRef: the identity of the column read (Spark's ExprId), stable
+  /// across rewrites; and its position in the input, which the physical
+  /// planner sets from the identity (BindToInput) for the operator that runs it.
+  int64_t column_id = -1;
+  int column_index = -1;
   std::shared_ptr<arrow::Scalar> literal;    // kLiteral
   std::string function_name;                 // kCall
   std::shared_ptr<const ScalarKernel> kernel;
@@ -97,5 +102,12 @@ struct BoundSortKey {
 
 /// Renders a bound expression for EXPLAIN.
 std::string ToString(const BoundExpr& expr);
+
+/// The expression with every column reference pointed at the position of its
+/// column identity in `input_ids` (the input operator's output columns).
+Result<BoundExprPtr> BindToInput(const BoundExprPtr& expr, const std::vector<int64_t>& input_ids);
+
+/// Calls `visit` with the column identity of every reference in `expr`.
+void ForEachColumnId(const BoundExpr& expr, const std::function<void(int64_t)>& visit);
 
 }  // namespace sk8::plan

@@ -1,5 +1,9 @@
 #include "plan/resolved_plan.h"
 
+#include <atomic>
+#include <cctype>
+#include <map>
+
 namespace sk8::plan {
 namespace {
 
@@ -56,6 +60,28 @@ void Render(const ResolvedPlan& node, int depth, std::string* out) {
 }
 
 }  // namespace
+
+ColumnId NewColumnId() {
+  static std::atomic<ColumnId> next{0};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::string CanonicalString(const ResolvedPlan& plan) {
+  std::string text = ExplainString(plan);
+  std::map<std::string, int> renumbered;
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    out += text[i];
+    if (text[i] != '#') continue;
+    size_t end = i + 1;
+    while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+    if (end == i + 1) continue;
+    auto [it, inserted] = renumbered.emplace(text.substr(i + 1, end - i - 1), static_cast<int>(renumbered.size()));
+    out += std::to_string(it->second);
+    i = end - 1;
+  }
+  return out;
+}
 
 std::string ExplainString(const ResolvedPlan& plan) {
   std::string out;

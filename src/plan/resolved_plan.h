@@ -31,9 +31,17 @@ enum class ResolvedKind {
 struct ResolvedPlan;
 using ResolvedPtr = std::shared_ptr<const ResolvedPlan>;
 
+/// The identity of a column (Spark's ExprId): given once by the analyzer to each
+/// column a node produces and kept by every node that passes it through, so
+/// rewrites never renumber references.
+using ColumnId = int64_t;
+ColumnId NewColumnId();
+
 struct ResolvedPlan {
   ResolvedKind kind;
   std::shared_ptr<arrow::Schema> schema;
+  /// Identity of each output column (parallel to `schema`).
+  std::vector<ColumnId> column_ids;
   std::vector<ResolvedPtr> children;
   /// Plan ids of the DataFrames whose columns this node's output still carries.
   std::vector<int64_t> plan_ids;
@@ -69,7 +77,10 @@ struct ResolvedPlan {
   const ResolvedPlan& child(size_t i = 0) const { return *children[i]; }
 };
 
-/// Spark-like indented tree for EXPLAIN and tree_string.
+/// Spark-like indented tree for EXPLAIN and tree_string (columns as name#id).
 std::string ExplainString(const ResolvedPlan& plan);
+/// ExplainString with column identities renumbered by first appearance, so two
+/// analyses of the same query compare equal (sameSemantics, semanticHash).
+std::string CanonicalString(const ResolvedPlan& plan);
 
 }  // namespace sk8::plan

@@ -334,7 +334,7 @@ grpc::Status SparkConnectServiceImpl::AnalyzePlan(grpc::ServerContext*, const pr
       auto right = analyze_plan(request->same_semantics().other_plan());
       status = left.ok() ? right.status() : left.status();
       if (status.ok()) {
-        response->mutable_same_semantics()->set_result(plan::ExplainString(**left) == plan::ExplainString(**right));
+        response->mutable_same_semantics()->set_result(plan::CanonicalString(**left) == plan::CanonicalString(**right));
       }
       break;
     }
@@ -342,7 +342,7 @@ grpc::Status SparkConnectServiceImpl::AnalyzePlan(grpc::ServerContext*, const pr
       auto resolved = analyze_plan(request->semantic_hash().plan());
       status = resolved.status();
       if (status.ok()) {
-        auto hash = std::hash<std::string>{}(plan::ExplainString(**resolved));
+        auto hash = std::hash<std::string>{}(plan::CanonicalString(**resolved));
         response->mutable_semantic_hash()->set_result(static_cast<int32_t>(hash));
       }
       break;
