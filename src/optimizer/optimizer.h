@@ -6,6 +6,7 @@
 /// (values, order where Spark defines one, and errors) unchanged.
 namespace sk8::optimizer {
 
+/// Runs the rule batches (rule.h) over an analyzed plan.
 Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan);
 
 }  // namespace sk8::optimizer

@@ -2,13 +2,10 @@
 
 #include <zstd.h>
 
-#include "analyzer/analyzer.h"
 #include "common/logging.h"
 #include "connect/plan_converter.h"
 #include "connect/type_converter.h"
-#include "exec/executor.h"
-#include "exec/task_scheduler.h"
-#include "optimizer/optimizer.h"
+#include "engine/engine.h"
 #include "server/arrow_results.h"
 
 namespace sk8::server {
@@ -21,11 +18,18 @@ connect::ConvertContext ConvertContextFor(Session& session) {
   return ctx;
 }
 
-Result<plan::ResolvedPtr> AnalyzeRelation(Session& session, const proto::Relation& relation) {
+engine::QueryContext QueryContextFor(Session& session, const std::atomic<bool>* cancelled) {
+  engine::QueryContext ctx;
+  ctx.catalog = &session.catalog();
+  ctx.eval = session.MakeEvalContext();
+  ctx.cancelled = cancelled;
+  return ctx;
+}
+
+Result<plan::ResolvedPtr> AnalyzeRelation(Session& session, const proto::Relation& relation, PlanStage stage) {
   ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(relation, ConvertContextFor(session)));
-  analyzer::Analyzer analyzer(&session.catalog(), session.MakeEvalContext());
-  ARROW_ASSIGN_OR_RAISE(auto resolved, analyzer.Resolve(unresolved));
-  return optimizer::Optimize(resolved);
+  auto ctx = QueryContextFor(session, nullptr);
+  return stage == PlanStage::kAnalyzed ? engine::Analyze(unresolved, ctx) : engine::AnalyzeAndOptimize(unresolved, ctx);
 }
 
 Status DecodePlan(const proto::Plan& plan, proto::Plan* decoded) {
@@ -84,11 +88,6 @@ Status RunRelation(Session& session, Operation& op, const proto::Relation& relat
     ARROW_RETURN_NOT_OK(connect::SchemaToProto(*resolved->schema, response.mutable_schema()));
     op.Append(std::move(response));
   }
-  ARROW_ASSIGN_OR_RAISE(auto root, exec::CreatePhysicalPlan(*resolved));
-  exec::ExecContext ctx;
-  ctx.eval = eval;
-  ctx.cancelled = op.cancelled_flag();
-  ctx.max_threads = exec::TaskScheduler::Instance().num_threads();
   int64_t rows_sent = 0;
   bool sent_any = false;
   auto send = [&](const std::shared_ptr<arrow::RecordBatch>& batch) -> Status {
@@ -105,7 +104,7 @@ Status RunRelation(Session& session, Operation& op, const proto::Relation& relat
     }
     return Status::OK();
   };
-  ARROW_RETURN_NOT_OK(exec::ExecuteOperators(*root, ctx, send));
+  ARROW_RETURN_NOT_OK(engine::Execute(*resolved, QueryContextFor(session, op.cancelled_flag()), send));
   if (!sent_any) {
     // An empty result still carries its Arrow schema, as Spark sends it.
     ARROW_ASSIGN_OR_RAISE(auto empty, arrow::RecordBatch::MakeEmpty(resolved->schema));
@@ -145,8 +144,7 @@ Status RunCommand(Session& session, Operation& op, const proto::Command& command
       const auto& view = command.create_dataframe_view();
       if (view.is_global()) return Unsupported("global temporary views");
       ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(view.input(), ConvertContextFor(session)));
-      analyzer::Analyzer analyzer(&session.catalog(), session.MakeEvalContext());
-      ARROW_RETURN_NOT_OK(analyzer.Resolve(unresolved).status());
+      ARROW_RETURN_NOT_OK(engine::Analyze(unresolved, QueryContextFor(session, nullptr)).status());
       if (!view.replace() && session.catalog().LookupTempView(view.name())) {
         return AnalysisError("TEMP_TABLE_OR_VIEW_ALREADY_EXISTS", {{"relationName", QuoteIdentifier(view.name())}});
       }

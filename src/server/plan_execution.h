@@ -14,8 +14,12 @@ constexpr int64_t kMaxArrowResponseBytes = 4 << 20;
 /// What converting protos may look up in this session (cached artifacts).
 connect::ConvertContext ConvertContextFor(Session& session);
 
-/// Protos -> unresolved plan -> resolved, optimized plan, in a session's context.
-Result<plan::ResolvedPtr> AnalyzeRelation(Session& session, const spark::connect::Relation& relation);
+enum class PlanStage { kAnalyzed, kOptimized };
+
+/// Protos -> unresolved plan -> analyzed (and by default optimized) plan, in a
+/// session's context, through the engine facade.
+Result<plan::ResolvedPtr> AnalyzeRelation(Session& session, const spark::connect::Relation& relation,
+                                          PlanStage stage = PlanStage::kOptimized);
 
 /// Runs an ExecutePlan request, appending its responses to `op` (schema, Arrow
 /// batches, command results); the caller appends ResultComplete.

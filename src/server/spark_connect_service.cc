@@ -7,7 +7,7 @@
 
 #include "common/logging.h"
 #include "connect/type_converter.h"
-#include "exec/executor.h"
+#include "engine/engine.h"
 #include "plan/resolved_plan.h"
 #include "server/error_mapping.h"
 #include "server/plan_execution.h"
@@ -259,11 +259,11 @@ grpc::Status SparkConnectServiceImpl::AnalyzePlan(grpc::ServerContext*, const pr
   response->set_session_id(session->session_id());
   response->set_server_side_session_id(session->server_side_session_id());
 
-  auto analyze_plan = [&](const proto::Plan& raw) -> Result<plan::ResolvedPtr> {
+  auto analyze_plan = [&](const proto::Plan& raw, PlanStage stage = PlanStage::kOptimized) -> Result<plan::ResolvedPtr> {
     proto::Plan plan;
     ARROW_RETURN_NOT_OK(DecodePlan(raw, &plan));
     if (!plan.has_root()) return Unsupported("analyzing commands");
-    return AnalyzeRelation(*session, plan.root());
+    return AnalyzeRelation(*session, plan.root(), stage);
   };
 
   Status status;
@@ -280,16 +280,10 @@ grpc::Status SparkConnectServiceImpl::AnalyzePlan(grpc::ServerContext*, const pr
       auto resolved = analyze_plan(request->explain().plan());
       status = resolved.status();
       if (status.ok()) {
-        auto mode = request->explain().explain_mode();
-        auto physical = exec::CreatePhysicalPlan(**resolved);
-        status = physical.status();
-        if (status.ok()) {
-          std::string text = "== Physical Plan ==\n" + exec::ExplainOperators(**physical);
-          if (mode == proto::AnalyzePlanRequest::Explain::EXPLAIN_MODE_EXTENDED) {
-            text = "== Optimized Logical Plan ==\n" + plan::ExplainString(**resolved) + "\n" + text;
-          }
-          response->mutable_explain()->set_explain_string(text);
-        }
+        bool extended = request->explain().explain_mode() == proto::AnalyzePlanRequest::Explain::EXPLAIN_MODE_EXTENDED;
+        auto text = engine::Explain(**resolved, extended ? engine::ExplainMode::kExtended : engine::ExplainMode::kSimple);
+        status = text.status();
+        if (status.ok()) response->mutable_explain()->set_explain_string(*text);
       }
       break;
     }
@@ -303,7 +297,8 @@ grpc::Status SparkConnectServiceImpl::AnalyzePlan(grpc::ServerContext*, const pr
       break;
     }
     case proto::AnalyzePlanRequest::kIsLocal: {
-      auto resolved = analyze_plan(request->is_local().plan());
+      // Spark answers from the analyzed plan, before optimization.
+      auto resolved = analyze_plan(request->is_local().plan(), PlanStage::kAnalyzed);
       status = resolved.status();
       if (status.ok()) response->mutable_is_local()->set_is_local((*resolved)->kind == plan::ResolvedKind::kLocalTable);
       break;

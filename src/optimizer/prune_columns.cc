@@ -1,0 +1,98 @@
+// ColumnPruning: scans read only the columns that something above uses. The
+// plan is walked top-down with the set of column identities still needed;
+// references are by identity, so nothing above a pruned node is renumbered.
+#include <unordered_set>
+
+#include "optimizer/rule.h"
+
+namespace sk8::optimizer {
+namespace {
+
+using ColumnSet = std::unordered_set<plan::ColumnId>;
+
+void Collect(const plan::BoundExpr& e, ColumnSet* used) {
+  plan::ForEachColumnId(e, [&](plan::ColumnId id) { used->insert(id); });
+}
+
+// Rebuilds `node` keeping at least the `required` output columns.
+plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
+  const int width = node->schema->num_fields();
+  switch (node->kind) {
+    case plan::ResolvedKind::kFileScan: {
+      std::vector<int> keep;
+      for (int i = 0; i < width; ++i) {
+        if (required.count(node->column_ids[i])) keep.push_back(i);
+      }
+      if (keep.empty() && width > 0) keep.push_back(0);  // something to count rows by
+      if (static_cast<int>(keep.size()) == width) return node;
+      auto scan = std::make_shared<plan::ResolvedPlan>(*node);
+      arrow::FieldVector fields;
+      scan->file_columns.clear();
+      scan->qualifiers.clear();
+      scan->column_ids.clear();
+      for (int i : keep) {
+        fields.push_back(node->schema->field(i));
+        scan->file_columns.push_back(node->file_columns[i]);
+        scan->qualifiers.push_back(node->qualifiers[i]);
+        scan->column_ids.push_back(node->column_ids[i]);
+      }
+      scan->schema = arrow::schema(fields);
+      return scan;
+    }
+    case plan::ResolvedKind::kFilter:
+    case plan::ResolvedKind::kSort:
+    case plan::ResolvedKind::kLimit:
+    case plan::ResolvedKind::kTail: {
+      if (node->condition) Collect(*node->condition, &required);
+      for (const auto& key : node->sort_keys) Collect(*key.expr, &required);
+      auto child = Prune(node->children[0], std::move(required));
+      if (child == node->children[0]) return node;
+      auto copy = std::make_shared<plan::ResolvedPlan>(*node);
+      copy->children = {child};
+      copy->schema = child->schema;
+      copy->qualifiers = child->qualifiers;
+      copy->column_ids = child->column_ids;
+      return copy;
+    }
+    case plan::ResolvedKind::kProject:
+    case plan::ResolvedKind::kAggregate: {
+      ColumnSet child_required;
+      for (const auto& e : node->expressions) Collect(*e, &child_required);
+      for (const auto& e : node->grouping) Collect(*e, &child_required);
+      for (const auto& agg : node->aggregates) {
+        for (const auto& a : agg.args) Collect(*a, &child_required);
+      }
+      auto child = Prune(node->children[0], std::move(child_required));
+      if (child == node->children[0]) return node;
+      auto copy = std::make_shared<plan::ResolvedPlan>(*node);
+      copy->children = {child};
+      return copy;
+    }
+    case plan::ResolvedKind::kShowString: {
+      const auto& input = node->children[0];
+      auto child = Prune(input, ColumnSet(input->column_ids.begin(), input->column_ids.end()));
+      if (child == input) return node;
+      auto copy = std::make_shared<plan::ResolvedPlan>(*node);
+      copy->children = {child};
+      return copy;
+    }
+    default:
+      return node;
+  }
+}
+
+class PruneColumns final : public Rule {
+ public:
+  const char* name() const override { return "ColumnPruning"; }
+
+  // The result keeps every output column; below that, only what is used.
+  Result<plan::ResolvedPtr> Apply(const plan::ResolvedPtr& plan) const override {
+    return Prune(plan, ColumnSet(plan->column_ids.begin(), plan->column_ids.end()));
+  }
+};
+
+}  // namespace
+
+RulePtr MakePruneColumns() { return std::make_unique<PruneColumns>(); }
+
+}  // namespace sk8::optimizer

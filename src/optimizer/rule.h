@@ -1,0 +1,68 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "plan/resolved_plan.h"
+
+/// The optimizer's rule framework, after Spark's RuleExecutor: a rule rewrites
+/// a whole plan; rules are grouped in batches; a batch runs its rules in order,
+/// again and again, until the plan stops changing (a fixed point) or its
+/// iteration limit is reached. One rule per file (see docs/architecture.md).
+namespace sk8::optimizer {
+
+class Rule {
+ public:
+  virtual ~Rule() = default;
+  /// Spark's name for the rule where there is one (EXPLAIN and logs show it).
+  virtual const char* name() const = 0;
+  /// The rewritten plan, or `plan` itself (the same pointer) when nothing changed.
+  virtual Result<plan::ResolvedPtr> Apply(const plan::ResolvedPtr& plan) const = 0;
+};
+
+using RulePtr = std::unique_ptr<const Rule>;
+
+struct RuleBatch {
+  std::string name;
+  /// 1: run once; more: until a fixed point, at most this many passes.
+  int max_iterations = 1;
+  std::vector<RulePtr> rules;
+};
+
+using NodeRewrite = std::function<Result<plan::ResolvedPtr>(const plan::ResolvedPtr&)>;
+
+/// Applies `rewrite` to every node, children first (Spark's transformUp). A node
+/// is copied only when one of its children changed; unchanged subtrees keep
+/// their pointers, which is how a batch sees it has reached a fixed point.
+Result<plan::ResolvedPtr> TransformUp(const plan::ResolvedPtr& plan, const NodeRewrite& rewrite);
+
+/// A rule that looks at one node at a time, children first.
+class NodeRule : public Rule {
+ public:
+  Result<plan::ResolvedPtr> Apply(const plan::ResolvedPtr& plan) const override {
+    return TransformUp(plan, [this](const plan::ResolvedPtr& node) { return RewriteNode(node); });
+  }
+
+ protected:
+  /// The node rewritten, or `node` itself when the rule does not apply.
+  virtual Result<plan::ResolvedPtr> RewriteNode(const plan::ResolvedPtr& node) const = 0;
+};
+
+/// Runs a batch on `plan`.
+Result<plan::ResolvedPtr> RunBatch(const RuleBatch& batch, plan::ResolvedPtr plan);
+
+/// True when the expression and all its arguments are deterministic.
+bool IsDeterministic(const plan::BoundExpr& expr);
+
+// The rules, one per file.
+RulePtr MakeRemoveIdentityProject();   // remove_identity_project.cc
+RulePtr MakeCollapseProject();         // collapse_project.cc
+RulePtr MakePruneUnusedAggregates();   // prune_unused_aggregates.cc
+RulePtr MakeCombineFilters();          // combine_filters.cc
+RulePtr MakeReplaceLimitZero();        // replace_limit_zero.cc
+RulePtr MakePushLimitThroughProject(); // push_limit_through_project.cc
+RulePtr MakePruneColumns();            // prune_columns.cc
+
+}  // namespace sk8::optimizer

@@ -1,0 +1,122 @@
+// Optimizer rules, each on its own, and the batch runner: column identities
+// stay valid through every rewrite (the physical planner can bind them).
+#include <gtest/gtest.h>
+
+#include <arrow/compute/initialize.h>
+
+#include "analyzer/analyzer.h"
+#include "exec/physical_planner.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/rule.h"
+
+namespace sk8 {
+namespace {
+
+using plan::ExprPtr;
+
+ExprPtr Col(const std::string& name) {
+  return std::make_shared<plan::ColumnExpr>(std::vector<std::string>{name}, std::nullopt);
+}
+ExprPtr Lit(int64_t v) { return std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(v)); }
+ExprPtr Call(const std::string& name, std::vector<ExprPtr> args) {
+  return std::make_shared<plan::FunctionExpr>(name, std::move(args));
+}
+ExprPtr As(ExprPtr e, const std::string& name) {
+  return std::make_shared<plan::AliasExpr>(std::move(e), std::vector<std::string>{name});
+}
+
+plan::PlanPtr Range(int64_t end) {
+  auto node = std::make_shared<plan::RangePlan>();
+  node->end = end;
+  return node;
+}
+
+plan::ResolvedPtr Analyze(const plan::PlanPtr& unresolved) {
+  static bool initialized = arrow::compute::Initialize().ok();
+  EXPECT_TRUE(initialized);
+  analyzer::SessionCatalog catalog;
+  analyzer::Analyzer analyzer(&catalog, plan::EvalContext{});
+  return analyzer.Resolve(unresolved).ValueOrDie();
+}
+
+int CountNodes(const plan::ResolvedPlan& node, plan::ResolvedKind kind) {
+  int n = node.kind == kind ? 1 : 0;
+  for (const auto& child : node.children) n += CountNodes(*child, kind);
+  return n;
+}
+
+TEST(Optimizer, CollapseProjectKeepsIdentitiesBindable) {
+  // select b + 1 AS c from (select id * 2 AS b from range(10))
+  auto inner = plan::MakeUnary<plan::ProjectPlan>(Range(10));
+  inner->expressions = {As(Call("*", {Col("id"), Lit(2)}), "b")};
+  auto outer = plan::MakeUnary<plan::ProjectPlan>(inner);
+  outer->expressions = {As(Call("+", {Col("b"), Lit(1)}), "c")};
+  auto analyzed = Analyze(outer);
+  auto collapsed = optimizer::MakeCollapseProject()->Apply(analyzed).ValueOrDie();
+  EXPECT_EQ(CountNodes(*collapsed, plan::ResolvedKind::kProject), 1);
+  EXPECT_EQ(collapsed->column_ids, analyzed->column_ids);  // the output keeps its identity
+  EXPECT_TRUE(exec::CreatePhysicalPlan(*collapsed).ok());
+}
+
+TEST(Optimizer, UnusedAggregatesArePrunedWithoutRenumbering) {
+  auto aggregate = plan::MakeUnary<plan::AggregatePlan>(Range(100));
+  aggregate->grouping = {As(Call("%", {Col("id"), Lit(3)}), "k")};
+  aggregate->aggregates = {As(Call("sum", {Col("id")}), "s"), As(Call("count", {Col("id")}), "n")};
+  auto project = plan::MakeUnary<plan::ProjectPlan>(aggregate);
+  project->expressions = {Col("k"), Col("n")};
+  auto analyzed = Analyze(project);
+  // The analyzer puts a projection of the aggregate's output between the two;
+  // CollapseProject merges it with ours first, then the aggregates are pruned.
+  auto pruned = optimizer::Optimize(analyzed).ValueOrDie();
+  ASSERT_EQ(pruned->kind, plan::ResolvedKind::kProject);
+  ASSERT_EQ(pruned->child().kind, plan::ResolvedKind::kAggregate);
+  EXPECT_EQ(pruned->child().aggregates.size(), 1u);
+  EXPECT_EQ(pruned->child().aggregates[0].function_name, "count");
+  EXPECT_EQ(pruned->column_ids, analyzed->column_ids);
+  EXPECT_TRUE(exec::CreatePhysicalPlan(*pruned).ok());
+}
+
+// A rule that lowers a LIMIT by one per application, down to 1.
+class CountDownLimit final : public optimizer::NodeRule {
+ public:
+  explicit CountDownLimit(int* applications) : applications_(applications) {}
+  const char* name() const override { return "CountDownLimit"; }
+
+ protected:
+  Result<plan::ResolvedPtr> RewriteNode(const plan::ResolvedPtr& node) const override {
+    if (node->kind != plan::ResolvedKind::kLimit || node->limit <= 1) return node;
+    ++*applications_;
+    auto copy = std::make_shared<plan::ResolvedPlan>(*node);
+    copy->limit = node->limit - 1;
+    return plan::ResolvedPtr(copy);
+  }
+
+ private:
+  int* applications_;
+};
+
+TEST(Optimizer, BatchRunsToAFixedPointWithinItsLimit) {
+  auto limit = plan::MakeUnary<plan::LimitPlan>(Range(100));
+  limit->limit = 10;
+  auto analyzed = Analyze(limit);
+  int applications = 0;
+  optimizer::RuleBatch batch{"test", /*max_iterations=*/100, {}};
+  batch.rules.push_back(std::make_unique<CountDownLimit>(&applications));
+  auto result = optimizer::RunBatch(batch, analyzed).ValueOrDie();
+  EXPECT_EQ(result->limit, 1);
+  EXPECT_EQ(applications, 9);
+  optimizer::RuleBatch once{"once", /*max_iterations=*/1, {}};
+  once.rules.push_back(std::make_unique<CountDownLimit>(&applications));
+  EXPECT_EQ(optimizer::RunBatch(once, analyzed).ValueOrDie()->limit, 9);
+}
+
+TEST(Optimizer, LimitZeroRunsNothing) {
+  auto limit = plan::MakeUnary<plan::LimitPlan>(Range(5));
+  limit->limit = 0;
+  auto optimized = optimizer::Optimize(Analyze(limit)).ValueOrDie();
+  EXPECT_EQ(optimized->kind, plan::ResolvedKind::kLocalTable);
+  EXPECT_EQ(optimized->table->num_rows(), 0);
+}
+
+}  // namespace
+}  // namespace sk8
