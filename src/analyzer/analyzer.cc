@@ -222,9 +222,40 @@ Result<BoundExprPtr> Analyzer::BindExpression(const ExprPtr& expr, const Resolve
   return Bind(expr, input, nullptr);
 }
 
+namespace {
+
+/// The node that a DataFrame with this plan id became: the lowest node carrying
+/// the id (ids accumulate upwards). Null when the input does not contain it.
+const ResolvedPlan* FindDataFrame(const ResolvedPlan& node, int64_t plan_id) {
+  if (std::find(node.plan_ids.begin(), node.plan_ids.end(), plan_id) == node.plan_ids.end()) return nullptr;
+  for (const auto& child : node.children) {
+    if (const ResolvedPlan* found = FindDataFrame(*child, plan_id)) return found;
+  }
+  return &node;
+}
+
+}  // namespace
+
 Result<BoundExprPtr> Analyzer::BindColumn(const plan::ColumnExpr& column, const ResolvedPlan& input) const {
   const auto& parts = column.name_parts;
   if (parts.empty()) return InternalError("empty column reference");
+  // df["x"]: resolve x in the DataFrame it names, then find that column (by
+  // identity) in the input; this is what tells df1["x"] from df2["x"] after a join.
+  if (column.plan_id && !input.column_ids.empty()) {
+    const ResolvedPlan* frame = FindDataFrame(input, *column.plan_id);
+    if (frame != nullptr && frame != &input && frame->column_ids.size() == static_cast<size_t>(frame->schema->num_fields())) {
+      plan::ColumnExpr unqualified(parts, std::nullopt);
+      auto in_frame = BindColumn(unqualified, *frame);
+      if (in_frame.ok() && (*in_frame)->kind == plan::BoundKind::kColumnRef) {
+        plan::ColumnId id = frame->column_ids[(*in_frame)->column_index];
+        for (int i = 0; i < input.schema->num_fields(); ++i) {
+          if (input.column_ids[i] != id) continue;
+          const auto& field = input.schema->field(i);
+          return BoundExpr::Column(i, field->type(), field->nullable(), field->name());
+        }
+      }
+    }
+  }
   // Candidates: (qualifier.)name, then nested struct fields for the rest.
   struct Match {
     int index;
@@ -251,9 +282,13 @@ Result<BoundExprPtr> Analyzer::BindColumn(const plan::ColumnExpr& column, const 
                          {{"objectName", QuoteNameParts(parts)}, {"proposal", SuggestColumns(parts.back(), input)}});
   }
   if (matches.size() > 1) {
-    return AnalysisError("AMBIGUOUS_REFERENCE",
-                         {{"name", QuoteNameParts(parts)},
-                          {"referenceNames", "[" + QuoteNameParts({input.schema->field(matches[0].index)->name()}) + "]"}});
+    std::string candidates;
+    for (const auto& m : matches) {
+      std::vector<std::string> name{input.schema->field(m.index)->name()};
+      if (!input.qualifiers[m.index].empty()) name.insert(name.begin(), input.qualifiers[m.index]);
+      candidates += (candidates.empty() ? "" : ", ") + QuoteNameParts(name);
+    }
+    return AnalysisError("AMBIGUOUS_REFERENCE", {{"name", QuoteNameParts(parts)}, {"referenceNames", "[" + candidates + "]"}});
   }
   const auto& field = input.schema->field(matches[0].index);
   BoundExprPtr result = BoundExpr::Column(matches[0].index, field->type(), field->nullable(), field->name());
@@ -699,10 +734,10 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
     ARROW_ASSIGN_OR_RAISE(auto resolved, node->kind() == PlanKind::kFilter
                                              ? ResolveFilter(node->As<plan::FilterPlan>())
                                              : ResolveSort(node->As<plan::SortPlan>()));
-    if (!node->plan_id) return resolved;
+    if (!node->plan_id) return AssignColumnIds(resolved);
     auto tagged = std::make_shared<ResolvedPlan>(*resolved);
     tagged->plan_ids.push_back(*node->plan_id);
-    return ResolvedPtr(tagged);
+    return AssignColumnIds(tagged);
   }
   std::vector<ResolvedPtr> inputs;
   for (const auto& child : node->children) {
@@ -762,6 +797,10 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
       out->show_truncate = show.truncate;
       out->show_vertical = show.vertical;
       result = out;
+      break;
+    }
+    case PlanKind::kJoin: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveJoin(node->As<plan::JoinPlan>(), inputs[0], inputs[1]));
       break;
     }
     case PlanKind::kSubqueryAlias: {
@@ -852,7 +891,7 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
     tagged->plan_ids.push_back(*node->plan_id);
     result = tagged;
   }
-  return result;
+  return AssignColumnIds(result);
 }
 
 Result<ResolvedPtr> Analyzer::Resolve(const plan::PlanPtr& plan) const {

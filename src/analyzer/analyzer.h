@@ -42,6 +42,8 @@ class Analyzer {
   /// The child of a Filter/Sort resolved with `extra` expressions appended as
   /// hidden output columns, or null when the child cannot carry them.
   Result<plan::ResolvedPtr> ResolveWithHidden(const plan::PlanPtr& child, const std::vector<plan::ExprPtr>& extra) const;
+  Result<plan::ResolvedPtr> ResolveJoin(const plan::JoinPlan& node, plan::ResolvedPtr left,
+                                        plan::ResolvedPtr right) const;
   Result<plan::ResolvedPtr> ResolveWithColumns(const plan::WithColumnsPlan& node, plan::ResolvedPtr input) const;
 
   Result<plan::BoundExprPtr> Bind(const plan::ExprPtr& expr, const plan::ResolvedPlan& input,
@@ -62,6 +64,9 @@ class Analyzer {
 /// Gives every output column of `plan` an identity and makes every column
 /// reference carry the identity of the input column it reads: leaves and
 /// computed columns get new identities; pass-through columns keep theirs.
+/// Columns that already have identities keep them, so it can run after each
+/// node is resolved (references by DataFrame, df["x"], need them) and again
+/// at the end.
 Result<plan::ResolvedPtr> AssignColumnIds(const plan::ResolvedPtr& plan);
 
 /// True when the expression contains a call to an aggregate function.

@@ -56,6 +56,8 @@ Result<ResolvedPtr> Assign(const ResolvedPtr& node) {
   static const std::vector<ColumnId> kNoInput;
   const auto& input_ids = out->children.empty() ? kNoInput : out->children[0]->column_ids;
   const size_t width = static_cast<size_t>(out->schema->num_fields());
+  const bool has_ids = out->column_ids.size() == width;
+  const auto kept_ids = out->column_ids;
   switch (out->kind) {
     case ResolvedKind::kRange:
     case ResolvedKind::kLocalTable:
@@ -97,7 +99,19 @@ Result<ResolvedPtr> Assign(const ResolvedPtr& node) {
         out->column_ids.push_back(plan::NewColumnId());
       }
       break;
+    case ResolvedKind::kJoin: {
+      const auto& left_ids = out->children[0]->column_ids;
+      const auto& right_ids = out->children[1]->column_ids;
+      std::vector<ColumnId> both = left_ids;
+      both.insert(both.end(), right_ids.begin(), right_ids.end());
+      if (out->condition) {
+        ARROW_ASSIGN_OR_RAISE(out->condition, WithIds(out->condition, both));
+      }
+      out->column_ids = plan::JoinOutputsLeftOnly(out->join_type) ? left_ids : both;
+      break;
+    }
   }
+  if (has_ids) out->column_ids = kept_ids;  // identities, once given, stay
   if (out->column_ids.size() != width) {
     return InternalError("plan node with " + std::to_string(width) + " columns got " +
                          std::to_string(out->column_ids.size()) + " column identities");

@@ -402,6 +402,33 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       }
       break;
     }
+    case R::kJoin: {
+      const auto& join = r.join();
+      auto node = std::make_shared<plan::JoinPlan>();
+      using J = proto::Join;
+      switch (join.join_type()) {
+        case J::JOIN_TYPE_INNER: node->join_type = plan::JoinType::kInner; break;
+        case J::JOIN_TYPE_FULL_OUTER: node->join_type = plan::JoinType::kFullOuter; break;
+        case J::JOIN_TYPE_LEFT_OUTER: node->join_type = plan::JoinType::kLeftOuter; break;
+        case J::JOIN_TYPE_RIGHT_OUTER: node->join_type = plan::JoinType::kRightOuter; break;
+        case J::JOIN_TYPE_LEFT_ANTI: node->join_type = plan::JoinType::kLeftAnti; break;
+        case J::JOIN_TYPE_LEFT_SEMI: node->join_type = plan::JoinType::kLeftSemi; break;
+        case J::JOIN_TYPE_CROSS: node->join_type = plan::JoinType::kCross; break;
+        default:
+          return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.JOIN_TYPE",
+                            {{"parameter", "`join_type`"}, {"functionName", "`Join`"},
+                             {"invalidValue", J::JoinType_Name(join.join_type())}});
+      }
+      if (join.has_join_condition()) {
+        ARROW_ASSIGN_OR_RAISE(node->condition, ConvertExpression(join.join_condition()));
+      }
+      node->using_columns.assign(join.using_columns().begin(), join.using_columns().end());
+      ARROW_ASSIGN_OR_RAISE(auto left, ConvertRelation(join.left(), ctx));
+      ARROW_ASSIGN_OR_RAISE(auto right, ConvertRelation(join.right(), ctx));
+      node->children = {std::move(left), std::move(right)};
+      result = PlanPtr(node);
+      break;
+    }
     case R::kFilter: {
       auto node = std::make_shared<plan::FilterPlan>();
       ARROW_ASSIGN_OR_RAISE(node->condition, ConvertExpression(r.filter().condition()));

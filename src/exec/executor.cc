@@ -72,12 +72,14 @@ class PipelineBuilder {
     return pipelines_.back().get();
   }
 
+  // An operator with two inputs (a join) streams its first input; its second
+  // is a sink (the build side) that runs as a pipeline of its own first.
   Status Walk(const PhysicalOperator* op, Pipeline* current) {
     if (op->IsSink()) {
       current->source = op;
       Pipeline* child = NewPipeline(op);
       current->dependencies.push_back(child);
-      if (op->children().size() != 1) return InternalError(op->name() + ": sinks take one input");
+      ARROW_RETURN_NOT_OK(WalkSecondInput(op, child));
       return Walk(op->children()[0].get(), child);
     }
     if (op->IsSource()) {
@@ -85,9 +87,23 @@ class PipelineBuilder {
       return Status::OK();
     }
     current->operators.insert(current->operators.begin(), op);
-    if (op->children().size() != 1) return InternalError(op->name() + ": operators take one input");
+    ARROW_RETURN_NOT_OK(WalkSecondInput(op, current));
     return Walk(op->children()[0].get(), current);
   }
+
+ private:
+  Status WalkSecondInput(const PhysicalOperator* op, Pipeline* needing_it) {
+    if (op->children().size() == 1) return Status::OK();
+    if (op->children().size() != 2 || !op->children()[1]->IsSink()) {
+      return InternalError(op->name() + ": operators take one input, or two whose second is a sink");
+    }
+    const PhysicalOperator* build = op->children()[1].get();
+    Pipeline* pipeline = NewPipeline(build);
+    needing_it->dependencies.push_back(pipeline);
+    return Walk(build->children()[0].get(), pipeline);
+  }
+
+ public:
 
  private:
   std::vector<std::unique_ptr<Pipeline>> pipelines_;

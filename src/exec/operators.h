@@ -6,6 +6,7 @@
 #include <arrow/table.h>
 
 #include "exec/physical_operator.h"
+#include "plan/logical_plan.h"
 
 /// Factories for the physical operators, one file per operator (see
 /// docs/adding-an-operator.md).
@@ -26,6 +27,17 @@ OperatorPtr MakeTail(OperatorPtr child, int64_t limit);
 OperatorPtr MakeHashAggregate(OperatorPtr child, std::vector<plan::BoundExprPtr> grouping,
                               std::vector<plan::BoundAggregate> aggregates, std::shared_ptr<arrow::Schema> schema);
 OperatorPtr MakeSort(OperatorPtr child, std::vector<plan::BoundSortKey> keys);
+/// A hash join. Keys are bound to their own side's columns, the residual
+/// condition to the left columns followed by the right ones.
+struct HashJoinSpec {
+  plan::JoinType type = plan::JoinType::kInner;
+  std::vector<plan::BoundExprPtr> left_keys, right_keys;
+  std::vector<bool> null_safe;     // per key: `<=>` instead of `=`
+  plan::BoundExprPtr residual;     // may be null
+  std::shared_ptr<arrow::Schema> output_schema;
+  int left_width = 0;
+};
+OperatorPtr MakeHashJoin(OperatorPtr left, OperatorPtr right, HashJoinSpec spec);
 OperatorPtr MakeShowString(OperatorPtr child, int32_t num_rows, int32_t truncate, bool vertical);
 
 }  // namespace sk8::exec

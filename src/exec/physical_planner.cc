@@ -1,6 +1,7 @@
 #include "exec/physical_planner.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "exec/operators.h"
 
@@ -18,6 +19,70 @@ Result<std::vector<BoundExprPtr>> BindAll(const std::vector<BoundExprPtr>& exprs
     out.push_back(std::move(bound));
   }
   return out;
+}
+
+void Conjuncts(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) {
+  if (e->kind == plan::BoundKind::kCall && e->function_name == "and" && e->args.size() == 2) {
+    Conjuncts(e->args[0], out);
+    Conjuncts(e->args[1], out);
+    return;
+  }
+  out->push_back(e);
+}
+
+/// 1: every column the expression reads is in `ids`; 0: it reads none; -1: otherwise.
+int ReadsOnly(const plan::BoundExpr& e, const std::unordered_set<int64_t>& ids) {
+  bool any = false, outside = false;
+  plan::ForEachColumnId(e, [&](int64_t id) { (ids.count(id) ? any : outside) = true; });
+  return outside ? -1 : (any ? 1 : 0);
+}
+
+/// Splits a join condition into equality keys (one side's columns = the
+/// other's) and the residual rest, as Spark's ExtractEquiJoinKeys does.
+Result<HashJoinSpec> PlanJoin(const plan::ResolvedPlan& node) {
+  const auto& left_ids = node.child(0).column_ids;
+  const auto& right_ids = node.child(1).column_ids;
+  std::unordered_set<int64_t> left(left_ids.begin(), left_ids.end()), right(right_ids.begin(), right_ids.end());
+  HashJoinSpec spec;
+  spec.type = node.join_type;
+  spec.output_schema = node.schema;
+  spec.left_width = node.child(0).schema->num_fields();
+  std::vector<BoundExprPtr> conjuncts, residual;
+  if (node.condition) Conjuncts(node.condition, &conjuncts);
+  for (const auto& c : conjuncts) {
+    bool equality = c->kind == plan::BoundKind::kCall && c->args.size() == 2 &&
+                    (c->function_name == "=" || c->function_name == "<=>");
+    if (equality) {
+      const auto& a = c->args[0];
+      const auto& b = c->args[1];
+      const BoundExprPtr* l = nullptr;
+      const BoundExprPtr* r = nullptr;
+      if (ReadsOnly(*a, left) == 1 && ReadsOnly(*b, right) == 1) {
+        l = &a, r = &b;
+      } else if (ReadsOnly(*a, right) == 1 && ReadsOnly(*b, left) == 1) {
+        l = &b, r = &a;
+      }
+      if (l != nullptr) {
+        ARROW_ASSIGN_OR_RAISE(auto lk, plan::BindToInput(*l, left_ids));
+        ARROW_ASSIGN_OR_RAISE(auto rk, plan::BindToInput(*r, right_ids));
+        spec.left_keys.push_back(std::move(lk));
+        spec.right_keys.push_back(std::move(rk));
+        spec.null_safe.push_back(c->function_name == "<=>");
+        continue;
+      }
+    }
+    residual.push_back(c);
+  }
+  if (!residual.empty()) {
+    std::vector<int64_t> both = left_ids;
+    both.insert(both.end(), right_ids.begin(), right_ids.end());
+    // Keep the residual as written (one AND chain) so that its evaluation and
+    // errors follow Spark's left-to-right order.
+    BoundExprPtr rest = residual[0];
+    if (residual.size() > 1) rest = node.condition;
+    ARROW_ASSIGN_OR_RAISE(spec.residual, plan::BindToInput(rest, both));
+  }
+  return spec;
 }
 
 }  // namespace
@@ -59,6 +124,10 @@ Result<OperatorPtr> CreatePhysicalPlan(const plan::ResolvedPlan& node) {
         ARROW_ASSIGN_OR_RAISE(key.expr, plan::BindToInput(key.expr, input_ids));
       }
       return MakeSort(std::move(children[0]), std::move(keys));
+    }
+    case plan::ResolvedKind::kJoin: {
+      ARROW_ASSIGN_OR_RAISE(auto spec, PlanJoin(node));
+      return MakeHashJoin(std::move(children[0]), std::move(children[1]), std::move(spec));
     }
     case plan::ResolvedKind::kShowString: {
       // Only num_rows + 1 rows are needed: one more tells whether to print the footer.

@@ -116,6 +116,13 @@ Result<std::shared_ptr<arrow::DataType>> CommonComparisonType(const arrow::DataT
     int int_digits = std::max(x.precision() - x.scale(), y.precision() - y.scale());
     return arrow::decimal128(std::min(38, int_digits + scale), scale);
   }
+  // A string compared with an integral value is read as BIGINT on both sides
+  // (Spark's ANSI PromoteStrings), whatever the integral width.
+  auto integral = [](const arrow::DataType& t) {
+    return t.id() == arrow::Type::INT8 || t.id() == arrow::Type::INT16 || t.id() == arrow::Type::INT32 ||
+           t.id() == arrow::Type::INT64;
+  };
+  if ((types::IsStringLike(*a) && integral(*b)) || (types::IsStringLike(*b) && integral(*a))) return arrow::int64();
   if (types::IsStringLike(*a) && !types::IsStringLike(*b)) return b;
   if (types::IsStringLike(*b) && !types::IsStringLike(*a)) return a;
   if (a->id() == arrow::Type::DATE32 && b->id() == arrow::Type::TIMESTAMP) return b;

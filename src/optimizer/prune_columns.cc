@@ -68,6 +68,29 @@ plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
       copy->children = {child};
       return copy;
     }
+    case plan::ResolvedKind::kJoin: {
+      // Each side keeps what is required above plus what the condition reads;
+      // the join's output is what its sides still produce.
+      if (node->condition) Collect(*node->condition, &required);
+      auto left = Prune(node->children[0], required);
+      auto right = Prune(node->children[1], std::move(required));
+      if (left == node->children[0] && right == node->children[1]) return node;
+      ColumnSet kept(left->column_ids.begin(), left->column_ids.end());
+      if (!plan::JoinOutputsLeftOnly(node->join_type)) kept.insert(right->column_ids.begin(), right->column_ids.end());
+      auto copy = std::make_shared<plan::ResolvedPlan>(*node);
+      copy->children = {left, right};
+      arrow::FieldVector fields;
+      copy->column_ids.clear();
+      copy->qualifiers.clear();
+      for (int i = 0; i < width; ++i) {
+        if (!kept.count(node->column_ids[i])) continue;
+        fields.push_back(node->schema->field(i));
+        copy->column_ids.push_back(node->column_ids[i]);
+        copy->qualifiers.push_back(node->qualifiers[i]);
+      }
+      copy->schema = arrow::schema(fields);
+      return copy;
+    }
     case plan::ResolvedKind::kShowString: {
       const auto& input = node->children[0];
       auto child = Prune(input, ColumnSet(input->column_ids.begin(), input->column_ids.end()));

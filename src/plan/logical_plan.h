@@ -32,7 +32,16 @@ enum class PlanKind {
   kNamedTable,
   kTail,
   kDataSource,
+  kJoin,
 };
+
+/// Spark's join types (every name PySpark and SQL accept maps to one of these).
+enum class JoinType { kInner, kLeftOuter, kRightOuter, kFullOuter, kLeftSemi, kLeftAnti, kCross };
+
+/// Spark's name for the join type, as in EXPLAIN and error messages ("LeftOuter").
+const char* JoinTypeName(JoinType type);
+/// True for the join types whose output has only the left side's columns.
+inline bool JoinOutputsLeftOnly(JoinType type) { return type == JoinType::kLeftSemi || type == JoinType::kLeftAnti; }
 
 class LogicalPlan;
 using PlanPtr = std::shared_ptr<const LogicalPlan>;
@@ -168,5 +177,15 @@ std::shared_ptr<T> MakeUnary(PlanPtr child) {
   node->children.push_back(std::move(child));
   return node;
 }
+
+/// left JOIN right: children = {left, right}. `condition` may be null (cross
+/// join, or a join whose condition comes only from `using_columns`).
+struct JoinPlan : LogicalPlan {
+  JoinPlan() : LogicalPlan(PlanKind::kJoin) {}
+  JoinType join_type = JoinType::kInner;
+  ExprPtr condition;
+  std::vector<std::string> using_columns;  // USING (a, b) / df.join(other, ["a", "b"])
+  bool natural = false;                    // NATURAL JOIN: using every common column
+};
 
 }  // namespace sk8::plan

@@ -46,6 +46,9 @@ std::string Describe(const ResolvedPlan& node) {
       return out + "]";
     }
     case ResolvedKind::kShowString: return "ShowString " + std::to_string(node.show_rows);
+    case ResolvedKind::kJoin:
+      return std::string("Join ") + JoinTypeName(node.join_type) +
+             (node.condition ? ", " + ToString(*node.condition) : std::string());
     case ResolvedKind::kFileScan:
       return "FileScan " + node.format + " " + Columns(*node.schema) + " (" + std::to_string(node.files.size()) +
              " files)";
@@ -60,6 +63,19 @@ void Render(const ResolvedPlan& node, int depth, std::string* out) {
 }
 
 }  // namespace
+
+const char* JoinTypeName(JoinType type) {
+  switch (type) {
+    case JoinType::kInner: return "Inner";
+    case JoinType::kLeftOuter: return "LeftOuter";
+    case JoinType::kRightOuter: return "RightOuter";
+    case JoinType::kFullOuter: return "FullOuter";
+    case JoinType::kLeftSemi: return "LeftSemi";
+    case JoinType::kLeftAnti: return "LeftAnti";
+    case JoinType::kCross: return "Cross";
+  }
+  return "?";
+}
 
 ColumnId NewColumnId() {
   static std::atomic<ColumnId> next{0};

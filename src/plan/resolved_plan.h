@@ -10,6 +10,7 @@
 #include <arrow/type.h>
 
 #include "plan/bound_expression.h"
+#include "plan/logical_plan.h"
 
 /// The resolved logical plan: every node knows its output schema (Spark's names,
 /// types, nullability). The optimizer rewrites it; exec/ turns it into operators.
@@ -26,6 +27,7 @@ enum class ResolvedKind {
   kShowString,
   kTail,
   kFileScan,
+  kJoin,
 };
 
 struct ResolvedPlan;
@@ -55,8 +57,11 @@ struct ResolvedPlan {
   std::shared_ptr<arrow::Table> table;
   // kProject
   std::vector<BoundExprPtr> expressions;
-  // kFilter
+  // kFilter; kJoin (over the left columns, then the right ones; may be null)
   BoundExprPtr condition;
+  // kJoin: children = {left, right}; output = left columns, then right columns
+  // (left only for semi and anti joins), outer sides made nullable
+  JoinType join_type = JoinType::kInner;
   // kLimit (offset, then limit; limit < 0 means none), kTail
   int64_t limit = -1;
   int64_t offset = 0;

@@ -1,0 +1,446 @@
+// Hash join: the build side is collected by HashJoinBuild (a sink, run as its
+// own pipeline first) into one batch and a hash table on its keys; the probe
+// side streams through HashJoinProbe, which looks each row up and emits the
+// joined rows. Full outer joins use FullOuterHashJoin, a sink that probes the
+// same way and, once every probe row is seen, adds the build rows nobody matched.
+//
+// Spark's semantics: NULL keys never match under `=` (they do under `<=>`);
+// NaN = NaN and -0.0 = 0.0 (the key encoding normalizes them); a residual
+// (non-equality) condition decides matches for outer, semi and anti joins too.
+//
+// Known limits of this first version (engine-core issue): the hash table uses
+// the general row-key encoding, one probe chunk yields one output chunk however
+// many rows it has, and build memory is not yet counted in a query pool.
+#include <arrow/compute/api.h>
+#include <arrow/table.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <string_view>
+
+#include "exec/expression_executor.h"
+#include "exec/operators.h"
+#include "exec/row_key.h"
+
+namespace sk8::exec {
+namespace {
+
+using plan::JoinType;
+
+std::string JoinDetails(const HashJoinSpec& spec) {
+  std::string out = std::string("(") + plan::JoinTypeName(spec.type);
+  if (!spec.left_keys.empty()) {
+    out += ", keys=[";
+    for (size_t i = 0; i < spec.left_keys.size(); ++i) {
+      out += (i ? ", " : "") + plan::ToString(*spec.left_keys[i]) + (spec.null_safe[i] ? " <=> " : " = ") +
+             plan::ToString(*spec.right_keys[i]);
+    }
+    out += "]";
+  }
+  if (spec.residual) out += ", condition=" + plan::ToString(*spec.residual);
+  return out + ")";
+}
+
+/// Evaluates key expressions over a batch; `usable[i]` is false for rows whose
+/// key has a NULL in a column compared with `=`.
+struct KeyRows {
+  std::vector<std::string> encoded;
+  std::vector<uint8_t> usable;
+};
+
+Result<KeyRows> EvaluateKeys(const std::vector<plan::BoundExprPtr>& keys, const std::vector<bool>& null_safe,
+                             const arrow::RecordBatch& batch, const plan::EvalContext& eval) {
+  KeyRows out;
+  const int64_t n = batch.num_rows();
+  out.usable.assign(n, 1);
+  std::vector<std::shared_ptr<arrow::Array>> columns;
+  for (size_t k = 0; k < keys.size(); ++k) {
+    ARROW_ASSIGN_OR_RAISE(auto datum, Evaluate(*keys[k], batch, eval));
+    ARROW_ASSIGN_OR_RAISE(auto array, ToArray(datum, n));
+    if (!null_safe[k] && array->null_count() > 0) {
+      for (int64_t i = 0; i < n; ++i) {
+        if (array->IsNull(i)) out.usable[i] = 0;
+      }
+    }
+    columns.push_back(std::move(array));
+  }
+  if (!keys.empty()) ARROW_RETURN_NOT_OK(EncodeRowKeys(columns, n, &out.encoded));
+  return out;
+}
+
+/// Build rows chained by key: open addressing over distinct keys, each slot
+/// heading a list of the build rows that share that key.
+class JoinHashTable {
+ public:
+  void Build(KeyRows keys) {
+    keys_ = std::move(keys);
+    const auto n = static_cast<int64_t>(keys_.encoded.size());
+    size_t capacity = 16;
+    while (capacity < static_cast<size_t>(n) * 2) capacity <<= 1;
+    mask_ = capacity - 1;
+    slots_.assign(capacity, -1);
+    next_.assign(n, -1);
+    // Insert backwards so that each chain lists build rows in input order.
+    for (int64_t row = n - 1; row >= 0; --row) {
+      if (!keys_.usable[row]) continue;
+      size_t slot = Find(keys_.encoded[row]);
+      if (slots_[slot] >= 0) next_[row] = slots_[slot];
+      slots_[slot] = row;
+    }
+  }
+
+  /// First build row whose key equals `key`, or -1; then Next(row) walks the rest.
+  int64_t First(std::string_view key) const {
+    if (slots_.empty()) return -1;
+    return slots_[Find(key)];
+  }
+  int64_t Next(int64_t row) const { return next_[row]; }
+
+ private:
+  size_t Find(std::string_view key) const {
+    size_t slot = std::hash<std::string_view>{}(key) & mask_;
+    while (slots_[slot] >= 0 && keys_.encoded[slots_[slot]] != key) slot = (slot + 1) & mask_;
+    return slot;
+  }
+
+  KeyRows keys_;
+  size_t mask_ = 0;
+  std::vector<int64_t> slots_;
+  std::vector<int64_t> next_;
+};
+
+struct BuildState : GlobalSinkState {
+  std::mutex mutex;
+  std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
+  std::shared_ptr<arrow::RecordBatch> rows;  // every build row, once finalized
+  JoinHashTable table;
+  std::unique_ptr<std::atomic<uint8_t>[]> matched;  // full outer: build rows some probe row matched
+};
+
+/// Collects the build side and indexes it on its keys.
+class HashJoinBuild final : public PhysicalOperator {
+ public:
+  HashJoinBuild(OperatorPtr child, std::vector<plan::BoundExprPtr> keys, std::vector<bool> null_safe)
+      : PhysicalOperator(std::move(child)), keys_(std::move(keys)), null_safe_(std::move(null_safe)) {}
+
+  std::string name() const override { return "HashJoinBuild"; }
+  bool IsSink() const override { return true; }
+
+  Result<std::unique_ptr<GlobalSinkState>> InitGlobalSink(ExecContext&) const override {
+    return std::make_unique<BuildState>();
+  }
+
+  Result<SinkResult> Sink(ExecContext&, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
+    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize());
+    if (batch->num_rows() == 0) return SinkResult::kNeedMoreInput;
+    auto& state = static_cast<BuildState&>(global);
+    std::lock_guard<std::mutex> lock(state.mutex);
+    state.batches.push_back(std::move(batch));
+    return SinkResult::kNeedMoreInput;
+  }
+
+  Status Finalize(ExecContext& ctx, GlobalSinkState& global) const override {
+    auto& state = static_cast<BuildState&>(global);
+    ARROW_ASSIGN_OR_RAISE(auto table, arrow::Table::FromRecordBatches(schema(), state.batches));
+    ARROW_ASSIGN_OR_RAISE(state.rows, table->CombineChunksToBatch(ctx.pool));
+    state.batches.clear();
+    ARROW_ASSIGN_OR_RAISE(auto keys, EvaluateKeys(keys_, null_safe_, *state.rows, ctx.eval));
+    state.table.Build(std::move(keys));
+    state.matched = std::make_unique<std::atomic<uint8_t>[]>(state.rows->num_rows());
+    return Status::OK();
+  }
+
+ private:
+  std::vector<plan::BoundExprPtr> keys_;
+  std::vector<bool> null_safe_;
+};
+
+/// What probing one chunk decided: pairs of (probe row, build row), with -1 on
+/// the build side for a probe row kept without a match (outer joins).
+struct ProbeResult {
+  std::vector<int64_t> probe_rows;
+  std::vector<int64_t> build_rows;
+};
+
+/// The probing shared by the streaming and the full outer join.
+class Prober {
+ public:
+  Prober(const HashJoinSpec& spec, bool probe_is_left, std::shared_ptr<arrow::Schema> output)
+      : spec_(spec), probe_is_left_(probe_is_left), output_(std::move(output)) {}
+
+  Result<std::shared_ptr<arrow::RecordBatch>> Probe(ExecContext& ctx, const arrow::RecordBatch& probe,
+                                                    BuildState& build) const {
+    const auto& probe_keys = probe_is_left_ ? spec_.left_keys : spec_.right_keys;
+    ARROW_ASSIGN_OR_RAISE(auto keys, EvaluateKeys(probe_keys, spec_.null_safe, probe, ctx.eval));
+    const int64_t n = probe.num_rows();
+    const int64_t build_rows = build.rows->num_rows();
+    // Candidate pairs: equal keys, or every pair when there are no keys.
+    ProbeResult candidates;
+    for (int64_t i = 0; i < n; ++i) {
+      if (spec_.left_keys.empty()) {
+        for (int64_t j = 0; j < build_rows; ++j) {
+          candidates.probe_rows.push_back(i);
+          candidates.build_rows.push_back(j);
+        }
+        continue;
+      }
+      if (!keys.usable[i]) continue;
+      for (int64_t j = build.table.First(keys.encoded[i]); j >= 0; j = build.table.Next(j)) {
+        candidates.probe_rows.push_back(i);
+        candidates.build_rows.push_back(j);
+      }
+    }
+    if (spec_.residual && !candidates.probe_rows.empty()) {
+      ARROW_ASSIGN_OR_RAISE(candidates, ApplyResidual(ctx, probe, build, candidates));
+    }
+    if (spec_.type == JoinType::kFullOuter) {
+      for (int64_t j : candidates.build_rows) build.matched[j].store(1, std::memory_order_relaxed);
+    }
+    ProbeResult out;
+    switch (spec_.type) {
+      case JoinType::kInner:
+      case JoinType::kCross:
+        out = std::move(candidates);
+        break;
+      case JoinType::kLeftOuter:
+      case JoinType::kRightOuter:
+      case JoinType::kFullOuter: {
+        // Pairs are grouped by probe row in order; rows without any get -1.
+        size_t p = 0;
+        for (int64_t i = 0; i < n; ++i) {
+          bool any = false;
+          while (p < candidates.probe_rows.size() && candidates.probe_rows[p] == i) {
+            out.probe_rows.push_back(i);
+            out.build_rows.push_back(candidates.build_rows[p]);
+            ++p;
+            any = true;
+          }
+          if (!any) {
+            out.probe_rows.push_back(i);
+            out.build_rows.push_back(-1);
+          }
+        }
+        break;
+      }
+      case JoinType::kLeftSemi:
+      case JoinType::kLeftAnti: {
+        std::vector<uint8_t> matched(n, 0);
+        for (int64_t i : candidates.probe_rows) matched[i] = 1;
+        bool want = spec_.type == JoinType::kLeftSemi;
+        for (int64_t i = 0; i < n; ++i) {
+          if (static_cast<bool>(matched[i]) == want) out.probe_rows.push_back(i);
+        }
+        break;
+      }
+    }
+    return Assemble(ctx, probe, *build.rows, out);
+  }
+
+  /// Build rows that no probe row matched, with NULLs on the probe side.
+  Result<std::shared_ptr<arrow::RecordBatch>> UnmatchedBuildRows(ExecContext& ctx, const BuildState& build) const {
+    ProbeResult out;
+    for (int64_t j = 0; j < build.rows->num_rows(); ++j) {
+      if (!build.matched[j].load(std::memory_order_relaxed)) {
+        out.probe_rows.push_back(-1);
+        out.build_rows.push_back(j);
+      }
+    }
+    if (out.build_rows.empty()) return nullptr;
+    ARROW_ASSIGN_OR_RAISE(auto no_probe, arrow::RecordBatch::MakeEmpty(ProbeSchema()));
+    return Assemble(ctx, *no_probe, *build.rows, out);
+  }
+
+ private:
+  std::shared_ptr<arrow::Schema> ProbeSchema() const {
+    // The probe side's schema is the output's fields that are not the build's.
+    const int left = spec_.left_width;
+    arrow::FieldVector fields;
+    const auto& all = output_->fields();
+    if (probe_is_left_) {
+      fields.assign(all.begin(), all.begin() + left);
+    } else {
+      fields.assign(all.begin() + left, all.end());
+    }
+    return arrow::schema(fields);
+  }
+
+  static Result<std::shared_ptr<arrow::Array>> Indices(const std::vector<int64_t>& rows) {
+    arrow::Int64Builder builder;
+    ARROW_RETURN_NOT_OK(builder.Reserve(static_cast<int64_t>(rows.size())));
+    for (int64_t r : rows) {
+      if (r < 0) {
+        builder.UnsafeAppendNull();
+      } else {
+        builder.UnsafeAppend(r);
+      }
+    }
+    return builder.Finish();
+  }
+
+  /// The left columns then the right ones, taken at the given rows (-1: NULLs).
+  Result<std::vector<std::shared_ptr<arrow::Array>>> TakeColumns(ExecContext& ctx, const arrow::RecordBatch& probe,
+                                                                 const arrow::RecordBatch& build,
+                                                                 const ProbeResult& rows, bool with_build) const {
+    const int64_t length = static_cast<int64_t>(rows.probe_rows.size());
+    ARROW_ASSIGN_OR_RAISE(auto probe_index, Indices(rows.probe_rows));
+    std::shared_ptr<arrow::Array> build_index;
+    if (with_build) {
+      ARROW_ASSIGN_OR_RAISE(build_index, Indices(rows.build_rows));
+    }
+    arrow::compute::ExecContext exec_ctx(ctx.pool);
+    auto take = [&](const arrow::RecordBatch& side, const std::shared_ptr<arrow::Array>& index,
+                    std::vector<std::shared_ptr<arrow::Array>>* out) -> Status {
+      for (int c = 0; c < side.num_columns(); ++c) {
+        if (side.num_rows() == 0) {
+          ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(side.column(c)->type(), length, ctx.pool));
+          out->push_back(std::move(nulls));
+          continue;
+        }
+        ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(side.column(c), index,
+                                                               arrow::compute::TakeOptions::Defaults(), &exec_ctx));
+        out->push_back(taken.make_array());
+      }
+      return Status::OK();
+    };
+    std::vector<std::shared_ptr<arrow::Array>> columns;
+    const arrow::RecordBatch& left = probe_is_left_ ? probe : build;
+    const arrow::RecordBatch& right = probe_is_left_ ? build : probe;
+    const auto& left_index = probe_is_left_ ? probe_index : build_index;
+    const auto& right_index = probe_is_left_ ? build_index : probe_index;
+    ARROW_RETURN_NOT_OK(take(left, left_index, &columns));
+    if (with_build) ARROW_RETURN_NOT_OK(take(right, right_index, &columns));
+    return columns;
+  }
+
+  Result<ProbeResult> ApplyResidual(ExecContext& ctx, const arrow::RecordBatch& probe, const BuildState& build,
+                                    const ProbeResult& candidates) const {
+    ARROW_ASSIGN_OR_RAISE(auto columns, TakeColumns(ctx, probe, *build.rows, candidates, /*with_build=*/true));
+    arrow::FieldVector fields;
+    for (const auto& c : columns) fields.push_back(arrow::field("", c->type()));
+    auto pairs = arrow::RecordBatch::Make(arrow::schema(fields), static_cast<int64_t>(candidates.probe_rows.size()),
+                                          columns);
+    ARROW_ASSIGN_OR_RAISE(auto datum, Evaluate(*spec_.residual, *pairs, ctx.eval));
+    ARROW_ASSIGN_OR_RAISE(auto array, ToArray(datum, pairs->num_rows()));
+    const auto& keep = static_cast<const arrow::BooleanArray&>(*array);
+    ProbeResult out;
+    for (int64_t p = 0; p < keep.length(); ++p) {
+      if (keep.IsValid(p) && keep.Value(p)) {
+        out.probe_rows.push_back(candidates.probe_rows[p]);
+        out.build_rows.push_back(candidates.build_rows[p]);
+      }
+    }
+    return out;
+  }
+
+  Result<std::shared_ptr<arrow::RecordBatch>> Assemble(ExecContext& ctx, const arrow::RecordBatch& probe,
+                                                       const arrow::RecordBatch& build, const ProbeResult& rows) const {
+    bool with_build = !plan::JoinOutputsLeftOnly(spec_.type);
+    ARROW_ASSIGN_OR_RAISE(auto columns, TakeColumns(ctx, probe, build, rows, with_build));
+    return arrow::RecordBatch::Make(output_, static_cast<int64_t>(rows.probe_rows.size()), std::move(columns));
+  }
+
+  HashJoinSpec spec_;
+  bool probe_is_left_;
+  std::shared_ptr<arrow::Schema> output_;
+};
+
+BuildState* BuildStateOf(ExecContext& ctx, const PhysicalOperator* build) {
+  return static_cast<BuildState*>(ctx.SinkStateOf(build));
+}
+
+/// Streams the probe side (inner, outer on the probe side, semi, anti, cross).
+class HashJoinProbe final : public PhysicalOperator {
+ public:
+  HashJoinProbe(std::vector<OperatorPtr> children, HashJoinSpec spec, bool probe_is_left)
+      : PhysicalOperator(spec.output_schema, std::move(children)),
+        spec_(spec),
+        prober_(spec, probe_is_left, spec.output_schema) {}
+
+  std::string name() const override { return "HashJoin"; }
+  std::string details() const override { return JoinDetails(spec_); }
+
+  Result<OperatorResult> Execute(ExecContext& ctx, DataChunk* chunk, OperatorState&) const override {
+    BuildState* build = BuildStateOf(ctx, children()[1].get());
+    if (build == nullptr) return InternalError("hash join probed before its build side finished");
+    ARROW_ASSIGN_OR_RAISE(auto probe, chunk->Materialize());
+    ARROW_ASSIGN_OR_RAISE(chunk->batch, prober_.Probe(ctx, *probe, *build));
+    chunk->selection.reset();
+    return OperatorResult::kNeedMoreInput;
+  }
+
+ private:
+  HashJoinSpec spec_;
+  Prober prober_;
+};
+
+struct FullOuterState : BufferedSinkState {
+  std::mutex mutex;
+  std::vector<std::pair<int64_t, std::shared_ptr<arrow::RecordBatch>>> indexed;
+};
+
+/// Full outer join: probes like HashJoinProbe, buffering its output, then adds
+/// the unmatched build rows once the whole probe side has been seen.
+class FullOuterHashJoin final : public BufferedSinkOperator {
+ public:
+  FullOuterHashJoin(std::vector<OperatorPtr> children, HashJoinSpec spec)
+      : BufferedSinkOperator(spec.output_schema, std::move(children)),
+        spec_(spec),
+        prober_(spec, /*probe_is_left=*/true, spec.output_schema) {}
+
+  std::string name() const override { return "HashJoin"; }
+  std::string details() const override { return JoinDetails(spec_); }
+
+  Result<std::unique_ptr<GlobalSinkState>> InitGlobalSink(ExecContext&) const override {
+    return std::make_unique<FullOuterState>();
+  }
+
+  Result<SinkResult> Sink(ExecContext& ctx, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
+    BuildState* build = BuildStateOf(ctx, children()[1].get());
+    if (build == nullptr) return InternalError("hash join probed before its build side finished");
+    ARROW_ASSIGN_OR_RAISE(auto probe, chunk.Materialize());
+    ARROW_ASSIGN_OR_RAISE(auto joined, prober_.Probe(ctx, *probe, *build));
+    auto& state = static_cast<FullOuterState&>(global);
+    std::lock_guard<std::mutex> lock(state.mutex);
+    state.indexed.emplace_back(chunk.batch_index, std::move(joined));
+    return SinkResult::kNeedMoreInput;
+  }
+
+  Status Finalize(ExecContext& ctx, GlobalSinkState& global) const override {
+    auto& state = static_cast<FullOuterState&>(global);
+    std::sort(state.indexed.begin(), state.indexed.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [index, batch] : state.indexed) {
+      if (batch->num_rows() > 0) state.output.push_back(std::move(batch));
+    }
+    state.indexed.clear();
+    BuildState* build = BuildStateOf(ctx, children()[1].get());
+    if (build == nullptr) return InternalError("hash join finished before its build side");
+    ARROW_ASSIGN_OR_RAISE(auto unmatched, prober_.UnmatchedBuildRows(ctx, *build));
+    if (unmatched) state.output.push_back(std::move(unmatched));
+    return Status::OK();
+  }
+
+ private:
+  HashJoinSpec spec_;
+  Prober prober_;
+};
+
+}  // namespace
+
+OperatorPtr MakeHashJoin(OperatorPtr left, OperatorPtr right, HashJoinSpec spec) {
+  // The build side is the right one, except for a right outer join, whose
+  // unmatched rows must stream: there the left side is built and the right probes.
+  const bool probe_is_left = spec.type != JoinType::kRightOuter;
+  OperatorPtr probe = probe_is_left ? std::move(left) : std::move(right);
+  OperatorPtr build_input = probe_is_left ? std::move(right) : std::move(left);
+  auto build_keys = probe_is_left ? spec.right_keys : spec.left_keys;
+  auto build = std::make_unique<HashJoinBuild>(std::move(build_input), std::move(build_keys), spec.null_safe);
+  std::vector<OperatorPtr> children;
+  children.push_back(std::move(probe));
+  children.push_back(std::move(build));
+  if (spec.type == JoinType::kFullOuter) return std::make_unique<FullOuterHashJoin>(std::move(children), spec);
+  return std::make_unique<HashJoinProbe>(std::move(children), spec, probe_is_left);
+}
+
+}  // namespace sk8::exec
