@@ -64,5 +64,6 @@ RulePtr MakeCombineFilters();          // combine_filters.cc
 RulePtr MakeReplaceLimitZero();        // replace_limit_zero.cc
 RulePtr MakePushLimitThroughProject(); // push_limit_through_project.cc
 RulePtr MakePruneColumns();            // prune_columns.cc
+RulePtr MakePushPredicateThroughJoin(); // push_predicate_through_join.cc
 
 }  // namespace sk8::optimizer

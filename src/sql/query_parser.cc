@@ -18,9 +18,6 @@ constexpr std::array<std::string_view, 36> kStatementKeywords = {
     "DESC", "DESCRIBE", "DROP", "EXECUTE", "EXPLAIN", "GRANT", "INSERT", "LIST", "LOAD", "MERGE", "MSCK", "REFRESH",
     "REPAIR", "REPLACE", "RESET", "REVOKE", "ROLLBACK", "SET", "SHOW", "START", "TRUNCATE", "UNCACHE", "UPDATE", "USE"};
 
-constexpr std::array<std::string_view, 9> kJoinKeywords = {"JOIN", "INNER", "LEFT", "RIGHT", "FULL",
-                                                           "CROSS", "NATURAL", "SEMI", "ANTI"};
-
 // Spark's built-in table-valued functions other than range().
 constexpr std::array<std::string_view, 12> kTableValuedFunctions = {
     "explode", "explode_outer", "inline", "inline_outer", "json_tuple", "posexplode", "posexplode_outer",
@@ -288,17 +285,79 @@ Result<std::optional<int64_t>> QueryParser::ParseLimitValue(const char* clause) 
 // ---------------------------------------------------------------------------
 // FROM
 
+// FROM a [JOIN b ...] [, c [JOIN d ...]]: comma-separated relations are joined
+// without a condition (the WHERE clause usually supplies it), left to right.
 Result<PlanPtr> QueryParser::ParseFromClause() {
   ARROW_ASSIGN_OR_RAISE(auto relation, ParseRelation());
-  if (tokens_.PeekSymbol(",")) return UnsupportedSql("joins (FROM a, b)");
-  for (std::string_view keyword : kJoinKeywords) {
-    if (tokens_.PeekClauseKeyword(keyword)) return UnsupportedSql("joins");
+  ARROW_ASSIGN_OR_RAISE(relation, ParseJoins(std::move(relation)));
+  while (tokens_.MatchSymbol(",")) {
+    ARROW_ASSIGN_OR_RAISE(auto right, ParseRelation());
+    ARROW_ASSIGN_OR_RAISE(right, ParseJoins(std::move(right)));
+    auto join = std::make_shared<plan::JoinPlan>();
+    join->join_type = plan::JoinType::kInner;
+    join->children = {std::move(relation), std::move(right)};
+    relation = join;
   }
   if (tokens_.PeekClauseKeyword("LATERAL")) return UnsupportedSql("LATERAL VIEW");
   if (tokens_.PeekClauseKeyword("PIVOT") || tokens_.PeekClauseKeyword("UNPIVOT")) {
     return UnsupportedSql("PIVOT and UNPIVOT");
   }
   return relation;
+}
+
+// joinRelation*: [NATURAL] [INNER | CROSS | LEFT [OUTER|SEMI|ANTI] | RIGHT [OUTER] |
+// FULL [OUTER] | SEMI | ANTI] JOIN relationPrimary [ON expr | USING (a, ...)].
+Result<PlanPtr> QueryParser::ParseJoins(PlanPtr left) {
+  while (true) {
+    bool natural = tokens_.MatchClauseKeyword("NATURAL");
+    std::optional<plan::JoinType> type;
+    bool joined = false;  // the word JOIN itself was read
+    if (tokens_.MatchClauseKeyword("JOIN")) {
+      type = plan::JoinType::kInner;
+      joined = true;
+    } else if (tokens_.MatchClauseKeyword("INNER")) {
+      type = plan::JoinType::kInner;
+    } else if (tokens_.MatchClauseKeyword("CROSS")) {
+      type = plan::JoinType::kCross;
+    } else if (tokens_.MatchClauseKeyword("LEFT")) {
+      if (tokens_.MatchClauseKeyword("SEMI")) {
+        type = plan::JoinType::kLeftSemi;
+      } else if (tokens_.MatchClauseKeyword("ANTI")) {
+        type = plan::JoinType::kLeftAnti;
+      } else {
+        tokens_.MatchClauseKeyword("OUTER");
+        type = plan::JoinType::kLeftOuter;
+      }
+    } else if (tokens_.MatchClauseKeyword("RIGHT")) {
+      tokens_.MatchClauseKeyword("OUTER");
+      type = plan::JoinType::kRightOuter;
+    } else if (tokens_.MatchClauseKeyword("FULL")) {
+      tokens_.MatchClauseKeyword("OUTER");
+      type = plan::JoinType::kFullOuter;
+    } else if (tokens_.MatchClauseKeyword("SEMI")) {
+      type = plan::JoinType::kLeftSemi;
+    } else if (tokens_.MatchClauseKeyword("ANTI")) {
+      type = plan::JoinType::kLeftAnti;
+    }
+    if (!type) {
+      if (natural) return tokens_.SyntaxError();
+      return left;
+    }
+    // After INNER, CROSS, LEFT [OUTER], ... the word JOIN must follow.
+    if (!joined && !tokens_.MatchClauseKeyword("JOIN")) return tokens_.SyntaxError();
+    if (tokens_.PeekClauseKeyword("LATERAL")) return UnsupportedSql("LATERAL joins");
+    ARROW_ASSIGN_OR_RAISE(auto right, ParseRelation());
+    auto join = std::make_shared<plan::JoinPlan>();
+    join->join_type = *type;
+    join->natural = natural;
+    if (!natural && tokens_.MatchClauseKeyword("ON")) {
+      ARROW_ASSIGN_OR_RAISE(join->condition, expressions_.ParseExpression());
+    } else if (!natural && tokens_.MatchClauseKeyword("USING")) {
+      ARROW_ASSIGN_OR_RAISE(join->using_columns, expressions_.ParseIdentifierList());
+    }
+    join->children = {std::move(left), std::move(right)};
+    left = join;
+  }
 }
 
 Result<PlanPtr> QueryParser::ParseRelation() {

@@ -40,6 +40,7 @@ class QueryParser {
 
   Result<plan::PlanPtr> ParseFromClause();
   Result<plan::PlanPtr> ParseRelation();
+  Result<plan::PlanPtr> ParseJoins(plan::PlanPtr left);
   Result<plan::PlanPtr> ParseTableValuedFunction();
   Result<plan::PlanPtr> ParseRange(const std::vector<plan::ExprPtr>& args);
   Result<plan::PlanPtr> ParseInlineTable();

@@ -93,6 +93,13 @@ std::string Render(const plan::PlanPtr& node) {
       }
       return "Local[" + fields + "; " + std::to_string(table->num_rows()) + " rows]";
     }
+    case PlanKind::kJoin: {
+      const auto& join = node->As<plan::JoinPlan>();
+      std::string out = std::string(join.natural ? "Natural" : "") + plan::JoinTypeName(join.join_type) + "Join[";
+      if (join.condition) out += Render(join.condition);
+      if (!join.using_columns.empty()) out += "USING " + JoinParts(join.using_columns);
+      return out + "](" + Render(join.children[0]) + ", " + Render(join.children[1]) + ")";
+    }
     default: return "Plan?" + child;
   }
 }
@@ -491,11 +498,24 @@ TEST(SqlQueries, TrailingKeywordsAreAliases) {
   EXPECT_EQ(Query("SELECT 1;;"), "Project[1:int] <- Local[; 1 rows]");
 }
 
+TEST(SqlQueries, Joins) {
+  EXPECT_EQ(Query("SELECT 1 FROM t JOIN u ON t.a = u.a"),
+            "Project[1:int] <- InnerJoin[==(t.a, u.a)](Table[t], Table[u])");
+  EXPECT_EQ(Query("SELECT 1 FROM t x LEFT OUTER JOIN u USING (a, b)"),
+            "Project[1:int] <- LeftOuterJoin[USING a.b](Alias[x] <- Table[t], Table[u])");
+  EXPECT_EQ(Query("SELECT 1 FROM t, u, v"),
+            "Project[1:int] <- InnerJoin[](InnerJoin[](Table[t], Table[u]), Table[v])");
+  EXPECT_EQ(Query("SELECT 1 FROM t NATURAL FULL JOIN u CROSS JOIN v"),
+            "Project[1:int] <- CrossJoin[](NaturalFullOuterJoin[](Table[t], Table[u]), Table[v])");
+  EXPECT_EQ(Query("SELECT 1 FROM t LEFT SEMI JOIN u ON t.a = u.a"),
+            "Project[1:int] <- LeftSemiJoin[==(t.a, u.a)](Table[t], Table[u])");
+  EXPECT_NE(QueryError("SELECT 1 FROM t LEFT u").find("PARSE_SYNTAX_ERROR"), std::string::npos);
+}
+
 TEST(SqlQueries, UnsupportedConstructsAreNamed) {
   for (const char* text :
        {"SHOW TABLES", "CREATE TABLE x (a INT)", "INSERT INTO t VALUES (1)", "DESCRIBE t", "SET a = 1", "USE db",
         "EXPLAIN SELECT 1", "CACHE TABLE t", "WITH c AS (SELECT 1) SELECT * FROM c", "SELECT 1 UNION SELECT 2",
-        "SELECT 1 FROM t, u", "SELECT 1 FROM t JOIN u ON t.a = u.a", "SELECT 1 FROM t CROSS JOIN u",
         "SELECT 1 FROM t LATERAL VIEW explode(a) x", "FROM t SELECT a", "SELECT a FROM t GROUP BY ALL",
         "SELECT a FROM t GROUP BY ROLLUP(a)", "SELECT a FROM t CLUSTER BY a", "SELECT DISTINCT * FROM t",
         "SELECT * FROM explode(array(1))", "SELECT a FROM t LIMIT a", "SELECT * FROM VALUES (1 + 1)",
