@@ -112,10 +112,16 @@ class Server:
 
 
 def _open_log(name: str) -> tuple[Path, object]:
+    """A new log file per server, even for several started in the same second."""
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    path = LOG_DIR / f"{name}-{stamp}-{os.getpid()}.log"
-    return path, open(path, "wb")
+    for n in range(1000):
+        path = LOG_DIR / f"{name}-{stamp}-{os.getpid()}{'-' + str(n) if n else ''}.log"
+        try:
+            return path, open(path, "xb")
+        except FileExistsError:
+            continue
+    raise RuntimeError(f"cannot create a log file for {name} in {LOG_DIR}")
 
 
 def wait_ready(server: Server, timeout: float) -> None:

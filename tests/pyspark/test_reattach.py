@@ -70,11 +70,15 @@ def servers():
             s.stop()
         pytest.fail("could not start the servers: " + "\n".join(errors), pytrace=False)
     yield started
-    for (kind, _), s in started.items():
+    # Stop every server before judging any, so that one failure orphans none.
+    problems = []
+    for (kind, role), s in started.items():
         died = not s.alive()
         rc = s.stop(timeout=10 if kind == "sk8" else 30)
-        if kind == "sk8":
-            assert not died and rc == 0, s.describe_death()
+        if kind == "sk8" and (died or rc != 0):
+            problems.append(f"sk8 {role} server {'died during the tests' if died else 'did not exit 0'}: "
+                            f"{s.describe_death()}")
+    assert not problems, "\n".join(problems)
 
 
 def _fetch_range(url: str) -> "object":
