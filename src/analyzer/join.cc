@@ -210,6 +210,10 @@ Result<ResolvedPtr> Analyzer::ResolveJoin(const plan::JoinPlan& node, ResolvedPt
   project->qualifiers = std::move(qualifiers);
   project->children = {resolved_join};
   project->plan_ids = join->plan_ids;
+  for (const auto& [l, r] : using_pairs) {
+    project->hidden_join_columns.push_back(l);
+    if (!plan::JoinOutputsLeftOnly(type)) project->hidden_join_columns.push_back(left_width + r);
+  }
   return AssignColumnIds(project);
 }
 

@@ -59,6 +59,13 @@ struct ResolvedPlan {
   std::vector<BoundExprPtr> expressions;
   // kFilter; kJoin (over the left columns, then the right ones; may be null)
   BoundExprPtr condition;
+  // kProject made for a USING join: positions in its input (the join) of the
+  // per-side key columns it does not output. Spark keeps them as hidden columns
+  // that a later select may still name (df1["k"], t1.k).
+  std::vector<int> hidden_join_columns;
+  // Analyzer-internal: only the first `visible_columns` outputs are seen by `*`
+  // and found first by name; the rest are hidden columns (-1: all visible).
+  int visible_columns = -1;
   // kJoin: children = {left, right}; output = left columns, then right columns
   // (left only for semi and anti joins), outer sides made nullable
   JoinType join_type = JoinType::kInner;

@@ -175,13 +175,6 @@ def test_using_join_column_order(shuffled_left, shuffled_right, request, how):
     golden.check(request, "df", shuffled_left.join(shuffled_right, ["k2", "k"], how))
 
 
-# The side keys of an outer USING join (df1["k"], jl.k) are hidden columns in Spark
-# that a later select can still reach; sk8 does not keep hidden columns yet.
-HIDDEN_USING_KEYS = pytest.mark.xfail(
-    sk8_servers.target() == "sk8", reason="hidden USING-join key columns are not kept yet (engine-core issue)", strict=True)
-
-
-@HIDDEN_USING_KEYS
 def test_using_full_join_merged_key_and_side_keys(left, right, request):
     # after a USING join the key of each side stays reachable through its DataFrame
     df = left.join(right, "k", "full").select("k", left["k"].alias("left_k"), right["k"].alias("right_k"),
@@ -189,7 +182,6 @@ def test_using_full_join_merged_key_and_side_keys(left, right, request):
     golden.check(request, "df", df)
 
 
-@HIDDEN_USING_KEYS
 def test_using_right_join_key_comes_from_right(left, right, request):
     df = left.join(right, "k", "right").select("k", left["k"].alias("left_k"), right["k"].alias("right_k"))
     golden.check(request, "df", df)
@@ -475,8 +467,7 @@ SQL_ORDERED = {
 
 
 @pytest.mark.parametrize("name", [
-    pytest.param(n, marks=HIDDEN_USING_KEYS) if n == "full_join_using_qualified_keys" else n
-    for n in SQL_QUERIES])
+    n for n in SQL_QUERIES])
 def test_sql_join(spark, views, request, name):
     golden.check(request, "df", spark.sql(SQL_QUERIES[name]))
 
