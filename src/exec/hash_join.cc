@@ -175,25 +175,38 @@ class Prober {
     ARROW_ASSIGN_OR_RAISE(auto keys, EvaluateKeys(probe_keys, spec_.null_safe, probe, ctx.eval));
     const int64_t n = probe.num_rows();
     const int64_t build_rows = build.rows->num_rows();
-    // Candidate pairs: equal keys, or every pair when there are no keys.
-    ProbeResult candidates;
+    // Candidate pairs: equal keys, or every pair when there are no keys. The
+    // residual condition is applied a block of pairs at a time, so that only the
+    // pairs that survive it are held (a nested loop can have billions).
+    constexpr size_t kPairsPerBlock = 1 << 20;
+    ProbeResult candidates, block;
+    auto flush = [&]() -> Status {
+      if (block.probe_rows.empty()) return Status::OK();
+      if (spec_.residual) {
+        ARROW_ASSIGN_OR_RAISE(block, ApplyResidual(ctx, probe, build, block));
+      }
+      candidates.probe_rows.insert(candidates.probe_rows.end(), block.probe_rows.begin(), block.probe_rows.end());
+      candidates.build_rows.insert(candidates.build_rows.end(), block.build_rows.begin(), block.build_rows.end());
+      block = ProbeResult{};
+      return ctx.IsCancelled() ? Status::Cancelled("operation cancelled") : Status::OK();
+    };
     for (int64_t i = 0; i < n; ++i) {
       if (spec_.left_keys.empty()) {
         for (int64_t j = 0; j < build_rows; ++j) {
-          candidates.probe_rows.push_back(i);
-          candidates.build_rows.push_back(j);
+          block.probe_rows.push_back(i);
+          block.build_rows.push_back(j);
+          if (block.probe_rows.size() >= kPairsPerBlock) ARROW_RETURN_NOT_OK(flush());
         }
         continue;
       }
       if (!keys.usable[i]) continue;
       for (int64_t j = build.table.First(keys.encoded[i]); j >= 0; j = build.table.Next(j)) {
-        candidates.probe_rows.push_back(i);
-        candidates.build_rows.push_back(j);
+        block.probe_rows.push_back(i);
+        block.build_rows.push_back(j);
       }
+      if (block.probe_rows.size() >= kPairsPerBlock) ARROW_RETURN_NOT_OK(flush());
     }
-    if (spec_.residual && !candidates.probe_rows.empty()) {
-      ARROW_ASSIGN_OR_RAISE(candidates, ApplyResidual(ctx, probe, build, candidates));
-    }
+    ARROW_RETURN_NOT_OK(flush());
     if (spec_.type == JoinType::kFullOuter) {
       for (int64_t j : candidates.build_rows) build.matched[j].store(1, std::memory_order_relaxed);
     }

@@ -13,6 +13,7 @@ std::vector<RuleBatch> MakeBatches() {
   rewrite.rules.push_back(MakeCollapseProject());
   rewrite.rules.push_back(MakePruneUnusedAggregates());
   rewrite.rules.push_back(MakeCombineFilters());
+  rewrite.rules.push_back(MakeFactorCommonConjuncts());
   rewrite.rules.push_back(MakePushPredicateThroughJoin());
   rewrite.rules.push_back(MakeReplaceLimitZero());
   rewrite.rules.push_back(MakePushLimitThroughProject());

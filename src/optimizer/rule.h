@@ -65,5 +65,6 @@ RulePtr MakeReplaceLimitZero();        // replace_limit_zero.cc
 RulePtr MakePushLimitThroughProject(); // push_limit_through_project.cc
 RulePtr MakePruneColumns();            // prune_columns.cc
 RulePtr MakePushPredicateThroughJoin(); // push_predicate_through_join.cc
+RulePtr MakeFactorCommonConjuncts();   // factor_common_conjuncts.cc
 
 }  // namespace sk8::optimizer

@@ -5,6 +5,7 @@
 #include <arrow/compute/initialize.h>
 
 #include "analyzer/analyzer.h"
+#include "exec/executor.h"
 #include "exec/physical_planner.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/rule.h"
@@ -116,6 +117,33 @@ TEST(Optimizer, LimitZeroRunsNothing) {
   auto optimized = optimizer::Optimize(Analyze(limit)).ValueOrDie();
   EXPECT_EQ(optimized->kind, plan::ResolvedKind::kLocalTable);
   EXPECT_EQ(optimized->table->num_rows(), 0);
+}
+
+plan::PlanPtr RangeAs(int64_t end, const std::string& name) {
+  auto project = plan::MakeUnary<plan::ProjectPlan>(Range(end));
+  project->expressions = {As(Col("id"), name)};
+  return project;
+}
+
+TEST(Optimizer, OrOfAndsOverACommaJoinBecomesAHashJoinWithThatKey) {
+  // FROM a, b WHERE (a = b AND a > 1) OR (a = b AND b < 5), as in TPC-H Q19.
+  auto join = std::make_shared<plan::JoinPlan>();
+  join->children = {RangeAs(100, "a"), RangeAs(100, "b")};
+  auto filter = plan::MakeUnary<plan::FilterPlan>(join);
+  auto equal = Call("=", {Col("a"), Col("b")});
+  filter->condition = Call("or", {Call("and", {equal, Call(">", {Col("a"), Lit(1)})}),
+                                  Call("and", {equal, Call("<", {Col("b"), Lit(5)})})});
+  auto optimized = optimizer::Optimize(Analyze(filter)).ValueOrDie();
+  auto physical = exec::CreatePhysicalPlan(*optimized).ValueOrDie();
+  std::string explain = exec::ExplainOperators(*physical);
+  EXPECT_NE(explain.find("HashJoin (Inner, keys=[a"), std::string::npos) << explain;
+  // and it answers: pairs (a, a) with a > 1 or a < 5 -> all 100
+  exec::ExecContext ctx;
+  ctx.max_threads = 2;
+  auto batches = exec::ExecuteToBatches(*optimized, ctx).ValueOrDie();
+  int64_t rows = 0;
+  for (const auto& b : batches) rows += b->num_rows();
+  EXPECT_EQ(rows, 100);
 }
 
 }  // namespace

@@ -1,0 +1,115 @@
+// FactorCommonConjuncts (part of Spark's BooleanSimplification):
+// (a AND b) OR (a AND c) -> a AND (b OR c), in filter and join conditions. It
+// is what lets TPC-H Q19's `p_partkey = l_partkey AND ...` repeated in every OR
+// branch become a hash-join key instead of a condition on every pair of rows.
+#include "functions/function_registry.h"
+#include "optimizer/rule.h"
+
+namespace sk8::optimizer {
+namespace {
+
+using plan::BoundExpr;
+using plan::BoundExprPtr;
+
+bool IsCall(const BoundExpr& e, const char* name) {
+  return e.kind == plan::BoundKind::kCall && e.function_name == name && e.args.size() == 2;
+}
+
+void Flatten(const BoundExprPtr& e, const char* name, std::vector<BoundExprPtr>* out) {
+  if (IsCall(*e, name)) {
+    Flatten(e->args[0], name, out);
+    Flatten(e->args[1], name, out);
+    return;
+  }
+  out->push_back(e);
+}
+
+/// Structural equality: same operation on the same columns and values.
+bool SameExpr(const BoundExpr& a, const BoundExpr& b) {
+  if (a.kind != b.kind || !a.type->Equals(*b.type) || a.args.size() != b.args.size()) return false;
+  switch (a.kind) {
+    case plan::BoundKind::kColumnRef: return a.column_id == b.column_id;
+    case plan::BoundKind::kLiteral: return a.literal->Equals(*b.literal);
+    case plan::BoundKind::kCall:
+      if (a.function_name != b.function_name || a.name != b.name) return false;
+      for (size_t i = 0; i < a.args.size(); ++i) {
+        if (!SameExpr(*a.args[i], *b.args[i])) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+Result<BoundExprPtr> Combine(const char* name, const std::vector<BoundExprPtr>& parts) {
+  const auto* info = functions::FunctionRegistry::Instance().Find(name);
+  if (info == nullptr) return InternalError(std::string("the function registry has no '") + name + "'");
+  BoundExprPtr out = parts[0];
+  for (size_t i = 1; i < parts.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(out, info->bind_scalar(name, {out, parts[i]}, {}));
+  }
+  return out;
+}
+
+/// The condition with common conjuncts of its OR branches factored out, or
+/// null when there are none.
+Result<BoundExprPtr> Factor(const BoundExprPtr& condition) {
+  if (!IsCall(*condition, "or")) return nullptr;
+  std::vector<BoundExprPtr> branches;
+  Flatten(condition, "or", &branches);
+  std::vector<std::vector<BoundExprPtr>> conjuncts(branches.size());
+  for (size_t b = 0; b < branches.size(); ++b) {
+    if (!IsDeterministic(*branches[b])) return nullptr;
+    Flatten(branches[b], "and", &conjuncts[b]);
+  }
+  std::vector<BoundExprPtr> common;
+  for (const auto& candidate : conjuncts[0]) {
+    bool everywhere = true;
+    for (size_t b = 1; b < branches.size() && everywhere; ++b) {
+      bool found = false;
+      for (const auto& c : conjuncts[b]) found |= SameExpr(*candidate, *c);
+      everywhere = found;
+    }
+    bool seen = false;
+    for (const auto& c : common) seen |= SameExpr(*candidate, *c);
+    if (everywhere && !seen) common.push_back(candidate);
+  }
+  if (common.empty()) return nullptr;
+  std::vector<BoundExprPtr> rest_branches;
+  for (const auto& branch : conjuncts) {
+    std::vector<BoundExprPtr> rest;
+    for (const auto& c : branch) {
+      bool is_common = false;
+      for (const auto& k : common) is_common |= SameExpr(*c, *k);
+      if (!is_common) rest.push_back(c);
+    }
+    if (rest.empty()) return Combine("and", common);  // that branch is just the common part
+    ARROW_ASSIGN_OR_RAISE(auto joined, Combine("and", rest));
+    rest_branches.push_back(std::move(joined));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto any_rest, Combine("or", rest_branches));
+  common.push_back(std::move(any_rest));
+  return Combine("and", common);
+}
+
+class FactorCommonConjuncts final : public NodeRule {
+ public:
+  const char* name() const override { return "BooleanSimplification"; }
+
+ protected:
+  Result<plan::ResolvedPtr> RewriteNode(const plan::ResolvedPtr& node) const override {
+    if ((node->kind != plan::ResolvedKind::kFilter && node->kind != plan::ResolvedKind::kJoin) || !node->condition) {
+      return node;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto factored, Factor(node->condition));
+    if (!factored) return node;
+    auto copy = std::make_shared<plan::ResolvedPlan>(*node);
+    copy->condition = std::move(factored);
+    return plan::ResolvedPtr(copy);
+  }
+};
+
+}  // namespace
+
+RulePtr MakeFactorCommonConjuncts() { return std::make_unique<FactorCommonConjuncts>(); }
+
+}  // namespace sk8::optimizer
