@@ -22,6 +22,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterCastFunctions(*r);
     RegisterAggregateFunctions(*r);
     RegisterConditionalFunctions(*r);
+    RegisterDateTimeFieldFunctions(*r);
     return r;
   }();
   return *registry;

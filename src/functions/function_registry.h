@@ -73,6 +73,7 @@ void RegisterLogicalFunctions(FunctionRegistry& registry);
 void RegisterCastFunctions(FunctionRegistry& registry);
 void RegisterAggregateFunctions(FunctionRegistry& registry);
 void RegisterConditionalFunctions(FunctionRegistry& registry);
+void RegisterDateTimeFieldFunctions(FunctionRegistry& registry);
 
 /// Column name of a call in Spark's style, from the info and the argument names.
 std::string CallName(const FunctionInfo& info, const std::string& called_name,
