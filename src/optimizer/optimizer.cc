@@ -18,6 +18,12 @@ std::vector<RuleBatch> MakeBatches() {
   rewrite.rules.push_back(MakeReplaceLimitZero());
   rewrite.rules.push_back(MakePushLimitThroughProject());
   batches.push_back(std::move(rewrite));
+  // After predicates sit in join conditions; once, so it never undoes itself.
+  RuleBatch reorder{"Join Reorder", /*max_iterations=*/1, {}};
+  reorder.rules.push_back(MakeReorderJoin());
+  reorder.rules.push_back(MakeCollapseProject());  // the order-restoring projection, under a select
+  reorder.rules.push_back(MakeRemoveIdentityProject());
+  batches.push_back(std::move(reorder));
   RuleBatch pruning{"Column Pruning", /*max_iterations=*/1, {}};
   pruning.rules.push_back(MakePruneColumns());
   batches.push_back(std::move(pruning));

@@ -66,5 +66,6 @@ RulePtr MakePushLimitThroughProject(); // push_limit_through_project.cc
 RulePtr MakePruneColumns();            // prune_columns.cc
 RulePtr MakePushPredicateThroughJoin(); // push_predicate_through_join.cc
 RulePtr MakeFactorCommonConjuncts();   // factor_common_conjuncts.cc
+RulePtr MakeReorderJoin();             // reorder_join.cc
 
 }  // namespace sk8::optimizer

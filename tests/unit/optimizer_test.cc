@@ -146,5 +146,31 @@ TEST(Optimizer, OrOfAndsOverACommaJoinBecomesAHashJoinWithThatKey) {
   EXPECT_EQ(rows, 100);
 }
 
+TEST(Optimizer, ReorderJoinAvoidsACrossProductAndKeepsTheColumnOrder) {
+  // FROM a, b, c WHERE a = c AND b = c: written order needs a x b; reordered
+  // (a, c, b) every join has a key. SELECT * still sees a, b, c in that order.
+  auto ab = std::make_shared<plan::JoinPlan>();
+  ab->children = {RangeAs(50, "a"), RangeAs(50, "b")};
+  auto abc = std::make_shared<plan::JoinPlan>();
+  abc->children = {ab, RangeAs(50, "c")};
+  auto filter = plan::MakeUnary<plan::FilterPlan>(abc);
+  filter->condition = Call("and", {Call("=", {Col("a"), Col("c")}), Call("=", {Col("b"), Col("c")})});
+  auto analyzed = Analyze(filter);
+  auto optimized = optimizer::Optimize(analyzed).ValueOrDie();
+  auto physical = exec::CreatePhysicalPlan(*optimized).ValueOrDie();
+  std::string explain = exec::ExplainOperators(*physical);
+  EXPECT_EQ(explain.find("Cross"), std::string::npos) << explain;
+  ASSERT_EQ(optimized->schema->num_fields(), 3);
+  EXPECT_EQ(optimized->schema->field(0)->name(), "a");
+  EXPECT_EQ(optimized->schema->field(1)->name(), "b");
+  EXPECT_EQ(optimized->schema->field(2)->name(), "c");
+  exec::ExecContext ctx;
+  ctx.max_threads = 2;
+  auto batches = exec::ExecuteToBatches(*optimized, ctx).ValueOrDie();
+  int64_t rows = 0;
+  for (const auto& b : batches) rows += b->num_rows();
+  EXPECT_EQ(rows, 50);
+}
+
 }  // namespace
 }  // namespace sk8
