@@ -839,6 +839,14 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
       result = out;
       break;
     }
+    case PlanKind::kSetOperation: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveSetOperation(node->As<plan::SetOperationPlan>(), inputs[0], inputs[1]));
+      break;
+    }
+    case PlanKind::kDeduplicate: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveDeduplicate(node->As<plan::DeduplicatePlan>(), inputs[0]));
+      break;
+    }
     case PlanKind::kJoin: {
       ARROW_ASSIGN_OR_RAISE(result, ResolveJoin(node->As<plan::JoinPlan>(), inputs[0], inputs[1]));
       break;

@@ -44,6 +44,9 @@ class Analyzer {
   Result<plan::ResolvedPtr> ResolveWithHidden(const plan::PlanPtr& child, const std::vector<plan::ExprPtr>& extra) const;
   Result<plan::ResolvedPtr> ResolveJoin(const plan::JoinPlan& node, plan::ResolvedPtr left,
                                         plan::ResolvedPtr right) const;
+  Result<plan::ResolvedPtr> ResolveSetOperation(const plan::SetOperationPlan& node, plan::ResolvedPtr left,
+                                                plan::ResolvedPtr right) const;
+  Result<plan::ResolvedPtr> ResolveDeduplicate(const plan::DeduplicatePlan& node, plan::ResolvedPtr input) const;
   Result<plan::ResolvedPtr> ResolveWithColumns(const plan::WithColumnsPlan& node, plan::ResolvedPtr input) const;
 
   Result<plan::BoundExprPtr> Bind(const plan::ExprPtr& expr, const plan::ResolvedPlan& input,
@@ -68,6 +71,9 @@ class Analyzer {
 /// node is resolved (references by DataFrame, df["x"], need them) and again
 /// at the end.
 Result<plan::ResolvedPtr> AssignColumnIds(const plan::ResolvedPtr& plan);
+
+/// Distinct rows of `input` (an aggregate grouping on every column).
+Result<plan::ResolvedPtr> Distinct(const plan::ResolvedPtr& input);
 
 /// True when the expression contains a call to an aggregate function.
 bool ContainsAggregate(const plan::Expr& expr);

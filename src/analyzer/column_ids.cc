@@ -63,6 +63,7 @@ Result<ResolvedPtr> Assign(const ResolvedPtr& node) {
     case ResolvedKind::kLocalTable:
     case ResolvedKind::kFileScan:
     case ResolvedKind::kShowString:
+    case ResolvedKind::kUnion:
       out->column_ids = FreshIds(width);
       break;
     case ResolvedKind::kProject:

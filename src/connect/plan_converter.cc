@@ -429,6 +429,34 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       result = PlanPtr(node);
       break;
     }
+    case R::kSetOp: {
+      const auto& set_op = r.set_op();
+      auto node = std::make_shared<plan::SetOperationPlan>();
+      switch (set_op.set_op_type()) {
+        case proto::SetOperation::SET_OP_TYPE_UNION: node->op = plan::SetOperationKind::kUnion; break;
+        case proto::SetOperation::SET_OP_TYPE_INTERSECT: node->op = plan::SetOperationKind::kIntersect; break;
+        case proto::SetOperation::SET_OP_TYPE_EXCEPT: node->op = plan::SetOperationKind::kExcept; break;
+        default: return Unsupported("set operation " + proto::SetOperation::SetOpType_Name(set_op.set_op_type()));
+      }
+      node->is_all = set_op.has_is_all() && set_op.is_all();
+      node->by_name = set_op.has_by_name() && set_op.by_name();
+      node->allow_missing_columns = set_op.has_allow_missing_columns() && set_op.allow_missing_columns();
+      ARROW_ASSIGN_OR_RAISE(auto left, ConvertRelation(set_op.left_input(), ctx));
+      ARROW_ASSIGN_OR_RAISE(auto right, ConvertRelation(set_op.right_input(), ctx));
+      node->children = {std::move(left), std::move(right)};
+      result = PlanPtr(node);
+      break;
+    }
+    case R::kDeduplicate: {
+      const auto& dedup = r.deduplicate();
+      if (dedup.has_within_watermark() && dedup.within_watermark()) return Unsupported("dropDuplicatesWithinWatermark");
+      auto node = std::make_shared<plan::DeduplicatePlan>();
+      if (!(dedup.has_all_columns_as_keys() && dedup.all_columns_as_keys())) {
+        node->columns.assign(dedup.column_names().begin(), dedup.column_names().end());
+      }
+      result = Unary(node, dedup.input(), ctx);
+      break;
+    }
     case R::kFilter: {
       auto node = std::make_shared<plan::FilterPlan>();
       ARROW_ASSIGN_OR_RAISE(node->condition, ConvertExpression(r.filter().condition()));

@@ -83,7 +83,14 @@ class PipelineBuilder {
       return Walk(op->children()[0].get(), child);
     }
     if (op->IsSource()) {
+      // A source with inputs (union) reads what their pipelines collected.
       current->source = op;
+      for (const auto& input : op->children()) {
+        if (!input->IsSink()) return InternalError(op->name() + ": a source's inputs must be sinks");
+        Pipeline* pipeline = NewPipeline(input.get());
+        current->dependencies.push_back(pipeline);
+        ARROW_RETURN_NOT_OK(Walk(input->children()[0].get(), pipeline));
+      }
       return Status::OK();
     }
     current->operators.insert(current->operators.begin(), op);

@@ -38,6 +38,8 @@ struct HashJoinSpec {
   int left_width = 0;
 };
 OperatorPtr MakeHashJoin(OperatorPtr left, OperatorPtr right, HashJoinSpec spec);
+/// UNION ALL: every input's rows in turn, with the output schema's names.
+OperatorPtr MakeUnion(std::vector<OperatorPtr> inputs, std::shared_ptr<arrow::Schema> schema);
 OperatorPtr MakeShowString(OperatorPtr child, int32_t num_rows, int32_t truncate, bool vertical);
 
 }  // namespace sk8::exec

@@ -5,7 +5,6 @@
 
 #include "functions/cast.h"
 #include "functions/function_registry.h"
-#include "functions/decimal_arithmetic.h"
 #include "functions/kernel_util.h"
 #include "types/spark_types.h"
 
@@ -23,26 +22,9 @@ std::shared_ptr<arrow::DataType> CommonType(const std::vector<BoundExprPtr>& val
     if (v->type->id() == arrow::Type::NA) continue;
     if (!common) {
       common = v->type;
-    } else if (!common->Equals(*v->type)) {
-      bool common_decimal = common->id() == arrow::Type::DECIMAL128;
-      bool v_decimal = v->type->id() == arrow::Type::DECIMAL128;
-      if (NumericRank(*common) && NumericRank(*v->type)) {
-        common = WiderNumericType(common, v->type);
-      } else if ((common_decimal || NumericRank(*common)) && (v_decimal || NumericRank(*v->type))) {
-        // Spark's wider decimal: a float or double side makes it DOUBLE;
-        // otherwise the most integral digits and the largest scale of both.
-        if (types::IsFractional(*common) || types::IsFractional(*v->type)) {
-          common = arrow::float64();
-        } else {
-          const auto& x = static_cast<const arrow::Decimal128Type&>(*AsDecimalType(common));
-          const auto& y = static_cast<const arrow::Decimal128Type&>(*AsDecimalType(v->type));
-          int scale = std::max(x.scale(), y.scale());
-          int int_digits = std::max(x.precision() - x.scale(), y.precision() - y.scale());
-          common = arrow::decimal128(std::min(38, int_digits + scale), scale);
-        }
-      } else {
-        return nullptr;
-      }
+    } else {
+      common = WiderType(common, v->type);
+      if (!common) return nullptr;
     }
   }
   return common ? common : arrow::null();

@@ -1,5 +1,8 @@
 #include "functions/kernel_util.h"
 
+#include <algorithm>
+
+#include "functions/decimal_arithmetic.h"
 #include "types/spark_types.h"
 
 namespace sk8::functions {
@@ -28,6 +31,24 @@ int NumericRank(const arrow::DataType& type) {
 std::shared_ptr<arrow::DataType> WiderNumericType(const std::shared_ptr<arrow::DataType>& a,
                                                   const std::shared_ptr<arrow::DataType>& b) {
   return NumericRank(*a) >= NumericRank(*b) ? a : b;
+}
+
+std::shared_ptr<arrow::DataType> WiderType(const std::shared_ptr<arrow::DataType>& a,
+                                           const std::shared_ptr<arrow::DataType>& b) {
+  if (a->Equals(*b)) return a;
+  if (a->id() == arrow::Type::NA) return b;
+  if (b->id() == arrow::Type::NA) return a;
+  if (NumericRank(*a) && NumericRank(*b)) return WiderNumericType(a, b);
+  bool a_decimal = a->id() == arrow::Type::DECIMAL128, b_decimal = b->id() == arrow::Type::DECIMAL128;
+  if ((a_decimal || NumericRank(*a)) && (b_decimal || NumericRank(*b))) {
+    if (types::IsFractional(*a) || types::IsFractional(*b)) return arrow::float64();
+    const auto& x = static_cast<const arrow::Decimal128Type&>(*AsDecimalType(a));
+    const auto& y = static_cast<const arrow::Decimal128Type&>(*AsDecimalType(b));
+    int scale = std::max(x.scale(), y.scale());
+    int int_digits = std::max(x.precision() - x.scale(), y.precision() - y.scale());
+    return arrow::decimal128(std::min(38, int_digits + scale), scale);
+  }
+  return nullptr;
 }
 
 }  // namespace sk8::functions

@@ -77,6 +77,11 @@ class LambdaKernel : public plan::ScalarKernel {
 
 /// Numeric promotion order used by Spark's type coercion for primitive types.
 int NumericRank(const arrow::DataType& type);
+/// Spark's wider type of two (findWiderTypeForTwo, without string promotion):
+/// equal types, NULL with anything, numeric widening, decimals widened to hold
+/// both (DOUBLE with a float side); nullptr when there is none.
+std::shared_ptr<arrow::DataType> WiderType(const std::shared_ptr<arrow::DataType>& a,
+                                           const std::shared_ptr<arrow::DataType>& b);
 /// The wider of two primitive numeric types (tinyint < ... < bigint < float < double).
 std::shared_ptr<arrow::DataType> WiderNumericType(const std::shared_ptr<arrow::DataType>& a,
                                                   const std::shared_ptr<arrow::DataType>& b);

@@ -33,6 +33,8 @@ enum class PlanKind {
   kTail,
   kDataSource,
   kJoin,
+  kSetOperation,
+  kDeduplicate,
 };
 
 /// Spark's join types (every name PySpark and SQL accept maps to one of these).
@@ -186,6 +188,23 @@ struct JoinPlan : LogicalPlan {
   ExprPtr condition;
   std::vector<std::string> using_columns;  // USING (a, b) / df.join(other, ["a", "b"])
   bool natural = false;                    // NATURAL JOIN: using every common column
+};
+
+enum class SetOperationKind { kUnion, kIntersect, kExcept };
+
+/// left UNION / INTERSECT / EXCEPT right: children = {left, right}.
+struct SetOperationPlan : LogicalPlan {
+  SetOperationPlan() : LogicalPlan(PlanKind::kSetOperation) {}
+  SetOperationKind op = SetOperationKind::kUnion;
+  bool is_all = false;                 // UNION ALL / INTERSECT ALL / EXCEPT ALL
+  bool by_name = false;                // unionByName
+  bool allow_missing_columns = false;  // unionByName(allowMissingColumns=True)
+};
+
+/// distinct() / dropDuplicates(): rows that differ in `columns` (all when empty).
+struct DeduplicatePlan : LogicalPlan {
+  DeduplicatePlan() : LogicalPlan(PlanKind::kDeduplicate) {}
+  std::vector<std::string> columns;
 };
 
 }  // namespace sk8::plan

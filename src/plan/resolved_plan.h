@@ -28,6 +28,7 @@ enum class ResolvedKind {
   kTail,
   kFileScan,
   kJoin,
+  kUnion,
 };
 
 struct ResolvedPlan;
@@ -66,6 +67,8 @@ struct ResolvedPlan {
   // Analyzer-internal: only the first `visible_columns` outputs are seen by `*`
   // and found first by name; the rest are hidden columns (-1: all visible).
   int visible_columns = -1;
+  // kUnion: the rows of every child in turn (UNION ALL); children already have
+  // the output's column types, in the output's order.
   // kJoin: children = {left, right}; output = left columns, then right columns
   // (left only for semi and anti joins), outer sides made nullable
   JoinType join_type = JoinType::kInner;

@@ -88,11 +88,53 @@ Status QueryParser::RejectUnsupportedStatement() const {
 
 Result<PlanPtr> QueryParser::ParseQuery() {
   if (tokens_.PeekKeyword("WITH")) return UnsupportedSql("WITH clauses (common table expressions)");
-  ARROW_ASSIGN_OR_RAISE(auto term, ParseQueryPrimary());
-  for (std::string_view keyword : {"UNION", "EXCEPT", "INTERSECT", "MINUS"}) {
-    if (tokens_.PeekClauseKeyword(keyword)) return UnsupportedSql("set operations (" + std::string(keyword) + ")");
-  }
+  ARROW_ASSIGN_OR_RAISE(auto term, ParseSetOperations());
   return ParseQueryOrganization(std::move(term));
+}
+
+namespace {
+
+QueryParser::QueryTerm SetOperation(plan::SetOperationKind op, bool all, QueryParser::QueryTerm left,
+                                    QueryParser::QueryTerm right) {
+  auto node = std::make_shared<plan::SetOperationPlan>();
+  node->op = op;
+  node->is_all = all;
+  node->children = {std::move(left.plan), std::move(right.plan)};
+  // ORDER BY positions refer to the first query's select list, as in Spark.
+  return QueryParser::QueryTerm{std::move(node), std::move(left.select_list)};
+}
+
+}  // namespace
+
+// a UNION [ALL|DISTINCT] b, a EXCEPT|MINUS [ALL|DISTINCT] b: left to right, over
+// INTERSECT, which binds tighter (Spark's grammar).
+Result<QueryParser::QueryTerm> QueryParser::ParseSetOperations() {
+  ARROW_ASSIGN_OR_RAISE(auto left, ParseIntersections());
+  while (true) {
+    plan::SetOperationKind op;
+    if (tokens_.MatchClauseKeyword("UNION")) {
+      op = plan::SetOperationKind::kUnion;
+    } else if (tokens_.MatchClauseKeyword("EXCEPT") || tokens_.MatchClauseKeyword("MINUS")) {
+      op = plan::SetOperationKind::kExcept;
+    } else {
+      return left;
+    }
+    bool all = tokens_.MatchClauseKeyword("ALL");
+    if (!all) tokens_.MatchClauseKeyword("DISTINCT");
+    ARROW_ASSIGN_OR_RAISE(auto right, ParseIntersections());
+    left = SetOperation(op, all, std::move(left), std::move(right));
+  }
+}
+
+Result<QueryParser::QueryTerm> QueryParser::ParseIntersections() {
+  ARROW_ASSIGN_OR_RAISE(auto left, ParseQueryPrimary());
+  while (tokens_.MatchClauseKeyword("INTERSECT")) {
+    bool all = tokens_.MatchClauseKeyword("ALL");
+    if (!all) tokens_.MatchClauseKeyword("DISTINCT");
+    ARROW_ASSIGN_OR_RAISE(auto right, ParseQueryPrimary());
+    left = SetOperation(plan::SetOperationKind::kIntersect, all, std::move(left), std::move(right));
+  }
+  return left;
 }
 
 Result<QueryParser::QueryTerm> QueryParser::ParseQueryPrimary() {

@@ -20,12 +20,13 @@ class QueryParser {
   /// A query followed by optional semicolons and the end of input.
   Result<plan::PlanPtr> ParseStatement();
 
- private:
   /// A query block and, for a SELECT, its select list (for ORDER BY positions).
   struct QueryTerm {
     plan::PlanPtr plan;
     std::vector<plan::ExprPtr> select_list;
   };
+
+ private:
 
   Status RejectUnsupportedStatement() const;
   Result<plan::PlanPtr> ParseQuery();
@@ -40,6 +41,8 @@ class QueryParser {
 
   Result<plan::PlanPtr> ParseFromClause();
   Result<plan::PlanPtr> ParseRelation();
+  Result<QueryTerm> ParseSetOperations();
+  Result<QueryTerm> ParseIntersections();
   Result<plan::PlanPtr> ParseJoins(plan::PlanPtr left);
   Result<plan::PlanPtr> ParseTableValuedFunction();
   Result<plan::PlanPtr> ParseRange(const std::vector<plan::ExprPtr>& args);
