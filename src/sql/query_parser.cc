@@ -87,9 +87,60 @@ Status QueryParser::RejectUnsupportedStatement() const {
 }
 
 Result<PlanPtr> QueryParser::ParseQuery() {
-  if (tokens_.PeekKeyword("WITH")) return UnsupportedSql("WITH clauses (common table expressions)");
-  ARROW_ASSIGN_OR_RAISE(auto term, ParseSetOperations());
-  return ParseQueryOrganization(std::move(term));
+  bool scoped = tokens_.PeekKeyword("WITH");
+  if (scoped) {
+    ctes_.emplace_back();
+    auto status = ParseWithClause();
+    if (!status.ok()) {
+      ctes_.pop_back();
+      return status;
+    }
+  }
+  auto term = ParseSetOperations();
+  Result<PlanPtr> result = term.ok() ? ParseQueryOrganization(std::move(*term)) : Result<PlanPtr>(term.status());
+  if (scoped) ctes_.pop_back();
+  return result;
+}
+
+// WITH name [(c1, ...)] AS (query) [, ...]: each name is visible in the
+// definitions after it and in the query, where it reads as a subquery alias
+// (referenced twice, it is resolved twice: each use has its own columns).
+Status QueryParser::ParseWithClause() {
+  ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("WITH"));
+  if (tokens_.PeekKeyword("RECURSIVE")) return UnsupportedSql("recursive common table expressions");
+  do {
+    ARROW_ASSIGN_OR_RAISE(auto name, expressions_.ParseIdentifier());
+    std::vector<std::string> columns;
+    if (tokens_.PeekSymbol("(")) {
+      ARROW_ASSIGN_OR_RAISE(columns, expressions_.ParseIdentifierList());
+    }
+    tokens_.MatchKeyword("AS");
+    ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
+    ARROW_ASSIGN_OR_RAISE(auto query, ParseQuery());
+    if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+    if (!columns.empty()) {
+      auto renamed = std::make_shared<plan::ToDFPlan>();
+      renamed->column_names = std::move(columns);
+      renamed->children = {std::move(query)};
+      query = renamed;
+    }
+    for (const auto& [defined, plan] : ctes_.back()) {
+      if (EqualsIgnoreCase(defined, name)) {
+        return SparkError(SparkExceptionKind::kParse, "DUPLICATED_CTE_NAMES", {{"duplicateNames", QuoteIdentifier(name)}});
+      }
+    }
+    ctes_.back().emplace_back(std::move(name), std::move(query));
+  } while (tokens_.MatchSymbol(","));
+  return Status::OK();
+}
+
+PlanPtr QueryParser::FindCte(const std::string& name) const {
+  for (auto scope = ctes_.rbegin(); scope != ctes_.rend(); ++scope) {
+    for (auto it = scope->rbegin(); it != scope->rend(); ++it) {
+      if (EqualsIgnoreCase(it->first, name)) return it->second;
+    }
+  }
+  return nullptr;
 }
 
 namespace {
@@ -416,6 +467,14 @@ Result<PlanPtr> QueryParser::ParseRelation() {
   auto table = std::make_shared<plan::NamedTablePlan>();
   ARROW_ASSIGN_OR_RAISE(table->name_parts, expressions_.ParseMultipartIdentifier());
   if (tokens_.PeekClauseKeyword("TABLESAMPLE")) return UnsupportedSql("TABLESAMPLE");
+  if (table->name_parts.size() == 1) {
+    if (PlanPtr cte = FindCte(table->name_parts[0])) {
+      auto aliased = std::make_shared<plan::SubqueryAliasPlan>();
+      aliased->alias = table->name_parts[0];
+      aliased->children = {cte};
+      return ParseRelationAlias(std::move(aliased));
+    }
+  }
   return ParseRelationAlias(std::move(table));
 }
 

@@ -27,8 +27,10 @@ class QueryParser {
   };
 
  private:
-
   Status RejectUnsupportedStatement() const;
+  Status ParseWithClause();
+  /// The common table expression named `name` (innermost WITH first), or null.
+  plan::PlanPtr FindCte(const std::string& name) const;
   Result<plan::PlanPtr> ParseQuery();
   Result<QueryTerm> ParseQueryPrimary();
   Result<QueryTerm> ParseSelect();
@@ -52,6 +54,8 @@ class QueryParser {
 
   TokenStream& tokens_;
   ExpressionParser expressions_;
+  /// WITH scopes, outermost first: (name, query) in definition order.
+  std::vector<std::vector<std::pair<std::string, plan::PlanPtr>>> ctes_;
 };
 
 }  // namespace sk8::sql

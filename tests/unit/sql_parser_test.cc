@@ -515,7 +515,7 @@ TEST(SqlQueries, Joins) {
 TEST(SqlQueries, UnsupportedConstructsAreNamed) {
   for (const char* text :
        {"SHOW TABLES", "CREATE TABLE x (a INT)", "INSERT INTO t VALUES (1)", "DESCRIBE t", "SET a = 1", "USE db",
-        "EXPLAIN SELECT 1", "CACHE TABLE t", "WITH c AS (SELECT 1) SELECT * FROM c",
+        "EXPLAIN SELECT 1", "CACHE TABLE t", 
         "SELECT 1 FROM t LATERAL VIEW explode(a) x", "FROM t SELECT a", "SELECT a FROM t GROUP BY ALL",
         "SELECT a FROM t GROUP BY ROLLUP(a)", "SELECT a FROM t CLUSTER BY a", "SELECT DISTINCT * FROM t",
         "SELECT * FROM explode(array(1))", "SELECT a FROM t LIMIT a", "SELECT * FROM VALUES (1 + 1)",
