@@ -425,6 +425,8 @@ Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& inp
       ARROW_ASSIGN_OR_RAISE(auto parsed, sql::ParseExpression(expr->As<plan::SqlTextExpr>().text));
       return Bind(parsed, input, agg);
     }
+    case ExprKind::kInSubquery:
+      return Unsupported("IN subqueries other than as a WHERE conjunct");
   }
   return InternalError("unknown expression kind");
 }
@@ -669,6 +671,8 @@ ResolvedPtr ProjectVisible(const ResolvedPtr& input, int visible) {
   return out;
 }
 
+}  // namespace
+
 Status CheckFilterCondition(const BoundExprPtr& condition) {
   if (condition->type->id() != arrow::Type::BOOL) {
     return AnalysisError("DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN",
@@ -677,7 +681,6 @@ Status CheckFilterCondition(const BoundExprPtr& condition) {
   }
   return Status::OK();
 }
-}  // namespace
 
 Result<ResolvedPtr> Analyzer::ResolveFilter(const plan::FilterPlan& node) const {
   ARROW_ASSIGN_OR_RAISE(auto condition_expr, ExpandSqlText(node.condition));
@@ -692,6 +695,7 @@ Result<ResolvedPtr> Analyzer::ResolveFilter(const plan::FilterPlan& node) const 
     return ResolvedPtr(out);
   };
   const auto& child = node.children[0];
+  if (HasSubqueryConjunct(condition_expr)) return ResolveSubqueryFilter(condition_expr, child);
   if (!ContainsAggregate(*condition_expr)) {
     ARROW_ASSIGN_OR_RAISE(auto input, ResolveNode(child));
     auto condition = Bind(condition_expr, *input, nullptr);

@@ -47,6 +47,8 @@ class Analyzer {
   Result<plan::ResolvedPtr> ResolveSetOperation(const plan::SetOperationPlan& node, plan::ResolvedPtr left,
                                                 plan::ResolvedPtr right) const;
   Result<plan::ResolvedPtr> ResolveDeduplicate(const plan::DeduplicatePlan& node, plan::ResolvedPtr input) const;
+  /// WHERE with `x [NOT] IN (SELECT ...)` conjuncts: semi / anti joins.
+  Result<plan::ResolvedPtr> ResolveSubqueryFilter(const plan::ExprPtr& condition, const plan::PlanPtr& child) const;
   Result<plan::ResolvedPtr> ResolveWithColumns(const plan::WithColumnsPlan& node, plan::ResolvedPtr input) const;
 
   Result<plan::BoundExprPtr> Bind(const plan::ExprPtr& expr, const plan::ResolvedPlan& input,
@@ -71,6 +73,11 @@ class Analyzer {
 /// node is resolved (references by DataFrame, df["x"], need them) and again
 /// at the end.
 Result<plan::ResolvedPtr> AssignColumnIds(const plan::ResolvedPtr& plan);
+
+/// True when a top-level conjunct of `condition` is [NOT] IN (subquery).
+bool HasSubqueryConjunct(const plan::ExprPtr& condition);
+/// DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN unless the condition is BOOLEAN.
+Status CheckFilterCondition(const plan::BoundExprPtr& condition);
 
 /// Distinct rows of `input` (an aggregate grouping on every column).
 Result<plan::ResolvedPtr> Distinct(const plan::ResolvedPtr& input);

@@ -13,7 +13,9 @@
 /// types are known. Immutable; the analyzer turns them into BoundExpr trees.
 namespace sk8::plan {
 
-enum class ExprKind { kLiteral, kColumn, kStar, kFunction, kAlias, kCast, kSortOrder, kSqlText };
+enum class ExprKind { kLiteral, kColumn, kStar, kFunction, kAlias, kCast, kSortOrder, kSqlText, kInSubquery };
+
+class LogicalPlan;
 
 class Expr;
 using ExprPtr = std::shared_ptr<const Expr>;
@@ -95,6 +97,14 @@ struct SortOrderExpr : Expr {
 struct SqlTextExpr : Expr {
   explicit SqlTextExpr(std::string t) : Expr(ExprKind::kSqlText), text(std::move(t)) {}
   std::string text;
+};
+
+/// value IN (SELECT ...): the subquery's one column holds the candidates.
+struct InSubqueryExpr : Expr {
+  InSubqueryExpr(ExprPtr v, std::shared_ptr<const LogicalPlan> q)
+      : Expr(ExprKind::kInSubquery), value(std::move(v)), query(std::move(q)) {}
+  ExprPtr value;
+  std::shared_ptr<const LogicalPlan> query;
 };
 
 }  // namespace sk8::plan

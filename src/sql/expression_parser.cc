@@ -238,7 +238,13 @@ Result<ExprPtr> ExpressionParser::ParseIsPredicate(ExprPtr value) {
 Result<ExprPtr> ExpressionParser::ParseInList(ExprPtr value) {
   // Spark reports an empty list at its opening parenthesis.
   if (!tokens_.PeekSymbol("(") || tokens_.PeekSymbol(")", 1)) return tokens_.SyntaxError();
-  if (StartsQuery(tokens_.Peek(1))) return UnsupportedSql("IN subqueries");
+  if (StartsQuery(tokens_.Peek(1))) {
+    if (!parse_subquery_) return UnsupportedSql("IN subqueries");
+    tokens_.Advance();
+    ARROW_ASSIGN_OR_RAISE(auto query, parse_subquery_());
+    ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+    return ExprPtr(std::make_shared<plan::InSubqueryExpr>(std::move(value), std::move(query)));
+  }
   tokens_.Advance();
   ARROW_ASSIGN_OR_RAISE(auto list, ParseExpressionList());
   ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include <string>
 #include <vector>
 
@@ -16,6 +18,11 @@ namespace sk8::sql {
 class ExpressionParser {
  public:
   explicit ExpressionParser(TokenStream& tokens) : tokens_(tokens) {}
+
+  /// Parses a query at the current token (set by the query parser, which owns
+  /// queries); without it, subqueries in expressions are unsupported.
+  using SubqueryParser = std::function<Result<std::shared_ptr<const plan::LogicalPlan>>()>;
+  void set_subquery_parser(SubqueryParser parser) { parse_subquery_ = std::move(parser); }
 
   /// expression [[AS] alias | AS (a, b)]: a select-list item.
   Result<plan::ExprPtr> ParseNamedExpression();
@@ -57,6 +64,7 @@ class ExpressionParser {
   Result<plan::ExprPtr> ParseFunctionArgument();
   Status RejectCallSuffixes();
 
+  SubqueryParser parse_subquery_;
   TokenStream& tokens_;
 };
 

@@ -15,7 +15,9 @@ namespace sk8::sql {
 /// Statements and clauses sk8 cannot run yet are Unsupported("SQL <construct>").
 class QueryParser {
  public:
-  explicit QueryParser(TokenStream& tokens) : tokens_(tokens), expressions_(tokens) {}
+  explicit QueryParser(TokenStream& tokens) : tokens_(tokens), expressions_(tokens) {
+    expressions_.set_subquery_parser([this]() -> Result<std::shared_ptr<const plan::LogicalPlan>> { return ParseQuery(); });
+  }
 
   /// A query followed by optional semicolons and the end of input.
   Result<plan::PlanPtr> ParseStatement();

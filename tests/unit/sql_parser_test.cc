@@ -58,6 +58,7 @@ std::string Render(const plan::ExprPtr& expr) {
       return Render(order.child) + (order.ascending ? " ASC" : " DESC") + (order.nulls_first ? " NULLS FIRST" : " NULLS LAST");
     }
     case ExprKind::kSqlText: return "sql(" + expr->As<plan::SqlTextExpr>().text + ")";
+    case ExprKind::kInSubquery: return Render(expr->As<plan::InSubqueryExpr>().value) + " IN (subquery)";
   }
   return "?";
 }

@@ -1,0 +1,124 @@
+// Subquery predicates in WHERE: `x IN (SELECT y ...)` becomes a left semi join
+// on x = y, and `x NOT IN (SELECT y ...)` a left anti join on
+// (x = y) OR isnull(x = y), Spark's null-aware rewrite (a NULL among the y, or
+// a NULL x when there is any y, keeps the row out). Correlated subqueries (that
+// read the outer query's columns) are not decorrelated yet and say so.
+#include "analyzer/analyzer.h"
+#include "functions/function_registry.h"
+
+namespace sk8::analyzer {
+
+namespace {
+
+using plan::BoundExpr;
+using plan::BoundExprPtr;
+using plan::ExprKind;
+using plan::ExprPtr;
+using plan::ResolvedKind;
+using plan::ResolvedPlan;
+using plan::ResolvedPtr;
+
+void Conjuncts(const ExprPtr& e, std::vector<ExprPtr>* out) {
+  if (e->kind() == ExprKind::kFunction) {
+    const auto& call = e->As<plan::FunctionExpr>();
+    if (call.args.size() == 2 && (call.name == "and" || call.name == "AND")) {
+      Conjuncts(call.args[0], out);
+      Conjuncts(call.args[1], out);
+      return;
+    }
+  }
+  out->push_back(e);
+}
+
+/// The IN subquery of a conjunct `x IN (...)` or `NOT x IN (...)`, or null.
+const plan::InSubqueryExpr* InSubqueryOf(const ExprPtr& conjunct, bool* negated) {
+  *negated = false;
+  const plan::Expr* e = conjunct.get();
+  if (e->kind() == ExprKind::kFunction) {
+    const auto& call = e->As<plan::FunctionExpr>();
+    if (call.name == "not" && call.args.size() == 1) {
+      *negated = true;
+      e = call.args[0].get();
+    }
+  }
+  return e->kind() == ExprKind::kInSubquery ? &e->As<plan::InSubqueryExpr>() : nullptr;
+}
+
+Result<BoundExprPtr> BindCall(const std::string& name, std::vector<BoundExprPtr> args, const plan::EvalContext& ctx) {
+  const auto* info = functions::FunctionRegistry::Instance().Find(name);
+  if (info == nullptr) return InternalError("the function registry has no '" + name + "'");
+  return info->bind_scalar(name, std::move(args), ctx);
+}
+
+}  // namespace
+
+bool HasSubqueryConjunct(const ExprPtr& condition) {
+  std::vector<ExprPtr> conjuncts;
+  Conjuncts(condition, &conjuncts);
+  bool negated;
+  for (const auto& c : conjuncts) {
+    if (InSubqueryOf(c, &negated)) return true;
+  }
+  return false;
+}
+
+Result<ResolvedPtr> Analyzer::ResolveSubqueryFilter(const ExprPtr& condition, const plan::PlanPtr& child) const {
+  ARROW_ASSIGN_OR_RAISE(ResolvedPtr input, ResolveNode(child));
+  std::vector<ExprPtr> conjuncts, rest;
+  Conjuncts(condition, &conjuncts);
+  for (const auto& conjunct : conjuncts) {
+    bool negated = false;
+    const plan::InSubqueryExpr* in = InSubqueryOf(conjunct, &negated);
+    if (in == nullptr) {
+      rest.push_back(conjunct);
+      continue;
+    }
+    auto subquery = ResolveNode(in->query);
+    if (!subquery.ok()) {
+      const SparkErrorDetail* detail = GetSparkError(subquery.status());
+      if (detail && detail->error_class().rfind("UNRESOLVED_COLUMN", 0) == 0) {
+        return Unsupported("correlated IN subqueries (the subquery reads the outer query's columns)");
+      }
+      return subquery.status();
+    }
+    if ((*subquery)->schema->num_fields() != 1) {
+      return Unsupported("IN subqueries with " + std::to_string((*subquery)->schema->num_fields()) + " columns");
+    }
+    ARROW_ASSIGN_OR_RAISE(auto value, BindExpression(in->value, *input));
+    const int width = input->schema->num_fields();
+    const auto& f = (*subquery)->schema->field(0);
+    auto candidate = BoundExpr::Column(width, f->type(), f->nullable(), f->name());
+    ARROW_ASSIGN_OR_RAISE(auto equal, BindCall("=", {value, candidate}, ctx_));
+    BoundExprPtr join_condition = equal;
+    if (negated) {
+      ARROW_ASSIGN_OR_RAISE(auto unknown, BindCall("isnull", {equal}, ctx_));
+      ARROW_ASSIGN_OR_RAISE(join_condition, BindCall("or", {equal, unknown}, ctx_));
+    }
+    auto join = std::make_shared<ResolvedPlan>();
+    join->kind = ResolvedKind::kJoin;
+    join->join_type = negated ? plan::JoinType::kLeftAnti : plan::JoinType::kLeftSemi;
+    join->condition = join_condition;
+    join->schema = input->schema;
+    join->qualifiers = input->qualifiers;
+    join->plan_ids = input->plan_ids;
+    join->children = {input, *subquery};
+    ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(join));
+  }
+  if (rest.empty()) return input;
+  ExprPtr remaining = rest[0];
+  for (size_t i = 1; i < rest.size(); ++i) {
+    remaining = std::make_shared<plan::FunctionExpr>("and", std::vector<ExprPtr>{remaining, rest[i]});
+  }
+  ARROW_ASSIGN_OR_RAISE(auto bound, BindExpression(remaining, *input));
+  ARROW_RETURN_NOT_OK(CheckFilterCondition(bound));
+  auto filter = std::make_shared<ResolvedPlan>();
+  filter->kind = ResolvedKind::kFilter;
+  filter->schema = input->schema;
+  filter->qualifiers = input->qualifiers;
+  filter->plan_ids = input->plan_ids;
+  filter->condition = bound;
+  filter->children = {input};
+  return AssignColumnIds(filter);
+}
+
+}  // namespace sk8::analyzer
