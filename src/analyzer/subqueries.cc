@@ -65,14 +65,35 @@ bool HasSubqueryConjunct(const ExprPtr& condition) {
 Result<ResolvedPtr> Analyzer::ResolveSubqueryFilter(const ExprPtr& condition, const plan::PlanPtr& child) const {
   ARROW_ASSIGN_OR_RAISE(ResolvedPtr input, ResolveNode(child));
   std::vector<ExprPtr> conjuncts, rest;
+  std::vector<std::pair<const plan::InSubqueryExpr*, bool>> subqueries;  // (IN, negated)
   Conjuncts(condition, &conjuncts);
   for (const auto& conjunct : conjuncts) {
     bool negated = false;
-    const plan::InSubqueryExpr* in = InSubqueryOf(conjunct, &negated);
-    if (in == nullptr) {
+    if (const plan::InSubqueryExpr* in = InSubqueryOf(conjunct, &negated)) {
+      subqueries.emplace_back(in, negated);
+    } else {
       rest.push_back(conjunct);
-      continue;
     }
+  }
+  // The other conjuncts first, right over the input, where the optimizer can
+  // push them into joins below (FROM a, b WHERE a.k = b.k AND x IN (...)).
+  if (!rest.empty()) {
+    ExprPtr remaining = rest[0];
+    for (size_t i = 1; i < rest.size(); ++i) {
+      remaining = std::make_shared<plan::FunctionExpr>("and", std::vector<ExprPtr>{remaining, rest[i]});
+    }
+    ARROW_ASSIGN_OR_RAISE(auto bound, BindExpression(remaining, *input));
+    ARROW_RETURN_NOT_OK(CheckFilterCondition(bound));
+    auto filter = std::make_shared<ResolvedPlan>();
+    filter->kind = ResolvedKind::kFilter;
+    filter->schema = input->schema;
+    filter->qualifiers = input->qualifiers;
+    filter->plan_ids = input->plan_ids;
+    filter->condition = bound;
+    filter->children = {input};
+    ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(filter));
+  }
+  for (const auto& [in, negated] : subqueries) {
     auto subquery = ResolveNode(in->query);
     if (!subquery.ok()) {
       const SparkErrorDetail* detail = GetSparkError(subquery.status());
@@ -104,21 +125,7 @@ Result<ResolvedPtr> Analyzer::ResolveSubqueryFilter(const ExprPtr& condition, co
     join->children = {input, *subquery};
     ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(join));
   }
-  if (rest.empty()) return input;
-  ExprPtr remaining = rest[0];
-  for (size_t i = 1; i < rest.size(); ++i) {
-    remaining = std::make_shared<plan::FunctionExpr>("and", std::vector<ExprPtr>{remaining, rest[i]});
-  }
-  ARROW_ASSIGN_OR_RAISE(auto bound, BindExpression(remaining, *input));
-  ARROW_RETURN_NOT_OK(CheckFilterCondition(bound));
-  auto filter = std::make_shared<ResolvedPlan>();
-  filter->kind = ResolvedKind::kFilter;
-  filter->schema = input->schema;
-  filter->qualifiers = input->qualifiers;
-  filter->plan_ids = input->plan_ids;
-  filter->condition = bound;
-  filter->children = {input};
-  return AssignColumnIds(filter);
+  return input;
 }
 
 }  // namespace sk8::analyzer
