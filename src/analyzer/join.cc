@@ -47,12 +47,6 @@ std::shared_ptr<ResolvedPlan> CombinedInput(const ResolvedPtr& left, const Resol
   return combined;
 }
 
-Result<BoundExprPtr> BindCall(const std::string& name, std::vector<BoundExprPtr> args, const plan::EvalContext& ctx) {
-  const auto* info = functions::FunctionRegistry::Instance().Find(name);
-  if (info == nullptr) return InternalError("the function registry has no '" + name + "'");
-  return info->bind_scalar(name, std::move(args), ctx);
-}
-
 /// coalesce(a, b) for the merged key of a full outer USING join.
 class CoalesceKernel : public plan::ScalarKernel {
  public:
@@ -114,7 +108,7 @@ Result<ResolvedPtr> Analyzer::ResolveJoin(const plan::JoinPlan& node, ResolvedPt
     const auto& rf = right->schema->field(r);
     auto lref = BoundExpr::Column(l, lf->type(), lf->nullable(), lf->name());
     auto rref = BoundExpr::Column(left_width + r, rf->type(), rf->nullable(), rf->name());
-    ARROW_ASSIGN_OR_RAISE(auto equal, BindCall("=", {lref, rref}, ctx_));
+    ARROW_ASSIGN_OR_RAISE(auto equal, functions::BindFunctionCall("=", {lref, rref}, ctx_));
     if (equal->args.size() == 2) {
       using_common.push_back(equal->args[0]);
       using_common.push_back(equal->args[1]);
@@ -123,7 +117,7 @@ Result<ResolvedPtr> Analyzer::ResolveJoin(const plan::JoinPlan& node, ResolvedPt
       using_common.push_back(rref);
     }
     if (condition) {
-      ARROW_ASSIGN_OR_RAISE(condition, BindCall("and", {condition, equal}, ctx_));
+      ARROW_ASSIGN_OR_RAISE(condition, functions::BindFunctionCall("and", {condition, equal}, ctx_));
     } else {
       condition = equal;
     }
@@ -136,7 +130,7 @@ Result<ResolvedPtr> Analyzer::ResolveJoin(const plan::JoinPlan& node, ResolvedPt
                             {"conditionType", "\"" + types::SqlString(*bound->type) + "\""}});
     }
     if (condition) {
-      ARROW_ASSIGN_OR_RAISE(condition, BindCall("and", {condition, bound}, ctx_));
+      ARROW_ASSIGN_OR_RAISE(condition, functions::BindFunctionCall("and", {condition, bound}, ctx_));
     } else {
       condition = bound;
     }

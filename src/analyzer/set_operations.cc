@@ -116,12 +116,6 @@ Result<std::pair<ResolvedPtr, ResolvedPtr>> AlignByName(const ResolvedPtr& left,
   return std::make_pair(new_left, new_right);
 }
 
-Result<BoundExprPtr> BindCall(const std::string& name, std::vector<BoundExprPtr> args, const plan::EvalContext& ctx) {
-  const auto* info = functions::FunctionRegistry::Instance().Find(name);
-  if (info == nullptr) return InternalError("the function registry has no '" + name + "'");
-  return info->bind_scalar(name, std::move(args), ctx);
-}
-
 }  // namespace
 
 Result<ResolvedPtr> Distinct(const ResolvedPtr& input) {
@@ -192,9 +186,9 @@ Result<ResolvedPtr> Analyzer::ResolveSetOperation(const plan::SetOperationPlan& 
     auto l = ColumnOf(*left, i);
     const auto& rf = right->schema->field(i);
     auto r = BoundExpr::Column(width + i, rf->type(), rf->nullable(), rf->name());
-    ARROW_ASSIGN_OR_RAISE(auto equal, BindCall("<=>", {l, r}, ctx_));
+    ARROW_ASSIGN_OR_RAISE(auto equal, functions::BindFunctionCall("<=>", {l, r}, ctx_));
     if (condition) {
-      ARROW_ASSIGN_OR_RAISE(condition, BindCall("and", {condition, equal}, ctx_));
+      ARROW_ASSIGN_OR_RAISE(condition, functions::BindFunctionCall("and", {condition, equal}, ctx_));
     } else {
       condition = equal;
     }

@@ -44,12 +44,6 @@ const plan::InSubqueryExpr* InSubqueryOf(const ExprPtr& conjunct, bool* negated)
   return e->kind() == ExprKind::kInSubquery ? &e->As<plan::InSubqueryExpr>() : nullptr;
 }
 
-Result<BoundExprPtr> BindCall(const std::string& name, std::vector<BoundExprPtr> args, const plan::EvalContext& ctx) {
-  const auto* info = functions::FunctionRegistry::Instance().Find(name);
-  if (info == nullptr) return InternalError("the function registry has no '" + name + "'");
-  return info->bind_scalar(name, std::move(args), ctx);
-}
-
 }  // namespace
 
 bool HasSubqueryConjunct(const ExprPtr& condition) {
@@ -109,11 +103,11 @@ Result<ResolvedPtr> Analyzer::ResolveSubqueryFilter(const ExprPtr& condition, co
     const int width = input->schema->num_fields();
     const auto& f = (*subquery)->schema->field(0);
     auto candidate = BoundExpr::Column(width, f->type(), f->nullable(), f->name());
-    ARROW_ASSIGN_OR_RAISE(auto equal, BindCall("=", {value, candidate}, ctx_));
+    ARROW_ASSIGN_OR_RAISE(auto equal, functions::BindFunctionCall("=", {value, candidate}, ctx_));
     BoundExprPtr join_condition = equal;
     if (negated) {
-      ARROW_ASSIGN_OR_RAISE(auto unknown, BindCall("isnull", {equal}, ctx_));
-      ARROW_ASSIGN_OR_RAISE(join_condition, BindCall("or", {equal, unknown}, ctx_));
+      ARROW_ASSIGN_OR_RAISE(auto unknown, functions::BindFunctionCall("isnull", {equal}, ctx_));
+      ARROW_ASSIGN_OR_RAISE(join_condition, functions::BindFunctionCall("or", {equal, unknown}, ctx_));
     }
     auto join = std::make_shared<ResolvedPlan>();
     join->kind = ResolvedKind::kJoin;

@@ -21,15 +21,6 @@ Result<std::vector<BoundExprPtr>> BindAll(const std::vector<BoundExprPtr>& exprs
   return out;
 }
 
-void Conjuncts(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) {
-  if (e->kind == plan::BoundKind::kCall && e->function_name == "and" && e->args.size() == 2) {
-    Conjuncts(e->args[0], out);
-    Conjuncts(e->args[1], out);
-    return;
-  }
-  out->push_back(e);
-}
-
 /// 1: every column the expression reads is in `ids`; 0: it reads none; -1: otherwise.
 int ReadsOnly(const plan::BoundExpr& e, const std::unordered_set<int64_t>& ids) {
   bool any = false, outside = false;
@@ -48,7 +39,7 @@ Result<HashJoinSpec> PlanJoin(const plan::ResolvedPlan& node) {
   spec.output_schema = node.schema;
   spec.left_width = node.child(0).schema->num_fields();
   std::vector<BoundExprPtr> conjuncts, residual;
-  if (node.condition) Conjuncts(node.condition, &conjuncts);
+  if (node.condition) plan::SplitConjuncts(node.condition, &conjuncts);
   for (const auto& c : conjuncts) {
     bool equality = c->kind == plan::BoundKind::kCall && c->args.size() == 2 &&
                     (c->function_name == "=" || c->function_name == "<=>");

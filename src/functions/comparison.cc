@@ -105,17 +105,8 @@ Result<std::shared_ptr<arrow::DataType>> CommonComparisonType(const arrow::DataT
   if (a->Equals(*b)) return a;
   if (a->id() == arrow::Type::NA) return b;
   if (b->id() == arrow::Type::NA) return a;
-  if (NumericRank(*a) && NumericRank(*b)) return WiderNumericType(a, b);
-  bool a_dec = a->id() == arrow::Type::DECIMAL128, b_dec = b->id() == arrow::Type::DECIMAL128;
-  if ((a_dec && NumericRank(*b)) || (b_dec && NumericRank(*a)) || (a_dec && b_dec)) {
-    if (types::IsFractional(*a) || types::IsFractional(*b)) return arrow::float64();
-    // The narrowest DECIMAL holding both sides' integral and fractional digits.
-    const auto& x = static_cast<const arrow::Decimal128Type&>(*AsDecimalType(a));
-    const auto& y = static_cast<const arrow::Decimal128Type&>(*AsDecimalType(b));
-    int scale = std::max(x.scale(), y.scale());
-    int int_digits = std::max(x.precision() - x.scale(), y.precision() - y.scale());
-    return arrow::decimal128(std::min(38, int_digits + scale), scale);
-  }
+  // Numbers and decimals: the narrowest type holding both (DOUBLE with a float side).
+  if (auto wider = WiderType(a, b)) return wider;
   // A string compared with an integral value is read as BIGINT on both sides
   // (Spark's ANSI PromoteStrings), whatever the integral width.
   auto integral = [](const arrow::DataType& t) {

@@ -73,4 +73,20 @@ Status UnexpectedInputType(const std::string& sql_expr, int param_index,
                         {"inputType", "\"" + types::SqlString(*arg.type) + "\""}});
 }
 
+Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<BoundExprPtr> args,
+                                      const EvalContext& ctx) {
+  const FunctionInfo* info = FunctionRegistry::Instance().Find(name);
+  if (info == nullptr || !info->bind_scalar) return InternalError("no scalar function '" + name + "' is registered");
+  return info->bind_scalar(name, std::move(args), ctx);
+}
+
+Result<BoundExprPtr> AndAll(const std::vector<BoundExprPtr>& conjuncts, const EvalContext& ctx) {
+  if (conjuncts.empty()) return nullptr;
+  BoundExprPtr out = conjuncts[0];
+  for (size_t i = 1; i < conjuncts.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(out, BindFunctionCall("and", {out, conjuncts[i]}, ctx));
+  }
+  return out;
+}
+
 }  // namespace sk8::functions

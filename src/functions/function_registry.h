@@ -75,6 +75,12 @@ void RegisterAggregateFunctions(FunctionRegistry& registry);
 void RegisterConditionalFunctions(FunctionRegistry& registry);
 void RegisterDateTimeFieldFunctions(FunctionRegistry& registry);
 
+/// Binds a call of a registered scalar function to already bound arguments.
+Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<BoundExprPtr> args,
+                                      const EvalContext& ctx = {});
+/// The conjuncts joined by AND, left to right; null for none.
+Result<BoundExprPtr> AndAll(const std::vector<BoundExprPtr>& conjuncts, const EvalContext& ctx = {});
+
 /// Column name of a call in Spark's style, from the info and the argument names.
 std::string CallName(const FunctionInfo& info, const std::string& called_name,
                      const std::vector<BoundExprPtr>& args);

@@ -12,9 +12,7 @@ Result<plan::ResolvedPtr> Combine(const plan::ResolvedPtr& node) {
     return node;
   }
   const auto& inner = node->children[0];
-  const auto* and_info = functions::FunctionRegistry::Instance().Find("and");
-  if (and_info == nullptr) return InternalError("the function registry has no 'and'");
-  ARROW_ASSIGN_OR_RAISE(auto condition, and_info->bind_scalar("and", {inner->condition, node->condition}, {}));
+  ARROW_ASSIGN_OR_RAISE(auto condition, functions::BindFunctionCall("and", {inner->condition, node->condition}));
   auto combined = std::make_shared<plan::ResolvedPlan>(*node);
   combined->children = inner->children;
   combined->condition = condition;

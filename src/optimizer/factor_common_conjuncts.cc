@@ -40,18 +40,17 @@ bool SameExpr(const BoundExpr& a, const BoundExpr& b) {
   return false;
 }
 
+/// The condition with common conjuncts of its OR branches factored out, or
+/// null when there are none.
+/// parts[0] <name> parts[1] <name> ..., left to right.
 Result<BoundExprPtr> Combine(const char* name, const std::vector<BoundExprPtr>& parts) {
-  const auto* info = functions::FunctionRegistry::Instance().Find(name);
-  if (info == nullptr) return InternalError(std::string("the function registry has no '") + name + "'");
   BoundExprPtr out = parts[0];
   for (size_t i = 1; i < parts.size(); ++i) {
-    ARROW_ASSIGN_OR_RAISE(out, info->bind_scalar(name, {out, parts[i]}, {}));
+    ARROW_ASSIGN_OR_RAISE(out, functions::BindFunctionCall(name, {out, parts[i]}));
   }
   return out;
 }
 
-/// The condition with common conjuncts of its OR branches factored out, or
-/// null when there are none.
 Result<BoundExprPtr> Factor(const BoundExprPtr& condition) {
   if (!IsCall(*condition, "or")) return nullptr;
   std::vector<BoundExprPtr> branches;

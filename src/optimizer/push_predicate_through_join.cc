@@ -15,26 +15,6 @@ using plan::BoundExprPtr;
 using plan::ResolvedPlan;
 using plan::ResolvedPtr;
 
-void Conjuncts(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) {
-  if (e->kind == plan::BoundKind::kCall && e->function_name == "and" && e->args.size() == 2) {
-    Conjuncts(e->args[0], out);
-    Conjuncts(e->args[1], out);
-    return;
-  }
-  out->push_back(e);
-}
-
-Result<BoundExprPtr> And(const std::vector<BoundExprPtr>& conjuncts) {
-  if (conjuncts.empty()) return nullptr;
-  const auto* and_info = functions::FunctionRegistry::Instance().Find("and");
-  if (and_info == nullptr) return InternalError("the function registry has no 'and'");
-  BoundExprPtr out = conjuncts[0];
-  for (size_t i = 1; i < conjuncts.size(); ++i) {
-    ARROW_ASSIGN_OR_RAISE(out, and_info->bind_scalar("and", {out, conjuncts[i]}, {}));
-  }
-  return out;
-}
-
 /// True when every column `e` reads is one of `ids` (and it reads at least one).
 bool ReadsOnly(const plan::BoundExpr& e, const std::unordered_set<plan::ColumnId>& ids) {
   bool any = false, outside = false;
@@ -64,7 +44,7 @@ class PushPredicateThroughJoin final : public NodeRule {
     std::vector<BoundExprPtr> above;  // the filter's conjuncts
     if (node->kind == plan::ResolvedKind::kFilter && node->child().kind == plan::ResolvedKind::kJoin) {
       join = &node->child();
-      Conjuncts(node->condition, &above);
+      plan::SplitConjuncts(node->condition, &above);
     } else if (node->kind == plan::ResolvedKind::kJoin) {
       join = node.get();
     } else {
@@ -72,7 +52,7 @@ class PushPredicateThroughJoin final : public NodeRule {
     }
     if (join->join_type != plan::JoinType::kInner && join->join_type != plan::JoinType::kCross) return node;
     std::vector<BoundExprPtr> conjuncts = above;
-    if (join->condition) Conjuncts(join->condition, &conjuncts);
+    if (join->condition) plan::SplitConjuncts(join->condition, &conjuncts);
     for (const auto& c : conjuncts) {
       if (!IsDeterministic(*c)) return node;  // keep evaluation where the user wrote it
     }
@@ -92,9 +72,9 @@ class PushPredicateThroughJoin final : public NodeRule {
     }
     if (to_left.empty() && to_right.empty() && above.empty()) return node;  // nothing moves
     auto rewritten = std::make_shared<ResolvedPlan>(*join);
-    ARROW_ASSIGN_OR_RAISE(auto left_condition, And(to_left));
-    ARROW_ASSIGN_OR_RAISE(auto right_condition, And(to_right));
-    ARROW_ASSIGN_OR_RAISE(rewritten->condition, And(to_join));
+    ARROW_ASSIGN_OR_RAISE(auto left_condition, functions::AndAll(to_left));
+    ARROW_ASSIGN_OR_RAISE(auto right_condition, functions::AndAll(to_right));
+    ARROW_ASSIGN_OR_RAISE(rewritten->condition, functions::AndAll(to_join));
     rewritten->children = {left_condition ? FilterOver(left, left_condition) : left,
                            right_condition ? FilterOver(right, right_condition) : right};
     if (rewritten->join_type == plan::JoinType::kCross && rewritten->condition) {

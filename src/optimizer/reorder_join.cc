@@ -23,15 +23,6 @@ bool IsInnerJoin(const ResolvedPlan& node) {
          (node.join_type == plan::JoinType::kInner || node.join_type == plan::JoinType::kCross);
 }
 
-void Conjuncts(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) {
-  if (e->kind == plan::BoundKind::kCall && e->function_name == "and" && e->args.size() == 2) {
-    Conjuncts(e->args[0], out);
-    Conjuncts(e->args[1], out);
-    return;
-  }
-  out->push_back(e);
-}
-
 /// The relations under a tree of inner joins, in order, and all their conditions.
 void Flatten(const ResolvedPtr& node, std::vector<ResolvedPtr>* items, std::vector<BoundExprPtr>* conditions) {
   if (!IsInnerJoin(*node)) {
@@ -40,7 +31,7 @@ void Flatten(const ResolvedPtr& node, std::vector<ResolvedPtr>* items, std::vect
   }
   Flatten(node->children[0], items, conditions);
   Flatten(node->children[1], items, conditions);
-  if (node->condition) Conjuncts(node->condition, conditions);
+  if (node->condition) plan::SplitConjuncts(node->condition, conditions);
 }
 
 IdSet ColumnsOf(const plan::BoundExpr& e) {
@@ -61,17 +52,6 @@ bool Touches(const IdSet& a, const IdSet& b) {
     if (a.count(id)) return true;
   }
   return false;
-}
-
-Result<BoundExprPtr> And(const std::vector<BoundExprPtr>& parts) {
-  if (parts.empty()) return nullptr;
-  const auto* info = functions::FunctionRegistry::Instance().Find("and");
-  if (info == nullptr) return InternalError("the function registry has no 'and'");
-  BoundExprPtr out = parts[0];
-  for (size_t i = 1; i < parts.size(); ++i) {
-    ARROW_ASSIGN_OR_RAISE(out, info->bind_scalar("and", {out, parts[i]}, {}));
-  }
-  return out;
 }
 
 ResolvedPtr JoinOf(const ResolvedPtr& left, const ResolvedPtr& right, BoundExprPtr condition) {
@@ -148,7 +128,7 @@ Result<ResolvedPtr> Reorder(const ResolvedPtr& root, bool output_visible) {
         placed[c] = true;
       }
     }
-    ARROW_ASSIGN_OR_RAISE(auto condition, And(here));
+    ARROW_ASSIGN_OR_RAISE(auto condition, functions::AndAll(here));
     tree = JoinOf(tree, items[order[k]], std::move(condition));
   }
   if (!output_visible) return tree;

@@ -70,6 +70,15 @@ Result<BoundExprPtr> BindToInput(const BoundExprPtr& expr, const std::vector<int
   return BoundExprPtr(copy);
 }
 
+void SplitConjuncts(const BoundExprPtr& expr, std::vector<BoundExprPtr>* out) {
+  if (expr->kind == BoundKind::kCall && expr->function_name == "and" && expr->args.size() == 2) {
+    SplitConjuncts(expr->args[0], out);
+    SplitConjuncts(expr->args[1], out);
+    return;
+  }
+  out->push_back(expr);
+}
+
 void ForEachColumnId(const BoundExpr& expr, const std::function<void(int64_t)>& visit) {
   if (expr.kind == BoundKind::kColumnRef) visit(expr.column_id);
   for (const auto& arg : expr.args) ForEachColumnId(*arg, visit);

@@ -110,6 +110,9 @@ std::string ToString(const BoundExpr& expr);
 /// column identity in `input_ids` (the input operator's output columns).
 Result<BoundExprPtr> BindToInput(const BoundExprPtr& expr, const std::vector<int64_t>& input_ids);
 
+/// The operands of a chain of ANDs (`expr` itself when it is no AND), in order.
+void SplitConjuncts(const BoundExprPtr& expr, std::vector<BoundExprPtr>* out);
+
 /// Calls `visit` with the column identity of every reference in `expr`.
 void ForEachColumnId(const BoundExpr& expr, const std::function<void(int64_t)>& visit);
 

@@ -9,27 +9,15 @@
 #include "exec/executor.h"
 #include "exec/show_string.h"
 #include "optimizer/optimizer.h"
+#include "plan_builders.h"
 
 namespace sk8 {
 namespace {
 
-using plan::ExprPtr;
-
-ExprPtr Col(const std::string& name) {
-  return std::make_shared<plan::ColumnExpr>(std::vector<std::string>{name}, std::nullopt);
-}
-ExprPtr Lit(int64_t v) { return std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(v)); }
-ExprPtr Call(const std::string& name, std::vector<ExprPtr> args) {
-  return std::make_shared<plan::FunctionExpr>(name, std::move(args));
-}
-
-plan::PlanPtr Range(int64_t start, int64_t end, int64_t step = 1) {
-  auto node = std::make_shared<plan::RangePlan>();
-  node->start = start;
-  node->end = end;
-  node->step = step;
-  return node;
-}
+using testing::Call;
+using testing::Col;
+using testing::Lit;
+using testing::Range;
 
 std::shared_ptr<arrow::Table> RunPlan(const plan::PlanPtr& unresolved, int threads) {
   static bool initialized = arrow::compute::Initialize().ok();

@@ -9,28 +9,17 @@
 #include "exec/physical_planner.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/rule.h"
+#include "plan_builders.h"
 
 namespace sk8 {
 namespace {
 
-using plan::ExprPtr;
+using testing::As;
+using testing::Call;
+using testing::Col;
+using testing::Lit;
 
-ExprPtr Col(const std::string& name) {
-  return std::make_shared<plan::ColumnExpr>(std::vector<std::string>{name}, std::nullopt);
-}
-ExprPtr Lit(int64_t v) { return std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(v)); }
-ExprPtr Call(const std::string& name, std::vector<ExprPtr> args) {
-  return std::make_shared<plan::FunctionExpr>(name, std::move(args));
-}
-ExprPtr As(ExprPtr e, const std::string& name) {
-  return std::make_shared<plan::AliasExpr>(std::move(e), std::vector<std::string>{name});
-}
-
-plan::PlanPtr Range(int64_t end) {
-  auto node = std::make_shared<plan::RangePlan>();
-  node->end = end;
-  return node;
-}
+plan::PlanPtr Range(int64_t end) { return testing::Range(0, end); }
 
 plan::ResolvedPtr Analyze(const plan::PlanPtr& unresolved) {
   static bool initialized = arrow::compute::Initialize().ok();
