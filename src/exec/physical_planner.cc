@@ -102,6 +102,11 @@ Result<OperatorPtr> CreatePhysicalPlan(const plan::ResolvedPlan& node) {
     case plan::ResolvedKind::kLimit: return MakeLimit(std::move(children[0]), node.limit, node.offset);
     case plan::ResolvedKind::kTail: return MakeTail(std::move(children[0]), node.limit);
     case plan::ResolvedKind::kAggregate: {
+      for (const auto& aggregate : node.aggregates) {
+        if (aggregate.distinct) {
+          return Unsupported("aggregates over DISTINCT values mixed with other aggregates (" + aggregate.name + ")");
+        }
+      }
       ARROW_ASSIGN_OR_RAISE(auto grouping, BindAll(node.grouping, input_ids));
       auto aggregates = node.aggregates;
       for (auto& aggregate : aggregates) {

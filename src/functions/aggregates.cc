@@ -320,6 +320,13 @@ Status WrongArgs(const std::string& name, size_t got, const std::string& expecte
                         {"actualNum", std::to_string(got)}, {"docroot", "https://spark.apache.org/docs/latest"}});
 }
 
+/// Spark's column name of an aggregate over distinct values: "count(DISTINCT x)".
+std::string DistinctCallName(const std::string& function, const std::vector<BoundExprPtr>& args) {
+  std::string out = function + "(DISTINCT ";
+  for (size_t i = 0; i < args.size(); ++i) out += (i ? ", " : "") + args[i]->name;
+  return out + ")";
+}
+
 FunctionInfo Aggregate(std::string name, std::string usage, AggOp op) {
   FunctionInfo info;
   info.name = std::move(name);
@@ -328,10 +335,10 @@ FunctionInfo Aggregate(std::string name, std::string usage, AggOp op) {
   info.bind_aggregate = [op, info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
                                                bool distinct, const EvalContext& ctx) -> Result<BoundAggregate> {
     if (args.size() != 1) return WrongArgs(info_copy.name, args.size(), "1");
-    if (distinct) return Unsupported(info_copy.name + "(DISTINCT ...)");
     BoundAggregate agg;
     agg.function_name = info_copy.name;
-    agg.name = CallName(info_copy, called, args);
+    agg.name = distinct ? DistinctCallName(info_copy.name, args) : CallName(info_copy, called, args);
+    agg.distinct = distinct;
     agg.nullable = true;
     auto in = args[0]->type;
     if (in->id() == arrow::Type::NA) {
@@ -405,11 +412,11 @@ void RegisterAggregateFunctions(FunctionRegistry& registry) {
   count.bind_aggregate = [info = count](const std::string& called, std::vector<BoundExprPtr> args, bool distinct,
                                         const EvalContext&) -> Result<BoundAggregate> {
     if (args.empty()) return WrongArgs("count", 0, "1");
-    if (distinct) return Unsupported("count(DISTINCT ...)");
     if (args.size() > 1) return Unsupported("count with several arguments");
     BoundAggregate agg;
     agg.function_name = "count";
-    agg.name = CallName(info, called, args);
+    agg.name = distinct ? DistinctCallName("count", args) : CallName(info, called, args);
+    agg.distinct = distinct;
     agg.type = arrow::int64();
     agg.nullable = false;
     agg.kernel = std::make_shared<FactoryKernel>([] { return std::make_unique<CountAccumulator>(); });

@@ -8,6 +8,9 @@ namespace {
 
 std::vector<RuleBatch> MakeBatches() {
   std::vector<RuleBatch> batches;
+  RuleBatch distinct{"Distinct Aggregates", /*max_iterations=*/1, {}};
+  distinct.rules.push_back(MakeRewriteDistinctAggregates());
+  batches.push_back(std::move(distinct));
   RuleBatch rewrite{"Operator Optimization", /*max_iterations=*/100, {}};
   rewrite.rules.push_back(MakeRemoveIdentityProject());
   rewrite.rules.push_back(MakeCollapseProject());

@@ -67,5 +67,6 @@ RulePtr MakePruneColumns();            // prune_columns.cc
 RulePtr MakePushPredicateThroughJoin(); // push_predicate_through_join.cc
 RulePtr MakeFactorCommonConjuncts();   // factor_common_conjuncts.cc
 RulePtr MakeReorderJoin();             // reorder_join.cc
+RulePtr MakeRewriteDistinctAggregates(); // rewrite_distinct_aggregates.cc
 
 }  // namespace sk8::optimizer
