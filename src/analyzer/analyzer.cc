@@ -427,6 +427,14 @@ Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& inp
     }
     case ExprKind::kInSubquery:
       return Unsupported("IN subqueries other than as a WHERE conjunct");
+    case ExprKind::kScalarSubquery: {
+      auto it = scalar_subquery_columns_.find(expr.get());
+      if (it == scalar_subquery_columns_.end() || it->second >= input.schema->num_fields()) {
+        return Unsupported("scalar subqueries outside WHERE (in HAVING, SELECT, ...)");
+      }
+      const auto& f = input.schema->field(it->second);
+      return BoundExpr::Column(it->second, f->type(), true, "scalarsubquery()");
+    }
   }
   return InternalError("unknown expression kind");
 }
@@ -654,7 +662,6 @@ Result<ResolvedPtr> Analyzer::ResolveWithHidden(const plan::PlanPtr& child, cons
   return nullptr;
 }
 
-namespace {
 // Drops the hidden columns again: a projection of the first `visible` columns.
 ResolvedPtr ProjectVisible(const ResolvedPtr& input, int visible) {
   std::vector<BoundExprPtr> exprs;
@@ -670,8 +677,6 @@ ResolvedPtr ProjectVisible(const ResolvedPtr& input, int visible) {
   out->expressions = std::move(exprs);
   return out;
 }
-
-}  // namespace
 
 Status CheckFilterCondition(const BoundExprPtr& condition) {
   if (condition->type->id() != arrow::Type::BOOL) {
@@ -695,7 +700,10 @@ Result<ResolvedPtr> Analyzer::ResolveFilter(const plan::FilterPlan& node) const 
     return ResolvedPtr(out);
   };
   const auto& child = node.children[0];
-  if (HasSubqueryConjunct(condition_expr)) return ResolveSubqueryFilter(condition_expr, child);
+  if (HasSubqueryConjunct(condition_expr)) {
+    // HAVING over aggregates goes the aggregate way below, where a subquery says UNSUPPORTED.
+    if (!ContainsAggregate(*condition_expr)) return ResolveSubqueryFilter(condition_expr, child);
+  }
   if (!ContainsAggregate(*condition_expr)) {
     ARROW_ASSIGN_OR_RAISE(auto input, ResolveNode(child));
     auto condition = Bind(condition_expr, *input, nullptr);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <map>
+
 #include "analyzer/catalog.h"
 #include "plan/bound_expression.h"
 #include "plan/logical_plan.h"
@@ -49,6 +51,8 @@ class Analyzer {
   Result<plan::ResolvedPtr> ResolveDeduplicate(const plan::DeduplicatePlan& node, plan::ResolvedPtr input) const;
   /// WHERE with `x [NOT] IN (SELECT ...)` conjuncts: semi / anti joins.
   Result<plan::ResolvedPtr> ResolveSubqueryFilter(const plan::ExprPtr& condition, const plan::PlanPtr& child) const;
+  Result<plan::ResolvedPtr> FilterWithScalarSubqueries(const std::vector<plan::ExprPtr>& conjuncts,
+                                                       plan::ResolvedPtr input) const;
   Result<plan::ResolvedPtr> ResolveWithColumns(const plan::WithColumnsPlan& node, plan::ResolvedPtr input) const;
 
   Result<plan::BoundExprPtr> Bind(const plan::ExprPtr& expr, const plan::ResolvedPlan& input,
@@ -64,6 +68,9 @@ class Analyzer {
 
   const SessionCatalog* catalog_;
   plan::EvalContext ctx_;
+  /// While a WHERE with scalar subqueries binds: each subquery expression ->
+  /// the input column that holds its value (joined in beside the input).
+  mutable std::map<const plan::Expr*, int> scalar_subquery_columns_;
 };
 
 /// Gives every output column of `plan` an identity and makes every column
@@ -76,6 +83,8 @@ Result<plan::ResolvedPtr> AssignColumnIds(const plan::ResolvedPtr& plan);
 
 /// True when a top-level conjunct of `condition` is [NOT] IN (subquery).
 bool HasSubqueryConjunct(const plan::ExprPtr& condition);
+/// A projection of the first `visible` columns of `input` (drops helper columns).
+plan::ResolvedPtr ProjectVisible(const plan::ResolvedPtr& input, int visible);
 /// DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN unless the condition is BOOLEAN.
 Status CheckFilterCondition(const plan::BoundExprPtr& condition);
 

@@ -74,6 +74,7 @@ Result<ResolvedPtr> Assign(const ResolvedPtr& node) {
             OutputId(*out->expressions[i], out->schema->field(static_cast<int>(i))->name(), out->child()));
       }
       break;
+    case ResolvedKind::kSingleRow:
     case ResolvedKind::kFilter:
     case ResolvedKind::kSort:
     case ResolvedKind::kLimit:

@@ -46,25 +46,44 @@ const plan::InSubqueryExpr* InSubqueryOf(const ExprPtr& conjunct, bool* negated)
 
 }  // namespace
 
+/// Every scalar subquery inside `e`, outermost first.
+void ScalarSubqueries(const ExprPtr& e, std::vector<const plan::ScalarSubqueryExpr*>* out) {
+  switch (e->kind()) {
+    case ExprKind::kScalarSubquery: out->push_back(&e->As<plan::ScalarSubqueryExpr>()); return;
+    case ExprKind::kFunction:
+      for (const auto& a : e->As<plan::FunctionExpr>().args) ScalarSubqueries(a, out);
+      return;
+    case ExprKind::kAlias: ScalarSubqueries(e->As<plan::AliasExpr>().child, out); return;
+    case ExprKind::kCast: ScalarSubqueries(e->As<plan::CastExpr>().child, out); return;
+    default: return;
+  }
+}
+
 bool HasSubqueryConjunct(const ExprPtr& condition) {
   std::vector<ExprPtr> conjuncts;
   Conjuncts(condition, &conjuncts);
   bool negated;
   for (const auto& c : conjuncts) {
-    if (InSubqueryOf(c, &negated)) return true;
+    std::vector<const plan::ScalarSubqueryExpr*> scalars;
+    ScalarSubqueries(c, &scalars);
+    if (InSubqueryOf(c, &negated) || !scalars.empty()) return true;
   }
   return false;
 }
 
 Result<ResolvedPtr> Analyzer::ResolveSubqueryFilter(const ExprPtr& condition, const plan::PlanPtr& child) const {
   ARROW_ASSIGN_OR_RAISE(ResolvedPtr input, ResolveNode(child));
-  std::vector<ExprPtr> conjuncts, rest;
+  std::vector<ExprPtr> conjuncts, rest, with_scalars;
   std::vector<std::pair<const plan::InSubqueryExpr*, bool>> subqueries;  // (IN, negated)
   Conjuncts(condition, &conjuncts);
   for (const auto& conjunct : conjuncts) {
     bool negated = false;
+    std::vector<const plan::ScalarSubqueryExpr*> scalars;
+    ScalarSubqueries(conjunct, &scalars);
     if (const plan::InSubqueryExpr* in = InSubqueryOf(conjunct, &negated)) {
       subqueries.emplace_back(in, negated);
+    } else if (!scalars.empty()) {
+      with_scalars.push_back(conjunct);
     } else {
       rest.push_back(conjunct);
     }
@@ -86,6 +105,9 @@ Result<ResolvedPtr> Analyzer::ResolveSubqueryFilter(const ExprPtr& condition, co
     filter->condition = bound;
     filter->children = {input};
     ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(filter));
+  }
+  if (!with_scalars.empty()) {
+    ARROW_ASSIGN_OR_RAISE(input, FilterWithScalarSubqueries(with_scalars, input));
   }
   for (const auto& [in, negated] : subqueries) {
     auto subquery = ResolveNode(in->query);
@@ -120,6 +142,69 @@ Result<ResolvedPtr> Analyzer::ResolveSubqueryFilter(const ExprPtr& condition, co
     ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(join));
   }
   return input;
+}
+
+// Each scalar subquery (uncorrelated) runs once under EnforceSingleRow and is
+// joined beside the input (a left join without condition: no row gives NULL);
+// the conjuncts then read its column, which is projected away afterwards.
+Result<ResolvedPtr> Analyzer::FilterWithScalarSubqueries(const std::vector<ExprPtr>& conjuncts,
+                                                         ResolvedPtr input) const {
+  const int visible = input->schema->num_fields();
+  std::vector<const plan::ScalarSubqueryExpr*> scalars;
+  for (const auto& c : conjuncts) ScalarSubqueries(c, &scalars);
+  for (const auto* scalar : scalars) {
+    auto subquery = ResolveNode(scalar->query);
+    if (!subquery.ok()) {
+      const SparkErrorDetail* detail = GetSparkError(subquery.status());
+      if (detail && detail->error_class().rfind("UNRESOLVED_COLUMN", 0) == 0) {
+        return Unsupported("correlated scalar subqueries (the subquery reads the outer query's columns)");
+      }
+      return subquery.status();
+    }
+    if ((*subquery)->schema->num_fields() != 1) {
+      return AnalysisError("INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN",
+                           {{"number", std::to_string((*subquery)->schema->num_fields())}});
+    }
+    auto single = std::make_shared<ResolvedPlan>(**subquery);
+    single->kind = ResolvedKind::kSingleRow;
+    single->children = {*subquery};
+    single->expressions.clear();
+    single->grouping.clear();
+    single->aggregates.clear();
+    single->condition = nullptr;
+    single->column_ids.clear();
+    ARROW_ASSIGN_OR_RAISE(ResolvedPtr one_row, AssignColumnIds(single));
+    auto join = std::make_shared<ResolvedPlan>();
+    join->kind = ResolvedKind::kJoin;
+    join->join_type = plan::JoinType::kLeftOuter;
+    arrow::FieldVector fields = input->schema->fields();
+    fields.push_back(one_row->schema->field(0)->WithNullable(true));
+    join->schema = arrow::schema(fields);
+    join->qualifiers = input->qualifiers;
+    join->qualifiers.push_back("");
+    join->plan_ids = input->plan_ids;
+    join->children = {input, one_row};
+    join->visible_columns = visible;  // names in the conditions still mean the input's columns
+    ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(join));
+    scalar_subquery_columns_[scalar] = input->schema->num_fields() - 1;
+  }
+  ExprPtr all = conjuncts[0];
+  for (size_t i = 1; i < conjuncts.size(); ++i) {
+    all = std::make_shared<plan::FunctionExpr>("and", std::vector<ExprPtr>{all, conjuncts[i]});
+  }
+  auto bound = BindExpression(all, *input);
+  for (const auto* scalar : scalars) scalar_subquery_columns_.erase(scalar);
+  ARROW_RETURN_NOT_OK(bound.status());
+  ARROW_RETURN_NOT_OK(CheckFilterCondition(*bound));
+  auto filter = std::make_shared<ResolvedPlan>();
+  filter->kind = ResolvedKind::kFilter;
+  filter->schema = input->schema;
+  filter->qualifiers = input->qualifiers;
+  filter->plan_ids = input->plan_ids;
+  filter->condition = *bound;
+  filter->children = {input};
+  ARROW_ASSIGN_OR_RAISE(ResolvedPtr filtered, AssignColumnIds(filter));
+  return AssignColumnIds(ProjectVisible(filtered, visible));
 }
 
 }  // namespace sk8::analyzer

@@ -40,6 +40,8 @@ struct HashJoinSpec {
 OperatorPtr MakeHashJoin(OperatorPtr left, OperatorPtr right, HashJoinSpec spec);
 /// UNION ALL: every input's rows in turn, with the output schema's names.
 OperatorPtr MakeUnion(std::vector<OperatorPtr> inputs, std::shared_ptr<arrow::Schema> schema);
+/// Its input's rows, or SCALAR_SUBQUERY_TOO_MANY_ROWS when there are several.
+OperatorPtr MakeEnforceSingleRow(OperatorPtr child);
 OperatorPtr MakeShowString(OperatorPtr child, int32_t num_rows, int32_t truncate, bool vertical);
 
 }  // namespace sk8::exec

@@ -122,6 +122,7 @@ Result<OperatorPtr> CreatePhysicalPlan(const plan::ResolvedPlan& node) {
       return MakeSort(std::move(children[0]), std::move(keys));
     }
     case plan::ResolvedKind::kUnion: return MakeUnion(std::move(children), node.schema);
+    case plan::ResolvedKind::kSingleRow: return MakeEnforceSingleRow(std::move(children[0]));
     case plan::ResolvedKind::kJoin: {
       ARROW_ASSIGN_OR_RAISE(auto spec, PlanJoin(node));
       return MakeHashJoin(std::move(children[0]), std::move(children[1]), std::move(spec));

@@ -13,7 +13,7 @@
 /// types are known. Immutable; the analyzer turns them into BoundExpr trees.
 namespace sk8::plan {
 
-enum class ExprKind { kLiteral, kColumn, kStar, kFunction, kAlias, kCast, kSortOrder, kSqlText, kInSubquery };
+enum class ExprKind { kLiteral, kColumn, kStar, kFunction, kAlias, kCast, kSortOrder, kSqlText, kInSubquery, kScalarSubquery };
 
 class LogicalPlan;
 
@@ -104,6 +104,13 @@ struct InSubqueryExpr : Expr {
   InSubqueryExpr(ExprPtr v, std::shared_ptr<const LogicalPlan> q)
       : Expr(ExprKind::kInSubquery), value(std::move(v)), query(std::move(q)) {}
   ExprPtr value;
+  std::shared_ptr<const LogicalPlan> query;
+};
+
+/// (SELECT ...) used as a value: one column, at most one row (NULL for none).
+struct ScalarSubqueryExpr : Expr {
+  explicit ScalarSubqueryExpr(std::shared_ptr<const LogicalPlan> q)
+      : Expr(ExprKind::kScalarSubquery), query(std::move(q)) {}
   std::shared_ptr<const LogicalPlan> query;
 };
 

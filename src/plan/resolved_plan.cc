@@ -47,6 +47,7 @@ std::string Describe(const ResolvedPlan& node) {
     }
     case ResolvedKind::kShowString: return "ShowString " + std::to_string(node.show_rows);
     case ResolvedKind::kUnion: return "Union " + Columns(*node.schema);
+    case ResolvedKind::kSingleRow: return "EnforceSingleRow " + Columns(*node.schema);
     case ResolvedKind::kJoin:
       return std::string("Join ") + JoinTypeName(node.join_type) +
              (node.condition ? ", " + ToString(*node.condition) : std::string());

@@ -29,6 +29,7 @@ enum class ResolvedKind {
   kFileScan,
   kJoin,
   kUnion,
+  kSingleRow,
 };
 
 struct ResolvedPlan;
@@ -67,6 +68,7 @@ struct ResolvedPlan {
   // Analyzer-internal: only the first `visible_columns` outputs are seen by `*`
   // and found first by name; the rest are hidden columns (-1: all visible).
   int visible_columns = -1;
+  // kSingleRow: its child's rows, or SCALAR_SUBQUERY_TOO_MANY_ROWS for more than one.
   // kUnion: the rows of every child in turn (UNION ALL); children already have
   // the output's column types, in the output's order.
   // kJoin: children = {left, right}; output = left columns, then right columns

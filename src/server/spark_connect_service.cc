@@ -1,6 +1,7 @@
 #include "server/spark_connect_service.h"
 
 #include <malloc.h>
+#include <arrow/memory_pool.h>
 #include <zlib.h>
 
 #include <thread>
@@ -616,9 +617,16 @@ void SparkConnectServiceImpl::Janitor() {
       ++abandoned;
     }
   }
-  // Freed responses sit in malloc's free lists; give the pages back so that
-  // the process size follows what is really held.
-  if (abandoned > 0) malloc_trim(0);
+  // Freed responses sit in malloc's free lists; give the pages back so that the
+  // process size follows what is really held. Cancelled executions finish (and
+  // free their memory) a little later, so trim for a few more rounds too.
+  constexpr int kTrimRounds = 20;
+  if (abandoned > 0) trim_rounds_left_ = kTrimRounds;
+  if (trim_rounds_left_ > 0) {
+    --trim_rounds_left_;
+    malloc_trim(0);
+    arrow::default_memory_pool()->ReleaseUnused();  // Arrow's allocator keeps freed pages too
+  }
   auto session_timeout = std::chrono::duration_cast<std::chrono::seconds>(conf_.session_timeout);
   size_t expired = sessions_.ExpireIdle(session_timeout);
   if (expired > 0) LogInfo("expired idle sessions", {{"count", std::to_string(expired)}});

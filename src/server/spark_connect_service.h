@@ -52,6 +52,7 @@ class SparkConnectServiceImpl final : public spark::connect::SparkConnectService
                                const std::shared_ptr<Operation>& op, int64_t start);
 
   const ConnectServerConf conf_;
+  int trim_rounds_left_ = 0;  // Janitor() only (one thread)
   SessionManager sessions_;
 };
 

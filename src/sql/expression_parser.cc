@@ -387,7 +387,13 @@ Result<ExprPtr> ExpressionParser::ParseWordPrimary() {
 
 // (expr), a row constructor (a, b), or a scalar subquery.
 Result<ExprPtr> ExpressionParser::ParseParenthesized() {
-  if (StartsQuery(tokens_.Peek(1))) return UnsupportedSql("scalar subqueries");
+  if (StartsQuery(tokens_.Peek(1))) {
+    if (!parse_subquery_) return UnsupportedSql("scalar subqueries");
+    tokens_.Advance();
+    ARROW_ASSIGN_OR_RAISE(auto query, parse_subquery_());
+    if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+    return ExprPtr(std::make_shared<plan::ScalarSubqueryExpr>(std::move(query)));
+  }
   tokens_.Advance();
   ARROW_ASSIGN_OR_RAISE(auto expr, ParseExpression());
   if (tokens_.MatchSymbol(",")) {

@@ -39,3 +39,21 @@ QUERIES = {
 @pytest.mark.parametrize("name", list(QUERIES))
 def test_in_subquery(spark, tables, request, name):
     golden.check(request, "df", spark.sql(QUERIES[name]))
+
+
+SCALAR_QUERIES = {
+    "scalar_in_where": "SELECT * FROM sq_t WHERE k = (SELECT max(k) FROM sq_s WHERE k < 5)",
+    "scalar_in_arithmetic": "SELECT v FROM sq_t WHERE k + 1 > (SELECT min(k) FROM sq_s)",
+    "scalar_empty_is_null": "SELECT * FROM sq_t WHERE k = (SELECT k FROM sq_e)",
+    "scalar_with_other_conjuncts": "SELECT * FROM sq_t WHERE v <> 'c' AND k >= (SELECT avg(k) FROM sq_s) - 2",
+    "scalar_and_in": "SELECT * FROM sq_t WHERE k < (SELECT max(k) FROM sq_s) AND k IN (SELECT k FROM sq_s)",
+}
+
+
+@pytest.mark.parametrize("name", list(SCALAR_QUERIES))
+def test_scalar_subquery(spark, tables, request, name):
+    golden.check(request, "df", spark.sql(SCALAR_QUERIES[name]))
+
+
+def test_scalar_subquery_too_many_rows(spark, tables, request):
+    golden.check_error(request, "err", lambda: spark.sql("SELECT * FROM sq_t WHERE k = (SELECT k FROM sq_s)").collect())

@@ -59,6 +59,7 @@ std::string Render(const plan::ExprPtr& expr) {
     }
     case ExprKind::kSqlText: return "sql(" + expr->As<plan::SqlTextExpr>().text + ")";
     case ExprKind::kInSubquery: return Render(expr->As<plan::InSubqueryExpr>().value) + " IN (subquery)";
+    case ExprKind::kScalarSubquery: return "(scalar subquery)";
   }
   return "?";
 }
