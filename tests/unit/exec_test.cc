@@ -20,18 +20,9 @@ using testing::Lit;
 using testing::Range;
 
 std::shared_ptr<arrow::Table> RunPlan(const plan::PlanPtr& unresolved, int threads) {
-  static bool initialized = arrow::compute::Initialize().ok();
-  EXPECT_TRUE(initialized);
-  analyzer::SessionCatalog catalog;
-  analyzer::Analyzer analyzer(&catalog, plan::EvalContext{});
-  auto resolved = analyzer.Resolve(unresolved);
-  EXPECT_TRUE(resolved.ok()) << resolved.status().ToString();
-  auto optimized = optimizer::Optimize(*resolved).ValueOrDie();
-  exec::ExecContext ctx;
-  ctx.max_threads = threads;
-  auto batches = exec::ExecuteToBatches(*optimized, ctx);
-  EXPECT_TRUE(batches.ok()) << batches.status().ToString();
-  return arrow::Table::FromRecordBatches(optimized->schema, *batches).ValueOrDie();
+  std::shared_ptr<arrow::Schema> schema;
+  auto batches = testing::RunToBatches(unresolved, threads, &schema);
+  return arrow::Table::FromRecordBatches(schema, batches).ValueOrDie();
 }
 
 TEST(Executor, FilterCountSerialAndParallel) {

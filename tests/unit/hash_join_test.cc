@@ -37,19 +37,8 @@ plan::PlanPtr Join(plan::PlanPtr left, plan::PlanPtr right, plan::JoinType type,
 
 /// The result rows as sorted strings (join output order is not defined).
 std::vector<std::string> RunRows(const plan::PlanPtr& unresolved, int threads) {
-  static bool initialized = arrow::compute::Initialize().ok();
-  EXPECT_TRUE(initialized);
-  analyzer::SessionCatalog catalog;
-  analyzer::Analyzer analyzer(&catalog, plan::EvalContext{});
-  auto resolved = analyzer.Resolve(unresolved);
-  EXPECT_TRUE(resolved.ok()) << resolved.status().ToString();
-  auto optimized = optimizer::Optimize(*resolved).ValueOrDie();
-  exec::ExecContext ctx;
-  ctx.max_threads = threads;
-  auto batches = exec::ExecuteToBatches(*optimized, ctx);
-  EXPECT_TRUE(batches.ok()) << batches.status().ToString();
   std::vector<std::string> rows;
-  for (const auto& batch : *batches) {
+  for (const auto& batch : testing::RunToBatches(unresolved, threads)) {
     for (int64_t r = 0; r < batch->num_rows(); ++r) {
       std::string row;
       for (int c = 0; c < batch->num_columns(); ++c) {

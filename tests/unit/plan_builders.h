@@ -5,6 +5,13 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include <arrow/compute/initialize.h>
+
+#include "analyzer/analyzer.h"
+#include "exec/executor.h"
+#include "optimizer/optimizer.h"
 #include "plan/expression.h"
 #include "plan/logical_plan.h"
 
@@ -26,6 +33,26 @@ inline plan::PlanPtr Range(int64_t start, int64_t end, int64_t step = 1) {
   node->end = end;
   node->step = step;
   return node;
+}
+
+/// Analyzes, optimizes and runs `unresolved` on `threads` workers; the result
+/// batches in output order, and the output schema in `schema`.
+inline std::vector<std::shared_ptr<arrow::RecordBatch>> RunToBatches(const plan::PlanPtr& unresolved, int threads,
+                                                                     std::shared_ptr<arrow::Schema>* schema = nullptr) {
+  static bool initialized = arrow::compute::Initialize().ok();
+  EXPECT_TRUE(initialized);
+  analyzer::SessionCatalog catalog;
+  analyzer::Analyzer analyzer(&catalog, plan::EvalContext{});
+  auto resolved = analyzer.Resolve(unresolved);
+  EXPECT_TRUE(resolved.ok()) << resolved.status().ToString();
+  if (!resolved.ok()) return {};
+  auto optimized = optimizer::Optimize(*resolved).ValueOrDie();
+  if (schema) *schema = optimized->schema;
+  exec::ExecContext ctx;
+  ctx.max_threads = threads;
+  auto batches = exec::ExecuteToBatches(*optimized, ctx);
+  EXPECT_TRUE(batches.ok()) << batches.status().ToString();
+  return batches.ok() ? *batches : std::vector<std::shared_ptr<arrow::RecordBatch>>{};
 }
 
 }  // namespace sk8::testing
