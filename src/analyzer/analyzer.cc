@@ -12,6 +12,7 @@
 #include "io/file_listing.h"
 #include "io/parquet_source.h"
 #include "sql/parser.h"
+#include "sql/token.h"
 #include "types/spark_types.h"
 
 namespace sk8::analyzer {
@@ -28,11 +29,7 @@ using plan::ResolvedPtr;
 
 namespace {
 
-bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-           return std::tolower(x) == std::tolower(y);
-         });
-}
+using sql::EqualsIgnoreCase;
 
 size_t Levenshtein(const std::string& a, const std::string& b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);

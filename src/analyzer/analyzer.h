@@ -51,6 +51,7 @@ class Analyzer {
   Result<plan::ResolvedPtr> ResolveDeduplicate(const plan::DeduplicatePlan& node, plan::ResolvedPtr input) const;
   /// WHERE with `x [NOT] IN (SELECT ...)` conjuncts: semi / anti joins.
   Result<plan::ResolvedPtr> ResolveSubqueryFilter(const plan::ExprPtr& condition, const plan::PlanPtr& child) const;
+  Result<plan::ResolvedPtr> ResolveUncorrelated(const plan::PlanPtr& query, const char* kind) const;
   Result<plan::ResolvedPtr> FilterWithScalarSubqueries(const std::vector<plan::ExprPtr>& conjuncts,
                                                        plan::ResolvedPtr input) const;
   Result<plan::ResolvedPtr> ResolveWithColumns(const plan::WithColumnsPlan& node, plan::ResolvedPtr input) const;

@@ -5,6 +5,7 @@
 
 #include "analyzer/analyzer.h"
 #include "functions/function_registry.h"
+#include "sql/token.h"
 #include "types/spark_types.h"
 
 namespace sk8::analyzer {
@@ -18,33 +19,8 @@ using plan::ResolvedKind;
 using plan::ResolvedPlan;
 using plan::ResolvedPtr;
 
-bool EqualsIgnoreCaseAscii(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
-
 std::shared_ptr<arrow::Field> Nullable(const std::shared_ptr<arrow::Field>& f) {
   return f->nullable() ? f : f->WithNullable(true);
-}
-
-/// The left columns, then the right ones: what a join condition sees.
-std::shared_ptr<ResolvedPlan> CombinedInput(const ResolvedPtr& left, const ResolvedPtr& right) {
-  auto combined = std::make_shared<ResolvedPlan>();
-  combined->kind = ResolvedKind::kJoin;
-  arrow::FieldVector fields = left->schema->fields();
-  for (const auto& f : right->schema->fields()) fields.push_back(f);
-  combined->schema = arrow::schema(fields);
-  combined->qualifiers = left->qualifiers;
-  combined->qualifiers.insert(combined->qualifiers.end(), right->qualifiers.begin(), right->qualifiers.end());
-  combined->column_ids = left->column_ids;
-  combined->column_ids.insert(combined->column_ids.end(), right->column_ids.begin(), right->column_ids.end());
-  combined->plan_ids = left->plan_ids;
-  combined->plan_ids.insert(combined->plan_ids.end(), right->plan_ids.begin(), right->plan_ids.end());
-  combined->children = {left, right};
-  return combined;
 }
 
 /// coalesce(a, b) for the merged key of a full outer USING join.
@@ -67,7 +43,7 @@ BoundExprPtr WithNullable(const BoundExprPtr& e) {
 
 int FindUsingColumn(const ResolvedPlan& side, const std::string& name) {
   for (int i = 0; i < side.schema->num_fields(); ++i) {
-    if (EqualsIgnoreCaseAscii(side.schema->field(i)->name(), name)) return i;
+    if (sql::EqualsIgnoreCase(side.schema->field(i)->name(), name)) return i;
   }
   return -1;
 }
@@ -85,7 +61,8 @@ Status UnresolvedUsingColumn(const std::string& name, const char* side_name, con
 
 Result<ResolvedPtr> Analyzer::ResolveJoin(const plan::JoinPlan& node, ResolvedPtr left, ResolvedPtr right) const {
   const JoinType type = node.join_type;
-  auto combined = CombinedInput(left, right);
+  // What the condition sees: the left columns, then the right ones.
+  auto combined = plan::MakeJoinNode(left, right, type, nullptr);
   const int left_width = left->schema->num_fields();
 
   // USING (k, ...) and NATURAL: equalities on the named columns of both sides.
@@ -137,12 +114,8 @@ Result<ResolvedPtr> Analyzer::ResolveJoin(const plan::JoinPlan& node, ResolvedPt
   }
 
   // The join itself: left columns, then right ones; outer sides nullable.
-  auto join = std::make_shared<ResolvedPlan>();
-  join->kind = ResolvedKind::kJoin;
-  join->join_type = type == JoinType::kCross && condition ? JoinType::kInner : type;
-  join->condition = condition;
-  join->children = {left, right};
-  join->plan_ids = combined->plan_ids;
+  auto join = plan::MakeJoinNode(left, right, type == JoinType::kCross && condition ? JoinType::kInner : type,
+                                 condition);
   const bool left_nullable = type == JoinType::kRightOuter || type == JoinType::kFullOuter;
   const bool right_nullable = type == JoinType::kLeftOuter || type == JoinType::kFullOuter;
   arrow::FieldVector fields;

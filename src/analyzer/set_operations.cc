@@ -6,6 +6,7 @@
 #include "functions/cast.h"
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
+#include "sql/token.h"
 #include "types/spark_types.h"
 
 namespace sk8::analyzer {
@@ -26,14 +27,6 @@ const char* OperatorName(SetOperationKind op) {
     case SetOperationKind::kExcept: return "EXCEPT";
   }
   return "?";
-}
-
-bool SameName(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
 }
 
 BoundExprPtr ColumnOf(const ResolvedPlan& input, int i) {
@@ -84,7 +77,7 @@ Result<std::pair<ResolvedPtr, ResolvedPtr>> AlignByName(const ResolvedPtr& left,
     left_exprs.push_back(ColumnOf(*left, i));
     int found = -1;
     for (int j = 0; j < right->schema->num_fields() && found < 0; ++j) {
-      if (SameName(right->schema->field(j)->name(), name)) found = j;
+      if (sql::EqualsIgnoreCase(right->schema->field(j)->name(), name)) found = j;
     }
     if (found >= 0) {
       right_exprs.push_back(ColumnOf(*right, found));
@@ -100,7 +93,7 @@ Result<std::pair<ResolvedPtr, ResolvedPtr>> AlignByName(const ResolvedPtr& left,
   for (int j = 0; j < right->schema->num_fields(); ++j) {
     const auto& name = right->schema->field(j)->name();
     bool in_left = false;
-    for (const auto& f : left->schema->fields()) in_left |= SameName(f->name(), name);
+    for (const auto& f : left->schema->fields()) in_left |= sql::EqualsIgnoreCase(f->name(), name);
     if (in_left) continue;
     if (!allow_missing) {
       return AnalysisError("NUM_COLUMNS_MISMATCH",
@@ -193,14 +186,12 @@ Result<ResolvedPtr> Analyzer::ResolveSetOperation(const plan::SetOperationPlan& 
       condition = equal;
     }
   }
-  auto join = std::make_shared<ResolvedPlan>();
-  join->kind = ResolvedKind::kJoin;
-  join->join_type = node.op == SetOperationKind::kIntersect ? plan::JoinType::kLeftSemi : plan::JoinType::kLeftAnti;
-  join->condition = condition;
-  join->schema = left->schema;
+  auto join = plan::MakeJoinNode(
+      left, right, node.op == SetOperationKind::kIntersect ? plan::JoinType::kLeftSemi : plan::JoinType::kLeftAnti,
+      condition);
+  join->schema = left->schema;  // semi / anti: the left columns only
   join->qualifiers = left->qualifiers;
-  join->plan_ids = left->plan_ids;
-  join->children = {left, right};
+  join->column_ids.clear();
   ARROW_ASSIGN_OR_RAISE(ResolvedPtr joined, AssignColumnIds(join));
   return Distinct(joined);
 }

@@ -71,6 +71,20 @@ bool HasSubqueryConjunct(const ExprPtr& condition) {
   return false;
 }
 
+// The subquery's plan; a correlated one (reading the outer query's columns,
+// which it cannot resolve on its own) says UNSUPPORTED by name.
+Result<ResolvedPtr> Analyzer::ResolveUncorrelated(const plan::PlanPtr& query, const char* kind) const {
+  auto subquery = ResolveNode(query);
+  if (!subquery.ok()) {
+    const SparkErrorDetail* detail = GetSparkError(subquery.status());
+    if (detail && detail->error_class().rfind("UNRESOLVED_COLUMN", 0) == 0) {
+      return Unsupported(std::string("correlated ") + kind +
+                         " subqueries (the subquery reads the outer query's columns)");
+    }
+  }
+  return subquery;
+}
+
 Result<ResolvedPtr> Analyzer::ResolveSubqueryFilter(const ExprPtr& condition, const plan::PlanPtr& child) const {
   ARROW_ASSIGN_OR_RAISE(ResolvedPtr input, ResolveNode(child));
   std::vector<ExprPtr> conjuncts, rest, with_scalars;
@@ -97,27 +111,14 @@ Result<ResolvedPtr> Analyzer::ResolveSubqueryFilter(const ExprPtr& condition, co
     }
     ARROW_ASSIGN_OR_RAISE(auto bound, BindExpression(remaining, *input));
     ARROW_RETURN_NOT_OK(CheckFilterCondition(bound));
-    auto filter = std::make_shared<ResolvedPlan>();
-    filter->kind = ResolvedKind::kFilter;
-    filter->schema = input->schema;
-    filter->qualifiers = input->qualifiers;
-    filter->plan_ids = input->plan_ids;
-    filter->condition = bound;
-    filter->children = {input};
-    ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(filter));
+    ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(plan::MakeFilterNode(input, bound)));
   }
   if (!with_scalars.empty()) {
     ARROW_ASSIGN_OR_RAISE(input, FilterWithScalarSubqueries(with_scalars, input));
   }
   for (const auto& [in, negated] : subqueries) {
-    auto subquery = ResolveNode(in->query);
-    if (!subquery.ok()) {
-      const SparkErrorDetail* detail = GetSparkError(subquery.status());
-      if (detail && detail->error_class().rfind("UNRESOLVED_COLUMN", 0) == 0) {
-        return Unsupported("correlated IN subqueries (the subquery reads the outer query's columns)");
-      }
-      return subquery.status();
-    }
+    auto subquery = ResolveUncorrelated(in->query, "IN");
+    ARROW_RETURN_NOT_OK(subquery.status());
     if ((*subquery)->schema->num_fields() != 1) {
       return Unsupported("IN subqueries with " + std::to_string((*subquery)->schema->num_fields()) + " columns");
     }
@@ -131,14 +132,11 @@ Result<ResolvedPtr> Analyzer::ResolveSubqueryFilter(const ExprPtr& condition, co
       ARROW_ASSIGN_OR_RAISE(auto unknown, functions::BindFunctionCall("isnull", {equal}, ctx_));
       ARROW_ASSIGN_OR_RAISE(join_condition, functions::BindFunctionCall("or", {equal, unknown}, ctx_));
     }
-    auto join = std::make_shared<ResolvedPlan>();
-    join->kind = ResolvedKind::kJoin;
-    join->join_type = negated ? plan::JoinType::kLeftAnti : plan::JoinType::kLeftSemi;
-    join->condition = join_condition;
-    join->schema = input->schema;
+    auto join = plan::MakeJoinNode(input, *subquery, negated ? plan::JoinType::kLeftAnti : plan::JoinType::kLeftSemi,
+                                   join_condition);
+    join->schema = input->schema;  // semi / anti: the input's columns only
     join->qualifiers = input->qualifiers;
-    join->plan_ids = input->plan_ids;
-    join->children = {input, *subquery};
+    join->column_ids.clear();
     ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(join));
   }
   return input;
@@ -153,14 +151,8 @@ Result<ResolvedPtr> Analyzer::FilterWithScalarSubqueries(const std::vector<ExprP
   std::vector<const plan::ScalarSubqueryExpr*> scalars;
   for (const auto& c : conjuncts) ScalarSubqueries(c, &scalars);
   for (const auto* scalar : scalars) {
-    auto subquery = ResolveNode(scalar->query);
-    if (!subquery.ok()) {
-      const SparkErrorDetail* detail = GetSparkError(subquery.status());
-      if (detail && detail->error_class().rfind("UNRESOLVED_COLUMN", 0) == 0) {
-        return Unsupported("correlated scalar subqueries (the subquery reads the outer query's columns)");
-      }
-      return subquery.status();
-    }
+    auto subquery = ResolveUncorrelated(scalar->query, "scalar");
+    ARROW_RETURN_NOT_OK(subquery.status());
     if ((*subquery)->schema->num_fields() != 1) {
       return AnalysisError("INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN",
                            {{"number", std::to_string((*subquery)->schema->num_fields())}});
@@ -174,16 +166,11 @@ Result<ResolvedPtr> Analyzer::FilterWithScalarSubqueries(const std::vector<ExprP
     single->condition = nullptr;
     single->column_ids.clear();
     ARROW_ASSIGN_OR_RAISE(ResolvedPtr one_row, AssignColumnIds(single));
-    auto join = std::make_shared<ResolvedPlan>();
-    join->kind = ResolvedKind::kJoin;
-    join->join_type = plan::JoinType::kLeftOuter;
-    arrow::FieldVector fields = input->schema->fields();
-    fields.push_back(one_row->schema->field(0)->WithNullable(true));
+    auto join = plan::MakeJoinNode(input, one_row, plan::JoinType::kLeftOuter, nullptr);
+    arrow::FieldVector fields = join->schema->fields();
+    fields.back() = fields.back()->WithNullable(true);  // a subquery without rows gives NULL
     join->schema = arrow::schema(fields);
-    join->qualifiers = input->qualifiers;
-    join->qualifiers.push_back("");
-    join->plan_ids = input->plan_ids;
-    join->children = {input, one_row};
+    join->qualifiers.back() = "";
     join->visible_columns = visible;  // names in the conditions still mean the input's columns
     ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(join));
     scalar_subquery_columns_[scalar] = input->schema->num_fields() - 1;
@@ -196,14 +183,7 @@ Result<ResolvedPtr> Analyzer::FilterWithScalarSubqueries(const std::vector<ExprP
   for (const auto* scalar : scalars) scalar_subquery_columns_.erase(scalar);
   ARROW_RETURN_NOT_OK(bound.status());
   ARROW_RETURN_NOT_OK(CheckFilterCondition(*bound));
-  auto filter = std::make_shared<ResolvedPlan>();
-  filter->kind = ResolvedKind::kFilter;
-  filter->schema = input->schema;
-  filter->qualifiers = input->qualifiers;
-  filter->plan_ids = input->plan_ids;
-  filter->condition = *bound;
-  filter->children = {input};
-  ARROW_ASSIGN_OR_RAISE(ResolvedPtr filtered, AssignColumnIds(filter));
+  ARROW_ASSIGN_OR_RAISE(ResolvedPtr filtered, AssignColumnIds(plan::MakeFilterNode(input, *bound)));
   return AssignColumnIds(ProjectVisible(filtered, visible));
 }
 

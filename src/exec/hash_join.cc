@@ -169,6 +169,8 @@ class Prober {
   Prober(const HashJoinSpec& spec, bool probe_is_left, std::shared_ptr<arrow::Schema> output)
       : spec_(spec), probe_is_left_(probe_is_left), output_(std::move(output)) {}
 
+  const HashJoinSpec& spec() const { return spec_; }
+
   Result<std::shared_ptr<arrow::RecordBatch>> Probe(ExecContext& ctx, const arrow::RecordBatch& probe,
                                                     BuildState& build) const {
     const auto& probe_keys = probe_is_left_ ? spec_.left_keys : spec_.right_keys;
@@ -366,12 +368,10 @@ BuildState* BuildStateOf(ExecContext& ctx, const PhysicalOperator* build) {
 class HashJoinProbe final : public PhysicalOperator {
  public:
   HashJoinProbe(std::vector<OperatorPtr> children, HashJoinSpec spec, bool probe_is_left)
-      : PhysicalOperator(spec.output_schema, std::move(children)),
-        spec_(spec),
-        prober_(spec, probe_is_left, spec.output_schema) {}
+      : PhysicalOperator(spec.output_schema, std::move(children)), prober_(spec, probe_is_left, spec.output_schema) {}
 
   std::string name() const override { return "HashJoin"; }
-  std::string details() const override { return JoinDetails(spec_); }
+  std::string details() const override { return JoinDetails(prober_.spec()); }
 
   Result<OperatorResult> Execute(ExecContext& ctx, DataChunk* chunk, OperatorState&) const override {
     BuildState* build = BuildStateOf(ctx, children()[1].get());
@@ -383,7 +383,6 @@ class HashJoinProbe final : public PhysicalOperator {
   }
 
  private:
-  HashJoinSpec spec_;
   Prober prober_;
 };
 
@@ -398,11 +397,10 @@ class FullOuterHashJoin final : public BufferedSinkOperator {
  public:
   FullOuterHashJoin(std::vector<OperatorPtr> children, HashJoinSpec spec)
       : BufferedSinkOperator(spec.output_schema, std::move(children)),
-        spec_(spec),
         prober_(spec, /*probe_is_left=*/true, spec.output_schema) {}
 
   std::string name() const override { return "HashJoin"; }
-  std::string details() const override { return JoinDetails(spec_); }
+  std::string details() const override { return JoinDetails(prober_.spec()); }
 
   Result<std::unique_ptr<GlobalSinkState>> InitGlobalSink(ExecContext&) const override {
     return std::make_unique<FullOuterState>();
@@ -435,7 +433,6 @@ class FullOuterHashJoin final : public BufferedSinkOperator {
   }
 
  private:
-  HashJoinSpec spec_;
   Prober prober_;
 };
 

@@ -22,18 +22,6 @@ bool ReadsOnly(const plan::BoundExpr& e, const std::unordered_set<plan::ColumnId
   return any && !outside;
 }
 
-ResolvedPtr FilterOver(const ResolvedPtr& child, BoundExprPtr condition) {
-  auto filter = std::make_shared<ResolvedPlan>();
-  filter->kind = plan::ResolvedKind::kFilter;
-  filter->schema = child->schema;
-  filter->column_ids = child->column_ids;
-  filter->qualifiers = child->qualifiers;
-  filter->plan_ids = child->plan_ids;
-  filter->condition = std::move(condition);
-  filter->children = {child};
-  return filter;
-}
-
 class PushPredicateThroughJoin final : public NodeRule {
  public:
   const char* name() const override { return "PushPredicateThroughJoin"; }
@@ -75,8 +63,8 @@ class PushPredicateThroughJoin final : public NodeRule {
     ARROW_ASSIGN_OR_RAISE(auto left_condition, functions::AndAll(to_left));
     ARROW_ASSIGN_OR_RAISE(auto right_condition, functions::AndAll(to_right));
     ARROW_ASSIGN_OR_RAISE(rewritten->condition, functions::AndAll(to_join));
-    rewritten->children = {left_condition ? FilterOver(left, left_condition) : left,
-                           right_condition ? FilterOver(right, right_condition) : right};
+    rewritten->children = {left_condition ? plan::MakeFilterNode(left, left_condition) : left,
+                           right_condition ? plan::MakeFilterNode(right, right_condition) : right};
     if (rewritten->join_type == plan::JoinType::kCross && rewritten->condition) {
       rewritten->join_type = plan::JoinType::kInner;
     }

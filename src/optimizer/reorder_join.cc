@@ -54,24 +54,6 @@ bool Touches(const IdSet& a, const IdSet& b) {
   return false;
 }
 
-ResolvedPtr JoinOf(const ResolvedPtr& left, const ResolvedPtr& right, BoundExprPtr condition) {
-  auto join = std::make_shared<ResolvedPlan>();
-  join->kind = plan::ResolvedKind::kJoin;
-  join->join_type = condition ? plan::JoinType::kInner : plan::JoinType::kCross;
-  join->condition = std::move(condition);
-  arrow::FieldVector fields = left->schema->fields();
-  for (const auto& f : right->schema->fields()) fields.push_back(f);
-  join->schema = arrow::schema(fields);
-  join->column_ids = left->column_ids;
-  join->column_ids.insert(join->column_ids.end(), right->column_ids.begin(), right->column_ids.end());
-  join->qualifiers = left->qualifiers;
-  join->qualifiers.insert(join->qualifiers.end(), right->qualifiers.begin(), right->qualifiers.end());
-  join->plan_ids = left->plan_ids;
-  join->plan_ids.insert(join->plan_ids.end(), right->plan_ids.begin(), right->plan_ids.end());
-  join->children = {left, right};
-  return join;
-}
-
 Result<ResolvedPtr> Reorder(const ResolvedPtr& root, bool output_visible) {
   std::vector<ResolvedPtr> items;
   std::vector<BoundExprPtr> conditions;
@@ -129,7 +111,8 @@ Result<ResolvedPtr> Reorder(const ResolvedPtr& root, bool output_visible) {
       }
     }
     ARROW_ASSIGN_OR_RAISE(auto condition, functions::AndAll(here));
-    tree = JoinOf(tree, items[order[k]], std::move(condition));
+    auto type = condition ? plan::JoinType::kInner : plan::JoinType::kCross;
+    tree = plan::MakeJoinNode(tree, items[order[k]], type, std::move(condition));
   }
   if (!output_visible) return tree;
   // Restore the written column order for whoever sees this join's output.

@@ -79,6 +79,37 @@ const char* JoinTypeName(JoinType type) {
   return "?";
 }
 
+std::shared_ptr<ResolvedPlan> MakeJoinNode(const ResolvedPtr& left, const ResolvedPtr& right, JoinType type,
+                                           BoundExprPtr condition) {
+  auto join = std::make_shared<ResolvedPlan>();
+  join->kind = ResolvedKind::kJoin;
+  join->join_type = type;
+  join->condition = std::move(condition);
+  arrow::FieldVector fields = left->schema->fields();
+  for (const auto& f : right->schema->fields()) fields.push_back(f);
+  join->schema = arrow::schema(fields);
+  join->column_ids = left->column_ids;
+  join->column_ids.insert(join->column_ids.end(), right->column_ids.begin(), right->column_ids.end());
+  join->qualifiers = left->qualifiers;
+  join->qualifiers.insert(join->qualifiers.end(), right->qualifiers.begin(), right->qualifiers.end());
+  join->plan_ids = left->plan_ids;
+  join->plan_ids.insert(join->plan_ids.end(), right->plan_ids.begin(), right->plan_ids.end());
+  join->children = {left, right};
+  return join;
+}
+
+std::shared_ptr<ResolvedPlan> MakeFilterNode(const ResolvedPtr& child, BoundExprPtr condition) {
+  auto filter = std::make_shared<ResolvedPlan>();
+  filter->kind = ResolvedKind::kFilter;
+  filter->schema = child->schema;
+  filter->column_ids = child->column_ids;
+  filter->qualifiers = child->qualifiers;
+  filter->plan_ids = child->plan_ids;
+  filter->condition = std::move(condition);
+  filter->children = {child};
+  return filter;
+}
+
 ColumnId NewColumnId() {
   static std::atomic<ColumnId> next{0};
   return next.fetch_add(1, std::memory_order_relaxed);

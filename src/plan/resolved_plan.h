@@ -94,6 +94,13 @@ struct ResolvedPlan {
   const ResolvedPlan& child(size_t i = 0) const { return *children[i]; }
 };
 
+/// A join of `left` and `right` whose output is the left columns, then the right
+/// ones, as they are (callers adjust nullability or drop the right side).
+std::shared_ptr<ResolvedPlan> MakeJoinNode(const ResolvedPtr& left, const ResolvedPtr& right, JoinType type,
+                                           BoundExprPtr condition);
+/// A filter of `child`'s rows on `condition` (bound by column identity).
+std::shared_ptr<ResolvedPlan> MakeFilterNode(const ResolvedPtr& child, BoundExprPtr condition);
+
 /// Spark-like indented tree for EXPLAIN and tree_string (columns as name#id).
 std::string ExplainString(const ResolvedPlan& plan);
 /// ExplainString with column identities renumbered by first appearance, so two
