@@ -378,6 +378,13 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
 }
 
 Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& input, AggregateContext* agg) const {
+  if (auto it = precomputed_columns_.find(expr.get()); it != precomputed_columns_.end()) {
+    if (it->second < input.schema->num_fields()) {
+      const auto& f = input.schema->field(it->second);
+      const bool subquery = expr->kind() == ExprKind::kScalarSubquery;
+      return BoundExpr::Column(it->second, f->type(), subquery || f->nullable(), subquery ? "scalarsubquery()" : f->name());
+    }
+  }
   if (agg != nullptr && expr->kind() != ExprKind::kLiteral && expr->kind() != ExprKind::kAlias &&
       !ContainsAggregate(*expr)) {
     // Outside aggregate calls, an expression must be a grouping expression.
@@ -401,7 +408,26 @@ Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& inp
       const auto& lit = expr->As<plan::LiteralExpr>();
       return BoundExpr::Literal(lit.value, functions::LiteralColumnName(*lit.value, ctx_));
     }
-    case ExprKind::kColumn: return BindColumn(expr->As<plan::ColumnExpr>(), input);
+    case ExprKind::kColumn: {
+      auto bound = BindColumn(expr->As<plan::ColumnExpr>(), input);
+      if (bound.ok() || outer_scopes_.empty()) return bound;
+      const SparkErrorDetail* detail = GetSparkError(bound.status());
+      if (!detail || detail->error_class().rfind("UNRESOLVED_COLUMN", 0) != 0) return bound;
+      // In a subquery, a name the subquery cannot resolve may be the enclosing
+      // query's column (a correlated subquery), innermost query first.
+      for (auto scope = outer_scopes_.rbegin(); scope != outer_scopes_.rend(); ++scope) {
+        auto outer = BindColumn(expr->As<plan::ColumnExpr>(), **scope);
+        if (!outer.ok() || (*outer)->kind != plan::BoundKind::kColumnRef ||
+            (*scope)->column_ids.size() != static_cast<size_t>((*scope)->schema->num_fields())) {
+          continue;
+        }
+        auto reference = std::make_shared<BoundExpr>(**outer);
+        reference->outer_reference = true;
+        reference->column_id = (*scope)->column_ids[reference->column_index];
+        return BoundExprPtr(reference);
+      }
+      return bound;
+    }
     case ExprKind::kStar:
       return AnalysisError("INVALID_USAGE_OF_STAR_OR_REGEX", {{"elem", "'*'"}, {"prettyName", "expression"}});
     case ExprKind::kFunction: return BindFunction(expr->As<plan::FunctionExpr>(), input, agg);
@@ -423,15 +449,11 @@ Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& inp
       return Bind(parsed, input, agg);
     }
     case ExprKind::kInSubquery:
-      return Unsupported("IN subqueries other than as a WHERE conjunct");
-    case ExprKind::kScalarSubquery: {
-      auto it = scalar_subquery_columns_.find(expr.get());
-      if (it == scalar_subquery_columns_.end() || it->second >= input.schema->num_fields()) {
-        return Unsupported("scalar subqueries outside WHERE (in HAVING, SELECT, ...)");
-      }
-      const auto& f = input.schema->field(it->second);
-      return BoundExpr::Column(it->second, f->type(), true, "scalarsubquery()");
-    }
+      return Unsupported("IN subqueries other than as a WHERE or HAVING conjunct");
+    case ExprKind::kExists:
+      return Unsupported("EXISTS subqueries other than as a WHERE or HAVING conjunct");
+    case ExprKind::kScalarSubquery:
+      return Unsupported("scalar subqueries outside WHERE and HAVING (in SELECT, ORDER BY, ...)");
   }
   return InternalError("unknown expression kind");
 }
@@ -698,8 +720,8 @@ Result<ResolvedPtr> Analyzer::ResolveFilter(const plan::FilterPlan& node) const 
   };
   const auto& child = node.children[0];
   if (HasSubqueryConjunct(condition_expr)) {
-    // HAVING over aggregates goes the aggregate way below, where a subquery says UNSUPPORTED.
     if (!ContainsAggregate(*condition_expr)) return ResolveSubqueryFilter(condition_expr, child);
+    return ResolveHavingWithSubqueries(condition_expr, child);
   }
   if (!ContainsAggregate(*condition_expr)) {
     ARROW_ASSIGN_OR_RAISE(auto input, ResolveNode(child));

@@ -49,9 +49,13 @@ class Analyzer {
   Result<plan::ResolvedPtr> ResolveSetOperation(const plan::SetOperationPlan& node, plan::ResolvedPtr left,
                                                 plan::ResolvedPtr right) const;
   Result<plan::ResolvedPtr> ResolveDeduplicate(const plan::DeduplicatePlan& node, plan::ResolvedPtr input) const;
-  /// WHERE with `x [NOT] IN (SELECT ...)` conjuncts: semi / anti joins.
+  /// WHERE with subquery conjuncts (IN, EXISTS, scalar): joins, see subqueries.cc.
   Result<plan::ResolvedPtr> ResolveSubqueryFilter(const plan::ExprPtr& condition, const plan::PlanPtr& child) const;
-  Result<plan::ResolvedPtr> ResolveUncorrelated(const plan::PlanPtr& query, const char* kind) const;
+  Result<plan::ResolvedPtr> ResolveHavingWithSubqueries(const plan::ExprPtr& condition,
+                                                        const plan::PlanPtr& child) const;
+  Result<plan::ResolvedPtr> FilterWithSubqueries(const plan::ExprPtr& condition, plan::ResolvedPtr input) const;
+  /// A subquery's plan; names it cannot resolve may be `outer`'s columns.
+  Result<plan::ResolvedPtr> ResolveSubquery(const plan::PlanPtr& query, const plan::ResolvedPlan& outer) const;
   Result<plan::ResolvedPtr> FilterWithScalarSubqueries(const std::vector<plan::ExprPtr>& conjuncts,
                                                        plan::ResolvedPtr input) const;
   Result<plan::ResolvedPtr> ResolveWithColumns(const plan::WithColumnsPlan& node, plan::ResolvedPtr input) const;
@@ -69,9 +73,13 @@ class Analyzer {
 
   const SessionCatalog* catalog_;
   plan::EvalContext ctx_;
-  /// While a WHERE with scalar subqueries binds: each subquery expression ->
-  /// the input column that holds its value (joined in beside the input).
-  mutable std::map<const plan::Expr*, int> scalar_subquery_columns_;
+  /// Expressions already computed as input columns while a condition binds:
+  /// scalar subqueries (joined in beside the input) and, under HAVING with
+  /// subqueries, the aggregates (computed by the aggregation) -> column index.
+  mutable std::map<const plan::Expr*, int> precomputed_columns_;
+  /// While a subquery resolves: the inputs of the queries around it, outermost
+  /// first, where names it cannot resolve are looked up (correlation).
+  mutable std::vector<const plan::ResolvedPlan*> outer_scopes_;
 };
 
 /// Gives every output column of `plan` an identity and makes every column
@@ -82,7 +90,27 @@ class Analyzer {
 /// at the end.
 Result<plan::ResolvedPtr> AssignColumnIds(const plan::ResolvedPtr& plan);
 
-/// True when a top-level conjunct of `condition` is [NOT] IN (subquery).
+/// A correlated subquery with its correlated predicates taken out (see
+/// decorrelate.cc): `conditions` read `plan`'s columns and the enclosing
+/// query's (outer references), both by identity.
+struct DecorrelatedSubquery {
+  plan::ResolvedPtr plan;
+  std::vector<plan::BoundExprPtr> conditions;
+  /// The predicates went through an aggregate, whose grouping they extended.
+  bool aggregated = false;
+  /// That aggregate counts rows (gives 0, not NULL, for no rows).
+  bool counts = false;
+};
+Result<DecorrelatedSubquery> PullUpCorrelatedPredicates(const plan::ResolvedPtr& subquery,
+                                                        const plan::EvalContext& ctx);
+/// The pulled predicates as a join condition over `outer`'s columns, then
+/// `subquery`'s (null when there are none).
+Result<plan::BoundExprPtr> CorrelatedJoinCondition(const std::vector<plan::BoundExprPtr>& conditions,
+                                                   const plan::ResolvedPlan& outer,
+                                                   const plan::ResolvedPlan& subquery, const plan::EvalContext& ctx);
+
+/// True when a top-level conjunct of `condition` is [NOT] IN / EXISTS (subquery)
+/// or holds a scalar subquery.
 bool HasSubqueryConjunct(const plan::ExprPtr& condition);
 /// A projection of the first `visible` columns of `input` (drops helper columns).
 plan::ResolvedPtr ProjectVisible(const plan::ResolvedPtr& input, int visible);

@@ -17,6 +17,7 @@ using plan::ResolvedPtr;
 
 Result<BoundExprPtr> WithIds(const BoundExprPtr& expr, const std::vector<ColumnId>& input_ids) {
   if (expr->kind == plan::BoundKind::kColumnRef) {
+    if (expr->outer_reference) return expr;  // the enclosing query's column keeps its identity
     if (expr->column_index < 0 || expr->column_index >= static_cast<int>(input_ids.size())) {
       return InternalError("column " + expr->name + " refers to input position " +
                            std::to_string(expr->column_index) + " of " + std::to_string(input_ids.size()));

@@ -1,8 +1,13 @@
-// Subquery predicates in WHERE: `x IN (SELECT y ...)` becomes a left semi join
-// on x = y, and `x NOT IN (SELECT y ...)` a left anti join on
-// (x = y) OR isnull(x = y), Spark's null-aware rewrite (a NULL among the y, or
-// a NULL x when there is any y, keeps the row out). Correlated subqueries (that
-// read the outer query's columns) are not decorrelated yet and say so.
+// Subquery predicates in WHERE and HAVING become joins:
+// - `x IN (SELECT y ...)`: a left semi join on x = y; `x NOT IN (SELECT y ...)`
+//   a left anti join on (x = y) OR isnull(x = y), Spark's null-aware rewrite (a
+//   NULL among the y, or a NULL x when there is any y, keeps the row out);
+// - `EXISTS (SELECT ...)` / `NOT EXISTS`: a left semi / anti join;
+// - a scalar subquery: joined beside the input (left outer join), its value read
+//   as a column by the condition; uncorrelated, it runs once under
+//   EnforceSingleRow; correlated, it is grouped by its correlated columns.
+// A correlated subquery (one that reads the enclosing query's columns) is first
+// decorrelated (decorrelate.cc): its correlated predicates join the condition.
 #include "analyzer/analyzer.h"
 #include "functions/function_registry.h"
 
@@ -30,8 +35,17 @@ void Conjuncts(const ExprPtr& e, std::vector<ExprPtr>* out) {
   out->push_back(e);
 }
 
-/// The IN subquery of a conjunct `x IN (...)` or `NOT x IN (...)`, or null.
-const plan::InSubqueryExpr* InSubqueryOf(const ExprPtr& conjunct, bool* negated) {
+ExprPtr AndOf(const std::vector<ExprPtr>& conjuncts) {
+  ExprPtr all = conjuncts[0];
+  for (size_t i = 1; i < conjuncts.size(); ++i) {
+    all = std::make_shared<plan::FunctionExpr>("and", std::vector<ExprPtr>{all, conjuncts[i]});
+  }
+  return all;
+}
+
+/// The IN or EXISTS subquery of a conjunct `x IN (...)`, `EXISTS (...)` or their
+/// negation, or null.
+const plan::Expr* PredicateSubqueryOf(const ExprPtr& conjunct, bool* negated) {
   *negated = false;
   const plan::Expr* e = conjunct.get();
   if (e->kind() == ExprKind::kFunction) {
@@ -41,7 +55,63 @@ const plan::InSubqueryExpr* InSubqueryOf(const ExprPtr& conjunct, bool* negated)
       e = call.args[0].get();
     }
   }
-  return e->kind() == ExprKind::kInSubquery ? &e->As<plan::InSubqueryExpr>() : nullptr;
+  return e->kind() == ExprKind::kInSubquery || e->kind() == ExprKind::kExists ? e : nullptr;
+}
+
+const plan::Expr* ChildOf(const plan::Expr& e) {
+  switch (e.kind()) {
+    case ExprKind::kAlias: return e.As<plan::AliasExpr>().child.get();
+    case ExprKind::kCast: return e.As<plan::CastExpr>().child.get();
+    case ExprKind::kSortOrder: return e.As<plan::SortOrderExpr>().child.get();
+    default: return nullptr;
+  }
+}
+
+bool ContainsSubquery(const plan::Expr& e) {
+  switch (e.kind()) {
+    case ExprKind::kScalarSubquery:
+    case ExprKind::kInSubquery:
+    case ExprKind::kExists: return true;
+    case ExprKind::kFunction:
+      for (const auto& a : e.As<plan::FunctionExpr>().args) {
+        if (ContainsSubquery(*a)) return true;
+      }
+      return false;
+    default: {
+      const plan::Expr* child = ChildOf(e);
+      return child != nullptr && ContainsSubquery(*child);
+    }
+  }
+}
+
+/// The largest parts of a HAVING condition that hold aggregates and no subquery
+/// (the aggregation computes them; the subqueries are joined above it).
+void AggregateParts(const ExprPtr& e, std::vector<ExprPtr>* out) {
+  if (!ContainsAggregate(*e)) return;
+  if (!ContainsSubquery(*e)) {
+    out->push_back(e);
+    return;
+  }
+  if (e->kind() == ExprKind::kFunction) {
+    for (const auto& a : e->As<plan::FunctionExpr>().args) AggregateParts(a, out);
+  }
+}
+
+/// Semi and anti joins output the input's columns only.
+Result<ResolvedPtr> SemiJoin(const ResolvedPtr& input, const ResolvedPtr& subquery, bool anti, BoundExprPtr condition) {
+  auto join = plan::MakeJoinNode(input, subquery, anti ? plan::JoinType::kLeftAnti : plan::JoinType::kLeftSemi,
+                                 std::move(condition));
+  join->schema = input->schema;
+  join->qualifiers = input->qualifiers;
+  join->column_ids.clear();
+  return AssignColumnIds(join);
+}
+
+int PositionOf(const ResolvedPlan& node, plan::ColumnId id) {
+  for (size_t i = 0; i < node.column_ids.size(); ++i) {
+    if (node.column_ids[i] == id) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 }  // namespace
@@ -66,36 +136,50 @@ bool HasSubqueryConjunct(const ExprPtr& condition) {
   for (const auto& c : conjuncts) {
     std::vector<const plan::ScalarSubqueryExpr*> scalars;
     ScalarSubqueries(c, &scalars);
-    if (InSubqueryOf(c, &negated) || !scalars.empty()) return true;
+    if (PredicateSubqueryOf(c, &negated) || !scalars.empty()) return true;
   }
   return false;
 }
 
-// The subquery's plan; a correlated one (reading the outer query's columns,
-// which it cannot resolve on its own) says UNSUPPORTED by name.
-Result<ResolvedPtr> Analyzer::ResolveUncorrelated(const plan::PlanPtr& query, const char* kind) const {
+// Names the subquery cannot resolve are looked up in `outer` (correlation).
+Result<ResolvedPtr> Analyzer::ResolveSubquery(const plan::PlanPtr& query, const ResolvedPlan& outer) const {
+  outer_scopes_.push_back(&outer);
   auto subquery = ResolveNode(query);
-  if (!subquery.ok()) {
-    const SparkErrorDetail* detail = GetSparkError(subquery.status());
-    if (detail && detail->error_class().rfind("UNRESOLVED_COLUMN", 0) == 0) {
-      return Unsupported(std::string("correlated ") + kind +
-                         " subqueries (the subquery reads the outer query's columns)");
-    }
-  }
+  outer_scopes_.pop_back();
   return subquery;
 }
 
 Result<ResolvedPtr> Analyzer::ResolveSubqueryFilter(const ExprPtr& condition, const plan::PlanPtr& child) const {
   ARROW_ASSIGN_OR_RAISE(ResolvedPtr input, ResolveNode(child));
+  return FilterWithSubqueries(condition, input);
+}
+
+// HAVING with subqueries: the aggregation computes the condition's aggregates
+// as hidden columns, the subqueries are joined above it, and the condition
+// reads both.
+Result<ResolvedPtr> Analyzer::ResolveHavingWithSubqueries(const ExprPtr& condition, const plan::PlanPtr& child) const {
+  std::vector<ExprPtr> parts;
+  AggregateParts(condition, &parts);
+  ARROW_ASSIGN_OR_RAISE(auto widened, ResolveWithHidden(child, parts));
+  if (!widened) return AnalysisError("WHERE_CONDITION_NOT_DETERMINISTIC_OR_AGGREGATE_FUNCTION", {});
+  const int visible = widened->schema->num_fields() - static_cast<int>(parts.size());
+  for (size_t i = 0; i < parts.size(); ++i) precomputed_columns_[parts[i].get()] = visible + static_cast<int>(i);
+  auto filtered = FilterWithSubqueries(condition, widened);
+  for (const auto& part : parts) precomputed_columns_.erase(part.get());
+  ARROW_RETURN_NOT_OK(filtered.status());
+  return AssignColumnIds(ProjectVisible(*filtered, visible));
+}
+
+Result<ResolvedPtr> Analyzer::FilterWithSubqueries(const ExprPtr& condition, ResolvedPtr input) const {
   std::vector<ExprPtr> conjuncts, rest, with_scalars;
-  std::vector<std::pair<const plan::InSubqueryExpr*, bool>> subqueries;  // (IN, negated)
+  std::vector<std::pair<const plan::Expr*, bool>> subqueries;  // (IN or EXISTS, negated)
   Conjuncts(condition, &conjuncts);
   for (const auto& conjunct : conjuncts) {
     bool negated = false;
     std::vector<const plan::ScalarSubqueryExpr*> scalars;
     ScalarSubqueries(conjunct, &scalars);
-    if (const plan::InSubqueryExpr* in = InSubqueryOf(conjunct, &negated)) {
-      subqueries.emplace_back(in, negated);
+    if (const plan::Expr* subquery = PredicateSubqueryOf(conjunct, &negated)) {
+      subqueries.emplace_back(subquery, negated);
     } else if (!scalars.empty()) {
       with_scalars.push_back(conjunct);
     } else {
@@ -105,82 +189,101 @@ Result<ResolvedPtr> Analyzer::ResolveSubqueryFilter(const ExprPtr& condition, co
   // The other conjuncts first, right over the input, where the optimizer can
   // push them into joins below (FROM a, b WHERE a.k = b.k AND x IN (...)).
   if (!rest.empty()) {
-    ExprPtr remaining = rest[0];
-    for (size_t i = 1; i < rest.size(); ++i) {
-      remaining = std::make_shared<plan::FunctionExpr>("and", std::vector<ExprPtr>{remaining, rest[i]});
-    }
-    ARROW_ASSIGN_OR_RAISE(auto bound, BindExpression(remaining, *input));
+    ARROW_ASSIGN_OR_RAISE(auto bound, BindExpression(AndOf(rest), *input));
     ARROW_RETURN_NOT_OK(CheckFilterCondition(bound));
     ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(plan::MakeFilterNode(input, bound)));
   }
   if (!with_scalars.empty()) {
     ARROW_ASSIGN_OR_RAISE(input, FilterWithScalarSubqueries(with_scalars, input));
   }
-  for (const auto& [in, negated] : subqueries) {
-    auto subquery = ResolveUncorrelated(in->query, "IN");
-    ARROW_RETURN_NOT_OK(subquery.status());
-    if ((*subquery)->schema->num_fields() != 1) {
-      return Unsupported("IN subqueries with " + std::to_string((*subquery)->schema->num_fields()) + " columns");
+  for (const auto& [predicate, negated] : subqueries) {
+    const bool is_in = predicate->kind() == ExprKind::kInSubquery;
+    const auto& query = is_in ? predicate->As<plan::InSubqueryExpr>().query : predicate->As<plan::ExistsExpr>().query;
+    ARROW_ASSIGN_OR_RAISE(auto subquery, ResolveSubquery(query, *input));
+    ARROW_ASSIGN_OR_RAISE(auto decorrelated, PullUpCorrelatedPredicates(subquery, ctx_));
+    if (decorrelated.aggregated && !is_in) {
+      return Unsupported("correlated EXISTS subqueries over an aggregate");
     }
-    ARROW_ASSIGN_OR_RAISE(auto value, BindExpression(in->value, *input));
-    const int width = input->schema->num_fields();
-    const auto& f = (*subquery)->schema->field(0);
-    auto candidate = BoundExpr::Column(width, f->type(), f->nullable(), f->name());
-    ARROW_ASSIGN_OR_RAISE(auto equal, functions::BindFunctionCall("=", {value, candidate}, ctx_));
-    BoundExprPtr join_condition = equal;
-    if (negated) {
-      ARROW_ASSIGN_OR_RAISE(auto unknown, functions::BindFunctionCall("isnull", {equal}, ctx_));
-      ARROW_ASSIGN_OR_RAISE(join_condition, functions::BindFunctionCall("or", {equal, unknown}, ctx_));
+    const ResolvedPtr& right = decorrelated.plan;
+    ARROW_ASSIGN_OR_RAISE(auto correlated, CorrelatedJoinCondition(decorrelated.conditions, *input, *right, ctx_));
+    std::vector<BoundExprPtr> join_conditions;
+    if (is_in) {
+      if (subquery->schema->num_fields() != 1) {
+        return Unsupported("IN subqueries with " + std::to_string(subquery->schema->num_fields()) + " columns");
+      }
+      ARROW_ASSIGN_OR_RAISE(auto value, BindExpression(predicate->As<plan::InSubqueryExpr>().value, *input));
+      const int position = PositionOf(*right, subquery->column_ids[0]);
+      const auto& f = right->schema->field(position);
+      auto candidate = BoundExpr::Column(input->schema->num_fields() + position, f->type(), f->nullable(), f->name());
+      ARROW_ASSIGN_OR_RAISE(auto equal, functions::BindFunctionCall("=", {value, candidate}, ctx_));
+      if (negated) {
+        ARROW_ASSIGN_OR_RAISE(auto unknown, functions::BindFunctionCall("isnull", {equal}, ctx_));
+        ARROW_ASSIGN_OR_RAISE(equal, functions::BindFunctionCall("or", {equal, unknown}, ctx_));
+      }
+      join_conditions.push_back(equal);
     }
-    auto join = plan::MakeJoinNode(input, *subquery, negated ? plan::JoinType::kLeftAnti : plan::JoinType::kLeftSemi,
-                                   join_condition);
-    join->schema = input->schema;  // semi / anti: the input's columns only
-    join->qualifiers = input->qualifiers;
-    join->column_ids.clear();
-    ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(join));
+    if (correlated) join_conditions.push_back(correlated);
+    BoundExprPtr join_condition;
+    if (!join_conditions.empty()) {
+      ARROW_ASSIGN_OR_RAISE(join_condition, functions::AndAll(join_conditions, ctx_));
+    }
+    ARROW_ASSIGN_OR_RAISE(input, SemiJoin(input, right, negated, join_condition));
   }
   return input;
 }
 
-// Each scalar subquery (uncorrelated) runs once under EnforceSingleRow and is
-// joined beside the input (a left join without condition: no row gives NULL);
-// the conjuncts then read its column, which is projected away afterwards.
+// Each scalar subquery is joined beside the input (a left join: no row gives
+// NULL); the conjuncts then read its column, which is projected away afterwards.
+// Uncorrelated, it runs once under EnforceSingleRow; correlated, it must be an
+// aggregate, grouped by its correlated columns, and joined on them.
 Result<ResolvedPtr> Analyzer::FilterWithScalarSubqueries(const std::vector<ExprPtr>& conjuncts,
                                                          ResolvedPtr input) const {
   const int visible = input->schema->num_fields();
   std::vector<const plan::ScalarSubqueryExpr*> scalars;
   for (const auto& c : conjuncts) ScalarSubqueries(c, &scalars);
   for (const auto* scalar : scalars) {
-    auto subquery = ResolveUncorrelated(scalar->query, "scalar");
-    ARROW_RETURN_NOT_OK(subquery.status());
-    if ((*subquery)->schema->num_fields() != 1) {
+    ARROW_ASSIGN_OR_RAISE(auto subquery, ResolveSubquery(scalar->query, *input));
+    if (subquery->schema->num_fields() != 1) {
       return AnalysisError("INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN",
-                           {{"number", std::to_string((*subquery)->schema->num_fields())}});
+                           {{"number", std::to_string(subquery->schema->num_fields())}});
     }
-    auto single = std::make_shared<ResolvedPlan>(**subquery);
-    single->kind = ResolvedKind::kSingleRow;
-    single->children = {*subquery};
-    single->expressions.clear();
-    single->grouping.clear();
-    single->aggregates.clear();
-    single->condition = nullptr;
-    single->column_ids.clear();
-    ARROW_ASSIGN_OR_RAISE(ResolvedPtr one_row, AssignColumnIds(single));
-    auto join = plan::MakeJoinNode(input, one_row, plan::JoinType::kLeftOuter, nullptr);
+    ARROW_ASSIGN_OR_RAISE(auto decorrelated, PullUpCorrelatedPredicates(subquery, ctx_));
+    ResolvedPtr right;
+    BoundExprPtr condition;
+    if (decorrelated.conditions.empty()) {
+      auto single = std::make_shared<ResolvedPlan>(*subquery);
+      single->kind = ResolvedKind::kSingleRow;
+      single->children = {subquery};
+      single->expressions.clear();
+      single->grouping.clear();
+      single->aggregates.clear();
+      single->condition = nullptr;
+      single->column_ids.clear();
+      ARROW_ASSIGN_OR_RAISE(right, AssignColumnIds(single));
+    } else {
+      if (!decorrelated.aggregated) {
+        return Unsupported("correlated scalar subqueries that are not aggregates (one value per outer row)");
+      }
+      if (decorrelated.counts) {
+        return Unsupported("correlated scalar subqueries over count (0 for outer rows without a match)");
+      }
+      right = decorrelated.plan;
+      ARROW_ASSIGN_OR_RAISE(condition, CorrelatedJoinCondition(decorrelated.conditions, *input, *right, ctx_));
+    }
+    const int width = input->schema->num_fields();
+    auto join = plan::MakeJoinNode(input, right, plan::JoinType::kLeftOuter, condition);
     arrow::FieldVector fields = join->schema->fields();
-    fields.back() = fields.back()->WithNullable(true);  // a subquery without rows gives NULL
+    for (size_t i = width; i < fields.size(); ++i) {
+      fields[i] = fields[i]->WithNullable(true);  // outer rows without a match give NULL
+      join->qualifiers[i] = "";
+    }
     join->schema = arrow::schema(fields);
-    join->qualifiers.back() = "";
     join->visible_columns = visible;  // names in the conditions still mean the input's columns
     ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(join));
-    scalar_subquery_columns_[scalar] = input->schema->num_fields() - 1;
+    precomputed_columns_[scalar] = width + PositionOf(*right, subquery->column_ids[0]);
   }
-  ExprPtr all = conjuncts[0];
-  for (size_t i = 1; i < conjuncts.size(); ++i) {
-    all = std::make_shared<plan::FunctionExpr>("and", std::vector<ExprPtr>{all, conjuncts[i]});
-  }
-  auto bound = BindExpression(all, *input);
-  for (const auto* scalar : scalars) scalar_subquery_columns_.erase(scalar);
+  auto bound = BindExpression(AndOf(conjuncts), *input);
+  for (const auto* scalar : scalars) precomputed_columns_.erase(scalar);
   ARROW_RETURN_NOT_OK(bound.status());
   ARROW_RETURN_NOT_OK(CheckFilterCondition(*bound));
   ARROW_ASSIGN_OR_RAISE(ResolvedPtr filtered, AssignColumnIds(plan::MakeFilterNode(input, *bound)));

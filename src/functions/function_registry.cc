@@ -23,6 +23,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterAggregateFunctions(*r);
     RegisterConditionalFunctions(*r);
     RegisterDateTimeFieldFunctions(*r);
+    RegisterStringFunctions(*r);
     return r;
   }();
   return *registry;

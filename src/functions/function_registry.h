@@ -74,6 +74,7 @@ void RegisterCastFunctions(FunctionRegistry& registry);
 void RegisterAggregateFunctions(FunctionRegistry& registry);
 void RegisterConditionalFunctions(FunctionRegistry& registry);
 void RegisterDateTimeFieldFunctions(FunctionRegistry& registry);
+void RegisterStringFunctions(FunctionRegistry& registry);
 
 /// Binds a call of a registered scalar function to already bound arguments.
 Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<BoundExprPtr> args,

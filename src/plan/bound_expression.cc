@@ -51,7 +51,7 @@ std::string ToString(const BoundExpr& expr) {
 
 Result<BoundExprPtr> BindToInput(const BoundExprPtr& expr, const std::vector<int64_t>& input_ids) {
   if (expr->kind == BoundKind::kColumnRef) {
-    if (expr->column_id < 0) return expr;  // already positional
+    if (expr->column_id < 0 || expr->outer_reference) return expr;  // already positional / not this input's
     for (size_t i = 0; i < input_ids.size(); ++i) {
       if (input_ids[i] != expr->column_id) continue;
       if (expr->column_index == static_cast<int>(i)) return expr;
@@ -77,6 +77,14 @@ void SplitConjuncts(const BoundExprPtr& expr, std::vector<BoundExprPtr>* out) {
     return;
   }
   out->push_back(expr);
+}
+
+bool HasOuterReference(const BoundExpr& expr) {
+  if (expr.outer_reference) return true;
+  for (const auto& arg : expr.args) {
+    if (HasOuterReference(*arg)) return true;
+  }
+  return false;
 }
 
 void ForEachColumnId(const BoundExpr& expr, const std::function<void(int64_t)>& visit) {

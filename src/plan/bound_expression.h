@@ -47,6 +47,11 @@ struct BoundExpr {
   /// planner sets from the identity (BindToInput) for the operator that runs it.
   int64_t column_id = -1;
   int column_index = -1;
+  /// kColumnRef inside a correlated subquery to a column of the enclosing
+  /// query (Spark's OuterReference): column_index is a position in that
+  /// query's input, column_id its identity. Decorrelation turns the predicates
+  /// that hold such references into join conditions.
+  bool outer_reference = false;
   std::shared_ptr<arrow::Scalar> literal;    // kLiteral
   std::string function_name;                 // kCall
   std::shared_ptr<const ScalarKernel> kernel;
@@ -112,6 +117,9 @@ Result<BoundExprPtr> BindToInput(const BoundExprPtr& expr, const std::vector<int
 
 /// The operands of a chain of ANDs (`expr` itself when it is no AND), in order.
 void SplitConjuncts(const BoundExprPtr& expr, std::vector<BoundExprPtr>* out);
+
+/// True when `expr` reads a column of an enclosing query.
+bool HasOuterReference(const BoundExpr& expr);
 
 /// Calls `visit` with the column identity of every reference in `expr`.
 void ForEachColumnId(const BoundExpr& expr, const std::function<void(int64_t)>& visit);

@@ -13,7 +13,7 @@
 /// types are known. Immutable; the analyzer turns them into BoundExpr trees.
 namespace sk8::plan {
 
-enum class ExprKind { kLiteral, kColumn, kStar, kFunction, kAlias, kCast, kSortOrder, kSqlText, kInSubquery, kScalarSubquery };
+enum class ExprKind { kLiteral, kColumn, kStar, kFunction, kAlias, kCast, kSortOrder, kSqlText, kInSubquery, kScalarSubquery, kExists };
 
 class LogicalPlan;
 
@@ -111,6 +111,12 @@ struct InSubqueryExpr : Expr {
 struct ScalarSubqueryExpr : Expr {
   explicit ScalarSubqueryExpr(std::shared_ptr<const LogicalPlan> q)
       : Expr(ExprKind::kScalarSubquery), query(std::move(q)) {}
+  std::shared_ptr<const LogicalPlan> query;
+};
+
+/// EXISTS (SELECT ...): true when the subquery has a row.
+struct ExistsExpr : Expr {
+  explicit ExistsExpr(std::shared_ptr<const LogicalPlan> q) : Expr(ExprKind::kExists), query(std::move(q)) {}
   std::shared_ptr<const LogicalPlan> query;
 };
 

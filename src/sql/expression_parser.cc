@@ -170,7 +170,15 @@ Result<ExprPtr> ExpressionParser::ParseNot() {
     ARROW_ASSIGN_OR_RAISE(auto operand, ParseNot());
     return Not(operand);
   }
-  if (tokens_.PeekKeyword("EXISTS") && tokens_.PeekSymbol("(", 1)) return UnsupportedSql("EXISTS subqueries");
+  // EXISTS (SELECT ...); exists(array, x -> ...) is a function.
+  if (tokens_.PeekKeyword("EXISTS") && tokens_.PeekSymbol("(", 1) && StartsQuery(tokens_.Peek(2))) {
+    if (!parse_subquery_) return UnsupportedSql("EXISTS subqueries");
+    tokens_.Advance();
+    tokens_.Advance();
+    ARROW_ASSIGN_OR_RAISE(auto query, parse_subquery_());
+    if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+    return ExprPtr(std::make_shared<plan::ExistsExpr>(std::move(query)));
+  }
   return ParsePredicated();
 }
 

@@ -60,6 +60,7 @@ std::string Render(const plan::ExprPtr& expr) {
     case ExprKind::kSqlText: return "sql(" + expr->As<plan::SqlTextExpr>().text + ")";
     case ExprKind::kInSubquery: return Render(expr->As<plan::InSubqueryExpr>().value) + " IN (subquery)";
     case ExprKind::kScalarSubquery: return "(scalar subquery)";
+    case ExprKind::kExists: return "EXISTS (subquery)";
   }
   return "?";
 }

@@ -1,0 +1,279 @@
+// Decorrelation of subqueries (Spark's PullupCorrelatedPredicates): the
+// predicates of a subquery that read the enclosing query's columns (outer
+// references) are taken out of the subquery's plan and returned, so that the
+// caller can make them the condition of a join between the enclosing query and
+// the now uncorrelated subquery (semi / anti join for EXISTS and IN, left outer
+// join for scalar subqueries).
+//
+// Through a projection, the columns the pulled predicates read are added to its
+// output; through an aggregate, the inner side of each pulled equality becomes
+// a grouping key, so the aggregate yields one row per value of the enclosing
+// query's columns (what a scalar subquery over an aggregate means per outer row).
+#include "analyzer/analyzer.h"
+#include "functions/function_registry.h"
+
+namespace sk8::analyzer {
+
+namespace {
+
+using plan::BoundExpr;
+using plan::BoundExprPtr;
+using plan::ColumnId;
+using plan::ResolvedKind;
+using plan::ResolvedPlan;
+using plan::ResolvedPtr;
+
+bool NodeHasOuterReference(const ResolvedPlan& node) {
+  auto has = [](const BoundExprPtr& e) { return e && plan::HasOuterReference(*e); };
+  if (has(node.condition)) return true;
+  for (const auto& e : node.expressions) {
+    if (has(e)) return true;
+  }
+  for (const auto& g : node.grouping) {
+    if (has(g)) return true;
+  }
+  for (const auto& a : node.aggregates) {
+    for (const auto& arg : a.args) {
+      if (has(arg)) return true;
+    }
+  }
+  for (const auto& k : node.sort_keys) {
+    if (has(k.expr)) return true;
+  }
+  return false;
+}
+
+bool TreeHasOuterReference(const ResolvedPlan& node) {
+  if (NodeHasOuterReference(node)) return true;
+  for (const auto& child : node.children) {
+    if (TreeHasOuterReference(*child)) return true;
+  }
+  return false;
+}
+
+Status UnsupportedCorrelation(const std::string& where) {
+  return Unsupported("correlated subqueries that read the outer query's columns " + where);
+}
+
+int PositionOf(const ResolvedPlan& node, ColumnId id) {
+  for (size_t i = 0; i < node.column_ids.size(); ++i) {
+    if (node.column_ids[i] == id) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+/// A reference to `node`'s output column at `position`, keeping its identity.
+BoundExprPtr ColumnOf(const ResolvedPlan& node, int position) {
+  const auto& f = node.schema->field(position);
+  auto column = std::make_shared<BoundExpr>(*BoundExpr::Column(position, f->type(), f->nullable(), f->name()));
+  column->column_id = node.column_ids[position];
+  return column;
+}
+
+/// The identities of the subquery's own columns that `conditions` read.
+std::vector<ColumnId> InnerColumnsRead(const std::vector<BoundExprPtr>& conditions) {
+  std::vector<ColumnId> ids;
+  std::function<void(const BoundExpr&)> visit = [&](const BoundExpr& e) {
+    if (e.kind == plan::BoundKind::kColumnRef && !e.outer_reference &&
+        std::find(ids.begin(), ids.end(), e.column_id) == ids.end()) {
+      ids.push_back(e.column_id);
+    }
+    for (const auto& arg : e.args) visit(*arg);
+  };
+  for (const auto& c : conditions) visit(*c);
+  return ids;
+}
+
+Result<BoundExprPtr> Rebind(const BoundExprPtr& expr, const ResolvedPlan& input) {
+  return plan::BindToInput(expr, input.column_ids);
+}
+
+class PredicatePullUp {
+ public:
+  explicit PredicatePullUp(const plan::EvalContext& ctx) : ctx_(ctx) {}
+
+  Result<DecorrelatedSubquery> Run(const ResolvedPtr& subquery) {
+    DecorrelatedSubquery out;
+    ARROW_ASSIGN_OR_RAISE(out.plan, Pull(subquery, &out.conditions));
+    out.aggregated = aggregated_;
+    out.counts = counts_;
+    return out;
+  }
+
+ private:
+  Result<ResolvedPtr> Pull(const ResolvedPtr& node, std::vector<BoundExprPtr>* pulled) {
+    if (!TreeHasOuterReference(*node)) return node;
+    switch (node->kind) {
+      case ResolvedKind::kFilter: return PullFromFilter(*node, pulled);
+      case ResolvedKind::kProject: return PullThroughProject(*node, pulled);
+      case ResolvedKind::kAggregate: return PullThroughAggregate(*node, pulled);
+      case ResolvedKind::kJoin: return PullFromJoin(*node, pulled);
+      case ResolvedKind::kSort: {
+        if (NodeHasOuterReference(*node)) return UnsupportedCorrelation("in ORDER BY");
+        ARROW_ASSIGN_OR_RAISE(auto child, Pull(node->children[0], pulled));
+        auto out = std::make_shared<ResolvedPlan>(*node);
+        out->children = {child};
+        out->schema = child->schema;
+        out->column_ids = child->column_ids;
+        out->qualifiers = child->qualifiers;
+        for (auto& key : out->sort_keys) {
+          ARROW_ASSIGN_OR_RAISE(key.expr, Rebind(key.expr, *child));
+        }
+        return ResolvedPtr(out);
+      }
+      default: return UnsupportedCorrelation("below a LIMIT, set operation or other operator that changes rows");
+    }
+  }
+
+  Result<ResolvedPtr> PullFromFilter(const ResolvedPlan& node, std::vector<BoundExprPtr>* pulled) {
+    ARROW_ASSIGN_OR_RAISE(auto child, Pull(node.children[0], pulled));
+    std::vector<BoundExprPtr> conjuncts, kept;
+    plan::SplitConjuncts(node.condition, &conjuncts);
+    for (const auto& c : conjuncts) {
+      if (plan::HasOuterReference(*c)) {
+        pulled->push_back(c);
+      } else {
+        ARROW_ASSIGN_OR_RAISE(auto rebound, Rebind(c, *child));
+        kept.push_back(std::move(rebound));
+      }
+    }
+    if (kept.empty()) return child;
+    ARROW_ASSIGN_OR_RAISE(auto condition, functions::AndAll(kept, ctx_));
+    return ResolvedPtr(plan::MakeFilterNode(child, condition));
+  }
+
+  Result<ResolvedPtr> PullThroughProject(const ResolvedPlan& node, std::vector<BoundExprPtr>* pulled) {
+    if (NodeHasOuterReference(node)) return UnsupportedCorrelation("in the SELECT list");
+    ARROW_ASSIGN_OR_RAISE(auto child, Pull(node.children[0], pulled));
+    auto out = std::make_shared<ResolvedPlan>(node);
+    out->children = {child};
+    for (auto& e : out->expressions) {
+      ARROW_ASSIGN_OR_RAISE(e, Rebind(e, *child));
+    }
+    // The pulled predicates read columns below: pass them through.
+    arrow::FieldVector fields = node.schema->fields();
+    for (ColumnId id : InnerColumnsRead(*pulled)) {
+      if (PositionOf(*out, id) >= 0) continue;
+      int position = PositionOf(*child, id);
+      if (position < 0) return InternalError("a correlated predicate reads a column its subquery does not have");
+      out->expressions.push_back(ColumnOf(*child, position));
+      fields.push_back(child->schema->field(position));
+      out->column_ids.push_back(id);
+      out->qualifiers.push_back(child->qualifiers[position]);
+    }
+    if (out->visible_columns < 0) out->visible_columns = node.schema->num_fields();
+    out->schema = arrow::schema(fields);
+    return ResolvedPtr(out);
+  }
+
+  // Each pulled predicate must be `inner column = outer expression`: the inner
+  // column becomes a grouping key, so the predicate can be checked above.
+  Result<ResolvedPtr> PullThroughAggregate(const ResolvedPlan& node, std::vector<BoundExprPtr>* pulled) {
+    if (NodeHasOuterReference(node)) return UnsupportedCorrelation("in an aggregate or GROUP BY");
+    std::vector<BoundExprPtr> below;
+    ARROW_ASSIGN_OR_RAISE(auto child, Pull(node.children[0], &below));
+    auto out = std::make_shared<ResolvedPlan>(node);
+    out->children = {child};
+    for (auto& g : out->grouping) {
+      ARROW_ASSIGN_OR_RAISE(g, Rebind(g, *child));
+    }
+    for (auto& a : out->aggregates) {
+      for (auto& arg : a.args) {
+        ARROW_ASSIGN_OR_RAISE(arg, Rebind(arg, *child));
+      }
+      if (a.function_name == "count" || a.function_name == "count_if") counts_ = true;
+    }
+    arrow::FieldVector fields = node.schema->fields();
+    for (const auto& predicate : below) {
+      const bool equality = predicate->kind == plan::BoundKind::kCall && predicate->args.size() == 2 &&
+                            (predicate->function_name == "=" || predicate->function_name == "<=>");
+      const BoundExpr* inner = nullptr;
+      if (equality) {
+        for (int side = 0; side < 2; ++side) {
+          const auto& a = predicate->args[side];
+          const auto& b = predicate->args[1 - side];
+          if (a->kind == plan::BoundKind::kColumnRef && !a->outer_reference && !plan::HasOuterReference(*a) &&
+              InnerColumnsRead({b}).empty()) {
+            inner = a.get();
+          }
+        }
+      }
+      if (inner == nullptr) {
+        return UnsupportedCorrelation("in a predicate other than `column = outer column` below an aggregate");
+      }
+      bool grouped = false;
+      for (const auto& g : out->grouping) grouped |= g->kind == plan::BoundKind::kColumnRef && g->column_id == inner->column_id;
+      if (grouped) continue;
+      int position = PositionOf(*child, inner->column_id);
+      if (position < 0) return InternalError("a correlated predicate reads a column its subquery does not have");
+      const size_t at = out->grouping.size();
+      out->grouping.push_back(ColumnOf(*child, position));
+      fields.insert(fields.begin() + static_cast<std::ptrdiff_t>(at), child->schema->field(position));
+      out->column_ids.insert(out->column_ids.begin() + static_cast<std::ptrdiff_t>(at), inner->column_id);
+      out->qualifiers.insert(out->qualifiers.begin() + static_cast<std::ptrdiff_t>(at), child->qualifiers[position]);
+      aggregated_ = true;
+    }
+    out->schema = arrow::schema(fields);
+    pulled->insert(pulled->end(), below.begin(), below.end());
+    return ResolvedPtr(out);
+  }
+
+  Result<ResolvedPtr> PullFromJoin(const ResolvedPlan& node, std::vector<BoundExprPtr>* pulled) {
+    if (node.join_type != plan::JoinType::kInner && node.join_type != plan::JoinType::kCross) {
+      return UnsupportedCorrelation("below an outer, semi or anti join");
+    }
+    ARROW_ASSIGN_OR_RAISE(auto left, Pull(node.children[0], pulled));
+    ARROW_ASSIGN_OR_RAISE(auto right, Pull(node.children[1], pulled));
+    auto join = plan::MakeJoinNode(left, right, node.join_type, nullptr);
+    if (node.condition) {
+      std::vector<BoundExprPtr> conjuncts, kept;
+      plan::SplitConjuncts(node.condition, &conjuncts);
+      for (const auto& c : conjuncts) {
+        if (plan::HasOuterReference(*c)) {
+          pulled->push_back(c);
+        } else {
+          ARROW_ASSIGN_OR_RAISE(auto rebound, Rebind(c, *join));
+          kept.push_back(std::move(rebound));
+        }
+      }
+      if (!kept.empty()) {
+        ARROW_ASSIGN_OR_RAISE(join->condition, functions::AndAll(kept, ctx_));
+      }
+    }
+    return ResolvedPtr(join);
+  }
+
+  const plan::EvalContext& ctx_;
+  bool aggregated_ = false;
+  bool counts_ = false;
+};
+
+BoundExprPtr WithoutOuterMarks(const BoundExprPtr& expr) {
+  if (!plan::HasOuterReference(*expr)) return expr;
+  auto copy = std::make_shared<BoundExpr>(*expr);
+  copy->outer_reference = false;
+  for (auto& arg : copy->args) arg = WithoutOuterMarks(arg);
+  return copy;
+}
+
+}  // namespace
+
+Result<DecorrelatedSubquery> PullUpCorrelatedPredicates(const ResolvedPtr& subquery, const plan::EvalContext& ctx) {
+  return PredicatePullUp(ctx).Run(subquery);
+}
+
+Result<BoundExprPtr> CorrelatedJoinCondition(const std::vector<BoundExprPtr>& conditions, const ResolvedPlan& outer,
+                                             const ResolvedPlan& subquery, const plan::EvalContext& ctx) {
+  std::vector<ColumnId> both = outer.column_ids;
+  both.insert(both.end(), subquery.column_ids.begin(), subquery.column_ids.end());
+  std::vector<BoundExprPtr> bound;
+  for (const auto& c : conditions) {
+    auto rebound = plan::BindToInput(WithoutOuterMarks(c), both);
+    if (!rebound.ok()) return UnsupportedCorrelation("of a query more than one level out");
+    bound.push_back(*rebound);
+  }
+  if (bound.empty()) return BoundExprPtr();
+  return functions::AndAll(bound, ctx);
+}
+
+}  // namespace sk8::analyzer

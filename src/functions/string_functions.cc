@@ -1,0 +1,124 @@
+// String functions. substring / substr(str, pos[, len]) with Spark's rules
+// (UTF8String.substringSQL): positions count characters from 1, 0 means 1, a
+// negative position counts from the end, and a window that starts before the
+// string is cut, not shifted (substring('abc', -5, 3) is '').
+#include <arrow/builder.h>
+
+#include <limits>
+
+#include "functions/cast.h"
+#include "functions/function_registry.h"
+#include "functions/kernel_util.h"
+#include "types/spark_types.h"
+
+namespace sk8::functions {
+namespace {
+
+using arrow::Datum;
+using plan::BoundExpr;
+
+/// Byte offset of character `chars` in a UTF-8 string (its size when past the end).
+size_t ByteOffsetOfChar(std::string_view text, int64_t chars) {
+  size_t i = 0;
+  for (int64_t seen = 0; i < text.size() && seen < chars; ++seen) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    i += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+  }
+  return std::min(i, text.size());
+}
+
+int64_t NumChars(std::string_view text) {
+  int64_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+std::string_view SubstringSql(std::string_view text, int32_t pos, int32_t length) {
+  const int64_t num_chars = NumChars(text);
+  int64_t start = pos > 0 ? pos - 1 : pos < 0 ? num_chars + pos : 0;
+  const int64_t end = std::clamp<int64_t>(start + length, std::numeric_limits<int32_t>::min(),
+                                          std::numeric_limits<int32_t>::max());
+  start = std::max<int64_t>(start, 0);
+  if (start >= end || start >= num_chars) return {};
+  const size_t begin = ByteOffsetOfChar(text, start);
+  const size_t stop = ByteOffsetOfChar(text, std::min(end, num_chars));
+  return text.substr(begin, stop - begin);
+}
+
+Result<Datum> SubstringKernel(const std::vector<Datum>& args, int64_t length, const EvalContext&) {
+  const bool scalar_output = AllScalars(args);
+  const int64_t rows = scalar_output ? 1 : length;
+  std::shared_ptr<arrow::Array> text_array;
+  std::shared_ptr<arrow::Scalar> text_scalar;
+  if (args[0].is_scalar()) {
+    text_scalar = args[0].scalar();
+  } else {
+    text_array = args[0].make_array();
+  }
+  NumericArg<arrow::Int32Type> pos(args[1]);
+  NumericArg<arrow::Int32Type> len(args[2]);
+  arrow::StringBuilder builder;
+  ARROW_RETURN_NOT_OK(builder.Reserve(rows));
+  for (int64_t i = 0; i < rows; ++i) {
+    std::string_view text;
+    bool valid;
+    if (text_scalar) {
+      valid = text_scalar->is_valid;
+      if (valid) text = static_cast<const arrow::BaseBinaryScalar&>(*text_scalar).view();
+    } else {
+      valid = text_array->IsValid(i);
+      if (valid) text = static_cast<const arrow::StringArray&>(*text_array).GetView(i);
+    }
+    if (!valid || !pos.IsValid(i) || !len.IsValid(i)) {
+      builder.UnsafeAppendNull();
+      continue;
+    }
+    ARROW_RETURN_NOT_OK(builder.Append(SubstringSql(text, pos.Value(i), len.Value(i))));
+  }
+  return FinishResult(builder.Finish(), scalar_output);
+}
+
+FunctionInfo Substring() {
+  FunctionInfo info;
+  info.name = "substring";
+  info.aliases = {"substr"};
+  info.usage =
+      "substring(str, pos[, len]) - Returns the substring of `str` that starts at `pos` and is of length `len`.";
+  info.null_intolerant = true;
+  info.bind_scalar = [info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
+                                        const EvalContext& ctx) -> Result<BoundExprPtr> {
+    if (args.size() == 2) {  // Spark fills in the length, also in the column name
+      args.push_back(BoundExpr::Literal(arrow::MakeScalar(std::numeric_limits<int32_t>::max()), "2147483647"));
+    }
+    std::string name = CallName(info_copy, called, args);
+    if (args.size() != 3) {
+      return AnalysisError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+                           {{"functionName", "`" + info_copy.name + "`"}, {"expectedNum", "[2, 3]"},
+                            {"actualNum", std::to_string(args.size())}, {"docroot", "https://spark.apache.org/docs/latest"}});
+    }
+    if (args[0]->type->id() == arrow::Type::BINARY) return Unsupported("substring of BINARY values");
+    if (!types::IsStringLike(*args[0]->type)) {
+      ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::utf8(), plan::CastMode::kDefault, /*implicit=*/true, ctx));
+    }
+    for (size_t i = 1; i < args.size(); ++i) {
+      const auto id = args[i]->type->id();
+      if (id == arrow::Type::INT32) continue;
+      // Spark casts any number (and a string) to INT here, as its implicit casts do.
+      if (!types::IsNumeric(*args[i]->type) && !types::IsStringLike(*args[i]->type) && id != arrow::Type::NA) {
+        return UnexpectedInputType(name, static_cast<int>(i), "\"INT\"", *args[i]);
+      }
+      ARROW_ASSIGN_OR_RAISE(args[i], BindCast(args[i], arrow::int32(), plan::CastMode::kDefault, /*implicit=*/true, ctx));
+    }
+    bool nullable = false;
+    for (const auto& a : args) nullable |= a->nullable;
+    return BoundExpr::Call(info_copy.name, std::make_shared<LambdaKernel>(SubstringKernel), std::move(args),
+                           arrow::utf8(), nullable, name);
+  };
+  return info;
+}
+
+}  // namespace
+
+void RegisterStringFunctions(FunctionRegistry& registry) { registry.Add(Substring()); }
+
+}  // namespace sk8::functions
