@@ -56,16 +56,44 @@ plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
     }
     case plan::ResolvedKind::kProject:
     case plan::ResolvedKind::kAggregate: {
+      // A projection computes only the columns required above (at least one,
+      // so that its rows can still be counted).
+      std::vector<int> kept_outputs;
+      if (node->kind == plan::ResolvedKind::kProject) {
+        for (int i = 0; i < width; ++i) {
+          if (required.count(node->column_ids[i])) kept_outputs.push_back(i);
+        }
+        if (kept_outputs.empty() && width > 0) kept_outputs.push_back(0);
+      }
+      const bool narrower = node->kind == plan::ResolvedKind::kProject && static_cast<int>(kept_outputs.size()) < width;
+      std::vector<plan::BoundExprPtr> expressions;
+      if (narrower) {
+        for (int i : kept_outputs) expressions.push_back(node->expressions[i]);
+      }
       ColumnSet child_required;
-      for (const auto& e : node->expressions) Collect(*e, &child_required);
+      for (const auto& e : narrower ? expressions : node->expressions) Collect(*e, &child_required);
       for (const auto& e : node->grouping) Collect(*e, &child_required);
       for (const auto& agg : node->aggregates) {
         for (const auto& a : agg.args) Collect(*a, &child_required);
       }
       auto child = Prune(node->children[0], std::move(child_required));
-      if (child == node->children[0]) return node;
+      if (child == node->children[0] && !narrower) return node;
       auto copy = std::make_shared<plan::ResolvedPlan>(*node);
       copy->children = {child};
+      if (narrower) {
+        arrow::FieldVector fields;
+        copy->column_ids.clear();
+        copy->qualifiers.clear();
+        for (int i : kept_outputs) {
+          fields.push_back(node->schema->field(i));
+          copy->column_ids.push_back(node->column_ids[i]);
+          copy->qualifiers.push_back(node->qualifiers[i]);
+        }
+        copy->schema = arrow::schema(fields);
+        copy->expressions = std::move(expressions);
+        copy->hidden_join_columns.clear();
+        copy->visible_columns = -1;
+      }
       return copy;
     }
     case plan::ResolvedKind::kJoin: {
