@@ -6,6 +6,10 @@
 #include <arrow/util/decimal.h>
 
 #include <algorithm>
+#include <optional>
+
+#include <arrow/util/bit_util.h>
+#include <arrow/util/bitmap_ops.h>
 
 #include "functions/kernel_util.h"
 
@@ -14,6 +18,8 @@ namespace {
 
 constexpr int kMaxPrecision = 38;
 constexpr int kMinimumAdjustedScale = 6;
+// Significant digits of Spark's Decimal multiplication (MathContext(39, DOWN)).
+constexpr int kSparkMultiplyDigits = 39;
 
 // Spark's DecimalType.adjustPrecisionScale: keep the integral digits, give up
 // fractional ones (down to 6) when the precision exceeds 38.
@@ -40,9 +46,8 @@ class DecimalArg {
     }
   }
   bool IsValid(int64_t i) const { return array_ ? array_->IsValid(i) : scalar_valid_; }
-  arrow::Decimal256 Value(int64_t i) const {
-    return arrow::Decimal256(array_ ? arrow::Decimal128(array_->GetValue(i)) : scalar_);
-  }
+  arrow::Decimal128 Value128(int64_t i) const { return array_ ? arrow::Decimal128(array_->GetValue(i)) : scalar_; }
+  arrow::Decimal256 Value(int64_t i) const { return arrow::Decimal256(Value128(i)); }
   int32_t scale() const { return scale_; }
 
  private:
@@ -109,74 +114,170 @@ std::shared_ptr<arrow::DataType> DecimalResultType(DecimalOp op, const arrow::De
   return arrow::decimal128(kMaxPrecision, 0);
 }
 
+namespace {
+
+// One row with 256-bit intermediates (exact for every operand of up to 38
+// digits); nullopt means NULL (ANSI off: overflow and division by zero).
+Result<std::optional<arrow::Decimal128>> ComputeRow(DecimalOp op, arrow::Decimal256 a, arrow::Decimal256 b,
+                                                    int32_t left_scale, int32_t right_scale,
+                                                    const arrow::Decimal128Type& out_type, const plan::EvalContext& ctx) {
+  const int32_t out_scale = out_type.scale();
+  arrow::Decimal256 result;
+  switch (op) {
+    case DecimalOp::kAdd:
+    case DecimalOp::kSubtract: {
+      int32_t common = std::max(left_scale, right_scale);
+      a = Rescale(a, left_scale, common);
+      b = Rescale(b, right_scale, common);
+      result = Rescale(op == DecimalOp::kAdd ? arrow::Decimal256(a + b) : Minus(a, b), common, out_scale);
+      break;
+    }
+    case DecimalOp::kMultiply: {
+      // Spark multiplies with a 39-digit MathContext (rounding down), then
+      // rounds half up to the result's scale.
+      arrow::Decimal256 product = a * b;
+      int32_t scale = left_scale + right_scale;
+      arrow::Decimal256 magnitude = arrow::Decimal256::Abs(product);
+      int digits = 0;
+      while (digits < 77 && !(magnitude < arrow::Decimal256::GetScaleMultiplier(digits))) ++digits;
+      if (digits > kSparkMultiplyDigits) {
+        const int32_t drop = digits - kSparkMultiplyDigits;
+        product = product / arrow::Decimal256::GetScaleMultiplier(drop);
+        scale -= drop;
+      }
+      if (scale < 0 && out_scale - scale + kSparkMultiplyDigits > 76) {
+        // Far too large for any decimal: report it as Spark prints it.
+        if (!ctx.ansi) return std::nullopt;
+        return SparkError(SparkExceptionKind::kArithmetic, "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",
+                          {{"value", product.ToIntegerString() + std::string(-scale, '0')},
+                           {"precision", std::to_string(out_type.precision())},
+                           {"scale", std::to_string(out_scale)}, {"config", "\"spark.sql.ansi.enabled\""}});
+      }
+      if (scale < out_scale && !Rescale(product, scale, out_scale).FitsInPrecision(out_type.precision())) {
+        if (!ctx.ansi) return std::nullopt;
+        std::string value = scale >= 0 ? product.ToString(scale) : product.ToIntegerString() + std::string(-scale, '0');
+        return SparkError(SparkExceptionKind::kArithmetic, "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",
+                          {{"value", value}, {"precision", std::to_string(out_type.precision())},
+                           {"scale", std::to_string(out_scale)}, {"config", "\"spark.sql.ansi.enabled\""}});
+      }
+      result = Rescale(product, scale, out_scale);
+      break;
+    }
+    case DecimalOp::kDivide:
+    case DecimalOp::kRemainder: {
+      if (b == arrow::Decimal256(0)) {
+        if (!ctx.ansi) return std::nullopt;
+        return SparkError(SparkExceptionKind::kArithmetic,
+                          op == DecimalOp::kDivide ? "DIVIDE_BY_ZERO" : "REMAINDER_BY_ZERO",
+                          {{"config", "\"spark.sql.ansi.enabled\""}});
+      }
+      if (op == DecimalOp::kDivide) {
+        // a / b at scale s: (a * 10^(s - s1 + s2)) / b, rounded half up.
+        int32_t shift = out_scale - left_scale + right_scale;
+        arrow::Decimal256 numerator = shift >= 0 ? a.IncreaseScaleBy(shift) : a;
+        arrow::Decimal256 denominator = shift >= 0 ? b : b.IncreaseScaleBy(-shift);
+        result = DivideHalfUp(numerator, denominator);
+      } else {
+        int32_t common = std::max(left_scale, right_scale);
+        a = Rescale(a, left_scale, common);
+        b = Rescale(b, right_scale, common);
+        result = Rescale(Minus(a, (a / b) * b), common, out_scale);
+      }
+      break;
+    }
+  }
+  if (!result.FitsInPrecision(out_type.precision())) {
+    if (!ctx.ansi) return std::nullopt;
+    return SparkError(SparkExceptionKind::kArithmetic, "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",
+                      {{"value", result.ToString(out_scale)}, {"precision", std::to_string(out_type.precision())},
+                       {"scale", std::to_string(out_scale)}, {"config", "\"spark.sql.ansi.enabled\""}});
+  }
+  const auto& words = result.little_endian_array();
+  return arrow::Decimal128(static_cast<int64_t>(words[1]), words[0]);
+}
+
+using Int128 = __int128;
+
+const Int128* PowersOfTen() {
+  static const auto* powers = [] {
+    auto* p = new Int128[39];
+    p[0] = 1;
+    for (int i = 1; i <= 38; ++i) p[i] = p[i - 1] * 10;
+    return p;
+  }();
+  return powers;
+}
+
+Int128 ToInt128(const arrow::Decimal128& v) {
+  return static_cast<Int128>(static_cast<unsigned __int128>(static_cast<uint64_t>(v.high_bits())) << 64 |
+                             v.low_bits());
+}
+
+// Add, subtract and multiply whose result scale is the operands' natural one
+// (no rounding): 128-bit integer arithmetic with overflow checks; false when
+// the row must take the 256-bit path (an overflow, or a result too wide).
+bool ComputeRowInt128(DecimalOp op, Int128 a, Int128 b, int32_t left_scale, int32_t right_scale, int32_t precision,
+                      Int128* out) {
+  const Int128* pow10 = PowersOfTen();
+  Int128 r;
+  if (op == DecimalOp::kMultiply) {
+    if (__builtin_mul_overflow(a, b, &r)) return false;
+  } else {
+    const int32_t common = std::max(left_scale, right_scale);
+    if (__builtin_mul_overflow(a, pow10[common - left_scale], &a)) return false;
+    if (__builtin_mul_overflow(b, pow10[common - right_scale], &b)) return false;
+    if (op == DecimalOp::kAdd ? __builtin_add_overflow(a, b, &r) : __builtin_sub_overflow(a, b, &r)) return false;
+  }
+  if (r >= pow10[precision] || r <= -pow10[precision]) return false;
+  *out = r;
+  return true;
+}
+
+}  // namespace
+
 Result<arrow::Datum> EvaluateDecimal(DecimalOp op, const std::vector<arrow::Datum>& args, int64_t length,
                                      const std::shared_ptr<arrow::DataType>& result_type,
                                      const plan::EvalContext& ctx) {
   DecimalArg left(args[0]), right(args[1]);
   const auto& out_type = static_cast<const arrow::Decimal128Type&>(*result_type);
-  int32_t out_scale = out_type.scale();
-  bool scalar_output = AllScalars(args);
-  int64_t n = scalar_output ? 1 : length;
-  arrow::Decimal128Builder builder(result_type);
-  ARROW_RETURN_NOT_OK(builder.Reserve(n));
+  const int32_t out_scale = out_type.scale();
+  const bool scalar_output = AllScalars(args);
+  const int64_t n = scalar_output ? 1 : length;
+  const bool int128_path =
+      (op == DecimalOp::kMultiply && out_scale == left.scale() + right.scale()) ||
+      ((op == DecimalOp::kAdd || op == DecimalOp::kSubtract) && out_scale == std::max(left.scale(), right.scale()));
+  ARROW_ASSIGN_OR_RAISE(auto values, arrow::AllocateBuffer(n * 16));
+  ARROW_ASSIGN_OR_RAISE(auto validity, arrow::AllocateBitmap(n));
+  auto* out = reinterpret_cast<Int128*>(values->mutable_data());
+  uint8_t* bits = validity->mutable_data();
+  int64_t null_count = 0;
   for (int64_t i = 0; i < n; ++i) {
     if (!left.IsValid(i) || !right.IsValid(i)) {
-      builder.UnsafeAppendNull();
+      arrow::bit_util::ClearBit(bits, i);
+      out[i] = 0;
+      ++null_count;
       continue;
     }
-    arrow::Decimal256 a = left.Value(i), b = right.Value(i);
-    arrow::Decimal256 result;
-    switch (op) {
-      case DecimalOp::kAdd:
-      case DecimalOp::kSubtract: {
-        int32_t common = std::max(left.scale(), right.scale());
-        a = Rescale(a, left.scale(), common);
-        b = Rescale(b, right.scale(), common);
-        result = Rescale(op == DecimalOp::kAdd ? arrow::Decimal256(a + b) : Minus(a, b), common, out_scale);
-        break;
-      }
-      case DecimalOp::kMultiply:
-        result = Rescale(a * b, left.scale() + right.scale(), out_scale);
-        break;
-      case DecimalOp::kDivide:
-      case DecimalOp::kRemainder: {
-        if (b == arrow::Decimal256(0)) {
-          if (!ctx.ansi) {
-            builder.UnsafeAppendNull();
-            continue;
-          }
-          return SparkError(SparkExceptionKind::kArithmetic,
-                            op == DecimalOp::kDivide ? "DIVIDE_BY_ZERO" : "REMAINDER_BY_ZERO",
-                            {{"config", "\"spark.sql.ansi.enabled\""}});
-        }
-        if (op == DecimalOp::kDivide) {
-          // a / b at scale s: (a * 10^(s - s1 + s2)) / b, rounded half up.
-          int32_t shift = out_scale - left.scale() + right.scale();
-          arrow::Decimal256 numerator = shift >= 0 ? a.IncreaseScaleBy(shift) : a;
-          arrow::Decimal256 denominator = shift >= 0 ? b : b.IncreaseScaleBy(-shift);
-          result = DivideHalfUp(numerator, denominator);
-        } else {
-          int32_t common = std::max(left.scale(), right.scale());
-          a = Rescale(a, left.scale(), common);
-          b = Rescale(b, right.scale(), common);
-          result = Rescale(Minus(a, (a / b) * b), common, out_scale);
-        }
-        break;
-      }
+    arrow::bit_util::SetBit(bits, i);
+    if (int128_path && ComputeRowInt128(op, ToInt128(left.Value128(i)), ToInt128(right.Value128(i)), left.scale(),
+                                        right.scale(), out_type.precision(), &out[i])) {
+      continue;
     }
-    if (!result.FitsInPrecision(out_type.precision())) {
-      if (!ctx.ansi) {
-        builder.UnsafeAppendNull();
-        continue;
-      }
-      return SparkError(SparkExceptionKind::kArithmetic, "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",
-                        {{"value", result.ToString(out_scale)}, {"precision", std::to_string(out_type.precision())},
-                         {"scale", std::to_string(out_scale)}, {"config", "\"spark.sql.ansi.enabled\""}});
+    ARROW_ASSIGN_OR_RAISE(auto value, ComputeRow(op, left.Value(i), right.Value(i), left.scale(), right.scale(),
+                                                 out_type, ctx));
+    if (!value) {
+      arrow::bit_util::ClearBit(bits, i);
+      out[i] = 0;
+      ++null_count;
+      continue;
     }
-    const auto& words = result.little_endian_array();
-    builder.UnsafeAppend(arrow::Decimal128(static_cast<int64_t>(words[1]), words[0]));
+    out[i] = ToInt128(*value);
   }
-  return FinishResult(builder.Finish(), scalar_output);
+  auto data = arrow::ArrayData::Make(result_type, n,
+                                     {null_count > 0 ? std::shared_ptr<arrow::Buffer>(std::move(validity)) : nullptr,
+                                      std::shared_ptr<arrow::Buffer>(std::move(values))},
+                                     null_count);
+  return FinishResult(arrow::MakeArray(data), scalar_output);
 }
 
 }  // namespace sk8::functions
