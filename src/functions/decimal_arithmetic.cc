@@ -6,6 +6,7 @@
 #include <arrow/util/decimal.h>
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 
 #include <arrow/util/bit_util.h>
@@ -39,6 +40,7 @@ class DecimalArg {
       const auto& s = static_cast<const arrow::Decimal128Scalar&>(*d.scalar());
       scalar_valid_ = s.is_valid;
       if (s.is_valid) scalar_ = s.value;
+      scalar_.ToBytes(scalar_bytes_);
       scale_ = static_cast<const arrow::Decimal128Type&>(*d.type()).scale();
     } else {
       array_ = std::static_pointer_cast<arrow::Decimal128Array>(d.make_array());
@@ -46,6 +48,13 @@ class DecimalArg {
     }
   }
   bool IsValid(int64_t i) const { return array_ ? array_->IsValid(i) : scalar_valid_; }
+  bool HasNulls() const { return array_ ? array_->null_count() > 0 : !scalar_valid_; }
+  /// Row i as a 128-bit integer (little-endian two's complement, as Arrow stores it).
+  __int128 Int128At(int64_t i) const {
+    __int128 v;
+    std::memcpy(&v, array_ ? array_->raw_values() + 16 * i : scalar_bytes_, 16);
+    return v;
+  }
   arrow::Decimal128 Value128(int64_t i) const { return array_ ? arrow::Decimal128(array_->GetValue(i)) : scalar_; }
   arrow::Decimal256 Value(int64_t i) const { return arrow::Decimal256(Value128(i)); }
   int32_t scale() const { return scale_; }
@@ -53,6 +62,7 @@ class DecimalArg {
  private:
   std::shared_ptr<arrow::Decimal128Array> array_;
   arrow::Decimal128 scalar_;
+  uint8_t scalar_bytes_[16] = {};
   bool scalar_valid_ = false;
   int32_t scale_ = 0;
 };
@@ -251,16 +261,17 @@ Result<arrow::Datum> EvaluateDecimal(DecimalOp op, const std::vector<arrow::Datu
   auto* out = reinterpret_cast<Int128*>(values->mutable_data());
   uint8_t* bits = validity->mutable_data();
   int64_t null_count = 0;
+  const bool no_nulls = !left.HasNulls() && !right.HasNulls();
   for (int64_t i = 0; i < n; ++i) {
-    if (!left.IsValid(i) || !right.IsValid(i)) {
+    if (!no_nulls && (!left.IsValid(i) || !right.IsValid(i))) {
       arrow::bit_util::ClearBit(bits, i);
       out[i] = 0;
       ++null_count;
       continue;
     }
     arrow::bit_util::SetBit(bits, i);
-    if (int128_path && ComputeRowInt128(op, ToInt128(left.Value128(i)), ToInt128(right.Value128(i)), left.scale(),
-                                        right.scale(), out_type.precision(), &out[i])) {
+    if (int128_path && ComputeRowInt128(op, left.Int128At(i), right.Int128At(i), left.scale(), right.scale(),
+                                        out_type.precision(), &out[i])) {
       continue;
     }
     ARROW_ASSIGN_OR_RAISE(auto value, ComputeRow(op, left.Value(i), right.Value(i), left.scale(), right.scale(),
