@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import LABELS
+from .common import LABELS, item_label, items
 
 COLORS = {"sk8": "#d62728", "spark": "#1f77b4", "spark-connect": "#17becf", "sail": "#ff7f0e",
           "duckdb": "#2ca02c"}
@@ -17,7 +17,7 @@ def draw(doc: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    run, systems, queries = doc["run"], doc["run"]["systems"], doc["run"]["queries"]
+    run, systems, queries = doc["run"], doc["run"]["systems"], items(doc["run"])
     fig = plt.figure(figsize=(16, 9), dpi=110)
     gs = fig.add_gridspec(2, 3, height_ratios=[2.2, 1], hspace=0.42, wspace=0.28)
     ax = fig.add_subplot(gs[0, :])
@@ -48,7 +48,7 @@ def draw(doc: dict, path: Path) -> None:
     ax.set_yscale("log")
     ax.set_ylim(floor, top)
     ax.set_xticks(range(len(queries)))
-    ax.set_xticklabels([f"Q{int(q)}" for q in queries])
+    ax.set_xticklabels([item_label(q) for q in queries], rotation=90 if len(queries) > 30 else 0)
     ax.set_ylabel("seconds (median, log scale)")
     ax.grid(axis="y", which="both", alpha=0.3)
     m = doc["machine"]

@@ -17,6 +17,25 @@ SYSTEMS = ["sk8", "spark", "spark-connect", "sail", "duckdb"]
 LABELS = {"sk8": "sk8", "spark": "Spark classic", "spark-connect": "Spark Connect",
           "sail": "Sail", "duckdb": "DuckDB"}
 JAVA_HOME_DEFAULT = "/usr/lib/jvm/java-17-openjdk-amd64"
+# How a query is issued: "sql" = bench/tpch/qNN.sql through spark.sql (DuckDB: con.execute);
+# "dataframe" = bench/tpch/dataframe.py's qN(spark) (DuckDB runs its SQL: the reference).
+FORMS = ["sql", "dataframe"]
+
+
+def item_key(q, form: str) -> str:
+    """The result key of query q in a form: "3" (SQL), "3df" (DataFrame)."""
+    return f"{int(q)}df" if form == "dataframe" else str(int(q))
+
+
+def item_label(key: str) -> str:
+    """"Q3" or "Q3 df"."""
+    return f"Q{key[:-2]} df" if key.endswith("df") else f"Q{key}"
+
+
+def items(run: dict) -> list[str]:
+    """The result keys of a run document's "run" section, query by query, each query's
+    forms side by side (results written before --form have only the SQL form)."""
+    return [item_key(q, f) for q in run["queries"] for f in run.get("forms", ["sql"])]
 
 
 def log(msg: str) -> None:

@@ -6,7 +6,7 @@ import math
 import statistics
 from typing import Optional
 
-from .common import LABELS
+from .common import LABELS, item_label, items
 
 RATIO_PEERS = ["spark", "spark-connect", "sail", "duckdb"]
 
@@ -31,7 +31,7 @@ def ok_time(doc: dict, system: str, q: str) -> Optional[float]:
 
 def summarize(doc: dict) -> None:
     """Adds ratios, geometric means and totals to doc (in place)."""
-    systems, queries = doc["run"]["systems"], doc["run"]["queries"]
+    systems, queries = doc["run"]["systems"], items(doc["run"])
     completed = [s for s in systems if any(ok_time(doc, s, q) for q in queries)]
     common = [q for q in queries if all(ok_time(doc, s, q) for s in completed)]
     summary = {"common_queries": common, "systems_with_answers": completed, "per_system": {}, "ratios": {}}
@@ -74,13 +74,13 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
 
 
 def text(doc: dict) -> str:
-    run, systems, queries = doc["run"], doc["run"]["systems"], doc["run"]["queries"]
+    run, systems, queries = doc["run"], doc["run"]["systems"], items(doc["run"])
     summ = doc["summary"]
     ratio_keys = list(summ["ratios"])
     head = ["query"] + [LABELS[s] for s in systems] + ratio_keys
     rows = []
     for q in queries:
-        r = [f"Q{int(q)}"] + [_cell(doc, s, q) for s in systems]
+        r = [item_label(q)] + [_cell(doc, s, q) for s in systems]
         r += [_fmt_ratio(summ["ratios"][k]["per_query"].get(q)) for k in ratio_keys]
         rows.append(r)
     ps = summ["per_system"]
@@ -98,6 +98,9 @@ def text(doc: dict) -> str:
            "correctly; geomean of times over the queries every system with answers completed.",
            "ERR <class> = the system raised that error (Spark error condition or exception type); "
            "WRONG = answered, but the answer differs from the other systems'."]
+    if "dataframe" in run.get("forms", ["sql"]):
+        out.append("Qn df = the query as a PySpark DataFrame program (bench/tpch/dataframe.py); DuckDB has no "
+                   "DataFrame API and answers those rows with its SQL text (the cross-check's reference).")
     errs = []
     for s in systems:
         groups: dict[tuple, list[str]] = {}
@@ -105,7 +108,7 @@ def text(doc: dict) -> str:
             st = status(doc, s, q)
             if st["status"] in ("error", "wrong"):
                 key = (st.get("error_class") or "WRONG", st.get("error") or st.get("difference") or "")
-                groups.setdefault(key, []).append(f"Q{int(q)}")
+                groups.setdefault(key, []).append(item_label(q))
         for (cls, msg), qs in groups.items():
             errs.append(f"  {LABELS[s]}: {cls} at {','.join(qs)}: {msg}")
     if errs:

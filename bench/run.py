@@ -14,9 +14,16 @@ timed runs (median reported); peak RSS of the server (or engine) process tree. T
 client processes issuing short queries) against the Connect servers.
 Prints the tables; writes bench/results/<timestamp>.json, latest.json and latest.png.
 
+Forms (--form): sql (default) runs bench/tpch/qNN.sql through spark.sql; dataframe runs
+the same queries as PySpark DataFrame programs (bench/tpch/dataframe.py: joins,
+groupBy/agg, semi/anti joins for the subqueries) on sk8, Spark classic, Spark Connect
+and Sail, in rows labelled "Qn df"; DuckDB has no DataFrame API and answers those rows
+with its SQL (the reference of the cross-check); both runs the two, side by side.
+
   scripts/bench                                  SF1, 3 runs, all systems
   SF=10 scripts/bench                            SF10
   scripts/bench --runs 1 --systems sk8,duckdb --queries 1,3,6
+  scripts/bench --form dataframe --systems sk8,spark-connect,duckdb
 """
 
 from __future__ import annotations
@@ -32,7 +39,8 @@ import time
 from pathlib import Path
 
 from . import chart, check, concurrency, data, report, servers
-from .common import JAVA_HOME_DEFAULT, LABELS, REPO, RESULTS, SYSTEMS, cores, log, memory_gib
+from .common import (FORMS, JAVA_HOME_DEFAULT, LABELS, REPO, RESULTS, SYSTEMS, cores, item_label, items, log,
+                     memory_gib)
 
 CONNECT = {"sk8", "spark-connect", "sail"}
 
@@ -70,7 +78,8 @@ def run_worker(system: str, args, data_dir: Path, server: "servers.Server | None
     out.unlink(missing_ok=True)
     kind = "connect" if system in CONNECT else system
     cmd = [sys.executable, "-m", "bench.worker", "--system", kind, "--label", system, "--data", str(data_dir),
-           "--sf", str(args.sf), "--queries", ",".join(args.queries), "--runs", str(args.runs),
+           "--sf", str(args.sf), "--queries", ",".join(args.queries), "--forms", ",".join(args.forms),
+           "--runs", str(args.runs),
            "--query-timeout", str(args.query_timeout), "--out", str(out)]
     if url:
         cmd += ["--url", url]
@@ -132,7 +141,7 @@ def bench_system(system: str, args, data_dir: Path, doc: dict) -> None:
     entry["peak_rss_mib"] = res.get("peak_rss_mib")
     entry["setup_error"] = res.get("setup_error")
     entry["setup_seconds"] = res.get("setup_seconds")
-    for q in args.queries:
+    for q in items(doc["run"]):
         r = res["queries"].get(q)
         if r is None:
             entry["queries"][q] = {"status": "error", "error_class": res.get("setup_class") or "NOT_RUN",
@@ -142,11 +151,13 @@ def bench_system(system: str, args, data_dir: Path, doc: dict) -> None:
         else:
             entry["queries"][q] = {"status": "ok", "times": r["times"], "warmup": r["warmup"],
                                    "median": report.median(r["times"]) or r["warmup"], "rows": r["rows"]}
+        if r is not None and r.get("ran"):            # DuckDB's SQL answer in a DataFrame row
+            entry["queries"][q]["ran"] = r["ran"]
     doc["systems"][system] = entry
 
 
 def cross_check(doc: dict) -> None:
-    for q in doc["run"]["queries"]:
+    for q in items(doc["run"]):
         answers = {s: doc["systems"][s]["queries"][q]["rows"] for s in doc["run"]["systems"]
                    if doc["systems"][s]["queries"][q]["status"] == "ok"}
         ref, wrong = check.cross_check(answers)
@@ -154,9 +165,9 @@ def cross_check(doc: dict) -> None:
         for s, diff in wrong.items():
             st = doc["systems"][s]["queries"][q]
             st.update(status="wrong", error_class="WRONG", difference=diff, unchecked_median=st.pop("median"))
-            log(f"Q{q}: {LABELS[s]} answer differs from {LABELS[ref]}'s: {diff}")
+            log(f"{item_label(q)}: {LABELS[s]} answer differs from {LABELS[ref]}'s: {diff}")
         if len(answers) == 1:
-            log(f"Q{q}: only {LABELS[next(iter(answers))]} answered: its answer is unchecked")
+            log(f"{item_label(q)}: only {LABELS[next(iter(answers))]} answered: its answer is unchecked")
     for s in doc["run"]["systems"]:                      # rows are not kept in the JSON
         for st in doc["systems"][s]["queries"].values():
             if "rows" in st:
@@ -217,6 +228,10 @@ def main(argv=None) -> int:
                     help=f"comma list of {', '.join(SYSTEMS)} (default all)")
     ap.add_argument("--queries", type=parse_queries, default=[str(q) for q in range(1, 23)],
                     help="e.g. 1,3,5-7 (default 1-22)")
+    ap.add_argument("--form", choices=["sql", "dataframe", "both"], default="sql",
+                    help="sql: the SQL texts through spark.sql (default); dataframe: the DataFrame programs "
+                         "of bench/tpch/dataframe.py on the PySpark systems, rows 'Qn df' (DuckDB answers "
+                         "them with its SQL, as the reference); both: the two forms side by side")
     ap.add_argument("--query-timeout", type=float, default=600.0, help="seconds per query run (default 600)")
     ap.add_argument("--concurrency-clients", type=int, default=8, help="client processes (default 8)")
     ap.add_argument("--concurrency-seconds", type=float, default=10.0,
@@ -228,6 +243,7 @@ def main(argv=None) -> int:
     ap.add_argument("--show", type=Path, metavar="RESULT_JSON",
                     help="only print the tables of a saved result (e.g. bench/results/latest.json)")
     args = ap.parse_args(argv)
+    args.forms = FORMS if args.form == "both" else [args.form]
     if args.show:
         print(report.text(json.loads(args.show.read_text())))
         return 0
@@ -246,6 +262,7 @@ def main(argv=None) -> int:
     data_dir = data.ensure(args.sf)
     doc = {"started": started, "machine": machine(), "versions": versions(),
            "run": {"sf": args.sf, "runs": args.runs, "systems": args.systems, "queries": args.queries,
+                   "forms": args.forms,
                    "spark_conf": servers.spark_conf(), "data": str(data_dir.relative_to(REPO)),
                    "sk8_binary": str(servers.sk8_servers.sk8_binary())},
            "systems": {}, "checks": {}, "concurrency": {}}

@@ -3,10 +3,14 @@
     python -m bench.worker --system duckdb --data bench/data/sf1 --sf 1 --queries 1,6 --runs 3 --out r.json
     python -m bench.worker --system connect --url sc://127.0.0.1:15002 ...   (sk8, Spark Connect, Sail)
     python -m bench.worker --system spark ...                               (classic PySpark, local[*])
+    ... --forms sql,dataframe        also the DataFrame programs of bench/tpch/dataframe.py
 
 Per query: one warm-up run (its rows are kept for the cross-check), then --runs timed
 runs; an error is recorded with its class (Spark error condition, or exception type)
 and the query is not timed. Each query is bounded by --query-timeout.
+Forms: sql runs bench/tpch/qNN.sql through spark.sql (result key "N"); dataframe runs
+bench/tpch/dataframe.py's qN(spark) (key "Ndf"). DuckDB has no DataFrame form: for
+"Ndf" it runs (or reuses) its SQL answer, marked "ran": "sql", as the reference.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from .common import TABLES, cores, log, query_text
+from .common import FORMS, TABLES, cores, item_key, item_label, log, query_text
 
 
 class QueryTimeout(BaseException):
@@ -63,7 +67,9 @@ def first_line(e: BaseException) -> str:
 
 class Engine:
     """What a system needs: start (returns cold start seconds or None), register tables,
-    run one SQL text and return its rows, stop."""
+    run one SQL text (or build and run a DataFrame program) and return its rows, stop."""
+
+    dataframes = False   # has the DataFrame form
 
     def __init__(self, args):
         self.args = args
@@ -83,6 +89,8 @@ class Engine:
 
 class SparkEngine(Engine):
     """PySpark: a Connect client (sk8, Spark Connect, Sail) or classic local mode."""
+
+    dataframes = True
 
     def start(self):
         from pyspark.sql import SparkSession
@@ -105,6 +113,10 @@ class SparkEngine(Engine):
 
     def run(self, sql: str) -> list:
         return [list(r) for r in self.spark.sql(sql).collect()]
+
+    def run_dataframe(self, q: int) -> list:
+        from .tpch import dataframe
+        return [list(r) for r in dataframe.query(q, self.spark, self.args.sf).collect()]
 
     def stop(self) -> None:
         self.spark.stop()
@@ -148,10 +160,15 @@ def main(argv=None) -> int:
     ap.add_argument("--data", required=True, type=Path)
     ap.add_argument("--sf", required=True, type=float)
     ap.add_argument("--queries", required=True)
+    ap.add_argument("--forms", default="sql", help=f"comma list of {', '.join(FORMS)} (default sql)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--query-timeout", type=float, default=600.0)
     ap.add_argument("--out", required=True, type=Path)
     args = ap.parse_args(argv)
+    forms = [f for f in args.forms.split(",") if f]
+    bad = [f for f in forms if f not in FORMS]
+    if bad:
+        ap.error(f"unknown form(s) {bad}; known: {', '.join(FORMS)}")
     for name in ("DataFrameQueryContextLogger", "SQLQueryContextLogger"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
     signal.signal(signal.SIGALRM, _alarm)
@@ -166,32 +183,49 @@ def main(argv=None) -> int:
         result["setup_error"], result["setup_class"] = first_line(e), error_class(e)
         log(f"{label}: registering the tables failed: {error_class(e)}: {first_line(e)}")
     result["setup_seconds"] = time.perf_counter() - t0
-    for q in [int(x) for x in args.queries.split(",")]:
-        sql = query_text(q, args.sf)
-        rec = {"times": [], "error": None, "error_class": None, "rows": None}
-        try:
-            rows, secs = timed(lambda: engine.run(sql), args.query_timeout)
-            rec["warmup"] = secs
-            rec["rows"] = [[normalize(v) for v in r] for r in rows]
-            for _ in range(args.runs):
-                _, secs = timed(lambda: engine.run(sql), args.query_timeout)
-                rec["times"].append(secs)
-        except BaseException as e:  # noqa: BLE001 - an error is recorded, not fatal
-            if isinstance(e, KeyboardInterrupt):
-                raise
-            rec["error"], rec["error_class"] = first_line(e), error_class(e)
-            rec["times"] = []
-            if result["setup_error"]:
-                rec["error"] = f"tables not registered ({result['setup_class']}: {result['setup_error']}); " \
-                               f"query: {rec['error_class']}: {rec['error']}"
-                rec["error_class"] = result["setup_class"]
-        result["queries"][str(q)] = rec
-        if rec["error"]:
-            log(f"{label}: Q{q}: {rec['error_class']}")
-        else:
-            med = sorted(rec["times"])[len(rec["times"]) // 2] if rec["times"] else rec["warmup"]
-            log(f"{label}: Q{q}: {med:.3f} s ({len(rec['rows'])} rows)")
-        args.out.write_text(json.dumps(result))
+    for form in forms:
+        for q in [int(x) for x in args.queries.split(",")]:
+            key = item_key(q, form)
+            if form == "dataframe" and not engine.dataframes:
+                same = result["queries"].get(item_key(q, "sql"))   # DuckDB: its SQL answer
+                if same is not None:
+                    result["queries"][key] = dict(same, ran="sql")
+                    continue
+                form_run = "sql"
+            else:
+                form_run = form
+            if form_run == "sql":
+                sql = query_text(q, args.sf)
+                fn = lambda: engine.run(sql)  # noqa: E731
+            else:
+                fn = lambda: engine.run_dataframe(q)  # noqa: E731
+            rec = {"times": [], "error": None, "error_class": None, "rows": None}
+            if form_run != form:
+                rec["ran"] = form_run
+            try:
+                rows, secs = timed(fn, args.query_timeout)
+                rec["warmup"] = secs
+                rec["rows"] = [[normalize(v) for v in r] for r in rows]
+                for _ in range(args.runs):
+                    _, secs = timed(fn, args.query_timeout)
+                    rec["times"].append(secs)
+            except BaseException as e:  # noqa: BLE001 - an error is recorded, not fatal
+                if isinstance(e, KeyboardInterrupt):
+                    raise
+                rec["error"], rec["error_class"] = first_line(e), error_class(e)
+                rec["times"] = []
+                if result["setup_error"]:
+                    rec["error"] = f"tables not registered ({result['setup_class']}: {result['setup_error']}); " \
+                                   f"query: {rec['error_class']}: {rec['error']}"
+                    rec["error_class"] = result["setup_class"]
+            result["queries"][key] = rec
+            name = item_label(key)
+            if rec["error"]:
+                log(f"{label}: {name}: {rec['error_class']}")
+            else:
+                med = sorted(rec["times"])[len(rec["times"]) // 2] if rec["times"] else rec["warmup"]
+                log(f"{label}: {name}: {med:.3f} s ({len(rec['rows'])} rows)")
+            args.out.write_text(json.dumps(result))
     try:
         engine.stop()
     except Exception:  # noqa: BLE001
