@@ -948,6 +948,7 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
       out->format = source.format;
       out->files = std::move(files);
       for (int i = 0; i < schema->num_fields(); ++i) out->file_columns.push_back(i);
+      ARROW_ASSIGN_OR_RAISE(out->file_rows, io::CountParquetRows(out->files));
       result = out;
       break;
     }

@@ -1,5 +1,7 @@
 #include "io/parquet_source.h"
 
+#include <algorithm>
+
 #include <arrow/array/util.h>
 #include <arrow/compute/api.h>
 #include <arrow/io/file.h>
@@ -83,6 +85,17 @@ Result<std::shared_ptr<arrow::Schema>> InferParquetSchema(const std::vector<std:
     fields.push_back(arrow::field(f->name(), SparkTypeForParquet(f->type()), /*nullable=*/true));
   }
   return arrow::schema(fields);
+}
+
+Result<int64_t> CountParquetRows(const std::vector<std::string>& files, size_t max_footers) {
+  int64_t rows = 0;
+  const size_t read = std::min(files.size(), max_footers);
+  for (size_t i = 0; i < read; ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(files[i]));
+    rows += reader->parquet_reader()->metadata()->num_rows();
+  }
+  if (read == 0) return 0;
+  return static_cast<int64_t>(static_cast<double>(rows) * static_cast<double>(files.size()) / static_cast<double>(read));
 }
 
 Result<std::vector<ParquetFragment>> ListParquetFragments(const std::vector<std::string>& files) {

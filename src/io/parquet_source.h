@@ -23,6 +23,10 @@ struct ParquetFragment {
 /// Spark does without mergeSchema): every column nullable, Spark types.
 Result<std::shared_ptr<arrow::Schema>> InferParquetSchema(const std::vector<std::string>& files);
 
+/// Rows in the files, from their footers; past `max_footers` files, estimated
+/// from the first ones (by count). For the optimizer's estimates.
+Result<int64_t> CountParquetRows(const std::vector<std::string>& files, size_t max_footers = 64);
+
 /// The row groups of the files, in file order.
 Result<std::vector<ParquetFragment>> ListParquetFragments(const std::vector<std::string>& files);
 

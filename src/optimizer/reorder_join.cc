@@ -1,13 +1,15 @@
-// ReorderJoin (Spark's rule of that name): a tree of inner joins written in an
-// order that needs a cross product (FROM part, supplier, lineitem ... in TPC-H
-// Q9) is rebuilt left-deep, greedily taking next the first relation that some
-// join condition connects to those already joined. Each join gets the
+// ReorderJoin (after Spark's rule of that name, with its cost-based variant's
+// aim): a tree of inner joins is rebuilt left-deep from estimated row counts
+// (optimizer/cardinality.h): the largest relation is probed, and the others
+// are joined (built) smallest result first, never by a cross product while a
+// join condition connects another relation. Each join gets the
 // conditions its two sides can now evaluate. Column identities make the new
 // order safe for everything above; a projection restores the original column
 // order when the join tree's own output is visible.
 #include <unordered_set>
 
 #include "functions/function_registry.h"
+#include "optimizer/cardinality.h"
 #include "optimizer/rule.h"
 
 namespace sk8::optimizer {
@@ -58,41 +60,59 @@ Result<ResolvedPtr> Reorder(const ResolvedPtr& root, bool output_visible) {
   std::vector<ResolvedPtr> items;
   std::vector<BoundExprPtr> conditions;
   Flatten(root, &items, &conditions);
-  if (items.size() < 3) return root;
+  if (items.size() < 2) return root;
   std::vector<IdSet> item_ids;
   for (const auto& item : items) item_ids.emplace_back(item->column_ids.begin(), item->column_ids.end());
   std::vector<IdSet> condition_ids;
   for (const auto& c : conditions) condition_ids.push_back(ColumnsOf(*c));
 
-  // Greedy: next is the first relation connected to what is joined so far.
-  std::vector<size_t> order{0};
+  // Greedy, left-deep: the largest relation first (it is probed, never
+  // built), then each time the connected relation that gives the smallest
+  // estimated result (ties: the smaller relation); each of these is a build side.
+  std::vector<double> rows;
+  for (const auto& item : items) rows.push_back(EstimateRows(*item));
+  size_t first = 0;
+  for (size_t i = 1; i < items.size(); ++i) {
+    if (rows[i] > rows[first]) first = i;
+  }
+  std::vector<size_t> order{first};
   std::vector<bool> used(items.size(), false);
-  used[0] = true;
-  IdSet joined = item_ids[0];
+  used[first] = true;
+  IdSet joined = item_ids[first];
+  ResolvedPtr trial_tree = items[first];
   while (order.size() < items.size()) {
     size_t next = items.size();
-    for (size_t i = 0; i < items.size() && next == items.size(); ++i) {
+    double next_rows = 0;
+    ResolvedPtr next_tree;
+    for (size_t i = 0; i < items.size(); ++i) {
       if (used[i]) continue;
       IdSet both = joined;
       both.insert(item_ids[i].begin(), item_ids[i].end());
-      for (const auto& ids : condition_ids) {
-        if (Covers(both, ids) && Touches(ids, joined) && Touches(ids, item_ids[i])) {
-          next = i;
-          break;
-        }
+      std::vector<BoundExprPtr> connecting;
+      for (size_t c = 0; c < conditions.size(); ++c) {
+        const auto& ids = condition_ids[c];
+        if (Covers(both, ids) && Touches(ids, item_ids[i]) && !Covers(item_ids[i], ids)) connecting.push_back(conditions[c]);
+      }
+      if (connecting.empty()) continue;
+      ARROW_ASSIGN_OR_RAISE(auto condition, functions::AndAll(connecting));
+      auto candidate = plan::MakeJoinNode(trial_tree, items[i], plan::JoinType::kInner, condition);
+      const double estimate = EstimateRows(*candidate);
+      if (next == items.size() || estimate < next_rows || (estimate == next_rows && rows[i] < rows[next])) {
+        next = i;
+        next_rows = estimate;
+        next_tree = candidate;
       }
     }
-    if (next == items.size()) {  // nothing connects: the next in written order (a cross join)
+    if (next == items.size()) {  // nothing connects: the smallest relation left (a cross join)
       for (size_t i = 0; i < items.size(); ++i) {
-        if (!used[i]) {
-          next = i;
-          break;
-        }
+        if (!used[i] && (next == items.size() || rows[i] < rows[next])) next = i;
       }
+      next_tree = plan::MakeJoinNode(trial_tree, items[next], plan::JoinType::kCross, nullptr);
     }
     used[next] = true;
     order.push_back(next);
     joined.insert(item_ids[next].begin(), item_ids[next].end());
+    trial_tree = next_tree;
   }
   bool same_order = true;
   for (size_t i = 0; i < order.size(); ++i) same_order &= order[i] == i;

@@ -86,6 +86,8 @@ struct ResolvedPlan {
   std::string format;
   std::vector<std::string> files;
   std::vector<int> file_columns;
+  /// Rows in the files, from their footers (-1: unknown); for cardinality estimates.
+  int64_t file_rows = -1;
   // kShowString
   int32_t show_rows = 20;
   int32_t show_truncate = 20;

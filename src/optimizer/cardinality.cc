@@ -1,0 +1,162 @@
+#include "optimizer/cardinality.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sk8::optimizer {
+namespace {
+
+using plan::BoundExpr;
+using plan::BoundKind;
+using plan::ResolvedKind;
+using plan::ResolvedPlan;
+
+constexpr double kUnknownRows = 1e6;
+
+bool IsColumnAndLiteral(const BoundExpr& e) {
+  if (e.args.size() != 2) return false;
+  const auto a = e.args[0]->kind, b = e.args[1]->kind;
+  return (a == BoundKind::kColumnRef && b == BoundKind::kLiteral) ||
+         (a == BoundKind::kLiteral && b == BoundKind::kColumnRef);
+}
+
+/// Rows of the scan (or leaf) that column `id` of `node` comes from; -1 when
+/// it is computed (an aggregate, an expression).
+double SourceRows(const ResolvedPlan& node, plan::ColumnId id);
+double KeyDomain(const ResolvedPlan& join, plan::ColumnId id);
+
+double SourceRows(const ResolvedPlan& node, plan::ColumnId id) {
+  switch (node.kind) {
+    case ResolvedKind::kFileScan:
+    case ResolvedKind::kRange:
+    case ResolvedKind::kLocalTable: return EstimateRows(node);
+    case ResolvedKind::kFilter:
+    case ResolvedKind::kSort:
+    case ResolvedKind::kLimit: return SourceRows(node.child(), id);
+    case ResolvedKind::kProject:
+      for (size_t i = 0; i < node.expressions.size(); ++i) {
+        const auto& e = *node.expressions[i];
+        if (node.column_ids[i] == id && e.kind == BoundKind::kColumnRef) return SourceRows(node.child(), e.column_id);
+      }
+      return -1;
+    case ResolvedKind::kAggregate:
+      for (size_t g = 0; g < node.grouping.size(); ++g) {
+        if (node.column_ids[g] == id) return EstimateRows(node);
+      }
+      return -1;
+    case ResolvedKind::kJoin:
+      for (const auto& child : node.children) {
+        if (std::find(child->column_ids.begin(), child->column_ids.end(), id) != child->column_ids.end()) {
+          return SourceRows(*child, id);
+        }
+      }
+      return -1;
+    default: return -1;
+  }
+}
+
+/// The number of values a join key can take: the rows of the table it comes
+/// from, whatever filters did to this side (a filtered primary-key side keeps
+/// the fraction of foreign keys that match); for computed keys, the rows of the
+/// side. `join` is the join whose children hold the column.
+double KeyDomain(const ResolvedPlan& join, plan::ColumnId id) {
+  for (const auto& child : join.children) {
+    if (std::find(child->column_ids.begin(), child->column_ids.end(), id) == child->column_ids.end()) continue;
+    const double source = SourceRows(*child, id);
+    return source >= 0 ? source : EstimateRows(*child);
+  }
+  return 1;
+}
+
+}  // namespace
+
+double EstimateSelectivity(const BoundExpr& e) {
+  if (e.kind == BoundKind::kLiteral) {
+    if (!e.literal || !e.literal->is_valid) return 0;
+    return e.literal->type->id() == arrow::Type::BOOL &&
+                   !static_cast<const arrow::BooleanScalar&>(*e.literal).value
+               ? 0
+               : 1;
+  }
+  if (e.kind != BoundKind::kCall) return 0.5;
+  const std::string& f = e.function_name;
+  if (f == "and") return EstimateSelectivity(*e.args[0]) * EstimateSelectivity(*e.args[1]);
+  if (f == "or") {
+    const double a = EstimateSelectivity(*e.args[0]), b = EstimateSelectivity(*e.args[1]);
+    return std::min(1.0, a + b - a * b);
+  }
+  if (f == "not") return 1.0 - EstimateSelectivity(*e.args[0]);
+  if ((f == "=" || f == "<=>") && IsColumnAndLiteral(e)) return 0.1;
+  if (f == "in") return std::min(0.5, 0.1 * static_cast<double>(e.args.size() - 1));
+  if (f == "<" || f == "<=" || f == ">" || f == ">=") return IsColumnAndLiteral(e) ? 1.0 / 3 : 0.5;
+  if (f == "like" || f == "startswith" || f == "endswith" || f == "contains") return 0.25;
+  if (f == "isnotnull") return 0.9;
+  if (f == "isnull") return 0.1;
+  return 0.5;
+}
+
+double EstimateRows(const ResolvedPlan& node) {
+  switch (node.kind) {
+    case ResolvedKind::kFileScan: return node.file_rows >= 0 ? static_cast<double>(node.file_rows) : kUnknownRows;
+    case ResolvedKind::kLocalTable: return node.table ? static_cast<double>(node.table->num_rows()) : 0;
+    case ResolvedKind::kRange: {
+      if (node.range_step == 0) return 0;
+      const double span = static_cast<double>(node.range_end) - static_cast<double>(node.range_start);
+      return std::max(0.0, std::ceil(span / static_cast<double>(node.range_step)));
+    }
+    case ResolvedKind::kFilter:
+      return std::max(1.0, EstimateRows(node.child()) * EstimateSelectivity(*node.condition));
+    case ResolvedKind::kProject:
+    case ResolvedKind::kSort:
+    case ResolvedKind::kShowString: return EstimateRows(node.child());
+    case ResolvedKind::kLimit:
+    case ResolvedKind::kTail: {
+      const double rows = EstimateRows(node.child());
+      return node.limit >= 0 ? std::min(rows, static_cast<double>(node.limit)) : rows;
+    }
+    case ResolvedKind::kSingleRow: return 1;
+    case ResolvedKind::kAggregate:
+      return node.grouping.empty() ? 1 : std::max(1.0, EstimateRows(node.child()) / 10);
+    case ResolvedKind::kUnion: {
+      double rows = 0;
+      for (const auto& child : node.children) rows += EstimateRows(*child);
+      return rows;
+    }
+    case ResolvedKind::kJoin: {
+      const double left = EstimateRows(node.child(0)), right = EstimateRows(node.child(1));
+      switch (node.join_type) {
+        case plan::JoinType::kLeftSemi: return std::max(1.0, left / 2);
+        case plan::JoinType::kLeftAnti: return std::max(1.0, left / 2);
+        case plan::JoinType::kCross: return left * right;
+        default: break;
+      }
+      // |A| * |B| / distinct values of the most selective equality key.
+      double divisor = 1;
+      std::vector<plan::BoundExprPtr> conjuncts;
+      if (node.condition) plan::SplitConjuncts(node.condition, &conjuncts);
+      for (const auto& c : conjuncts) {
+        if (c->kind != BoundKind::kCall || (c->function_name != "=" && c->function_name != "<=>") ||
+            c->args[0]->kind != BoundKind::kColumnRef || c->args[1]->kind != BoundKind::kColumnRef) {
+          continue;
+        }
+        const double a = KeyDomain(node, c->args[0]->column_id);
+        const double b = KeyDomain(node, c->args[1]->column_id);
+        divisor = std::max(divisor, std::min(a, b));
+      }
+      double rows = divisor > 1 ? left * right / divisor : left * right * 0.5;
+      if (node.join_type == plan::JoinType::kLeftOuter) rows = std::max(rows, left);
+      if (node.join_type == plan::JoinType::kRightOuter) rows = std::max(rows, right);
+      if (node.join_type == plan::JoinType::kFullOuter) rows = std::max(rows, left + right);
+      return std::max(1.0, rows);
+    }
+  }
+  return kUnknownRows;
+}
+
+double EstimateDistinct(const ResolvedPlan& node, plan::ColumnId id) {
+  const double rows = EstimateRows(node);
+  const double source = SourceRows(node, id);
+  return source < 0 ? rows : std::min(source, rows);
+}
+
+}  // namespace sk8::optimizer
