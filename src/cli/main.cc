@@ -28,6 +28,8 @@ Options for serve:
                             spark.connect.execute.reattachable.observerRetryBufferSize=10m
                             spark.connect.execute.manager.detachedTimeout=5m
                             spark.connect.session.manager.defaultSessionTimeout=60m
+                            sk8.memory.limit=4g (memory budget of all queries; default
+                            60% of RAM or of the container's limit)
                           other keys become every session's initial configuration
   --session-timeout SEC   drop sessions idle this long (default 3600)
   --max-stream-bytes N    end a reattachable result stream after N bytes (default 1 GiB)

@@ -66,6 +66,9 @@ std::vector<std::string> SparkErrorDetail::JvmClassHierarchy() const {
     case SparkExceptionKind::kSql:
       return {"org.apache.spark.sql.SparkSQLException", "java.sql.SQLException", "java.lang.Exception",
               "java.lang.Throwable"};
+    case SparkExceptionKind::kOutOfMemory:
+      return {"org.apache.spark.memory.SparkOutOfMemoryError", "java.lang.OutOfMemoryError",
+              "java.lang.VirtualMachineError", "java.lang.Error", "java.lang.Throwable"};
     case SparkExceptionKind::kInternal:
       return {"org.apache.spark.SparkException", "java.lang.Exception", "java.lang.Throwable"};
   }

@@ -27,6 +27,7 @@ enum class SparkExceptionKind {
   kArrayIndexOutOfBounds,  // org.apache.spark.SparkArrayIndexOutOfBoundsException
   kNoSuchElement,       // org.apache.spark.SparkNoSuchElementException
   kSql,                 // org.apache.spark.sql.SparkSQLException (INVALID_HANDLE, ...)
+  kOutOfMemory,         // org.apache.spark.memory.SparkOutOfMemoryError (a memory limit reached)
   kInternal,            // org.apache.spark.SparkException (INTERNAL_ERROR)
 };
 

@@ -26,13 +26,27 @@ Result<std::string> Explain(const plan::ResolvedPlan& optimized, ExplainMode mod
   return text;
 }
 
-Status Execute(const plan::ResolvedPlan& optimized, const QueryContext& ctx, const exec::BatchCallback& on_batch) {
+Status Execute(const plan::ResolvedPlan& optimized, const QueryContext& ctx, const exec::BatchCallback& on_batch,
+               QueryMemoryStats* stats) {
   ARROW_ASSIGN_OR_RAISE(auto root, exec::CreatePhysicalPlan(optimized));
-  exec::ExecContext exec_ctx;
-  exec_ctx.eval = ctx.eval;
-  exec_ctx.cancelled = ctx.cancelled;
-  exec_ctx.max_threads = exec::TaskScheduler::Instance().num_threads();
-  return exec::ExecuteOperators(*root, exec_ctx, on_batch);
+  // The query's own budget: as large as the one it draws from, so that one
+  // query alone is refused at its own level and its peak is its own.
+  std::shared_ptr<MemoryTracker> parent = ctx.memory ? ctx.memory : ServerMemoryTracker();
+  auto tracker = std::make_shared<MemoryTracker>("query", parent->limit(), parent);
+  auto pool = std::make_shared<QueryMemoryPool>(tracker);
+  Status status;
+  {
+    exec::ExecContext exec_ctx;
+    exec_ctx.eval = ctx.eval;
+    exec_ctx.cancelled = ctx.cancelled;
+    exec_ctx.max_threads = exec::TaskScheduler::Instance().num_threads();
+    exec_ctx.pool = pool.get();
+    exec_ctx.memory = tracker.get();
+    status = exec::ExecuteOperators(*root, exec_ctx, on_batch);
+  }  // sink states (and their reservations) are gone here
+  if (stats != nullptr) *stats = QueryMemoryStats{tracker->peak(), tracker->EffectiveLimit()};
+  RetireQueryPool(std::move(pool));
+  return status;
 }
 
 }  // namespace sk8::engine

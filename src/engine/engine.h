@@ -4,6 +4,7 @@
 #include <string>
 
 #include "analyzer/catalog.h"
+#include "common/memory_pool.h"
 #include "exec/executor.h"
 #include "plan/logical_plan.h"
 #include "plan/resolved_plan.h"
@@ -20,6 +21,16 @@ struct QueryContext {
   plan::EvalContext eval;
   /// Set when the query is interrupted; the executor checks it between morsels.
   const std::atomic<bool>* cancelled = nullptr;
+  /// The budget the query draws from (its session's, below the server's);
+  /// nullptr: the server's budget directly.
+  std::shared_ptr<MemoryTracker> memory;
+};
+
+/// What a query's memory came to: its peak (Arrow allocations and
+/// reservations together) and the limit it ran under.
+struct QueryMemoryStats {
+  int64_t peak_bytes = 0;
+  int64_t limit_bytes = 0;
 };
 
 /// Names, types, functions and column identities resolved, not yet optimized
@@ -36,7 +47,9 @@ enum class ExplainMode { kSimple, kExtended };
 Result<std::string> Explain(const plan::ResolvedPlan& optimized, ExplainMode mode);
 
 /// Runs an optimized plan on the shared worker pool; result batches reach
-/// `on_batch` in output order as soon as each is ready.
-Status Execute(const plan::ResolvedPlan& optimized, const QueryContext& ctx, const exec::BatchCallback& on_batch);
+/// `on_batch` in output order as soon as each is ready. The query gets a
+/// memory pool of its own under `ctx.memory`; `stats` (optional) receives its peak.
+Status Execute(const plan::ResolvedPlan& optimized, const QueryContext& ctx, const exec::BatchCallback& on_batch,
+               QueryMemoryStats* stats = nullptr);
 
 }  // namespace sk8::engine

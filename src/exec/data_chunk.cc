@@ -6,7 +6,7 @@
 
 namespace sk8::exec {
 
-Result<std::shared_ptr<arrow::RecordBatch>> DataChunk::Materialize() const {
+Result<std::shared_ptr<arrow::RecordBatch>> DataChunk::Materialize(arrow::MemoryPool* pool) const {
   if (!selection || static_cast<int64_t>(selection->size()) == batch->num_rows()) return batch;
   if (selection->empty()) return batch->Slice(0, 0);
   // A contiguous selection is a zero-copy slice.
@@ -16,7 +16,8 @@ Result<std::shared_ptr<arrow::RecordBatch>> DataChunk::Materialize() const {
   }
   auto buffer = arrow::Buffer::Wrap(sel.data(), sel.size());
   auto indices = std::make_shared<arrow::Int32Array>(static_cast<int64_t>(sel.size()), buffer);
-  ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(batch, indices));
+  arrow::compute::ExecContext exec_ctx(pool);
+  ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(batch, indices, arrow::compute::TakeOptions::Defaults(), &exec_ctx));
   return taken.record_batch();
 }
 

@@ -23,8 +23,9 @@ struct DataChunk {
     if (!batch) return 0;
     return selection ? static_cast<int64_t>(selection->size()) : batch->num_rows();
   }
-  /// The selected rows as a dense batch (the batch itself when nothing is filtered).
-  Result<std::shared_ptr<arrow::RecordBatch>> Materialize() const;
+  /// The selected rows as a dense batch (the batch itself when nothing is
+  /// filtered); a copy is allocated from `pool` (the query's).
+  Result<std::shared_ptr<arrow::RecordBatch>> Materialize(arrow::MemoryPool* pool = arrow::default_memory_pool()) const;
 };
 
 }  // namespace sk8::exec

@@ -21,8 +21,8 @@ class EnforceSingleRow final : public BufferedSinkOperator {
     return std::make_unique<SingleRowState>();
   }
 
-  Result<SinkResult> Sink(ExecContext&, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
-    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize());
+  Result<SinkResult> Sink(ExecContext& ctx, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
+    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize(ctx.pool));
     if (batch->num_rows() == 0) return SinkResult::kNeedMoreInput;
     auto& state = static_cast<SingleRowState&>(global);
     std::lock_guard<std::mutex> lock(state.mutex);

@@ -29,9 +29,9 @@ class ResultCollector : public PhysicalOperator {
     return std::make_unique<State>();
   }
 
-  Result<SinkResult> Sink(ExecContext&, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
+  Result<SinkResult> Sink(ExecContext& ctx, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
     auto& state = static_cast<State&>(global);
-    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize());
+    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize(ctx.pool));
     state.batches.Add(chunk.batch_index, batch);
     std::lock_guard<std::mutex> lock(state.emit_mutex);
     return Emit(state.batches.TakeReadyPrefix());
@@ -121,7 +121,7 @@ class PipelineBuilder {
 // sees. A failed chunk is replayed one row at a time to report that error.
 Status FirstRowError(ExecContext& ctx, const Pipeline& pipeline, const DataChunk& source_chunk,
                      GlobalSinkState& sink_state, LocalSinkState& local_sink, const Status& original) {
-  auto dense = source_chunk.Materialize();
+  auto dense = source_chunk.Materialize(ctx.pool);
   if (!dense.ok()) return original;
   std::vector<std::unique_ptr<OperatorState>> op_states;
   for (const auto* op : pipeline.operators) {
@@ -147,7 +147,8 @@ Status FirstRowError(ExecContext& ctx, const Pipeline& pipeline, const DataChunk
 bool IsRowError(const Status& status) {
   const SparkErrorDetail* detail = GetSparkError(status);
   return detail != nullptr && detail->kind() != SparkExceptionKind::kInternal &&
-         detail->kind() != SparkExceptionKind::kAnalysis && detail->kind() != SparkExceptionKind::kUnsupported;
+         detail->kind() != SparkExceptionKind::kAnalysis && detail->kind() != SparkExceptionKind::kUnsupported &&
+         detail->kind() != SparkExceptionKind::kOutOfMemory;
 }
 
 Status RunWorker(ExecContext& ctx, const Pipeline& pipeline, GlobalSourceState& source_state,
@@ -159,15 +160,22 @@ Status RunWorker(ExecContext& ctx, const Pipeline& pipeline, GlobalSourceState& 
     op_states.push_back(std::move(state));
   }
   ARROW_ASSIGN_OR_RAISE(auto local_sink, pipeline.sink->InitLocalSink(ctx, sink_state));
+  local_sink->memory = MemoryReservation(ctx.memory, pipeline.sink->name());
   DataChunk chunk;
   while (!finished.load(std::memory_order_relaxed)) {
     if (ctx.IsCancelled()) return Status::Cancelled("operation cancelled");
-    ARROW_ASSIGN_OR_RAISE(auto produced, pipeline.source->GetData(ctx, source_state, *local_source, &chunk));
-    if (produced == SourceResult::kFinished) break;
+    Result<SourceResult> produced;
+    {
+      MemoryScope scope(pipeline.source->name());
+      produced = pipeline.source->GetData(ctx, source_state, *local_source, &chunk);
+    }
+    ARROW_RETURN_NOT_OK(produced.status());
+    if (*produced == SourceResult::kFinished) break;
     DataChunk source_chunk = chunk;  // shares buffers; kept to replay a failure
     bool stop = false;
     Status status;
     for (size_t i = 0; i < pipeline.operators.size() && status.ok(); ++i) {
+      MemoryScope scope(pipeline.operators[i]->name());
       auto result = pipeline.operators[i]->Execute(ctx, &chunk, *op_states[i]);
       if (!result.ok()) {
         status = result.status();
@@ -176,6 +184,7 @@ Status RunWorker(ExecContext& ctx, const Pipeline& pipeline, GlobalSourceState& 
       }
     }
     if (status.ok()) {
+      MemoryScope scope(pipeline.sink->name());
       auto sunk = pipeline.sink->Sink(ctx, chunk, sink_state, *local_sink);
       if (!sunk.ok()) {
         status = sunk.status();
@@ -189,6 +198,7 @@ Status RunWorker(ExecContext& ctx, const Pipeline& pipeline, GlobalSourceState& 
     }
     if (stop) finished = true;
   }
+  MemoryScope scope(pipeline.sink->name());
   return pipeline.sink->Combine(ctx, sink_state, *local_sink);
 }
 
@@ -199,8 +209,14 @@ Status RunPipeline(ExecContext& ctx, Pipeline& pipeline, std::unique_ptr<GlobalS
     std::lock_guard<std::mutex> lock(ctx.sink_states_mutex);
     ctx.sink_states[dependency->sink] = std::move(state);
   }
+  MemoryScope sink_scope(pipeline.sink->name());
   ARROW_ASSIGN_OR_RAISE(auto sink_state, pipeline.sink->InitGlobalSink(ctx));
-  ARROW_ASSIGN_OR_RAISE(auto source_state, pipeline.source->InitSource(ctx));
+  sink_state->memory = MemoryReservation(ctx.memory, pipeline.sink->name());
+  std::unique_ptr<GlobalSourceState> source_state;
+  {
+    MemoryScope scope(pipeline.source->name());
+    ARROW_ASSIGN_OR_RAISE(source_state, pipeline.source->InitSource(ctx));
+  }
   int workers = std::max(1, std::min(ctx.max_threads, source_state->MaxThreads()));
 
   std::atomic<bool> finished{false};

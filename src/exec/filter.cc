@@ -17,7 +17,7 @@ class Filter : public PhysicalOperator {
   std::string details() const override { return condition_->name; }
 
   Result<OperatorResult> Execute(ExecContext& ctx, DataChunk* chunk, OperatorState&) const override {
-    ARROW_ASSIGN_OR_RAISE(auto dense, chunk->Materialize());
+    ARROW_ASSIGN_OR_RAISE(auto dense, chunk->Materialize(ctx.pool));
     ARROW_ASSIGN_OR_RAISE(auto result, Evaluate(*condition_, *dense, ctx.eval));
     auto selection = std::make_shared<std::vector<int32_t>>();
     if (result.is_scalar()) {

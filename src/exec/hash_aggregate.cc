@@ -54,6 +54,16 @@ struct GroupTable {
   uint32_t num_groups = 0;
 };
 
+/// What a table holds outside the query pool (its key builders use the pool):
+/// map nodes and buckets, and the accumulators' slots.
+int64_t GroupTableBytes(const GroupTable& table) {
+  constexpr int64_t kBytesPerGroup = 64;  // a map node: encoded key, id, hash, link
+  int64_t bytes = static_cast<int64_t>(table.ids.size()) * kBytesPerGroup +
+                  static_cast<int64_t>(table.ids.bucket_count() * sizeof(void*));
+  for (const auto& accumulator : table.accumulators) bytes += accumulator->MemoryUsage();
+  return bytes;
+}
+
 struct AggregateLocalState : LocalSinkState {
   GroupTable table;
 };
@@ -93,7 +103,7 @@ class HashAggregate : public BufferedSinkOperator {
 
   Result<SinkResult> Sink(ExecContext& ctx, DataChunk& chunk, GlobalSinkState&, LocalSinkState& local) const override {
     auto& table = static_cast<AggregateLocalState&>(local).table;
-    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize());
+    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize(ctx.pool));
     int64_t rows = batch->num_rows();
     std::vector<uint32_t> group_ids(rows, 0);
     if (!grouping_.empty()) {
@@ -127,6 +137,7 @@ class HashAggregate : public BufferedSinkOperator {
       table.accumulators[a]->Resize(table.num_groups);
       ARROW_RETURN_NOT_OK(table.accumulators[a]->Update(args, group_ids.data(), rows, ctx.eval));
     }
+    ARROW_RETURN_NOT_OK(local.memory.Resize(GroupTableBytes(table)));
     return SinkResult::kNeedMoreInput;
   }
 
@@ -157,7 +168,7 @@ class HashAggregate : public BufferedSinkOperator {
       local.accumulators[a]->Resize(local.num_groups);
       ARROW_RETURN_NOT_OK(global.table.accumulators[a]->Merge(*local.accumulators[a], mapping.data(), ctx.eval));
     }
-    return Status::OK();
+    return global.memory.Resize(GroupTableBytes(global.table));
   }
 
   Status Finalize(ExecContext& ctx, GlobalSinkState& global_state) const override {
@@ -180,7 +191,7 @@ class HashAggregate : public BufferedSinkOperator {
       }
     }
     global.output.push_back(arrow::RecordBatch::Make(schema(), table.num_groups, columns));
-    return Status::OK();
+    return ReserveBatch(ctx, *global.output.back(), &global.memory);
   }
 
  private:

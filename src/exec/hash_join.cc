@@ -131,10 +131,11 @@ class HashJoinBuild final : public PhysicalOperator {
     return std::make_unique<BuildState>();
   }
 
-  Result<SinkResult> Sink(ExecContext&, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
-    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize());
+  Result<SinkResult> Sink(ExecContext& ctx, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
+    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize(ctx.pool));
     if (batch->num_rows() == 0) return SinkResult::kNeedMoreInput;
     auto& state = static_cast<BuildState&>(global);
+    ARROW_RETURN_NOT_OK(ReserveBatch(ctx, *batch, &state.memory));
     std::lock_guard<std::mutex> lock(state.mutex);
     state.batches.push_back(std::move(batch));
     return SinkResult::kNeedMoreInput;
@@ -145,6 +146,10 @@ class HashJoinBuild final : public PhysicalOperator {
     ARROW_ASSIGN_OR_RAISE(auto table, arrow::Table::FromRecordBatches(schema(), state.batches));
     ARROW_ASSIGN_OR_RAISE(state.rows, table->CombineChunksToBatch(ctx.pool));
     state.batches.clear();
+    // The rows now live in the query pool; reserve the table built next.
+    const int64_t rows = state.rows->num_rows();
+    constexpr int64_t kTableBytesPerRow = sizeof(std::string) + 2 * sizeof(int64_t) + 2 + 16;  // key, slot, link
+    ARROW_RETURN_NOT_OK(state.memory.Resize(rows * kTableBytesPerRow));
     ARROW_ASSIGN_OR_RAISE(auto keys, EvaluateKeys(keys_, null_safe_, *state.rows, ctx.eval));
     state.table.Build(std::move(keys));
     state.matched = std::make_unique<std::atomic<uint8_t>[]>(state.rows->num_rows());
@@ -376,7 +381,7 @@ class HashJoinProbe final : public PhysicalOperator {
   Result<OperatorResult> Execute(ExecContext& ctx, DataChunk* chunk, OperatorState&) const override {
     BuildState* build = BuildStateOf(ctx, children()[1].get());
     if (build == nullptr) return InternalError("hash join probed before its build side finished");
-    ARROW_ASSIGN_OR_RAISE(auto probe, chunk->Materialize());
+    ARROW_ASSIGN_OR_RAISE(auto probe, chunk->Materialize(ctx.pool));
     ARROW_ASSIGN_OR_RAISE(chunk->batch, prober_.Probe(ctx, *probe, *build));
     chunk->selection.reset();
     return OperatorResult::kNeedMoreInput;
@@ -409,9 +414,10 @@ class FullOuterHashJoin final : public BufferedSinkOperator {
   Result<SinkResult> Sink(ExecContext& ctx, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
     BuildState* build = BuildStateOf(ctx, children()[1].get());
     if (build == nullptr) return InternalError("hash join probed before its build side finished");
-    ARROW_ASSIGN_OR_RAISE(auto probe, chunk.Materialize());
+    ARROW_ASSIGN_OR_RAISE(auto probe, chunk.Materialize(ctx.pool));
     ARROW_ASSIGN_OR_RAISE(auto joined, prober_.Probe(ctx, *probe, *build));
     auto& state = static_cast<FullOuterState&>(global);
+    ARROW_RETURN_NOT_OK(ReserveBatch(ctx, *joined, &state.memory));
     std::lock_guard<std::mutex> lock(state.mutex);
     state.indexed.emplace_back(chunk.batch_index, std::move(joined));
     return SinkResult::kNeedMoreInput;

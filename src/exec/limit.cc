@@ -28,9 +28,10 @@ class Limit : public BufferedSinkOperator {
     return std::make_unique<LimitSinkState>();
   }
 
-  Result<SinkResult> Sink(ExecContext&, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
+  Result<SinkResult> Sink(ExecContext& ctx, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
     auto& state = static_cast<LimitSinkState&>(global);
-    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize());
+    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize(ctx.pool));
+    ARROW_RETURN_NOT_OK(ReserveBatch(ctx, *batch, &state.memory));
     int64_t prefix_rows = state.batches.Add(chunk.batch_index, batch);
     if (limit_ >= 0 && prefix_rows >= offset_ + limit_) return SinkResult::kFinished;
     return SinkResult::kNeedMoreInput;

@@ -30,12 +30,12 @@ class ParquetScan : public PhysicalOperator {
     return state;
   }
 
-  Result<SourceResult> GetData(ExecContext&, GlobalSourceState& global, LocalSourceState&,
+  Result<SourceResult> GetData(ExecContext& ctx, GlobalSourceState& global, LocalSourceState&,
                                DataChunk* out) const override {
     auto& state = static_cast<ParquetSourceState&>(global);
     size_t index = state.next.fetch_add(1);
     if (index >= state.fragments.size()) return SourceResult::kFinished;
-    ARROW_ASSIGN_OR_RAISE(out->batch, io::ReadParquetFragment(state.fragments[index], file_columns_, schema()));
+    ARROW_ASSIGN_OR_RAISE(out->batch, io::ReadParquetFragment(state.fragments[index], file_columns_, schema(), ctx.pool));
     out->selection.reset();
     out->batch_index = static_cast<int64_t>(index);
     return SourceResult::kHaveMore;

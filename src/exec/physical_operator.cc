@@ -1,5 +1,7 @@
 #include "exec/physical_operator.h"
 
+#include <arrow/device.h>
+
 namespace sk8::exec {
 
 GlobalSinkState* ExecContext::SinkStateOf(const PhysicalOperator* op) {
@@ -51,6 +53,33 @@ Result<SourceResult> BufferedSinkOperator::GetData(ExecContext&, GlobalSourceSta
   out->selection.reset();
   out->batch_index = static_cast<int64_t>(index);
   return SourceResult::kHaveMore;
+}
+
+namespace {
+
+int64_t DataBytesOutsidePool(const arrow::ArrayData& data, const arrow::MemoryPool* counted) {
+  int64_t bytes = 0;
+  for (const auto& buffer : data.buffers) {
+    if (buffer == nullptr) continue;
+    const auto* cpu = dynamic_cast<const arrow::CPUMemoryManager*>(buffer->memory_manager().get());
+    if (cpu != nullptr && cpu->pool() == counted) continue;
+    bytes += buffer->size();
+  }
+  for (const auto& child : data.child_data) bytes += DataBytesOutsidePool(*child, counted);
+  if (data.dictionary != nullptr) bytes += DataBytesOutsidePool(*data.dictionary, counted);
+  return bytes;
+}
+
+}  // namespace
+
+int64_t BytesOutsidePool(const arrow::RecordBatch& batch, const arrow::MemoryPool* counted) {
+  int64_t bytes = 0;
+  for (const auto& column : batch.column_data()) bytes += DataBytesOutsidePool(*column, counted);
+  return bytes;
+}
+
+Status ReserveBatch(const ExecContext& ctx, const arrow::RecordBatch& batch, MemoryReservation* reservation) {
+  return reservation->Grow(BytesOutsidePool(batch, ctx.pool));
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include <arrow/memory_pool.h>
 #include <arrow/type.h>
 
+#include "common/memory_pool.h"
 #include "exec/data_chunk.h"
 #include "plan/bound_expression.h"
 
@@ -20,11 +21,15 @@ namespace sk8::exec {
 
 class PhysicalOperator;
 
+/// Sink states carry a reservation for what they hold outside the query's
+/// Arrow pool; the executor binds it to the query's budget, named after the sink.
 struct GlobalSinkState {
   virtual ~GlobalSinkState() = default;
+  MemoryReservation memory;
 };
 struct LocalSinkState {
   virtual ~LocalSinkState() = default;
+  MemoryReservation memory;
 };
 struct GlobalSourceState {
   virtual ~GlobalSourceState() = default;
@@ -43,7 +48,10 @@ struct OperatorState {
 struct ExecContext {
   plan::EvalContext eval;
   const std::atomic<bool>* cancelled = nullptr;
+  /// Arrow allocations of the query (its QueryMemoryPool when run by the engine).
   arrow::MemoryPool* pool = arrow::default_memory_pool();
+  /// The query's budget, which reservations charge; nullptr: counted, not limited.
+  MemoryTracker* memory = nullptr;
   int max_threads = 1;
 
   std::mutex sink_states_mutex;
@@ -128,6 +136,14 @@ class BufferedSinkOperator : public PhysicalOperator {
   Result<SourceResult> GetData(ExecContext& ctx, GlobalSourceState& global, LocalSourceState& local,
                                DataChunk* out) const override;
 };
+
+/// Bytes of a batch's buffers that `counted` (the query pool) did not allocate:
+/// what a sink must reserve to hold the batch (kernels and scans may allocate
+/// from other pools).
+int64_t BytesOutsidePool(const arrow::RecordBatch& batch, const arrow::MemoryPool* counted);
+
+/// Reserves what holding `batch` costs beyond the query pool's own count.
+Status ReserveBatch(const ExecContext& ctx, const arrow::RecordBatch& batch, MemoryReservation* reservation);
 
 /// Renders an operator tree for EXPLAIN.
 std::string ExplainOperators(const PhysicalOperator& root);

@@ -21,7 +21,7 @@ class Projection : public PhysicalOperator {
   }
 
   Result<OperatorResult> Execute(ExecContext& ctx, DataChunk* chunk, OperatorState&) const override {
-    ARROW_ASSIGN_OR_RAISE(auto dense, chunk->Materialize());
+    ARROW_ASSIGN_OR_RAISE(auto dense, chunk->Materialize(ctx.pool));
     std::vector<std::shared_ptr<arrow::Array>> columns;
     columns.reserve(expressions_.size());
     for (const auto& expr : expressions_) {

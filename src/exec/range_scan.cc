@@ -34,14 +34,14 @@ class RangeScan : public PhysicalOperator {
     return state;
   }
 
-  Result<SourceResult> GetData(ExecContext&, GlobalSourceState& global, LocalSourceState&,
+  Result<SourceResult> GetData(ExecContext& ctx, GlobalSourceState& global, LocalSourceState&,
                                DataChunk* out) const override {
     auto& state = static_cast<RangeSourceState&>(global);
     int64_t morsel = state.next_morsel.fetch_add(1);
     int64_t first = morsel * kMorselRows;
     if (first >= state.total_rows || (state.total_rows == 0 && morsel > 0)) return SourceResult::kFinished;
     int64_t count = std::min(kMorselRows, state.total_rows - first);
-    arrow::Int64Builder builder;
+    arrow::Int64Builder builder(ctx.pool);
     ARROW_RETURN_NOT_OK(builder.Resize(count));
     // Values wrap like Spark's Long arithmetic would for huge ranges.
     uint64_t value = static_cast<uint64_t>(start_) + static_cast<uint64_t>(first) * static_cast<uint64_t>(step_);

@@ -205,9 +205,9 @@ class ShowString : public BufferedSinkOperator {
     return std::make_unique<ShowSinkState>();
   }
 
-  Result<SinkResult> Sink(ExecContext&, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
+  Result<SinkResult> Sink(ExecContext& ctx, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
     auto& state = static_cast<ShowSinkState&>(global);
-    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize());
+    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize(ctx.pool));
     state.batches.Add(chunk.batch_index, batch);
     return SinkResult::kNeedMoreInput;
   }

@@ -82,9 +82,10 @@ class Sort : public BufferedSinkOperator {
     return std::make_unique<SortSinkState>();
   }
 
-  Result<SinkResult> Sink(ExecContext&, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
+  Result<SinkResult> Sink(ExecContext& ctx, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
     auto& state = static_cast<SortSinkState&>(global);
-    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize());
+    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize(ctx.pool));
+    ARROW_RETURN_NOT_OK(ReserveBatch(ctx, *batch, &state.memory));
     std::lock_guard<std::mutex> lock(state.mutex);
     state.batches.push_back(batch);
     return SinkResult::kNeedMoreInput;
@@ -97,6 +98,8 @@ class Sort : public BufferedSinkOperator {
     ARROW_ASSIGN_OR_RAISE(auto batch, table->CombineChunksToBatch(ctx.pool));
     state.batches.clear();
     int64_t rows = batch->num_rows();
+    // The input now lives in `batch` (query pool); hold the row order instead.
+    ARROW_RETURN_NOT_OK(state.memory.Resize(rows * static_cast<int64_t>(sizeof(int64_t))));
     std::vector<std::shared_ptr<arrow::Array>> key_arrays;
     std::vector<RowComparator> comparators;
     for (const auto& key : keys_) {
@@ -120,11 +123,14 @@ class Sort : public BufferedSinkOperator {
       }
       return false;
     });
-    arrow::Int64Builder builder;
+    arrow::Int64Builder builder(ctx.pool);
     ARROW_RETURN_NOT_OK(builder.AppendValues(order));
     ARROW_ASSIGN_OR_RAISE(auto indices, builder.Finish());
-    ARROW_ASSIGN_OR_RAISE(auto sorted, arrow::compute::Take(batch, indices));
+    arrow::compute::ExecContext exec_ctx(ctx.pool);
+    ARROW_ASSIGN_OR_RAISE(auto sorted,
+                          arrow::compute::Take(batch, indices, arrow::compute::TakeOptions::Defaults(), &exec_ctx));
     state.output.push_back(sorted.record_batch());
+    state.memory.Free();
     return Status::OK();
   }
 

@@ -20,9 +20,10 @@ class Tail : public BufferedSinkOperator {
     return std::make_unique<TailSinkState>();
   }
 
-  Result<SinkResult> Sink(ExecContext&, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
+  Result<SinkResult> Sink(ExecContext& ctx, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
     auto& state = static_cast<TailSinkState&>(global);
-    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize());
+    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize(ctx.pool));
+    ARROW_RETURN_NOT_OK(ReserveBatch(ctx, *batch, &state.memory));
     state.batches.Add(chunk.batch_index, batch);
     return SinkResult::kNeedMoreInput;
   }

@@ -25,10 +25,11 @@ class UnionInput final : public PhysicalOperator {
     return std::make_unique<CollectState>();
   }
 
-  Result<SinkResult> Sink(ExecContext&, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
-    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize());
+  Result<SinkResult> Sink(ExecContext& ctx, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
+    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize(ctx.pool));
     if (batch->num_rows() == 0) return SinkResult::kNeedMoreInput;
     auto& state = static_cast<CollectState&>(global);
+    ARROW_RETURN_NOT_OK(ReserveBatch(ctx, *batch, &state.memory));
     std::lock_guard<std::mutex> lock(state.mutex);
     state.indexed.emplace_back(chunk.batch_index, std::move(batch));
     return SinkResult::kNeedMoreInput;

@@ -18,9 +18,15 @@ using arrow::Datum;
 using plan::BoundAggregate;
 using plan::GroupedAccumulator;
 
+template <typename T>
+int64_t CapacityBytes(const std::vector<T>& values) {
+  return static_cast<int64_t>(values.capacity() * sizeof(T));
+}
+
 class CountAccumulator : public GroupedAccumulator {
  public:
   void Resize(int64_t n) override { counts_.resize(n, 0); }
+  int64_t MemoryUsage() const override { return CapacityBytes(counts_); }
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
     if (args.empty() || args[0].is_scalar()) {
       bool valid = args.empty() || args[0].scalar()->is_valid;
@@ -62,6 +68,9 @@ class NumericAccumulator : public GroupedAccumulator {
     values_.resize(n, Acc{});
     seen_.resize(n, 0);
     counts_.resize(n, 0);
+  }
+  int64_t MemoryUsage() const override {
+    return CapacityBytes(values_) + CapacityBytes(seen_) + CapacityBytes(counts_);
   }
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext& ctx) override {
     NumericArg<InType> in(args[0]);
@@ -162,6 +171,9 @@ class DecimalAccumulator : public GroupedAccumulator {
     seen_.resize(n, 0);
     counts_.resize(n, 0);
   }
+  int64_t MemoryUsage() const override {
+    return CapacityBytes(values_) + CapacityBytes(seen_) + CapacityBytes(counts_);
+  }
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
     if (args[0].is_scalar()) {
       const auto& scalar = static_cast<const arrow::Decimal128Scalar&>(*args[0].scalar());
@@ -248,6 +260,8 @@ class StringMinMaxAccumulator : public GroupedAccumulator {
     values_.resize(n);
     seen_.resize(n, 0);
   }
+  // Long strings also hold heap bytes; the slots are what grows with the groups.
+  int64_t MemoryUsage() const override { return CapacityBytes(values_) + CapacityBytes(seen_); }
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
     if (args[0].is_scalar()) {
       const auto& s = *args[0].scalar();

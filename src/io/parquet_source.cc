@@ -15,11 +15,12 @@
 namespace sk8::io {
 namespace {
 
-Result<std::unique_ptr<parquet::arrow::FileReader>> OpenParquet(const std::string& path) {
+Result<std::unique_ptr<parquet::arrow::FileReader>> OpenParquet(const std::string& path,
+                                                                 arrow::MemoryPool* pool = arrow::default_memory_pool()) {
   auto input = arrow::io::ReadableFile::Open(path);
   if (!input.ok()) return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(path)}});
   try {
-    auto reader = parquet::arrow::OpenFile(*input, arrow::default_memory_pool());
+    auto reader = parquet::arrow::OpenFile(*input, pool);
     if (!reader.ok()) {
       return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.NO_HINT", {{"path", QualifiedPath(path)}});
     }
@@ -112,8 +113,9 @@ Result<std::vector<ParquetFragment>> ListParquetFragments(const std::vector<std:
 
 Result<std::shared_ptr<arrow::RecordBatch>> ReadParquetFragment(const ParquetFragment& fragment,
                                                                 const std::vector<int>& columns,
-                                                                const std::shared_ptr<arrow::Schema>& schema) {
-  ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(fragment.path));
+                                                                const std::shared_ptr<arrow::Schema>& schema,
+                                                                arrow::MemoryPool* pool) {
+  ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(fragment.path, pool));
   std::shared_ptr<arrow::Table> table;
   try {
     ARROW_RETURN_NOT_OK(reader->ReadRowGroup(fragment.row_group, columns, &table));
@@ -121,15 +123,16 @@ Result<std::shared_ptr<arrow::RecordBatch>> ReadParquetFragment(const ParquetFra
     return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.NO_HINT",
                       {{"path", QualifiedPath(fragment.path)}});
   }
-  ARROW_ASSIGN_OR_RAISE(table, table->CombineChunks());
+  ARROW_ASSIGN_OR_RAISE(table, table->CombineChunks(pool));
+  arrow::compute::ExecContext exec_ctx(pool);
   std::vector<std::shared_ptr<arrow::Array>> arrays;
   for (int i = 0; i < table->num_columns(); ++i) {
     std::shared_ptr<arrow::Array> array = table->column(i)->num_chunks() == 0
-                                              ? *arrow::MakeArrayOfNull(schema->field(i)->type(), 0)
+                                              ? *arrow::MakeArrayOfNull(schema->field(i)->type(), 0, pool)
                                               : table->column(i)->chunk(0);
     const auto& target = schema->field(i)->type();
     if (!array->type()->Equals(*target)) {
-      ARROW_ASSIGN_OR_RAISE(auto cast, arrow::compute::Cast(array, target, arrow::compute::CastOptions::Unsafe()));
+      ARROW_ASSIGN_OR_RAISE(auto cast, arrow::compute::Cast(array, target, arrow::compute::CastOptions::Unsafe(), &exec_ctx));
       array = cast.make_array();
     }
     arrays.push_back(std::move(array));

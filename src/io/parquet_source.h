@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include <arrow/memory_pool.h>
 #include <arrow/record_batch.h>
 #include <arrow/type.h>
 
@@ -32,9 +33,10 @@ Result<std::vector<ParquetFragment>> ListParquetFragments(const std::vector<std:
 
 /// Reads one fragment's `columns` (indices into the file schema) and converts it
 /// to `schema` (the Spark schema of those columns).
-Result<std::shared_ptr<arrow::RecordBatch>> ReadParquetFragment(const ParquetFragment& fragment,
-                                                                const std::vector<int>& columns,
-                                                                const std::shared_ptr<arrow::Schema>& schema);
+/// Batches are allocated from `pool` (the query's).
+Result<std::shared_ptr<arrow::RecordBatch>> ReadParquetFragment(
+    const ParquetFragment& fragment, const std::vector<int>& columns, const std::shared_ptr<arrow::Schema>& schema,
+    arrow::MemoryPool* pool = arrow::default_memory_pool());
 
 /// Arrow's type for a Parquet column -> the type Spark gives it.
 std::shared_ptr<arrow::DataType> SparkTypeForParquet(const std::shared_ptr<arrow::DataType>& type);

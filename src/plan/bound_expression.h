@@ -84,6 +84,8 @@ class GroupedAccumulator {
   /// Folds `other` into this; other's group g goes to this group group_map[g].
   virtual Status Merge(GroupedAccumulator& other, const uint32_t* group_map, const EvalContext& ctx) = 0;
   virtual Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext& ctx) = 0;
+  /// Bytes held for the groups, for the query's memory reservation.
+  virtual int64_t MemoryUsage() const = 0;
 };
 
 class AggregateKernel {

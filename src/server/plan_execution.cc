@@ -104,7 +104,12 @@ Status RunRelation(Session& session, Operation& op, const proto::Relation& relat
     }
     return Status::OK();
   };
-  ARROW_RETURN_NOT_OK(engine::Execute(*resolved, QueryContextFor(session, op.cancelled_flag()), send));
+  auto query = QueryContextFor(session, op.cancelled_flag());
+  query.memory = session.QueryMemory();
+  engine::QueryMemoryStats memory;
+  Status executed = engine::Execute(*resolved, query, send, &memory);
+  op.set_peak_memory_bytes(memory.peak_bytes);
+  ARROW_RETURN_NOT_OK(executed);
   if (!sent_any) {
     // An empty result still carries its Arrow schema, as Spark sends it.
     ARROW_ASSIGN_OR_RAISE(auto empty, arrow::RecordBatch::MakeEmpty(resolved->schema));

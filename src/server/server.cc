@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "common/memory_pool.h"
 #include "exec/task_scheduler.h"
 
 namespace sk8::server {
@@ -24,6 +25,7 @@ void OnSignal(int) { g_stop = true; }
 Status RunServer(const ServerOptions& options) {
   auto started = std::chrono::steady_clock::now();
   ARROW_RETURN_NOT_OK(arrow::compute::Initialize());
+  if (options.connect.memory_limit > 0) ServerMemoryTracker()->set_limit(options.connect.memory_limit);
   SparkConnectServiceImpl service(options.connect);
 
   grpc::ServerBuilder builder;
@@ -41,6 +43,7 @@ Status RunServer(const ServerOptions& options) {
   LogInfo("sk8 ready", {{"address", options.host + ":" + std::to_string(bound_port)},
                         {"threads", std::to_string(exec::TaskScheduler::Instance().num_threads())},
                         {"spark_version", SK8_SPARK_VERSION},
+                        {"memory_limit", FormatBytesForHumans(ServerMemoryTracker()->limit())},
                         {"startup_ms", std::to_string(ready_ms.count())}});
 
   struct sigaction action {};

@@ -83,6 +83,11 @@ Status ConnectServerConf::Set(const std::string& key, const std::string& value) 
   if (key == "spark.connect.execute.manager.detachedTimeout") return duration(&detached_timeout);
   if (key == "spark.connect.execute.manager.maintenanceInterval") return duration(&maintenance_interval);
   if (key == "spark.connect.session.manager.defaultSessionTimeout") return duration(&session_timeout);
+  if (key == "sk8.memory.limit") {
+    ARROW_RETURN_NOT_OK(bytes(&memory_limit));
+    if (memory_limit <= 0) return BadValue(key, value, "\"bytes (e.g. 512m, 4g)\"");
+    return Status::OK();
+  }
   session_defaults[key] = value;
   return Status::OK();
 }

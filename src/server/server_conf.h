@@ -32,6 +32,8 @@ struct ConnectServerConf {
   std::chrono::milliseconds maintenance_interval{30 * 1000};
   /// spark.connect.session.manager.defaultSessionTimeout.
   std::chrono::milliseconds session_timeout{60 * 60 * 1000};
+  /// sk8.memory.limit: the server-wide memory budget (0: DefaultServerMemoryLimit()).
+  int64_t memory_limit = 0;
   /// Every other key: initial values of each session's configuration.
   std::map<std::string, std::string> session_defaults;
 

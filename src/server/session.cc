@@ -184,7 +184,13 @@ Session::Session(std::string user_id, std::string session_id, std::map<std::stri
     : user_id_(std::move(user_id)),
       session_id_(std::move(session_id)),
       server_side_session_id_(NewUuid()),
-      conf_(std::move(conf_defaults)) {}
+      conf_(std::move(conf_defaults)),
+      memory_(std::make_shared<MemoryTracker>("session", kNoMemoryLimit, ServerMemoryTracker())) {}
+
+std::shared_ptr<MemoryTracker> Session::QueryMemory() {
+  memory_->set_limit(conf_.memory_limit());
+  return memory_;
+}
 
 plan::EvalContext Session::MakeEvalContext() const {
   plan::EvalContext ctx;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "analyzer/catalog.h"
+#include "common/memory_pool.h"
 #include "plan/bound_expression.h"
 #include "server/spark_conf.h"
 #include "spark/connect/base.pb.h"
@@ -92,6 +93,9 @@ class Operation {
   bool finished() const;
   /// Bytes of responses held in the buffer.
   int64_t buffered_bytes() const;
+  /// Peak memory of the query the operation ran (0 for commands), for its log line.
+  void set_peak_memory_bytes(int64_t bytes) { peak_memory_bytes_ = bytes; }
+  int64_t peak_memory_bytes() const { return peak_memory_bytes_; }
 
  private:
   struct Buffered {
@@ -105,6 +109,7 @@ class Operation {
   const bool reattachable_;
   const OperationLimits limits_;
   std::atomic<bool> cancelled_{false};
+  std::atomic<int64_t> peak_memory_bytes_{0};
 
   mutable std::mutex mutex_;
   std::condition_variable cv_;
@@ -134,6 +139,9 @@ class Session {
   SparkConf& conf() { return conf_; }
   analyzer::SessionCatalog& catalog() { return catalog_; }
   plan::EvalContext MakeEvalContext() const;
+  /// The session's memory budget (below the server's), its limit refreshed
+  /// from sk8.memory.limit: what the session's queries draw from.
+  std::shared_ptr<MemoryTracker> QueryMemory();
 
   Status AddOperation(const std::shared_ptr<Operation>& op);
   std::shared_ptr<Operation> FindOperation(const std::string& operation_id);
@@ -160,6 +168,7 @@ class Session {
   const std::string server_side_session_id_;
   SparkConf conf_;
   analyzer::SessionCatalog catalog_;
+  const std::shared_ptr<MemoryTracker> memory_;
   std::atomic<std::chrono::steady_clock::time_point> last_access_{std::chrono::steady_clock::now()};
 
   std::mutex mutex_;

@@ -5,6 +5,9 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "common/memory_pool.h"
+#include "server/server_conf.h"
+
 namespace sk8::server {
 
 std::string SystemTimeZone() {
@@ -55,6 +58,9 @@ const std::vector<ConfEntry>& ConfDefaults() {
         {"spark.sql.artifact.isolation.enabled", "false", true, "Artifacts isolated per session."},
         {"spark.sql.warehouse.dir", "spark-warehouse", true, "Warehouse directory for managed tables."},
         {"spark.app.name", "sk8", true, "Application name."},
+        {kMemoryLimitKey, nullptr, false,
+         "Memory a session's queries may hold (bytes, or 512m, 4g); at most the server's budget.",
+         [] { return FormatSparkBytes(ServerMemoryTracker()->limit()); }},
     };
   }();
   return entries;
@@ -80,6 +86,7 @@ std::optional<std::string> SparkConf::GetOption(const std::string& key) const {
     if (it != values_.end()) return it->second;
   }
   const ConfEntry* entry = FindEntry(key);
+  if (entry && entry->computed_default) return entry->computed_default();
   if (entry && entry->default_value) return std::string(entry->default_value);
   return std::nullopt;
 }
@@ -108,6 +115,22 @@ Status SparkConf::Set(const std::string& key, const std::string& value) {
     values_[key] = lower;
     return Status::OK();
   }
+  if (key == kMemoryLimitKey) {
+    auto bytes = ParseSparkBytes(value);
+    if (!bytes || *bytes <= 0) {
+      return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_CONF_VALUE.TYPE_MISMATCH",
+                        {{"confName", "\"" + key + "\""}, {"confValue", "\"" + value + "\""},
+                         {"confType", "\"bytes (e.g. 512m, 4g)\""}});
+    }
+    int64_t server = ServerMemoryTracker()->limit();
+    if (*bytes > server) {
+      return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_CONF_VALUE.REQUIREMENT",
+                        {{"confName", "\"" + key + "\""}, {"confValue", value},
+                         {"confRequirement", "A session's memory limit cannot exceed the server's budget (" +
+                                                 FormatSparkBytes(server) +
+                                                 ", set by `sk8 serve --conf sk8.memory.limit=...`)."}});
+    }
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   values_[key] = value;
   return Status::OK();
@@ -126,7 +149,11 @@ bool SparkConf::IsModifiable(const std::string& key) const {
 std::vector<std::pair<std::string, std::string>> SparkConf::GetAll(const std::string& prefix) const {
   std::map<std::string, std::string> all;
   for (const auto& e : ConfDefaults()) {
-    if (e.default_value) all[e.key] = e.default_value;
+    if (e.computed_default) {
+      all[e.key] = e.computed_default();
+    } else if (e.default_value) {
+      all[e.key] = e.default_value;
+    }
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -141,6 +168,13 @@ std::vector<std::pair<std::string, std::string>> SparkConf::GetAll(const std::st
 
 std::string SparkConf::session_time_zone() const {
   return GetOption("spark.sql.session.timeZone").value_or("UTC");
+}
+
+int64_t SparkConf::memory_limit() const {
+  int64_t server = ServerMemoryTracker()->limit();
+  auto value = GetOption(kMemoryLimitKey);
+  auto bytes = value ? ParseSparkBytes(*value) : std::nullopt;
+  return bytes && *bytes > 0 ? std::min(*bytes, server) : server;
 }
 
 bool SparkConf::ansi_enabled() const { return GetOption("spark.sql.ansi.enabled").value_or("true") == "true"; }

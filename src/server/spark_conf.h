@@ -17,7 +17,11 @@ struct ConfEntry {
   const char* default_value;  // nullptr: no default (optional conf)
   bool is_static;             // static confs cannot be changed per session
   const char* doc;
+  std::string (*computed_default)() = nullptr;  // a default known only at run time
 };
+
+/// The memory budget: server-wide from `sk8 serve --conf`, lowered per session.
+constexpr const char* kMemoryLimitKey = "sk8.memory.limit";
 
 const std::vector<ConfEntry>& ConfDefaults();
 
@@ -38,6 +42,8 @@ class SparkConf {
 
   std::string session_time_zone() const;
   bool ansi_enabled() const;
+  /// sk8.memory.limit in bytes, never above the server's budget.
+  int64_t memory_limit() const;
 
  private:
   mutable std::mutex mutex_;

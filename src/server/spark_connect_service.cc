@@ -195,6 +195,8 @@ grpc::Status SparkConnectServiceImpl::ExecutePlan(grpc::ServerContext* context,
     LogInfo("operation finished", {{"session", session->session_id()},
                                    {"operation", op->operation_id()},
                                    {"ms", std::to_string(millis.count())},
+                                   {"peak_memory_bytes", std::to_string(op->peak_memory_bytes())},
+                                   {"server_memory_in_use_bytes", std::to_string(ServerMemoryTracker()->used())},
                                    {"status", status.ok() ? "ok" : status.message().substr(0, 200)}});
     op->Finish(status);
   }).detach();
