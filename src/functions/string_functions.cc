@@ -1,4 +1,5 @@
-// String functions. substring / substr(str, pos[, len]) with Spark's rules
+// String functions: startswith, endswith, contains (also Column.startswith & co.);
+// substring / substr(str, pos[, len]) with Spark's rules
 // (UTF8String.substringSQL): positions count characters from 1, 0 means 1, a
 // negative position counts from the end, and a window that starts before the
 // string is cut, not shifted (substring('abc', -5, 3) is '').
@@ -117,8 +118,99 @@ FunctionInfo Substring() {
   return info;
 }
 
+enum class StringMatch { kStartsWith, kEndsWith, kContains };
+
+bool Matches(StringMatch kind, std::string_view text, std::string_view pattern) {
+  switch (kind) {
+    case StringMatch::kStartsWith: return text.substr(0, pattern.size()) == pattern;
+    case StringMatch::kEndsWith:
+      return text.size() >= pattern.size() && text.substr(text.size() - pattern.size()) == pattern;
+    case StringMatch::kContains: return text.find(pattern) != std::string_view::npos;
+  }
+  return false;
+}
+
+/// Reads row i of a string argument (array or scalar); false when NULL.
+class StringArg {
+ public:
+  explicit StringArg(const Datum& d) {
+    if (d.is_scalar()) {
+      scalar_ = d.scalar();
+    } else {
+      array_ = std::static_pointer_cast<arrow::StringArray>(d.make_array());
+    }
+  }
+  bool Get(int64_t i, std::string_view* out) const {
+    if (scalar_) {
+      if (!scalar_->is_valid) return false;
+      *out = static_cast<const arrow::BaseBinaryScalar&>(*scalar_).view();
+      return true;
+    }
+    if (array_->IsNull(i)) return false;
+    *out = array_->GetView(i);
+    return true;
+  }
+
+ private:
+  std::shared_ptr<arrow::Scalar> scalar_;
+  std::shared_ptr<arrow::StringArray> array_;
+};
+
+std::shared_ptr<plan::ScalarKernel> StringMatchKernel(StringMatch kind) {
+  return std::make_shared<LambdaKernel>([kind](const std::vector<Datum>& args, int64_t length,
+                                               const EvalContext&) -> Result<Datum> {
+    const bool scalar_output = AllScalars(args);
+    const int64_t rows = scalar_output ? 1 : length;
+    StringArg text(args[0]), pattern(args[1]);
+    arrow::BooleanBuilder builder;
+    ARROW_RETURN_NOT_OK(builder.Reserve(rows));
+    for (int64_t i = 0; i < rows; ++i) {
+      std::string_view t, p;
+      if (!text.Get(i, &t) || !pattern.Get(i, &p)) {
+        builder.UnsafeAppendNull();
+      } else {
+        builder.UnsafeAppend(Matches(kind, t, p));
+      }
+    }
+    return FinishResult(builder.Finish(), scalar_output);
+  });
+}
+
+FunctionInfo StringPredicate(std::string name, StringMatch kind, std::string usage) {
+  FunctionInfo info;
+  info.name = std::move(name);
+  info.usage = std::move(usage);
+  info.null_intolerant = true;
+  info.bind_scalar = [kind, info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
+                                              const EvalContext& ctx) -> Result<BoundExprPtr> {
+    if (args.size() != 2) {
+      return AnalysisError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+                           {{"functionName", "`" + info_copy.name + "`"}, {"expectedNum", "2"},
+                            {"actualNum", std::to_string(args.size())}, {"docroot", "https://spark.apache.org/docs/latest"}});
+    }
+    std::string name = CallName(info_copy, called, args);
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (args[i]->type->id() == arrow::Type::BINARY) return Unsupported(info_copy.name + " of BINARY values");
+      if (!types::IsStringLike(*args[i]->type)) {
+        ARROW_ASSIGN_OR_RAISE(args[i], BindCast(args[i], arrow::utf8(), plan::CastMode::kDefault, /*implicit=*/true, ctx));
+      }
+    }
+    const bool nullable = args[0]->nullable || args[1]->nullable;
+    return BoundExpr::Call(info_copy.name, StringMatchKernel(kind), std::move(args), arrow::boolean(), nullable, name);
+  };
+  return info;
+}
+
 }  // namespace
 
-void RegisterStringFunctions(FunctionRegistry& registry) { registry.Add(Substring()); }
+void RegisterStringFunctions(FunctionRegistry& registry) {
+  registry.Add(Substring());
+  registry.Add(StringPredicate("startswith", StringMatch::kStartsWith,
+                               "startswith(left, right) - Returns true if `left` starts with `right`."));
+  registry.Add(StringPredicate("endswith", StringMatch::kEndsWith,
+                               "endswith(left, right) - Returns true if `left` ends with `right`."));
+  registry.Add(StringPredicate("contains", StringMatch::kContains,
+                               "contains(left, right) - Returns true if `right` is found inside `left`."));
+}
 
 }  // namespace sk8::functions

@@ -45,3 +45,21 @@ def test_substring_dataframe(words, request):
 
 def test_substring_wrong_argument_count(spark, words, request):
     golden.check_error(request, "err", lambda: spark.sql("SELECT substring(s) FROM str_words").collect())
+
+
+PREDICATES = {
+    "sql": "SELECT s, startswith(s, 'ab'), endswith(s, 'lo'), contains(s, 'l'), contains(s, '') FROM str_words",
+    "column_pattern": "SELECT startswith(s, substring(s, 1, p)), contains(s, CAST(n AS STRING)) FROM str_words",
+    "in_filter": "SELECT s FROM str_words WHERE endswith(s, 'c') OR startswith(s, 'h')",
+    "non_string_argument": "SELECT startswith(12345, 12), contains(p, 1) FROM str_words",
+}
+
+
+@pytest.mark.parametrize("name", list(PREDICATES))
+def test_string_predicates_sql(spark, words, request, name):
+    golden.check(request, "df", spark.sql(PREDICATES[name]))
+
+
+def test_string_predicates_dataframe(words, request):
+    golden.check(request, "df", words.select(words.s.startswith("h"), words.s.endswith("c"), words.s.contains("é")))
+    golden.check(request, "filtered", words.filter(words.s.contains("b") | words.s.startswith("日")))
