@@ -125,8 +125,27 @@ double EstimateRows(const ResolvedPlan& node) {
     case ResolvedKind::kJoin: {
       const double left = EstimateRows(node.child(0)), right = EstimateRows(node.child(1));
       switch (node.join_type) {
-        case plan::JoinType::kLeftSemi: return std::max(1.0, left / 2);
-        case plan::JoinType::kLeftAnti: return std::max(1.0, left / 2);
+        case plan::JoinType::kLeftSemi:
+        case plan::JoinType::kLeftAnti: {
+          // A semi join on a key keeps at most the fraction of the key's values
+          // that the right side has; an anti join keeps the rest.
+          double kept = 0.5;
+          std::vector<plan::BoundExprPtr> conjuncts;
+          if (node.condition) plan::SplitConjuncts(node.condition, &conjuncts);
+          for (const auto& c : conjuncts) {
+            if (c->kind != BoundKind::kCall || c->function_name != "=" || c->args.size() != 2) continue;
+            for (const auto& arg : c->args) {
+              const auto& left_ids = node.child(0).column_ids;
+              if (arg->kind != BoundKind::kColumnRef ||
+                  std::find(left_ids.begin(), left_ids.end(), arg->column_id) == left_ids.end()) {
+                continue;
+              }
+              kept = std::min(kept, std::min(1.0, right / KeyDomain(node, arg->column_id)));
+            }
+          }
+          if (node.join_type == plan::JoinType::kLeftAnti) kept = std::max(0.5, 1 - kept);
+          return std::max(1.0, left * kept);
+        }
         case plan::JoinType::kCross: return left * right;
         default: break;
       }

@@ -18,6 +18,7 @@ std::vector<RuleBatch> MakeBatches() {
   rewrite.rules.push_back(MakeCombineFilters());
   rewrite.rules.push_back(MakeFactorCommonConjuncts());
   rewrite.rules.push_back(MakePushPredicateThroughJoin());
+  rewrite.rules.push_back(MakePushSemiJoinThroughJoin());
   rewrite.rules.push_back(MakeReplaceLimitZero());
   rewrite.rules.push_back(MakePushLimitThroughProject());
   batches.push_back(std::move(rewrite));

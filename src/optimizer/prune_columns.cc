@@ -40,6 +40,7 @@ plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
       return scan;
     }
     case plan::ResolvedKind::kFilter:
+    case plan::ResolvedKind::kSingleRow:
     case plan::ResolvedKind::kSort:
     case plan::ResolvedKind::kLimit:
     case plan::ResolvedKind::kTail: {

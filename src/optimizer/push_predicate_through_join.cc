@@ -2,7 +2,8 @@
 // conjuncts of a filter above an inner or cross join, and of the join's own
 // condition, move to where they can first be evaluated: those reading one side
 // only become a filter on that side; those reading both become the join
-// condition (which turns `FROM a, b WHERE a.k = b.k` into a hash join).
+// condition (which turns `FROM a, b WHERE a.k = b.k` into a hash join). Above a
+// left semi or anti join, a filter moves to the join's left side.
 #include <unordered_set>
 
 #include "functions/function_registry.h"
@@ -38,6 +39,7 @@ class PushPredicateThroughJoin final : public NodeRule {
     } else {
       return node;
     }
+    if (plan::JoinOutputsLeftOnly(join->join_type)) return PushIntoLeftOfSemiJoin(node, *join, above);
     if (join->join_type != plan::JoinType::kInner && join->join_type != plan::JoinType::kCross) return node;
     std::vector<BoundExprPtr> conjuncts = above;
     if (join->condition) plan::SplitConjuncts(join->condition, &conjuncts);
@@ -68,6 +70,21 @@ class PushPredicateThroughJoin final : public NodeRule {
     if (rewritten->join_type == plan::JoinType::kCross && rewritten->condition) {
       rewritten->join_type = plan::JoinType::kInner;
     }
+    return ResolvedPtr(rewritten);
+  }
+
+ private:
+  // Above a left semi / anti join, every conjunct reads left columns only (the
+  // join outputs no others): all of them can filter the left side first.
+  static Result<ResolvedPtr> PushIntoLeftOfSemiJoin(const ResolvedPtr& node, const ResolvedPlan& join,
+                                                    const std::vector<BoundExprPtr>& above) {
+    if (above.empty()) return node;
+    for (const auto& c : above) {
+      if (!IsDeterministic(*c)) return node;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto condition, functions::AndAll(above));
+    auto rewritten = std::make_shared<ResolvedPlan>(join);
+    rewritten->children = {plan::MakeFilterNode(join.children[0], condition), join.children[1]};
     return ResolvedPtr(rewritten);
   }
 };

@@ -68,5 +68,6 @@ RulePtr MakePushPredicateThroughJoin(); // push_predicate_through_join.cc
 RulePtr MakeFactorCommonConjuncts();   // factor_common_conjuncts.cc
 RulePtr MakeReorderJoin();             // reorder_join.cc
 RulePtr MakeRewriteDistinctAggregates(); // rewrite_distinct_aggregates.cc
+RulePtr MakePushSemiJoinThroughJoin(); // push_semi_join_through_join.cc
 
 }  // namespace sk8::optimizer
