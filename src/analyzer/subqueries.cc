@@ -193,9 +193,8 @@ Result<ResolvedPtr> Analyzer::FilterWithSubqueries(const ExprPtr& condition, Res
     ARROW_RETURN_NOT_OK(CheckFilterCondition(bound));
     ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(plan::MakeFilterNode(input, bound)));
   }
-  if (!with_scalars.empty()) {
-    ARROW_ASSIGN_OR_RAISE(input, FilterWithScalarSubqueries(with_scalars, input));
-  }
+  // Then the semi / anti joins, which only drop rows, before the scalar
+  // subqueries' outer joins (TPC-H Q20: partsupp IN part first).
   for (const auto& [predicate, negated] : subqueries) {
     const bool is_in = predicate->kind() == ExprKind::kInSubquery;
     const auto& query = is_in ? predicate->As<plan::InSubqueryExpr>().query : predicate->As<plan::ExistsExpr>().query;
@@ -228,6 +227,9 @@ Result<ResolvedPtr> Analyzer::FilterWithSubqueries(const ExprPtr& condition, Res
       ARROW_ASSIGN_OR_RAISE(join_condition, functions::AndAll(join_conditions, ctx_));
     }
     ARROW_ASSIGN_OR_RAISE(input, SemiJoin(input, right, negated, join_condition));
+  }
+  if (!with_scalars.empty()) {
+    ARROW_ASSIGN_OR_RAISE(input, FilterWithScalarSubqueries(with_scalars, input));
   }
   return input;
 }

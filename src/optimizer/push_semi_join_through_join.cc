@@ -1,5 +1,5 @@
 // PushLeftSemiLeftAntiThroughJoin (Spark's rule of that name, with the
-// projection and filter cases of its PushDownLeftSemiAntiJoin): a left semi or
+// projection case of its PushDownLeftSemiAntiJoin): a left semi or
 // anti join decides each left row on its own, so when its condition reads the
 // left columns of only one side of an inner join below, it can run on that side
 // first, before the join multiplies or drops rows (TPC-H Q18: `o_orderkey IN
@@ -63,13 +63,10 @@ class PushSemiJoinThroughJoin final : public NodeRule {
       if (!right_ids.count(id)) left_read.insert(id);
     });
     switch (below->kind) {
-      case plan::ResolvedKind::kProject:
-      case plan::ResolvedKind::kFilter: {
-        if (below->kind == plan::ResolvedKind::kFilter && !IsDeterministic(*below->condition)) return node;
-        if (below->kind == plan::ResolvedKind::kProject) {
-          for (const auto& e : below->expressions) {
-            if (!IsDeterministic(*e)) return node;
-          }
+      // (Not through a filter: filters go below semi joins, PushPredicateThroughJoin.)
+      case plan::ResolvedKind::kProject: {
+        for (const auto& e : below->expressions) {
+          if (!IsDeterministic(*e)) return node;
         }
         if (!Contains(*below->children[0], left_read)) return node;
         auto pushed = SemiJoinOver(*node, below->children[0]);
