@@ -57,7 +57,7 @@ def repro_text(tables: dict, q: dict) -> list[str]:
     if q["mode"] == "sql":
         lines.append(f"spark.sql({query.to_sql(q, tables)!r}).collect()")
     else:
-        lines.append(f"({query.to_python(q)}).collect()")
+        lines.append(f"({query.to_python(q, tables)}).collect()")
     return lines
 
 

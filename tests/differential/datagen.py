@@ -49,11 +49,24 @@ def _key(rng: random.Random, typ: str, skew: float):
     return 1.5 if hot else rng.choice([0.0, -0.0, 2.5, math.nan])
 
 
-def table(rng: random.Random, name: str) -> dict:
+def _like(rng: random.Random, typ: str) -> str:
+    """The same type, or its integer sibling (int <-> bigint) now and then."""
+    if typ in ("int", "bigint") and rng.random() < 0.3:
+        return "bigint" if typ == "int" else "int"
+    return typ
+
+
+def table(rng: random.Random, name: str, like: dict | None = None) -> dict:
+    """A random table; `like`: another table whose column types this one tends to share
+    (so that joins find keys and set operations line up)."""
     n_cols = rng.randint(2, 5)
     schema = [["k", rng.choice(["int", "bigint", "string", "boolean", "double"])]]
     for i in range(1, n_cols):
         schema.append([f"{'abcdefgh'[i - 1]}", rng.choice(TYPES)])
+    if like is not None:
+        for i, (_, typ) in enumerate(like["schema"][:n_cols]):
+            if rng.random() < (0.7 if i == 0 else 0.5):
+                schema[i][1] = _like(rng, typ)
     n_rows = rng.choice([0, 1, 2, 3, 5, 8, 13, 30, 100])
     null_rate = rng.choice([0.0, 0.1, 0.3])
     extreme_rate = rng.choice([0.0, 0.05, 0.2])
@@ -67,7 +80,10 @@ def table(rng: random.Random, name: str) -> dict:
 
 
 def tables(rng: random.Random, count: int = 2) -> dict[str, dict]:
-    return {f"t{i}": table(rng, f"t{i}") for i in range(count)}
+    out: dict[str, dict] = {}
+    for i in range(count):
+        out[f"t{i}"] = table(rng, f"t{i}", out["t0"] if i else None)
+    return out
 
 
 def spark_schema(t: dict):

@@ -7,6 +7,7 @@ reduced to a small repro and saved as tests/differential/cases/<mode>-<hash>.jso
   tests/differential/fuzz --seed 1 --count 200
   tests/differential/fuzz --seed 1 --seconds 120 --modes dataframe
   tests/differential/fuzz --count 50 --no-save          (report only)
+  tests/differential/fuzz --shapes joins,setops,subqueries   (or weights: --shapes joins=3,basic=1)
   SK8_TEST_URL=... is not used: both servers are started fresh (SK8_BIN picks the binary).
 
 sk8 answering UNSUPPORTED is counted as 'unsupported', not a mismatch.
@@ -113,7 +114,9 @@ class Fuzzer:
         self.sk8 = Side("sk8")
         self.counts: Counter = Counter()
         self.by_mode: dict[str, Counter] = {m: Counter() for m in args.modes}
+        self.by_shape: dict[str, Counter] = {s: Counter() for s in args.shapes}
         self.failures: list[dict] = []
+        self.unsupported: Counter = Counter()     # what sk8 said it does not support
         # One saved case per kind of failure, across runs: the kinds of the cases in
         # cases/ that sk8 still fails (a fixed case no longer stands for its kind).
         self.seen_signatures: set = set()
@@ -156,7 +159,7 @@ class Fuzzer:
                 dfs_spark = self.spark.load(tables, True)
                 dfs_sk8 = self.sk8.load(tables, True)
             mode = rng.choice(a.modes)
-            q = generate.query(rng, tables, mode)
+            q = generate.query(rng, tables, mode, a.shapes)
             exp = self.spark.run(dfs_spark, q, tables, a.query_timeout)
             act = self.sk8.run(dfs_sk8, q, tables, a.query_timeout)
             if act["kind"] == "crash":
@@ -164,6 +167,9 @@ class Fuzzer:
             verdict = self.classify(exp, act)
             self.counts[verdict] += 1
             self.by_mode[mode][verdict] += 1
+            self.by_shape.setdefault(q["shape"], Counter())[verdict] += 1
+            if verdict == "unsupported":
+                self.unsupported[act["message"][:160]] += 1
             if verdict in ("mismatch", "crash"):
                 self.on_failure(i, tables, q, exp, act)
                 dfs_spark = self.spark.load(tables, True)   # reduction replaced the views
@@ -175,14 +181,15 @@ class Fuzzer:
         return i
 
     def on_failure(self, index: int, tables: dict, q: dict, exp: dict, act: dict) -> None:
-        sig = (q["mode"],) + outcome.signature(exp, act)
+        sig = signature(q, exp, act)
         detail = outcome.compare(exp, act) if act["kind"] != "crash" else act["message"]
-        record = {"index": index, "mode": q["mode"], "signature": list(sig), "difference": detail,
+        record = {"index": index, "mode": q["mode"], "shape": q.get("shape", "basic"), "signature": list(sig),
+                  "difference": detail,
                   "spark": outcome.describe(exp), "sk8": outcome.describe(act)}
         self.failures.append(record)
-        log(f"MISMATCH query {index} ({q['mode']}): {detail}")
+        log(f"MISMATCH query {index} ({q['mode']}, {q.get('shape', 'basic')}): {detail}")
         log(f"  real Spark: {outcome.describe(exp)}; sk8: {outcome.describe(act)}")
-        code = query.to_sql(q, tables) if q["mode"] == "sql" else query.to_python(q)
+        code = query.to_sql(q, tables) if q["mode"] == "sql" else query.to_python(q, tables)
         log("  query: " + code.replace("\n", "\n         "))
         if sig in self.seen_signatures:
             log("  (this kind of failure already has a saved case)")
@@ -193,7 +200,8 @@ class Fuzzer:
 
         def still_fails(t: dict, cq: dict) -> bool:
             e, a2 = self.both(t, cq, cq["mode"] == "sql")
-            return self.classify(e, a2) in ("mismatch", "crash") and (cq["mode"],) + outcome.signature(e, a2) == sig
+            return self.classify(e, a2) in ("mismatch", "crash") and \
+                (cq["mode"],) + difference(e, a2) == (q["mode"],) + difference(exp, act)
 
         rt, rq, tries = reduce.reduce(tables, q, still_fails, max_seconds=self.args.reduce_seconds,
                                       max_tries=self.args.reduce_tries)
@@ -201,8 +209,13 @@ class Fuzzer:
         if self.classify(exp2, act2) not in ("mismatch", "crash"):  # flaky: keep the original
             rt, rq = tables, q
             exp2, act2 = self.both(rt, rq, rq["mode"] == "sql")
+        sig2 = signature(rq, exp2, act2) if self.classify(exp2, act2) == "mismatch" else sig
+        if sig2 != sig and sig2 in self.seen_signatures:
+            log(f"  reduced to a kind of failure that already has a saved case: {list(sig2)}")
+            return
+        self.seen_signatures.add(sig2)
         found = {"seed": self.args.seed, "index": index, "date": time.strftime("%Y-%m-%d"),
-                 "signature": list(sig), "reduce_tries": tries,
+                 "signature": list(sig2), "reduce_tries": tries,
                  "difference": outcome.compare(exp2, act2) or act2.get("message"),
                  "sk8_answer": outcome.describe(act2)}
         path = cases.save(cases.make(rt, rq, exp2, found))
@@ -213,14 +226,50 @@ class Fuzzer:
             log("    " + line.replace("\n", "\n    "))
 
 
+def signature(q: dict, exp: dict, act: dict) -> tuple:
+    """The kind of a failure: mode, the query's shape (query.shape_of; none for basic, as
+    before shapes existed) and what differs (which errors, too)."""
+    shape = query.shape_of(q)
+    if shape == "basic":
+        return (q["mode"],) + outcome.signature(exp, act)
+    return (q["mode"], shape) + difference(exp, act)
+
+
+def difference(exp: dict, act: dict) -> tuple:
+    """What differs, kept while reducing (the reducer may change the shape)."""
+    d = outcome.signature(exp, act)
+    if d[0] == "kind" and "error" in (exp["kind"], act["kind"]):
+        d += ((exp if exp["kind"] == "error" else act).get("condition"),)
+    return d
+
+
+def parse_shapes(text: str) -> dict[str, float]:
+    """"joins,setops" (equal weights) or "joins=3,basic=1"; "default": the default mix."""
+    if text.strip() in ("", "default"):
+        return dict(generate.SHAPES)
+    out = {}
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        name, _, w = part.partition("=")
+        if name not in generate.SHAPES:
+            raise ValueError(f"unknown shape {name!r} (one of {', '.join(generate.SHAPES)})")
+        out[name] = float(w) if w else 1.0
+    return out
+
+
 def summary(f: Fuzzer, seconds: float) -> str:
     cols = ["match", "match-error", "mismatch", "unsupported", "crash"]
     lines = [f"{'mode':10} {'queries':>7} " + " ".join(f"{c:>11}" for c in cols)]
-    for m, c in [*f.by_mode.items(), ("total", f.counts)]:
+    shapes = [(s, c) for s, c in f.by_shape.items() if sum(c.values())]
+    for m, c in [*f.by_mode.items(), *shapes, ("total", f.counts)]:
         n = sum(c[k] for k in cols)
         lines.append(f"{m:10} {n:7d} " + " ".join(f"{c[k]:11d}" for k in cols))
     lines.append(f"{seconds:.0f} s; match-error = both raised the same error class; "
                  f"unsupported = sk8 answered UNSUPPORTED")
+    for msg, n in f.unsupported.most_common(5):
+        lines.append(f"  unsupported {n:4d}x {msg}")
     if f.saved:
         lines.append("new cases: " + ", ".join(f.saved))
     return "\n".join(lines)
@@ -233,6 +282,10 @@ def main(argv=None) -> int:
     ap.add_argument("--count", type=int, default=None, help="number of queries (default 100 unless --seconds)")
     ap.add_argument("--seconds", type=float, default=None, help="run for this long")
     ap.add_argument("--modes", default="dataframe,sql", help="comma list of dataframe, sql (default both)")
+    ap.add_argument("--shapes", default="default",
+                    help="query shapes, comma list or name=weight: basic, joins, setops, subqueries "
+                         f"(default {','.join(f'{k}={v:g}' for k, v in generate.SHAPES.items())}; "
+                         "subqueries are SQL only)")
     ap.add_argument("--queries-per-table", type=int, default=20, help="new random tables every N queries")
     ap.add_argument("--query-timeout", type=float, default=30.0, help="seconds per query per server")
     ap.add_argument("--no-save", dest="save", action="store_false", help="do not reduce and save cases")
@@ -243,6 +296,12 @@ def main(argv=None) -> int:
     args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if any(m not in ("dataframe", "sql") for m in args.modes):
         ap.error("--modes takes dataframe and/or sql")
+    try:
+        args.shapes = parse_shapes(args.shapes)
+    except ValueError as e:
+        ap.error(str(e))
+    if set(args.shapes) <= generate.SQL_ONLY and "sql" not in args.modes:
+        ap.error("subqueries are SQL only: add --modes sql")
     if args.count is None and args.seconds is None:
         args.count = 100
     if args.seed is None:
@@ -268,7 +327,9 @@ def main(argv=None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "last-run.json").write_text(json.dumps(
         {"seed": args.seed, "seconds": round(secs, 1), "counts": dict(f.counts),
-         "by_mode": {m: dict(c) for m, c in f.by_mode.items()}, "failures": f.failures,
+         "by_mode": {m: dict(c) for m, c in f.by_mode.items()},
+         "by_shape": {s: dict(c) for s, c in f.by_shape.items()},
+         "unsupported": dict(f.unsupported.most_common()), "failures": f.failures,
          "saved": f.saved}, indent=1) + "\n")
     log(f"wrote {OUT.relative_to(REPO) / 'last-run.json'}")
     return 1 if f.counts["mismatch"] or f.counts["crash"] else 0

@@ -47,7 +47,7 @@ def error_outcome(e: BaseException) -> dict:
 def run(spark, dfs: dict, q: dict, tables: dict) -> dict:
     """Execute q (DataFrame over `dfs`, or SQL over temp views of the same names)."""
     try:
-        df = query.build_df(dfs, q) if q["mode"] == "dataframe" else spark.sql(query.to_sql(q, tables))
+        df = query.build_df(dfs, q, tables) if q["mode"] == "dataframe" else spark.sql(query.to_sql(q, tables))
         schema = df.schema
         rows = df.collect()
     except Exception as e:  # noqa: BLE001 - an error is an answer

@@ -1,8 +1,11 @@
 """Shrinking a failing differential case to a small repro (greedy, in the spirit of
-delta debugging / C-Reduce): drop operations, select items and aggregates; replace
-expressions by their parts, a column or a literal; drop table rows (halves, then one
-by one) and unused columns. A candidate is kept while it still fails the same way
-(`still_fails(tables, query) -> bool`, which runs it on both servers)."""
+delta debugging / C-Reduce): drop operations (also inside the right sides of joins and
+set operations), select items, aggregates, keys and USING columns; replace expressions
+by their parts, a column or a literal (join conditions, HAVING, subqueries' WHERE
+included; a subquery may lose its WHERE); write SQL without WITH; drop table rows
+(halves, then one by one) and unused tables and columns. A candidate is kept while it
+still fails the same way (`still_fails(tables, query) -> bool`, which runs it on both
+servers)."""
 
 from __future__ import annotations
 
@@ -10,84 +13,159 @@ import copy
 import time
 from typing import Callable, Iterator
 
-from .query import InvalidQuery, expr_type, output_columns
+from .query import InvalidQuery, _plain, _relation, expr_type, output_columns, sub_env, tables_used
+
+SUBQUERY = ("in_sub", "exists", "scalar")
 
 
-def _sub_exprs(e: list) -> list[list]:
+def _children(e: list) -> list[int]:
+    """Positions of e's sub-expressions."""
     if e[0] == "bin":
-        return [e[2], e[3]]
-    if e[0] in ("not", "cast"):
-        return [e[1]]
+        return [2, 3]
+    if e[0] in ("not", "cast", "in_sub"):
+        return [1]
     return []
 
 
-def _simpler(e: list, cols: dict[str, str]) -> Iterator[list]:
+def _leaf(name: str) -> list:
+    if name.startswith("outer."):
+        return ["outer", name[6:]]
+    if "." in name:
+        return ["qcol", *name.split(".", 1)]
+    return ["col", name]
+
+
+def _simpler(e: list, cols: dict[str, str], tables: dict | None = None, outer: dict | None = None) -> Iterator[list]:
     """Smaller expressions to try in place of e."""
-    yield from _sub_exprs(e)
-    if e[0] != "col":
+    for i in _children(e):
+        yield e[i]
+    if e[0] not in ("col", "qcol", "outer"):
         for n in cols:
-            yield ["col", n]
+            yield _leaf(n)
     if e[0] != "lit":
         try:
-            t = expr_type(e, cols)
+            t = expr_type(e, cols, tables, outer)
         except InvalidQuery:
             t = "int"
         yield ["lit", None, t]
         yield ["lit", {"int": 0, "bigint": 0, "double": 0.0, "string": "", "boolean": True}[t], t]
-    for i, s in enumerate(_sub_exprs(e)):
-        for smaller in _simpler(s, cols):
+    if e[0] in SUBQUERY and tables is not None:
+        at = 2 if e[0] == "in_sub" else 1
+        sub = e[at]
+        try:
+            env = sub_env(sub, tables, _plain(cols) if outer is None else outer)
+        except InvalidQuery:
+            env = {}
+        if sub.get("where") is not None:
             new = copy.deepcopy(e)
-            new[2 + i if e[0] == "bin" else 1] = smaller
+            new[at]["where"] = None
+            yield new
+            for smaller in _simpler(sub["where"], env):
+                new = copy.deepcopy(e)
+                new[at]["where"] = smaller
+                yield new
+        if e[0] == "in_sub" and sub.get("select", ["col"])[0] != "col":
+            for n in _plain(env):
+                new = copy.deepcopy(e)
+                new[at]["select"] = ["col", n]
+                yield new
+    for i in _children(e):
+        for smaller in _simpler(e[i], cols, tables, outer):
+            new = copy.deepcopy(e)
+            new[i] = smaller
             yield new
 
 
-def _expr_slots(q: dict) -> Iterator[tuple[int, Callable[[dict], list], Callable[[dict, list], None]]]:
-    """(operation index, getter, setter) of every top-level expression of a query."""
-    for i, op in enumerate(q["ops"]):
-        k = op["op"]
-        if k == "filter":
-            yield i, (lambda q, i=i: q["ops"][i]["cond"]), (lambda q, e, i=i: q["ops"][i].__setitem__("cond", e))
-        elif k == "withColumn":
-            yield i, (lambda q, i=i: q["ops"][i]["expr"]), (lambda q, e, i=i: q["ops"][i].__setitem__("expr", e))
-        elif k == "select":
-            for j in range(len(op["items"])):
-                yield i, (lambda q, i=i, j=j: q["ops"][i]["items"][j][0]), \
-                      (lambda q, e, i=i, j=j: q["ops"][i]["items"][j].__setitem__(0, e))
-        elif k == "agg":
-            for j in range(len(op["aggs"])):
-                yield i, (lambda q, i=i, j=j: q["ops"][i]["aggs"][j][1]), \
-                      (lambda q, e, i=i, j=j: q["ops"][i]["aggs"][j].__setitem__(1, e))
+def _get(q, path):
+    for p in path:
+        q = q[p]
+    return q
 
 
-def _input_cols(q: dict, tables: dict, op_index: int) -> dict[str, str]:
-    head = dict(q, ops=q["ops"][:op_index])
+def _put(q, path, v):
+    _get(q, path[:-1])[path[-1]] = v
+
+
+def _relations(rel: dict, path: tuple = ()) -> Iterator[tuple[tuple, dict]]:
+    """(path, relation) of the query and of every join / set operation input in it."""
+    yield path, rel
+    for i, op in enumerate(rel["ops"]):
+        if "right" in op:
+            yield from _relations(op["right"], path + ("ops", i, "right"))
+
+
+def _cols_before(rel: dict, tables: dict, i: int) -> dict[str, str] | None:
     try:
-        return dict((n, t) for n, t in output_columns(head, tables) if n is not None)
+        return {n: t for n, t in _relation(dict(rel, ops=rel["ops"][:i]), tables)[0] if n is not None}
     except InvalidQuery:
-        return {}
+        return None
+
+
+def _expr_slots(q: dict, tables: dict) -> Iterator[tuple[tuple, dict, dict | None]]:
+    """(path, columns it reads, what its subqueries may correlate with) of every
+    expression of a query."""
+    for rpath, rel in _relations(q):
+        for i, op in enumerate(rel["ops"]):
+            cols = _cols_before(rel, tables, i)
+            if cols is None:
+                continue
+            base = rpath + ("ops", i)
+            k = op["op"]
+            if k == "filter":
+                yield base + ("cond",), cols, None
+            elif k == "withColumn":
+                yield base + ("expr",), cols, None
+            elif k == "select":
+                for j in range(len(op["items"])):
+                    yield base + ("items", j, 0), cols, None
+            elif k == "agg":
+                for j in range(len(op["aggs"])):
+                    yield base + ("aggs", j, 1), cols, None
+                if op.get("having") is not None:
+                    out = _cols_before(rel, tables, i + 1)
+                    if out is not None:
+                        yield base + ("having",), out, {key: cols[key] for key in op["keys"] if key in cols}
+            elif k == "join" and op.get("cond") is not None:
+                try:
+                    rc = output_columns(op["right"], tables)
+                except InvalidQuery:
+                    continue
+                env = {f"l.{n}": t for n, t in cols.items()}
+                env.update({f"r.{n}": t for n, t in rc})
+                yield base + ("cond",), env, None
 
 
 def _query_candidates(q: dict, tables: dict) -> Iterator[dict]:
-    ops = q["ops"]
-    for i in range(len(ops)):                       # drop an operation
-        yield dict(q, ops=ops[:i] + ops[i + 1:])
-    for i, op in enumerate(ops):                    # drop list items
-        for key, minimum in (("items", 1), ("aggs", 1), ("keys", 0)):
-            if key in op and len(op[key]) > minimum:
-                for j in range(len(op[key])):
-                    new = copy.deepcopy(q)
-                    del new["ops"][i][key][j]
-                    yield new
-    for idx, get, put in _expr_slots(q):            # simplify expressions
-        cols = _input_cols(q, tables, idx)
-        for smaller in _simpler(get(q), cols):
+    if q.get("cte"):
+        yield {k: v for k, v in q.items() if k != "cte"}
+    for rpath, rel in _relations(q):                 # drop an operation
+        for i in range(len(rel["ops"])):
             new = copy.deepcopy(q)
-            put(new, smaller)
+            del _get(new, rpath)["ops"][i]
+            yield new
+    for rpath, rel in _relations(q):                 # drop list items
+        for i, op in enumerate(rel["ops"]):
+            for key, minimum in (("items", 1), ("aggs", 1), ("keys", 0), ("using", 1), ("subset", 1)):
+                if op["op"] == "orderBy":
+                    continue                          # a partial order is not deterministic
+                if op.get(key) and len(op[key]) > minimum:
+                    for j in range(len(op[key])):
+                        new = copy.deepcopy(q)
+                        del _get(new, rpath)["ops"][i][key][j]
+                        yield new
+            if op.get("having") is not None:
+                new = copy.deepcopy(q)
+                _get(new, rpath)["ops"][i]["having"] = None
+                yield new
+    for path, cols, outer in _expr_slots(q, tables):  # simplify expressions
+        for smaller in _simpler(_get(q, path), cols, tables, outer):
+            new = copy.deepcopy(q)
+            _put(new, path, smaller)
             yield new
 
 
 def _table_candidates(tables: dict, q: dict) -> Iterator[dict]:
-    used = {q["source"]}
+    used = tables_used(q)
     yield {k: v for k, v in tables.items() if k in used}
     for name, t in tables.items():
         rows = t["rows"]
