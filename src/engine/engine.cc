@@ -14,7 +14,7 @@ Result<plan::ResolvedPtr> Analyze(const plan::PlanPtr& unresolved, const QueryCo
 
 Result<plan::ResolvedPtr> AnalyzeAndOptimize(const plan::PlanPtr& unresolved, const QueryContext& ctx) {
   ARROW_ASSIGN_OR_RAISE(auto analyzed, Analyze(unresolved, ctx));
-  return optimizer::Optimize(analyzed);
+  return optimizer::Optimize(analyzed, ctx.eval);
 }
 
 Result<std::string> Explain(const plan::ResolvedPlan& optimized, ExplainMode mode) {

@@ -36,9 +36,12 @@ std::vector<RuleBatch> MakeBatches() {
 
 }  // namespace
 
-Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan) {
+Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan, const plan::EvalContext& ctx) {
   static const std::vector<RuleBatch> batches = MakeBatches();
-  plan::ResolvedPtr current = plan;
+  // Constant folding depends on the session's settings: its own batch, first.
+  RuleBatch folding{"Constant Folding", /*max_iterations=*/1, {}};
+  folding.rules.push_back(MakeConstantFolding(ctx));
+  ARROW_ASSIGN_OR_RAISE(plan::ResolvedPtr current, RunBatch(folding, plan));
   for (const auto& batch : batches) {
     ARROW_ASSIGN_OR_RAISE(current, RunBatch(batch, current));
   }

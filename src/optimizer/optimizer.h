@@ -6,7 +6,8 @@
 /// (values, order where Spark defines one, and errors) unchanged.
 namespace sk8::optimizer {
 
-/// Runs the rule batches (rule.h) over an analyzed plan.
-Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan);
+/// Runs the rule batches (rule.h) over an analyzed plan; `ctx` holds the
+/// session settings that evaluating constants depends on (time zone, ANSI).
+Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan, const plan::EvalContext& ctx = {});
 
 }  // namespace sk8::optimizer
