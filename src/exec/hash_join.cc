@@ -76,6 +76,7 @@ class JoinHashTable {
     std::vector<std::shared_ptr<arrow::DataType>> types;
     for (const auto& column : keys.columns) types.push_back(column->type());
     ARROW_ASSIGN_OR_RAISE(table_, HashTable::Make(types, pool));
+    ARROW_RETURN_NOT_OK(table_->Reserve(num_rows));  // build keys are mostly distinct
     std::vector<uint32_t> groups(num_rows);
     constexpr int64_t kRowsPerBatch = 64 * 1024;  // keeps the encoded rows in cache
     for (int64_t start = 0; start < num_rows; start += kRowsPerBatch) {

@@ -103,12 +103,11 @@ Result<std::unique_ptr<HashTable>> HashTable::Make(const std::vector<std::shared
     ARROW_RETURN_NOT_OK(table->key_offsets_.Reserve(sizeof(int64_t)));
     reinterpret_cast<int64_t*>(table->key_offsets_.data())[0] = 0;
   }
-  ARROW_RETURN_NOT_OK(table->Grow());
+  ARROW_RETURN_NOT_OK(table->Rehash(kInitialSlots));
   return table;
 }
 
-Status HashTable::Grow() {
-  const uint64_t capacity = mask_ == 0 ? kInitialSlots : 2 * (mask_ + 1);
+Status HashTable::Rehash(uint64_t capacity) {
   ARROW_RETURN_NOT_OK(slots_.ResetZeroed(static_cast<int64_t>(capacity * sizeof(uint64_t))));
   mask_ = capacity - 1;
   grow_at_ = static_cast<uint32_t>(std::min<uint64_t>(capacity / 2, kNoGroup - 1));
@@ -164,7 +163,7 @@ Status HashTable::InsertRows(const Source& source, int64_t num_rows, uint32_t* g
       const uint64_t slot = slots[idx];
       if (slot == 0) {
         if (num_groups_ >= grow_at_) {
-          ARROW_RETURN_NOT_OK(Grow());
+          ARROW_RETURN_NOT_OK(Rehash(2 * (mask_ + 1)));
           slots = reinterpret_cast<uint64_t*>(slots_.data());
           idx = hash & mask_;
           continue;
@@ -256,9 +255,20 @@ Status HashTable::Find(const std::vector<std::shared_ptr<arrow::Array>>& keys, i
   return Status::OK();
 }
 
+Status HashTable::Reserve(int64_t num_groups) {
+  num_groups = std::min<int64_t>(num_groups, kNoGroup - 1);
+  if (grow_at_ >= num_groups) return Status::OK();
+  uint64_t capacity = mask_ + 1;
+  while (capacity / 2 < static_cast<uint64_t>(num_groups)) capacity *= 2;
+  ARROW_RETURN_NOT_OK(Rehash(capacity));
+  ARROW_RETURN_NOT_OK(hashes_.Reserve(num_groups * static_cast<int64_t>(sizeof(uint64_t))));
+  if (layout_.fixed()) ARROW_RETURN_NOT_OK(keys_.Reserve(num_groups * layout_.row_width()));
+  return Status::OK();
+}
+
 Status HashTable::Merge(const HashTable& other, uint32_t* group_map) {
   // At least as many groups as the larger table: grow once instead of step by step.
-  while (grow_at_ < std::max(num_groups_, other.num_groups_)) ARROW_RETURN_NOT_OK(Grow());
+  ARROW_RETURN_NOT_OK(Reserve(std::max(num_groups_, other.num_groups_)));
   std::vector<int64_t> new_groups;
   std::vector<int64_t>* track = layout_.has_nested() ? &new_groups : nullptr;
   ARROW_RETURN_NOT_OK(WithEq(layout_, other.keys_.data(), reinterpret_cast<const int64_t*>(other.key_offsets_.data()),

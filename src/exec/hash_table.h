@@ -52,6 +52,8 @@ class HashTable {
   /// Group id of each row, or kNoGroup; thread-safe (`scratch` belongs to the caller).
   Status Find(const std::vector<std::shared_ptr<arrow::Array>>& keys, int64_t num_rows, EncodedKeys* scratch,
               uint32_t* group_ids) const;
+  /// Room for `num_groups` groups without resizing (a join's build side knows its row count).
+  Status Reserve(int64_t num_groups);
   /// Adds `other`'s keys: its group g becomes this table's group_map[g].
   Status Merge(const HashTable& other, uint32_t* group_map);
 
@@ -69,7 +71,8 @@ class HashTable {
   template <typename Eq, typename Source>
   void FindRows(const Source& source, int64_t num_rows, uint32_t* group_ids) const;
 
-  Status Grow();
+  /// A fresh slot array of `capacity` (a power of two) slots, refilled from the stored hashes.
+  Status Rehash(uint64_t capacity);
   template <typename Rows>
   Rows Stored() const;  // the table's key rows, as FixedRows or VarRows
   Status AppendGroup(const uint8_t* row, int64_t size, uint64_t hash);
