@@ -146,6 +146,25 @@ Rows HashTable::Stored() const {
   }
 }
 
+namespace {
+
+/// The slot that holds the key of a row, or the empty slot where it belongs.
+template <typename Eq, typename Rows>
+[[gnu::always_inline]] inline uint64_t FindSlot(const uint64_t* slots, uint64_t mask, const Rows& stored,
+                                                uint64_t hash, const uint8_t* row, int64_t size) {
+  const uint64_t tag = hash >> 32;
+  for (uint64_t idx = hash & mask;; idx = (idx + 1) & mask) {
+    const uint64_t slot = slots[idx];
+    if (slot == 0) return idx;
+    if ((slot >> 32) == tag) {
+      const auto g = static_cast<uint32_t>(slot) - 1;
+      if (Eq::Equal(stored.Row(g), stored.Size(g), row, size)) return idx;
+    }
+  }
+}
+
+}  // namespace
+
 template <typename Eq, typename Source>
 Status HashTable::InsertRows(const Source& source, int64_t num_rows, uint32_t* group_ids,
                              std::vector<int64_t>* new_rows) {
@@ -154,34 +173,22 @@ Status HashTable::InsertRows(const Source& source, int64_t num_rows, uint32_t* g
   for (int64_t i = 0; i < num_rows; ++i) {
     PrefetchAhead(source, stored, slots, mask_, i, num_rows);
     const uint64_t hash = source.hashes[i];
-    const uint64_t tag = hash >> 32;
     const uint8_t* row = source.Row(i);
     const int64_t size = source.Size(i);
-    uint64_t idx = hash & mask_;
-    uint32_t group;
-    for (;;) {
-      const uint64_t slot = slots[idx];
-      if (slot == 0) {
-        if (num_groups_ >= grow_at_) {
-          ARROW_RETURN_NOT_OK(Rehash(2 * (mask_ + 1)));
-          slots = reinterpret_cast<uint64_t*>(slots_.data());
-          idx = hash & mask_;
-          continue;
-        }
-        group = num_groups_;
-        ARROW_RETURN_NOT_OK(AppendGroup(row, size, hash));
-        stored = Stored<typename Eq::Rows>();
-        slots[idx] = (tag << 32) | (static_cast<uint64_t>(group) + 1);
-        if (new_rows) new_rows->push_back(i);
-        break;
+    uint64_t idx = FindSlot<Eq>(slots, mask_, stored, hash, row, size);
+    if (slots[idx] == 0) {
+      if (num_groups_ >= grow_at_) {
+        ARROW_RETURN_NOT_OK(Rehash(2 * (mask_ + 1)));
+        slots = reinterpret_cast<uint64_t*>(slots_.data());
+        idx = FindSlot<Eq>(slots, mask_, stored, hash, row, size);
       }
-      if ((slot >> 32) == tag) {
-        group = static_cast<uint32_t>(slot) - 1;
-        if (Eq::Equal(stored.Row(group), stored.Size(group), row, size)) break;
-      }
-      idx = (idx + 1) & mask_;
+      const uint64_t group = num_groups_;
+      ARROW_RETURN_NOT_OK(AppendGroup(row, size, hash));
+      slots[idx] = (hash >> 32 << 32) | (group + 1);
+      stored = Stored<typename Eq::Rows>();
+      if (new_rows) new_rows->push_back(i);
     }
-    group_ids[i] = group;
+    group_ids[i] = static_cast<uint32_t>(slots[idx]) - 1;
   }
   return Status::OK();
 }
@@ -192,25 +199,8 @@ void HashTable::FindRows(const Source& source, int64_t num_rows, uint32_t* group
   const auto stored = Stored<typename Eq::Rows>();
   for (int64_t i = 0; i < num_rows; ++i) {
     PrefetchAhead(source, stored, slots, mask_, i, num_rows);
-    const uint64_t hash = source.hashes[i];
-    const uint64_t tag = hash >> 32;
-    const uint8_t* row = source.Row(i);
-    const int64_t size = source.Size(i);
-    uint64_t idx = hash & mask_;
-    uint32_t group = kNoGroup;
-    for (;;) {
-      const uint64_t slot = slots[idx];
-      if (slot == 0) break;
-      if ((slot >> 32) == tag) {
-        const auto g = static_cast<uint32_t>(slot) - 1;
-        if (Eq::Equal(stored.Row(g), stored.Size(g), row, size)) {
-          group = g;
-          break;
-        }
-      }
-      idx = (idx + 1) & mask_;
-    }
-    group_ids[i] = group;
+    const uint64_t slot = slots[FindSlot<Eq>(slots, mask_, stored, source.hashes[i], source.Row(i), source.Size(i))];
+    group_ids[i] = slot == 0 ? kNoGroup : static_cast<uint32_t>(slot) - 1;
   }
 }
 

@@ -91,49 +91,44 @@ void SerializeElement(const arrow::Array& array, int64_t i, std::string* out) {
   SerializeValue(array, i, out);
 }
 
+template <typename ListArray>
+void SerializeList(const ListArray& list, int64_t i, bool with_length, std::string* out) {
+  const int64_t begin = list.value_offset(i), length = list.value_length(i);
+  if (with_length) AppendRaw(out, length);
+  for (int64_t k = begin; k < begin + length; ++k) SerializeElement(*list.values(), k, out);
+}
+
 void SerializeValue(const arrow::Array& array, int64_t i, std::string* out) {
   switch (array.type_id()) {
     case arrow::Type::NA: return;
     case arrow::Type::BOOL: out->push_back(static_cast<const arrow::BooleanArray&>(array).Value(i) ? 1 : 0); return;
-    case arrow::Type::FLOAT: AppendRaw(out, NormalizeFloat(static_cast<const arrow::FloatArray&>(array).Value(i))); return;
+    case arrow::Type::FLOAT:
+      AppendRaw(out, NormalizeFloat(static_cast<const arrow::FloatArray&>(array).Value(i)));
+      return;
     case arrow::Type::DOUBLE:
       AppendRaw(out, NormalizeFloat(static_cast<const arrow::DoubleArray&>(array).Value(i)));
       return;
     case arrow::Type::STRING:
     case arrow::Type::BINARY: AppendBytes(out, static_cast<const arrow::BinaryArray&>(array).GetView(i)); return;
     case arrow::Type::LARGE_STRING:
-    case arrow::Type::LARGE_BINARY: AppendBytes(out, static_cast<const arrow::LargeBinaryArray&>(array).GetView(i)); return;
+    case arrow::Type::LARGE_BINARY:
+      AppendBytes(out, static_cast<const arrow::LargeBinaryArray&>(array).GetView(i));
+      return;
     case arrow::Type::STRING_VIEW:
-    case arrow::Type::BINARY_VIEW: AppendBytes(out, static_cast<const arrow::BinaryViewArray&>(array).GetView(i)); return;
+    case arrow::Type::BINARY_VIEW:
+      AppendBytes(out, static_cast<const arrow::BinaryViewArray&>(array).GetView(i));
+      return;
     case arrow::Type::STRUCT: {
       const auto& st = static_cast<const arrow::StructArray&>(array);
       for (int f = 0; f < st.num_fields(); ++f) SerializeElement(*st.field(f), i, out);
       return;
     }
     case arrow::Type::LIST:
-    case arrow::Type::MAP: {
-      const auto& list = static_cast<const arrow::ListArray&>(array);
-      AppendRaw(out, list.value_length(i));
-      for (int64_t k = list.value_offset(i); k < list.value_offset(i) + list.value_length(i); ++k) {
-        SerializeElement(*list.values(), k, out);
-      }
+    case arrow::Type::MAP: SerializeList(static_cast<const arrow::ListArray&>(array), i, true, out); return;
+    case arrow::Type::LARGE_LIST: SerializeList(static_cast<const arrow::LargeListArray&>(array), i, true, out); return;
+    case arrow::Type::FIXED_SIZE_LIST:
+      SerializeList(static_cast<const arrow::FixedSizeListArray&>(array), i, false, out);
       return;
-    }
-    case arrow::Type::LARGE_LIST: {
-      const auto& list = static_cast<const arrow::LargeListArray&>(array);
-      AppendRaw(out, list.value_length(i));
-      for (int64_t k = list.value_offset(i); k < list.value_offset(i) + list.value_length(i); ++k) {
-        SerializeElement(*list.values(), k, out);
-      }
-      return;
-    }
-    case arrow::Type::FIXED_SIZE_LIST: {
-      const auto& list = static_cast<const arrow::FixedSizeListArray&>(array);
-      for (int64_t k = list.value_offset(i); k < list.value_offset(i) + list.value_length(i); ++k) {
-        SerializeElement(*list.values(), k, out);
-      }
-      return;
-    }
     default: {
       // Fixed width (checked by CheckSerializable).
       const auto& data = *array.data();
@@ -189,7 +184,9 @@ void PutFixedColumn(const KeyLayout::Column& column, int index, const arrow::Arr
         case 2: PutValues(data.GetValues<uint16_t>(1), n, off, rows); break;
         case 4: PutValues(data.GetValues<uint32_t>(1), n, off, rows); break;
         case 8: PutValues(data.GetValues<uint64_t>(1), n, off, rows); break;
-        case 16: PutValues(reinterpret_cast<const Bytes16*>(data.buffers[1]->data()) + data.offset, n, off, rows); break;
+        case 16:
+          PutValues(reinterpret_cast<const Bytes16*>(data.buffers[1]->data()) + data.offset, n, off, rows);
+          break;
         default: {
           const uint8_t* values = data.buffers[1]->data() + data.offset * column.width;
           for (int64_t i = 0; i < n; ++i) std::memcpy(rows(i) + off, values + i * column.width, column.width);
@@ -314,7 +311,9 @@ Status EncodeKeys(const KeyLayout& layout, const std::vector<std::shared_ptr<arr
   if (layout.fixed()) {
     out->bytes.assign(static_cast<size_t>(n) * width, 0);
     FixedRowsOut rows{out->bytes.data(), width};
-    for (size_t c = 0; c < columns.size(); ++c) PutFixedColumn(columns[c], static_cast<int>(c), *keys[c]->data(), n, rows);
+    for (size_t c = 0; c < columns.size(); ++c) {
+      PutFixedColumn(columns[c], static_cast<int>(c), *keys[c]->data(), n, rows);
+    }
     uint64_t* hashes = out->hashes.data();
     switch (width / 8) {
       case 1: HashFixedRows<1>(out->bytes.data(), n, width, hashes); break;
@@ -361,7 +360,9 @@ Status EncodeKeys(const KeyLayout& layout, const std::vector<std::shared_ptr<arr
   for (int64_t i = 0; i < n; ++i) offsets[i + 1] += offsets[i];
   out->bytes.assign(offsets[n], 0);
   VarRowsOut rows{out->bytes.data(), offsets.data()};
-  for (size_t c = 0; c < columns.size(); ++c) PutFixedColumn(columns[c], static_cast<int>(c), *keys[c]->data(), n, rows);
+  for (size_t c = 0; c < columns.size(); ++c) {
+    PutFixedColumn(columns[c], static_cast<int>(c), *keys[c]->data(), n, rows);
+  }
   std::vector<int64_t> cursor(n);
   for (int64_t i = 0; i < n; ++i) cursor[i] = offsets[i] + width;
   for (size_t c = 0; c < columns.size(); ++c) {

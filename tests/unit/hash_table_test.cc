@@ -75,25 +75,10 @@ void ExpectGroupsMatch(const HashTable& table, const ArrayVector& keys, const st
   }
 }
 
-template <typename Builder, typename T>
-std::shared_ptr<arrow::Array> Build(const std::vector<std::optional<T>>& values,
-                                    std::shared_ptr<arrow::DataType> type = nullptr) {
-  Builder builder(type ? type : arrow::TypeTraits<typename Builder::TypeClass>::type_singleton(),
-                  arrow::default_memory_pool());
-  for (const auto& v : values) {
-    if (v) {
-      EXPECT_TRUE(builder.Append(*v).ok());
-    } else {
-      EXPECT_TRUE(builder.AppendNull().ok());
-    }
-  }
-  return builder.Finish().ValueOrDie();
-}
-
 TEST(HashTable, AllNullKeysAreOneGroup) {
   std::vector<std::optional<int64_t>> longs(1000);
   std::vector<std::optional<std::string>> strings(1000);
-  ArrayVector keys = {Build<arrow::Int64Builder>(longs), Build<arrow::StringBuilder>(strings),
+  ArrayVector keys = {testing::ArrayOf<arrow::Int64Builder>(longs), testing::ArrayOf<arrow::StringBuilder>(strings),
                       arrow::MakeArrayOfNull(arrow::null(), 1000).ValueOrDie()};
   auto table = MakeTable(keys);
   auto ids = Insert(*table, keys, 300);
@@ -105,7 +90,8 @@ TEST(HashTable, AllNullKeysAreOneGroup) {
 
 TEST(HashTable, NanAndNegativeZeroGroupTogetherAndComeOutNormalized) {
   const double nan = std::nan(""), other_nan = -std::nan("7");
-  ArrayVector keys = {Build<arrow::DoubleBuilder, double>({0.0, -0.0, nan, other_nan, 1.0, std::nullopt, -0.0})};
+  ArrayVector keys = {
+      testing::ArrayOf<arrow::DoubleBuilder, double>({0.0, -0.0, nan, other_nan, 1.0, std::nullopt, -0.0})};
   auto table = MakeTable(keys);
   auto ids = Insert(*table, keys);
   EXPECT_EQ(ids, (std::vector<uint32_t>{0, 0, 1, 1, 2, 3, 0}));
@@ -114,11 +100,11 @@ TEST(HashTable, NanAndNegativeZeroGroupTogetherAndComeOutNormalized) {
   EXPECT_TRUE(std::isnan(decoded->Value(1)));
   EXPECT_TRUE(decoded->IsNull(3));
   // Floats too, as do a join's probe keys.
-  ArrayVector floats = {Build<arrow::FloatBuilder, float>({-0.0f, 0.0f, std::nanf(""), -std::nanf("3")})};
+  ArrayVector floats = {testing::ArrayOf<arrow::FloatBuilder, float>({-0.0f, 0.0f, std::nanf(""), -std::nanf("3")})};
   auto float_table = MakeTable(floats);
   EXPECT_EQ(Insert(*float_table, floats), (std::vector<uint32_t>{0, 0, 1, 1}));
   std::vector<uint32_t> found(2);
-  ArrayVector probe = {Build<arrow::FloatBuilder, float>({0.0f, -std::nanf("9")})};
+  ArrayVector probe = {testing::ArrayOf<arrow::FloatBuilder, float>({0.0f, -std::nanf("9")})};
   exec::EncodedKeys scratch;
   ASSERT_TRUE(float_table->Find(probe, 2, &scratch, found.data()).ok());
   EXPECT_EQ(found, (std::vector<uint32_t>{0, 1}));
@@ -161,7 +147,7 @@ TEST(HashTable, MillionsOfGroupsResizeAndFind) {
   exec::EncodedKeys scratch;
   ASSERT_TRUE(table->Find(keys, n, &scratch, found.data()).ok());
   EXPECT_EQ(found, ids);
-  ArrayVector missing = {Build<arrow::Int64Builder, int64_t>({1, 2, -1000003})};
+  ArrayVector missing = {testing::ArrayOf<arrow::Int64Builder, int64_t>({1, 2, -1000003})};
   ASSERT_TRUE(table->Find(missing, 3, &scratch, found.data()).ok());
   for (int i = 0; i < 3; ++i) EXPECT_EQ(found[i], HashTable::kNoGroup);
 }
@@ -171,7 +157,7 @@ TEST(HashTable, StringKeysEmptyLongAndNull) {
                                                     std::string(10000, 'x') + "y", std::nullopt, "a",
                                                     std::string(9999, 'x'), "b"};
   for (int i = 0; i < 5000; ++i) values.push_back("key" + std::to_string(i % 1234));
-  ArrayVector keys = {Build<arrow::StringBuilder>(values)};
+  ArrayVector keys = {testing::ArrayOf<arrow::StringBuilder>(values)};
   auto table = MakeTable(keys);
   auto ids = Insert(*table, keys, 333);
   ExpectGroupsMatch(*table, keys, ids, [&](int64_t i) { return values[i] ? "v" + *values[i] : "null"; });
