@@ -6,6 +6,7 @@
 #include <arrow/util/decimal.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "functions/kernel_util.h"
 
@@ -25,6 +26,59 @@ std::shared_ptr<arrow::DataType> Bounded(int precision, int scale) {
   return arrow::decimal128(kMaxPrecision, adjusted_scale);
 }
 
+using Int128 = __int128;
+
+// 10^k for k in [0, 38], as native 128-bit integers.
+struct PowersOfTen {
+  Int128 values[kMaxPrecision + 1];
+  constexpr PowersOfTen() : values() {
+    values[0] = 1;
+    for (int k = 1; k <= kMaxPrecision; ++k) values[k] = values[k - 1] * 10;
+  }
+};
+constexpr PowersOfTen kPowersOfTen;
+
+// v * 10^k; false on overflow.
+bool ScaleUp(Int128 v, int32_t k, Int128* out) {
+  return k <= kMaxPrecision && !__builtin_mul_overflow(v, kPowersOfTen.values[k], out);
+}
+
+// v / 10^k rounded half away from zero, as Decimal256::ReduceScaleBy(k, true).
+Int128 ScaleDown(Int128 v, int32_t k) {
+  if (k > kMaxPrecision) return 0;
+  const Int128 divisor = kPowersOfTen.values[k];
+  Int128 quotient = v / divisor, remainder = v % divisor;
+  if (remainder < 0) remainder = -remainder;
+  if (remainder >= divisor - remainder) quotient += v < 0 ? -1 : 1;
+  return quotient;
+}
+
+// a op b (add, subtract, multiply) at scale `out_scale` in native 128-bit
+// integers; false when an intermediate value would overflow them, and the
+// caller takes the 256-bit path. Same answers as that path.
+bool TryInt128(DecimalOp op, Int128 a, int32_t a_scale, Int128 b, int32_t b_scale, int32_t out_scale, Int128* out) {
+  Int128 result;
+  int32_t scale;
+  if (op == DecimalOp::kMultiply) {
+    if (__builtin_mul_overflow(a, b, &result)) return false;
+    scale = a_scale + b_scale;
+  } else {
+    scale = std::max(a_scale, b_scale);
+    if (!ScaleUp(a, scale - a_scale, &a) || !ScaleUp(b, scale - b_scale, &b)) return false;
+    if (op == DecimalOp::kAdd ? __builtin_add_overflow(a, b, &result) : __builtin_sub_overflow(a, b, &result)) {
+      return false;
+    }
+  }
+  if (out_scale >= scale) return ScaleUp(result, out_scale - scale, out);
+  *out = ScaleDown(result, scale - out_scale);
+  return true;
+}
+
+bool FitsInPrecision(Int128 v, int32_t precision) {
+  const Int128 bound = kPowersOfTen.values[precision];
+  return v < bound && v > -bound;
+}
+
 // One operand's value at row i (arrays or scalars).
 class DecimalArg {
  public:
@@ -42,6 +96,15 @@ class DecimalArg {
   bool IsValid(int64_t i) const { return array_ ? array_->IsValid(i) : scalar_valid_; }
   arrow::Decimal256 Value(int64_t i) const {
     return arrow::Decimal256(array_ ? arrow::Decimal128(array_->GetValue(i)) : scalar_);
+  }
+  Int128 NativeValue(int64_t i) const {
+    Int128 v;
+    if (array_) {
+      std::memcpy(&v, array_->GetValue(i), sizeof(v));  // little-endian, as Decimal128 stores it
+    } else {
+      v = static_cast<Int128>(static_cast<unsigned __int128>(scalar_.high_bits()) << 64 | scalar_.low_bits());
+    }
+    return v;
   }
   int32_t scale() const { return scale_; }
 
@@ -123,6 +186,14 @@ Result<arrow::Datum> EvaluateDecimal(DecimalOp op, const std::vector<arrow::Datu
     if (!left.IsValid(i) || !right.IsValid(i)) {
       builder.UnsafeAppendNull();
       continue;
+    }
+    if (op == DecimalOp::kAdd || op == DecimalOp::kSubtract || op == DecimalOp::kMultiply) {
+      Int128 native;
+      if (TryInt128(op, left.NativeValue(i), left.scale(), right.NativeValue(i), right.scale(), out_scale, &native) &&
+          FitsInPrecision(native, out_type.precision())) {
+        builder.UnsafeAppend(arrow::Decimal128(static_cast<int64_t>(native >> 64), static_cast<uint64_t>(native)));
+        continue;
+      }
     }
     arrow::Decimal256 a = left.Value(i), b = right.Value(i);
     arrow::Decimal256 result;
