@@ -1,7 +1,8 @@
 #include "functions/decimal_arithmetic.h"
 
 #include <arrow/array.h>
-#include <arrow/builder.h>
+#include <arrow/buffer.h>
+#include <arrow/util/bit_util.h>
 #include <arrow/scalar.h>
 #include <arrow/util/decimal.h>
 
@@ -78,6 +79,32 @@ bool FitsInPrecision(Int128 v, int32_t precision) {
   const Int128 bound = kPowersOfTen.values[precision];
   return v < bound && v > -bound;
 }
+
+// The result column, written in place (the builder's appends are out of line).
+class DecimalOutput {
+ public:
+  Status Init(int64_t n) {
+    length_ = n;
+    ARROW_ASSIGN_OR_RAISE(values_, arrow::AllocateBuffer(n * 16));
+    ARROW_ASSIGN_OR_RAISE(validity_, arrow::AllocateBitmap(n));
+    std::memset(validity_->mutable_data(), 0xff, validity_->size());
+    return Status::OK();
+  }
+  void Set(int64_t i, Int128 v) { std::memcpy(values_->mutable_data() + i * 16, &v, 16); }
+  void SetNull(int64_t i) {
+    std::memset(values_->mutable_data() + i * 16, 0, 16);
+    arrow::bit_util::ClearBit(validity_->mutable_data(), i);
+    ++null_count_;
+  }
+  std::shared_ptr<arrow::Array> Finish(const std::shared_ptr<arrow::DataType>& type) {
+    std::shared_ptr<arrow::Buffer> validity = null_count_ > 0 ? std::move(validity_) : nullptr;
+    return arrow::MakeArray(arrow::ArrayData::Make(type, length_, {validity, std::move(values_)}, null_count_));
+  }
+
+ private:
+  int64_t length_ = 0, null_count_ = 0;
+  std::shared_ptr<arrow::Buffer> values_, validity_;
+};
 
 // One operand's value at row i (arrays or scalars).
 class DecimalArg {
@@ -180,18 +207,18 @@ Result<arrow::Datum> EvaluateDecimal(DecimalOp op, const std::vector<arrow::Datu
   int32_t out_scale = out_type.scale();
   bool scalar_output = AllScalars(args);
   int64_t n = scalar_output ? 1 : length;
-  arrow::Decimal128Builder builder(result_type);
-  ARROW_RETURN_NOT_OK(builder.Reserve(n));
+  DecimalOutput output;
+  ARROW_RETURN_NOT_OK(output.Init(n));
   for (int64_t i = 0; i < n; ++i) {
     if (!left.IsValid(i) || !right.IsValid(i)) {
-      builder.UnsafeAppendNull();
+      output.SetNull(i);
       continue;
     }
     if (op == DecimalOp::kAdd || op == DecimalOp::kSubtract || op == DecimalOp::kMultiply) {
       Int128 native;
       if (TryInt128(op, left.NativeValue(i), left.scale(), right.NativeValue(i), right.scale(), out_scale, &native) &&
           FitsInPrecision(native, out_type.precision())) {
-        builder.UnsafeAppend(arrow::Decimal128(static_cast<int64_t>(native >> 64), static_cast<uint64_t>(native)));
+        output.Set(i, native);
         continue;
       }
     }
@@ -213,7 +240,7 @@ Result<arrow::Datum> EvaluateDecimal(DecimalOp op, const std::vector<arrow::Datu
       case DecimalOp::kRemainder: {
         if (b == arrow::Decimal256(0)) {
           if (!ctx.ansi) {
-            builder.UnsafeAppendNull();
+            output.SetNull(i);
             continue;
           }
           return SparkError(SparkExceptionKind::kArithmetic,
@@ -237,7 +264,7 @@ Result<arrow::Datum> EvaluateDecimal(DecimalOp op, const std::vector<arrow::Datu
     }
     if (!result.FitsInPrecision(out_type.precision())) {
       if (!ctx.ansi) {
-        builder.UnsafeAppendNull();
+        output.SetNull(i);
         continue;
       }
       return SparkError(SparkExceptionKind::kArithmetic, "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",
@@ -245,9 +272,9 @@ Result<arrow::Datum> EvaluateDecimal(DecimalOp op, const std::vector<arrow::Datu
                          {"scale", std::to_string(out_scale)}, {"config", "\"spark.sql.ansi.enabled\""}});
     }
     const auto& words = result.little_endian_array();
-    builder.UnsafeAppend(arrow::Decimal128(static_cast<int64_t>(words[1]), words[0]));
+    output.Set(i, static_cast<Int128>(static_cast<unsigned __int128>(words[1]) << 64 | words[0]));
   }
-  return FinishResult(builder.Finish(), scalar_output);
+  return FinishResult(output.Finish(result_type), scalar_output);
 }
 
 }  // namespace sk8::functions
