@@ -197,8 +197,12 @@ class Prober {
       if (spec_.residual) {
         ARROW_ASSIGN_OR_RAISE(block, ApplyResidual(ctx, probe, build, block));
       }
-      candidates.probe_rows.insert(candidates.probe_rows.end(), block.probe_rows.begin(), block.probe_rows.end());
-      candidates.build_rows.insert(candidates.build_rows.end(), block.build_rows.begin(), block.build_rows.end());
+      if (candidates.probe_rows.empty()) {
+        candidates = std::move(block);
+      } else {
+        candidates.probe_rows.insert(candidates.probe_rows.end(), block.probe_rows.begin(), block.probe_rows.end());
+        candidates.build_rows.insert(candidates.build_rows.end(), block.build_rows.begin(), block.build_rows.end());
+      }
       block = ProbeResult{};
       return ctx.IsCancelled() ? Status::Cancelled("operation cancelled") : Status::OK();
     };
@@ -290,7 +294,11 @@ class Prober {
     return arrow::schema(fields);
   }
 
+  /// Take indices over `rows` (borrowed when there is no -1, which becomes NULL).
   static Result<std::shared_ptr<arrow::Array>> Indices(const std::vector<int64_t>& rows) {
+    if (std::all_of(rows.begin(), rows.end(), [](int64_t r) { return r >= 0; })) {
+      return std::make_shared<arrow::Int64Array>(static_cast<int64_t>(rows.size()), arrow::Buffer::Wrap(rows));
+    }
     arrow::Int64Builder builder;
     ARROW_RETURN_NOT_OK(builder.Reserve(static_cast<int64_t>(rows.size())));
     for (int64_t r : rows) {

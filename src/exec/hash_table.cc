@@ -134,6 +134,7 @@ Status HashTable::Rehash(uint64_t capacity) {
   auto* slots = reinterpret_cast<uint64_t*>(slots_.data());
   const auto* hashes = reinterpret_cast<const uint64_t*>(hashes_.data());
   for (uint32_t g = 0; g < num_groups_; ++g) {
+    if (g + kPrefetchDistance < num_groups_) __builtin_prefetch(&slots[hashes[g + kPrefetchDistance] & mask_]);
     uint64_t idx = hashes[g] & mask_;
     while (slots[idx] != 0) idx = (idx + 1) & mask_;
     slots[idx] = (hashes[g] >> 32 << 32) | (static_cast<uint64_t>(g) + 1);
@@ -270,10 +271,7 @@ Status HashTable::Reserve(int64_t num_groups) {
   if (grow_at_ >= num_groups) return Status::OK();
   uint64_t capacity = mask_ + 1;
   while (capacity / 2 < static_cast<uint64_t>(num_groups)) capacity *= 2;
-  ARROW_RETURN_NOT_OK(Rehash(capacity));
-  ARROW_RETURN_NOT_OK(hashes_.Reserve(num_groups * static_cast<int64_t>(sizeof(uint64_t))));
-  if (layout_.fixed()) ARROW_RETURN_NOT_OK(keys_.Reserve(num_groups * layout_.row_width()));
-  return Status::OK();
+  return Rehash(capacity);
 }
 
 Status HashTable::Merge(const HashTable& other, uint32_t* group_map) {

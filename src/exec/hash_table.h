@@ -52,7 +52,7 @@ class HashTable {
   /// Group id of each row, or kNoGroup; thread-safe (`scratch` belongs to the caller).
   Status Find(const std::vector<std::shared_ptr<arrow::Array>>& keys, int64_t num_rows, EncodedKeys* scratch,
               uint32_t* group_ids) const;
-  /// Room for `num_groups` groups without resizing (a join's build side knows its row count).
+  /// Slots for `num_groups` groups without rehashing (a join's build side knows its row count).
   Status Reserve(int64_t num_groups);
   /// Adds `other`'s keys: its group g becomes this table's group_map[g].
   Status Merge(const HashTable& other, uint32_t* group_map);
