@@ -42,7 +42,6 @@ Status CheckSerializable(const arrow::DataType& type) {
     case arrow::Type::LIST:
     case arrow::Type::LARGE_LIST:
     case arrow::Type::FIXED_SIZE_LIST:
-    case arrow::Type::MAP:
       for (const auto& field : type.fields()) ARROW_RETURN_NOT_OK(CheckSerializable(*field->type()));
       return Status::OK();
     case arrow::Type::STRING:
@@ -123,8 +122,7 @@ void SerializeValue(const arrow::Array& array, int64_t i, std::string* out) {
       for (int f = 0; f < st.num_fields(); ++f) SerializeElement(*st.field(f), i, out);
       return;
     }
-    case arrow::Type::LIST:
-    case arrow::Type::MAP: SerializeList(static_cast<const arrow::ListArray&>(array), i, true, out); return;
+    case arrow::Type::LIST: SerializeList(static_cast<const arrow::ListArray&>(array), i, true, out); return;
     case arrow::Type::LARGE_LIST: SerializeList(static_cast<const arrow::LargeListArray&>(array), i, true, out); return;
     case arrow::Type::FIXED_SIZE_LIST:
       SerializeList(static_cast<const arrow::FixedSizeListArray&>(array), i, false, out);
