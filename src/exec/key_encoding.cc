@@ -207,13 +207,27 @@ void PutFixedColumn(const KeyLayout::Column& column, int index, const arrow::Arr
 
 /// A variable column's bytes per row (empty for NULL).
 struct VarColumn {
-  const arrow::BinaryArray* binary = nullptr;  // kBinary
-  const std::string* nested = nullptr;         // kNested: serialized values
+  // kBinary: offsets, data and validity (null when no NULLs) read directly;
+  // Array::IsNull would test the type for unions on every row.
+  const int32_t* offsets = nullptr;
+  const uint8_t* data = nullptr;
+  const uint8_t* validity = nullptr;
+  int64_t offset = 0;
+  // kNested: serialized values.
+  const std::string* nested = nullptr;
   const int64_t* nested_offsets = nullptr;
 
+  void SetBinary(const arrow::ArrayData& array) {
+    offsets = array.GetValues<int32_t>(1);
+    data = array.buffers[2] ? array.buffers[2]->data() : nullptr;
+    validity = array.GetNullCount() > 0 ? array.buffers[0]->data() : nullptr;
+    offset = array.offset;
+  }
+  bool IsNull(int64_t i) const { return validity && !arrow::bit_util::GetBit(validity, offset + i); }
   std::string_view operator()(int64_t i) const {
-    if (binary) return binary->IsNull(i) ? std::string_view() : binary->GetView(i);
-    return std::string_view(nested->data() + nested_offsets[i], nested_offsets[i + 1] - nested_offsets[i]);
+    if (nested) return std::string_view(nested->data() + nested_offsets[i], nested_offsets[i + 1] - nested_offsets[i]);
+    if (IsNull(i)) return std::string_view();
+    return std::string_view(reinterpret_cast<const char*>(data) + offsets[i], offsets[i + 1] - offsets[i]);
   }
 };
 
@@ -293,8 +307,8 @@ uint64_t HashVarRow(const uint8_t* row, int64_t size) {
   int64_t w = 0;
   for (; w + 8 <= size; w += 8) h = Mix(h ^ Load64(row + w), kMul);
   if (w < size) {
-    uint64_t tail = 0;
-    std::memcpy(&tail, row + w, size - w);
+    uint64_t tail = 0;  // a byte loop: memcpy of a variable size is a call
+    for (int64_t k = 0; w + k < size; ++k) tail |= static_cast<uint64_t>(row[w + k]) << (8 * k);
     h = Mix(h ^ tail, kMul);
   }
   return h;
@@ -331,7 +345,7 @@ Status EncodeKeys(const KeyLayout& layout, const std::vector<std::shared_ptr<arr
   out->nested_offsets.resize(columns.size());
   for (size_t c = 0; c < columns.size(); ++c) {
     if (columns[c].kind == KeyKind::kBinary) {
-      var[c].binary = static_cast<const arrow::BinaryArray*>(keys[c].get());
+      var[c].SetBinary(*keys[c]->data());
     } else if (columns[c].kind == KeyKind::kNested) {
       auto& bytes = out->nested_bytes[c];
       auto& offsets = out->nested_offsets[c];
@@ -367,10 +381,9 @@ Status EncodeKeys(const KeyLayout& layout, const std::vector<std::shared_ptr<arr
     if (columns[c].kind != KeyKind::kBinary && columns[c].kind != KeyKind::kNested) continue;
     const int32_t off = columns[c].offset;
     const int index = static_cast<int>(c);
-    const bool has_nulls = keys[c]->null_count() > 0;
     for (int64_t i = 0; i < n; ++i) {
       uint8_t* row = rows(i);
-      if (has_nulls && keys[c]->IsNull(i)) {
+      if (var[c].IsNull(i)) {
         row[index / 8] |= static_cast<uint8_t>(1u << (index % 8));
         continue;
       }
