@@ -1,65 +1,25 @@
 // Hash aggregation in two phases: each thread aggregates its morsels into a local
 // table of groups (partial), then Combine() merges the partials into the global
 // table (final). Without GROUP BY there is exactly one group, even for no input.
-#include <arrow/builder.h>
-
-#include <cmath>
-#include <limits>
-#include <unordered_map>
+#include <mutex>
 
 #include "exec/expression_executor.h"
+#include "exec/hash_table.h"
 #include "exec/operators.h"
-#include "exec/row_key.h"
 
 namespace sk8::exec {
 namespace {
 
-template <typename ArrowType>
-std::shared_ptr<arrow::Array> NormalizeFloats(const std::shared_ptr<arrow::Array>& array) {
-  using T = typename ArrowType::c_type;
-  const auto& typed = static_cast<const arrow::NumericArray<ArrowType>&>(*array);
-  bool needed = false;
-  for (int64_t i = 0; i < typed.length() && !needed; ++i) {
-    T v = typed.Value(i);
-    needed = (v == 0 && std::signbit(v)) || std::isnan(v);
-  }
-  if (!needed) return array;
-  arrow::NumericBuilder<ArrowType> builder;
-  (void)builder.Reserve(typed.length());
-  for (int64_t i = 0; i < typed.length(); ++i) {
-    if (typed.IsNull(i)) {
-      builder.UnsafeAppendNull();
-      continue;
-    }
-    T v = typed.Value(i);
-    if (v == 0) v = 0;
-    if (std::isnan(v)) v = std::numeric_limits<T>::quiet_NaN();
-    builder.UnsafeAppend(v);
-  }
-  return *builder.Finish();
-}
-
-Result<std::shared_ptr<arrow::Array>> NormalizeFloatingKeys(const std::shared_ptr<arrow::Array>& array) {
-  switch (array->type_id()) {
-    case arrow::Type::DOUBLE: return NormalizeFloats<arrow::DoubleType>(array);
-    case arrow::Type::FLOAT: return NormalizeFloats<arrow::FloatType>(array);
-    default: return array;
-  }
-}
-
 struct GroupTable {
-  std::unordered_map<std::string, uint32_t> ids;
-  std::vector<std::unique_ptr<arrow::ArrayBuilder>> key_builders;  // first row of each group
+  std::unique_ptr<HashTable> keys;  // null without GROUP BY
   std::vector<std::unique_ptr<plan::GroupedAccumulator>> accumulators;
   uint32_t num_groups = 0;
 };
 
-/// What a table holds outside the query pool (its key builders use the pool):
-/// map nodes and buckets, and the accumulators' slots.
+/// What a table holds outside the query pool: the accumulators' slots (the
+/// hash table's buffers and the key builders allocate from the pool).
 int64_t GroupTableBytes(const GroupTable& table) {
-  constexpr int64_t kBytesPerGroup = 64;  // a map node: encoded key, id, hash, link
-  int64_t bytes = static_cast<int64_t>(table.ids.size()) * kBytesPerGroup +
-                  static_cast<int64_t>(table.ids.bucket_count() * sizeof(void*));
+  int64_t bytes = 0;
   for (const auto& accumulator : table.accumulators) bytes += accumulator->MemoryUsage();
   return bytes;
 }
@@ -111,22 +71,11 @@ class HashAggregate : public BufferedSinkOperator {
       for (const auto& g : grouping_) {
         ARROW_ASSIGN_OR_RAISE(auto value, Evaluate(*g, *batch, ctx.eval));
         ARROW_ASSIGN_OR_RAISE(auto array, ToArray(value, rows));
-        // Spark groups -0.0 with 0.0 and all NaNs together, and outputs 0.0 / NaN.
-        ARROW_ASSIGN_OR_RAISE(array, NormalizeFloatingKeys(array));
         keys.push_back(std::move(array));
       }
-      std::vector<std::string> encoded;
-      ARROW_RETURN_NOT_OK(EncodeRowKeys(keys, rows, &encoded));
-      for (int64_t i = 0; i < rows; ++i) {
-        auto [it, inserted] = table.ids.try_emplace(std::move(encoded[i]), table.num_groups);
-        if (inserted) {
-          for (size_t k = 0; k < keys.size(); ++k) {
-            ARROW_RETURN_NOT_OK(table.key_builders[k]->AppendArraySlice(*keys[k]->data(), i, 1));
-          }
-          ++table.num_groups;
-        }
-        group_ids[i] = it->second;
-      }
+      // The table groups -0.0 with 0.0 and all NaNs together, and gives back 0.0 / NaN.
+      ARROW_RETURN_NOT_OK(table.keys->FindOrInsert(keys, rows, group_ids.data()));
+      table.num_groups = table.keys->num_groups();
     }
     for (size_t a = 0; a < aggregates_.size(); ++a) {
       std::vector<arrow::Datum> args;
@@ -147,21 +96,8 @@ class HashAggregate : public BufferedSinkOperator {
     std::lock_guard<std::mutex> lock(global.mutex);
     std::vector<uint32_t> mapping(local.num_groups, 0);
     if (!grouping_.empty()) {
-      std::vector<std::shared_ptr<arrow::Array>> local_keys;
-      for (auto& builder : local.key_builders) {
-        ARROW_ASSIGN_OR_RAISE(auto keys, builder->Finish());
-        local_keys.push_back(std::move(keys));
-      }
-      for (auto& [key, local_id] : local.ids) {
-        auto [it, inserted] = global.table.ids.try_emplace(key, global.table.num_groups);
-        if (inserted) {
-          for (size_t k = 0; k < local_keys.size(); ++k) {
-            ARROW_RETURN_NOT_OK(global.table.key_builders[k]->AppendArraySlice(*local_keys[k]->data(), local_id, 1));
-          }
-          ++global.table.num_groups;
-        }
-        mapping[local_id] = it->second;
-      }
+      ARROW_RETURN_NOT_OK(global.table.keys->Merge(*local.keys, mapping.data()));
+      global.table.num_groups = global.table.keys->num_groups();
     }
     for (size_t a = 0; a < aggregates_.size(); ++a) {
       global.table.accumulators[a]->Resize(global.table.num_groups);
@@ -175,9 +111,8 @@ class HashAggregate : public BufferedSinkOperator {
     auto& global = static_cast<AggregateGlobalState&>(global_state);
     auto& table = global.table;
     std::vector<std::shared_ptr<arrow::Array>> columns;
-    for (auto& builder : table.key_builders) {
-      ARROW_ASSIGN_OR_RAISE(auto keys, builder->Finish());
-      columns.push_back(std::move(keys));
+    if (table.keys) {
+      ARROW_ASSIGN_OR_RAISE(columns, table.keys->Keys());
     }
     for (auto& accumulator : table.accumulators) {
       accumulator->Resize(table.num_groups);
@@ -196,10 +131,10 @@ class HashAggregate : public BufferedSinkOperator {
 
  private:
   Status InitTable(ExecContext& ctx, GroupTable* table) const {
-    for (const auto& g : grouping_) {
-      std::unique_ptr<arrow::ArrayBuilder> builder;
-      ARROW_RETURN_NOT_OK(arrow::MakeBuilder(ctx.pool, g->type, &builder));
-      table->key_builders.push_back(std::move(builder));
+    if (!grouping_.empty()) {
+      std::vector<std::shared_ptr<arrow::DataType>> types;
+      for (const auto& g : grouping_) types.push_back(g->type);
+      ARROW_ASSIGN_OR_RAISE(table->keys, HashTable::Make(types, ctx.pool));
     }
     for (const auto& a : aggregates_) table->accumulators.push_back(a.kernel->MakeAccumulator());
     if (grouping_.empty()) table->num_groups = 1;

@@ -5,12 +5,12 @@
 // same way and, once every probe row is seen, adds the build rows nobody matched.
 //
 // Spark's semantics: NULL keys never match under `=` (they do under `<=>`);
-// NaN = NaN and -0.0 = 0.0 (the key encoding normalizes them); a residual
+// NaN = NaN and -0.0 = 0.0 (the hash table normalizes them); a residual
 // (non-equality) condition decides matches for outer, semi and anti joins too.
 //
-// Known limits of this first version (engine-core issue): the hash table uses
-// the general row-key encoding, one probe chunk yields one output chunk however
-// many rows it has, and build memory is not yet counted in a query pool.
+// Known limits of this first version (engine-core issue): one probe chunk yields
+// one output chunk however many rows it has, and the build side is hashed on
+// one thread.
 #include <arrow/compute/api.h>
 #include <arrow/table.h>
 
@@ -20,8 +20,8 @@
 #include <string_view>
 
 #include "exec/expression_executor.h"
+#include "exec/hash_table.h"
 #include "exec/operators.h"
-#include "exec/row_key.h"
 
 namespace sk8::exec {
 namespace {
@@ -42,72 +42,75 @@ std::string JoinDetails(const HashJoinSpec& spec) {
   return out + ")";
 }
 
-/// Evaluates key expressions over a batch; `usable[i]` is false for rows whose
-/// key has a NULL in a column compared with `=`.
-struct KeyRows {
-  std::vector<std::string> encoded;
-  std::vector<uint8_t> usable;
+/// Key columns evaluated over a batch, and which rows can match: `usable[i]`
+/// is false for rows whose key has a NULL in a column compared with `=`.
+struct JoinKeys {
+  std::vector<std::shared_ptr<arrow::Array>> columns;
+  std::vector<uint8_t> usable;  // empty: every row
+
+  bool Usable(int64_t i) const { return usable.empty() || usable[i] != 0; }
 };
 
-Result<KeyRows> EvaluateKeys(const std::vector<plan::BoundExprPtr>& keys, const std::vector<bool>& null_safe,
-                             const arrow::RecordBatch& batch, const plan::EvalContext& eval) {
-  KeyRows out;
+Result<JoinKeys> EvaluateKeys(const std::vector<plan::BoundExprPtr>& keys, const std::vector<bool>& null_safe,
+                              const arrow::RecordBatch& batch, const plan::EvalContext& eval) {
+  JoinKeys out;
   const int64_t n = batch.num_rows();
-  out.usable.assign(n, 1);
-  std::vector<std::shared_ptr<arrow::Array>> columns;
   for (size_t k = 0; k < keys.size(); ++k) {
     ARROW_ASSIGN_OR_RAISE(auto datum, Evaluate(*keys[k], batch, eval));
     ARROW_ASSIGN_OR_RAISE(auto array, ToArray(datum, n));
     if (!null_safe[k] && array->null_count() > 0) {
-      for (int64_t i = 0; i < n; ++i) {
-        if (array->IsNull(i)) out.usable[i] = 0;
-      }
+      if (out.usable.empty()) out.usable.assign(n, 1);
+      for (int64_t i = 0; i < n; ++i) out.usable[i] &= array->IsValid(i) ? 1 : 0;
     }
-    columns.push_back(std::move(array));
+    out.columns.push_back(std::move(array));
   }
-  if (!keys.empty()) ARROW_RETURN_NOT_OK(EncodeRowKeys(columns, n, &out.encoded));
   return out;
 }
 
-/// Build rows chained by key: open addressing over distinct keys, each slot
-/// heading a list of the build rows that share that key.
+/// The build rows by key: the shared HashTable gives each distinct key a group,
+/// and the rows of group g are rows_[starts_[g] .. starts_[g + 1]), in input order.
 class JoinHashTable {
  public:
-  void Build(KeyRows keys) {
-    keys_ = std::move(keys);
-    const auto n = static_cast<int64_t>(keys_.encoded.size());
-    size_t capacity = 16;
-    while (capacity < static_cast<size_t>(n) * 2) capacity <<= 1;
-    mask_ = capacity - 1;
-    slots_.assign(capacity, -1);
-    next_.assign(n, -1);
-    // Insert backwards so that each chain lists build rows in input order.
-    for (int64_t row = n - 1; row >= 0; --row) {
-      if (!keys_.usable[row]) continue;
-      size_t slot = Find(keys_.encoded[row]);
-      if (slots_[slot] >= 0) next_[row] = slots_[slot];
-      slots_[slot] = row;
+  Status Build(const JoinKeys& keys, int64_t num_rows, arrow::MemoryPool* pool) {
+    if (num_rows >= static_cast<int64_t>(UINT32_MAX)) return Unsupported("a hash join build side of 4 billion rows");
+    std::vector<std::shared_ptr<arrow::DataType>> types;
+    for (const auto& column : keys.columns) types.push_back(column->type());
+    ARROW_ASSIGN_OR_RAISE(table_, HashTable::Make(types, pool));
+    ARROW_RETURN_NOT_OK(table_->Reserve(num_rows));  // build keys are mostly distinct
+    std::vector<uint32_t> groups(num_rows);
+    constexpr int64_t kRowsPerBatch = 64 * 1024;  // keeps the encoded rows in cache
+    for (int64_t start = 0; start < num_rows; start += kRowsPerBatch) {
+      const int64_t length = std::min(kRowsPerBatch, num_rows - start);
+      std::vector<std::shared_ptr<arrow::Array>> slice;
+      for (const auto& column : keys.columns) slice.push_back(column->Slice(start, length));
+      ARROW_RETURN_NOT_OK(table_->FindOrInsert(slice, length, groups.data() + start));
     }
+    const uint32_t num_groups = table_->num_groups();
+    starts_.assign(static_cast<size_t>(num_groups) + 1, 0);
+    for (int64_t i = 0; i < num_rows; ++i) {
+      if (keys.Usable(i)) ++starts_[groups[i] + 1];
+    }
+    for (uint32_t g = 0; g < num_groups; ++g) starts_[g + 1] += starts_[g];
+    rows_.resize(starts_[num_groups]);
+    std::vector<uint32_t> next(starts_.begin(), starts_.end() - 1);
+    for (int64_t i = 0; i < num_rows; ++i) {
+      if (keys.Usable(i)) rows_[next[groups[i]]++] = static_cast<uint32_t>(i);
+    }
+    return Status::OK();
   }
 
-  /// First build row whose key equals `key`, or -1; then Next(row) walks the rest.
-  int64_t First(std::string_view key) const {
-    if (slots_.empty()) return -1;
-    return slots_[Find(key)];
+  /// The group of each probe row's key, or HashTable::kNoGroup.
+  Status Find(const JoinKeys& keys, int64_t num_rows, uint32_t* groups) const {
+    EncodedKeys scratch;
+    return table_->Find(keys.columns, num_rows, &scratch, groups);
   }
-  int64_t Next(int64_t row) const { return next_[row]; }
+  const uint32_t* RowsBegin(uint32_t group) const { return rows_.data() + starts_[group]; }
+  const uint32_t* RowsEnd(uint32_t group) const { return rows_.data() + starts_[group + 1]; }
 
  private:
-  size_t Find(std::string_view key) const {
-    size_t slot = std::hash<std::string_view>{}(key) & mask_;
-    while (slots_[slot] >= 0 && keys_.encoded[slots_[slot]] != key) slot = (slot + 1) & mask_;
-    return slot;
-  }
-
-  KeyRows keys_;
-  size_t mask_ = 0;
-  std::vector<int64_t> slots_;
-  std::vector<int64_t> next_;
+  std::unique_ptr<HashTable> table_;
+  std::vector<uint32_t> starts_;
+  std::vector<uint32_t> rows_;
 };
 
 struct BuildState : GlobalSinkState {
@@ -146,12 +149,12 @@ class HashJoinBuild final : public PhysicalOperator {
     ARROW_ASSIGN_OR_RAISE(auto table, arrow::Table::FromRecordBatches(schema(), state.batches));
     ARROW_ASSIGN_OR_RAISE(state.rows, table->CombineChunksToBatch(ctx.pool));
     state.batches.clear();
-    // The rows now live in the query pool; reserve the table built next.
-    const int64_t rows = state.rows->num_rows();
-    constexpr int64_t kTableBytesPerRow = sizeof(std::string) + 2 * sizeof(int64_t) + 2 + 16;  // key, slot, link
-    ARROW_RETURN_NOT_OK(state.memory.Resize(rows * kTableBytesPerRow));
-    ARROW_ASSIGN_OR_RAISE(auto keys, EvaluateKeys(keys_, null_safe_, *state.rows, ctx.eval));
-    state.table.Build(std::move(keys));
+    if (!keys_.empty()) {
+      ARROW_ASSIGN_OR_RAISE(auto keys, EvaluateKeys(keys_, null_safe_, *state.rows, ctx.eval));
+      ARROW_RETURN_NOT_OK(state.table.Build(keys, state.rows->num_rows(), ctx.pool));
+    }
+    // The table's buffers come from the query pool; its row index (4 bytes a row) does not.
+    ARROW_RETURN_NOT_OK(state.memory.Resize(state.rows->num_rows() * static_cast<int64_t>(sizeof(uint32_t))));
     state.matched = std::make_unique<std::atomic<uint8_t>[]>(state.rows->num_rows());
     return Status::OK();
   }
@@ -181,6 +184,11 @@ class Prober {
     const auto& probe_keys = probe_is_left_ ? spec_.left_keys : spec_.right_keys;
     ARROW_ASSIGN_OR_RAISE(auto keys, EvaluateKeys(probe_keys, spec_.null_safe, probe, ctx.eval));
     const int64_t n = probe.num_rows();
+    std::vector<uint32_t> groups;
+    if (!probe_keys.empty()) {
+      groups.resize(n);
+      ARROW_RETURN_NOT_OK(build.table.Find(keys, n, groups.data()));
+    }
     const int64_t build_rows = build.rows->num_rows();
     // Candidate pairs: equal keys, or every pair when there are no keys. The
     // residual condition is applied a block of pairs at a time, so that only the
@@ -192,8 +200,12 @@ class Prober {
       if (spec_.residual) {
         ARROW_ASSIGN_OR_RAISE(block, ApplyResidual(ctx, probe, build, block));
       }
-      candidates.probe_rows.insert(candidates.probe_rows.end(), block.probe_rows.begin(), block.probe_rows.end());
-      candidates.build_rows.insert(candidates.build_rows.end(), block.build_rows.begin(), block.build_rows.end());
+      if (candidates.probe_rows.empty()) {
+        candidates = std::move(block);
+      } else {
+        candidates.probe_rows.insert(candidates.probe_rows.end(), block.probe_rows.begin(), block.probe_rows.end());
+        candidates.build_rows.insert(candidates.build_rows.end(), block.build_rows.begin(), block.build_rows.end());
+      }
       block = ProbeResult{};
       return ctx.IsCancelled() ? Status::Cancelled("operation cancelled") : Status::OK();
     };
@@ -206,10 +218,10 @@ class Prober {
         }
         continue;
       }
-      if (!keys.usable[i]) continue;
-      for (int64_t j = build.table.First(keys.encoded[i]); j >= 0; j = build.table.Next(j)) {
+      if (!keys.Usable(i) || groups[i] == HashTable::kNoGroup) continue;
+      for (const uint32_t* j = build.table.RowsBegin(groups[i]); j != build.table.RowsEnd(groups[i]); ++j) {
         block.probe_rows.push_back(i);
-        block.build_rows.push_back(j);
+        block.build_rows.push_back(*j);
       }
       if (block.probe_rows.size() >= kPairsPerBlock) ARROW_RETURN_NOT_OK(flush());
     }
@@ -285,7 +297,11 @@ class Prober {
     return arrow::schema(fields);
   }
 
+  /// Take indices over `rows` (borrowed when there is no -1, which becomes NULL).
   static Result<std::shared_ptr<arrow::Array>> Indices(const std::vector<int64_t>& rows) {
+    if (std::all_of(rows.begin(), rows.end(), [](int64_t r) { return r >= 0; })) {
+      return std::make_shared<arrow::Int64Array>(static_cast<int64_t>(rows.size()), arrow::Buffer::Wrap(rows));
+    }
     arrow::Int64Builder builder;
     ARROW_RETURN_NOT_OK(builder.Reserve(static_cast<int64_t>(rows.size())));
     for (int64_t r : rows) {

@@ -2,8 +2,10 @@
 // slot per group, so the same code serves global and grouped aggregation, and
 // Merge() gives the partial -> final split of two-phase aggregation.
 #include <arrow/builder.h>
+#include <arrow/util/bit_util.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "functions/cast.h"
@@ -23,20 +25,33 @@ int64_t CapacityBytes(const std::vector<T>& values) {
   return static_cast<int64_t>(values.capacity() * sizeof(T));
 }
 
+/// Calls f(i) for each of `rows` rows of `array` that is not NULL: a plain loop
+/// when there are no NULLs.
+template <typename F>
+void ForEachValid(const arrow::Array& array, int64_t rows, F&& f) {
+  if (array.null_count() == 0) {
+    for (int64_t i = 0; i < rows; ++i) f(i);
+    return;
+  }
+  const uint8_t* validity = array.null_bitmap_data();
+  const int64_t offset = array.offset();
+  for (int64_t i = 0; i < rows; ++i) {
+    if (arrow::bit_util::GetBit(validity, offset + i)) f(i);
+  }
+}
+
 class CountAccumulator : public GroupedAccumulator {
  public:
   void Resize(int64_t n) override { counts_.resize(n, 0); }
   int64_t MemoryUsage() const override { return CapacityBytes(counts_); }
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
+    int64_t* counts = counts_.data();
     if (args.empty() || args[0].is_scalar()) {
       bool valid = args.empty() || args[0].scalar()->is_valid;
-      if (valid) for (int64_t i = 0; i < rows; ++i) ++counts_[groups[i]];
+      if (valid) for (int64_t i = 0; i < rows; ++i) ++counts[groups[i]];
       return Status::OK();
     }
-    auto array = args[0].make_array();
-    for (int64_t i = 0; i < rows; ++i) {
-      if (array->IsValid(i)) ++counts_[groups[i]];
-    }
+    ForEachValid(*args[0].make_array(), rows, [&](int64_t i) { ++counts[groups[i]]; });
     return Status::OK();
   }
   Status Merge(GroupedAccumulator& other, const uint32_t* map, const EvalContext&) override {
@@ -56,120 +71,119 @@ class CountAccumulator : public GroupedAccumulator {
 
 enum class AggOp { kSum, kMin, kMax, kAvg };
 
-// Sum/min/max/avg over a primitive input type In, accumulating in Acc.
-template <typename InType, typename AccType>
+Status LongOverflow() {
+  return SparkError(SparkExceptionKind::kArithmetic, "ARITHMETIC_OVERFLOW",
+                    {{"message", "long overflow"},
+                     {"alternative", " Use 'try_sum' to tolerate overflow and return NULL instead."},
+                     {"config", "\"spark.sql.ansi.enabled\""}});
+}
+
+// Spark orders NaN above all other values.
+template <typename T>
+bool Less(T a, T b) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(a)) return false;
+    if (std::isnan(b)) return true;
+  }
+  return a < b;
+}
+
+// Sum/min/max/avg over a primitive input type In, accumulating in Acc; the
+// operation is a template argument so that the per-row loop has no switch.
+template <typename InType, typename AccType, AggOp Op>
 class NumericAccumulator : public GroupedAccumulator {
  public:
   using In = typename InType::c_type;
   using Acc = typename AccType::c_type;
-  explicit NumericAccumulator(AggOp op) : op_(op) {}
+  static constexpr bool kSums = Op == AggOp::kSum || Op == AggOp::kAvg;
 
   void Resize(int64_t n) override {
     values_.resize(n, Acc{});
     seen_.resize(n, 0);
-    counts_.resize(n, 0);
+    if constexpr (Op == AggOp::kAvg) counts_.resize(n, 0);
   }
   int64_t MemoryUsage() const override {
     return CapacityBytes(values_) + CapacityBytes(seen_) + CapacityBytes(counts_);
   }
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext& ctx) override {
     NumericArg<InType> in(args[0]);
-    for (int64_t i = 0; i < rows; ++i) {
-      if (!in.IsValid(i)) continue;
-      ARROW_RETURN_NOT_OK(Add(groups[i], static_cast<Acc>(in.Value(i)), 1, ctx));
+    bool overflow = false;
+    if (in.is_scalar()) {
+      if (!in.IsValid(0)) return Status::OK();
+      const auto v = static_cast<Acc>(in.Value(0));
+      for (int64_t i = 0; i < rows; ++i) overflow |= Add(groups[i], v, 1);
+    } else {
+      const In* values = in.values();
+      ForEachValid(*in.array(), rows, [&](int64_t i) { overflow |= Add(groups[i], static_cast<Acc>(values[i]), 1); });
     }
-    return Status::OK();
+    return overflow && ctx.ansi ? LongOverflow() : Status::OK();
   }
   Status Merge(GroupedAccumulator& other, const uint32_t* map, const EvalContext& ctx) override {
     auto& o = static_cast<NumericAccumulator&>(other);
+    bool overflow = false;
     for (size_t g = 0; g < o.values_.size(); ++g) {
-      if (o.seen_[g]) ARROW_RETURN_NOT_OK(Add(map[g], o.values_[g], o.counts_[g], ctx));
+      if (o.seen_[g]) overflow |= Add(map[g], o.values_[g], Op == AggOp::kAvg ? o.counts_[g] : 0);
     }
-    return Status::OK();
+    return overflow && ctx.ansi ? LongOverflow() : Status::OK();
   }
   Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
-    if (op_ == AggOp::kAvg) {
+    if constexpr (Op == AggOp::kAvg) {
       arrow::DoubleBuilder builder;
+      ARROW_RETURN_NOT_OK(builder.Reserve(static_cast<int64_t>(values_.size())));
       for (size_t g = 0; g < values_.size(); ++g) {
         if (!seen_[g]) {
-          ARROW_RETURN_NOT_OK(builder.AppendNull());
+          builder.UnsafeAppendNull();
         } else {
-          ARROW_RETURN_NOT_OK(builder.Append(static_cast<double>(values_[g]) / static_cast<double>(counts_[g])));
+          builder.UnsafeAppend(static_cast<double>(values_[g]) / static_cast<double>(counts_[g]));
         }
       }
       return builder.Finish();
     }
     arrow::NumericBuilder<AccType> builder;
-    for (size_t g = 0; g < values_.size(); ++g) {
-      if (!seen_[g]) {
-        ARROW_RETURN_NOT_OK(builder.AppendNull());
-      } else {
-        ARROW_RETURN_NOT_OK(builder.Append(values_[g]));
-      }
-    }
+    ARROW_RETURN_NOT_OK(builder.AppendValues(values_.data(), static_cast<int64_t>(values_.size()), seen_.data()));
     return builder.Finish();
   }
 
  private:
-  Status Add(uint32_t g, Acc v, int64_t count, const EvalContext& ctx) {
-    counts_[g] += count;
-    if (!seen_[g]) {
+  /// Folds v (and, for avg, `count` rows) into group g; true on a long overflow.
+  bool Add(uint32_t g, Acc v, int64_t count) {
+    if constexpr (kSums) {
+      // Spark's sums start from 0 (the initial value), so a sum of -0.0 is 0.0.
       seen_[g] = 1;
-      // Spark's sums start from 0, so a sum of -0.0 is 0.0.
-      values_[g] = (op_ == AggOp::kSum || op_ == AggOp::kAvg) ? static_cast<Acc>(Acc{} + v) : v;
-      return Status::OK();
+      if constexpr (Op == AggOp::kAvg) counts_[g] += count;
+      if constexpr (std::is_integral_v<Acc>) {
+        return __builtin_add_overflow(values_[g], v, &values_[g]);
+      } else {
+        values_[g] += v;
+        return false;
+      }
+    } else {
+      const bool better = Op == AggOp::kMin ? Less(v, values_[g]) : Less(values_[g], v);
+      if (!seen_[g] || better) values_[g] = v;
+      seen_[g] = 1;
+      return false;
     }
-    switch (op_) {
-      case AggOp::kSum:
-      case AggOp::kAvg:
-        if constexpr (std::is_integral_v<Acc>) {
-          if (__builtin_add_overflow(values_[g], v, &values_[g])) {
-            if (ctx.ansi) {
-              return SparkError(SparkExceptionKind::kArithmetic, "ARITHMETIC_OVERFLOW",
-                                {{"message", "long overflow"},
-                                 {"alternative", " Use 'try_sum' to tolerate overflow and return NULL instead."},
-                                 {"config", "\"spark.sql.ansi.enabled\""}});
-            }
-          }
-        } else {
-          values_[g] += v;
-        }
-        break;
-      case AggOp::kMin:
-        if (Less(v, values_[g])) values_[g] = v;
-        break;
-      case AggOp::kMax:
-        if (Less(values_[g], v)) values_[g] = v;
-        break;
-    }
-    return Status::OK();
-  }
-  // Spark orders NaN above all other values.
-  static bool Less(Acc a, Acc b) {
-    if constexpr (std::is_floating_point_v<Acc>) {
-      if (std::isnan(a)) return false;
-      if (std::isnan(b)) return true;
-    }
-    return a < b;
   }
 
-  AggOp op_;
   std::vector<Acc> values_;
   std::vector<uint8_t> seen_;
-  std::vector<int64_t> counts_;
+  std::vector<int64_t> counts_;  // avg only
 };
 
 // sum/avg/min/max of DECIMAL: exact 128-bit sums; sum widens the precision by 10
-// and avg returns scale + 4 (rounded half up), as Spark types them.
+// and avg returns scale + 4 (rounded half up), as Spark types them. Values are
+// read and summed as native 128-bit integers (Decimal128's little-endian layout).
+template <AggOp Op>
 class DecimalAccumulator : public GroupedAccumulator {
  public:
-  DecimalAccumulator(AggOp op, int32_t input_scale, std::shared_ptr<arrow::DataType> result_type)
-      : op_(op), input_scale_(input_scale), result_type_(std::move(result_type)) {}
+  using Int128 = __int128;
+  DecimalAccumulator(int32_t input_scale, std::shared_ptr<arrow::DataType> result_type)
+      : input_scale_(input_scale), result_type_(std::move(result_type)) {}
 
   void Resize(int64_t n) override {
-    values_.resize(n);
+    values_.resize(n, 0);
     seen_.resize(n, 0);
-    counts_.resize(n, 0);
+    if constexpr (Op == AggOp::kAvg) counts_.resize(n, 0);
   }
   int64_t MemoryUsage() const override {
     return CapacityBytes(values_) + CapacityBytes(seen_) + CapacityBytes(counts_);
@@ -178,32 +192,37 @@ class DecimalAccumulator : public GroupedAccumulator {
     if (args[0].is_scalar()) {
       const auto& scalar = static_cast<const arrow::Decimal128Scalar&>(*args[0].scalar());
       if (!scalar.is_valid) return Status::OK();
-      for (int64_t i = 0; i < rows; ++i) Add(groups[i], scalar.value, 1);
+      const Int128 v = ToInt128(scalar.value);
+      for (int64_t i = 0; i < rows; ++i) Add(groups[i], v, 1);
       return Status::OK();
     }
-    auto array = std::static_pointer_cast<arrow::Decimal128Array>(args[0].make_array());
-    for (int64_t i = 0; i < rows; ++i) {
-      if (array->IsValid(i)) Add(groups[i], arrow::Decimal128(array->GetValue(i)), 1);
-    }
+    auto array = args[0].make_array();
+    const uint8_t* values = array->data()->buffers[1]->data() + array->offset() * 16;
+    ForEachValid(*array, rows, [&](int64_t i) {
+      Int128 v;
+      std::memcpy(&v, values + i * 16, 16);
+      Add(groups[i], v, 1);
+    });
     return Status::OK();
   }
   Status Merge(GroupedAccumulator& other, const uint32_t* map, const EvalContext&) override {
     auto& o = static_cast<DecimalAccumulator&>(other);
     for (size_t g = 0; g < o.values_.size(); ++g) {
-      if (o.seen_[g]) Add(map[g], o.values_[g], o.counts_[g]);
+      if (o.seen_[g]) Add(map[g], o.values_[g], Op == AggOp::kAvg ? o.counts_[g] : 0);
     }
     return Status::OK();
   }
   Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext& ctx) override {
     const auto& type = static_cast<const arrow::Decimal128Type&>(*result_type_);
     arrow::Decimal128Builder builder(result_type_);
+    ARROW_RETURN_NOT_OK(builder.Reserve(static_cast<int64_t>(values_.size())));
     for (size_t g = 0; g < values_.size(); ++g) {
       if (!seen_[g]) {
-        ARROW_RETURN_NOT_OK(builder.AppendNull());
+        builder.UnsafeAppendNull();
         continue;
       }
-      arrow::Decimal128 value = values_[g];
-      if (op_ == AggOp::kAvg) {
+      arrow::Decimal128 value(static_cast<int64_t>(values_[g] >> 64), static_cast<uint64_t>(values_[g]));
+      if constexpr (Op == AggOp::kAvg) {
         // (sum * 10^(result scale - input scale)) / count, rounded half up.
         arrow::Decimal128 scaled = value.IncreaseScaleBy(type.scale() - input_scale_);
         arrow::Decimal128 count(counts_[g]);
@@ -220,36 +239,35 @@ class DecimalAccumulator : public GroupedAccumulator {
                             {{"value", value.ToString(type.scale())}, {"precision", std::to_string(type.precision())},
                              {"scale", std::to_string(type.scale())}, {"config", "\"spark.sql.ansi.enabled\""}});
         }
-        ARROW_RETURN_NOT_OK(builder.AppendNull());
+        builder.UnsafeAppendNull();
         continue;
       }
-      ARROW_RETURN_NOT_OK(builder.Append(value));
+      builder.UnsafeAppend(value);
     }
     return builder.Finish();
   }
 
  private:
-  void Add(uint32_t g, const arrow::Decimal128& v, int64_t count) {
-    counts_[g] += count;
-    if (!seen_[g]) {
-      seen_[g] = 1;
-      values_[g] = v;
-      return;
+  static Int128 ToInt128(const arrow::Decimal128& d) {
+    return static_cast<Int128>(static_cast<unsigned __int128>(d.high_bits()) << 64 | d.low_bits());
+  }
+  void Add(uint32_t g, Int128 v, int64_t count) {
+    if constexpr (Op == AggOp::kSum || Op == AggOp::kAvg) {
+      // Wraps like Decimal128's own addition; Finalize's precision check catches overflow.
+      values_[g] = static_cast<Int128>(static_cast<unsigned __int128>(values_[g]) + static_cast<unsigned __int128>(v));
+      if constexpr (Op == AggOp::kAvg) counts_[g] += count;
+    } else {
+      const bool better = Op == AggOp::kMin ? v < values_[g] : values_[g] < v;
+      if (!seen_[g] || better) values_[g] = v;
     }
-    switch (op_) {
-      case AggOp::kSum:
-      case AggOp::kAvg: values_[g] += v; break;
-      case AggOp::kMin: if (v < values_[g]) values_[g] = v; break;
-      case AggOp::kMax: if (values_[g] < v) values_[g] = v; break;
-    }
+    seen_[g] = 1;
   }
 
-  AggOp op_;
   int32_t input_scale_;
   std::shared_ptr<arrow::DataType> result_type_;
-  std::vector<arrow::Decimal128> values_;
+  std::vector<Int128> values_;
   std::vector<uint8_t> seen_;
-  std::vector<int64_t> counts_;
+  std::vector<int64_t> counts_;  // avg only
 };
 
 // min/max of strings.
@@ -313,18 +331,36 @@ class FactoryKernel : public plan::AggregateKernel {
   Factory factory_;
 };
 
+/// The accumulator class of `op`, instantiated per operation.
+template <template <AggOp> class Accumulator, typename... Args>
+FactoryKernel::Factory ForOp(AggOp op, Args... args) {
+  switch (op) {
+    case AggOp::kSum: return [=] { return std::make_unique<Accumulator<AggOp::kSum>>(args...); };
+    case AggOp::kAvg: return [=] { return std::make_unique<Accumulator<AggOp::kAvg>>(args...); };
+    case AggOp::kMin: return [=] { return std::make_unique<Accumulator<AggOp::kMin>>(args...); };
+    case AggOp::kMax: break;
+  }
+  return [=] { return std::make_unique<Accumulator<AggOp::kMax>>(args...); };
+}
+
+template <typename InType, typename AccType>
+struct Numeric {
+  template <AggOp Op>
+  using Accumulator = NumericAccumulator<InType, AccType, Op>;
+};
+
 // Accumulator for a primitive type (via its physical integer/float type).
 template <typename AccType>
 FactoryKernel::Factory NumericFactory(const arrow::DataType& in, AggOp op) {
   switch (in.id()) {
-    case arrow::Type::INT8: return [op] { return std::make_unique<NumericAccumulator<arrow::Int8Type, AccType>>(op); };
-    case arrow::Type::INT16: return [op] { return std::make_unique<NumericAccumulator<arrow::Int16Type, AccType>>(op); };
+    case arrow::Type::INT8: return ForOp<Numeric<arrow::Int8Type, AccType>::template Accumulator>(op);
+    case arrow::Type::INT16: return ForOp<Numeric<arrow::Int16Type, AccType>::template Accumulator>(op);
     case arrow::Type::INT32:
-    case arrow::Type::DATE32: return [op] { return std::make_unique<NumericAccumulator<arrow::Int32Type, AccType>>(op); };
+    case arrow::Type::DATE32: return ForOp<Numeric<arrow::Int32Type, AccType>::template Accumulator>(op);
     case arrow::Type::INT64:
-    case arrow::Type::TIMESTAMP: return [op] { return std::make_unique<NumericAccumulator<arrow::Int64Type, AccType>>(op); };
-    case arrow::Type::FLOAT: return [op] { return std::make_unique<NumericAccumulator<arrow::FloatType, AccType>>(op); };
-    default: return [op] { return std::make_unique<NumericAccumulator<arrow::DoubleType, AccType>>(op); };
+    case arrow::Type::TIMESTAMP: return ForOp<Numeric<arrow::Int64Type, AccType>::template Accumulator>(op);
+    case arrow::Type::FLOAT: return ForOp<Numeric<arrow::FloatType, AccType>::template Accumulator>(op);
+    default: return ForOp<Numeric<arrow::DoubleType, AccType>::template Accumulator>(op);
   }
 }
 
@@ -370,8 +406,7 @@ FunctionInfo Aggregate(std::string name, std::string usage, AggOp op) {
         agg.type = in;
       }
       auto result_type = agg.type;
-      agg.kernel = std::make_shared<FactoryKernel>(
-          [op, scale, result_type] { return std::make_unique<DecimalAccumulator>(op, scale, result_type); });
+      agg.kernel = std::make_shared<FactoryKernel>(ForOp<DecimalAccumulator>(op, scale, result_type));
     } else if (op == AggOp::kSum || op == AggOp::kAvg) {
       if (types::IsStringLike(*in)) {
         ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::float64(), plan::CastMode::kDefault, true, ctx));

@@ -42,6 +42,9 @@ class NumericArg {
   bool IsValid(int64_t i) const { return is_scalar_ ? scalar_valid_ : array_->IsValid(i); }
   T Value(int64_t i) const { return is_scalar_ ? scalar_ : values_[i]; }
   bool is_scalar() const { return is_scalar_; }
+  /// Arrays only: the values (already offset) and the array.
+  const T* values() const { return values_; }
+  const arrow::Array* array() const { return array_.get(); }
 
  private:
   bool is_scalar_ = false;

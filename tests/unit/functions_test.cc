@@ -3,9 +3,11 @@
 #include <arrow/builder.h>
 
 #include <cmath>
+#include <random>
 
 #include "common/spark_error.h"
 #include "functions/cast.h"
+#include "functions/decimal_arithmetic.h"
 #include "functions/time_util.h"
 #include "types/spark_types.h"
 
@@ -88,6 +90,77 @@ TEST(Cast, StringsToIntegersFollowSpark) {
   auto failed = functions::CastDatum(bad.Finish().ValueOrDie(), arrow::int32(), true, ctx);
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(GetSparkError(failed.status())->error_class(), "CAST_INVALID_INPUT");
+}
+
+}  // namespace
+}  // namespace sk8
+
+namespace sk8 {
+namespace {
+
+// Decimal + - * take native 128-bit integers when they can and 256-bit ones
+// when an intermediate would overflow: both agree with arithmetic on
+// arrow::Decimal256 (rescaled HALF_UP, NULL when out of precision, ANSI off).
+TEST(DecimalArithmetic, NativeAndWidePathsAgree) {
+  struct Case {
+    functions::DecimalOp op;
+    int p1, s1, p2, s2;
+  };
+  using functions::DecimalOp;
+  const Case cases[] = {{DecimalOp::kAdd, 15, 2, 16, 4},       {DecimalOp::kSubtract, 10, 0, 38, 10},
+                        {DecimalOp::kMultiply, 15, 2, 16, 2},  {DecimalOp::kMultiply, 38, 10, 38, 10},
+                        {DecimalOp::kMultiply, 38, 0, 38, 37}, {DecimalOp::kAdd, 38, 0, 38, 38}};
+  std::mt19937_64 rng(11);
+  plan::EvalContext ctx;
+  ctx.ansi = false;
+  for (const auto& c : cases) {
+    auto t1 = arrow::decimal128(c.p1, c.s1), t2 = arrow::decimal128(c.p2, c.s2);
+    auto out = functions::DecimalResultType(c.op, static_cast<const arrow::Decimal128Type&>(*t1),
+                                            static_cast<const arrow::Decimal128Type&>(*t2));
+    const auto& out_type = static_cast<const arrow::Decimal128Type&>(*out);
+    auto random = [&](int precision) {
+      // Small and large magnitudes of both signs, below 10^precision.
+      int digits = static_cast<int>(rng() % precision) + 1;
+      arrow::Decimal128 v(static_cast<int64_t>(rng() % 10));
+      for (int d = 1; d < digits; ++d) {
+        v = v * arrow::Decimal128(10) + arrow::Decimal128(static_cast<int64_t>(rng() % 10));
+      }
+      return rng() % 2 ? v : arrow::Decimal128(0) - v;
+    };
+    arrow::Decimal128Builder a(t1), b(t2);
+    std::vector<arrow::Decimal128> av, bv;
+    for (int i = 0; i < 2000; ++i) {
+      av.push_back(random(c.p1));
+      bv.push_back(random(c.p2));
+      ASSERT_TRUE(a.Append(av.back()).ok());
+      ASSERT_TRUE(b.Append(bv.back()).ok());
+    }
+    auto result = functions::EvaluateDecimal(c.op, {a.Finish().ValueOrDie(), b.Finish().ValueOrDie()}, 2000, out, ctx);
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    auto values = std::static_pointer_cast<arrow::Decimal128Array>(result->make_array());
+    for (int i = 0; i < 2000; ++i) {
+      arrow::Decimal256 x(av[i]), y(bv[i]), expected;
+      int scale = std::max(c.s1, c.s2);
+      if (c.op == functions::DecimalOp::kMultiply) {
+        expected = x * y;
+        scale = c.s1 + c.s2;
+      } else {
+        x = x.IncreaseScaleBy(scale - c.s1);
+        y = y.IncreaseScaleBy(scale - c.s2);
+        if (c.op == functions::DecimalOp::kSubtract) y.Negate();
+        expected = x + y;
+      }
+      expected = out_type.scale() >= scale ? expected.IncreaseScaleBy(out_type.scale() - scale)
+                                           : expected.ReduceScaleBy(scale - out_type.scale(), true);
+      if (!expected.FitsInPrecision(out_type.precision())) {
+        ASSERT_TRUE(values->IsNull(i)) << i;
+        continue;
+      }
+      ASSERT_TRUE(values->IsValid(i)) << i;
+      EXPECT_EQ(arrow::Decimal256(arrow::Decimal128(values->GetValue(i))), expected)
+          << av[i].ToString(c.s1) << " op " << bv[i].ToString(c.s2);
+    }
+  }
 }
 
 }  // namespace

@@ -52,15 +52,7 @@ std::vector<std::string> RunRows(const plan::PlanPtr& unresolved, int threads) {
 }
 
 std::shared_ptr<arrow::Array> Doubles(const std::vector<std::optional<double>>& values) {
-  arrow::DoubleBuilder builder;
-  for (const auto& v : values) {
-    if (v) {
-      EXPECT_TRUE(builder.Append(*v).ok());
-    } else {
-      EXPECT_TRUE(builder.AppendNull().ok());
-    }
-  }
-  return builder.Finish().ValueOrDie();
+  return testing::ArrayOf<arrow::DoubleBuilder>(values);
 }
 
 std::shared_ptr<arrow::Array> Longs(int64_t n, const std::function<std::optional<int64_t>(int64_t)>& value) {

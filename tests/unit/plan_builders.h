@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,20 @@ inline plan::ExprPtr Call(const std::string& name, std::vector<plan::ExprPtr> ar
 inline plan::ExprPtr As(plan::ExprPtr e, const std::string& name) {
   return std::make_shared<plan::AliasExpr>(std::move(e), std::vector<std::string>{name});
 }
+/// An array of `values` (nullopt: NULL) made by an Arrow builder.
+template <typename Builder, typename T>
+std::shared_ptr<arrow::Array> ArrayOf(const std::vector<std::optional<T>>& values) {
+  Builder builder;
+  for (const auto& v : values) {
+    if (v) {
+      EXPECT_TRUE(builder.Append(*v).ok());
+    } else {
+      EXPECT_TRUE(builder.AppendNull().ok());
+    }
+  }
+  return builder.Finish().ValueOrDie();
+}
+
 inline plan::PlanPtr Range(int64_t start, int64_t end, int64_t step = 1) {
   auto node = std::make_shared<plan::RangePlan>();
   node->start = start;
