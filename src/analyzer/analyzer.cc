@@ -637,7 +637,19 @@ Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_g
   auto aggregate = NewNode(ResolvedKind::kAggregate, arrow::schema(fields), {input});
   aggregate->grouping = agg.grouping;
   aggregate->aggregates = agg.aggregates;
+  // Grouping columns keep their qualifier (HAVING and correlated subqueries
+  // may still name them o.a), as Spark's attributes do.
+  for (size_t g = 0; g < agg.grouping.size(); ++g) {
+    if (agg.grouping[g]->kind == plan::BoundKind::kColumnRef) {
+      aggregate->qualifiers[g] = input->qualifiers[agg.grouping[g]->column_index];
+    }
+  }
   auto project = NewNode(ResolvedKind::kProject, SchemaOf(final_exprs), {aggregate});
+  for (size_t i = 0; i < final_exprs.size(); ++i) {
+    if (final_exprs[i]->kind == plan::BoundKind::kColumnRef) {
+      project->qualifiers[i] = aggregate->qualifiers[final_exprs[i]->column_index];
+    }
+  }
   project->expressions = std::move(final_exprs);
   return project;
 }

@@ -7,6 +7,7 @@
 #include "analyzer/analyzer.h"
 #include "exec/executor.h"
 #include "exec/physical_planner.h"
+#include "optimizer/cardinality.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/rule.h"
 #include "plan_builders.h"
@@ -159,6 +160,54 @@ TEST(Optimizer, ReorderJoinAvoidsACrossProductAndKeepsTheColumnOrder) {
   int64_t rows = 0;
   for (const auto& b : batches) rows += b->num_rows();
   EXPECT_EQ(rows, 50);
+}
+
+TEST(Optimizer, ReorderJoinProbesTheLargestRelationAndBuildsTheSmallest) {
+  // FROM small, big WHERE small = big: the big range is probed (left), the
+  // small one built (right); the output keeps the written column order.
+  auto join = std::make_shared<plan::JoinPlan>();
+  join->children = {RangeAs(10, "small"), RangeAs(100000, "big")};
+  auto filter = plan::MakeUnary<plan::FilterPlan>(join);
+  filter->condition = Call("=", {Col("small"), Col("big")});
+  auto optimized = optimizer::Optimize(Analyze(filter)).ValueOrDie();
+  auto physical = exec::CreatePhysicalPlan(*optimized).ValueOrDie();
+  std::string explain = exec::ExplainOperators(*physical);
+  EXPECT_NE(explain.find("keys=[big"), std::string::npos) << explain;
+  ASSERT_EQ(optimized->schema->num_fields(), 2);
+  EXPECT_EQ(optimized->schema->field(0)->name(), "small");
+}
+
+TEST(Cardinality, EstimatesFromRowCountsSelectivitiesAndKeyDomains) {
+  auto big = Analyze(RangeAs(1000000, "k"));
+  EXPECT_EQ(optimizer::EstimateRows(*big), 1000000);
+  auto filter = plan::MakeUnary<plan::FilterPlan>(RangeAs(1000, "a"));
+  filter->condition = Call("=", {Col("a"), Lit(7)});
+  EXPECT_NEAR(optimizer::EstimateRows(*Analyze(filter)), 100, 1e-6);  // equality: 10%
+  // A foreign key joined to a filtered primary key keeps the filter's share.
+  auto join = std::make_shared<plan::JoinPlan>();
+  join->children = {RangeAs(1000000, "fk"), filter};
+  auto joined = plan::MakeUnary<plan::FilterPlan>(join);
+  joined->condition = Call("=", {Col("fk"), Col("a")});
+  auto optimized = optimizer::Optimize(Analyze(joined)).ValueOrDie();
+  const plan::ResolvedPlan* node = optimized.get();
+  while (node->kind != plan::ResolvedKind::kJoin) node = &node->child();
+  EXPECT_NEAR(optimizer::EstimateRows(*node), 100000, 1);
+}
+
+TEST(Optimizer, ConstantFoldingEvaluatesLiteralCallsOnceAndKeepsFailingOnes) {
+  // SELECT id + (2 * 3) AS a, 1 / 0 AS b: 2 * 3 folds; 1 / 0 (ANSI) stays a call.
+  auto project = plan::MakeUnary<plan::ProjectPlan>(Range(3));
+  project->expressions = {As(Call("+", {Col("id"), Call("*", {Lit(2), Lit(3)})}), "a"),
+                          As(Call("/", {Lit(1), Lit(0)}), "b")};
+  auto analyzed = Analyze(project);
+  auto folded = optimizer::MakeConstantFolding(plan::EvalContext{})->Apply(analyzed).ValueOrDie();
+  ASSERT_EQ(folded->kind, plan::ResolvedKind::kProject);
+  const auto& sum = *folded->expressions[0];
+  ASSERT_EQ(sum.kind, plan::BoundKind::kCall);
+  EXPECT_EQ(sum.args[1]->kind, plan::BoundKind::kLiteral);
+  EXPECT_EQ(sum.args[1]->name, analyzed->expressions[0]->args[1]->name);  // "(2 * 3)" names the column part
+  EXPECT_EQ(folded->expressions[1]->kind, plan::BoundKind::kCall);
+  EXPECT_EQ(folded->schema->field(0)->name(), "a");
 }
 
 }  // namespace
