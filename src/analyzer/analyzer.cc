@@ -378,13 +378,7 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
 }
 
 Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& input, AggregateContext* agg) const {
-  if (auto it = precomputed_columns_.find(expr.get()); it != precomputed_columns_.end()) {
-    if (it->second < input.schema->num_fields()) {
-      const auto& f = input.schema->field(it->second);
-      const bool subquery = expr->kind() == ExprKind::kScalarSubquery;
-      return BoundExpr::Column(it->second, f->type(), subquery || f->nullable(), subquery ? "scalarsubquery()" : f->name());
-    }
-  }
+  if (auto it = precomputed_columns_.find(expr.get()); it != precomputed_columns_.end()) return it->second;
   if (agg != nullptr && expr->kind() != ExprKind::kLiteral && expr->kind() != ExprKind::kAlias &&
       !ContainsAggregate(*expr)) {
     // Outside aggregate calls, an expression must be a grouping expression.
@@ -453,7 +447,7 @@ Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& inp
     case ExprKind::kExists:
       return Unsupported("EXISTS subqueries other than as a WHERE or HAVING conjunct");
     case ExprKind::kScalarSubquery:
-      return Unsupported("scalar subqueries outside WHERE and HAVING (in SELECT, ORDER BY, ...)");
+      return Unsupported("scalar subqueries outside SELECT, WHERE and HAVING (in ORDER BY, GROUP BY, ...)");
   }
   return InternalError("unknown expression kind");
 }
@@ -581,6 +575,11 @@ Result<ResolvedPtr> Analyzer::ResolveProject(const plan::ProjectPlan& node, Reso
   bool has_aggregate = false;
   for (const auto& e : expressions) has_aggregate |= ContainsAggregate(*e);
   if (has_aggregate) return ResolveAggregate({}, expressions, input, /*grouping_in_output=*/false);
+  for (const auto& e : expressions) {
+    std::vector<const plan::ScalarSubqueryExpr*> scalars;
+    ScalarSubqueries(e, &scalars);
+    if (!scalars.empty()) return ProjectWithScalarSubqueries(expressions, input);
+  }
   ARROW_ASSIGN_OR_RAISE(input, WithHiddenJoinColumns(input));
   ARROW_ASSIGN_OR_RAISE(auto exprs, BindProjectList(expressions, *input, nullptr));
   auto out = NewNode(ResolvedKind::kProject, SchemaOf(exprs), {input});

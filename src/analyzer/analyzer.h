@@ -58,6 +58,14 @@ class Analyzer {
   Result<plan::ResolvedPtr> ResolveSubquery(const plan::PlanPtr& query, const plan::ResolvedPlan& outer) const;
   Result<plan::ResolvedPtr> FilterWithScalarSubqueries(const std::vector<plan::ExprPtr>& conjuncts,
                                                        plan::ResolvedPtr input) const;
+  /// Joins each scalar subquery beside `input` and records, in
+  /// precomputed_columns_, the expression over the result that gives its value
+  /// (the caller erases the entries once it has bound what reads them).
+  Result<plan::ResolvedPtr> JoinScalarSubqueries(const std::vector<const plan::ScalarSubqueryExpr*>& scalars,
+                                                 plan::ResolvedPtr input) const;
+  /// A projection whose list holds scalar subqueries (SELECT (SELECT ...)).
+  Result<plan::ResolvedPtr> ProjectWithScalarSubqueries(const std::vector<plan::ExprPtr>& expressions,
+                                                        plan::ResolvedPtr input) const;
   Result<plan::ResolvedPtr> ResolveWithColumns(const plan::WithColumnsPlan& node, plan::ResolvedPtr input) const;
 
   Result<plan::BoundExprPtr> Bind(const plan::ExprPtr& expr, const plan::ResolvedPlan& input,
@@ -76,7 +84,7 @@ class Analyzer {
   /// Expressions already computed as input columns while a condition binds:
   /// scalar subqueries (joined in beside the input) and, under HAVING with
   /// subqueries, the aggregates (computed by the aggregation) -> column index.
-  mutable std::map<const plan::Expr*, int> precomputed_columns_;
+  mutable std::map<const plan::Expr*, plan::BoundExprPtr> precomputed_columns_;
   /// While a subquery resolves: the inputs of the queries around it, outermost
   /// first, where names it cannot resolve are looked up (correlation).
   mutable std::vector<const plan::ResolvedPlan*> outer_scopes_;
@@ -119,6 +127,9 @@ Status CheckFilterCondition(const plan::BoundExprPtr& condition);
 
 /// Distinct rows of `input` (an aggregate grouping on every column).
 Result<plan::ResolvedPtr> Distinct(const plan::ResolvedPtr& input);
+
+/// Every scalar subquery inside `e`, outermost first.
+void ScalarSubqueries(const plan::ExprPtr& e, std::vector<const plan::ScalarSubqueryExpr*>* out);
 
 /// True when the expression contains a call to an aggregate function.
 bool ContainsAggregate(const plan::Expr& expr);

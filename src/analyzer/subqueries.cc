@@ -11,6 +11,10 @@
 #include "analyzer/analyzer.h"
 #include "functions/function_registry.h"
 
+#include <algorithm>
+#include <functional>
+#include <map>
+
 namespace sk8::analyzer {
 
 namespace {
@@ -163,7 +167,11 @@ Result<ResolvedPtr> Analyzer::ResolveHavingWithSubqueries(const ExprPtr& conditi
   ARROW_ASSIGN_OR_RAISE(auto widened, ResolveWithHidden(child, parts));
   if (!widened) return AnalysisError("WHERE_CONDITION_NOT_DETERMINISTIC_OR_AGGREGATE_FUNCTION", {});
   const int visible = widened->schema->num_fields() - static_cast<int>(parts.size());
-  for (size_t i = 0; i < parts.size(); ++i) precomputed_columns_[parts[i].get()] = visible + static_cast<int>(i);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const int column = visible + static_cast<int>(i);
+    const auto& f = widened->schema->field(column);
+    precomputed_columns_[parts[i].get()] = BoundExpr::Column(column, f->type(), f->nullable(), f->name());
+  }
   auto filtered = FilterWithSubqueries(condition, widened);
   for (const auto& part : parts) precomputed_columns_.erase(part.get());
   ARROW_RETURN_NOT_OK(filtered.status());
@@ -236,13 +244,138 @@ Result<ResolvedPtr> Analyzer::FilterWithSubqueries(const ExprPtr& condition, Res
 
 // Each scalar subquery is joined beside the input (a left join: no row gives
 // NULL); the conjuncts then read its column, which is projected away afterwards.
-// Uncorrelated, it runs once under EnforceSingleRow; correlated, it must be an
-// aggregate, grouped by its correlated columns, and joined on them.
 Result<ResolvedPtr> Analyzer::FilterWithScalarSubqueries(const std::vector<ExprPtr>& conjuncts,
                                                          ResolvedPtr input) const {
   const int visible = input->schema->num_fields();
   std::vector<const plan::ScalarSubqueryExpr*> scalars;
   for (const auto& c : conjuncts) ScalarSubqueries(c, &scalars);
+  auto joined = JoinScalarSubqueries(scalars, input);
+  auto bound = joined.ok() ? BindExpression(AndOf(conjuncts), **joined) : Result<BoundExprPtr>(joined.status());
+  for (const auto* scalar : scalars) precomputed_columns_.erase(scalar);
+  ARROW_RETURN_NOT_OK(bound.status());
+  ARROW_RETURN_NOT_OK(CheckFilterCondition(*bound));
+  ARROW_ASSIGN_OR_RAISE(ResolvedPtr filtered, AssignColumnIds(plan::MakeFilterNode(*joined, *bound)));
+  return AssignColumnIds(ProjectVisible(filtered, visible));
+}
+
+// SELECT list with scalar subqueries: joined beside the input the same way; the
+// projection reads their columns (and `*` still means the input's columns only).
+Result<ResolvedPtr> Analyzer::ProjectWithScalarSubqueries(const std::vector<ExprPtr>& expressions,
+                                                          ResolvedPtr input) const {
+  std::vector<const plan::ScalarSubqueryExpr*> scalars;
+  for (const auto& e : expressions) ScalarSubqueries(e, &scalars);
+  auto joined = JoinScalarSubqueries(scalars, input);
+  auto bound = joined.ok() ? BindProjectList(expressions, **joined, nullptr)
+                           : Result<std::vector<BoundExprPtr>>(joined.status());
+  for (const auto* scalar : scalars) precomputed_columns_.erase(scalar);
+  ARROW_RETURN_NOT_OK(bound.status());
+  auto project = std::make_shared<ResolvedPlan>();
+  project->kind = ResolvedKind::kProject;
+  project->schema = SchemaOf(*bound);
+  project->children = {*joined};
+  project->qualifiers.assign(bound->size(), "");
+  for (size_t i = 0; i < bound->size(); ++i) {
+    if ((*bound)[i]->kind == plan::BoundKind::kColumnRef) {
+      project->qualifiers[i] = (*joined)->qualifiers[(*bound)[i]->column_index];
+    }
+  }
+  project->expressions = std::move(*bound);
+  return AssignColumnIds(project);
+}
+
+namespace {
+
+/// The value a correlated scalar subquery over an aggregate gives for an outer
+/// row without matching rows: its expression over the aggregates of no rows
+/// (count is 0, the others NULL). Null when it is NULL (the left join's NULL is
+/// then already right).
+Result<std::shared_ptr<arrow::Scalar>> ValueOverNoRows(const ResolvedPlan& subquery, const plan::EvalContext& ctx) {
+  std::vector<const ResolvedPlan*> projections;
+  const ResolvedPlan* node = &subquery;
+  while (node->kind == ResolvedKind::kProject) {
+    projections.push_back(node);
+    node = &node->child();
+  }
+  if (node->kind != ResolvedKind::kAggregate || !node->grouping.empty()) {
+    return Unsupported("correlated scalar subqueries over count that filter or group their aggregate");
+  }
+  std::map<plan::ColumnId, BoundExprPtr> values;  // column identity -> its value over no rows
+  for (size_t a = 0; a < node->aggregates.size(); ++a) {
+    const auto& aggregate = node->aggregates[a];
+    const bool counts = aggregate.function_name == "count" || aggregate.function_name == "count_if";
+    auto value = counts ? arrow::MakeScalar(arrow::int64(), 0).ValueOrDie() : arrow::MakeNullScalar(aggregate.type);
+    values[node->column_ids[a]] = BoundExpr::Literal(value, aggregate.name);
+  }
+  std::function<Result<BoundExprPtr>(const BoundExprPtr&)> substitute =
+      [&](const BoundExprPtr& e) -> Result<BoundExprPtr> {
+    if (e->kind == plan::BoundKind::kColumnRef) {
+      auto it = values.find(e->column_id);
+      if (it == values.end()) return Unsupported("correlated scalar subqueries over count with this expression");
+      return it->second;
+    }
+    if (e->args.empty()) return e;
+    auto copy = std::make_shared<BoundExpr>(*e);
+    for (auto& arg : copy->args) {
+      ARROW_ASSIGN_OR_RAISE(arg, substitute(arg));
+    }
+    return BoundExprPtr(copy);
+  };
+  for (auto it = projections.rbegin(); it != projections.rend(); ++it) {
+    for (size_t i = 0; i < (*it)->expressions.size(); ++i) {
+      ARROW_ASSIGN_OR_RAISE(values[(*it)->column_ids[i]], substitute((*it)->expressions[i]));
+    }
+  }
+  auto top = values.find(subquery.column_ids[0]);
+  if (top == values.end()) return Unsupported("correlated scalar subqueries over count with this expression");
+  auto value = plan::EvaluateConstant(*top->second, ctx);
+  if (!value.ok()) return Unsupported("correlated scalar subqueries over count with this expression");
+  return *value;
+}
+
+/// `plan` with one more column, TRUE on every row: after a left join it tells
+/// matched rows (TRUE) from unmatched ones (NULL).
+ResolvedPtr WithMatchedFlag(const ResolvedPtr& plan) {
+  auto project = std::make_shared<ResolvedPlan>();
+  project->kind = ResolvedKind::kProject;
+  project->children = {plan};
+  arrow::FieldVector fields = plan->schema->fields();
+  for (int i = 0; i < plan->schema->num_fields(); ++i) {
+    const auto& f = plan->schema->field(i);
+    auto column = std::make_shared<BoundExpr>(*BoundExpr::Column(i, f->type(), f->nullable(), f->name()));
+    column->column_id = plan->column_ids[i];
+    project->expressions.push_back(column);
+  }
+  project->expressions.push_back(BoundExpr::Literal(arrow::MakeScalar(true), "true"));
+  fields.push_back(arrow::field("matched", arrow::boolean(), false));
+  project->schema = arrow::schema(fields);
+  project->column_ids = plan->column_ids;
+  project->column_ids.push_back(plan::NewColumnId());
+  project->qualifiers = plan->qualifiers;
+  project->qualifiers.push_back("");
+  return project;
+}
+
+/// Spark's name of a scalar subquery's column: scalarsubquery(outer columns).
+std::string ScalarSubqueryName(const std::vector<BoundExprPtr>& conditions) {
+  std::vector<std::string> names;
+  std::function<void(const BoundExpr&)> visit = [&](const BoundExpr& e) {
+    if (e.outer_reference && std::find(names.begin(), names.end(), e.name) == names.end()) names.push_back(e.name);
+    for (const auto& arg : e.args) visit(*arg);
+  };
+  for (const auto& c : conditions) visit(*c);
+  std::string out = "scalarsubquery(";
+  for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+  return out + ")";
+}
+
+}  // namespace
+
+// Uncorrelated, a scalar subquery runs once under EnforceSingleRow; correlated,
+// it must be an aggregate, grouped by its correlated columns and joined on them,
+// and where its value over no rows is not NULL (count), a matched flag picks it.
+Result<ResolvedPtr> Analyzer::JoinScalarSubqueries(const std::vector<const plan::ScalarSubqueryExpr*>& scalars,
+                                                   ResolvedPtr input) const {
+  const int visible = input->visible_columns < 0 ? input->schema->num_fields() : input->visible_columns;
   for (const auto* scalar : scalars) {
     ARROW_ASSIGN_OR_RAISE(auto subquery, ResolveSubquery(scalar->query, *input));
     if (subquery->schema->num_fields() != 1) {
@@ -252,6 +385,7 @@ Result<ResolvedPtr> Analyzer::FilterWithScalarSubqueries(const std::vector<ExprP
     ARROW_ASSIGN_OR_RAISE(auto decorrelated, PullUpCorrelatedPredicates(subquery, ctx_));
     ResolvedPtr right;
     BoundExprPtr condition;
+    std::shared_ptr<arrow::Scalar> over_no_rows;
     if (decorrelated.conditions.empty()) {
       auto single = std::make_shared<ResolvedPlan>(*subquery);
       single->kind = ResolvedKind::kSingleRow;
@@ -266,10 +400,13 @@ Result<ResolvedPtr> Analyzer::FilterWithScalarSubqueries(const std::vector<ExprP
       if (!decorrelated.aggregated) {
         return Unsupported("correlated scalar subqueries that are not aggregates (one value per outer row)");
       }
-      if (decorrelated.counts) {
-        return Unsupported("correlated scalar subqueries over count (0 for outer rows without a match)");
+      auto value = ValueOverNoRows(*subquery, ctx_);
+      if (value.ok()) {
+        if ((*value)->is_valid) over_no_rows = *value;
+      } else if (decorrelated.counts) {
+        return value.status();
       }
-      right = decorrelated.plan;
+      right = over_no_rows ? WithMatchedFlag(decorrelated.plan) : decorrelated.plan;
       ARROW_ASSIGN_OR_RAISE(condition, CorrelatedJoinCondition(decorrelated.conditions, *input, *right, ctx_));
     }
     const int width = input->schema->num_fields();
@@ -280,16 +417,27 @@ Result<ResolvedPtr> Analyzer::FilterWithScalarSubqueries(const std::vector<ExprP
       join->qualifiers[i] = "";
     }
     join->schema = arrow::schema(fields);
-    join->visible_columns = visible;  // names in the conditions still mean the input's columns
+    join->visible_columns = visible;  // names and `*` still mean the input's columns
     ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(join));
-    precomputed_columns_[scalar] = width + PositionOf(*right, subquery->column_ids[0]);
+    const int position = width + PositionOf(*right, subquery->column_ids[0]);
+    const auto& f = input->schema->field(position);
+    const std::string name = ScalarSubqueryName(decorrelated.conditions);
+    BoundExprPtr value = BoundExpr::Column(position, f->type(), true, name);
+    if (over_no_rows) {
+      const int flag = input->schema->num_fields() - 1;
+      auto matched = BoundExpr::Column(flag, arrow::boolean(), true, "matched");
+      ARROW_ASSIGN_OR_RAISE(auto unmatched, functions::BindFunctionCall("isnull", {matched}, ctx_));
+      auto fallback = BoundExpr::Literal(over_no_rows, name);
+      ARROW_ASSIGN_OR_RAISE(value, functions::BindFunctionCall("when", {unmatched, fallback, value}, ctx_));
+      auto renamed = std::make_shared<BoundExpr>(*value);
+      renamed->name = name;
+      value = renamed;
+    }
+    auto named = std::make_shared<BoundExpr>(*value);
+    named->auto_alias = true;  // SELECT (SELECT ...): Spark marks the generated name
+    precomputed_columns_[scalar] = named;
   }
-  auto bound = BindExpression(AndOf(conjuncts), *input);
-  for (const auto* scalar : scalars) precomputed_columns_.erase(scalar);
-  ARROW_RETURN_NOT_OK(bound.status());
-  ARROW_RETURN_NOT_OK(CheckFilterCondition(*bound));
-  ARROW_ASSIGN_OR_RAISE(ResolvedPtr filtered, AssignColumnIds(plan::MakeFilterNode(input, *bound)));
-  return AssignColumnIds(ProjectVisible(filtered, visible));
+  return input;
 }
 
 }  // namespace sk8::analyzer

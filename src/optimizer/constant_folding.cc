@@ -55,20 +55,9 @@ class ConstantFolding final : public NodeRule {
       current = copy;
     }
     if (!all_literal || !e->deterministic || !e->kernel) return current;
-    std::vector<arrow::Datum> values;
-    for (const auto& arg : args) values.emplace_back(arg->literal);
-    auto result = e->kernel->Execute(values, 1, ctx_);
-    if (!result.ok()) return current;  // fails at run time, where a row reaches it
-    std::shared_ptr<arrow::Scalar> scalar;
-    if (result->is_scalar()) {
-      scalar = result->scalar();
-    } else if (result->is_array() && result->length() == 1) {
-      auto one = result->make_array()->GetScalar(0);
-      if (!one.ok()) return current;
-      scalar = *one;
-    } else {
-      return current;
-    }
+    auto value = plan::EvaluateConstant(*current, ctx_);
+    if (!value.ok()) return current;  // fails at run time, where a row reaches it
+    std::shared_ptr<arrow::Scalar> scalar = *value;
     if (!scalar->type->Equals(*e->type)) return current;
     auto literal = std::make_shared<BoundExpr>(*e);
     literal->kind = plan::BoundKind::kLiteral;

@@ -1,5 +1,8 @@
 #include "plan/bound_expression.h"
 
+#include <arrow/array.h>
+#include <arrow/scalar.h>
+
 namespace sk8::plan {
 
 BoundExprPtr BoundExpr::Column(int index, std::shared_ptr<arrow::DataType> type, bool nullable,
@@ -77,6 +80,20 @@ void SplitConjuncts(const BoundExprPtr& expr, std::vector<BoundExprPtr>* out) {
     return;
   }
   out->push_back(expr);
+}
+
+Result<std::shared_ptr<arrow::Scalar>> EvaluateConstant(const BoundExpr& expr, const EvalContext& ctx) {
+  if (expr.kind == BoundKind::kLiteral) return expr.literal;
+  if (expr.kind != BoundKind::kCall || !expr.kernel) return InternalError(expr.name + " is not a constant");
+  std::vector<arrow::Datum> args;
+  for (const auto& arg : expr.args) {
+    ARROW_ASSIGN_OR_RAISE(auto value, EvaluateConstant(*arg, ctx));
+    args.emplace_back(std::move(value));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto result, expr.kernel->Execute(args, 1, ctx));
+  if (result.is_scalar()) return result.scalar();
+  if (result.is_array() && result.length() == 1) return result.make_array()->GetScalar(0);
+  return InternalError(expr.name + " did not evaluate to one value");
 }
 
 bool HasOuterReference(const BoundExpr& expr) {

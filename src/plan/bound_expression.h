@@ -120,6 +120,11 @@ Result<BoundExprPtr> BindToInput(const BoundExprPtr& expr, const std::vector<int
 /// The operands of a chain of ANDs (`expr` itself when it is no AND), in order.
 void SplitConjuncts(const BoundExprPtr& expr, std::vector<BoundExprPtr>* out);
 
+/// The value of an expression without column references (literals and calls
+/// over them), by running its kernels on scalars; an error when a kernel fails
+/// or cannot run on its own (CASE WHEN, AND/OR are evaluated by the executor).
+Result<std::shared_ptr<arrow::Scalar>> EvaluateConstant(const BoundExpr& expr, const EvalContext& ctx);
+
 /// True when `expr` reads a column of an enclosing query.
 bool HasOuterReference(const BoundExpr& expr);
 

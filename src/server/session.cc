@@ -115,10 +115,11 @@ Operation::NextState Operation::Next(int64_t ticket, int64_t index, std::chrono:
     *out = buffer_[index - first_index_].response;
     if (reattachable_) {
       // Keep sent responses backwards from index - 1 until they fill the retry
-      // buffer; older ones cannot be asked for again by a well-behaved client.
+      // buffer plus what may still be in transit; older ones cannot be asked
+      // for again by a well-behaved client.
       int64_t keep_from = index;
       int64_t kept_bytes = 0;
-      while (keep_from > first_index_ && kept_bytes < limits_.retry_buffer_bytes) {
+      while (keep_from > first_index_ && kept_bytes < limits_.retry_buffer_bytes + limits_.in_flight_bytes) {
         --keep_from;
         kept_bytes += buffer_[keep_from - first_index_].bytes;
       }

@@ -34,6 +34,13 @@ struct OperationLimits {
   /// cancelled, its responses freed, and reattaching answers
   /// INVALID_HANDLE.OPERATION_ABANDONED (detachedTimeout, 5 minutes).
   std::chrono::milliseconds detached_timeout{5 * 60 * 1000};
+  /// Sent responses that may still be in transit to the client, kept on top of
+  /// the retry buffer. Spark's sender hands gRPC a response only when the call
+  /// is ready (a few KiB in flight), so its retry buffer counts back from about
+  /// what the client has received; sk8's blocking writes can run ahead by the
+  /// HTTP/2 window and socket buffers (and a proxy's), which must not be
+  /// mistaken for responses the client has seen.
+  int64_t in_flight_bytes = 16LL << 20;
 };
 
 /// One ExecutePlan: runs on its own thread and appends responses to a buffer

@@ -121,3 +121,23 @@ def test_correlated_subquery(spark, tables, order_tables, request, name):
 def test_subquery_unresolved_column_in_neither_query(spark, tables, request):
     golden.check_error(request, "err", lambda: spark.sql(
         "SELECT * FROM sq_t t WHERE EXISTS (SELECT * FROM sq_s s WHERE s.k = t.nope)").collect())
+
+
+COUNT_AND_SELECT_QUERIES = {
+    # correlated scalar subqueries over count: 0, not NULL, for outer rows without a match
+    "count_bug_where": "SELECT * FROM sq_t t WHERE (SELECT count(*) FROM sq_s s WHERE s.k = t.k) = 0",
+    "count_bug_arithmetic": "SELECT ok FROM sq_o o WHERE (SELECT count(l.qty) + 1 FROM sq_l l WHERE l.ok = o.ok) >= 2",
+    "count_bug_scaled": "SELECT * FROM sq_t t WHERE (SELECT count(*) * 2 FROM sq_s s WHERE s.k = t.k) < 1",
+    # scalar subqueries in the SELECT list
+    "select_uncorrelated": "SELECT k, (SELECT max(k) FROM sq_s) AS m FROM sq_t",
+    "select_uncorrelated_unnamed": "SELECT k, (SELECT min(k) FROM sq_s) FROM sq_t",
+    "select_correlated": "SELECT ok, ck, (SELECT sum(qty) FROM sq_l l WHERE l.ok = o.ok) AS total FROM sq_o o",
+    "select_correlated_count": "SELECT ok, (SELECT count(*) FROM sq_l l WHERE l.ok = o.ok) AS n FROM sq_o o",
+    "select_star_and_subquery": "SELECT *, (SELECT avg(k) FROM sq_s) AS a FROM sq_t",
+    "select_subquery_in_expression": "SELECT k + (SELECT max(k) FROM sq_s) AS x FROM sq_t WHERE k IS NOT NULL",
+}
+
+
+@pytest.mark.parametrize("name", list(COUNT_AND_SELECT_QUERIES))
+def test_scalar_subquery_count_and_select(spark, tables, order_tables, request, name):
+    golden.check(request, "df", spark.sql(COUNT_AND_SELECT_QUERIES[name]))

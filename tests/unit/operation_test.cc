@@ -49,7 +49,7 @@ TEST(OperationTest, ReleasedIdStillGivesItsPosition) {
 TEST(OperationTest, SentResponsesBeyondTheRetryBufferAreFreed) {
   // ~1 KB responses, a retry buffer of 2500 bytes: after sending position 9,
   // positions 6..8 (the first >= 2500 bytes backwards) stay and 0..5 are freed.
-  Operation op("op", {}, /*reattachable=*/true, OperationLimits{2500, milliseconds(1000)});
+  Operation op("op", {}, /*reattachable=*/true, OperationLimits{2500, milliseconds(1000), /*in_flight_bytes=*/0});
   for (int i = 0; i < 10; ++i) op.Append(Batch(1000));
   int64_t ticket = op.Attach();
   spark::connect::ExecutePlanResponse out;
