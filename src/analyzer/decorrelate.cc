@@ -55,12 +55,6 @@ Status UnsupportedCorrelation(const std::string& where) {
   return Unsupported("correlated subqueries that read the outer query's columns " + where);
 }
 
-int PositionOf(const ResolvedPlan& node, ColumnId id) {
-  for (size_t i = 0; i < node.column_ids.size(); ++i) {
-    if (node.column_ids[i] == id) return static_cast<int>(i);
-  }
-  return -1;
-}
 
 /// A reference to `node`'s output column at `position`, keeping its identity.
 BoundExprPtr ColumnOf(const ResolvedPlan& node, int position) {
@@ -127,19 +121,25 @@ class PredicatePullUp {
 
   Result<ResolvedPtr> PullFromFilter(const ResolvedPlan& node, std::vector<BoundExprPtr>* pulled) {
     ARROW_ASSIGN_OR_RAISE(auto child, Pull(node.children[0], pulled));
+    ARROW_ASSIGN_OR_RAISE(auto kept, SplitOffCorrelated(node.condition, *child, pulled));
+    return kept ? ResolvedPtr(plan::MakeFilterNode(child, kept)) : child;
+  }
+
+  /// Moves the conjuncts of `condition` that read outer columns to `pulled`;
+  /// the rest, bound to `input`, is returned (null when nothing is left).
+  Result<BoundExprPtr> SplitOffCorrelated(const BoundExprPtr& condition, const ResolvedPlan& input,
+                                          std::vector<BoundExprPtr>* pulled) {
     std::vector<BoundExprPtr> conjuncts, kept;
-    plan::SplitConjuncts(node.condition, &conjuncts);
+    if (condition) plan::SplitConjuncts(condition, &conjuncts);
     for (const auto& c : conjuncts) {
       if (plan::HasOuterReference(*c)) {
         pulled->push_back(c);
       } else {
-        ARROW_ASSIGN_OR_RAISE(auto rebound, Rebind(c, *child));
+        ARROW_ASSIGN_OR_RAISE(auto rebound, Rebind(c, input));
         kept.push_back(std::move(rebound));
       }
     }
-    if (kept.empty()) return child;
-    ARROW_ASSIGN_OR_RAISE(auto condition, functions::AndAll(kept, ctx_));
-    return ResolvedPtr(plan::MakeFilterNode(child, condition));
+    return functions::AndAll(kept, ctx_);
   }
 
   Result<ResolvedPtr> PullThroughProject(const ResolvedPlan& node, std::vector<BoundExprPtr>* pulled) {
@@ -153,8 +153,8 @@ class PredicatePullUp {
     // The pulled predicates read columns below: pass them through.
     arrow::FieldVector fields = node.schema->fields();
     for (ColumnId id : InnerColumnsRead(*pulled)) {
-      if (PositionOf(*out, id) >= 0) continue;
-      int position = PositionOf(*child, id);
+      if (plan::ColumnPosition(*out, id) >= 0) continue;
+      int position = plan::ColumnPosition(*child, id);
       if (position < 0) return InternalError("a correlated predicate reads a column its subquery does not have");
       out->expressions.push_back(ColumnOf(*child, position));
       fields.push_back(child->schema->field(position));
@@ -204,7 +204,7 @@ class PredicatePullUp {
       bool grouped = false;
       for (const auto& g : out->grouping) grouped |= g->kind == plan::BoundKind::kColumnRef && g->column_id == inner->column_id;
       if (grouped) continue;
-      int position = PositionOf(*child, inner->column_id);
+      int position = plan::ColumnPosition(*child, inner->column_id);
       if (position < 0) return InternalError("a correlated predicate reads a column its subquery does not have");
       const size_t at = out->grouping.size();
       out->grouping.push_back(ColumnOf(*child, position));
@@ -225,21 +225,7 @@ class PredicatePullUp {
     ARROW_ASSIGN_OR_RAISE(auto left, Pull(node.children[0], pulled));
     ARROW_ASSIGN_OR_RAISE(auto right, Pull(node.children[1], pulled));
     auto join = plan::MakeJoinNode(left, right, node.join_type, nullptr);
-    if (node.condition) {
-      std::vector<BoundExprPtr> conjuncts, kept;
-      plan::SplitConjuncts(node.condition, &conjuncts);
-      for (const auto& c : conjuncts) {
-        if (plan::HasOuterReference(*c)) {
-          pulled->push_back(c);
-        } else {
-          ARROW_ASSIGN_OR_RAISE(auto rebound, Rebind(c, *join));
-          kept.push_back(std::move(rebound));
-        }
-      }
-      if (!kept.empty()) {
-        ARROW_ASSIGN_OR_RAISE(join->condition, functions::AndAll(kept, ctx_));
-      }
-    }
+    ARROW_ASSIGN_OR_RAISE(join->condition, SplitOffCorrelated(node.condition, *join, pulled));
     return ResolvedPtr(join);
   }
 

@@ -111,12 +111,6 @@ Result<ResolvedPtr> SemiJoin(const ResolvedPtr& input, const ResolvedPtr& subque
   return AssignColumnIds(join);
 }
 
-int PositionOf(const ResolvedPlan& node, plan::ColumnId id) {
-  for (size_t i = 0; i < node.column_ids.size(); ++i) {
-    if (node.column_ids[i] == id) return static_cast<int>(i);
-  }
-  return -1;
-}
 
 }  // namespace
 
@@ -219,7 +213,7 @@ Result<ResolvedPtr> Analyzer::FilterWithSubqueries(const ExprPtr& condition, Res
         return Unsupported("IN subqueries with " + std::to_string(subquery->schema->num_fields()) + " columns");
       }
       ARROW_ASSIGN_OR_RAISE(auto value, BindExpression(predicate->As<plan::InSubqueryExpr>().value, *input));
-      const int position = PositionOf(*right, subquery->column_ids[0]);
+      const int position = plan::ColumnPosition(*right, subquery->column_ids[0]);
       const auto& f = right->schema->field(position);
       auto candidate = BoundExpr::Column(input->schema->num_fields() + position, f->type(), f->nullable(), f->name());
       ARROW_ASSIGN_OR_RAISE(auto equal, functions::BindFunctionCall("=", {value, candidate}, ctx_));
@@ -419,7 +413,7 @@ Result<ResolvedPtr> Analyzer::JoinScalarSubqueries(const std::vector<const plan:
     join->schema = arrow::schema(fields);
     join->visible_columns = visible;  // names and `*` still mean the input's columns
     ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(join));
-    const int position = width + PositionOf(*right, subquery->column_ids[0]);
+    const int position = width + plan::ColumnPosition(*right, subquery->column_ids[0]);
     const auto& f = input->schema->field(position);
     const std::string name = ScalarSubqueryName(decorrelated.conditions);
     BoundExprPtr value = BoundExpr::Column(position, f->type(), true, name);

@@ -98,6 +98,13 @@ std::shared_ptr<ResolvedPlan> MakeJoinNode(const ResolvedPtr& left, const Resolv
   return join;
 }
 
+int ColumnPosition(const ResolvedPlan& node, ColumnId id) {
+  for (size_t i = 0; i < node.column_ids.size(); ++i) {
+    if (node.column_ids[i] == id) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 std::shared_ptr<ResolvedPlan> MakeFilterNode(const ResolvedPtr& child, BoundExprPtr condition) {
   auto filter = std::make_shared<ResolvedPlan>();
   filter->kind = ResolvedKind::kFilter;
