@@ -237,7 +237,9 @@ Result<ResolvedPtr> Distinct(const ResolvedPtr& input) {
 
 Result<ResolvedPtr> Analyzer::ResolveSetOperation(const plan::SetOperationPlan& node, ResolvedPtr left,
                                                   ResolvedPtr right) const {
-  const std::string op_name = std::string(OperatorName(node.op)) + (node.is_all && node.op != SetOperationKind::kUnion ? " ALL" : "");
+  // Spark names INTERSECT ALL / EXCEPT ALL in its errors, but UNION ALL as UNION.
+  const bool all = node.is_all && node.op != SetOperationKind::kUnion;
+  const std::string op_name = std::string(OperatorName(node.op)) + (all ? " ALL" : "");
   if (node.by_name) {
     ARROW_ASSIGN_OR_RAISE(auto aligned, AlignByName(left, right, node.allow_missing_columns));
     left = aligned.first;

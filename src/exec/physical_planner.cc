@@ -104,7 +104,8 @@ Result<OperatorPtr> CreatePhysicalPlan(const plan::ResolvedPlan& node) {
     case plan::ResolvedKind::kAggregate: {
       for (const auto& aggregate : node.aggregates) {
         if (aggregate.distinct) {
-          return Unsupported("aggregates over DISTINCT values mixed with other aggregates (" + aggregate.name + ")");
+          return Unsupported("DISTINCT aggregates over nondeterministic arguments or grouping (" + aggregate.name +
+                             ")");
         }
       }
       ARROW_ASSIGN_OR_RAISE(auto grouping, BindAll(node.grouping, input_ids));

@@ -11,7 +11,8 @@ namespace {
 
 class ReplicateRows final : public PhysicalOperator {
  public:
-  ReplicateRows(OperatorPtr child, plan::BoundExprPtr count) : PhysicalOperator(std::move(child)), count_(std::move(count)) {}
+  ReplicateRows(OperatorPtr child, plan::BoundExprPtr count)
+      : PhysicalOperator(std::move(child)), count_(std::move(count)) {}
 
   std::string name() const override { return "ReplicateRows"; }
   std::string details() const override { return "(" + plan::ToString(*count_) + ")"; }
