@@ -290,7 +290,14 @@ Result<ResolvedPtr> Analyzer::ResolveSetOperation(const plan::SetOperationPlan& 
   auto join = plan::MakeJoinNode(
       left, right, node.op == SetOperationKind::kIntersect ? plan::JoinType::kLeftSemi : plan::JoinType::kLeftAnti,
       condition);
-  join->schema = left->schema;  // semi / anti: the left columns only
+  // Semi / anti: the left columns only; INTERSECT's nullable only where both sides are (as Spark's Intersect).
+  arrow::FieldVector fields;
+  for (int i = 0; i < width; ++i) {
+    const auto& f = left->schema->field(i);
+    const bool both = node.op != SetOperationKind::kIntersect || right->schema->field(i)->nullable();
+    fields.push_back(f->WithNullable(f->nullable() && both));
+  }
+  join->schema = arrow::schema(fields);
   join->qualifiers = left->qualifiers;
   join->column_ids.clear();
   ARROW_ASSIGN_OR_RAISE(ResolvedPtr joined, AssignColumnIds(join));

@@ -77,6 +77,13 @@ def test_subtract(a, b, request):
     golden.check(request, "df", a.subtract(b))
 
 
+def test_intersect_nullability_is_both_sides(spark, a, request):
+    right = spark.range(4).select(F.col("id").cast("int").alias("k"), F.lit("y").alias("s"))
+    golden.check(request, "intersect", a.intersect(right))
+    golden.check(request, "subtract", a.subtract(right))
+    golden.check(request, "reverse", right.intersect(a))
+
+
 def test_except_all(a, b, request):
     golden.check(request, "df", a.exceptAll(b))
     golden.check(request, "reverse", b.exceptAll(a))
