@@ -80,8 +80,16 @@ Result<ResolvedPtr> Assign(const ResolvedPtr& node) {
     case ResolvedKind::kSort:
     case ResolvedKind::kLimit:
     case ResolvedKind::kTail:
+    case ResolvedKind::kReplicateRows:
+    case ResolvedKind::kDeduplicate:
       if (out->condition) {
         ARROW_ASSIGN_OR_RAISE(out->condition, WithIds(out->condition, input_ids));
+      }
+      if (out->replicate_count) {
+        ARROW_ASSIGN_OR_RAISE(out->replicate_count, WithIds(out->replicate_count, input_ids));
+      }
+      for (auto& key : out->grouping) {
+        ARROW_ASSIGN_OR_RAISE(key, WithIds(key, input_ids));
       }
       for (auto& key : out->sort_keys) {
         ARROW_ASSIGN_OR_RAISE(key.expr, WithIds(key.expr, input_ids));

@@ -29,6 +29,7 @@ enum class SparkExceptionKind {
   kSql,                 // org.apache.spark.sql.SparkSQLException (INVALID_HANDLE, ...)
   kOutOfMemory,         // org.apache.spark.memory.SparkOutOfMemoryError (a memory limit reached)
   kInternal,            // org.apache.spark.SparkException (INTERNAL_ERROR)
+  kInvalidPlanInput,    // org.apache.spark.sql.connect.common.InvalidPlanInput (a bad relation)
 };
 
 using MessageParameters = std::vector<std::pair<std::string, std::string>>;

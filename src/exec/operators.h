@@ -42,6 +42,10 @@ OperatorPtr MakeHashJoin(OperatorPtr left, OperatorPtr right, HashJoinSpec spec)
 OperatorPtr MakeUnion(std::vector<OperatorPtr> inputs, std::shared_ptr<arrow::Schema> schema);
 /// Its input's rows, or SCALAR_SUBQUERY_TOO_MANY_ROWS when there are several.
 OperatorPtr MakeEnforceSingleRow(OperatorPtr child);
+/// Each input row `count` times (none when NULL or below 1), Spark's replicaterows.
+OperatorPtr MakeReplicateRows(OperatorPtr child, plan::BoundExprPtr count);
+/// The first input row (in input order) of each distinct key, NULLs equal to NULLs.
+OperatorPtr MakeDeduplicate(OperatorPtr child, std::vector<plan::BoundExprPtr> keys);
 OperatorPtr MakeShowString(OperatorPtr child, int32_t num_rows, int32_t truncate, bool vertical);
 
 }  // namespace sk8::exec

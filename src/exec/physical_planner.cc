@@ -104,7 +104,8 @@ Result<OperatorPtr> CreatePhysicalPlan(const plan::ResolvedPlan& node) {
     case plan::ResolvedKind::kAggregate: {
       for (const auto& aggregate : node.aggregates) {
         if (aggregate.distinct) {
-          return Unsupported("aggregates over DISTINCT values mixed with other aggregates (" + aggregate.name + ")");
+          return Unsupported("DISTINCT aggregates over nondeterministic arguments or grouping (" + aggregate.name +
+                             ")");
         }
       }
       ARROW_ASSIGN_OR_RAISE(auto grouping, BindAll(node.grouping, input_ids));
@@ -123,6 +124,14 @@ Result<OperatorPtr> CreatePhysicalPlan(const plan::ResolvedPlan& node) {
     }
     case plan::ResolvedKind::kUnion: return MakeUnion(std::move(children), node.schema);
     case plan::ResolvedKind::kSingleRow: return MakeEnforceSingleRow(std::move(children[0]));
+    case plan::ResolvedKind::kReplicateRows: {
+      ARROW_ASSIGN_OR_RAISE(auto count, plan::BindToInput(node.replicate_count, input_ids));
+      return MakeReplicateRows(std::move(children[0]), std::move(count));
+    }
+    case plan::ResolvedKind::kDeduplicate: {
+      ARROW_ASSIGN_OR_RAISE(auto keys, BindAll(node.grouping, input_ids));
+      return MakeDeduplicate(std::move(children[0]), std::move(keys));
+    }
     case plan::ResolvedKind::kJoin: {
       ARROW_ASSIGN_OR_RAISE(auto spec, PlanJoin(node));
       return MakeHashJoin(std::move(children[0]), std::move(children[1]), std::move(spec));

@@ -115,6 +115,8 @@ double EstimateRows(const ResolvedPlan& node) {
       return node.limit >= 0 ? std::min(rows, static_cast<double>(node.limit)) : rows;
     }
     case ResolvedKind::kSingleRow: return 1;
+    case ResolvedKind::kReplicateRows: return EstimateRows(node.child());
+    case ResolvedKind::kDeduplicate: return std::max(1.0, EstimateRows(node.child()) / 10);
     case ResolvedKind::kAggregate:
       return node.grouping.empty() ? 1 : std::max(1.0, EstimateRows(node.child()) / 10);
     case ResolvedKind::kUnion: {

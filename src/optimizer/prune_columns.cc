@@ -43,8 +43,12 @@ plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
     case plan::ResolvedKind::kSingleRow:
     case plan::ResolvedKind::kSort:
     case plan::ResolvedKind::kLimit:
-    case plan::ResolvedKind::kTail: {
+    case plan::ResolvedKind::kTail:
+    case plan::ResolvedKind::kReplicateRows:
+    case plan::ResolvedKind::kDeduplicate: {
       if (node->condition) Collect(*node->condition, &required);
+      if (node->replicate_count) Collect(*node->replicate_count, &required);
+      for (const auto& key : node->grouping) Collect(*key, &required);
       for (const auto& key : node->sort_keys) Collect(*key.expr, &required);
       auto child = Prune(node->children[0], std::move(required));
       if (child == node->children[0]) return node;

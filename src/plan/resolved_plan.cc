@@ -48,6 +48,12 @@ std::string Describe(const ResolvedPlan& node) {
     case ResolvedKind::kShowString: return "ShowString " + std::to_string(node.show_rows);
     case ResolvedKind::kUnion: return "Union " + Columns(*node.schema);
     case ResolvedKind::kSingleRow: return "EnforceSingleRow " + Columns(*node.schema);
+    case ResolvedKind::kReplicateRows: return "ReplicateRows " + ToString(*node.replicate_count);
+    case ResolvedKind::kDeduplicate: {
+      std::string out = "Deduplicate [";
+      for (size_t i = 0; i < node.grouping.size(); ++i) out += (i ? ", " : "") + ToString(*node.grouping[i]);
+      return out + "]";
+    }
     case ResolvedKind::kJoin:
       return std::string("Join ") + JoinTypeName(node.join_type) +
              (node.condition ? ", " + ToString(*node.condition) : std::string());

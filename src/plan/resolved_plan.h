@@ -30,6 +30,8 @@ enum class ResolvedKind {
   kJoin,
   kUnion,
   kSingleRow,
+  kReplicateRows,
+  kDeduplicate,
 };
 
 struct ResolvedPlan;
@@ -77,6 +79,11 @@ struct ResolvedPlan {
   // kLimit (offset, then limit; limit < 0 means none), kTail
   int64_t limit = -1;
   int64_t offset = 0;
+  // kReplicateRows (Spark's Generate of replicaterows): each row of its child
+  // `replicate_count` times (none for NULL or < 1); output = the child's columns
+  BoundExprPtr replicate_count;
+  // kDeduplicate: the first row (in input order) of each distinct `grouping`
+  // key, NULLs equal; output = the child's columns
   // kAggregate: output = grouping columns, then aggregates
   std::vector<BoundExprPtr> grouping;
   std::vector<BoundAggregate> aggregates;

@@ -1,7 +1,7 @@
 """Aggregates over DISTINCT values through the real PySpark client and SQL, answers
 recorded from real Spark: count(DISTINCT x), countDistinct, sum/avg(DISTINCT x),
-global and grouped, NULLs, empty input, and the mixed case sk8 does not run yet
-saying so by name."""
+global and grouped, NULLs, empty input, and DISTINCT aggregates over different
+arguments or mixed with plain ones."""
 
 from __future__ import annotations
 
@@ -45,12 +45,29 @@ def test_sql_distinct_aggregates(spark, t, request, query):
     golden.check(request, "df", spark.sql(query))
 
 
-def test_mixed_distinct_and_plain_aggregates(spark, t, request):
-    # Spark answers; sk8 does not run this plan shape yet and must say so by name.
-    df = spark.sql("SELECT k, count(DISTINCT x), count(x) FROM dt GROUP BY k")
-    try:
-        rows = sorted((tuple(r) for r in df.collect()), key=str)
-    except Exception as e:  # noqa: BLE001 - the message is what is checked
-        assert "DISTINCT" in str(e) and "UNSUPPORTED" in str(e), e
-        return
-    golden.check_value(request, "rows", [list(r) for r in rows])
+@pytest.mark.parametrize("query", [
+    "SELECT k, count(DISTINCT x), count(x) FROM dt GROUP BY k",
+    "SELECT k, count(DISTINCT x), sum(x), count(*) FROM dt GROUP BY k",
+    "SELECT count(DISTINCT x), count(DISTINCT k), sum(x) FROM dt",
+    "SELECT k % 2 AS p, count(DISTINCT x), count(DISTINCT k), max(x) FROM dt GROUP BY k % 2",
+    "SELECT x, sum(DISTINCT k), avg(k), count(DISTINCT k % 2) FROM dt GROUP BY x",
+    "SELECT count(DISTINCT x), sum(x) FROM dt WHERE k > 100",
+    "SELECT k, count(DISTINCT x), sum(x) FROM dt WHERE k > 100 GROUP BY k",
+    "SELECT k, count(DISTINCT x) AS n, sum(x) AS s FROM dt GROUP BY k HAVING sum(x) > 10",
+])
+def test_mixed_distinct_and_plain_aggregates(spark, t, request, query):
+    golden.check(request, "df", spark.sql(query))
+
+
+def test_mixed_distinct_dataframe(t, request):
+    golden.check(request, "df", t.groupBy("k").agg(F.countDistinct("x"), F.sum("x"), F.count_distinct("k")))
+
+
+def test_mixed_distinct_global_dataframe(t, request):
+    golden.check(request, "df", t.agg(F.countDistinct("x"), F.countDistinct("k"), F.avg("x")))
+
+
+def test_mixed_distinct_parallel(spark, request):
+    df = spark.range(200000).select((F.col("id") % 7).alias("k"), (F.col("id") % 1000).alias("a"),
+                                    (F.col("id") % 13).alias("b"))
+    golden.check(request, "df", df.groupBy("k").agg(F.countDistinct("a"), F.countDistinct("b"), F.sum("a")))

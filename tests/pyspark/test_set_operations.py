@@ -1,8 +1,8 @@
 """Set operations and distinct through the real PySpark client, answers recorded
 from real Spark: union / unionAll / unionByName (with allowMissingColumns), type
-widening and nullability across inputs, intersect, subtract, distinct and
-dropDuplicates(), their errors, a parallel union, and SQL UNION [ALL], INTERSECT,
-EXCEPT / MINUS with ORDER BY, LIMIT and precedence."""
+widening and nullability across inputs, intersect, subtract, intersectAll / exceptAll,
+distinct and dropDuplicates() (also on a subset of columns), their errors, a parallel union, and SQL UNION [ALL], INTERSECT,
+EXCEPT / MINUS [ALL] with ORDER BY, LIMIT and precedence."""
 
 from __future__ import annotations
 
@@ -77,14 +77,94 @@ def test_subtract(a, b, request):
     golden.check(request, "df", a.subtract(b))
 
 
-def test_except_all_is_named_as_unsupported_or_answers(a, b, request):
-    # sk8 does not run exceptAll yet: it must say so by name, never answer wrongly.
-    try:
-        rows = sorted(a.exceptAll(b).collect(), key=str)
-    except Exception as e:  # noqa: BLE001 - the message is what is checked
-        assert "exceptAll" in str(e) or "EXCEPT ALL" in str(e), e
-        return
-    golden.check_value(request, "rows", [tuple(r) for r in rows])
+def test_intersect_nullability_is_both_sides(spark, a, request):
+    right = spark.range(4).select(F.col("id").cast("int").alias("k"), F.lit("y").alias("s"))
+    golden.check(request, "intersect", a.intersect(right))
+    golden.check(request, "subtract", a.subtract(right))
+    golden.check(request, "reverse", right.intersect(a))
+
+
+def test_except_all(a, b, request):
+    golden.check(request, "df", a.exceptAll(b))
+    golden.check(request, "reverse", b.exceptAll(a))
+
+
+def test_intersect_all(a, b, request):
+    golden.check(request, "df", a.intersectAll(b))
+    golden.check(request, "self", a.intersectAll(a))
+
+
+def test_intersect_all_nullability_is_both_sides(spark, request):
+    left = spark.range(3).select(F.col("id").alias("x"), F.lit(None).cast("string").alias("s"))
+    right = spark.createDataFrame([(1, None), (1, None), (5, "q")], "y LONG, t STRING")
+    golden.check(request, "intersect", left.intersectAll(right))
+    golden.check(request, "except", left.exceptAll(right))
+    golden.check(request, "except_reverse", right.exceptAll(left))
+
+
+def test_set_operations_all_with_many_copies(spark, request):
+    left = spark.createDataFrame([(1,)] * 5 + [(2,)] * 3 + [(None,)] * 4, "v INT")
+    right = spark.createDataFrame([(1,)] * 2 + [(2,)] * 4 + [(None,)] * 1 + [(3,)], "v INT")
+    golden.check(request, "intersect_all", left.intersectAll(right))
+    golden.check(request, "except_all", left.exceptAll(right))
+    golden.check(request, "except_all_reverse", right.exceptAll(left))
+
+
+def test_set_operations_all_widen_types(spark, request):
+    left = spark.createDataFrame([(1, "a"), (1, "a"), (2, "b")], "x INT, s STRING")
+    right = spark.createDataFrame([(1.0, "a"), (3.5, "c")], "y DOUBLE, t STRING")
+    golden.check(request, "intersect_all", left.intersectAll(right))
+    golden.check(request, "except_all", left.exceptAll(right))
+
+
+def test_set_operations_all_empty(spark, a, request):
+    empty = spark.createDataFrame([], A_SCHEMA)
+    golden.check(request, "except_empty", a.exceptAll(empty))
+    golden.check(request, "empty_except", empty.exceptAll(a))
+    golden.check(request, "intersect_empty", a.intersectAll(empty))
+
+
+def test_set_operations_all_parallel(spark, request):
+    left = spark.range(150000).select((F.col("id") % 1000).alias("k"))
+    right = spark.range(90000).select((F.col("id") % 700).alias("k"))
+    golden.check(request, "intersect_all", left.intersectAll(right).groupBy("k").count())
+    golden.check_value(request, "except_all_count", left.exceptAll(right).count())
+
+
+def test_set_operations_all_errors(spark, a, request):
+    golden.check_error(request, "columns", lambda: a.exceptAll(a.select("k")).collect())
+    golden.check_error(request, "types", lambda: a.intersectAll(a.select(F.lit(True).alias("k"), "s")).collect())
+
+
+def test_drop_duplicates_subset(spark, request):
+    df = spark.createDataFrame([(1, "x", 10), (1, "x", 10), (2, "y", 20), (None, "n", 0), (None, "n", 0),
+                                (3, None, 30), (3, None, 30)], "k INT, s STRING, v INT")
+    golden.check(request, "k", df.dropDuplicates(["k"]))
+    golden.check(request, "k_s", df.drop_duplicates(["k", "s"]))
+    golden.check(request, "s", df.dropDuplicates(["s"]).select("s", "k"))
+    golden.check(request, "case", df.dropDuplicates(["K"]))
+    golden.check(request, "then_filter", df.dropDuplicates(["k"]).where(F.col("v") > 5))
+
+
+@pytest.mark.sk8_only
+def test_drop_duplicates_subset_keeps_first_row(spark):
+    # Spark keeps whichever row its partitions meet first; sk8 the first in input order.
+    df = spark.createDataFrame([(1, "a"), (1, "b"), (2, "c"), (2, "d"), (None, "e"), (None, "f")], "k INT, s STRING")
+    assert sorted(df.dropDuplicates(["k"]).collect(), key=str) == sorted(
+        [(1, "a"), (2, "c"), (None, "e")], key=str)
+    big = spark.range(300000).select((F.col("id") % 5).alias("k"), F.col("id").alias("v"))
+    assert sorted(tuple(r) for r in big.dropDuplicates(["k"]).collect()) == [(k, k) for k in range(5)]
+
+
+def test_drop_duplicates_subset_counts(spark, request):
+    df = spark.range(200000).select((F.col("id") % 97).alias("k"), F.col("id").alias("v"))
+    golden.check_value(request, "count", df.dropDuplicates(["k"]).count())
+    golden.check(request, "keys", df.dropDuplicates(["k"]).select("k"))
+    golden.check(request, "empty", df.where("k < 0").dropDuplicates(["k"]))
+
+
+def test_drop_duplicates_subset_unknown_column(spark, a, request):
+    golden.check_error(request, "error", lambda: a.dropDuplicates(["nope"]).collect())
 
 
 def test_distinct_and_drop_duplicates(a, request):
@@ -110,6 +190,11 @@ SQL = {
     "intersect": "SELECT k, s FROM sa INTERSECT SELECT k, s FROM sb",
     "except": "SELECT k, s FROM sa EXCEPT SELECT k, s FROM sb",
     "minus": "SELECT k FROM sa MINUS SELECT k FROM sb",
+    "intersect_all": "SELECT k, s FROM sa INTERSECT ALL SELECT k, s FROM sb",
+    "except_all": "SELECT k, s FROM sa EXCEPT ALL SELECT k, s FROM sb",
+    "minus_all": "SELECT k FROM sb MINUS ALL SELECT k FROM sa",
+    "except_all_then_union": "SELECT k FROM sa EXCEPT ALL SELECT k FROM sb UNION ALL SELECT 7",
+    "intersect_all_literals": "SELECT 1 AS a, NULL AS b UNION ALL SELECT 1, NULL INTERSECT ALL SELECT 1, NULL",
     "intersect_binds_tighter": "SELECT k FROM sa UNION SELECT k FROM sb INTERSECT SELECT k FROM sa",
     "three_unions": "SELECT 1 AS x UNION ALL SELECT 2 UNION ALL SELECT 2",
     "union_of_values_widens": "SELECT 1 AS x UNION ALL SELECT 2.5",

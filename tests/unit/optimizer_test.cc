@@ -67,6 +67,25 @@ TEST(Optimizer, UnusedAggregatesArePrunedWithoutRenumbering) {
   EXPECT_TRUE(exec::CreatePhysicalPlan(*pruned).ok());
 }
 
+TEST(Optimizer, MixedDistinctAggregatesBecomeJoinedAggregates) {
+  // SELECT k, count(DISTINCT id % 5), sum(id), count(DISTINCT id % 7) ... GROUP BY id % 3 AS k
+  auto aggregate = plan::MakeUnary<plan::AggregatePlan>(Range(100));
+  aggregate->grouping = {As(Call("%", {Col("id"), Lit(3)}), "k")};
+  auto distinct_of = [](int64_t m) {
+    return std::make_shared<plan::FunctionExpr>("count", std::vector<plan::ExprPtr>{Call("%", {Col("id"), Lit(m)})},
+                                                /*distinct=*/true);
+  };
+  aggregate->aggregates = {distinct_of(5), Call("sum", {Col("id")}), distinct_of(7)};
+  auto analyzed = Analyze(aggregate);
+  auto rewritten = optimizer::MakeRewriteDistinctAggregates()->Apply(analyzed).ValueOrDie();
+  // The plain aggregates and each DISTINCT argument list: three aggregates joined on k.
+  EXPECT_EQ(CountNodes(*rewritten, plan::ResolvedKind::kJoin), 2);
+  EXPECT_EQ(CountNodes(*rewritten, plan::ResolvedKind::kAggregate), 5);
+  EXPECT_EQ(rewritten->column_ids, analyzed->column_ids);
+  EXPECT_TRUE(rewritten->schema->Equals(*analyzed->schema));
+  EXPECT_TRUE(exec::CreatePhysicalPlan(*rewritten).ok());
+}
+
 // A rule that lowers a LIMIT by one per application, down to 1.
 class CountDownLimit final : public optimizer::NodeRule {
  public:
