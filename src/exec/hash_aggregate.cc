@@ -190,8 +190,14 @@ class HashAggregate : public BufferedSinkOperator {
         ARROW_RETURN_NOT_OK(global.memory.Grow(GroupTableBytes(table)));
       }
       ARROW_ASSIGN_OR_RAISE(global.output[p], Output(ctx, &table));
+      // The partition's accumulators go with this task; its batch stays.
+      const int64_t delta = BytesOutsidePool(*global.output[p], ctx.pool) - GroupTableBytes(table);
       std::lock_guard<std::mutex> lock(memory_mutex);
-      return global.memory.Grow(BytesOutsidePool(*global.output[p], ctx.pool) - GroupTableBytes(table));
+      if (delta < 0) {
+        global.memory.Shrink(-delta);
+        return Status::OK();
+      }
+      return global.memory.Grow(delta);
     }, ctx.cancelled));
     global.partials.clear();
     // Empty partitions are dropped; an aggregate of no rows still has one (empty) batch.
