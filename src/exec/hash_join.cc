@@ -173,26 +173,7 @@ class JoinHashTable {
     ARROW_RETURN_NOT_OK(first.layout().CheckTypes(keys.columns));
     EncodedKeys encoded;
     ARROW_RETURN_NOT_OK(EncodeKeys(first.layout(), keys.columns, num_rows, &encoded));
-    if (bits_ == 0) {
-      first.FindEncoded(encoded, nullptr, num_rows, groups);
-      return Status::OK();
-    }
-    const size_t partitions = tables_.size();
-    std::vector<int64_t> starts(partitions + 1, 0);
-    for (int64_t i = 0; i < num_rows; ++i) ++starts[HashTable::PartitionOf(encoded.hashes[i], bits_) + 1];
-    for (size_t p = 0; p < partitions; ++p) starts[p + 1] += starts[p];
-    std::vector<uint32_t> rows(num_rows), found(num_rows);
-    std::vector<int64_t> next(starts.begin(), starts.end() - 1);
-    for (int64_t i = 0; i < num_rows; ++i) {
-      rows[next[HashTable::PartitionOf(encoded.hashes[i], bits_)]++] = static_cast<uint32_t>(i);
-    }
-    for (size_t p = 0; p < partitions; ++p) {
-      const int64_t n = starts[p + 1] - starts[p];
-      tables_[p]->FindEncoded(encoded, rows.data() + starts[p], n, found.data() + starts[p]);
-      for (int64_t k = starts[p]; k < starts[p + 1]; ++k) {
-        groups[rows[k]] = found[k] == HashTable::kNoGroup ? HashTable::kNoGroup : group_base_[p] + found[k];
-      }
-    }
+    HashTable::FindInPartitions(tables_, bits_, group_base_.data(), encoded, num_rows, groups);
     return Status::OK();
   }
   const uint32_t* RowsBegin(uint32_t group) const { return rows_.data() + starts_[group]; }

@@ -330,15 +330,34 @@ Status HashTable::InsertEncoded(const EncodedKeys& keys, const uint32_t* rows, i
   });
 }
 
-void HashTable::FindEncoded(const EncodedKeys& keys, const uint32_t* rows, int64_t count, uint32_t* group_ids) const {
-  if (count == 0) return;
-  std::vector<uint64_t> gathered;
-  if (rows != nullptr) gathered = GatherHashes(keys.hashes.data(), rows, count);
-  WithEq(layout_, keys.bytes.data(), keys.offsets.data(), keys.hashes.data(), [&](auto eq, const auto& all) {
+void HashTable::FindInPartitions(const std::vector<std::unique_ptr<HashTable>>& tables, int bits,
+                                 const uint32_t* group_base, const EncodedKeys& keys, int64_t num_rows,
+                                 uint32_t* group_ids) {
+  const HashTable& first = *tables[0];
+  WithEq(first.layout_, keys.bytes.data(), keys.offsets.data(), keys.hashes.data(), [&](auto eq, const auto& rows) {
     using Eq = decltype(eq);
-    if (rows == nullptr) return FindRows<Eq>(all, count, group_ids);
-    SelectedRows<std::decay_t<decltype(all)>> selected{all, rows, gathered.data()};
-    FindRows<Eq>(selected, count, group_ids);
+    using Rows = typename Eq::Rows;
+    auto table_of = [&](uint64_t hash) -> const HashTable& { return *tables[PartitionOf(hash, bits)]; };
+    auto slots_of = [](const HashTable& t) { return reinterpret_cast<const uint64_t*>(t.slots_.data()); };
+    for (int64_t i = 0; i < num_rows; ++i) {
+      if (i + kPrefetchDistance < num_rows) {
+        const uint64_t ahead = rows.hashes[i + kPrefetchDistance];
+        const HashTable& t = table_of(ahead);
+        __builtin_prefetch(&slots_of(t)[ahead & t.mask_]);
+      }
+      if (i + kPrefetchDistance / 4 < num_rows) {
+        const uint64_t ahead = rows.hashes[i + kPrefetchDistance / 4];
+        const HashTable& t = table_of(ahead);
+        const uint64_t slot = slots_of(t)[ahead & t.mask_];
+        if (slot != 0) __builtin_prefetch(t.Stored<Rows>().Row(static_cast<uint32_t>(slot) - 1));
+      }
+      const uint64_t hash = rows.hashes[i];
+      const uint32_t p = PartitionOf(hash, bits);
+      const HashTable& t = *tables[p];
+      const uint64_t* slots = slots_of(t);
+      const uint64_t slot = slots[FindSlot<Eq>(slots, t.mask_, t.Stored<Rows>(), hash, rows.Row(i), rows.Size(i))];
+      group_ids[i] = slot == 0 ? kNoGroup : group_base[p] + static_cast<uint32_t>(slot) - 1;
+    }
   });
 }
 

@@ -67,8 +67,13 @@ class HashTable {
   /// group_ids[i] is the group of rows[i]. Values of nested key columns are not
   /// kept, so such a table cannot give back its Keys() (a join never asks).
   Status InsertEncoded(const EncodedKeys& keys, const uint32_t* rows, int64_t count, uint32_t* group_ids);
-  /// Like Find, over rows of keys encoded already; thread-safe.
-  void FindEncoded(const EncodedKeys& keys, const uint32_t* rows, int64_t count, uint32_t* group_ids) const;
+
+  /// Looks encoded rows up in the table of their partition (`tables` share one
+  /// layout; partition p's groups are numbered from group_base[p]), in one
+  /// pass with the same prefetching as Find; thread-safe.
+  static void FindInPartitions(const std::vector<std::unique_ptr<HashTable>>& tables, int bits,
+                               const uint32_t* group_base, const EncodedKeys& keys, int64_t num_rows,
+                               uint32_t* group_ids);
 
   /// Partitions by hash: the top `bits` bits of a group's hash (the slots use
   /// the low bits, so a partition's table still spreads over all its slots).
