@@ -1,11 +1,17 @@
 // Hash aggregation in two phases: each thread aggregates its morsels into a local
-// table of groups (partial), then Combine() merges the partials into the global
-// table (final). Without GROUP BY there is exactly one group, even for no input.
+// table of groups (partial); Combine() hands the partials to the global state and
+// Finalize() merges them by partition: the top bits of a group's hash pick its
+// partition, each partition merges every partial's groups of that partition into
+// a table of its own on some thread (ParallelFor), and becomes one output batch,
+// so that the pipeline reading the result uses all threads too. Without GROUP BY
+// there is exactly one group, even for no input.
+#include <algorithm>
 #include <mutex>
 
 #include "exec/expression_executor.h"
 #include "exec/hash_table.h"
 #include "exec/operators.h"
+#include "exec/task_scheduler.h"
 
 namespace sk8::exec {
 namespace {
@@ -30,8 +36,41 @@ struct AggregateLocalState : LocalSinkState {
 
 struct AggregateGlobalState : BufferedSinkState {
   std::mutex mutex;
-  GroupTable table;
+  std::vector<GroupTable> partials;  // one per thread, until Finalize merges them
 };
+
+/// Partition bits for `groups` groups (counted over all partials): about 64K
+/// groups a partition, and several partitions a thread once there are many.
+int PartitionBits(int64_t groups, int threads) {
+  constexpr int64_t kGroupsPerPartition = 1 << 16;
+  constexpr int kMaxBits = 8;
+  if (groups < kGroupsPerPartition) return 0;
+  const int64_t wanted = std::max<int64_t>(groups / kGroupsPerPartition, 4 * static_cast<int64_t>(threads));
+  int bits = 0;
+  while (bits < kMaxBits && (int64_t{1} << bits) < wanted) ++bits;
+  return bits;
+}
+
+/// A partial table's groups ordered by partition: partition p's are
+/// groups[starts[p] .. starts[p + 1]).
+struct PartitionedGroups {
+  std::vector<uint32_t> groups;
+  std::vector<int64_t> starts;
+};
+
+PartitionedGroups SplitByPartition(const HashTable& table, int bits) {
+  const size_t partitions = size_t{1} << bits;
+  PartitionedGroups out;
+  out.starts.assign(partitions + 1, 0);
+  const uint64_t* hashes = table.hashes();
+  const uint32_t n = table.num_groups();
+  for (uint32_t g = 0; g < n; ++g) ++out.starts[HashTable::PartitionOf(hashes[g], bits) + 1];
+  for (size_t p = 0; p < partitions; ++p) out.starts[p + 1] += out.starts[p];
+  out.groups.resize(n);
+  std::vector<int64_t> next(out.starts.begin(), out.starts.end() - 1);
+  for (uint32_t g = 0; g < n; ++g) out.groups[next[HashTable::PartitionOf(hashes[g], bits)]++] = g;
+  return out;
+}
 
 class HashAggregate : public BufferedSinkOperator {
  public:
@@ -50,10 +89,8 @@ class HashAggregate : public BufferedSinkOperator {
     return text + "])";
   }
 
-  Result<std::unique_ptr<GlobalSinkState>> InitGlobalSink(ExecContext& ctx) const override {
-    auto state = std::make_unique<AggregateGlobalState>();
-    ARROW_RETURN_NOT_OK(InitTable(ctx, &state->table));
-    return state;
+  Result<std::unique_ptr<GlobalSinkState>> InitGlobalSink(ExecContext&) const override {
+    return std::make_unique<AggregateGlobalState>();
   }
   Result<std::unique_ptr<LocalSinkState>> InitLocalSink(ExecContext& ctx, GlobalSinkState&) const override {
     auto state = std::make_unique<AggregateLocalState>();
@@ -90,32 +127,101 @@ class HashAggregate : public BufferedSinkOperator {
     return SinkResult::kNeedMoreInput;
   }
 
-  Status Combine(ExecContext& ctx, GlobalSinkState& global_state, LocalSinkState& local_state) const override {
+  Status Combine(ExecContext&, GlobalSinkState& global_state, LocalSinkState& local_state) const override {
     auto& global = static_cast<AggregateGlobalState&>(global_state);
-    auto& local = static_cast<AggregateLocalState&>(local_state).table;
+    auto& local = static_cast<AggregateLocalState&>(local_state);
     std::lock_guard<std::mutex> lock(global.mutex);
-    std::vector<uint32_t> mapping(local.num_groups, 0);
-    if (!grouping_.empty()) {
-      ARROW_RETURN_NOT_OK(global.table.keys->Merge(*local.keys, mapping.data()));
-      global.table.num_groups = global.table.keys->num_groups();
-    }
-    for (size_t a = 0; a < aggregates_.size(); ++a) {
-      global.table.accumulators[a]->Resize(global.table.num_groups);
-      local.accumulators[a]->Resize(local.num_groups);
-      ARROW_RETURN_NOT_OK(global.table.accumulators[a]->Merge(*local.accumulators[a], mapping.data(), ctx.eval));
-    }
-    return global.memory.Resize(GroupTableBytes(global.table));
+    // The partial outlives its thread's state: its reservation moves to the global one.
+    ARROW_RETURN_NOT_OK(global.memory.Grow(GroupTableBytes(local.table)));
+    global.partials.push_back(std::move(local.table));
+    return Status::OK();
   }
 
   Status Finalize(ExecContext& ctx, GlobalSinkState& global_state) const override {
     auto& global = static_cast<AggregateGlobalState&>(global_state);
-    auto& table = global.table;
-    std::vector<std::shared_ptr<arrow::Array>> columns;
-    if (table.keys) {
-      ARROW_ASSIGN_OR_RAISE(columns, table.keys->Keys());
+    if (grouping_.empty()) {
+      GroupTable table;
+      ARROW_RETURN_NOT_OK(InitTable(ctx, &table));
+      const uint32_t only_group = 0;
+      for (auto& partial : global.partials) {
+        for (size_t a = 0; a < aggregates_.size(); ++a) {
+          ARROW_RETURN_NOT_OK(table.accumulators[a]->Merge(*partial.accumulators[a], nullptr, &only_group, 1, ctx.eval));
+        }
+      }
+      global.partials.clear();
+      ARROW_ASSIGN_OR_RAISE(auto batch, Output(ctx, &table));
+      global.output.push_back(std::move(batch));
+      return global.memory.Resize(BytesOutsidePool(*global.output.back(), ctx.pool));
     }
-    for (auto& accumulator : table.accumulators) {
-      accumulator->Resize(table.num_groups);
+    int64_t total_groups = 0;
+    for (const auto& partial : global.partials) total_groups += partial.num_groups;
+    const int bits = PartitionBits(total_groups, ctx.max_threads);
+    const int64_t partitions = int64_t{1} << bits;
+    std::vector<PartitionedGroups> splits(global.partials.size());
+    ARROW_RETURN_NOT_OK(ParallelFor(static_cast<int64_t>(splits.size()), ctx.max_threads, [&](int64_t t) {
+      splits[t] = SplitByPartition(*global.partials[t].keys, bits);
+      return Status::OK();
+    }, ctx.cancelled));
+    std::mutex memory_mutex;  // guards global.memory
+    global.output.resize(partitions);
+    ARROW_RETURN_NOT_OK(ParallelFor(partitions, ctx.max_threads, [&](int64_t p) -> Status {
+      GroupTable table;
+      ARROW_RETURN_NOT_OK(InitTable(ctx, &table));
+      int64_t groups = 0;
+      for (const auto& split : splits) groups += split.starts[p + 1] - split.starts[p];
+      ARROW_RETURN_NOT_OK(table.keys->Reserve(groups));
+      std::vector<uint32_t> mapping;
+      for (size_t t = 0; t < splits.size(); ++t) {
+        const uint32_t* selected = splits[t].groups.data() + splits[t].starts[p];
+        const int64_t count = splits[t].starts[p + 1] - splits[t].starts[p];
+        if (count == 0) continue;
+        mapping.resize(count);
+        const GroupTable& partial = global.partials[t];
+        ARROW_RETURN_NOT_OK(table.keys->MergeGroups(*partial.keys, selected, count, mapping.data()));
+        table.num_groups = table.keys->num_groups();
+        for (size_t a = 0; a < aggregates_.size(); ++a) {
+          table.accumulators[a]->Resize(table.num_groups);
+          ARROW_RETURN_NOT_OK(
+              table.accumulators[a]->Merge(*partial.accumulators[a], selected, mapping.data(), count, ctx.eval));
+        }
+      }
+      {
+        std::lock_guard<std::mutex> lock(memory_mutex);
+        ARROW_RETURN_NOT_OK(global.memory.Grow(GroupTableBytes(table)));
+      }
+      ARROW_ASSIGN_OR_RAISE(global.output[p], Output(ctx, &table));
+      // The partition's accumulators go with this task; its batch stays.
+      const int64_t delta = BytesOutsidePool(*global.output[p], ctx.pool) - GroupTableBytes(table);
+      std::lock_guard<std::mutex> lock(memory_mutex);
+      if (delta < 0) {
+        global.memory.Shrink(-delta);
+        return Status::OK();
+      }
+      return global.memory.Grow(delta);
+    }, ctx.cancelled));
+    global.partials.clear();
+    // Empty partitions are dropped; an aggregate of no rows still has one (empty) batch.
+    std::erase_if(global.output, [](const auto& batch) { return batch->num_rows() == 0; });
+    if (global.output.empty()) {
+      GroupTable table;
+      ARROW_RETURN_NOT_OK(InitTable(ctx, &table));
+      ARROW_ASSIGN_OR_RAISE(auto batch, Output(ctx, &table));
+      global.output.push_back(std::move(batch));
+    }
+    int64_t held = 0;
+    for (const auto& batch : global.output) held += BytesOutsidePool(*batch, ctx.pool);
+    return global.memory.Resize(held);
+  }
+
+ private:
+  /// The groups of a table as a batch: keys, then each aggregate's result.
+  Result<std::shared_ptr<arrow::RecordBatch>> Output(ExecContext& ctx, GroupTable* table) const {
+    std::vector<std::shared_ptr<arrow::Array>> columns;
+    if (table->keys) {
+      ARROW_ASSIGN_OR_RAISE(columns, table->keys->Keys());
+    }
+    for (auto& accumulator : table->accumulators) {
+      accumulator->Resize(table->num_groups);
       ARROW_ASSIGN_OR_RAISE(auto values, accumulator->Finalize(ctx.eval));
       columns.push_back(std::move(values));
     }
@@ -125,11 +231,9 @@ class HashAggregate : public BufferedSinkOperator {
         columns[i] = data;
       }
     }
-    global.output.push_back(arrow::RecordBatch::Make(schema(), table.num_groups, columns));
-    return ReserveBatch(ctx, *global.output.back(), &global.memory);
+    return arrow::RecordBatch::Make(schema(), table->num_groups, columns);
   }
 
- private:
   Status InitTable(ExecContext& ctx, GroupTable* table) const {
     if (!grouping_.empty()) {
       std::vector<std::shared_ptr<arrow::DataType>> types;

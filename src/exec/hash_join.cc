@@ -8,20 +8,22 @@
 // NaN = NaN and -0.0 = 0.0 (the hash table normalizes them); a residual
 // (non-equality) condition decides matches for outer, semi and anti joins too.
 //
-// Known limits of this first version (engine-core issue): one probe chunk yields
-// one output chunk however many rows it has, and the build side is hashed on
-// one thread.
+// Known limit (engine-core issue): one probe chunk yields one output chunk
+// however many rows it has.
+#include <arrow/array/concatenate.h>
 #include <arrow/compute/api.h>
 #include <arrow/table.h>
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <mutex>
 #include <string_view>
 
 #include "exec/expression_executor.h"
 #include "exec/hash_table.h"
 #include "exec/operators.h"
+#include "exec/task_scheduler.h"
 
 namespace sk8::exec {
 namespace {
@@ -67,48 +69,124 @@ Result<JoinKeys> EvaluateKeys(const std::vector<plan::BoundExprPtr>& keys, const
   return out;
 }
 
-/// The build rows by key: the shared HashTable gives each distinct key a group,
-/// and the rows of group g are rows_[starts_[g] .. starts_[g + 1]), in input order.
+/// The build rows by key, partitioned by the top bits of the key hash so that
+/// the build runs on all threads: each 64K-row chunk is evaluated, encoded and
+/// split by partition on some thread, then each partition fills a HashTable of
+/// its own. Group ids are global (partition p's groups start at group_base_[p]),
+/// and the rows of group g are rows_[starts_[g] .. starts_[g + 1]), in input
+/// order. Rows whose `=` keys have a NULL never match and are left out.
 class JoinHashTable {
  public:
-  Status Build(const JoinKeys& keys, int64_t num_rows, arrow::MemoryPool* pool) {
+  Status Build(ExecContext& ctx, const std::vector<plan::BoundExprPtr>& key_exprs, const std::vector<bool>& null_safe,
+               const arrow::RecordBatch& batch) {
+    const int64_t num_rows = batch.num_rows();
     if (num_rows >= static_cast<int64_t>(UINT32_MAX)) return Unsupported("a hash join build side of 4 billion rows");
+    constexpr int64_t kRowsPerChunk = 64 * 1024;  // keeps a chunk's encoded rows in cache
+    const int64_t num_chunks = std::max<int64_t>(1, (num_rows + kRowsPerChunk - 1) / kRowsPerChunk);
+    bits_ = num_rows < 2 * kRowsPerChunk ? 0 : std::min(6, static_cast<int>(std::bit_width(static_cast<uint64_t>(num_chunks))));
+    const int64_t partitions = int64_t{1} << bits_;
     std::vector<std::shared_ptr<arrow::DataType>> types;
-    for (const auto& column : keys.columns) types.push_back(column->type());
-    ARROW_ASSIGN_OR_RAISE(table_, HashTable::Make(types, pool));
-    ARROW_RETURN_NOT_OK(table_->Reserve(num_rows));  // build keys are mostly distinct
-    std::vector<uint32_t> groups(num_rows);
-    constexpr int64_t kRowsPerBatch = 64 * 1024;  // keeps the encoded rows in cache
-    for (int64_t start = 0; start < num_rows; start += kRowsPerBatch) {
-      const int64_t length = std::min(kRowsPerBatch, num_rows - start);
-      std::vector<std::shared_ptr<arrow::Array>> slice;
-      for (const auto& column : keys.columns) slice.push_back(column->Slice(start, length));
-      ARROW_RETURN_NOT_OK(table_->FindOrInsert(slice, length, groups.data() + start));
+    for (const auto& key : key_exprs) types.push_back(key->type);
+    tables_.resize(partitions);
+    for (auto& table : tables_) {
+      ARROW_ASSIGN_OR_RAISE(table, HashTable::Make(types, ctx.pool));
     }
-    const uint32_t num_groups = table_->num_groups();
-    starts_.assign(static_cast<size_t>(num_groups) + 1, 0);
-    for (int64_t i = 0; i < num_rows; ++i) {
-      if (keys.Usable(i)) ++starts_[groups[i] + 1];
+    // 1. Per chunk: keys encoded, usable rows (chunk-relative) ordered by partition.
+    struct Chunk {
+      EncodedKeys keys;
+      std::vector<uint32_t> rows;
+      std::vector<int64_t> starts;  // partition p: rows[starts[p] .. starts[p + 1])
+    };
+    std::vector<Chunk> chunks(num_chunks);
+    ARROW_RETURN_NOT_OK(ParallelFor(num_chunks, ctx.max_threads, [&](int64_t c) -> Status {
+      const int64_t offset = c * kRowsPerChunk;
+      const int64_t length = std::min(kRowsPerChunk, num_rows - offset);
+      auto slice = batch.Slice(offset, length);
+      ARROW_ASSIGN_OR_RAISE(auto keys, EvaluateKeys(key_exprs, null_safe, *slice, ctx.eval));
+      Chunk& chunk = chunks[c];
+      ARROW_RETURN_NOT_OK(tables_[0]->layout().CheckTypes(keys.columns));
+      ARROW_RETURN_NOT_OK(EncodeKeys(tables_[0]->layout(), keys.columns, length, &chunk.keys));
+      chunk.starts.assign(partitions + 1, 0);
+      const uint64_t* hashes = chunk.keys.hashes.data();
+      for (int64_t i = 0; i < length; ++i) {
+        if (keys.Usable(i)) ++chunk.starts[HashTable::PartitionOf(hashes[i], bits_) + 1];
+      }
+      for (int64_t p = 0; p < partitions; ++p) chunk.starts[p + 1] += chunk.starts[p];
+      chunk.rows.resize(chunk.starts[partitions]);
+      std::vector<int64_t> next(chunk.starts.begin(), chunk.starts.end() - 1);
+      for (int64_t i = 0; i < length; ++i) {
+        if (keys.Usable(i)) chunk.rows[next[HashTable::PartitionOf(hashes[i], bits_)]++] = static_cast<uint32_t>(i);
+      }
+      return Status::OK();
+    }, ctx.cancelled));
+    // 2. Per partition: its rows inserted, in input order, then grouped by key.
+    std::vector<std::vector<uint32_t>> part_starts(partitions), part_rows(partitions);
+    ARROW_RETURN_NOT_OK(ParallelFor(partitions, ctx.max_threads, [&](int64_t p) -> Status {
+      int64_t count = 0;
+      for (const auto& chunk : chunks) count += chunk.starts[p + 1] - chunk.starts[p];
+      HashTable& table = *tables_[p];
+      ARROW_RETURN_NOT_OK(table.Reserve(count));  // build keys are mostly distinct
+      std::vector<uint32_t> groups(count), rows(count);
+      int64_t filled = 0;
+      for (int64_t c = 0; c < num_chunks; ++c) {
+        const Chunk& chunk = chunks[c];
+        const int64_t n = chunk.starts[p + 1] - chunk.starts[p];
+        const uint32_t* selected = chunk.rows.data() + chunk.starts[p];
+        ARROW_RETURN_NOT_OK(table.InsertEncoded(chunk.keys, selected, n, groups.data() + filled));
+        for (int64_t i = 0; i < n; ++i) rows[filled + i] = static_cast<uint32_t>(c * kRowsPerChunk + selected[i]);
+        filled += n;
+      }
+      auto& starts = part_starts[p];
+      starts.assign(static_cast<size_t>(table.num_groups()) + 1, 0);
+      for (int64_t i = 0; i < count; ++i) ++starts[groups[i] + 1];
+      for (uint32_t g = 0; g < table.num_groups(); ++g) starts[g + 1] += starts[g];
+      auto& grouped = part_rows[p];
+      grouped.resize(count);
+      std::vector<uint32_t> next(starts.begin(), starts.end() - 1);
+      for (int64_t i = 0; i < count; ++i) grouped[next[groups[i]]++] = rows[i];
+      return Status::OK();
+    }, ctx.cancelled));
+    chunks.clear();
+    // 3. The partitions' indexes side by side, with global group ids.
+    group_base_.assign(partitions + 1, 0);
+    std::vector<int64_t> row_base(partitions + 1, 0);
+    for (int64_t p = 0; p < partitions; ++p) {
+      group_base_[p + 1] = group_base_[p] + tables_[p]->num_groups();
+      row_base[p + 1] = row_base[p] + static_cast<int64_t>(part_rows[p].size());
     }
-    for (uint32_t g = 0; g < num_groups; ++g) starts_[g + 1] += starts_[g];
-    rows_.resize(starts_[num_groups]);
-    std::vector<uint32_t> next(starts_.begin(), starts_.end() - 1);
-    for (int64_t i = 0; i < num_rows; ++i) {
-      if (keys.Usable(i)) rows_[next[groups[i]]++] = static_cast<uint32_t>(i);
-    }
-    return Status::OK();
+    starts_.resize(static_cast<size_t>(group_base_[partitions]) + 1);
+    rows_.resize(row_base[partitions]);
+    starts_[group_base_[partitions]] = static_cast<uint32_t>(row_base[partitions]);
+    return ParallelFor(partitions, ctx.max_threads, [&](int64_t p) {
+      for (uint32_t g = 0; g < tables_[p]->num_groups(); ++g) {
+        starts_[group_base_[p] + g] = static_cast<uint32_t>(row_base[p] + part_starts[p][g]);
+      }
+      std::copy(part_rows[p].begin(), part_rows[p].end(), rows_.begin() + row_base[p]);
+      part_rows[p] = {};
+      return Status::OK();
+    }, ctx.cancelled);
   }
 
   /// The group of each probe row's key, or HashTable::kNoGroup.
   Status Find(const JoinKeys& keys, int64_t num_rows, uint32_t* groups) const {
-    EncodedKeys scratch;
-    return table_->Find(keys.columns, num_rows, &scratch, groups);
+    const HashTable& first = *tables_[0];
+    ARROW_RETURN_NOT_OK(first.layout().CheckTypes(keys.columns));
+    EncodedKeys encoded;
+    ARROW_RETURN_NOT_OK(EncodeKeys(first.layout(), keys.columns, num_rows, &encoded));
+    HashTable::FindInPartitions(tables_, bits_, group_base_.data(), encoded, num_rows, groups);
+    return Status::OK();
   }
   const uint32_t* RowsBegin(uint32_t group) const { return rows_.data() + starts_[group]; }
   const uint32_t* RowsEnd(uint32_t group) const { return rows_.data() + starts_[group + 1]; }
+  /// Bytes of the row index (the tables' buffers come from the query pool).
+  int64_t IndexBytes() const {
+    return static_cast<int64_t>((starts_.capacity() + rows_.capacity()) * sizeof(uint32_t));
+  }
 
  private:
-  std::unique_ptr<HashTable> table_;
+  int bits_ = 0;
+  std::vector<std::unique_ptr<HashTable>> tables_;
+  std::vector<uint32_t> group_base_;
   std::vector<uint32_t> starts_;
   std::vector<uint32_t> rows_;
 };
@@ -146,15 +224,26 @@ class HashJoinBuild final : public PhysicalOperator {
 
   Status Finalize(ExecContext& ctx, GlobalSinkState& global) const override {
     auto& state = static_cast<BuildState&>(global);
-    ARROW_ASSIGN_OR_RAISE(auto table, arrow::Table::FromRecordBatches(schema(), state.batches));
-    ARROW_ASSIGN_OR_RAISE(state.rows, table->CombineChunksToBatch(ctx.pool));
+    // One batch of every build row, concatenated a column per task.
+    int64_t num_rows = 0;
+    for (const auto& batch : state.batches) num_rows += batch->num_rows();
+    std::vector<std::shared_ptr<arrow::Array>> columns(schema()->num_fields());
+    ARROW_RETURN_NOT_OK(ParallelFor(static_cast<int64_t>(columns.size()), ctx.max_threads, [&](int64_t c) -> Status {
+      const auto& type = schema()->field(static_cast<int>(c))->type();
+      if (state.batches.empty()) {
+        ARROW_ASSIGN_OR_RAISE(columns[c], arrow::MakeEmptyArray(type, ctx.pool));
+        return Status::OK();
+      }
+      arrow::ArrayVector parts;
+      for (const auto& batch : state.batches) parts.push_back(batch->column(static_cast<int>(c)));
+      ARROW_ASSIGN_OR_RAISE(columns[c], arrow::Concatenate(parts, ctx.pool));
+      return Status::OK();
+    }, ctx.cancelled));
+    state.rows = arrow::RecordBatch::Make(schema(), num_rows, std::move(columns));
     state.batches.clear();
-    if (!keys_.empty()) {
-      ARROW_ASSIGN_OR_RAISE(auto keys, EvaluateKeys(keys_, null_safe_, *state.rows, ctx.eval));
-      ARROW_RETURN_NOT_OK(state.table.Build(keys, state.rows->num_rows(), ctx.pool));
-    }
-    // The table's buffers come from the query pool; its row index (4 bytes a row) does not.
-    ARROW_RETURN_NOT_OK(state.memory.Resize(state.rows->num_rows() * static_cast<int64_t>(sizeof(uint32_t))));
+    if (!keys_.empty()) ARROW_RETURN_NOT_OK(state.table.Build(ctx, keys_, null_safe_, *state.rows));
+    // The tables' buffers come from the query pool; the row index does not.
+    ARROW_RETURN_NOT_OK(state.memory.Resize(state.table.IndexBytes()));
     state.matched = std::make_unique<std::atomic<uint8_t>[]>(state.rows->num_rows());
     return Status::OK();
   }

@@ -289,14 +289,96 @@ Status HashTable::Reserve(int64_t num_groups) {
 Status HashTable::Merge(const HashTable& other, uint32_t* group_map) {
   // At least as many groups as the larger table: grow once instead of step by step.
   ARROW_RETURN_NOT_OK(Reserve(std::max(num_groups_, other.num_groups_)));
+  return MergeRows(other, nullptr, other.num_groups_, group_map);
+}
+
+Status HashTable::MergeGroups(const HashTable& other, const uint32_t* groups, int64_t count, uint32_t* group_map) {
+  ARROW_RETURN_NOT_OK(Reserve(static_cast<int64_t>(num_groups_) + count));
+  return MergeRows(other, groups, count, group_map);
+}
+
+namespace {
+
+/// Some of a table's rows, `groups[i]` as row i, with their hashes gathered so
+/// that prefetching reads them in order.
+template <typename Rows>
+struct SelectedRows {
+  Rows rows;
+  const uint32_t* selected;
+  const uint64_t* hashes;
+  const uint8_t* Row(int64_t i) const { return rows.Row(selected[i]); }
+  int64_t Size(int64_t i) const { return rows.Size(selected[i]); }
+};
+
+std::vector<uint64_t> GatherHashes(const uint64_t* hashes, const uint32_t* selected, int64_t count) {
+  std::vector<uint64_t> out(count);
+  for (int64_t i = 0; i < count; ++i) out[i] = hashes[selected[i]];
+  return out;
+}
+
+}  // namespace
+
+Status HashTable::InsertEncoded(const EncodedKeys& keys, const uint32_t* rows, int64_t count, uint32_t* group_ids) {
+  if (count == 0) return Status::OK();
+  std::vector<uint64_t> gathered;
+  if (rows != nullptr) gathered = GatherHashes(keys.hashes.data(), rows, count);
+  return WithEq(layout_, keys.bytes.data(), keys.offsets.data(), keys.hashes.data(), [&](auto eq, const auto& all) {
+    using Eq = decltype(eq);
+    if (rows == nullptr) return InsertRows<Eq>(all, count, group_ids, nullptr);
+    SelectedRows<std::decay_t<decltype(all)>> selected{all, rows, gathered.data()};
+    return InsertRows<Eq>(selected, count, group_ids, nullptr);
+  });
+}
+
+void HashTable::FindInPartitions(const std::vector<std::unique_ptr<HashTable>>& tables, int bits,
+                                 const uint32_t* group_base, const EncodedKeys& keys, int64_t num_rows,
+                                 uint32_t* group_ids) {
+  const HashTable& first = *tables[0];
+  WithEq(first.layout_, keys.bytes.data(), keys.offsets.data(), keys.hashes.data(), [&](auto eq, const auto& rows) {
+    using Eq = decltype(eq);
+    using Rows = typename Eq::Rows;
+    auto table_of = [&](uint64_t hash) -> const HashTable& { return *tables[PartitionOf(hash, bits)]; };
+    auto slots_of = [](const HashTable& t) { return reinterpret_cast<const uint64_t*>(t.slots_.data()); };
+    for (int64_t i = 0; i < num_rows; ++i) {
+      if (i + kPrefetchDistance < num_rows) {
+        const uint64_t ahead = rows.hashes[i + kPrefetchDistance];
+        const HashTable& t = table_of(ahead);
+        __builtin_prefetch(&slots_of(t)[ahead & t.mask_]);
+      }
+      if (i + kPrefetchDistance / 4 < num_rows) {
+        const uint64_t ahead = rows.hashes[i + kPrefetchDistance / 4];
+        const HashTable& t = table_of(ahead);
+        const uint64_t slot = slots_of(t)[ahead & t.mask_];
+        if (slot != 0) __builtin_prefetch(t.Stored<Rows>().Row(static_cast<uint32_t>(slot) - 1));
+      }
+      const uint64_t hash = rows.hashes[i];
+      const uint32_t p = PartitionOf(hash, bits);
+      const HashTable& t = *tables[p];
+      const uint64_t* slots = slots_of(t);
+      const uint64_t slot = slots[FindSlot<Eq>(slots, t.mask_, t.Stored<Rows>(), hash, rows.Row(i), rows.Size(i))];
+      group_ids[i] = slot == 0 ? kNoGroup : group_base[p] + static_cast<uint32_t>(slot) - 1;
+    }
+  });
+}
+
+Status HashTable::MergeRows(const HashTable& other, const uint32_t* groups, int64_t count, uint32_t* group_map) {
+  if (count == 0) return Status::OK();
   std::vector<int64_t> new_groups;
   std::vector<int64_t>* track = layout_.has_nested() ? &new_groups : nullptr;
+  std::vector<uint64_t> gathered;
+  if (groups != nullptr) gathered = GatherHashes(other.hashes(), groups, count);
   ARROW_RETURN_NOT_OK(WithEq(layout_, other.keys_.data(), reinterpret_cast<const int64_t*>(other.key_offsets_.data()),
-                             reinterpret_cast<const uint64_t*>(other.hashes_.data()),
-                             [&](auto eq, const auto& rows) {
-                               return InsertRows<decltype(eq)>(rows, other.num_groups_, group_map, track);
+                             other.hashes(), [&](auto eq, const auto& rows) {
+                               using Eq = decltype(eq);
+                               if (groups == nullptr) return InsertRows<Eq>(rows, count, group_map, track);
+                               using Rows = std::decay_t<decltype(rows)>;
+                               SelectedRows<Rows> selected{rows, groups, gathered.data()};
+                               return InsertRows<Eq>(selected, count, group_map, track);
                              }));
   if (!track) return Status::OK();
+  if (groups != nullptr) {
+    for (auto& g : new_groups) g = groups[g];  // rows of `other`, as KeepNestedValues takes them
+  }
   std::vector<std::shared_ptr<arrow::Array>> other_values(nested_values_.size());
   for (size_t c = 0; c < nested_values_.size(); ++c) {
     if (layout_.columns()[c].kind != KeyKind::kNested) continue;

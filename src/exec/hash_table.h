@@ -56,6 +56,32 @@ class HashTable {
   Status Reserve(int64_t num_groups);
   /// Adds `other`'s keys: its group g becomes this table's group_map[g].
   Status Merge(const HashTable& other, uint32_t* group_map);
+  /// Adds `other`'s groups `groups[0 .. count)`: groups[i] becomes this table's
+  /// group_map[i] (a partition of a table merges on its own thread).
+  Status MergeGroups(const HashTable& other, const uint32_t* groups, int64_t count, uint32_t* group_map);
+
+  /// The key row layout: a caller that encodes once (EncodeKeys) and then
+  /// inserts or looks up each partition's rows in its own table.
+  const KeyLayout& layout() const { return layout_; }
+  /// Adds the encoded rows `rows[0 .. count)` of `keys` (all rows when null);
+  /// group_ids[i] is the group of rows[i]. Values of nested key columns are not
+  /// kept, so such a table cannot give back its Keys() (a join never asks).
+  Status InsertEncoded(const EncodedKeys& keys, const uint32_t* rows, int64_t count, uint32_t* group_ids);
+
+  /// Looks encoded rows up in the table of their partition (`tables` share one
+  /// layout; partition p's groups are numbered from group_base[p]), in one
+  /// pass with the same prefetching as Find; thread-safe.
+  static void FindInPartitions(const std::vector<std::unique_ptr<HashTable>>& tables, int bits,
+                               const uint32_t* group_base, const EncodedKeys& keys, int64_t num_rows,
+                               uint32_t* group_ids);
+
+  /// Partitions by hash: the top `bits` bits of a group's hash (the slots use
+  /// the low bits, so a partition's table still spreads over all its slots).
+  static uint32_t PartitionOf(uint64_t hash, int bits) {
+    return bits == 0 ? 0 : static_cast<uint32_t>(hash >> (64 - bits));
+  }
+  /// The hash of each group (groups 0 .. num_groups() - 1).
+  const uint64_t* hashes() const { return reinterpret_cast<const uint64_t*>(hashes_.data()); }
 
   uint32_t num_groups() const { return num_groups_; }
   /// The key columns of groups 0 .. num_groups() - 1, decoded a column at a time.
@@ -76,6 +102,7 @@ class HashTable {
   template <typename Rows>
   Rows Stored() const;  // the table's key rows, as FixedRows or VarRows
   Status AppendGroup(const uint8_t* row, int64_t size, uint64_t hash);
+  Status MergeRows(const HashTable& other, const uint32_t* groups, int64_t count, uint32_t* group_map);
   Status KeepNestedValues(const std::vector<std::shared_ptr<arrow::Array>>& keys, const std::vector<int64_t>& rows);
 
   KeyLayout layout_;

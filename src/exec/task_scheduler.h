@@ -1,11 +1,15 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "common/spark_error.h"
 
 namespace sk8::exec {
 
@@ -30,5 +34,15 @@ class TaskScheduler {
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
+
+/// Runs task(0) .. task(num_tasks - 1) on the calling thread and up to
+/// `max_threads` - 1 pool workers, which pull task indices until none are left;
+/// returns the first error (later tasks are skipped once one fails or
+/// `cancelled` is set). The caller never waits for a worker to start: when the
+/// pool is busy it runs every task itself, so calling this from a pool worker
+/// cannot deadlock. This is how a sink's Finalize uses all threads (merging
+/// partitions of a hash table, building a join's index).
+Status ParallelFor(int64_t num_tasks, int max_threads, const std::function<Status(int64_t)>& task,
+                   const std::atomic<bool>* cancelled = nullptr);
 
 }  // namespace sk8::exec

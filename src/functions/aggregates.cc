@@ -40,6 +40,16 @@ void ForEachValid(const arrow::Array& array, int64_t rows, F&& f) {
   }
 }
 
+/// Calls f(i, group) for the groups a Merge folds: groups[i], or i when `groups` is null.
+template <typename F>
+void ForEachMerged(const uint32_t* groups, int64_t count, F&& f) {
+  if (groups == nullptr) {
+    for (int64_t i = 0; i < count; ++i) f(i, static_cast<size_t>(i));
+  } else {
+    for (int64_t i = 0; i < count; ++i) f(i, static_cast<size_t>(groups[i]));
+  }
+}
+
 class CountAccumulator : public GroupedAccumulator {
  public:
   void Resize(int64_t n) override { counts_.resize(n, 0); }
@@ -54,9 +64,10 @@ class CountAccumulator : public GroupedAccumulator {
     ForEachValid(*args[0].make_array(), rows, [&](int64_t i) { ++counts[groups[i]]; });
     return Status::OK();
   }
-  Status Merge(GroupedAccumulator& other, const uint32_t* map, const EvalContext&) override {
-    auto& o = static_cast<CountAccumulator&>(other);
-    for (size_t g = 0; g < o.counts_.size(); ++g) counts_[map[g]] += o.counts_[g];
+  Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,
+               const EvalContext&) override {
+    const auto& o = static_cast<const CountAccumulator&>(other);
+    ForEachMerged(groups, count, [&](int64_t i, size_t g) { counts_[map[i]] += o.counts_[g]; });
     return Status::OK();
   }
   Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
@@ -118,12 +129,13 @@ class NumericAccumulator : public GroupedAccumulator {
     }
     return overflow && ctx.ansi ? LongOverflow() : Status::OK();
   }
-  Status Merge(GroupedAccumulator& other, const uint32_t* map, const EvalContext& ctx) override {
-    auto& o = static_cast<NumericAccumulator&>(other);
+  Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,
+               const EvalContext& ctx) override {
+    const auto& o = static_cast<const NumericAccumulator&>(other);
     bool overflow = false;
-    for (size_t g = 0; g < o.values_.size(); ++g) {
-      if (o.seen_[g]) overflow |= Add(map[g], o.values_[g], Op == AggOp::kAvg ? o.counts_[g] : 0);
-    }
+    ForEachMerged(groups, count, [&](int64_t i, size_t g) {
+      if (o.seen_[g]) overflow |= Add(map[i], o.values_[g], Op == AggOp::kAvg ? o.counts_[g] : 0);
+    });
     return overflow && ctx.ansi ? LongOverflow() : Status::OK();
   }
   Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
@@ -205,11 +217,12 @@ class DecimalAccumulator : public GroupedAccumulator {
     });
     return Status::OK();
   }
-  Status Merge(GroupedAccumulator& other, const uint32_t* map, const EvalContext&) override {
-    auto& o = static_cast<DecimalAccumulator&>(other);
-    for (size_t g = 0; g < o.values_.size(); ++g) {
-      if (o.seen_[g]) Add(map[g], o.values_[g], Op == AggOp::kAvg ? o.counts_[g] : 0);
-    }
+  Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,
+               const EvalContext&) override {
+    const auto& o = static_cast<const DecimalAccumulator&>(other);
+    ForEachMerged(groups, count, [&](int64_t i, size_t g) {
+      if (o.seen_[g]) Add(map[i], o.values_[g], Op == AggOp::kAvg ? o.counts_[g] : 0);
+    });
     return Status::OK();
   }
   Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext& ctx) override {
@@ -294,9 +307,12 @@ class StringMinMaxAccumulator : public GroupedAccumulator {
     }
     return Status::OK();
   }
-  Status Merge(GroupedAccumulator& other, const uint32_t* map, const EvalContext&) override {
-    auto& o = static_cast<StringMinMaxAccumulator&>(other);
-    for (size_t g = 0; g < o.values_.size(); ++g) if (o.seen_[g]) Add(map[g], o.values_[g]);
+  Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,
+               const EvalContext&) override {
+    const auto& o = static_cast<const StringMinMaxAccumulator&>(other);
+    ForEachMerged(groups, count, [&](int64_t i, size_t g) {
+      if (o.seen_[g]) Add(map[i], o.values_[g]);
+    });
     return Status::OK();
   }
   Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {

@@ -81,8 +81,11 @@ class GroupedAccumulator {
   /// Adds rows; group_ids[i] names the group of row i (all < current size).
   virtual Status Update(const std::vector<arrow::Datum>& args, const uint32_t* group_ids,
                         int64_t num_rows, const EvalContext& ctx) = 0;
-  /// Folds `other` into this; other's group g goes to this group group_map[g].
-  virtual Status Merge(GroupedAccumulator& other, const uint32_t* group_map, const EvalContext& ctx) = 0;
+  /// Folds groups of `other` into this: other's group groups[i] (i when `groups`
+  /// is null) goes to this group group_map[i], for i < count. A partition of a
+  /// partial table merges on its own thread, so `other` is only read.
+  virtual Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* group_map,
+                       int64_t count, const EvalContext& ctx) = 0;
   virtual Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext& ctx) = 0;
   /// Bytes held for the groups, for the query's memory reservation.
   virtual int64_t MemoryUsage() const = 0;

@@ -2,6 +2,8 @@
 // answer, in the same order where Spark defines one.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <arrow/api.h>
 #include <arrow/compute/initialize.h>
 
@@ -64,6 +66,49 @@ TEST(Executor, GroupByMergesPartials) {
       EXPECT_EQ(table->column(0)->GetScalar(g).ValueOrDie()->ToString(), std::to_string(g));
       EXPECT_EQ(table->column(1)->GetScalar(g).ValueOrDie()->ToString(), "100000");
     }
+  }
+}
+
+/// The rows of a result, sorted (an aggregate's output order is not defined).
+std::vector<std::string> SortedRows(const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches) {
+  std::vector<std::string> rows;
+  for (const auto& batch : batches) {
+    for (int64_t r = 0; r < batch->num_rows(); ++r) {
+      std::string row;
+      for (int c = 0; c < batch->num_columns(); ++c) row += batch->column(c)->GetScalar(r).ValueOrDie()->ToString() + "|";
+      rows.push_back(std::move(row));
+    }
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+TEST(Executor, PartitionedAggregateMergeAgreesOnOneAndManyThreads) {
+  // Many groups (several partitions, several output batches), a skewed group
+  // (every even id), all-NULL keys, and a filter that leaves no rows.
+  const int64_t n = 600000;
+  auto skewed = plan::MakeUnary<plan::AggregatePlan>(Range(0, n));
+  skewed->grouping = {Call("*", {Col("id"), Call("%", {Col("id"), Lit(2)})})};  // every even id is group 0
+  skewed->aggregates = {Call("count", {Col("id")}), Call("max", {Col("id")})};
+  auto nulls = plan::MakeUnary<plan::AggregatePlan>(Range(0, n));
+  auto null_long = std::make_shared<plan::LiteralExpr>(arrow::MakeNullScalar(arrow::int64()));
+  nulls->grouping = {Call("+", {Col("id"), null_long})};
+  nulls->aggregates = {Call("count", {Col("id")})};
+  auto empty_input = plan::MakeUnary<plan::FilterPlan>(Range(0, n));
+  empty_input->condition = Call("<", {Col("id"), Lit(0)});
+  auto empty = plan::MakeUnary<plan::AggregatePlan>(empty_input);
+  empty->grouping = {Col("id")};
+  empty->aggregates = {Call("count", {Col("id")})};
+
+  auto one = testing::RunToBatches(skewed, 1), many = testing::RunToBatches(skewed, 4);
+  EXPECT_GT(many.size(), 1u);  // partitions become batches for the next pipeline
+  auto rows = SortedRows(one);
+  ASSERT_EQ(rows.size(), static_cast<size_t>(n / 2 + 1));
+  EXPECT_EQ(rows, SortedRows(many));
+  EXPECT_NE(std::find(rows.begin(), rows.end(), "0|300000|599998|"), rows.end());
+  for (int threads : {1, 4}) {
+    EXPECT_EQ(SortedRows(testing::RunToBatches(nulls, threads)), (std::vector<std::string>{"null|600000|"}));
+    EXPECT_TRUE(SortedRows(testing::RunToBatches(empty, threads)).empty());
   }
 }
 

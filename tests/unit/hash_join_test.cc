@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 #include "analyzer/analyzer.h"
 #include "exec/executor.h"
@@ -104,6 +105,58 @@ TEST(HashJoin, SkewedKeyAndMillionsOfProbeRowsSerialAndParallel) {
   // key 0: 1,800,000 probe rows (and row 0) x 2 build rows; keys 10..10000: one each.
   ASSERT_EQ(one.size(), 1u);
   EXPECT_EQ(one[0], std::to_string((1800000 + 1) * 2 + 1000));
+}
+
+TEST(HashJoin, PartitionedBuildMatchesAReferenceForEveryJoinType) {
+  // Both sides large enough for a build in several hash partitions, with NULL
+  // keys and a skewed key (7) on both sides; counts checked against maps.
+  const int64_t n = 300000;
+  auto left_key = [](int64_t i) -> std::optional<int64_t> {
+    if (i % 997 == 0) return std::nullopt;
+    return i % 101 == 0 ? 7 : i % 150000;
+  };
+  auto right_key = [](int64_t i) -> std::optional<int64_t> {
+    if (i % 1009 == 0) return std::nullopt;
+    return i % 1013 == 0 ? 7 : (i * 3) % 200000;
+  };
+  std::unordered_map<int64_t, int64_t> left_count, right_count;
+  int64_t left_nulls = 0, right_nulls = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    if (auto k = left_key(i)) ++left_count[*k]; else ++left_nulls;
+    if (auto k = right_key(i)) ++right_count[*k]; else ++right_nulls;
+  }
+  int64_t inner = 0, left_matched = 0, right_matched = 0;
+  for (const auto& [k, c] : left_count) {
+    auto it = right_count.find(k);
+    if (it == right_count.end()) continue;
+    inner += c * it->second;
+    left_matched += c;
+    right_matched += it->second;
+  }
+  const struct {
+    plan::JoinType type;
+    const char* op;
+    int64_t rows;
+  } cases[] = {
+      {plan::JoinType::kInner, "=", inner},
+      {plan::JoinType::kInner, "<=>", inner + left_nulls * right_nulls},
+      {plan::JoinType::kLeftOuter, "=", inner + n - left_matched},
+      {plan::JoinType::kRightOuter, "=", inner + n - right_matched},
+      {plan::JoinType::kFullOuter, "=", inner + 2 * n - left_matched - right_matched},
+      {plan::JoinType::kLeftSemi, "=", left_matched},
+      {plan::JoinType::kLeftAnti, "=", n - left_matched},
+  };
+  auto left = Local("a", Longs(n, left_key));
+  auto right = Local("b", Longs(n, right_key));
+  for (const auto& c : cases) {
+    auto counted = std::make_shared<plan::ProjectPlan>();
+    counted->expressions = {Call("count", {testing::Lit(1)})};
+    counted->children = {Join(left, right, c.type, Call(c.op, {Col("a"), Col("b")}))};
+    for (int threads : {1, 4}) {
+      EXPECT_EQ(RunRows(counted, threads), (std::vector<std::string>{std::to_string(c.rows)}))
+          << plan::JoinTypeName(c.type) << " " << c.op << " on " << threads << " threads";
+    }
+  }
 }
 
 TEST(HashJoin, EmptySides) {

@@ -11,6 +11,7 @@
 #include <map>
 #include <unordered_map>
 #include <random>
+#include <set>
 
 #include "exec/hash_table.h"
 #include "plan_builders.h"
@@ -243,6 +244,49 @@ TEST(HashTable, MergeGivesTheGroupsOfOneTable) {
     for (uint32_t id : ids1) ids.push_back(map1[id]);
     for (uint32_t id : ids2) ids.push_back(map2[id]);
     ExpectGroupsMatch(*global, all, ids, [&](int64_t i) { return RowString(all, i); });
+  }
+}
+
+/// A partitioned merge (each partition of two partials into a table of its own,
+/// as the aggregate's Finalize does): every key lands in exactly one partition,
+/// with NULLs, a skewed key and strings.
+TEST(HashTable, MergeGroupsByPartitionSplitsTheKeys) {
+  const int64_t n = 200000;
+  arrow::Int64Builder longs;
+  arrow::StringBuilder texts;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t v = i % 3 == 0 ? 42 : (i * 7919) % 50000;  // a third of the rows share one key
+    ASSERT_TRUE((v % 997 == 0 ? longs.AppendNull() : longs.Append(v)).ok());
+    ASSERT_TRUE(texts.Append("t" + std::to_string(v % 13)).ok());
+  }
+  ArrayVector all = {longs.Finish().ValueOrDie(), texts.Finish().ValueOrDie()};
+  ArrayVector first, second;
+  for (const auto& k : all) {
+    first.push_back(k->Slice(0, n / 2));
+    second.push_back(k->Slice(n / 2));
+  }
+  auto part1 = MakeTable(all), part2 = MakeTable(all), whole = MakeTable(all);
+  Insert(*part1, first);
+  Insert(*part2, second);
+  Insert(*whole, all);
+  for (int bits : {0, 3}) {
+    std::set<std::string> seen;
+    for (uint32_t p = 0; p < (1u << bits); ++p) {
+      auto table = MakeTable(all);
+      for (const HashTable* partial : {part1.get(), part2.get()}) {
+        std::vector<uint32_t> groups;
+        for (uint32_t g = 0; g < partial->num_groups(); ++g) {
+          if (HashTable::PartitionOf(partial->hashes()[g], bits) == p) groups.push_back(g);
+        }
+        std::vector<uint32_t> map(groups.size());
+        ASSERT_TRUE(table->MergeGroups(*partial, groups.data(), static_cast<int64_t>(groups.size()), map.data()).ok());
+      }
+      auto keys = table->Keys().ValueOrDie();
+      for (uint32_t g = 0; g < table->num_groups(); ++g) {
+        ASSERT_TRUE(seen.insert(RowString(keys, g)).second) << "key in two partitions or twice: " << RowString(keys, g);
+      }
+    }
+    EXPECT_EQ(seen.size(), whole->num_groups());
   }
 }
 
