@@ -287,7 +287,7 @@ Result<ResolvedPtr> Analyzer::ResolveSetOperation(const plan::SetOperationPlan& 
       condition = equal;
     }
   }
-  auto join = plan::MakeJoinNode(
+  auto join = plan::MakeSemiJoinNode(
       left, right, node.op == SetOperationKind::kIntersect ? plan::JoinType::kLeftSemi : plan::JoinType::kLeftAnti,
       condition);
   // Semi / anti: the left columns only; INTERSECT's nullable only where both sides are (as Spark's Intersect).
@@ -298,8 +298,6 @@ Result<ResolvedPtr> Analyzer::ResolveSetOperation(const plan::SetOperationPlan& 
     fields.push_back(f->WithNullable(f->nullable() && both));
   }
   join->schema = arrow::schema(fields);
-  join->qualifiers = left->qualifiers;
-  join->column_ids.clear();
   ARROW_ASSIGN_OR_RAISE(ResolvedPtr joined, AssignColumnIds(join));
   return Distinct(joined);
 }

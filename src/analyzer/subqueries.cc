@@ -101,17 +101,6 @@ void AggregateParts(const ExprPtr& e, std::vector<ExprPtr>* out) {
   }
 }
 
-/// Semi and anti joins output the input's columns only.
-Result<ResolvedPtr> SemiJoin(const ResolvedPtr& input, const ResolvedPtr& subquery, bool anti, BoundExprPtr condition) {
-  auto join = plan::MakeJoinNode(input, subquery, anti ? plan::JoinType::kLeftAnti : plan::JoinType::kLeftSemi,
-                                 std::move(condition));
-  join->schema = input->schema;
-  join->qualifiers = input->qualifiers;
-  join->column_ids.clear();
-  return AssignColumnIds(join);
-}
-
-
 }  // namespace
 
 /// Every scalar subquery inside `e`, outermost first.
@@ -228,7 +217,9 @@ Result<ResolvedPtr> Analyzer::FilterWithSubqueries(const ExprPtr& condition, Res
     if (!join_conditions.empty()) {
       ARROW_ASSIGN_OR_RAISE(join_condition, functions::AndAll(join_conditions, ctx_));
     }
-    ARROW_ASSIGN_OR_RAISE(input, SemiJoin(input, right, negated, join_condition));
+    ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(plan::MakeSemiJoinNode(
+                                     input, right, negated ? plan::JoinType::kLeftAnti : plan::JoinType::kLeftSemi,
+                                     join_condition)));
   }
   if (!with_scalars.empty()) {
     ARROW_ASSIGN_OR_RAISE(input, FilterWithScalarSubqueries(with_scalars, input));

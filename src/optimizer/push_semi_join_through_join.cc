@@ -32,16 +32,6 @@ bool Contains(const ResolvedPlan& node, const IdSet& ids) {
   return true;
 }
 
-/// The same semi / anti join over `left` (its output is `left`'s columns).
-ResolvedPtr SemiJoinOver(const ResolvedPlan& semi, const ResolvedPtr& left) {
-  auto join = plan::MakeJoinNode(left, semi.children[1], semi.join_type, semi.condition);
-  join->schema = left->schema;
-  join->column_ids = left->column_ids;
-  join->qualifiers = left->qualifiers;
-  join->plan_ids = left->plan_ids;
-  return join;
-}
-
 /// `node` (a projection, filter or join) with `child_index` replaced.
 ResolvedPtr WithChild(const ResolvedPlan& node, size_t child_index, ResolvedPtr child) {
   auto copy = std::make_shared<ResolvedPlan>(node);
@@ -69,7 +59,7 @@ class PushSemiJoinThroughJoin final : public NodeRule {
           if (!IsDeterministic(*e)) return node;
         }
         if (!Contains(*below->children[0], left_read)) return node;
-        auto pushed = SemiJoinOver(*node, below->children[0]);
+        auto pushed = plan::MakeSemiJoinNode(below->children[0], node->children[1], node->join_type, node->condition);
         auto out = std::make_shared<ResolvedPlan>(*below);
         out->children = {pushed};
         return ResolvedPtr(out);
@@ -81,7 +71,7 @@ class PushSemiJoinThroughJoin final : public NodeRule {
           // Only a semi join expected to drop most rows of that side goes first:
           // one that keeps most of them costs a probe per row for nothing (TPC-H
           // Q21's EXISTS over lineitem is better left above the joins that shrink it).
-          auto pushed = SemiJoinOver(*node, below->children[side]);
+          auto pushed = plan::MakeSemiJoinNode(below->children[side], node->children[1], node->join_type, node->condition);
           if (EstimateRows(*pushed) >= kPushBelowJoinMaxFraction * EstimateRows(*below->children[side])) return node;
           return WithChild(*below, side, std::move(pushed));
         }

@@ -104,6 +104,16 @@ std::shared_ptr<ResolvedPlan> MakeJoinNode(const ResolvedPtr& left, const Resolv
   return join;
 }
 
+std::shared_ptr<ResolvedPlan> MakeSemiJoinNode(const ResolvedPtr& left, const ResolvedPtr& right, JoinType type,
+                                               BoundExprPtr condition) {
+  auto join = MakeJoinNode(left, right, type, std::move(condition));
+  join->schema = left->schema;
+  join->column_ids = left->column_ids;
+  join->qualifiers = left->qualifiers;
+  join->plan_ids = left->plan_ids;
+  return join;
+}
+
 int ColumnPosition(const ResolvedPlan& node, ColumnId id) {
   for (size_t i = 0; i < node.column_ids.size(); ++i) {
     if (node.column_ids[i] == id) return static_cast<int>(i);

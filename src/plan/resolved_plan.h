@@ -107,6 +107,10 @@ struct ResolvedPlan {
 /// ones, as they are (callers adjust nullability or drop the right side).
 std::shared_ptr<ResolvedPlan> MakeJoinNode(const ResolvedPtr& left, const ResolvedPtr& right, JoinType type,
                                            BoundExprPtr condition);
+/// A left semi or anti join of `left` and `right`: its output is `left`'s
+/// columns (names, identities, qualifiers), as they are.
+std::shared_ptr<ResolvedPlan> MakeSemiJoinNode(const ResolvedPtr& left, const ResolvedPtr& right, JoinType type,
+                                               BoundExprPtr condition);
 /// The position of the column with identity `id` in `node`'s output, or -1.
 int ColumnPosition(const ResolvedPlan& node, ColumnId id);
 /// A filter of `child`'s rows on `condition` (bound by column identity).

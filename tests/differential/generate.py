@@ -152,11 +152,7 @@ def _grow(rng: random.Random, q: dict, tables: dict, n_ops: int, final: bool = T
         if cols is None:
             return
         op = _basic_op(rng, cols, final and i == n_ops - 1, aggregated, q.get("mode", "dataframe"))
-        q["ops"].append(op)
-        try:
-            output_columns(q, tables)
-        except InvalidQuery:
-            q["ops"].pop()
+        if not _append_if_valid(q, tables, op):
             continue
         aggregated = aggregated or op["op"] == "agg"
 
@@ -274,12 +270,19 @@ def _joins(rng: random.Random, q: dict, tables: dict) -> None:
         op, est = _join_op(rng, q, tables, cols, est)
         if op is None:
             break
-        q["ops"].append(op)
-        try:
-            output_columns(q, tables)
-        except InvalidQuery:
-            q["ops"].pop()
+        _append_if_valid(q, tables, op)
     _grow(rng, q, tables, rng.choice([0, 0, 1, 1, 2]))
+
+
+def _append_if_valid(q: dict, tables: dict, op: dict) -> bool:
+    """Adds `op` to the query unless the query would no longer be valid."""
+    q["ops"].append(op)
+    try:
+        output_columns(q, tables)
+    except InvalidQuery:
+        q["ops"].pop()
+        return False
+    return True
 
 
 # --- set operations -----------------------------------------------------------------------
@@ -353,11 +356,7 @@ def _setops(rng: random.Random, q: dict, tables: dict) -> None:
         right = _setop_right(rng, tables, lc, src, by_name, allow_missing)
         op = {"op": "setop", "kind": kind, "all": all_, "by_name": by_name, "allow_missing": allow_missing,
               "right": right, "df": rng.choice(SETOP_DF[(kind, all_)]), "sql_kw": rng.choice(SETOP_SQL[(kind, all_)])}
-        q["ops"].append(op)
-        try:
-            output_columns(q, tables)
-        except InvalidQuery:
-            q["ops"].pop()
+        _append_if_valid(q, tables, op)
     _grow(rng, q, tables, rng.choice([0, 0, 1, 1, 2]))
 
 

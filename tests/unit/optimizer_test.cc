@@ -30,6 +30,15 @@ plan::ResolvedPtr Analyze(const plan::PlanPtr& unresolved) {
   return analyzer.Resolve(unresolved).ValueOrDie();
 }
 
+/// Rows the optimized plan answers, run on 2 threads.
+int64_t RowsOf(const plan::ResolvedPlan& optimized) {
+  exec::ExecContext ctx;
+  ctx.max_threads = 2;
+  int64_t rows = 0;
+  for (const auto& b : exec::ExecuteToBatches(optimized, ctx).ValueOrDie()) rows += b->num_rows();
+  return rows;
+}
+
 int CountNodes(const plan::ResolvedPlan& node, plan::ResolvedKind kind) {
   int n = node.kind == kind ? 1 : 0;
   for (const auto& child : node.children) n += CountNodes(*child, kind);
@@ -147,12 +156,7 @@ TEST(Optimizer, OrOfAndsOverACommaJoinBecomesAHashJoinWithThatKey) {
   std::string explain = exec::ExplainOperators(*physical);
   EXPECT_NE(explain.find("HashJoin (Inner, keys=[a"), std::string::npos) << explain;
   // and it answers: pairs (a, a) with a > 1 or a < 5 -> all 100
-  exec::ExecContext ctx;
-  ctx.max_threads = 2;
-  auto batches = exec::ExecuteToBatches(*optimized, ctx).ValueOrDie();
-  int64_t rows = 0;
-  for (const auto& b : batches) rows += b->num_rows();
-  EXPECT_EQ(rows, 100);
+  EXPECT_EQ(RowsOf(*optimized), 100);
 }
 
 TEST(Optimizer, ReorderJoinAvoidsACrossProductAndKeepsTheColumnOrder) {
@@ -173,12 +177,7 @@ TEST(Optimizer, ReorderJoinAvoidsACrossProductAndKeepsTheColumnOrder) {
   EXPECT_EQ(optimized->schema->field(0)->name(), "a");
   EXPECT_EQ(optimized->schema->field(1)->name(), "b");
   EXPECT_EQ(optimized->schema->field(2)->name(), "c");
-  exec::ExecContext ctx;
-  ctx.max_threads = 2;
-  auto batches = exec::ExecuteToBatches(*optimized, ctx).ValueOrDie();
-  int64_t rows = 0;
-  for (const auto& b : batches) rows += b->num_rows();
-  EXPECT_EQ(rows, 50);
+  EXPECT_EQ(RowsOf(*optimized), 50);
 }
 
 TEST(Optimizer, ReorderJoinProbesTheLargestRelationAndBuildsTheSmallest) {
