@@ -174,10 +174,4 @@ double EstimateRows(const ResolvedPlan& node) {
   return kUnknownRows;
 }
 
-double EstimateDistinct(const ResolvedPlan& node, plan::ColumnId id) {
-  const double rows = EstimateRows(node);
-  const double source = SourceRows(node, id);
-  return source < 0 ? rows : std::min(source, rows);
-}
-
 }  // namespace sk8::optimizer

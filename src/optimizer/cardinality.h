@@ -13,11 +13,6 @@ namespace sk8::optimizer {
 /// Estimated output rows of `node`.
 double EstimateRows(const plan::ResolvedPlan& node);
 
-/// Estimated distinct values of column `id` in `node`'s output: the rows of
-/// the scan it comes from (passed through filters and projections), at most
-/// `node`'s own estimated rows.
-double EstimateDistinct(const plan::ResolvedPlan& node, plan::ColumnId id);
-
 /// Estimated fraction of rows that `condition` keeps.
 double EstimateSelectivity(const plan::BoundExpr& condition);
 
