@@ -6,6 +6,7 @@
 #include <arrow/compute/api.h>
 #include <arrow/io/file.h>
 #include <arrow/table.h>
+#include <arrow/util/key_value_metadata.h>
 #include <parquet/arrow/reader.h>
 #include <parquet/exception.h>
 
@@ -27,6 +28,19 @@ Result<std::unique_ptr<parquet::arrow::FileReader>> OpenParquet(const std::strin
     return std::move(*reader);
   } catch (const parquet::ParquetException&) {
     return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.NO_HINT", {{"path", QualifiedPath(path)}});
+  }
+}
+
+// Files written through Arrow keep an "ARROW:schema" entry that makes Arrow's
+// reader restore the writer's in-memory types: string_view columns (as
+// tpchgen and Polars write them) then decode value by value into views that
+// the scan must cast back to Spark's STRING. Spark reads only Parquet's own
+// logical types; without the entry Arrow does the same and decodes strings
+// straight into STRING. The footer is the scan's own parsed copy.
+void ForgetStoredArrowSchema(parquet::FileMetaData& metadata) {
+  const auto& entries = metadata.key_value_metadata();
+  if (entries && entries->Contains("ARROW:schema")) {
+    ARROW_UNUSED(const_cast<arrow::KeyValueMetadata&>(*entries).Delete("ARROW:schema"));
   }
 }
 
@@ -104,8 +118,9 @@ Result<std::vector<ParquetFragment>> ListParquetFragments(const std::vector<std:
   for (const auto& path : files) {
     ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(path));
     auto metadata = reader->parquet_reader()->metadata();
+    ForgetStoredArrowSchema(*metadata);
     for (int rg = 0; rg < metadata->num_row_groups(); ++rg) {
-      fragments.push_back({path, rg, metadata->RowGroup(rg)->num_rows()});
+      fragments.push_back({path, rg, metadata->RowGroup(rg)->num_rows(), metadata});
     }
   }
   return fragments;
@@ -115,9 +130,16 @@ Result<std::shared_ptr<arrow::RecordBatch>> ReadParquetFragment(const ParquetFra
                                                                 const std::vector<int>& columns,
                                                                 const std::shared_ptr<arrow::Schema>& schema,
                                                                 arrow::MemoryPool* pool) {
-  ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(fragment.path, pool));
+  // Memory-mapped: pages are decompressed straight from the page cache, with
+  // no copy into a read buffer.
+  auto input = arrow::io::MemoryMappedFile::Open(fragment.path, arrow::io::FileMode::READ);
+  if (!input.ok()) return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(fragment.path)}});
   std::shared_ptr<arrow::Table> table;
   try {
+    std::unique_ptr<parquet::arrow::FileReader> reader;
+    ARROW_RETURN_NOT_OK(parquet::arrow::FileReader::Make(
+        pool, parquet::ParquetFileReader::Open(*input, parquet::ReaderProperties(pool), fragment.metadata),
+        parquet::default_arrow_reader_properties(), &reader));
     ARROW_RETURN_NOT_OK(reader->ReadRowGroup(fragment.row_group, columns, &table));
   } catch (const parquet::ParquetException&) {
     return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.NO_HINT",

@@ -7,17 +7,21 @@
 #include <arrow/memory_pool.h>
 #include <arrow/record_batch.h>
 #include <arrow/type.h>
+#include <parquet/metadata.h>
 
 #include "common/spark_error.h"
 
 /// Parquet files read with Arrow's Parquet reader, typed as Spark types them.
 namespace sk8::io {
 
-/// One unit of parallel work: a row group of a file.
+/// One unit of parallel work: a row group of a file. It carries the file's
+/// parsed footer (shared by the file's row groups), so that reading it does
+/// not parse the footer again.
 struct ParquetFragment {
   std::string path;
   int row_group = 0;
   int64_t num_rows = 0;
+  std::shared_ptr<parquet::FileMetaData> metadata;
 };
 
 /// The Spark schema of a set of Parquet files (taken from the first file, as
