@@ -130,9 +130,9 @@ Result<std::shared_ptr<arrow::RecordBatch>> ReadParquetFragment(const ParquetFra
                                                                 const std::vector<int>& columns,
                                                                 const std::shared_ptr<arrow::Schema>& schema,
                                                                 arrow::MemoryPool* pool) {
-  // Memory-mapped: pages are decompressed straight from the page cache, with
-  // no copy into a read buffer.
-  auto input = arrow::io::MemoryMappedFile::Open(fragment.path, arrow::io::FileMode::READ);
+  // Read, not memory-mapped: a mapped file truncated by another process would
+  // kill the server (SIGBUS), and mapped pages would count in its RSS.
+  auto input = arrow::io::ReadableFile::Open(fragment.path, pool);
   if (!input.ok()) return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(fragment.path)}});
   std::shared_ptr<arrow::Table> table;
   try {
