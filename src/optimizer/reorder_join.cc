@@ -58,6 +58,11 @@ bool Touches(const IdSet& a, const IdSet& b) {
   return false;
 }
 
+bool IsKeyEquality(const plan::BoundExpr& e) {
+  return e.kind == plan::BoundKind::kCall && (e.function_name == "=" || e.function_name == "<=>") &&
+         e.args.size() == 2;
+}
+
 Result<ResolvedPtr> Reorder(const ResolvedPtr& root, bool output_visible) {
   std::vector<ResolvedPtr> items;
   std::vector<BoundExprPtr> conditions;
@@ -89,7 +94,9 @@ Result<ResolvedPtr> Reorder(const ResolvedPtr& root, bool output_visible) {
       size_t neighbor = items.size();
       bool single = true;
       for (size_t c = 0; c < conditions.size() && single; ++c) {
-        if (!Touches(condition_ids[c], item_ids[leaf])) continue;
+        // Edges are key equalities; another condition (Q7's OR over both
+        // nations) is placed wherever its columns are first all available.
+        if (!IsKeyEquality(*conditions[c]) || !Touches(condition_ids[c], item_ids[leaf])) continue;
         for (size_t j = 0; j < items.size(); ++j) {
           if (j == leaf || !Touches(condition_ids[c], item_ids[j])) continue;
           if (neighbor != items.size() && neighbor != j) single = false;
