@@ -1,6 +1,7 @@
 #include "io/parquet_source.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <arrow/array/util.h>
 #include <arrow/compute/api.h>
@@ -9,6 +10,7 @@
 #include <arrow/util/key_value_metadata.h>
 #include <parquet/arrow/reader.h>
 #include <parquet/exception.h>
+#include <parquet/statistics.h>
 
 #include "io/file_listing.h"
 #include "types/spark_types.h"
@@ -111,6 +113,82 @@ Result<int64_t> CountParquetRows(const std::vector<std::string>& files, size_t m
   }
   if (read == 0) return 0;
   return static_cast<int64_t>(static_cast<double>(rows) * static_cast<double>(files.size()) / static_cast<double>(read));
+}
+
+namespace {
+
+// One row group's min / max of a leaf column as doubles, or false.
+bool ChunkRange(const parquet::ColumnChunkMetaData& chunk, const parquet::ColumnDescriptor& descr, double* lo,
+                double* hi) {
+  auto stats = chunk.statistics();
+  if (!stats || !stats->HasMinMax()) return false;
+  const auto& logical = descr.logical_type();
+  const bool decimal = logical && logical->is_decimal();
+  const bool plain = !logical || logical->is_none() || logical->is_int() || logical->is_date() || decimal;
+  if (!plain) return false;  // timestamps, strings, ...: not compared by value here
+  double scale = decimal ? std::pow(10.0, static_cast<const parquet::DecimalLogicalType&>(*logical).scale()) : 1.0;
+  switch (descr.physical_type()) {
+    case parquet::Type::INT32: {
+      const auto& typed = static_cast<const parquet::Int32Statistics&>(*stats);
+      *lo = typed.min() / scale;
+      *hi = typed.max() / scale;
+      return true;
+    }
+    case parquet::Type::INT64: {
+      const auto& typed = static_cast<const parquet::Int64Statistics&>(*stats);
+      *lo = static_cast<double>(typed.min()) / scale;
+      *hi = static_cast<double>(typed.max()) / scale;
+      return true;
+    }
+    case parquet::Type::FLOAT: {
+      const auto& typed = static_cast<const parquet::FloatStatistics&>(*stats);
+      *lo = typed.min();
+      *hi = typed.max();
+      return !decimal;
+    }
+    case parquet::Type::DOUBLE: {
+      const auto& typed = static_cast<const parquet::DoubleStatistics&>(*stats);
+      *lo = typed.min();
+      *hi = typed.max();
+      return !decimal;
+    }
+    default: return false;
+  }
+}
+
+}  // namespace
+
+Result<std::vector<ColumnRange>> ReadParquetColumnRanges(const std::vector<std::string>& files, size_t max_footers) {
+  std::vector<ColumnRange> ranges;
+  if (files.empty() || files.size() > max_footers) return ranges;
+  bool first = true;
+  for (const auto& path : files) {
+    ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(path));
+    auto metadata = reader->parquet_reader()->metadata();
+    const auto* schema = metadata->schema();
+    if (schema->num_columns() != schema->group_node()->field_count()) return std::vector<ColumnRange>{};  // nested
+    if (first) {
+      ranges.assign(schema->num_columns(), ColumnRange{true, 0, 0});
+    } else if (static_cast<int>(ranges.size()) != schema->num_columns()) {
+      return std::vector<ColumnRange>{};  // files of different shapes: no ranges
+    }
+    for (int c = 0; c < schema->num_columns(); ++c) {
+      auto& range = ranges[c];
+      for (int rg = 0; rg < metadata->num_row_groups() && range.known; ++rg) {
+        double lo, hi;
+        if (!ChunkRange(*metadata->RowGroup(rg)->ColumnChunk(c), *schema->Column(c), &lo, &hi)) {
+          range.known = false;
+          break;
+        }
+        const bool empty_so_far = first && rg == 0;
+        range.min = empty_so_far ? lo : std::min(range.min, lo);
+        range.max = empty_so_far ? hi : std::max(range.max, hi);
+      }
+      if (metadata->num_row_groups() == 0 && first) range.known = false;
+    }
+    first = false;
+  }
+  return ranges;
 }
 
 Result<std::vector<ParquetFragment>> ListParquetFragments(const std::vector<std::string>& files) {

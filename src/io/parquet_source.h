@@ -32,6 +32,21 @@ Result<std::shared_ptr<arrow::Schema>> InferParquetSchema(const std::vector<std:
 /// from the first ones (by count). For the optimizer's estimates.
 Result<int64_t> CountParquetRows(const std::vector<std::string>& files, size_t max_footers = 64);
 
+/// The smallest and largest value of a column over files, from their footers'
+/// statistics, in the column's units as a double (decimals scaled, dates in
+/// days since the epoch); `known` only when every row group of every file has
+/// them. For the optimizer's range selectivities.
+struct ColumnRange {
+  bool known = false;
+  double min = 0;
+  double max = 0;
+};
+
+/// One range per column of the file schema (flat schemas; nested ones give
+/// none). Unknown for every column past `max_footers` files.
+Result<std::vector<ColumnRange>> ReadParquetColumnRanges(const std::vector<std::string>& files,
+                                                         size_t max_footers = 64);
+
 /// The row groups of the files, in file order.
 Result<std::vector<ParquetFragment>> ListParquetFragments(const std::vector<std::string>& files);
 

@@ -1,8 +1,14 @@
 // Optimizer rules, each on its own, and the batch runner: column identities
 // stay valid through every rewrite (the physical planner can bind them).
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include <arrow/compute/initialize.h>
+#include <arrow/io/file.h>
+#include <arrow/table.h>
+#include <parquet/arrow/writer.h>
 
 #include "analyzer/analyzer.h"
 #include "exec/executor.h"
@@ -282,6 +288,34 @@ TEST(Optimizer, OuterJoinConditionOnTheOptionalSideFiltersItFirst) {
   std::string explain = exec::ExplainOperators(*exec::CreatePhysicalPlan(*optimized).ValueOrDie());
   EXPECT_NE(explain.find("Filter (b > 5)"), std::string::npos) << explain;
   EXPECT_EQ(RowsOf(*optimized), 10);  // every row of a is kept
+}
+
+}  // namespace
+}  // namespace sk8
+
+namespace sk8 {
+namespace {
+
+TEST(Cardinality, RangeFiltersOverParquetUseTheFootersMinAndMax) {
+  // d in [0, 1000) in 4 row groups; d >= 100 AND d < 300 keeps about 20%.
+  arrow::Int64Builder builder;
+  for (int64_t i = 0; i < 1000; ++i) ASSERT_TRUE(builder.Append(i).ok());
+  auto table = arrow::Table::Make(arrow::schema({arrow::field("d", arrow::int64())}), {builder.Finish().ValueOrDie()});
+  const auto path = (std::filesystem::temp_directory_path() / ("sk8_ranges_" + std::to_string(::getpid()) + ".parquet")).string();
+  auto out = arrow::io::FileOutputStream::Open(path).ValueOrDie();
+  ASSERT_TRUE(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), out, 250).ok());
+  ASSERT_TRUE(out->Close().ok());
+  auto source = std::make_shared<plan::DataSourcePlan>();
+  source->format = "parquet";
+  source->paths = {path};
+  auto filter = plan::MakeUnary<plan::FilterPlan>(source);
+  filter->condition = Call("and", {Call(">=", {Col("d"), Lit(100)}), Call("<", {Col("d"), Lit(300)})});
+  EXPECT_NEAR(optimizer::EstimateRows(*Analyze(filter)), 1000 * 200.0 / 999, 1);
+  // Outside the range: nothing (at least one row, as every estimate).
+  auto none = plan::MakeUnary<plan::FilterPlan>(source);
+  none->condition = Call(">", {Col("d"), Lit(5000)});
+  EXPECT_NEAR(optimizer::EstimateRows(*Analyze(none)), 1, 1e-9);
+  std::filesystem::remove(path);
 }
 
 }  // namespace
