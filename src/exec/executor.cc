@@ -1,6 +1,8 @@
 #include "exec/executor.h"
 
+#include <chrono>
 #include <condition_variable>
+#include <functional>
 
 #include "exec/operators.h"
 #include "exec/physical_planner.h"
@@ -151,32 +153,61 @@ bool IsRowError(const Status& status) {
          detail->kind() != SparkExceptionKind::kOutOfMemory;
 }
 
-Status RunWorker(ExecContext& ctx, const Pipeline& pipeline, GlobalSourceState& source_state,
-                 GlobalSinkState& sink_state, std::atomic<bool>& finished) {
-  ARROW_ASSIGN_OR_RAISE(auto local_source, pipeline.source->InitLocalSource(ctx, source_state));
-  std::vector<std::unique_ptr<OperatorState>> op_states;
-  for (const auto* op : pipeline.operators) {
-    ARROW_ASSIGN_OR_RAISE(auto state, op->InitOperator(ctx));
-    op_states.push_back(std::move(state));
-  }
-  ARROW_ASSIGN_OR_RAISE(auto local_sink, pipeline.sink->InitLocalSink(ctx, sink_state));
-  local_sink->memory = MemoryReservation(ctx.memory, pipeline.sink->name());
-  DataChunk chunk;
-  while (!finished.load(std::memory_order_relaxed)) {
-    if (ctx.IsCancelled()) return Status::Cancelled("operation cancelled");
-    Result<SourceResult> produced;
-    {
-      MemoryScope scope(pipeline.source->name());
-      produced = pipeline.source->GetData(ctx, source_state, *local_source, &chunk);
+/// One worker's share of a pipeline: its local source, operator and sink
+/// states, kept between time slices so that a pool worker can put the
+/// pipeline aside and come back to it after other queries had their turn.
+class PipelineWorker {
+ public:
+  PipelineWorker(ExecContext& ctx, const Pipeline& pipeline, GlobalSourceState& source_state,
+                 GlobalSinkState& sink_state, std::atomic<bool>& finished)
+      : ctx_(ctx), pipeline_(pipeline), source_state_(source_state), sink_state_(sink_state), finished_(finished) {}
+
+  /// Pulls morsels through the pipeline until the source is drained (true)
+  /// or `deadline` has passed (false: call again to go on).
+  Result<bool> RunUntil(std::chrono::steady_clock::time_point deadline) {
+    if (!local_sink_) ARROW_RETURN_NOT_OK(Init());
+    DataChunk chunk;
+    while (!finished_.load(std::memory_order_relaxed)) {
+      if (ctx_.IsCancelled()) return Status::Cancelled("operation cancelled");
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      Result<SourceResult> produced;
+      {
+        MemoryScope scope(pipeline_.source->name());
+        produced = pipeline_.source->GetData(ctx_, source_state_, *local_source_, &chunk);
+      }
+      ARROW_RETURN_NOT_OK(produced.status());
+      if (*produced == SourceResult::kFinished) break;
+      ARROW_RETURN_NOT_OK(Push(chunk));
     }
-    ARROW_RETURN_NOT_OK(produced.status());
-    if (*produced == SourceResult::kFinished) break;
+    return true;
+  }
+
+  /// Hands the local sink's state to the global one, once the source is drained.
+  Status Finish() {
+    if (!local_sink_) return Status::OK();  // never ran: nothing to combine
+    MemoryScope scope(pipeline_.sink->name());
+    return pipeline_.sink->Combine(ctx_, sink_state_, *local_sink_);
+  }
+
+ private:
+  Status Init() {
+    ARROW_ASSIGN_OR_RAISE(local_source_, pipeline_.source->InitLocalSource(ctx_, source_state_));
+    for (const auto* op : pipeline_.operators) {
+      ARROW_ASSIGN_OR_RAISE(auto state, op->InitOperator(ctx_));
+      op_states_.push_back(std::move(state));
+    }
+    ARROW_ASSIGN_OR_RAISE(local_sink_, pipeline_.sink->InitLocalSink(ctx_, sink_state_));
+    local_sink_->memory = MemoryReservation(ctx_.memory, pipeline_.sink->name());
+    return Status::OK();
+  }
+
+  Status Push(DataChunk& chunk) {
     DataChunk source_chunk = chunk;  // shares buffers; kept to replay a failure
     bool stop = false;
     Status status;
-    for (size_t i = 0; i < pipeline.operators.size() && status.ok(); ++i) {
-      MemoryScope scope(pipeline.operators[i]->name());
-      auto result = pipeline.operators[i]->Execute(ctx, &chunk, *op_states[i]);
+    for (size_t i = 0; i < pipeline_.operators.size() && status.ok(); ++i) {
+      MemoryScope scope(pipeline_.operators[i]->name());
+      auto result = pipeline_.operators[i]->Execute(ctx_, &chunk, *op_states_[i]);
       if (!result.ok()) {
         status = result.status();
       } else if (*result == OperatorResult::kFinished) {
@@ -184,8 +215,8 @@ Status RunWorker(ExecContext& ctx, const Pipeline& pipeline, GlobalSourceState& 
       }
     }
     if (status.ok()) {
-      MemoryScope scope(pipeline.sink->name());
-      auto sunk = pipeline.sink->Sink(ctx, chunk, sink_state, *local_sink);
+      MemoryScope scope(pipeline_.sink->name());
+      auto sunk = pipeline_.sink->Sink(ctx_, chunk, sink_state_, *local_sink_);
       if (!sunk.ok()) {
         status = sunk.status();
       } else if (*sunk == SinkResult::kFinished) {
@@ -193,14 +224,27 @@ Status RunWorker(ExecContext& ctx, const Pipeline& pipeline, GlobalSourceState& 
       }
     }
     if (!status.ok()) {
-      if (IsRowError(status)) return FirstRowError(ctx, pipeline, source_chunk, sink_state, *local_sink, status);
+      if (IsRowError(status)) return FirstRowError(ctx_, pipeline_, source_chunk, sink_state_, *local_sink_, status);
       return status;
     }
-    if (stop) finished = true;
+    if (stop) finished_ = true;
+    return Status::OK();
   }
-  MemoryScope scope(pipeline.sink->name());
-  return pipeline.sink->Combine(ctx, sink_state, *local_sink);
-}
+
+  ExecContext& ctx_;
+  const Pipeline& pipeline_;
+  GlobalSourceState& source_state_;
+  GlobalSinkState& sink_state_;
+  std::atomic<bool>& finished_;
+  std::unique_ptr<LocalSourceState> local_source_;
+  std::vector<std::unique_ptr<OperatorState>> op_states_;
+  std::unique_ptr<LocalSinkState> local_sink_;
+};
+
+/// How long a pool worker stays on one pipeline before it goes to the back of
+/// the queue: pool workers take turns between running queries, so a small
+/// query's tasks wait at most a slice behind a large one's.
+constexpr std::chrono::milliseconds kTimeSlice{20};
 
 Status RunPipeline(ExecContext& ctx, Pipeline& pipeline, std::unique_ptr<GlobalSinkState>* sink_state_out) {
   for (Pipeline* dependency : pipeline.dependencies) {
@@ -224,8 +268,7 @@ Status RunPipeline(ExecContext& ctx, Pipeline& pipeline, std::unique_ptr<GlobalS
   std::condition_variable done_cv;
   int remaining = workers;
   Status first_error;
-  auto work = [&] {
-    Status status = RunWorker(ctx, pipeline, *source_state, *sink_state, finished);
+  auto done = [&](const Status& status) {
     std::lock_guard<std::mutex> lock(mutex);
     if (!status.ok()) {
       if (first_error.ok()) first_error = status;
@@ -233,8 +276,29 @@ Status RunPipeline(ExecContext& ctx, Pipeline& pipeline, std::unique_ptr<GlobalS
     }
     if (--remaining == 0) done_cv.notify_all();
   };
-  for (int i = 1; i < workers; ++i) TaskScheduler::Instance().Submit(work);
-  work();  // the calling thread is worker 0
+  std::vector<std::unique_ptr<PipelineWorker>> pool_workers;
+  for (int i = 1; i < workers; ++i) {
+    pool_workers.push_back(std::make_unique<PipelineWorker>(ctx, pipeline, *source_state, *sink_state, finished));
+  }
+  // A pool task runs a slice, then either finishes its worker or queues itself
+  // again behind whatever other queries have queued meanwhile.
+  std::function<void(PipelineWorker*)> run_slice = [&](PipelineWorker* worker) {
+    auto drained = worker->RunUntil(std::chrono::steady_clock::now() + kTimeSlice);
+    if (drained.ok() && !*drained) {
+      TaskScheduler::Instance().Submit([&run_slice, worker] { run_slice(worker); });
+      return;
+    }
+    done(drained.ok() ? worker->Finish() : drained.status());
+  };
+  for (auto& worker : pool_workers) {
+    TaskScheduler::Instance().Submit([&run_slice, w = worker.get()] { run_slice(w); });
+  }
+  {
+    // The calling thread is worker 0; it has no one to take turns with.
+    PipelineWorker caller(ctx, pipeline, *source_state, *sink_state, finished);
+    auto drained = caller.RunUntil(std::chrono::steady_clock::time_point::max());
+    done(drained.ok() ? caller.Finish() : drained.status());
+  }
   {
     std::unique_lock<std::mutex> lock(mutex);
     done_cv.wait(lock, [&] { return remaining == 0; });
