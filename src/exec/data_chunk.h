@@ -18,6 +18,10 @@ struct DataChunk {
   std::shared_ptr<arrow::RecordBatch> batch;
   std::shared_ptr<std::vector<int32_t>> selection;  // null: all rows
   int64_t batch_index = 0;
+  /// False for all but the last of the chunks an operator splits one input
+  /// into (kHaveMoreOutput): they share the batch_index and reach the sink in
+  /// order, so an ordered sink knows the morsel is complete at the last one.
+  bool last_part = true;
 
   int64_t num_rows() const {
     if (!batch) return 0;

@@ -34,7 +34,7 @@ class ResultCollector : public PhysicalOperator {
   Result<SinkResult> Sink(ExecContext& ctx, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
     auto& state = static_cast<State&>(global);
     ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize(ctx.pool));
-    state.batches.Add(chunk.batch_index, batch);
+    state.batches.Add(chunk.batch_index, batch, chunk.last_part);
     std::lock_guard<std::mutex> lock(state.emit_mutex);
     return Emit(state.batches.TakeReadyPrefix());
   }
@@ -204,30 +204,36 @@ class PipelineWorker {
   Status Push(DataChunk& chunk) {
     DataChunk source_chunk = chunk;  // shares buffers; kept to replay a failure
     bool stop = false;
-    Status status;
-    for (size_t i = 0; i < pipeline_.operators.size() && status.ok(); ++i) {
-      MemoryScope scope(pipeline_.operators[i]->name());
-      auto result = pipeline_.operators[i]->Execute(ctx_, &chunk, *op_states_[i]);
-      if (!result.ok()) {
-        status = result.status();
-      } else if (*result == OperatorResult::kFinished) {
-        stop = true;
-      }
-    }
-    if (status.ok()) {
-      MemoryScope scope(pipeline_.sink->name());
-      auto sunk = pipeline_.sink->Sink(ctx_, chunk, sink_state_, *local_sink_);
-      if (!sunk.ok()) {
-        status = sunk.status();
-      } else if (*sunk == SinkResult::kFinished) {
-        stop = true;
-      }
-    }
+    Status status = PushFrom(0, chunk, &stop);
     if (!status.ok()) {
       if (IsRowError(status)) return FirstRowError(ctx_, pipeline_, source_chunk, sink_state_, *local_sink_, status);
       return status;
     }
     if (stop) finished_ = true;
+    return Status::OK();
+  }
+
+  /// Runs `chunk` through operators from `first` on and into the sink; an
+  /// operator that has more output for the same input is called again, each
+  /// part going through the rest of the pipeline before the next.
+  Status PushFrom(size_t first, DataChunk& chunk, bool* stop) {
+    for (size_t i = first; i < pipeline_.operators.size(); ++i) {
+      MemoryScope scope(pipeline_.operators[i]->name());
+      const DataChunk input = chunk;
+      ARROW_ASSIGN_OR_RAISE(auto result, pipeline_.operators[i]->Execute(ctx_, &chunk, *op_states_[i]));
+      while (result == OperatorResult::kHaveMoreOutput) {
+        chunk.last_part = false;  // more parts of this morsel follow
+        ARROW_RETURN_NOT_OK(PushFrom(i + 1, chunk, stop));
+        if (*stop || ctx_.IsCancelled()) return Status::OK();
+        chunk = input;
+        ARROW_ASSIGN_OR_RAISE(result, pipeline_.operators[i]->Execute(ctx_, &chunk, *op_states_[i]));
+      }
+      chunk.last_part = input.last_part;
+      if (result == OperatorResult::kFinished) *stop = true;
+    }
+    MemoryScope scope(pipeline_.sink->name());
+    ARROW_ASSIGN_OR_RAISE(auto sunk, pipeline_.sink->Sink(ctx_, chunk, sink_state_, *local_sink_));
+    if (sunk == SinkResult::kFinished) *stop = true;
     return Status::OK();
   }
 

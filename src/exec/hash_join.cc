@@ -260,6 +260,18 @@ struct ProbeResult {
   std::vector<int64_t> build_rows;
 };
 
+/// Where the probing of one input chunk stands: its keys' groups, computed
+/// once, and the first probe row not yet joined. A chunk whose rows match many
+/// build rows is joined over several calls, each output about kMaxOutputRows.
+struct ProbeCursor {
+  JoinKeys keys;
+  std::vector<uint32_t> groups;
+  int64_t next_row = 0;
+};
+
+/// Output rows a probe aims at per call (a probe row's matches are never split).
+constexpr size_t kMaxOutputRows = 64 * 1024;
+
 /// The probing shared by the streaming and the full outer join.
 class Prober {
  public:
@@ -268,24 +280,34 @@ class Prober {
 
   const HashJoinSpec& spec() const { return spec_; }
 
+  /// Probes rows [cursor->next_row, ...) of `probe` until about
+  /// kMaxOutputRows pairs are formed (whole probe rows at a time) and
+  /// advances the cursor; the caller probes again while next_row < rows.
   Result<std::shared_ptr<arrow::RecordBatch>> Probe(ExecContext& ctx, const arrow::RecordBatch& probe,
-                                                    BuildState& build) const {
+                                                    BuildState& build, ProbeCursor* cursor) const {
     const auto& probe_keys = probe_is_left_ ? spec_.left_keys : spec_.right_keys;
-    ARROW_ASSIGN_OR_RAISE(auto keys, EvaluateKeys(probe_keys, spec_.null_safe, probe, ctx.eval));
-    const int64_t n = probe.num_rows();
-    std::vector<uint32_t> groups;
-    if (!probe_keys.empty()) {
-      groups.resize(n);
-      ARROW_RETURN_NOT_OK(build.table.Find(keys, n, groups.data()));
+    const int64_t rows = probe.num_rows();
+    if (cursor->next_row == 0) {  // keys and their groups once per probe chunk
+      ARROW_ASSIGN_OR_RAISE(cursor->keys, EvaluateKeys(probe_keys, spec_.null_safe, probe, ctx.eval));
+      cursor->groups.clear();
+      if (!probe_keys.empty()) {
+        cursor->groups.resize(rows);
+        ARROW_RETURN_NOT_OK(build.table.Find(cursor->keys, rows, cursor->groups.data()));
+      }
     }
+    const JoinKeys& keys = cursor->keys;
+    const std::vector<uint32_t>& groups = cursor->groups;
+    const int64_t start = cursor->next_row;
+    int64_t n = rows;  // rows [start, n) are probed in this call
     const int64_t build_rows = build.rows->num_rows();
     if (plan::JoinOutputsLeftOnly(spec_.type) && !spec_.residual && !probe_keys.empty()) {
       // A semi / anti join on keys alone asks only whether a key is present:
       // no pairs are formed.
       const bool want = spec_.type == JoinType::kLeftSemi;
       ProbeResult out;
-      out.probe_rows.reserve(static_cast<size_t>(n));
-      for (int64_t i = 0; i < n; ++i) {
+      out.probe_rows.reserve(static_cast<size_t>(n - start));
+      cursor->next_row = n;
+      for (int64_t i = start; i < n; ++i) {
         bool found = keys.Usable(i) && groups[i] != HashTable::kNoGroup;
         if (found == want) out.probe_rows.push_back(i);
       }
@@ -317,22 +339,24 @@ class Prober {
       block.build_rows.reserve(expected_pairs);
       return ctx.IsCancelled() ? Status::Cancelled("operation cancelled") : Status::OK();
     };
-    for (int64_t i = 0; i < n; ++i) {
+    for (int64_t i = start; i < n; ++i) {
       if (spec_.left_keys.empty()) {
         for (int64_t j = 0; j < build_rows; ++j) {
           block.probe_rows.push_back(i);
           block.build_rows.push_back(j);
           if (block.probe_rows.size() >= kPairsPerBlock) ARROW_RETURN_NOT_OK(flush());
         }
-        continue;
+      } else if (keys.Usable(i) && groups[i] != HashTable::kNoGroup) {
+        for (const uint32_t* j = build.table.RowsBegin(groups[i]); j != build.table.RowsEnd(groups[i]); ++j) {
+          block.probe_rows.push_back(i);
+          block.build_rows.push_back(*j);
+        }
+        if (block.probe_rows.size() >= kPairsPerBlock) ARROW_RETURN_NOT_OK(flush());
       }
-      if (!keys.Usable(i) || groups[i] == HashTable::kNoGroup) continue;
-      for (const uint32_t* j = build.table.RowsBegin(groups[i]); j != build.table.RowsEnd(groups[i]); ++j) {
-        block.probe_rows.push_back(i);
-        block.build_rows.push_back(*j);
-      }
-      if (block.probe_rows.size() >= kPairsPerBlock) ARROW_RETURN_NOT_OK(flush());
+      // Enough output for one chunk: the rest of the probe rows in the next call.
+      if (candidates.probe_rows.size() + block.probe_rows.size() >= kMaxOutputRows) n = i + 1;
     }
+    cursor->next_row = n;
     ARROW_RETURN_NOT_OK(flush());
     if (spec_.type == JoinType::kFullOuter) {
       for (int64_t j : candidates.build_rows) build.matched[j].store(1, std::memory_order_relaxed);
@@ -347,10 +371,10 @@ class Prober {
       case JoinType::kRightOuter:
       case JoinType::kFullOuter: {
         // Pairs are grouped by probe row in order; rows without any get -1.
-        out.probe_rows.reserve(candidates.probe_rows.size() + static_cast<size_t>(n));
-        out.build_rows.reserve(candidates.probe_rows.size() + static_cast<size_t>(n));
+        out.probe_rows.reserve(candidates.probe_rows.size() + static_cast<size_t>(n - start));
+        out.build_rows.reserve(candidates.probe_rows.size() + static_cast<size_t>(n - start));
         size_t p = 0;
-        for (int64_t i = 0; i < n; ++i) {
+        for (int64_t i = start; i < n; ++i) {
           bool any = false;
           while (p < candidates.probe_rows.size() && candidates.probe_rows[p] == i) {
             out.probe_rows.push_back(i);
@@ -370,7 +394,7 @@ class Prober {
         std::vector<uint8_t> matched(n, 0);
         for (int64_t i : candidates.probe_rows) matched[i] = 1;
         bool want = spec_.type == JoinType::kLeftSemi;
-        for (int64_t i = 0; i < n; ++i) {
+        for (int64_t i = start; i < n; ++i) {
           if (static_cast<bool>(matched[i]) == want) out.probe_rows.push_back(i);
         }
         break;
@@ -504,12 +528,28 @@ class HashJoinProbe final : public PhysicalOperator {
   std::string name() const override { return "HashJoin"; }
   std::string details() const override { return JoinDetails(prober_.spec()); }
 
-  Result<OperatorResult> Execute(ExecContext& ctx, DataChunk* chunk, OperatorState&) const override {
+  struct State : OperatorState {
+    std::shared_ptr<arrow::RecordBatch> probe;  // the input chunk being joined
+    ProbeCursor cursor;
+  };
+
+  Result<std::unique_ptr<OperatorState>> InitOperator(ExecContext&) const override {
+    return std::make_unique<State>();
+  }
+
+  // Called again with the same input while it answers kHaveMoreOutput.
+  Result<OperatorResult> Execute(ExecContext& ctx, DataChunk* chunk, OperatorState& op_state) const override {
     BuildState* build = BuildStateOf(ctx, children()[1].get());
     if (build == nullptr) return InternalError("hash join probed before its build side finished");
-    ARROW_ASSIGN_OR_RAISE(auto probe, chunk->Materialize(ctx.pool));
-    ARROW_ASSIGN_OR_RAISE(chunk->batch, prober_.Probe(ctx, *probe, *build));
+    auto& state = static_cast<State&>(op_state);
+    if (!state.probe) {
+      ARROW_ASSIGN_OR_RAISE(state.probe, chunk->Materialize(ctx.pool));
+      state.cursor.next_row = 0;
+    }
+    ARROW_ASSIGN_OR_RAISE(chunk->batch, prober_.Probe(ctx, *state.probe, *build, &state.cursor));
     chunk->selection.reset();
+    if (state.cursor.next_row < state.probe->num_rows()) return OperatorResult::kHaveMoreOutput;
+    state.probe.reset();
     return OperatorResult::kNeedMoreInput;
   }
 
@@ -541,17 +581,22 @@ class FullOuterHashJoin final : public BufferedSinkOperator {
     BuildState* build = BuildStateOf(ctx, children()[1].get());
     if (build == nullptr) return InternalError("hash join probed before its build side finished");
     ARROW_ASSIGN_OR_RAISE(auto probe, chunk.Materialize(ctx.pool));
-    ARROW_ASSIGN_OR_RAISE(auto joined, prober_.Probe(ctx, *probe, *build));
     auto& state = static_cast<FullOuterState&>(global);
-    ARROW_RETURN_NOT_OK(ReserveBatch(ctx, *joined, &state.memory));
+    ProbeCursor cursor;
+    arrow::RecordBatchVector pieces;
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto joined, prober_.Probe(ctx, *probe, *build, &cursor));
+      ARROW_RETURN_NOT_OK(ReserveBatch(ctx, *joined, &state.memory));
+      pieces.push_back(std::move(joined));
+    } while (cursor.next_row < probe->num_rows());
     std::lock_guard<std::mutex> lock(state.mutex);
-    state.indexed.emplace_back(chunk.batch_index, std::move(joined));
+    for (auto& piece : pieces) state.indexed.emplace_back(chunk.batch_index, std::move(piece));
     return SinkResult::kNeedMoreInput;
   }
 
   Status Finalize(ExecContext& ctx, GlobalSinkState& global) const override {
     auto& state = static_cast<FullOuterState&>(global);
-    std::sort(state.indexed.begin(), state.indexed.end(),
+    std::stable_sort(state.indexed.begin(), state.indexed.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& [index, batch] : state.indexed) {
       if (batch->num_rows() > 0) state.output.push_back(std::move(batch));

@@ -32,7 +32,7 @@ class Limit : public BufferedSinkOperator {
     auto& state = static_cast<LimitSinkState&>(global);
     ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize(ctx.pool));
     ARROW_RETURN_NOT_OK(ReserveBatch(ctx, *batch, &state.memory));
-    int64_t prefix_rows = state.batches.Add(chunk.batch_index, batch);
+    int64_t prefix_rows = state.batches.Add(chunk.batch_index, batch, chunk.last_part);
     if (limit_ >= 0 && prefix_rows >= offset_ + limit_) return SinkResult::kFinished;
     return SinkResult::kNeedMoreInput;
   }

@@ -2,11 +2,14 @@
 
 namespace sk8::exec {
 
-int64_t OrderedBatches::Add(int64_t index, BatchPtr batch) {
+int64_t OrderedBatches::Add(int64_t index, BatchPtr batch, bool last_part) {
   std::lock_guard<std::mutex> lock(mutex_);
-  batches_[index] = std::move(batch);
-  for (auto it = batches_.find(next_expected_); it != batches_.end(); it = batches_.find(next_expected_)) {
-    prefix_rows_ += it->second->num_rows();
+  Morsel& morsel = batches_[index];
+  morsel.parts.push_back(std::move(batch));
+  morsel.complete = last_part;
+  for (auto it = batches_.find(next_expected_); it != batches_.end() && it->second.complete;
+       it = batches_.find(next_expected_)) {
+    for (const auto& part : it->second.parts) prefix_rows_ += part->num_rows();
     ++next_expected_;
   }
   return prefix_rows_;
@@ -17,7 +20,7 @@ std::vector<OrderedBatches::BatchPtr> OrderedBatches::TakeReadyPrefix() {
   std::vector<BatchPtr> ready;
   while (next_to_take_ < next_expected_) {
     auto it = batches_.find(next_to_take_++);
-    ready.push_back(std::move(it->second));
+    for (auto& part : it->second.parts) ready.push_back(std::move(part));
     batches_.erase(it);
   }
   return ready;
@@ -27,7 +30,9 @@ std::vector<OrderedBatches::BatchPtr> OrderedBatches::TakeAll() {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<BatchPtr> all;
   all.reserve(batches_.size());
-  for (auto& [index, batch] : batches_) all.push_back(std::move(batch));
+  for (auto& [index, morsel] : batches_) {
+    for (auto& part : morsel.parts) all.push_back(std::move(part));
+  }
   batches_.clear();
   return all;
 }

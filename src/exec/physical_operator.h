@@ -62,7 +62,12 @@ struct ExecContext {
 };
 
 enum class SourceResult { kHaveMore, kFinished };
-enum class OperatorResult { kNeedMoreInput, kFinished };
+/// What a streaming operator says after Execute: kNeedMoreInput (the chunk
+/// holds its output for this input), kHaveMoreOutput (the chunk holds part of
+/// its output; call Execute again with the same input for the rest: a join
+/// whose probe rows match many rows, an explode), kFinished (no more input is
+/// wanted: a satisfied LIMIT).
+enum class OperatorResult { kNeedMoreInput, kHaveMoreOutput, kFinished };
 enum class SinkResult { kNeedMoreInput, kFinished };
 
 class PhysicalOperator {

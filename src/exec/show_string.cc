@@ -208,7 +208,7 @@ class ShowString : public BufferedSinkOperator {
   Result<SinkResult> Sink(ExecContext& ctx, DataChunk& chunk, GlobalSinkState& global, LocalSinkState&) const override {
     auto& state = static_cast<ShowSinkState&>(global);
     ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize(ctx.pool));
-    state.batches.Add(chunk.batch_index, batch);
+    state.batches.Add(chunk.batch_index, batch, chunk.last_part);
     return SinkResult::kNeedMoreInput;
   }
 

@@ -24,7 +24,7 @@ class Tail : public BufferedSinkOperator {
     auto& state = static_cast<TailSinkState&>(global);
     ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize(ctx.pool));
     ARROW_RETURN_NOT_OK(ReserveBatch(ctx, *batch, &state.memory));
-    state.batches.Add(chunk.batch_index, batch);
+    state.batches.Add(chunk.batch_index, batch, chunk.last_part);
     return SinkResult::kNeedMoreInput;
   }
 

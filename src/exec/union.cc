@@ -37,7 +37,8 @@ class UnionInput final : public PhysicalOperator {
 
   Status Finalize(ExecContext&, GlobalSinkState& global) const override {
     auto& state = static_cast<CollectState&>(global);
-    std::sort(state.indexed.begin(), state.indexed.end(),
+    // Stable: the parts of one morsel keep their order.
+    std::stable_sort(state.indexed.begin(), state.indexed.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& [index, batch] : state.indexed) state.output.push_back(std::move(batch));
     state.indexed.clear();

@@ -174,3 +174,40 @@ TEST(HashJoin, EmptySides) {
 
 }  // namespace
 }  // namespace sk8
+
+namespace sk8 {
+namespace {
+
+TEST(HashJoin, OneProbeChunkMatchingManyRowsComesOutInBoundedChunks) {
+  // The probe side of an outer join is its preserved side: 2,000 rows (one
+  // chunk), ids 0..999 matching 500 rows each of the other side's 500,000,
+  // ids 1000..1999 none: 501,000 rows, delivered in chunks of about 64K rows
+  // (whole probe rows each), the same on one thread and many.
+  auto aliased = [](int64_t end, const std::string& alias) {
+    auto node = std::make_shared<plan::SubqueryAliasPlan>();
+    node->alias = alias;
+    node->children = {testing::Range(0, end)};
+    return node;
+  };
+  auto qualified = [](const std::string& table) {
+    return std::make_shared<plan::ColumnExpr>(std::vector<std::string>{table, "id"}, std::nullopt);
+  };
+  auto many_matches = Call("=", {qualified("small"), Call("%", {qualified("big"), testing::Lit(1000)})});
+  auto left_outer = Join(aliased(2000, "small"), aliased(500000, "big"), plan::JoinType::kLeftOuter, many_matches);
+  auto right_outer = Join(aliased(500000, "big"), aliased(2000, "small"), plan::JoinType::kRightOuter, many_matches);
+  for (const auto& join : {left_outer, right_outer}) {
+    for (int threads : {1, 3}) {
+      int64_t rows = 0;
+      int64_t largest = 0;
+      for (const auto& batch : testing::RunToBatches(join, threads)) {
+        rows += batch->num_rows();
+        largest = std::max(largest, batch->num_rows());
+      }
+      EXPECT_EQ(rows, 501000) << threads;
+      EXPECT_LE(largest, 64 * 1024 + 500) << threads;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sk8
