@@ -374,6 +374,7 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
     null_value->auto_alias = true;
     return BoundExprPtr(null_value);
   }
+  if (info->null_intolerant) bound = functions::MarkNullIntolerant(bound, *info);
   return AutoNamed(bound);
 }
 

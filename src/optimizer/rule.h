@@ -53,6 +53,14 @@ class NodeRule : public Rule {
 /// Runs a batch on `plan`.
 Result<plan::ResolvedPtr> RunBatch(const RuleBatch& batch, plan::ResolvedPtr plan);
 
+/// True when `node`'s input, through projections and filters, is a table of the
+/// query's own rows (createDataFrame, VALUES), which Spark's ConvertToLocalRelation
+/// evaluates while it optimizes; with `non_empty`, one with rows.
+bool OverLocalTable(const plan::ResolvedPlan& node, bool non_empty);
+
+/// An empty table with `like`'s output (schema, identities, qualifiers).
+Result<plan::ResolvedPtr> MakeEmptyRelation(const plan::ResolvedPlan& like);
+
 /// True when the expression and all its arguments are deterministic.
 bool IsDeterministic(const plan::BoundExpr& expr);
 
@@ -61,7 +69,8 @@ RulePtr MakeRemoveIdentityProject();   // remove_identity_project.cc
 RulePtr MakeCollapseProject();         // collapse_project.cc
 RulePtr MakePruneUnusedAggregates();   // prune_unused_aggregates.cc
 RulePtr MakeCombineFilters();          // combine_filters.cc
-RulePtr MakeReplaceLimitZero();        // replace_limit_zero.cc
+RulePtr MakePropagateEmptyRelation();  // propagate_empty_relation.cc
+RulePtr MakePruneFilters(bool over_local_tables_only);  // prune_filters.cc
 RulePtr MakePushLimitThroughProject(); // push_limit_through_project.cc
 RulePtr MakePruneColumns();            // prune_columns.cc
 RulePtr MakePushPredicateThroughJoin(); // push_predicate_through_join.cc
@@ -70,5 +79,8 @@ RulePtr MakeReorderJoin();             // reorder_join.cc
 RulePtr MakeRewriteDistinctAggregates(); // rewrite_distinct_aggregates.cc
 RulePtr MakePushSemiJoinThroughJoin(); // push_semi_join_through_join.cc
 RulePtr MakeConstantFolding(const plan::EvalContext& ctx);  // constant_folding.cc
+/// Raises the error of a failing constant call outside conditional branches
+/// (all nodes; or only projections and filters over a table of rows).
+RulePtr MakeRaiseConstantErrors(const plan::EvalContext& ctx, bool over_local_tables_only);  // raise_constant_errors.cc
 
 }  // namespace sk8::optimizer
