@@ -228,5 +228,42 @@ TEST(Optimizer, ConstantFoldingEvaluatesLiteralCallsOnceAndKeepsFailingOnes) {
   EXPECT_EQ(folded->schema->field(0)->name(), "a");
 }
 
+TEST(Optimizer, RaiseConstantErrorsFailsOnlyOutsideConditionalBranches) {
+  // SELECT 1 / 0 FROM range(0) fails while planning, as in Spark ...
+  auto failing = plan::MakeUnary<plan::ProjectPlan>(Range(0));
+  failing->expressions = {As(Call("/", {Lit(1), Lit(0)}), "b")};
+  auto status = optimizer::Optimize(Analyze(failing)).status();
+  ASSERT_FALSE(status.ok());
+  ASSERT_NE(GetSparkError(status), nullptr);
+  EXPECT_EQ(GetSparkError(status)->error_class(), "DIVIDE_BY_ZERO");
+  // ... but not in a CASE branch, which may never be taken.
+  auto guarded = plan::MakeUnary<plan::ProjectPlan>(Range(3));
+  guarded->expressions = {As(Call("when", {Call(">", {Col("id"), Lit(5)}), Call("/", {Lit(1), Lit(0)})}), "b")};
+  auto optimized = optimizer::Optimize(Analyze(guarded));
+  ASSERT_TRUE(optimized.ok()) << optimized.status().ToString();
+  EXPECT_EQ(RowsOf(**optimized), 3);
+}
+
+TEST(Optimizer, FalseFilterEmptiesTheJoinAboveIt) {
+  // range(10) WHERE (1 = 0), inner-joined with range(1000): no rows, and no join left.
+  auto filter = plan::MakeUnary<plan::FilterPlan>(RangeAs(10, "a"));
+  filter->condition = Call("=", {Lit(1), Lit(0)});
+  auto join = std::make_shared<plan::JoinPlan>();
+  join->children = {filter, RangeAs(1000, "b")};
+  auto optimized = optimizer::Optimize(Analyze(join)).ValueOrDie();
+  EXPECT_EQ(CountNodes(*optimized, plan::ResolvedKind::kJoin), 0);
+  EXPECT_EQ(optimized->kind, plan::ResolvedKind::kLocalTable);
+  EXPECT_EQ(optimized->schema->num_fields(), 2);
+  EXPECT_EQ(RowsOf(*optimized), 0);
+}
+
+TEST(Optimizer, TrueFilterGoes) {
+  auto filter = plan::MakeUnary<plan::FilterPlan>(Range(10));
+  filter->condition = Call("=", {Lit(1), Lit(1)});
+  auto optimized = optimizer::Optimize(Analyze(filter)).ValueOrDie();
+  EXPECT_EQ(CountNodes(*optimized, plan::ResolvedKind::kFilter), 0);
+  EXPECT_EQ(RowsOf(*optimized), 10);
+}
+
 }  // namespace
 }  // namespace sk8
