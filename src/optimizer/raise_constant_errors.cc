@@ -4,16 +4,11 @@
 // branch of a conditional expression (CASE WHEN, coalesce), which may never be
 // taken. ConstantFolding here keeps a failing call as it is; this rule, run
 // after column pruning (so an unused column does not fail, as in Spark), raises
-// the error of each such call outside conditional branches.
-//
-// Over a table of the query's own rows (createDataFrame), Spark's
-// ConvertToLocalRelation evaluates the projections and filters right above it
-// before any pruning: the "over local tables" variant of the rule, run first,
-// raises their constant errors even for columns pruned later.
+// the error of each such call outside conditional branches. (Over the query's
+// own rows ConvertToLocalRelation has already run projections and filters.)
 #include <optional>
 
 #include <arrow/scalar.h>
-#include <arrow/table.h>
 
 #include "common/spark_error.h"
 #include "optimizer/rule.h"
@@ -23,7 +18,6 @@ namespace {
 
 using plan::BoundExpr;
 using plan::BoundKind;
-using plan::ResolvedKind;
 
 bool IsConditional(const BoundExpr& e) { return e.function_name == "when" || e.function_name == "coalesce"; }
 
@@ -107,31 +101,21 @@ Status CheckNode(const plan::ResolvedPlan& node, const plan::EvalContext& ctx) {
 
 class RaiseConstantErrors final : public NodeRule {
  public:
-  RaiseConstantErrors(plan::EvalContext ctx, bool over_local_tables_only)
-      : ctx_(std::move(ctx)), local_only_(over_local_tables_only) {}
-  const char* name() const override {
-    return local_only_ ? "ConvertToLocalRelation(errors)" : "ConstantFolding(errors)";
-  }
+  explicit RaiseConstantErrors(plan::EvalContext ctx) : ctx_(std::move(ctx)) {}
+  const char* name() const override { return "ConstantFolding(errors)"; }
 
  protected:
   Result<plan::ResolvedPtr> RewriteNode(const plan::ResolvedPtr& node) const override {
-    if (local_only_ && !((node->kind == ResolvedKind::kProject || node->kind == ResolvedKind::kFilter) &&
-                         OverLocalTable(*node, /*non_empty=*/true))) {
-      return node;
-    }
     ARROW_RETURN_NOT_OK(CheckNode(*node, ctx_));
     return node;
   }
 
  private:
   plan::EvalContext ctx_;
-  bool local_only_;
 };
 
 }  // namespace
 
-RulePtr MakeRaiseConstantErrors(const plan::EvalContext& ctx, bool over_local_tables_only) {
-  return std::make_unique<RaiseConstantErrors>(ctx, over_local_tables_only);
-}
+RulePtr MakeRaiseConstantErrors(const plan::EvalContext& ctx) { return std::make_unique<RaiseConstantErrors>(ctx); }
 
 }  // namespace sk8::optimizer

@@ -1,7 +1,5 @@
 #include "optimizer/rule.h"
 
-#include <arrow/table.h>
-
 #include "common/logging.h"
 
 namespace sk8::optimizer {
@@ -35,12 +33,6 @@ Result<plan::ResolvedPtr> RunBatch(const RuleBatch& batch, plan::ResolvedPtr pla
             {{"batch", batch.name}, {"iterations", std::to_string(batch.max_iterations)}});
   }
   return plan;
-}
-
-bool OverLocalTable(const plan::ResolvedPlan& node, bool non_empty) {
-  const plan::ResolvedPlan* p = &node.child();
-  while (p->kind == plan::ResolvedKind::kProject || p->kind == plan::ResolvedKind::kFilter) p = &p->child();
-  return p->kind == plan::ResolvedKind::kLocalTable && p->table && (!non_empty || p->table->num_rows() > 0);
 }
 
 bool IsDeterministic(const plan::BoundExpr& expr) {

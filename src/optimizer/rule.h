@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "optimizer/optimizer.h"
 #include "plan/resolved_plan.h"
 
 /// The optimizer's rule framework, after Spark's RuleExecutor: a rule rewrites
@@ -53,11 +54,6 @@ class NodeRule : public Rule {
 /// Runs a batch on `plan`.
 Result<plan::ResolvedPtr> RunBatch(const RuleBatch& batch, plan::ResolvedPtr plan);
 
-/// True when `node`'s input, through projections and filters, is a table of the
-/// query's own rows (createDataFrame, VALUES), which Spark's ConvertToLocalRelation
-/// evaluates while it optimizes; with `non_empty`, one with rows.
-bool OverLocalTable(const plan::ResolvedPlan& node, bool non_empty);
-
 /// An empty table with `like`'s output (schema, identities, qualifiers).
 Result<plan::ResolvedPtr> MakeEmptyRelation(const plan::ResolvedPlan& like);
 
@@ -70,7 +66,8 @@ RulePtr MakeCollapseProject();         // collapse_project.cc
 RulePtr MakePruneUnusedAggregates();   // prune_unused_aggregates.cc
 RulePtr MakeCombineFilters();          // combine_filters.cc
 RulePtr MakePropagateEmptyRelation();  // propagate_empty_relation.cc
-RulePtr MakePruneFilters(bool over_local_tables_only);  // prune_filters.cc
+RulePtr MakePruneFilters();            // prune_filters.cc
+RulePtr MakeConvertToLocalRelation(LocalEvaluator evaluate);  // convert_to_local_relation.cc
 RulePtr MakePushLimitThroughProject(); // push_limit_through_project.cc
 RulePtr MakePruneColumns();            // prune_columns.cc
 RulePtr MakePushPredicateThroughJoin(); // push_predicate_through_join.cc
@@ -79,8 +76,7 @@ RulePtr MakeReorderJoin();             // reorder_join.cc
 RulePtr MakeRewriteDistinctAggregates(); // rewrite_distinct_aggregates.cc
 RulePtr MakePushSemiJoinThroughJoin(); // push_semi_join_through_join.cc
 RulePtr MakeConstantFolding(const plan::EvalContext& ctx);  // constant_folding.cc
-/// Raises the error of a failing constant call outside conditional branches
-/// (all nodes; or only projections and filters over a table of rows).
-RulePtr MakeRaiseConstantErrors(const plan::EvalContext& ctx, bool over_local_tables_only);  // raise_constant_errors.cc
+/// Raises the error of a failing constant call outside conditional branches.
+RulePtr MakeRaiseConstantErrors(const plan::EvalContext& ctx);  // raise_constant_errors.cc
 
 }  // namespace sk8::optimizer

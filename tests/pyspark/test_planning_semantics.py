@@ -4,8 +4,11 @@ getting wrong (tests/differential/cases), against answers recorded from real Spa
 
 - A failing constant (CAST('x' AS INT), 1 / 0) fails the query while Spark optimizes
   (ConstantFolding), with or without rows, unless it sits in a CASE branch or is in a
-  column that column pruning removes; over createDataFrame rows Spark evaluates the
-  projections before pruning (ConvertToLocalRelation), so there it fails anyway.
+  column that column pruning removes.
+- Over createDataFrame rows Spark runs projections and filters while it optimizes,
+  before pruning (ConvertToLocalRelation): an expression failing on those rows fails
+  the query even in a pruned column, and a filter keeping none of them empties what
+  depends on it, failing constants included.
 - A filter on a constant FALSE / NULL empties what depends on it (PruneFilters,
   PropagateEmptyRelation); a filter on TRUE goes, so unused aggregates go too.
 - A null-intolerant operator does not evaluate its right side where its left is NULL.
@@ -150,3 +153,23 @@ def test_double_min_value_text(spark, request):
                               F.lit(5e-324).cast("string").alias("s"),
                               F.lit(1.4e-45).cast("float").cast("string").alias("f"))
     golden.check(request, "rows", q)
+
+
+# --- projections and filters over createDataFrame rows run while planning ----------
+
+def test_filter_keeping_no_local_rows_hides_failing_constant(spark, request):
+    df = spark.createDataFrame([(1, "true"), (2, None)], "k int, b string")
+    q = df.filter(F.col("b").cast("boolean") & F.lit(False)).groupBy("k").agg(
+        F.count(F.lit("a b").cast("int")).alias("c"))
+    golden.check(request, "rows", q)
+
+
+def test_pruned_failing_column_over_local_rows(spark, request):
+    df = spark.createDataFrame([("x", 1)], "s string, a int")
+    golden.check_error(request, "err", lambda: df.select(F.col("s").cast("int").alias("bad"), "a")
+                       .select("a").collect())
+
+
+def test_pruned_failing_column_over_range(spark, request):
+    q = spark.range(2).select(F.lit("x").cast("int").alias("bad"), "id")
+    golden.check(request, "rows", q.select("id"))
