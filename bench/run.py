@@ -26,9 +26,9 @@ with its SQL (the reference of the cross-check); both runs the two, side by side
   scripts/bench --form dataframe --systems sk8,spark-connect,duckdb
 
 --suite micro runs the micro-benchmarks of bench/micro.py instead (hash aggregate, hash
-join, sort, filter on generated data; sk8, DuckDB and Sail by default):
+join, sort, filter on generated data; sk8 and DuckDB by default, Sail on request):
   scripts/bench --suite micro
-  scripts/bench --suite micro --systems sk8,duckdb --threads 1 --ops agg_few,sort_full
+  scripts/bench --suite micro --systems sk8,duckdb,sail --threads 1 --ops agg_few,sort_full
 """
 
 from __future__ import annotations
@@ -241,8 +241,8 @@ def main(argv=None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sf", type=float, default=float(os.environ.get("SF", 1)),
                     help="TPC-H scale factor (default: $SF or 1)")
-    ap.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", 3)),
-                    help="timed runs per query after the warm-up (default: $RUNS or 3)")
+    ap.add_argument("--runs", type=int, default=int(os.environ["RUNS"]) if os.environ.get("RUNS") else None,
+                    help="timed runs per query after the warm-up (default: $RUNS, or 3 for tpch, 2 for micro)")
     ap.add_argument("--suite", choices=["tpch", "micro"], default="tpch",
                     help="tpch (default) or micro: the micro-benchmarks of bench/micro.py")
     ap.add_argument("--systems", type=parse_systems, default=None,
@@ -278,6 +278,8 @@ def main(argv=None) -> int:
         return 0
     if args.systems is None:
         args.systems = micro.SYSTEMS if args.suite == "micro" else SYSTEMS
+    if args.runs is None:
+        args.runs = micro.DEFAULT_RUNS if args.suite == "micro" else 3
     os.environ.setdefault("JAVA_HOME", JAVA_HOME_DEFAULT)
     os.environ["TZ"] = "UTC"
     time.tzset()
