@@ -98,7 +98,7 @@ Result<std::vector<int64_t>> OrderRows(const arrow::RecordBatch& batch, const st
     std::partial_sort(order.begin(), order.begin() + top_n, order.end(), before);
     order.resize(static_cast<size_t>(top_n));
   } else {
-    std::sort(order.begin(), order.end(), before);
+    std::stable_sort(order.begin(), order.end(), before);  // fewer comparisons than std::sort
   }
   return order;
 }
