@@ -3,7 +3,7 @@
 HOST ?= 127.0.0.1
 PORT ?= 15002
 
-.PHONY: all setup build run test unit conformance bench golden clean help
+.PHONY: all setup build run test unit conformance bench bench-micro golden clean help
 
 all: build
 
@@ -12,6 +12,7 @@ help:
 	@echo "make test         build and run every test"
 	@echo "make conformance  conformance suites against sk8, then real Spark (reference row)"
 	@echo "make bench        TPC-H benchmark against Spark, Sail and DuckDB (SF=1)"
+	@echo "make bench-micro  micro-benchmarks (aggregate, join, sort, filter) against DuckDB and Sail"
 	@echo "make golden       re-record expected answers from real Spark"
 
 setup:
@@ -36,6 +37,9 @@ conformance: build
 
 bench: build
 	@scripts/bench --sf $(or $(SF),1)
+
+bench-micro: build
+	@scripts/bench --suite micro
 
 golden: setup
 	@scripts/refresh-golden

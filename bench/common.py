@@ -23,12 +23,17 @@ FORMS = ["sql", "dataframe"]
 
 
 def item_key(q, form: str) -> str:
-    """The result key of query q in a form: "3" (SQL), "3df" (DataFrame)."""
+    """The result key of query q in a form: "3" (SQL), "3df" (DataFrame); a
+    micro-benchmark operation is its name."""
+    if not str(q).isdigit():
+        return str(q)
     return f"{int(q)}df" if form == "dataframe" else str(int(q))
 
 
 def item_label(key: str) -> str:
-    """"Q3" or "Q3 df"."""
+    """"Q3" or "Q3 df"; a micro-benchmark operation's name as it is."""
+    if not key[:1].isdigit():
+        return key
     return f"Q{key[:-2]} df" if key.endswith("df") else f"Q{key}"
 
 

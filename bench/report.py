@@ -63,11 +63,11 @@ def _cell(doc: dict, system: str, q: str) -> str:
     return "-"
 
 
-def _fmt_ratio(r: Optional[float]) -> str:
+def fmt_ratio(r: Optional[float]) -> str:
     return "-" if r is None else (f"{r:.2f}x" if r < 100 else f"{r:.0f}x")
 
 
-def _table(head: list[str], rows: list[list[str]]) -> str:
+def table(head: list[str], rows: list[list[str]]) -> str:
     w = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
     line = lambda cells: "  ".join(c.ljust(w[i]) if i == 0 else c.rjust(w[i]) for i, c in enumerate(cells))  # noqa: E731
     return "\n".join([line(head), "  ".join("-" * x for x in w)] + [line(r) for r in rows])
@@ -81,7 +81,7 @@ def text(doc: dict) -> str:
     rows = []
     for q in queries:
         r = [item_label(q)] + [_cell(doc, s, q) for s in systems]
-        r += [_fmt_ratio(summ["ratios"][k]["per_query"].get(q)) for k in ratio_keys]
+        r += [fmt_ratio(summ["ratios"][k]["per_query"].get(q)) for k in ratio_keys]
         rows.append(r)
     ps = summ["per_system"]
     rows.append(["completed"] + [f"{ps[s]['completed']}/{len(queries)}" for s in systems]
@@ -90,10 +90,10 @@ def text(doc: dict) -> str:
                                  for s in systems] + [""] * len(ratio_keys))
     rows.append([f"geomean ({len(summ['common_queries'])} common q)"]
                 + [f"{ps[s]['geomean_common']:.3f}" if ps[s]["geomean_common"] else "-" for s in systems]
-                + [_fmt_ratio(summ["ratios"][k]["geomean"]) for k in ratio_keys])
+                + [fmt_ratio(summ["ratios"][k]["geomean"]) for k in ratio_keys])
     out = [f"TPC-H SF{run['sf']:g}: median of {run['runs']} timed runs after a warm-up, seconds "
            f"(machine: {doc['machine']['cores']} cores, {doc['machine']['memory_gib']:.0f} GiB)",
-           _table(head, rows),
+           table(head, rows),
            "ratios: sk8 time / peer time per query (below 1 = sk8 faster), over the queries both answered "
            "correctly; geomean of times over the queries every system with answers completed.",
            "ERR <class> = the system raised that error (Spark error condition or exception type); "
@@ -126,7 +126,7 @@ def _resources(doc: dict) -> str:
         rss = d.get("peak_rss_mib")
         rows.append([LABELS[s], f"{d['cold_start']:.2f}" if d.get("cold_start") is not None else "-",
                      f"{rss:.0f}" if rss else "-", d.get("process", "")])
-    t = _table(["system", "cold start to first answer (s)", "peak RSS (MiB)", "process measured"], rows)
+    t = table(["system", "cold start to first answer (s)", "peak RSS (MiB)", "process measured"], rows)
     sk = doc.get("sk8_start")
     if sk:
         t += (f"\nsk8 serve start to first answered query: median {sk['median']:.3f} s over {len(sk['samples'])} "
@@ -143,6 +143,6 @@ def _concurrency(doc: dict) -> str:
                      f"{r['p99_ms']}" if r["p99_ms"] is not None else "-"])
     first = next((r for r in doc["concurrency"].values()), {})
     head = f"Concurrency: {first.get('clients')} client processes issuing spark.range(10000).filter(id % 7 == 0).count()"
-    t = _table(["system", "clients", "s", "queries", "errors", "q/s", "p50 ms", "p99 ms"], rows)
+    t = table(["system", "clients", "s", "queries", "errors", "q/s", "p50 ms", "p99 ms"], rows)
     errs = [f"  {LABELS[s]}: {r['first_error']}" for s, r in doc["concurrency"].items() if r.get("first_error")]
     return head + "\n" + t + ("\n" + "\n".join(errs) if errs else "")

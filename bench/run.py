@@ -24,6 +24,11 @@ with its SQL (the reference of the cross-check); both runs the two, side by side
   SF=10 scripts/bench                            SF10
   scripts/bench --runs 1 --systems sk8,duckdb --queries 1,3,6
   scripts/bench --form dataframe --systems sk8,spark-connect,duckdb
+
+--suite micro runs the micro-benchmarks of bench/micro.py instead (hash aggregate, hash
+join, sort, filter on generated data; sk8 and DuckDB by default, Sail on request):
+  scripts/bench --suite micro
+  scripts/bench --suite micro --systems sk8,duckdb,sail --threads 1 --ops agg_few,sort_full
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import chart, check, concurrency, data, report, servers
+from . import chart, check, concurrency, data, micro, report, servers
 from .common import (FORMS, JAVA_HOME_DEFAULT, LABELS, REPO, RESULTS, SYSTEMS, cores, item_label, items, log,
                      memory_gib)
 
@@ -67,6 +72,14 @@ def parse_systems(s: str) -> list[str]:
     return names
 
 
+def parse_ops(s: str) -> list[str]:
+    names = [x.strip() for x in s.split(",") if x.strip()]
+    bad = [x for x in names if x not in micro.OP_NAMES]
+    if bad:
+        raise argparse.ArgumentTypeError(f"unknown operation(s) {bad}; known: {', '.join(micro.OP_NAMES)}")
+    return names
+
+
 def run_worker(system: str, args, data_dir: Path, server: "servers.Server | None") -> dict:
     """Runs bench.worker for one system; samples RSS of the server's process tree, or of
     the worker itself (in-process engines). Stops the worker if the server dies (the
@@ -80,9 +93,13 @@ def run_worker(system: str, args, data_dir: Path, server: "servers.Server | None
     cmd = [sys.executable, "-m", "bench.worker", "--system", kind, "--label", system, "--data", str(data_dir),
            "--sf", str(args.sf), "--queries", ",".join(args.queries), "--forms", ",".join(args.forms),
            "--runs", str(args.runs),
-           "--query-timeout", str(args.query_timeout), "--out", str(out)]
+           "--query-timeout", str(args.query_timeout), "--out", str(out), "--suite", args.suite]
     if url:
         cmd += ["--url", url]
+    if args.suite == "micro":
+        cmd += ["--rows", str(args.rows), "--threads", str(args.threads or 0)]
+        if server:
+            cmd += ["--cpu-pid", str(server.proc.pid)]
     env = dict(os.environ, TZ="UTC", JAVA_HOME=os.environ.get("JAVA_HOME", JAVA_HOME_DEFAULT))
     # This process set SPARK_CONNECT_MODE_ENABLED when it opened Connect sessions (cold
     # starts); inherited, it would turn classic PySpark into a Connect client.
@@ -151,6 +168,8 @@ def bench_system(system: str, args, data_dir: Path, doc: dict) -> None:
         else:
             entry["queries"][q] = {"status": "ok", "times": r["times"], "warmup": r["warmup"],
                                    "median": report.median(r["times"]) or r["warmup"], "rows": r["rows"]}
+            if r.get("cpu"):
+                entry["queries"][q]["cpu"] = r["cpu"]
         if r is not None and r.get("ran"):            # DuckDB's SQL answer in a DataFrame row
             entry["queries"][q]["ran"] = r["ran"]
     doc["systems"][system] = entry
@@ -222,12 +241,21 @@ def main(argv=None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sf", type=float, default=float(os.environ.get("SF", 1)),
                     help="TPC-H scale factor (default: $SF or 1)")
-    ap.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", 3)),
-                    help="timed runs per query after the warm-up (default: $RUNS or 3)")
-    ap.add_argument("--systems", type=parse_systems, default=SYSTEMS,
-                    help=f"comma list of {', '.join(SYSTEMS)} (default all)")
+    ap.add_argument("--runs", type=int, default=int(os.environ["RUNS"]) if os.environ.get("RUNS") else None,
+                    help="timed runs per query after the warm-up (default: $RUNS, or 3 for tpch, 2 for micro)")
+    ap.add_argument("--suite", choices=["tpch", "micro"], default="tpch",
+                    help="tpch (default) or micro: the micro-benchmarks of bench/micro.py")
+    ap.add_argument("--systems", type=parse_systems, default=None,
+                    help=f"comma list of {', '.join(SYSTEMS)} (default: all for tpch; "
+                         f"{','.join(micro.SYSTEMS)} for micro)")
     ap.add_argument("--queries", type=parse_queries, default=[str(q) for q in range(1, 23)],
                     help="e.g. 1,3,5-7 (default 1-22)")
+    ap.add_argument("--ops", type=parse_ops, default=micro.OP_NAMES,
+                    help=f"micro: comma list of {', '.join(micro.OP_NAMES)} (default all)")
+    ap.add_argument("--rows", type=int, default=micro.DEFAULT_ROWS,
+                    help=f"micro: rows of the generated fact table (default {micro.DEFAULT_ROWS:,})")
+    ap.add_argument("--threads", type=int, default=0,
+                    help="micro: threads of sk8 (SK8_THREADS) and DuckDB (default: all cores)")
     ap.add_argument("--form", choices=["sql", "dataframe", "both"], default="sql",
                     help="sql: the SQL texts through spark.sql (default); dataframe: the DataFrame programs "
                          "of bench/tpch/dataframe.py on the PySpark systems, rows 'Qn df' (DuckDB answers "
@@ -245,8 +273,13 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     args.forms = FORMS if args.form == "both" else [args.form]
     if args.show:
-        print(report.text(json.loads(args.show.read_text())))
+        shown = json.loads(args.show.read_text())
+        print(micro.text(shown) if shown.get("suite") == "micro" else report.text(shown))
         return 0
+    if args.systems is None:
+        args.systems = micro.SYSTEMS if args.suite == "micro" else SYSTEMS
+    if args.runs is None:
+        args.runs = micro.DEFAULT_RUNS if args.suite == "micro" else 3
     os.environ.setdefault("JAVA_HOME", JAVA_HOME_DEFAULT)
     os.environ["TZ"] = "UTC"
     time.tzset()
@@ -257,6 +290,9 @@ def main(argv=None) -> int:
     import pyarrow  # noqa: F401
     import pyspark.sql.connect.dataframe  # noqa: F401
     import pyspark.sql.connect.session  # noqa: F401
+    if args.suite == "micro":
+        args.queries, args.forms = args.ops, ["sql"]
+        return micro.main(args, bench_system, cross_check, machine, versions)
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     t0 = time.monotonic()
     data_dir = data.ensure(args.sf)

@@ -11,6 +11,9 @@ and the query is not timed. Each query is bounded by --query-timeout.
 Forms: sql runs bench/tpch/qNN.sql through spark.sql (result key "N"); dataframe runs
 bench/tpch/dataframe.py's qN(spark) (key "Ndf"). DuckDB has no DataFrame form: for
 "Ndf" it runs (or reuses) its SQL answer, marked "ran": "sql", as the reference.
+--suite micro runs bench/micro.py's operations instead (--queries: their names, --rows:
+the fact table's size); --cpu-pid: the process whose CPU time (with its children's) is
+recorded for each timed run (the server; default this process).
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ import decimal
 import json
 import logging
 import math
+import os
 import signal
 import sys
 import time
 from pathlib import Path
 
+from . import micro
 from .common import FORMS, TABLES, cores, item_key, item_label, log, query_text
 
 
@@ -77,7 +82,7 @@ class Engine:
     def start(self):
         return None
 
-    def register(self, data: Path) -> None:
+    def register(self, data: Path, tables: list[str]) -> None:
         raise NotImplementedError
 
     def run(self, sql: str) -> list:
@@ -107,8 +112,8 @@ class SparkEngine(Engine):
         self.spark.range(1).collect()
         return time.time() - t0
 
-    def register(self, data: Path) -> None:
-        for t in TABLES:
+    def register(self, data: Path, tables: list[str]) -> None:
+        for t in tables:
             self.spark.read.parquet(str(data / f"{t}.parquet")).createOrReplaceTempView(t)
 
     def run(self, sql: str) -> list:
@@ -130,8 +135,11 @@ class DuckDBEngine(Engine):
         self.con.execute("SELECT 1").fetchall()
         return time.time() - t0
 
-    def register(self, data: Path) -> None:
-        for t in TABLES:
+    def threads(self, n: int) -> None:
+        self.con.execute(f"SET threads = {int(n)}")
+
+    def register(self, data: Path, tables: list[str]) -> None:
+        for t in tables:
             path = str(data / f"{t}.parquet").replace("'", "''")
             self.con.execute(f"CREATE OR REPLACE VIEW {t} AS SELECT * FROM read_parquet('{path}')")
 
@@ -152,6 +160,24 @@ def timed(fn, timeout: float):
     return out, time.perf_counter() - t0
 
 
+def cpu_seconds(pid: int):
+    """User + system CPU seconds of a process and its children (None if it is gone)."""
+    import psutil
+    try:
+        p = psutil.Process(pid)
+        procs = [p] + p.children(recursive=True)
+    except psutil.NoSuchProcess:
+        return None
+    total = 0.0
+    for q in procs:
+        try:
+            t = q.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--system", required=True, choices=["connect", "spark", "duckdb"])
@@ -164,6 +190,10 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--query-timeout", type=float, default=600.0)
     ap.add_argument("--out", required=True, type=Path)
+    ap.add_argument("--suite", choices=["tpch", "micro"], default="tpch")
+    ap.add_argument("--rows", type=int, default=micro.DEFAULT_ROWS, help="micro: rows of the fact table")
+    ap.add_argument("--threads", type=int, default=0, help="DuckDB's threads (0: its default)")
+    ap.add_argument("--cpu-pid", type=int, default=0, help="process whose CPU time is recorded per run")
     args = ap.parse_args(argv)
     forms = [f for f in args.forms.split(",") if f]
     bad = [f for f in forms if f not in FORMS]
@@ -176,15 +206,18 @@ def main(argv=None) -> int:
     engine = DuckDBEngine(args) if args.system == "duckdb" else SparkEngine(args)
     result = {"cold_start": engine.start(), "setup_error": None, "setup_class": None, "queries": {},
               "cores": cores()}
+    if args.threads and isinstance(engine, DuckDBEngine):
+        engine.threads(args.threads)
+    cpu_pid = args.cpu_pid or os.getpid()
     t0 = time.perf_counter()
     try:
-        engine.register(args.data)
+        engine.register(args.data, micro.TABLES if args.suite == "micro" else TABLES)
     except Exception as e:  # noqa: BLE001 - each query then reports the failure
         result["setup_error"], result["setup_class"] = first_line(e), error_class(e)
         log(f"{label}: registering the tables failed: {error_class(e)}: {first_line(e)}")
     result["setup_seconds"] = time.perf_counter() - t0
     for form in forms:
-        for q in [int(x) for x in args.queries.split(",")]:
+        for q in [x if args.suite == "micro" else int(x) for x in args.queries.split(",")]:
             key = item_key(q, form)
             if form == "dataframe" and not engine.dataframes:
                 same = result["queries"].get(item_key(q, "sql"))   # DuckDB: its SQL answer
@@ -195,11 +228,11 @@ def main(argv=None) -> int:
             else:
                 form_run = form
             if form_run == "sql":
-                sql = query_text(q, args.sf)
+                sql = micro.sql(q, args.rows) if args.suite == "micro" else query_text(q, args.sf)
                 fn = lambda: engine.run(sql)  # noqa: E731
             else:
                 fn = lambda: engine.run_dataframe(q)  # noqa: E731
-            rec = {"times": [], "error": None, "error_class": None, "rows": None}
+            rec = {"times": [], "cpu": [], "error": None, "error_class": None, "rows": None}
             if form_run != form:
                 rec["ran"] = form_run
             try:
@@ -207,8 +240,11 @@ def main(argv=None) -> int:
                 rec["warmup"] = secs
                 rec["rows"] = [[normalize(v) for v in r] for r in rows]
                 for _ in range(args.runs):
+                    cpu0 = cpu_seconds(cpu_pid)
                     _, secs = timed(fn, args.query_timeout)
+                    cpu1 = cpu_seconds(cpu_pid)
                     rec["times"].append(secs)
+                    rec["cpu"].append(cpu1 - cpu0 if cpu0 is not None and cpu1 is not None else None)
             except BaseException as e:  # noqa: BLE001 - an error is recorded, not fatal
                 if isinstance(e, KeyboardInterrupt):
                     raise

@@ -363,17 +363,11 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
     ARROW_ASSIGN_OR_RAISE(auto bound, Bind(a, input, agg));
     args.push_back(std::move(bound));
   }
-  bool has_null_literal = false;
-  for (const auto& a : args) {
-    has_null_literal |= a->kind == plan::BoundKind::kLiteral && !a->literal->is_valid;
-  }
+  // NULL op x is NULL whatever x is: the optimizer's NullPropagation (in
+  // ConstantFolding) makes it so, after projections over the query's own rows
+  // have run, as in Spark.
   ARROW_ASSIGN_OR_RAISE(auto bound, info->bind_scalar(call.name, std::move(args), ctx_));
-  if (info->null_intolerant && has_null_literal) {
-    // NULL op x is NULL whatever x is, and x is never evaluated (as in Spark).
-    auto null_value = std::make_shared<BoundExpr>(*BoundExpr::Literal(arrow::MakeNullScalar(bound->type), bound->name));
-    null_value->auto_alias = true;
-    return BoundExprPtr(null_value);
-  }
+  if (info->null_intolerant) bound = functions::MarkNullIntolerant(bound, *info);
   return AutoNamed(bound);
 }
 

@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include "analyzer/analyzer.h"
+#include "exec/executor.h"
 #include "exec/physical_planner.h"
 #include "exec/task_scheduler.h"
 #include "optimizer/optimizer.h"
@@ -12,9 +13,23 @@ Result<plan::ResolvedPtr> Analyze(const plan::PlanPtr& unresolved, const QueryCo
   return analyzer.Resolve(unresolved);
 }
 
-Result<plan::ResolvedPtr> AnalyzeAndOptimize(const plan::PlanPtr& unresolved, const QueryContext& ctx) {
+Result<plan::ResolvedPtr> AnalyzeAndOptimize(const plan::PlanPtr& unresolved, const QueryContext& ctx,
+                                             bool to_run) {
   ARROW_ASSIGN_OR_RAISE(auto analyzed, Analyze(unresolved, ctx));
-  return optimizer::Optimize(analyzed, ctx.eval);
+  if (!to_run) return optimizer::Optimize(analyzed, ctx.eval);
+  // Projections and filters over the query's own rows run while it is planned
+  // (Spark's ConvertToLocalRelation): small inputs, one thread, the server's budget.
+  optimizer::LocalEvaluator evaluate_local =
+      [&ctx](const plan::ResolvedPlan& node) -> Result<std::shared_ptr<arrow::Table>> {
+    exec::ExecContext exec_ctx;
+    exec_ctx.eval = ctx.eval;
+    exec_ctx.cancelled = ctx.cancelled;
+    exec_ctx.max_threads = 1;
+    ARROW_ASSIGN_OR_RAISE(auto batches, exec::ExecuteToBatches(node, exec_ctx));
+    if (batches.empty()) return arrow::Table::MakeEmpty(node.schema);
+    return arrow::Table::FromRecordBatches(batches[0]->schema(), batches);
+  };
+  return optimizer::Optimize(analyzed, ctx.eval, evaluate_local);
 }
 
 Result<std::string> Explain(const plan::ResolvedPlan& optimized, ExplainMode mode) {

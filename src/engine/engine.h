@@ -37,8 +37,11 @@ struct QueryMemoryStats {
 /// (what Spark's Dataset.isLocal and similar questions look at).
 Result<plan::ResolvedPtr> Analyze(const plan::PlanPtr& unresolved, const QueryContext& ctx);
 
-/// Analyzed and optimized: the plan that runs.
-Result<plan::ResolvedPtr> AnalyzeAndOptimize(const plan::PlanPtr& unresolved, const QueryContext& ctx);
+/// Analyzed and optimized: the plan that runs. With `to_run` (ExecutePlan, not a
+/// schema or EXPLAIN request) Spark's planning-time evaluation happens too:
+/// projections over the query's own rows run, failing constants fail the query.
+Result<plan::ResolvedPtr> AnalyzeAndOptimize(const plan::PlanPtr& unresolved, const QueryContext& ctx,
+                                             bool to_run = false);
 
 enum class ExplainMode { kSimple, kExtended };
 

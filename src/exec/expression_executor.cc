@@ -168,6 +168,49 @@ Result<arrow::Datum> EvaluateConjunction(const plan::BoundExpr& expr, const arro
   return arrow::compute::CallFunction(is_and ? "and_kleene" : "or_kleene", {left, right});
 }
 
+// A null-intolerant binary call (a + b, a < b) evaluates its second argument
+// only on the rows where the first is not NULL, as Spark does row by row: the
+// second's errors (a % 0) do not surface where the result is NULL anyway. Only
+// a second argument that can fail (functions::CanFail) needs it; only a first
+// argument with NULLs makes the difference.
+Result<arrow::Datum> EvaluateNullIntolerantBinary(const plan::BoundExpr& expr, const arrow::RecordBatch& batch,
+                                                  const plan::EvalContext& ctx) {
+  int64_t rows = batch.num_rows();
+  ARROW_ASSIGN_OR_RAISE(auto left, Evaluate(*expr.args[0], batch, ctx));
+  if (left.is_scalar() && !left.scalar()->is_valid) return arrow::Datum(arrow::MakeNullScalar(expr.type));
+  arrow::Datum right;
+  std::shared_ptr<arrow::Array> left_array;
+  if (!left.is_scalar()) {
+    ARROW_ASSIGN_OR_RAISE(left_array, ToArray(left, rows));
+  }
+  if (left_array && left_array->null_count() > 0) {
+    std::vector<int64_t> valid;
+    valid.reserve(static_cast<size_t>(rows - left_array->null_count()));
+    for (int64_t i = 0; i < rows; ++i) {
+      if (left_array->IsValid(i)) valid.push_back(i);
+    }
+    ARROW_ASSIGN_OR_RAISE(auto subset, TakeRows(batch, valid));
+    ARROW_ASSIGN_OR_RAISE(auto partial_value, Evaluate(*expr.args[1], *subset, ctx));
+    ARROW_ASSIGN_OR_RAISE(auto partial, ToArray(partial_value, subset->num_rows()));
+    // Back to the batch's rows: NULL where the first argument is NULL.
+    arrow::Int64Builder index_builder;
+    ARROW_RETURN_NOT_OK(index_builder.Reserve(rows));
+    int64_t next = 0;
+    for (int64_t i = 0; i < rows; ++i) {
+      if (left_array->IsValid(i)) {
+        index_builder.UnsafeAppend(next++);
+      } else {
+        index_builder.UnsafeAppendNull();
+      }
+    }
+    ARROW_ASSIGN_OR_RAISE(auto indices, index_builder.Finish());
+    ARROW_ASSIGN_OR_RAISE(right, arrow::compute::Take(*partial, *indices));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(right, Evaluate(*expr.args[1], batch, ctx));
+  }
+  return expr.kernel->Execute({left, right}, rows, ctx);
+}
+
 }  // namespace
 
 Result<arrow::Datum> Evaluate(const plan::BoundExpr& expr, const arrow::RecordBatch& batch,
@@ -182,6 +225,10 @@ Result<arrow::Datum> Evaluate(const plan::BoundExpr& expr, const arrow::RecordBa
     return EvaluateConjunction(expr, batch, ctx);
   }
   if (expr.kind == plan::BoundKind::kCall && expr.function_name == "when") return EvaluateCaseWhen(expr, batch, ctx);
+  if (expr.kind == plan::BoundKind::kCall && expr.null_intolerant && expr.args.size() == 2 &&
+      expr.args[1]->kind == plan::BoundKind::kCall && functions::CanFail(*expr.args[1])) {
+    return EvaluateNullIntolerantBinary(expr, batch, ctx);
+  }
   switch (expr.kind) {
     case plan::BoundKind::kColumnRef:
       return arrow::Datum(batch.column(expr.column_index));

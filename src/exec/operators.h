@@ -26,7 +26,8 @@ OperatorPtr MakeLimit(OperatorPtr child, int64_t limit, int64_t offset);
 OperatorPtr MakeTail(OperatorPtr child, int64_t limit);
 OperatorPtr MakeHashAggregate(OperatorPtr child, std::vector<plan::BoundExprPtr> grouping,
                               std::vector<plan::BoundAggregate> aggregates, std::shared_ptr<arrow::Schema> schema);
-OperatorPtr MakeSort(OperatorPtr child, std::vector<plan::BoundSortKey> keys);
+/// ORDER BY; with `top_n` >= 0 only the first top_n rows of the order (a top-N).
+OperatorPtr MakeSort(OperatorPtr child, std::vector<plan::BoundSortKey> keys, int64_t top_n = -1);
 /// A hash join. Keys are bound to their own side's columns, the residual
 /// condition to the left columns followed by the right ones.
 struct HashJoinSpec {

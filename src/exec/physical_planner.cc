@@ -1,6 +1,7 @@
 #include "exec/physical_planner.h"
 
 #include <algorithm>
+#include <limits>
 #include <unordered_set>
 
 #include "exec/operators.h"
@@ -76,9 +77,25 @@ Result<HashJoinSpec> PlanJoin(const plan::ResolvedPlan& node) {
   return spec;
 }
 
+Result<std::vector<plan::BoundSortKey>> BindSortKeys(const plan::ResolvedPlan& sort) {
+  auto keys = sort.sort_keys;
+  for (auto& key : keys) {
+    ARROW_ASSIGN_OR_RAISE(key.expr, plan::BindToInput(key.expr, sort.child().column_ids));
+  }
+  return keys;
+}
+
 }  // namespace
 
 Result<OperatorPtr> CreatePhysicalPlan(const plan::ResolvedPlan& node) {
+  if (node.kind == plan::ResolvedKind::kLimit && node.limit >= 0 && node.child().kind == plan::ResolvedKind::kSort) {
+    // ORDER BY ... LIMIT: a top-N keeps the first limit + offset rows only.
+    const auto& sort = node.child();
+    ARROW_ASSIGN_OR_RAISE(auto input, CreatePhysicalPlan(sort.child()));
+    ARROW_ASSIGN_OR_RAISE(auto keys, BindSortKeys(sort));
+    int64_t top_n = node.offset > std::numeric_limits<int64_t>::max() - node.limit ? -1 : node.limit + node.offset;
+    return MakeLimit(MakeSort(std::move(input), std::move(keys), top_n), node.limit, node.offset);
+  }
   std::vector<OperatorPtr> children;
   for (const auto& child : node.children) {
     ARROW_ASSIGN_OR_RAISE(auto op, CreatePhysicalPlan(*child));
@@ -116,10 +133,7 @@ Result<OperatorPtr> CreatePhysicalPlan(const plan::ResolvedPlan& node) {
       return MakeHashAggregate(std::move(children[0]), std::move(grouping), std::move(aggregates), node.schema);
     }
     case plan::ResolvedKind::kSort: {
-      auto keys = node.sort_keys;
-      for (auto& key : keys) {
-        ARROW_ASSIGN_OR_RAISE(key.expr, plan::BindToInput(key.expr, input_ids));
-      }
+      ARROW_ASSIGN_OR_RAISE(auto keys, BindSortKeys(node));
       return MakeSort(std::move(children[0]), std::move(keys));
     }
     case plan::ResolvedKind::kUnion: return MakeUnion(std::move(children), node.schema);

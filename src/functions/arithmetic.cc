@@ -253,6 +253,18 @@ FunctionInfo BinaryArithmetic(std::string name, std::vector<std::string> aliases
     std::string name = CallName(info_copy, called, args);
     ARROW_ASSIGN_OR_RAISE(auto date_math, BindDateInterval(op, args, name));
     if (date_math) return date_math;
+    // Spark's ANSI coercion reads a string beside a number as BIGINT (beside an
+    // integral type) or DOUBLE (beside a fractional or decimal one); text that is
+    // no such number fails at run time (CAST_INVALID_INPUT).
+    for (int i = 0; i < 2; ++i) {
+      const auto& other = *args[1 - i]->type;
+      bool number = NumericRank(other) > 0 || other.id() == arrow::Type::DECIMAL128;
+      if (types::IsStringLike(*args[i]->type) && number) {
+        bool fractional = types::IsFractional(other) || other.id() == arrow::Type::DECIMAL128;
+        ARROW_ASSIGN_OR_RAISE(args[i], BindCast(args[i], fractional ? arrow::float64() : arrow::int64(),
+                                                plan::CastMode::kDefault, /*implicit=*/true, ctx));
+      }
+    }
     for (int i = 0; i < 2; ++i) {
       if (!IsNumericOrNull(*args[i]->type)) {
         std::string required = op == ArithOp::kDivide ? "(\"DOUBLE\" or \"DECIMAL\")" : "\"NUMERIC\"";

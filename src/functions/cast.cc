@@ -30,6 +30,9 @@ namespace {
 
 // Java prints the shortest digits that round-trip, in plain notation for
 // 1e-3 <= |v| < 1e7 and as d.dddE<n> otherwise, always with a fractional digit.
+// Since Java prints two digits anyway when one would do, it then picks the
+// two-digit decimal closest to the value (Double.toString's javadoc: "length 1
+// or 2"): Double.MIN_VALUE is 4.9E-324, not 5.0E-324.
 template <typename T>
 std::string FormatJavaFloating(T value) {
   if (std::isnan(value)) return "NaN";
@@ -38,6 +41,13 @@ std::string FormatJavaFloating(T value) {
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof(buf), value, std::chars_format::scientific);
   std::string sci(buf, res.ptr);
+  if (sci.find('.') == std::string::npos) {  // one significant digit: try the closest two
+    char two[64];
+    auto two_res = std::to_chars(two, two + sizeof(two), value, std::chars_format::scientific, 1);
+    T back{};
+    auto parsed = std::from_chars(two, two_res.ptr, back);
+    if (parsed.ec == std::errc() && back == value) sci.assign(two, two_res.ptr);
+  }
   // sci looks like "-1.2345e+05"
   bool negative = sci[0] == '-';
   if (negative) sci.erase(0, 1);

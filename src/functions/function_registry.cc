@@ -79,7 +79,17 @@ Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<Bound
                                       const EvalContext& ctx) {
   const FunctionInfo* info = FunctionRegistry::Instance().Find(name);
   if (info == nullptr || !info->bind_scalar) return InternalError("no scalar function '" + name + "' is registered");
-  return info->bind_scalar(name, std::move(args), ctx);
+  ARROW_ASSIGN_OR_RAISE(auto bound, info->bind_scalar(name, std::move(args), ctx));
+  return info->null_intolerant ? MarkNullIntolerant(bound, *info) : bound;
+}
+
+BoundExprPtr MarkNullIntolerant(const BoundExprPtr& bound, const FunctionInfo& info) {
+  if (bound->kind != plan::BoundKind::kCall || bound->function_name != info.name || bound->null_intolerant) {
+    return bound;
+  }
+  auto copy = std::make_shared<plan::BoundExpr>(*bound);
+  copy->null_intolerant = true;
+  return copy;
 }
 
 bool CanFail(const plan::BoundExpr& expr) {

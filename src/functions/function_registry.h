@@ -83,6 +83,8 @@ void RegisterStringFunctions(FunctionRegistry& registry);
 /// Binds a call of a registered scalar function to already bound arguments.
 Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<BoundExprPtr> args,
                                       const EvalContext& ctx = {});
+/// `bound` (a call of `info`'s function) marked null-intolerant, as `info` says.
+BoundExprPtr MarkNullIntolerant(const BoundExprPtr& bound, const FunctionInfo& info);
 /// The conjuncts joined by AND, left to right; null for none.
 Result<BoundExprPtr> AndAll(const std::vector<BoundExprPtr>& conjuncts, const EvalContext& ctx = {});
 

@@ -12,10 +12,34 @@ namespace {
 using arrow::Datum;
 using plan::BoundExpr;
 
+// Spark's (ANSI) type coercion for boolean operands: NULL, and a string beside
+// a boolean (AND / OR) or alone (NOT), is cast to BOOLEAN; the cast fails at
+// run time on text that is no boolean (CAST_INVALID_INPUT). Two operands of
+// one other type, or of two types without a common one, are type errors.
 Result<std::vector<BoundExprPtr>> RequireBooleans(const std::string& name, std::vector<BoundExprPtr> args,
                                                   const EvalContext& ctx) {
+  bool has_boolean = args.size() == 1;
+  for (const auto& a : args) has_boolean |= a->type->id() == arrow::Type::BOOL;
+  if (args.size() == 2 && !has_boolean && args[0]->type->id() != arrow::Type::NA &&
+      args[1]->type->id() != arrow::Type::NA) {
+    if (args[0]->type->Equals(*args[1]->type)) {
+      return AnalysisError("DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE",
+                           {{"sqlExpr", "\"" + name + "\""},
+                            {"inputType", "\"BOOLEAN\""},
+                            {"actualDataType", "\"" + types::SqlString(*args[0]->type) + "\""}});
+    }
+  }
+  if (args.size() == 2 && args[0]->type->id() != arrow::Type::NA && args[1]->type->id() != arrow::Type::NA &&
+      !args[0]->type->Equals(*args[1]->type) &&
+      !(has_boolean && (types::IsStringLike(*args[0]->type) || types::IsStringLike(*args[1]->type)))) {
+    return AnalysisError("DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES",
+                         {{"sqlExpr", "\"" + name + "\""},
+                          {"left", "\"" + types::SqlString(*args[0]->type) + "\""},
+                          {"right", "\"" + types::SqlString(*args[1]->type) + "\""}});
+  }
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i]->type->id() == arrow::Type::NA) {
+    bool castable = args[i]->type->id() == arrow::Type::NA || (has_boolean && types::IsStringLike(*args[i]->type));
+    if (castable) {
       ARROW_ASSIGN_OR_RAISE(args[i], BindCast(args[i], arrow::boolean(), plan::CastMode::kDefault, true, ctx));
     } else if (args[i]->type->id() != arrow::Type::BOOL) {
       return UnexpectedInputType(name, static_cast<int>(i), "\"BOOLEAN\"", *args[i]);

@@ -2,7 +2,9 @@
 // arguments are all literals is evaluated once, here, and becomes a literal
 // with the call's name and type (so `DATE '1993-07-01' + INTERVAL 3 MONTH` is
 // not recomputed for every batch). A call that fails (1 / 0 under ANSI) stays
-// as it is, so that it fails when, and only if, a row reaches it, as in Spark.
+// as it is; RaiseConstantErrors reports it once columns are pruned. As Spark's
+// NullPropagation, a null-intolerant call with a NULL literal argument becomes
+// NULL without evaluating the others.
 #include "optimizer/rule.h"
 
 namespace sk8::optimizer {
@@ -53,6 +55,16 @@ class ConstantFolding final : public NodeRule {
       auto copy = std::make_shared<BoundExpr>(*e);
       copy->args = args;
       current = copy;
+    }
+    if (e->null_intolerant) {
+      // NullPropagation: NULL op x is NULL, and x is never evaluated.
+      for (const auto& arg : args) {
+        if (arg->kind == plan::BoundKind::kLiteral && arg->literal && !arg->literal->is_valid) {
+          auto null_value = std::make_shared<BoundExpr>(*BoundExpr::Literal(arrow::MakeNullScalar(e->type), e->name));
+          null_value->auto_alias = e->auto_alias;
+          return null_value;
+        }
+      }
     }
     if (!all_literal || !e->deterministic || !e->kernel) return current;
     auto value = plan::EvaluateConstant(*current, ctx_);

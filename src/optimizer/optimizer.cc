@@ -21,7 +21,7 @@ std::vector<RuleBatch> MakeBatches() {
     rewrite.rules.push_back(MakeFactorCommonConjuncts());
     rewrite.rules.push_back(MakePushPredicateThroughJoin());
     rewrite.rules.push_back(MakePushSemiJoinThroughJoin());
-    rewrite.rules.push_back(MakeReplaceLimitZero());
+    rewrite.rules.push_back(MakePruneFilters());
     rewrite.rules.push_back(MakePushLimitThroughProject());
     return rewrite;
   };
@@ -46,16 +46,29 @@ std::vector<RuleBatch> MakeBatches() {
 
 }  // namespace
 
-Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan, const plan::EvalContext& ctx) {
+Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan, const plan::EvalContext& ctx,
+                                   const LocalEvaluator& evaluate_local) {
   static const std::vector<RuleBatch> batches = MakeBatches();
-  // Constant folding depends on the session's settings: its own batch, first.
+  // The batches that depend on the session's settings are made per query.
+  // First, as Spark's "LocalRelation early" batch, projections and filters over
+  // the query's own rows run, and operators over no rows become empty; then
+  // constant folding.
+  RuleBatch local_early{"LocalRelation early", /*max_iterations=*/1, {}};
+  if (evaluate_local) local_early.rules.push_back(MakeConvertToLocalRelation(evaluate_local));
+  local_early.rules.push_back(MakePropagateEmptyRelation());
+  ARROW_ASSIGN_OR_RAISE(plan::ResolvedPtr current, RunBatch(local_early, plan));
   RuleBatch folding{"Constant Folding", /*max_iterations=*/1, {}};
   folding.rules.push_back(MakeConstantFolding(ctx));
-  ARROW_ASSIGN_OR_RAISE(plan::ResolvedPtr current, RunBatch(folding, plan));
+  ARROW_ASSIGN_OR_RAISE(current, RunBatch(folding, current));
   for (const auto& batch : batches) {
     ARROW_ASSIGN_OR_RAISE(current, RunBatch(batch, current));
   }
-  return current;
+  // Once unused columns are gone, the constant errors Spark raises while it
+  // optimizes; then what filters made empty empties what depends on it.
+  RuleBatch local{"LocalRelation", /*max_iterations=*/1, {}};
+  if (evaluate_local) local.rules.push_back(MakeRaiseConstantErrors(ctx));
+  local.rules.push_back(MakePropagateEmptyRelation());
+  return RunBatch(local, current);
 }
 
 }  // namespace sk8::optimizer

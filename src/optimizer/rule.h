@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "optimizer/optimizer.h"
 #include "plan/resolved_plan.h"
 
 /// The optimizer's rule framework, after Spark's RuleExecutor: a rule rewrites
@@ -53,6 +54,9 @@ class NodeRule : public Rule {
 /// Runs a batch on `plan`.
 Result<plan::ResolvedPtr> RunBatch(const RuleBatch& batch, plan::ResolvedPtr plan);
 
+/// An empty table with `like`'s output (schema, identities, qualifiers).
+Result<plan::ResolvedPtr> MakeEmptyRelation(const plan::ResolvedPlan& like);
+
 /// True when the expression and all its arguments are deterministic.
 bool IsDeterministic(const plan::BoundExpr& expr);
 
@@ -61,7 +65,9 @@ RulePtr MakeRemoveIdentityProject();   // remove_identity_project.cc
 RulePtr MakeCollapseProject();         // collapse_project.cc
 RulePtr MakePruneUnusedAggregates();   // prune_unused_aggregates.cc
 RulePtr MakeCombineFilters();          // combine_filters.cc
-RulePtr MakeReplaceLimitZero();        // replace_limit_zero.cc
+RulePtr MakePropagateEmptyRelation();  // propagate_empty_relation.cc
+RulePtr MakePruneFilters();            // prune_filters.cc
+RulePtr MakeConvertToLocalRelation(LocalEvaluator evaluate);  // convert_to_local_relation.cc
 RulePtr MakePushLimitThroughProject(); // push_limit_through_project.cc
 RulePtr MakePruneColumns();            // prune_columns.cc
 RulePtr MakePushPredicateThroughJoin(); // push_predicate_through_join.cc
@@ -71,5 +77,7 @@ RulePtr MakeRewriteDistinctAggregates(); // rewrite_distinct_aggregates.cc
 RulePtr MakePushSemiJoinThroughJoin(); // push_semi_join_through_join.cc
 RulePtr MakeInferFiltersFromDisjunctions(); // infer_filters_from_disjunctions.cc
 RulePtr MakeConstantFolding(const plan::EvalContext& ctx);  // constant_folding.cc
+/// Raises the error of a failing constant call outside conditional branches.
+RulePtr MakeRaiseConstantErrors(const plan::EvalContext& ctx);  // raise_constant_errors.cc
 
 }  // namespace sk8::optimizer

@@ -29,7 +29,8 @@ engine::QueryContext QueryContextFor(Session& session, const std::atomic<bool>* 
 Result<plan::ResolvedPtr> AnalyzeRelation(Session& session, const proto::Relation& relation, PlanStage stage) {
   ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(relation, ConvertContextFor(session)));
   auto ctx = QueryContextFor(session, nullptr);
-  return stage == PlanStage::kAnalyzed ? engine::Analyze(unresolved, ctx) : engine::AnalyzeAndOptimize(unresolved, ctx);
+  if (stage == PlanStage::kAnalyzed) return engine::Analyze(unresolved, ctx);
+  return engine::AnalyzeAndOptimize(unresolved, ctx, /*to_run=*/stage == PlanStage::kToRun);
 }
 
 Status DecodePlan(const proto::Plan& plan, proto::Plan* decoded) {
@@ -81,7 +82,7 @@ proto::ExecutePlanResponse NewResponse(Session& session, Operation& op) {
 }
 
 Status RunRelation(Session& session, Operation& op, const proto::Relation& relation) {
-  ARROW_ASSIGN_OR_RAISE(auto resolved, AnalyzeRelation(session, relation));
+  ARROW_ASSIGN_OR_RAISE(auto resolved, AnalyzeRelation(session, relation, PlanStage::kToRun));
   plan::EvalContext eval = session.MakeEvalContext();
   {
     auto response = NewResponse(session, op);

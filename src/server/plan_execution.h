@@ -14,7 +14,9 @@ constexpr int64_t kMaxArrowResponseBytes = 4 << 20;
 /// What converting protos may look up in this session (cached artifacts).
 connect::ConvertContext ConvertContextFor(Session& session);
 
-enum class PlanStage { kAnalyzed, kOptimized };
+/// kToRun: optimized to run, with what Spark evaluates while it optimizes
+/// (engine::AnalyzeAndOptimize's `to_run`); kOptimized: to describe (schema, EXPLAIN).
+enum class PlanStage { kAnalyzed, kOptimized, kToRun };
 
 /// Protos -> unresolved plan -> analyzed (and by default optimized) plan, in a
 /// session's context, through the engine facade.

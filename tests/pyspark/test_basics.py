@@ -341,6 +341,19 @@ def test_limit_after_filter(spark, request):
     golden.check(request, "df", spark.range(100).filter(col("id") % 3 == 0).limit(4), ordered=True)
 
 
+def test_top_n(spark, request):
+    # orderBy + limit runs as a top-N over many chunks: keys with NULLs and NaN, two
+    # keys (the second breaks every tie), an offset, and more rows asked than exist.
+    df = spark.range(300_000).select(
+        F.when(col("id") % 11 == 0, lit(None)).otherwise(col("id") % 7).alias("k"),
+        F.when(col("id") % 13 == 0, lit(float("nan"))).otherwise(col("id") / 3.0).alias("d"), "id")
+    golden.check(request, "asc", df.orderBy("k", F.desc("id")).limit(5), ordered=True)
+    golden.check(request, "desc_nulls_last", df.orderBy(F.desc_nulls_last("k"), "id").limit(4), ordered=True)
+    golden.check(request, "nan", df.orderBy(F.desc("d"), "id").limit(3), ordered=True)
+    golden.check(request, "offset", df.orderBy("id").offset(299_990).limit(20), ordered=True)
+    golden.check(request, "all", spark.range(5).orderBy(F.desc("id")).limit(10), ordered=True)
+
+
 def test_counts(spark, nums, request):
     counts = [spark.range(0).count(), spark.range(1000).count(), nums.count(),
               nums.filter(col("a").isNotNull()).count(), spark.range(100).limit(7).count()]

@@ -93,7 +93,8 @@ def test_server_budget_fails_big_sort_and_join_while_small_queries_answer(small_
     other = _session(small_server)
     try:
         with pytest.raises(PySparkException) as info:
-            spark.range(20_000_000).orderBy(F.col("id").desc()).limit(3).collect()
+            # A full sort (orderBy + limit would be a top-N, which buffers 3 rows per chunk).
+            spark.range(20_000_000).orderBy(F.col("id").desc()).offset(19_999_997).collect()
         _assert_out_of_memory(info.value, "64.0 MiB")
 
         with pytest.raises(PySparkException) as info:

@@ -45,6 +45,14 @@ int64_t RowsOf(const plan::ResolvedPlan& optimized) {
   return rows;
 }
 
+/// The engine's LocalEvaluator: a plan over the query's own rows, run.
+Result<std::shared_ptr<arrow::Table>> RunLocal(const plan::ResolvedPlan& node) {
+  exec::ExecContext ctx;
+  ARROW_ASSIGN_OR_RAISE(auto batches, exec::ExecuteToBatches(node, ctx));
+  if (batches.empty()) return arrow::Table::MakeEmpty(node.schema);
+  return arrow::Table::FromRecordBatches(batches[0]->schema(), batches);
+}
+
 int CountNodes(const plan::ResolvedPlan& node, plan::ResolvedKind kind) {
   int n = node.kind == kind ? 1 : 0;
   for (const auto& child : node.children) n += CountNodes(*child, kind);
@@ -232,6 +240,44 @@ TEST(Optimizer, ConstantFoldingEvaluatesLiteralCallsOnceAndKeepsFailingOnes) {
   EXPECT_EQ(sum.args[1]->name, analyzed->expressions[0]->args[1]->name);  // "(2 * 3)" names the column part
   EXPECT_EQ(folded->expressions[1]->kind, plan::BoundKind::kCall);
   EXPECT_EQ(folded->schema->field(0)->name(), "a");
+}
+
+TEST(Optimizer, RaiseConstantErrorsFailsOnlyOutsideConditionalBranches) {
+  // SELECT 1 / 0 FROM range(0) fails while planning, as in Spark ...
+  auto failing = plan::MakeUnary<plan::ProjectPlan>(Range(0));
+  failing->expressions = {As(Call("/", {Lit(1), Lit(0)}), "b")};
+  ASSERT_TRUE(optimizer::Optimize(Analyze(failing)).ok());  // to describe it (schema, EXPLAIN): no error
+  auto status = optimizer::Optimize(Analyze(failing), plan::EvalContext{}, RunLocal).status();
+  ASSERT_FALSE(status.ok());
+  ASSERT_NE(GetSparkError(status), nullptr);
+  EXPECT_EQ(GetSparkError(status)->error_class(), "DIVIDE_BY_ZERO");
+  // ... but not in a CASE branch, which may never be taken.
+  auto guarded = plan::MakeUnary<plan::ProjectPlan>(Range(3));
+  guarded->expressions = {As(Call("when", {Call(">", {Col("id"), Lit(5)}), Call("/", {Lit(1), Lit(0)})}), "b")};
+  auto optimized = optimizer::Optimize(Analyze(guarded), plan::EvalContext{}, RunLocal);
+  ASSERT_TRUE(optimized.ok()) << optimized.status().ToString();
+  EXPECT_EQ(RowsOf(**optimized), 3);
+}
+
+TEST(Optimizer, FalseFilterEmptiesTheJoinAboveIt) {
+  // range(10) WHERE (1 = 0), inner-joined with range(1000): no rows, and no join left.
+  auto filter = plan::MakeUnary<plan::FilterPlan>(RangeAs(10, "a"));
+  filter->condition = Call("=", {Lit(1), Lit(0)});
+  auto join = std::make_shared<plan::JoinPlan>();
+  join->children = {filter, RangeAs(1000, "b")};
+  auto optimized = optimizer::Optimize(Analyze(join)).ValueOrDie();
+  EXPECT_EQ(CountNodes(*optimized, plan::ResolvedKind::kJoin), 0);
+  EXPECT_EQ(optimized->kind, plan::ResolvedKind::kLocalTable);
+  EXPECT_EQ(optimized->schema->num_fields(), 2);
+  EXPECT_EQ(RowsOf(*optimized), 0);
+}
+
+TEST(Optimizer, TrueFilterGoes) {
+  auto filter = plan::MakeUnary<plan::FilterPlan>(Range(10));
+  filter->condition = Call("=", {Lit(1), Lit(1)});
+  auto optimized = optimizer::Optimize(Analyze(filter)).ValueOrDie();
+  EXPECT_EQ(CountNodes(*optimized, plan::ResolvedKind::kFilter), 0);
+  EXPECT_EQ(RowsOf(*optimized), 10);
 }
 
 }  // namespace
