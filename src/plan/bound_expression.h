@@ -113,6 +113,49 @@ struct BoundSortKey {
   bool nulls_first = true;
 };
 
+enum class WindowFunctionKind {
+  kRowNumber,
+  kRank,
+  kDenseRank,
+  kPercentRank,
+  kCumeDist,
+  kNtile,
+  kLag,         // lag and lead: the value `offset` rows away (lag's offset is negated)
+  kFirstValue,  // first / first_value
+  kLastValue,   // last / last_value
+  kNthValue,
+  kAggregate,   // an aggregate function over the frame
+};
+
+/// One end of a resolved window frame.
+struct WindowBound {
+  enum class Kind { kUnboundedPreceding, kCurrentRow, kOffset, kUnboundedFollowing };
+  Kind kind = Kind::kCurrentRow;
+  /// kOffset: the signed distance from the current row (negative: preceding),
+  /// in rows for a ROWS frame; for a RANGE frame a value added to the order key
+  /// (of the key's type, or a day-time interval for dates and timestamps).
+  int64_t rows = 0;
+  std::shared_ptr<arrow::Scalar> value;
+};
+
+/// A window function of a Window node: all the node's functions share its
+/// partitioning and ordering; each has its own frame.
+struct BoundWindowFunction {
+  WindowFunctionKind kind = WindowFunctionKind::kAggregate;
+  std::string function_name;
+  /// kLag: {value, default}; first/last/nth_value: {value}; evaluated over the input.
+  std::vector<BoundExprPtr> args;
+  /// kLag: rows after the current one (lag(x, 2) is -2); kNthValue: n; kNtile: buckets.
+  int64_t offset = 0;
+  bool ignore_nulls = false;
+  BoundAggregate aggregate;  // kAggregate
+  bool range_frame = false;  // RANGE (peers and key values) or ROWS
+  WindowBound lower, upper;
+  std::shared_ptr<arrow::DataType> type;
+  bool nullable = true;
+  std::string name;
+};
+
 /// Renders a bound expression for EXPLAIN.
 std::string ToString(const BoundExpr& expr);
 

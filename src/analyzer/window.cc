@@ -1,0 +1,536 @@
+// Window expressions (Spark's ExtractWindowExpressions): while a select list
+// binds, each `fn(...) OVER (...)` is bound to its input (or, in an aggregate
+// query, to the aggregation's output), collected, and replaced by a reference
+// to a column that a Window node computes. PlanWindows then stacks one Window
+// node per distinct (PARTITION BY, ORDER BY) below the final projection, so a
+// node sorts its input once for all the functions that share its ordering.
+#include <arrow/compute/api.h>
+
+#include <algorithm>
+
+#include "analyzer/analyzer.h"
+#include "functions/cast.h"
+#include "functions/function_registry.h"
+#include "sql/token.h"
+#include "types/spark_types.h"
+
+namespace sk8::analyzer {
+
+using plan::BoundExpr;
+using plan::BoundExprPtr;
+using plan::ExprKind;
+using plan::ResolvedKind;
+using plan::ResolvedPlan;
+using plan::ResolvedPtr;
+using plan::WindowBound;
+using plan::WindowFunctionKind;
+
+namespace {
+
+/// Window columns are referenced by placeholder positions from here on until
+/// PlanWindows knows where each lands.
+constexpr int kWindowColumnBase = 1 << 28;
+
+struct WindowFunctionName {
+  std::string_view name;
+  WindowFunctionKind kind;
+  const char* display;  // Spark's name of the call (RANK() is upper case)
+};
+
+constexpr WindowFunctionName kRankingFunctions[] = {
+    {"row_number", WindowFunctionKind::kRowNumber, "row_number()"},
+    {"rank", WindowFunctionKind::kRank, "RANK()"},
+    {"dense_rank", WindowFunctionKind::kDenseRank, "DENSE_RANK()"},
+    {"percent_rank", WindowFunctionKind::kPercentRank, "PERCENT_RANK()"},
+    {"cume_dist", WindowFunctionKind::kCumeDist, "cume_dist()"},
+};
+
+std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
+
+std::string BoundText(const WindowBound& bound, const std::string& value_text) {
+  switch (bound.kind) {
+    case WindowBound::Kind::kUnboundedPreceding: return "UNBOUNDED PRECEDING";
+    case WindowBound::Kind::kUnboundedFollowing: return "UNBOUNDED FOLLOWING";
+    case WindowBound::Kind::kCurrentRow: return "CURRENT ROW";
+    case WindowBound::Kind::kOffset: break;
+  }
+  return value_text;
+}
+
+struct FrameText {
+  std::string lower, upper;  // as Spark prints the offsets: "2 PRECEDING", "-1 FOLLOWING"
+};
+
+std::string FrameString(bool range, const WindowBound& lower, const WindowBound& upper, const FrameText& text) {
+  return std::string(range ? "RANGE" : "ROWS") + " BETWEEN " + BoundText(lower, text.lower) + " AND " +
+         BoundText(upper, text.upper);
+}
+
+/// Spark's internal rendering of a frame in _LEGACY_ERROR_TEMP_1036.
+std::string FrameInternal(bool range, const WindowBound& b1, const WindowBound& b2, const FrameText& text) {
+  auto one = [](const WindowBound& b, const std::string& t) -> std::string {
+    switch (b.kind) {
+      case WindowBound::Kind::kUnboundedPreceding: return "unboundedpreceding$()";
+      case WindowBound::Kind::kUnboundedFollowing: return "unboundedfollowing$()";
+      case WindowBound::Kind::kCurrentRow: return "currentrow$()";
+      case WindowBound::Kind::kOffset: break;
+    }
+    return t;
+  };
+  return std::string("specifiedwindowframe(") + (range ? "RangeFrame" : "RowFrame") + ", " + one(b1, text.lower) +
+         ", " + one(b2, text.upper) + ")";
+}
+
+/// Position of a bound on the frame's axis, for lower <= upper.
+double BoundRank(const WindowBound& bound) {
+  switch (bound.kind) {
+    case WindowBound::Kind::kUnboundedPreceding: return -1e300;
+    case WindowBound::Kind::kUnboundedFollowing: return 1e300;
+    case WindowBound::Kind::kCurrentRow: return 0;
+    case WindowBound::Kind::kOffset: break;
+  }
+  if (!bound.value) return static_cast<double>(bound.rows);
+  auto as_double = bound.value->CastTo(arrow::float64());
+  if (!as_double.ok()) return 0;
+  return static_cast<const arrow::DoubleScalar&>(**as_double).value;
+}
+
+bool IsInterval(const arrow::DataType& type) {
+  return type.id() == arrow::Type::DURATION || type.id() == arrow::Type::INTERVAL_MONTHS;
+}
+
+}  // namespace
+
+bool IsWindowOnlyFunction(const std::string& name) {
+  std::string lower = sql::ToLowerAscii(name);
+  for (const auto& f : kRankingFunctions) {
+    if (lower == f.name) return true;
+  }
+  return lower == "ntile" || lower == "lag" || lower == "lead" || lower == "nth_value";
+}
+
+Status Analyzer::WindowFunctionWithoutOver(const plan::FunctionExpr& call, const ResolvedPlan& input) const {
+  std::string lower = sql::ToLowerAscii(call.name);
+  std::string display = lower + "(";
+  for (const auto& f : kRankingFunctions) {
+    if (lower == f.name) display = f.display;
+  }
+  if (display.back() == '(') {
+    std::vector<std::string> args;
+    for (const auto& a : call.args) {
+      auto bound = Bind(a, input, nullptr);
+      args.push_back(bound.ok() ? (*bound)->name : "?");
+    }
+    if (lower == "lag" || lower == "lead") {
+      if (args.size() < 2) args.push_back("1");
+      if (args.size() < 3) args.push_back("NULL");
+    }
+    for (size_t i = 0; i < args.size(); ++i) display += (i ? ", " : "") + args[i];
+    display += ")";
+  }
+  return AnalysisError("WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE", {{"funcName", Quoted(display)}});
+}
+
+Result<BoundExprPtr> Analyzer::BindWindow(const plan::WindowExpr& window, const ResolvedPlan& input,
+                                          AggregateContext* agg) const {
+  WindowContext* context = windows_;
+  if (context == nullptr) return AnalysisError("_LEGACY_ERROR_TEMP_1034", {{"clauseName", "WHERE"}});
+  if (!window.window_name.empty()) {
+    return AnalysisError("MISSING_WINDOW_SPECIFICATION",
+                         {{"windowName", window.window_name}, {"docroot", "https://spark.apache.org/docs/latest"}});
+  }
+  // A window function's parts cannot hold windows themselves.
+  WindowScope inner(this, nullptr);
+  WindowContext::Entry entry;
+  std::string spec_text, key_text;
+  for (const auto& p : window.partition_spec) {
+    ARROW_ASSIGN_OR_RAISE(auto bound, Bind(p, input, agg));
+    spec_text += (entry.partition.empty() ? "PARTITION BY " : ", ") + bound->name;
+    key_text += plan::ToString(*bound) + ";";
+    entry.partition.push_back(std::move(bound));
+  }
+  for (const auto& o : window.order_spec) {
+    plan::BoundSortKey key;
+    plan::ExprPtr inner_expr = o;
+    if (o->kind() == ExprKind::kSortOrder) {
+      const auto& so = o->As<plan::SortOrderExpr>();
+      key.ascending = so.ascending;
+      key.nulls_first = so.nulls_first;
+      inner_expr = so.child;
+    }
+    ARROW_ASSIGN_OR_RAISE(key.expr, Bind(inner_expr, input, agg));
+    std::string text = key.expr->name + (key.ascending ? " ASC" : " DESC") +
+                       (key.nulls_first ? " NULLS FIRST" : " NULLS LAST");
+    spec_text += std::string(entry.order.empty() ? (spec_text.empty() ? "" : " ") + std::string("ORDER BY ") : ", ") + text;
+    key_text += "|" + plan::ToString(*key.expr) + (key.ascending ? "+" : "-") + (key.nulls_first ? "f" : "l");
+    entry.order.push_back(std::move(key));
+  }
+  entry.spec_key = key_text;
+
+  if (window.function->kind() != ExprKind::kFunction) {
+    return AnalysisError("UNSUPPORTED_EXPR_FOR_WINDOW", {{"sqlExpr", "\"window function\""}});
+  }
+  const auto& call = window.function->As<plan::FunctionExpr>();
+  const std::string lower = sql::ToLowerAscii(call.name);
+  auto& fn = entry.function;
+  fn.function_name = lower;
+  std::string display;
+  std::vector<BoundExprPtr> args;
+  auto bind_args = [&]() -> Status {
+    for (const auto& a : call.args) {
+      if (a->kind() == ExprKind::kStar && lower == "count") {
+        args.push_back(BoundExpr::Literal(arrow::MakeScalar(int32_t{1}), "1"));
+        continue;
+      }
+      ARROW_ASSIGN_OR_RAISE(auto bound, Bind(a, input, agg));
+      args.push_back(std::move(bound));
+    }
+    return Status::OK();
+  };
+  auto wrong_args = [&](const std::string& expected) {
+    return AnalysisError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+                         {{"functionName", "`" + lower + "`"}, {"expectedNum", expected},
+                          {"actualNum", std::to_string(call.args.size())},
+                          {"docroot", "https://spark.apache.org/docs/latest"}});
+  };
+  auto constant = [&](const BoundExprPtr& e, const std::string& input_name,
+                      const std::string& sql_expr) -> Result<std::shared_ptr<arrow::Scalar>> {
+    auto value = plan::EvaluateConstant(*e, ctx_);
+    if (!value.ok()) {
+      return AnalysisError("DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+                           {{"sqlExpr", Quoted(sql_expr)}, {"inputName", "`" + input_name + "`"},
+                            {"inputType", Quoted(types::SqlString(*e->type))}, {"inputExpr", Quoted(e->name)}});
+    }
+    return *value;
+  };
+  auto as_int64 = [](const std::shared_ptr<arrow::Scalar>& s) -> int64_t {
+    auto cast = s->CastTo(arrow::int64());
+    if (!cast.ok() || !(*cast)->is_valid) return 0;
+    return static_cast<const arrow::Int64Scalar&>(**cast).value;
+  };
+  bool ignore_nulls = call.ignore_nulls;
+  // The frame a function requires (ranking, lag/lead), if any.
+  std::optional<std::pair<WindowBound, WindowBound>> required_frame;
+  bool required_range = false;
+  FrameText required_text;
+  bool requires_order = false;
+
+  bool ranking = false;
+  for (const auto& f : kRankingFunctions) {
+    if (lower == f.name) {
+      ranking = true;
+      fn.kind = f.kind;
+      display = f.display;
+    }
+  }
+  if (ranking || lower == "ntile") {
+    if (ranking && !call.args.empty()) return wrong_args("0");
+    if (lower == "ntile") {
+      if (call.args.size() != 1) return wrong_args("1");
+      ARROW_RETURN_NOT_OK(bind_args());
+      fn.kind = WindowFunctionKind::kNtile;
+      display = "ntile(" + args[0]->name + ")";
+      ARROW_ASSIGN_OR_RAISE(auto buckets, constant(args[0], "buckets", display));
+      if (!types::IsIntegral(*args[0]->type) || args[0]->type->id() == arrow::Type::INT64) {
+        return AnalysisError("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                             {{"sqlExpr", Quoted(display)}, {"paramIndex", "first"}, {"requiredType", "\"INT\""},
+                              {"inputSql", Quoted(args[0]->name)}, {"inputType", Quoted(types::SqlString(*args[0]->type))}});
+      }
+      fn.offset = as_int64(buckets);
+      if (fn.offset <= 0) {
+        return AnalysisError("DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
+                             {{"sqlExpr", Quoted(display)}, {"exprName", "buckets"},
+                              {"valueRange", "(0, 2147483647]"}, {"currentValue", std::to_string(fn.offset)}});
+      }
+      args.clear();
+    }
+    fn.type = fn.kind == WindowFunctionKind::kPercentRank || fn.kind == WindowFunctionKind::kCumeDist
+                  ? arrow::float64()
+                  : arrow::int32();
+    fn.nullable = false;
+    requires_order = true;
+    required_range = fn.kind == WindowFunctionKind::kCumeDist;
+    WindowBound lower_bound, upper_bound;
+    lower_bound.kind = WindowBound::Kind::kUnboundedPreceding;
+    required_frame = std::make_pair(lower_bound, upper_bound);
+  } else if (lower == "lag" || lower == "lead") {
+    if (call.args.empty() || call.args.size() > 3) return wrong_args("[1, 2, 3]");
+    ARROW_RETURN_NOT_OK(bind_args());
+    fn.kind = WindowFunctionKind::kLag;
+    int64_t offset = 1;
+    std::string offset_text = "1";
+    if (args.size() > 1) {
+      offset_text = args[1]->name;
+      std::string sql = lower + "(" + args[0]->name + ", " + args[1]->name + ", " +
+                        (args.size() > 2 ? args[2]->name : "NULL") + ")";
+      ARROW_ASSIGN_OR_RAISE(auto value, constant(args[1], "offset", sql));
+      offset = as_int64(value);
+    }
+    BoundExprPtr default_value = args.size() > 2 ? args[2] : BoundExpr::Literal(arrow::MakeNullScalar(arrow::null()), "NULL");
+    display = lower + "(" + args[0]->name + ", " + offset_text + ", " + default_value->name + ")";
+    if (!default_value->type->Equals(*args[0]->type)) {
+      ARROW_ASSIGN_OR_RAISE(default_value, functions::BindCast(default_value, args[0]->type, plan::CastMode::kDefault,
+                                                               /*implicit=*/true, ctx_));
+    }
+    fn.offset = lower == "lag" ? -offset : offset;
+    fn.args = {args[0], default_value};
+    fn.type = args[0]->type;
+    fn.nullable = true;
+    fn.ignore_nulls = ignore_nulls;
+    requires_order = true;
+    WindowBound at;
+    at.kind = WindowBound::Kind::kOffset;
+    at.rows = fn.offset;
+    required_frame = std::make_pair(at, at);
+    required_text.lower = required_text.upper = std::to_string(fn.offset) + " FOLLOWING";
+  } else if (lower == "first" || lower == "first_value" || lower == "last" || lower == "last_value" ||
+             lower == "any_value") {
+    if (call.args.empty() || call.args.size() > 2) return wrong_args("[1, 2]");
+    ARROW_RETURN_NOT_OK(bind_args());
+    fn.kind = lower == "last" || lower == "last_value" ? WindowFunctionKind::kLastValue : WindowFunctionKind::kFirstValue;
+    if (args.size() == 2) {
+      ARROW_ASSIGN_OR_RAISE(auto flag, constant(args[1], "ignoreNulls", lower + "(" + args[0]->name + ")"));
+      ignore_nulls |= flag->is_valid && as_int64(flag) != 0;
+    }
+    display = lower + "(" + args[0]->name + ")";
+    fn.args = {args[0]};
+    fn.type = args[0]->type;
+    fn.nullable = true;
+    fn.ignore_nulls = ignore_nulls;
+  } else if (lower == "nth_value") {
+    if (call.args.size() < 2 || call.args.size() > 3) return wrong_args("[2, 3]");
+    ARROW_RETURN_NOT_OK(bind_args());
+    fn.kind = WindowFunctionKind::kNthValue;
+    display = "nth_value(" + args[0]->name + ", " + args[1]->name + ")";
+    ARROW_ASSIGN_OR_RAISE(auto n, constant(args[1], "offset", display));
+    fn.offset = as_int64(n);
+    if (fn.offset <= 0) {
+      return AnalysisError("DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
+                           {{"sqlExpr", Quoted(display)}, {"exprName", "offset"},
+                            {"valueRange", "(0, 9223372036854775807]"},
+                            {"currentValue", std::to_string(fn.offset) + "L"}});
+    }
+    if (args.size() == 3) {
+      ARROW_ASSIGN_OR_RAISE(auto flag, constant(args[2], "ignoreNulls", display));
+      ignore_nulls |= flag->is_valid && as_int64(flag) != 0;
+    }
+    if (ignore_nulls) display += " ignore nulls";
+    fn.args = {args[0]};
+    fn.type = args[0]->type;
+    fn.nullable = true;
+    fn.ignore_nulls = ignore_nulls;
+  } else {
+    const functions::FunctionInfo* info = functions::FunctionRegistry::Instance().Find(call.name);
+    if (info == nullptr) {
+      return AnalysisError("UNRESOLVED_ROUTINE",
+                           {{"routineName", QuoteIdentifier(call.name)},
+                            {"searchPath", "[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]"}});
+    }
+    if (info->kind != functions::FunctionKind::kAggregate) {
+      ARROW_RETURN_NOT_OK(bind_args());
+      ARROW_ASSIGN_OR_RAISE(auto scalar, info->bind_scalar(call.name, args, ctx_));
+      return AnalysisError("UNSUPPORTED_EXPR_FOR_WINDOW", {{"sqlExpr", Quoted(scalar->name)}});
+    }
+    if (call.distinct) return Unsupported("DISTINCT aggregates over a window");
+    for (const auto& a : call.args) {
+      if (ContainsAggregate(*a) && agg == nullptr) return AnalysisError("NESTED_AGGREGATE_FUNCTION", {});
+    }
+    ARROW_RETURN_NOT_OK(bind_args());
+    fn.function_name = info->name;
+    ARROW_ASSIGN_OR_RAISE(fn.aggregate, info->bind_aggregate(call.name, std::move(args), false, ctx_));
+    fn.kind = WindowFunctionKind::kAggregate;
+    fn.type = fn.aggregate.type;
+    fn.nullable = fn.aggregate.nullable;
+    display = fn.aggregate.name;
+  }
+
+  // The frame: specified, required by the function, or Spark's default.
+  // Spark's internal rendering of the function (rank(), not RANK()).
+  const std::string wf_text = ranking ? lower + "()" : display;
+  if (requires_order && entry.order.empty()) {
+    return AnalysisError("_LEGACY_ERROR_TEMP_1037", {{"wf", wf_text}});
+  }
+  FrameText text;
+  bool range = false;
+  WindowBound lower_bound, upper_bound;
+  bool value_bound = false;
+  if (window.frame) {
+    const auto& frame = *window.frame;
+    range = frame.type == plan::WindowFrameType::kRange;
+    auto convert = [&](const plan::WindowFrameBoundary& b, std::string* out_text) -> Result<WindowBound> {
+      WindowBound out;
+      using Kind = plan::WindowFrameBoundary::Kind;
+      switch (b.kind) {
+        case Kind::kUnboundedPreceding: out.kind = WindowBound::Kind::kUnboundedPreceding; return out;
+        case Kind::kUnboundedFollowing: out.kind = WindowBound::Kind::kUnboundedFollowing; return out;
+        case Kind::kCurrentRow: out.kind = WindowBound::Kind::kCurrentRow; return out;
+        case Kind::kValue: break;
+      }
+      value_bound = true;
+      out.kind = WindowBound::Kind::kOffset;
+      ARROW_ASSIGN_OR_RAISE(auto bound, Bind(b.value, input, nullptr));
+      *out_text = bound->name + (b.preceding ? " PRECEDING" : " FOLLOWING");
+      ARROW_ASSIGN_OR_RAISE(auto value, constant(bound, "offset", bound->name));
+      if (b.preceding) {
+        ARROW_ASSIGN_OR_RAISE(auto negated, arrow::compute::CallFunction("negate", {value}));
+        value = negated.scalar();
+      }
+      if (!range) {
+        if (!types::IsIntegral(*value->type)) {
+          return AnalysisError("DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE",
+                               {{"sqlExpr", Quoted("ROWS BETWEEN ...")}, {"location", "lower"},
+                                {"exprType", Quoted(types::SqlString(*value->type))}, {"expectedType", "\"INT\""}});
+        }
+        out.rows = as_int64(value);
+        if (out.rows == 0) out.kind = WindowBound::Kind::kCurrentRow;
+      } else {
+        out.value = value;
+      }
+      return out;
+    };
+    ARROW_ASSIGN_OR_RAISE(lower_bound, convert(frame.lower, &text.lower));
+    ARROW_ASSIGN_OR_RAISE(upper_bound, convert(frame.upper, &text.upper));
+    if (frame.lower.kind == plan::WindowFrameBoundary::Kind::kValue && !range && lower_bound.rows == 0) {
+      lower_bound.kind = WindowBound::Kind::kOffset;  // `0 PRECEDING` keeps its text
+    }
+    if (frame.upper.kind == plan::WindowFrameBoundary::Kind::kValue && !range && upper_bound.rows == 0) {
+      upper_bound.kind = WindowBound::Kind::kOffset;
+    }
+  } else if (required_frame) {
+    range = required_range;
+    lower_bound = required_frame->first;
+    upper_bound = required_frame->second;
+    text = required_text;
+  } else if (!entry.order.empty()) {
+    range = true;
+    lower_bound.kind = WindowBound::Kind::kUnboundedPreceding;
+  } else {
+    lower_bound.kind = WindowBound::Kind::kUnboundedPreceding;
+    upper_bound.kind = WindowBound::Kind::kUnboundedFollowing;
+  }
+  const std::string frame_text = FrameString(range, lower_bound, upper_bound, text);
+  std::string full_spec = spec_text + (spec_text.empty() ? "" : " ") + frame_text;
+  if (window.frame) {
+    if (required_frame) {
+      auto same = [](const WindowBound& a, const WindowBound& b) {
+        auto kind = [](const WindowBound& x) {
+          return x.kind == WindowBound::Kind::kOffset && x.rows == 0 && !x.value ? WindowBound::Kind::kCurrentRow : x.kind;
+        };
+        return kind(a) == kind(b) && (a.kind != WindowBound::Kind::kOffset || a.rows == b.rows);
+      };
+      if (range != required_range || !same(lower_bound, required_frame->first) ||
+          !same(upper_bound, required_frame->second)) {
+        return AnalysisError("_LEGACY_ERROR_TEMP_1036",
+                             {{"wf", FrameInternal(range, lower_bound, upper_bound, text)},
+                              {"required", FrameInternal(required_range, required_frame->first,
+                                                         required_frame->second, required_text)}});
+      }
+    }
+    const bool unbounded = lower_bound.kind == WindowBound::Kind::kUnboundedPreceding &&
+                           upper_bound.kind == WindowBound::Kind::kUnboundedFollowing;
+    if (range && !unbounded && entry.order.empty()) {
+      return AnalysisError("DATATYPE_MISMATCH.RANGE_FRAME_WITHOUT_ORDER", {{"sqlExpr", Quoted("(" + full_spec + ")")}});
+    }
+    if (range && value_bound && entry.order.size() > 1) {
+      std::string order_spec;
+      for (const auto& key : entry.order) {
+        order_spec += (order_spec.empty() ? "" : ",") + key.expr->name + (key.ascending ? " ASC" : " DESC") +
+                      (key.nulls_first ? " NULLS FIRST" : " NULLS LAST");
+      }
+      return AnalysisError("DATATYPE_MISMATCH.RANGE_FRAME_MULTI_ORDER",
+                           {{"sqlExpr", Quoted("(" + full_spec + ")")}, {"orderSpec", order_spec}});
+    }
+    if (range && value_bound) {
+      const auto& key_type = *entry.order[0].expr->type;
+      const bool temporal = key_type.id() == arrow::Type::DATE32 || key_type.id() == arrow::Type::TIMESTAMP;
+      for (auto* bound : {&lower_bound, &upper_bound}) {
+        if (bound->kind != WindowBound::Kind::kOffset) continue;
+        const auto& offset_type = *bound->value->type;
+        bool ok = temporal ? IsInterval(offset_type) || (key_type.id() == arrow::Type::DATE32 && types::IsIntegral(offset_type))
+                           : types::IsNumeric(key_type) && types::IsNumeric(offset_type);
+        if (!ok) {
+          return AnalysisError("DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE",
+                               {{"sqlExpr", Quoted(frame_text)},
+                                {"location", bound == &lower_bound ? "lower" : "upper"},
+                                {"exprType", Quoted(types::SqlString(key_type))},
+                                {"expectedType",
+                                 "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\")"}});
+        }
+        if (offset_type.id() == arrow::Type::INTERVAL_MONTHS) {
+          return Unsupported("RANGE frames with year-month interval offsets");
+        }
+      }
+    }
+    if (BoundRank(lower_bound) > BoundRank(upper_bound) ||
+        lower_bound.kind == WindowBound::Kind::kUnboundedFollowing ||
+        upper_bound.kind == WindowBound::Kind::kUnboundedPreceding) {
+      return AnalysisError("DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_WRONG_COMPARISON",
+                           {{"sqlExpr", Quoted(frame_text)}, {"comparison", "less than or equal"}});
+    }
+  }
+  fn.range_frame = range;
+  fn.lower = lower_bound;
+  fn.upper = upper_bound;
+  fn.name = display + " OVER (" + full_spec + ")";
+  const int index = kWindowColumnBase + static_cast<int>(context->entries.size());
+  auto ref = std::make_shared<BoundExpr>(*BoundExpr::Column(index, fn.type, fn.nullable, fn.name));
+  ref->auto_alias = true;
+  context->entries.push_back(std::move(entry));
+  return BoundExprPtr(ref);
+}
+
+namespace {
+
+/// Points window placeholders at their final positions.
+BoundExprPtr Relocate(const BoundExprPtr& expr, const std::vector<int>& positions) {
+  if (expr->kind == plan::BoundKind::kColumnRef) {
+    if (expr->column_index < kWindowColumnBase || expr->outer_reference) return expr;
+    auto copy = std::make_shared<BoundExpr>(*expr);
+    copy->column_index = positions[expr->column_index - kWindowColumnBase];
+    return copy;
+  }
+  if (expr->args.empty()) return expr;
+  auto copy = std::make_shared<BoundExpr>(*expr);
+  for (auto& arg : copy->args) arg = Relocate(arg, positions);
+  return copy;
+}
+
+}  // namespace
+
+Result<ResolvedPtr> Analyzer::PlanWindows(ResolvedPtr input, WindowContext& context,
+                                          std::vector<BoundExprPtr>* exprs) const {
+  if (context.entries.empty()) return input;
+  // One Window node per distinct partitioning and ordering, in order of first use.
+  std::vector<std::string> specs;
+  for (const auto& entry : context.entries) {
+    if (std::find(specs.begin(), specs.end(), entry.spec_key) == specs.end()) specs.push_back(entry.spec_key);
+  }
+  std::vector<int> positions(context.entries.size(), -1);
+  ResolvedPtr node = input;
+  for (const auto& spec : specs) {
+    auto window = std::make_shared<ResolvedPlan>();
+    window->kind = ResolvedKind::kWindow;
+    window->children = {node};
+    window->plan_ids = node->plan_ids;
+    window->qualifiers = node->qualifiers;
+    arrow::FieldVector fields = node->schema->fields();
+    for (size_t e = 0; e < context.entries.size(); ++e) {
+      auto& entry = context.entries[e];
+      if (entry.spec_key != spec) continue;
+      if (window->window_functions.empty()) {
+        window->grouping = entry.partition;
+        window->sort_keys = entry.order;
+      }
+      positions[e] = static_cast<int>(fields.size());
+      fields.push_back(arrow::field(entry.function.name, entry.function.type, entry.function.nullable));
+      window->qualifiers.push_back("");
+      window->window_functions.push_back(std::move(entry.function));
+    }
+    window->schema = arrow::schema(fields);
+    node = window;
+  }
+  for (auto& e : *exprs) e = Relocate(e, positions);
+  return node;
+}
+
+}  // namespace sk8::analyzer
