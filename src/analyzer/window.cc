@@ -59,6 +59,7 @@ std::string BoundText(const WindowBound& bound, const std::string& value_text) {
 
 struct FrameText {
   std::string lower, upper;  // as Spark prints the offsets: "2 PRECEDING", "-1 FOLLOWING"
+  std::string lower_value, upper_value;  // the signed offsets: "-2", "-1"
 };
 
 std::string FrameString(bool range, const WindowBound& lower, const WindowBound& upper, const FrameText& text) {
@@ -77,8 +78,8 @@ std::string FrameInternal(bool range, const WindowBound& b1, const WindowBound& 
     }
     return t;
   };
-  return std::string("specifiedwindowframe(") + (range ? "RangeFrame" : "RowFrame") + ", " + one(b1, text.lower) +
-         ", " + one(b2, text.upper) + ")";
+  return std::string("specifiedwindowframe(") + (range ? "RangeFrame" : "RowFrame") + ", " +
+         one(b1, text.lower_value) + ", " + one(b2, text.upper_value) + ")";
 }
 
 /// Position of a bound on the frame's axis, for lower <= upper.
@@ -90,9 +91,9 @@ double BoundRank(const WindowBound& bound) {
     case WindowBound::Kind::kOffset: break;
   }
   if (!bound.value) return static_cast<double>(bound.rows);
-  auto as_double = bound.value->CastTo(arrow::float64());
-  if (!as_double.ok()) return 0;
-  return static_cast<const arrow::DoubleScalar&>(**as_double).value;
+  auto as_double = arrow::compute::Cast(arrow::Datum(bound.value), arrow::float64());
+  if (!as_double.ok() || !as_double->scalar()->is_valid) return 0;
+  return static_cast<const arrow::DoubleScalar&>(*as_double->scalar()).value;
 }
 
 bool IsInterval(const arrow::DataType& type) {
@@ -283,6 +284,7 @@ Result<BoundExprPtr> Analyzer::BindWindow(const plan::WindowExpr& window, const 
     at.rows = fn.offset;
     required_frame = std::make_pair(at, at);
     required_text.lower = required_text.upper = std::to_string(fn.offset) + " FOLLOWING";
+    required_text.lower_value = required_text.upper_value = std::to_string(fn.offset);
   } else if (lower == "first" || lower == "first_value" || lower == "last" || lower == "last_value" ||
              lower == "any_value") {
     if (call.args.empty() || call.args.size() > 2) return wrong_args("[1, 2]");
@@ -357,7 +359,8 @@ Result<BoundExprPtr> Analyzer::BindWindow(const plan::WindowExpr& window, const 
   if (window.frame) {
     const auto& frame = *window.frame;
     range = frame.type == plan::WindowFrameType::kRange;
-    auto convert = [&](const plan::WindowFrameBoundary& b, std::string* out_text) -> Result<WindowBound> {
+    auto convert = [&](const plan::WindowFrameBoundary& b, std::string* out_text,
+                       std::string* out_value) -> Result<WindowBound> {
       WindowBound out;
       using Kind = plan::WindowFrameBoundary::Kind;
       switch (b.kind) {
@@ -375,6 +378,7 @@ Result<BoundExprPtr> Analyzer::BindWindow(const plan::WindowExpr& window, const 
         ARROW_ASSIGN_OR_RAISE(auto negated, arrow::compute::CallFunction("negate", {value}));
         value = negated.scalar();
       }
+      *out_value = functions::LiteralColumnName(*value, ctx_);
       if (!range) {
         if (!types::IsIntegral(*value->type)) {
           return AnalysisError("DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE",
@@ -388,8 +392,8 @@ Result<BoundExprPtr> Analyzer::BindWindow(const plan::WindowExpr& window, const 
       }
       return out;
     };
-    ARROW_ASSIGN_OR_RAISE(lower_bound, convert(frame.lower, &text.lower));
-    ARROW_ASSIGN_OR_RAISE(upper_bound, convert(frame.upper, &text.upper));
+    ARROW_ASSIGN_OR_RAISE(lower_bound, convert(frame.lower, &text.lower, &text.lower_value));
+    ARROW_ASSIGN_OR_RAISE(upper_bound, convert(frame.upper, &text.upper, &text.upper_value));
     if (frame.lower.kind == plan::WindowFrameBoundary::Kind::kValue && !range && lower_bound.rows == 0) {
       lower_bound.kind = WindowBound::Kind::kOffset;  // `0 PRECEDING` keeps its text
     }

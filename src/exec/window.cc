@@ -84,6 +84,11 @@ long double OffsetValue(const arrow::Scalar& offset, const arrow::DataType& key)
     const auto micros = static_cast<long double>(static_cast<const arrow::DurationScalar&>(offset).value);
     return key.id() == arrow::Type::DATE32 ? micros / 86400000000.0L : micros;
   }
+  if (offset.type->id() == arrow::Type::DECIMAL128) {
+    const auto& decimal = static_cast<const arrow::Decimal128Scalar&>(offset);
+    const int32_t scale = static_cast<const arrow::Decimal128Type&>(*offset.type).scale();
+    return std::stold(decimal.value.ToString(scale));
+  }
   auto as_double = offset.CastTo(arrow::float64());
   if (!as_double.ok()) return 0;
   return static_cast<long double>(static_cast<const arrow::DoubleScalar&>(**as_double).value);
