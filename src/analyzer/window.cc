@@ -96,6 +96,22 @@ double BoundRank(const WindowBound& bound) {
   return static_cast<const arrow::DoubleScalar&>(*as_double->scalar()).value;
 }
 
+/// A day-time interval as Spark names its literal, in the largest unit that
+/// divides it (sk8's interval literals keep no unit): INTERVAL '2' DAY.
+std::string IntervalText(int64_t micros) {
+  constexpr int64_t kSecond = 1000000, kMinute = 60 * kSecond, kHour = 60 * kMinute, kDay = 24 * kHour;
+  auto padded = [](int64_t v) {
+    std::string text = std::to_string(v < 0 ? -v : v);
+    if (text.size() < 2) text = "0" + text;
+    return (v < 0 ? "-" : "") + text;
+  };
+  if (micros % kDay == 0) return "INTERVAL '" + std::to_string(micros / kDay) + "' DAY";
+  if (micros % kHour == 0) return "INTERVAL '" + padded(micros / kHour) + "' HOUR";
+  if (micros % kMinute == 0) return "INTERVAL '" + padded(micros / kMinute) + "' MINUTE";
+  if (micros % kSecond == 0) return "INTERVAL '" + padded(micros / kSecond) + "' SECOND";
+  return "INTERVAL '" + std::to_string(static_cast<double>(micros) / kSecond) + "' SECOND";
+}
+
 bool IsInterval(const arrow::DataType& type) {
   return type.id() == arrow::Type::DURATION || type.id() == arrow::Type::INTERVAL_MONTHS;
 }
@@ -333,13 +349,12 @@ Result<BoundExprPtr> Analyzer::BindWindow(const plan::WindowExpr& window, const 
       ARROW_ASSIGN_OR_RAISE(auto scalar, info->bind_scalar(call.name, args, ctx_));
       return AnalysisError("UNSUPPORTED_EXPR_FOR_WINDOW", {{"sqlExpr", Quoted(scalar->name)}});
     }
-    if (call.distinct) return Unsupported("DISTINCT aggregates over a window");
     for (const auto& a : call.args) {
       if (ContainsAggregate(*a) && agg == nullptr) return AnalysisError("NESTED_AGGREGATE_FUNCTION", {});
     }
     ARROW_RETURN_NOT_OK(bind_args());
     fn.function_name = info->name;
-    ARROW_ASSIGN_OR_RAISE(fn.aggregate, info->bind_aggregate(call.name, std::move(args), false, ctx_));
+    ARROW_ASSIGN_OR_RAISE(fn.aggregate, info->bind_aggregate(call.name, std::move(args), call.distinct, ctx_));
     fn.kind = WindowFunctionKind::kAggregate;
     fn.type = fn.aggregate.type;
     fn.nullable = fn.aggregate.nullable;
@@ -372,23 +387,22 @@ Result<BoundExprPtr> Analyzer::BindWindow(const plan::WindowExpr& window, const 
       value_bound = true;
       out.kind = WindowBound::Kind::kOffset;
       ARROW_ASSIGN_OR_RAISE(auto bound, Bind(b.value, input, nullptr));
-      *out_text = bound->name + (b.preceding ? " PRECEDING" : " FOLLOWING");
       ARROW_ASSIGN_OR_RAISE(auto value, constant(bound, "offset", bound->name));
+      std::string value_text = bound->name;
+      if (value->type->id() == arrow::Type::DURATION && value->is_valid) {
+        value_text = IntervalText(static_cast<const arrow::DurationScalar&>(*value).value);
+      }
+      *out_text = value_text + (b.preceding ? " PRECEDING" : " FOLLOWING");
       if (b.preceding) {
         ARROW_ASSIGN_OR_RAISE(auto negated, arrow::compute::CallFunction("negate", {value}));
         value = negated.scalar();
       }
       *out_value = functions::LiteralColumnName(*value, ctx_);
-      if (!range) {
-        if (!types::IsIntegral(*value->type)) {
-          return AnalysisError("DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE",
-                               {{"sqlExpr", Quoted("ROWS BETWEEN ...")}, {"location", "lower"},
-                                {"exprType", Quoted(types::SqlString(*value->type))}, {"expectedType", "\"INT\""}});
-        }
+      if (!range && types::IsIntegral(*value->type)) {
         out.rows = as_int64(value);
         if (out.rows == 0) out.kind = WindowBound::Kind::kCurrentRow;
       } else {
-        out.value = value;
+        out.value = value;  // a ROWS offset that is no integer fails below
       }
       return out;
     };
@@ -414,6 +428,14 @@ Result<BoundExprPtr> Analyzer::BindWindow(const plan::WindowExpr& window, const 
   }
   const std::string frame_text = FrameString(range, lower_bound, upper_bound, text);
   std::string full_spec = spec_text + (spec_text.empty() ? "" : " ") + frame_text;
+  if (window.frame && !range) {
+    for (const auto* bound : {&lower_bound, &upper_bound}) {
+      if (bound->kind != WindowBound::Kind::kOffset || !bound->value) continue;
+      return AnalysisError("DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE",
+                           {{"sqlExpr", Quoted(frame_text)}, {"location", bound == &lower_bound ? "lower" : "upper"},
+                            {"exprType", Quoted(types::SqlString(*bound->value->type))}, {"expectedType", "\"INT\""}});
+    }
+  }
   if (window.frame) {
     if (required_frame) {
       auto same = [](const WindowBound& a, const WindowBound& b) {
@@ -450,6 +472,12 @@ Result<BoundExprPtr> Analyzer::BindWindow(const plan::WindowExpr& window, const 
       for (auto* bound : {&lower_bound, &upper_bound}) {
         if (bound->kind != WindowBound::Kind::kOffset) continue;
         const auto& offset_type = *bound->value->type;
+        if (key_type.id() == arrow::Type::TIMESTAMP && !IsInterval(offset_type)) {
+          return AnalysisError("DATATYPE_MISMATCH.RANGE_FRAME_INVALID_TYPE",
+                               {{"sqlExpr", Quoted("(" + full_spec + ")")},
+                                {"orderSpecType", Quoted(types::SqlString(key_type))},
+                                {"valueBoundaryType", Quoted(types::SqlString(offset_type))}});
+        }
         bool ok = temporal ? IsInterval(offset_type) || (key_type.id() == arrow::Type::DATE32 && types::IsIntegral(offset_type))
                            : types::IsNumeric(key_type) && types::IsNumeric(offset_type);
         if (!ok) {
@@ -476,6 +504,9 @@ Result<BoundExprPtr> Analyzer::BindWindow(const plan::WindowExpr& window, const 
   fn.lower = lower_bound;
   fn.upper = upper_bound;
   fn.name = display + " OVER (" + full_spec + ")";
+  if (fn.kind == WindowFunctionKind::kAggregate && fn.aggregate.distinct) {
+    return AnalysisError("DISTINCT_WINDOW_FUNCTION_UNSUPPORTED", {{"windowExpr", Quoted(fn.name)}});
+  }
   const int index = kWindowColumnBase + static_cast<int>(context->entries.size());
   auto ref = std::make_shared<BoundExpr>(*BoundExpr::Column(index, fn.type, fn.nullable, fn.name));
   ref->auto_alias = true;

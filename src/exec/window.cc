@@ -94,6 +94,79 @@ long double OffsetValue(const arrow::Scalar& offset, const arrow::DataType& key)
   return static_cast<long double>(static_cast<const arrow::DoubleScalar&>(**as_double).value);
 }
 
+/// One ORDER BY key, decoded for comparisons without a call per value:
+/// integers, dates, timestamps and booleans as int64, floating point as double
+/// (NaN above all numbers, -0.0 = 0.0), other types through a RowComparator.
+struct OrderKey {
+  enum class Kind { kInt, kDouble, kOther };
+  Kind kind = Kind::kOther;
+  std::vector<int64_t> ints;
+  std::vector<double> doubles;
+  std::vector<uint8_t> valid;  // empty when there are no NULLs
+  RowComparator other;
+  bool ascending = true;
+  bool nulls_first = true;
+
+  int Compare(int64_t a, int64_t b) const {
+    if (!valid.empty()) {
+      const bool a_null = !valid[a], b_null = !valid[b];
+      if (a_null || b_null) {
+        if (a_null == b_null) return 0;
+        return a_null == nulls_first ? -1 : 1;
+      }
+    }
+    int c;
+    switch (kind) {
+      case Kind::kInt: c = (ints[a] > ints[b]) - (ints[a] < ints[b]); break;
+      case Kind::kDouble: {
+        const double x = doubles[a], y = doubles[b];
+        const bool xn = std::isnan(x), yn = std::isnan(y);
+        c = xn || yn ? (xn == yn ? 0 : (xn ? 1 : -1)) : (x > y) - (x < y);
+        break;
+      }
+      default: c = other(a, b); break;
+    }
+    return ascending ? c : -c;
+  }
+};
+
+Result<OrderKey> MakeOrderKey(const std::shared_ptr<arrow::Array>& array, const plan::BoundSortKey& sort_key) {
+  OrderKey key;
+  key.ascending = sort_key.ascending;
+  key.nulls_first = sort_key.nulls_first;
+  const int64_t n = array->length();
+  if (array->null_count() > 0) {
+    key.valid.resize(n);
+    for (int64_t i = 0; i < n; ++i) key.valid[i] = array->IsValid(i);
+  }
+  auto ints = [&](const auto& typed) {
+    key.kind = OrderKey::Kind::kInt;
+    key.ints.resize(n);
+    for (int64_t i = 0; i < n; ++i) key.ints[i] = static_cast<int64_t>(typed.Value(i));
+  };
+  auto doubles = [&](const auto& typed) {
+    key.kind = OrderKey::Kind::kDouble;
+    key.doubles.resize(n);
+    for (int64_t i = 0; i < n; ++i) key.doubles[i] = static_cast<double>(typed.Value(i));
+  };
+  switch (array->type_id()) {
+    case arrow::Type::INT8: ints(static_cast<const arrow::Int8Array&>(*array)); break;
+    case arrow::Type::INT16: ints(static_cast<const arrow::Int16Array&>(*array)); break;
+    case arrow::Type::INT32: ints(static_cast<const arrow::Int32Array&>(*array)); break;
+    case arrow::Type::INT64: ints(static_cast<const arrow::Int64Array&>(*array)); break;
+    case arrow::Type::DATE32: ints(static_cast<const arrow::Date32Array&>(*array)); break;
+    case arrow::Type::TIMESTAMP: ints(static_cast<const arrow::TimestampArray&>(*array)); break;
+    case arrow::Type::BOOL: ints(static_cast<const arrow::BooleanArray&>(*array)); break;
+    case arrow::Type::FLOAT: doubles(static_cast<const arrow::FloatArray&>(*array)); break;
+    case arrow::Type::DOUBLE: doubles(static_cast<const arrow::DoubleArray&>(*array)); break;
+    default: {
+      ARROW_ASSIGN_OR_RAISE(key.other, MakeRowComparator(array));
+      break;
+    }
+  }
+  return key;
+}
+
 /// The rows of one task: positions [0, size) of its slice of the sorted order,
 /// split into partitions, with what the functions need to know about each row.
 struct TaskRows {
@@ -170,14 +243,17 @@ class Window : public BufferedSinkOperator {
 
     // ORDER BY keys over the input rows.
     std::vector<std::shared_ptr<arrow::Array>> key_arrays;
-    std::vector<RowComparator> comparators;
+    std::vector<OrderKey> order_keys;
+    int64_t key_bytes = 0;
     for (const auto& key : order_) {
       ARROW_ASSIGN_OR_RAISE(auto value, Evaluate(*key.expr, *batch, ctx.eval));
       ARROW_ASSIGN_OR_RAISE(auto array, ToArray(value, rows));
-      ARROW_ASSIGN_OR_RAISE(auto comparator, MakeRowComparator(array));
+      ARROW_ASSIGN_OR_RAISE(auto order_key, MakeOrderKey(array, key));
+      key_bytes += static_cast<int64_t>(order_key.ints.size() * 8 + order_key.doubles.size() * 8 + order_key.valid.size());
       key_arrays.push_back(std::move(array));
-      comparators.push_back(std::move(comparator));
+      order_keys.push_back(std::move(order_key));
     }
+    ARROW_RETURN_NOT_OK(state.memory.Grow(key_bytes));
     std::vector<long double> range_keys;
     bool needs_range_keys = false;
     for (const auto& f : functions_) {
@@ -198,7 +274,7 @@ class Window : public BufferedSinkOperator {
       tasks.emplace_back(p, q);
       p = q;
     }
-    Shared shared{ctx, batch, partition_starts, order, key_arrays, comparators, range_keys};
+    Shared shared{ctx, batch, partition_starts, order, key_arrays, order_keys, range_keys};
     std::vector<std::shared_ptr<arrow::RecordBatch>> outputs(tasks.size());
     ARROW_RETURN_NOT_OK(ParallelFor(
         static_cast<int64_t>(tasks.size()), threads,
@@ -220,20 +296,14 @@ class Window : public BufferedSinkOperator {
     const std::vector<int64_t>& partition_starts;
     std::vector<int64_t>& order;
     const std::vector<std::shared_ptr<arrow::Array>>& keys;
-    const std::vector<RowComparator>& comparators;
+    const std::vector<OrderKey>& order_keys;
     const std::vector<long double>& range_keys;
   };
 
   /// <0, 0, >0: input row a sorts before, with, after b.
-  int CompareRows(const Shared& s, int64_t a, int64_t b) const {
-    for (size_t k = 0; k < order_.size(); ++k) {
-      const bool a_null = s.keys[k]->IsNull(a), b_null = s.keys[k]->IsNull(b);
-      if (a_null || b_null) {
-        if (a_null == b_null) continue;
-        return a_null == order_[k].nulls_first ? -1 : 1;
-      }
-      const int c = s.comparators[k](a, b);
-      if (c != 0) return order_[k].ascending ? c : -c;
+  static int CompareRows(const Shared& s, int64_t a, int64_t b) {
+    for (const auto& key : s.order_keys) {
+      if (const int c = key.Compare(a, b); c != 0) return c;
     }
     return 0;
   }
