@@ -271,9 +271,20 @@ Result<BoundExprPtr> Analyzer::BindWindow(const plan::WindowExpr& window, const 
     lower_bound.kind = WindowBound::Kind::kUnboundedPreceding;
     required_frame = std::make_pair(lower_bound, upper_bound);
   } else if (lower == "lag" || lower == "lead") {
-    if (call.args.empty() || call.args.size() > 3) return wrong_args("[1, 2, 3]");
+    if (call.args.empty() || call.args.size() > 4) return wrong_args("[1, 2, 3, 4]");
     ARROW_RETURN_NOT_OK(bind_args());
     fn.kind = WindowFunctionKind::kLag;
+    if (args.size() == 4) {
+      // lag(input, offset, default, ignoreNulls): a boolean literal.
+      auto flag = plan::EvaluateConstant(*args[3], ctx_);
+      if (args[3]->type->id() != arrow::Type::BOOL || !flag.ok()) {
+        return AnalysisError("INVALID_PARAMETER_VALUE.BOOLEAN",
+                             {{"parameter", "`ignoreNulls`"}, {"functionName", "`" + lower + "`"},
+                              {"invalidValue", Quoted(args[3]->name)}});
+      }
+      ignore_nulls |= (*flag)->is_valid && static_cast<const arrow::BooleanScalar&>(**flag).value;
+      args.pop_back();
+    }
     int64_t offset = 1;
     std::string offset_text = "1";
     if (args.size() > 1) {

@@ -197,3 +197,54 @@ def test_sql_errors(spark, t, request, query):
 def test_error_range_multiple_order_keys(t, request):
     golden.check_error(request, "err", lambda: t.select(F.sum("v").over(W.orderBy("v", "d").rangeBetween(-1, 1))).collect(),
                        params=False)
+
+
+@pytest.fixture(scope="module")
+def dates(spark):
+    import datetime as dt
+    df = spark.createDataFrame(
+        [(1, dt.date(2024, 1, 1), dt.datetime(2024, 1, 1, 10, 0), 1), (2, dt.date(2024, 1, 2), dt.datetime(2024, 1, 1, 10, 30), 2),
+         (3, dt.date(2024, 1, 5), dt.datetime(2024, 1, 1, 12, 0), 3), (4, None, None, 4),
+         (5, dt.date(2024, 1, 5), dt.datetime(2024, 1, 2, 10, 0), 5)],
+        "id INT, dt DATE, ts TIMESTAMP, x INT")
+    df.createOrReplaceTempView("wdates")
+    return df
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT id, sum(x) OVER (ORDER BY dt RANGE BETWEEN INTERVAL 2 DAYS PRECEDING AND CURRENT ROW) FROM wdates",
+    "SELECT id, count(*) OVER (ORDER BY dt DESC RANGE BETWEEN INTERVAL '1' DAY PRECEDING AND CURRENT ROW) FROM wdates",
+    "SELECT id, count(*) OVER (ORDER BY dt RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM wdates",
+    "SELECT id, sum(x) OVER (ORDER BY ts RANGE BETWEEN INTERVAL 90 MINUTES PRECEDING AND CURRENT ROW) FROM wdates",
+    "SELECT id, max(x) OVER (ORDER BY ts RANGE BETWEEN CURRENT ROW AND INTERVAL 1 DAY FOLLOWING) AS m FROM wdates",
+    "SELECT id, rank() OVER (ORDER BY dt), lag(ts) OVER (ORDER BY id), first_value(dt) OVER (ORDER BY ts DESC) FROM wdates",
+    "SELECT id, min(ts) OVER (PARTITION BY dt), max(dt) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM wdates",
+])
+def test_dates_and_timestamps(spark, dates, request, query):
+    golden.check(request, "df", spark.sql(query))
+
+
+def test_decimal_windows(spark, request):
+    df = spark.range(10).select(F.col("id").cast("decimal(10,2)").alias("x"), (F.col("id") % 3).alias("g"))
+    golden.check(request, "df", df.select(
+        "x", F.sum("x").over(W.orderBy("x").rowsBetween(-1, 1)), F.avg("x").over(W.partitionBy("g").orderBy("x")),
+        F.sum("x").over(W.orderBy("x").rangeBetween(-2, 0)), F.max("x").over(W.partitionBy("g"))))
+
+
+def test_window_of_window_columns(spark, request):
+    df = spark.range(8).select("id", F.sum("id").over(W.orderBy("id").rowsBetween(-1, 1)).alias("a"))
+    golden.check(request, "df", df.select("id", "a", F.rank().over(W.orderBy(F.desc("a"))), F.lag("a").over(W.orderBy("id"))))
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT count(DISTINCT v) OVER (ORDER BY id) FROM wt",
+    "SELECT sum(v) OVER (ORDER BY id ROWS BETWEEN 1.5 PRECEDING AND CURRENT ROW) FROM wt",
+    "SELECT max(v) OVER (ORDER BY id RANGE BETWEEN 3 PRECEDING AND 4 PRECEDING) FROM wt",
+    "SELECT lag(v, 1, 0, 1) OVER (ORDER BY id) FROM wt",
+])
+def test_sql_errors_more(spark, t, request, query):
+    golden.check_error(request, "err", lambda: spark.sql(query).collect())
+
+
+def test_error_timestamp_range_numeric_offset(dates, request):
+    golden.check_error(request, "err", lambda: dates.select(F.sum("x").over(W.orderBy("ts").rangeBetween(-3600, 0))).collect())
