@@ -762,6 +762,10 @@ Status CheckFilterCondition(const BoundExprPtr& condition) {
 
 Result<ResolvedPtr> Analyzer::ResolveFilter(const plan::FilterPlan& node) const {
   ARROW_ASSIGN_OR_RAISE(auto condition_expr, ExpandSqlText(node.condition));
+  if (plan::ContainsWindow(*condition_expr)) {
+    const bool having = node.children[0]->kind() == PlanKind::kAggregate;
+    return AnalysisError("_LEGACY_ERROR_TEMP_1034", {{"clauseName", having ? "HAVING" : "WHERE"}});
+  }
   auto make_filter = [&](ResolvedPtr input, BoundExprPtr condition) -> Result<ResolvedPtr> {
     if (condition->type->id() == arrow::Type::NA) {
       ARROW_ASSIGN_OR_RAISE(condition, functions::BindCast(condition, arrow::boolean(), plan::CastMode::kDefault, true, ctx_));
@@ -807,6 +811,9 @@ Result<ResolvedPtr> Analyzer::ResolveSort(const plan::SortPlan& node) const {
   bool all_bound = true;
   for (const auto& o : node.order) {
     ARROW_ASSIGN_OR_RAISE(auto expanded, ExpandSqlText(o));
+    if (plan::ContainsWindow(*expanded)) {
+      return AnalysisError("UNSUPPORTED_EXPR_FOR_OPERATOR", {{"invalidExprSqls", "window functions in ORDER BY"}});
+    }
     plan::BoundSortKey key;
     ExprPtr inner = expanded;
     if (expanded->kind() == ExprKind::kSortOrder) {

@@ -150,4 +150,20 @@ struct WindowExpr : Expr {
   std::string window_name;
 };
 
+/// True when `expr` holds a window expression (outside subqueries).
+inline bool ContainsWindow(const Expr& expr) {
+  switch (expr.kind()) {
+    case ExprKind::kWindow: return true;
+    case ExprKind::kFunction:
+      for (const auto& a : expr.As<FunctionExpr>().args) {
+        if (ContainsWindow(*a)) return true;
+      }
+      return false;
+    case ExprKind::kAlias: return ContainsWindow(*expr.As<AliasExpr>().child);
+    case ExprKind::kCast: return ContainsWindow(*expr.As<CastExpr>().child);
+    case ExprKind::kSortOrder: return ContainsWindow(*expr.As<SortOrderExpr>().child);
+    default: return false;
+  }
+}
+
 }  // namespace sk8::plan

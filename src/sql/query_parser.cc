@@ -1,5 +1,6 @@
 #include "sql/query_parser.h"
 
+#include <algorithm>
 #include <array>
 #include <map>
 
@@ -335,6 +336,13 @@ Result<PlanPtr> QueryParser::BuildSelectPlan(PlanPtr input, std::vector<ExprPtr>
     aggregate->aggregates = std::move(select_list);
     aggregate->grouping_in_output = false;
     plan = aggregate;
+  } else if (distinct && std::any_of(select_list.begin(), select_list.end(),
+                                     [](const ExprPtr& e) { return plan::ContainsWindow(*e); })) {
+    // Windows are computed first; DISTINCT then removes duplicate rows.
+    if (having) return UnsupportedSql("SELECT DISTINCT with HAVING");
+    auto project = Over<plan::ProjectPlan>(input);
+    project->expressions = std::move(select_list);
+    plan = Over<plan::DeduplicatePlan>(project);
   } else if (distinct) {
     // SELECT DISTINCT a, b is a grouping on the select list (Spark's own rewrite).
     if (HasStar(select_list)) return UnsupportedSql("SELECT DISTINCT *");

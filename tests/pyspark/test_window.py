@@ -248,3 +248,19 @@ def test_sql_errors_more(spark, t, request, query):
 
 def test_error_timestamp_range_numeric_offset(dates, request):
     golden.check_error(request, "err", lambda: dates.select(F.sum("x").over(W.orderBy("ts").rangeBetween(-3600, 0))).collect())
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT DISTINCT k, rank() OVER (PARTITION BY k ORDER BY v) FROM wt",
+    "SELECT lag(v, 1, 0, true) OVER (ORDER BY id), lead(v, 1, 0, false) OVER (ORDER BY id) FROM wt",
+    "SELECT * FROM (SELECT k, v, dense_rank() OVER (ORDER BY k) AS dr FROM wt) WHERE dr = 2",
+    "SELECT v, rank() OVER (ORDER BY v) AS r FROM wt ORDER BY r, v",
+])
+def test_sql_windows_in_queries(spark, t, request, query):
+    golden.check(request, "df", spark.sql(query))
+
+
+def test_error_window_in_filter(spark, t, request):
+    golden.check_error(request, "df", lambda: t.select("v", "k").filter(F.rank().over(W.orderBy("v")) > 1).collect())
+    golden.check_error(request, "having", lambda: spark.sql(
+        "SELECT k, sum(v) FROM wt GROUP BY k HAVING rank() OVER (ORDER BY k) > 1").collect())
