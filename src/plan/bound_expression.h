@@ -83,7 +83,9 @@ class GroupedAccumulator {
                         int64_t num_rows, const EvalContext& ctx) = 0;
   /// Folds groups of `other` into this: other's group groups[i] (i when `groups`
   /// is null) goes to this group group_map[i], for i < count. A partition of a
-  /// partial table merges on its own thread, so `other` is only read.
+  /// partial table merges on its own thread, so `other` is only read. `other`
+  /// may be this accumulator itself (window frames fold one of its groups into
+  /// another, groups[i] != group_map[i]).
   virtual Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* group_map,
                        int64_t count, const EvalContext& ctx) = 0;
   virtual Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext& ctx) = 0;
