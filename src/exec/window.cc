@@ -274,7 +274,8 @@ class Window : public BufferedSinkOperator {
       tasks.emplace_back(p, q);
       p = q;
     }
-    Shared shared{ctx, batch, partition_starts, order, key_arrays, order_keys, range_keys};
+    Shared shared{ctx, state.memory, batch, partition_starts, order, key_arrays, order_keys, range_keys};
+    ARROW_RETURN_NOT_OK(SortLargePartitions(shared, threads));
     std::vector<std::shared_ptr<arrow::RecordBatch>> outputs(tasks.size());
     ARROW_RETURN_NOT_OK(ParallelFor(
         static_cast<int64_t>(tasks.size()), threads,
@@ -292,12 +293,15 @@ class Window : public BufferedSinkOperator {
   /// What all tasks read (and write: `order`, each task its own range).
   struct Shared {
     ExecContext& ctx;
+    MemoryReservation& memory;  // the sink's; tasks add what they hold while they run
     const std::shared_ptr<arrow::RecordBatch>& batch;
     const std::vector<int64_t>& partition_starts;
     std::vector<int64_t>& order;
     const std::vector<std::shared_ptr<arrow::Array>>& keys;
     const std::vector<OrderKey>& order_keys;
     const std::vector<long double>& range_keys;
+    /// Partitions already sorted (by SortLargePartitions), by partition index.
+    std::vector<uint8_t> sorted;
   };
 
   /// <0, 0, >0: input row a sorts before, with, after b.
@@ -308,14 +312,61 @@ class Window : public BufferedSinkOperator {
     return 0;
   }
 
+  /// A partition larger than a thread's share is sorted by all threads: its
+  /// chunks each on one, then merged pairwise, the merges of a round in parallel.
+  Status SortLargePartitions(Shared& s, int threads) const {
+    const int64_t rows = s.partition_starts.back();
+    const size_t partitions = s.partition_starts.size() - 1;
+    s.sorted.assign(partitions, 0);
+    if (order_.empty() || threads < 2) return Status::OK();
+    const auto less = [&](int64_t a, int64_t b) { return CompareRows(s, a, b) < 0; };
+    for (size_t p = 0; p < partitions; ++p) {
+      const int64_t ps = s.partition_starts[p], pe = s.partition_starts[p + 1], size = pe - ps;
+      if (size < (int64_t{1} << 16) || size * threads < rows) continue;
+      const int64_t chunks = 2 * threads;
+      const int64_t width = (size + chunks - 1) / chunks;
+      auto first = s.order.begin() + ps;
+      ARROW_RETURN_NOT_OK(ParallelFor(
+          chunks, threads,
+          [&](int64_t c) -> Status {
+            const int64_t from = std::min(size, c * width), to = std::min(size, (c + 1) * width);
+            std::stable_sort(first + from, first + to, less);
+            return Status::OK();
+          },
+          s.ctx.cancelled));
+      for (int64_t run = width; run < size; run *= 2) {
+        const int64_t pairs = (size + 2 * run - 1) / (2 * run);
+        ARROW_RETURN_NOT_OK(ParallelFor(
+            pairs, threads,
+            [&](int64_t i) -> Status {
+              const int64_t from = i * 2 * run, middle = std::min(size, from + run), to = std::min(size, from + 2 * run);
+              std::inplace_merge(first + from, first + middle, first + to, less);
+              return Status::OK();
+            },
+            s.ctx.cancelled));
+      }
+      s.sorted[p] = 1;
+    }
+    return Status::OK();
+  }
+
   Result<std::shared_ptr<arrow::RecordBatch>> RunTask(Shared& s, uint32_t first, uint32_t last) const {
     const int64_t begin = s.partition_starts[first], end = s.partition_starts[last];
     TaskRows rows;
     rows.size = end - begin;
+    // What the task holds besides Arrow buffers: per-row positions, frames and
+    // sources, about 12 words a row, while it runs.
+    const int64_t task_bytes = rows.size * 12 * static_cast<int64_t>(sizeof(int64_t));
+    ARROW_RETURN_NOT_OK(s.memory.Grow(task_bytes));
+    struct Release {
+      MemoryReservation& memory;
+      int64_t bytes;
+      ~Release() { memory.Shrink(bytes); }
+    } release{s.memory, task_bytes};
     rows.partition_of.resize(rows.size);
     for (uint32_t p = first; p < last; ++p) {
       const int64_t ps = s.partition_starts[p], pe = s.partition_starts[p + 1];
-      if (!order_.empty()) {
+      if (!order_.empty() && !s.sorted[p]) {
         std::stable_sort(s.order.begin() + ps, s.order.begin() + pe,
                          [&](int64_t a, int64_t b) { return CompareRows(s, a, b) < 0; });
       }
@@ -588,6 +639,18 @@ class Window : public BufferedSinkOperator {
     const bool to_end = f.upper.kind == WindowBound::Kind::kUnboundedFollowing;
     auto accumulator = f.aggregate.kernel->MakeAccumulator();
     std::vector<int64_t> source(n);
+    // The accumulators' groups (one a row) count while this function runs.
+    struct Reserved {
+      MemoryReservation& memory;
+      int64_t bytes = 0;
+      Status Set(int64_t now) {
+        if (now > bytes) ARROW_RETURN_NOT_OK(memory.Grow(now - bytes));
+        if (now < bytes) memory.Shrink(bytes - now);
+        bytes = now;
+        return Status::OK();
+      }
+      ~Reserved() { memory.Shrink(bytes); }
+    } reserved{s.memory};
     if (from_start && to_end) {
       // One value per partition.
       std::vector<uint32_t> groups(n);
@@ -602,6 +665,7 @@ class Window : public BufferedSinkOperator {
     Frames(s, f, rows, positions, &lo, &hi);
     // Group r starts as row r's value alone; group n stays empty (an empty frame).
     accumulator->Resize(n + 1);
+    ARROW_RETURN_NOT_OK(reserved.Set(accumulator->MemoryUsage()));
     ARROW_RETURN_NOT_OK(accumulator->Update(args, each_row.data(), n, eval));
     if (from_start || to_end) {
       // Running prefixes (group r = rows partition start .. r) or suffixes
@@ -633,6 +697,7 @@ class Window : public BufferedSinkOperator {
     // Sliding frames: each row's frame folded into its own group, in row order.
     auto frames = f.aggregate.kernel->MakeAccumulator();
     frames->Resize(n);
+    ARROW_RETURN_NOT_OK(reserved.Set(accumulator->MemoryUsage() + frames->MemoryUsage()));
     std::vector<uint32_t> target;
     for (int64_t r = 0; r < n; ++r) {
       const int64_t width = hi[r] - lo[r];
