@@ -15,6 +15,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <mutex>
 #include <numeric>
 
@@ -157,6 +159,20 @@ Result<OrderKey> MakeOrderKey(const std::shared_ptr<arrow::Array>& array, const 
     case arrow::Type::DATE32: ints(static_cast<const arrow::Date32Array&>(*array)); break;
     case arrow::Type::TIMESTAMP: ints(static_cast<const arrow::TimestampArray&>(*array)); break;
     case arrow::Type::BOOL: ints(static_cast<const arrow::BooleanArray&>(*array)); break;
+    case arrow::Type::DECIMAL128: {
+      if (static_cast<const arrow::Decimal128Type&>(*array->type()).precision() <= 18) {
+        // Unscaled values fit an int64 and order as the decimals do.
+        const auto& typed = static_cast<const arrow::Decimal128Array&>(*array);
+        key.kind = OrderKey::Kind::kInt;
+        key.ints.resize(n);
+        for (int64_t i = 0; i < n; ++i) {
+          key.ints[i] = static_cast<int64_t>(arrow::Decimal128(typed.GetValue(i)).low_bits());
+        }
+        break;
+      }
+      ARROW_ASSIGN_OR_RAISE(key.other, MakeRowComparator(array));
+      break;
+    }
     case arrow::Type::FLOAT: doubles(static_cast<const arrow::FloatArray&>(*array)); break;
     case arrow::Type::DOUBLE: doubles(static_cast<const arrow::DoubleArray&>(*array)); break;
     default: {
@@ -312,20 +328,68 @@ class Window : public BufferedSinkOperator {
     return 0;
   }
 
-  /// A partition larger than a thread's share is sorted by all threads: its
-  /// chunks each on one, then merged pairwise, the merges of a round in parallel.
-  Status SortLargePartitions(Shared& s, int threads) const {
-    const int64_t rows = s.partition_starts.back();
-    const size_t partitions = s.partition_starts.size() - 1;
-    s.sorted.assign(partitions, 0);
-    if (order_.empty() || threads < 2) return Status::OK();
-    const auto less = [&](int64_t a, int64_t b) { return CompareRows(s, a, b) < 0; };
-    for (size_t p = 0; p < partitions; ++p) {
-      const int64_t ps = s.partition_starts[p], pe = s.partition_starts[p + 1], size = pe - ps;
-      if (size < (int64_t{1} << 16) || size * threads < rows) continue;
+  /// A row to sort: the first ORDER BY key folded into an integer that orders
+  /// as the key does (direction included), so most comparisons read only the
+  /// entry; ties go to the remaining keys.
+  struct SortEntry {
+    int32_t null_rank;  // 0: NULL first, 1: a value, 2: NULL last
+    int64_t key;
+    int64_t row;
+  };
+
+  static int64_t FoldedKey(const OrderKey& key, int64_t row) {
+    int64_t folded;
+    if (key.kind == OrderKey::Kind::kInt) {
+      folded = key.ints[row];
+    } else {
+      double value = key.doubles[row];
+      if (std::isnan(value)) value = std::numeric_limits<double>::quiet_NaN();  // one NaN, above +inf
+      if (value == 0) value = 0;                                                 // -0.0 = 0.0
+      uint64_t bits;
+      std::memcpy(&bits, &value, sizeof(bits));
+      bits = (bits >> 63) ? ~bits : bits | (uint64_t{1} << 63);
+      folded = static_cast<int64_t>(bits ^ (uint64_t{1} << 63));
+    }
+    return key.ascending ? folded : ~folded;
+  }
+
+  /// Sorts rows [ps, pe) of the order by the ORDER BY keys (stable), on up to
+  /// `threads` threads: chunks each on one, then merged pairwise, the merges of
+  /// a round in parallel.
+  Status SortRows(Shared& s, int64_t ps, int64_t pe, int threads, std::vector<SortEntry>* scratch) const {
+    const int64_t size = pe - ps;
+    const OrderKey& first_key = s.order_keys[0];
+    const bool folded = first_key.kind != OrderKey::Kind::kOther;
+    std::vector<SortEntry>& entries = *scratch;
+    entries.resize(size);
+    for (int64_t i = 0; i < size; ++i) {
+      const int64_t row = s.order[ps + i];
+      SortEntry& e = entries[i];
+      e.row = row;
+      e.key = 0;
+      e.null_rank = 1;
+      if (!folded) continue;
+      if (!first_key.valid.empty() && !first_key.valid[row]) {
+        e.null_rank = first_key.nulls_first ? 0 : 2;
+      } else {
+        e.key = FoldedKey(first_key, row);
+      }
+    }
+    const size_t rest = folded ? 1 : 0;
+    const auto less = [&](const SortEntry& a, const SortEntry& b) {
+      if (a.null_rank != b.null_rank) return a.null_rank < b.null_rank;
+      if (a.key != b.key) return a.key < b.key;
+      for (size_t k = rest; k < s.order_keys.size(); ++k) {
+        if (const int c = s.order_keys[k].Compare(a.row, b.row); c != 0) return c < 0;
+      }
+      return false;
+    };
+    if (threads < 2 || size < (int64_t{1} << 16)) {
+      std::stable_sort(entries.begin(), entries.end(), less);
+    } else {
       const int64_t chunks = 2 * threads;
       const int64_t width = (size + chunks - 1) / chunks;
-      auto first = s.order.begin() + ps;
+      auto first = entries.begin();
       ARROW_RETURN_NOT_OK(ParallelFor(
           chunks, threads,
           [&](int64_t c) -> Status {
@@ -345,6 +409,25 @@ class Window : public BufferedSinkOperator {
             },
             s.ctx.cancelled));
       }
+    }
+    for (int64_t i = 0; i < size; ++i) s.order[ps + i] = entries[i].row;
+    return Status::OK();
+  }
+
+  /// A partition larger than a thread's share is sorted by all threads first.
+  Status SortLargePartitions(Shared& s, int threads) const {
+    const int64_t rows = s.partition_starts.back();
+    const size_t partitions = s.partition_starts.size() - 1;
+    s.sorted.assign(partitions, 0);
+    if (order_.empty() || threads < 2) return Status::OK();
+    for (size_t p = 0; p < partitions; ++p) {
+      const int64_t ps = s.partition_starts[p], pe = s.partition_starts[p + 1], size = pe - ps;
+      if (size < (int64_t{1} << 16) || size * threads < rows) continue;
+      ARROW_RETURN_NOT_OK(s.memory.Grow(size * static_cast<int64_t>(sizeof(SortEntry))));
+      std::vector<SortEntry> scratch;
+      Status sorted = SortRows(s, ps, pe, threads, &scratch);
+      s.memory.Shrink(size * static_cast<int64_t>(sizeof(SortEntry)));
+      ARROW_RETURN_NOT_OK(sorted);
       s.sorted[p] = 1;
     }
     return Status::OK();
@@ -364,11 +447,11 @@ class Window : public BufferedSinkOperator {
       ~Release() { memory.Shrink(bytes); }
     } release{s.memory, task_bytes};
     rows.partition_of.resize(rows.size);
+    std::vector<SortEntry> sort_scratch;
     for (uint32_t p = first; p < last; ++p) {
       const int64_t ps = s.partition_starts[p], pe = s.partition_starts[p + 1];
-      if (!order_.empty() && !s.sorted[p]) {
-        std::stable_sort(s.order.begin() + ps, s.order.begin() + pe,
-                         [&](int64_t a, int64_t b) { return CompareRows(s, a, b) < 0; });
+      if (!order_.empty() && !s.sorted[p] && pe - ps > 1) {
+        ARROW_RETURN_NOT_OK(SortRows(s, ps, pe, /*threads=*/1, &sort_scratch));
       }
       rows.starts.push_back(ps - begin);
       for (int64_t r = ps; r < pe; ++r) rows.partition_of[r - begin] = p - first;
