@@ -6,6 +6,8 @@
 #include <arrow/chunked_array.h>
 #include <arrow/compute/api.h>
 
+#include "functions/function_registry.h"
+
 namespace sk8::exec {
 
 namespace {
@@ -28,6 +30,40 @@ Result<std::shared_ptr<arrow::RecordBatch>> TakeRows(const arrow::RecordBatch& b
   return arrow::RecordBatch::Make(batch.schema(), static_cast<int64_t>(rows.size()), columns);
 }
 
+// CASE WHEN whose branches cannot fail: every condition and value over the
+// whole batch, then one pass picks each row's value (the first true condition;
+// NULL counts as false).
+Result<arrow::Datum> EvaluateCaseWhenWhole(const plan::BoundExpr& expr, const arrow::RecordBatch& batch,
+                                           const plan::EvalContext& ctx) {
+  int64_t rows = batch.num_rows();
+  size_t branches = expr.args.size() / 2;
+  std::vector<arrow::Datum> values;
+  arrow::FieldVector fields;
+  arrow::ArrayVector conditions;
+  for (size_t b = 0; b < branches; ++b) {
+    ARROW_ASSIGN_OR_RAISE(auto cond, Evaluate(*expr.args[2 * b], batch, ctx));
+    ARROW_ASSIGN_OR_RAISE(auto cond_array, ToArray(cond, rows));
+    conditions.push_back(std::move(cond_array));
+    fields.push_back(arrow::field("c" + std::to_string(b), arrow::boolean()));
+    ARROW_ASSIGN_OR_RAISE(auto value, Evaluate(*expr.args[2 * b + 1], batch, ctx));
+    values.push_back(std::move(value));
+  }
+  if (expr.args.size() % 2 == 1) {
+    ARROW_ASSIGN_OR_RAISE(auto value, Evaluate(*expr.args.back(), batch, ctx));
+    values.push_back(std::move(value));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto cond_struct, arrow::StructArray::Make(conditions, fields));
+  std::vector<arrow::Datum> call_args{arrow::Datum(cond_struct)};
+  for (auto& v : values) {
+    // case_when wants its values in the result type (a literal branch may be typed differently).
+    if (!v.type()->Equals(*expr.type)) {
+      ARROW_ASSIGN_OR_RAISE(v, arrow::compute::Cast(v, expr.type));
+    }
+    call_args.push_back(std::move(v));
+  }
+  return arrow::compute::CallFunction("case_when", call_args);
+}
+
 // CASE WHEN: each condition is evaluated only on the rows no earlier branch took,
 // and each value only on the rows that chose it (Spark's row-wise semantics).
 Result<arrow::Datum> EvaluateCaseWhen(const plan::BoundExpr& expr, const arrow::RecordBatch& batch,
@@ -35,6 +71,7 @@ Result<arrow::Datum> EvaluateCaseWhen(const plan::BoundExpr& expr, const arrow::
   int64_t rows = batch.num_rows();
   size_t branches = expr.args.size() / 2;
   bool has_else = expr.args.size() % 2 == 1;
+  if (!functions::CanFail(expr)) return EvaluateCaseWhenWhole(expr, batch, ctx);
   std::vector<std::vector<int64_t>> chosen(branches + 1);  // last: ELSE / no match
   std::vector<int64_t> remaining(rows);
   for (int64_t i = 0; i < rows; ++i) remaining[i] = i;
@@ -89,6 +126,11 @@ Result<arrow::Datum> EvaluateConjunction(const plan::BoundExpr& expr, const arro
   const bool is_and = expr.function_name == "and";
   int64_t rows = batch.num_rows();
   ARROW_ASSIGN_OR_RAISE(auto left_value, Evaluate(*expr.args[0], batch, ctx));
+  if (!functions::CanFail(*expr.args[1])) {
+    // Nothing to guard: both sides over the whole batch, combined bitwise.
+    ARROW_ASSIGN_OR_RAISE(auto right_value, Evaluate(*expr.args[1], batch, ctx));
+    return arrow::compute::CallFunction(is_and ? "and_kleene" : "or_kleene", {left_value, right_value});
+  }
   ARROW_ASSIGN_OR_RAISE(auto left, AsBooleans(left_value, rows));
   std::vector<int64_t> undecided;
   for (int64_t i = 0; i < rows; ++i) {

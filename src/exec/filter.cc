@@ -1,12 +1,36 @@
 // Filter: evaluates the predicate and keeps the passing rows as a selection
 // vector; rows are copied only when a later operator needs a dense batch.
 #include <arrow/array.h>
+#include <arrow/util/bitmap_ops.h>
+#include <arrow/util/bit_run_reader.h>
 
 #include "exec/expression_executor.h"
 #include "exec/operators.h"
 
 namespace sk8::exec {
 namespace {
+
+// The rows where `mask` is true (not false, not NULL), a 64-row word at a time.
+Status SelectTrueRows(const arrow::BooleanArray& mask, arrow::MemoryPool* pool, std::vector<int32_t>* selection) {
+  const int64_t length = mask.length();
+  std::shared_ptr<arrow::Buffer> anded;
+  const uint8_t* bits = mask.values()->data();
+  int64_t offset = mask.offset();
+  if (mask.null_count() > 0) {
+    ARROW_ASSIGN_OR_RAISE(anded, arrow::internal::BitmapAnd(pool, bits, offset, mask.null_bitmap_data(), offset,
+                                                            length, 0));
+    bits = anded->data();
+    offset = 0;
+  }
+  selection->resize(length);
+  int32_t* out = selection->data();
+  int64_t count = 0;
+  arrow::internal::VisitSetBitRunsVoid(bits, offset, length, [&](int64_t position, int64_t run) {
+    for (int64_t i = 0; i < run; ++i) out[count++] = static_cast<int32_t>(position + i);
+  });
+  selection->resize(count);
+  return Status::OK();
+}
 
 class Filter : public PhysicalOperator {
  public:
@@ -28,11 +52,7 @@ class Filter : public PhysicalOperator {
       }
     } else {
       ARROW_ASSIGN_OR_RAISE(auto array, ToArray(result, dense->num_rows()));
-      const auto& mask = static_cast<const arrow::BooleanArray&>(*array);
-      selection->reserve(mask.length());
-      for (int64_t i = 0; i < mask.length(); ++i) {
-        if (mask.IsValid(i) && mask.Value(i)) selection->push_back(static_cast<int32_t>(i));
-      }
+      ARROW_RETURN_NOT_OK(SelectTrueRows(static_cast<const arrow::BooleanArray&>(*array), ctx.pool, selection.get()));
     }
     chunk->batch = dense;
     chunk->selection = std::move(selection);

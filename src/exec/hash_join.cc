@@ -279,11 +279,28 @@ class Prober {
       ARROW_RETURN_NOT_OK(build.table.Find(keys, n, groups.data()));
     }
     const int64_t build_rows = build.rows->num_rows();
+    if (plan::JoinOutputsLeftOnly(spec_.type) && !spec_.residual && !probe_keys.empty()) {
+      // A semi / anti join on keys alone asks only whether a key is present:
+      // no pairs are formed.
+      const bool want = spec_.type == JoinType::kLeftSemi;
+      ProbeResult out;
+      out.probe_rows.reserve(static_cast<size_t>(n));
+      for (int64_t i = 0; i < n; ++i) {
+        bool found = keys.Usable(i) && groups[i] != HashTable::kNoGroup;
+        if (found == want) out.probe_rows.push_back(i);
+      }
+      return Assemble(ctx, probe, *build.rows, out);
+    }
     // Candidate pairs: equal keys, or every pair when there are no keys. The
     // residual condition is applied a block of pairs at a time, so that only the
     // pairs that survive it are held (a nested loop can have billions).
     constexpr size_t kPairsPerBlock = 1 << 20;
     ProbeResult candidates, block;
+    // Most equi-joins find about one build row per probe row: sized once, the
+    // pair lists do not grow (and copy) row by row.
+    const size_t expected_pairs = std::min<size_t>(kPairsPerBlock, static_cast<size_t>(n) + 16);
+    block.probe_rows.reserve(expected_pairs);
+    block.build_rows.reserve(expected_pairs);
     auto flush = [&]() -> Status {
       if (block.probe_rows.empty()) return Status::OK();
       if (spec_.residual) {
@@ -296,6 +313,8 @@ class Prober {
         candidates.build_rows.insert(candidates.build_rows.end(), block.build_rows.begin(), block.build_rows.end());
       }
       block = ProbeResult{};
+      block.probe_rows.reserve(expected_pairs);
+      block.build_rows.reserve(expected_pairs);
       return ctx.IsCancelled() ? Status::Cancelled("operation cancelled") : Status::OK();
     };
     for (int64_t i = 0; i < n; ++i) {
@@ -328,6 +347,8 @@ class Prober {
       case JoinType::kRightOuter:
       case JoinType::kFullOuter: {
         // Pairs are grouped by probe row in order; rows without any get -1.
+        out.probe_rows.reserve(candidates.probe_rows.size() + static_cast<size_t>(n));
+        out.build_rows.reserve(candidates.probe_rows.size() + static_cast<size_t>(n));
         size_t p = 0;
         for (int64_t i = 0; i < n; ++i) {
           bool any = false;

@@ -85,6 +85,13 @@ struct FixedEq {
       return diff == 0;
     }
   }
+  static void Copy(uint8_t* to, const uint8_t* from, int64_t size) {
+    if constexpr (kWords == 0) {
+      std::memcpy(to, from, size);
+    } else {
+      std::memcpy(to, from, 8 * kWords);  // a constant size: a few moves, no call
+    }
+  }
 };
 struct VarEq {
   using Rows = VarRows;
@@ -103,15 +110,20 @@ struct VarEq {
     }
     return true;
   }
+  static void Copy(uint8_t* to, const uint8_t* from, int64_t size) { std::memcpy(to, from, size); }
 };
 
-/// Issues the loads of rows ahead: the slot of row i + distance, and the key of
+/// Issues the loads of rows ahead: the slot and the key of row i + distance, and the stored key of
 /// the slot of row i + distance / 4 (its slot was prefetched before). Inlined:
 /// as a call, GCC would drop it as free of side effects.
 template <typename Source, typename Rows>
 [[gnu::always_inline]] inline void PrefetchAhead(const Source& source, const Rows& stored, const uint64_t* slots,
                                                  uint64_t mask, int64_t i, int64_t num_rows) {
-  if (i + kPrefetchDistance < num_rows) __builtin_prefetch(&slots[source.hashes[i + kPrefetchDistance] & mask]);
+  if (i + kPrefetchDistance < num_rows) {
+    __builtin_prefetch(&slots[source.hashes[i + kPrefetchDistance] & mask]);
+    // The incoming key itself: rows picked by partition are scattered over their chunk.
+    __builtin_prefetch(source.Row(i + kPrefetchDistance));
+  }
   if (i + kPrefetchDistance / 4 < num_rows) {
     const uint64_t slot = slots[source.hashes[i + kPrefetchDistance / 4] & mask];
     if (slot != 0) __builtin_prefetch(stored.Row(static_cast<uint32_t>(slot) - 1));
@@ -154,12 +166,15 @@ Status HashTable::Rehash(uint64_t capacity) {
   return Status::OK();
 }
 
+template <typename Eq>
 Status HashTable::AppendGroup(const uint8_t* row, int64_t size, uint64_t hash) {
   if (num_groups_ >= kNoGroup - 1) return arrow::Status::CapacityError("more than 4 billion groups in a hash table");
-  ARROW_RETURN_NOT_OK(hashes_.Reserve((static_cast<int64_t>(num_groups_) + 1) * sizeof(uint64_t)));
-  ARROW_RETURN_NOT_OK(keys_.Reserve(key_bytes_ + size));
+  if ((static_cast<int64_t>(num_groups_) + 1) * static_cast<int64_t>(sizeof(uint64_t)) > hashes_.capacity()) {
+    ARROW_RETURN_NOT_OK(hashes_.Reserve((static_cast<int64_t>(num_groups_) + 1) * sizeof(uint64_t)));
+  }
+  if (key_bytes_ + size > keys_.capacity()) ARROW_RETURN_NOT_OK(keys_.Reserve(key_bytes_ + size));
   reinterpret_cast<uint64_t*>(hashes_.data())[num_groups_] = hash;
-  std::memcpy(keys_.data() + key_bytes_, row, size);
+  Eq::Copy(keys_.data() + key_bytes_, row, size);
   key_bytes_ += size;
   if (!layout_.fixed()) {
     ARROW_RETURN_NOT_OK(key_offsets_.Reserve((static_cast<int64_t>(num_groups_) + 2) * sizeof(int64_t)));
@@ -216,7 +231,7 @@ Status HashTable::InsertRows(const Source& source, int64_t num_rows, uint32_t* g
         idx = FindSlot<Eq>(slots, mask_, stored, hash, row, size);
       }
       const uint64_t group = num_groups_;
-      ARROW_RETURN_NOT_OK(AppendGroup(row, size, hash));
+      ARROW_RETURN_NOT_OK(AppendGroup<Eq>(row, size, hash));
       slots[idx] = (hash >> 32 << 32) | (group + 1);
       stored = Stored<typename Eq::Rows>();
       if (new_rows) new_rows->push_back(i);
@@ -283,6 +298,9 @@ Status HashTable::Reserve(int64_t num_groups) {
   if (grow_at_ >= num_groups) return Status::OK();
   uint64_t capacity = mask_ + 1;
   while (capacity / 2 < static_cast<uint64_t>(num_groups)) capacity *= 2;
+  // The groups' hashes and (fixed-width) keys too, so that they are not copied as they grow.
+  ARROW_RETURN_NOT_OK(hashes_.Reserve(num_groups * static_cast<int64_t>(sizeof(uint64_t))));
+  if (layout_.fixed()) ARROW_RETURN_NOT_OK(keys_.Reserve(num_groups * layout_.row_width()));
   return Rehash(capacity);
 }
 

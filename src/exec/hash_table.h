@@ -101,6 +101,7 @@ class HashTable {
   Status Rehash(uint64_t capacity);
   template <typename Rows>
   Rows Stored() const;  // the table's key rows, as FixedRows or VarRows
+  template <typename Eq>
   Status AppendGroup(const uint8_t* row, int64_t size, uint64_t hash);
   Status MergeRows(const HashTable& other, const uint32_t* groups, int64_t count, uint32_t* group_map);
   Status KeepNestedValues(const std::vector<std::shared_ptr<arrow::Array>>& keys, const std::vector<int64_t>& rows);

@@ -343,6 +343,19 @@ FunctionInfo Negation(std::string name, NameStyle style, std::string usage) {
     if (args.size() != 1) return InternalError("negative takes one argument");
     std::string name = CallName(info, called, args);
     const auto& type = args[0]->type;
+    if (type->id() == arrow::Type::DECIMAL128) {
+      // Same precision and scale; a negated decimal always fits.
+      auto kernel = std::make_shared<LambdaKernel>(
+          [](const std::vector<Datum>& a, int64_t, const EvalContext&) -> Result<Datum> {
+            return arrow::compute::CallFunction("negate", {a[0]});
+          });
+      if (args[0]->kind == plan::BoundKind::kLiteral) {
+        ARROW_ASSIGN_OR_RAISE(auto folded, arrow::compute::CallFunction("negate", {Datum(args[0]->literal)}));
+        return BoundExpr::Literal(folded.scalar(), name);
+      }
+      bool nullable = args[0]->nullable;
+      return BoundExpr::Call(info.name, kernel, std::move(args), type, nullable, name);
+    }
     if (NumericRank(*type) == 0) return UnexpectedInputType(name, 0, "\"NUMERIC\"", *args[0]);
     // Fold negated literals; the name stays "negative(1)" as in Spark.
     if (args[0]->kind == plan::BoundKind::kLiteral) {

@@ -791,6 +791,42 @@ Result<BoundExprPtr> BindCast(BoundExprPtr child, std::shared_ptr<arrow::DataTyp
                          {child}, to, nullable, name);
 }
 
+namespace {
+// Decimal digits an integer type needs for its widest value (Spark's
+// DecimalType.forType: BYTE 3, SHORT 5, INT 10, LONG 20).
+int IntegerDigits(arrow::Type::type id) {
+  switch (id) {
+    case arrow::Type::INT8: return 3;
+    case arrow::Type::INT16: return 5;
+    case arrow::Type::INT32: return 10;
+    case arrow::Type::INT64: return 20;
+    default: return 0;
+  }
+}
+}  // namespace
+
+bool CastCanFail(const arrow::DataType& from, const arrow::DataType& to) {
+  if (from.Equals(to) || to.id() == arrow::Type::STRING) return false;
+  int from_digits = IntegerDigits(from.id());
+  if (from_digits > 0) {
+    if (IntegerDigits(to.id()) >= from_digits) return false;
+    if (to.id() == arrow::Type::DOUBLE || to.id() == arrow::Type::FLOAT) return false;
+    if (to.id() == arrow::Type::DECIMAL128) {
+      const auto& d = static_cast<const arrow::Decimal128Type&>(to);
+      return d.precision() - d.scale() < from_digits;
+    }
+    return true;
+  }
+  if (from.id() == arrow::Type::DECIMAL128 && to.id() == arrow::Type::DECIMAL128) {
+    const auto& f = static_cast<const arrow::Decimal128Type&>(from);
+    const auto& t = static_cast<const arrow::Decimal128Type&>(to);
+    return t.scale() < f.scale() || t.precision() - t.scale() < f.precision() - f.scale();
+  }
+  if (from.id() == arrow::Type::FLOAT && to.id() == arrow::Type::DOUBLE) return false;
+  if (from.id() == arrow::Type::DATE32 && to.id() == arrow::Type::TIMESTAMP) return false;
+  return true;
+}
+
 void RegisterCastFunctions(FunctionRegistry& registry) {
   (void)registry;  // CAST is bound directly by the analyzer (BindCast); no named entry yet.
 }

@@ -18,6 +18,12 @@ namespace sk8::functions {
 Result<plan::BoundExprPtr> BindCast(plan::BoundExprPtr child, std::shared_ptr<arrow::DataType> to,
                                     plan::CastMode mode, bool implicit, const plan::EvalContext& ctx);
 
+/// True when a cast from `from` to `to` can fail on some value (under ANSI) or
+/// lose it; false for widenings (int to a wider int, float, or a decimal that
+/// holds it; decimal to a decimal with as many integer and fraction digits;
+/// date to timestamp; anything to string).
+bool CastCanFail(const arrow::DataType& from, const arrow::DataType& to);
+
 /// Casts a value (array or scalar) with Spark semantics.
 Result<arrow::Datum> CastDatum(const arrow::Datum& value, const std::shared_ptr<arrow::DataType>& to,
                                bool ansi, const plan::EvalContext& ctx);

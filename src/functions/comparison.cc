@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "functions/cast.h"
 #include "functions/decimal_arithmetic.h"
@@ -39,43 +40,70 @@ int CompareFloating(T a, T b) {
   return a < b ? -1 : (a > b ? 1 : 0);
 }
 
-bool Decide(CmpOp op, int c) {
+
+// One comparison over two fixed-width arguments whose values compare with
+// `three_way` (negative, zero, positive).
+template <typename T, typename ThreeWay>
+Result<Datum> CompareThreeWay(CmpOp op, const std::vector<Datum>& args, int64_t length, ThreeWay three_way) {
+  auto run = [&](auto decide) {
+    return BinaryPredicate<T>(args[0], args[1], length, [&](T a, T b) { return decide(three_way(a, b)); });
+  };
   switch (op) {
-    case CmpOp::kEq: case CmpOp::kEqNullSafe: return c == 0;
-    case CmpOp::kNe: return c != 0;
-    case CmpOp::kLt: return c < 0;
-    case CmpOp::kLe: return c <= 0;
-    case CmpOp::kGt: return c > 0;
-    case CmpOp::kGe: return c >= 0;
+    case CmpOp::kEq: return run([](int c) { return c == 0; });
+    case CmpOp::kNe: return run([](int c) { return c != 0; });
+    case CmpOp::kLt: return run([](int c) { return c < 0; });
+    case CmpOp::kLe: return run([](int c) { return c <= 0; });
+    case CmpOp::kGt: return run([](int c) { return c > 0; });
+    case CmpOp::kGe: return run([](int c) { return c >= 0; });
+    case CmpOp::kEqNullSafe: break;
   }
-  return false;
+  return InternalError("null-safe equality has no fixed-width fast path");
 }
 
-template <typename ArrowType>
-Result<Datum> CompareFloatingArrays(CmpOp op, const std::vector<Datum>& args, int64_t length) {
-  NumericArg<ArrowType> left(args[0]), right(args[1]);
+// The same for values that C++ orders as Spark does (integers, unscaled decimals).
+template <typename T>
+Result<Datum> CompareOrdered(CmpOp op, const std::vector<Datum>& args, int64_t length) {
+  switch (op) {
+    case CmpOp::kEq: return BinaryPredicate<T>(args[0], args[1], length, std::equal_to<T>());
+    case CmpOp::kNe: return BinaryPredicate<T>(args[0], args[1], length, std::not_equal_to<T>());
+    case CmpOp::kLt: return BinaryPredicate<T>(args[0], args[1], length, std::less<T>());
+    case CmpOp::kLe: return BinaryPredicate<T>(args[0], args[1], length, std::less_equal<T>());
+    case CmpOp::kGt: return BinaryPredicate<T>(args[0], args[1], length, std::greater<T>());
+    case CmpOp::kGe: return BinaryPredicate<T>(args[0], args[1], length, std::greater_equal<T>());
+    case CmpOp::kEqNullSafe: break;
+  }
+  return InternalError("null-safe equality has no fixed-width fast path");
+}
+
+// a <=> b over doubles / floats, with Spark's NaN = NaN.
+template <typename T>
+Result<Datum> NullSafeEqualFloating(const std::vector<Datum>& args, int64_t length) {
+  FixedWidthArg<T> left(args[0]), right(args[1]);
   bool scalar_output = AllScalars(args);
   int64_t n = scalar_output ? 1 : length;
   arrow::BooleanBuilder builder;
   ARROW_RETURN_NOT_OK(builder.Reserve(n));
   for (int64_t i = 0; i < n; ++i) {
     bool lv = left.IsValid(i), rv = right.IsValid(i);
-    if (!lv || !rv) {
-      if (op == CmpOp::kEqNullSafe) {
-        builder.UnsafeAppend(lv == rv);
-      } else {
-        builder.UnsafeAppendNull();
-      }
-      continue;
-    }
-    builder.UnsafeAppend(Decide(op, CompareFloating(left.Value(i), right.Value(i))));
+    builder.UnsafeAppend(lv && rv ? CompareFloating(left.Value(i), right.Value(i)) == 0 : lv == rv);
   }
   return FinishResult(builder.Finish(), scalar_output);
 }
 
 Result<Datum> Compare(CmpOp op, const arrow::DataType& type, const std::vector<Datum>& args, int64_t length) {
-  if (type.id() == arrow::Type::DOUBLE) return CompareFloatingArrays<arrow::DoubleType>(op, args, length);
-  if (type.id() == arrow::Type::FLOAT) return CompareFloatingArrays<arrow::FloatType>(op, args, length);
+  if (op != CmpOp::kEqNullSafe) {
+    switch (type.id()) {
+      case arrow::Type::DOUBLE: return CompareThreeWay<double>(op, args, length, [](double a, double b) { return CompareFloating(a, b); });
+      case arrow::Type::FLOAT: return CompareThreeWay<float>(op, args, length, [](float a, float b) { return CompareFloating(a, b); });
+      // Both sides have the same precision and scale: compare the unscaled integers.
+      case arrow::Type::DECIMAL128: return CompareOrdered<__int128>(op, args, length);
+      default: break;
+    }
+  } else if (type.id() == arrow::Type::DOUBLE) {
+    return NullSafeEqualFloating<double>(args, length);
+  } else if (type.id() == arrow::Type::FLOAT) {
+    return NullSafeEqualFloating<float>(args, length);
+  }
   if (type.id() == arrow::Type::NA) {
     if (op == CmpOp::kEqNullSafe) return Datum(std::make_shared<arrow::BooleanScalar>(true));
     return Datum(arrow::MakeNullScalar(arrow::boolean()));
@@ -131,6 +159,7 @@ FunctionInfo ComparisonFunction(std::string name, std::vector<std::string> alias
   info.sql_symbol = std::move(symbol);
   info.usage = "expr1 " + info.sql_symbol + " expr2 - Compares two values.";
   info.null_intolerant = op != CmpOp::kEqNullSafe;
+  info.can_fail = false;
   info.bind_scalar = [op, info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
                                             const EvalContext& ctx) -> Result<BoundExprPtr> {
     if (args.size() != 2) return InternalError(info_copy.name + " takes two arguments");
@@ -161,6 +190,10 @@ FunctionInfo ComparisonFunction(std::string name, std::vector<std::string> alias
 }
 
 }  // namespace
+
+Result<Datum> SparkEqual(const Datum& a, const Datum& b, const arrow::DataType& type, int64_t length) {
+  return Compare(CmpOp::kEq, type, {a, b}, length);
+}
 
 void RegisterComparisonFunctions(FunctionRegistry& registry) {
   registry.Add(ComparisonFunction("=", {"==", "equal_to"}, "=", CmpOp::kEq));

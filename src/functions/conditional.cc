@@ -40,6 +40,7 @@ class NotDirectlyCallable : public plan::ScalarKernel {
 FunctionInfo CaseWhen() {
   FunctionInfo info;
   info.name = "when";
+  info.can_fail = false;
   info.aliases = {"casewhen"};
   info.usage = "CASE WHEN expr1 THEN expr2 [WHEN expr3 THEN expr4]* [ELSE expr5] END";
   info.bind_scalar = [](const std::string&, std::vector<BoundExprPtr> args,
@@ -93,7 +94,7 @@ Result<Datum> EvaluateIn(const std::vector<Datum>& args, int64_t length) {
   ARROW_RETURN_NOT_OK(builder.Reserve(n));
   std::vector<std::shared_ptr<arrow::BooleanArray>> comparisons;
   for (size_t i = 1; i < args.size(); ++i) {
-    ARROW_ASSIGN_OR_RAISE(Datum eq, arrow::compute::CallFunction("equal", {args[0], args[i]}));
+    ARROW_ASSIGN_OR_RAISE(Datum eq, SparkEqual(args[0], args[i], *args[0].type(), n));
     std::shared_ptr<arrow::Array> array;
     if (eq.is_scalar()) {
       ARROW_ASSIGN_OR_RAISE(array, arrow::MakeArrayFromScalar(*eq.scalar(), n));
@@ -123,9 +124,27 @@ Result<Datum> EvaluateIn(const std::vector<Datum>& args, int64_t length) {
   return FinishResult(builder.Finish(), scalar_output);
 }
 
+// The list of an IN as one array when every item is a literal and the type
+// compares by its bits (not floating point: Spark's IN has NaN = NaN and
+// 0.0 = -0.0); nullptr otherwise.
+Result<std::shared_ptr<arrow::Array>> LiteralValueSet(const std::vector<BoundExprPtr>& args,
+                                                      const arrow::DataType& type) {
+  if (arrow::is_floating(type.id()) || type.id() == arrow::Type::NA || arrow::is_nested(type.id())) return nullptr;
+  std::unique_ptr<arrow::ArrayBuilder> builder;
+  ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), args[0]->type, &builder));
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i]->kind != plan::BoundKind::kLiteral || !args[i]->literal->type->Equals(*args[0]->type)) return nullptr;
+    ARROW_RETURN_NOT_OK(builder->AppendScalar(*args[i]->literal));
+  }
+  std::shared_ptr<arrow::Array> values;
+  ARROW_RETURN_NOT_OK(builder->Finish(&values));
+  return values;
+}
+
 FunctionInfo In() {
   FunctionInfo info;
   info.name = "in";
+  info.can_fail = false;
   info.usage = "expr1 IN (expr2, expr3, ...) - Returns true if `expr1` equals any value.";
   info.bind_scalar = [](const std::string&, std::vector<BoundExprPtr> args,
                         const EvalContext& ctx) -> Result<BoundExprPtr> {
@@ -144,6 +163,18 @@ FunctionInfo In() {
       ARROW_ASSIGN_OR_RAISE(a, BindCast(a, type, plan::CastMode::kDefault, true, ctx));
       nullable |= a->nullable;
     }
+    ARROW_ASSIGN_OR_RAISE(auto value_set, LiteralValueSet(args, *type));
+    if (value_set) {
+      // A list of literals: one hash lookup per row. INCONCLUSIVE gives SQL's
+      // answer: NULL for a NULL value, and for no match when the list holds a NULL.
+      auto options = std::make_shared<arrow::compute::SetLookupOptions>(
+          value_set, arrow::compute::SetLookupOptions::INCONCLUSIVE);
+      auto kernel = std::make_shared<LambdaKernel>(
+          [options](const std::vector<Datum>& a, int64_t, const EvalContext&) {
+            return arrow::compute::CallFunction("is_in", {a[0]}, options.get());
+          });
+      return BoundExpr::Call("in", kernel, std::move(args), arrow::boolean(), nullable, name);
+    }
     auto kernel = std::make_shared<LambdaKernel>(
         [](const std::vector<Datum>& a, int64_t length, const EvalContext&) { return EvaluateIn(a, length); });
     return BoundExpr::Call("in", kernel, std::move(args), arrow::boolean(), nullable, name);
@@ -154,6 +185,7 @@ FunctionInfo In() {
 FunctionInfo Like() {
   FunctionInfo info;
   info.name = "like";
+  info.can_fail = false;
   info.usage = "str LIKE pattern - SQL LIKE with % and _ wildcards.";
   info.null_intolerant = true;
   info.bind_scalar = [](const std::string&, std::vector<BoundExprPtr> args,

@@ -55,6 +55,7 @@ Result<BoundExprPtr> DateArgument(const std::string& sql_expr, int index, BoundE
 FunctionInfo DateField(std::string name, std::vector<std::string> aliases, const char* component) {
   FunctionInfo info;
   info.name = std::move(name);
+  info.can_fail = false;
   info.aliases = std::move(aliases);
   info.usage = info.name + "(date) - Returns the " + component + " component of the date.";
   info.null_intolerant = true;
@@ -76,6 +77,7 @@ FunctionInfo DateField(std::string name, std::vector<std::string> aliases, const
 FunctionInfo Extract() {
   FunctionInfo info;
   info.name = "extract";
+  info.can_fail = false;
   info.usage = "extract(field FROM source) - Extracts a part of the date.";
   info.bind_scalar = [](const std::string&, std::vector<BoundExprPtr> args,
                         const EvalContext& ctx) -> Result<BoundExprPtr> {

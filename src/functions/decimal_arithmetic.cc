@@ -42,11 +42,17 @@ class DecimalArg {
       if (s.is_valid) scalar_ = s.value;
       scalar_.ToBytes(scalar_bytes_);
       scale_ = static_cast<const arrow::Decimal128Type&>(*d.type()).scale();
+      precision_ = static_cast<const arrow::Decimal128Type&>(*d.type()).precision();
     } else {
       array_ = std::static_pointer_cast<arrow::Decimal128Array>(d.make_array());
       scale_ = static_cast<const arrow::Decimal128Type&>(*array_->type()).scale();
+      precision_ = static_cast<const arrow::Decimal128Type&>(*array_->type()).precision();
     }
   }
+  int32_t precision() const { return precision_; }
+  bool is_scalar() const { return !array_; }
+  /// Arrays only: the first row's 16 bytes.
+  const uint8_t* raw() const { return array_->raw_values(); }
   bool IsValid(int64_t i) const { return array_ ? array_->IsValid(i) : scalar_valid_; }
   bool HasNulls() const { return array_ ? array_->null_count() > 0 : !scalar_valid_; }
   /// Row i as a 128-bit integer (little-endian two's complement, as Arrow stores it).
@@ -65,6 +71,7 @@ class DecimalArg {
   uint8_t scalar_bytes_[16] = {};
   bool scalar_valid_ = false;
   int32_t scale_ = 0;
+  int32_t precision_ = 38;
 };
 
 arrow::Decimal256 Rescale(const arrow::Decimal256& v, int32_t from, int32_t to) {
@@ -262,7 +269,87 @@ Result<arrow::Datum> EvaluateDecimal(DecimalOp op, const std::vector<arrow::Datu
   uint8_t* bits = validity->mutable_data();
   int64_t null_count = 0;
   const bool no_nulls = !left.HasNulls() && !right.HasNulls();
-  for (int64_t i = 0; i < n; ++i) {
+  // Operands whose digits cannot overflow 128 bits on this operation: plain
+  // integer arithmetic in a tight loop; a row past the result's precision
+  // takes the general path below (Spark's rounding, overflow error or NULL).
+  const int32_t common = std::max(left.scale(), right.scale());
+  const bool cannot_overflow =
+      int128_path && (op == DecimalOp::kMultiply
+                          ? left.precision() + right.precision() <= 38
+                          : std::max(left.precision() - left.scale(), right.precision() - right.scale()) + common + 1 <= 38);
+  std::vector<int64_t> general_rows;
+  int64_t first_general = n;  // rows from here on take the general loop
+  if (cannot_overflow) {
+    const Int128* pow10 = PowersOfTen();
+    const Int128 bound = pow10[out_type.precision()];
+    const Int128 left_factor = op == DecimalOp::kMultiply ? 1 : pow10[common - left.scale()];
+    const Int128 right_factor = op == DecimalOp::kMultiply ? 1 : pow10[common - right.scale()];
+    const bool narrow = left.precision() <= 18 && right.precision() <= 18;
+    auto run = [&](auto left_at, auto right_at) {
+      for (int64_t i = 0; i < n; ++i) {
+        const Int128 a = left_at(i), b = right_at(i);
+        // Unsigned: a NULL slot may hold any bits, and wrapping is defined.
+        using U = unsigned __int128;
+        U u;
+        switch (op) {
+          case DecimalOp::kMultiply:
+            // Both within 18 digits: one 64 x 64 -> 128-bit multiply.
+            u = narrow ? U(static_cast<Int128>(static_cast<int64_t>(a)) * static_cast<int64_t>(b)) : U(a) * U(b);
+            break;
+          case DecimalOp::kAdd: u = U(a) * U(left_factor) + U(b) * U(right_factor); break;
+          default: u = U(a) * U(left_factor) - U(b) * U(right_factor); break;
+        }
+        const Int128 r = static_cast<Int128>(u);
+        out[i] = r;
+        if (r >= bound || r <= -bound) general_rows.push_back(i);
+      }
+    };
+    auto array_at = [](const uint8_t* raw) {
+      return [raw](int64_t i) {
+        Int128 v;
+        std::memcpy(&v, raw + 16 * i, 16);
+        return v;
+      };
+    };
+    auto constant = [](Int128 v) { return [v](int64_t) { return v; }; };
+    if (left.is_scalar() && right.is_scalar()) {
+      run(constant(left.Int128At(0)), constant(right.Int128At(0)));
+    } else if (left.is_scalar()) {
+      run(constant(left.Int128At(0)), array_at(right.raw()));
+    } else if (right.is_scalar()) {
+      run(array_at(left.raw()), constant(right.Int128At(0)));
+    } else {
+      run(array_at(left.raw()), array_at(right.raw()));
+    }
+    std::memset(bits, 0xFF, arrow::bit_util::BytesForBits(n));
+    if (!no_nulls) {
+      for (int64_t i = 0; i < n; ++i) {
+        if (!left.IsValid(i) || !right.IsValid(i)) {
+          arrow::bit_util::ClearBit(bits, i);
+          out[i] = 0;
+          ++null_count;
+        }
+      }
+    }
+    first_general = n;
+  } else {
+    first_general = 0;
+  }
+  auto general_row = [&](int64_t i) -> Status {
+    if (!no_nulls && (!left.IsValid(i) || !right.IsValid(i))) return Status::OK();  // already NULL
+    ARROW_ASSIGN_OR_RAISE(auto value, ComputeRow(op, left.Value(i), right.Value(i), left.scale(), right.scale(),
+                                                 out_type, ctx));
+    if (!value) {
+      arrow::bit_util::ClearBit(bits, i);
+      out[i] = 0;
+      ++null_count;
+    } else {
+      out[i] = ToInt128(*value);
+    }
+    return Status::OK();
+  };
+  for (int64_t i : general_rows) ARROW_RETURN_NOT_OK(general_row(i));
+  for (int64_t i = first_general; i < n; ++i) {
     if (!no_nulls && (!left.IsValid(i) || !right.IsValid(i))) {
       arrow::bit_util::ClearBit(bits, i);
       out[i] = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "functions/cast.h"
 #include "types/spark_types.h"
 
 namespace sk8::functions {
@@ -79,6 +80,20 @@ Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<Bound
   const FunctionInfo* info = FunctionRegistry::Instance().Find(name);
   if (info == nullptr || !info->bind_scalar) return InternalError("no scalar function '" + name + "' is registered");
   return info->bind_scalar(name, std::move(args), ctx);
+}
+
+bool CanFail(const plan::BoundExpr& expr) {
+  if (expr.kind != plan::BoundKind::kCall) return false;
+  if (expr.function_name == "cast" || expr.function_name == "implicit_cast") {
+    if (CastCanFail(*expr.args[0]->type, *expr.type)) return true;
+  } else {
+    const FunctionInfo* info = FunctionRegistry::Instance().Find(expr.function_name);
+    if (info == nullptr || info->can_fail) return true;
+  }
+  for (const auto& arg : expr.args) {
+    if (CanFail(*arg)) return true;
+  }
+  return false;
 }
 
 Result<BoundExprPtr> AndAll(const std::vector<BoundExprPtr>& conjuncts, const EvalContext& ctx) {

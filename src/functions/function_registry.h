@@ -46,6 +46,10 @@ struct FunctionInfo {
   /// NULL in any argument gives NULL without evaluating the others (Spark's
   /// NullIntolerant, which its NullPropagation rule folds away).
   bool null_intolerant = false;
+  /// Evaluating it can raise an error on some row (ANSI overflow, a bad
+  /// argument). AND / OR / CASE WHEN keep Spark's row-wise short circuit only
+  /// around operands that can fail; the rest are evaluated for the whole batch.
+  bool can_fail = true;
   ScalarBinder bind_scalar;
   AggregateBinder bind_aggregate;
 };
@@ -81,6 +85,11 @@ Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<Bound
                                       const EvalContext& ctx = {});
 /// The conjuncts joined by AND, left to right; null for none.
 Result<BoundExprPtr> AndAll(const std::vector<BoundExprPtr>& conjuncts, const EvalContext& ctx = {});
+
+/// True when evaluating `expr` can raise an error on some row: a call of a
+/// function that can fail (FunctionInfo::can_fail), a narrowing cast, or any
+/// argument that can. Column references and literals cannot.
+bool CanFail(const plan::BoundExpr& expr);
 
 /// Column name of a call in Spark's style, from the info and the argument names.
 std::string CallName(const FunctionInfo& info, const std::string& called_name,

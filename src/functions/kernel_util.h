@@ -8,6 +8,8 @@
 #include <arrow/builder.h>
 #include <arrow/datum.h>
 #include <arrow/scalar.h>
+#include <arrow/util/bit_util.h>
+#include <arrow/util/bitmap_ops.h>
 
 #include "plan/bound_expression.h"
 
@@ -53,6 +55,117 @@ class NumericArg {
   std::shared_ptr<arrow::NumericArray<ArrowType>> array_;
   const T* values_ = nullptr;
 };
+
+/// A fixed-width argument (array or scalar) read as values of T, whose size is
+/// the type's physical width: int64 for BIGINT / TIMESTAMP, __int128 for
+/// DECIMAL(p <= 38), double ... Values are read unaligned (Arrow slices need
+/// not be aligned to 16 bytes).
+template <typename T>
+class FixedWidthArg {
+ public:
+  explicit FixedWidthArg(const arrow::Datum& datum) {
+    if (datum.is_scalar()) {
+      const auto& s = *datum.scalar();
+      is_scalar_ = true;
+      scalar_valid_ = s.is_valid;
+      if (s.is_valid) std::memcpy(&scalar_, static_cast<const arrow::internal::PrimitiveScalarBase&>(s).data(), sizeof(T));
+    } else {
+      const auto& data = *datum.array();
+      offset_ = data.offset;
+      values_ = data.buffers[1]->data() + data.offset * static_cast<int64_t>(sizeof(T));
+      validity_ = data.GetNullCount() > 0 && data.buffers[0] ? data.buffers[0]->data() : nullptr;
+    }
+  }
+  bool is_scalar() const { return is_scalar_; }
+  /// False only for a null scalar; arrays answer per row through validity().
+  bool scalar_valid() const { return scalar_valid_; }
+  /// The array's validity bitmap (bit `offset()` is row 0), or null when no row is null.
+  const uint8_t* validity() const { return validity_; }
+  int64_t offset() const { return offset_; }
+  /// Arrays only: the first row's bytes.
+  const uint8_t* values() const { return values_; }
+  bool IsValid(int64_t i) const {
+    return is_scalar_ ? scalar_valid_ : validity_ == nullptr || arrow::bit_util::GetBit(validity_, offset_ + i);
+  }
+  T Value(int64_t i) const {
+    if (is_scalar_) return scalar_;
+    T v;
+    std::memcpy(&v, values_ + i * static_cast<int64_t>(sizeof(T)), sizeof(T));
+    return v;
+  }
+
+ private:
+  bool is_scalar_ = false;
+  bool scalar_valid_ = false;
+  T scalar_{};
+  const uint8_t* values_ = nullptr;
+  const uint8_t* validity_ = nullptr;
+  int64_t offset_ = 0;
+};
+
+/// A boolean column from `predicate(i)` for rows [0, length) of two
+/// fixed-width arguments, NULL where either is NULL (a null scalar gives a null
+/// scalar). The loop has no branch on validity: the result's validity is the
+/// AND of the inputs' bitmaps. A scalar result when both are scalars.
+template <typename T, typename Predicate>
+Result<arrow::Datum> BinaryPredicate(const arrow::Datum& left_datum, const arrow::Datum& right_datum, int64_t length,
+                                     Predicate&& predicate) {
+  FixedWidthArg<T> left(left_datum), right(right_datum);
+  if ((left.is_scalar() && !left.scalar_valid()) || (right.is_scalar() && !right.scalar_valid())) {
+    return arrow::Datum(arrow::MakeNullScalar(arrow::boolean()));
+  }
+  if (left.is_scalar() && right.is_scalar()) {
+    return arrow::Datum(std::make_shared<arrow::BooleanScalar>(predicate(left.Value(0), right.Value(0))));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto bits, arrow::AllocateBitmap(length));
+  uint8_t* out = bits->mutable_data();
+  // One loop per shape (array-array, array-scalar, scalar-array), so that the
+  // compiler sees plain loads and can vectorize.
+  auto array_values = [](const FixedWidthArg<T>& arg) {
+    return [values = arg.values()](int64_t i) {
+      T v;
+      std::memcpy(&v, values + i * static_cast<int64_t>(sizeof(T)), sizeof(T));
+      return v;
+    };
+  };
+  auto constant = [](T v) { return [v](int64_t) { return v; }; };
+  auto fill = [&](auto left_at, auto right_at) {
+    int64_t i = 0;
+    for (; i + 8 <= length; i += 8) {
+      uint8_t byte = 0;
+      for (int b = 0; b < 8; ++b) byte |= static_cast<uint8_t>(predicate(left_at(i + b), right_at(i + b))) << b;
+      out[i / 8] = byte;
+    }
+    if (i < length) {
+      uint8_t byte = 0;
+      for (int b = 0; i + b < length; ++b) byte |= static_cast<uint8_t>(predicate(left_at(i + b), right_at(i + b))) << b;
+      out[i / 8] = byte;
+    }
+  };
+  if (left.is_scalar()) {
+    fill(constant(left.Value(0)), array_values(right));
+  } else if (right.is_scalar()) {
+    fill(array_values(left), constant(right.Value(0)));
+  } else {
+    fill(array_values(left), array_values(right));
+  }
+  std::shared_ptr<arrow::Buffer> validity;
+  const uint8_t* lv = left.validity();
+  const uint8_t* rv = right.validity();
+  if (lv && rv) {
+    ARROW_ASSIGN_OR_RAISE(validity, arrow::internal::BitmapAnd(arrow::default_memory_pool(), lv, left.offset(), rv,
+                                                               right.offset(), length, 0));
+  } else if (lv || rv) {
+    ARROW_ASSIGN_OR_RAISE(validity, arrow::internal::CopyBitmap(arrow::default_memory_pool(), lv ? lv : rv,
+                                                                lv ? left.offset() : right.offset(), length));
+  }
+  return arrow::Datum(std::make_shared<arrow::BooleanArray>(length, std::move(bits), std::move(validity)));
+}
+
+/// Spark's `a = b` for two arguments of one type (NaN = NaN, 0.0 = -0.0);
+/// NULL where either is NULL. Defined with the comparison operators.
+Result<arrow::Datum> SparkEqual(const arrow::Datum& a, const arrow::Datum& b, const arrow::DataType& type,
+                                int64_t length);
 
 /// True when every argument is a scalar: the result is then a scalar too.
 inline bool AllScalars(const std::vector<arrow::Datum>& args) {

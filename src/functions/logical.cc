@@ -30,6 +30,7 @@ FunctionInfo Logical(std::string name, std::string symbol, NameStyle style, std:
   info.name_style = style;
   info.sql_symbol = std::move(symbol);
   info.usage = info.name + " - Logical " + info.sql_symbol + ".";
+  info.can_fail = false;
   info.bind_scalar = [fn = std::move(arrow_function), info_copy = info](
                          const std::string& called, std::vector<BoundExprPtr> args,
                          const EvalContext& ctx) -> Result<BoundExprPtr> {
@@ -50,6 +51,7 @@ FunctionInfo NullTest(std::string name, std::string arrow_function) {
   FunctionInfo info;
   info.name = std::move(name);
   info.usage = info.name + "(expr) - Tests whether `expr` is null.";
+  info.can_fail = false;
   info.bind_scalar = [fn = std::move(arrow_function), info_copy = info](
                          const std::string& called, std::vector<BoundExprPtr> args,
                          const EvalContext&) -> Result<BoundExprPtr> {

@@ -82,6 +82,7 @@ Result<Datum> SubstringKernel(const std::vector<Datum>& args, int64_t length, co
 FunctionInfo Substring() {
   FunctionInfo info;
   info.name = "substring";
+  info.can_fail = false;
   info.aliases = {"substr"};
   info.usage =
       "substring(str, pos[, len]) - Returns the substring of `str` that starts at `pos` and is of length `len`.";
@@ -179,6 +180,7 @@ std::shared_ptr<plan::ScalarKernel> StringMatchKernel(StringMatch kind) {
 FunctionInfo StringPredicate(std::string name, StringMatch kind, std::string usage) {
   FunctionInfo info;
   info.name = std::move(name);
+  info.can_fail = false;
   info.usage = std::move(usage);
   info.null_intolerant = true;
   info.bind_scalar = [kind, info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,

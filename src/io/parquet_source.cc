@@ -1,13 +1,16 @@
 #include "io/parquet_source.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <arrow/array/util.h>
 #include <arrow/compute/api.h>
 #include <arrow/io/file.h>
 #include <arrow/table.h>
+#include <arrow/util/key_value_metadata.h>
 #include <parquet/arrow/reader.h>
 #include <parquet/exception.h>
+#include <parquet/statistics.h>
 
 #include "io/file_listing.h"
 #include "types/spark_types.h"
@@ -27,6 +30,19 @@ Result<std::unique_ptr<parquet::arrow::FileReader>> OpenParquet(const std::strin
     return std::move(*reader);
   } catch (const parquet::ParquetException&) {
     return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.NO_HINT", {{"path", QualifiedPath(path)}});
+  }
+}
+
+// Files written through Arrow keep an "ARROW:schema" entry that makes Arrow's
+// reader restore the writer's in-memory types: string_view columns (as
+// tpchgen and Polars write them) then decode value by value into views that
+// the scan must cast back to Spark's STRING. Spark reads only Parquet's own
+// logical types; without the entry Arrow does the same and decodes strings
+// straight into STRING. The footer is the scan's own parsed copy.
+void ForgetStoredArrowSchema(parquet::FileMetaData& metadata) {
+  const auto& entries = metadata.key_value_metadata();
+  if (entries && entries->Contains("ARROW:schema")) {
+    ARROW_UNUSED(const_cast<arrow::KeyValueMetadata&>(*entries).Delete("ARROW:schema"));
   }
 }
 
@@ -99,13 +115,90 @@ Result<int64_t> CountParquetRows(const std::vector<std::string>& files, size_t m
   return static_cast<int64_t>(static_cast<double>(rows) * static_cast<double>(files.size()) / static_cast<double>(read));
 }
 
+namespace {
+
+// One row group's min / max of a leaf column as doubles, or false.
+bool ChunkRange(const parquet::ColumnChunkMetaData& chunk, const parquet::ColumnDescriptor& descr, double* lo,
+                double* hi) {
+  auto stats = chunk.statistics();
+  if (!stats || !stats->HasMinMax()) return false;
+  const auto& logical = descr.logical_type();
+  const bool decimal = logical && logical->is_decimal();
+  const bool plain = !logical || logical->is_none() || logical->is_int() || logical->is_date() || decimal;
+  if (!plain) return false;  // timestamps, strings, ...: not compared by value here
+  double scale = decimal ? std::pow(10.0, static_cast<const parquet::DecimalLogicalType&>(*logical).scale()) : 1.0;
+  switch (descr.physical_type()) {
+    case parquet::Type::INT32: {
+      const auto& typed = static_cast<const parquet::Int32Statistics&>(*stats);
+      *lo = typed.min() / scale;
+      *hi = typed.max() / scale;
+      return true;
+    }
+    case parquet::Type::INT64: {
+      const auto& typed = static_cast<const parquet::Int64Statistics&>(*stats);
+      *lo = static_cast<double>(typed.min()) / scale;
+      *hi = static_cast<double>(typed.max()) / scale;
+      return true;
+    }
+    case parquet::Type::FLOAT: {
+      const auto& typed = static_cast<const parquet::FloatStatistics&>(*stats);
+      *lo = typed.min();
+      *hi = typed.max();
+      return !decimal;
+    }
+    case parquet::Type::DOUBLE: {
+      const auto& typed = static_cast<const parquet::DoubleStatistics&>(*stats);
+      *lo = typed.min();
+      *hi = typed.max();
+      return !decimal;
+    }
+    default: return false;
+  }
+}
+
+}  // namespace
+
+Result<std::vector<ColumnRange>> ReadParquetColumnRanges(const std::vector<std::string>& files, size_t max_footers) {
+  std::vector<ColumnRange> ranges;
+  if (files.empty() || files.size() > max_footers) return ranges;
+  bool first = true;
+  for (const auto& path : files) {
+    ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(path));
+    auto metadata = reader->parquet_reader()->metadata();
+    const auto* schema = metadata->schema();
+    if (schema->num_columns() != schema->group_node()->field_count()) return std::vector<ColumnRange>{};  // nested
+    if (first) {
+      ranges.assign(schema->num_columns(), ColumnRange{true, 0, 0});
+    } else if (static_cast<int>(ranges.size()) != schema->num_columns()) {
+      return std::vector<ColumnRange>{};  // files of different shapes: no ranges
+    }
+    for (int c = 0; c < schema->num_columns(); ++c) {
+      auto& range = ranges[c];
+      for (int rg = 0; rg < metadata->num_row_groups() && range.known; ++rg) {
+        double lo, hi;
+        if (!ChunkRange(*metadata->RowGroup(rg)->ColumnChunk(c), *schema->Column(c), &lo, &hi)) {
+          range.known = false;
+          break;
+        }
+        const bool empty_so_far = first && rg == 0;
+        range.min = empty_so_far ? lo : std::min(range.min, lo);
+        range.max = empty_so_far ? hi : std::max(range.max, hi);
+      }
+      if (metadata->num_row_groups() == 0 && first) range.known = false;
+    }
+    first = false;
+  }
+  return ranges;
+}
+
 Result<std::vector<ParquetFragment>> ListParquetFragments(const std::vector<std::string>& files) {
   std::vector<ParquetFragment> fragments;
   for (const auto& path : files) {
     ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(path));
     auto metadata = reader->parquet_reader()->metadata();
+    ForgetStoredArrowSchema(*metadata);
     for (int rg = 0; rg < metadata->num_row_groups(); ++rg) {
-      fragments.push_back({path, rg, metadata->RowGroup(rg)->num_rows()});
+      fragments.push_back({path, rg, metadata->RowGroup(rg)->num_rows(), metadata});
     }
   }
   return fragments;
@@ -115,9 +208,16 @@ Result<std::shared_ptr<arrow::RecordBatch>> ReadParquetFragment(const ParquetFra
                                                                 const std::vector<int>& columns,
                                                                 const std::shared_ptr<arrow::Schema>& schema,
                                                                 arrow::MemoryPool* pool) {
-  ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(fragment.path, pool));
+  // Read, not memory-mapped: a mapped file truncated by another process would
+  // kill the server (SIGBUS), and mapped pages would count in its RSS.
+  auto input = arrow::io::ReadableFile::Open(fragment.path, pool);
+  if (!input.ok()) return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(fragment.path)}});
   std::shared_ptr<arrow::Table> table;
   try {
+    std::unique_ptr<parquet::arrow::FileReader> reader;
+    ARROW_RETURN_NOT_OK(parquet::arrow::FileReader::Make(
+        pool, parquet::ParquetFileReader::Open(*input, parquet::ReaderProperties(pool), fragment.metadata),
+        parquet::default_arrow_reader_properties(), &reader));
     ARROW_RETURN_NOT_OK(reader->ReadRowGroup(fragment.row_group, columns, &table));
   } catch (const parquet::ParquetException&) {
     return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.NO_HINT",

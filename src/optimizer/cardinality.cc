@@ -68,6 +68,105 @@ double KeyDomain(const ResolvedPlan& join, plan::ColumnId id) {
   return 1;
 }
 
+/// The value range of column `id` of `node`, followed down to the file scan
+/// that reads it; unknown for computed columns.
+plan::ValueRange RangeOf(const ResolvedPlan& node, plan::ColumnId id) {
+  switch (node.kind) {
+    case ResolvedKind::kFileScan:
+      for (size_t i = 0; i < node.column_ids.size(); ++i) {
+        if (node.column_ids[i] != id || i >= node.file_columns.size()) continue;
+        const auto c = static_cast<size_t>(node.file_columns[i]);
+        return c < node.file_column_ranges.size() ? node.file_column_ranges[c] : plan::ValueRange{};
+      }
+      return {};
+    case ResolvedKind::kFilter:
+    case ResolvedKind::kSort:
+    case ResolvedKind::kLimit: return RangeOf(node.child(), id);
+    case ResolvedKind::kProject:
+      for (size_t i = 0; i < node.expressions.size(); ++i) {
+        const auto& e = *node.expressions[i];
+        if (node.column_ids[i] == id && e.kind == BoundKind::kColumnRef) return RangeOf(node.child(), e.column_id);
+      }
+      return {};
+    case ResolvedKind::kJoin:
+      for (const auto& child : node.children) {
+        if (std::find(child->column_ids.begin(), child->column_ids.end(), id) != child->column_ids.end()) {
+          return RangeOf(*child, id);
+        }
+      }
+      return {};
+    default: return {};
+  }
+}
+
+/// A literal's value in its column's units (as ValueRange holds them).
+bool LiteralValue(const arrow::Scalar& s, double* out) {
+  if (!s.is_valid) return false;
+  switch (s.type->id()) {
+    case arrow::Type::INT8: *out = static_cast<const arrow::Int8Scalar&>(s).value; return true;
+    case arrow::Type::INT16: *out = static_cast<const arrow::Int16Scalar&>(s).value; return true;
+    case arrow::Type::INT32: *out = static_cast<const arrow::Int32Scalar&>(s).value; return true;
+    case arrow::Type::INT64: *out = static_cast<double>(static_cast<const arrow::Int64Scalar&>(s).value); return true;
+    case arrow::Type::FLOAT: *out = static_cast<const arrow::FloatScalar&>(s).value; return true;
+    case arrow::Type::DOUBLE: *out = static_cast<const arrow::DoubleScalar&>(s).value; return true;
+    case arrow::Type::DATE32: *out = static_cast<const arrow::Date32Scalar&>(s).value; return true;
+    case arrow::Type::DECIMAL128: {
+      const auto& type = static_cast<const arrow::Decimal128Type&>(*s.type);
+      *out = static_cast<const arrow::Decimal128Scalar&>(s).value.ToDouble(type.scale());
+      return true;
+    }
+    default: return false;
+  }
+}
+
+/// The fraction of `input`'s rows that `condition` keeps: comparisons of a
+/// column with a literal narrow the column's range (from file statistics),
+/// all bounds on one column together (`d >= a AND d < b` is one interval);
+/// other conjuncts use the fixed selectivities.
+double FilterSelectivity(const plan::BoundExpr& condition, const ResolvedPlan& input) {
+  std::vector<plan::BoundExprPtr> conjuncts;
+  plan::SplitConjuncts(std::make_shared<BoundExpr>(condition), &conjuncts);
+  struct Interval {
+    plan::ValueRange range;
+    double lo, hi;
+  };
+  std::vector<std::pair<plan::ColumnId, Interval>> intervals;
+  double selectivity = 1;
+  for (const auto& c : conjuncts) {
+    const std::string& f = c->function_name;
+    bool ranged = false;
+    if (c->kind == BoundKind::kCall && (f == "<" || f == "<=" || f == ">" || f == ">=") && IsColumnAndLiteral(*c)) {
+      const bool column_left = c->args[0]->kind == BoundKind::kColumnRef;
+      const auto& column = column_left ? *c->args[0] : *c->args[1];
+      const auto& literal = column_left ? *c->args[1] : *c->args[0];
+      plan::ValueRange range = RangeOf(input, column.column_id);
+      double value;
+      if (range.known && range.max > range.min && LiteralValue(*literal.literal, &value)) {
+        auto it = std::find_if(intervals.begin(), intervals.end(),
+                               [&](const auto& entry) { return entry.first == column.column_id; });
+        if (it == intervals.end()) {
+          intervals.push_back({column.column_id, Interval{range, range.min, range.max}});
+          it = intervals.end() - 1;
+        }
+        // column < value (or value > column) bounds it from above.
+        const bool upper = (f == "<" || f == "<=") == column_left;
+        if (upper) {
+          it->second.hi = std::min(it->second.hi, value);
+        } else {
+          it->second.lo = std::max(it->second.lo, value);
+        }
+        ranged = true;
+      }
+    }
+    if (!ranged) selectivity *= EstimateSelectivity(*c);
+  }
+  for (const auto& [id, interval] : intervals) {
+    const double width = interval.range.max - interval.range.min;
+    selectivity *= std::clamp((interval.hi - interval.lo) / width, 0.0, 1.0);
+  }
+  return selectivity;
+}
+
 }  // namespace
 
 double EstimateSelectivity(const BoundExpr& e) {
@@ -105,7 +204,7 @@ double EstimateRows(const ResolvedPlan& node) {
       return std::max(0.0, std::ceil(span / static_cast<double>(node.range_step)));
     }
     case ResolvedKind::kFilter:
-      return std::max(1.0, EstimateRows(node.child()) * EstimateSelectivity(*node.condition));
+      return std::max(1.0, EstimateRows(node.child()) * FilterSelectivity(*node.condition, node.child()));
     case ResolvedKind::kProject:
     case ResolvedKind::kSort:
     case ResolvedKind::kWindow:

@@ -11,17 +11,27 @@ std::vector<RuleBatch> MakeBatches() {
   RuleBatch distinct{"Distinct Aggregates", /*max_iterations=*/1, {}};
   distinct.rules.push_back(MakeRewriteDistinctAggregates());
   batches.push_back(std::move(distinct));
-  RuleBatch rewrite{"Operator Optimization", /*max_iterations=*/100, {}};
-  rewrite.rules.push_back(MakeRemoveIdentityProject());
-  rewrite.rules.push_back(MakeCollapseProject());
-  rewrite.rules.push_back(MakePruneUnusedAggregates());
-  rewrite.rules.push_back(MakeCombineFilters());
-  rewrite.rules.push_back(MakeFactorCommonConjuncts());
-  rewrite.rules.push_back(MakePushPredicateThroughJoin());
-  rewrite.rules.push_back(MakePushSemiJoinThroughJoin());
-  rewrite.rules.push_back(MakeReplaceLimitZero());
-  rewrite.rules.push_back(MakePushLimitThroughProject());
-  batches.push_back(std::move(rewrite));
+  // Spark's operatorOptimizationBatch: pushdown and simplification to a fixed point.
+  auto operator_optimization = [](std::string name) {
+    RuleBatch rewrite{std::move(name), /*max_iterations=*/100, {}};
+    rewrite.rules.push_back(MakeRemoveIdentityProject());
+    rewrite.rules.push_back(MakeCollapseProject());
+    rewrite.rules.push_back(MakePruneUnusedAggregates());
+    rewrite.rules.push_back(MakeCombineFilters());
+    rewrite.rules.push_back(MakeFactorCommonConjuncts());
+    rewrite.rules.push_back(MakePushPredicateThroughJoin());
+    rewrite.rules.push_back(MakePushSemiJoinThroughJoin());
+    rewrite.rules.push_back(MakeReplaceLimitZero());
+    rewrite.rules.push_back(MakePushLimitThroughProject());
+    return rewrite;
+  };
+  batches.push_back(operator_optimization("Operator Optimization"));
+  // Filters implied by ORs over both sides of a join, once (they would be
+  // derived again from the kept condition), then pushed down like any other.
+  RuleBatch infer{"Infer Filters", /*max_iterations=*/1, {}};
+  infer.rules.push_back(MakeInferFiltersFromDisjunctions());
+  batches.push_back(std::move(infer));
+  batches.push_back(operator_optimization("Operator Optimization after Inferring Filters"));
   // After predicates sit in join conditions; once, so it never undoes itself.
   RuleBatch reorder{"Join Reorder", /*max_iterations=*/1, {}};
   reorder.rules.push_back(MakeReorderJoin());

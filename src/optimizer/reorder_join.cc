@@ -1,8 +1,10 @@
 // ReorderJoin (after Spark's rule of that name, with its cost-based variant's
-// aim): a tree of inner joins is rebuilt left-deep from estimated row counts
-// (optimizer/cardinality.h): the largest relation is probed, and the others
-// are joined (built) smallest result first, never by a cross product while a
-// join condition connects another relation. Each join gets the
+// aim): a tree of inner joins is rebuilt from estimated row counts
+// (optimizer/cardinality.h): the largest relation is probed; snowflake arms
+// (relations hanging off one other relation) are joined into their neighbour
+// first, as bushy build sides; then the rest are joined (built) smallest
+// result first, never by a cross product while a join condition connects
+// another relation. Each join gets the
 // conditions its two sides can now evaluate. Column identities make the new
 // order safe for everything above; a projection restores the original column
 // order when the join tree's own output is visible.
@@ -56,6 +58,11 @@ bool Touches(const IdSet& a, const IdSet& b) {
   return false;
 }
 
+bool IsKeyEquality(const plan::BoundExpr& e) {
+  return e.kind == plan::BoundKind::kCall && (e.function_name == "=" || e.function_name == "<=>") &&
+         e.args.size() == 2;
+}
+
 Result<ResolvedPtr> Reorder(const ResolvedPtr& root, bool output_visible) {
   std::vector<ResolvedPtr> items;
   std::vector<BoundExprPtr> conditions;
@@ -74,6 +81,58 @@ Result<ResolvedPtr> Reorder(const ResolvedPtr& root, bool output_visible) {
   size_t first = 0;
   for (size_t i = 1; i < items.size(); ++i) {
     if (rows[i] > rows[first]) first = i;
+  }
+  // Snowflake arms first (a bushy plan): a relation joined to exactly one
+  // other, which is not the probed relation, is joined into that one before
+  // the main chain (`supplier JOIN nation WHERE n_name = ...` becomes one build
+  // side), so the large relation is probed once, against the filtered arm.
+  bool merged = false;
+  for (bool again = true; again;) {
+    again = false;
+    for (size_t leaf = 0; leaf < items.size() && !again; ++leaf) {
+      if (leaf == first) continue;
+      size_t neighbor = items.size();
+      bool single = true;
+      for (size_t c = 0; c < conditions.size() && single; ++c) {
+        // Edges are key equalities; another condition (Q7's OR over both
+        // nations) is placed wherever its columns are first all available.
+        if (!IsKeyEquality(*conditions[c]) || !Touches(condition_ids[c], item_ids[leaf])) continue;
+        for (size_t j = 0; j < items.size(); ++j) {
+          if (j == leaf || !Touches(condition_ids[c], item_ids[j])) continue;
+          if (neighbor != items.size() && neighbor != j) single = false;
+          neighbor = j;
+        }
+      }
+      if (!single || neighbor == items.size() || neighbor == first) continue;
+      IdSet both = item_ids[neighbor];
+      both.insert(item_ids[leaf].begin(), item_ids[leaf].end());
+      std::vector<BoundExprPtr> connecting;
+      std::vector<BoundExprPtr> rest_conditions;
+      std::vector<IdSet> rest_ids;
+      for (size_t c = 0; c < conditions.size(); ++c) {
+        if (Covers(both, condition_ids[c]) && Touches(condition_ids[c], item_ids[leaf])) {
+          connecting.push_back(conditions[c]);
+        } else {
+          rest_conditions.push_back(conditions[c]);
+          rest_ids.push_back(condition_ids[c]);
+        }
+      }
+      ARROW_ASSIGN_OR_RAISE(auto condition, functions::AndAll(connecting));
+      // The larger side is probed, the smaller built.
+      const bool leaf_larger = rows[leaf] > rows[neighbor];
+      auto arm = plan::MakeJoinNode(leaf_larger ? items[leaf] : items[neighbor],
+                                    leaf_larger ? items[neighbor] : items[leaf], plan::JoinType::kInner, condition);
+      items[neighbor] = arm;
+      item_ids[neighbor] = std::move(both);
+      rows[neighbor] = EstimateRows(*arm);
+      items.erase(items.begin() + static_cast<std::ptrdiff_t>(leaf));
+      item_ids.erase(item_ids.begin() + static_cast<std::ptrdiff_t>(leaf));
+      rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(leaf));
+      if (first > leaf) --first;
+      conditions = std::move(rest_conditions);
+      condition_ids = std::move(rest_ids);
+      merged = again = true;
+    }
   }
   std::vector<size_t> order{first};
   std::vector<bool> used(items.size(), false);
@@ -114,7 +173,7 @@ Result<ResolvedPtr> Reorder(const ResolvedPtr& root, bool output_visible) {
     joined.insert(item_ids[next].begin(), item_ids[next].end());
     trial_tree = next_tree;
   }
-  bool same_order = true;
+  bool same_order = !merged;
   for (size_t i = 0; i < order.size(); ++i) same_order &= order[i] == i;
   if (same_order) return root;
 

@@ -69,6 +69,7 @@ RulePtr MakeFactorCommonConjuncts();   // factor_common_conjuncts.cc
 RulePtr MakeReorderJoin();             // reorder_join.cc
 RulePtr MakeRewriteDistinctAggregates(); // rewrite_distinct_aggregates.cc
 RulePtr MakePushSemiJoinThroughJoin(); // push_semi_join_through_join.cc
+RulePtr MakeInferFiltersFromDisjunctions(); // infer_filters_from_disjunctions.cc
 RulePtr MakeConstantFolding(const plan::EvalContext& ctx);  // constant_folding.cc
 
 }  // namespace sk8::optimizer

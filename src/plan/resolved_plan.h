@@ -35,6 +35,14 @@ enum class ResolvedKind {
   kWindow,
 };
 
+/// The smallest and largest value of a column, as a double in the column's
+/// units (decimals scaled, dates in days), from file statistics.
+struct ValueRange {
+  bool known = false;
+  double min = 0;
+  double max = 0;
+};
+
 struct ResolvedPlan;
 using ResolvedPtr = std::shared_ptr<const ResolvedPlan>;
 
@@ -100,6 +108,8 @@ struct ResolvedPlan {
   std::vector<int> file_columns;
   /// Rows in the files, from their footers (-1: unknown); for cardinality estimates.
   int64_t file_rows = -1;
+  /// Per column of the file schema: its value range from footer statistics.
+  std::vector<ValueRange> file_column_ranges;
   // kShowString
   int32_t show_rows = 20;
   int32_t show_truncate = 20;

@@ -30,6 +30,8 @@ QUERIES = {
     "tpch_charge": "SELECT sum(a * (1 - d) * (1 + d)), sum(a * (1 - d)), avg(a - d) FROM dec_t",
     "wide_add_exact": "SELECT w + w / 1000000, w - 1 FROM dec_t WHERE w BETWEEN -10 AND 10",
     "wide_multiply_rounds": "SELECT w * CAST(1.5 AS DECIMAL(10,4)), a * w FROM dec_t WHERE w BETWEEN -10 AND 10",
+    "medium_precision": "SELECT CAST(a AS DECIMAL(20,2)) * CAST(d AS DECIMAL(17,2)), "
+                        "CAST(a AS DECIMAL(25,2)) - CAST(d AS DECIMAL(30,5)), -a * CAST(-3 AS DECIMAL(19,0)) FROM dec_t",
     "divide_and_remainder": "SELECT a / d, a % 7, d / 3 FROM dec_t WHERE d <> 0",
 }
 

@@ -479,3 +479,28 @@ def test_sql_join_ordered(spark, views, request, name):
 
 def test_sql_ambiguous_column_error(spark, views, request):
     golden.check_error(request, "err", lambda: spark.sql("SELECT v FROM jl JOIN jr ON jl.k = jr.k"))
+
+
+# --- one-sided conditions, which the optimizer moves below the join where the
+# join type allows (PushPredicateThroughJoin) and must leave where it does not --
+
+ONE_SIDED = {
+    "right_only_in_condition": lambda l, r: (l.k == r.k) & (r.v > 10),
+    "left_only_in_condition": lambda l, r: (l.k == r.k) & (l.v > 10),
+    "both_one_sided": lambda l, r: (l.k == r.k) & (l.v < 45) & (r.rv != "r2"),
+    "one_sided_only": lambda l, r: (l.v > 20) & (r.v < 20),
+}
+
+
+@pytest.mark.parametrize("how", ["inner", "left", "right", "full", "left_semi", "left_anti"])
+@pytest.mark.parametrize("on", list(ONE_SIDED))
+def test_join_one_sided_conditions(left, right, request, on, how):
+    golden.check(request, "df", left.join(right, ONE_SIDED[on](left, right), how))
+
+
+@pytest.mark.parametrize("how", ["left", "right", "full"])
+def test_filter_above_outer_join(left, right, request, how):
+    # the right side's IS NULL must see the null-extended rows; the left side's
+    # filter may go below a left join only
+    joined = left.join(right, left.k == right.k, how)
+    golden.check(request, "df", joined.filter(right.rv.isNull() | (left.v > 20)).filter(left.lv != "l2"))

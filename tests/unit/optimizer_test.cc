@@ -1,8 +1,14 @@
 // Optimizer rules, each on its own, and the batch runner: column identities
 // stay valid through every rewrite (the physical planner can bind them).
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include <arrow/compute/initialize.h>
+#include <arrow/io/file.h>
+#include <arrow/table.h>
+#include <parquet/arrow/writer.h>
 
 #include "analyzer/analyzer.h"
 #include "exec/executor.h"
@@ -226,6 +232,90 @@ TEST(Optimizer, ConstantFoldingEvaluatesLiteralCallsOnceAndKeepsFailingOnes) {
   EXPECT_EQ(sum.args[1]->name, analyzed->expressions[0]->args[1]->name);  // "(2 * 3)" names the column part
   EXPECT_EQ(folded->expressions[1]->kind, plan::BoundKind::kCall);
   EXPECT_EQ(folded->schema->field(0)->name(), "a");
+}
+
+}  // namespace
+}  // namespace sk8
+
+namespace sk8 {
+namespace {
+
+TEST(Optimizer, OrOverBothSidesFiltersEachSideBeforeTheJoin) {
+  // FROM a, b WHERE a = b AND ((a = 1 AND b < 5) OR (a = 2 AND b > 0)), as in
+  // TPC-H Q7: each side is filtered by what the OR implies for it.
+  auto join = std::make_shared<plan::JoinPlan>();
+  join->children = {RangeAs(100, "a"), RangeAs(100, "b")};
+  auto filter = plan::MakeUnary<plan::FilterPlan>(join);
+  auto either = Call("or", {Call("and", {Call("=", {Col("a"), Lit(1)}), Call("<", {Col("b"), Lit(5)})}),
+                            Call("and", {Call("=", {Col("a"), Lit(2)}), Call(">", {Col("b"), Lit(0)})})});
+  filter->condition = Call("and", {Call("=", {Col("a"), Col("b")}), either});
+  auto optimized = optimizer::Optimize(Analyze(filter)).ValueOrDie();
+  std::string explain = exec::ExplainOperators(*exec::CreatePhysicalPlan(*optimized).ValueOrDie());
+  EXPECT_NE(explain.find("Filter ((a = 1) OR (a = 2))"), std::string::npos) << explain;
+  EXPECT_NE(explain.find("Filter ((b < 5) OR (b > 0))"), std::string::npos) << explain;
+  EXPECT_EQ(RowsOf(*optimized), 2);  // (1, 1) and (2, 2)
+}
+
+TEST(Optimizer, ReorderJoinJoinsASnowflakeArmIntoItsNeighbourFirst) {
+  // FROM fact, dim, sub WHERE fact = dim AND dim = sub AND sub < 3: sub hangs
+  // off dim only, so dim JOIN sub is built as one side and fact probes it once.
+  auto fd = std::make_shared<plan::JoinPlan>();
+  fd->children = {RangeAs(100000, "fact"), RangeAs(1000, "dim")};
+  auto fds = std::make_shared<plan::JoinPlan>();
+  fds->children = {fd, RangeAs(1000, "sub")};
+  auto filter = plan::MakeUnary<plan::FilterPlan>(fds);
+  filter->condition = Call("and", {Call("and", {Call("=", {Col("fact"), Col("dim")}), Call("=", {Col("dim"), Col("sub")})}),
+                                   Call("<", {Col("sub"), Lit(3)})});
+  auto optimized = optimizer::Optimize(Analyze(filter)).ValueOrDie();
+  std::string explain = exec::ExplainOperators(*exec::CreatePhysicalPlan(*optimized).ValueOrDie());
+  // One join at the top probed by fact, whose build side is itself a join.
+  const auto top = explain.find("HashJoin (Inner, keys=[fact");
+  ASSERT_NE(top, std::string::npos) << explain;
+  EXPECT_NE(explain.find("HashJoinBuild", top), std::string::npos) << explain;
+  EXPECT_NE(explain.find("HashJoin (Inner", explain.find("HashJoinBuild", top)), std::string::npos) << explain;
+  ASSERT_EQ(optimized->schema->num_fields(), 3);
+  EXPECT_EQ(optimized->schema->field(0)->name(), "fact");
+  EXPECT_EQ(RowsOf(*optimized), 3);
+}
+
+TEST(Optimizer, OuterJoinConditionOnTheOptionalSideFiltersItFirst) {
+  // a LEFT JOIN b ON a = b AND b > 5: b is filtered before the join, a is not.
+  auto join = std::make_shared<plan::JoinPlan>();
+  join->children = {RangeAs(10, "a"), RangeAs(10, "b")};
+  join->join_type = plan::JoinType::kLeftOuter;
+  join->condition = Call("and", {Call("=", {Col("a"), Col("b")}), Call(">", {Col("b"), Lit(5)})});
+  auto optimized = optimizer::Optimize(Analyze(join)).ValueOrDie();
+  std::string explain = exec::ExplainOperators(*exec::CreatePhysicalPlan(*optimized).ValueOrDie());
+  EXPECT_NE(explain.find("Filter (b > 5)"), std::string::npos) << explain;
+  EXPECT_EQ(RowsOf(*optimized), 10);  // every row of a is kept
+}
+
+}  // namespace
+}  // namespace sk8
+
+namespace sk8 {
+namespace {
+
+TEST(Cardinality, RangeFiltersOverParquetUseTheFootersMinAndMax) {
+  // d in [0, 1000) in 4 row groups; d >= 100 AND d < 300 keeps about 20%.
+  arrow::Int64Builder builder;
+  for (int64_t i = 0; i < 1000; ++i) ASSERT_TRUE(builder.Append(i).ok());
+  auto table = arrow::Table::Make(arrow::schema({arrow::field("d", arrow::int64())}), {builder.Finish().ValueOrDie()});
+  const auto path = (std::filesystem::temp_directory_path() / ("sk8_ranges_" + std::to_string(::getpid()) + ".parquet")).string();
+  auto out = arrow::io::FileOutputStream::Open(path).ValueOrDie();
+  ASSERT_TRUE(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), out, 250).ok());
+  ASSERT_TRUE(out->Close().ok());
+  auto source = std::make_shared<plan::DataSourcePlan>();
+  source->format = "parquet";
+  source->paths = {path};
+  auto filter = plan::MakeUnary<plan::FilterPlan>(source);
+  filter->condition = Call("and", {Call(">=", {Col("d"), Lit(100)}), Call("<", {Col("d"), Lit(300)})});
+  EXPECT_NEAR(optimizer::EstimateRows(*Analyze(filter)), 1000 * 200.0 / 999, 1);
+  // Outside the range: nothing (at least one row, as every estimate).
+  auto none = plan::MakeUnary<plan::FilterPlan>(source);
+  none->condition = Call(">", {Col("d"), Lit(5000)});
+  EXPECT_NEAR(optimizer::EstimateRows(*Analyze(none)), 1, 1e-9);
+  std::filesystem::remove(path);
 }
 
 }  // namespace

@@ -1,0 +1,58 @@
+"""Predicates on their fast paths, answers recorded from real Spark: IN over a
+list of literals (hash lookup; NULL in the value or the list), comparisons of
+decimals / doubles / floats against columns and literals (NaN, -0.0, NULL), AND /
+OR / CASE WHEN evaluated over whole batches when no operand can fail, and the
+row-wise short circuit kept where one can (1 / 0, a narrowing cast)."""
+
+from __future__ import annotations
+
+import pytest
+
+import golden
+
+
+@pytest.fixture(scope="module")
+def values(spark):
+    df = spark.createDataFrame(
+        [(1, "MAIL", 1.5, 0.0, "0.05", "2024-01-01"),
+         (2, "SHIP", float("nan"), -0.0, "0.07", "2024-02-29"),
+         (3, None, None, None, None, None),
+         (4, "AIR", -1.0, 2.5, "-3.10", "1999-12-31"),
+         (0, "mail", float("inf"), float("nan"), "12345678901.99", "2024-01-01")],
+        "i INT, s STRING, d DOUBLE, e DOUBLE, m STRING, t STRING")
+    df.selectExpr("i", "s", "d", "e", "CAST(d AS FLOAT) AS f", "CAST(m AS DECIMAL(15,2)) AS m",
+                  "CAST(t AS DATE) AS t").createOrReplaceTempView("pred_values")
+    return df
+
+
+QUERIES = {
+    "in_strings": "SELECT i, s IN ('MAIL', 'SHIP') AS a, s IN ('MAIL', NULL) AS b, s NOT IN ('AIR') AS c "
+                  "FROM pred_values ORDER BY i",
+    "in_numbers": "SELECT i, i IN (1, 4, 7) AS a, i IN (2, NULL) AS b, m IN (0.05, -3.1) AS c, "
+                  "t IN (DATE '2024-01-01') AS d FROM pred_values ORDER BY i",
+    "in_doubles": "SELECT i, d IN (CAST('NaN' AS DOUBLE), 1.5) AS a, e IN (0.0) AS b, f IN (CAST('NaN' AS FLOAT)) AS c "
+                  "FROM pred_values ORDER BY i",
+    "in_filter": "SELECT i FROM pred_values WHERE s IN ('MAIL', 'SHIP', 'AIR') ORDER BY i",
+    "decimal_compare": "SELECT i, m >= 0.05 AS a, m < 0.07 AS b, 0.06 > m AS c, m = m AS d, m <=> NULL AS e "
+                       "FROM pred_values ORDER BY i",
+    "decimal_between": "SELECT i FROM pred_values WHERE m BETWEEN 0.06 - 0.01 AND 0.06 + 0.01 ORDER BY i",
+    "double_compare": "SELECT i, d > e AS a, d = d AS b, d < CAST('NaN' AS DOUBLE) AS c, e = 0.0 AS d0, "
+                      "d <=> e AS n, f >= 1.5 AS g FROM pred_values ORDER BY i",
+    "and_or_nulls": "SELECT i, (m > 0 AND d > 0) AS a, (m > 0 OR d > 0) AS b, (s = 'MAIL' OR m IS NULL) AS c "
+                    "FROM pred_values ORDER BY i",
+    "case_nulls": "SELECT i, CASE WHEN m > 1 THEN 'big' WHEN m > 0 THEN 'small' WHEN s IS NULL THEN 'none' END AS a, "
+                  "CASE WHEN d > 0 THEN m ELSE 0 END AS b FROM pred_values ORDER BY i",
+    "guarded_division": "SELECT i, (i <> 0 AND 10 / i > 2) AS a, (i = 0 OR 10 / i > 2) AS b, "
+                        "CASE WHEN i = 0 THEN -1 ELSE 10 / i END AS c FROM pred_values ORDER BY i",
+    "guarded_cast": "SELECT i FROM pred_values WHERE i = 3 AND CAST(s AS INT) IS NULL",
+}
+
+
+@pytest.mark.parametrize("name", list(QUERIES))
+def test_predicates(spark, values, request, name):
+    golden.check(request, "df", spark.sql(QUERIES[name]))
+
+
+def test_unguarded_division_fails(spark, values, request):
+    golden.check_error(request, "error", lambda: spark.sql(
+        "SELECT i, (i > -1 AND 10 / i > 2) AS a FROM pred_values").collect())
