@@ -516,7 +516,11 @@ class Window : public BufferedSinkOperator {
               return is_lower ? r : r + 1;
             case WindowBound::Kind::kOffset: break;
           }
-          if (!f.range_frame) return std::clamp<int64_t>(r + b.rows + (is_lower ? 0 : 1), ps, pe);
+          if (!f.range_frame) {
+            // Offsets may be as large as a BIGINT: saturate instead of overflowing.
+            const __int128 at = static_cast<__int128>(r) + b.rows + (is_lower ? 0 : 1);
+            return static_cast<int64_t>(std::clamp<__int128>(at, ps, pe));
+          }
           if (s.keys[0]->IsNull(positions[r])) return is_lower ? rows.peer_start[r] : rows.peer_end[r];
           const long double x = s.range_keys[positions[r]];
           const long double bound = ascending ? x + offset : x - offset;
