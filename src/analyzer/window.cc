@@ -31,20 +31,6 @@ namespace {
 /// PlanWindows knows where each lands.
 constexpr int kWindowColumnBase = 1 << 28;
 
-struct WindowFunctionName {
-  std::string_view name;
-  WindowFunctionKind kind;
-  const char* display;  // Spark's name of the call (RANK() is upper case)
-};
-
-constexpr WindowFunctionName kRankingFunctions[] = {
-    {"row_number", WindowFunctionKind::kRowNumber, "row_number()"},
-    {"rank", WindowFunctionKind::kRank, "RANK()"},
-    {"dense_rank", WindowFunctionKind::kDenseRank, "DENSE_RANK()"},
-    {"percent_rank", WindowFunctionKind::kPercentRank, "PERCENT_RANK()"},
-    {"cume_dist", WindowFunctionKind::kCumeDist, "cume_dist()"},
-};
-
 std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
 
 std::string BoundText(const WindowBound& bound, const std::string& value_text) {
@@ -118,30 +104,46 @@ bool IsInterval(const arrow::DataType& type) {
 
 }  // namespace
 
-bool IsWindowOnlyFunction(const std::string& name) {
-  std::string lower = sql::ToLowerAscii(name);
-  for (const auto& f : kRankingFunctions) {
-    if (lower == f.name) return true;
-  }
-  return lower == "ntile" || lower == "lag" || lower == "lead" || lower == "nth_value";
+namespace {
+
+/// The registry's entry of a window-only function, or null.
+const functions::FunctionInfo* WindowOnlyFunction(const std::string& name) {
+  const functions::FunctionInfo* info = functions::FunctionRegistry::Instance().Find(name);
+  return info != nullptr && info->kind == functions::FunctionKind::kWindow ? info : nullptr;
 }
 
+bool IsRanking(WindowFunctionKind kind) {
+  return kind == WindowFunctionKind::kRowNumber || kind == WindowFunctionKind::kRank ||
+         kind == WindowFunctionKind::kDenseRank || kind == WindowFunctionKind::kPercentRank ||
+         kind == WindowFunctionKind::kCumeDist;
+}
+
+/// Spark's name of a call without arguments: row_number(), RANK().
+std::string NoArgumentCallName(const functions::FunctionInfo& info) {
+  return (info.pretty_name.empty() ? info.name : info.pretty_name) + "()";
+}
+
+}  // namespace
+
+bool IsWindowOnlyFunction(const std::string& name) { return WindowOnlyFunction(name) != nullptr; }
+
 Status Analyzer::WindowFunctionWithoutOver(const plan::FunctionExpr& call, const ResolvedPlan& input) const {
-  std::string lower = sql::ToLowerAscii(call.name);
-  std::string display = lower + "(";
-  for (const auto& f : kRankingFunctions) {
-    if (lower == f.name) display = f.display;
-  }
-  if (display.back() == '(') {
+  const functions::FunctionInfo* info = WindowOnlyFunction(call.name);
+  if (info == nullptr) return InternalError(call.name + " is no window function");
+  std::string display;
+  if (IsRanking(info->window_kind)) {
+    display = NoArgumentCallName(*info);
+  } else {
     std::vector<std::string> args;
     for (const auto& a : call.args) {
       auto bound = Bind(a, input, nullptr);
       args.push_back(bound.ok() ? (*bound)->name : "?");
     }
-    if (lower == "lag" || lower == "lead") {
+    if (info->window_kind == WindowFunctionKind::kLag) {
       if (args.size() < 2) args.push_back("1");
       if (args.size() < 3) args.push_back("NULL");
     }
+    display = info->name + "(";
     for (size_t i = 0; i < args.size(); ++i) display += (i ? ", " : "") + args[i];
     display += ")";
   }
@@ -232,13 +234,11 @@ Result<BoundExprPtr> Analyzer::BindWindow(const plan::WindowExpr& window, const 
   FrameText required_text;
   bool requires_order = false;
 
-  bool ranking = false;
-  for (const auto& f : kRankingFunctions) {
-    if (lower == f.name) {
-      ranking = true;
-      fn.kind = f.kind;
-      display = f.display;
-    }
+  const functions::FunctionInfo* window_info = WindowOnlyFunction(lower);
+  const bool ranking = window_info != nullptr && IsRanking(window_info->window_kind);
+  if (ranking) {
+    fn.kind = window_info->window_kind;
+    display = NoArgumentCallName(*window_info);
   }
   if (ranking || lower == "ntile") {
     if (ranking && !call.args.empty()) return wrong_args("0");
