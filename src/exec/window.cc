@@ -300,7 +300,13 @@ class Window : public BufferedSinkOperator {
           return Status::OK();
         },
         ctx.cancelled));
-    state.output = std::move(outputs);
+    // Morsel-sized batches, so that the pipeline reading them uses every thread
+    // even when one partition holds most rows.
+    for (const auto& output : outputs) {
+      for (int64_t offset = 0; offset < output->num_rows(); offset += kMorselRows) {
+        state.output.push_back(output->Slice(offset, kMorselRows));
+      }
+    }
     state.memory.Free();
     return Status::OK();
   }
