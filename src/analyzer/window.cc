@@ -7,6 +7,8 @@
 #include <arrow/compute/api.h>
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 
 #include "analyzer/analyzer.h"
 #include "functions/cast.h"
@@ -150,6 +152,365 @@ Status Analyzer::WindowFunctionWithoutOver(const plan::FunctionExpr& call, const
   return AnalysisError("WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE", {{"funcName", Quoted(display)}});
 }
 
+namespace {
+
+/// A window function's call bound (its arguments by `bind`), with what it
+/// requires of its window.
+struct WindowCall {
+  plan::BoundWindowFunction fn;  // all but the frame and the name
+  std::string display;           // Spark's name of the call: RANK(), lag(v, 1, NULL)
+  std::string internal;          // its rendering in _LEGACY_ERROR_TEMP_1037: rank()
+  bool requires_order = false;
+  std::optional<std::pair<WindowBound, WindowBound>> required_frame;  // ranking, lag / lead
+  bool required_range = false;
+  FrameText required_text;
+};
+
+using Binder = std::function<Result<BoundExprPtr>(const plan::ExprPtr&)>;
+
+Result<std::shared_ptr<arrow::Scalar>> FoldableArgument(const BoundExprPtr& e, const std::string& input_name,
+                                                        const std::string& sql_expr, const plan::EvalContext& ctx) {
+  auto value = plan::EvaluateConstant(*e, ctx);
+  if (!value.ok()) {
+    return AnalysisError("DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+                         {{"sqlExpr", Quoted(sql_expr)}, {"inputName", "`" + input_name + "`"},
+                          {"inputType", Quoted(types::SqlString(*e->type))}, {"inputExpr", Quoted(e->name)}});
+  }
+  return *value;
+}
+
+int64_t AsInt64(const std::shared_ptr<arrow::Scalar>& s) {
+  auto cast = s->CastTo(arrow::int64());
+  if (!cast.ok() || !(*cast)->is_valid) return 0;
+  return static_cast<const arrow::Int64Scalar&>(**cast).value;
+}
+
+Result<WindowCall> BindWindowCall(const plan::FunctionExpr& call, const Binder& bind, bool in_aggregate,
+                                  const plan::EvalContext& ctx) {
+  const std::string lower = sql::ToLowerAscii(call.name);
+  WindowCall out;
+  auto& fn = out.fn;
+  fn.function_name = lower;
+  std::string& display = out.display;
+  std::vector<BoundExprPtr> args;
+  auto bind_args = [&]() -> Status {
+    for (const auto& a : call.args) {
+      if (a->kind() == ExprKind::kStar && lower == "count") {
+        args.push_back(BoundExpr::Literal(arrow::MakeScalar(int32_t{1}), "1"));
+        continue;
+      }
+      ARROW_ASSIGN_OR_RAISE(auto bound, bind(a));
+      args.push_back(std::move(bound));
+    }
+    return Status::OK();
+  };
+  auto wrong_args = [&](const std::string& expected) {
+    return AnalysisError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+                         {{"functionName", "`" + lower + "`"}, {"expectedNum", expected},
+                          {"actualNum", std::to_string(call.args.size())},
+                          {"docroot", "https://spark.apache.org/docs/latest"}});
+  };
+  bool ignore_nulls = call.ignore_nulls;
+  auto& required_frame = out.required_frame;
+  bool& required_range = out.required_range;
+  FrameText& required_text = out.required_text;
+  bool& requires_order = out.requires_order;
+
+  const functions::FunctionInfo* window_info = WindowOnlyFunction(lower);
+  const bool ranking = window_info != nullptr && IsRanking(window_info->window_kind);
+  if (ranking) {
+    fn.kind = window_info->window_kind;
+    display = NoArgumentCallName(*window_info);
+  }
+  if (ranking || lower == "ntile") {
+    if (ranking && !call.args.empty()) return wrong_args("0");
+    if (lower == "ntile") {
+      if (call.args.size() != 1) return wrong_args("1");
+      ARROW_RETURN_NOT_OK(bind_args());
+      fn.kind = WindowFunctionKind::kNtile;
+      display = "ntile(" + args[0]->name + ")";
+      ARROW_ASSIGN_OR_RAISE(auto buckets, FoldableArgument(args[0], "buckets", display, ctx));
+      if (!types::IsIntegral(*args[0]->type) || args[0]->type->id() == arrow::Type::INT64) {
+        return AnalysisError("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                             {{"sqlExpr", Quoted(display)}, {"paramIndex", "first"}, {"requiredType", "\"INT\""},
+                              {"inputSql", Quoted(args[0]->name)}, {"inputType", Quoted(types::SqlString(*args[0]->type))}});
+      }
+      fn.offset = AsInt64(buckets);
+      if (fn.offset <= 0) {
+        return AnalysisError("DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
+                             {{"sqlExpr", Quoted(display)}, {"exprName", "buckets"},
+                              {"valueRange", "(0, 2147483647]"}, {"currentValue", std::to_string(fn.offset)}});
+      }
+      args.clear();
+    }
+    fn.type = fn.kind == WindowFunctionKind::kPercentRank || fn.kind == WindowFunctionKind::kCumeDist
+                  ? arrow::float64()
+                  : arrow::int32();
+    fn.nullable = false;
+    requires_order = true;
+    required_range = fn.kind == WindowFunctionKind::kCumeDist;
+    WindowBound lower_bound, upper_bound;
+    lower_bound.kind = WindowBound::Kind::kUnboundedPreceding;
+    required_frame = std::make_pair(lower_bound, upper_bound);
+  } else if (lower == "lag" || lower == "lead") {
+    if (call.args.empty() || call.args.size() > 4) return wrong_args("[1, 2, 3, 4]");
+    ARROW_RETURN_NOT_OK(bind_args());
+    fn.kind = WindowFunctionKind::kLag;
+    if (args.size() == 4) {
+      // lag(input, offset, default, ignoreNulls): a boolean literal.
+      auto flag = plan::EvaluateConstant(*args[3], ctx);
+      if (args[3]->type->id() != arrow::Type::BOOL || !flag.ok()) {
+        return AnalysisError("INVALID_PARAMETER_VALUE.BOOLEAN",
+                             {{"parameter", "`ignoreNulls`"}, {"functionName", "`" + lower + "`"},
+                              {"invalidValue", Quoted(args[3]->name)}});
+      }
+      ignore_nulls |= (*flag)->is_valid && static_cast<const arrow::BooleanScalar&>(**flag).value;
+      args.pop_back();
+    }
+    int64_t offset = 1;
+    std::string offset_text = "1";
+    if (args.size() > 1) {
+      offset_text = args[1]->name;
+      std::string sql = lower + "(" + args[0]->name + ", " + args[1]->name + ", " +
+                        (args.size() > 2 ? args[2]->name : "NULL") + ")";
+      ARROW_ASSIGN_OR_RAISE(auto value, FoldableArgument(args[1], "offset", sql, ctx));
+      offset = AsInt64(value);
+    }
+    BoundExprPtr default_value = args.size() > 2 ? args[2] : BoundExpr::Literal(arrow::MakeNullScalar(arrow::null()), "NULL");
+    display = lower + "(" + args[0]->name + ", " + offset_text + ", " + default_value->name + ")";
+    if (!default_value->type->Equals(*args[0]->type)) {
+      ARROW_ASSIGN_OR_RAISE(default_value, functions::BindCast(default_value, args[0]->type, plan::CastMode::kDefault,
+                                                               /*implicit=*/true, ctx));
+    }
+    fn.offset = lower == "lag" ? -offset : offset;
+    fn.args = {args[0], default_value};
+    fn.type = args[0]->type;
+    fn.nullable = true;
+    fn.ignore_nulls = ignore_nulls;
+    requires_order = true;
+    WindowBound at;
+    at.kind = WindowBound::Kind::kOffset;
+    at.rows = fn.offset;
+    required_frame = std::make_pair(at, at);
+    required_text.lower = required_text.upper = std::to_string(fn.offset) + " FOLLOWING";
+    required_text.lower_value = required_text.upper_value = std::to_string(fn.offset);
+  } else if (lower == "first" || lower == "first_value" || lower == "last" || lower == "last_value" ||
+             lower == "any_value") {
+    if (call.args.empty() || call.args.size() > 2) return wrong_args("[1, 2]");
+    ARROW_RETURN_NOT_OK(bind_args());
+    fn.kind = lower == "last" || lower == "last_value" ? WindowFunctionKind::kLastValue : WindowFunctionKind::kFirstValue;
+    if (args.size() == 2) {
+      ARROW_ASSIGN_OR_RAISE(auto flag, FoldableArgument(args[1], "ignoreNulls", lower + "(" + args[0]->name + ")", ctx));
+      ignore_nulls |= flag->is_valid && AsInt64(flag) != 0;
+    }
+    display = lower + "(" + args[0]->name + ")";
+    fn.args = {args[0]};
+    fn.type = args[0]->type;
+    fn.nullable = true;
+    fn.ignore_nulls = ignore_nulls;
+  } else if (lower == "nth_value") {
+    if (call.args.size() < 2 || call.args.size() > 3) return wrong_args("[2, 3]");
+    ARROW_RETURN_NOT_OK(bind_args());
+    fn.kind = WindowFunctionKind::kNthValue;
+    display = "nth_value(" + args[0]->name + ", " + args[1]->name + ")";
+    ARROW_ASSIGN_OR_RAISE(auto n, FoldableArgument(args[1], "offset", display, ctx));
+    fn.offset = AsInt64(n);
+    if (fn.offset <= 0) {
+      return AnalysisError("DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
+                           {{"sqlExpr", Quoted(display)}, {"exprName", "offset"},
+                            {"valueRange", "(0, 9223372036854775807]"},
+                            {"currentValue", std::to_string(fn.offset) + "L"}});
+    }
+    if (args.size() == 3) {
+      ARROW_ASSIGN_OR_RAISE(auto flag, FoldableArgument(args[2], "ignoreNulls", display, ctx));
+      ignore_nulls |= flag->is_valid && AsInt64(flag) != 0;
+    }
+    if (ignore_nulls) display += " ignore nulls";
+    fn.args = {args[0]};
+    fn.type = args[0]->type;
+    fn.nullable = true;
+    fn.ignore_nulls = ignore_nulls;
+  } else {
+    const functions::FunctionInfo* info = functions::FunctionRegistry::Instance().Find(call.name);
+    if (info == nullptr) {
+      return AnalysisError("UNRESOLVED_ROUTINE",
+                           {{"routineName", QuoteIdentifier(call.name)},
+                            {"searchPath", "[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]"}});
+    }
+    if (info->kind != functions::FunctionKind::kAggregate) {
+      ARROW_RETURN_NOT_OK(bind_args());
+      ARROW_ASSIGN_OR_RAISE(auto scalar, info->bind_scalar(call.name, args, ctx));
+      return AnalysisError("UNSUPPORTED_EXPR_FOR_WINDOW", {{"sqlExpr", Quoted(scalar->name)}});
+    }
+    for (const auto& a : call.args) {
+      if (ContainsAggregate(*a) && !in_aggregate) return AnalysisError("NESTED_AGGREGATE_FUNCTION", {});
+    }
+    ARROW_RETURN_NOT_OK(bind_args());
+    fn.function_name = info->name;
+    ARROW_ASSIGN_OR_RAISE(fn.aggregate, info->bind_aggregate(call.name, std::move(args), call.distinct, ctx));
+    fn.kind = WindowFunctionKind::kAggregate;
+    fn.type = fn.aggregate.type;
+    fn.nullable = fn.aggregate.nullable;
+    display = fn.aggregate.name;
+  }
+  // Spark's internal rendering of the function (rank(), not RANK()).
+  out.internal = ranking ? lower + "()" : display;
+  return out;
+}
+
+/// A window's frame: specified (and checked), required by the function, or
+/// Spark's default; `spec_text` is the window's PARTITION BY / ORDER BY text.
+struct ResolvedFrame {
+  bool range = false;
+  WindowBound lower, upper;
+  FrameText text;
+  std::string full_spec;  // PARTITION BY ... ORDER BY ... frame
+};
+
+Result<ResolvedFrame> ResolveFrame(const plan::WindowExpr& window, const WindowCall& call,
+                                   const std::vector<plan::BoundSortKey>& order, const std::string& spec_text,
+                                   const Binder& bind_value, const plan::EvalContext& ctx) {
+  ResolvedFrame out;
+  FrameText& text = out.text;
+  bool& range = out.range;
+  WindowBound& lower_bound = out.lower;
+  WindowBound& upper_bound = out.upper;
+  bool value_bound = false;
+  if (window.frame) {
+    const auto& frame = *window.frame;
+    range = frame.type == plan::WindowFrameType::kRange;
+    auto convert = [&](const plan::WindowFrameBoundary& b, std::string* out_text,
+                       std::string* out_value) -> Result<WindowBound> {
+      WindowBound out;
+      using Kind = plan::WindowFrameBoundary::Kind;
+      switch (b.kind) {
+        case Kind::kUnboundedPreceding: out.kind = WindowBound::Kind::kUnboundedPreceding; return out;
+        case Kind::kUnboundedFollowing: out.kind = WindowBound::Kind::kUnboundedFollowing; return out;
+        case Kind::kCurrentRow: out.kind = WindowBound::Kind::kCurrentRow; return out;
+        case Kind::kValue: break;
+      }
+      value_bound = true;
+      out.kind = WindowBound::Kind::kOffset;
+      ARROW_ASSIGN_OR_RAISE(auto bound, bind_value(b.value));
+      ARROW_ASSIGN_OR_RAISE(auto value, FoldableArgument(bound, "offset", bound->name, ctx));
+      std::string value_text = bound->name;
+      if (value->type->id() == arrow::Type::DURATION && value->is_valid) {
+        value_text = IntervalText(static_cast<const arrow::DurationScalar&>(*value).value);
+      }
+      *out_text = value_text + (b.preceding ? " PRECEDING" : " FOLLOWING");
+      if (b.preceding) {
+        ARROW_ASSIGN_OR_RAISE(auto negated, arrow::compute::CallFunction("negate", {value}));
+        value = negated.scalar();
+      }
+      *out_value = functions::LiteralColumnName(*value, ctx);
+      if (!range && types::IsIntegral(*value->type)) {
+        out.rows = AsInt64(value);
+        if (out.rows == 0) out.kind = WindowBound::Kind::kCurrentRow;
+      } else {
+        out.value = value;  // a ROWS offset that is no integer fails below
+      }
+      return out;
+    };
+    ARROW_ASSIGN_OR_RAISE(lower_bound, convert(frame.lower, &text.lower, &text.lower_value));
+    ARROW_ASSIGN_OR_RAISE(upper_bound, convert(frame.upper, &text.upper, &text.upper_value));
+    if (frame.lower.kind == plan::WindowFrameBoundary::Kind::kValue && !range && lower_bound.rows == 0) {
+      lower_bound.kind = WindowBound::Kind::kOffset;  // `0 PRECEDING` keeps its text
+    }
+    if (frame.upper.kind == plan::WindowFrameBoundary::Kind::kValue && !range && upper_bound.rows == 0) {
+      upper_bound.kind = WindowBound::Kind::kOffset;
+    }
+  } else if (call.required_frame) {
+    range = call.required_range;
+    lower_bound = call.required_frame->first;
+    upper_bound = call.required_frame->second;
+    text = call.required_text;
+  } else if (!order.empty()) {
+    range = true;
+    lower_bound.kind = WindowBound::Kind::kUnboundedPreceding;
+  } else {
+    lower_bound.kind = WindowBound::Kind::kUnboundedPreceding;
+    upper_bound.kind = WindowBound::Kind::kUnboundedFollowing;
+  }
+  const std::string frame_text = FrameString(range, lower_bound, upper_bound, text);
+  out.full_spec = spec_text + (spec_text.empty() ? "" : " ") + frame_text;
+  const std::string& full_spec = out.full_spec;
+  if (window.frame && !range) {
+    for (const auto* bound : {&lower_bound, &upper_bound}) {
+      if (bound->kind != WindowBound::Kind::kOffset || !bound->value) continue;
+      return AnalysisError("DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE",
+                           {{"sqlExpr", Quoted(frame_text)}, {"location", bound == &lower_bound ? "lower" : "upper"},
+                            {"exprType", Quoted(types::SqlString(*bound->value->type))}, {"expectedType", "\"INT\""}});
+    }
+  }
+  if (window.frame) {
+    if (call.required_frame) {
+      auto same = [](const WindowBound& a, const WindowBound& b) {
+        auto kind = [](const WindowBound& x) {
+          return x.kind == WindowBound::Kind::kOffset && x.rows == 0 && !x.value ? WindowBound::Kind::kCurrentRow : x.kind;
+        };
+        return kind(a) == kind(b) && (a.kind != WindowBound::Kind::kOffset || a.rows == b.rows);
+      };
+      if (range != call.required_range || !same(lower_bound, call.required_frame->first) ||
+          !same(upper_bound, call.required_frame->second)) {
+        return AnalysisError("_LEGACY_ERROR_TEMP_1036",
+                             {{"wf", FrameInternal(range, lower_bound, upper_bound, text)},
+                              {"required", FrameInternal(call.required_range, call.required_frame->first,
+                                                         call.required_frame->second, call.required_text)}});
+      }
+    }
+    const bool unbounded = lower_bound.kind == WindowBound::Kind::kUnboundedPreceding &&
+                           upper_bound.kind == WindowBound::Kind::kUnboundedFollowing;
+    if (range && !unbounded && order.empty()) {
+      return AnalysisError("DATATYPE_MISMATCH.RANGE_FRAME_WITHOUT_ORDER", {{"sqlExpr", Quoted("(" + full_spec + ")")}});
+    }
+    if (range && value_bound && order.size() > 1) {
+      std::string order_spec;
+      for (const auto& key : order) {
+        order_spec += (order_spec.empty() ? "" : ",") + key.expr->name + (key.ascending ? " ASC" : " DESC") +
+                      (key.nulls_first ? " NULLS FIRST" : " NULLS LAST");
+      }
+      return AnalysisError("DATATYPE_MISMATCH.RANGE_FRAME_MULTI_ORDER",
+                           {{"sqlExpr", Quoted("(" + full_spec + ")")}, {"orderSpec", order_spec}});
+    }
+    if (range && value_bound) {
+      const auto& key_type = *order[0].expr->type;
+      const bool temporal = key_type.id() == arrow::Type::DATE32 || key_type.id() == arrow::Type::TIMESTAMP;
+      for (auto* bound : {&lower_bound, &upper_bound}) {
+        if (bound->kind != WindowBound::Kind::kOffset) continue;
+        const auto& offset_type = *bound->value->type;
+        if (key_type.id() == arrow::Type::TIMESTAMP && !IsInterval(offset_type)) {
+          return AnalysisError("DATATYPE_MISMATCH.RANGE_FRAME_INVALID_TYPE",
+                               {{"sqlExpr", Quoted("(" + full_spec + ")")},
+                                {"orderSpecType", Quoted(types::SqlString(key_type))},
+                                {"valueBoundaryType", Quoted(types::SqlString(offset_type))}});
+        }
+        bool ok = temporal ? IsInterval(offset_type) || (key_type.id() == arrow::Type::DATE32 && types::IsIntegral(offset_type))
+                           : types::IsNumeric(key_type) && types::IsNumeric(offset_type);
+        if (!ok) {
+          return AnalysisError("DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE",
+                               {{"sqlExpr", Quoted(frame_text)},
+                                {"location", bound == &lower_bound ? "lower" : "upper"},
+                                {"exprType", Quoted(types::SqlString(key_type))},
+                                {"expectedType",
+                                 "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\")"}});
+        }
+        if (offset_type.id() == arrow::Type::INTERVAL_MONTHS) {
+          return Unsupported("RANGE frames with year-month interval offsets");
+        }
+      }
+    }
+    if (BoundRank(lower_bound) > BoundRank(upper_bound) ||
+        lower_bound.kind == WindowBound::Kind::kUnboundedFollowing ||
+        upper_bound.kind == WindowBound::Kind::kUnboundedPreceding) {
+      return AnalysisError("DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_WRONG_COMPARISON",
+                           {{"sqlExpr", Quoted(frame_text)}, {"comparison", "less than or equal"}});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<BoundExprPtr> Analyzer::BindWindow(const plan::WindowExpr& window, const ResolvedPlan& input,
                                           AggregateContext* agg) const {
   WindowContext* context = windows_;
@@ -190,331 +551,21 @@ Result<BoundExprPtr> Analyzer::BindWindow(const plan::WindowExpr& window, const 
     return AnalysisError("UNSUPPORTED_EXPR_FOR_WINDOW", {{"sqlExpr", "\"window function\""}});
   }
   const auto& call = window.function->As<plan::FunctionExpr>();
-  const std::string lower = sql::ToLowerAscii(call.name);
+  ARROW_ASSIGN_OR_RAISE(
+      auto bound_call,
+      BindWindowCall(call, [&](const plan::ExprPtr& e) { return Bind(e, input, agg); }, agg != nullptr, ctx_));
+  if (bound_call.requires_order && entry.order.empty()) {
+    return AnalysisError("_LEGACY_ERROR_TEMP_1037", {{"wf", bound_call.internal}});
+  }
+  ARROW_ASSIGN_OR_RAISE(
+      auto frame, ResolveFrame(window, bound_call, entry.order, spec_text,
+                               [&](const plan::ExprPtr& e) { return Bind(e, input, nullptr); }, ctx_));
   auto& fn = entry.function;
-  fn.function_name = lower;
-  std::string display;
-  std::vector<BoundExprPtr> args;
-  auto bind_args = [&]() -> Status {
-    for (const auto& a : call.args) {
-      if (a->kind() == ExprKind::kStar && lower == "count") {
-        args.push_back(BoundExpr::Literal(arrow::MakeScalar(int32_t{1}), "1"));
-        continue;
-      }
-      ARROW_ASSIGN_OR_RAISE(auto bound, Bind(a, input, agg));
-      args.push_back(std::move(bound));
-    }
-    return Status::OK();
-  };
-  auto wrong_args = [&](const std::string& expected) {
-    return AnalysisError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
-                         {{"functionName", "`" + lower + "`"}, {"expectedNum", expected},
-                          {"actualNum", std::to_string(call.args.size())},
-                          {"docroot", "https://spark.apache.org/docs/latest"}});
-  };
-  auto constant = [&](const BoundExprPtr& e, const std::string& input_name,
-                      const std::string& sql_expr) -> Result<std::shared_ptr<arrow::Scalar>> {
-    auto value = plan::EvaluateConstant(*e, ctx_);
-    if (!value.ok()) {
-      return AnalysisError("DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
-                           {{"sqlExpr", Quoted(sql_expr)}, {"inputName", "`" + input_name + "`"},
-                            {"inputType", Quoted(types::SqlString(*e->type))}, {"inputExpr", Quoted(e->name)}});
-    }
-    return *value;
-  };
-  auto as_int64 = [](const std::shared_ptr<arrow::Scalar>& s) -> int64_t {
-    auto cast = s->CastTo(arrow::int64());
-    if (!cast.ok() || !(*cast)->is_valid) return 0;
-    return static_cast<const arrow::Int64Scalar&>(**cast).value;
-  };
-  bool ignore_nulls = call.ignore_nulls;
-  // The frame a function requires (ranking, lag/lead), if any.
-  std::optional<std::pair<WindowBound, WindowBound>> required_frame;
-  bool required_range = false;
-  FrameText required_text;
-  bool requires_order = false;
-
-  const functions::FunctionInfo* window_info = WindowOnlyFunction(lower);
-  const bool ranking = window_info != nullptr && IsRanking(window_info->window_kind);
-  if (ranking) {
-    fn.kind = window_info->window_kind;
-    display = NoArgumentCallName(*window_info);
-  }
-  if (ranking || lower == "ntile") {
-    if (ranking && !call.args.empty()) return wrong_args("0");
-    if (lower == "ntile") {
-      if (call.args.size() != 1) return wrong_args("1");
-      ARROW_RETURN_NOT_OK(bind_args());
-      fn.kind = WindowFunctionKind::kNtile;
-      display = "ntile(" + args[0]->name + ")";
-      ARROW_ASSIGN_OR_RAISE(auto buckets, constant(args[0], "buckets", display));
-      if (!types::IsIntegral(*args[0]->type) || args[0]->type->id() == arrow::Type::INT64) {
-        return AnalysisError("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
-                             {{"sqlExpr", Quoted(display)}, {"paramIndex", "first"}, {"requiredType", "\"INT\""},
-                              {"inputSql", Quoted(args[0]->name)}, {"inputType", Quoted(types::SqlString(*args[0]->type))}});
-      }
-      fn.offset = as_int64(buckets);
-      if (fn.offset <= 0) {
-        return AnalysisError("DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
-                             {{"sqlExpr", Quoted(display)}, {"exprName", "buckets"},
-                              {"valueRange", "(0, 2147483647]"}, {"currentValue", std::to_string(fn.offset)}});
-      }
-      args.clear();
-    }
-    fn.type = fn.kind == WindowFunctionKind::kPercentRank || fn.kind == WindowFunctionKind::kCumeDist
-                  ? arrow::float64()
-                  : arrow::int32();
-    fn.nullable = false;
-    requires_order = true;
-    required_range = fn.kind == WindowFunctionKind::kCumeDist;
-    WindowBound lower_bound, upper_bound;
-    lower_bound.kind = WindowBound::Kind::kUnboundedPreceding;
-    required_frame = std::make_pair(lower_bound, upper_bound);
-  } else if (lower == "lag" || lower == "lead") {
-    if (call.args.empty() || call.args.size() > 4) return wrong_args("[1, 2, 3, 4]");
-    ARROW_RETURN_NOT_OK(bind_args());
-    fn.kind = WindowFunctionKind::kLag;
-    if (args.size() == 4) {
-      // lag(input, offset, default, ignoreNulls): a boolean literal.
-      auto flag = plan::EvaluateConstant(*args[3], ctx_);
-      if (args[3]->type->id() != arrow::Type::BOOL || !flag.ok()) {
-        return AnalysisError("INVALID_PARAMETER_VALUE.BOOLEAN",
-                             {{"parameter", "`ignoreNulls`"}, {"functionName", "`" + lower + "`"},
-                              {"invalidValue", Quoted(args[3]->name)}});
-      }
-      ignore_nulls |= (*flag)->is_valid && static_cast<const arrow::BooleanScalar&>(**flag).value;
-      args.pop_back();
-    }
-    int64_t offset = 1;
-    std::string offset_text = "1";
-    if (args.size() > 1) {
-      offset_text = args[1]->name;
-      std::string sql = lower + "(" + args[0]->name + ", " + args[1]->name + ", " +
-                        (args.size() > 2 ? args[2]->name : "NULL") + ")";
-      ARROW_ASSIGN_OR_RAISE(auto value, constant(args[1], "offset", sql));
-      offset = as_int64(value);
-    }
-    BoundExprPtr default_value = args.size() > 2 ? args[2] : BoundExpr::Literal(arrow::MakeNullScalar(arrow::null()), "NULL");
-    display = lower + "(" + args[0]->name + ", " + offset_text + ", " + default_value->name + ")";
-    if (!default_value->type->Equals(*args[0]->type)) {
-      ARROW_ASSIGN_OR_RAISE(default_value, functions::BindCast(default_value, args[0]->type, plan::CastMode::kDefault,
-                                                               /*implicit=*/true, ctx_));
-    }
-    fn.offset = lower == "lag" ? -offset : offset;
-    fn.args = {args[0], default_value};
-    fn.type = args[0]->type;
-    fn.nullable = true;
-    fn.ignore_nulls = ignore_nulls;
-    requires_order = true;
-    WindowBound at;
-    at.kind = WindowBound::Kind::kOffset;
-    at.rows = fn.offset;
-    required_frame = std::make_pair(at, at);
-    required_text.lower = required_text.upper = std::to_string(fn.offset) + " FOLLOWING";
-    required_text.lower_value = required_text.upper_value = std::to_string(fn.offset);
-  } else if (lower == "first" || lower == "first_value" || lower == "last" || lower == "last_value" ||
-             lower == "any_value") {
-    if (call.args.empty() || call.args.size() > 2) return wrong_args("[1, 2]");
-    ARROW_RETURN_NOT_OK(bind_args());
-    fn.kind = lower == "last" || lower == "last_value" ? WindowFunctionKind::kLastValue : WindowFunctionKind::kFirstValue;
-    if (args.size() == 2) {
-      ARROW_ASSIGN_OR_RAISE(auto flag, constant(args[1], "ignoreNulls", lower + "(" + args[0]->name + ")"));
-      ignore_nulls |= flag->is_valid && as_int64(flag) != 0;
-    }
-    display = lower + "(" + args[0]->name + ")";
-    fn.args = {args[0]};
-    fn.type = args[0]->type;
-    fn.nullable = true;
-    fn.ignore_nulls = ignore_nulls;
-  } else if (lower == "nth_value") {
-    if (call.args.size() < 2 || call.args.size() > 3) return wrong_args("[2, 3]");
-    ARROW_RETURN_NOT_OK(bind_args());
-    fn.kind = WindowFunctionKind::kNthValue;
-    display = "nth_value(" + args[0]->name + ", " + args[1]->name + ")";
-    ARROW_ASSIGN_OR_RAISE(auto n, constant(args[1], "offset", display));
-    fn.offset = as_int64(n);
-    if (fn.offset <= 0) {
-      return AnalysisError("DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
-                           {{"sqlExpr", Quoted(display)}, {"exprName", "offset"},
-                            {"valueRange", "(0, 9223372036854775807]"},
-                            {"currentValue", std::to_string(fn.offset) + "L"}});
-    }
-    if (args.size() == 3) {
-      ARROW_ASSIGN_OR_RAISE(auto flag, constant(args[2], "ignoreNulls", display));
-      ignore_nulls |= flag->is_valid && as_int64(flag) != 0;
-    }
-    if (ignore_nulls) display += " ignore nulls";
-    fn.args = {args[0]};
-    fn.type = args[0]->type;
-    fn.nullable = true;
-    fn.ignore_nulls = ignore_nulls;
-  } else {
-    const functions::FunctionInfo* info = functions::FunctionRegistry::Instance().Find(call.name);
-    if (info == nullptr) {
-      return AnalysisError("UNRESOLVED_ROUTINE",
-                           {{"routineName", QuoteIdentifier(call.name)},
-                            {"searchPath", "[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]"}});
-    }
-    if (info->kind != functions::FunctionKind::kAggregate) {
-      ARROW_RETURN_NOT_OK(bind_args());
-      ARROW_ASSIGN_OR_RAISE(auto scalar, info->bind_scalar(call.name, args, ctx_));
-      return AnalysisError("UNSUPPORTED_EXPR_FOR_WINDOW", {{"sqlExpr", Quoted(scalar->name)}});
-    }
-    for (const auto& a : call.args) {
-      if (ContainsAggregate(*a) && agg == nullptr) return AnalysisError("NESTED_AGGREGATE_FUNCTION", {});
-    }
-    ARROW_RETURN_NOT_OK(bind_args());
-    fn.function_name = info->name;
-    ARROW_ASSIGN_OR_RAISE(fn.aggregate, info->bind_aggregate(call.name, std::move(args), call.distinct, ctx_));
-    fn.kind = WindowFunctionKind::kAggregate;
-    fn.type = fn.aggregate.type;
-    fn.nullable = fn.aggregate.nullable;
-    display = fn.aggregate.name;
-  }
-
-  // The frame: specified, required by the function, or Spark's default.
-  // Spark's internal rendering of the function (rank(), not RANK()).
-  const std::string wf_text = ranking ? lower + "()" : display;
-  if (requires_order && entry.order.empty()) {
-    return AnalysisError("_LEGACY_ERROR_TEMP_1037", {{"wf", wf_text}});
-  }
-  FrameText text;
-  bool range = false;
-  WindowBound lower_bound, upper_bound;
-  bool value_bound = false;
-  if (window.frame) {
-    const auto& frame = *window.frame;
-    range = frame.type == plan::WindowFrameType::kRange;
-    auto convert = [&](const plan::WindowFrameBoundary& b, std::string* out_text,
-                       std::string* out_value) -> Result<WindowBound> {
-      WindowBound out;
-      using Kind = plan::WindowFrameBoundary::Kind;
-      switch (b.kind) {
-        case Kind::kUnboundedPreceding: out.kind = WindowBound::Kind::kUnboundedPreceding; return out;
-        case Kind::kUnboundedFollowing: out.kind = WindowBound::Kind::kUnboundedFollowing; return out;
-        case Kind::kCurrentRow: out.kind = WindowBound::Kind::kCurrentRow; return out;
-        case Kind::kValue: break;
-      }
-      value_bound = true;
-      out.kind = WindowBound::Kind::kOffset;
-      ARROW_ASSIGN_OR_RAISE(auto bound, Bind(b.value, input, nullptr));
-      ARROW_ASSIGN_OR_RAISE(auto value, constant(bound, "offset", bound->name));
-      std::string value_text = bound->name;
-      if (value->type->id() == arrow::Type::DURATION && value->is_valid) {
-        value_text = IntervalText(static_cast<const arrow::DurationScalar&>(*value).value);
-      }
-      *out_text = value_text + (b.preceding ? " PRECEDING" : " FOLLOWING");
-      if (b.preceding) {
-        ARROW_ASSIGN_OR_RAISE(auto negated, arrow::compute::CallFunction("negate", {value}));
-        value = negated.scalar();
-      }
-      *out_value = functions::LiteralColumnName(*value, ctx_);
-      if (!range && types::IsIntegral(*value->type)) {
-        out.rows = as_int64(value);
-        if (out.rows == 0) out.kind = WindowBound::Kind::kCurrentRow;
-      } else {
-        out.value = value;  // a ROWS offset that is no integer fails below
-      }
-      return out;
-    };
-    ARROW_ASSIGN_OR_RAISE(lower_bound, convert(frame.lower, &text.lower, &text.lower_value));
-    ARROW_ASSIGN_OR_RAISE(upper_bound, convert(frame.upper, &text.upper, &text.upper_value));
-    if (frame.lower.kind == plan::WindowFrameBoundary::Kind::kValue && !range && lower_bound.rows == 0) {
-      lower_bound.kind = WindowBound::Kind::kOffset;  // `0 PRECEDING` keeps its text
-    }
-    if (frame.upper.kind == plan::WindowFrameBoundary::Kind::kValue && !range && upper_bound.rows == 0) {
-      upper_bound.kind = WindowBound::Kind::kOffset;
-    }
-  } else if (required_frame) {
-    range = required_range;
-    lower_bound = required_frame->first;
-    upper_bound = required_frame->second;
-    text = required_text;
-  } else if (!entry.order.empty()) {
-    range = true;
-    lower_bound.kind = WindowBound::Kind::kUnboundedPreceding;
-  } else {
-    lower_bound.kind = WindowBound::Kind::kUnboundedPreceding;
-    upper_bound.kind = WindowBound::Kind::kUnboundedFollowing;
-  }
-  const std::string frame_text = FrameString(range, lower_bound, upper_bound, text);
-  std::string full_spec = spec_text + (spec_text.empty() ? "" : " ") + frame_text;
-  if (window.frame && !range) {
-    for (const auto* bound : {&lower_bound, &upper_bound}) {
-      if (bound->kind != WindowBound::Kind::kOffset || !bound->value) continue;
-      return AnalysisError("DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE",
-                           {{"sqlExpr", Quoted(frame_text)}, {"location", bound == &lower_bound ? "lower" : "upper"},
-                            {"exprType", Quoted(types::SqlString(*bound->value->type))}, {"expectedType", "\"INT\""}});
-    }
-  }
-  if (window.frame) {
-    if (required_frame) {
-      auto same = [](const WindowBound& a, const WindowBound& b) {
-        auto kind = [](const WindowBound& x) {
-          return x.kind == WindowBound::Kind::kOffset && x.rows == 0 && !x.value ? WindowBound::Kind::kCurrentRow : x.kind;
-        };
-        return kind(a) == kind(b) && (a.kind != WindowBound::Kind::kOffset || a.rows == b.rows);
-      };
-      if (range != required_range || !same(lower_bound, required_frame->first) ||
-          !same(upper_bound, required_frame->second)) {
-        return AnalysisError("_LEGACY_ERROR_TEMP_1036",
-                             {{"wf", FrameInternal(range, lower_bound, upper_bound, text)},
-                              {"required", FrameInternal(required_range, required_frame->first,
-                                                         required_frame->second, required_text)}});
-      }
-    }
-    const bool unbounded = lower_bound.kind == WindowBound::Kind::kUnboundedPreceding &&
-                           upper_bound.kind == WindowBound::Kind::kUnboundedFollowing;
-    if (range && !unbounded && entry.order.empty()) {
-      return AnalysisError("DATATYPE_MISMATCH.RANGE_FRAME_WITHOUT_ORDER", {{"sqlExpr", Quoted("(" + full_spec + ")")}});
-    }
-    if (range && value_bound && entry.order.size() > 1) {
-      std::string order_spec;
-      for (const auto& key : entry.order) {
-        order_spec += (order_spec.empty() ? "" : ",") + key.expr->name + (key.ascending ? " ASC" : " DESC") +
-                      (key.nulls_first ? " NULLS FIRST" : " NULLS LAST");
-      }
-      return AnalysisError("DATATYPE_MISMATCH.RANGE_FRAME_MULTI_ORDER",
-                           {{"sqlExpr", Quoted("(" + full_spec + ")")}, {"orderSpec", order_spec}});
-    }
-    if (range && value_bound) {
-      const auto& key_type = *entry.order[0].expr->type;
-      const bool temporal = key_type.id() == arrow::Type::DATE32 || key_type.id() == arrow::Type::TIMESTAMP;
-      for (auto* bound : {&lower_bound, &upper_bound}) {
-        if (bound->kind != WindowBound::Kind::kOffset) continue;
-        const auto& offset_type = *bound->value->type;
-        if (key_type.id() == arrow::Type::TIMESTAMP && !IsInterval(offset_type)) {
-          return AnalysisError("DATATYPE_MISMATCH.RANGE_FRAME_INVALID_TYPE",
-                               {{"sqlExpr", Quoted("(" + full_spec + ")")},
-                                {"orderSpecType", Quoted(types::SqlString(key_type))},
-                                {"valueBoundaryType", Quoted(types::SqlString(offset_type))}});
-        }
-        bool ok = temporal ? IsInterval(offset_type) || (key_type.id() == arrow::Type::DATE32 && types::IsIntegral(offset_type))
-                           : types::IsNumeric(key_type) && types::IsNumeric(offset_type);
-        if (!ok) {
-          return AnalysisError("DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE",
-                               {{"sqlExpr", Quoted(frame_text)},
-                                {"location", bound == &lower_bound ? "lower" : "upper"},
-                                {"exprType", Quoted(types::SqlString(key_type))},
-                                {"expectedType",
-                                 "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\")"}});
-        }
-        if (offset_type.id() == arrow::Type::INTERVAL_MONTHS) {
-          return Unsupported("RANGE frames with year-month interval offsets");
-        }
-      }
-    }
-    if (BoundRank(lower_bound) > BoundRank(upper_bound) ||
-        lower_bound.kind == WindowBound::Kind::kUnboundedFollowing ||
-        upper_bound.kind == WindowBound::Kind::kUnboundedPreceding) {
-      return AnalysisError("DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_WRONG_COMPARISON",
-                           {{"sqlExpr", Quoted(frame_text)}, {"comparison", "less than or equal"}});
-    }
-  }
-  fn.range_frame = range;
-  fn.lower = lower_bound;
-  fn.upper = upper_bound;
-  fn.name = display + " OVER (" + full_spec + ")";
+  fn = std::move(bound_call.fn);
+  fn.range_frame = frame.range;
+  fn.lower = frame.lower;
+  fn.upper = frame.upper;
+  fn.name = bound_call.display + " OVER (" + frame.full_spec + ")";
   if (fn.kind == WindowFunctionKind::kAggregate && fn.aggregate.distinct) {
     return AnalysisError("DISTINCT_WINDOW_FUNCTION_UNSUPPORTED", {{"windowExpr", Quoted(fn.name)}});
   }
