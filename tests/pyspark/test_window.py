@@ -264,3 +264,50 @@ def test_error_window_in_filter(spark, t, request):
     golden.check_error(request, "df", lambda: t.select("v", "k").filter(F.rank().over(W.orderBy("v")) > 1).collect())
     golden.check_error(request, "having", lambda: spark.sql(
         "SELECT k, sum(v) FROM wt GROUP BY k HAVING rank() OVER (ORDER BY k) > 1").collect())
+
+
+@pytest.fixture(scope="module")
+def rnd(spark):
+    """Random rows with NULLs, ties and NaN (fixed seed), for every frame shape."""
+    import random
+    rng = random.Random(7)
+    rows = [(i, rng.choice([0, 1, 2, None]), rng.choice([None] + list(range(-4, 5))),
+             rng.choice([None, -1.5, 0.0, 0.5, 2.5, float("nan")])) for i in range(150)]
+    df = spark.createDataFrame(rows, "id INT, k INT, v INT, d DOUBLE")
+    df.createOrReplaceTempView("wrnd")
+    return df
+
+
+ORDERS = ["v ASC NULLS FIRST", "v DESC NULLS FIRST", "v ASC NULLS LAST", "v DESC NULLS LAST"]
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_random_rows_frames(spark, rnd, request, order):
+    frames = ["ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING", "ROWS BETWEEN 2 PRECEDING AND 2 FOLLOWING",
+              "ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING", "ROWS BETWEEN UNBOUNDED PRECEDING AND 2 FOLLOWING",
+              "ROWS BETWEEN 5 FOLLOWING AND 7 FOLLOWING"]
+    items = []
+    for n, f in enumerate(frames):
+        w = f"(PARTITION BY k ORDER BY {order}, id {f})"
+        items += [f"sum(v) OVER {w} AS s{n}", f"count(d) OVER {w} AS c{n}", f"max(d) OVER {w} AS m{n}",
+                  f"first_value(v) IGNORE NULLS OVER {w} AS f{n}", f"last_value(d) OVER {w} AS l{n}",
+                  f"nth_value(v, 2) OVER {w} AS n{n}"]
+    golden.check(request, "df", spark.sql(f"SELECT id, {', '.join(items)} FROM wrnd"))
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_random_range_frames_and_ranking(spark, rnd, request, order):
+    frames = ["RANGE BETWEEN 2 PRECEDING AND 1 FOLLOWING", "RANGE BETWEEN CURRENT ROW AND 3 FOLLOWING",
+              "RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING", "RANGE BETWEEN 2 FOLLOWING AND UNBOUNDED FOLLOWING",
+              "RANGE BETWEEN 4 PRECEDING AND 2 PRECEDING", ""]
+    items = []
+    for n, f in enumerate(frames):
+        items += [f"sum(id) OVER (PARTITION BY k ORDER BY {order} {f}) AS s{n}",
+                  f"count(*) OVER (ORDER BY {order} {f}) AS c{n}", f"max(id) OVER (ORDER BY {order} {f}) AS m{n}"]
+    items += [f"rank() OVER (PARTITION BY k ORDER BY {order}) AS r", f"dense_rank() OVER (ORDER BY {order}) AS dr",
+              f"percent_rank() OVER (PARTITION BY k ORDER BY {order}) AS pr", f"cume_dist() OVER (ORDER BY {order}) AS cd",
+              f"ntile(7) OVER (PARTITION BY k ORDER BY {order}, id) AS nt",
+              f"lag(d, 2, -9.0) OVER (PARTITION BY k ORDER BY {order}, id) AS lg",
+              f"lead(v, 3) IGNORE NULLS OVER (ORDER BY {order}, id) AS ld",
+              f"sum(id) OVER (ORDER BY d RANGE BETWEEN 1.5 PRECEDING AND 0.5 FOLLOWING) AS sd"]
+    golden.check(request, "df", spark.sql(f"SELECT id, {', '.join(items)} FROM wrnd"))
