@@ -168,11 +168,27 @@ Result<ExprPtr> ExpandSqlText(const ExprPtr& expr) {
         args.push_back(std::move(arg));
       }
       if (!changed) return expr;
-      return ExprPtr(std::make_shared<plan::FunctionExpr>(call.name, std::move(args), call.distinct));
+      auto out = std::make_shared<plan::FunctionExpr>(call);
+      out->args = std::move(args);
+      return ExprPtr(out);
+    }
+    case ExprKind::kWindow: {
+      const auto& window = expr->As<plan::WindowExpr>();
+      auto out = std::make_shared<plan::WindowExpr>(window);
+      ARROW_ASSIGN_OR_RAISE(out->function, ExpandSqlText(window.function));
+      for (auto& p : out->partition_spec) {
+        ARROW_ASSIGN_OR_RAISE(p, ExpandSqlText(p));
+      }
+      for (auto& o : out->order_spec) {
+        ARROW_ASSIGN_OR_RAISE(o, ExpandSqlText(o));
+      }
+      return ExprPtr(out);
     }
     default: return expr;
   }
 }
+
+Result<std::vector<ExprPtr>> ExpandSqlText(const std::vector<ExprPtr>& exprs);
 
 Result<std::vector<ExprPtr>> ExpandSqlText(const std::vector<ExprPtr>& exprs) {
   std::vector<ExprPtr> out;
@@ -197,6 +213,16 @@ bool ContainsAggregate(const Expr& expr) {
     case ExprKind::kAlias: return ContainsAggregate(*expr.As<plan::AliasExpr>().child);
     case ExprKind::kCast: return ContainsAggregate(*expr.As<plan::CastExpr>().child);
     case ExprKind::kSortOrder: return ContainsAggregate(*expr.As<plan::SortOrderExpr>().child);
+    case ExprKind::kWindow: {
+      // The window function itself aggregates over the frame, not the query's groups.
+      const auto& window = expr.As<plan::WindowExpr>();
+      if (window.function->kind() == ExprKind::kFunction) {
+        for (const auto& a : window.function->As<plan::FunctionExpr>().args) if (ContainsAggregate(*a)) return true;
+      }
+      for (const auto& p : window.partition_spec) if (ContainsAggregate(*p)) return true;
+      for (const auto& o : window.order_spec) if (ContainsAggregate(*o)) return true;
+      return false;
+    }
     default: return false;
   }
 }
@@ -329,6 +355,7 @@ Result<BoundExprPtr> Analyzer::BindColumn(const plan::ColumnExpr& column, const 
 Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, const ResolvedPlan& input,
                                             AggregateContext* agg) const {
   const auto& registry = functions::FunctionRegistry::Instance();
+  if (IsWindowOnlyFunction(call.name)) return WindowFunctionWithoutOver(call, input);
   const functions::FunctionInfo* info = registry.Find(call.name);
   if (info == nullptr) {
     return AnalysisError("UNRESOLVED_ROUTINE",
@@ -374,7 +401,7 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
 Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& input, AggregateContext* agg) const {
   if (auto it = precomputed_columns_.find(expr.get()); it != precomputed_columns_.end()) return it->second;
   if (agg != nullptr && expr->kind() != ExprKind::kLiteral && expr->kind() != ExprKind::kAlias &&
-      !ContainsAggregate(*expr)) {
+      expr->kind() != ExprKind::kWindow && !ContainsAggregate(*expr)) {
     // Outside aggregate calls, an expression must be a grouping expression.
     ARROW_ASSIGN_OR_RAISE(auto bound, Bind(expr, input, nullptr));
     for (size_t g = 0; g < agg->grouping.size(); ++g) {
@@ -436,6 +463,7 @@ Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& inp
       ARROW_ASSIGN_OR_RAISE(auto parsed, sql::ParseExpression(expr->As<plan::SqlTextExpr>().text));
       return Bind(parsed, input, agg);
     }
+    case ExprKind::kWindow: return BindWindow(expr->As<plan::WindowExpr>(), input, agg);
     case ExprKind::kInSubquery:
       return Unsupported("IN subqueries other than as a WHERE or HAVING conjunct");
     case ExprKind::kExists:
@@ -575,7 +603,13 @@ Result<ResolvedPtr> Analyzer::ResolveProject(const plan::ProjectPlan& node, Reso
     if (!scalars.empty()) return ProjectWithScalarSubqueries(expressions, input);
   }
   ARROW_ASSIGN_OR_RAISE(input, WithHiddenJoinColumns(input));
-  ARROW_ASSIGN_OR_RAISE(auto exprs, BindProjectList(expressions, *input, nullptr));
+  WindowContext windows;
+  std::vector<BoundExprPtr> exprs;
+  {
+    WindowScope scope(this, &windows);
+    ARROW_ASSIGN_OR_RAISE(exprs, BindProjectList(expressions, *input, nullptr));
+  }
+  ARROW_ASSIGN_OR_RAISE(input, PlanWindows(input, windows, &exprs));
   auto out = NewNode(ResolvedKind::kProject, SchemaOf(exprs), {input});
   // Columns passed through unchanged keep their qualifier.
   for (size_t i = 0; i < exprs.size(); ++i) {
@@ -618,9 +652,13 @@ Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_g
       final_exprs.push_back(BoundExpr::Column(static_cast<int>(g), group->type, group->nullable, group->name));
     }
   }
-  for (const auto& e : outputs) {
-    ARROW_ASSIGN_OR_RAISE(auto bound, Bind(e, *input, &agg));
-    final_exprs.push_back(KeepCastChildName(e, std::move(bound)));
+  WindowContext windows;
+  {
+    WindowScope scope(this, &windows);
+    for (const auto& e : outputs) {
+      ARROW_ASSIGN_OR_RAISE(auto bound, Bind(e, *input, &agg));
+      final_exprs.push_back(KeepCastChildName(e, std::move(bound)));
+    }
   }
   // The aggregate node outputs groups then aggregate values; a projection on
   // top computes the requested expressions over them.
@@ -637,10 +675,12 @@ Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_g
       aggregate->qualifiers[g] = input->qualifiers[agg.grouping[g]->column_index];
     }
   }
-  auto project = NewNode(ResolvedKind::kProject, SchemaOf(final_exprs), {aggregate});
+  // Windows over the aggregation's output (rank() OVER (ORDER BY sum(x))).
+  ARROW_ASSIGN_OR_RAISE(auto windowed, PlanWindows(aggregate, windows, &final_exprs));
+  auto project = NewNode(ResolvedKind::kProject, SchemaOf(final_exprs), {windowed});
   for (size_t i = 0; i < final_exprs.size(); ++i) {
     if (final_exprs[i]->kind == plan::BoundKind::kColumnRef) {
-      project->qualifiers[i] = aggregate->qualifiers[final_exprs[i]->column_index];
+      project->qualifiers[i] = windowed->qualifiers[final_exprs[i]->column_index];
     }
   }
   project->expressions = std::move(final_exprs);
@@ -649,6 +689,8 @@ Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_g
 
 Result<ResolvedPtr> Analyzer::ResolveWithColumns(const plan::WithColumnsPlan& node, ResolvedPtr input) const {
   std::vector<BoundExprPtr> exprs = AllColumns(*input);
+  WindowContext windows;
+  WindowScope scope(this, &windows);
   for (const auto& alias_expr : node.aliases) {
     ARROW_ASSIGN_OR_RAISE(auto bound, Bind(alias_expr, *input, nullptr));
     bool replaced = false;
@@ -660,6 +702,7 @@ Result<ResolvedPtr> Analyzer::ResolveWithColumns(const plan::WithColumnsPlan& no
     }
     if (!replaced) exprs.push_back(bound);
   }
+  ARROW_ASSIGN_OR_RAISE(input, PlanWindows(input, windows, &exprs));
   auto out = NewNode(ResolvedKind::kProject, SchemaOf(exprs), {input});
   out->expressions = std::move(exprs);
   return out;
@@ -713,6 +756,10 @@ Status CheckFilterCondition(const BoundExprPtr& condition) {
 
 Result<ResolvedPtr> Analyzer::ResolveFilter(const plan::FilterPlan& node) const {
   ARROW_ASSIGN_OR_RAISE(auto condition_expr, ExpandSqlText(node.condition));
+  if (plan::ContainsWindow(*condition_expr)) {
+    const bool having = node.children[0]->kind() == PlanKind::kAggregate;
+    return AnalysisError("_LEGACY_ERROR_TEMP_1034", {{"clauseName", having ? "HAVING" : "WHERE"}});
+  }
   auto make_filter = [&](ResolvedPtr input, BoundExprPtr condition) -> Result<ResolvedPtr> {
     if (condition->type->id() == arrow::Type::NA) {
       ARROW_ASSIGN_OR_RAISE(condition, functions::BindCast(condition, arrow::boolean(), plan::CastMode::kDefault, true, ctx_));
@@ -758,6 +805,9 @@ Result<ResolvedPtr> Analyzer::ResolveSort(const plan::SortPlan& node) const {
   bool all_bound = true;
   for (const auto& o : node.order) {
     ARROW_ASSIGN_OR_RAISE(auto expanded, ExpandSqlText(o));
+    if (plan::ContainsWindow(*expanded)) {
+      return AnalysisError("UNSUPPORTED_EXPR_FOR_OPERATOR", {{"invalidExprSqls", "window functions in ORDER BY"}});
+    }
     plan::BoundSortKey key;
     ExprPtr inner = expanded;
     if (expanded->kind() == ExprKind::kSortOrder) {

@@ -79,8 +79,45 @@ class Analyzer {
                                                           const plan::ResolvedPlan& input,
                                                           AggregateContext* agg) const;
 
+  // Window expressions (window.cc).
+  struct WindowContext {
+    struct Entry {
+      std::vector<plan::BoundExprPtr> partition;
+      std::vector<plan::BoundSortKey> order;
+      plan::BoundWindowFunction function;
+      std::string spec_key;  // equal for equal partitioning and ordering
+    };
+    std::vector<Entry> entries;
+  };
+  /// Sets where window expressions go for a scope, restoring the previous place.
+  class WindowScope {
+   public:
+    WindowScope(const Analyzer* analyzer, WindowContext* context)
+        : analyzer_(analyzer), saved_(analyzer->windows_) {
+      analyzer_->windows_ = context;
+    }
+    ~WindowScope() { analyzer_->windows_ = saved_; }
+    WindowScope(const WindowScope&) = delete;
+    WindowScope& operator=(const WindowScope&) = delete;
+
+   private:
+    const Analyzer* analyzer_;
+    WindowContext* saved_;
+  };
+  /// A reference to the column a Window node will compute for `window`, whose
+  /// parts are bound to `input` (in aggregate context when `agg` is set).
+  Result<plan::BoundExprPtr> BindWindow(const plan::WindowExpr& window, const plan::ResolvedPlan& input,
+                                        AggregateContext* agg) const;
+  /// Window nodes over `input` computing what `context` collected, one per
+  /// partitioning and ordering; `exprs` are pointed at their columns.
+  Result<plan::ResolvedPtr> PlanWindows(plan::ResolvedPtr input, WindowContext& context,
+                                        std::vector<plan::BoundExprPtr>* exprs) const;
+  Status WindowFunctionWithoutOver(const plan::FunctionExpr& call, const plan::ResolvedPlan& input) const;
+
   const SessionCatalog* catalog_;
   plan::EvalContext ctx_;
+  /// Where window expressions go while a select list binds (null: not allowed).
+  mutable WindowContext* windows_ = nullptr;
   /// Expressions already computed as input columns while a condition binds:
   /// scalar subqueries (joined in beside the input) and, under HAVING with
   /// subqueries, the aggregates (computed by the aggregation) -> column index.
@@ -130,6 +167,9 @@ Result<plan::ResolvedPtr> Distinct(const plan::ResolvedPtr& input);
 
 /// Every scalar subquery inside `e`, outermost first.
 void ScalarSubqueries(const plan::ExprPtr& e, std::vector<const plan::ScalarSubqueryExpr*>* out);
+
+/// True for functions that only exist over a window (rank, lag, ntile, ...).
+bool IsWindowOnlyFunction(const std::string& name);
 
 /// True when the expression contains a call to an aggregate function.
 bool ContainsAggregate(const plan::Expr& expr);

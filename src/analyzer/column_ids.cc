@@ -110,6 +110,25 @@ Result<ResolvedPtr> Assign(const ResolvedPtr& node) {
         out->column_ids.push_back(plan::NewColumnId());
       }
       break;
+    case ResolvedKind::kWindow:
+      for (auto& key : out->grouping) {
+        ARROW_ASSIGN_OR_RAISE(key, WithIds(key, input_ids));
+      }
+      for (auto& key : out->sort_keys) {
+        ARROW_ASSIGN_OR_RAISE(key.expr, WithIds(key.expr, input_ids));
+      }
+      for (auto& function : out->window_functions) {
+        for (auto& arg : function.args) {
+          ARROW_ASSIGN_OR_RAISE(arg, WithIds(arg, input_ids));
+        }
+        for (auto& arg : function.aggregate.args) {
+          ARROW_ASSIGN_OR_RAISE(arg, WithIds(arg, input_ids));
+        }
+      }
+      // The input's columns pass through; each function's column is new.
+      out->column_ids = input_ids;
+      for (size_t f = 0; f < out->window_functions.size(); ++f) out->column_ids.push_back(plan::NewColumnId());
+      break;
     case ResolvedKind::kJoin: {
       const auto& left_ids = out->children[0]->column_ids;
       const auto& right_ids = out->children[1]->column_ids;

@@ -353,6 +353,42 @@ Result<ExprPtr> ConvertExpression(const proto::Expression& e) {
       if (order.null_ordering() == E::SortOrder::SORT_NULLS_LAST) nulls_first = false;
       return ExprPtr(std::make_shared<plan::SortOrderExpr>(std::move(child), ascending, nulls_first));
     }
+    case E::kWindow: {
+      const auto& window = e.window();
+      auto node = std::make_shared<plan::WindowExpr>();
+      ARROW_ASSIGN_OR_RAISE(node->function, ConvertExpression(window.window_function()));
+      ARROW_ASSIGN_OR_RAISE(node->partition_spec, ConvertExpressions(window.partition_spec()));
+      for (const auto& order : window.order_spec()) {
+        E sort;
+        *sort.mutable_sort_order() = order;
+        ARROW_ASSIGN_OR_RAISE(auto converted, ConvertExpression(sort));
+        node->order_spec.push_back(std::move(converted));
+      }
+      if (window.has_frame_spec()) {
+        const auto& frame = window.frame_spec();
+        plan::WindowFrame converted;
+        converted.type = frame.frame_type() == E::Window::WindowFrame::FRAME_TYPE_RANGE ? plan::WindowFrameType::kRange
+                                                                                     : plan::WindowFrameType::kRows;
+        auto boundary = [](const E::Window::WindowFrame::FrameBoundary& b,
+                           bool lower) -> Result<plan::WindowFrameBoundary> {
+          plan::WindowFrameBoundary out;
+          if (b.has_value()) {
+            out.kind = plan::WindowFrameBoundary::Kind::kValue;
+            ARROW_ASSIGN_OR_RAISE(out.value, ConvertExpression(b.value()));
+          } else if (b.has_unbounded() && b.unbounded()) {
+            out.kind = lower ? plan::WindowFrameBoundary::Kind::kUnboundedPreceding
+                             : plan::WindowFrameBoundary::Kind::kUnboundedFollowing;
+          } else {
+            out.kind = plan::WindowFrameBoundary::Kind::kCurrentRow;
+          }
+          return out;
+        };
+        ARROW_ASSIGN_OR_RAISE(converted.lower, boundary(frame.lower(), true));
+        ARROW_ASSIGN_OR_RAISE(converted.upper, boundary(frame.upper(), false));
+        node->frame = std::move(converted);
+      }
+      return ExprPtr(node);
+    }
     case E::EXPR_TYPE_NOT_SET:
       return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.EXPRESSION",
                         {{"parameter", "`expression`"}, {"functionName", "`Expression`"}, {"invalidValue", "<unset>"}});

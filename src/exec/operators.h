@@ -47,6 +47,11 @@ OperatorPtr MakeEnforceSingleRow(OperatorPtr child);
 OperatorPtr MakeReplicateRows(OperatorPtr child, plan::BoundExprPtr count);
 /// The first input row (in input order) of each distinct key, NULLs equal to NULLs.
 OperatorPtr MakeDeduplicate(OperatorPtr child, std::vector<plan::BoundExprPtr> keys);
+/// Window functions over the partitions of `partition` (NULLs equal), each
+/// sorted by `order`: output = the input's columns, then one per function.
+OperatorPtr MakeWindow(OperatorPtr child, std::vector<plan::BoundExprPtr> partition,
+                       std::vector<plan::BoundSortKey> order, std::vector<plan::BoundWindowFunction> functions,
+                       std::shared_ptr<arrow::Schema> schema);
 OperatorPtr MakeShowString(OperatorPtr child, int32_t num_rows, int32_t truncate, bool vertical);
 
 }  // namespace sk8::exec

@@ -146,6 +146,20 @@ Result<OperatorPtr> CreatePhysicalPlan(const plan::ResolvedPlan& node) {
       ARROW_ASSIGN_OR_RAISE(auto keys, BindAll(node.grouping, input_ids));
       return MakeDeduplicate(std::move(children[0]), std::move(keys));
     }
+    case plan::ResolvedKind::kWindow: {
+      ARROW_ASSIGN_OR_RAISE(auto partition, BindAll(node.grouping, input_ids));
+      auto order = node.sort_keys;
+      for (auto& key : order) {
+        ARROW_ASSIGN_OR_RAISE(key.expr, plan::BindToInput(key.expr, input_ids));
+      }
+      auto functions = node.window_functions;
+      for (auto& function : functions) {
+        ARROW_ASSIGN_OR_RAISE(function.args, BindAll(function.args, input_ids));
+        ARROW_ASSIGN_OR_RAISE(function.aggregate.args, BindAll(function.aggregate.args, input_ids));
+      }
+      return MakeWindow(std::move(children[0]), std::move(partition), std::move(order), std::move(functions),
+                        node.schema);
+    }
     case plan::ResolvedKind::kJoin: {
       ARROW_ASSIGN_OR_RAISE(auto spec, PlanJoin(node));
       return MakeHashJoin(std::move(children[0]), std::move(children[1]), std::move(spec));

@@ -9,6 +9,7 @@
 
 #include "exec/expression_executor.h"
 #include "exec/operators.h"
+#include "exec/row_comparator.h"
 #include "types/spark_types.h"
 
 namespace sk8::exec {
@@ -18,51 +19,6 @@ struct SortSinkState : BufferedSinkState {
   std::mutex mutex;
   std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
 };
-
-template <typename T>
-int CompareValues(T a, T b) {
-  if constexpr (std::is_floating_point_v<T>) {
-    bool an = std::isnan(a), bn = std::isnan(b);
-    if (an || bn) return an == bn ? 0 : (an ? 1 : -1);
-  }
-  return a < b ? -1 : (a > b ? 1 : 0);
-}
-
-/// Compares two non-null rows of one key column.
-using RowComparator = std::function<int(int64_t, int64_t)>;
-
-Result<RowComparator> MakeComparator(const std::shared_ptr<arrow::Array>& array) {
-  switch (array->type_id()) {
-#define SK8_NUMERIC_CASE(TYPE_ID, ARRAY)                                                        \
-  case arrow::Type::TYPE_ID: {                                                                  \
-    auto typed = std::static_pointer_cast<arrow::ARRAY>(array);                                 \
-    return RowComparator([typed](int64_t a, int64_t b) { return CompareValues(typed->Value(a), typed->Value(b)); }); \
-  }
-    SK8_NUMERIC_CASE(INT8, Int8Array)
-    SK8_NUMERIC_CASE(INT16, Int16Array)
-    SK8_NUMERIC_CASE(INT32, Int32Array)
-    SK8_NUMERIC_CASE(INT64, Int64Array)
-    SK8_NUMERIC_CASE(FLOAT, FloatArray)
-    SK8_NUMERIC_CASE(DOUBLE, DoubleArray)
-    SK8_NUMERIC_CASE(DATE32, Date32Array)
-    SK8_NUMERIC_CASE(TIMESTAMP, TimestampArray)
-    SK8_NUMERIC_CASE(BOOL, BooleanArray)
-#undef SK8_NUMERIC_CASE
-    case arrow::Type::STRING:
-    case arrow::Type::BINARY: {
-      auto typed = std::static_pointer_cast<arrow::BinaryArray>(array);
-      return RowComparator([typed](int64_t a, int64_t b) { return typed->GetView(a).compare(typed->GetView(b)); });
-    }
-    case arrow::Type::DECIMAL128: {
-      auto typed = std::static_pointer_cast<arrow::Decimal128Array>(array);
-      return RowComparator([typed](int64_t a, int64_t b) {
-        arrow::Decimal128 x(typed->GetValue(a)), y(typed->GetValue(b));
-        return x < y ? -1 : (y < x ? 1 : 0);
-      });
-    }
-    default: return Unsupported("ORDER BY on " + types::SqlString(*array->type()));
-  }
-}
 
 // The row order of `batch` by `keys`: all rows (stable: ties keep their input
 // order), or with `top_n` >= 0 only the first top_n of that order.
@@ -74,7 +30,7 @@ Result<std::vector<int64_t>> OrderRows(const arrow::RecordBatch& batch, const st
   for (const auto& key : keys) {
     ARROW_ASSIGN_OR_RAISE(auto value, Evaluate(*key.expr, batch, eval));
     ARROW_ASSIGN_OR_RAISE(auto array, ToArray(value, rows));
-    ARROW_ASSIGN_OR_RAISE(auto comparator, MakeComparator(array));
+    ARROW_ASSIGN_OR_RAISE(auto comparator, MakeRowComparator(array));
     key_arrays.push_back(array);
     comparators.push_back(std::move(comparator));
   }
@@ -172,6 +128,52 @@ class Sort : public BufferedSinkOperator {
 };
 
 }  // namespace
+
+namespace {
+
+template <typename T>
+int CompareValues(T a, T b) {
+  if constexpr (std::is_floating_point_v<T>) {
+    bool an = std::isnan(a), bn = std::isnan(b);
+    if (an || bn) return an == bn ? 0 : (an ? 1 : -1);
+  }
+  return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+}  // namespace
+
+Result<RowComparator> MakeRowComparator(const std::shared_ptr<arrow::Array>& array) {
+  switch (array->type_id()) {
+#define SK8_NUMERIC_CASE(TYPE_ID, ARRAY)                                                        \
+  case arrow::Type::TYPE_ID: {                                                                  \
+    auto typed = std::static_pointer_cast<arrow::ARRAY>(array);                                 \
+    return RowComparator([typed](int64_t a, int64_t b) { return CompareValues(typed->Value(a), typed->Value(b)); }); \
+  }
+    SK8_NUMERIC_CASE(INT8, Int8Array)
+    SK8_NUMERIC_CASE(INT16, Int16Array)
+    SK8_NUMERIC_CASE(INT32, Int32Array)
+    SK8_NUMERIC_CASE(INT64, Int64Array)
+    SK8_NUMERIC_CASE(FLOAT, FloatArray)
+    SK8_NUMERIC_CASE(DOUBLE, DoubleArray)
+    SK8_NUMERIC_CASE(DATE32, Date32Array)
+    SK8_NUMERIC_CASE(TIMESTAMP, TimestampArray)
+    SK8_NUMERIC_CASE(BOOL, BooleanArray)
+#undef SK8_NUMERIC_CASE
+    case arrow::Type::STRING:
+    case arrow::Type::BINARY: {
+      auto typed = std::static_pointer_cast<arrow::BinaryArray>(array);
+      return RowComparator([typed](int64_t a, int64_t b) { return typed->GetView(a).compare(typed->GetView(b)); });
+    }
+    case arrow::Type::DECIMAL128: {
+      auto typed = std::static_pointer_cast<arrow::Decimal128Array>(array);
+      return RowComparator([typed](int64_t a, int64_t b) {
+        arrow::Decimal128 x(typed->GetValue(a)), y(typed->GetValue(b));
+        return x < y ? -1 : (y < x ? 1 : 0);
+      });
+    }
+    default: return Unsupported("ORDER BY on " + types::SqlString(*array->type()));
+  }
+}
 
 OperatorPtr MakeSort(OperatorPtr child, std::vector<plan::BoundSortKey> keys, int64_t top_n) {
   return std::make_unique<Sort>(std::move(child), std::move(keys), top_n);

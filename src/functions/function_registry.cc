@@ -25,6 +25,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterConditionalFunctions(*r);
     RegisterDateTimeFieldFunctions(*r);
     RegisterStringFunctions(*r);
+    RegisterWindowFunctions(*r);
     return r;
   }();
   return *registry;

@@ -13,7 +13,9 @@
 /// file (arithmetic.cc, comparison.cc, ...) adds its entries at start-up.
 namespace sk8::functions {
 
-enum class FunctionKind { kScalar, kAggregate };
+/// kWindow: functions that exist only over a window (rank, lag, ntile, ...);
+/// aggregates also run over windows.
+enum class FunctionKind { kScalar, kAggregate, kWindow };
 
 /// How Spark prints a call in a column name.
 enum class NameStyle {
@@ -52,6 +54,11 @@ struct FunctionInfo {
   bool can_fail = true;
   ScalarBinder bind_scalar;
   AggregateBinder bind_aggregate;
+  /// kWindow: what the Window operator computes; the analyzer binds the call
+  /// (analyzer/window.cc) and `pretty_name` is Spark's name of it in column
+  /// names when that differs from `name` (RANK, DENSE_RANK).
+  plan::WindowFunctionKind window_kind = plan::WindowFunctionKind::kAggregate;
+  std::string pretty_name;
 };
 
 class FunctionRegistry {
@@ -79,6 +86,7 @@ void RegisterAggregateFunctions(FunctionRegistry& registry);
 void RegisterConditionalFunctions(FunctionRegistry& registry);
 void RegisterDateTimeFieldFunctions(FunctionRegistry& registry);
 void RegisterStringFunctions(FunctionRegistry& registry);
+void RegisterWindowFunctions(FunctionRegistry& registry);
 
 /// Binds a call of a registered scalar function to already bound arguments.
 Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<BoundExprPtr> args,

@@ -207,6 +207,7 @@ double EstimateRows(const ResolvedPlan& node) {
       return std::max(1.0, EstimateRows(node.child()) * FilterSelectivity(*node.condition, node.child()));
     case ResolvedKind::kProject:
     case ResolvedKind::kSort:
+    case ResolvedKind::kWindow:
     case ResolvedKind::kShowString: return EstimateRows(node.child());
     case ResolvedKind::kLimit:
     case ResolvedKind::kTail: {

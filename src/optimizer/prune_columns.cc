@@ -124,6 +124,31 @@ plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
       copy->schema = arrow::schema(fields);
       return copy;
     }
+    case plan::ResolvedKind::kWindow: {
+      // Every function stays (the node computes them in one pass); its input
+      // keeps what passes through to above and what the functions read.
+      const int functions = static_cast<int>(node->window_functions.size());
+      for (const auto& key : node->grouping) Collect(*key, &required);
+      for (const auto& key : node->sort_keys) Collect(*key.expr, &required);
+      for (const auto& function : node->window_functions) {
+        for (const auto& a : function.args) Collect(*a, &required);
+        for (const auto& a : function.aggregate.args) Collect(*a, &required);
+      }
+      auto child = Prune(node->children[0], std::move(required));
+      if (child == node->children[0]) return node;
+      auto copy = std::make_shared<plan::ResolvedPlan>(*node);
+      copy->children = {child};
+      arrow::FieldVector fields = child->schema->fields();
+      copy->column_ids = child->column_ids;
+      copy->qualifiers = child->qualifiers;
+      for (int f = width - functions; f < width; ++f) {
+        fields.push_back(node->schema->field(f));
+        copy->column_ids.push_back(node->column_ids[f]);
+        copy->qualifiers.push_back(node->qualifiers[f]);
+      }
+      copy->schema = arrow::schema(fields);
+      return copy;
+    }
     case plan::ResolvedKind::kShowString: {
       const auto& input = node->children[0];
       auto child = Prune(input, ColumnSet(input->column_ids.begin(), input->column_ids.end()));

@@ -87,7 +87,9 @@ class GroupedAccumulator {
                         int64_t num_rows, const EvalContext& ctx) = 0;
   /// Folds groups of `other` into this: other's group groups[i] (i when `groups`
   /// is null) goes to this group group_map[i], for i < count. A partition of a
-  /// partial table merges on its own thread, so `other` is only read.
+  /// partial table merges on its own thread, so `other` is only read. `other`
+  /// may be this accumulator itself (window frames fold one of its groups into
+  /// another, groups[i] != group_map[i]).
   virtual Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* group_map,
                        int64_t count, const EvalContext& ctx) = 0;
   virtual Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext& ctx) = 0;
@@ -115,6 +117,49 @@ struct BoundSortKey {
   BoundExprPtr expr;
   bool ascending = true;
   bool nulls_first = true;
+};
+
+enum class WindowFunctionKind {
+  kRowNumber,
+  kRank,
+  kDenseRank,
+  kPercentRank,
+  kCumeDist,
+  kNtile,
+  kLag,         // lag and lead: the value `offset` rows away (lag's offset is negated)
+  kFirstValue,  // first / first_value
+  kLastValue,   // last / last_value
+  kNthValue,
+  kAggregate,   // an aggregate function over the frame
+};
+
+/// One end of a resolved window frame.
+struct WindowBound {
+  enum class Kind { kUnboundedPreceding, kCurrentRow, kOffset, kUnboundedFollowing };
+  Kind kind = Kind::kCurrentRow;
+  /// kOffset: the signed distance from the current row (negative: preceding),
+  /// in rows for a ROWS frame; for a RANGE frame a value added to the order key
+  /// (of the key's type, or a day-time interval for dates and timestamps).
+  int64_t rows = 0;
+  std::shared_ptr<arrow::Scalar> value;
+};
+
+/// A window function of a Window node: all the node's functions share its
+/// partitioning and ordering; each has its own frame.
+struct BoundWindowFunction {
+  WindowFunctionKind kind = WindowFunctionKind::kAggregate;
+  std::string function_name;
+  /// kLag: {value, default}; first/last/nth_value: {value}; evaluated over the input.
+  std::vector<BoundExprPtr> args;
+  /// kLag: rows after the current one (lag(x, 2) is -2); kNthValue: n; kNtile: buckets.
+  int64_t offset = 0;
+  bool ignore_nulls = false;
+  BoundAggregate aggregate;  // kAggregate
+  bool range_frame = false;  // RANGE (peers and key values) or ROWS
+  WindowBound lower, upper;
+  std::shared_ptr<arrow::DataType> type;
+  bool nullable = true;
+  std::string name;
 };
 
 /// Renders a bound expression for EXPLAIN.

@@ -13,7 +13,8 @@
 /// types are known. Immutable; the analyzer turns them into BoundExpr trees.
 namespace sk8::plan {
 
-enum class ExprKind { kLiteral, kColumn, kStar, kFunction, kAlias, kCast, kSortOrder, kSqlText, kInSubquery, kScalarSubquery, kExists };
+enum class ExprKind { kLiteral, kColumn, kStar, kFunction, kAlias, kCast, kSortOrder, kSqlText, kInSubquery, kScalarSubquery, kExists,
+                      kWindow };
 
 class LogicalPlan;
 
@@ -61,6 +62,8 @@ struct FunctionExpr : Expr {
   std::string name;
   std::vector<ExprPtr> args;
   bool distinct;
+  /// SQL's `fn(...) IGNORE NULLS` (first, last, nth_value, lag, lead).
+  bool ignore_nulls = false;
 };
 
 struct AliasExpr : Expr {
@@ -119,5 +122,48 @@ struct ExistsExpr : Expr {
   explicit ExistsExpr(std::shared_ptr<const LogicalPlan> q) : Expr(ExprKind::kExists), query(std::move(q)) {}
   std::shared_ptr<const LogicalPlan> query;
 };
+
+enum class WindowFrameType { kRows, kRange };
+
+/// One end of a window frame as written: UNBOUNDED PRECEDING / FOLLOWING, CURRENT
+/// ROW, or an offset (`n PRECEDING` in SQL, a signed literal from a client).
+struct WindowFrameBoundary {
+  enum class Kind { kUnboundedPreceding, kUnboundedFollowing, kCurrentRow, kValue };
+  Kind kind = Kind::kCurrentRow;
+  ExprPtr value;           // kValue
+  bool preceding = false;  // kValue written `value PRECEDING`: the offset is -value
+};
+
+struct WindowFrame {
+  WindowFrameType type = WindowFrameType::kRows;
+  WindowFrameBoundary lower, upper;
+};
+
+/// fn(...) OVER (PARTITION BY ... ORDER BY ... frame), or OVER w for a window
+/// of the query's WINDOW clause (`window_name`, resolved by the SQL parser).
+struct WindowExpr : Expr {
+  WindowExpr() : Expr(ExprKind::kWindow) {}
+  ExprPtr function;
+  std::vector<ExprPtr> partition_spec;
+  std::vector<ExprPtr> order_spec;  // SortOrderExpr
+  std::optional<WindowFrame> frame;  // none: Spark's default for the function
+  std::string window_name;
+};
+
+/// True when `expr` holds a window expression (outside subqueries).
+inline bool ContainsWindow(const Expr& expr) {
+  switch (expr.kind()) {
+    case ExprKind::kWindow: return true;
+    case ExprKind::kFunction:
+      for (const auto& a : expr.As<FunctionExpr>().args) {
+        if (ContainsWindow(*a)) return true;
+      }
+      return false;
+    case ExprKind::kAlias: return ContainsWindow(*expr.As<AliasExpr>().child);
+    case ExprKind::kCast: return ContainsWindow(*expr.As<CastExpr>().child);
+    case ExprKind::kSortOrder: return ContainsWindow(*expr.As<SortOrderExpr>().child);
+    default: return false;
+  }
+}
 
 }  // namespace sk8::plan

@@ -54,6 +54,17 @@ std::string Describe(const ResolvedPlan& node) {
       for (size_t i = 0; i < node.grouping.size(); ++i) out += (i ? ", " : "") + ToString(*node.grouping[i]);
       return out + "]";
     }
+    case ResolvedKind::kWindow: {
+      std::string out = "Window [";
+      for (size_t i = 0; i < node.window_functions.size(); ++i) out += (i ? ", " : "") + node.window_functions[i].name;
+      out += "], [";
+      for (size_t i = 0; i < node.grouping.size(); ++i) out += (i ? ", " : "") + ToString(*node.grouping[i]);
+      out += "], [";
+      for (size_t i = 0; i < node.sort_keys.size(); ++i) {
+        out += (i ? ", " : "") + ToString(*node.sort_keys[i].expr) + (node.sort_keys[i].ascending ? " ASC" : " DESC");
+      }
+      return out + "]";
+    }
     case ResolvedKind::kJoin:
       return std::string("Join ") + JoinTypeName(node.join_type) +
              (node.condition ? ", " + ToString(*node.condition) : std::string());

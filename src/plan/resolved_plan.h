@@ -32,6 +32,7 @@ enum class ResolvedKind {
   kSingleRow,
   kReplicateRows,
   kDeduplicate,
+  kWindow,
 };
 
 /// The smallest and largest value of a column, as a double in the column's
@@ -95,8 +96,12 @@ struct ResolvedPlan {
   // kAggregate: output = grouping columns, then aggregates
   std::vector<BoundExprPtr> grouping;
   std::vector<BoundAggregate> aggregates;
-  // kSort
+  // kSort; kWindow: the order within a partition
   std::vector<BoundSortKey> sort_keys;
+  // kWindow: output = the child's columns, then one column per function, which
+  // are computed over the rows of each partition (`grouping`: PARTITION BY,
+  // NULLs equal) in `sort_keys` order
+  std::vector<BoundWindowFunction> window_functions;
   // kFileScan: data files of a format; file_columns index the file schema
   std::string format;
   std::vector<std::string> files;

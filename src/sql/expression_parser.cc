@@ -565,8 +565,98 @@ Result<ExprPtr> ExpressionParser::ParseFunctionCall(std::string name) {
     } while (tokens_.MatchSymbol(","));
     ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
   }
+  bool ignore_nulls = false;
+  if ((tokens_.PeekKeyword("IGNORE") || tokens_.PeekKeyword("RESPECT")) && tokens_.PeekKeyword("NULLS", 1)) {
+    ignore_nulls = tokens_.Advance().IsKeyword("IGNORE");
+    tokens_.Advance();
+    // Spark parses first_value(x) IGNORE NULLS as first(x) (and names it so).
+    if (ignore_nulls && EqualsIgnoreCase(name, "first_value")) name = "first";
+    if (ignore_nulls && EqualsIgnoreCase(name, "last_value")) name = "last";
+  }
   ARROW_RETURN_NOT_OK(RejectCallSuffixes());
-  return Call(std::move(name), std::move(args), distinct);
+  auto call = std::make_shared<plan::FunctionExpr>(std::move(name), std::move(args), distinct);
+  call->ignore_nulls = ignore_nulls;
+  if (tokens_.MatchClauseKeyword("OVER")) return ParseWindowSpec(std::move(call));
+  return ExprPtr(std::move(call));
+}
+
+// OVER w | OVER ([PARTITION BY ...] [ORDER BY ...] [ROWS | RANGE frame]).
+Result<ExprPtr> ExpressionParser::ParseWindowSpec(ExprPtr function) {
+  auto window = std::make_shared<plan::WindowExpr>();
+  window->function = std::move(function);
+  if (!tokens_.PeekSymbol("(")) {
+    ARROW_ASSIGN_OR_RAISE(window->window_name, ParseIdentifier());
+    return ExprPtr(std::move(window));
+  }
+  tokens_.Advance();
+  ARROW_RETURN_NOT_OK(ParseWindowSpecBody(window.get()));
+  ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+  return ExprPtr(std::move(window));
+}
+
+Status ExpressionParser::ParseWindowSpecBody(plan::WindowExpr* window) {
+  if (tokens_.Peek().IsIdentifier() && !tokens_.PeekKeyword("PARTITION") && !tokens_.PeekKeyword("DISTRIBUTE") &&
+      !tokens_.PeekKeyword("ORDER") && !tokens_.PeekKeyword("SORT") && !tokens_.PeekKeyword("ROWS") &&
+      !tokens_.PeekKeyword("RANGE")) {
+    return UnsupportedSql("a window specification based on a named window");
+  }
+  if (tokens_.MatchKeywords({"PARTITION", "BY"}) || tokens_.MatchKeywords({"DISTRIBUTE", "BY"})) {
+    ARROW_ASSIGN_OR_RAISE(window->partition_spec, ParseExpressionList());
+  }
+  if (tokens_.MatchKeywords({"ORDER", "BY"}) || tokens_.MatchKeywords({"SORT", "BY"})) {
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto item, ParseExpression());
+      bool ascending = !tokens_.MatchKeyword("DESC");
+      if (ascending) tokens_.MatchKeyword("ASC");
+      bool nulls_first = ascending;
+      if (tokens_.MatchKeyword("NULLS")) {
+        if (tokens_.MatchKeyword("FIRST")) {
+          nulls_first = true;
+        } else {
+          ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("LAST"));
+          nulls_first = false;
+        }
+      }
+      window->order_spec.push_back(std::make_shared<plan::SortOrderExpr>(std::move(item), ascending, nulls_first));
+    } while (tokens_.MatchSymbol(","));
+  }
+  if (tokens_.PeekKeyword("ROWS") || tokens_.PeekKeyword("RANGE")) {
+    plan::WindowFrame frame;
+    frame.type = tokens_.Advance().IsKeyword("RANGE") ? plan::WindowFrameType::kRange : plan::WindowFrameType::kRows;
+    if (tokens_.MatchKeyword("BETWEEN")) {
+      ARROW_ASSIGN_OR_RAISE(frame.lower, ParseFrameBoundary());
+      ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("AND"));
+      ARROW_ASSIGN_OR_RAISE(frame.upper, ParseFrameBoundary());
+    } else {
+      // ROWS n PRECEDING is ROWS BETWEEN n PRECEDING AND CURRENT ROW.
+      ARROW_ASSIGN_OR_RAISE(frame.lower, ParseFrameBoundary());
+    }
+    window->frame = std::move(frame);
+  }
+  return Status::OK();
+}
+
+Result<plan::WindowFrameBoundary> ExpressionParser::ParseFrameBoundary() {
+  plan::WindowFrameBoundary boundary;
+  using Kind = plan::WindowFrameBoundary::Kind;
+  if (tokens_.MatchKeywords({"CURRENT", "ROW"})) {
+    boundary.kind = Kind::kCurrentRow;
+    return boundary;
+  }
+  if (tokens_.PeekKeyword("UNBOUNDED") && (tokens_.PeekKeyword("PRECEDING", 1) || tokens_.PeekKeyword("FOLLOWING", 1))) {
+    tokens_.Advance();
+    boundary.kind = tokens_.Advance().IsKeyword("PRECEDING") ? Kind::kUnboundedPreceding : Kind::kUnboundedFollowing;
+    return boundary;
+  }
+  boundary.kind = Kind::kValue;
+  // The offset is a value expression: PRECEDING / FOLLOWING end it.
+  ARROW_ASSIGN_OR_RAISE(boundary.value, ParseBinary(0));
+  if (tokens_.MatchKeyword("PRECEDING")) {
+    boundary.preceding = true;
+  } else {
+    ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("FOLLOWING"));
+  }
+  return boundary;
 }
 
 Result<ExprPtr> ExpressionParser::ParseFunctionArgument() {
@@ -581,11 +671,7 @@ Result<ExprPtr> ExpressionParser::ParseFunctionArgument() {
 
 // Clauses after a call that sk8 cannot run yet.
 Status ExpressionParser::RejectCallSuffixes() {
-  if (tokens_.PeekClauseKeyword("OVER")) return UnsupportedSql("window functions (OVER)");
   if (tokens_.PeekKeyword("FILTER") && tokens_.PeekSymbol("(", 1)) return UnsupportedSql("aggregate FILTER clauses");
-  if ((tokens_.PeekKeyword("IGNORE") || tokens_.PeekKeyword("RESPECT")) && tokens_.PeekKeyword("NULLS", 1)) {
-    return UnsupportedSql("IGNORE/RESPECT NULLS");
-  }
   if (tokens_.PeekKeyword("WITHIN") && tokens_.PeekKeyword("GROUP", 1)) return UnsupportedSql("WITHIN GROUP");
   return Status::OK();
 }

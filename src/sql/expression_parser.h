@@ -63,6 +63,15 @@ class ExpressionParser {
   Result<plan::ExprPtr> ParseSpecialFormCall(const std::string& name);
   Result<plan::ExprPtr> ParseFunctionArgument();
   Status RejectCallSuffixes();
+  Result<plan::ExprPtr> ParseWindowSpec(plan::ExprPtr function);
+  Result<plan::WindowFrameBoundary> ParseFrameBoundary();
+
+ public:
+  /// The inside of a window specification's parentheses (also the WINDOW
+  /// clause's `w AS (...)`).
+  Status ParseWindowSpecBody(plan::WindowExpr* window);
+
+ private:
 
   SubqueryParser parse_subquery_;
   TokenStream& tokens_;

@@ -1,6 +1,8 @@
 #include "sql/query_parser.h"
 
+#include <algorithm>
 #include <array>
+#include <map>
 
 #include "sql/inline_table.h"
 
@@ -65,10 +67,67 @@ std::shared_ptr<Node> Over(PlanPtr child) {
   return plan::MakeUnary<Node>(std::move(child));
 }
 
-}  // namespace
+// OVER w: the specification of w in the WINDOW clause (which may name another).
+Result<ExprPtr> ResolveNamedWindows(const ExprPtr& expr,
+                                    const std::map<std::string, std::shared_ptr<const plan::WindowExpr>>& windows) {
+  auto each = [&](const std::vector<ExprPtr>& exprs, bool* changed) -> Result<std::vector<ExprPtr>> {
+    std::vector<ExprPtr> out;
+    for (const auto& e : exprs) {
+      ARROW_ASSIGN_OR_RAISE(auto resolved, ResolveNamedWindows(e, windows));
+      *changed |= resolved != e;
+      out.push_back(std::move(resolved));
+    }
+    return out;
+  };
+  bool changed = false;
+  switch (expr->kind()) {
+    case ExprKind::kWindow: {
+      const auto& window = expr->As<plan::WindowExpr>();
+      ARROW_ASSIGN_OR_RAISE(auto function, ResolveNamedWindows(window.function, windows));
+      if (window.window_name.empty() && function == window.function) return expr;
+      auto out = std::make_shared<plan::WindowExpr>(window);
+      out->function = function;
+      std::string name = window.window_name;
+      for (int depth = 0; !name.empty(); ++depth) {
+        auto it = windows.find(ToLowerAscii(name));
+        if (it == windows.end() || depth > static_cast<int>(windows.size())) {
+          return AnalysisError("MISSING_WINDOW_SPECIFICATION",
+                               {{"windowName", name}, {"docroot", "https://spark.apache.org/docs/latest"}});
+        }
+        name = it->second->window_name;
+        if (!name.empty()) continue;
+        out->partition_spec = it->second->partition_spec;
+        out->order_spec = it->second->order_spec;
+        out->frame = it->second->frame;
+      }
+      out->window_name.clear();
+      return ExprPtr(out);
+    }
+    case ExprKind::kAlias: {
+      const auto& alias = expr->As<plan::AliasExpr>();
+      ARROW_ASSIGN_OR_RAISE(auto child, ResolveNamedWindows(alias.child, windows));
+      if (child == alias.child) return expr;
+      return ExprPtr(std::make_shared<plan::AliasExpr>(child, alias.names));
+    }
+    case ExprKind::kCast: {
+      const auto& cast = expr->As<plan::CastExpr>();
+      ARROW_ASSIGN_OR_RAISE(auto child, ResolveNamedWindows(cast.child, windows));
+      if (child == cast.child) return expr;
+      return ExprPtr(std::make_shared<plan::CastExpr>(child, cast.type, cast.mode, cast.keeps_child_name));
+    }
+    case ExprKind::kFunction: {
+      const auto& call = expr->As<plan::FunctionExpr>();
+      ARROW_ASSIGN_OR_RAISE(auto args, each(call.args, &changed));
+      if (!changed) return expr;
+      auto out = std::make_shared<plan::FunctionExpr>(call);
+      out->args = std::move(args);
+      return ExprPtr(out);
+    }
+    default: return expr;
+  }
+}
 
-// ---------------------------------------------------------------------------
-// Statements and query terms
+}  // namespace
 
 Result<PlanPtr> QueryParser::ParseStatement() {
   ARROW_RETURN_NOT_OK(RejectUnsupportedStatement());
@@ -238,6 +297,28 @@ Result<QueryParser::QueryTerm> QueryParser::ParseSelect() {
   if (tokens_.MatchClauseKeyword("HAVING")) {
     ARROW_ASSIGN_OR_RAISE(having, expressions_.ParseExpression());
   }
+  std::map<std::string, std::shared_ptr<const plan::WindowExpr>> named_windows;
+  if (tokens_.MatchClauseKeyword("WINDOW")) {
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto name, expressions_.ParseIdentifier());
+      ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("AS"));
+      auto spec = std::make_shared<plan::WindowExpr>();
+      if (tokens_.PeekSymbol("(")) {
+        tokens_.Advance();
+        ARROW_RETURN_NOT_OK(expressions_.ParseWindowSpecBody(spec.get()));
+        ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+      } else {
+        ARROW_ASSIGN_OR_RAISE(spec->window_name, expressions_.ParseIdentifier());
+      }
+      named_windows[ToLowerAscii(name)] = std::move(spec);
+    } while (tokens_.MatchSymbol(","));
+  }
+  for (auto& item : select_list) {
+    ARROW_ASSIGN_OR_RAISE(item, ResolveNamedWindows(item, named_windows));
+  }
+  if (having) {
+    ARROW_ASSIGN_OR_RAISE(having, ResolveNamedWindows(having, named_windows));
+  }
   if (tokens_.PeekClauseKeyword("QUALIFY")) return UnsupportedSql("QUALIFY clauses");
   ARROW_ASSIGN_OR_RAISE(auto plan, BuildSelectPlan(input, select_list, distinct, std::move(grouping), having));
   return QueryTerm{std::move(plan), std::move(select_list)};
@@ -255,6 +336,13 @@ Result<PlanPtr> QueryParser::BuildSelectPlan(PlanPtr input, std::vector<ExprPtr>
     aggregate->aggregates = std::move(select_list);
     aggregate->grouping_in_output = false;
     plan = aggregate;
+  } else if (distinct && std::any_of(select_list.begin(), select_list.end(),
+                                     [](const ExprPtr& e) { return plan::ContainsWindow(*e); })) {
+    // Windows are computed first; DISTINCT then removes duplicate rows.
+    if (having) return UnsupportedSql("SELECT DISTINCT with HAVING");
+    auto project = Over<plan::ProjectPlan>(input);
+    project->expressions = std::move(select_list);
+    plan = Over<plan::DeduplicatePlan>(project);
   } else if (distinct) {
     // SELECT DISTINCT a, b is a grouping on the select list (Spark's own rewrite).
     if (HasStar(select_list)) return UnsupportedSql("SELECT DISTINCT *");

@@ -121,3 +121,26 @@ def test_server_budget_fails_big_sort_and_join_while_small_queries_answer(small_
     assert max(peaks) <= 64 << 20
     # Every operation gave its memory back: nothing in use once the last one ended.
     assert int(finished[-1]["server_memory_in_use_bytes"]) == 0
+
+
+def test_session_limit_fails_a_big_window_then_the_session_goes_on(spark):
+    from pyspark.sql import Window
+
+    def windowed():
+        w = Window.partitionBy((F.col("id") % 10).alias("g")).orderBy(F.desc("id"))
+        return spark.range(2_000_000).select(F.sum("id").over(w.rowsBetween(-3, 3)).alias("s")).agg(F.sum("s"))
+
+    spark.conf.set("sk8.memory.limit", "1m")
+    try:
+        with pytest.raises(PySparkException) as info:
+            windowed().collect()
+        _assert_out_of_memory(info.value, "1.0 MiB")
+    finally:
+        spark.conf.unset("sk8.memory.limit")
+    # Each id is in the frames of the rows up to 3 away in its partition (fewer at the edges).
+    expected = 0
+    for g in range(10):
+        ids = list(range(g, 2_000_000, 10))
+        n = len(ids)
+        expected += sum(v * (min(i, 3) + min(n - 1 - i, 3) + 1) for i, v in enumerate(ids))
+    assert windowed().collect()[0][0] == expected

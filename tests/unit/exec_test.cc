@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 
 #include <arrow/api.h>
 #include <arrow/compute/initialize.h>
@@ -110,6 +111,50 @@ TEST(Executor, PartitionedAggregateMergeAgreesOnOneAndManyThreads) {
     EXPECT_EQ(SortedRows(testing::RunToBatches(nulls, threads)), (std::vector<std::string>{"null|600000|"}));
     EXPECT_TRUE(SortedRows(testing::RunToBatches(empty, threads)).empty());
   }
+}
+
+/// fn(args) OVER (PARTITION BY partition ORDER BY order [ROWS BETWEEN lower AND upper]).
+plan::ExprPtr Over(plan::ExprPtr function, std::vector<plan::ExprPtr> partition, std::vector<plan::ExprPtr> order,
+                   std::optional<std::pair<int64_t, int64_t>> rows = std::nullopt) {
+  auto window = std::make_shared<plan::WindowExpr>();
+  window->function = std::move(function);
+  window->partition_spec = std::move(partition);
+  for (auto& o : order) window->order_spec.push_back(std::make_shared<plan::SortOrderExpr>(o, true, true));
+  if (rows) {
+    plan::WindowFrame frame;
+    frame.lower.kind = frame.upper.kind = plan::WindowFrameBoundary::Kind::kValue;
+    frame.lower.value = Lit(rows->first);
+    frame.upper.value = Lit(rows->second);
+    window->frame = frame;
+  }
+  return window;
+}
+
+TEST(Executor, WindowAgreesOnOneAndManyThreads) {
+  // Several partitions (tasks of whole partitions on several threads) and one
+  // large partition (sorted by all threads, then merged).
+  const int64_t n = 300000;
+  auto group = Call("%", {Col("id"), Lit(5)});
+  auto descending = std::make_shared<plan::SortOrderExpr>(Col("id"), false, false);
+  auto project = plan::MakeUnary<plan::ProjectPlan>(Range(0, n));
+  auto row_number = std::make_shared<plan::WindowExpr>();
+  row_number->function = Call("row_number", {});
+  row_number->partition_spec = {group};
+  row_number->order_spec = {descending};
+  project->expressions = {
+      Col("id"), row_number, Over(Call("sum", {Col("id")}), {group}, {Col("id")}, std::make_pair(-2, 2)),
+      Over(Call("lag", {Col("id"), Lit(3)}), {group}, {Col("id")}),
+      Over(Call("rank", {}), {}, {Call("%", {Col("id"), Lit(1000)})}),
+      Over(Call("count", {Col("id")}), {}, {})};
+  auto one = SortedRows(testing::RunToBatches(project, 1));
+  ASSERT_EQ(one.size(), static_cast<size_t>(n));
+  for (int threads : {2, 4}) EXPECT_EQ(SortedRows(testing::RunToBatches(project, threads)), one);
+  // id 299999 is the last of group 4: row_number 1 in descending order; its
+  // frame holds ids 299989, 299994, 299999; lag 3 is 299984; 300 ids share its
+  // id % 1000, 299700 come before them.
+  EXPECT_NE(std::find(one.begin(), one.end(), "299999|1|899982|299984|299701|300000|"), one.end());
+  // id 0: the first of group 0, no row 3 before it.
+  EXPECT_NE(std::find(one.begin(), one.end(), "0|60000|15|null|1|300000|"), one.end());
 }
 
 TEST(Executor, RangeWithNegativeStepAndEmptyRange) {
