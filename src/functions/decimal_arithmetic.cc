@@ -335,8 +335,14 @@ Result<arrow::Datum> EvaluateDecimal(DecimalOp op, const std::vector<arrow::Datu
   } else {
     first_general = 0;
   }
+  // One row through the exact int128 path, else Spark's rounding / overflow
+  // rules on 256 bits (NULL or an error past the precision). Its validity bit
+  // is already set.
   auto general_row = [&](int64_t i) -> Status {
-    if (!no_nulls && (!left.IsValid(i) || !right.IsValid(i))) return Status::OK();  // already NULL
+    if (int128_path && ComputeRowInt128(op, left.Int128At(i), right.Int128At(i), left.scale(), right.scale(),
+                                        out_type.precision(), &out[i])) {
+      return Status::OK();
+    }
     ARROW_ASSIGN_OR_RAISE(auto value, ComputeRow(op, left.Value(i), right.Value(i), left.scale(), right.scale(),
                                                  out_type, ctx));
     if (!value) {
@@ -348,7 +354,9 @@ Result<arrow::Datum> EvaluateDecimal(DecimalOp op, const std::vector<arrow::Datu
     }
     return Status::OK();
   };
-  for (int64_t i : general_rows) ARROW_RETURN_NOT_OK(general_row(i));
+  for (int64_t i : general_rows) {
+    if (no_nulls || (left.IsValid(i) && right.IsValid(i))) ARROW_RETURN_NOT_OK(general_row(i));  // else already NULL
+  }
   for (int64_t i = first_general; i < n; ++i) {
     if (!no_nulls && (!left.IsValid(i) || !right.IsValid(i))) {
       arrow::bit_util::ClearBit(bits, i);
@@ -357,19 +365,7 @@ Result<arrow::Datum> EvaluateDecimal(DecimalOp op, const std::vector<arrow::Datu
       continue;
     }
     arrow::bit_util::SetBit(bits, i);
-    if (int128_path && ComputeRowInt128(op, left.Int128At(i), right.Int128At(i), left.scale(), right.scale(),
-                                        out_type.precision(), &out[i])) {
-      continue;
-    }
-    ARROW_ASSIGN_OR_RAISE(auto value, ComputeRow(op, left.Value(i), right.Value(i), left.scale(), right.scale(),
-                                                 out_type, ctx));
-    if (!value) {
-      arrow::bit_util::ClearBit(bits, i);
-      out[i] = 0;
-      ++null_count;
-      continue;
-    }
-    out[i] = ToInt128(*value);
+    ARROW_RETURN_NOT_OK(general_row(i));
   }
   auto data = arrow::ArrayData::Make(result_type, n,
                                      {null_count > 0 ? std::shared_ptr<arrow::Buffer>(std::move(validity)) : nullptr,

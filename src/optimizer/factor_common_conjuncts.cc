@@ -11,19 +11,6 @@ namespace {
 using plan::BoundExpr;
 using plan::BoundExprPtr;
 
-bool IsCall(const BoundExpr& e, const char* name) {
-  return e.kind == plan::BoundKind::kCall && e.function_name == name && e.args.size() == 2;
-}
-
-void Flatten(const BoundExprPtr& e, const char* name, std::vector<BoundExprPtr>* out) {
-  if (IsCall(*e, name)) {
-    Flatten(e->args[0], name, out);
-    Flatten(e->args[1], name, out);
-    return;
-  }
-  out->push_back(e);
-}
-
 /// Structural equality: same operation on the same columns and values.
 bool SameExpr(const BoundExpr& a, const BoundExpr& b) {
   if (a.kind != b.kind || !a.type->Equals(*b.type) || a.args.size() != b.args.size()) return false;
@@ -52,13 +39,13 @@ Result<BoundExprPtr> Combine(const char* name, const std::vector<BoundExprPtr>& 
 }
 
 Result<BoundExprPtr> Factor(const BoundExprPtr& condition) {
-  if (!IsCall(*condition, "or")) return nullptr;
+  if (!IsBinaryCall(*condition, "or")) return nullptr;
   std::vector<BoundExprPtr> branches;
-  Flatten(condition, "or", &branches);
+  FlattenCalls(condition, "or", &branches);
   std::vector<std::vector<BoundExprPtr>> conjuncts(branches.size());
   for (size_t b = 0; b < branches.size(); ++b) {
     if (!IsDeterministic(*branches[b])) return nullptr;
-    Flatten(branches[b], "and", &conjuncts[b]);
+    FlattenCalls(branches[b], "and", &conjuncts[b]);
   }
   std::vector<BoundExprPtr> common;
   for (const auto& candidate : conjuncts[0]) {

@@ -22,33 +22,14 @@ using plan::ResolvedPlan;
 using plan::ResolvedPtr;
 using IdSet = std::unordered_set<plan::ColumnId>;
 
-bool IsCall(const BoundExpr& e, const char* name) {
-  return e.kind == plan::BoundKind::kCall && e.function_name == name && e.args.size() == 2;
-}
-
-void Flatten(const BoundExprPtr& e, const char* name, std::vector<BoundExprPtr>* out) {
-  if (IsCall(*e, name)) {
-    Flatten(e->args[0], name, out);
-    Flatten(e->args[1], name, out);
-    return;
-  }
-  out->push_back(e);
-}
-
-bool ReadsOnly(const BoundExpr& e, const IdSet& ids) {
-  bool any = false, outside = false;
-  plan::ForEachColumnId(e, [&](plan::ColumnId id) { (ids.count(id) ? any : outside) = true; });
-  return any && !outside;
-}
-
 /// The predicate `disjunction` implies on the columns `side`, or null.
 Result<BoundExprPtr> Implied(const BoundExprPtr& disjunction, const IdSet& side) {
   std::vector<BoundExprPtr> branches;
-  Flatten(disjunction, "or", &branches);
+  FlattenCalls(disjunction, "or", &branches);
   std::vector<BoundExprPtr> implied_branches;
   for (const auto& branch : branches) {
     std::vector<BoundExprPtr> parts, mine;
-    Flatten(branch, "and", &parts);
+    FlattenCalls(branch, "and", &parts);
     for (const auto& part : parts) {
       if (ReadsOnly(*part, side) && IsDeterministic(*part) && !functions::CanFail(*part)) mine.push_back(part);
     }
@@ -82,7 +63,7 @@ class InferFiltersFromDisjunctions final : public NodeRule {
     std::vector<BoundExprPtr> left_filters, right_filters;
     for (const auto& c : conjuncts) {
       // Only an OR reading both sides: one reading a single side is pushed whole.
-      if (!IsCall(*c, "or") || ReadsOnly(*c, left_ids) || ReadsOnly(*c, right_ids)) continue;
+      if (!IsBinaryCall(*c, "or") || ReadsOnly(*c, left_ids) || ReadsOnly(*c, right_ids)) continue;
       if (to_left) {
         ARROW_ASSIGN_OR_RAISE(auto implied, Implied(c, left_ids));
         if (implied) left_filters.push_back(std::move(implied));

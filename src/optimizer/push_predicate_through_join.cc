@@ -22,13 +22,6 @@ using plan::JoinType;
 using plan::ResolvedPlan;
 using plan::ResolvedPtr;
 
-/// True when every column `e` reads is one of `ids` (and it reads at least one).
-bool ReadsOnly(const plan::BoundExpr& e, const std::unordered_set<plan::ColumnId>& ids) {
-  bool any = false, outside = false;
-  plan::ForEachColumnId(e, [&](plan::ColumnId id) { (ids.count(id) ? any : outside) = true; });
-  return any && !outside;
-}
-
 /// The sides of a join a one-sided conjunct may move to.
 struct PushableSides {
   bool left = false;

@@ -14,6 +14,10 @@ from pyspark.sql import functions as F
 
 import golden
 
+# The PySpark client itself warns about windows without PARTITION BY, which
+# these tests use on purpose.
+pytestmark = pytest.mark.filterwarnings("ignore:WARN WindowExpression")
+
 
 @pytest.fixture(scope="module")
 def t(spark):
