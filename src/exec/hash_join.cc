@@ -287,19 +287,11 @@ class Prober {
                                                     BuildState& build, ProbeCursor* cursor) const {
     const auto& probe_keys = probe_is_left_ ? spec_.left_keys : spec_.right_keys;
     const int64_t rows = probe.num_rows();
-    if (cursor->next_row == 0) {  // keys and their groups once per probe chunk
-      ARROW_ASSIGN_OR_RAISE(cursor->keys, EvaluateKeys(probe_keys, spec_.null_safe, probe, ctx.eval));
-      cursor->groups.clear();
-      if (!probe_keys.empty()) {
-        cursor->groups.resize(rows);
-        ARROW_RETURN_NOT_OK(build.table.Find(cursor->keys, rows, cursor->groups.data()));
-      }
-    }
+    if (cursor->next_row == 0) ARROW_RETURN_NOT_OK(ComputeGroups(ctx, probe, build, cursor));  // once per chunk
     const JoinKeys& keys = cursor->keys;
     const std::vector<uint32_t>& groups = cursor->groups;
     const int64_t start = cursor->next_row;
     int64_t n = rows;  // rows [start, n) are probed in this call
-    const int64_t build_rows = build.rows->num_rows();
     if (plan::JoinOutputsLeftOnly(spec_.type) && !spec_.residual && !probe_keys.empty()) {
       // A semi / anti join on keys alone asks only whether a key is present:
       // no pairs are formed.
@@ -313,8 +305,62 @@ class Prober {
       }
       return Assemble(ctx, probe, *build.rows, out);
     }
-    // Candidate pairs: equal keys, or every pair when there are no keys. The
-    // residual condition is applied a block of pairs at a time, so that only the
+    ARROW_ASSIGN_OR_RAISE(ProbeResult candidates, Candidates(ctx, probe, build, cursor, &n));
+    return Finish(ctx, probe, build, start, n, std::move(candidates));
+  }
+
+  /// Marks the build rows that some row of `probe` matches (keys and residual),
+  /// for a join whose output is the build side's marked or unmarked rows.
+  Status MarkMatchedBuildRows(ExecContext& ctx, const arrow::RecordBatch& probe, BuildState& build) const {
+    ProbeCursor cursor;
+    do {
+      if (cursor.next_row == 0) ARROW_RETURN_NOT_OK(ComputeGroups(ctx, probe, build, &cursor));
+      int64_t end = probe.num_rows();
+      ARROW_ASSIGN_OR_RAISE(ProbeResult candidates, Candidates(ctx, probe, build, &cursor, &end));
+      for (int64_t j : candidates.build_rows) build.matched[j].store(1, std::memory_order_relaxed);
+    } while (cursor.next_row < probe.num_rows());
+    return Status::OK();
+  }
+
+  /// Build rows that no probe row matched, with NULLs on the probe side.
+  Result<std::shared_ptr<arrow::RecordBatch>> UnmatchedBuildRows(ExecContext& ctx, const BuildState& build) const {
+    ProbeResult out;
+    for (int64_t j = 0; j < build.rows->num_rows(); ++j) {
+      if (!build.matched[j].load(std::memory_order_relaxed)) {
+        out.probe_rows.push_back(-1);
+        out.build_rows.push_back(j);
+      }
+    }
+    if (out.build_rows.empty()) return nullptr;
+    ARROW_ASSIGN_OR_RAISE(auto no_probe, arrow::RecordBatch::MakeEmpty(ProbeSchema()));
+    return Assemble(ctx, *no_probe, *build.rows, out);
+  }
+
+ private:
+  Status ComputeGroups(ExecContext& ctx, const arrow::RecordBatch& probe, BuildState& build,
+                       ProbeCursor* cursor) const {
+    const auto& probe_keys = probe_is_left_ ? spec_.left_keys : spec_.right_keys;
+    ARROW_ASSIGN_OR_RAISE(cursor->keys, EvaluateKeys(probe_keys, spec_.null_safe, probe, ctx.eval));
+    cursor->groups.clear();
+    if (!probe_keys.empty()) {
+      cursor->groups.resize(probe.num_rows());
+      ARROW_RETURN_NOT_OK(build.table.Find(cursor->keys, probe.num_rows(), cursor->groups.data()));
+    }
+    return Status::OK();
+  }
+
+  /// Candidate pairs of rows [cursor->next_row, *end): equal keys, or every
+  /// pair when there are no keys, that pass the residual condition. Stops
+  /// after about kMaxOutputRows pairs (whole probe rows): *end and the cursor
+  /// then say where.
+  Result<ProbeResult> Candidates(ExecContext& ctx, const arrow::RecordBatch& probe, BuildState& build,
+                                 ProbeCursor* cursor, int64_t* end) const {
+    const JoinKeys& keys = cursor->keys;
+    const std::vector<uint32_t>& groups = cursor->groups;
+    const int64_t start = cursor->next_row;
+    int64_t n = *end;
+    const int64_t build_rows = build.rows->num_rows();
+    // The residual condition is applied a block of pairs at a time, so that only the
     // pairs that survive it are held (a nested loop can have billions).
     constexpr size_t kPairsPerBlock = 1 << 20;
     ProbeResult candidates, block;
@@ -357,7 +403,15 @@ class Prober {
       if (candidates.probe_rows.size() + block.probe_rows.size() >= kMaxOutputRows) n = i + 1;
     }
     cursor->next_row = n;
+    *end = n;
     ARROW_RETURN_NOT_OK(flush());
+    return candidates;
+  }
+
+  /// The output rows of probe rows [start, n) from their candidate pairs.
+  Result<std::shared_ptr<arrow::RecordBatch>> Finish(ExecContext& ctx, const arrow::RecordBatch& probe,
+                                                     BuildState& build, int64_t start, int64_t n,
+                                                     ProbeResult candidates) const {
     if (spec_.type == JoinType::kFullOuter) {
       for (int64_t j : candidates.build_rows) build.matched[j].store(1, std::memory_order_relaxed);
     }
@@ -403,21 +457,6 @@ class Prober {
     return Assemble(ctx, probe, *build.rows, out);
   }
 
-  /// Build rows that no probe row matched, with NULLs on the probe side.
-  Result<std::shared_ptr<arrow::RecordBatch>> UnmatchedBuildRows(ExecContext& ctx, const BuildState& build) const {
-    ProbeResult out;
-    for (int64_t j = 0; j < build.rows->num_rows(); ++j) {
-      if (!build.matched[j].load(std::memory_order_relaxed)) {
-        out.probe_rows.push_back(-1);
-        out.build_rows.push_back(j);
-      }
-    }
-    if (out.build_rows.empty()) return nullptr;
-    ARROW_ASSIGN_OR_RAISE(auto no_probe, arrow::RecordBatch::MakeEmpty(ProbeSchema()));
-    return Assemble(ctx, *no_probe, *build.rows, out);
-  }
-
- private:
   std::shared_ptr<arrow::Schema> ProbeSchema() const {
     // The probe side's schema is the output's fields that are not the build's.
     const int left = spec_.left_width;
@@ -613,9 +652,68 @@ class FullOuterHashJoin final : public BufferedSinkOperator {
   Prober prober_;
 };
 
+/// A left semi / anti join with its (smaller) left side built: the right side
+/// streams through and marks the left rows it matches (keys and residual);
+/// then the marked rows (semi) or the others (anti) come out, in build order.
+class LeftBuiltSemiJoin final : public BufferedSinkOperator {
+ public:
+  LeftBuiltSemiJoin(std::vector<OperatorPtr> children, HashJoinSpec spec)
+      : BufferedSinkOperator(spec.output_schema, std::move(children)),
+        prober_(spec, /*probe_is_left=*/false, spec.output_schema) {}
+
+  std::string name() const override { return "HashJoin"; }
+  std::string details() const override { return JoinDetails(prober_.spec()) + ", left side built"; }
+
+  Result<std::unique_ptr<GlobalSinkState>> InitGlobalSink(ExecContext&) const override {
+    return std::make_unique<BufferedSinkState>();
+  }
+
+  Result<SinkResult> Sink(ExecContext& ctx, DataChunk& chunk, GlobalSinkState&, LocalSinkState&) const override {
+    BuildState* build = BuildStateOf(ctx, children()[1].get());
+    if (build == nullptr) return InternalError("hash join probed before its build side finished");
+    ARROW_ASSIGN_OR_RAISE(auto probe, chunk.Materialize(ctx.pool));
+    ARROW_RETURN_NOT_OK(prober_.MarkMatchedBuildRows(ctx, *probe, *build));
+    return SinkResult::kNeedMoreInput;
+  }
+
+  Status Finalize(ExecContext& ctx, GlobalSinkState& global) const override {
+    auto& state = static_cast<BufferedSinkState&>(global);
+    BuildState* build = BuildStateOf(ctx, children()[1].get());
+    if (build == nullptr) return InternalError("hash join finished before its build side");
+    const bool want = prober_.spec().type == JoinType::kLeftSemi;
+    const int64_t rows = build->rows->num_rows();
+    arrow::compute::ExecContext exec_ctx(ctx.pool);
+    for (int64_t begin = 0; begin < rows; begin += static_cast<int64_t>(kMaxOutputRows)) {
+      const int64_t end = std::min(rows, begin + static_cast<int64_t>(kMaxOutputRows));
+      arrow::Int64Builder indices(ctx.pool);
+      for (int64_t j = begin; j < end; ++j) {
+        if ((build->matched[j].load(std::memory_order_relaxed) != 0) == want) ARROW_RETURN_NOT_OK(indices.Append(j));
+      }
+      if (indices.length() == 0) continue;
+      ARROW_ASSIGN_OR_RAISE(auto index_array, indices.Finish());
+      ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(build->rows, index_array,
+                                                             arrow::compute::TakeOptions::Defaults(), &exec_ctx));
+      auto batch = taken.record_batch();
+      ARROW_ASSIGN_OR_RAISE(batch, batch->ReplaceSchema(schema()));
+      state.output.push_back(std::move(batch));
+    }
+    return Status::OK();
+  }
+
+ private:
+  Prober prober_;
+};
+
 }  // namespace
 
 OperatorPtr MakeHashJoin(OperatorPtr left, OperatorPtr right, HashJoinSpec spec) {
+  if (spec.build_left && plan::JoinOutputsLeftOnly(spec.type) && !spec.left_keys.empty()) {
+    auto build = std::make_unique<HashJoinBuild>(std::move(left), spec.left_keys, spec.null_safe);
+    std::vector<OperatorPtr> children;
+    children.push_back(std::move(right));
+    children.push_back(std::move(build));
+    return std::make_unique<LeftBuiltSemiJoin>(std::move(children), std::move(spec));
+  }
   // The build side is the right one, except for a right outer join, whose
   // unmatched rows must stream: there the left side is built and the right probes.
   const bool probe_is_left = spec.type != JoinType::kRightOuter;

@@ -37,6 +37,10 @@ struct HashJoinSpec {
   plan::BoundExprPtr residual;     // may be null
   std::shared_ptr<arrow::Schema> output_schema;
   int left_width = 0;
+  /// Semi / anti join on keys whose left side is much smaller than its right:
+  /// the left side is built and marked by the streaming right side, and the
+  /// marked (semi) or unmarked (anti) left rows come out at the end.
+  bool build_left = false;
 };
 OperatorPtr MakeHashJoin(OperatorPtr left, OperatorPtr right, HashJoinSpec spec);
 /// UNION ALL: every input's rows in turn, with the output schema's names.

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "exec/operators.h"
+#include "optimizer/cardinality.h"
 
 namespace sk8::exec {
 
@@ -73,6 +74,13 @@ Result<HashJoinSpec> PlanJoin(const plan::ResolvedPlan& node) {
     BoundExprPtr rest = residual[0];
     if (residual.size() > 1) rest = node.condition;
     ARROW_ASSIGN_OR_RAISE(spec.residual, plan::BindToInput(rest, both));
+  }
+  // A semi / anti join whose left side is estimated far smaller than its
+  // right builds the left side (TPC-H Q4: the quarter's orders, not the
+  // lineitems; Q21: the Saudi suppliers' late lineitems, not all of them).
+  if (plan::JoinOutputsLeftOnly(spec.type) && !spec.left_keys.empty() &&
+      2 * optimizer::EstimateRows(node.child(0)) < optimizer::EstimateRows(node.child(1))) {
+    spec.build_left = true;
   }
   return spec;
 }

@@ -211,3 +211,51 @@ TEST(HashJoin, OneProbeChunkMatchingManyRowsComesOutInBoundedChunks) {
 
 }  // namespace
 }  // namespace sk8
+
+namespace sk8 {
+namespace {
+
+TEST(HashJoin, SemiAndAntiJoinsBuildingTheirSmallLeftSideMatchABruteForceAnswer) {
+  // 300 left rows (keys 0..149 twice, every 7th NULL) against 20,000 right rows
+  // (keys 0..99, each 200 times, with a value): the left side is the smaller,
+  // so it is built and the right side streams. With and without a residual.
+  auto left = Local("a", Longs(300, [](int64_t i) -> std::optional<int64_t> {
+    if (i % 7 == 0) return std::nullopt;
+    return i % 150;
+  }));
+  arrow::Int64Builder keys, values;
+  for (int64_t i = 0; i < 20000; ++i) {
+    ASSERT_TRUE(keys.Append(i % 100).ok());
+    ASSERT_TRUE(values.Append(i / 100).ok());  // 0..199
+  }
+  auto right_table = arrow::Table::Make(arrow::schema({arrow::field("b", arrow::int64()), arrow::field("w", arrow::int64())}),
+                                        {keys.Finish().ValueOrDie(), values.Finish().ValueOrDie()});
+  auto right = std::make_shared<plan::LocalRelationPlan>();
+  right->data = right_table;
+  auto key_only = Call("=", {Col("a"), Col("b")});
+  // residual: some right row of the key has w > 2a (true for a < 100 only when 2a < 199)
+  auto with_residual = Call("and", {key_only, Call(">", {Col("w"), Call("*", {Col("a"), testing::Lit(2)})})});
+  for (auto type : {plan::JoinType::kLeftSemi, plan::JoinType::kLeftAnti}) {
+    for (const auto& condition : {key_only, with_residual}) {
+      std::vector<std::string> expected;
+      for (int64_t i = 0; i < 300; ++i) {
+        bool matched = false;
+        if (i % 7 != 0) {
+          const int64_t a = i % 150;
+          matched = a < 100 && (condition == key_only || 199 > 2 * a);
+        }
+        if (matched == (type == plan::JoinType::kLeftSemi)) {
+          expected.push_back(i % 7 == 0 ? "null" : std::to_string(i % 150));
+        }
+      }
+      std::sort(expected.begin(), expected.end());
+      for (int threads : {1, 3}) {
+        EXPECT_EQ(RunRows(Join(left, right, type, condition), threads), expected)
+            << plan::JoinTypeName(type) << " threads=" << threads;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sk8
