@@ -71,7 +71,8 @@ Result<arrow::Datum> EvaluateCaseWhen(const plan::BoundExpr& expr, const arrow::
   int64_t rows = batch.num_rows();
   size_t branches = expr.args.size() / 2;
   bool has_else = expr.args.size() % 2 == 1;
-  if (!functions::CanFail(expr)) return EvaluateCaseWhenWhole(expr, batch, ctx);
+  // Arrow's case_when takes flat types; nested results keep the row-wise path.
+  if (!functions::CanFail(expr) && !arrow::is_nested(expr.type->id())) return EvaluateCaseWhenWhole(expr, batch, ctx);
   std::vector<std::vector<int64_t>> chosen(branches + 1);  // last: ELSE / no match
   std::vector<int64_t> remaining(rows);
   for (int64_t i = 0; i < rows; ++i) remaining[i] = i;
