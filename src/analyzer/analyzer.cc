@@ -1003,9 +1003,9 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
       out->format = source.format;
       out->files = std::move(files);
       for (int i = 0; i < schema->num_fields(); ++i) out->file_columns.push_back(i);
-      ARROW_ASSIGN_OR_RAISE(out->file_rows, io::CountParquetRows(out->files));
-      ARROW_ASSIGN_OR_RAISE(auto ranges, io::ReadParquetColumnRanges(out->files));
-      for (const auto& r : ranges) out->file_column_ranges.push_back({r.known, r.min, r.max});
+      ARROW_ASSIGN_OR_RAISE(auto stats, io::ReadParquetStats(out->files));
+      out->file_rows = stats.rows;
+      for (const auto& r : stats.ranges) out->file_column_ranges.push_back({r.known, r.min, r.max});
       result = out;
       break;
     }

@@ -305,8 +305,8 @@ class Prober {
       }
       return Assemble(ctx, probe, *build.rows, out);
     }
-    ARROW_ASSIGN_OR_RAISE(ProbeResult candidates, Candidates(ctx, probe, build, cursor, &n));
-    return Finish(ctx, probe, build, start, n, std::move(candidates));
+    ARROW_ASSIGN_OR_RAISE(ProbeResult candidates, Candidates(ctx, probe, build, cursor));
+    return Finish(ctx, probe, build, start, cursor->next_row, std::move(candidates));
   }
 
   /// Marks the build rows that some row of `probe` matches (keys and residual),
@@ -315,8 +315,7 @@ class Prober {
     ProbeCursor cursor;
     do {
       if (cursor.next_row == 0) ARROW_RETURN_NOT_OK(ComputeGroups(ctx, probe, build, &cursor));
-      int64_t end = probe.num_rows();
-      ARROW_ASSIGN_OR_RAISE(ProbeResult candidates, Candidates(ctx, probe, build, &cursor, &end));
+      ARROW_ASSIGN_OR_RAISE(ProbeResult candidates, Candidates(ctx, probe, build, &cursor));
       for (int64_t j : candidates.build_rows) build.matched[j].store(1, std::memory_order_relaxed);
     } while (cursor.next_row < probe.num_rows());
     return Status::OK();
@@ -349,16 +348,16 @@ class Prober {
     return Status::OK();
   }
 
-  /// Candidate pairs of rows [cursor->next_row, *end): equal keys, or every
-  /// pair when there are no keys, that pass the residual condition. Stops
-  /// after about kMaxOutputRows pairs (whole probe rows): *end and the cursor
-  /// then say where.
+  /// Candidate pairs of the probe rows from cursor->next_row on: equal keys,
+  /// or every pair when there are no keys, that pass the residual condition.
+  /// Stops after about kMaxOutputRows pairs (whole probe rows) and moves the
+  /// cursor past the rows it joined.
   Result<ProbeResult> Candidates(ExecContext& ctx, const arrow::RecordBatch& probe, BuildState& build,
-                                 ProbeCursor* cursor, int64_t* end) const {
+                                 ProbeCursor* cursor) const {
     const JoinKeys& keys = cursor->keys;
     const std::vector<uint32_t>& groups = cursor->groups;
     const int64_t start = cursor->next_row;
-    int64_t n = *end;
+    int64_t n = probe.num_rows();
     const int64_t build_rows = build.rows->num_rows();
     // The residual condition is applied a block of pairs at a time, so that only the
     // pairs that survive it are held (a nested loop can have billions).
@@ -403,7 +402,6 @@ class Prober {
       if (candidates.probe_rows.size() + block.probe_rows.size() >= kMaxOutputRows) n = i + 1;
     }
     cursor->next_row = n;
-    *end = n;
     ARROW_RETURN_NOT_OK(flush());
     return candidates;
   }

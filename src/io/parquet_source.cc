@@ -104,17 +104,6 @@ Result<std::shared_ptr<arrow::Schema>> InferParquetSchema(const std::vector<std:
   return arrow::schema(fields);
 }
 
-Result<int64_t> CountParquetRows(const std::vector<std::string>& files, size_t max_footers) {
-  int64_t rows = 0;
-  const size_t read = std::min(files.size(), max_footers);
-  for (size_t i = 0; i < read; ++i) {
-    ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(files[i]));
-    rows += reader->parquet_reader()->metadata()->num_rows();
-  }
-  if (read == 0) return 0;
-  return static_cast<int64_t>(static_cast<double>(rows) * static_cast<double>(files.size()) / static_cast<double>(read));
-}
-
 namespace {
 
 // One row group's min / max of a leaf column as doubles, or false.
@@ -158,22 +147,25 @@ bool ChunkRange(const parquet::ColumnChunkMetaData& chunk, const parquet::Column
 
 }  // namespace
 
-Result<std::vector<ColumnRange>> ReadParquetColumnRanges(const std::vector<std::string>& files, size_t max_footers) {
-  std::vector<ColumnRange> ranges;
-  if (files.empty() || files.size() > max_footers) return ranges;
-  bool first = true;
-  for (const auto& path : files) {
-    ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(path));
+Result<ParquetStats> ReadParquetStats(const std::vector<std::string>& files, size_t max_footers) {
+  ParquetStats stats;
+  const size_t read = std::min(files.size(), max_footers);
+  bool ranges_known = read == files.size() && read > 0;  // ranges need every file's footer
+  for (size_t i = 0; i < read; ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(files[i]));
     auto metadata = reader->parquet_reader()->metadata();
+    stats.rows += metadata->num_rows();
+    if (!ranges_known) continue;
     const auto* schema = metadata->schema();
-    if (schema->num_columns() != schema->group_node()->field_count()) return std::vector<ColumnRange>{};  // nested
-    if (first) {
-      ranges.assign(schema->num_columns(), ColumnRange{true, 0, 0});
-    } else if (static_cast<int>(ranges.size()) != schema->num_columns()) {
-      return std::vector<ColumnRange>{};  // files of different shapes: no ranges
+    const bool first = i == 0;
+    if (schema->num_columns() != schema->group_node()->field_count() ||  // nested
+        (!first && static_cast<int>(stats.ranges.size()) != schema->num_columns())) {  // files of other shapes
+      ranges_known = false;
+      continue;
     }
+    if (first) stats.ranges.assign(schema->num_columns(), ColumnRange{metadata->num_row_groups() > 0, 0, 0});
     for (int c = 0; c < schema->num_columns(); ++c) {
-      auto& range = ranges[c];
+      auto& range = stats.ranges[c];
       for (int rg = 0; rg < metadata->num_row_groups() && range.known; ++rg) {
         double lo, hi;
         if (!ChunkRange(*metadata->RowGroup(rg)->ColumnChunk(c), *schema->Column(c), &lo, &hi)) {
@@ -184,11 +176,14 @@ Result<std::vector<ColumnRange>> ReadParquetColumnRanges(const std::vector<std::
         range.min = empty_so_far ? lo : std::min(range.min, lo);
         range.max = empty_so_far ? hi : std::max(range.max, hi);
       }
-      if (metadata->num_row_groups() == 0 && first) range.known = false;
     }
-    first = false;
   }
-  return ranges;
+  if (!ranges_known) stats.ranges.clear();
+  if (read > 0) {
+    stats.rows = static_cast<int64_t>(static_cast<double>(stats.rows) * static_cast<double>(files.size()) /
+                                      static_cast<double>(read));
+  }
+  return stats;
 }
 
 Result<std::vector<ParquetFragment>> ListParquetFragments(const std::vector<std::string>& files) {

@@ -28,10 +28,6 @@ struct ParquetFragment {
 /// Spark does without mergeSchema): every column nullable, Spark types.
 Result<std::shared_ptr<arrow::Schema>> InferParquetSchema(const std::vector<std::string>& files);
 
-/// Rows in the files, from their footers; past `max_footers` files, estimated
-/// from the first ones (by count). For the optimizer's estimates.
-Result<int64_t> CountParquetRows(const std::vector<std::string>& files, size_t max_footers = 64);
-
 /// The smallest and largest value of a column over files, from their footers'
 /// statistics, in the column's units as a double (decimals scaled, dates in
 /// days since the epoch); `known` only when every row group of every file has
@@ -42,10 +38,15 @@ struct ColumnRange {
   double max = 0;
 };
 
-/// One range per column of the file schema (flat schemas; nested ones give
-/// none). Unknown for every column past `max_footers` files.
-Result<std::vector<ColumnRange>> ReadParquetColumnRanges(const std::vector<std::string>& files,
-                                                         size_t max_footers = 64);
+/// What the footers say for the optimizer's estimates, read in one pass.
+struct ParquetStats {
+  /// Rows in the files; past `max_footers` files, estimated from the first ones (by count).
+  int64_t rows = 0;
+  /// One range per column of the file schema (flat schemas; nested ones give
+  /// none); none at all past `max_footers` files.
+  std::vector<ColumnRange> ranges;
+};
+Result<ParquetStats> ReadParquetStats(const std::vector<std::string>& files, size_t max_footers = 64);
 
 /// The row groups of the files, in file order.
 Result<std::vector<ParquetFragment>> ListParquetFragments(const std::vector<std::string>& files);

@@ -20,39 +20,45 @@ bool IsColumnAndLiteral(const BoundExpr& e) {
          (a == BoundKind::kLiteral && b == BoundKind::kColumnRef);
 }
 
-/// Rows of the scan (or leaf) that column `id` of `node` comes from; -1 when
-/// it is computed (an aggregate, an expression).
-double SourceRows(const ResolvedPlan& node, plan::ColumnId id);
-double KeyDomain(const ResolvedPlan& join, plan::ColumnId id);
-
-double SourceRows(const ResolvedPlan& node, plan::ColumnId id) {
+/// Where column `id` of `node` comes from, followed down through filters,
+/// sorts, limits, projections that pass it on, and joins: the leaf (scan,
+/// range, local table) or the aggregate grouping it, and the column's identity
+/// there; {nullptr, -1} when it is computed (an aggregate, an expression).
+std::pair<const ResolvedPlan*, plan::ColumnId> SourceOf(const ResolvedPlan& node, plan::ColumnId id) {
   switch (node.kind) {
     case ResolvedKind::kFileScan:
     case ResolvedKind::kRange:
-    case ResolvedKind::kLocalTable: return EstimateRows(node);
+    case ResolvedKind::kLocalTable: return {&node, id};
     case ResolvedKind::kFilter:
     case ResolvedKind::kSort:
-    case ResolvedKind::kLimit: return SourceRows(node.child(), id);
+    case ResolvedKind::kLimit: return SourceOf(node.child(), id);
     case ResolvedKind::kProject:
       for (size_t i = 0; i < node.expressions.size(); ++i) {
         const auto& e = *node.expressions[i];
-        if (node.column_ids[i] == id && e.kind == BoundKind::kColumnRef) return SourceRows(node.child(), e.column_id);
+        if (node.column_ids[i] == id && e.kind == BoundKind::kColumnRef) return SourceOf(node.child(), e.column_id);
       }
-      return -1;
+      return {nullptr, -1};
     case ResolvedKind::kAggregate:
       for (size_t g = 0; g < node.grouping.size(); ++g) {
-        if (node.column_ids[g] == id) return EstimateRows(node);
+        if (node.column_ids[g] == id) return {&node, id};
       }
-      return -1;
+      return {nullptr, -1};
     case ResolvedKind::kJoin:
       for (const auto& child : node.children) {
         if (std::find(child->column_ids.begin(), child->column_ids.end(), id) != child->column_ids.end()) {
-          return SourceRows(*child, id);
+          return SourceOf(*child, id);
         }
       }
-      return -1;
-    default: return -1;
+      return {nullptr, -1};
+    default: return {nullptr, -1};
   }
+}
+
+/// Rows of the scan (or leaf, or grouping aggregate) that column `id` of
+/// `node` comes from; -1 when it is computed.
+double SourceRows(const ResolvedPlan& node, plan::ColumnId id) {
+  const ResolvedPlan* source = SourceOf(node, id).first;
+  return source ? EstimateRows(*source) : -1;
 }
 
 /// The number of values a join key can take: the rows of the table it comes
@@ -68,35 +74,17 @@ double KeyDomain(const ResolvedPlan& join, plan::ColumnId id) {
   return 1;
 }
 
-/// The value range of column `id` of `node`, followed down to the file scan
-/// that reads it; unknown for computed columns.
+/// The value range of column `id` of `node`, from the file scan that reads
+/// it; unknown for computed columns and other leaves.
 plan::ValueRange RangeOf(const ResolvedPlan& node, plan::ColumnId id) {
-  switch (node.kind) {
-    case ResolvedKind::kFileScan:
-      for (size_t i = 0; i < node.column_ids.size(); ++i) {
-        if (node.column_ids[i] != id || i >= node.file_columns.size()) continue;
-        const auto c = static_cast<size_t>(node.file_columns[i]);
-        return c < node.file_column_ranges.size() ? node.file_column_ranges[c] : plan::ValueRange{};
-      }
-      return {};
-    case ResolvedKind::kFilter:
-    case ResolvedKind::kSort:
-    case ResolvedKind::kLimit: return RangeOf(node.child(), id);
-    case ResolvedKind::kProject:
-      for (size_t i = 0; i < node.expressions.size(); ++i) {
-        const auto& e = *node.expressions[i];
-        if (node.column_ids[i] == id && e.kind == BoundKind::kColumnRef) return RangeOf(node.child(), e.column_id);
-      }
-      return {};
-    case ResolvedKind::kJoin:
-      for (const auto& child : node.children) {
-        if (std::find(child->column_ids.begin(), child->column_ids.end(), id) != child->column_ids.end()) {
-          return RangeOf(*child, id);
-        }
-      }
-      return {};
-    default: return {};
+  const auto [source, source_id] = SourceOf(node, id);
+  if (source == nullptr || source->kind != ResolvedKind::kFileScan) return {};
+  for (size_t i = 0; i < source->column_ids.size() && i < source->file_columns.size(); ++i) {
+    if (source->column_ids[i] != source_id) continue;
+    const auto c = static_cast<size_t>(source->file_columns[i]);
+    return c < source->file_column_ranges.size() ? source->file_column_ranges[c] : plan::ValueRange{};
   }
+  return {};
 }
 
 /// A literal's value in its column's units (as ValueRange holds them).
@@ -123,9 +111,9 @@ bool LiteralValue(const arrow::Scalar& s, double* out) {
 /// column with a literal narrow the column's range (from file statistics),
 /// all bounds on one column together (`d >= a AND d < b` is one interval);
 /// other conjuncts use the fixed selectivities.
-double FilterSelectivity(const plan::BoundExpr& condition, const ResolvedPlan& input) {
+double FilterSelectivity(const plan::BoundExprPtr& condition, const ResolvedPlan& input) {
   std::vector<plan::BoundExprPtr> conjuncts;
-  plan::SplitConjuncts(std::make_shared<BoundExpr>(condition), &conjuncts);
+  plan::SplitConjuncts(condition, &conjuncts);
   struct Interval {
     plan::ValueRange range;
     double lo, hi;
@@ -204,7 +192,7 @@ double EstimateRows(const ResolvedPlan& node) {
       return std::max(0.0, std::ceil(span / static_cast<double>(node.range_step)));
     }
     case ResolvedKind::kFilter:
-      return std::max(1.0, EstimateRows(node.child()) * FilterSelectivity(*node.condition, node.child()));
+      return std::max(1.0, EstimateRows(node.child()) * FilterSelectivity(node.condition, node.child()));
     case ResolvedKind::kProject:
     case ResolvedKind::kSort:
     case ResolvedKind::kWindow:
