@@ -182,6 +182,8 @@ double EstimateSelectivity(const BoundExpr& e) {
   return 0.5;
 }
 
+double EstimateSourceRows(const ResolvedPlan& node, plan::ColumnId id) { return SourceRows(node, id); }
+
 double EstimateRows(const ResolvedPlan& node) {
   switch (node.kind) {
     case ResolvedKind::kFileScan: return node.file_rows >= 0 ? static_cast<double>(node.file_rows) : kUnknownRows;

@@ -13,6 +13,10 @@ namespace sk8::optimizer {
 /// Estimated output rows of `node`.
 double EstimateRows(const plan::ResolvedPlan& node);
 
+/// Rows of the table (or leaf) that column `id` of `node` comes from, the
+/// domain of a key column; -1 when the column is computed.
+double EstimateSourceRows(const plan::ResolvedPlan& node, plan::ColumnId id);
+
 /// Estimated fraction of rows that `condition` keeps.
 double EstimateSelectivity(const plan::BoundExpr& condition);
 

@@ -38,6 +38,10 @@ std::vector<RuleBatch> MakeBatches() {
   reorder.rules.push_back(MakeCollapseProject());  // the order-restoring projection, under a select
   reorder.rules.push_back(MakeRemoveIdentityProject());
   batches.push_back(std::move(reorder));
+  // Once the joins are in their final order (it may pick a smaller key source).
+  RuleBatch reduce{"Reduce Aggregates", /*max_iterations=*/1, {}};
+  reduce.rules.push_back(MakeReduceAggregateByJoinKeys());
+  batches.push_back(std::move(reduce));
   RuleBatch pruning{"Column Pruning", /*max_iterations=*/1, {}};
   pruning.rules.push_back(MakePruneColumns());
   batches.push_back(std::move(pruning));

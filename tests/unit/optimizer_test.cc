@@ -336,6 +336,40 @@ TEST(Optimizer, OuterJoinConditionOnTheOptionalSideFiltersItFirst) {
   EXPECT_EQ(RowsOf(*optimized), 10);  // every row of a is kept
 }
 
+TEST(Optimizer, AggregateJoinedOnItsKeyIsReducedToTheOtherSidesKeys) {
+  // SELECT ... FROM (SELECT f, count(*) FROM fact GROUP BY f) g [LEFT] JOIN dim
+  // ON f = d WHERE d = 7 (written dim first): only dim's few keys need a group,
+  // so fact is semi-joined with the filtered dim before it is aggregated.
+  for (auto type : {plan::JoinType::kInner, plan::JoinType::kLeftOuter}) {
+    auto aggregate = plan::MakeUnary<plan::AggregatePlan>(RangeAs(1000000, "f"));
+    aggregate->grouping = {Col("f")};
+    aggregate->aggregates = {As(Call("count", {Lit(1)}), "n")};
+    auto dim = plan::MakeUnary<plan::FilterPlan>(RangeAs(100000, "d"));
+    dim->condition = Call("=", {Col("d"), Lit(7)});
+    auto join = std::make_shared<plan::JoinPlan>();
+    join->children = {dim, aggregate};
+    join->join_type = type;
+    join->condition = Call("=", {Col("d"), Col("f")});
+    auto optimized = optimizer::Optimize(Analyze(join)).ValueOrDie();
+    std::string explain = exec::ExplainOperators(*exec::CreatePhysicalPlan(*optimized).ValueOrDie());
+    const auto aggregate_at = explain.find("HashAggregate (keys=[f");
+    ASSERT_NE(aggregate_at, std::string::npos) << explain;
+    EXPECT_NE(explain.find("HashJoin (LeftSemi, keys=[f", aggregate_at), std::string::npos) << explain;
+    EXPECT_EQ(RowsOf(*optimized), 1);  // (7, 7, 1)
+  }
+  // A full outer join keeps every group: nothing changes.
+  auto aggregate = plan::MakeUnary<plan::AggregatePlan>(RangeAs(1000000, "f"));
+  aggregate->grouping = {Col("f")};
+  aggregate->aggregates = {As(Call("count", {Lit(1)}), "n")};
+  auto join = std::make_shared<plan::JoinPlan>();
+  join->children = {RangeAs(1000, "d"), aggregate};
+  join->join_type = plan::JoinType::kFullOuter;
+  join->condition = Call("=", {Col("d"), Col("f")});
+  auto optimized = optimizer::Optimize(Analyze(join)).ValueOrDie();
+  std::string explain = exec::ExplainOperators(*exec::CreatePhysicalPlan(*optimized).ValueOrDie());
+  EXPECT_EQ(explain.find("LeftSemi"), std::string::npos) << explain;
+}
+
 }  // namespace
 }  // namespace sk8
 
