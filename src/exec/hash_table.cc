@@ -293,11 +293,11 @@ Status HashTable::Find(const std::vector<std::shared_ptr<arrow::Array>>& keys, i
   return Status::OK();
 }
 
-Status HashTable::Reserve(int64_t num_groups) {
+Status HashTable::Reserve(int64_t num_groups, int slots_per_group) {
   num_groups = std::min<int64_t>(num_groups, kNoGroup - 1);
-  if (grow_at_ >= num_groups) return Status::OK();
   uint64_t capacity = mask_ + 1;
-  while (capacity / 2 < static_cast<uint64_t>(num_groups)) capacity *= 2;
+  while (capacity < static_cast<uint64_t>(num_groups) * slots_per_group) capacity *= 2;
+  if (capacity == mask_ + 1) return Status::OK();
   // The groups' hashes and (fixed-width) keys too, so that they are not copied as they grow.
   ARROW_RETURN_NOT_OK(hashes_.Reserve(num_groups * static_cast<int64_t>(sizeof(uint64_t))));
   if (layout_.fixed()) ARROW_RETURN_NOT_OK(keys_.Reserve(num_groups * layout_.row_width()));
@@ -355,26 +355,36 @@ void HashTable::FindInPartitions(const std::vector<std::unique_ptr<HashTable>>& 
   WithEq(first.layout_, keys.bytes.data(), keys.offsets.data(), keys.hashes.data(), [&](auto eq, const auto& rows) {
     using Eq = decltype(eq);
     using Rows = typename Eq::Rows;
-    auto table_of = [&](uint64_t hash) -> const HashTable& { return *tables[PartitionOf(hash, bits)]; };
-    auto slots_of = [](const HashTable& t) { return reinterpret_cast<const uint64_t*>(t.slots_.data()); };
+    // Each partition's slots and rows, looked up once per call, not per row.
+    struct Partition {
+      const uint64_t* slots;
+      uint64_t mask;
+      Rows stored;
+      uint32_t base;
+    };
+    std::vector<Partition> partitions;
+    partitions.reserve(tables.size());
+    for (size_t p = 0; p < tables.size(); ++p) {
+      const HashTable& t = *tables[p];
+      partitions.push_back({reinterpret_cast<const uint64_t*>(t.slots_.data()), t.mask_, t.Stored<Rows>(),
+                            group_base[p]});
+    }
     for (int64_t i = 0; i < num_rows; ++i) {
       if (i + kPrefetchDistance < num_rows) {
         const uint64_t ahead = rows.hashes[i + kPrefetchDistance];
-        const HashTable& t = table_of(ahead);
-        __builtin_prefetch(&slots_of(t)[ahead & t.mask_]);
+        const Partition& t = partitions[PartitionOf(ahead, bits)];
+        __builtin_prefetch(&t.slots[ahead & t.mask]);
       }
       if (i + kPrefetchDistance / 4 < num_rows) {
         const uint64_t ahead = rows.hashes[i + kPrefetchDistance / 4];
-        const HashTable& t = table_of(ahead);
-        const uint64_t slot = slots_of(t)[ahead & t.mask_];
-        if (slot != 0) __builtin_prefetch(t.Stored<Rows>().Row(static_cast<uint32_t>(slot) - 1));
+        const Partition& t = partitions[PartitionOf(ahead, bits)];
+        const uint64_t slot = t.slots[ahead & t.mask];
+        if (slot != 0) __builtin_prefetch(t.stored.Row(static_cast<uint32_t>(slot) - 1));
       }
       const uint64_t hash = rows.hashes[i];
-      const uint32_t p = PartitionOf(hash, bits);
-      const HashTable& t = *tables[p];
-      const uint64_t* slots = slots_of(t);
-      const uint64_t slot = slots[FindSlot<Eq>(slots, t.mask_, t.Stored<Rows>(), hash, rows.Row(i), rows.Size(i))];
-      group_ids[i] = slot == 0 ? kNoGroup : group_base[p] + static_cast<uint32_t>(slot) - 1;
+      const Partition& t = partitions[PartitionOf(hash, bits)];
+      const uint64_t slot = t.slots[FindSlot<Eq>(t.slots, t.mask, t.stored, hash, rows.Row(i), rows.Size(i))];
+      group_ids[i] = slot == 0 ? kNoGroup : t.base + static_cast<uint32_t>(slot) - 1;
     }
   });
 }

@@ -52,8 +52,10 @@ class HashTable {
   /// Group id of each row, or kNoGroup; thread-safe (`scratch` belongs to the caller).
   Status Find(const std::vector<std::shared_ptr<arrow::Array>>& keys, int64_t num_rows, EncodedKeys* scratch,
               uint32_t* group_ids) const;
-  /// Slots for `num_groups` groups without rehashing (a join's build side knows its row count).
-  Status Reserve(int64_t num_groups);
+  /// Slots for `num_groups` groups without rehashing (a join's build side knows
+  /// its row count), at least `slots_per_group` slots each (2: the usual load of
+  /// one half; more keeps lookups that miss from walking occupied slots).
+  Status Reserve(int64_t num_groups, int slots_per_group = 2);
   /// Adds `other`'s keys: its group g becomes this table's group_map[g].
   Status Merge(const HashTable& other, uint32_t* group_map);
   /// Adds `other`'s groups `groups[0 .. count)`: groups[i] becomes this table's
