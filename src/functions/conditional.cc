@@ -1,7 +1,10 @@
 // CASE WHEN (the client's `when`), IN and LIKE. CASE WHEN is evaluated lazily by
 // the expression executor (each branch only for the rows that reach it), so a
 // guarded `CASE WHEN x <> 0 THEN 1 / x END` never divides by zero.
+#include <cstring>
+
 #include <arrow/compute/api.h>
+#include <arrow/util/bitmap_ops.h>
 
 #include "functions/cast.h"
 #include "functions/function_registry.h"
@@ -141,6 +144,52 @@ Result<std::shared_ptr<arrow::Array>> LiteralValueSet(const std::vector<BoundExp
   return values;
 }
 
+/// IN over a few non-NULL string literals (TPC-H's `l_shipmode IN ('MAIL',
+/// 'SHIP')`): comparing each value with each literal, length first, costs less
+/// than hashing it for a set lookup. NULL in, NULL out.
+constexpr int64_t kMaxLinearInStrings = 8;
+
+class SmallStringInKernel final : public plan::ScalarKernel {
+ public:
+  explicit SmallStringInKernel(const arrow::StringArray& values) {
+    for (int64_t i = 0; i < values.length(); ++i) literals_.emplace_back(values.GetView(i));
+  }
+
+  Result<Datum> Execute(const std::vector<Datum>& args, int64_t, const EvalContext&) const override {
+    if (args[0].is_scalar()) {
+      const auto& scalar = static_cast<const arrow::StringScalar&>(*args[0].scalar());
+      if (!scalar.is_valid) return Datum(std::make_shared<arrow::BooleanScalar>());
+      return Datum(std::make_shared<arrow::BooleanScalar>(Contains(scalar.view())));
+    }
+    const auto& input = *args[0].array();
+    const arrow::StringArray strings(args[0].array());
+    const int64_t n = input.length;
+    ARROW_ASSIGN_OR_RAISE(auto bits, arrow::AllocateBitmap(n));
+    uint8_t* out = bits->mutable_data();
+    std::memset(out, 0, arrow::bit_util::BytesForBits(n));
+    for (int64_t i = 0; i < n; ++i) {
+      if (Contains(strings.GetView(i))) arrow::bit_util::SetBit(out, i);
+    }
+    std::shared_ptr<arrow::Buffer> validity;
+    if (input.GetNullCount() > 0) {
+      ARROW_ASSIGN_OR_RAISE(validity, arrow::internal::CopyBitmap(arrow::default_memory_pool(),
+                                                                  input.buffers[0]->data(), input.offset, n));
+    }
+    return Datum(arrow::ArrayData::Make(arrow::boolean(), n, {std::move(validity), std::move(bits)},
+                                        input.GetNullCount()));
+  }
+
+ private:
+  bool Contains(std::string_view value) const {
+    for (const auto& literal : literals_) {
+      if (value.size() == literal.size() && std::memcmp(value.data(), literal.data(), value.size()) == 0) return true;
+    }
+    return false;
+  }
+
+  std::vector<std::string> literals_;
+};
+
 FunctionInfo In() {
   FunctionInfo info;
   info.name = "in";
@@ -164,6 +213,11 @@ FunctionInfo In() {
       nullable |= a->nullable;
     }
     ARROW_ASSIGN_OR_RAISE(auto value_set, LiteralValueSet(args, *type));
+    if (value_set && value_set->type_id() == arrow::Type::STRING && value_set->null_count() == 0 &&
+        value_set->length() <= kMaxLinearInStrings) {
+      auto kernel = std::make_shared<SmallStringInKernel>(static_cast<const arrow::StringArray&>(*value_set));
+      return BoundExpr::Call("in", kernel, std::move(args), arrow::boolean(), nullable, name);
+    }
     if (value_set) {
       // A list of literals: one hash lookup per row. INCONCLUSIVE gives SQL's
       // answer: NULL for a NULL value, and for no match when the list holds a NULL.
