@@ -1,9 +1,12 @@
 #include "engine/engine.h"
 
+#include <algorithm>
+
 #include "analyzer/analyzer.h"
 #include "exec/executor.h"
 #include "exec/physical_planner.h"
 #include "exec/task_scheduler.h"
+#include "io/parquet_source.h"
 #include "optimizer/optimizer.h"
 
 namespace sk8::engine {
@@ -13,10 +16,71 @@ Result<plan::ResolvedPtr> Analyze(const plan::PlanPtr& unresolved, const QueryCo
   return analyzer.Resolve(unresolved);
 }
 
+namespace {
+
+/// Rows of each sampled row group that a sampled filter is evaluated on.
+constexpr int64_t kSampleRowsPerRowGroup = 20000;
+
+/// The fraction of sampled rows that `filter` (a filter over a Parquet scan)
+/// keeps. The sample: the first rows of the first and the middle row group of
+/// the first and the middle file, only the columns the condition reads; the
+/// filter runs over them on the calling thread.
+Result<double> SampleFilter(const plan::ResolvedPlan& filter, const QueryContext& ctx) {
+  const plan::ResolvedPlan& scan = filter.child();
+  if (scan.format != "parquet" || scan.files.empty()) return Status::Invalid("only Parquet scans are sampled");
+  std::vector<int> file_columns;
+  arrow::FieldVector fields;
+  std::vector<plan::ColumnId> ids;
+  plan::ForEachColumnId(*filter.condition, [&](plan::ColumnId id) {
+    const int position = plan::ColumnPosition(scan, id);
+    if (position < 0 || static_cast<size_t>(position) >= scan.file_columns.size()) return;
+    if (std::find(ids.begin(), ids.end(), id) != ids.end()) return;
+    file_columns.push_back(scan.file_columns[position]);
+    fields.push_back(scan.schema->field(position));
+    ids.push_back(id);
+  });
+  if (ids.empty()) return Status::Invalid("the filter reads no column of its scan");
+  std::vector<std::string> files{scan.files.front()};
+  if (scan.files.size() > 1) files.push_back(scan.files[scan.files.size() / 2]);
+  ARROW_ASSIGN_OR_RAISE(auto fragments, io::ListParquetFragments(files));
+  if (fragments.empty()) return Status::Invalid("no row groups");
+  std::vector<size_t> picked{0};
+  if (fragments.size() > 1) picked.push_back(fragments.size() / 2);
+  auto schema = arrow::schema(fields);
+  arrow::RecordBatchVector batches;
+  for (size_t f : picked) {
+    ARROW_ASSIGN_OR_RAISE(auto batch, io::ReadParquetFragment(fragments[f], file_columns, schema));
+    batches.push_back(batch->Slice(0, kSampleRowsPerRowGroup));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto table, arrow::Table::FromRecordBatches(schema, batches));
+  if (table->num_rows() == 0) return Status::Invalid("empty sample");
+  auto local = std::make_shared<plan::ResolvedPlan>();
+  local->kind = plan::ResolvedKind::kLocalTable;
+  local->schema = schema;
+  local->column_ids = ids;
+  local->qualifiers.assign(ids.size(), "");
+  local->table = table;
+  auto sampled = plan::MakeFilterNode(local, filter.condition);
+  exec::ExecContext exec_ctx;
+  exec_ctx.eval = ctx.eval;
+  exec_ctx.cancelled = ctx.cancelled;
+  exec_ctx.max_threads = 1;
+  ARROW_ASSIGN_OR_RAISE(auto kept, exec::ExecuteToBatches(*sampled, exec_ctx));
+  int64_t kept_rows = 0;
+  for (const auto& batch : kept) kept_rows += batch->num_rows();
+  return static_cast<double>(kept_rows) / static_cast<double>(table->num_rows());
+}
+
+}  // namespace
+
 Result<plan::ResolvedPtr> AnalyzeAndOptimize(const plan::PlanPtr& unresolved, const QueryContext& ctx,
                                              bool to_run) {
   ARROW_ASSIGN_OR_RAISE(auto analyzed, Analyze(unresolved, ctx));
-  if (!to_run) return optimizer::Optimize(analyzed, ctx.eval);
+  // EXPLAIN samples too, so that it shows the plan that runs.
+  optimizer::FilterSampler sample_filter = [&ctx](const plan::ResolvedPlan& filter) {
+    return SampleFilter(filter, ctx);
+  };
+  if (!to_run) return optimizer::Optimize(analyzed, ctx.eval, nullptr, sample_filter);
   // Projections and filters over the query's own rows run while it is planned
   // (Spark's ConvertToLocalRelation): small inputs, one thread, the server's budget.
   optimizer::LocalEvaluator evaluate_local =
@@ -29,7 +93,7 @@ Result<plan::ResolvedPtr> AnalyzeAndOptimize(const plan::PlanPtr& unresolved, co
     if (batches.empty()) return arrow::Table::MakeEmpty(node.schema);
     return arrow::Table::FromRecordBatches(batches[0]->schema(), batches);
   };
-  return optimizer::Optimize(analyzed, ctx.eval, evaluate_local);
+  return optimizer::Optimize(analyzed, ctx.eval, evaluate_local, sample_filter);
 }
 
 Result<std::string> Explain(const plan::ResolvedPlan& optimized, ExplainMode mode) {

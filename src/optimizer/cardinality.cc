@@ -193,8 +193,11 @@ double EstimateRows(const ResolvedPlan& node) {
       const double span = static_cast<double>(node.range_end) - static_cast<double>(node.range_start);
       return std::max(0.0, std::ceil(span / static_cast<double>(node.range_step)));
     }
-    case ResolvedKind::kFilter:
-      return std::max(1.0, EstimateRows(node.child()) * FilterSelectivity(node.condition, node.child()));
+    case ResolvedKind::kFilter: {
+      const double kept = node.sampled_selectivity >= 0 ? node.sampled_selectivity
+                                                         : FilterSelectivity(node.condition, node.child());
+      return std::max(1.0, EstimateRows(node.child()) * kept);
+    }
     case ResolvedKind::kProject:
     case ResolvedKind::kSort:
     case ResolvedKind::kWindow:

@@ -51,7 +51,7 @@ std::vector<RuleBatch> MakeBatches() {
 }  // namespace
 
 Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan, const plan::EvalContext& ctx,
-                                   const LocalEvaluator& evaluate_local) {
+                                   const LocalEvaluator& evaluate_local, const FilterSampler& sample_filter) {
   static const std::vector<RuleBatch> batches = MakeBatches();
   // The batches that depend on the session's settings are made per query.
   // First, as Spark's "LocalRelation early" batch, projections and filters over
@@ -65,6 +65,12 @@ Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan, const plan::Ev
   folding.rules.push_back(MakeConstantFolding(ctx));
   ARROW_ASSIGN_OR_RAISE(current, RunBatch(folding, current));
   for (const auto& batch : batches) {
+    if (batch.name == "Join Reorder" && sample_filter) {
+      // Measured selectivities first: the join order and build sides depend on them.
+      RuleBatch sampling{"Sample Filters", /*max_iterations=*/1, {}};
+      sampling.rules.push_back(MakeSampleFilterSelectivity(sample_filter));
+      ARROW_ASSIGN_OR_RAISE(current, RunBatch(sampling, current));
+    }
     ARROW_ASSIGN_OR_RAISE(current, RunBatch(batch, current));
   }
   // Once unused columns are gone, the constant errors Spark raises while it

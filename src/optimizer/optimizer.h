@@ -21,7 +21,15 @@ using LocalEvaluator = std::function<Result<std::shared_ptr<arrow::Table>>(const
 /// schema or EXPLAIN it): then, as Spark does while it optimizes, projections
 /// and filters over the query's own rows run (ConvertToLocalRelation) and a
 /// failing constant fails the query (ConstantFolding).
+/// The fraction of a sample of a file scan's rows that a filter keeps: `filter`
+/// is a filter directly over a kFileScan. Given by the engine (it reads files).
+using FilterSampler = std::function<Result<double>(const plan::ResolvedPlan& filter)>;
+
+/// `sample_filter`, when given, measures the selectivity of filters over large
+/// scans that statistics cannot estimate (LIKE, string equality, comparisons of
+/// two columns) before joins are ordered (SampleFilterSelectivity).
 Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan, const plan::EvalContext& ctx = {},
-                                   const LocalEvaluator& evaluate_local = nullptr);
+                                   const LocalEvaluator& evaluate_local = nullptr,
+                                   const FilterSampler& sample_filter = nullptr);
 
 }  // namespace sk8::optimizer

@@ -85,6 +85,7 @@ RulePtr MakeRewriteDistinctAggregates(); // rewrite_distinct_aggregates.cc
 RulePtr MakePushSemiJoinThroughJoin(); // push_semi_join_through_join.cc
 RulePtr MakeInferFiltersFromDisjunctions(); // infer_filters_from_disjunctions.cc
 RulePtr MakeReduceAggregateByJoinKeys(); // reduce_aggregate_by_join_keys.cc
+RulePtr MakeSampleFilterSelectivity(FilterSampler sample);  // sample_filter_selectivity.cc
 RulePtr MakeConstantFolding(const plan::EvalContext& ctx);  // constant_folding.cc
 /// Raises the error of a failing constant call outside conditional branches.
 RulePtr MakeRaiseConstantErrors(const plan::EvalContext& ctx);  // raise_constant_errors.cc

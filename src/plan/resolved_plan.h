@@ -72,6 +72,9 @@ struct ResolvedPlan {
   std::vector<BoundExprPtr> expressions;
   // kFilter; kJoin (over the left columns, then the right ones; may be null)
   BoundExprPtr condition;
+  // kFilter over a file scan: the fraction of a sample of the files' rows that
+  // `condition` kept, measured while optimizing (-1: not measured).
+  double sampled_selectivity = -1;
   // kProject made for a USING join: positions in its input (the join) of the
   // per-side key columns it does not output. Spark keeps them as hidden columns
   // that a later select may still name (df1["k"], t1.k).

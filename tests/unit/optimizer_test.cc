@@ -11,6 +11,7 @@
 #include <parquet/arrow/writer.h>
 
 #include "analyzer/analyzer.h"
+#include "engine/engine.h"
 #include "exec/executor.h"
 #include "exec/physical_planner.h"
 #include "optimizer/cardinality.h"
@@ -396,6 +397,60 @@ TEST(Cardinality, RangeFiltersOverParquetUseTheFootersMinAndMax) {
   none->condition = Call(">", {Col("d"), Lit(5000)});
   EXPECT_NEAR(optimizer::EstimateRows(*Analyze(none)), 1, 1e-9);
   std::filesystem::remove(path);
+}
+
+
+TEST(Optimizer, SampledFilterSelectivityBuildsTheFewJoinedRows) {
+  // fact (200K rows, k = i % 1000, tag 'rare' on 1 row in 100) joined to dim
+  // (15K rows): WHERE tag = 'rare' keeps 2K fact rows, but the fixed guess for
+  // an equality (10%) says 20K, more than dim. Measured on a sample, the
+  // filtered fact rows are the fewer, so they are built and dim probes them.
+  const auto dir = std::filesystem::temp_directory_path() / ("sk8_sample_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, const std::shared_ptr<arrow::Table>& table) {
+    const auto path = (dir / (name + ".parquet")).string();
+    auto out = arrow::io::FileOutputStream::Open(path).ValueOrDie();
+    EXPECT_TRUE(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), out, 50000).ok());
+    EXPECT_TRUE(out->Close().ok());
+    return path;
+  };
+  arrow::Int64Builder keys, dim_keys;
+  arrow::StringBuilder tags;
+  for (int64_t i = 0; i < 200000; ++i) {
+    ASSERT_TRUE(keys.Append(i % 1000).ok());
+    ASSERT_TRUE(tags.Append(i % 100 == 0 ? "rare" : "common").ok());
+  }
+  for (int64_t i = 0; i < 15000; ++i) ASSERT_TRUE(dim_keys.Append(i).ok());
+  auto fact_path = write("fact", arrow::Table::Make(arrow::schema({arrow::field("k", arrow::int64()),
+                                                                    arrow::field("tag", arrow::utf8())}),
+                                                     {keys.Finish().ValueOrDie(), tags.Finish().ValueOrDie()}));
+  auto dim_path = write("dim", arrow::Table::Make(arrow::schema({arrow::field("d", arrow::int64())}),
+                                                   {dim_keys.Finish().ValueOrDie()}));
+  auto scan = [](const std::string& path) {
+    auto source = std::make_shared<plan::DataSourcePlan>();
+    source->format = "parquet";
+    source->paths = {path};
+    return source;
+  };
+  auto filtered = plan::MakeUnary<plan::FilterPlan>(scan(fact_path));
+  filtered->condition = Call("=", {Col("tag"), std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(std::string("rare")))});
+  auto join = std::make_shared<plan::JoinPlan>();
+  join->children = {filtered, scan(dim_path)};
+  auto filter = plan::MakeUnary<plan::FilterPlan>(join);
+  filter->condition = Call("=", {Col("k"), Col("d")});
+  ASSERT_TRUE(arrow::compute::Initialize().ok());
+  analyzer::SessionCatalog catalog;
+  engine::QueryContext ctx;
+  ctx.catalog = &catalog;
+  auto optimized = engine::AnalyzeAndOptimize(filter, ctx, /*to_run=*/true).ValueOrDie();
+  const plan::ResolvedPlan* node = optimized.get();
+  while (node->kind != plan::ResolvedKind::kJoin) node = &node->child();
+  // Probed (left): dim's scan; built (right): the filtered fact rows, measured.
+  EXPECT_EQ(node->child(0).kind, plan::ResolvedKind::kFileScan) << plan::ExplainString(*optimized);
+  ASSERT_EQ(node->child(1).kind, plan::ResolvedKind::kFilter) << plan::ExplainString(*optimized);
+  EXPECT_EQ(optimized->schema->field(0)->name(), "k");  // the written column order
+  EXPECT_EQ(RowsOf(*optimized), 2000);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
