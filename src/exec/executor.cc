@@ -1,5 +1,6 @@
 #include "exec/executor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -84,6 +85,11 @@ class PipelineBuilder {
       ARROW_RETURN_NOT_OK(WalkSecondInput(op, child));
       return Walk(op->children()[0].get(), child);
     }
+    if (op->reused_sink() != nullptr) {
+      current->source = op;
+      reuses_.emplace_back(current, op->reused_sink());
+      return Status::OK();
+    }
     if (op->IsSource()) {
       // A source with inputs (union) reads what their pipelines collected.
       current->source = op;
@@ -113,9 +119,20 @@ class PipelineBuilder {
   }
 
  public:
+  /// After the walk: a pipeline that reads a reused result depends on the
+  /// pipeline that fills it (which may have been walked after it).
+  Status ResolveReuses() {
+    for (const auto& [reader, sink] : reuses_) {
+      auto filling = std::find_if(pipelines_.begin(), pipelines_.end(), [&](const auto& p) { return p->sink == sink; });
+      if (filling == pipelines_.end()) return InternalError("a reused result has no pipeline computing it");
+      reader->dependencies.push_back(filling->get());
+    }
+    return Status::OK();
+  }
 
  private:
   std::vector<std::unique_ptr<Pipeline>> pipelines_;
+  std::vector<std::pair<Pipeline*, const PhysicalOperator*>> reuses_;
 };
 
 // Spark evaluates a stage row by row, so when several rows (or several
@@ -254,6 +271,7 @@ constexpr std::chrono::milliseconds kTimeSlice{20};
 
 Status RunPipeline(ExecContext& ctx, Pipeline& pipeline, std::unique_ptr<GlobalSinkState>* sink_state_out) {
   for (Pipeline* dependency : pipeline.dependencies) {
+    if (ctx.SinkStateOf(dependency->sink) != nullptr) continue;  // already run for another reader
     std::unique_ptr<GlobalSinkState> state;
     ARROW_RETURN_NOT_OK(RunPipeline(ctx, *dependency, &state));
     std::lock_guard<std::mutex> lock(ctx.sink_states_mutex);
@@ -323,6 +341,7 @@ Status ExecuteOperators(const PhysicalOperator& root, ExecContext& ctx, const Ba
   PipelineBuilder builder;
   Pipeline* top = builder.NewPipeline(&collector);
   ARROW_RETURN_NOT_OK(builder.Walk(&root, top));
+  ARROW_RETURN_NOT_OK(builder.ResolveReuses());
   std::unique_ptr<GlobalSinkState> state;
   return RunPipeline(ctx, *top, &state);
 }

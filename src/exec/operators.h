@@ -47,6 +47,9 @@ OperatorPtr MakeHashJoin(OperatorPtr left, OperatorPtr right, HashJoinSpec spec)
 OperatorPtr MakeUnion(std::vector<OperatorPtr> inputs, std::shared_ptr<arrow::Schema> schema);
 /// Its input's rows, or SCALAR_SUBQUERY_TOO_MANY_ROWS when there are several.
 OperatorPtr MakeEnforceSingleRow(OperatorPtr child);
+/// The finished output of `original` (a buffered sink planned elsewhere in the
+/// same plan, computing an identical subtree), read as a source.
+OperatorPtr MakeReusedResult(const PhysicalOperator* original, std::shared_ptr<arrow::Schema> schema);
 /// Each input row `count` times (none when NULL or below 1), Spark's replicaterows.
 OperatorPtr MakeReplicateRows(OperatorPtr child, plan::BoundExprPtr count);
 /// The first input row (in input order) of each distinct key, NULLs equal to NULLs.

@@ -87,6 +87,9 @@ class PhysicalOperator {
 
   // --- source: produces chunks (scans; sinks also act as sources once finalized)
   virtual bool IsSource() const { return false; }
+  /// A source that reads another operator's finished sink (ReusedResult): that
+  /// sink's pipeline must run first, once for all its readers.
+  virtual const PhysicalOperator* reused_sink() const { return nullptr; }
   virtual Result<std::unique_ptr<GlobalSourceState>> InitSource(ExecContext& ctx) const;
   virtual Result<std::unique_ptr<LocalSourceState>> InitLocalSource(ExecContext& ctx, GlobalSourceState& global) const;
   virtual Result<SourceResult> GetData(ExecContext& ctx, GlobalSourceState& global, LocalSourceState& local,

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <string>
 #include <unordered_set>
 
 #include "exec/operators.h"
 #include "optimizer/cardinality.h"
+#include "optimizer/rule.h"
 
 namespace sk8::exec {
 
@@ -93,20 +96,83 @@ Result<std::vector<plan::BoundSortKey>> BindSortKeys(const plan::ResolvedPlan& s
   return keys;
 }
 
-}  // namespace
+/// Aggregates planned so far, by ReuseKey: an identical one later reads the
+/// first one's result (ReusedResult) instead of computing it again.
+using ReuseIndex = std::map<std::string, const PhysicalOperator*>;
 
-Result<OperatorPtr> CreatePhysicalPlan(const plan::ResolvedPlan& node) {
+bool AllDeterministic(const std::vector<BoundExprPtr>& exprs) {
+  return std::all_of(exprs.begin(), exprs.end(), [](const auto& e) { return optimizer::IsDeterministic(*e); });
+}
+
+/// True when the subtree gives the same rows each time it runs.
+bool IsDeterministicTree(const plan::ResolvedPlan& node) {
+  if (!AllDeterministic(node.expressions) || !AllDeterministic(node.grouping)) return false;
+  if (node.condition && !optimizer::IsDeterministic(*node.condition)) return false;
+  if (node.replicate_count && !optimizer::IsDeterministic(*node.replicate_count)) return false;
+  for (const auto& aggregate : node.aggregates) {
+    if (!AllDeterministic(aggregate.args)) return false;
+  }
+  for (const auto& key : node.sort_keys) {
+    if (!optimizer::IsDeterministic(*key.expr)) return false;
+  }
+  if (!node.window_functions.empty()) return false;
+  return std::all_of(node.children.begin(), node.children.end(),
+                     [](const auto& child) { return IsDeterministicTree(*child); });
+}
+
+/// What makes two subtrees compute the same rows in the same columns: the
+/// plan as EXPLAIN prints it, and what EXPLAIN leaves out: every node's output
+/// types, each aggregate's arguments, NULL ordering, the data each leaf reads
+/// (files, a local table); column identities renumbered by first appearance.
+void AppendDetails(const plan::ResolvedPlan& node, std::string* key) {
+  *key += node.schema->ToString() + "\n";
+  for (const auto& aggregate : node.aggregates) {
+    *key += aggregate.function_name + (aggregate.distinct ? " distinct(" : "(");
+    for (const auto& arg : aggregate.args) *key += plan::ToString(*arg) + ",";
+    *key += ") " + aggregate.type->ToString() + "\n";
+  }
+  for (const auto& sort_key : node.sort_keys) *key += sort_key.nulls_first ? "nulls first," : "nulls last,";
+  if (node.kind == plan::ResolvedKind::kFileScan) {
+    for (const auto& file : node.files) *key += file + "\n";
+    for (int column : node.file_columns) *key += std::to_string(column) + ",";
+  }
+  if (node.kind == plan::ResolvedKind::kLocalTable) {
+    *key += std::to_string(reinterpret_cast<uintptr_t>(node.table.get())) + "\n";
+  }
+  for (const auto& child : node.children) AppendDetails(*child, key);
+}
+
+std::string ReuseKey(const plan::ResolvedPlan& node) {
+  std::string key = plan::ExplainString(node);
+  AppendDetails(node, &key);
+  return plan::RenumberColumnIds(key);
+}
+
+Result<OperatorPtr> PlanNode(const plan::ResolvedPlan& node, ReuseIndex* reuse);
+
+Result<OperatorPtr> Plan(const plan::ResolvedPlan& node, ReuseIndex* reuse) {
+  // Only aggregates are worth keeping for a second reader (they are also
+  // buffered sinks, whose output a reader can take as it is).
+  if (node.kind != plan::ResolvedKind::kAggregate || !IsDeterministicTree(node)) return PlanNode(node, reuse);
+  std::string key = ReuseKey(node);
+  if (auto it = reuse->find(key); it != reuse->end()) return MakeReusedResult(it->second, node.schema);
+  ARROW_ASSIGN_OR_RAISE(auto op, PlanNode(node, reuse));
+  if (op->IsSink() && op->IsSource()) reuse->emplace(std::move(key), op.get());
+  return op;
+}
+
+Result<OperatorPtr> PlanNode(const plan::ResolvedPlan& node, ReuseIndex* reuse) {
   if (node.kind == plan::ResolvedKind::kLimit && node.limit >= 0 && node.child().kind == plan::ResolvedKind::kSort) {
     // ORDER BY ... LIMIT: a top-N keeps the first limit + offset rows only.
     const auto& sort = node.child();
-    ARROW_ASSIGN_OR_RAISE(auto input, CreatePhysicalPlan(sort.child()));
+    ARROW_ASSIGN_OR_RAISE(auto input, Plan(sort.child(), reuse));
     ARROW_ASSIGN_OR_RAISE(auto keys, BindSortKeys(sort));
     int64_t top_n = node.offset > std::numeric_limits<int64_t>::max() - node.limit ? -1 : node.limit + node.offset;
     return MakeLimit(MakeSort(std::move(input), std::move(keys), top_n), node.limit, node.offset);
   }
   std::vector<OperatorPtr> children;
   for (const auto& child : node.children) {
-    ARROW_ASSIGN_OR_RAISE(auto op, CreatePhysicalPlan(*child));
+    ARROW_ASSIGN_OR_RAISE(auto op, Plan(*child, reuse));
     children.push_back(std::move(op));
   }
   static const std::vector<int64_t> kNoInput;
@@ -179,6 +245,13 @@ Result<OperatorPtr> CreatePhysicalPlan(const plan::ResolvedPlan& node) {
     }
   }
   return InternalError("no physical operator for plan node");
+}
+
+}  // namespace
+
+Result<OperatorPtr> CreatePhysicalPlan(const plan::ResolvedPlan& node) {
+  ReuseIndex reuse;
+  return Plan(node, &reuse);
 }
 
 }  // namespace sk8::exec

@@ -149,8 +149,9 @@ ColumnId NewColumnId() {
   return next.fetch_add(1, std::memory_order_relaxed);
 }
 
-std::string CanonicalString(const ResolvedPlan& plan) {
-  std::string text = ExplainString(plan);
+std::string CanonicalString(const ResolvedPlan& plan) { return RenumberColumnIds(ExplainString(plan)); }
+
+std::string RenumberColumnIds(const std::string& text) {
   std::map<std::string, int> renumbered;
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {

@@ -139,5 +139,7 @@ std::string ExplainString(const ResolvedPlan& plan);
 /// ExplainString with column identities renumbered by first appearance, so two
 /// analyses of the same query compare equal (sameSemantics, semanticHash).
 std::string CanonicalString(const ResolvedPlan& plan);
+/// `text` with every `#<id>` renumbered by first appearance.
+std::string RenumberColumnIds(const std::string& text);
 
 }  // namespace sk8::plan

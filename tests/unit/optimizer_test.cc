@@ -453,5 +453,45 @@ TEST(Optimizer, SampledFilterSelectivityBuildsTheFewJoinedRows) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(PhysicalPlanner, AnIdenticalAggregateIsComputedOnceAndReused) {
+  // (SELECT id % 3 AS k, sum(id) AS s ...) x (the same) x (sum(id * 2) AS s):
+  // the second is the first's result; the third differs only in its argument,
+  // behind the same names, and is computed.
+  auto aggregate_of = [](plan::ExprPtr summed) {
+    auto aggregate = plan::MakeUnary<plan::AggregatePlan>(Range(100000));
+    aggregate->grouping = {As(Call("%", {Col("id"), Lit(3)}), "k")};
+    aggregate->aggregates = {As(Call("sum", {summed}), "s")};
+    return aggregate;
+  };
+  auto first = std::make_shared<plan::JoinPlan>();
+  first->children = {aggregate_of(Col("id")), aggregate_of(Col("id"))};
+  auto both = std::make_shared<plan::JoinPlan>();
+  both->children = {first, aggregate_of(Call("*", {Col("id"), Lit(2)}))};
+  auto optimized = optimizer::Optimize(Analyze(both)).ValueOrDie();
+  std::string explain = exec::ExplainOperators(*exec::CreatePhysicalPlan(*optimized).ValueOrDie());
+  const auto reused = explain.find("ReusedResult");
+  ASSERT_NE(reused, std::string::npos) << explain;
+  EXPECT_EQ(explain.find("ReusedResult", reused + 1), std::string::npos) << explain;
+  for (int threads : {1, 3}) {
+    exec::ExecContext ctx;
+    ctx.max_threads = threads;
+    auto batches = exec::ExecuteToBatches(*optimized, ctx).ValueOrDie();
+    auto table = arrow::Table::FromRecordBatches(optimized->schema, batches).ValueOrDie();
+    ASSERT_EQ(table->num_rows(), 27);
+    auto total = [&](int column) {
+      int64_t sum = 0;
+      for (const auto& chunk : table->column(column)->chunks()) {
+        const auto& values = static_cast<const arrow::Int64Array&>(*chunk);
+        for (int64_t i = 0; i < values.length(); ++i) sum += values.Value(i);
+      }
+      return sum;
+    };
+    // Each s appears 9 times (once per row of the other two sides).
+    EXPECT_EQ(total(1), 9 * (int64_t{99999} * 100000 / 2));
+    EXPECT_EQ(total(3), 9 * (int64_t{99999} * 100000 / 2));
+    EXPECT_EQ(total(5), 9 * (int64_t{99999} * 100000));
+  }
+}
+
 }  // namespace
 }  // namespace sk8
