@@ -121,9 +121,10 @@ bool IsDeterministicTree(const plan::ResolvedPlan& node) {
 }
 
 /// What makes two subtrees compute the same rows in the same columns: the
-/// plan as EXPLAIN prints it, and what EXPLAIN leaves out: every node's output
-/// types, each aggregate's arguments, NULL ordering, the data each leaf reads
-/// (files, a local table); column identities renumbered by first appearance.
+/// plan as sameSemantics compares it (EXPLAIN and the files scanned), and what
+/// that leaves out: every node's output types, each aggregate's arguments,
+/// NULL ordering, the columns read and the local table; column identities
+/// renumbered by first appearance.
 void AppendDetails(const plan::ResolvedPlan& node, std::string* key) {
   *key += node.schema->ToString() + "\n";
   for (const auto& aggregate : node.aggregates) {
@@ -133,7 +134,6 @@ void AppendDetails(const plan::ResolvedPlan& node, std::string* key) {
   }
   for (const auto& sort_key : node.sort_keys) *key += sort_key.nulls_first ? "nulls first," : "nulls last,";
   if (node.kind == plan::ResolvedKind::kFileScan) {
-    for (const auto& file : node.files) *key += file + "\n";
     for (int column : node.file_columns) *key += std::to_string(column) + ",";
   }
   if (node.kind == plan::ResolvedKind::kLocalTable) {
@@ -143,9 +143,9 @@ void AppendDetails(const plan::ResolvedPlan& node, std::string* key) {
 }
 
 std::string ReuseKey(const plan::ResolvedPlan& node) {
-  std::string key = plan::ExplainString(node);
-  AppendDetails(node, &key);
-  return plan::RenumberColumnIds(key);
+  std::string details;
+  AppendDetails(node, &details);
+  return plan::CanonicalString(node) + "\n" + plan::RenumberColumnIds(details);
 }
 
 Result<OperatorPtr> PlanNode(const plan::ResolvedPlan& node, ReuseIndex* reuse);

@@ -149,7 +149,24 @@ ColumnId NewColumnId() {
   return next.fetch_add(1, std::memory_order_relaxed);
 }
 
-std::string CanonicalString(const ResolvedPlan& plan) { return RenumberColumnIds(ExplainString(plan)); }
+namespace {
+
+/// The files every scan reads, which EXPLAIN counts but does not list: scans
+/// of different files are different plans.
+void AppendScannedFiles(const ResolvedPlan& node, std::string* out) {
+  if (node.kind == ResolvedKind::kFileScan) {
+    for (const auto& file : node.files) *out += file + "\n";
+  }
+  for (const auto& child : node.children) AppendScannedFiles(*child, out);
+}
+
+}  // namespace
+
+std::string CanonicalString(const ResolvedPlan& plan) {
+  std::string text = ExplainString(plan);
+  AppendScannedFiles(plan, &text);
+  return RenumberColumnIds(text);
+}
 
 std::string RenumberColumnIds(const std::string& text) {
   std::map<std::string, int> renumbered;

@@ -80,3 +80,12 @@ def test_decimal_arithmetic(spark, request, parquet_dir):
     spark.read.parquet(parquet_dir).createOrReplaceTempView("pq_dec")
     golden.check(request, "sql", spark.sql(
         "SELECT tag, sum(price * (1 - price / 100)) AS s, avg(price * 2) AS a FROM pq_dec GROUP BY tag"))
+
+
+def test_same_semantics_of_scans_of_different_files(spark, request, parquet_dir):
+    # Same columns, same query, different files: not the same plan.
+    first = spark.read.parquet(f"{parquet_dir}/part-00000.parquet").filter(col("id") > 3)
+    again = spark.read.parquet(f"{parquet_dir}/part-00000.parquet").filter(col("id") > 3)
+    other = spark.read.parquet(f"{parquet_dir}/part-00001.parquet").filter(col("id") > 3)
+    golden.check_value(request, "same", {"first_again": first.sameSemantics(again),
+                                         "first_other": first.sameSemantics(other)})
