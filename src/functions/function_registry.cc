@@ -27,6 +27,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterStringFunctions(*r);
     RegisterWindowFunctions(*r);
     RegisterMathFunctions(*r);
+    RegisterNullFunctions(*r);
     return r;
   }();
   return *registry;

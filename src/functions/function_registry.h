@@ -89,6 +89,7 @@ void RegisterDateTimeFieldFunctions(FunctionRegistry& registry);
 void RegisterStringFunctions(FunctionRegistry& registry);
 void RegisterWindowFunctions(FunctionRegistry& registry);
 void RegisterMathFunctions(FunctionRegistry& registry);
+void RegisterNullFunctions(FunctionRegistry& registry);
 
 /// Binds a call of a registered scalar function to already bound arguments.
 Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<BoundExprPtr> args,
