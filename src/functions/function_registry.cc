@@ -28,6 +28,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterWindowFunctions(*r);
     RegisterMathFunctions(*r);
     RegisterNullFunctions(*r);
+    RegisterHashFunctions(*r);
     return r;
   }();
   return *registry;
