@@ -96,6 +96,11 @@ Result<BoundExprPtr> CastNumericArgument(BoundExprPtr arg, const std::shared_ptr
   return BindCast(std::move(arg), to, plan::CastMode::kDefault, /*implicit=*/true, ctx);
 }
 
+Result<BoundExprPtr> CastStringArgument(BoundExprPtr arg, const EvalContext& ctx) {
+  if (types::IsStringLike(*arg->type)) return arg;
+  return BindCast(std::move(arg), arrow::utf8(), plan::CastMode::kDefault, /*implicit=*/true, ctx);
+}
+
 Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<BoundExprPtr> args,
                                       const EvalContext& ctx) {
   const FunctionInfo* info = FunctionRegistry::Instance().Find(name);

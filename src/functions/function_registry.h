@@ -120,6 +120,10 @@ Result<BoundExprPtr> CastNumericArgument(BoundExprPtr arg, const std::shared_ptr
                                          const std::string& sql_expr, int param_index,
                                          const std::string& required_type, const EvalContext& ctx);
 
+/// `arg` as STRING: itself when it is one, else implicitly cast (Spark's
+/// coercion of an argument that takes a string).
+Result<BoundExprPtr> CastStringArgument(BoundExprPtr arg, const EvalContext& ctx);
+
 /// Spark's DATATYPE_MISMATCH error for a call whose argument has the wrong type.
 Status UnexpectedInputType(const std::string& sql_expr, int param_index,
                            const std::string& required_type, const plan::BoundExpr& arg);

@@ -16,6 +16,7 @@
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
 #include "functions/scalar_function.h"
+#include "functions/spark_function_docs.h"
 #include "types/spark_types.h"
 
 namespace sk8::functions {
@@ -277,9 +278,10 @@ bool HexDigest(const EVP_MD* md, std::string_view bytes, std::string* out) {
   return true;
 }
 
-FunctionInfo Digest(std::string name, const EVP_MD* (*md)()) {
+FunctionInfo Digest(std::string name, const EVP_MD* (*md)(), std::vector<std::string> aliases = {}) {
   FunctionInfo info;
   info.name = std::move(name);
+  info.aliases = std::move(aliases);
   info.null_intolerant = true;
   info.can_fail = false;
   info.bind_scalar = [info_copy = info, md](const std::string& called, std::vector<BoundExprPtr> args,
@@ -377,17 +379,46 @@ FunctionInfo CurrentDatabase() {
   return info;
 }
 
+// version(): the Spark version sk8 answers as, with its git revision.
+FunctionInfo Version() {
+  FunctionInfo info;
+  info.name = "version";
+  info.can_fail = false;
+  info.bind_scalar = [info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
+                                        const EvalContext&) -> Result<BoundExprPtr> {
+    if (!args.empty()) return WrongArgumentCount(called, "0", args.size());
+    return ConstantString(info_copy.name, kSparkVersionString, CallName(info_copy, called, args));
+  };
+  return info;
+}
+
+// current_user() / user() / session_user(): the user id the client sent.
+FunctionInfo CurrentUser() {
+  FunctionInfo info;
+  info.name = "current_user";
+  info.aliases = {"user", "session_user"};
+  info.can_fail = false;
+  info.bind_scalar = [info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
+                                        const EvalContext& ctx) -> Result<BoundExprPtr> {
+    if (!args.empty()) return WrongArgumentCount(called, "0", args.size());
+    return ConstantString(info_copy.name, ctx.current_user, CallName(info_copy, called, args));
+  };
+  return info;
+}
+
 }  // namespace
 
 void RegisterHashFunctions(FunctionRegistry& registry) {
   registry.Add(HashFunction<Murmur3>("hash", arrow::int32()));
   registry.Add(HashFunction<XxHash64>("xxhash64", arrow::int64()));
   registry.Add(Digest("md5", EVP_md5));
-  registry.Add(Digest("sha1", EVP_sha1));
+  registry.Add(Digest("sha1", EVP_sha1, {"sha"}));
   registry.Add(Sha2());
   registry.Add(Crc32());
   registry.Add(TypeOf());
   registry.Add(CurrentDatabase());
+  registry.Add(Version());
+  registry.Add(CurrentUser());
 }
 
 }  // namespace sk8::functions

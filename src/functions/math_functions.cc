@@ -729,9 +729,7 @@ FunctionInfo Unhex() {
                                         const EvalContext& ctx) -> Result<BoundExprPtr> {
     if (args.size() != 1) return WrongArgumentCount(called, "1", args.size());
     std::string name = CallName(info_copy, called, args);
-    if (!types::IsStringLike(*args[0]->type)) {
-      ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::utf8(), plan::CastMode::kDefault, true, ctx));
-    }
+    ARROW_ASSIGN_OR_RAISE(args[0], CastStringArgument(args[0], ctx));
     auto kernel = MakeScalarFunction<std::string, std::string_view>(
         arrow::binary(), [](std::string* out, std::string_view text) {
           size_t i = 0;
@@ -769,9 +767,7 @@ FunctionInfo Conv() {
                                         const EvalContext& ctx) -> Result<BoundExprPtr> {
     if (args.size() != 3) return WrongArgumentCount(called, "3", args.size());
     std::string name = CallName(info_copy, called, args);
-    if (!types::IsStringLike(*args[0]->type)) {
-      ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::utf8(), plan::CastMode::kDefault, true, ctx));
-    }
+    ARROW_ASSIGN_OR_RAISE(args[0], CastStringArgument(args[0], ctx));
     for (int i = 1; i < 3; ++i) {
       ARROW_ASSIGN_OR_RAISE(args[i], CastNumericArgument(args[i], arrow::int32(), name, i, "\"INT\"", ctx));
     }

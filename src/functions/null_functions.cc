@@ -297,9 +297,7 @@ FunctionInfo AssertTrue() {
     }
     std::string name = CallName(info_copy, called, args);
     if (args[0]->type->id() != arrow::Type::BOOL) return UnexpectedInputType(name, 0, "\"BOOLEAN\"", *args[0]);
-    if (!types::IsStringLike(*args[1]->type)) {
-      ARROW_ASSIGN_OR_RAISE(args[1], BindCast(args[1], arrow::utf8(), plan::CastMode::kDefault, true, ctx));
-    }
+    ARROW_ASSIGN_OR_RAISE(args[1], CastStringArgument(args[1], ctx));
     auto kernel = std::make_shared<LambdaKernel>(
         [](const std::vector<Datum>& a, int64_t length, const EvalContext&) -> Result<Datum> {
           if (a[0].is_scalar()) {
@@ -322,9 +320,7 @@ FunctionInfo RaiseError() {
                                         const EvalContext& ctx) -> Result<BoundExprPtr> {
     if (args.size() != 1) return WrongArgumentCount(called, "1", args.size());
     std::string name = CallName(info_copy, called, args);
-    if (!types::IsStringLike(*args[0]->type)) {
-      ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::utf8(), plan::CastMode::kDefault, true, ctx));
-    }
+    ARROW_ASSIGN_OR_RAISE(args[0], CastStringArgument(args[0], ctx));
     auto kernel = std::make_shared<LambdaKernel>(
         [](const std::vector<Datum>& a, int64_t length, const EvalContext&) -> Result<Datum> {
           return RaiseWhere(a[0], a[0].is_scalar() ? 1 : length, [](int64_t) { return true; });

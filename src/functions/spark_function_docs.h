@@ -19,6 +19,8 @@ struct SparkFunctionDoc {
 };
 
 extern const char kSparkFunctionsVersion[];
+/// What version() answers: "<version> <git revision>" of the pinned Spark.
+extern const char kSparkVersionString[];
 extern const SparkFunctionDoc kSparkFunctionDocs[];
 extern const size_t kSparkFunctionDocCount;
 

@@ -43,6 +43,8 @@ SQL = {
     "typeof": "SELECT typeof(i), typeof(l), typeof(d), typeof(s), typeof(bin), typeof(dt), typeof(ts), "
               "typeof(dec), typeof(NULL), typeof(wide), typeof(bo), typeof(f) FROM hash_rows LIMIT 1",
     "current_database": "SELECT current_database(), current_schema()",
+    "version_and_user": "SELECT version(), current_user(), user(), session_user()",
+    "sha_alias": "SELECT sha(s), sha1(s) FROM hash_rows",
 }
 
 
