@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "analyzer/function_catalog.h"
 #include "functions/cast.h"
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
@@ -878,6 +879,12 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
     }
     case PlanKind::kLocalRelation: {
       ARROW_ASSIGN_OR_RAISE(result, ResolveLocalRelation(node->As<plan::LocalRelationPlan>()));
+      break;
+    }
+    case PlanKind::kFunctionCatalog: {
+      plan::LocalRelationPlan answer;
+      ARROW_ASSIGN_OR_RAISE(answer.data, AnswerFunctionCatalog(node->As<plan::FunctionCatalogPlan>()));
+      ARROW_ASSIGN_OR_RAISE(result, ResolveLocalRelation(answer));
       break;
     }
     case PlanKind::kProject: {

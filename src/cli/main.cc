@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/logging.h"
+#include "functions/function_registry.h"
 #include "server/server.h"
 
 namespace {
@@ -16,6 +17,8 @@ const char* kUsage = R"(sk8 - a native Apache Spark Connect server
 Usage:
   sk8 serve [options]     serve Spark Connect clients at sc://HOST:PORT
   sk8 version             print the sk8 and Spark versions
+  sk8 functions           list the function registry: name, kind, deterministic,
+                          canonical name (one line per name or alias, tab-separated)
   sk8 --help              this text
 
 Options for serve:
@@ -107,6 +110,22 @@ int Serve(const std::vector<std::string>& args) {
   return 0;
 }
 
+// The registry as data, for scripts/function-coverage.
+int ListFunctions() {
+  using sk8::functions::FunctionKind;
+  for (const auto& info : sk8::functions::FunctionRegistry::Instance().functions()) {
+    const char* kind = info.kind == FunctionKind::kAggregate ? "aggregate"
+                       : info.kind == FunctionKind::kWindow  ? "window"
+                                                             : "scalar";
+    std::vector<std::string> names = {info.name};
+    names.insert(names.end(), info.aliases.begin(), info.aliases.end());
+    for (const auto& name : names) {
+      std::printf("%s\t%s\t%s\t%s\n", name.c_str(), kind, info.deterministic ? "true" : "false", info.name.c_str());
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -119,6 +138,7 @@ int main(int argc, char** argv) {
     std::printf("sk8 %s (Spark Connect protocol of Apache Spark %s)\n", SK8_VERSION, SK8_SPARK_VERSION);
     return 0;
   }
+  if (args[0] == "functions") return ListFunctions();
   if (args[0] == "serve") return Serve({args.begin() + 1, args.end()});
   return Fail("unknown command '" + args[0] + "'");
 }

@@ -139,6 +139,40 @@ const proto::DataType* DeprecatedArrayElementType(const proto::Expression::Liter
 const proto::DataType* DeprecatedStructType(const proto::Expression::Literal::Struct& st) {
   return st.has_struct_type() ? &st.struct_type() : nullptr;
 }
+// The catalog API's function queries; the analyzer answers them from the
+// function registry. Other catalog calls are not supported yet.
+Result<PlanPtr> ConvertCatalog(const proto::Catalog& catalog) {
+  using Query = plan::FunctionCatalogPlan::Query;
+  auto in_default = [](bool has_db, const std::string& db) -> Status {
+    if (has_db && db != "default") return Unsupported("functions of a database other than default");
+    return Status::OK();
+  };
+  switch (catalog.cat_type_case()) {
+    case proto::Catalog::kListFunctions: {
+      const auto& list = catalog.list_functions();
+      ARROW_RETURN_NOT_OK(in_default(list.has_db_name(), list.db_name()));
+      auto node = std::make_shared<plan::FunctionCatalogPlan>(Query::kList);
+      node->pattern = list.pattern();
+      return PlanPtr(node);
+    }
+    case proto::Catalog::kFunctionExists: {
+      const auto& exists = catalog.function_exists();
+      ARROW_RETURN_NOT_OK(in_default(exists.has_db_name(), exists.db_name()));
+      auto node = std::make_shared<plan::FunctionCatalogPlan>(Query::kExists);
+      node->name = exists.function_name();
+      return PlanPtr(node);
+    }
+    case proto::Catalog::kGetFunction: {
+      const auto& get = catalog.get_function();
+      ARROW_RETURN_NOT_OK(in_default(get.has_db_name(), get.db_name()));
+      auto node = std::make_shared<plan::FunctionCatalogPlan>(Query::kGet);
+      node->name = get.function_name();
+      return PlanPtr(node);
+    }
+    default: return Unsupported("catalog call " + OneofName(catalog, catalog.cat_type_case()));
+  }
+}
+
 bool HasDeprecatedSqlArgs(const proto::SQL& sql) { return !sql.args().empty() || !sql.pos_args().empty(); }
 const google::protobuf::Map<std::string, std::string>& DeprecatedRenameMap(const proto::WithColumnsRenamed& rename) {
   return rename.rename_columns_map();
@@ -594,6 +628,10 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
         return Unsupported("SQL parameters (spark.sql with args)");
       }
       result = sql::ParseQuery(sql.query());
+      break;
+    }
+    case R::kCatalog: {
+      ARROW_ASSIGN_OR_RAISE(result, ConvertCatalog(r.catalog()));
       break;
     }
     case R::kWithRelations: {

@@ -234,11 +234,11 @@ bool IsNumericOrNull(const arrow::DataType& t) {
 }
 
 FunctionInfo BinaryArithmetic(std::string name, std::vector<std::string> aliases, std::string symbol, ArithOp op,
-                              std::string usage) {
+                              std::string usage, NameStyle style = NameStyle::kInfix) {
   FunctionInfo info;
   info.name = std::move(name);
   info.aliases = std::move(aliases);
-  info.name_style = NameStyle::kInfix;
+  info.name_style = style;
   info.sql_symbol = std::move(symbol);
   info.usage = std::move(usage);
   info.null_intolerant = true;
@@ -336,7 +336,10 @@ void RegisterArithmeticFunctions(FunctionRegistry& registry) {
   registry.Add(BinaryArithmetic("-", {"subtract"}, "-", ArithOp::kSubtract, "expr1 - expr2 - Returns `expr1`-`expr2`."));
   registry.Add(BinaryArithmetic("*", {"multiply"}, "*", ArithOp::kMultiply, "expr1 * expr2 - Returns `expr1`*`expr2`."));
   registry.Add(BinaryArithmetic("/", {"divide"}, "/", ArithOp::kDivide, "expr1 / expr2 - Returns `expr1`/`expr2`. It always performs floating point division."));
-  registry.Add(BinaryArithmetic("%", {"mod"}, "%", ArithOp::kRemainder, "expr1 % expr2 - Returns the remainder after `expr1`/`expr2`."));
+  registry.Add(BinaryArithmetic("%", {}, "%", ArithOp::kRemainder, "expr1 % expr2 - Returns the remainder after `expr1`/`expr2`."));
+  // mod(a, b) is a % b named as a function call.
+  registry.Add(BinaryArithmetic("mod", {}, "%", ArithOp::kRemainder, "mod(expr1, expr2) - Returns the remainder after `expr1`/`expr2`.",
+                                NameStyle::kFunction));
 
   // -col in the DataFrame API is named "negative(a)"; SQL's -a is "(- a)".
   registry.Add(Negation("negative", NameStyle::kFunction, "negative(expr) - Returns the negated value of `expr`."));

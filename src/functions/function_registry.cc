@@ -26,6 +26,9 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterDateTimeFieldFunctions(*r);
     RegisterStringFunctions(*r);
     RegisterWindowFunctions(*r);
+    RegisterMathFunctions(*r);
+    RegisterNullFunctions(*r);
+    RegisterHashFunctions(*r);
     return r;
   }();
   return *registry;
@@ -56,7 +59,8 @@ std::string CallName(const FunctionInfo& info, const std::string& called_name,
       break;
     case NameStyle::kFunction: break;
   }
-  std::string out = Lower(called_name) + "(";
+  const bool canonical = Lower(called_name) == Lower(info.name);
+  std::string out = (canonical && !info.pretty_name.empty() ? info.pretty_name : Lower(called_name)) + "(";
   for (size_t i = 0; i < args.size(); ++i) {
     if (i) out += ", ";
     out += args[i]->name;
@@ -74,6 +78,27 @@ Status UnexpectedInputType(const std::string& sql_expr, int param_index,
                         {"requiredType", required_type},
                         {"inputSql", "\"" + arg.name + "\""},
                         {"inputType", "\"" + types::SqlString(*arg.type) + "\""}});
+}
+
+Status WrongArgumentCount(const std::string& function, const std::string& expected, size_t actual) {
+  return AnalysisError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+                       {{"functionName", "`" + Lower(function) + "`"}, {"expectedNum", expected},
+                        {"actualNum", std::to_string(actual)}, {"docroot", "https://spark.apache.org/docs/latest"}});
+}
+
+Result<BoundExprPtr> CastNumericArgument(BoundExprPtr arg, const std::shared_ptr<arrow::DataType>& to,
+                                         const std::string& sql_expr, int param_index,
+                                         const std::string& required_type, const EvalContext& ctx) {
+  const auto& type = *arg->type;
+  if (!types::IsNumeric(type) && !types::IsStringLike(type) && type.id() != arrow::Type::NA) {
+    return UnexpectedInputType(sql_expr, param_index, required_type, *arg);
+  }
+  return BindCast(std::move(arg), to, plan::CastMode::kDefault, /*implicit=*/true, ctx);
+}
+
+Result<BoundExprPtr> CastStringArgument(BoundExprPtr arg, const EvalContext& ctx) {
+  if (types::IsStringLike(*arg->type)) return arg;
+  return BindCast(std::move(arg), arrow::utf8(), plan::CastMode::kDefault, /*implicit=*/true, ctx);
 }
 
 Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<BoundExprPtr> args,

@@ -55,8 +55,9 @@ struct FunctionInfo {
   ScalarBinder bind_scalar;
   AggregateBinder bind_aggregate;
   /// kWindow: what the Window operator computes; the analyzer binds the call
-  /// (analyzer/window.cc) and `pretty_name` is Spark's name of it in column
-  /// names when that differs from `name` (RANK, DENSE_RANK).
+  /// (analyzer/window.cc). `pretty_name` is Spark's name of the function in
+  /// column names when that differs from `name` (RANK, SQRT, POWER); a call by
+  /// an alias is named by the alias (ceiling(x), pow(a, b)).
   plan::WindowFunctionKind window_kind = plan::WindowFunctionKind::kAggregate;
   std::string pretty_name;
 };
@@ -87,6 +88,9 @@ void RegisterConditionalFunctions(FunctionRegistry& registry);
 void RegisterDateTimeFieldFunctions(FunctionRegistry& registry);
 void RegisterStringFunctions(FunctionRegistry& registry);
 void RegisterWindowFunctions(FunctionRegistry& registry);
+void RegisterMathFunctions(FunctionRegistry& registry);
+void RegisterNullFunctions(FunctionRegistry& registry);
+void RegisterHashFunctions(FunctionRegistry& registry);
 
 /// Binds a call of a registered scalar function to already bound arguments.
 Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<BoundExprPtr> args,
@@ -104,6 +108,21 @@ bool CanFail(const plan::BoundExpr& expr);
 /// Column name of a call in Spark's style, from the info and the argument names.
 std::string CallName(const FunctionInfo& info, const std::string& called_name,
                      const std::vector<BoundExprPtr>& args);
+
+/// Spark's WRONG_NUM_ARGS error: `expected` as Spark prints it ("2", "[1, 2]", "> 1").
+Status WrongArgumentCount(const std::string& function, const std::string& expected, size_t actual);
+
+/// `arg` implicitly cast to the numeric type `to` as Spark's type coercion does
+/// for a function argument: numbers, decimals, NULL and strings (parsed at run
+/// time) are cast; anything else is DATATYPE_MISMATCH with `required_type`
+/// (e.g. "\"DOUBLE\"").
+Result<BoundExprPtr> CastNumericArgument(BoundExprPtr arg, const std::shared_ptr<arrow::DataType>& to,
+                                         const std::string& sql_expr, int param_index,
+                                         const std::string& required_type, const EvalContext& ctx);
+
+/// `arg` as STRING: itself when it is one, else implicitly cast (Spark's
+/// coercion of an argument that takes a string).
+Result<BoundExprPtr> CastStringArgument(BoundExprPtr arg, const EvalContext& ctx);
 
 /// Spark's DATATYPE_MISMATCH error for a call whose argument has the wrong type.
 Status UnexpectedInputType(const std::string& sql_expr, int param_index,

@@ -19,6 +19,7 @@ namespace sk8::plan {
 struct EvalContext {
   std::string session_time_zone = "UTC";
   bool ansi = true;  // spark.sql.ansi.enabled (Spark 4 default)
+  std::string current_user;  // the client's user id (current_user())
 };
 
 /// A vectorized scalar function body. Arguments are arrays of `length` rows or

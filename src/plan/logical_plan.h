@@ -35,6 +35,7 @@ enum class PlanKind {
   kJoin,
   kSetOperation,
   kDeduplicate,
+  kFunctionCatalog,
 };
 
 /// Spark's join types (every name PySpark and SQL accept maps to one of these).
@@ -205,6 +206,23 @@ struct SetOperationPlan : LogicalPlan {
 struct DeduplicatePlan : LogicalPlan {
   DeduplicatePlan() : LogicalPlan(PlanKind::kDeduplicate) {}
   std::vector<std::string> columns;
+};
+
+/// Questions about the built-in functions: SHOW FUNCTIONS, DESCRIBE FUNCTION and
+/// the catalog API's listFunctions / functionExists / getFunction. The analyzer
+/// answers them from the function registry as a local relation.
+struct FunctionCatalogPlan : LogicalPlan {
+  enum class Query { kShow, kDescribe, kList, kExists, kGet };
+  explicit FunctionCatalogPlan(Query q) : LogicalPlan(PlanKind::kFunctionCatalog), query(q) {}
+  Query query;
+  /// kShow / kList: Spark's name pattern ('*' any text, '|' between
+  /// alternatives, case-insensitive); empty lists every function.
+  std::string pattern;
+  /// kShow: SHOW USER FUNCTIONS lists no built-in function.
+  bool user_functions_only = false;
+  /// kDescribe / kExists / kGet: the function's name, as written.
+  std::string name;
+  bool extended = false;  // DESCRIBE FUNCTION EXTENDED
 };
 
 }  // namespace sk8::plan

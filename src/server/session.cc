@@ -1,6 +1,10 @@
 #include "server/session.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <random>
 
 namespace sk8::server {
@@ -193,10 +197,21 @@ std::shared_ptr<MemoryTracker> Session::QueryMemory() {
   return memory_;
 }
 
+namespace {
+// Who current_user() is when the client sent no user id: as Spark, the user the
+// server runs as (SPARK_USER overrides it).
+std::string ServerUserName() {
+  if (const char* spark_user = std::getenv("SPARK_USER"); spark_user && *spark_user) return spark_user;
+  if (const passwd* entry = getpwuid(geteuid()); entry && entry->pw_name) return entry->pw_name;
+  return "";
+}
+}  // namespace
+
 plan::EvalContext Session::MakeEvalContext() const {
   plan::EvalContext ctx;
   ctx.session_time_zone = conf_.session_time_zone();
   ctx.ansi = conf_.ansi_enabled();
+  ctx.current_user = user_id_.empty() ? ServerUserName() : user_id_;
   return ctx;
 }
 

@@ -130,12 +130,71 @@ Result<ExprPtr> ResolveNamedWindows(const ExprPtr& expr,
 }  // namespace
 
 Result<PlanPtr> QueryParser::ParseStatement() {
-  ARROW_RETURN_NOT_OK(RejectUnsupportedStatement());
-  ARROW_ASSIGN_OR_RAISE(auto plan, ParseQuery());
+  PlanPtr plan;
+  if (tokens_.PeekKeyword("SHOW") || tokens_.PeekKeyword("DESC") || tokens_.PeekKeyword("DESCRIBE")) {
+    ARROW_ASSIGN_OR_RAISE(plan, ParseFunctionCatalogStatement());
+  }
+  if (!plan) {
+    ARROW_RETURN_NOT_OK(RejectUnsupportedStatement());
+    ARROW_ASSIGN_OR_RAISE(plan, ParseQuery());
+  }
   bool after_semicolon = false;
   while (tokens_.MatchSymbol(";")) after_semicolon = true;
   if (!tokens_.AtEnd()) return tokens_.ExtraInput(after_semicolon);
   return plan;
+}
+
+// SHOW [USER | SYSTEM | ALL] FUNCTIONS [(FROM | IN) ns] [[LIKE] pattern] and
+// DESC[RIBE] FUNCTION [EXTENDED] name; null for any other SHOW / DESCRIBE.
+Result<PlanPtr> QueryParser::ParseFunctionCatalogStatement() {
+  using Query = plan::FunctionCatalogPlan::Query;
+  const size_t start = tokens_.position();
+  if (tokens_.MatchKeyword("SHOW")) {
+    bool user_only = false;
+    if (tokens_.PeekKeyword("FUNCTIONS", 1)) {
+      user_only = tokens_.PeekKeyword("USER");
+      if (!tokens_.MatchKeyword("USER") && !tokens_.MatchKeyword("SYSTEM") && !tokens_.MatchKeyword("ALL")) {
+        tokens_.Rewind(start);
+        return PlanPtr();
+      }
+    }
+    if (!tokens_.MatchKeyword("FUNCTIONS")) {
+      tokens_.Rewind(start);
+      return PlanPtr();
+    }
+    auto node = std::make_shared<plan::FunctionCatalogPlan>(Query::kShow);
+    node->user_functions_only = user_only;
+    if (tokens_.MatchKeyword("FROM") || tokens_.MatchKeyword("IN")) {
+      ARROW_ASSIGN_OR_RAISE(auto ns, expressions_.ParseMultipartIdentifier());
+      if (ns.size() != 1 || !EqualsIgnoreCase(ns[0], "default")) return UnsupportedSql("SHOW FUNCTIONS of a namespace");
+    }
+    bool like = tokens_.MatchKeyword("LIKE");
+    if (tokens_.Peek().kind == TokenKind::kString) {
+      node->pattern = tokens_.Advance().value;
+    } else if (like || (!tokens_.AtEnd() && !tokens_.PeekSymbol(";"))) {
+      // A legacy unquoted pattern names a function.
+      ARROW_ASSIGN_OR_RAISE(auto parts, expressions_.ParseMultipartIdentifier());
+      node->pattern = parts.back();
+    }
+    return PlanPtr(node);
+  }
+  tokens_.Advance();  // DESC or DESCRIBE
+  if (!tokens_.MatchKeyword("FUNCTION")) {
+    tokens_.Rewind(start);
+    return PlanPtr();
+  }
+  auto node = std::make_shared<plan::FunctionCatalogPlan>(Query::kDescribe);
+  node->extended = tokens_.MatchKeyword("EXTENDED");
+  const Token& name = tokens_.Peek();
+  if (name.kind == TokenKind::kString || name.kind == TokenKind::kSymbol) {
+    // A string, or an operator such as + or <=>.
+    node->name = tokens_.Advance().value;
+  } else {
+    ARROW_ASSIGN_OR_RAISE(auto parts, expressions_.ParseMultipartIdentifier());
+    node->name = parts.back();
+    if (parts.size() > 1) return UnsupportedSql("DESCRIBE FUNCTION of a qualified name");
+  }
+  return PlanPtr(node);
 }
 
 Status QueryParser::RejectUnsupportedStatement() const {

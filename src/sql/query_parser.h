@@ -30,6 +30,7 @@ class QueryParser {
 
  private:
   Status RejectUnsupportedStatement() const;
+  Result<plan::PlanPtr> ParseFunctionCatalogStatement();
   Status ParseWithClause();
   /// The common table expression named `name` (innermost WITH first), or null.
   plan::PlanPtr FindCte(const std::string& name) const;
