@@ -10,29 +10,10 @@
 #include "functions/cast.h"
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
+#include "functions/string_util.h"
 #include "types/spark_types.h"
 
 namespace sk8::functions {
-namespace {
-
-using arrow::Datum;
-using plan::BoundExpr;
-
-/// Byte offset of character `chars` in a UTF-8 string (its size when past the end).
-size_t ByteOffsetOfChar(std::string_view text, int64_t chars) {
-  size_t i = 0;
-  for (int64_t seen = 0; i < text.size() && seen < chars; ++seen) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    i += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-  }
-  return std::min(i, text.size());
-}
-
-int64_t NumChars(std::string_view text) {
-  int64_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 std::string_view SubstringSql(std::string_view text, int32_t pos, int32_t length) {
   const int64_t num_chars = NumChars(text);
@@ -45,6 +26,11 @@ std::string_view SubstringSql(std::string_view text, int32_t pos, int32_t length
   const size_t stop = ByteOffsetOfChar(text, std::min(end, num_chars));
   return text.substr(begin, stop - begin);
 }
+
+namespace {
+
+using arrow::Datum;
+using plan::BoundExpr;
 
 Result<Datum> SubstringKernel(const std::vector<Datum>& args, int64_t length, const EvalContext&) {
   const bool scalar_output = AllScalars(args);
@@ -131,32 +117,6 @@ bool Matches(StringMatch kind, std::string_view text, std::string_view pattern) 
   return false;
 }
 
-/// Reads row i of a string argument (array or scalar); false when NULL.
-class StringArg {
- public:
-  explicit StringArg(const Datum& d) {
-    if (d.is_scalar()) {
-      scalar_ = d.scalar();
-    } else {
-      array_ = std::static_pointer_cast<arrow::StringArray>(d.make_array());
-    }
-  }
-  bool Get(int64_t i, std::string_view* out) const {
-    if (scalar_) {
-      if (!scalar_->is_valid) return false;
-      *out = static_cast<const arrow::BaseBinaryScalar&>(*scalar_).view();
-      return true;
-    }
-    if (array_->IsNull(i)) return false;
-    *out = array_->GetView(i);
-    return true;
-  }
-
- private:
-  std::shared_ptr<arrow::Scalar> scalar_;
-  std::shared_ptr<arrow::StringArray> array_;
-};
-
 std::shared_ptr<plan::ScalarKernel> StringMatchKernel(StringMatch kind) {
   return std::make_shared<LambdaKernel>([kind](const std::vector<Datum>& args, int64_t length,
                                                const EvalContext&) -> Result<Datum> {
@@ -206,6 +166,12 @@ FunctionInfo StringPredicate(std::string name, StringMatch kind, std::string usa
 }  // namespace
 
 void RegisterStringFunctions(FunctionRegistry& registry) {
+  RegisterStringCaseTrimFunctions(registry);
+  RegisterStringBuildFunctions(registry);
+  RegisterStringSearchFunctions(registry);
+  RegisterStringEncodingFunctions(registry);
+  RegisterStringFormatFunctions(registry);
+  RegisterRegexFunctions(registry);
   registry.Add(Substring());
   registry.Add(StringPredicate("startswith", StringMatch::kStartsWith,
                                "startswith(left, right) - Returns true if `left` starts with `right`."));
