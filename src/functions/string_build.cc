@@ -11,24 +11,6 @@ namespace {
 
 using arrow::Datum;
 
-StringFunctionSpec Spec(std::string name, std::string usage, size_t min_args, size_t max_args,
-                        std::vector<ArgKind> kinds) {
-  StringFunctionSpec spec;
-  spec.name = std::move(name);
-  spec.usage = std::move(usage);
-  spec.min_args = min_args;
-  spec.max_args = max_args;
-  spec.kinds = std::move(kinds);
-  spec.result_type = arrow::utf8();
-  return spec;
-}
-
-/// A kernel that needs no specialization at bind time.
-template <typename Fn>
-auto Fixed(Fn fn) {
-  return [fn](const std::vector<BoundExprPtr>&, const EvalContext&) -> Result<StringKernelFn> { return fn; };
-}
-
 // --- concat / concat_ws -----------------------------------------------------------
 
 Result<Datum> ConcatKernel(const std::vector<Datum>& args, int64_t length, const EvalContext&) {
@@ -56,8 +38,8 @@ Result<Datum> ConcatKernel(const std::vector<Datum>& args, int64_t length, const
 
 FunctionInfo Concat() {
   auto spec = Spec("concat", "concat(col1, col2, ..., colN) - Returns the concatenation of col1, col2, ..., colN.", 0,
-                   SIZE_MAX, {ArgKind::kString});
-  spec.make_kernel = Fixed(ConcatKernel);
+                   SIZE_MAX, {ArgKind::kString}, arrow::utf8());
+  spec.make_kernel = FixedKernel(ConcatKernel);
   return MakeStringFunction(std::move(spec));
 }
 
@@ -88,10 +70,10 @@ Result<Datum> ConcatWsKernel(const std::vector<Datum>& args, int64_t length, con
 FunctionInfo ConcatWs() {
   auto spec = Spec("concat_ws", "concat_ws(sep[, str | array(str)]+) - Returns the concatenation of the strings "
                                 "separated by `sep`, skipping null values.",
-                   1, SIZE_MAX, {ArgKind::kString});
+                   1, SIZE_MAX, {ArgKind::kString}, arrow::utf8());
   spec.null_intolerant = false;
   spec.nullable = [](const std::vector<BoundExprPtr>& args) { return args[0]->nullable; };
-  spec.make_kernel = Fixed(ConcatWsKernel);
+  spec.make_kernel = FixedKernel(ConcatWsKernel);
   return MakeStringFunction(std::move(spec));
 }
 
@@ -139,9 +121,9 @@ FunctionInfo Pad(bool left) {
   auto spec = Spec(name,
                    name + "(str, len[, pad]) - Returns `str`, " + (left ? "left" : "right") +
                        "-padded with `pad` (a space) to a length of `len` characters, or cut to `len`.",
-                   2, 3, {ArgKind::kString, ArgKind::kInt, ArgKind::kString});
+                   2, 3, {ArgKind::kString, ArgKind::kInt, ArgKind::kString}, arrow::utf8());
   spec.defaults = {StringLiteral(" ")};
-  spec.make_kernel = Fixed([left](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
+  spec.make_kernel = FixedKernel([left](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
     return PadKernel(left, args, length);
   });
   return MakeStringFunction(std::move(spec));
@@ -214,8 +196,8 @@ FunctionInfo LeftRight(bool left) {
   auto spec = Spec(name,
                    name + "(str, len) - Returns the " + (left ? "leftmost" : "rightmost") +
                        " `len` characters of `str`; '' when `len` is not positive.",
-                   2, 2, {ArgKind::kString, ArgKind::kInt});
-  spec.make_kernel = Fixed([left](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
+                   2, 2, {ArgKind::kString, ArgKind::kInt}, arrow::utf8());
+  spec.make_kernel = FixedKernel([left](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
     return LeftRightKernel(left, args, length);
   });
   return MakeStringFunction(std::move(spec));
@@ -337,37 +319,37 @@ void RegisterStringBuildFunctions(FunctionRegistry& registry) {
   registry.Add(Pad(false));
   {
     auto spec = Spec("repeat", "repeat(str, n) - Returns the string which repeats `str` `n` times.", 2, 2,
-                     {ArgKind::kString, ArgKind::kInt});
-    spec.make_kernel = Fixed(RepeatKernel);
+                     {ArgKind::kString, ArgKind::kInt}, arrow::utf8());
+    spec.make_kernel = FixedKernel(RepeatKernel);
     registry.Add(MakeStringFunction(std::move(spec)));
   }
   {
-    auto spec = Spec("space", "space(n) - Returns a string of `n` spaces.", 1, 1, {ArgKind::kInt});
-    spec.make_kernel = Fixed(SpaceKernel);
+    auto spec = Spec("space", "space(n) - Returns a string of `n` spaces.", 1, 1, {ArgKind::kInt}, arrow::utf8());
+    spec.make_kernel = FixedKernel(SpaceKernel);
     registry.Add(MakeStringFunction(std::move(spec)));
   }
   registry.Add(LeftRight(true));
   registry.Add(LeftRight(false));
   {
     auto spec = Spec("replace", "replace(str, search[, replace]) - Replaces all occurrences of `search` with `replace`.",
-                     2, 3, {ArgKind::kString});
+                     2, 3, {ArgKind::kString}, arrow::utf8());
     spec.defaults = {StringLiteral("")};
-    spec.make_kernel = Fixed(ReplaceKernel);
+    spec.make_kernel = FixedKernel(ReplaceKernel);
     registry.Add(MakeStringFunction(std::move(spec)));
   }
   {
     auto spec = Spec("overlay", "overlay(input, replace, pos[, len]) - Replaces `input` with `replace` that starts at "
                                 "`pos` and is of length `len`.",
-                     3, 4, {ArgKind::kString, ArgKind::kString, ArgKind::kInt, ArgKind::kInt});
+                     3, 4, {ArgKind::kString, ArgKind::kString, ArgKind::kInt, ArgKind::kInt}, arrow::utf8());
     spec.defaults = {IntLiteral(-1)};
-    spec.make_kernel = Fixed(OverlayKernel);
+    spec.make_kernel = FixedKernel(OverlayKernel);
     registry.Add(MakeStringFunction(std::move(spec)));
   }
   {
     auto spec = Spec("translate", "translate(input, from, to) - Translates the characters of `input` in `from` to "
                                   "the ones at the same place in `to`.",
-                     3, 3, {ArgKind::kString});
-    spec.make_kernel = Fixed(TranslateKernel);
+                     3, 3, {ArgKind::kString}, arrow::utf8());
+    spec.make_kernel = FixedKernel(TranslateKernel);
     registry.Add(MakeStringFunction(std::move(spec)));
   }
 }

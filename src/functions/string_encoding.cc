@@ -14,26 +14,6 @@ namespace {
 
 using arrow::Datum;
 
-StringFunctionSpec Spec(std::string name, std::string usage, size_t min_args, size_t max_args,
-                        std::vector<ArgKind> kinds, std::shared_ptr<arrow::DataType> result) {
-  StringFunctionSpec spec;
-  spec.name = std::move(name);
-  spec.usage = std::move(usage);
-  spec.min_args = min_args;
-  spec.max_args = max_args;
-  spec.kinds = std::move(kinds);
-  spec.result_type = std::move(result);
-  return spec;
-}
-
-/// Spark's StaticInvoke-based functions are nullable whatever their input.
-bool AlwaysNullable(const std::vector<BoundExprPtr>&) { return true; }
-
-template <typename Fn>
-auto Fixed(Fn fn) {
-  return [fn](const std::vector<BoundExprPtr>&, const EvalContext&) -> Result<StringKernelFn> { return fn; };
-}
-
 /// Runs `row(value, &out)` over the valid rows of a one-string-argument
 /// function whose result is a string or binary column; `row` returns false to
 /// make the row NULL, or an error.
@@ -488,7 +468,7 @@ FunctionInfo Utf8Function(const std::string& name, Utf8Check check, std::string 
   auto spec = Spec(name, std::move(usage), 1, 1, {ArgKind::kString}, arrow::utf8());
   spec.can_fail = check == Utf8Check::kValidate;
   spec.nullable = AlwaysNullable;
-  spec.make_kernel = Fixed([check](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
+  spec.make_kernel = FixedKernel([check](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
     return MapStrings(args, length, arrow::utf8(), [check](std::string_view text, std::string* out) -> Result<bool> {
       if (check == Utf8Check::kMakeValid) {
         MakeValidUtf8(text, out);
@@ -538,20 +518,20 @@ void RegisterStringEncodingFunctions(FunctionRegistry& registry) {
   {
     auto spec = Spec("ascii", "ascii(str) - Returns the numeric value of the first character of `str`.", 1, 1,
                      {ArgKind::kString}, arrow::int32());
-    spec.make_kernel = Fixed(AsciiKernel);
+    spec.make_kernel = FixedKernel(AsciiKernel);
     registry.Add(MakeStringFunction(std::move(spec)));
   }
   {
     auto spec = Spec("chr", "chr(expr) - Returns the ASCII character having the binary equivalent to `expr` (mod 256).",
                      1, 1, {ArgKind::kLong}, arrow::utf8());
     spec.aliases = {"char"};
-    spec.make_kernel = Fixed(ChrKernel);
+    spec.make_kernel = FixedKernel(ChrKernel);
     registry.Add(MakeStringFunction(std::move(spec)));
   }
   {
     auto spec = Spec("base64", "base64(bin) - Converts `bin` to a base 64 string.", 1, 1, {ArgKind::kBinary},
                      arrow::utf8());
-    spec.make_kernel = Fixed([](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
+    spec.make_kernel = FixedKernel([](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
       return MapStrings(args, length, arrow::utf8(), [](std::string_view bytes, std::string* out) -> Result<bool> {
         EncodeBase64(bytes, out);
         return true;
@@ -562,7 +542,7 @@ void RegisterStringEncodingFunctions(FunctionRegistry& registry) {
   {
     auto spec = Spec("unbase64", "unbase64(str) - Converts `str` from a base 64 string to binary.", 1, 1,
                      {ArgKind::kString}, arrow::binary());
-    spec.make_kernel = Fixed([](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
+    spec.make_kernel = FixedKernel([](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
       return MapStrings(args, length, arrow::binary(), [](std::string_view text, std::string* out) -> Result<bool> {
         if (DecodeBase64(text, out)) return true;
         return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.BASE64",
@@ -579,7 +559,7 @@ void RegisterStringEncodingFunctions(FunctionRegistry& registry) {
     auto spec = Spec("is_valid_utf8", "is_valid_utf8(str) - Returns true if `str` is a valid UTF-8 string.", 1, 1,
                      {ArgKind::kString}, arrow::boolean());
     spec.nullable = AlwaysNullable;
-    spec.make_kernel = Fixed([](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
+    spec.make_kernel = FixedKernel([](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
       StringArg text(args[0]);
       return MapToValues<arrow::BooleanType>(
           args, length, [&](int64_t i) { return text.IsValid(i); }, [&](int64_t i) { return IsValidUtf8(text.View(i)); });
@@ -596,7 +576,7 @@ void RegisterStringEncodingFunctions(FunctionRegistry& registry) {
     auto spec = Spec("luhn_check", "luhn_check(str) - Checks that a string of digits is valid per the Luhn algorithm.",
                      1, 1, {ArgKind::kString}, arrow::boolean());
     spec.nullable = AlwaysNullable;
-    spec.make_kernel = Fixed([](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
+    spec.make_kernel = FixedKernel([](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
       StringArg text(args[0]);
       return MapToValues<arrow::BooleanType>(
           args, length, [&](int64_t i) { return text.IsValid(i); }, [&](int64_t i) { return LuhnCheck(text.View(i)); });

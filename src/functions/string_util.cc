@@ -130,6 +130,18 @@ BoundExprPtr IntLiteral(int32_t value) {
   return plan::BoundExpr::Literal(arrow::MakeScalar(value), std::to_string(value));
 }
 
+StringFunctionSpec Spec(std::string name, std::string usage, size_t min_args, size_t max_args,
+                        std::vector<ArgKind> kinds, std::shared_ptr<arrow::DataType> result_type) {
+  StringFunctionSpec spec;
+  spec.name = std::move(name);
+  spec.usage = std::move(usage);
+  spec.min_args = min_args;
+  spec.max_args = max_args;
+  spec.kinds = std::move(kinds);
+  spec.result_type = std::move(result_type);
+  return spec;
+}
+
 FunctionInfo MakeStringFunction(StringFunctionSpec spec) {
   FunctionInfo info;
   info.name = spec.name;

@@ -116,6 +116,19 @@ struct StringFunctionSpec {
 };
 FunctionInfo MakeStringFunction(StringFunctionSpec spec);
 
+/// A spec with the common fields set.
+StringFunctionSpec Spec(std::string name, std::string usage, size_t min_args, size_t max_args,
+                        std::vector<ArgKind> kinds, std::shared_ptr<arrow::DataType> result_type);
+
+/// A `make_kernel` for a kernel that needs no specialization at bind time.
+template <typename Fn>
+auto FixedKernel(Fn fn) {
+  return [fn](const std::vector<BoundExprPtr>&, const EvalContext&) -> Result<StringKernelFn> { return fn; };
+}
+
+/// Spark's functions built on StaticInvoke are nullable whatever their input.
+inline bool AlwaysNullable(const std::vector<BoundExprPtr>&) { return true; }
+
 /// A literal argument for defaults: Spark shows it in the column name as `name`.
 BoundExprPtr StringLiteral(const std::string& value);
 BoundExprPtr IntLiteral(int32_t value);
