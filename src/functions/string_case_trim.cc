@@ -343,6 +343,14 @@ FunctionInfo Reverse() {
 
 }  // namespace
 
+void LowerCaseUtf8(std::string_view text, std::string* out) {
+  if (IsAscii(text)) {
+    for (char c : text) out->push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+    return;
+  }
+  MapCaseIcu(RootCaseMap(), CaseMapping::kLower, text, out);
+}
+
 void RegisterStringCaseTrimFunctions(FunctionRegistry& registry) {
   registry.Add(CaseFunction("upper", {"ucase"}, "upper(str) - Returns `str` with all characters changed to uppercase."));
   registry.Add(CaseFunction("lower", {"lcase"}, "lower(str) - Returns `str` with all characters changed to lowercase."));

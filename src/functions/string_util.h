@@ -60,6 +60,9 @@ int32_t DecodeUtf8(std::string_view text, size_t* i);
 /// Appends the UTF-8 form of a code point.
 void AppendUtf8(int32_t code_point, std::string* out);
 
+/// Java's String.toLowerCase (full Unicode mapping, root locale), appended to `out`.
+void LowerCaseUtf8(std::string_view text, std::string* out);
+
 /// Spark's substring(text, pos, length) over characters (UTF8String.substringSQL):
 /// positions from 1, 0 as 1, negative from the end, a window cut at the start.
 std::string_view SubstringSql(std::string_view text, int32_t pos, int32_t length);
