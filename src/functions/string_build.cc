@@ -43,24 +43,72 @@ FunctionInfo Concat() {
   return MakeStringFunction(std::move(spec));
 }
 
+/// A concat_ws argument: a string, or an array of strings whose elements are
+/// all appended (NULL elements skipped, as NULL strings are).
+class StringsArg {
+ public:
+  explicit StringsArg(const Datum& datum) : text_(datum) {
+    if (datum.type()->id() != arrow::Type::LIST) return;
+    is_list_ = true;
+    if (datum.is_scalar()) {
+      const auto& scalar = static_cast<const arrow::ListScalar&>(*datum.scalar());
+      scalar_list_ = scalar.is_valid;
+      if (scalar.is_valid) values_.emplace(Datum(scalar.value));
+      scalar_length_ = scalar.is_valid ? scalar.value->length() : 0;
+    } else {
+      list_ = std::static_pointer_cast<arrow::ListArray>(datum.make_array());
+      values_.emplace(Datum(list_->values()));
+    }
+  }
+  /// Calls `append(view)` for each non-NULL string of row i.
+  template <typename Append>
+  void ForEach(int64_t i, Append&& append) const {
+    if (!is_list_) {
+      if (text_.IsValid(i)) append(text_.View(i));
+      return;
+    }
+    int64_t begin = 0, end = scalar_length_;
+    if (list_) {
+      if (list_->IsNull(i)) return;
+      begin = list_->value_offset(i);
+      end = list_->value_offset(i + 1);
+    } else if (!scalar_list_) {
+      return;
+    }
+    for (int64_t k = begin; k < end; ++k) {
+      if (values_->IsValid(k)) append(values_->View(k));
+    }
+  }
+
+ private:
+  StringArg text_;
+  bool is_list_ = false;
+  bool scalar_list_ = false;
+  int64_t scalar_length_ = 0;
+  std::shared_ptr<arrow::ListArray> list_;
+  std::optional<StringArg> values_;
+};
+
 /// concat_ws skips NULL values (but not a NULL separator).
 Result<Datum> ConcatWsKernel(const std::vector<Datum>& args, int64_t length, const EvalContext&) {
   const int64_t rows = OutputRows(args, length);
-  std::vector<StringArg> parts;
-  for (const auto& a : args) parts.emplace_back(a);
+  StringArg separators(args[0]);
+  std::vector<StringsArg> parts;
+  for (size_t k = 1; k < args.size(); ++k) parts.emplace_back(args[k]);
   StringColumnWriter out(rows);
   for (int64_t i = 0; i < rows; ++i) {
-    if (!parts[0].IsValid(i)) {
+    if (!separators.IsValid(i)) {
       out.AppendNull();
       continue;
     }
-    std::string_view separator = parts[0].View(i);
+    std::string_view separator = separators.View(i);
     bool first = true;
-    for (size_t k = 1; k < parts.size(); ++k) {
-      if (!parts[k].IsValid(i)) continue;
-      if (!first) out.data().append(separator);
-      out.data().append(parts[k].View(i));
-      first = false;
+    for (const auto& part : parts) {
+      part.ForEach(i, [&](std::string_view value) {
+        if (!first) out.data().append(separator);
+        out.data().append(value);
+        first = false;
+      });
     }
     out.CommitAppended();
   }
@@ -70,7 +118,7 @@ Result<Datum> ConcatWsKernel(const std::vector<Datum>& args, int64_t length, con
 FunctionInfo ConcatWs() {
   auto spec = Spec("concat_ws", "concat_ws(sep[, str | array(str)]+) - Returns the concatenation of the strings "
                                 "separated by `sep`, skipping null values.",
-                   1, SIZE_MAX, {ArgKind::kString}, arrow::utf8());
+                   1, SIZE_MAX, {ArgKind::kString, ArgKind::kStringOrArray}, arrow::utf8());
   spec.null_intolerant = false;
   spec.nullable = [](const std::vector<BoundExprPtr>& args) { return args[0]->nullable; };
   spec.make_kernel = FixedKernel(ConcatWsKernel);

@@ -92,6 +92,14 @@ Status CoerceArgs(const std::string& sql_name, std::vector<BoundExprPtr>* args, 
         }
         target = arrow::utf8();
         break;
+      case ArgKind::kStringOrArray:
+        if (is_string) continue;
+        if (type.id() == arrow::Type::LIST && types::IsStringLike(*type.field(0)->type())) continue;
+        if (IsNested(type)) {
+          return UnexpectedInputType(sql_name, static_cast<int>(i), "(\"ARRAY<STRING>\" or \"STRING\")", *arg);
+        }
+        target = arrow::utf8();
+        break;
       case ArgKind::kBinary:
         if (is_binary) continue;
         if (!is_string && type.id() != arrow::Type::NA) {

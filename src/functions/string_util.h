@@ -78,6 +78,7 @@ enum class ArgKind {
   kString,          // STRING; other atomic values are cast to it
   kStringOrBinary,  // STRING or BINARY kept as is; other atomic values cast to STRING
   kBinary,          // BINARY; STRING is cast to it
+  kStringOrArray,   // STRING or ARRAY<STRING> (concat_ws); other atomic values cast to STRING
   kInt,             // INT; numbers and strings are cast to it
   kLong,            // BIGINT; numbers and strings are cast to it
   kAny,             // left as it is

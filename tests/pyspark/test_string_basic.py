@@ -88,6 +88,20 @@ def test_string_basic_dataframe(texts, request):
         F.base64(s), F.unbase64(F.base64(s)), F.translate(s, "lo", "LO")))
 
 
+def test_concat_ws_arrays(spark, arrays, request):
+    golden.check(request, "df", spark.sql(
+        "SELECT concat_ws('-', a, 'x', a), concat_ws(',', a, NULL) "
+        "FROM str_arrays"))
+    golden.check(request, "nulls", spark.createDataFrame([(["a", None, "b"],), (None,), ([],)], "v ARRAY<STRING>")
+                 .selectExpr("concat_ws('/', v, 'end')"))
+
+
+def test_binary_predicates(spark, request):
+    golden.check(request, "df", spark.sql(
+        "SELECT startswith(CAST('abc' AS BINARY), CAST('ab' AS BINARY)), endswith(x'6162', x'62'), "
+        "contains(x'616263', x'62'), contains(x'616263', x'7A')"))
+
+
 def test_string_basic_ansi_off(spark, texts, request):
     spark.conf.set("spark.sql.ansi.enabled", "false")
     try:
