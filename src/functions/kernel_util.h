@@ -207,6 +207,10 @@ class StringArg {
     } else {
       const auto& data = *datum.array();
       offset_ = data.offset;
+      if (data.buffers.size() < 3) {  // not a string or binary array (a NullArray): every row NULL
+        all_null_ = true;
+        return;
+      }
       offsets_ = data.GetValues<int32_t>(1);
       chars_ = data.buffers[2] ? reinterpret_cast<const char*>(data.buffers[2]->data()) : "";
       validity_ = data.GetNullCount() > 0 && data.buffers[0] ? data.buffers[0]->data() : nullptr;
@@ -216,7 +220,8 @@ class StringArg {
   /// False only for a null scalar.
   bool scalar_valid() const { return scalar_valid_; }
   bool IsValid(int64_t i) const {
-    return is_scalar_ ? scalar_valid_ : validity_ == nullptr || arrow::bit_util::GetBit(validity_, offset_ + i);
+    if (is_scalar_) return scalar_valid_;
+    return !all_null_ && (validity_ == nullptr || arrow::bit_util::GetBit(validity_, offset_ + i));
   }
   std::string_view View(int64_t i) const {
     if (is_scalar_) return scalar_;
@@ -230,7 +235,7 @@ class StringArg {
   }
   /// Arrays only: the bytes of rows [0, rows) as one range (for whole-batch scans).
   std::string_view AllBytes(int64_t rows) const {
-    if (is_scalar_) return scalar_;
+    if (is_scalar_ || all_null_) return scalar_;
     return {chars_ + offsets_[0], static_cast<size_t>(offsets_[rows] - offsets_[0])};
   }
   /// Arrays only: the offsets of rows [0, rows], already sliced.
@@ -239,6 +244,7 @@ class StringArg {
  private:
   bool is_scalar_ = false;
   bool scalar_valid_ = false;
+  bool all_null_ = false;
   std::string_view scalar_;
   const int32_t* offsets_ = nullptr;
   const char* chars_ = nullptr;

@@ -47,8 +47,11 @@ FunctionInfo Concat() {
 /// all appended (NULL elements skipped, as NULL strings are).
 class StringsArg {
  public:
-  explicit StringsArg(const Datum& datum) : text_(datum) {
-    if (datum.type()->id() != arrow::Type::LIST) return;
+  explicit StringsArg(const Datum& datum) {
+    if (datum.type()->id() != arrow::Type::LIST) {
+      text_.emplace(datum);
+      return;
+    }
     is_list_ = true;
     if (datum.is_scalar()) {
       const auto& scalar = static_cast<const arrow::ListScalar&>(*datum.scalar());
@@ -64,7 +67,7 @@ class StringsArg {
   template <typename Append>
   void ForEach(int64_t i, Append&& append) const {
     if (!is_list_) {
-      if (text_.IsValid(i)) append(text_.View(i));
+      if (text_->IsValid(i)) append(text_->View(i));
       return;
     }
     int64_t begin = 0, end = scalar_length_;
@@ -81,7 +84,7 @@ class StringsArg {
   }
 
  private:
-  StringArg text_;
+  std::optional<StringArg> text_;
   bool is_list_ = false;
   bool scalar_list_ = false;
   int64_t scalar_length_ = 0;

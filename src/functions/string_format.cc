@@ -258,9 +258,10 @@ FunctionInfo FormatNumber() {
 /// One argument of format_string as java.util.Formatter sees it.
 class FormatArg {
  public:
-  explicit FormatArg(const Datum& datum) : datum_(datum), number_(datum), text_(datum) {
+  explicit FormatArg(const Datum& datum) : datum_(datum), number_(datum) {
     const auto id = datum.type()->id();
     is_string_ = types::IsStringLike(*datum.type());
+    if (is_string_) text_.emplace(datum);
     is_bool_ = id == arrow::Type::BOOL;
     is_number_ = types::IsNumeric(*datum.type());
     is_integral_ = types::IsIntegral(*datum.type());
@@ -271,7 +272,7 @@ class FormatArg {
   bool is_bool() const { return is_bool_; }
   bool is_number() const { return is_number_; }
   bool is_integral() const { return is_integral_; }
-  std::string_view Text(int64_t i) const { return text_.View(i); }
+  std::string_view Text(int64_t i) const { return text_->View(i); }
   const NumberArg& number() const { return number_; }
   int64_t Integer(int64_t i) const {
     auto scalar = array_ ? *array_->GetScalar(i) : datum_.scalar();
@@ -294,7 +295,7 @@ class FormatArg {
  private:
   Datum datum_;
   NumberArg number_;
-  StringArg text_;
+  std::optional<StringArg> text_;
   std::shared_ptr<arrow::Array> array_;
   bool is_string_ = false, is_bool_ = false, is_number_ = false, is_integral_ = false;
 };
