@@ -13,7 +13,8 @@ using arrow::Datum;
 
 // --- concat / concat_ws -----------------------------------------------------------
 
-Result<Datum> ConcatKernel(const std::vector<Datum>& args, int64_t length, const EvalContext&) {
+/// Strings or binaries end to end (the layout is the same), typed `type`.
+Result<Datum> ConcatBytes(const std::vector<Datum>& args, int64_t length, const std::shared_ptr<arrow::DataType>& type) {
   const int64_t rows = OutputRows(args, length);
   std::vector<StringArg> parts;
   parts.reserve(args.size());
@@ -33,14 +34,55 @@ Result<Datum> ConcatKernel(const std::vector<Datum>& args, int64_t length, const
     for (const auto& p : parts) out.data().append(p.View(i));
     out.CommitAppended();
   }
-  return out.Finish(AllScalars(args));
+  return out.Finish(AllScalars(args), type);
 }
 
+Result<Datum> ConcatKernel(const std::vector<Datum>& args, int64_t length, const EvalContext&) {
+  return ConcatBytes(args, length, arrow::utf8());
+}
+
+/// concat of strings, of binaries (all arguments BINARY) or of arrays (all
+/// arguments arrays of one type).
 FunctionInfo Concat() {
   auto spec = Spec("concat", "concat(col1, col2, ..., colN) - Returns the concatenation of col1, col2, ..., colN.", 0,
                    SIZE_MAX, {ArgKind::kString}, arrow::utf8());
   spec.make_kernel = FixedKernel(ConcatKernel);
-  return MakeStringFunction(std::move(spec));
+  FunctionInfo info = MakeStringFunction(spec);
+  auto bind_strings = info.bind_scalar;
+  info.bind_scalar = [bind_strings, info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
+                                                      const EvalContext& ctx) -> Result<BoundExprPtr> {
+    auto all = [&](arrow::Type::type id) {
+      if (args.empty()) return false;
+      for (const auto& a : args) {
+        if (a->type->id() != id) return false;
+      }
+      return true;
+    };
+    std::shared_ptr<arrow::DataType> type;
+    StringKernelFn kernel;
+    if (all(arrow::Type::BINARY)) {
+      type = arrow::binary();
+      kernel = [](const std::vector<Datum>& a, int64_t length, const EvalContext&) {
+        return ConcatBytes(a, length, arrow::binary());
+      };
+    } else if (all(arrow::Type::LIST)) {
+      type = args[0]->type;
+      for (const auto& a : args) {
+        if (!a->type->Equals(*type)) return Unsupported("concat of arrays of different element types");
+      }
+      kernel = [type](const std::vector<Datum>& a, int64_t length, const EvalContext&) {
+        return ConcatLists(a, length, type);
+      };
+    } else {
+      return bind_strings(called, std::move(args), ctx);
+    }
+    bool nullable = false;
+    for (const auto& a : args) nullable |= a->nullable;
+    std::string name = CallName(info_copy, called, args);
+    return plan::BoundExpr::Call("concat", std::make_shared<LambdaKernel>(std::move(kernel)), std::move(args), type,
+                                 nullable, name);
+  };
+  return info;
 }
 
 /// A concat_ws argument: a string, or an array of strings whose elements are

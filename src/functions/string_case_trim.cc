@@ -338,6 +338,48 @@ FunctionInfo Reverse() {
       return out.Finish(AllScalars(args));
     };
   };
+  FunctionInfo info = MakeStringFunction(spec);
+  // reverse of an array reverses its elements.
+  auto bind_string = info.bind_scalar;
+  info.bind_scalar = [bind_string, info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
+                                                     const EvalContext& ctx) -> Result<BoundExprPtr> {
+    if (args.size() != 1 || args[0]->type->id() != arrow::Type::LIST) return bind_string(called, std::move(args), ctx);
+    auto type = args[0]->type;
+    const bool nullable = args[0]->nullable;
+    std::string name = CallName(info_copy, called, args);
+    auto kernel = std::make_shared<LambdaKernel>(
+        [](const std::vector<Datum>& a, int64_t length, const EvalContext&) { return ReverseLists(a[0], length); });
+    return plan::BoundExpr::Call("reverse", kernel, std::move(args), type, nullable, name);
+  };
+  return info;
+}
+
+/// quote(str): `str` in single quotes, each single quote in it after a backslash.
+FunctionInfo Quote() {
+  auto spec = Spec("quote", "quote(str) - Returns `str` enclosed by single quotes and each instance of single quote "
+                            "in it is preceded by a backslash.",
+                   1, 1, {ArgKind::kString}, arrow::utf8());
+  spec.nullable = AlwaysNullable;  // a StaticInvoke in Spark
+  spec.make_kernel = FixedKernel([](const std::vector<Datum>& args, int64_t length, const EvalContext&) -> Result<Datum> {
+    const int64_t rows = OutputRows(args, length);
+    StringArg text(args[0]);
+    StringColumnWriter out(rows, static_cast<int64_t>(text.AllBytes(rows).size()) + 2 * rows);
+    for (int64_t i = 0; i < rows; ++i) {
+      if (!text.IsValid(i)) {
+        out.AppendNull();
+        continue;
+      }
+      std::string& data = out.data();
+      data += '\'';
+      for (char c : text.View(i)) {
+        if (c == '\'') data += '\\';
+        data += c;
+      }
+      data += '\'';
+      out.CommitAppended();
+    }
+    return out.Finish(AllScalars(args));
+  });
   return MakeStringFunction(std::move(spec));
 }
 
@@ -374,6 +416,7 @@ void RegisterStringCaseTrimFunctions(FunctionRegistry& registry) {
   registry.Add(TrimFunction("btrim", TrimSide::kBoth,
                             "btrim(str[, trimStr]) - Removes the leading and trailing `trimStr` (space) characters."));
   registry.Add(Reverse());
+  registry.Add(Quote());
 }
 
 }  // namespace sk8::functions

@@ -142,6 +142,14 @@ inline int64_t OutputRows(const std::vector<arrow::Datum>& args, int64_t length)
   return AllScalars(args) ? 1 : length;
 }
 
+// --- arrays (concat and reverse also take them) -----------------------------------
+
+/// concat over ARRAY arguments of one type: NULL when any is NULL.
+Result<arrow::Datum> ConcatLists(const std::vector<arrow::Datum>& args, int64_t length,
+                                 const std::shared_ptr<arrow::DataType>& type);
+/// reverse of an ARRAY: its elements in reverse order.
+Result<arrow::Datum> ReverseLists(const arrow::Datum& arg, int64_t length);
+
 // Registration hooks of the string category files, called by RegisterStringFunctions.
 void RegisterStringCaseTrimFunctions(FunctionRegistry& registry);
 void RegisterStringBuildFunctions(FunctionRegistry& registry);

@@ -96,6 +96,17 @@ def test_concat_ws_arrays(spark, arrays, request):
                  .selectExpr("concat_ws('/', v, 'end')"))
 
 
+def test_concat_reverse_arrays_and_binary(spark, request):
+    df = spark.createDataFrame([([1, 2], [3], None, b"ab", b"c"), ([], [None, 4], [5], b"", None)],
+                               "a ARRAY<INT>, b ARRAY<INT>, c ARRAY<INT>, x BINARY, y BINARY")
+    golden.check(request, "df", df.selectExpr("concat(a, b)", "concat(a, b, c)", "reverse(b)", "reverse(c)",
+                                              "concat(x, y)", "concat(x, x)"))
+
+
+def test_quote(spark, request):
+    golden.check(request, "df", spark.sql("SELECT quote('Don''t'), quote('a\\\\b'), quote(''), quote(NULL)"))
+
+
 def test_binary_predicates(spark, request):
     golden.check(request, "df", spark.sql(
         "SELECT startswith(CAST('abc' AS BINARY), CAST('ab' AS BINARY)), endswith(x'6162', x'62'), "
