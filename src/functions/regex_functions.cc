@@ -310,6 +310,25 @@ Status ForRegexRows(const std::vector<Datum>& args, int64_t rows, PatternSource*
   return Status::OK();
 }
 
+/// An INT column from `value(text, regex, third argument)` over the valid rows.
+template <typename ValueFn>
+Result<Datum> RegexInts(const std::vector<Datum>& args, int64_t rows, PatternSource* patterns, ValueFn&& value) {
+  arrow::Int32Builder out;
+  ARROW_RETURN_NOT_OK(out.Reserve(rows));
+  ARROW_RETURN_NOT_OK(ForRegexRows(
+      args, rows, patterns,
+      [&](int64_t, std::string_view text, const JavaRegex& regex, int32_t third) -> Status {
+        ARROW_ASSIGN_OR_RAISE(int32_t v, value(text, regex, third));
+        out.UnsafeAppend(v);
+        return Status::OK();
+      },
+      [&](int64_t) {
+        out.UnsafeAppendNull();
+        return Status::OK();
+      }));
+  return FinishResult(out.Finish(), AllScalars(args));
+}
+
 Status GroupIndexError(const std::string& function, int32_t index, int group_count) {
   return SparkError(SparkExceptionKind::kRuntime, "INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX",
                     {{"parameter", "`idx`"}, {"functionName", "`" + function + "`"},
@@ -466,25 +485,14 @@ FunctionInfo RegexpExtract(ExtractKind kind) {
         return out.Finish(AllScalars(args));
       }
       if (kind == ExtractKind::kInstr) {
-        arrow::Int32Builder out;
-        ARROW_RETURN_NOT_OK(out.Reserve(rows));
-        ARROW_RETURN_NOT_OK(ForRegexRows(
-            args, rows, &patterns,
-            [&](int64_t, std::string_view text, const JavaRegex& regex, int32_t idx) -> Status {
-              ARROW_RETURN_NOT_OK(check_index(regex, idx));
-              int32_t position = 0;
-              if (regex.Find(text, 0, &groups) && groups[static_cast<size_t>(idx)].data() != nullptr) {
-                const size_t at = static_cast<size_t>(groups[static_cast<size_t>(idx)].data() - text.data());
-                position = static_cast<int32_t>(NumChars(text.substr(0, at)) + 1);
-              }
-              out.UnsafeAppend(position);
-              return Status::OK();
-            },
-            [&](int64_t) {
-              out.UnsafeAppendNull();
-              return Status::OK();
-            }));
-        return FinishResult(out.Finish(), AllScalars(args));
+        return RegexInts(args, rows, &patterns,
+                         [&](std::string_view text, const JavaRegex& regex, int32_t idx) -> Result<int32_t> {
+                           ARROW_RETURN_NOT_OK(check_index(regex, idx));
+                           // Spark checks `idx` but answers where the whole match starts.
+                           if (!regex.Find(text, 0, &groups)) return 0;
+                           const size_t at = static_cast<size_t>(groups[0].data() - text.data());
+                           return static_cast<int32_t>(NumChars(text.substr(0, at)) + 1);
+                         });
       }
       StringColumnWriter out(rows);
       ARROW_RETURN_NOT_OK(ForRegexRows(
@@ -521,21 +529,11 @@ FunctionInfo RegexpCountOrSubstr(bool count) {
       PatternSource patterns(constant, name);
       std::vector<re2::StringPiece> groups;
       if (count) {
-        arrow::Int32Builder out;
-        ARROW_RETURN_NOT_OK(out.Reserve(rows));
-        ARROW_RETURN_NOT_OK(ForRegexRows(
-            args, rows, &patterns,
-            [&](int64_t, std::string_view text, const JavaRegex& regex, int32_t) {
-              int32_t n = 0;
-              ForEachMatch(regex, text, &groups, [&](const std::vector<re2::StringPiece>&) { return ++n > 0; });
-              out.UnsafeAppend(n);
-              return Status::OK();
-            },
-            [&](int64_t) {
-              out.UnsafeAppendNull();
-              return Status::OK();
-            }));
-        return FinishResult(out.Finish(), AllScalars(args));
+        return RegexInts(args, rows, &patterns, [&](std::string_view text, const JavaRegex& regex, int32_t) {
+          int32_t n = 0;
+          ForEachMatch(regex, text, &groups, [&](const std::vector<re2::StringPiece>&) { return ++n > 0; });
+          return Result<int32_t>(n);
+        });
       }
       StringColumnWriter out(rows);
       ARROW_RETURN_NOT_OK(ForRegexRows(

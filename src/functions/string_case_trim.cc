@@ -312,30 +312,20 @@ FunctionInfo Reverse() {
   spec.kinds = {ArgKind::kString};
   spec.result_type = arrow::utf8();
   spec.make_kernel = [](const std::vector<BoundExprPtr>&, const EvalContext&) -> Result<StringKernelFn> {
-    return [](const std::vector<Datum>& args, int64_t length, const EvalContext&) -> Result<Datum> {
-      const int64_t rows = OutputRows(args, length);
-      StringArg text(args[0]);
-      StringColumnWriter out(rows, static_cast<int64_t>(text.AllBytes(rows).size()));
-      for (int64_t i = 0; i < rows; ++i) {
-        if (!text.IsValid(i)) {
-          out.AppendNull();
-          continue;
-        }
-        std::string_view v = text.View(i);
-        std::string& data = out.data();
-        const size_t start = data.size();
-        data.resize(start + v.size());
+    return [](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
+      return MapStrings(args, length, arrow::utf8(), [](std::string_view v, std::string* data) -> Result<bool> {
+        const size_t start = data->size();
+        data->resize(start + v.size());
         // Characters are copied whole from the back, so multi-byte ones keep their bytes' order.
         size_t write = start + v.size();
         for (size_t k = 0; k < v.size();) {
           size_t n = std::min<size_t>(Utf8CharBytes(static_cast<unsigned char>(v[k])), v.size() - k);
           write -= n;
-          std::memcpy(data.data() + write, v.data() + k, n);
+          std::memcpy(data->data() + write, v.data() + k, n);
           k += n;
         }
-        out.CommitAppended();
-      }
-      return out.Finish(AllScalars(args));
+        return true;
+      });
     };
   };
   FunctionInfo info = MakeStringFunction(spec);
@@ -360,25 +350,16 @@ FunctionInfo Quote() {
                             "in it is preceded by a backslash.",
                    1, 1, {ArgKind::kString}, arrow::utf8());
   spec.nullable = AlwaysNullable;  // a StaticInvoke in Spark
-  spec.make_kernel = FixedKernel([](const std::vector<Datum>& args, int64_t length, const EvalContext&) -> Result<Datum> {
-    const int64_t rows = OutputRows(args, length);
-    StringArg text(args[0]);
-    StringColumnWriter out(rows, static_cast<int64_t>(text.AllBytes(rows).size()) + 2 * rows);
-    for (int64_t i = 0; i < rows; ++i) {
-      if (!text.IsValid(i)) {
-        out.AppendNull();
-        continue;
+  spec.make_kernel = FixedKernel([](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
+    return MapStrings(args, length, arrow::utf8(), [](std::string_view v, std::string* data) -> Result<bool> {
+      *data += '\'';
+      for (char c : v) {
+        if (c == '\'') *data += '\\';
+        *data += c;
       }
-      std::string& data = out.data();
-      data += '\'';
-      for (char c : text.View(i)) {
-        if (c == '\'') data += '\\';
-        data += c;
-      }
-      data += '\'';
-      out.CommitAppended();
-    }
-    return out.Finish(AllScalars(args));
+      *data += '\'';
+      return true;
+    });
   });
   return MakeStringFunction(std::move(spec));
 }

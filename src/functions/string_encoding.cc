@@ -14,32 +14,6 @@ namespace {
 
 using arrow::Datum;
 
-/// Runs `row(value, &out)` over the valid rows of a one-string-argument
-/// function whose result is a string or binary column; `row` returns false to
-/// make the row NULL, or an error.
-template <typename RowFn>
-Result<Datum> MapStrings(const std::vector<Datum>& args, int64_t length, const std::shared_ptr<arrow::DataType>& type,
-                         RowFn&& row) {
-  const int64_t rows = OutputRows(args, length);
-  StringArg text(args[0]);
-  StringColumnWriter out(rows, static_cast<int64_t>(text.AllBytes(rows).size()));
-  for (int64_t i = 0; i < rows; ++i) {
-    if (!text.IsValid(i)) {
-      out.AppendNull();
-      continue;
-    }
-    const size_t start = out.data().size();
-    ARROW_ASSIGN_OR_RAISE(bool valid, row(text.View(i), &out.data()));
-    if (valid) {
-      out.CommitAppended();
-    } else {
-      out.data().resize(start);
-      out.AppendNull();
-    }
-  }
-  return out.Finish(AllScalars(args), type);
-}
-
 /// A column of one fixed-width value per row from `row(i)` where `valid(i)`.
 template <typename ArrowType, typename ValidFn, typename RowFn>
 Result<Datum> MapToValues(const std::vector<Datum>& args, int64_t length, ValidFn&& valid, RowFn&& row) {

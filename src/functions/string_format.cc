@@ -539,29 +539,20 @@ FunctionInfo Mask() {
       }
       replacements[k - 1] = value;
     }
-    return [replacements](const std::vector<Datum>& args, int64_t length, const EvalContext&) -> Result<Datum> {
-      const int64_t rows = OutputRows(args, length);
-      StringArg text(args[0]);
-      StringColumnWriter out(rows, static_cast<int64_t>(text.AllBytes(rows).size()));
-      for (int64_t i = 0; i < rows; ++i) {
-        if (!text.IsValid(i)) {
-          out.AppendNull();
-          continue;
-        }
-        std::string_view v = text.View(i);
+    return [replacements](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
+      return MapStrings(args, length, arrow::utf8(), [&](std::string_view v, std::string* out) -> Result<bool> {
         for (size_t k = 0; k < v.size();) {
           const size_t start = k;
           const int32_t cp = DecodeUtf8(v, &k);
           const int cls = u_isupper(cp) ? 0 : u_islower(cp) ? 1 : u_isdigit(cp) ? 2 : 3;
           if (replacements[static_cast<size_t>(cls)]) {
-            out.data().append(*replacements[static_cast<size_t>(cls)]);
+            out->append(*replacements[static_cast<size_t>(cls)]);
           } else {
-            out.data().append(v.substr(start, k - start));
+            out->append(v.substr(start, k - start));
           }
         }
-        out.CommitAppended();
-      }
-      return out.Finish(AllScalars(args));
+        return true;
+      });
     };
   };
   return MakeStringFunction(std::move(spec));

@@ -314,19 +314,11 @@ void RegisterStringSearchFunctions(FunctionRegistry& registry) {
   {
     auto spec = Spec("soundex", "soundex(str) - Returns Soundex code of the string.", 1, 1, {ArgKind::kString},
                      arrow::utf8());
-    spec.make_kernel = FixedKernel([](const std::vector<Datum>& args, int64_t length, const EvalContext&) -> Result<Datum> {
-      const int64_t rows = OutputRows(args, length);
-      StringArg text(args[0]);
-      StringColumnWriter out(rows, rows * 4);
-      for (int64_t i = 0; i < rows; ++i) {
-        if (!text.IsValid(i)) {
-          out.AppendNull();
-          continue;
-        }
-        Soundex(text.View(i), &out.data());
-        out.CommitAppended();
-      }
-      return out.Finish(AllScalars(args));
+    spec.make_kernel = FixedKernel([](const std::vector<Datum>& args, int64_t length, const EvalContext&) {
+      return MapStrings(args, length, arrow::utf8(), [](std::string_view v, std::string* out) -> Result<bool> {
+        Soundex(v, out);
+        return true;
+      });
     });
     registry.Add(MakeStringFunction(std::move(spec)));
   }

@@ -9,6 +9,7 @@
 
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
+#include "sql/token.h"
 
 /// Shared pieces of the string function files (string_case_trim.cc,
 /// string_search.cc, string_format.cc, regex_functions.cc): UTF-8 character
@@ -57,8 +58,7 @@ std::vector<std::string_view> Utf8Chars(std::string_view text);
 
 /// Decodes the code point at `text[i]` and advances `i` (U+FFFD for a bad sequence).
 int32_t DecodeUtf8(std::string_view text, size_t* i);
-/// Appends the UTF-8 form of a code point.
-void AppendUtf8(int32_t code_point, std::string* out);
+using sql::AppendUtf8;
 
 /// Java's String.toLowerCase (full Unicode mapping, root locale), appended to `out`.
 void LowerCaseUtf8(std::string_view text, std::string* out);
@@ -140,6 +140,32 @@ BoundExprPtr IntLiteral(int32_t value);
 /// The result has as many rows as the input unless every argument is a scalar.
 inline int64_t OutputRows(const std::vector<arrow::Datum>& args, int64_t length) {
   return AllScalars(args) ? 1 : length;
+}
+
+/// A string or binary column from a one-string-argument function:
+/// `row(value, &out)` appends row i's result to `out` and returns true, false
+/// to make the row NULL, or an error. NULL in, NULL out.
+template <typename RowFn>
+Result<arrow::Datum> MapStrings(const std::vector<arrow::Datum>& args, int64_t length,
+                                const std::shared_ptr<arrow::DataType>& type, RowFn&& row) {
+  const int64_t rows = OutputRows(args, length);
+  StringArg text(args[0]);
+  StringColumnWriter out(rows, static_cast<int64_t>(text.AllBytes(rows).size()));
+  for (int64_t i = 0; i < rows; ++i) {
+    if (!text.IsValid(i)) {
+      out.AppendNull();
+      continue;
+    }
+    const size_t start = out.data().size();
+    ARROW_ASSIGN_OR_RAISE(bool valid, row(text.View(i), &out.data()));
+    if (valid) {
+      out.CommitAppended();
+    } else {
+      out.data().resize(start);
+      out.AppendNull();
+    }
+  }
+  return out.Finish(AllScalars(args), type);
 }
 
 // --- arrays (concat and reverse also take them) -----------------------------------
