@@ -291,7 +291,17 @@ FunctionInfo CharsetFunction(bool encode) {
       return out.Finish(AllScalars(args), encode ? arrow::binary() : arrow::utf8());
     };
   };
-  return MakeStringFunction(std::move(spec));
+  FunctionInfo info = MakeStringFunction(std::move(spec));
+  if (!encode) {
+    // decode(expr, search, result, ..., default) is Spark's CASE-like form.
+    auto bind_charset = info.bind_scalar;
+    info.bind_scalar = [bind_charset](const std::string& called, std::vector<BoundExprPtr> args,
+                                      const EvalContext& ctx) -> Result<BoundExprPtr> {
+      if (args.size() > 2) return Unsupported("decode(expr, search, result, ...) (the CASE-like form of decode)");
+      return bind_charset(called, std::move(args), ctx);
+    };
+  }
+  return info;
 }
 
 // --- to_binary -------------------------------------------------------------------------

@@ -85,3 +85,10 @@ ERRORS = {
 @pytest.mark.parametrize("name", list(ERRORS))
 def test_string_format_errors(spark, request, name):
     golden.check_error(request, "err", lambda: spark.sql(ERRORS[name]).collect())
+
+
+@pytest.mark.sk8_only
+def test_decode_case_form_fails_by_name(spark):
+    """decode(expr, search, result, ...) is not implemented: it fails by name, not with a wrong count."""
+    with pytest.raises(Exception, match="UNSUPPORTED_FEATURE"):
+        spark.sql("SELECT decode(1, 1, 'one', 'other')").collect()
