@@ -236,43 +236,11 @@ FunctionInfo In() {
   return info;
 }
 
-FunctionInfo Like() {
-  FunctionInfo info;
-  info.name = "like";
-  info.can_fail = false;
-  info.usage = "str LIKE pattern - SQL LIKE with % and _ wildcards.";
-  info.null_intolerant = true;
-  info.bind_scalar = [](const std::string&, std::vector<BoundExprPtr> args,
-                        const EvalContext& ctx) -> Result<BoundExprPtr> {
-    if (args.size() != 2) return InternalError("LIKE takes two arguments");
-    std::string name = args[0]->name + " LIKE " + args[1]->name;
-    if (args[1]->kind != plan::BoundKind::kLiteral || !types::IsStringLike(*args[1]->type)) {
-      return Unsupported("LIKE with a non-literal pattern");
-    }
-    if (!types::IsStringLike(*args[0]->type)) {
-      ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::utf8(), plan::CastMode::kDefault, true, ctx));
-    }
-    std::string pattern = args[1]->literal->is_valid
-                              ? static_cast<const arrow::StringScalar&>(*args[1]->literal).value->ToString()
-                              : "";
-    bool nullable = args[0]->nullable || args[1]->nullable;
-    auto kernel = std::make_shared<LambdaKernel>(
-        [pattern](const std::vector<Datum>& a, int64_t, const EvalContext&) -> Result<Datum> {
-          if (a[1].is_scalar() && !a[1].scalar()->is_valid) return Datum(arrow::MakeNullScalar(arrow::boolean()));
-          arrow::compute::MatchSubstringOptions options(pattern);
-          return arrow::compute::CallFunction("match_like", {a[0]}, &options);
-        });
-    return BoundExpr::Call("like", kernel, std::move(args), arrow::boolean(), nullable, name);
-  };
-  return info;
-}
-
 }  // namespace
 
 void RegisterConditionalFunctions(FunctionRegistry& registry) {
   registry.Add(CaseWhen());
   registry.Add(In());
-  registry.Add(Like());
 }
 
 }  // namespace sk8::functions

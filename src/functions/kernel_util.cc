@@ -1,6 +1,8 @@
 #include "functions/kernel_util.h"
 
 #include <algorithm>
+#include <cstring>
+#include <limits>
 
 #include "functions/decimal_arithmetic.h"
 #include "types/spark_types.h"
@@ -9,6 +11,26 @@ namespace sk8::functions {
 
 Result<arrow::Datum> FinishResult(Result<std::shared_ptr<arrow::Array>> result, bool scalar_output) {
   ARROW_ASSIGN_OR_RAISE(auto array, std::move(result));
+  if (scalar_output) {
+    ARROW_ASSIGN_OR_RAISE(auto scalar, array->GetScalar(0));
+    return arrow::Datum(scalar);
+  }
+  return arrow::Datum(array);
+}
+
+Result<arrow::Datum> StringColumnWriter::Finish(bool scalar_output, const std::shared_ptr<arrow::DataType>& type) {
+  if (data_.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    return Status::CapacityError("string column larger than 2 GiB");
+  }
+  const int64_t length = static_cast<int64_t>(offsets_.size()) - 1;
+  // The buffers take over the vectors' storage: no copy.
+  auto offsets = arrow::Buffer::FromVector(std::move(offsets_));
+  auto data = arrow::Buffer::FromString(std::move(data_));
+  std::shared_ptr<arrow::Buffer> validity;
+  if (null_count_ > 0) validity = arrow::Buffer::FromVector(std::move(validity_));
+  auto array_data = arrow::ArrayData::Make(type, length, {std::move(validity), std::move(offsets), std::move(data)},
+                                           null_count_);
+  auto array = arrow::MakeArray(array_data);
   if (scalar_output) {
     ARROW_ASSIGN_OR_RAISE(auto scalar, array->GetScalar(0));
     return arrow::Datum(scalar);

@@ -1,7 +1,10 @@
 #pragma once
 
 #include <cstring>
+#include <algorithm>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <arrow/array.h>
@@ -189,6 +192,99 @@ class LambdaKernel : public plan::ScalarKernel {
 
  private:
   Fn fn_;
+};
+
+/// A string or binary argument (array or scalar) read through Arrow's offsets
+/// and data buffers: no per-row virtual call or shared_ptr copy.
+class StringArg {
+ public:
+  explicit StringArg(const arrow::Datum& datum) {
+    if (datum.is_scalar()) {
+      const auto& s = *datum.scalar();
+      is_scalar_ = true;
+      scalar_valid_ = s.is_valid;
+      if (s.is_valid) scalar_ = static_cast<const arrow::BaseBinaryScalar&>(s).view();
+    } else {
+      const auto& data = *datum.array();
+      offset_ = data.offset;
+      if (data.buffers.size() < 3) {  // not a string or binary array (a NullArray): every row NULL
+        all_null_ = true;
+        return;
+      }
+      offsets_ = data.GetValues<int32_t>(1);
+      chars_ = data.buffers[2] ? reinterpret_cast<const char*>(data.buffers[2]->data()) : "";
+      validity_ = data.GetNullCount() > 0 && data.buffers[0] ? data.buffers[0]->data() : nullptr;
+    }
+  }
+  bool is_scalar() const { return is_scalar_; }
+  /// False only for a null scalar.
+  bool scalar_valid() const { return scalar_valid_; }
+  bool IsValid(int64_t i) const {
+    if (is_scalar_) return scalar_valid_;
+    return !all_null_ && (validity_ == nullptr || arrow::bit_util::GetBit(validity_, offset_ + i));
+  }
+  std::string_view View(int64_t i) const {
+    if (is_scalar_) return scalar_;
+    return {chars_ + offsets_[i], static_cast<size_t>(offsets_[i + 1] - offsets_[i])};
+  }
+  /// Row i's value; false when it is NULL.
+  bool Get(int64_t i, std::string_view* out) const {
+    if (!IsValid(i)) return false;
+    *out = View(i);
+    return true;
+  }
+  /// Arrays only: the bytes of rows [0, rows) as one range (for whole-batch scans).
+  std::string_view AllBytes(int64_t rows) const {
+    if (is_scalar_ || all_null_) return scalar_;
+    return {chars_ + offsets_[0], static_cast<size_t>(offsets_[rows] - offsets_[0])};
+  }
+  /// Arrays only: the offsets of rows [0, rows], already sliced.
+  const int32_t* offsets() const { return offsets_; }
+
+ private:
+  bool is_scalar_ = false;
+  bool scalar_valid_ = false;
+  bool all_null_ = false;
+  std::string_view scalar_;
+  const int32_t* offsets_ = nullptr;
+  const char* chars_ = nullptr;
+  const uint8_t* validity_ = nullptr;
+  int64_t offset_ = 0;
+};
+
+/// Builds a string (or binary) column straight into its offsets, data and
+/// validity buffers. The validity bitmap is only materialized once a NULL is
+/// appended.
+class StringColumnWriter {
+ public:
+  explicit StringColumnWriter(int64_t rows, int64_t data_bytes_hint = 0) : rows_(rows) {
+    offsets_.reserve(static_cast<size_t>(rows) + 1);
+    offsets_.push_back(0);
+    data_.reserve(static_cast<size_t>(std::max<int64_t>(data_bytes_hint, 0)));
+  }
+  void Append(std::string_view value) {
+    data_.append(value);
+    offsets_.push_back(static_cast<int32_t>(data_.size()));
+  }
+  /// Appends a value written in place by the caller into `data()` (after
+  /// growing it); only the offset is recorded.
+  void CommitAppended() { offsets_.push_back(static_cast<int32_t>(data_.size())); }
+  std::string& data() { return data_; }
+  void AppendNull() {
+    if (validity_.empty()) validity_.assign(static_cast<size_t>(arrow::bit_util::BytesForBits(rows_)), 0xFF);
+    arrow::bit_util::ClearBit(validity_.data(), static_cast<int64_t>(offsets_.size()) - 1);
+    ++null_count_;
+    offsets_.push_back(static_cast<int32_t>(data_.size()));
+  }
+  /// The column (a scalar of it when `scalar_output`), typed `type` (utf8 or binary).
+  Result<arrow::Datum> Finish(bool scalar_output, const std::shared_ptr<arrow::DataType>& type = arrow::utf8());
+
+ private:
+  int64_t rows_;
+  std::vector<int32_t> offsets_;
+  std::string data_;
+  std::vector<uint8_t> validity_;
+  int64_t null_count_ = 0;
 };
 
 /// Numeric promotion order used by Spark's type coercion for primitive types.

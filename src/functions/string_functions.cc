@@ -10,29 +10,10 @@
 #include "functions/cast.h"
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
+#include "functions/string_util.h"
 #include "types/spark_types.h"
 
 namespace sk8::functions {
-namespace {
-
-using arrow::Datum;
-using plan::BoundExpr;
-
-/// Byte offset of character `chars` in a UTF-8 string (its size when past the end).
-size_t ByteOffsetOfChar(std::string_view text, int64_t chars) {
-  size_t i = 0;
-  for (int64_t seen = 0; i < text.size() && seen < chars; ++seen) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    i += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-  }
-  return std::min(i, text.size());
-}
-
-int64_t NumChars(std::string_view text) {
-  int64_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 std::string_view SubstringSql(std::string_view text, int32_t pos, int32_t length) {
   const int64_t num_chars = NumChars(text);
@@ -46,37 +27,25 @@ std::string_view SubstringSql(std::string_view text, int32_t pos, int32_t length
   return text.substr(begin, stop - begin);
 }
 
+namespace {
+
+using arrow::Datum;
+using plan::BoundExpr;
+
 Result<Datum> SubstringKernel(const std::vector<Datum>& args, int64_t length, const EvalContext&) {
-  const bool scalar_output = AllScalars(args);
-  const int64_t rows = scalar_output ? 1 : length;
-  std::shared_ptr<arrow::Array> text_array;
-  std::shared_ptr<arrow::Scalar> text_scalar;
-  if (args[0].is_scalar()) {
-    text_scalar = args[0].scalar();
-  } else {
-    text_array = args[0].make_array();
-  }
+  const int64_t rows = OutputRows(args, length);
+  StringArg text(args[0]);
   NumericArg<arrow::Int32Type> pos(args[1]);
   NumericArg<arrow::Int32Type> len(args[2]);
-  arrow::StringBuilder builder;
-  ARROW_RETURN_NOT_OK(builder.Reserve(rows));
+  StringColumnWriter out(rows);
   for (int64_t i = 0; i < rows; ++i) {
-    std::string_view text;
-    bool valid;
-    if (text_scalar) {
-      valid = text_scalar->is_valid;
-      if (valid) text = static_cast<const arrow::BaseBinaryScalar&>(*text_scalar).view();
-    } else {
-      valid = text_array->IsValid(i);
-      if (valid) text = static_cast<const arrow::StringArray&>(*text_array).GetView(i);
-    }
-    if (!valid || !pos.IsValid(i) || !len.IsValid(i)) {
-      builder.UnsafeAppendNull();
+    if (!text.IsValid(i) || !pos.IsValid(i) || !len.IsValid(i)) {
+      out.AppendNull();
       continue;
     }
-    ARROW_RETURN_NOT_OK(builder.Append(SubstringSql(text, pos.Value(i), len.Value(i))));
+    out.Append(SubstringSql(text.View(i), pos.Value(i), len.Value(i)));
   }
-  return FinishResult(builder.Finish(), scalar_output);
+  return out.Finish(AllScalars(args));
 }
 
 FunctionInfo Substring() {
@@ -89,28 +58,14 @@ FunctionInfo Substring() {
   info.null_intolerant = true;
   info.bind_scalar = [info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
                                         const EvalContext& ctx) -> Result<BoundExprPtr> {
+    ARROW_RETURN_NOT_OK(CheckArgCount(info_copy.name, args.size(), 2, 3));
     if (args.size() == 2) {  // Spark fills in the length, also in the column name
       args.push_back(BoundExpr::Literal(arrow::MakeScalar(std::numeric_limits<int32_t>::max()), "2147483647"));
     }
     std::string name = CallName(info_copy, called, args);
-    if (args.size() != 3) {
-      return AnalysisError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
-                           {{"functionName", "`" + info_copy.name + "`"}, {"expectedNum", "[2, 3]"},
-                            {"actualNum", std::to_string(args.size())}, {"docroot", "https://spark.apache.org/docs/latest"}});
-    }
     if (args[0]->type->id() == arrow::Type::BINARY) return Unsupported("substring of BINARY values");
-    if (!types::IsStringLike(*args[0]->type)) {
-      ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::utf8(), plan::CastMode::kDefault, /*implicit=*/true, ctx));
-    }
-    for (size_t i = 1; i < args.size(); ++i) {
-      const auto id = args[i]->type->id();
-      if (id == arrow::Type::INT32) continue;
-      // Spark casts any number (and a string) to INT here, as its implicit casts do.
-      if (!types::IsNumeric(*args[i]->type) && !types::IsStringLike(*args[i]->type) && id != arrow::Type::NA) {
-        return UnexpectedInputType(name, static_cast<int>(i), "\"INT\"", *args[i]);
-      }
-      ARROW_ASSIGN_OR_RAISE(args[i], BindCast(args[i], arrow::int32(), plan::CastMode::kDefault, /*implicit=*/true, ctx));
-    }
+    // Spark casts any number (and a string) to INT here, as its implicit casts do.
+    ARROW_RETURN_NOT_OK(CoerceArgs(name, &args, {ArgKind::kString, ArgKind::kInt}, ctx));
     bool nullable = false;
     for (const auto& a : args) nullable |= a->nullable;
     return BoundExpr::Call(info_copy.name, std::make_shared<LambdaKernel>(SubstringKernel), std::move(args),
@@ -131,49 +86,21 @@ bool Matches(StringMatch kind, std::string_view text, std::string_view pattern) 
   return false;
 }
 
-/// Reads row i of a string argument (array or scalar); false when NULL.
-class StringArg {
- public:
-  explicit StringArg(const Datum& d) {
-    if (d.is_scalar()) {
-      scalar_ = d.scalar();
-    } else {
-      array_ = std::static_pointer_cast<arrow::StringArray>(d.make_array());
-    }
-  }
-  bool Get(int64_t i, std::string_view* out) const {
-    if (scalar_) {
-      if (!scalar_->is_valid) return false;
-      *out = static_cast<const arrow::BaseBinaryScalar&>(*scalar_).view();
-      return true;
-    }
-    if (array_->IsNull(i)) return false;
-    *out = array_->GetView(i);
-    return true;
-  }
-
- private:
-  std::shared_ptr<arrow::Scalar> scalar_;
-  std::shared_ptr<arrow::StringArray> array_;
-};
-
 std::shared_ptr<plan::ScalarKernel> StringMatchKernel(StringMatch kind) {
   return std::make_shared<LambdaKernel>([kind](const std::vector<Datum>& args, int64_t length,
                                                const EvalContext&) -> Result<Datum> {
-    const bool scalar_output = AllScalars(args);
-    const int64_t rows = scalar_output ? 1 : length;
+    const int64_t rows = OutputRows(args, length);
     StringArg text(args[0]), pattern(args[1]);
     arrow::BooleanBuilder builder;
     ARROW_RETURN_NOT_OK(builder.Reserve(rows));
     for (int64_t i = 0; i < rows; ++i) {
-      std::string_view t, p;
-      if (!text.Get(i, &t) || !pattern.Get(i, &p)) {
+      if (!text.IsValid(i) || !pattern.IsValid(i)) {
         builder.UnsafeAppendNull();
       } else {
-        builder.UnsafeAppend(Matches(kind, t, p));
+        builder.UnsafeAppend(Matches(kind, text.View(i), pattern.View(i)));
       }
     }
-    return FinishResult(builder.Finish(), scalar_output);
+    return FinishResult(builder.Finish(), AllScalars(args));
   });
 }
 
@@ -185,19 +112,13 @@ FunctionInfo StringPredicate(std::string name, StringMatch kind, std::string usa
   info.null_intolerant = true;
   info.bind_scalar = [kind, info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
                                               const EvalContext& ctx) -> Result<BoundExprPtr> {
-    if (args.size() != 2) {
-      return AnalysisError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
-                           {{"functionName", "`" + info_copy.name + "`"}, {"expectedNum", "2"},
-                            {"actualNum", std::to_string(args.size())}, {"docroot", "https://spark.apache.org/docs/latest"}});
-    }
+    ARROW_RETURN_NOT_OK(CheckArgCount(info_copy.name, args.size(), 2, 2));
     std::string name = CallName(info_copy, called, args);
-    for (size_t i = 0; i < args.size(); ++i) {
-      if (args[i]->type->id() == arrow::Type::BINARY) return Unsupported(info_copy.name + " of BINARY values");
-      if (!types::IsStringLike(*args[i]->type)) {
-        ARROW_ASSIGN_OR_RAISE(args[i], BindCast(args[i], arrow::utf8(), plan::CastMode::kDefault, /*implicit=*/true, ctx));
-      }
-    }
-    const bool nullable = args[0]->nullable || args[1]->nullable;
+    // Two binaries are compared as bytes; otherwise both are strings.
+    const bool binary = args[0]->type->id() == arrow::Type::BINARY && args[1]->type->id() == arrow::Type::BINARY;
+    if (!binary) ARROW_RETURN_NOT_OK(CoerceArgs(name, &args, {ArgKind::kString}, ctx));
+    // Spark's binary versions are StaticInvoke calls, nullable whatever their input.
+    const bool nullable = binary || args[0]->nullable || args[1]->nullable;
     return BoundExpr::Call(info_copy.name, StringMatchKernel(kind), std::move(args), arrow::boolean(), nullable, name);
   };
   return info;
@@ -206,6 +127,12 @@ FunctionInfo StringPredicate(std::string name, StringMatch kind, std::string usa
 }  // namespace
 
 void RegisterStringFunctions(FunctionRegistry& registry) {
+  RegisterStringCaseTrimFunctions(registry);
+  RegisterStringBuildFunctions(registry);
+  RegisterStringSearchFunctions(registry);
+  RegisterStringEncodingFunctions(registry);
+  RegisterStringFormatFunctions(registry);
+  RegisterRegexFunctions(registry);
   registry.Add(Substring());
   registry.Add(StringPredicate("startswith", StringMatch::kStartsWith,
                                "startswith(left, right) - Returns true if `left` starts with `right`."));

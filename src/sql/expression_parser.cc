@@ -216,9 +216,13 @@ Result<ExprPtr> ExpressionParser::ParsePredicate(ExprPtr value) {
       return UnsupportedSql(keyword + " ANY/ALL/SOME");
     }
     ARROW_ASSIGN_OR_RAISE(auto pattern, ParseBinary(0));
-    if (tokens_.PeekClauseKeyword("ESCAPE")) return UnsupportedSql(keyword + " ... ESCAPE");
     std::string function = keyword == "LIKE" ? "like" : keyword == "ILIKE" ? "ilike" : "rlike";
-    result = Call(function, {std::move(value), std::move(pattern)});
+    std::vector<ExprPtr> args = {std::move(value), std::move(pattern)};
+    if (function != "rlike" && tokens_.MatchClauseKeyword("ESCAPE")) {  // the escape character, a string
+      ARROW_ASSIGN_OR_RAISE(auto escape, ParsePrimary());
+      args.push_back(std::move(escape));
+    }
+    result = Call(function, std::move(args));
   }
   return negated ? Not(result) : result;
 }
@@ -677,7 +681,8 @@ Status ExpressionParser::RejectCallSuffixes() {
 }
 
 // Calls with keyword syntax: EXTRACT(f FROM e), POSITION(a IN b),
-// SUBSTRING(s FROM p [FOR l]); TRIM/OVERLAY forms are unsupported. Returns
+// SUBSTRING(s FROM p [FOR l]), TRIM([BOTH | LEADING | TRAILING] [c] FROM s),
+// OVERLAY(s PLACING r FROM p [FOR l]). Returns
 // nullptr (tokens untouched) when the call uses the ordinary syntax.
 Result<ExprPtr> ExpressionParser::ParseSpecialFormCall(const std::string& called_name) {
   std::string name = ToLowerAscii(called_name);
@@ -690,9 +695,21 @@ Result<ExprPtr> ExpressionParser::ParseSpecialFormCall(const std::string& called
     ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
     return Call("extract", {StringLiteral(field), source});
   }
-  if ((name == "trim" || name == "btrim") &&
-      (tokens_.PeekKeyword("BOTH") || tokens_.PeekKeyword("LEADING") || tokens_.PeekKeyword("TRAILING"))) {
-    return UnsupportedSql("TRIM(BOTH/LEADING/TRAILING ... FROM ...)");
+  if (name == "trim" && (tokens_.PeekKeyword("BOTH") || tokens_.PeekKeyword("LEADING") ||
+                         tokens_.PeekKeyword("TRAILING"))) {
+    // TRIM(BOTH | LEADING | TRAILING [chars] FROM str) is trim / ltrim / rtrim([chars, ]str).
+    std::string side = ToUpperAscii(tokens_.Advance().value);
+    std::string function = side == "BOTH" ? "trim" : side == "LEADING" ? "ltrim" : "rtrim";
+    std::vector<ExprPtr> args;
+    if (!tokens_.MatchKeyword("FROM")) {
+      ARROW_ASSIGN_OR_RAISE(auto chars, ParseExpression());
+      ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("FROM"));
+      args.push_back(std::move(chars));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto source, ParseExpression());
+    ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+    args.push_back(std::move(source));  // trim(chars, str): the characters come first
+    return Call(function, std::move(args));
   }
   if (name == "position" || name == "substring" || name == "substr" || name == "trim" || name == "overlay") {
     // POSITION's operands are value expressions, so IN is not read as a predicate.
@@ -713,8 +730,25 @@ Result<ExprPtr> ExpressionParser::ParseSpecialFormCall(const std::string& called
       ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
       return Call("substring", std::move(args));
     }
-    if (name == "trim" && tokens_.PeekKeyword("FROM")) return UnsupportedSql("TRIM(... FROM ...)");
-    if (name == "overlay" && tokens_.PeekKeyword("PLACING")) return UnsupportedSql("OVERLAY(... PLACING ...)");
+    if (name == "trim" && tokens_.MatchKeyword("FROM")) {  // TRIM(chars FROM str)
+      ARROW_ASSIGN_OR_RAISE(auto source, ParseExpression());
+      ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+      return Call("trim", {first, source});
+    }
+    if (name == "overlay" && tokens_.MatchKeyword("PLACING")) {  // OVERLAY(s PLACING r FROM p [FOR l])
+      std::vector<ExprPtr> args = {first};
+      ARROW_ASSIGN_OR_RAISE(auto replacement, ParseExpression());
+      args.push_back(std::move(replacement));
+      ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("FROM"));
+      ARROW_ASSIGN_OR_RAISE(auto position, ParseExpression());
+      args.push_back(std::move(position));
+      if (tokens_.MatchKeyword("FOR")) {
+        ARROW_ASSIGN_OR_RAISE(auto length, ParseExpression());
+        args.push_back(std::move(length));
+      }
+      ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+      return Call("overlay", std::move(args));
+    }
   }
   tokens_.Rewind(start);
   return nullptr;

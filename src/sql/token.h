@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -33,5 +34,7 @@ struct Token {
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string ToUpperAscii(std::string_view text);
 std::string ToLowerAscii(std::string_view text);
+/// Appends the UTF-8 form of a code point.
+void AppendUtf8(uint32_t code_point, std::string* out);
 
 }  // namespace sk8::sql
