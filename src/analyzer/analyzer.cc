@@ -959,6 +959,10 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
       ARROW_ASSIGN_OR_RAISE(result, ResolveDeduplicate(node->As<plan::DeduplicatePlan>(), inputs[0]));
       break;
     }
+    case PlanKind::kUnpivot: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveUnpivot(node->As<plan::UnpivotPlan>(), inputs[0]));
+      break;
+    }
     case PlanKind::kNAFill: {
       ARROW_ASSIGN_OR_RAISE(result, ResolveNAFill(node->As<plan::NAFillPlan>(), inputs[0]));
       break;

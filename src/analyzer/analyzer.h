@@ -89,6 +89,8 @@ class Analyzer {
   Result<plan::ResolvedPtr> ResolveNAFill(const plan::NAFillPlan& node, plan::ResolvedPtr input) const;
   Result<plan::ResolvedPtr> ResolveNADrop(const plan::NADropPlan& node, plan::ResolvedPtr input) const;
   Result<plan::ResolvedPtr> ResolveNAReplace(const plan::NAReplacePlan& node, plan::ResolvedPtr input) const;
+  /// unpivot / melt: an Expand with one projection per value column.
+  Result<plan::ResolvedPtr> ResolveUnpivot(const plan::UnpivotPlan& node, plan::ResolvedPtr input) const;
   /// The position of the input column a DataFrame method names.
   Result<int> NamedColumn(const std::string& name, const plan::ResolvedPlan& input) const;
   Result<plan::ResolvedPtr> ResolveDeduplicate(const plan::DeduplicatePlan& node, plan::ResolvedPtr input) const;

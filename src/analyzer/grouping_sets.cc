@@ -8,6 +8,8 @@
 // grouping columns and the id, so the sets' groups never mix. grouping(col)
 // and grouping_id() read the id.
 //
+// Unpivot (melt) reuses the Expand: one projection per value column.
+//
 // Pivot (Spark's ResolvePivot): each aggregate once per pivot value, counting
 // only the rows whose pivot column is (null-safely) equal to the value.
 #include <algorithm>
@@ -126,6 +128,71 @@ Result<ResolvedPtr> Analyzer::ExpandGroupingSets(const std::vector<std::vector<E
   // A stand-in no expression matches: the id is not a grouping expression to bind to.
   agg->grouping.push_back(BoundExpr::Literal(arrow::MakeScalar(int64_t{0}), "spark_grouping_id"));
   node_grouping->push_back(BoundExpr::Column(width + static_cast<int>(n), arrow::int64(), false, "spark_grouping_id"));
+  return ResolvedPtr(expand);
+}
+
+Result<ResolvedPtr> Analyzer::ResolveUnpivot(const plan::UnpivotPlan& node, ResolvedPtr input) const {
+  std::vector<BoundExprPtr> ids, values;
+  for (const auto& e : node.ids) {
+    ARROW_ASSIGN_OR_RAISE(auto bound, Bind(e, *input, nullptr));
+    ids.push_back(std::move(bound));
+  }
+  if (node.values.empty()) {
+    // Every column that is no id.
+    const int visible = input->visible_columns < 0 ? input->schema->num_fields() : input->visible_columns;
+    for (int i = 0; i < visible; ++i) {
+      bool is_id = false;
+      for (const auto& id : ids) is_id |= id->kind == plan::BoundKind::kColumnRef && id->column_index == i;
+      if (is_id) continue;
+      const auto& f = input->schema->field(i);
+      values.push_back(BoundExpr::Column(i, f->type(), f->nullable(), f->name()));
+    }
+  } else {
+    for (const auto& e : node.values) {
+      ARROW_ASSIGN_OR_RAISE(auto bound, Bind(e, *input, nullptr));
+      values.push_back(std::move(bound));
+    }
+  }
+  if (values.empty()) return AnalysisError("UNPIVOT_REQUIRES_VALUE_COLUMNS", {});
+  // The values' least common type.
+  std::shared_ptr<arrow::DataType> type = values[0]->type;
+  bool nullable = false;
+  for (const auto& v : values) {
+    nullable = nullable || v->nullable;
+    if (v->type->Equals(*type)) continue;
+    auto wider = functions::WiderType(type, v->type);
+    if (!wider) {
+      // Spark lists the values by type name: "INT" (`n`), "STRING" (`s`).
+      std::vector<std::string> listed;
+      for (const auto& each : values) {
+        listed.push_back("\"" + types::SqlString(*each->type) + "\" (" + QuoteIdentifier(each->name) + ")");
+      }
+      std::sort(listed.begin(), listed.end());
+      std::string types;
+      for (const auto& each : listed) types += (types.empty() ? "" : ", ") + each;
+      return AnalysisError("UNPIVOT_VALUE_DATA_TYPE_MISMATCH", {{"types", types}});
+    }
+    type = wider;
+  }
+  arrow::FieldVector fields;
+  for (const auto& id : ids) fields.push_back(arrow::field(id->name, id->type, id->nullable));
+  fields.push_back(arrow::field(node.variable_column, arrow::utf8(), false));
+  fields.push_back(arrow::field(node.value_column, type, nullable));
+  auto expand = std::make_shared<ResolvedPlan>();
+  expand->kind = ResolvedKind::kExpand;
+  expand->schema = arrow::schema(fields);
+  expand->children = {input};
+  expand->plan_ids = input->plan_ids;
+  expand->qualifiers.assign(fields.size(), "");
+  for (const auto& v : values) {
+    auto& projection = expand->expand_projections.emplace_back(ids);
+    projection.push_back(BoundExpr::Literal(arrow::MakeScalar(v->name), "'" + v->name + "'"));
+    BoundExprPtr value = v;
+    if (!v->type->Equals(*type)) {
+      ARROW_ASSIGN_OR_RAISE(value, functions::BindCast(v, type, plan::CastMode::kDefault, /*implicit=*/true, ctx_));
+    }
+    projection.push_back(value);
+  }
   return ResolvedPtr(expand);
 }
 

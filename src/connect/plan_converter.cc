@@ -598,6 +598,41 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       result = Unary(node, r.with_columns_renamed().input(), ctx);
       break;
     }
+    case R::kCorr:
+    case R::kCov: {
+      // df.stat.corr / cov: one row with Spark's aggregate over both columns as DOUBLE.
+      const bool is_corr = r.rel_type_case() == R::kCorr;
+      const auto& col1 = is_corr ? r.corr().col1() : r.cov().col1();
+      const auto& col2 = is_corr ? r.corr().col2() : r.cov().col2();
+      if (is_corr && r.corr().has_method() && r.corr().method() != "pearson") {
+        return Unsupported("correlation method " + r.corr().method());
+      }
+      // Spark's StatFunctions take NULL as 0.0.
+      auto as_double = [](const std::string& name) -> ExprPtr {
+        ExprPtr value = std::make_shared<plan::CastExpr>(
+            std::make_shared<plan::ColumnExpr>(std::vector<std::string>{name}, std::nullopt), arrow::float64(),
+            plan::CastMode::kDefault);
+        auto is_null = std::make_shared<plan::FunctionExpr>("isnull", std::vector<ExprPtr>{value});
+        auto zero = std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(0.0));
+        return std::make_shared<plan::FunctionExpr>("when", std::vector<ExprPtr>{is_null, zero, value});
+      };
+      auto node = std::make_shared<plan::ProjectPlan>();
+      node->expressions.push_back(std::make_shared<plan::FunctionExpr>(
+          is_corr ? "corr" : "covar_samp", std::vector<ExprPtr>{as_double(col1), as_double(col2)}));
+      result = Unary(node, is_corr ? r.corr().input() : r.cov().input(), ctx);
+      break;
+    }
+    case R::kUnpivot: {
+      auto node = std::make_shared<plan::UnpivotPlan>();
+      ARROW_ASSIGN_OR_RAISE(node->ids, ConvertExpressions(r.unpivot().ids()));
+      if (r.unpivot().has_values()) {
+        ARROW_ASSIGN_OR_RAISE(node->values, ConvertExpressions(r.unpivot().values().values()));
+      }
+      node->variable_column = r.unpivot().variable_column_name();
+      node->value_column = r.unpivot().value_column_name();
+      result = Unary(node, r.unpivot().input(), ctx);
+      break;
+    }
     case R::kFillNa: {
       auto node = std::make_shared<plan::NAFillPlan>();
       node->columns.assign(r.fill_na().cols().begin(), r.fill_na().cols().end());

@@ -38,6 +38,7 @@ enum class PlanKind {
   kNAFill,
   kNADrop,
   kNAReplace,
+  kUnpivot,
 };
 
 /// Spark's join types (every name PySpark and SQL accept maps to one of these).
@@ -245,6 +246,16 @@ struct NAReplacePlan : LogicalPlan {
   NAReplacePlan() : LogicalPlan(PlanKind::kNAReplace) {}
   std::vector<std::string> columns;
   std::vector<std::pair<std::shared_ptr<arrow::Scalar>, std::shared_ptr<arrow::Scalar>>> replacements;
+};
+
+/// unpivot / melt: each row once per value column, as (ids..., the value
+/// column's name, its value); `values` empty: every column that is no id.
+struct UnpivotPlan : LogicalPlan {
+  UnpivotPlan() : LogicalPlan(PlanKind::kUnpivot) {}
+  std::vector<ExprPtr> ids;
+  std::vector<ExprPtr> values;
+  std::string variable_column;
+  std::string value_column;
 };
 
 }  // namespace sk8::plan
