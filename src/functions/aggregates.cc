@@ -47,7 +47,7 @@ class CountAccumulator : public GroupedAccumulator {
     return builder.Finish();
   }
 
- private:
+ protected:
   std::vector<int64_t> counts_;
 };
 
@@ -415,35 +415,20 @@ FunctionInfo Aggregate(std::string name, std::string usage, AggOp op) {
   return info;
 }
 
-// count_if(cond): the rows where `cond` is true.
-class CountIfAccumulator : public GroupedAccumulator {
+// count_if(cond): the rows where `cond` is true (count's state and merge).
+class CountIfAccumulator : public CountAccumulator {
  public:
-  void Resize(int64_t n) override { counts_.resize(n, 0); }
-  int64_t MemoryUsage() const override { return CapacityBytes(counts_); }
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
+    int64_t* counts = counts_.data();
     if (args[0].is_scalar()) {
       const auto& s = static_cast<const arrow::BooleanScalar&>(*args[0].scalar());
-      if (s.is_valid && s.value) for (int64_t i = 0; i < rows; ++i) ++counts_[groups[i]];
+      if (s.is_valid && s.value) for (int64_t i = 0; i < rows; ++i) ++counts[groups[i]];
       return Status::OK();
     }
     auto array = std::static_pointer_cast<arrow::BooleanArray>(args[0].make_array());
-    ForEachValid(*array, rows, [&](int64_t i) { counts_[groups[i]] += array->Value(i) ? 1 : 0; });
+    ForEachValid(*array, rows, [&](int64_t i) { counts[groups[i]] += array->Value(i) ? 1 : 0; });
     return Status::OK();
   }
-  Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,
-               const EvalContext&) override {
-    const auto& o = static_cast<const CountIfAccumulator&>(other);
-    ForEachMerged(groups, count, [&](int64_t i, size_t g) { counts_[map[i]] += o.counts_[g]; });
-    return Status::OK();
-  }
-  Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
-    arrow::Int64Builder builder;
-    ARROW_RETURN_NOT_OK(builder.AppendValues(counts_));
-    return builder.Finish();
-  }
-
- private:
-  std::vector<int64_t> counts_;
 };
 
 // bool_and / every (IsAnd) and bool_or / some / any: NULLs are skipped; NULL
