@@ -239,11 +239,6 @@ std::shared_ptr<arrow::Schema> SchemaOf(const std::vector<BoundExprPtr>& exprs) 
   return arrow::schema(fields);
 }
 
-struct Analyzer::AggregateContext {
-  std::vector<BoundExprPtr> grouping;
-  std::vector<plan::BoundAggregate> aggregates;
-};
-
 Result<BoundExprPtr> Analyzer::BindExpression(const ExprPtr& expr, const ResolvedPlan& input) const {
   return Bind(expr, input, nullptr);
 }
@@ -363,6 +358,11 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
                          {{"routineName", QuoteIdentifier(call.name)},
                           {"searchPath", "[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]"}});
   }
+  if (info->name == "grouping" || info->name == "grouping_id") return BindGroupingCall(call, input, agg);
+  if (call.filter && info->kind != functions::FunctionKind::kAggregate) {
+    return AnalysisError("INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX",
+                         {{"prettyName", QuoteIdentifier(info->name)}, {"syntax", "\"FILTER CLAUSE\""}});
+  }
   if (info->kind == functions::FunctionKind::kAggregate) {
     if (agg == nullptr) {
       return InternalError("aggregate function " + call.name + " outside an aggregation");
@@ -380,7 +380,17 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
       ARROW_ASSIGN_OR_RAISE(auto bound, Bind(a, input, nullptr));
       args.push_back(std::move(bound));
     }
+    // fn(x) IGNORE NULLS is fn(x, true) (first, last, any_value).
+    if (call.ignore_nulls) args.push_back(BoundExpr::Literal(arrow::MakeScalar(true), "true"));
     ARROW_ASSIGN_OR_RAISE(auto aggregate, info->bind_aggregate(call.name, std::move(args), call.distinct, ctx_));
+    if (call.filter) {
+      if (ContainsAggregate(*call.filter)) return AnalysisError("NESTED_AGGREGATE_FUNCTION", {});
+      ARROW_ASSIGN_OR_RAISE(aggregate.filter, Bind(call.filter, input, nullptr));
+      if (aggregate.filter->type->id() != arrow::Type::BOOL) {
+        return AnalysisError("INVALID_AGGREGATE_FILTER.NOT_BOOLEAN", {{"filterExpr", "\"" + aggregate.filter->name + "\""}});
+      }
+      aggregate.name += " FILTER (WHERE " + aggregate.filter->name + ")";
+    }
     int index = static_cast<int>(agg->grouping.size() + agg->aggregates.size());
     auto ref = BoundExpr::Column(index, aggregate.type, aggregate.nullable, aggregate.name);
     agg->aggregates.push_back(std::move(aggregate));
@@ -620,9 +630,19 @@ Result<ResolvedPtr> Analyzer::ResolveProject(const plan::ProjectPlan& node, Reso
   return out;
 }
 
+Result<ResolvedPtr> Analyzer::ResolveAggregatePlan(const plan::AggregatePlan& node, ResolvedPtr input,
+                                                   const std::vector<ExprPtr>& hidden) const {
+  if (node.pivot_column) {
+    ARROW_ASSIGN_OR_RAISE(auto outputs, PivotAggregates(node, *input));
+    return ResolveAggregate(node.grouping, outputs, input, node.grouping_in_output, hidden);
+  }
+  return ResolveAggregate(node.grouping, node.aggregates, input, node.grouping_in_output, hidden, node.grouping_sets);
+}
+
 Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_grouping,
                                                const std::vector<ExprPtr>& raw_outputs, ResolvedPtr input,
-                                               bool grouping_in_output, const std::vector<ExprPtr>& hidden) const {
+                                               bool grouping_in_output, const std::vector<ExprPtr>& hidden,
+                                               const std::vector<std::vector<ExprPtr>>& grouping_sets) const {
   ARROW_ASSIGN_OR_RAISE(auto grouping, ExpandSqlText(raw_grouping));
   ARROW_ASSIGN_OR_RAISE(auto outputs, ExpandSqlText(raw_outputs));
   ARROW_ASSIGN_OR_RAISE(auto hidden_exprs, ExpandSqlText(hidden));
@@ -646,9 +666,16 @@ Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_g
     ARROW_ASSIGN_OR_RAISE(auto bound, Bind(g, *input, nullptr));
     agg.grouping.push_back(std::move(bound));
   }
+  // Under grouping sets the aggregate reads an Expand of the input, whose
+  // first columns are the input's (so expressions bind to it as to the input).
+  std::vector<BoundExprPtr> node_grouping;
+  if (!grouping_sets.empty()) {
+    ARROW_ASSIGN_OR_RAISE(input, ExpandGroupingSets(grouping_sets, input, &agg, &node_grouping));
+  }
   std::vector<BoundExprPtr> final_exprs;
   if (grouping_in_output) {
-    for (size_t g = 0; g < agg.grouping.size(); ++g) {
+    const size_t shown = agg.grouping_id_index < 0 ? agg.grouping.size() : static_cast<size_t>(agg.grouping_id_index);
+    for (size_t g = 0; g < shown; ++g) {
       const auto& group = agg.grouping[g];
       final_exprs.push_back(BoundExpr::Column(static_cast<int>(g), group->type, group->nullable, group->name));
     }
@@ -667,7 +694,7 @@ Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_g
   for (const auto& g : agg.grouping) fields.push_back(arrow::field(g->name, g->type, g->nullable));
   for (const auto& a : agg.aggregates) fields.push_back(arrow::field(a.name, a.type, a.nullable));
   auto aggregate = NewNode(ResolvedKind::kAggregate, arrow::schema(fields), {input});
-  aggregate->grouping = agg.grouping;
+  aggregate->grouping = node_grouping.empty() ? agg.grouping : node_grouping;
   aggregate->aggregates = agg.aggregates;
   // Grouping columns keep their qualifier (HAVING and correlated subqueries
   // may still name them o.a), as Spark's attributes do.
@@ -713,7 +740,7 @@ Result<ResolvedPtr> Analyzer::ResolveWithHidden(const plan::PlanPtr& child, cons
   if (child->kind() == PlanKind::kAggregate) {
     const auto& aggregate = child->As<plan::AggregatePlan>();
     ARROW_ASSIGN_OR_RAISE(auto input, ResolveNode(child->children[0]));
-    return ResolveAggregate(aggregate.grouping, aggregate.aggregates, input, aggregate.grouping_in_output, extra);
+    return ResolveAggregatePlan(aggregate, input, extra);
   }
   if (child->kind() == PlanKind::kProject) {
     const auto& project = child->As<plan::ProjectPlan>();
@@ -918,8 +945,7 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
     }
     case PlanKind::kAggregate: {
       const auto& aggregate = node->As<plan::AggregatePlan>();
-      ARROW_ASSIGN_OR_RAISE(result, ResolveAggregate(aggregate.grouping, aggregate.aggregates, inputs[0],
-                                                     aggregate.grouping_in_output));
+      ARROW_ASSIGN_OR_RAISE(result, ResolveAggregatePlan(aggregate, inputs[0]));
       break;
     }
     case PlanKind::kShowString: {
@@ -938,6 +964,22 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
     }
     case PlanKind::kDeduplicate: {
       ARROW_ASSIGN_OR_RAISE(result, ResolveDeduplicate(node->As<plan::DeduplicatePlan>(), inputs[0]));
+      break;
+    }
+    case PlanKind::kUnpivot: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveUnpivot(node->As<plan::UnpivotPlan>(), inputs[0]));
+      break;
+    }
+    case PlanKind::kNAFill: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveNAFill(node->As<plan::NAFillPlan>(), inputs[0]));
+      break;
+    }
+    case PlanKind::kNADrop: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveNADrop(node->As<plan::NADropPlan>(), inputs[0]));
+      break;
+    }
+    case PlanKind::kNAReplace: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveNAReplace(node->As<plan::NAReplacePlan>(), inputs[0]));
       break;
     }
     case PlanKind::kJoin: {

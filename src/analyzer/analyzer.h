@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 
 #include "analyzer/catalog.h"
@@ -16,6 +17,11 @@ class Analyzer {
  public:
   Analyzer(const SessionCatalog* catalog, plan::EvalContext ctx) : catalog_(catalog), ctx_(std::move(ctx)) {}
 
+  /// Runs a resolved plan to a table: analysis that depends on the data (a
+  /// pivot without values takes the column's distinct values) uses it.
+  using QueryRunner = std::function<Result<std::shared_ptr<arrow::Table>>(const plan::ResolvedPtr&)>;
+  void set_query_runner(QueryRunner runner) { query_runner_ = std::move(runner); }
+
   /// The resolved plan, every column with its identity (see AssignColumnIds).
   Result<plan::ResolvedPtr> Resolve(const plan::PlanPtr& plan) const;
 
@@ -23,7 +29,16 @@ class Analyzer {
   Result<plan::BoundExprPtr> BindExpression(const plan::ExprPtr& expr, const plan::ResolvedPlan& input) const;
 
  private:
-  struct AggregateContext;
+  /// An aggregation being bound: its grouping expressions (over the input)
+  /// and the aggregate calls found so far; output column g is grouping[g],
+  /// then aggregate a is column grouping.size() + a.
+  struct AggregateContext {
+    std::vector<plan::BoundExprPtr> grouping;
+    std::vector<plan::BoundAggregate> aggregates;
+    /// Under GROUPING SETS: the position of spark_grouping_id (after the
+    /// grouping expressions), which grouping() and grouping_id() read; else -1.
+    int grouping_id_index = -1;
+  };
 
   /// Resolves names positionally against each node's input; Resolve() then
   /// gives the columns their identities.
@@ -35,7 +50,29 @@ class Analyzer {
   Result<plan::ResolvedPtr> ResolveAggregate(const std::vector<plan::ExprPtr>& grouping,
                                              const std::vector<plan::ExprPtr>& outputs,
                                              plan::ResolvedPtr input, bool grouping_in_output,
-                                             const std::vector<plan::ExprPtr>& hidden = {}) const;
+                                             const std::vector<plan::ExprPtr>& hidden = {},
+                                             const std::vector<std::vector<plan::ExprPtr>>& grouping_sets = {}) const;
+  /// An Aggregate node of the unresolved plan (with its grouping sets or
+  /// pivot), `hidden` expressions computed as extra outputs.
+  Result<plan::ResolvedPtr> ResolveAggregatePlan(const plan::AggregatePlan& node, plan::ResolvedPtr input,
+                                                 const std::vector<plan::ExprPtr>& hidden = {}) const;
+  // Grouping sets and pivot (grouping_sets.cc).
+  /// An Expand node over `input` giving one copy of each row per grouping set;
+  /// `agg->grouping` (bound to `input`) becomes the deduplicated, nullable
+  /// grouping expressions plus spark_grouping_id, and `node_grouping` what the
+  /// aggregate groups by: the Expand's columns for them.
+  Result<plan::ResolvedPtr> ExpandGroupingSets(const std::vector<std::vector<plan::ExprPtr>>& sets,
+                                               plan::ResolvedPtr input, AggregateContext* agg,
+                                               std::vector<plan::BoundExprPtr>* node_grouping) const;
+  /// grouping(col) / grouping_id(cols...) in an aggregation over grouping sets.
+  Result<plan::BoundExprPtr> BindGroupingCall(const plan::FunctionExpr& call, const plan::ResolvedPlan& input,
+                                              const AggregateContext* agg) const;
+  /// pivot(col, values).agg(...): the aggregates, one per value and aggregate,
+  /// each counting only the rows of its value, named as Spark names them.
+  Result<std::vector<plan::ExprPtr>> PivotAggregates(const plan::AggregatePlan& node,
+                                                     const plan::ResolvedPlan& input) const;
+  /// pivot(col) without values: the column's distinct values, sorted, run through query_runner_.
+  Result<std::vector<plan::ExprPtr>> DistinctPivotValues(const plan::AggregatePlan& node) const;
   /// Filter and Sort may refer to what their input does not output (HAVING
   /// count(*) > 1, ORDER BY a column that was not selected): such references are
   /// computed as hidden columns below them and projected away above.
@@ -48,6 +85,14 @@ class Analyzer {
                                         plan::ResolvedPtr right) const;
   Result<plan::ResolvedPtr> ResolveSetOperation(const plan::SetOperationPlan& node, plan::ResolvedPtr left,
                                                 plan::ResolvedPtr right) const;
+  // DataFrame.na (na_functions.cc).
+  Result<plan::ResolvedPtr> ResolveNAFill(const plan::NAFillPlan& node, plan::ResolvedPtr input) const;
+  Result<plan::ResolvedPtr> ResolveNADrop(const plan::NADropPlan& node, plan::ResolvedPtr input) const;
+  Result<plan::ResolvedPtr> ResolveNAReplace(const plan::NAReplacePlan& node, plan::ResolvedPtr input) const;
+  /// unpivot / melt: an Expand with one projection per value column.
+  Result<plan::ResolvedPtr> ResolveUnpivot(const plan::UnpivotPlan& node, plan::ResolvedPtr input) const;
+  /// The position of the input column a DataFrame method names.
+  Result<int> NamedColumn(const std::string& name, const plan::ResolvedPlan& input) const;
   Result<plan::ResolvedPtr> ResolveDeduplicate(const plan::DeduplicatePlan& node, plan::ResolvedPtr input) const;
   /// WHERE with subquery conjuncts (IN, EXISTS, scalar): joins, see subqueries.cc.
   Result<plan::ResolvedPtr> ResolveSubqueryFilter(const plan::ExprPtr& condition, const plan::PlanPtr& child) const;
@@ -116,6 +161,7 @@ class Analyzer {
 
   const SessionCatalog* catalog_;
   plan::EvalContext ctx_;
+  QueryRunner query_runner_;
   /// Where window expressions go while a select list binds (null: not allowed).
   mutable WindowContext* windows_ = nullptr;
   /// Expressions already computed as input columns while a condition binds:

@@ -107,7 +107,26 @@ Result<ResolvedPtr> Assign(const ResolvedPtr& node) {
         for (auto& arg : aggregate.args) {
           ARROW_ASSIGN_OR_RAISE(arg, WithIds(arg, input_ids));
         }
+        if (aggregate.filter) {
+          ARROW_ASSIGN_OR_RAISE(aggregate.filter, WithIds(aggregate.filter, input_ids));
+        }
         out->column_ids.push_back(plan::NewColumnId());
+      }
+      break;
+    case ResolvedKind::kExpand:
+      // The input's columns pass through (the first projection's references
+      // say which); the grouping columns and the grouping id are new.
+      for (auto& projection : out->expand_projections) {
+        for (auto& e : projection) {
+          ARROW_ASSIGN_OR_RAISE(e, WithIds(e, input_ids));
+        }
+      }
+      out->column_ids.clear();
+      for (size_t i = 0; i < width; ++i) {
+        const auto& first = *out->expand_projections[0][i];
+        const bool passes = first.kind == plan::BoundKind::kColumnRef && i < out->child().column_ids.size() &&
+                            static_cast<size_t>(first.column_index) == i;
+        out->column_ids.push_back(passes ? first.column_id : plan::NewColumnId());
       }
       break;
     case ResolvedKind::kWindow:

@@ -345,6 +345,7 @@ Result<WindowCall> BindWindowCall(const plan::FunctionExpr& call, const Binder& 
     for (const auto& a : call.args) {
       if (ContainsAggregate(*a) && !in_aggregate) return AnalysisError("NESTED_AGGREGATE_FUNCTION", {});
     }
+    if (call.filter) return Unsupported("aggregate FILTER clauses over a window");
     ARROW_RETURN_NOT_OK(bind_args());
     fn.function_name = info->name;
     ARROW_ASSIGN_OR_RAISE(fn.aggregate, info->bind_aggregate(call.name, std::move(args), call.distinct, ctx));

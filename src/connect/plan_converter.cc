@@ -553,13 +553,30 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
     }
     case R::kAggregate: {
       const auto& agg = r.aggregate();
-      if (agg.group_type() != proto::Aggregate::GROUP_TYPE_GROUPBY &&
-          agg.group_type() != proto::Aggregate::GROUP_TYPE_UNSPECIFIED) {
-        return Unsupported("aggregate group type " + proto::Aggregate::GroupType_Name(agg.group_type()));
-      }
       auto node = std::make_shared<plan::AggregatePlan>();
       ARROW_ASSIGN_OR_RAISE(node->grouping, ConvertExpressions(agg.grouping_expressions()));
       ARROW_ASSIGN_OR_RAISE(node->aggregates, ConvertExpressions(agg.aggregate_expressions()));
+      switch (agg.group_type()) {
+        case proto::Aggregate::GROUP_TYPE_UNSPECIFIED:
+        case proto::Aggregate::GROUP_TYPE_GROUPBY: break;
+        case proto::Aggregate::GROUP_TYPE_ROLLUP: node->grouping_sets = plan::RollupSets(node->grouping); break;
+        case proto::Aggregate::GROUP_TYPE_CUBE: node->grouping_sets = plan::CubeSets(node->grouping); break;
+        case proto::Aggregate::GROUP_TYPE_GROUPING_SETS:
+          for (const auto& set : agg.grouping_sets()) {
+            ARROW_ASSIGN_OR_RAISE(auto exprs, ConvertExpressions(set.grouping_set()));
+            node->grouping_sets.push_back(std::move(exprs));
+          }
+          break;
+        case proto::Aggregate::GROUP_TYPE_PIVOT: {
+          ARROW_ASSIGN_OR_RAISE(node->pivot_column, ConvertExpression(agg.pivot().col()));
+          for (const auto& value : agg.pivot().values()) {
+            ARROW_ASSIGN_OR_RAISE(auto scalar, ConvertLiteral(value));
+            node->pivot_values.push_back(std::make_shared<plan::LiteralExpr>(std::move(scalar)));
+          }
+          break;
+        }
+        default: return Unsupported("aggregate group type " + proto::Aggregate::GroupType_Name(agg.group_type()));
+      }
       result = Unary(node, agg.input(), ctx);
       break;
     }
@@ -613,6 +630,69 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
         node->renames.emplace_back(rename.col_name(), rename.new_col_name());
       }
       result = Unary(node, r.with_columns_renamed().input(), ctx);
+      break;
+    }
+    case R::kCorr:
+    case R::kCov: {
+      // df.stat.corr / cov: one row with Spark's aggregate over both columns as DOUBLE.
+      const bool is_corr = r.rel_type_case() == R::kCorr;
+      const auto& col1 = is_corr ? r.corr().col1() : r.cov().col1();
+      const auto& col2 = is_corr ? r.corr().col2() : r.cov().col2();
+      if (is_corr && r.corr().has_method() && r.corr().method() != "pearson") {
+        return Unsupported("correlation method " + r.corr().method());
+      }
+      // Spark's StatFunctions take NULL as 0.0.
+      auto as_double = [](const std::string& name) -> ExprPtr {
+        ExprPtr value = std::make_shared<plan::CastExpr>(
+            std::make_shared<plan::ColumnExpr>(std::vector<std::string>{name}, std::nullopt), arrow::float64(),
+            plan::CastMode::kDefault);
+        auto is_null = std::make_shared<plan::FunctionExpr>("isnull", std::vector<ExprPtr>{value});
+        auto zero = std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(0.0));
+        return std::make_shared<plan::FunctionExpr>("when", std::vector<ExprPtr>{is_null, zero, value});
+      };
+      auto node = std::make_shared<plan::ProjectPlan>();
+      node->expressions.push_back(std::make_shared<plan::FunctionExpr>(
+          is_corr ? "corr" : "covar_samp", std::vector<ExprPtr>{as_double(col1), as_double(col2)}));
+      result = Unary(node, is_corr ? r.corr().input() : r.cov().input(), ctx);
+      break;
+    }
+    case R::kUnpivot: {
+      auto node = std::make_shared<plan::UnpivotPlan>();
+      ARROW_ASSIGN_OR_RAISE(node->ids, ConvertExpressions(r.unpivot().ids()));
+      if (r.unpivot().has_values()) {
+        ARROW_ASSIGN_OR_RAISE(node->values, ConvertExpressions(r.unpivot().values().values()));
+      }
+      node->variable_column = r.unpivot().variable_column_name();
+      node->value_column = r.unpivot().value_column_name();
+      result = Unary(node, r.unpivot().input(), ctx);
+      break;
+    }
+    case R::kFillNa: {
+      auto node = std::make_shared<plan::NAFillPlan>();
+      node->columns.assign(r.fill_na().cols().begin(), r.fill_na().cols().end());
+      for (const auto& value : r.fill_na().values()) {
+        ARROW_ASSIGN_OR_RAISE(auto scalar, ConvertLiteral(value));
+        node->values.push_back(std::move(scalar));
+      }
+      result = Unary(node, r.fill_na().input(), ctx);
+      break;
+    }
+    case R::kDropNa: {
+      auto node = std::make_shared<plan::NADropPlan>();
+      node->columns.assign(r.drop_na().cols().begin(), r.drop_na().cols().end());
+      if (r.drop_na().has_min_non_nulls()) node->min_non_nulls = r.drop_na().min_non_nulls();
+      result = Unary(node, r.drop_na().input(), ctx);
+      break;
+    }
+    case R::kReplace: {
+      auto node = std::make_shared<plan::NAReplacePlan>();
+      node->columns.assign(r.replace().cols().begin(), r.replace().cols().end());
+      for (const auto& replacement : r.replace().replacements()) {
+        ARROW_ASSIGN_OR_RAISE(auto old_value, ConvertLiteral(replacement.old_value()));
+        ARROW_ASSIGN_OR_RAISE(auto new_value, ConvertLiteral(replacement.new_value()));
+        node->replacements.emplace_back(std::move(old_value), std::move(new_value));
+      }
+      result = Unary(node, r.replace().input(), ctx);
       break;
     }
     case R::kDrop: {

@@ -13,6 +13,15 @@ namespace sk8::engine {
 
 Result<plan::ResolvedPtr> Analyze(const plan::PlanPtr& unresolved, const QueryContext& ctx) {
   analyzer::Analyzer analyzer(ctx.catalog, ctx.eval);
+  analyzer.set_query_runner([&ctx](const plan::ResolvedPtr& plan) -> Result<std::shared_ptr<arrow::Table>> {
+    ARROW_ASSIGN_OR_RAISE(auto optimized, optimizer::Optimize(plan, ctx.eval));
+    exec::ExecContext exec_ctx;
+    exec_ctx.eval = ctx.eval;
+    exec_ctx.cancelled = ctx.cancelled;
+    ARROW_ASSIGN_OR_RAISE(auto batches, exec::ExecuteToBatches(*optimized, exec_ctx));
+    if (batches.empty()) return arrow::Table::MakeEmpty(optimized->schema);
+    return arrow::Table::FromRecordBatches(batches[0]->schema(), batches);
+  });
   return analyzer.Resolve(unresolved);
 }
 

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include <arrow/compute/api.h>
+
 #include "exec/expression_executor.h"
 #include "exec/hash_table.h"
 #include "exec/operators.h"
@@ -114,6 +116,7 @@ class HashAggregate : public BufferedSinkOperator {
       ARROW_RETURN_NOT_OK(table.keys->FindOrInsert(keys, rows, group_ids.data()));
       table.num_groups = table.keys->num_groups();
     }
+    std::vector<uint32_t> filtered_groups;
     for (size_t a = 0; a < aggregates_.size(); ++a) {
       std::vector<arrow::Datum> args;
       for (const auto& arg : aggregates_[a].args) {
@@ -121,7 +124,14 @@ class HashAggregate : public BufferedSinkOperator {
         args.push_back(std::move(value));
       }
       table.accumulators[a]->Resize(table.num_groups);
-      ARROW_RETURN_NOT_OK(table.accumulators[a]->Update(args, group_ids.data(), rows, ctx.eval));
+      const uint32_t* groups = group_ids.data();
+      int64_t kept_rows = rows;
+      if (aggregates_[a].filter) {
+        ARROW_ASSIGN_OR_RAISE(kept_rows, KeepFiltered(ctx, *aggregates_[a].filter, *batch, group_ids, &args,
+                                                      &filtered_groups));
+        groups = filtered_groups.data();
+      }
+      ARROW_RETURN_NOT_OK(table.accumulators[a]->Update(args, groups, kept_rows, ctx.eval));
     }
     ARROW_RETURN_NOT_OK(local.memory.Resize(GroupTableBytes(table)));
     return SinkResult::kNeedMoreInput;
@@ -214,6 +224,34 @@ class HashAggregate : public BufferedSinkOperator {
   }
 
  private:
+  /// An aggregate's FILTER (WHERE ...): keeps the arguments' and the group
+  /// ids' rows where `filter` is true; returns how many rows remain.
+  static Result<int64_t> KeepFiltered(ExecContext& ctx, const plan::BoundExpr& filter, const arrow::RecordBatch& batch,
+                                      const std::vector<uint32_t>& group_ids, std::vector<arrow::Datum>* args,
+                                      std::vector<uint32_t>* kept_groups) {
+    const int64_t rows = batch.num_rows();
+    ARROW_ASSIGN_OR_RAISE(auto value, Evaluate(filter, batch, ctx.eval));
+    ARROW_ASSIGN_OR_RAISE(auto mask_array, ToArray(value, rows));
+    const auto& mask = static_cast<const arrow::BooleanArray&>(*mask_array);
+    arrow::Int32Builder indices(ctx.pool);
+    ARROW_RETURN_NOT_OK(indices.Reserve(rows));
+    kept_groups->clear();
+    for (int64_t i = 0; i < rows; ++i) {
+      if (mask.IsValid(i) && mask.Value(i)) {
+        indices.UnsafeAppend(static_cast<int32_t>(i));
+        kept_groups->push_back(group_ids[i]);
+      }
+    }
+    ARROW_ASSIGN_OR_RAISE(auto taken_indices, indices.Finish());
+    arrow::compute::ExecContext exec_ctx(ctx.pool);
+    for (auto& arg : *args) {
+      if (arg.is_scalar()) continue;
+      ARROW_ASSIGN_OR_RAISE(arg, arrow::compute::Take(arg, taken_indices, arrow::compute::TakeOptions::Defaults(),
+                                                      &exec_ctx));
+    }
+    return static_cast<int64_t>(kept_groups->size());
+  }
+
   /// The groups of a table as a batch: keys, then each aggregate's result.
   Result<std::shared_ptr<arrow::RecordBatch>> Output(ExecContext& ctx, GroupTable* table) const {
     std::vector<std::shared_ptr<arrow::Array>> columns;

@@ -52,6 +52,9 @@ OperatorPtr MakeEnforceSingleRow(OperatorPtr child);
 OperatorPtr MakeReusedResult(const PhysicalOperator* original, std::shared_ptr<arrow::Schema> schema);
 /// Each input row `count` times (none when NULL or below 1), Spark's replicaterows.
 OperatorPtr MakeReplicateRows(OperatorPtr child, plan::BoundExprPtr count);
+/// Each input row once per projection (GROUPING SETS), each giving the whole output row.
+OperatorPtr MakeExpand(OperatorPtr child, std::vector<std::vector<plan::BoundExprPtr>> projections,
+                       std::shared_ptr<arrow::Schema> schema);
 /// The first input row (in input order) of each distinct key, NULLs equal to NULLs.
 OperatorPtr MakeDeduplicate(OperatorPtr child, std::vector<plan::BoundExprPtr> keys);
 /// Window functions over the partitions of `partition` (NULLs equal), each

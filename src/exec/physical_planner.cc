@@ -203,6 +203,9 @@ Result<OperatorPtr> PlanNode(const plan::ResolvedPlan& node, ReuseIndex* reuse) 
       auto aggregates = node.aggregates;
       for (auto& aggregate : aggregates) {
         ARROW_ASSIGN_OR_RAISE(aggregate.args, BindAll(aggregate.args, input_ids));
+        if (aggregate.filter) {
+          ARROW_ASSIGN_OR_RAISE(aggregate.filter, plan::BindToInput(aggregate.filter, input_ids));
+        }
       }
       return MakeHashAggregate(std::move(children[0]), std::move(grouping), std::move(aggregates), node.schema);
     }
@@ -215,6 +218,14 @@ Result<OperatorPtr> PlanNode(const plan::ResolvedPlan& node, ReuseIndex* reuse) 
     case plan::ResolvedKind::kReplicateRows: {
       ARROW_ASSIGN_OR_RAISE(auto count, plan::BindToInput(node.replicate_count, input_ids));
       return MakeReplicateRows(std::move(children[0]), std::move(count));
+    }
+    case plan::ResolvedKind::kExpand: {
+      std::vector<std::vector<plan::BoundExprPtr>> projections;
+      for (const auto& projection : node.expand_projections) {
+        ARROW_ASSIGN_OR_RAISE(auto bound, BindAll(projection, input_ids));
+        projections.push_back(std::move(bound));
+      }
+      return MakeExpand(std::move(children[0]), std::move(projections), node.schema);
     }
     case plan::ResolvedKind::kDeduplicate: {
       ARROW_ASSIGN_OR_RAISE(auto keys, BindAll(node.grouping, input_ids));

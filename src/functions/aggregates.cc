@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 
+#include "functions/aggregate_util.h"
 #include "functions/cast.h"
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
@@ -19,36 +20,6 @@ namespace {
 using arrow::Datum;
 using plan::BoundAggregate;
 using plan::GroupedAccumulator;
-
-template <typename T>
-int64_t CapacityBytes(const std::vector<T>& values) {
-  return static_cast<int64_t>(values.capacity() * sizeof(T));
-}
-
-/// Calls f(i) for each of `rows` rows of `array` that is not NULL: a plain loop
-/// when there are no NULLs.
-template <typename F>
-void ForEachValid(const arrow::Array& array, int64_t rows, F&& f) {
-  if (array.null_count() == 0) {
-    for (int64_t i = 0; i < rows; ++i) f(i);
-    return;
-  }
-  const uint8_t* validity = array.null_bitmap_data();
-  const int64_t offset = array.offset();
-  for (int64_t i = 0; i < rows; ++i) {
-    if (arrow::bit_util::GetBit(validity, offset + i)) f(i);
-  }
-}
-
-/// Calls f(i, group) for the groups a Merge folds: groups[i], or i when `groups` is null.
-template <typename F>
-void ForEachMerged(const uint32_t* groups, int64_t count, F&& f) {
-  if (groups == nullptr) {
-    for (int64_t i = 0; i < count; ++i) f(i, static_cast<size_t>(i));
-  } else {
-    for (int64_t i = 0; i < count; ++i) f(i, static_cast<size_t>(groups[i]));
-  }
-}
 
 class CountAccumulator : public GroupedAccumulator {
  public:
@@ -76,7 +47,7 @@ class CountAccumulator : public GroupedAccumulator {
     return builder.Finish();
   }
 
- private:
+ protected:
   std::vector<int64_t> counts_;
 };
 
@@ -337,16 +308,6 @@ class StringMinMaxAccumulator : public GroupedAccumulator {
   std::vector<uint8_t> seen_;
 };
 
-class FactoryKernel : public plan::AggregateKernel {
- public:
-  using Factory = std::function<std::unique_ptr<GroupedAccumulator>()>;
-  explicit FactoryKernel(Factory f) : factory_(std::move(f)) {}
-  std::unique_ptr<GroupedAccumulator> MakeAccumulator() const override { return factory_(); }
-
- private:
-  Factory factory_;
-};
-
 /// The accumulator class of `op`, instantiated per operation.
 template <template <AggOp> class Accumulator, typename... Args>
 FactoryKernel::Factory ForOp(AggOp op, Args... args) {
@@ -378,19 +339,6 @@ FactoryKernel::Factory NumericFactory(const arrow::DataType& in, AggOp op) {
     case arrow::Type::FLOAT: return ForOp<Numeric<arrow::FloatType, AccType>::template Accumulator>(op);
     default: return ForOp<Numeric<arrow::DoubleType, AccType>::template Accumulator>(op);
   }
-}
-
-Status WrongArgs(const std::string& name, size_t got, const std::string& expected) {
-  return AnalysisError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
-                       {{"functionName", "`" + name + "`"}, {"expectedNum", expected},
-                        {"actualNum", std::to_string(got)}, {"docroot", "https://spark.apache.org/docs/latest"}});
-}
-
-/// Spark's column name of an aggregate over distinct values: "count(DISTINCT x)".
-std::string DistinctCallName(const std::string& function, const std::vector<BoundExprPtr>& args) {
-  std::string out = function + "(DISTINCT ";
-  for (size_t i = 0; i < args.size(); ++i) out += (i ? ", " : "") + args[i]->name;
-  return out + ")";
 }
 
 FunctionInfo Aggregate(std::string name, std::string usage, AggOp op) {
@@ -467,9 +415,434 @@ FunctionInfo Aggregate(std::string name, std::string usage, AggOp op) {
   return info;
 }
 
+// count_if(cond): the rows where `cond` is true (count's state and merge).
+class CountIfAccumulator : public CountAccumulator {
+ public:
+  Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
+    int64_t* counts = counts_.data();
+    if (args[0].is_scalar()) {
+      const auto& s = static_cast<const arrow::BooleanScalar&>(*args[0].scalar());
+      if (s.is_valid && s.value) for (int64_t i = 0; i < rows; ++i) ++counts[groups[i]];
+      return Status::OK();
+    }
+    auto array = std::static_pointer_cast<arrow::BooleanArray>(args[0].make_array());
+    ForEachValid(*array, rows, [&](int64_t i) { counts[groups[i]] += array->Value(i) ? 1 : 0; });
+    return Status::OK();
+  }
+};
+
+// bool_and / every (IsAnd) and bool_or / some / any: NULLs are skipped; NULL
+// for a group without values.
+template <bool IsAnd>
+class BoolAccumulator : public GroupedAccumulator {
+ public:
+  void Resize(int64_t n) override {
+    values_.resize(n, IsAnd ? 1 : 0);
+    seen_.resize(n, 0);
+  }
+  int64_t MemoryUsage() const override { return CapacityBytes(values_) + CapacityBytes(seen_); }
+  Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
+    if (args[0].is_scalar()) {
+      const auto& s = static_cast<const arrow::BooleanScalar&>(*args[0].scalar());
+      if (s.is_valid) for (int64_t i = 0; i < rows; ++i) Add(groups[i], s.value);
+      return Status::OK();
+    }
+    auto array = std::static_pointer_cast<arrow::BooleanArray>(args[0].make_array());
+    ForEachValid(*array, rows, [&](int64_t i) { Add(groups[i], array->Value(i)); });
+    return Status::OK();
+  }
+  Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,
+               const EvalContext&) override {
+    const auto& o = static_cast<const BoolAccumulator&>(other);
+    ForEachMerged(groups, count, [&](int64_t i, size_t g) {
+      if (o.seen_[g]) Add(map[i], o.values_[g] != 0);
+    });
+    return Status::OK();
+  }
+  Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
+    arrow::BooleanBuilder builder;
+    ARROW_RETURN_NOT_OK(builder.AppendValues(values_.data(), static_cast<int64_t>(values_.size()), seen_.data()));
+    return builder.Finish();
+  }
+
+ private:
+  void Add(uint32_t g, bool v) {
+    values_[g] = IsAnd ? (values_[g] && v) : (values_[g] || v);
+    seen_[g] = 1;
+  }
+  std::vector<uint8_t> values_;
+  std::vector<uint8_t> seen_;
+};
+
+/// Per group one value of any type, kept as a scalar (first, last, any_value,
+/// min_by, max_by pick a row; they copy a value only when the pick changes).
+class PickedValues {
+ public:
+  void Resize(int64_t n) { values_.resize(n); }
+  int64_t MemoryUsage() const { return CapacityBytes(values_); }
+  void Set(size_t g, const arrow::Array& array, int64_t row) {
+    auto scalar = array.GetScalar(row);
+    values_[g] = scalar.ok() ? *scalar : nullptr;
+  }
+  void Set(size_t g, std::shared_ptr<arrow::Scalar> value) { values_[g] = std::move(value); }
+  const std::shared_ptr<arrow::Scalar>& Get(size_t g) const { return values_[g]; }
+  /// One value per group (NULL where none was picked or the value is NULL).
+  Result<std::shared_ptr<arrow::Array>> Finish(const std::shared_ptr<arrow::DataType>& type) const {
+    std::unique_ptr<arrow::ArrayBuilder> builder;
+    ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), type, &builder));
+    for (const auto& v : values_) {
+      if (v && v->is_valid) {
+        ARROW_RETURN_NOT_OK(builder->AppendScalar(*v));
+      } else {
+        ARROW_RETURN_NOT_OK(builder->AppendNull());
+      }
+    }
+    return builder->Finish();
+  }
+
+ private:
+  std::vector<std::shared_ptr<arrow::Scalar>> values_;
+};
+
+// first / first_value / any_value (IsLast false) and last / last_value: the
+// value of the first or last row a group sees, NULLs skipped with ignoreNulls.
+template <bool IsLast>
+class PickRowAccumulator : public GroupedAccumulator {
+ public:
+  PickRowAccumulator(std::shared_ptr<arrow::DataType> type, bool ignore_nulls)
+      : type_(std::move(type)), ignore_nulls_(ignore_nulls) {}
+  void Resize(int64_t n) override {
+    values_.Resize(n);
+    seen_.resize(n, 0);
+  }
+  int64_t MemoryUsage() const override { return values_.MemoryUsage() + CapacityBytes(seen_); }
+  Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
+    if (args[0].is_scalar()) {
+      const auto& scalar = args[0].scalar();
+      if (ignore_nulls_ && !scalar->is_valid) return Status::OK();
+      for (int64_t i = 0; i < rows; ++i) {
+        if (IsLast || !seen_[groups[i]]) values_.Set(groups[i], scalar);
+        seen_[groups[i]] = 1;
+      }
+      return Status::OK();
+    }
+    auto array = args[0].make_array();
+    if constexpr (IsLast) {
+      // Each group's last row of the chunk, then one copy per group.
+      last_row_.assign(seen_.size(), -1);
+      for (int64_t i = 0; i < rows; ++i) {
+        if (!ignore_nulls_ || array->IsValid(i)) last_row_[groups[i]] = i;
+      }
+      for (size_t g = 0; g < last_row_.size(); ++g) {
+        if (last_row_[g] < 0) continue;
+        values_.Set(g, *array, last_row_[g]);
+        seen_[g] = 1;
+      }
+    } else {
+      for (int64_t i = 0; i < rows; ++i) {
+        const uint32_t g = groups[i];
+        if (seen_[g] || (ignore_nulls_ && array->IsNull(i))) continue;
+        values_.Set(g, *array, i);
+        seen_[g] = 1;
+      }
+    }
+    return Status::OK();
+  }
+  Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,
+               const EvalContext&) override {
+    const auto& o = static_cast<const PickRowAccumulator&>(other);
+    ForEachMerged(groups, count, [&](int64_t i, size_t g) {
+      if (!o.seen_[g] || (!IsLast && seen_[map[i]])) return;
+      values_.Set(map[i], o.values_.Get(g));
+      seen_[map[i]] = 1;
+    });
+    return Status::OK();
+  }
+  Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override { return values_.Finish(type_); }
+
+ private:
+  std::shared_ptr<arrow::DataType> type_;
+  bool ignore_nulls_;
+  PickedValues values_;
+  std::vector<uint8_t> seen_;
+  std::vector<int64_t> last_row_;
+};
+
+/// An ordering key of min_by / max_by: numbers, dates and timestamps as
+/// doubles (NaN above all), strings as bytes.
+struct OrderingKey {
+  double number = 0;
+  std::string text;
+};
+
+Result<std::vector<OrderingKey>> ReadOrderingKeys(const std::shared_ptr<arrow::Array>& keys,
+                                                  std::vector<uint8_t>* valid) {
+  const int64_t rows = keys->length();
+  std::vector<OrderingKey> out(rows);
+  valid->assign(rows, 0);
+  if (keys->type_id() == arrow::Type::STRING) {
+    const auto& strings = static_cast<const arrow::StringArray&>(*keys);
+    for (int64_t i = 0; i < rows; ++i) {
+      if (strings.IsNull(i)) continue;
+      out[i].text = std::string(strings.GetView(i));
+      (*valid)[i] = 1;
+    }
+    return out;
+  }
+  std::shared_ptr<arrow::Array> numbers = keys;
+  if (keys->type_id() == arrow::Type::DATE32) {
+    ARROW_ASSIGN_OR_RAISE(numbers, keys->View(arrow::int32()));
+  } else if (keys->type_id() == arrow::Type::TIMESTAMP) {
+    ARROW_ASSIGN_OR_RAISE(numbers, keys->View(arrow::int64()));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto as_double, CastDatum(numbers, arrow::float64(), false, EvalContext{}));
+  auto doubles = std::static_pointer_cast<arrow::DoubleArray>(as_double.make_array());
+  for (int64_t i = 0; i < rows; ++i) {
+    if (doubles->IsNull(i)) continue;
+    out[i].number = doubles->Value(i);
+    (*valid)[i] = 1;
+  }
+  return out;
+}
+
+// min_by(value, key) / max_by(value, key): the value of the row with the
+// smallest / largest key (the first such row on ties); rows with a NULL key are skipped.
+template <bool IsMax>
+class PickByAccumulator : public GroupedAccumulator {
+ public:
+  PickByAccumulator(std::shared_ptr<arrow::DataType> type, bool string_key)
+      : type_(std::move(type)), string_key_(string_key) {}
+  void Resize(int64_t n) override {
+    values_.Resize(n);
+    keys_.resize(n);
+    seen_.resize(n, 0);
+  }
+  int64_t MemoryUsage() const override {
+    return values_.MemoryUsage() + CapacityBytes(keys_) + CapacityBytes(seen_);
+  }
+  Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
+    ARROW_ASSIGN_OR_RAISE(auto value_array, arrow::MakeArrayFromScalar(*ScalarOr(args[0]), rows));
+    if (args[0].is_array()) value_array = args[0].make_array();
+    ARROW_ASSIGN_OR_RAISE(auto key_array, arrow::MakeArrayFromScalar(*ScalarOr(args[1]), rows));
+    if (args[1].is_array()) key_array = args[1].make_array();
+    std::vector<uint8_t> valid;
+    ARROW_ASSIGN_OR_RAISE(auto keys, ReadOrderingKeys(key_array, &valid));
+    for (int64_t i = 0; i < rows; ++i) {
+      if (!valid[i]) continue;
+      const uint32_t g = groups[i];
+      if (seen_[g] && !Better(keys[i], keys_[g])) continue;
+      keys_[g] = std::move(keys[i]);
+      values_.Set(g, *value_array, i);
+      seen_[g] = 1;
+    }
+    return Status::OK();
+  }
+  Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,
+               const EvalContext&) override {
+    const auto& o = static_cast<const PickByAccumulator&>(other);
+    ForEachMerged(groups, count, [&](int64_t i, size_t g) {
+      const uint32_t to = map[i];
+      if (!o.seen_[g] || (seen_[to] && !Better(o.keys_[g], keys_[to]))) return;
+      keys_[to] = o.keys_[g];
+      values_.Set(to, o.values_.Get(g));
+      seen_[to] = 1;
+    });
+    return Status::OK();
+  }
+  Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override { return values_.Finish(type_); }
+
+ private:
+  static std::shared_ptr<arrow::Scalar> ScalarOr(const Datum& d) {
+    return d.is_scalar() ? d.scalar() : arrow::MakeNullScalar(d.type());
+  }
+  bool Better(const OrderingKey& candidate, const OrderingKey& current) const {
+    if (string_key_) return IsMax ? candidate.text > current.text : candidate.text < current.text;
+    return IsMax ? Less(current.number, candidate.number) : Less(candidate.number, current.number);
+  }
+  std::shared_ptr<arrow::DataType> type_;
+  bool string_key_;
+  PickedValues values_;
+  std::vector<OrderingKey> keys_;
+  std::vector<uint8_t> seen_;
+};
+
+/// A boolean literal argument (first's ignoreNulls); Spark's error otherwise.
+Result<bool> BooleanLiteralArg(const BoundExprPtr& arg, const std::string& function, const std::string& sql_expr,
+                               const EvalContext& ctx) {
+  auto value = plan::EvaluateConstant(*arg, ctx);
+  if (arg->type->id() != arrow::Type::BOOL || !value.ok()) {
+    return AnalysisError("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                         {{"sqlExpr", "\"" + sql_expr + "\""}, {"paramIndex", "second"},
+                          {"requiredType", "\"BOOLEAN\""}, {"inputSql", "\"" + arg->name + "\""},
+                          {"inputType", "\"" + types::SqlString(*arg->type) + "\""}});
+  }
+  return (*value)->is_valid && static_cast<const arrow::BooleanScalar&>(**value).value;
+}
+
+FunctionInfo AggregateInfo(std::string name, std::vector<std::string> aliases, std::string usage) {
+  FunctionInfo info;
+  info.name = std::move(name);
+  info.aliases = std::move(aliases);
+  info.kind = FunctionKind::kAggregate;
+  info.usage = std::move(usage);
+  return info;
+}
+
+/// count_if, bool_and, bool_or: one BOOLEAN argument.
+template <typename Accumulator>
+FunctionInfo BooleanAggregate(std::string name, std::vector<std::string> aliases, std::string usage,
+                              std::shared_ptr<arrow::DataType> result, bool nullable) {
+  FunctionInfo info = AggregateInfo(std::move(name), std::move(aliases), std::move(usage));
+  info.bind_aggregate = [info_copy = info, result, nullable](const std::string& called, std::vector<BoundExprPtr> args,
+                                                             bool distinct, const EvalContext& ctx) -> Result<BoundAggregate> {
+    if (args.size() != 1) return WrongArgs(called, args.size(), "1");
+    BoundAggregate agg;
+    agg.function_name = info_copy.name;
+    agg.name = AggregateName(info_copy, called, args, distinct);
+    if (args[0]->type->id() == arrow::Type::NA || types::IsStringLike(*args[0]->type)) {
+      ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::boolean(), plan::CastMode::kDefault, true, ctx));
+    }
+    if (args[0]->type->id() != arrow::Type::BOOL) return UnexpectedInputType(agg.name, 0, "\"BOOLEAN\"", *args[0]);
+    agg.distinct = distinct;
+    agg.type = result;
+    agg.nullable = nullable;
+    agg.kernel = MakeFactoryKernel<Accumulator>();
+    agg.args = std::move(args);
+    return agg;
+  };
+  return info;
+}
+
+/// first / last / any_value(value[, ignoreNulls]).
+template <bool IsLast>
+FunctionInfo PickRowAggregate(std::string name, std::vector<std::string> aliases, std::string usage) {
+  FunctionInfo info = AggregateInfo(std::move(name), std::move(aliases), std::move(usage));
+  info.bind_aggregate = [info_copy = info](const std::string& called, std::vector<BoundExprPtr> args, bool distinct,
+                                           const EvalContext& ctx) -> Result<BoundAggregate> {
+    if (args.empty() || args.size() > 2) return WrongArgs(called, args.size(), "[1, 2]");
+    BoundAggregate agg;
+    agg.function_name = info_copy.name;
+    bool ignore_nulls = false;
+    std::string lower = called;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (args.size() == 2) {
+      ARROW_ASSIGN_OR_RAISE(ignore_nulls, BooleanLiteralArg(args[1], lower, lower + "(" + args[0]->name + ")", ctx));
+      args.pop_back();
+    }
+    agg.name = AggregateName(info_copy, called, args, distinct);
+    agg.distinct = distinct;
+    agg.type = args[0]->type;
+    agg.nullable = true;
+    auto type = agg.type;
+    agg.kernel = MakeFactoryKernel<PickRowAccumulator<IsLast>>(type, ignore_nulls);
+    agg.args = std::move(args);
+    return agg;
+  };
+  return info;
+}
+
+/// min_by / max_by(value, ordering).
+template <bool IsMax>
+FunctionInfo PickByAggregate(std::string name, std::string usage) {
+  FunctionInfo info = AggregateInfo(std::move(name), {}, std::move(usage));
+  info.bind_aggregate = [info_copy = info](const std::string& called, std::vector<BoundExprPtr> args, bool distinct,
+                                           const EvalContext&) -> Result<BoundAggregate> {
+    if (args.size() != 2) return WrongArgs(called, args.size(), "2");
+    BoundAggregate agg;
+    agg.function_name = info_copy.name;
+    agg.name = AggregateName(info_copy, called, args, distinct);
+    const auto& key = *args[1]->type;
+    const bool string_key = key.id() == arrow::Type::STRING;
+    const bool number_key = NumericRank(key) > 0 || key.id() == arrow::Type::DATE32 ||
+                            key.id() == arrow::Type::TIMESTAMP || key.id() == arrow::Type::DECIMAL128;
+    if (!string_key && !number_key) return Unsupported(info_copy.name + " ordered by " + types::SqlString(key));
+    agg.distinct = distinct;
+    agg.type = args[0]->type;
+    agg.nullable = true;
+    auto type = agg.type;
+    agg.kernel = MakeFactoryKernel<PickByAccumulator<IsMax>>(type, string_key);
+    agg.args = std::move(args);
+    return agg;
+  };
+  return info;
+}
+
+class GroupingBitKernel : public plan::ScalarKernel {
+ public:
+  explicit GroupingBitKernel(int shift) : shift_(shift) {}
+  Result<Datum> Execute(const std::vector<Datum>& args, int64_t length, const EvalContext&) const override {
+    NumericArg<arrow::Int64Type> ids(args[0]);
+    arrow::Int8Builder builder;
+    ARROW_RETURN_NOT_OK(builder.Reserve(length));
+    for (int64_t i = 0; i < length; ++i) builder.UnsafeAppend(static_cast<int8_t>((ids.Value(i) >> shift_) & 1));
+    ARROW_ASSIGN_OR_RAISE(auto out, builder.Finish());
+    return Datum(out);
+  }
+
+ private:
+  int shift_;
+};
+
+/// grouping() and grouping_id() bind in an aggregation over grouping sets
+/// (analyzer/grouping_sets.cc); anywhere else they are Spark's error.
+FunctionInfo GroupingFunction(std::string name, std::string usage) {
+  FunctionInfo info;
+  info.name = std::move(name);
+  info.kind = FunctionKind::kAggregate;
+  info.usage = std::move(usage);
+  info.bind_aggregate = [](const std::string&, std::vector<BoundExprPtr>, bool,
+                           const EvalContext&) -> Result<BoundAggregate> {
+    return AnalysisError("UNSUPPORTED_GROUPING_EXPRESSION", {});
+  };
+  return info;
+}
+
 }  // namespace
 
+Status WrongArgs(const std::string& name, size_t got, const std::string& expected) {
+  return AnalysisError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+                       {{"functionName", "`" + name + "`"}, {"expectedNum", expected},
+                        {"actualNum", std::to_string(got)}, {"docroot", "https://spark.apache.org/docs/latest"}});
+}
+
+std::string DistinctCallName(const std::string& function, const std::vector<BoundExprPtr>& args) {
+  std::string out = function + "(DISTINCT ";
+  for (size_t i = 0; i < args.size(); ++i) out += (i ? ", " : "") + args[i]->name;
+  return out + ")";
+}
+
+std::string AggregateName(const FunctionInfo& info, const std::string& called, const std::vector<BoundExprPtr>& args,
+                          bool distinct) {
+  if (!distinct) return CallName(info, called, args);
+  std::string lower = called;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return DistinctCallName(lower, args);
+}
+
+Status CastArgToDouble(std::vector<BoundExprPtr>* args, size_t index, const std::string& sql_expr,
+                       const EvalContext& ctx) {
+  auto& arg = (*args)[index];
+  const auto& type = *arg->type;
+  if (type.id() == arrow::Type::DOUBLE) return Status::OK();
+  if (type.id() != arrow::Type::NA && !types::IsStringLike(type) && NumericRank(type) == 0) {
+    return UnexpectedInputType(sql_expr, static_cast<int>(index), "\"DOUBLE\"", *arg);
+  }
+  ARROW_ASSIGN_OR_RAISE(arg, BindCast(arg, arrow::float64(), plan::CastMode::kDefault, true, ctx));
+  return Status::OK();
+}
+
+BoundExprPtr GroupingBit(BoundExprPtr grouping_id, int shift, std::string name) {
+  return plan::BoundExpr::Call("grouping", std::make_shared<GroupingBitKernel>(shift), {std::move(grouping_id)},
+                               arrow::int8(), false, std::move(name));
+}
+
 void RegisterAggregateFunctions(FunctionRegistry& registry) {
+  registry.Add(GroupingFunction("grouping", "grouping(col) - indicates whether a specified column in a GROUP BY is "
+                                            "aggregated or not, returns 1 for aggregated or 0 for not aggregated in "
+                                            "the result set."));
+  registry.Add(GroupingFunction("grouping_id", "grouping_id([col1[, col2 ..]]) - returns the level of grouping, "
+                                               "equals to `(grouping(c1) << (n-1)) + (grouping(c2) << (n-2)) + ... + "
+                                               "grouping(cn)`"));
   FunctionInfo count;
   count.name = "count";
   count.kind = FunctionKind::kAggregate;
@@ -495,6 +868,26 @@ void RegisterAggregateFunctions(FunctionRegistry& registry) {
   registry.Add(std::move(avg));
   registry.Add(Aggregate("min", "min(expr) - Returns the minimum value of `expr`.", AggOp::kMin));
   registry.Add(Aggregate("max", "max(expr) - Returns the maximum value of `expr`.", AggOp::kMax));
+  registry.Add(BooleanAggregate<CountIfAccumulator>(
+      "count_if", {}, "count_if(expr) - Returns the number of `TRUE` values for the expression.", arrow::int64(), false));
+  registry.Add(BooleanAggregate<BoolAccumulator<true>>(
+      "bool_and", {"every"}, "bool_and(expr) - Returns true if all values of `expr` are true.", arrow::boolean(), true));
+  registry.Add(BooleanAggregate<BoolAccumulator<false>>(
+      "bool_or", {"some", "any"}, "bool_or(expr) - Returns true if at least one value of `expr` is true.",
+      arrow::boolean(), true));
+  registry.Add(PickRowAggregate<false>("first", {"first_value"},
+                                       "first(expr[, isIgnoreNull]) - Returns the first value of `expr` for a group of "
+                                       "rows. If `isIgnoreNull` is true, returns only non-null values."));
+  registry.Add(PickRowAggregate<true>("last", {"last_value"},
+                                      "last(expr[, isIgnoreNull]) - Returns the last value of `expr` for a group of "
+                                      "rows. If `isIgnoreNull` is true, returns only non-null values"));
+  registry.Add(PickRowAggregate<false>("any_value", {},
+                                       "any_value(expr[, isIgnoreNull]) - Returns some value of `expr` for a group of "
+                                       "rows. If `isIgnoreNull` is true, returns only non-null values."));
+  registry.Add(PickByAggregate<false>("min_by", "min_by(x, y) - Returns the value of `x` associated with the minimum "
+                                                "value of `y`."));
+  registry.Add(PickByAggregate<true>("max_by", "max_by(x, y) - Returns the value of `x` associated with the maximum "
+                                               "value of `y`."));
 }
 
 }  // namespace sk8::functions

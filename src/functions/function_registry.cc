@@ -22,6 +22,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterLogicalFunctions(*r);
     RegisterCastFunctions(*r);
     RegisterAggregateFunctions(*r);
+    RegisterStatisticalAggregateFunctions(*r);
     RegisterConditionalFunctions(*r);
     RegisterDateTimeFieldFunctions(*r);
     RegisterStringFunctions(*r);

@@ -84,6 +84,7 @@ void RegisterComparisonFunctions(FunctionRegistry& registry);
 void RegisterLogicalFunctions(FunctionRegistry& registry);
 void RegisterCastFunctions(FunctionRegistry& registry);
 void RegisterAggregateFunctions(FunctionRegistry& registry);
+void RegisterStatisticalAggregateFunctions(FunctionRegistry& registry);
 void RegisterConditionalFunctions(FunctionRegistry& registry);
 void RegisterDateTimeFieldFunctions(FunctionRegistry& registry);
 void RegisterStringFunctions(FunctionRegistry& registry);
@@ -104,6 +105,21 @@ Result<BoundExprPtr> AndAll(const std::vector<BoundExprPtr>& conjuncts, const Ev
 /// function that can fail (FunctionInfo::can_fail), a narrowing cast, or any
 /// argument that can. Column references and literals cannot.
 bool CanFail(const plan::BoundExpr& expr);
+
+/// grouping(col): bit `shift` of the grouping id `grouping_id` (BIGINT) as a
+/// TINYINT, 1 when the row's grouping set leaves the column out.
+BoundExprPtr GroupingBit(BoundExprPtr grouping_id, int shift, std::string name);
+
+// DataFrame.na (na_functions.cc).
+/// na.fill: `column` with NULLs (and NaNs of FLOAT / DOUBLE) replaced by `value`, of the column's type.
+BoundExprPtr FillNulls(BoundExprPtr column, std::shared_ptr<arrow::Scalar> value);
+/// na.drop: true for rows where at least `min` of `columns` are neither NULL nor NaN.
+BoundExprPtr AtLeastNNonNulls(std::vector<BoundExprPtr> columns, int64_t min);
+/// na.replace: `column` with a value equal to a key (compared as `compare_as`)
+/// replaced by the key's target (of the column's type), the first key that matches.
+BoundExprPtr ReplaceValues(BoundExprPtr column,
+                           std::vector<std::pair<std::shared_ptr<arrow::Scalar>, std::shared_ptr<arrow::Scalar>>> pairs,
+                           std::shared_ptr<arrow::DataType> compare_as);
 
 /// Column name of a call in Spark's style, from the info and the argument names.
 std::string CallName(const FunctionInfo& info, const std::string& called_name,

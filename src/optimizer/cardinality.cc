@@ -209,6 +209,8 @@ double EstimateRows(const ResolvedPlan& node) {
     }
     case ResolvedKind::kSingleRow: return 1;
     case ResolvedKind::kReplicateRows: return EstimateRows(node.child());
+    case ResolvedKind::kExpand:
+      return EstimateRows(node.child()) * static_cast<double>(node.expand_projections.size());
     case ResolvedKind::kDeduplicate: return std::max(1.0, EstimateRows(node.child()) / 10);
     case ResolvedKind::kAggregate:
       return node.grouping.empty() ? 1 : std::max(1.0, EstimateRows(node.child()) / 10);

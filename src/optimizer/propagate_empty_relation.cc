@@ -34,6 +34,7 @@ bool ReturnsNothing(const plan::ResolvedPlan& node) {
     case ResolvedKind::kTail:
     case ResolvedKind::kReplicateRows:
     case ResolvedKind::kDeduplicate:
+    case ResolvedKind::kExpand:
       return IsEmpty(node.child());
     case ResolvedKind::kAggregate:
       return !node.grouping.empty() && IsEmpty(node.child());

@@ -80,6 +80,7 @@ plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
       for (const auto& e : node->grouping) Collect(*e, &child_required);
       for (const auto& agg : node->aggregates) {
         for (const auto& a : agg.args) Collect(*a, &child_required);
+        if (agg.filter) Collect(*agg.filter, &child_required);
       }
       auto child = Prune(node->children[0], std::move(child_required));
       if (child == node->children[0] && !narrower) return node;
@@ -147,6 +148,39 @@ plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
         copy->qualifiers.push_back(node->qualifiers[f]);
       }
       copy->schema = arrow::schema(fields);
+      return copy;
+    }
+    case plan::ResolvedKind::kExpand: {
+      // Every projection keeps the columns required above (at least one).
+      std::vector<int> kept;
+      for (int i = 0; i < width; ++i) {
+        if (required.count(node->column_ids[i])) kept.push_back(i);
+      }
+      if (kept.empty() && width > 0) kept.push_back(width - 1);
+      ColumnSet child_required;
+      std::vector<std::vector<plan::BoundExprPtr>> projections;
+      for (const auto& projection : node->expand_projections) {
+        auto& narrowed = projections.emplace_back();
+        for (int i : kept) {
+          Collect(*projection[i], &child_required);
+          narrowed.push_back(projection[i]);
+        }
+      }
+      auto child = Prune(node->children[0], std::move(child_required));
+      if (child == node->children[0] && static_cast<int>(kept.size()) == width) return node;
+      auto copy = std::make_shared<plan::ResolvedPlan>(*node);
+      copy->children = {child};
+      copy->expand_projections = std::move(projections);
+      arrow::FieldVector fields;
+      copy->column_ids.clear();
+      copy->qualifiers.clear();
+      for (int i : kept) {
+        fields.push_back(node->schema->field(i));
+        copy->column_ids.push_back(node->column_ids[i]);
+        copy->qualifiers.push_back(node->qualifiers[i]);
+      }
+      copy->schema = arrow::schema(fields);
+      copy->visible_columns = -1;
       return copy;
     }
     case plan::ResolvedKind::kShowString: {

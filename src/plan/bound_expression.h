@@ -109,6 +109,9 @@ struct BoundAggregate {
   std::shared_ptr<const AggregateKernel> kernel;
   std::vector<BoundExprPtr> args;
   bool distinct = false;
+  /// FILTER (WHERE ...): a BOOLEAN over the input; only rows where it is true
+  /// reach the accumulator (null: every row).
+  BoundExprPtr filter;
   std::shared_ptr<arrow::DataType> type;
   bool nullable = true;
   std::string name;

@@ -64,6 +64,8 @@ struct FunctionExpr : Expr {
   bool distinct;
   /// SQL's `fn(...) IGNORE NULLS` (first, last, nth_value, lag, lead).
   bool ignore_nulls = false;
+  /// An aggregate's `FILTER (WHERE condition)`: only rows where it is true count.
+  ExprPtr filter;
 };
 
 struct AliasExpr : Expr {

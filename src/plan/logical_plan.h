@@ -36,6 +36,10 @@ enum class PlanKind {
   kSetOperation,
   kDeduplicate,
   kFunctionCatalog,
+  kNAFill,
+  kNADrop,
+  kNAReplace,
+  kUnpivot,
 };
 
 /// Spark's join types (every name PySpark and SQL accept maps to one of these).
@@ -116,6 +120,14 @@ struct AggregatePlan : LogicalPlan {
   /// DataFrame groupBy().agg() outputs the grouping columns, then the aggregates;
   /// SQL's GROUP BY outputs the select list only.
   bool grouping_in_output = true;
+  /// GROUPING SETS / ROLLUP / CUBE: the sets of grouping expressions, each
+  /// one aggregated (empty: one plain GROUP BY `grouping`). `grouping` lists
+  /// the grouping expressions as written (the order of grouping_id's bits).
+  std::vector<std::vector<ExprPtr>> grouping_sets;
+  /// pivot(column, values): one output column per value and aggregate; no
+  /// values: the column's distinct values, sorted (Spark's pivot(column)).
+  ExprPtr pivot_column;
+  std::vector<ExprPtr> pivot_values;
 };
 
 struct SortPlan : LogicalPlan {
@@ -173,6 +185,11 @@ struct DataSourcePlan : LogicalPlan {
   std::string user_schema;  // DDL or JSON, empty when none
 };
 
+/// ROLLUP(e1, ..., en): the sets (e1..en), (e1..en-1), ..., ().
+std::vector<std::vector<ExprPtr>> RollupSets(const std::vector<ExprPtr>& exprs);
+/// CUBE(e1, ..., en): every subset, in Spark's order ((e1, e2), (e1), (e2), ()).
+std::vector<std::vector<ExprPtr>> CubeSets(const std::vector<ExprPtr>& exprs);
+
 /// Convenience for building plans: a node with one child.
 template <typename T>
 std::shared_ptr<T> MakeUnary(PlanPtr child) {
@@ -223,6 +240,38 @@ struct FunctionCatalogPlan : LogicalPlan {
   /// kDescribe / kExists / kGet: the function's name, as written.
   std::string name;
   bool extended = false;  // DESCRIBE FUNCTION EXTENDED
+/// na.fill / fillna: one value for `columns` (all when empty) of its kind,
+/// or a value per column (a dict).
+struct NAFillPlan : LogicalPlan {
+  NAFillPlan() : LogicalPlan(PlanKind::kNAFill) {}
+  std::vector<std::string> columns;
+  std::vector<std::shared_ptr<arrow::Scalar>> values;
+};
+
+/// na.drop / dropna: the rows with at least `min_non_nulls` values in `columns`
+/// (all when empty) that are neither NULL nor NaN (none: every one of them).
+struct NADropPlan : LogicalPlan {
+  NADropPlan() : LogicalPlan(PlanKind::kNADrop) {}
+  std::vector<std::string> columns;
+  std::optional<int32_t> min_non_nulls;
+};
+
+/// na.replace / replace: values of `columns` (all when empty) equal to an old
+/// value become its new value.
+struct NAReplacePlan : LogicalPlan {
+  NAReplacePlan() : LogicalPlan(PlanKind::kNAReplace) {}
+  std::vector<std::string> columns;
+  std::vector<std::pair<std::shared_ptr<arrow::Scalar>, std::shared_ptr<arrow::Scalar>>> replacements;
+};
+
+/// unpivot / melt: each row once per value column, as (ids..., the value
+/// column's name, its value); `values` empty: every column that is no id.
+struct UnpivotPlan : LogicalPlan {
+  UnpivotPlan() : LogicalPlan(PlanKind::kUnpivot) {}
+  std::vector<ExprPtr> ids;
+  std::vector<ExprPtr> values;
+  std::string variable_column;
+  std::string value_column;
 };
 
 }  // namespace sk8::plan

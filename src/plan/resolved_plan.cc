@@ -54,6 +54,16 @@ std::string Describe(const ResolvedPlan& node) {
       for (size_t i = 0; i < node.grouping.size(); ++i) out += (i ? ", " : "") + ToString(*node.grouping[i]);
       return out + "]";
     }
+    case ResolvedKind::kExpand: {
+      std::string out = "Expand [";
+      for (size_t p = 0; p < node.expand_projections.size(); ++p) {
+        out += p ? ", [" : "[";
+        const auto& projection = node.expand_projections[p];
+        for (size_t i = 0; i < projection.size(); ++i) out += (i ? ", " : "") + ToString(*projection[i]);
+        out += "]";
+      }
+      return out + "], " + Columns(*node.schema);
+    }
     case ResolvedKind::kWindow: {
       std::string out = "Window [";
       for (size_t i = 0; i < node.window_functions.size(); ++i) out += (i ? ", " : "") + node.window_functions[i].name;

@@ -33,6 +33,7 @@ enum class ResolvedKind {
   kReplicateRows,
   kDeduplicate,
   kWindow,
+  kExpand,
 };
 
 /// The smallest and largest value of a column, as a double in the column's
@@ -105,6 +106,11 @@ struct ResolvedPlan {
   // are computed over the rows of each partition (`grouping`: PARTITION BY,
   // NULLs equal) in `sort_keys` order
   std::vector<BoundWindowFunction> window_functions;
+  // kExpand (Spark's Expand, under GROUPING SETS / ROLLUP / CUBE): every input
+  // row once per projection, each projection computing the whole output
+  // (the input's columns, the grouping columns with the set's absent ones
+  // NULL, and spark_grouping_id)
+  std::vector<std::vector<BoundExprPtr>> expand_projections;
   // kFileScan: data files of a format; file_columns index the file schema
   std::string format;
   std::vector<std::string> files;

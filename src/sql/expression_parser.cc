@@ -577,9 +577,18 @@ Result<ExprPtr> ExpressionParser::ParseFunctionCall(std::string name) {
     if (ignore_nulls && EqualsIgnoreCase(name, "first_value")) name = "first";
     if (ignore_nulls && EqualsIgnoreCase(name, "last_value")) name = "last";
   }
+  ExprPtr filter;
+  if (tokens_.PeekKeyword("FILTER") && tokens_.PeekSymbol("(", 1)) {
+    tokens_.Advance();
+    tokens_.Advance();
+    ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("WHERE"));
+    ARROW_ASSIGN_OR_RAISE(filter, ParseExpression());
+    ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+  }
   ARROW_RETURN_NOT_OK(RejectCallSuffixes());
   auto call = std::make_shared<plan::FunctionExpr>(std::move(name), std::move(args), distinct);
   call->ignore_nulls = ignore_nulls;
+  call->filter = std::move(filter);
   if (tokens_.MatchClauseKeyword("OVER")) return ParseWindowSpec(std::move(call));
   return ExprPtr(std::move(call));
 }
@@ -675,7 +684,6 @@ Result<ExprPtr> ExpressionParser::ParseFunctionArgument() {
 
 // Clauses after a call that sk8 cannot run yet.
 Status ExpressionParser::RejectCallSuffixes() {
-  if (tokens_.PeekKeyword("FILTER") && tokens_.PeekSymbol("(", 1)) return UnsupportedSql("aggregate FILTER clauses");
   if (tokens_.PeekKeyword("WITHIN") && tokens_.PeekKeyword("GROUP", 1)) return UnsupportedSql("WITHIN GROUP");
   return Status::OK();
 }

@@ -348,7 +348,7 @@ Result<QueryParser::QueryTerm> QueryParser::ParseSelect() {
     ARROW_ASSIGN_OR_RAISE(filter->condition, expressions_.ParseExpression());
     input = filter;
   }
-  std::optional<std::vector<ExprPtr>> grouping;
+  std::optional<GroupByClause> grouping;
   if (tokens_.MatchKeywords({"GROUP", "BY"})) {
     ARROW_ASSIGN_OR_RAISE(grouping, ParseGroupBy(select_list));
   }
@@ -384,14 +384,15 @@ Result<QueryParser::QueryTerm> QueryParser::ParseSelect() {
 }
 
 Result<PlanPtr> QueryParser::BuildSelectPlan(PlanPtr input, std::vector<ExprPtr> select_list, bool distinct,
-                                             std::optional<std::vector<ExprPtr>> grouping, ExprPtr having) {
+                                             std::optional<GroupByClause> grouping, ExprPtr having) {
   PlanPtr plan;
   if (grouping) {
     if (distinct) return UnsupportedSql("SELECT DISTINCT with GROUP BY");
     // The select list alone is the output: grouping columns are not prepended
     // as they are for DataFrame groupBy().agg().
     auto aggregate = Over<plan::AggregatePlan>(input);
-    aggregate->grouping = std::move(*grouping);
+    aggregate->grouping = std::move(grouping->grouping);
+    aggregate->grouping_sets = std::move(grouping->sets);
     aggregate->aggregates = std::move(select_list);
     aggregate->grouping_in_output = false;
     plan = aggregate;
@@ -422,25 +423,79 @@ Result<PlanPtr> QueryParser::BuildSelectPlan(PlanPtr input, std::vector<ExprPtr>
   return plan;
 }
 
-Result<std::vector<ExprPtr>> QueryParser::ParseGroupBy(const std::vector<ExprPtr>& select_list) {
+Result<QueryParser::GroupByClause> QueryParser::ParseGroupBy(const std::vector<ExprPtr>& select_list) {
   if (tokens_.PeekKeyword("ALL") &&
       (tokens_.IsStatementEnd(1) || tokens_.Peek(1).kind == TokenKind::kWord || tokens_.PeekSymbol(")", 1))) {
     return UnsupportedSql("GROUP BY ALL");
   }
-  bool grouping_sets = tokens_.PeekKeyword("GROUPING") && tokens_.PeekKeyword("SETS", 1);
-  bool rollup_or_cube = (tokens_.PeekKeyword("ROLLUP") || tokens_.PeekKeyword("CUBE")) && tokens_.PeekSymbol("(", 1);
-  if (grouping_sets || rollup_or_cube) return UnsupportedSql("GROUPING SETS, ROLLUP and CUBE");
-  ARROW_ASSIGN_OR_RAISE(auto grouping, expressions_.ParseExpressionList());
+  GroupByClause clause;
+  std::vector<std::vector<ExprPtr>> sets{{}};
+  bool analytic = false;
+  do {
+    ARROW_ASSIGN_OR_RAISE(auto item_sets, ParseGroupByItem(select_list, &analytic));
+    for (const auto& set : item_sets) clause.grouping.insert(clause.grouping.end(), set.begin(), set.end());
+    std::vector<std::vector<ExprPtr>> product;
+    for (const auto& prefix : sets) {
+      for (const auto& set : item_sets) {
+        auto combined = prefix;
+        combined.insert(combined.end(), set.begin(), set.end());
+        product.push_back(std::move(combined));
+      }
+    }
+    sets = std::move(product);
+  } while (tokens_.MatchSymbol(","));
   if (tokens_.PeekKeyword("WITH") && (tokens_.PeekKeyword("ROLLUP", 1) || tokens_.PeekKeyword("CUBE", 1))) {
-    return UnsupportedSql("GROUPING SETS, ROLLUP and CUBE");
+    tokens_.Advance();
+    const bool rollup = tokens_.Advance().IsKeyword("ROLLUP");
+    if (analytic) return UnsupportedSql("WITH ROLLUP / WITH CUBE after GROUPING SETS, ROLLUP or CUBE");
+    clause.sets = rollup ? plan::RollupSets(clause.grouping) : plan::CubeSets(clause.grouping);
+    return clause;
   }
-  for (auto& expr : grouping) {
-    std::optional<int64_t> position = Position(expr);
-    if (!position) continue;
+  if (analytic) clause.sets = std::move(sets);
+  return clause;
+}
+
+Result<std::vector<std::vector<ExprPtr>>> QueryParser::ParseGroupByItem(const std::vector<ExprPtr>& select_list,
+                                                                        bool* analytic) {
+  // A parenthesized list of expressions; `()` is the empty one.
+  auto parse_list = [&]() -> Result<std::vector<ExprPtr>> {
+    ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
+    std::vector<ExprPtr> exprs;
+    if (tokens_.MatchSymbol(")")) return exprs;
+    ARROW_ASSIGN_OR_RAISE(exprs, expressions_.ParseExpressionList());
+    ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+    return exprs;
+  };
+  if (tokens_.PeekKeyword("GROUPING") && tokens_.PeekKeyword("SETS", 1)) {
+    tokens_.Advance();
+    tokens_.Advance();
+    *analytic = true;
+    ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
+    std::vector<std::vector<ExprPtr>> sets;
+    do {
+      if (tokens_.PeekSymbol("(")) {
+        ARROW_ASSIGN_OR_RAISE(auto set, parse_list());
+        sets.push_back(std::move(set));
+      } else {
+        ARROW_ASSIGN_OR_RAISE(auto expr, expressions_.ParseExpression());
+        sets.push_back({std::move(expr)});
+      }
+    } while (tokens_.MatchSymbol(","));
+    ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+    return sets;
+  }
+  if ((tokens_.PeekKeyword("ROLLUP") || tokens_.PeekKeyword("CUBE")) && tokens_.PeekSymbol("(", 1)) {
+    const bool rollup = tokens_.Advance().IsKeyword("ROLLUP");
+    *analytic = true;
+    ARROW_ASSIGN_OR_RAISE(auto exprs, parse_list());
+    return rollup ? plan::RollupSets(exprs) : plan::CubeSets(exprs);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto expr, expressions_.ParseExpression());
+  if (std::optional<int64_t> position = Position(expr)) {
     ARROW_ASSIGN_OR_RAISE(auto item, SelectItemAt(select_list, *position, "GROUP"));
     expr = item->kind() == ExprKind::kAlias ? item->As<plan::AliasExpr>().child : item;
   }
-  return grouping;
+  return std::vector<std::vector<ExprPtr>>{{std::move(expr)}};
 }
 
 // ---------------------------------------------------------------------------

@@ -37,9 +37,18 @@ class QueryParser {
   Result<plan::PlanPtr> ParseQuery();
   Result<QueryTerm> ParseQueryPrimary();
   Result<QueryTerm> ParseSelect();
+  /// GROUP BY: the grouping expressions and, for GROUPING SETS / ROLLUP /
+  /// CUBE, the sets (the cartesian product of the items' sets).
+  struct GroupByClause {
+    std::vector<plan::ExprPtr> grouping;
+    std::vector<std::vector<plan::ExprPtr>> sets;
+  };
   Result<plan::PlanPtr> BuildSelectPlan(plan::PlanPtr input, std::vector<plan::ExprPtr> select_list, bool distinct,
-                                        std::optional<std::vector<plan::ExprPtr>> grouping, plan::ExprPtr having);
-  Result<std::vector<plan::ExprPtr>> ParseGroupBy(const std::vector<plan::ExprPtr>& select_list);
+                                        std::optional<GroupByClause> grouping, plan::ExprPtr having);
+  Result<GroupByClause> ParseGroupBy(const std::vector<plan::ExprPtr>& select_list);
+  /// One GROUP BY item's sets: ROLLUP(...), CUBE(...), GROUPING SETS(...), or `expr` (one set).
+  Result<std::vector<std::vector<plan::ExprPtr>>> ParseGroupByItem(const std::vector<plan::ExprPtr>& select_list,
+                                                                   bool* analytic);
   Result<plan::PlanPtr> ParseQueryOrganization(QueryTerm term);
   Result<plan::ExprPtr> ParseSortItem(const std::vector<plan::ExprPtr>& select_list);
   Result<std::optional<int64_t>> ParseLimitValue(const char* clause);

@@ -386,7 +386,7 @@ TEST(SqlExpressions, IntervalLiterals) {
 
 TEST(SqlExpressions, UnsupportedConstructs) {
   for (const char* text : {"a IN (SELECT 1)", "EXISTS (SELECT 1)", "(SELECT 1)", "INTERVAL '1 2' DAY",
-                           "INTERVAL 1 DAY TO SECOND", "transform(arr, x -> x + 1)", "count(a) FILTER (WHERE b)",
+                           "INTERVAL 1 DAY TO SECOND", "transform(arr, x -> x + 1)",
                            "?", ":p", "f(a => 1)", "s LIKE ANY ('a')", "a.b(1)"}) {
     auto result = ParseExpression(text);
     ASSERT_FALSE(result.ok()) << text;
@@ -562,7 +562,7 @@ TEST(SqlQueries, UnsupportedConstructsAreNamed) {
        {"SHOW TABLES", "CREATE TABLE x (a INT)", "INSERT INTO t VALUES (1)", "DESCRIBE t", "SET a = 1", "USE db",
         "EXPLAIN SELECT 1", "CACHE TABLE t", 
         "SELECT 1 FROM t LATERAL VIEW explode(a) x", "FROM t SELECT a", "SELECT a FROM t GROUP BY ALL",
-        "SELECT a FROM t GROUP BY ROLLUP(a)", "SELECT a FROM t CLUSTER BY a", "SELECT DISTINCT * FROM t",
+        "SELECT a FROM t CLUSTER BY a", "SELECT DISTINCT * FROM t",
         "SELECT * FROM explode(array(1))", "SELECT a FROM t LIMIT a", "SELECT * FROM VALUES (1 + 1)",
         "SELECT * FROM range(a)", "VALUES (1) ORDER BY 1"}) {
     auto result = ParseQuery(text);

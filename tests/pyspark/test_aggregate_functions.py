@@ -1,0 +1,118 @@
+"""Aggregate functions beyond count/sum/avg/min/max through the real PySpark
+client and SQL, answers recorded from real Spark: stddev / variance / skewness /
+kurtosis (Spark's central-moment algorithm), covariance and correlation,
+count_if, bool_and / bool_or and their aliases, first / last (ignoreNulls),
+any_value, min_by / max_by; NULLs, one-row and all-NULL groups, empty inputs,
+over windows, serial and parallel inputs, and Spark's errors."""
+
+from __future__ import annotations
+
+import pytest
+from pyspark.sql import Window as W
+from pyspark.sql import functions as F
+
+import golden
+
+
+@pytest.fixture(scope="module")
+def t(spark):
+    df = spark.createDataFrame(
+        [("a", 1, 10.0, 2, True), ("a", 2, 20.5, 4, True), ("a", 4, None, 7, False), ("a", 8, 3.25, 1, None),
+         ("b", 5, 5.0, 5, True), ("b", None, 7.0, None, True), ("c", 3, None, 1, None),
+         ("d", None, None, None, None), ("e", 6, 1.0, 3, False), ("e", 6, 1.0, 3, False)],
+        "k STRING, v INT, d DOUBLE, w INT, b BOOLEAN")
+    df.createOrReplaceTempView("af")
+    return df
+
+
+def test_moments_grouped(t, request):
+    golden.check(request, "df", t.groupBy("k").agg(
+        F.stddev("v"), F.stddev_samp("d"), F.stddev_pop("v"), F.variance("d"), F.var_samp("v"), F.var_pop("d"),
+        F.skewness("v"), F.kurtosis("v")))
+
+
+def test_moments_global(t, request):
+    out = t.agg(F.stddev("v"), F.std("d"), F.var_pop("v"), F.skewness("d"), F.kurtosis("d"))
+    golden.check(request, "df", out.select(*[micro(c) for c in out.columns]))
+
+
+def micro(column):
+    """A double rounded to 1e-4 (as a BIGINT): Spark's partitions of the input
+    decide the order its partial results merge in, so global results may
+    differ in the last bits."""
+    return (F.col(column) * 10000 + 0.5).cast("long").alias(column)
+
+
+def test_covariance_correlation(t, request):
+    # Group e's values are equal (corr divides by zero there: test_corr_of_constant).
+    golden.check(request, "grouped", t.filter("k != 'e'").groupBy("k").agg(
+        F.covar_pop("v", "w"), F.covar_samp("v", "d"), F.corr("v", "d")))
+    out = t.agg(F.covar_pop("v", "d"), F.covar_samp("v", "w"), F.corr("d", "w"))
+    golden.check(request, "global", out.select(*[micro(c) for c in out.columns]))
+
+
+def test_corr_of_constant(spark, t, request):
+    # Group e's values are equal: Spark divides by zero.
+    golden.check_error(request, "ansi", lambda: t.groupBy("k").agg(F.corr("v", "w")).collect())
+    spark.conf.set("spark.sql.ansi.enabled", "false")
+    try:
+        golden.check(request, "legacy", t.groupBy("k").agg(F.corr("v", "w")))
+    finally:
+        spark.conf.set("spark.sql.ansi.enabled", "true")
+
+
+def test_moments_empty(spark, request):
+    empty = spark.createDataFrame([], "v INT, d DOUBLE")
+    golden.check(request, "df", empty.agg(F.stddev("v"), F.var_pop("d"), F.skewness("v"), F.corr("v", "d"),
+                                          F.count_if(F.col("v") > 1), F.bool_and(F.col("v") > 1)))
+
+
+def test_moments_parallel(spark, request):
+    df = spark.range(300000).select((F.col("id") % 5).alias("g"), ((F.col("id") * 7) % 1000).alias("x"))
+    out = df.groupBy("g").agg(F.stddev("x"), F.var_pop("x"), F.covar_samp("x", "g"),
+                              F.count_if(F.col("x") > 500).alias("n"))
+    golden.check(request, "df", out.select("g", *[micro(c) for c in out.columns[1:4]], out.columns[4]))
+
+
+def test_boolean_aggregates(t, request):
+    golden.check(request, "df", t.groupBy("k").agg(F.count_if("b"), F.bool_and("b"), F.bool_or("b"), F.every("b"),
+                                                   F.some("b")))
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT k, count_if(v > 2), bool_and(v > 0), bool_or(d > 10), any(b), every(b), some(b) FROM af GROUP BY k",
+    "SELECT k, first(v), last(v), first(d) IGNORE NULLS, last(d) IGNORE NULLS FROM af WHERE k IN ('c', 'd', 'b') "
+    "GROUP BY k",
+    "SELECT k, min_by(d, v), max_by(d, v), min_by(v, d), max_by(k, w) FROM af GROUP BY k",
+    "SELECT stddev(v), std(v), variance(d), var_samp(d), skewness(w), kurtosis(w) FROM af",
+    "SELECT k, stddev(DISTINCT v), count(*) FROM af GROUP BY k",
+])
+def test_sql_aggregate_functions(spark, t, request, query):
+    golden.check(request, "df", spark.sql(query))
+
+
+def test_first_last(t, request):
+    # One value per group apart from NULLs, so the pick does not depend on the order.
+    one = t.filter("k IN ('b', 'c', 'd')")
+    golden.check(request, "df", one.groupBy("k").agg(F.first("d"), F.first("d", True), F.last("v", True),
+                                                     F.any_value("w", True)))
+
+
+def test_min_by_max_by(t, request):
+    golden.check(request, "df", t.groupBy("k").agg(F.min_by("d", "v"), F.max_by("d", "w"), F.max_by("k", "d")))
+
+
+def test_aggregates_over_windows(t, request):
+    # The window's running frames merge partial states where Spark updates row
+    # by row: doubles may differ in the last bits.
+    w = W.partitionBy("k").orderBy("v").rowsBetween(W.unboundedPreceding, W.currentRow)
+    out = t.select("k", "v", F.stddev("d").over(W.partitionBy("k")).alias("sd"),
+                   F.count_if(F.col("v") > 2).over(w).alias("c"), F.bool_or("b").over(w).alias("o"),
+                   F.var_pop("v").over(w).alias("vp"))
+    golden.check(request, "df", out.select("k", "v", micro("sd"), out.columns[3], out.columns[4], micro("vp")))
+
+
+def test_wrong_types(spark, t, request):
+    golden.check_error(request, "count_if", lambda: t.agg(F.count_if("v")).collect())
+    golden.check_error(request, "bool_and", lambda: spark.sql("SELECT bool_and(s) FROM VALUES ('x') AS v(s)").collect())
+    golden.check_error(request, "stddev", lambda: spark.sql("SELECT stddev(b) FROM af").collect())
