@@ -240,6 +240,8 @@ struct FunctionCatalogPlan : LogicalPlan {
   /// kDescribe / kExists / kGet: the function's name, as written.
   std::string name;
   bool extended = false;  // DESCRIBE FUNCTION EXTENDED
+};
+
 /// na.fill / fillna: one value for `columns` (all when empty) of its kind,
 /// or a value per column (a dict).
 struct NAFillPlan : LogicalPlan {
