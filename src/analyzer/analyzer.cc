@@ -10,7 +10,7 @@
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
 #include "io/file_listing.h"
-#include "io/parquet_source.h"
+#include "io/data_source.h"
 #include "sql/parser.h"
 #include "sql/token.h"
 #include "types/spark_types.h"
@@ -507,6 +507,25 @@ Result<ResolvedPtr> Analyzer::ResolveRange(const plan::RangePlan& node) const {
   return out;
 }
 
+Result<ResolvedPtr> Analyzer::ResolveDataSource(const plan::DataSourcePlan& node) const {
+  io::SourceContext context;
+  context.session_time_zone = ctx_.session_time_zone;
+  io::SourceOptions options(node.options);
+  ARROW_ASSIGN_OR_RAISE(auto source, io::MakeDataSource(node.format, options, node.user_schema, context));
+  ARROW_ASSIGN_OR_RAISE(auto files, io::ListDataFiles(node.paths, options));
+  ARROW_ASSIGN_OR_RAISE(auto schema, source->InferSchema(files));
+  auto out = NewNode(ResolvedKind::kFileScan, schema);
+  out->format = source->format();
+  out->data_source = source;
+  out->data_schema = schema;
+  out->files = std::move(files);
+  for (int i = 0; i < schema->num_fields(); ++i) out->file_columns.push_back(i);
+  ARROW_ASSIGN_OR_RAISE(auto stats, source->ReadStatistics(out->files));
+  out->file_rows = stats.rows;
+  for (const auto& r : stats.ranges) out->file_column_ranges.push_back({r.known, r.min, r.max});
+  return out;
+}
+
 Result<ResolvedPtr> Analyzer::ResolveLocalRelation(const plan::LocalRelationPlan& node) const {
   std::shared_ptr<arrow::Table> table = node.data;
   if (node.declared_schema) {
@@ -993,20 +1012,7 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
       break;
     }
     case PlanKind::kDataSource: {
-      const auto& source = node->As<plan::DataSourcePlan>();
-      if (source.format != "parquet") return Unsupported("reading the " + source.format + " format");
-      if (!source.user_schema.empty()) return Unsupported("a user-given schema for Parquet files");
-      if (source.paths.empty()) return AnalysisError("UNABLE_TO_INFER_SCHEMA", {{"format", "Parquet"}});
-      ARROW_ASSIGN_OR_RAISE(auto files, io::ListDataFiles(source.paths));
-      ARROW_ASSIGN_OR_RAISE(auto schema, io::InferParquetSchema(files));
-      auto out = NewNode(ResolvedKind::kFileScan, schema);
-      out->format = source.format;
-      out->files = std::move(files);
-      for (int i = 0; i < schema->num_fields(); ++i) out->file_columns.push_back(i);
-      ARROW_ASSIGN_OR_RAISE(auto stats, io::ReadParquetStats(out->files));
-      out->file_rows = stats.rows;
-      for (const auto& r : stats.ranges) out->file_column_ranges.push_back({r.known, r.min, r.max});
-      result = out;
+      ARROW_ASSIGN_OR_RAISE(result, ResolveDataSource(node->As<plan::DataSourcePlan>()));
       break;
     }
     case PlanKind::kNamedTable: {
