@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include <mutex>
+
 #include "analyzer/analyzer.h"
 #include "exec/executor.h"
 #include "exec/physical_planner.h"
@@ -62,6 +64,22 @@ Status Execute(const plan::ResolvedPlan& optimized, const QueryContext& ctx, con
   if (stats != nullptr) *stats = QueryMemoryStats{tracker->peak(), tracker->EffectiveLimit()};
   RetireQueryPool(std::move(pool));
   return status;
+}
+
+Status ExecuteWrite(const plan::ResolvedPlan& optimized, io::WriteSpec spec, const QueryContext& ctx,
+                    QueryMemoryStats* stats) {
+  if (spec.session_time_zone.empty()) spec.session_time_zone = ctx.eval.session_time_zone;
+  ARROW_ASSIGN_OR_RAISE(auto writer, io::DatasetWriter::Open(std::move(spec), optimized.schema));
+  if (writer->skipped()) return Status::OK();
+  std::mutex mutex;  // the writer's files take one batch at a time
+  ARROW_RETURN_NOT_OK(Execute(
+      optimized, ctx,
+      [&](const std::shared_ptr<arrow::RecordBatch>& batch) {
+        std::lock_guard<std::mutex> lock(mutex);
+        return writer->Write(batch);
+      },
+      stats));
+  return writer->Commit();
 }
 
 }  // namespace sk8::engine

@@ -40,9 +40,12 @@ struct CsvRecords {
 bool IsSpace(char c) { return static_cast<unsigned char>(c) <= ' ' && c != '\n' && c != '\r'; }
 
 // Cuts `text` into records as Spark's CSV parser (univocity) does: a field that
-// begins with the quote runs to the closing quote (an escaped or doubled quote
-// inside stands for a quote; with multiLine, line breaks inside are kept);
-// other fields run to the separator. Empty lines and comment lines are skipped.
+// begins with the quote runs to the closing quote (escape + quote inside stands
+// for a quote, as does a doubled quote when the escape is the quote; with
+// multiLine, line breaks inside are kept); a quote followed by anything but
+// the separator or the line end makes the whole field plain text up to the
+// separator; other fields run to the separator. Empty lines and comment lines
+// are skipped.
 void Tokenize(std::string_view text, const CsvFormat& f, CsvRecords* out) {
   const size_t n = text.size();
   size_t pos = 0;
@@ -67,6 +70,8 @@ void Tokenize(std::string_view text, const CsvFormat& f, CsvRecords* out) {
         while (p < n && IsSpace(text[p])) ++p;
       }
       if (f.quote != '\0' && p < n && text[p] == f.quote) {
+        const size_t field_start = p;
+        bool unquoted = false;
         std::string value;
         ++p;
         while (p < n) {
@@ -75,13 +80,21 @@ void Tokenize(std::string_view text, const CsvFormat& f, CsvRecords* out) {
             value += f.quote;
             p += 2;
           } else if (c == f.quote) {
-            if (p + 1 < n && text[p + 1] == f.quote) {
+            if (f.escape == f.quote && p + 1 < n && text[p + 1] == f.quote) {
               value += f.quote;
               p += 2;
-            } else {
-              ++p;
+              continue;
+            }
+            size_t after = p + 1;
+            while (after < n && IsSpace(text[after]) && !at_separator(after)) ++after;
+            if (after >= n || at_line_end(after) || at_separator(after)) {
+              p = after;
               break;
             }
+            // A quote inside the value that is not its end: the field reads
+            // as unquoted text up to the separator (univocity's STOP_AT_DELIMITER).
+            unquoted = true;
+            break;
           } else if (!f.multi_line && (c == '\n' || c == '\r')) {
             break;
           } else {
@@ -89,18 +102,21 @@ void Tokenize(std::string_view text, const CsvFormat& f, CsvRecords* out) {
             ++p;
           }
         }
-        // Text after the closing quote, up to the separator, belongs to the value.
-        size_t tail = p;
-        while (tail < n && !at_line_end(tail) && !at_separator(tail)) ++tail;
-        std::string_view rest = text.substr(p, tail - p);
-        if (f.ignore_trailing_space) {
-          while (!rest.empty() && IsSpace(rest.back())) rest.remove_suffix(1);
+        if (unquoted) {
+          size_t end = field_start;
+          while (end < n && !at_line_end(end) && !at_separator(end)) ++end;
+          std::string_view raw = text.substr(field_start, end - field_start);
+          if (f.ignore_trailing_space) {
+            while (!raw.empty() && IsSpace(raw.back())) raw.remove_suffix(1);
+          }
+          out->fields.push_back(raw);
+          out->quoted.push_back(0);
+          p = end;
+        } else {
+          out->storage.push_back(std::move(value));
+          out->fields.push_back(out->storage.back());
+          out->quoted.push_back(1);
         }
-        value.append(rest);
-        out->storage.push_back(std::move(value));
-        out->fields.push_back(out->storage.back());
-        out->quoted.push_back(1);
-        p = tail;
       } else {
         size_t end = p;
         while (end < n && !at_line_end(end) && !at_separator(end)) ++end;
@@ -185,7 +201,7 @@ InferredType InferFrom(Inferred start, std::string_view v, const CsvValueRules& 
       [[fallthrough]];
     case Inferred::kDate: {
       int32_t days;
-      if (rules.date.ParseDate(v, &days)) return {Inferred::kDate};
+      if (rules.date.ParseDate(v, &days, /*lenient=*/false)) return {Inferred::kDate};
     }
       [[fallthrough]];
     case Inferred::kTimestamp:

@@ -73,7 +73,7 @@ Result<DataSourcePtr> MakeDataSource(const std::string& format, SourceOptions op
   if (name == "orc" || name == "avro" || name == "xml" || name == "binaryfile" || name == "jdbc") {
     return Unsupported("reading the " + name + " format");
   }
-  return SparkError(SparkExceptionKind::kAnalysis, "DATA_SOURCE_NOT_FOUND", {{"provider", format}});
+  return SparkError(SparkExceptionKind::kClassNotFound, "DATA_SOURCE_NOT_FOUND", {{"provider", format}});
 }
 
 }  // namespace sk8::io

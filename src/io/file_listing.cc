@@ -17,6 +17,8 @@ std::string QualifiedPath(const std::string& path) {
   return "file:" + (ec ? local : absolute.lexically_normal().string());
 }
 
+std::string FileUri(const std::string& path) { return "file://" + QualifiedPath(path).substr(5); }
+
 namespace {
 
 bool Hidden(const fs::path& p) {

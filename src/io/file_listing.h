@@ -19,7 +19,9 @@ namespace sk8::io {
 Result<std::vector<std::string>> ListDataFiles(const std::vector<std::string>& paths,
                                                const SourceOptions& options = {});
 
-/// "file:/abs/path" form Spark uses in messages.
+/// "file:/abs/path" form Spark uses in messages (PATH_NOT_FOUND).
 std::string QualifiedPath(const std::string& path);
+/// "file:///abs/path", the URI form Spark names a file by when reading it fails.
+std::string FileUri(const std::string& path);
 
 }  // namespace sk8::io

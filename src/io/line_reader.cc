@@ -104,7 +104,7 @@ Result<SplitText> ReadSplitText(const FileSplit& split, const std::string& encod
         utf8 += static_cast<char>(0x80 | (c & 0x3F));
       }
     }
-    out.buffer = std::make_shared<arrow::Buffer>(std::move(utf8));
+    out.buffer = arrow::Buffer::FromString(std::move(utf8));
     out.text = std::string_view(reinterpret_cast<const char*>(out.buffer->data()), static_cast<size_t>(out.buffer->size()));
     return out;
   }

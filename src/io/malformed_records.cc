@@ -34,7 +34,8 @@ Result<std::shared_ptr<arrow::RecordBatch>> MalformedRows::Finish(
     std::vector<std::shared_ptr<arrow::Array>> arrays, arrow::MemoryPool* pool) const {
   const auto rows = static_cast<int64_t>(malformed_.size());
   if (any_ && mode == ParseMode::kFailFast) {
-    return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.NO_HINT", {{"path", QualifiedPath(path)}});
+    // Spark's SparkException around MALFORMED_RECORD_IN_PARSING, naming the file.
+    return SparkError(SparkExceptionKind::kInternal, "FAILED_READ_FILE.NO_HINT", {{"path", FileUri(path)}});
   }
   arrow::FieldVector fields;
   for (size_t i = 0; i < columns.size(); ++i) {

@@ -19,18 +19,22 @@
 namespace sk8::io {
 namespace {
 
+// Spark fails the job with this as the cause (a SparkException naming the file).
+Status CannotReadFooter(const std::string& path) {
+  return SparkError(SparkExceptionKind::kInternal, "FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER",
+                    {{"path", QualifiedPath(path)}});
+}
+
 Result<std::unique_ptr<parquet::arrow::FileReader>> OpenParquet(const std::string& path,
                                                                  arrow::MemoryPool* pool = arrow::default_memory_pool()) {
   auto input = arrow::io::ReadableFile::Open(path);
   if (!input.ok()) return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(path)}});
   try {
     auto reader = parquet::arrow::OpenFile(*input, pool);
-    if (!reader.ok()) {
-      return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.NO_HINT", {{"path", QualifiedPath(path)}});
-    }
+    if (!reader.ok()) return CannotReadFooter(path);
     return std::move(*reader);
   } catch (const parquet::ParquetException&) {
-    return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.NO_HINT", {{"path", QualifiedPath(path)}});
+    return CannotReadFooter(path);
   }
 }
 
@@ -257,7 +261,7 @@ class ParquetSource final : public DataSource {
       }
       ARROW_RETURN_NOT_OK(reader->ReadRowGroup(split.row_group, leaves, &table));
     } catch (const parquet::ParquetException&) {
-      return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.NO_HINT", {{"path", QualifiedPath(split.path)}});
+      return SparkError(SparkExceptionKind::kInternal, "FAILED_READ_FILE.NO_HINT", {{"path", FileUri(split.path)}});
     }
     ARROW_ASSIGN_OR_RAISE(table, table->CombineChunks(pool));
     const int64_t rows = split.num_rows >= 0 ? split.num_rows : table->num_rows();
@@ -282,8 +286,8 @@ class ParquetSource final : public DataSource {
       }
       if (!array->type()->Equals(*target)) {
         if (user_schema_ && !SparkTypeForParquet(array->type())->Equals(*target)) {
-          return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.PARQUET_COLUMN_DATA_TYPE_MISMATCH",
-                            {{"path", QualifiedPath(split.path)},
+          return SparkError(SparkExceptionKind::kInternal, "FAILED_READ_FILE.PARQUET_COLUMN_DATA_TYPE_MISMATCH",
+                            {{"path", FileUri(split.path)},
                              {"column", "[" + field->name() + "]"},
                              {"expectedType", types::SimpleString(*target)},
                              {"actualType", types::SimpleString(*SparkTypeForParquet(array->type()))}});

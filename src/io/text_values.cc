@@ -298,7 +298,7 @@ bool HasZoneSuffix(std::string_view text) {
 
 }  // namespace
 
-bool DateTimeParser::ParseDate(std::string_view text, int32_t* days) const {
+bool DateTimeParser::ParseDate(std::string_view text, int32_t* days, bool lenient) const {
   if (format.empty()) {
     // yyyy-MM-dd first; then Spark's fallback to its lenient date forms.
     PatternFields f;
@@ -306,7 +306,7 @@ bool DateTimeParser::ParseDate(std::string_view text, int32_t* days) const {
       *days = functions::DaysFromCivil(f.year, static_cast<unsigned>(f.month), static_cast<unsigned>(f.day));
       return true;
     }
-    return functions::ParseDate(text, days);
+    return lenient && functions::ParseDate(text, days);
   }
   PatternFields f;
   if (!ApplyPattern(format, text, &f) || !ValidDate(f.year, f.month, f.day)) return false;

@@ -35,7 +35,9 @@ bool ParseJavaBoolean(std::string_view text, bool* out);
 struct DateTimeParser {
   std::string format;
   std::string session_time_zone = "UTC";
-  bool ParseDate(std::string_view text, int32_t* days) const;
+  /// `lenient`: without a format, also Spark's fallback forms ("2024-1-5",
+  /// a date followed by a time), as reading converts but inference does not.
+  bool ParseDate(std::string_view text, int32_t* days, bool lenient = true) const;
   /// Microseconds since the epoch; `to_utc` for TIMESTAMP (a value without a
   /// zone is in the session's), false for TIMESTAMP_NTZ (the wall clock).
   bool ParseTimestamp(std::string_view text, bool to_utc, int64_t* micros) const;
