@@ -180,7 +180,11 @@ class CsvFileWriter final : public FormatWriter {
         if (c) out += separator_;
         const auto& text = static_cast<const arrow::StringArray&>(*texts[c]);
         if (text.IsNull(r)) {
-          out += null_value_;
+          if (quote_all_) {
+            AppendField(null_value_, &out);
+          } else {
+            out += null_value_;
+          }
         } else if (text.GetView(r).empty()) {
           out += empty_value_;
         } else {
