@@ -512,14 +512,26 @@ Result<ResolvedPtr> Analyzer::ResolveDataSource(const plan::DataSourcePlan& node
   context.session_time_zone = ctx_.session_time_zone;
   io::SourceOptions options(node.options);
   ARROW_ASSIGN_OR_RAISE(auto source, io::MakeDataSource(node.format, options, node.user_schema, context));
-  ARROW_ASSIGN_OR_RAISE(auto files, io::ListDataFiles(node.paths, options));
-  ARROW_ASSIGN_OR_RAISE(auto schema, source->InferSchema(files));
+  ARROW_ASSIGN_OR_RAISE(auto listed, io::ListPartitionedFiles(node.paths, options));
+  ARROW_ASSIGN_OR_RAISE(auto data_schema, source->InferSchema(listed.files));
+  // Partition columns follow the data columns, unless the files hold them too.
+  arrow::FieldVector fields = data_schema->fields();
+  std::vector<int> columns;
+  for (int i = 0; i < data_schema->num_fields(); ++i) columns.push_back(i);
+  for (int p = 0; p < listed.partition_schema->num_fields(); ++p) {
+    const auto& field = listed.partition_schema->field(p);
+    if (data_schema->GetFieldIndex(field->name()) >= 0) continue;
+    fields.push_back(field);
+    columns.push_back(data_schema->num_fields() + p);
+  }
+  auto schema = arrow::schema(fields);
   auto out = NewNode(ResolvedKind::kFileScan, schema);
   out->format = source->format();
   out->data_source = source;
-  out->data_schema = schema;
-  out->files = std::move(files);
-  for (int i = 0; i < schema->num_fields(); ++i) out->file_columns.push_back(i);
+  out->data_schema = data_schema;
+  out->files = std::move(listed.files);
+  out->file_columns = std::move(columns);
+  out->file_partition_values = std::move(listed.partition_values);
   ARROW_ASSIGN_OR_RAISE(auto stats, source->ReadStatistics(out->files));
   out->file_rows = stats.rows;
   for (const auto& r : stats.ranges) out->file_column_ranges.push_back({r.known, r.min, r.max});

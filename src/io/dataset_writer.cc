@@ -142,7 +142,10 @@ Result<FormatWriter*> DatasetWriter::WriterFor(const std::string& directory) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Status::IOError("cannot create ", dir.string(), ": ", ec.message());
-  const auto path = (dir / (std::string(name) + job_id_ + "-c000" + extension)).string();
+  // Spark's names: part-00000-<job>-c000.<ext>, and part-00000-<job>.c000.<ext>
+  // in partition directories.
+  const auto path =
+      (dir / (std::string(name) + job_id_ + (directory.empty() ? "-c000" : ".c000") + extension)).string();
   ARROW_ASSIGN_OR_RAISE(auto writer,
                         MakeFormatWriter(spec_.format, path, file_schema_, spec_.options, spec_.session_time_zone));
   writers_.emplace_back(directory, std::move(writer));

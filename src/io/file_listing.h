@@ -1,6 +1,10 @@
 #pragma once
 
+#include <memory>
 #include <string>
+
+#include <arrow/scalar.h>
+#include <arrow/type.h>
 #include <vector>
 
 #include "common/spark_error.h"
@@ -18,6 +22,19 @@ namespace sk8::io {
 /// PATH_NOT_FOUND; hdfs:// and object stores are refused by name.
 Result<std::vector<std::string>> ListDataFiles(const std::vector<std::string>& paths,
                                                const SourceOptions& options = {});
+
+/// Files with the Hive-style partition columns of their directories
+/// (`col=value/...` below a directory that was read), as Spark discovers
+/// them: values unescaped, typed as Spark infers partition values (int, bigint,
+/// decimal, double, date, timestamp, else string; __HIVE_DEFAULT_PARTITION__
+/// is NULL; a column's type the widest over its values). None with
+/// recursiveFileLookup.
+struct ListedFiles {
+  std::vector<std::string> files;
+  std::shared_ptr<arrow::Schema> partition_schema;                    // no fields: not partitioned
+  std::vector<std::vector<std::shared_ptr<arrow::Scalar>>> partition_values;  // per file
+};
+Result<ListedFiles> ListPartitionedFiles(const std::vector<std::string>& paths, const SourceOptions& options = {});
 
 /// "file:/abs/path" form Spark uses in messages (PATH_NOT_FOUND).
 std::string QualifiedPath(const std::string& path);

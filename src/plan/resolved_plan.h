@@ -107,12 +107,14 @@ struct ResolvedPlan {
   // NULLs equal) in `sort_keys` order
   std::vector<BoundWindowFunction> window_functions;
   // kFileScan: data files read through their format's source; file_columns
-  // index data_schema (the source's schema of the files)
+  // index data_schema (the source's schema of the files), then past its end
+  // the partition columns, whose values per file are file_partition_values
   std::string format;
   std::shared_ptr<const io::DataSource> data_source;
   std::shared_ptr<arrow::Schema> data_schema;
   std::vector<std::string> files;
   std::vector<int> file_columns;
+  std::vector<std::vector<std::shared_ptr<arrow::Scalar>>> file_partition_values;
   /// Rows in the files, from their footers (-1: unknown); for cardinality estimates.
   int64_t file_rows = -1;
   /// Per column of data_schema: its value range from footer statistics.

@@ -152,3 +152,32 @@ def test_write_table_is_refused(spark, df):
     with pytest.raises(Exception) as e:
         df.write.saveAsTable("t_written")
     assert "UNSUPPORTED_FEATURE" in str(e.value) and "saveAsTable" in str(e.value)
+
+
+def test_write_partitioned_and_read_back(spark, request, df, out):
+    path = out / "partitioned"
+    df.write.mode("overwrite").partitionBy("k", "flag").parquet(str(path))
+    golden.check_value(request, "layout", layout(path))
+    back = spark.read.parquet(str(path))
+    golden.check_schema(request, "schema", back.schema)
+    golden.check(request, "rows", back)
+    golden.check(request, "filtered", back.filter("k = 'b'").select("id", "k", "flag"))
+    golden.check(request, "json", (df.select("id", "name", "k").write.mode("overwrite").partitionBy("k")
+                                   .json(str(out / "partitioned-json")) or spark.read.json(str(out / "partitioned-json"))))
+
+
+def test_read_hive_partition_types(spark, request, out):
+    # Directories as Spark (or Hive) lays them out; values typed as Spark infers them.
+    root = out / "hive"
+    shutil.rmtree(root, ignore_errors=True)
+    for year, day, name in [(2023, "2023-12-31", "x%3Dy"), (2024, "2024-01-05", "plain"),
+                            (2024, "__HIVE_DEFAULT_PARTITION__", "plain")]:
+        d = root / f"year={year}" / f"day={day}" / f"name={name}"
+        d.mkdir(parents=True)
+        (d / "part-0.csv").write_text(f"{year}1\n{year}2\n")
+    (root / "_SUCCESS").write_text("")
+    df = spark.read.csv(str(root))
+    golden.check_schema(request, "schema", df.schema)
+    golden.check(request, "rows", df)
+    golden.check(request, "pruned", df.filter("year = 2024 AND day IS NULL").select("_c0", "name"))
+    golden.check(request, "recursive", spark.read.option("recursiveFileLookup", True).csv(str(root)))
