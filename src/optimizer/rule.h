@@ -85,6 +85,8 @@ RulePtr MakeRewriteDistinctAggregates(); // rewrite_distinct_aggregates.cc
 RulePtr MakePushSemiJoinThroughJoin(); // push_semi_join_through_join.cc
 RulePtr MakeInferFiltersFromDisjunctions(); // infer_filters_from_disjunctions.cc
 RulePtr MakeConstantFolding(const plan::EvalContext& ctx);  // constant_folding.cc
+/// Skips the files whose partition values a filter above their scan rejects.
+RulePtr MakePrunePartitions(const plan::EvalContext& ctx);  // prune_partitions.cc
 /// Raises the error of a failing constant call outside conditional branches.
 RulePtr MakeRaiseConstantErrors(const plan::EvalContext& ctx);  // raise_constant_errors.cc
 

@@ -181,3 +181,18 @@ def test_read_hive_partition_types(spark, request, out):
     golden.check(request, "rows", df)
     golden.check(request, "pruned", df.filter("year = 2024 AND day IS NULL").select("_c0", "name"))
     golden.check(request, "recursive", spark.read.option("recursiveFileLookup", True).csv(str(root)))
+
+
+@pytest.mark.sk8_only
+def test_partition_filters_skip_files(spark, out):
+    # sk8's EXPLAIN names the files a scan reads: the partition filter leaves one of three.
+    root = out / "pruning"
+    shutil.rmtree(root, ignore_errors=True)
+    for year in (2022, 2023, 2024):
+        d = root / f"year={year}"
+        d.mkdir(parents=True)
+        (d / "part-0.csv").write_text(f"{year}\n")
+    df = spark.read.csv(str(root)).filter("year = 2023")
+    plan = golden.capture_stdout(lambda: df.explain())
+    assert "1 file(s)" in plan, plan
+    assert [tuple(r) for r in df.collect()] == [("2023", 2023)]
