@@ -223,40 +223,41 @@ class JsonParser {
     return true;
   }
 
-  bool ParseArray(JsonValue* out, int depth) {
-    out->kind = JsonValue::Kind::kArray;
+  // The items of an array or the members of an object up to `close`,
+  // separated by commas; `item` parses one.
+  template <typename ParseItem>
+  bool ParseSequence(char close, ParseItem item) {
     ++pos_;
     SkipSpace();
-    if (pos_ < text_.size() && text_[pos_] == ']') {
+    if (pos_ < text_.size() && text_[pos_] == close) {
       ++pos_;
       return true;
     }
     while (true) {
-      out->items.emplace_back();
-      if (!ParseValue(&out->items.back(), depth + 1)) return false;
+      if (!item()) return false;
       SkipSpace();
       if (pos_ >= text_.size()) return false;
       if (text_[pos_] == ',') {
         ++pos_;
         continue;
       }
-      if (text_[pos_] == ']') {
-        ++pos_;
-        return true;
-      }
-      return false;
+      if (text_[pos_] != close) return false;
+      ++pos_;
+      return true;
     }
+  }
+
+  bool ParseArray(JsonValue* out, int depth) {
+    out->kind = JsonValue::Kind::kArray;
+    return ParseSequence(']', [&] {
+      out->items.emplace_back();
+      return ParseValue(&out->items.back(), depth + 1);
+    });
   }
 
   bool ParseObject(JsonValue* out, int depth) {
     out->kind = JsonValue::Kind::kObject;
-    ++pos_;
-    SkipSpace();
-    if (pos_ < text_.size() && text_[pos_] == '}') {
-      ++pos_;
-      return true;
-    }
-    while (true) {
+    return ParseSequence('}', [&] {
       SkipSpace();
       if (pos_ >= text_.size() || (text_[pos_] != '"' && text_[pos_] != '\'')) return false;
       std::string_view key;
@@ -266,19 +267,8 @@ class JsonParser {
       ++pos_;
       out->keys.push_back(key);
       out->items.emplace_back();
-      if (!ParseValue(&out->items.back(), depth + 1)) return false;
-      SkipSpace();
-      if (pos_ >= text_.size()) return false;
-      if (text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      if (text_[pos_] == '}') {
-        ++pos_;
-        return true;
-      }
-      return false;
-    }
+      return ParseValue(&out->items.back(), depth + 1);
+    });
   }
 
   std::string_view text_;

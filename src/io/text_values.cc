@@ -40,6 +40,26 @@ bool ParseJavaIntegral(std::string_view text, T* out) {
   return true;
 }
 
+// digits [. digits] [e [sign] digits], with a digit before or after the point
+// (the unsigned forms both Double.parseDouble and BigDecimal take).
+bool IsPlainNumber(std::string_view text) {
+  size_t i = 0, mantissa_digits = 0;
+  while (i < text.size() && IsDigit(text[i])) ++i, ++mantissa_digits;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    while (i < text.size() && IsDigit(text[i])) ++i, ++mantissa_digits;
+  }
+  if (mantissa_digits == 0) return false;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    size_t exponent_digits = 0;
+    while (i < text.size() && IsDigit(text[i])) ++i, ++exponent_digits;
+    if (exponent_digits == 0) return false;
+  }
+  return i == text.size();
+}
+
 std::string_view TrimJava(std::string_view text) {
   // String.trim: code points <= ' ' at both ends.
   while (!text.empty() && static_cast<unsigned char>(text.front()) <= ' ') text.remove_prefix(1);
@@ -73,22 +93,7 @@ bool ParseJavaDouble(std::string_view raw, double* out) {
   if (!rest.empty() && (rest.back() == 'd' || rest.back() == 'D' || rest.back() == 'f' || rest.back() == 'F')) {
     rest.remove_suffix(1);
   }
-  // digits [. digits] [e [sign] digits], with a digit before or after the point.
-  size_t i = 0, mantissa_digits = 0;
-  while (i < rest.size() && IsDigit(rest[i])) ++i, ++mantissa_digits;
-  if (i < rest.size() && rest[i] == '.') {
-    ++i;
-    while (i < rest.size() && IsDigit(rest[i])) ++i, ++mantissa_digits;
-  }
-  if (mantissa_digits == 0) return false;
-  if (i < rest.size() && (rest[i] == 'e' || rest[i] == 'E')) {
-    ++i;
-    if (i < rest.size() && (rest[i] == '+' || rest[i] == '-')) ++i;
-    size_t exponent_digits = 0;
-    while (i < rest.size() && IsDigit(rest[i])) ++i, ++exponent_digits;
-    if (exponent_digits == 0) return false;
-  }
-  if (i != rest.size()) return false;
+  if (!IsPlainNumber(rest)) return false;
   std::string copy(rest);
   double value = std::strtod(copy.c_str(), nullptr);
   *out = negative ? -value : value;
@@ -100,22 +105,7 @@ bool ParseBigDecimal(std::string_view text, arrow::Decimal128* unscaled, int32_t
   // parser takes the same forms but also whitespace-free "inf" / "nan", which
   // BigDecimal does not.
   if (text.empty()) return false;
-  size_t i = (text[0] == '-' || text[0] == '+') ? 1 : 0;
-  size_t digits = 0;
-  while (i < text.size() && IsDigit(text[i])) ++i, ++digits;
-  if (i < text.size() && text[i] == '.') {
-    ++i;
-    while (i < text.size() && IsDigit(text[i])) ++i, ++digits;
-  }
-  if (digits == 0) return false;
-  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
-    ++i;
-    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
-    size_t exponent_digits = 0;
-    while (i < text.size() && IsDigit(text[i])) ++i, ++exponent_digits;
-    if (exponent_digits == 0) return false;
-  }
-  if (i != text.size()) return false;
+  if (!IsPlainNumber(text.substr((text[0] == '-' || text[0] == '+') ? 1 : 0))) return false;
   return arrow::Decimal128::FromString(text, unscaled, precision, scale).ok();
 }
 
