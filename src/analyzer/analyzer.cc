@@ -11,7 +11,7 @@
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
 #include "io/file_listing.h"
-#include "io/parquet_source.h"
+#include "io/data_source.h"
 #include "sql/parser.h"
 #include "sql/token.h"
 #include "types/spark_types.h"
@@ -515,6 +515,37 @@ Result<ResolvedPtr> Analyzer::ResolveRange(const plan::RangePlan& node) const {
   out->range_end = node.end;
   out->range_step = node.step;
   out->num_partitions = node.num_partitions.value_or(0);
+  return out;
+}
+
+Result<ResolvedPtr> Analyzer::ResolveDataSource(const plan::DataSourcePlan& node) const {
+  io::SourceContext context;
+  context.session_time_zone = ctx_.session_time_zone;
+  io::SourceOptions options(node.options);
+  ARROW_ASSIGN_OR_RAISE(auto source, io::MakeDataSource(node.format, options, node.user_schema, context));
+  ARROW_ASSIGN_OR_RAISE(auto listed, io::ListPartitionedFiles(node.paths, options));
+  ARROW_ASSIGN_OR_RAISE(auto data_schema, source->InferSchema(listed.files));
+  // Partition columns follow the data columns, unless the files hold them too.
+  arrow::FieldVector fields = data_schema->fields();
+  std::vector<int> columns;
+  for (int i = 0; i < data_schema->num_fields(); ++i) columns.push_back(i);
+  for (int p = 0; p < listed.partition_schema->num_fields(); ++p) {
+    const auto& field = listed.partition_schema->field(p);
+    if (data_schema->GetFieldIndex(field->name()) >= 0) continue;
+    fields.push_back(field);
+    columns.push_back(data_schema->num_fields() + p);
+  }
+  auto schema = arrow::schema(fields);
+  auto out = NewNode(ResolvedKind::kFileScan, schema);
+  out->format = source->format();
+  out->data_source = source;
+  out->data_schema = data_schema;
+  out->files = std::move(listed.files);
+  out->file_columns = std::move(columns);
+  out->file_partition_values = std::move(listed.partition_values);
+  ARROW_ASSIGN_OR_RAISE(auto stats, source->ReadStatistics(out->files));
+  out->file_rows = stats.rows;
+  for (const auto& r : stats.ranges) out->file_column_ranges.push_back({r.known, r.min, r.max});
   return out;
 }
 
@@ -1042,20 +1073,7 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
       break;
     }
     case PlanKind::kDataSource: {
-      const auto& source = node->As<plan::DataSourcePlan>();
-      if (source.format != "parquet") return Unsupported("reading the " + source.format + " format");
-      if (!source.user_schema.empty()) return Unsupported("a user-given schema for Parquet files");
-      if (source.paths.empty()) return AnalysisError("UNABLE_TO_INFER_SCHEMA", {{"format", "Parquet"}});
-      ARROW_ASSIGN_OR_RAISE(auto files, io::ListDataFiles(source.paths));
-      ARROW_ASSIGN_OR_RAISE(auto schema, io::InferParquetSchema(files));
-      auto out = NewNode(ResolvedKind::kFileScan, schema);
-      out->format = source.format;
-      out->files = std::move(files);
-      for (int i = 0; i < schema->num_fields(); ++i) out->file_columns.push_back(i);
-      ARROW_ASSIGN_OR_RAISE(auto stats, io::ReadParquetStats(out->files));
-      out->file_rows = stats.rows;
-      for (const auto& r : stats.ranges) out->file_column_ranges.push_back({r.known, r.min, r.max});
-      result = out;
+      ARROW_ASSIGN_OR_RAISE(result, ResolveDataSource(node->As<plan::DataSourcePlan>()));
       break;
     }
     case PlanKind::kNamedTable: {

@@ -46,6 +46,8 @@ class Analyzer {
 
   Result<plan::ResolvedPtr> ResolveRange(const plan::RangePlan& node) const;
   Result<plan::ResolvedPtr> ResolveLocalRelation(const plan::LocalRelationPlan& node) const;
+  /// spark.read: the format's data source lists the files and gives their schema.
+  Result<plan::ResolvedPtr> ResolveDataSource(const plan::DataSourcePlan& node) const;
   Result<plan::ResolvedPtr> ResolveProject(const plan::ProjectPlan& node, plan::ResolvedPtr input) const;
   Result<plan::ResolvedPtr> ResolveAggregate(const std::vector<plan::ExprPtr>& grouping,
                                              const std::vector<plan::ExprPtr>& outputs,

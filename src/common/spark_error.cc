@@ -71,6 +71,9 @@ std::vector<std::string> SparkErrorDetail::JvmClassHierarchy() const {
               "java.lang.VirtualMachineError", "java.lang.Error", "java.lang.Throwable"};
     case SparkExceptionKind::kInternal:
       return {"org.apache.spark.SparkException", "java.lang.Exception", "java.lang.Throwable"};
+    case SparkExceptionKind::kClassNotFound:
+      return {"org.apache.spark.SparkClassNotFoundException", "java.lang.ClassNotFoundException",
+              "java.lang.ReflectiveOperationException", "java.lang.Exception", "java.lang.Throwable"};
     case SparkExceptionKind::kInvalidPlanInput:
       return {"org.apache.spark.sql.connect.common.InvalidPlanInput", "org.apache.spark.SparkException",
               "java.lang.Exception", "java.lang.Throwable"};

@@ -30,6 +30,7 @@ enum class SparkExceptionKind {
   kOutOfMemory,         // org.apache.spark.memory.SparkOutOfMemoryError (a memory limit reached)
   kInternal,            // org.apache.spark.SparkException (INTERNAL_ERROR)
   kInvalidPlanInput,    // org.apache.spark.sql.connect.common.InvalidPlanInput (a bad relation)
+  kClassNotFound,       // org.apache.spark.SparkClassNotFoundException (an unknown data source)
 };
 
 using MessageParameters = std::vector<std::pair<std::string, std::string>>;

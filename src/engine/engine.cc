@@ -1,12 +1,13 @@
 #include "engine/engine.h"
 
 #include <algorithm>
+#include <mutex>
 
 #include "analyzer/analyzer.h"
 #include "exec/executor.h"
 #include "exec/physical_planner.h"
 #include "exec/task_scheduler.h"
-#include "io/parquet_source.h"
+#include "io/data_source.h"
 #include "optimizer/optimizer.h"
 
 namespace sk8::engine {
@@ -32,34 +33,44 @@ constexpr int64_t kSampleRowsPerRowGroup = 20000;
 
 /// The fraction of sampled rows that `filter` (a filter over a Parquet scan)
 /// keeps. The sample: the first rows of the first and the middle row group of
-/// the first and the middle file, only the columns the condition reads; the
-/// filter runs over them on the calling thread.
+/// the first and the middle file, only the columns the condition reads (none
+/// of them a partition column); the filter runs over them on the calling
+/// thread. Other formats have no cheap sample (a split of a CSV file may be
+/// all of it).
 Result<double> SampleFilter(const plan::ResolvedPlan& filter, const QueryContext& ctx) {
   const plan::ResolvedPlan& scan = filter.child();
-  if (scan.format != "parquet" || scan.files.empty()) return Status::Invalid("only Parquet scans are sampled");
+  if (scan.format != "parquet" || scan.files.empty() || !scan.data_source || !scan.data_schema) {
+    return Status::Invalid("only Parquet scans are sampled");
+  }
   std::vector<int> file_columns;
   arrow::FieldVector fields;
   std::vector<plan::ColumnId> ids;
+  bool partition_column = false;
   plan::ForEachColumnId(*filter.condition, [&](plan::ColumnId id) {
     const int position = plan::ColumnPosition(scan, id);
     if (position < 0 || static_cast<size_t>(position) >= scan.file_columns.size()) return;
     if (std::find(ids.begin(), ids.end(), id) != ids.end()) return;
-    file_columns.push_back(scan.file_columns[position]);
+    const int column = scan.file_columns[position];
+    if (column >= scan.data_schema->num_fields()) partition_column = true;
+    file_columns.push_back(column);
     fields.push_back(scan.schema->field(position));
     ids.push_back(id);
   });
-  if (ids.empty()) return Status::Invalid("the filter reads no column of its scan");
+  if (ids.empty() || partition_column) return Status::Invalid("not a filter over the files' own columns");
   std::vector<std::string> files{scan.files.front()};
   if (scan.files.size() > 1) files.push_back(scan.files[scan.files.size() / 2]);
-  ARROW_ASSIGN_OR_RAISE(auto fragments, io::ListParquetFragments(files));
-  if (fragments.empty()) return Status::Invalid("no row groups");
+  ARROW_ASSIGN_OR_RAISE(auto splits, scan.data_source->PlanSplits(files));
+  if (splits.empty()) return Status::Invalid("no row groups");
   std::vector<size_t> picked{0};
-  if (fragments.size() > 1) picked.push_back(fragments.size() / 2);
+  if (splits.size() > 1) picked.push_back(splits.size() / 2);
   auto schema = arrow::schema(fields);
   arrow::RecordBatchVector batches;
-  for (size_t f : picked) {
-    ARROW_ASSIGN_OR_RAISE(auto batch, io::ReadParquetFragment(fragments[f], file_columns, schema));
-    batches.push_back(batch->Slice(0, kSampleRowsPerRowGroup));
+  for (size_t s : picked) {
+    ARROW_ASSIGN_OR_RAISE(auto batch, scan.data_source->ReadSplit(splits[s], *scan.data_schema, file_columns,
+                                                                  arrow::default_memory_pool()));
+    // The scan's own names and types for the columns read (the data schema's).
+    auto named = arrow::RecordBatch::Make(schema, batch->num_rows(), batch->columns());
+    batches.push_back(named->Slice(0, kSampleRowsPerRowGroup));
   }
   ARROW_ASSIGN_OR_RAISE(auto table, arrow::Table::FromRecordBatches(schema, batches));
   if (table->num_rows() == 0) return Status::Invalid("empty sample");
@@ -135,6 +146,22 @@ Status Execute(const plan::ResolvedPlan& optimized, const QueryContext& ctx, con
   if (stats != nullptr) *stats = QueryMemoryStats{tracker->peak(), tracker->EffectiveLimit()};
   RetireQueryPool(std::move(pool));
   return status;
+}
+
+Status ExecuteWrite(const plan::ResolvedPlan& optimized, io::WriteSpec spec, const QueryContext& ctx,
+                    QueryMemoryStats* stats) {
+  if (spec.session_time_zone.empty()) spec.session_time_zone = ctx.eval.session_time_zone;
+  ARROW_ASSIGN_OR_RAISE(auto writer, io::DatasetWriter::Open(std::move(spec), optimized.schema));
+  if (writer->skipped()) return Status::OK();
+  std::mutex mutex;  // the writer's files take one batch at a time
+  ARROW_RETURN_NOT_OK(Execute(
+      optimized, ctx,
+      [&](const std::shared_ptr<arrow::RecordBatch>& batch) {
+        std::lock_guard<std::mutex> lock(mutex);
+        return writer->Write(batch);
+      },
+      stats));
+  return writer->Commit();
 }
 
 }  // namespace sk8::engine

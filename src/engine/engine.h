@@ -6,6 +6,7 @@
 #include "analyzer/catalog.h"
 #include "common/memory_pool.h"
 #include "exec/executor.h"
+#include "io/file_writer.h"
 #include "plan/logical_plan.h"
 #include "plan/resolved_plan.h"
 
@@ -54,5 +55,11 @@ Result<std::string> Explain(const plan::ResolvedPlan& optimized, ExplainMode mod
 /// memory pool of its own under `ctx.memory`; `stats` (optional) receives its peak.
 Status Execute(const plan::ResolvedPlan& optimized, const QueryContext& ctx, const exec::BatchCallback& on_batch,
                QueryMemoryStats* stats = nullptr);
+
+/// df.write: runs an optimized plan into files as `spec` says (format, path,
+/// mode, partitionBy, options), through a staging directory committed only
+/// when every row is written; nothing runs with mode ignore and an existing path.
+Status ExecuteWrite(const plan::ResolvedPlan& optimized, io::WriteSpec spec, const QueryContext& ctx,
+                    QueryMemoryStats* stats = nullptr);
 
 }  // namespace sk8::engine

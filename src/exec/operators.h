@@ -6,6 +6,7 @@
 #include <arrow/table.h>
 
 #include "exec/physical_operator.h"
+#include "io/data_source.h"
 #include "plan/logical_plan.h"
 
 /// Factories for the physical operators, one file per operator (see
@@ -17,8 +18,18 @@ constexpr int64_t kMorselRows = 1 << 16;
 
 OperatorPtr MakeRangeScan(int64_t start, int64_t end, int64_t step, int32_t num_partitions);
 OperatorPtr MakeTableScan(std::shared_ptr<arrow::Table> table);
-OperatorPtr MakeParquetScan(std::vector<std::string> files, std::vector<int> file_columns,
-                            std::shared_ptr<arrow::Schema> schema);
+/// A scan of files through their format's data source: `columns` index
+/// `data_schema` (the source's schema), then the partition columns, whose
+/// values per file are `partition_values`; `schema` is the operator's output.
+struct FileScanSpec {
+  io::DataSourcePtr source;
+  std::vector<std::string> files;
+  std::shared_ptr<arrow::Schema> data_schema;
+  std::vector<int> columns;
+  std::shared_ptr<arrow::Schema> schema;
+  std::vector<std::vector<std::shared_ptr<arrow::Scalar>>> partition_values;
+};
+OperatorPtr MakeFileScan(FileScanSpec spec);
 OperatorPtr MakeFilter(OperatorPtr child, plan::BoundExprPtr condition);
 OperatorPtr MakeProjection(OperatorPtr child, std::vector<plan::BoundExprPtr> expressions,
                            std::shared_ptr<arrow::Schema> schema);

@@ -181,7 +181,9 @@ Result<OperatorPtr> PlanNode(const plan::ResolvedPlan& node, ReuseIndex* reuse) 
     case plan::ResolvedKind::kRange:
       return MakeRangeScan(node.range_start, node.range_end, node.range_step, node.num_partitions);
     case plan::ResolvedKind::kLocalTable: return MakeTableScan(node.table);
-    case plan::ResolvedKind::kFileScan: return MakeParquetScan(node.files, node.file_columns, node.schema);
+    case plan::ResolvedKind::kFileScan:
+      return MakeFileScan(
+          {node.data_source, node.files, node.data_schema, node.file_columns, node.schema, node.file_partition_values});
     case plan::ResolvedKind::kProject: {
       ARROW_ASSIGN_OR_RAISE(auto expressions, BindAll(node.expressions, input_ids));
       return MakeProjection(std::move(children[0]), std::move(expressions), node.schema);

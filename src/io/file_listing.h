@@ -1,20 +1,44 @@
 #pragma once
 
+#include <memory>
 #include <string>
+
+#include <arrow/scalar.h>
+#include <arrow/type.h>
 #include <vector>
 
 #include "common/spark_error.h"
+#include "io/data_source.h"
 
-/// Turning the paths a user gives (files, directories, globs later) into the data
+/// Turning the paths a user gives (files, directories, globs) into the data
 /// files to read. Local filesystem for now; object stores plug in here.
 namespace sk8::io {
 
-/// Files under `paths` as Spark lists them: a directory stands for the files in it
-/// (recursively through partition directories), skipping names that start with
-/// "_" or "." (_SUCCESS, .crc files). A missing path is PATH_NOT_FOUND.
-Result<std::vector<std::string>> ListDataFiles(const std::vector<std::string>& paths);
+/// Files under `paths` as Spark lists them: a glob stands for the paths it
+/// matches, a directory for the files in it (recursively through partition
+/// directories), skipping names that start with "_" or "." (_SUCCESS, .crc
+/// files). Options: pathGlobFilter (a glob the file names must match),
+/// recursiveFileLookup. A missing path (or a glob matching nothing) is
+/// PATH_NOT_FOUND; hdfs:// and object stores are refused by name.
+Result<std::vector<std::string>> ListDataFiles(const std::vector<std::string>& paths,
+                                               const SourceOptions& options = {});
 
-/// "file:/abs/path" form Spark uses in messages.
+/// Files with the Hive-style partition columns of their directories
+/// (`col=value/...` below a directory that was read), as Spark discovers
+/// them: values unescaped, typed as Spark infers partition values (int, bigint,
+/// decimal, double, date, timestamp, else string; __HIVE_DEFAULT_PARTITION__
+/// is NULL; a column's type the widest over its values). None with
+/// recursiveFileLookup.
+struct ListedFiles {
+  std::vector<std::string> files;
+  std::shared_ptr<arrow::Schema> partition_schema;                    // no fields: not partitioned
+  std::vector<std::vector<std::shared_ptr<arrow::Scalar>>> partition_values;  // per file
+};
+Result<ListedFiles> ListPartitionedFiles(const std::vector<std::string>& paths, const SourceOptions& options = {});
+
+/// "file:/abs/path" form Spark uses in messages (PATH_NOT_FOUND).
 std::string QualifiedPath(const std::string& path);
+/// "file:///abs/path", the URI form Spark names a file by when reading it fails.
+std::string FileUri(const std::string& path);
 
 }  // namespace sk8::io

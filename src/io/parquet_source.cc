@@ -9,6 +9,7 @@
 #include <arrow/table.h>
 #include <arrow/util/key_value_metadata.h>
 #include <parquet/arrow/reader.h>
+#include <parquet/arrow/schema.h>
 #include <parquet/exception.h>
 #include <parquet/statistics.h>
 
@@ -18,18 +19,22 @@
 namespace sk8::io {
 namespace {
 
+// Spark fails the job with this as the cause (a SparkException naming the file).
+Status CannotReadFooter(const std::string& path) {
+  return SparkError(SparkExceptionKind::kInternal, "FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER",
+                    {{"path", QualifiedPath(path)}});
+}
+
 Result<std::unique_ptr<parquet::arrow::FileReader>> OpenParquet(const std::string& path,
                                                                  arrow::MemoryPool* pool = arrow::default_memory_pool()) {
   auto input = arrow::io::ReadableFile::Open(path);
   if (!input.ok()) return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(path)}});
   try {
     auto reader = parquet::arrow::OpenFile(*input, pool);
-    if (!reader.ok()) {
-      return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.NO_HINT", {{"path", QualifiedPath(path)}});
-    }
+    if (!reader.ok()) return CannotReadFooter(path);
     return std::move(*reader);
   } catch (const parquet::ParquetException&) {
-    return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.NO_HINT", {{"path", QualifiedPath(path)}});
+    return CannotReadFooter(path);
   }
 }
 
@@ -90,20 +95,6 @@ std::shared_ptr<arrow::DataType> SparkTypeForParquet(const std::shared_ptr<arrow
   }
 }
 
-Result<std::shared_ptr<arrow::Schema>> InferParquetSchema(const std::vector<std::string>& files) {
-  if (files.empty()) {
-    return AnalysisError("UNABLE_TO_INFER_SCHEMA", {{"format", "Parquet"}});
-  }
-  ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(files.front()));
-  std::shared_ptr<arrow::Schema> file_schema;
-  ARROW_RETURN_NOT_OK(reader->GetSchema(&file_schema));
-  arrow::FieldVector fields;
-  for (const auto& f : file_schema->fields()) {
-    fields.push_back(arrow::field(f->name(), SparkTypeForParquet(f->type()), /*nullable=*/true));
-  }
-  return arrow::schema(fields);
-}
-
 namespace {
 
 // One row group's min / max of a leaf column as doubles, or false.
@@ -145,10 +136,11 @@ bool ChunkRange(const parquet::ColumnChunkMetaData& chunk, const parquet::Column
   }
 }
 
-}  // namespace
-
-Result<ParquetStats> ReadParquetStats(const std::vector<std::string>& files, size_t max_footers) {
-  ParquetStats stats;
+// Rows of the files (past `max_footers` files, estimated from the first ones by
+// count) and per-column ranges (flat schemas of one shape only), in one pass.
+Result<SourceStatistics> ReadParquetStats(const std::vector<std::string>& files, size_t max_footers) {
+  SourceStatistics stats;
+  stats.rows = 0;
   const size_t read = std::min(files.size(), max_footers);
   bool ranges_known = read == files.size() && read > 0;  // ranges need every file's footer
   for (size_t i = 0; i < read; ++i) {
@@ -186,53 +178,138 @@ Result<ParquetStats> ReadParquetStats(const std::vector<std::string>& files, siz
   return stats;
 }
 
-Result<std::vector<ParquetFragment>> ListParquetFragments(const std::vector<std::string>& files) {
-  std::vector<ParquetFragment> fragments;
-  for (const auto& path : files) {
-    ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(path));
-    auto metadata = reader->parquet_reader()->metadata();
-    ForgetStoredArrowSchema(*metadata);
-    for (int rg = 0; rg < metadata->num_row_groups(); ++rg) {
-      fragments.push_back({path, rg, metadata->RowGroup(rg)->num_rows(), metadata});
-    }
-  }
-  return fragments;
+
+// The leaf column indices under a field of the file schema, in order.
+void CollectLeaves(const parquet::arrow::SchemaField& field, std::vector<int>* leaves) {
+  if (field.column_index >= 0) leaves->push_back(field.column_index);
+  for (const auto& child : field.children) CollectLeaves(child, leaves);
 }
 
-Result<std::shared_ptr<arrow::RecordBatch>> ReadParquetFragment(const ParquetFragment& fragment,
-                                                                const std::vector<int>& columns,
-                                                                const std::shared_ptr<arrow::Schema>& schema,
-                                                                arrow::MemoryPool* pool) {
-  // Read, not memory-mapped: a mapped file truncated by another process would
-  // kill the server (SIGBUS), and mapped pages would count in its RSS.
-  auto input = arrow::io::ReadableFile::Open(fragment.path, pool);
-  if (!input.ok()) return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(fragment.path)}});
-  std::shared_ptr<arrow::Table> table;
-  try {
-    std::unique_ptr<parquet::arrow::FileReader> reader;
-    ARROW_RETURN_NOT_OK(parquet::arrow::FileReader::Make(
-        pool, parquet::ParquetFileReader::Open(*input, parquet::ReaderProperties(pool), fragment.metadata),
-        parquet::default_arrow_reader_properties(), &reader));
-    ARROW_RETURN_NOT_OK(reader->ReadRowGroup(fragment.row_group, columns, &table));
-  } catch (const parquet::ParquetException&) {
-    return SparkError(SparkExceptionKind::kRuntime, "FAILED_READ_FILE.NO_HINT",
-                      {{"path", QualifiedPath(fragment.path)}});
+int FindField(const parquet::arrow::SchemaManifest& manifest, const std::string& name) {
+  for (size_t i = 0; i < manifest.schema_fields.size(); ++i) {
+    if (SameColumnName(manifest.schema_fields[i].field->name(), name)) return static_cast<int>(i);
   }
-  ARROW_ASSIGN_OR_RAISE(table, table->CombineChunks(pool));
-  arrow::compute::ExecContext exec_ctx(pool);
-  std::vector<std::shared_ptr<arrow::Array>> arrays;
-  for (int i = 0; i < table->num_columns(); ++i) {
-    std::shared_ptr<arrow::Array> array = table->column(i)->num_chunks() == 0
-                                              ? *arrow::MakeArrayOfNull(schema->field(i)->type(), 0, pool)
-                                              : table->column(i)->chunk(0);
-    const auto& target = schema->field(i)->type();
-    if (!array->type()->Equals(*target)) {
-      ARROW_ASSIGN_OR_RAISE(auto cast, arrow::compute::Cast(array, target, arrow::compute::CastOptions::Unsafe(), &exec_ctx));
-      array = cast.make_array();
+  return -1;
+}
+
+class ParquetSource final : public DataSource {
+ public:
+  explicit ParquetSource(std::shared_ptr<arrow::Schema> user_schema) : user_schema_(std::move(user_schema)) {}
+
+  std::string format() const override { return "parquet"; }
+
+  Result<std::shared_ptr<arrow::Schema>> InferSchema(const std::vector<std::string>& files) const override {
+    if (user_schema_) return user_schema_;
+    if (files.empty()) return AnalysisError("UNABLE_TO_INFER_SCHEMA", {{"format", "Parquet"}});
+    ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(files.front()));
+    std::shared_ptr<arrow::Schema> file_schema;
+    ARROW_RETURN_NOT_OK(reader->GetSchema(&file_schema));
+    arrow::FieldVector fields;
+    for (const auto& f : file_schema->fields()) {
+      fields.push_back(arrow::field(f->name(), SparkTypeForParquet(f->type()), /*nullable=*/true));
     }
-    arrays.push_back(std::move(array));
+    return arrow::schema(fields);
   }
-  return arrow::RecordBatch::Make(schema, table->num_rows(), std::move(arrays));
+
+  Result<SourceStatistics> ReadStatistics(const std::vector<std::string>& files) const override {
+    ARROW_ASSIGN_OR_RAISE(auto stats, ReadParquetStats(files, /*max_footers=*/64));
+    if (user_schema_) stats.ranges.clear();  // ranges follow the first file's columns
+    return stats;
+  }
+
+  Result<std::vector<FileSplit>> PlanSplits(const std::vector<std::string>& files) const override {
+    std::vector<FileSplit> splits;
+    for (const auto& path : files) {
+      ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(path));
+      auto metadata = reader->parquet_reader()->metadata();
+      ForgetStoredArrowSchema(*metadata);
+      for (int rg = 0; rg < metadata->num_row_groups(); ++rg) {
+        FileSplit split;
+        split.path = path;
+        split.row_group = rg;
+        split.num_rows = metadata->RowGroup(rg)->num_rows();
+        split.format_state = metadata;
+        splits.push_back(std::move(split));
+      }
+    }
+    return splits;
+  }
+
+  Result<std::shared_ptr<arrow::RecordBatch>> ReadSplit(const FileSplit& split, const arrow::Schema& data_schema,
+                                                        const std::vector<int>& columns,
+                                                        arrow::MemoryPool* pool) const override {
+    // Read, not memory-mapped: a mapped file truncated by another process would
+    // kill the server (SIGBUS), and mapped pages would count in its RSS.
+    auto input = arrow::io::ReadableFile::Open(split.path, pool);
+    if (!input.ok()) return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(split.path)}});
+    auto metadata = std::const_pointer_cast<parquet::FileMetaData>(
+        std::static_pointer_cast<const parquet::FileMetaData>(split.format_state));
+    std::shared_ptr<arrow::Table> table;
+    std::vector<int> table_column(columns.size(), -1);  // per requested column; -1: not in this file
+    try {
+      std::unique_ptr<parquet::arrow::FileReader> reader;
+      ARROW_RETURN_NOT_OK(parquet::arrow::FileReader::Make(
+          pool, parquet::ParquetFileReader::Open(*input, parquet::ReaderProperties(pool), metadata),
+          parquet::default_arrow_reader_properties(), &reader));
+      std::vector<int> leaves;
+      int read = 0;
+      for (size_t i = 0; i < columns.size(); ++i) {
+        const int field = FindField(reader->manifest(), data_schema.field(columns[i])->name());
+        if (field < 0) continue;
+        CollectLeaves(reader->manifest().schema_fields[field], &leaves);
+        table_column[i] = read++;
+      }
+      ARROW_RETURN_NOT_OK(reader->ReadRowGroup(split.row_group, leaves, &table));
+    } catch (const parquet::ParquetException&) {
+      return SparkError(SparkExceptionKind::kInternal, "FAILED_READ_FILE.NO_HINT", {{"path", FileUri(split.path)}});
+    }
+    ARROW_ASSIGN_OR_RAISE(table, table->CombineChunks(pool));
+    const int64_t rows = split.num_rows >= 0 ? split.num_rows : table->num_rows();
+    arrow::compute::ExecContext exec_ctx(pool);
+    arrow::FieldVector fields;
+    std::vector<std::shared_ptr<arrow::Array>> arrays;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      const auto& field = data_schema.field(columns[i]);
+      const auto& target = field->type();
+      fields.push_back(field);
+      if (table_column[i] < 0) {
+        ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(target, rows, pool));
+        arrays.push_back(std::move(nulls));
+        continue;
+      }
+      const auto& chunks = table->column(table_column[i]);
+      std::shared_ptr<arrow::Array> array;
+      if (chunks->num_chunks() == 0) {
+        ARROW_ASSIGN_OR_RAISE(array, arrow::MakeArrayOfNull(target, 0, pool));
+      } else {
+        array = chunks->chunk(0);
+      }
+      if (!array->type()->Equals(*target)) {
+        if (user_schema_ && !SparkTypeForParquet(array->type())->Equals(*target)) {
+          return SparkError(SparkExceptionKind::kInternal, "FAILED_READ_FILE.PARQUET_COLUMN_DATA_TYPE_MISMATCH",
+                            {{"path", FileUri(split.path)},
+                             {"column", "[" + field->name() + "]"},
+                             {"expectedType", types::SimpleString(*target)},
+                             {"actualType", types::SimpleString(*SparkTypeForParquet(array->type()))}});
+        }
+        ARROW_ASSIGN_OR_RAISE(auto cast,
+                              arrow::compute::Cast(array, target, arrow::compute::CastOptions::Unsafe(), &exec_ctx));
+        array = cast.make_array();
+      }
+      arrays.push_back(std::move(array));
+    }
+    return arrow::RecordBatch::Make(arrow::schema(std::move(fields)), rows,
+                                    std::move(arrays));
+  }
+
+ private:
+  std::shared_ptr<arrow::Schema> user_schema_;
+};
+
+}  // namespace
+
+Result<DataSourcePtr> MakeParquetSource(const SourceOptions&, std::shared_ptr<arrow::Schema> user_schema) {
+  return std::make_shared<ParquetSource>(std::move(user_schema));
 }
 
 }  // namespace sk8::io

@@ -73,6 +73,10 @@ Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan, const plan::Ev
     }
     ARROW_ASSIGN_OR_RAISE(current, RunBatch(batch, current));
   }
+  // Filters now sit right above the scans they can prune.
+  RuleBatch partitions{"Partition Pruning", /*max_iterations=*/1, {}};
+  partitions.rules.push_back(MakePrunePartitions(ctx));
+  ARROW_ASSIGN_OR_RAISE(current, RunBatch(partitions, current));
   // Once unused columns are gone, the constant errors Spark raises while it
   // optimizes; then what filters made empty empties what depends on it.
   RuleBatch local{"LocalRelation", /*max_iterations=*/1, {}};

@@ -87,6 +87,8 @@ RulePtr MakeInferFiltersFromDisjunctions(); // infer_filters_from_disjunctions.c
 RulePtr MakeReduceAggregateByJoinKeys(); // reduce_aggregate_by_join_keys.cc
 RulePtr MakeSampleFilterSelectivity(FilterSampler sample);  // sample_filter_selectivity.cc
 RulePtr MakeConstantFolding(const plan::EvalContext& ctx);  // constant_folding.cc
+/// Skips the files whose partition values a filter above their scan rejects.
+RulePtr MakePrunePartitions(const plan::EvalContext& ctx);  // prune_partitions.cc
 /// Raises the error of a failing constant call outside conditional branches.
 RulePtr MakeRaiseConstantErrors(const plan::EvalContext& ctx);  // raise_constant_errors.cc
 

@@ -14,6 +14,10 @@
 
 /// The resolved logical plan: every node knows its output schema (Spark's names,
 /// types, nullability). The optimizer rewrites it; exec/ turns it into operators.
+namespace sk8::io {
+class DataSource;
+}  // namespace sk8::io
+
 namespace sk8::plan {
 
 enum class ResolvedKind {
@@ -111,13 +115,18 @@ struct ResolvedPlan {
   // (the input's columns, the grouping columns with the set's absent ones
   // NULL, and spark_grouping_id)
   std::vector<std::vector<BoundExprPtr>> expand_projections;
-  // kFileScan: data files of a format; file_columns index the file schema
+  // kFileScan: data files read through their format's source; file_columns
+  // index data_schema (the source's schema of the files), then past its end
+  // the partition columns, whose values per file are file_partition_values
   std::string format;
+  std::shared_ptr<const io::DataSource> data_source;
+  std::shared_ptr<arrow::Schema> data_schema;
   std::vector<std::string> files;
   std::vector<int> file_columns;
+  std::vector<std::vector<std::shared_ptr<arrow::Scalar>>> file_partition_values;
   /// Rows in the files, from their footers (-1: unknown); for cardinality estimates.
   int64_t file_rows = -1;
-  /// Per column of the file schema: its value range from footer statistics.
+  /// Per column of data_schema: its value range from footer statistics.
   std::vector<ValueRange> file_column_ranges;
   // kShowString
   int32_t show_rows = 20;

@@ -119,6 +119,30 @@ Status RunRelation(Session& session, Operation& op, const proto::Relation& relat
   return Status::OK();
 }
 
+Status RunWrite(Session& session, Operation& op, const proto::WriteOperation& write) {
+  if (write.has_table()) {
+    return Unsupported("saveAsTable / insertInto (sk8's catalog has temporary views only, no tables)");
+  }
+  if (write.has_bucket_by() || write.sort_column_names_size() > 0) return Unsupported("bucketBy / sortBy in df.write");
+  if (write.clustering_columns_size() > 0) return Unsupported("clusterBy in df.write");
+  if (!write.has_path()) return Unsupported("df.write.save() without a path");
+  ARROW_ASSIGN_OR_RAISE(auto resolved, AnalyzeRelation(session, write.input(), PlanStage::kToRun));
+  io::WriteSpec spec;
+  if (write.has_source()) spec.format = write.source();
+  spec.path = write.path();
+  switch (write.mode()) {
+    case proto::WriteOperation::SAVE_MODE_APPEND: spec.mode = io::SaveMode::kAppend; break;
+    case proto::WriteOperation::SAVE_MODE_OVERWRITE: spec.mode = io::SaveMode::kOverwrite; break;
+    case proto::WriteOperation::SAVE_MODE_IGNORE: spec.mode = io::SaveMode::kIgnore; break;
+    default: spec.mode = io::SaveMode::kErrorIfExists; break;
+  }
+  spec.partition_by.assign(write.partitioning_columns().begin(), write.partitioning_columns().end());
+  for (const auto& [k, v] : write.options()) spec.options.Set(k, v);
+  auto query = QueryContextFor(session, op.cancelled_flag());
+  query.memory = session.QueryMemory();
+  return engine::ExecuteWrite(*resolved, std::move(spec), query);
+}
+
 Status RunCommand(Session& session, Operation& op, const proto::Command& command) {
   switch (command.command_type_case()) {
     case proto::Command::kSqlCommand: {
@@ -146,6 +170,7 @@ Status RunCommand(Session& session, Operation& op, const proto::Command& command
       op.Append(std::move(response));
       return Status::OK();
     }
+    case proto::Command::kWriteOperation: return RunWrite(session, op, command.write_operation());
     case proto::Command::kCreateDataframeView: {
       const auto& view = command.create_dataframe_view();
       if (view.is_global()) return Unsupported("global temporary views");

@@ -89,3 +89,15 @@ def test_same_semantics_of_scans_of_different_files(spark, request, parquet_dir)
     other = spark.read.parquet(f"{parquet_dir}/part-00001.parquet").filter(col("id") > 3)
     golden.check_value(request, "same", {"first_again": first.sameSemantics(again),
                                          "first_other": first.sameSemantics(other)})
+
+
+def test_read_parquet_columns_matched_by_name(spark, request):
+    """Files whose columns come in another order, or lack one: matched by name, not position."""
+    root = REPO / "build" / "test-data" / "parquet-by-name"
+    root.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table({"a": pa.array([1, 2], pa.int64()), "b": pa.array(["x", "y"])}), root / "part-0.parquet")
+    pq.write_table(pa.table({"b": pa.array(["z"]), "a": pa.array([3], pa.int64())}), root / "part-1.parquet")
+    pq.write_table(pa.table({"a": pa.array([4], pa.int64())}), root / "part-2.parquet")
+    df = spark.read.parquet(str(root))
+    golden.check(request, "rows", df)
+    golden.check(request, "b_only", df.select("b"))

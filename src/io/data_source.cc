@@ -1,0 +1,79 @@
+#include "io/data_source.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "io/csv_source.h"
+#include "io/json_source.h"
+#include "io/parquet_source.h"
+#include "io/text_source.h"
+#include "types/spark_types.h"
+
+namespace sk8::io {
+
+bool SameColumnName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::optional<std::string> SourceOptions::Get(std::string_view name) const {
+  // The last setting wins, as in Spark's case-insensitive option map.
+  for (auto it = options_.rbegin(); it != options_.rend(); ++it) {
+    if (SameColumnName(it->first, name)) return it->second;
+  }
+  return std::nullopt;
+}
+
+std::string SourceOptions::GetOr(std::string_view name, std::string fallback) const {
+  auto value = Get(name);
+  return value ? *value : std::move(fallback);
+}
+
+Result<bool> SourceOptions::GetBool(std::string_view name, bool fallback) const {
+  auto value = Get(name);
+  if (!value) return fallback;
+  if (SameColumnName(*value, "true")) return true;
+  if (SameColumnName(*value, "false")) return false;
+  return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.BOOLEAN",
+                    {{"parameter", std::string(name)}, {"functionName", "`option`"}, {"invalidValue", *value}});
+}
+
+void SourceOptions::Set(std::string name, std::string value) { options_.emplace_back(std::move(name), std::move(value)); }
+
+Result<SourceStatistics> DataSource::ReadStatistics(const std::vector<std::string>&) const {
+  return SourceStatistics{};
+}
+
+Result<std::shared_ptr<arrow::Schema>> ParseUserSchema(const std::string& text) {
+  if (text.empty()) return nullptr;
+  // Spark's JSON form starts with '{'; anything else is DDL.
+  const auto first = text.find_first_not_of(" \t\r\n");
+  std::shared_ptr<arrow::DataType> type;
+  if (first != std::string::npos && text[first] == '{') {
+    ARROW_ASSIGN_OR_RAISE(type, types::ParseSparkJson(text));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(type, types::ParseDdlSchema(text));
+  }
+  if (type->id() != arrow::Type::STRUCT) return Status::Invalid("a read schema must be a struct: ", text);
+  arrow::FieldVector fields;
+  for (const auto& f : type->fields()) fields.push_back(f->WithNullable(true));  // as Spark reads files
+  return arrow::schema(std::move(fields));
+}
+
+Result<DataSourcePtr> MakeDataSource(const std::string& format, SourceOptions options, const std::string& user_schema,
+                                     const SourceContext& context) {
+  std::string name = format;
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  ARROW_ASSIGN_OR_RAISE(auto schema, ParseUserSchema(user_schema));
+  if (name == "parquet") return MakeParquetSource(options, std::move(schema));
+  if (name == "csv") return MakeCsvSource(options, std::move(schema), context);
+  if (name == "json") return MakeJsonSource(options, std::move(schema), context);
+  if (name == "text") return MakeTextSource(options, std::move(schema));
+  if (name == "orc" || name == "avro" || name == "xml" || name == "binaryfile" || name == "jdbc") {
+    return Unsupported("reading the " + name + " format");
+  }
+  return SparkError(SparkExceptionKind::kClassNotFound, "DATA_SOURCE_NOT_FOUND", {{"provider", format}});
+}
+
+}  // namespace sk8::io

@@ -1,0 +1,235 @@
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <arrow/builder.h>
+#include <arrow/compute/api.h>
+
+#include "functions/cast.h"
+#include "io/file_listing.h"
+#include "io/file_writer.h"
+
+namespace sk8::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string RandomId() {
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  const uint64_t a = random(), b = random();
+  char text[40];
+  std::snprintf(text, sizeof(text), "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xFFFF), static_cast<unsigned>(a & 0xFFF),
+                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3FFF)),
+                static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFULL));
+  return text;
+}
+
+std::string LocalPath(const std::string& raw) {
+  if (raw.rfind("file://", 0) == 0) return raw.substr(7);
+  if (raw.rfind("file:", 0) == 0) return raw.substr(5);
+  return raw;
+}
+
+// A partition value in a directory name, escaped as Spark escapes it.
+std::string EscapePartitionValue(const std::string& value) {
+  static const std::string kSpecial = "\"#%'*/:=?\\\x7f{[]^";
+  std::string out;
+  for (unsigned char c : value) {
+    if (c < 0x20 || kSpecial.find(static_cast<char>(c)) != std::string::npos) {
+      char buf[4];
+      std::snprintf(buf, sizeof(buf), "%%%02X", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+// Moves every file under `from` to the same place under `to`.
+Status MoveTree(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(from, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    const auto target = to / fs::relative(it->path(), from);
+    if (it->is_directory()) {
+      fs::create_directories(target, ec);
+    } else {
+      fs::create_directories(target.parent_path(), ec);
+      fs::rename(it->path(), target, ec);
+    }
+    if (ec) break;
+  }
+  if (ec) return Status::IOError("cannot move written files into ", to.string(), ": ", ec.message());
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DatasetWriter>> DatasetWriter::Open(WriteSpec spec, std::shared_ptr<arrow::Schema> schema) {
+  std::unique_ptr<DatasetWriter> writer(new DatasetWriter());
+  if (spec.path.find("://") != std::string::npos && spec.path.rfind("file://", 0) != 0) {
+    ARROW_RETURN_NOT_OK(ListDataFiles({spec.path}).status());  // the same refusal as reading
+  }
+  const fs::path target = fs::absolute(LocalPath(spec.path)).lexically_normal();
+  std::error_code ec;
+  const bool exists = fs::exists(target, ec);
+  if (exists && spec.mode == SaveMode::kErrorIfExists) {
+    return AnalysisError("PATH_ALREADY_EXISTS", {{"outputPath", QualifiedPath(target.string())}});
+  }
+  writer->skipped_ = exists && spec.mode == SaveMode::kIgnore;
+  // Partition columns leave the files; they live in the directory names.
+  for (const auto& name : spec.partition_by) {
+    int found = -1;
+    for (int i = 0; i < schema->num_fields(); ++i) {
+      if (SameColumnName(schema->field(i)->name(), name)) found = i;
+    }
+    if (found < 0) {
+      return AnalysisError("_LEGACY_ERROR_TEMP_1279", {{"colName", name}, {"columns", schema->ToString()}});
+    }
+    writer->partition_columns.push_back(found);
+  }
+  if (!writer->partition_columns.empty() &&
+      writer->partition_columns.size() == static_cast<size_t>(schema->num_fields())) {
+    return AnalysisError("ALL_PARTITION_COLUMNS_NOT_ALLOWED");
+  }
+  arrow::FieldVector file_fields;
+  for (int i = 0; i < schema->num_fields(); ++i) {
+    if (std::find(writer->partition_columns.begin(), writer->partition_columns.end(), i) !=
+        writer->partition_columns.end()) {
+      continue;
+    }
+    writer->data_columns.push_back(i);
+    file_fields.push_back(schema->field(i));
+  }
+  writer->file_schema_ = arrow::schema(file_fields);
+  ARROW_RETURN_NOT_OK(PartFileExtension(spec.format, spec.options).status());
+  writer->job_id_ = RandomId();
+  // The staging directory is a hidden sibling of the target, so readers of
+  // the parent skip it and the final moves stay on one filesystem.
+  writer->staging_ =
+      (target.parent_path() / ("." + target.filename().string() + "-sk8-staging-" + writer->job_id_)).string();
+  if (!writer->skipped_) {
+    fs::create_directories(writer->staging_, ec);
+    if (ec) return Status::IOError("cannot create ", writer->staging_, ": ", ec.message());
+  }
+  writer->spec_ = std::move(spec);
+  writer->schema_ = std::move(schema);
+  return writer;
+}
+
+DatasetWriter::~DatasetWriter() {
+  if (!committed_) Abort();
+}
+
+void DatasetWriter::Abort() {
+  writers_.clear();
+  std::error_code ec;
+  if (!staging_.empty()) fs::remove_all(staging_, ec);
+}
+
+Result<FormatWriter*> DatasetWriter::WriterFor(const std::string& directory) {
+  for (auto& [dir, writer] : writers_) {
+    if (dir == directory) return writer.get();
+  }
+  ARROW_ASSIGN_OR_RAISE(auto extension, PartFileExtension(spec_.format, spec_.options));
+  char name[32];
+  std::snprintf(name, sizeof(name), "part-%05zu-", writers_.size());
+  const fs::path dir = fs::path(staging_) / directory;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create ", dir.string(), ": ", ec.message());
+  // Spark's names: part-00000-<job>-c000.<ext>, and part-00000-<job>.c000.<ext>
+  // in partition directories.
+  const auto path =
+      (dir / (std::string(name) + job_id_ + (directory.empty() ? "-c000" : ".c000") + extension)).string();
+  ARROW_ASSIGN_OR_RAISE(auto writer,
+                        MakeFormatWriter(spec_.format, path, file_schema_, spec_.options, spec_.session_time_zone));
+  writers_.emplace_back(directory, std::move(writer));
+  return writers_.back().second.get();
+}
+
+Status DatasetWriter::Write(const std::shared_ptr<arrow::RecordBatch>& batch) {
+  if (skipped_ || batch->num_rows() == 0) return Status::OK();
+  std::vector<std::shared_ptr<arrow::Array>> data;
+  for (int c : data_columns) data.push_back(batch->column(c));
+  auto file_batch = arrow::RecordBatch::Make(file_schema_, batch->num_rows(), data);
+  if (partition_columns.empty()) {
+    ARROW_ASSIGN_OR_RAISE(auto writer, WriterFor(""));
+    return writer->Write(*file_batch);
+  }
+  // The directory of each row, from its partition values as Spark renders them.
+  plan::EvalContext ctx;
+  ctx.session_time_zone = spec_.session_time_zone;
+  std::vector<std::shared_ptr<arrow::Array>> texts;
+  for (int c : partition_columns) {
+    ARROW_ASSIGN_OR_RAISE(auto text, functions::ToSparkStrings(*batch->column(c), ctx));
+    texts.push_back(text);
+  }
+  std::vector<std::string> row_dirs(static_cast<size_t>(batch->num_rows()));
+  std::vector<std::string> dirs;
+  for (int64_t r = 0; r < batch->num_rows(); ++r) {
+    std::string dir;
+    for (size_t k = 0; k < partition_columns.size(); ++k) {
+      const auto& text = static_cast<const arrow::StringArray&>(*texts[k]);
+      const std::string value = text.IsNull(r) || text.GetView(r).empty() ? "__HIVE_DEFAULT_PARTITION__"
+                                                                          : EscapePartitionValue(std::string(text.GetView(r)));
+      dir += (k ? "/" : "") + schema_->field(partition_columns[k])->name() + "=" + value;
+    }
+    if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
+    row_dirs[static_cast<size_t>(r)] = std::move(dir);
+  }
+  for (const auto& dir : dirs) {
+    arrow::BooleanBuilder mask;
+    ARROW_RETURN_NOT_OK(mask.Reserve(batch->num_rows()));
+    for (const auto& row_dir : row_dirs) mask.UnsafeAppend(row_dir == dir);
+    ARROW_ASSIGN_OR_RAISE(auto selection, mask.Finish());
+    ARROW_ASSIGN_OR_RAISE(auto part, arrow::compute::Filter(file_batch, selection));
+    ARROW_ASSIGN_OR_RAISE(auto writer, WriterFor(dir));
+    ARROW_RETURN_NOT_OK(writer->Write(*part.record_batch()));
+  }
+  return Status::OK();
+}
+
+Status DatasetWriter::Commit() {
+  if (skipped_) {
+    committed_ = true;
+    return Status::OK();
+  }
+  // An empty result still writes one (empty) file, as Spark does, so the schema is kept.
+  if (writers_.empty() && partition_columns.empty()) ARROW_RETURN_NOT_OK(WriterFor("").status());
+  for (auto& [dir, writer] : writers_) ARROW_RETURN_NOT_OK(writer->Close());
+  writers_.clear();
+  std::error_code ec;
+  std::ofstream(fs::path(staging_) / "_SUCCESS").close();
+  const fs::path target = fs::absolute(LocalPath(spec_.path)).lexically_normal();
+  const bool exists = fs::exists(target, ec);
+  if (!exists) {
+    fs::create_directories(target.parent_path(), ec);
+    fs::rename(staging_, target, ec);
+    if (ec) return Status::IOError("cannot move ", staging_, " to ", target.string(), ": ", ec.message());
+  } else if (spec_.mode == SaveMode::kOverwrite) {
+    // The new data is complete: the old goes aside, the new takes its place,
+    // then the old is removed.
+    const fs::path old = target.parent_path() / ("." + target.filename().string() + "-sk8-old-" + job_id_);
+    fs::rename(target, old, ec);
+    if (ec) return Status::IOError("cannot replace ", target.string(), ": ", ec.message());
+    fs::rename(staging_, target, ec);
+    if (ec) {
+      std::error_code restore;
+      fs::rename(old, target, restore);
+      return Status::IOError("cannot replace ", target.string(), ": ", ec.message());
+    }
+    fs::remove_all(old, ec);
+  } else {
+    ARROW_RETURN_NOT_OK(MoveTree(staging_, target));
+    fs::remove_all(staging_, ec);
+  }
+  committed_ = true;
+  return Status::OK();
+}
+
+}  // namespace sk8::io

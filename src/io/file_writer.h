@@ -1,0 +1,77 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <arrow/record_batch.h>
+#include <arrow/type.h>
+
+#include "io/data_source.h"
+
+/// Writing a query's rows as files, laid out as Spark writes them: part files
+/// named part-<n>-<job id>-c000[.<codec>].<ext>, Hive-style directories for
+/// partitionBy columns, a _SUCCESS marker. A job writes into a staging
+/// directory next to its target and only a finished job is moved into place,
+/// so a failed job leaves nothing visible and overwrite replaces the old data
+/// only once the new data is complete.
+namespace sk8::io {
+
+enum class SaveMode { kErrorIfExists, kAppend, kOverwrite, kIgnore };
+
+struct WriteSpec {
+  std::string format = "parquet";  // spark.sql.sources.default
+  std::string path;
+  SaveMode mode = SaveMode::kErrorIfExists;
+  std::vector<std::string> partition_by;
+  SourceOptions options;
+  std::string session_time_zone = "UTC";
+};
+
+/// One format's writer of one file.
+class FormatWriter {
+ public:
+  virtual ~FormatWriter() = default;
+  virtual Status Write(const arrow::RecordBatch& batch) = 0;
+  virtual Status Close() = 0;
+};
+
+/// The writers of a job.
+class DatasetWriter {
+ public:
+  /// Checks the target against the mode (PATH_ALREADY_EXISTS for
+  /// errorifexists) and the options; with ignore and an existing target,
+  /// `skipped()` is true and nothing is written.
+  static Result<std::unique_ptr<DatasetWriter>> Open(WriteSpec spec, std::shared_ptr<arrow::Schema> schema);
+  ~DatasetWriter();
+
+  bool skipped() const { return skipped_; }
+  Status Write(const std::shared_ptr<arrow::RecordBatch>& batch);
+  /// Closes the files and moves them into place.
+  Status Commit();
+
+ private:
+  DatasetWriter() = default;
+  Result<FormatWriter*> WriterFor(const std::string& directory);
+  void Abort();
+
+  WriteSpec spec_;
+  std::shared_ptr<arrow::Schema> schema_;       // the rows written
+  std::shared_ptr<arrow::Schema> file_schema_;  // without the partition columns
+  std::vector<int> data_columns, partition_columns;
+  std::string staging_;
+  std::string job_id_;
+  bool skipped_ = false;
+  bool committed_ = false;
+  std::vector<std::pair<std::string, std::unique_ptr<FormatWriter>>> writers_;  // by partition directory
+};
+
+/// The writer of one file of `format`, or an error naming what is not written.
+Result<std::unique_ptr<FormatWriter>> MakeFormatWriter(const std::string& format, const std::string& path,
+                                                       const std::shared_ptr<arrow::Schema>& schema,
+                                                       const SourceOptions& options,
+                                                       const std::string& session_time_zone);
+/// The file name extension Spark gives `format`'s part files with these options (".snappy.parquet", ".csv").
+Result<std::string> PartFileExtension(const std::string& format, const SourceOptions& options);
+
+}  // namespace sk8::io
