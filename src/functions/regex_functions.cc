@@ -4,6 +4,7 @@
 // regexp_extract_all, regexp_count, regexp_instr, regexp_substr, split. A
 // literal pattern is compiled once when the call is bound; a pattern from a
 // column is compiled when it changes from one row to the next.
+#include <algorithm>
 #include <arrow/builder.h>
 
 #include "functions/java_regex.h"
@@ -53,6 +54,7 @@ class LikePattern {
       case Shape::kPrefix: return text.substr(0, literal_.size()) == literal_;
       case Shape::kSuffix: return text.size() >= literal_.size() && text.substr(text.size() - literal_.size()) == literal_;
       case Shape::kContains: return text.find(literal_) != std::string_view::npos;
+      case Shape::kSegments: return MatchSegments(text);
       case Shape::kGeneral: return MatchGeneral(text);
     }
     return false;
@@ -64,7 +66,7 @@ class LikePattern {
     Kind kind;
     std::string text;
   };
-  enum class Shape { kEquals, kPrefix, kSuffix, kContains, kGeneral };
+  enum class Shape { kEquals, kPrefix, kSuffix, kContains, kSegments, kGeneral };
 
   static std::string SqlQuoted(std::string_view text) {
     std::string out = "'";
@@ -101,6 +103,36 @@ class LikePattern {
     for (const auto& t : tokens_) {
       if (t.kind == Kind::kLiteral) literal_ = t.text;
     }
+    // Literals and '%' only ('%special%requests%'): each literal found with a
+    // substring search after the previous one; the leftmost match is always
+    // right when no '_' has to land on a character.
+    if (shape_ == Shape::kGeneral &&
+        std::none_of(tokens_.begin(), tokens_.end(), [](const Token& t) { return t.kind == Kind::kOne; })) {
+      shape_ = Shape::kSegments;
+    }
+  }
+
+  bool MatchSegments(std::string_view text) const {
+    size_t t = 0;
+    const size_t n = tokens_.size();
+    for (size_t k = 0; k < n; ++k) {
+      const Token& token = tokens_[k];
+      if (token.kind != Kind::kLiteral) continue;
+      const std::string& literal = token.text;
+      if (k == 0) {  // anchored at the start
+        if (text.substr(0, literal.size()) != literal) return false;
+        t = literal.size();
+      } else if (k == n - 1) {  // anchored at the end, after what is matched
+        return text.size() >= t + literal.size() && text.substr(text.size() - literal.size()) == literal;
+      } else {
+        const size_t at = text.find(literal, t);
+        if (at == std::string_view::npos) return false;
+        t = at + literal.size();
+      }
+    }
+    // The pattern ends with '%' (or is all '%'): anything may follow; a pattern
+    // of literals only is kEquals and never gets here.
+    return true;
   }
 
   /// Wildcard matching with one backtracking point (the last '%'): linear in

@@ -48,6 +48,9 @@ QUERIES = {
     "like_escape": "SELECT id, s LIKE 'foo\\\\_%', s LIKE 'foo!_bar!%%' ESCAPE '!', s ILIKE 'ABC%', "
                    "s NOT ILIKE '%WÖR%', like(s, '%b%'), ilike(s, 'h_LLO%'), s LIKE '' FROM str_lines",
     "like_column_pattern": "SELECT id, s LIKE concat('%', substring(s, 2, 1), '%') FROM str_lines",
+    # Literals between several '%': found one after another, the last one anchored at the end.
+    "like_segments": "SELECT id, s LIKE 'h%o', s LIKE '%l%o', s LIKE 'h%l%o%', s LIKE '%o%o%', s LIKE '%%', "
+                     "s LIKE 'f%o%', s LIKE '%a%b%c', s NOT LIKE '%l%l%' FROM str_lines",
     "split_regex": "SELECT id, split(s, '[, -]+'), split(s, p) FROM str_lines",
 }
 
