@@ -622,8 +622,14 @@ void SparkConnectServiceImpl::Janitor() {
   // Freed responses sit in malloc's free lists; give the pages back so that the
   // process size follows what is really held. Cancelled executions finish (and
   // free their memory) a little later, so trim for a few more rounds too.
+  // Also whenever much was freed since the last pass: abandoned executions that
+  // finish late (a loaded machine) free their memory after the rounds started
+  // by their abandonment have run out.
   constexpr int kTrimRounds = 20;
-  if (abandoned > 0) trim_rounds_left_ = kTrimRounds;
+  constexpr int64_t kTrimAfterFreedBytes = int64_t{64} << 20;
+  const int64_t in_use = ServerMemoryTracker()->used();
+  if (abandoned > 0 || last_memory_in_use_ - in_use >= kTrimAfterFreedBytes) trim_rounds_left_ = kTrimRounds;
+  last_memory_in_use_ = in_use;
   if (trim_rounds_left_ > 0) {
     --trim_rounds_left_;
     malloc_trim(0);

@@ -53,6 +53,7 @@ class SparkConnectServiceImpl final : public spark::connect::SparkConnectService
 
   const ConnectServerConf conf_;
   int trim_rounds_left_ = 0;  // Janitor() only (one thread)
+  int64_t last_memory_in_use_ = 0;  // Janitor() only: the server's tracked bytes at its last pass
   SessionManager sessions_;
 };
 
