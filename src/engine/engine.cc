@@ -1,6 +1,8 @@
 #include "engine/engine.h"
 
 #include <algorithm>
+#include <map>
+#include <string>
 #include <mutex>
 
 #include "analyzer/analyzer.h"
@@ -97,8 +99,15 @@ Result<plan::ResolvedPtr> AnalyzeAndOptimize(const plan::PlanPtr& unresolved, co
                                              bool to_run) {
   ARROW_ASSIGN_OR_RAISE(auto analyzed, Analyze(unresolved, ctx));
   // EXPLAIN samples too, so that it shows the plan that runs.
-  optimizer::FilterSampler sample_filter = [&ctx](const plan::ResolvedPlan& filter) {
-    return SampleFilter(filter, ctx);
+  // Once per distinct filter: a query may filter the same files the same way
+  // twice (Q21 reads lineitem WHERE l_receiptdate > l_commitdate in two places).
+  auto sampled = std::make_shared<std::map<std::string, double>>();
+  optimizer::FilterSampler sample_filter = [&ctx, sampled](const plan::ResolvedPlan& filter) -> Result<double> {
+    std::string key = plan::CanonicalString(filter);
+    if (auto it = sampled->find(key); it != sampled->end()) return it->second;
+    ARROW_ASSIGN_OR_RAISE(double kept, SampleFilter(filter, ctx));
+    sampled->emplace(std::move(key), kept);
+    return kept;
   };
   if (!to_run) return optimizer::Optimize(analyzed, ctx.eval, nullptr, sample_filter);
   // Projections and filters over the query's own rows run while it is planned

@@ -6,8 +6,16 @@ namespace sk8::optimizer {
 
 namespace {
 
-std::vector<RuleBatch> MakeBatches() {
-  std::vector<RuleBatch> batches;
+/// The fixed batches, in two parts: before joins are ordered, and from join
+/// ordering on (the per-query filter sampling runs between them).
+struct FixedBatches {
+  std::vector<RuleBatch> before_join_order;
+  std::vector<RuleBatch> from_join_order;
+};
+
+FixedBatches MakeBatches() {
+  FixedBatches fixed;
+  std::vector<RuleBatch>& batches = fixed.before_join_order;
   RuleBatch distinct{"Distinct Aggregates", /*max_iterations=*/1, {}};
   distinct.rules.push_back(MakeRewriteDistinctAggregates());
   batches.push_back(std::move(distinct));
@@ -33,26 +41,27 @@ std::vector<RuleBatch> MakeBatches() {
   batches.push_back(std::move(infer));
   batches.push_back(operator_optimization("Operator Optimization after Inferring Filters"));
   // After predicates sit in join conditions; once, so it never undoes itself.
+  std::vector<RuleBatch>& later = fixed.from_join_order;
   RuleBatch reorder{"Join Reorder", /*max_iterations=*/1, {}};
   reorder.rules.push_back(MakeReorderJoin());
   reorder.rules.push_back(MakeCollapseProject());  // the order-restoring projection, under a select
   reorder.rules.push_back(MakeRemoveIdentityProject());
-  batches.push_back(std::move(reorder));
+  later.push_back(std::move(reorder));
   // Once the joins are in their final order (it may pick a smaller key source).
   RuleBatch reduce{"Reduce Aggregates", /*max_iterations=*/1, {}};
   reduce.rules.push_back(MakeReduceAggregateByJoinKeys());
-  batches.push_back(std::move(reduce));
+  later.push_back(std::move(reduce));
   RuleBatch pruning{"Column Pruning", /*max_iterations=*/1, {}};
   pruning.rules.push_back(MakePruneColumns());
-  batches.push_back(std::move(pruning));
-  return batches;
+  later.push_back(std::move(pruning));
+  return fixed;
 }
 
 }  // namespace
 
 Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan, const plan::EvalContext& ctx,
                                    const LocalEvaluator& evaluate_local, const FilterSampler& sample_filter) {
-  static const std::vector<RuleBatch> batches = MakeBatches();
+  static const FixedBatches fixed = MakeBatches();
   // The batches that depend on the session's settings are made per query.
   // First, as Spark's "LocalRelation early" batch, projections and filters over
   // the query's own rows run, and operators over no rows become empty; then
@@ -64,13 +73,16 @@ Result<plan::ResolvedPtr> Optimize(const plan::ResolvedPtr& plan, const plan::Ev
   RuleBatch folding{"Constant Folding", /*max_iterations=*/1, {}};
   folding.rules.push_back(MakeConstantFolding(ctx));
   ARROW_ASSIGN_OR_RAISE(current, RunBatch(folding, current));
-  for (const auto& batch : batches) {
-    if (batch.name == "Join Reorder" && sample_filter) {
-      // Measured selectivities first: the join order and build sides depend on them.
-      RuleBatch sampling{"Sample Filters", /*max_iterations=*/1, {}};
-      sampling.rules.push_back(MakeSampleFilterSelectivity(sample_filter));
-      ARROW_ASSIGN_OR_RAISE(current, RunBatch(sampling, current));
-    }
+  for (const auto& batch : fixed.before_join_order) {
+    ARROW_ASSIGN_OR_RAISE(current, RunBatch(batch, current));
+  }
+  if (sample_filter) {
+    // Measured selectivities first: the join order and build sides depend on them.
+    RuleBatch sampling{"Sample Filters", /*max_iterations=*/1, {}};
+    sampling.rules.push_back(MakeSampleFilterSelectivity(sample_filter));
+    ARROW_ASSIGN_OR_RAISE(current, RunBatch(sampling, current));
+  }
+  for (const auto& batch : fixed.from_join_order) {
     ARROW_ASSIGN_OR_RAISE(current, RunBatch(batch, current));
   }
   // Filters now sit right above the scans they can prune.

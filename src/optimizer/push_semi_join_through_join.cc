@@ -32,13 +32,6 @@ bool Contains(const ResolvedPlan& node, const IdSet& ids) {
   return true;
 }
 
-/// `node` (a projection, filter or join) with `child_index` replaced.
-ResolvedPtr WithChild(const ResolvedPlan& node, size_t child_index, ResolvedPtr child) {
-  auto copy = std::make_shared<ResolvedPlan>(node);
-  copy->children[child_index] = std::move(child);
-  return copy;
-}
-
 class PushSemiJoinThroughJoin final : public NodeRule {
  public:
   const char* name() const override { return "PushLeftSemiLeftAntiThroughJoin"; }

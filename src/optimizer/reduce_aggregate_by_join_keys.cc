@@ -149,13 +149,6 @@ void FindKeySources(const ResolvedPtr& node, ColumnId id, std::optional<KeySourc
   }
 }
 
-/// `node` with its single child replaced.
-ResolvedPtr WithChild(const ResolvedPlan& node, ResolvedPtr child) {
-  auto copy = std::make_shared<ResolvedPlan>(node);
-  copy->children = {std::move(child)};
-  return copy;
-}
-
 /// A projection of `source`'s column `id` alone.
 ResolvedPtr ProjectColumn(const ResolvedPtr& source, ColumnId id) {
   if (source->column_ids.size() == 1) return source;
@@ -226,9 +219,9 @@ class ReduceAggregateByJoinKeys final : public NodeRule {
       const ResolvedPlan& aggregate = *path->aggregate;
       if (best->rows > kMaxSourceToInputRows * EstimateRows(aggregate.child())) continue;
       ResolvedPtr reduced = WithChild(
-          aggregate, plan::MakeSemiJoinNode(aggregate.children[0], ProjectColumn(best->node, best->id),
-                                            JoinType::kLeftSemi, best_equality));
-      for (auto it = path->above.rbegin(); it != path->above.rend(); ++it) reduced = WithChild(**it, reduced);
+          aggregate, 0, plan::MakeSemiJoinNode(aggregate.children[0], ProjectColumn(best->node, best->id),
+                                               JoinType::kLeftSemi, best_equality));
+      for (auto it = path->above.rbegin(); it != path->above.rend(); ++it) reduced = WithChild(**it, 0, reduced);
       auto out = std::make_shared<ResolvedPlan>(*node);
       out->children[side] = std::move(reduced);
       return ResolvedPtr(out);

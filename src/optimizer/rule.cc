@@ -62,4 +62,10 @@ bool IsDeterministic(const plan::BoundExpr& expr) {
   return true;
 }
 
+plan::ResolvedPtr WithChild(const plan::ResolvedPlan& node, size_t index, plan::ResolvedPtr child) {
+  auto copy = std::make_shared<plan::ResolvedPlan>(node);
+  copy->children[index] = std::move(child);
+  return copy;
+}
+
 }  // namespace sk8::optimizer

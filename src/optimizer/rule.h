@@ -65,6 +65,9 @@ void FlattenCalls(const plan::BoundExprPtr& e, const char* name, std::vector<pla
 /// True when every column `e` reads is one of `ids` (and it reads at least one).
 bool ReadsOnly(const plan::BoundExpr& e, const std::unordered_set<plan::ColumnId>& ids);
 
+/// A copy of `node` whose child `index` is `child`.
+plan::ResolvedPtr WithChild(const plan::ResolvedPlan& node, size_t index, plan::ResolvedPtr child);
+
 /// True when the expression and all its arguments are deterministic.
 bool IsDeterministic(const plan::BoundExpr& expr);
 
