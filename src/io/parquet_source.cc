@@ -14,6 +14,7 @@
 #include <parquet/statistics.h>
 
 #include "io/file_listing.h"
+#include "io/parquet_flat_reader.h"
 #include "types/spark_types.h"
 
 namespace sk8::io {
@@ -246,25 +247,48 @@ class ParquetSource final : public DataSource {
         std::static_pointer_cast<const parquet::FileMetaData>(split.format_state));
     std::shared_ptr<arrow::Table> table;
     std::vector<int> table_column(columns.size(), -1);  // per requested column; -1: not in this file
+    std::vector<int> flat_leaf(columns.size(), -1);     // ... or its leaf, when decoded here
+    std::vector<std::shared_ptr<arrow::Array>> flat_arrays(columns.size());
+    int64_t rows = 0;
     try {
       std::unique_ptr<parquet::arrow::FileReader> reader;
       ARROW_RETURN_NOT_OK(parquet::arrow::FileReader::Make(
           pool, parquet::ParquetFileReader::Open(*input, parquet::ReaderProperties(pool), metadata),
           parquet::default_arrow_reader_properties(), &reader));
+      // Flat columns are decoded here; the others through parquet::arrow.
       std::vector<int> leaves;
       int read = 0;
+      const auto* file_schema = metadata->schema();
       for (size_t i = 0; i < columns.size(); ++i) {
-        const int field = FindField(reader->manifest(), data_schema.field(columns[i])->name());
-        if (field < 0) continue;
-        CollectLeaves(reader->manifest().schema_fields[field], &leaves);
+        const auto& field = data_schema.field(columns[i]);
+        const int index = FindField(reader->manifest(), field->name());
+        if (index < 0) continue;
+        const auto& schema_field = reader->manifest().schema_fields[index];
+        if (schema_field.column_index >= 0 &&
+            CanDecodeFlat(*file_schema->Column(schema_field.column_index), *field->type())) {
+          flat_leaf[i] = schema_field.column_index;
+          continue;
+        }
+        CollectLeaves(schema_field, &leaves);
         table_column[i] = read++;
       }
-      ARROW_RETURN_NOT_OK(reader->ReadRowGroup(split.row_group, leaves, &table));
+      if (!leaves.empty()) ARROW_RETURN_NOT_OK(reader->ReadRowGroup(split.row_group, leaves, &table));
+      auto row_group = reader->parquet_reader()->RowGroup(split.row_group);
+      rows = row_group->metadata()->num_rows();
+      for (size_t i = 0; i < columns.size(); ++i) {
+        if (flat_leaf[i] < 0) continue;
+        auto decoded = DecodeFlatColumn(*row_group, flat_leaf[i], data_schema.field(columns[i])->type(), rows, pool);
+        if (!decoded.ok()) {
+          return SparkError(SparkExceptionKind::kInternal, "FAILED_READ_FILE.NO_HINT", {{"path", FileUri(split.path)}});
+        }
+        flat_arrays[i] = std::move(*decoded);
+      }
     } catch (const parquet::ParquetException&) {
       return SparkError(SparkExceptionKind::kInternal, "FAILED_READ_FILE.NO_HINT", {{"path", FileUri(split.path)}});
     }
-    ARROW_ASSIGN_OR_RAISE(table, table->CombineChunks(pool));
-    const int64_t rows = split.num_rows >= 0 ? split.num_rows : table->num_rows();
+    if (table) {
+      ARROW_ASSIGN_OR_RAISE(table, table->CombineChunks(pool));
+    }
     arrow::compute::ExecContext exec_ctx(pool);
     arrow::FieldVector fields;
     std::vector<std::shared_ptr<arrow::Array>> arrays;
@@ -272,6 +296,10 @@ class ParquetSource final : public DataSource {
       const auto& field = data_schema.field(columns[i]);
       const auto& target = field->type();
       fields.push_back(field);
+      if (flat_arrays[i]) {
+        arrays.push_back(std::move(flat_arrays[i]));
+        continue;
+      }
       if (table_column[i] < 0) {
         ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(target, rows, pool));
         arrays.push_back(std::move(nulls));

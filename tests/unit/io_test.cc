@@ -1,12 +1,20 @@
 // io/: byte-range splits read every line exactly once, whatever the split size;
-// text values parse as the JVM parses them.
+// text values parse as the JVM parses them; Parquet columns decode to the
+// values written, whichever encoding and page layout the writer chose.
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <arrow/api.h>
+#include <arrow/io/file.h>
+#include <parquet/arrow/writer.h>
+#include <parquet/properties.h>
+
 #include "io/line_reader.h"
+#include "io/parquet_source.h"
 #include "io/text_values.h"
 
 namespace sk8 {
@@ -66,6 +74,93 @@ TEST(TextValues, ParseAsTheJvmDoes) {
   EXPECT_TRUE(parser.ParseTimestamp("05/01/2024 10:20", false, &micros));
   EXPECT_EQ(micros, (19727LL * 86400 + 10 * 3600 + 20 * 60) * 1000000);
   EXPECT_FALSE(parser.ParseTimestamp("31/02/2024 10:20", false, &micros));
+}
+
+// A table of every type the flat decoder handles plus one it leaves to
+// parquet::arrow (int8), with nulls, NaN, empty strings and repeated values.
+std::shared_ptr<arrow::Table> ParquetTestTable(int64_t rows) {
+  arrow::Int32Builder i32;
+  arrow::Int64Builder i64;
+  arrow::DoubleBuilder f64;
+  arrow::FloatBuilder f32;
+  arrow::Date32Builder date;
+  arrow::Decimal128Builder dec9(arrow::decimal128(9, 2)), dec15(arrow::decimal128(15, 2));
+  arrow::StringBuilder str, str_required;
+  arrow::BinaryBuilder bin;
+  arrow::Int8Builder i8;
+  for (int64_t r = 0; r < rows; ++r) {
+    const bool null = r % 7 == 3;
+    EXPECT_TRUE((null ? i32.AppendNull() : i32.Append(static_cast<int32_t>(r * 31 - 5000))).ok());
+    EXPECT_TRUE(i64.Append(r * 1000003 - (int64_t{1} << 40)).ok());
+    EXPECT_TRUE((r % 11 == 0 ? f64.Append(std::nan("")) : null ? f64.AppendNull() : f64.Append(r / 3.0)).ok());
+    EXPECT_TRUE(f32.Append(static_cast<float>(-r) / 7).ok());
+    EXPECT_TRUE((null ? date.AppendNull() : date.Append(static_cast<int32_t>(r % 20000 - 3000))).ok());
+    EXPECT_TRUE((null ? dec9.AppendNull() : dec9.Append(arrow::Decimal128(r * 17 - 99999))).ok());
+    EXPECT_TRUE(dec15.Append(arrow::Decimal128(-r * 123456789)).ok());
+    const std::string text = r % 5 == 0 ? "" : std::string(static_cast<size_t>(r % 13), static_cast<char>('a' + r % 26));
+    EXPECT_TRUE((r % 9 == 4 ? str.AppendNull() : str.Append(r % 3 == 0 ? "repeated" : text + std::to_string(r))).ok());
+    EXPECT_TRUE(str_required.Append(r % 4 == 0 ? "AIR" : "MAIL").ok());
+    EXPECT_TRUE((null ? bin.AppendNull() : bin.Append(text)).ok());
+    EXPECT_TRUE(i8.Append(static_cast<int8_t>(r % 100)).ok());
+  }
+  auto finish = [](arrow::ArrayBuilder& builder) { return builder.Finish().ValueOrDie(); };
+  auto schema = arrow::schema({arrow::field("i32", arrow::int32()), arrow::field("i64", arrow::int64(), false),
+                               arrow::field("f64", arrow::float64()), arrow::field("f32", arrow::float32(), false),
+                               arrow::field("date", arrow::date32()), arrow::field("dec9", arrow::decimal128(9, 2)),
+                               arrow::field("dec15", arrow::decimal128(15, 2), false), arrow::field("str", arrow::utf8()),
+                               arrow::field("str_required", arrow::utf8(), false), arrow::field("bin", arrow::binary()),
+                               arrow::field("i8", arrow::int8(), false)});
+  return arrow::Table::Make(schema, {finish(i32), finish(i64), finish(f64), finish(f32), finish(date), finish(dec9),
+                                     finish(dec15), finish(str), finish(str_required), finish(bin), finish(i8)});
+}
+
+TEST(ParquetSource, DecodesTheValuesWrittenWhateverTheEncoding) {
+  const int64_t rows = 20000;
+  auto table = ParquetTestTable(rows);
+  struct Layout {
+    std::string name;
+    std::shared_ptr<parquet::WriterProperties> properties;
+  };
+  const std::vector<Layout> layouts = {
+      {"plain", parquet::WriterProperties::Builder().disable_dictionary()->enable_store_decimal_as_integer()->build()},
+      {"dictionary", parquet::WriterProperties::Builder().enable_store_decimal_as_integer()->build()},
+      // Small pages, and a dictionary that overflows: later pages fall back to plain.
+      {"small pages", parquet::WriterProperties::Builder()
+                          .data_pagesize(512)
+                          ->dictionary_pagesize_limit(256)
+                          ->enable_store_decimal_as_integer()
+                          ->build()},
+      // Decimals as FIXED_LEN_BYTE_ARRAY: left to parquet::arrow.
+      {"decimal bytes", parquet::WriterProperties::Builder().build()},
+  };
+  for (const auto& layout : layouts) {
+    const auto path = TempFile("flat.parquet", "");
+    auto out = arrow::io::FileOutputStream::Open(path).ValueOrDie();
+    ASSERT_TRUE(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), out, 7000, layout.properties).ok());
+    ASSERT_TRUE(out->Close().ok());
+    auto source = io::MakeParquetSource({}, nullptr).ValueOrDie();
+    auto schema = source->InferSchema({path}).ValueOrDie();
+    auto splits = source->PlanSplits({path}).ValueOrDie();
+    ASSERT_EQ(splits.size(), 3u) << layout.name;
+    std::vector<int> columns(static_cast<size_t>(schema->num_fields()));
+    for (size_t c = 0; c < columns.size(); ++c) columns[c] = static_cast<int>(columns.size() - 1 - c);  // reversed
+    int64_t offset = 0;
+    for (const auto& split : splits) {
+      auto batch = source->ReadSplit(split, *schema, columns, arrow::default_memory_pool()).ValueOrDie();
+      ASSERT_TRUE(batch->ValidateFull().ok()) << layout.name;
+      for (size_t c = 0; c < columns.size(); ++c) {
+        auto expected = table->column(columns[c])->Slice(offset, batch->num_rows());
+        auto actual = batch->column(static_cast<int>(c));
+        ASSERT_EQ(expected->num_chunks(), 1);
+        EXPECT_TRUE(actual->Equals(*expected->chunk(0), arrow::EqualOptions().nans_equal(true)))
+            << layout.name << " column " << schema->field(columns[c])->name() << " rows from " << offset;
+        EXPECT_EQ(actual->null_count(), expected->chunk(0)->null_count());
+      }
+      offset += batch->num_rows();
+    }
+    EXPECT_EQ(offset, rows);
+    std::filesystem::remove(path);
+  }
 }
 
 }  // namespace
