@@ -1,4 +1,6 @@
 // Projection: computes the output columns of a select / withColumn.
+#include <algorithm>
+
 #include "exec/expression_executor.h"
 #include "exec/operators.h"
 
@@ -8,7 +10,10 @@ namespace {
 class Projection : public PhysicalOperator {
  public:
   Projection(OperatorPtr child, std::vector<plan::BoundExprPtr> expressions, std::shared_ptr<arrow::Schema> schema)
-      : PhysicalOperator(std::move(schema), SingleChild(std::move(child))), expressions_(std::move(expressions)) {}
+      : PhysicalOperator(std::move(schema), SingleChild(std::move(child))), expressions_(std::move(expressions)) {
+    only_column_refs_ = std::all_of(expressions_.begin(), expressions_.end(),
+                                    [](const auto& e) { return e->kind == plan::BoundKind::kColumnRef && !e->outer_reference; });
+  }
 
   std::string name() const override { return "Project"; }
   std::string details() const override {
@@ -21,6 +26,15 @@ class Projection : public PhysicalOperator {
   }
 
   Result<OperatorResult> Execute(ExecContext& ctx, DataChunk* chunk, OperatorState&) const override {
+    if (only_column_refs_) {
+      // Picks the columns and keeps the selection: the rows are gathered once,
+      // later, and only for the columns that remain.
+      std::vector<std::shared_ptr<arrow::Array>> columns;
+      columns.reserve(expressions_.size());
+      for (const auto& expr : expressions_) columns.push_back(chunk->batch->column(expr->column_index));
+      chunk->batch = arrow::RecordBatch::Make(schema(), chunk->batch->num_rows(), std::move(columns));
+      return OperatorResult::kNeedMoreInput;
+    }
     ARROW_ASSIGN_OR_RAISE(auto dense, chunk->Materialize(ctx.pool));
     std::vector<std::shared_ptr<arrow::Array>> columns;
     columns.reserve(expressions_.size());
@@ -36,6 +50,7 @@ class Projection : public PhysicalOperator {
 
  private:
   std::vector<plan::BoundExprPtr> expressions_;
+  bool only_column_refs_ = false;
 };
 
 }  // namespace

@@ -14,6 +14,21 @@ void Collect(const plan::BoundExpr& e, ColumnSet* used) {
   plan::ForEachColumnId(e, [&](plan::ColumnId id) { used->insert(id); });
 }
 
+// `node`, or a projection of it to the `required` columns when it has others
+// (at least one column stays, so that rows can still be counted).
+plan::ResolvedPtr KeepRequired(const plan::ResolvedPtr& node, const ColumnSet& required) {
+  std::vector<int> positions;
+  const int width = node->schema->num_fields();
+  for (int i = 0; i < width; ++i) {
+    if (required.count(node->column_ids[i])) positions.push_back(i);
+  }
+  if (positions.empty() && width > 0) positions.push_back(0);
+  if (static_cast<int>(positions.size()) == width) return node;
+  auto project = plan::MakeColumnProjectNode(node, positions);
+  project->plan_ids = node->plan_ids;
+  return project;
+}
+
 // Rebuilds `node` keeping at least the `required` output columns.
 plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
   const int width = node->schema->num_fields();
@@ -46,18 +61,25 @@ plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
     case plan::ResolvedKind::kTail:
     case plan::ResolvedKind::kReplicateRows:
     case plan::ResolvedKind::kDeduplicate: {
+      const ColumnSet required_above = node->kind == plan::ResolvedKind::kFilter ? required : ColumnSet{};
       if (node->condition) Collect(*node->condition, &required);
       if (node->replicate_count) Collect(*node->replicate_count, &required);
       for (const auto& key : node->grouping) Collect(*key, &required);
       for (const auto& key : node->sort_keys) Collect(*key.expr, &required);
       auto child = Prune(node->children[0], std::move(required));
-      if (child == node->children[0]) return node;
-      auto copy = std::make_shared<plan::ResolvedPlan>(*node);
-      copy->children = {child};
-      copy->schema = child->schema;
-      copy->qualifiers = child->qualifiers;
-      copy->column_ids = child->column_ids;
-      return copy;
+      plan::ResolvedPtr pruned = node;
+      if (child != node->children[0]) {
+        auto copy = std::make_shared<plan::ResolvedPlan>(*node);
+        copy->children = {child};
+        copy->schema = child->schema;
+        copy->qualifiers = child->qualifiers;
+        copy->column_ids = child->column_ids;
+        pruned = copy;
+      }
+      // Columns read only by a filter's condition end at the filter (Spark's
+      // ColumnPruning does the same): a join above would otherwise carry
+      // them, as TPC-H Q13's o_comment through its join.
+      return node->kind == plan::ResolvedKind::kFilter ? KeepRequired(pruned, required_above) : pruned;
     }
     case plan::ResolvedKind::kProject:
     case plan::ResolvedKind::kAggregate: {

@@ -152,18 +152,7 @@ void FindKeySources(const ResolvedPtr& node, ColumnId id, std::optional<KeySourc
 /// A projection of `source`'s column `id` alone.
 ResolvedPtr ProjectColumn(const ResolvedPtr& source, ColumnId id) {
   if (source->column_ids.size() == 1) return source;
-  const int position = plan::ColumnPosition(*source, id);
-  const auto& field = source->schema->field(position);
-  auto ref = std::make_shared<BoundExpr>(*BoundExpr::Column(position, field->type(), field->nullable(), field->name()));
-  ref->column_id = id;
-  auto project = std::make_shared<ResolvedPlan>();
-  project->kind = ResolvedKind::kProject;
-  project->schema = arrow::schema({field});
-  project->column_ids = {id};
-  project->qualifiers = {source->qualifiers.empty() ? "" : source->qualifiers[position]};
-  project->expressions = {ref};
-  project->children = {source};
-  return project;
+  return plan::MakeColumnProjectNode(source, {plan::ColumnPosition(*source, id)});
 }
 
 class ReduceAggregateByJoinKeys final : public NodeRule {

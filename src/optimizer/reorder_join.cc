@@ -209,19 +209,12 @@ Result<ResolvedPtr> Reorder(const ResolvedPtr& root, bool output_visible) {
   if (same_order && !flipped) return root;
   if (!output_visible) return tree;
   // Restore the written column order for whoever sees this join's output.
-  auto project = std::make_shared<ResolvedPlan>();
-  project->kind = plan::ResolvedKind::kProject;
-  project->schema = root->schema;
-  project->column_ids = root->column_ids;
+  std::vector<int> positions;
+  for (auto id : root->column_ids) positions.push_back(plan::ColumnPosition(*tree, id));
+  auto project = plan::MakeColumnProjectNode(tree, positions);
+  project->schema = root->schema;  // the written names and nullability
   project->qualifiers = root->qualifiers;
   project->plan_ids = root->plan_ids;
-  project->children = {tree};
-  for (int i = 0; i < root->schema->num_fields(); ++i) {
-    const auto& f = root->schema->field(i);
-    auto ref = std::make_shared<plan::BoundExpr>(*plan::BoundExpr::Column(i, f->type(), f->nullable(), f->name()));
-    ref->column_id = root->column_ids[i];
-    project->expressions.push_back(std::move(ref));
-  }
   return ResolvedPtr(project);
 }
 

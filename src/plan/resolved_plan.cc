@@ -154,6 +154,24 @@ std::shared_ptr<ResolvedPlan> MakeFilterNode(const ResolvedPtr& child, BoundExpr
   return filter;
 }
 
+std::shared_ptr<ResolvedPlan> MakeColumnProjectNode(const ResolvedPtr& child, const std::vector<int>& positions) {
+  auto project = std::make_shared<ResolvedPlan>();
+  project->kind = ResolvedKind::kProject;
+  arrow::FieldVector fields;
+  for (int position : positions) {
+    const auto& field = child->schema->field(position);
+    auto ref = std::make_shared<BoundExpr>(*BoundExpr::Column(position, field->type(), field->nullable(), field->name()));
+    ref->column_id = child->column_ids[position];
+    project->expressions.push_back(std::move(ref));
+    fields.push_back(field);
+    project->column_ids.push_back(child->column_ids[position]);
+    project->qualifiers.push_back(child->qualifiers.empty() ? "" : child->qualifiers[position]);
+  }
+  project->schema = arrow::schema(std::move(fields));
+  project->children = {child};
+  return project;
+}
+
 ColumnId NewColumnId() {
   static std::atomic<ColumnId> next{0};
   return next.fetch_add(1, std::memory_order_relaxed);

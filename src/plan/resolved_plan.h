@@ -148,6 +148,9 @@ std::shared_ptr<ResolvedPlan> MakeSemiJoinNode(const ResolvedPtr& left, const Re
 int ColumnPosition(const ResolvedPlan& node, ColumnId id);
 /// A filter of `child`'s rows on `condition` (bound by column identity).
 std::shared_ptr<ResolvedPlan> MakeFilterNode(const ResolvedPtr& child, BoundExprPtr condition);
+/// A projection of `child`'s columns at `positions`, in that order, keeping
+/// their identities, names and qualifiers.
+std::shared_ptr<ResolvedPlan> MakeColumnProjectNode(const ResolvedPtr& child, const std::vector<int>& positions);
 
 /// Spark-like indented tree for EXPLAIN and tree_string (columns as name#id).
 std::string ExplainString(const ResolvedPlan& plan);
