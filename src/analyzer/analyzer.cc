@@ -937,6 +937,20 @@ Result<ResolvedPtr> Analyzer::ResolveSort(const plan::SortPlan& node) const {
       key.nulls_first = so.nulls_first;
       inner = so.child;
     }
+    if (const auto* ordinal = dynamic_cast<const plan::OrdinalExpr*>(inner.get())) {
+      // ORDER BY 2 over SELECT *: the position in the (expanded) input.
+      const int visible = input->visible_columns < 0 ? input->schema->num_fields() : input->visible_columns;
+      if (ordinal->position < 1 || ordinal->position > visible) {
+        return AnalysisError("ORDER_BY_POS_OUT_OF_RANGE",
+                             {{"index", std::to_string(ordinal->position)}, {"size", std::to_string(visible)}});
+      }
+      const auto& f = input->schema->field(ordinal->position - 1);
+      inner = std::make_shared<plan::ColumnExpr>(std::vector<std::string>{f->name()}, std::nullopt);
+      key.expr = BoundExpr::Column(ordinal->position - 1, f->type(), f->nullable(), f->name());
+      key_exprs.push_back(inner);
+      keys.push_back(key);
+      continue;
+    }
     key_exprs.push_back(inner);
     keys.push_back(key);
     if (all_bound && !ContainsAggregate(*inner)) {

@@ -29,6 +29,14 @@ struct GeneratedNameExpr : AliasExpr {
   std::vector<ExprPtr> named_after;
 };
 
+/// ORDER BY <position> where the select list's columns are known only after
+/// analysis (SELECT *, VALUES, TABLE t, a parenthesized query): the sort input's
+/// column at that 1-based position.
+struct OrdinalExpr : LiteralExpr {
+  explicit OrdinalExpr(int32_t position) : LiteralExpr(arrow::MakeScalar(position)), position(position) {}
+  int32_t position;
+};
+
 /// GROUP BY ALL: the grouping is the select items without aggregate functions
 /// (`grouping` is empty until the analyzer fills it in; Spark's ResolveGroupByAll).
 struct GroupByAllPlan : AggregatePlan {};

@@ -602,9 +602,13 @@ Result<std::vector<ExprPtr>> QueryParser::ParseSortItems(const std::vector<ExprP
 Result<ExprPtr> QueryParser::ParseSortItem(const std::vector<ExprPtr>& select_list) {
   ARROW_ASSIGN_OR_RAISE(auto expr, expressions_.ParseExpression());
   if (std::optional<int64_t> position = Position(expr)) {
-    if (select_list.empty()) return UnsupportedSql("ORDER BY position over VALUES, TABLE or a parenthesized query");
-    ARROW_ASSIGN_OR_RAISE(auto item, SelectItemAt(select_list, *position, "ORDER"));
-    expr = SortKeyOf(item);
+    if (select_list.empty() || HasStar(select_list)) {
+      // The columns are known after analysis, which reads the position then.
+      expr = std::make_shared<plan::OrdinalExpr>(static_cast<int32_t>(*position));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(auto item, SelectItemAt(select_list, *position, "ORDER"));
+      expr = SortKeyOf(item);
+    }
   }
   return ParseSortDirection(std::move(expr));
 }
