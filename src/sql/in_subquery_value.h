@@ -8,8 +8,8 @@ namespace sk8::sql {
 /// under OR) rather than as a WHERE / HAVING conjunct, which the analyzer turns
 /// into a semi / anti join. The value is spelled with scalar subqueries (counts
 /// of matching rows), with Spark's answer (see in_subquery_value.cc).
-/// `conjunct`: `e` is a WHERE / HAVING condition, whose top-level IN conjuncts
-/// (and their negations) stay as they are.
+/// `conjunct`: `e` is a WHERE condition, whose top-level IN conjuncts (and
+/// their negations) stay as they are.
 plan::ExprPtr RewriteInSubqueryValues(const plan::ExprPtr& e, bool conjunct);
 
 }  // namespace sk8::sql

@@ -366,8 +366,9 @@ Result<QueryParser::QueryTerm> QueryParser::ParseSelect() {
   }
   ExprPtr having;
   if (tokens_.MatchClauseKeyword("HAVING")) {
+    // An IN value under OR in HAVING stays refused by name: its count subqueries
+    // would read the grouping columns from inside the aggregate's input.
     ARROW_ASSIGN_OR_RAISE(having, expressions_.ParseExpression());
-    having = RewriteInSubqueryValues(having, /*conjunct=*/true);
   }
   std::map<std::string, std::shared_ptr<const plan::WindowExpr>> named_windows;
   if (tokens_.MatchClauseKeyword("WINDOW")) {

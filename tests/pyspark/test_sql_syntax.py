@@ -99,3 +99,12 @@ def test_unbound_positional_parameter(spark, request):
 
 def test_mixed_parameters(spark, request):
     golden.check_error(request, "err", lambda: spark.sql("SELECT ?, :a", args={"a": 1}).collect())
+
+
+def test_dataframe_expression_strings(spark, request):
+    """selectExpr / filter strings use the same expression parser."""
+    df = spark.createDataFrame([(1, "ab"), (2, "cd"), (3, None)], "a INT, s STRING")
+    golden.check(request, "star_except", df.selectExpr("* EXCEPT (a)"))
+    golden.check(request, "like_any", df.filter("s LIKE ANY ('a%', 'x%')"))
+    golden.check(request, "ilike_any", df.selectExpr("a", "s ILIKE ANY ('A%', '%D')"))
+    golden.check(request, "between", df.selectExpr("a BETWEEN 2 AND 3", "a NOT BETWEEN 2 AND 3 AS nb"))
