@@ -15,7 +15,9 @@ namespace sk8::sql {
 /// Statements and clauses sk8 cannot run yet are Unsupported("SQL <construct>").
 class QueryParser {
  public:
-  QueryParser(TokenStream& tokens, const SqlParameters* parameters) : tokens_(tokens), expressions_(tokens) {
+  /// `parameters`: the values of spark.sql(query, args) for the markers, if any.
+  explicit QueryParser(TokenStream& tokens, const SqlParameters* parameters = nullptr)
+      : tokens_(tokens), expressions_(tokens) {
     expressions_.set_subquery_parser([this]() -> Result<std::shared_ptr<const plan::LogicalPlan>> { return ParseQuery(); });
     expressions_.set_parameters(parameters);
   }
