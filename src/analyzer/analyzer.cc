@@ -438,7 +438,7 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
 
 Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& input, AggregateContext* agg) const {
   if (auto it = precomputed_columns_.find(expr.get()); it != precomputed_columns_.end()) return it->second;
-  if (agg != nullptr && expr->kind() != ExprKind::kLiteral && expr->kind() != ExprKind::kAlias &&
+  if (agg != nullptr && expr->kind() != ExprKind::kLiteral && !plan::IsWrittenAlias(*expr) &&
       expr->kind() != ExprKind::kWindow && !ContainsAggregate(*expr)) {
     // Outside aggregate calls, an expression must be a grouping expression.
     ARROW_ASSIGN_OR_RAISE(auto bound, Bind(expr, input, nullptr));
@@ -725,7 +725,7 @@ Result<ResolvedPtr> Analyzer::ResolveAggregatePlan(const plan::AggregatePlan& no
         if (ReadsColumnOutsideAggregates(*output)) return AnalysisError("UNRESOLVED_ALL_IN_GROUP_BY");
         continue;
       }
-      grouping.push_back(output->kind() == ExprKind::kAlias ? output->As<plan::AliasExpr>().child : output);
+      grouping.push_back(plan::IsWrittenAlias(*output) ? output->As<plan::AliasExpr>().child : output);
     }
     return ResolveAggregate(grouping, outputs, input, node.grouping_in_output, hidden);
   }

@@ -29,6 +29,12 @@ struct GeneratedNameExpr : AliasExpr {
   std::vector<ExprPtr> named_after;
 };
 
+/// An alias written with AS (not a generated name, which stands for its
+/// expression: GROUP BY 1 and matching a grouping keep it).
+inline bool IsWrittenAlias(const Expr& expr) {
+  return expr.kind() == ExprKind::kAlias && dynamic_cast<const GeneratedNameExpr*>(&expr) == nullptr;
+}
+
 /// ORDER BY <position> where the select list's columns are known only after
 /// analysis (SELECT *, VALUES, TABLE t, a parenthesized query): the sort input's
 /// column at that 1-based position.

@@ -66,7 +66,7 @@ Result<ExprPtr> SelectItemAt(const std::vector<ExprPtr>& select_list, int64_t po
 
 // The sort runs over the select output: an aliased item is referred to by its alias.
 ExprPtr SortKeyOf(const ExprPtr& item) {
-  if (item->kind() != ExprKind::kAlias) return item;
+  if (!plan::IsWrittenAlias(*item)) return item;
   return std::make_shared<plan::ColumnExpr>(item->As<plan::AliasExpr>().names, std::nullopt);
 }
 
@@ -514,7 +514,7 @@ Result<std::vector<std::vector<ExprPtr>>> QueryParser::ParseGroupByItem(const st
   ARROW_ASSIGN_OR_RAISE(auto expr, expressions_.ParseExpression());
   if (std::optional<int64_t> position = Position(expr)) {
     ARROW_ASSIGN_OR_RAISE(auto item, SelectItemAt(select_list, *position, "GROUP"));
-    expr = item->kind() == ExprKind::kAlias ? item->As<plan::AliasExpr>().child : item;
+    expr = plan::IsWrittenAlias(*item) ? item->As<plan::AliasExpr>().child : item;
   }
   return std::vector<std::vector<ExprPtr>>{{std::move(expr)}};
 }
