@@ -173,7 +173,18 @@ Result<PlanPtr> ConvertCatalog(const proto::Catalog& catalog) {
   }
 }
 
-bool HasDeprecatedSqlArgs(const proto::SQL& sql) { return !sql.args().empty() || !sql.pos_args().empty(); }
+// spark.sql(query, args) from clients before 3.5 sent literals in these fields.
+Status AddDeprecatedSqlArgs(const proto::SQL& sql, sql::SqlParameters* parameters) {
+  for (const auto& [name, value] : sql.args()) {
+    ARROW_ASSIGN_OR_RAISE(auto scalar, ConvertLiteral(value));
+    parameters->named.emplace_back(name, std::make_shared<plan::LiteralExpr>(std::move(scalar)));
+  }
+  for (const auto& value : sql.pos_args()) {
+    ARROW_ASSIGN_OR_RAISE(auto scalar, ConvertLiteral(value));
+    parameters->positional.push_back(std::make_shared<plan::LiteralExpr>(std::move(scalar)));
+  }
+  return Status::OK();
+}
 const google::protobuf::Map<std::string, std::string>& DeprecatedRenameMap(const proto::WithColumnsRenamed& rename) {
   return rename.rename_columns_map();
 }
@@ -704,10 +715,17 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
     }
     case R::kSql: {
       const auto& sql = r.sql();
-      if (!sql.named_arguments().empty() || !sql.pos_arguments().empty() || HasDeprecatedSqlArgs(sql)) {
-        return Unsupported("SQL parameters (spark.sql with args)");
+      sql::SqlParameters parameters;  // spark.sql(query, args): values for :name / ? markers
+      for (const auto& [name, value] : sql.named_arguments()) {
+        ARROW_ASSIGN_OR_RAISE(auto expr, ConvertExpression(value));
+        parameters.named.emplace_back(name, std::move(expr));
       }
-      result = sql::ParseQuery(sql.query());
+      for (const auto& value : sql.pos_arguments()) {
+        ARROW_ASSIGN_OR_RAISE(auto expr, ConvertExpression(value));
+        parameters.positional.push_back(std::move(expr));
+      }
+      ARROW_RETURN_NOT_OK(AddDeprecatedSqlArgs(sql, &parameters));
+      result = sql::ParseQuery(sql.query(), parameters);
       break;
     }
     case R::kCatalog: {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "sql/lexer.h"
+#include "plan/sql_nodes.h"
 #include "sql/literals.h"
 #include "types/spark_types.h"
 
@@ -55,9 +57,9 @@ const std::vector<std::vector<BinaryOperator>> kBinaryLevels = {
 
 // Words that end a select item or relation instead of naming it (`SELECT a FROM`
 // does not alias a as FROM), unless they are the statement's last token.
-constexpr std::array<std::string_view, 49> kNonAliasKeywords = {
-    // clauses
-    "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "WINDOW", "QUALIFY", "CLUSTER", "DISTRIBUTE",
+constexpr std::array<std::string_view, 48> kNonAliasKeywords = {
+    // clauses (Spark 4.1 has no QUALIFY: the word is an alias there)
+    "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "WINDOW", "CLUSTER", "DISTRIBUTE",
     "SORT", "UNION", "EXCEPT", "INTERSECT", "MINUS", "LATERAL", "PIVOT", "UNPIVOT", "TABLESAMPLE",
     // joins
     "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL", "SEMI", "ANTI", "ON", "USING",
@@ -74,6 +76,60 @@ bool IsNonAliasKeyword(const Token& token, const Token& next) {
     if (token.IsKeyword(keyword)) return true;
   }
   return false;
+}
+
+// Spark functions whose parameters may be named (their FunctionSignature):
+// the names in order and the values of omitted optional ones.
+struct NamedSignature {
+  std::string_view function;
+  std::vector<std::string_view> parameters;
+  size_t required;
+  std::function<std::vector<ExprPtr>()> defaults;  // of parameters[required..]
+};
+
+const std::vector<NamedSignature>& NamedSignatures() {
+  static const std::vector<NamedSignature> kSignatures = {
+      {"mask", {"str", "upperChar", "lowerChar", "digitChar", "otherChar"}, 1, [] {
+         return std::vector<ExprPtr>{StringLiteral("X"), StringLiteral("x"), StringLiteral("n"),
+                                     Literal(arrow::MakeNullScalar(arrow::utf8()))};
+       }}};
+  return kSignatures;
+}
+
+// f(a, name => b): the arguments in the function's parameter order, omitted
+// optional ones filled in (Spark then names the call by all of them).
+Result<std::vector<ExprPtr>> NamedArgumentsInOrder(const std::string& function, std::vector<ExprPtr> args,
+                                                   const std::vector<std::string>& names) {
+  const NamedSignature* signature = nullptr;
+  for (const auto& s : NamedSignatures()) {
+    if (EqualsIgnoreCase(s.function, function)) signature = &s;
+  }
+  if (signature == nullptr) {
+    return AnalysisError("NAMED_PARAMETERS_NOT_SUPPORTED", {{"functionName", QuoteIdentifier(ToLowerAscii(function))}});
+  }
+  const auto& parameters = signature->parameters;
+  std::vector<ExprPtr> ordered(parameters.size());
+  size_t position = 0;
+  for (; position < args.size() && names[position].empty(); ++position) {
+    if (position >= parameters.size()) return UnsupportedSql("too many arguments for " + function);
+    ordered[position] = args[position];
+  }
+  for (size_t i = position; i < args.size(); ++i) {
+    if (names[i].empty()) return UnsupportedSql("positional arguments after named ones");
+    auto it = std::find_if(parameters.begin(), parameters.end(),
+                           [&](std::string_view p) { return EqualsIgnoreCase(p, names[i]); });
+    if (it == parameters.end() || ordered[it - parameters.begin()]) {
+      return UnsupportedSql("argument " + names[i] + " of " + function);
+    }
+    ordered[it - parameters.begin()] = args[i];
+  }
+  const std::vector<ExprPtr> defaults = signature->defaults();
+  for (size_t i = 0; i < ordered.size(); ++i) {
+    if (ordered[i]) continue;
+    if (i < signature->required) return UnsupportedSql("calls of " + function + " without " + std::string(parameters[i]));
+    ordered[i] = defaults[i - signature->required];
+  }
+  return ordered;
 }
 
 }  // namespace
@@ -142,6 +198,84 @@ Result<std::vector<ExprPtr>> ExpressionParser::ParseExpressionList() {
   return list;
 }
 
+// IDENTIFIER('name') names a column, table or function by a string (Spark's
+// identifier clause, for names that arrive as parameters).
+Result<std::optional<std::vector<std::string>>> ExpressionParser::ParseIdentifierClause() {
+  using Name = std::optional<std::vector<std::string>>;
+  if (!tokens_.PeekKeyword("IDENTIFIER") || !tokens_.PeekSymbol("(", 1)) return Name();
+  const Token& argument = tokens_.Peek(2);
+  const bool marker = argument.IsSymbol("?") || (argument.IsSymbol(":") && tokens_.Peek(3).IsIdentifier());
+  if (argument.kind != TokenKind::kString && !marker) return Name();
+  tokens_.Advance();
+  tokens_.Advance();
+  ARROW_ASSIGN_OR_RAISE(auto value, ParseExpression());
+  ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+  if (!unbound_parameter_.empty()) return CheckParameters();  // IDENTIFIER(:name) without a value
+  if (value->kind() != ExprKind::kLiteral || value->As<plan::LiteralExpr>().value->type->id() != arrow::Type::STRING ||
+      !value->As<plan::LiteralExpr>().value->is_valid) {
+    return UnsupportedSql("IDENTIFIER with an argument other than a string literal or parameter");
+  }
+  std::string text(static_cast<const arrow::StringScalar&>(*value->As<plan::LiteralExpr>().value).view());
+  ARROW_ASSIGN_OR_RAISE(auto name_tokens, Tokenize(text));
+  TokenStream name_stream(text, std::move(name_tokens));
+  ARROW_ASSIGN_OR_RAISE(auto parts, ExpressionParser(name_stream).ParseMultipartIdentifier());
+  if (!name_stream.AtEnd()) return name_stream.SyntaxError();
+  return Name(std::move(parts));
+}
+
+// The star `target.*` just read, and its `EXCEPT (a, t.b)` if one follows;
+// `* EXCEPT (SELECT ...)` is a set operation.
+Result<ExprPtr> ExpressionParser::ParseStarExcept(std::vector<std::string> target) {
+  if (!tokens_.PeekKeyword("EXCEPT") || !tokens_.PeekSymbol("(", 1) || StartsQuery(tokens_.Peek(2))) {
+    return std::make_shared<plan::StarExpr>(std::move(target));
+  }
+  tokens_.Advance();
+  tokens_.Advance();
+  std::vector<std::vector<std::string>> names;
+  do {
+    ARROW_ASSIGN_OR_RAISE(auto parts, ParseMultipartIdentifier());
+    names.push_back(std::move(parts));
+  } while (tokens_.MatchSymbol(","));
+  ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+  return std::make_shared<plan::StarExceptExpr>(std::move(target), std::move(names));
+}
+
+// ---------------------------------------------------------------------------
+// Parameter markers: `:name` and `?` take the values spark.sql(query, args)
+// sent. A marker without a value reads as NULL until the statement is parsed;
+// CheckParameters then reports it (Spark reports it at analysis, after any
+// syntax error). An unbound `?` is named by its character offset: _7.
+
+Result<ExprPtr> ExpressionParser::ParseParameterMarker() {
+  const Token& marker = tokens_.Advance();
+  std::string name;
+  const ExprPtr* value = nullptr;
+  if (marker.IsSymbol("?")) {
+    name = "_" + std::to_string(tokens_.CharacterOffset(marker));
+    const size_t index = positional_markers_++;
+    if (parameters_ != nullptr && index < parameters_->positional.size()) value = &parameters_->positional[index];
+  } else {
+    name = tokens_.Advance().value;
+    named_markers_ = true;
+    if (parameters_ != nullptr) {
+      for (const auto& [given, given_value] : parameters_->named) {
+        if (given == name) value = &given_value;
+      }
+    }
+  }
+  if (value != nullptr) return *value;
+  if (unbound_parameter_.empty()) unbound_parameter_ = name;
+  return Literal(std::make_shared<arrow::NullScalar>());
+}
+
+Status ExpressionParser::CheckParameters() const {
+  if (named_markers_ && positional_markers_ > 0) {
+    return AnalysisError("INVALID_QUERY_MIXED_QUERY_PARAMETERS");
+  }
+  if (!unbound_parameter_.empty()) return AnalysisError("UNBOUND_SQL_PARAMETER", {{"name", unbound_parameter_}});
+  return Status::OK();
+}
+
 // ---------------------------------------------------------------------------
 // Boolean levels: OR < AND < NOT < predicates
 
@@ -207,13 +341,17 @@ Result<ExprPtr> ExpressionParser::ParsePredicate(ExprPtr value) {
     ARROW_ASSIGN_OR_RAISE(auto low, ParseBinary(0));
     ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("AND"));
     ARROW_ASSIGN_OR_RAISE(auto high, ParseBinary(0));
-    result = Call("and", {Call(">=", {value, low}), Call("<=", {value, high})});
+    // Spark 4.1 names it between(a, low, high).
+    result = std::make_shared<plan::GeneratedNameExpr>(Call("and", {Call(">=", {value, low}), Call("<=", {value, high})}),
+                                                       "between(%s, %s, %s)", std::vector<ExprPtr>{value, low, high});
   } else if (keyword == "IN") {
     ARROW_ASSIGN_OR_RAISE(result, ParseInList(std::move(value)));
   } else {
-    if ((tokens_.PeekKeyword("ANY") || tokens_.PeekKeyword("ALL") || tokens_.PeekKeyword("SOME")) &&
+    // RLIKE ANY (...) is no quantifier in Spark: any(...) is the aggregate.
+    if ((keyword == "LIKE" || keyword == "ILIKE") &&
+        (tokens_.PeekKeyword("ANY") || tokens_.PeekKeyword("ALL") || tokens_.PeekKeyword("SOME")) &&
         tokens_.PeekSymbol("(", 1)) {
-      return UnsupportedSql(keyword + " ANY/ALL/SOME");
+      return ParseQuantifiedLike(keyword, negated, std::move(value));
     }
     ARROW_ASSIGN_OR_RAISE(auto pattern, ParseBinary(0));
     std::string function = keyword == "LIKE" ? "like" : keyword == "ILIKE" ? "ilike" : "rlike";
@@ -225,6 +363,41 @@ Result<ExprPtr> ExpressionParser::ParsePredicate(ExprPtr value) {
     result = Call(function, std::move(args));
   }
   return negated ? Not(result) : result;
+}
+
+// a [NOT] LIKE | ILIKE ANY | SOME | ALL (p1, p2, ...): the LIKEs of each pattern
+// ORed (ANY) or ANDed (ALL), NOT applied to each, as Spark evaluates them; ILIKE
+// compares lower-cased text. Spark names the expression likeany(a) (likeall,
+// notlikeany, notlikeall) when every pattern is a non-null string literal, and
+// by the ORs / ANDs themselves otherwise.
+Result<ExprPtr> ExpressionParser::ParseQuantifiedLike(const std::string& keyword, bool negated, ExprPtr value) {
+  const bool all = tokens_.Advance().IsKeyword("ALL");
+  tokens_.Advance();  // (
+  if (tokens_.PeekSymbol(")")) {
+    return ParseError("_LEGACY_ERROR_TEMP_0064", {{"msg", "Expected something between '(' and ')'."}});
+  }
+  ARROW_ASSIGN_OR_RAISE(auto patterns, ParseExpressionList());
+  if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+  bool literal_patterns = true;
+  for (const auto& pattern : patterns) {
+    literal_patterns &= pattern->kind() == ExprKind::kLiteral &&
+                        pattern->As<plan::LiteralExpr>().value->type->id() == arrow::Type::STRING &&
+                        pattern->As<plan::LiteralExpr>().value->is_valid;
+  }
+  if (keyword == "ILIKE") value = Call("lower", {value});
+  ExprPtr result;
+  for (auto& pattern : patterns) {
+    if (keyword == "ILIKE") pattern = Call("lower", {pattern});
+    ExprPtr like = Call("like", {value, pattern});
+    if (negated) like = Not(like);
+    result = result ? Call(all ? "and" : "or", {result, like}) : like;
+  }
+  if (!literal_patterns) return result;
+  // Spark types LikeAny / LikeAll nullable whatever the input; `NULL AND false`
+  // is FALSE and nullable, so ORing it keeps the value and gives that type.
+  result = Call("or", {result, Call("and", {Literal(std::make_shared<arrow::NullScalar>()), Literal(arrow::MakeScalar(false))})});
+  return std::make_shared<plan::GeneratedNameExpr>(
+      result, std::string(negated ? "not" : "") + (all ? "likeall(%s)" : "likeany(%s)"), std::vector<ExprPtr>{value});
 }
 
 // IS [NOT] NULL | TRUE | FALSE | UNKNOWN | DISTINCT FROM x, written as Spark
@@ -310,7 +483,7 @@ Result<ExprPtr> ExpressionParser::ParsePostfix(ExprPtr base) {
       if (base->kind() != ExprKind::kColumn) return UnsupportedSql("<expression>.* on a non-column");
       tokens_.Advance();
       tokens_.Advance();
-      return std::make_shared<plan::StarExpr>(base->As<plan::ColumnExpr>().name_parts);
+      return ParseStarExcept(base->As<plan::ColumnExpr>().name_parts);
     }
     if (tokens_.MatchSymbol(".")) {
       ARROW_ASSIGN_OR_RAISE(auto field, ParseIdentifier());
@@ -358,10 +531,8 @@ Result<ExprPtr> ExpressionParser::ParsePrimary() {
     case TokenKind::kWord: return ParseWordPrimary();
     case TokenKind::kSymbol:
       if (token.IsSymbol("(")) return ParseParenthesized();
-      if (tokens_.MatchSymbol("*")) return std::make_shared<plan::StarExpr>(std::vector<std::string>{});
-      if (token.IsSymbol("?") || (token.IsSymbol(":") && tokens_.Peek(1).IsIdentifier())) {
-        return UnsupportedSql("parameter markers");
-      }
+      if (tokens_.MatchSymbol("*")) return ParseStarExcept({});
+      if (token.IsSymbol("?") || (token.IsSymbol(":") && tokens_.Peek(1).IsIdentifier())) return ParseParameterMarker();
       return tokens_.SyntaxError();
     default: return tokens_.SyntaxError();
   }
@@ -388,6 +559,12 @@ Result<ExprPtr> ExpressionParser::ParseWordPrimary() {
     return UnsupportedSql("signed INTERVAL literals");
   }
   if (next.IsSymbol("->")) return UnsupportedSql("lambda functions");
+  ARROW_ASSIGN_OR_RAISE(auto identifier, ParseIdentifierClause());
+  if (identifier) {  // IDENTIFIER('t.c') is a column, IDENTIFIER('abs')(x) a call
+    if (!tokens_.PeekSymbol("(")) return std::make_shared<plan::ColumnExpr>(std::move(*identifier), std::nullopt);
+    if (identifier->size() > 1) return UnsupportedSql("qualified function names");
+    return ParseFunctionCall(identifier->back());
+  }
   std::string name = tokens_.Advance().value;
   if (tokens_.PeekSymbol("(")) return ParseFunctionCall(std::move(name));
   // Spark's parameterless datetime/user functions.
@@ -563,11 +740,16 @@ Result<ExprPtr> ExpressionParser::ParseFunctionCall(std::string name) {
     } else if (quantifier) {
       tokens_.MatchKeyword("ALL");
     }
+    std::vector<std::string> names;  // of named arguments (`name => value`), "" for positional ones
     do {
-      ARROW_ASSIGN_OR_RAISE(auto arg, ParseFunctionArgument());
+      names.emplace_back();
+      ARROW_ASSIGN_OR_RAISE(auto arg, ParseFunctionArgument(&names.back()));
       args.push_back(std::move(arg));
     } while (tokens_.MatchSymbol(","));
     ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+    if (std::any_of(names.begin(), names.end(), [](const std::string& n) { return !n.empty(); })) {
+      ARROW_ASSIGN_OR_RAISE(args, NamedArgumentsInOrder(name, std::move(args), names));
+    }
   }
   bool ignore_nulls = false;
   if ((tokens_.PeekKeyword("IGNORE") || tokens_.PeekKeyword("RESPECT")) && tokens_.PeekKeyword("NULLS", 1)) {
@@ -672,13 +854,16 @@ Result<plan::WindowFrameBoundary> ExpressionParser::ParseFrameBoundary() {
   return boundary;
 }
 
-Result<ExprPtr> ExpressionParser::ParseFunctionArgument() {
+Result<ExprPtr> ExpressionParser::ParseFunctionArgument(std::string* name) {
   if (tokens_.PeekSymbol("*") && (tokens_.PeekSymbol(")", 1) || tokens_.PeekSymbol(",", 1))) {
     tokens_.Advance();
     return std::make_shared<plan::StarExpr>(std::vector<std::string>{});  // count(*)
   }
   if (tokens_.Peek().IsIdentifier() && tokens_.PeekSymbol("->", 1)) return UnsupportedSql("lambda functions");
-  if (tokens_.Peek().IsIdentifier() && tokens_.PeekSymbol("=>", 1)) return UnsupportedSql("named function arguments");
+  if (tokens_.Peek().IsIdentifier() && tokens_.PeekSymbol("=>", 1)) {
+    *name = tokens_.Advance().value;
+    tokens_.Advance();
+  }
   return ParseExpression();
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include <string>
 #include <vector>
 
 #include "plan/expression.h"
+#include "sql/parameters.h"
 #include "sql/token_stream.h"
 
 namespace sk8::sql {
@@ -23,6 +25,11 @@ class ExpressionParser {
   /// queries); without it, subqueries in expressions are unsupported.
   using SubqueryParser = std::function<Result<std::shared_ptr<const plan::LogicalPlan>>()>;
   void set_subquery_parser(SubqueryParser parser) { parse_subquery_ = std::move(parser); }
+  /// The values of the statement's parameter markers (`:name`, `?`).
+  void set_parameters(const SqlParameters* parameters) { parameters_ = parameters; }
+  /// After a statement: Spark's error for both kinds of markers in one
+  /// statement, or for a marker without a value (UNBOUND_SQL_PARAMETER).
+  Status CheckParameters() const;
 
   /// expression [[AS] alias | AS (a, b)]: a select-list item.
   Result<plan::ExprPtr> ParseNamedExpression();
@@ -38,6 +45,9 @@ class ExpressionParser {
   Result<std::vector<std::string>> ParseIdentifierList();
   /// True when the current token can be an alias without AS (`SELECT a b`).
   bool AtImplicitAlias() const;
+  /// IDENTIFIER('a.b') or IDENTIFIER(:param): the name it holds; nullopt (and
+  /// nothing consumed) when the tokens are not an IDENTIFIER clause.
+  Result<std::optional<std::vector<std::string>>> ParseIdentifierClause();
 
  private:
   Result<plan::ExprPtr> ParseOr();
@@ -47,6 +57,9 @@ class ExpressionParser {
   Result<plan::ExprPtr> ParsePredicate(plan::ExprPtr value);
   Result<plan::ExprPtr> ParseIsPredicate(plan::ExprPtr value);
   Result<plan::ExprPtr> ParseInList(plan::ExprPtr value);
+  Result<plan::ExprPtr> ParseQuantifiedLike(const std::string& keyword, bool negated, plan::ExprPtr value);
+  Result<plan::ExprPtr> ParseParameterMarker();
+  Result<plan::ExprPtr> ParseStarExcept(std::vector<std::string> target);
   Result<plan::ExprPtr> ParseBinary(size_t level);
   Result<plan::ExprPtr> ParseUnary();
   Result<plan::ExprPtr> ParsePostfix(plan::ExprPtr base);
@@ -61,7 +74,8 @@ class ExpressionParser {
   Result<std::shared_ptr<arrow::DataType>> ParseDataType();
   Result<plan::ExprPtr> ParseFunctionCall(std::string name);
   Result<plan::ExprPtr> ParseSpecialFormCall(const std::string& name);
-  Result<plan::ExprPtr> ParseFunctionArgument();
+  /// One argument; `name => value` sets *name.
+  Result<plan::ExprPtr> ParseFunctionArgument(std::string* name);
   Status RejectCallSuffixes();
   Result<plan::ExprPtr> ParseWindowSpec(plan::ExprPtr function);
   Result<plan::WindowFrameBoundary> ParseFrameBoundary();
@@ -75,6 +89,10 @@ class ExpressionParser {
 
   SubqueryParser parse_subquery_;
   TokenStream& tokens_;
+  const SqlParameters* parameters_ = nullptr;
+  bool named_markers_ = false;
+  size_t positional_markers_ = 0;
+  std::string unbound_parameter_;  // the first marker without a value
 };
 
 /// True for a token that starts a query (SELECT, WITH, VALUES, TABLE, FROM).

@@ -4,6 +4,8 @@
 #include <array>
 #include <map>
 
+#include "plan/sql_nodes.h"
+#include "sql/in_subquery_value.h"
 #include "sql/inline_table.h"
 
 namespace sk8::sql {
@@ -61,6 +63,14 @@ Result<ExprPtr> SelectItemAt(const std::vector<ExprPtr>& select_list, int64_t po
   }
   return select_list[position - 1];
 }
+
+// The sort runs over the select output: an aliased item is referred to by its alias.
+ExprPtr SortKeyOf(const ExprPtr& item) {
+  if (!plan::IsWrittenAlias(*item)) return item;
+  return std::make_shared<plan::ColumnExpr>(item->As<plan::AliasExpr>().names, std::nullopt);
+}
+
+ExprPtr Literal(std::shared_ptr<arrow::Scalar> value) { return std::make_shared<plan::LiteralExpr>(std::move(value)); }
 
 template <typename Node>
 std::shared_ptr<Node> Over(PlanPtr child) {
@@ -141,6 +151,7 @@ Result<PlanPtr> QueryParser::ParseStatement() {
   bool after_semicolon = false;
   while (tokens_.MatchSymbol(";")) after_semicolon = true;
   if (!tokens_.AtEnd()) return tokens_.ExtraInput(after_semicolon);
+  ARROW_RETURN_NOT_OK(expressions_.CheckParameters());
   return plan;
 }
 
@@ -336,7 +347,7 @@ Result<QueryParser::QueryTerm> QueryParser::ParseSelect() {
   std::vector<ExprPtr> select_list;
   do {
     ARROW_ASSIGN_OR_RAISE(auto item, expressions_.ParseNamedExpression());
-    select_list.push_back(std::move(item));
+    select_list.push_back(RewriteInSubqueryValues(item, /*conjunct=*/false));
   } while (tokens_.MatchSymbol(","));
 
   PlanPtr input = OneRowRelation();
@@ -345,7 +356,8 @@ Result<QueryParser::QueryTerm> QueryParser::ParseSelect() {
   }
   if (tokens_.MatchClauseKeyword("WHERE")) {
     auto filter = Over<plan::FilterPlan>(input);
-    ARROW_ASSIGN_OR_RAISE(filter->condition, expressions_.ParseExpression());
+    ARROW_ASSIGN_OR_RAISE(auto condition, expressions_.ParseExpression());
+    filter->condition = RewriteInSubqueryValues(condition, /*conjunct=*/true);
     input = filter;
   }
   std::optional<GroupByClause> grouping;
@@ -354,6 +366,8 @@ Result<QueryParser::QueryTerm> QueryParser::ParseSelect() {
   }
   ExprPtr having;
   if (tokens_.MatchClauseKeyword("HAVING")) {
+    // An IN value under OR in HAVING stays refused by name: its count subqueries
+    // would read the grouping columns from inside the aggregate's input.
     ARROW_ASSIGN_OR_RAISE(having, expressions_.ParseExpression());
   }
   std::map<std::string, std::shared_ptr<const plan::WindowExpr>> named_windows;
@@ -378,7 +392,6 @@ Result<QueryParser::QueryTerm> QueryParser::ParseSelect() {
   if (having) {
     ARROW_ASSIGN_OR_RAISE(having, ResolveNamedWindows(having, named_windows));
   }
-  if (tokens_.PeekClauseKeyword("QUALIFY")) return UnsupportedSql("QUALIFY clauses");
   ARROW_ASSIGN_OR_RAISE(auto plan, BuildSelectPlan(input, select_list, distinct, std::move(grouping), having));
   return QueryTerm{std::move(plan), std::move(select_list)};
 }
@@ -390,7 +403,8 @@ Result<PlanPtr> QueryParser::BuildSelectPlan(PlanPtr input, std::vector<ExprPtr>
     if (distinct) return UnsupportedSql("SELECT DISTINCT with GROUP BY");
     // The select list alone is the output: grouping columns are not prepended
     // as they are for DataFrame groupBy().agg().
-    auto aggregate = Over<plan::AggregatePlan>(input);
+    std::shared_ptr<plan::AggregatePlan> aggregate =
+        grouping->all ? Over<plan::GroupByAllPlan>(input) : Over<plan::AggregatePlan>(input);
     aggregate->grouping = std::move(grouping->grouping);
     aggregate->grouping_sets = std::move(grouping->sets);
     aggregate->aggregates = std::move(select_list);
@@ -404,9 +418,14 @@ Result<PlanPtr> QueryParser::BuildSelectPlan(PlanPtr input, std::vector<ExprPtr>
     project->expressions = std::move(select_list);
     plan = Over<plan::DeduplicatePlan>(project);
   } else if (distinct) {
-    // SELECT DISTINCT a, b is a grouping on the select list (Spark's own rewrite).
-    if (HasStar(select_list)) return UnsupportedSql("SELECT DISTINCT *");
     if (having) return UnsupportedSql("SELECT DISTINCT with HAVING");
+    if (HasStar(select_list)) {
+      // SELECT DISTINCT *: the star's columns are known only after analysis.
+      auto project = Over<plan::ProjectPlan>(input);
+      project->expressions = std::move(select_list);
+      return PlanPtr(Over<plan::DeduplicatePlan>(project));
+    }
+    // SELECT DISTINCT a, b is a grouping on the select list (Spark's own rewrite).
     auto aggregate = Over<plan::AggregatePlan>(input);
     aggregate->grouping = std::move(select_list);
     plan = aggregate;
@@ -424,11 +443,13 @@ Result<PlanPtr> QueryParser::BuildSelectPlan(PlanPtr input, std::vector<ExprPtr>
 }
 
 Result<QueryParser::GroupByClause> QueryParser::ParseGroupBy(const std::vector<ExprPtr>& select_list) {
+  GroupByClause clause;
   if (tokens_.PeekKeyword("ALL") &&
       (tokens_.IsStatementEnd(1) || tokens_.Peek(1).kind == TokenKind::kWord || tokens_.PeekSymbol(")", 1))) {
-    return UnsupportedSql("GROUP BY ALL");
+    tokens_.Advance();
+    clause.all = true;
+    return clause;
   }
-  GroupByClause clause;
   std::vector<std::vector<ExprPtr>> sets{{}};
   bool analytic = false;
   do {
@@ -493,7 +514,7 @@ Result<std::vector<std::vector<ExprPtr>>> QueryParser::ParseGroupByItem(const st
   ARROW_ASSIGN_OR_RAISE(auto expr, expressions_.ParseExpression());
   if (std::optional<int64_t> position = Position(expr)) {
     ARROW_ASSIGN_OR_RAISE(auto item, SelectItemAt(select_list, *position, "GROUP"));
-    expr = item->kind() == ExprKind::kAlias ? item->As<plan::AliasExpr>().child : item;
+    expr = plan::IsWrittenAlias(*item) ? item->As<plan::AliasExpr>().child : item;
   }
   return std::vector<std::vector<ExprPtr>>{{std::move(expr)}};
 }
@@ -501,22 +522,38 @@ Result<std::vector<std::vector<ExprPtr>>> QueryParser::ParseGroupByItem(const st
 // ---------------------------------------------------------------------------
 // ORDER BY, LIMIT, OFFSET
 
+// ORDER BY | CLUSTER BY | DISTRIBUTE BY [SORT BY] | SORT BY, then LIMIT and
+// OFFSET. On one node SORT BY sorts; DISTRIBUTE BY and CLUSTER BY have no
+// partitions to spread rows over, so they sort by their keys (which keeps each
+// key's rows together and checks the names), CLUSTER BY as Spark's local sort.
 Result<PlanPtr> QueryParser::ParseQueryOrganization(QueryTerm term) {
   PlanPtr plan = std::move(term.plan);
-  bool global_order = tokens_.MatchKeywords({"ORDER", "BY"});
-  if (global_order || tokens_.MatchKeywords({"SORT", "BY"})) {
-    auto sort = Over<plan::SortPlan>(plan);
-    sort->is_global = global_order;
-    do {
-      ARROW_ASSIGN_OR_RAISE(auto item, ParseSortItem(term.select_list));
-      sort->order.push_back(std::move(item));
-    } while (tokens_.MatchSymbol(","));
-    plan = sort;
+  std::vector<ExprPtr> order, cluster, distribute, sort;
+  if (tokens_.MatchKeywords({"ORDER", "BY"})) {
+    ARROW_ASSIGN_OR_RAISE(order, ParseSortItems(term.select_list, /*allow_all=*/true));
   }
-  for (std::string_view keyword : {"CLUSTER", "DISTRIBUTE"}) {
-    if (tokens_.PeekKeyword(keyword) && tokens_.PeekKeyword("BY", 1)) {
-      return UnsupportedSql(std::string(keyword) + " BY");
-    }
+  if (tokens_.MatchKeywords({"CLUSTER", "BY"})) {
+    ARROW_ASSIGN_OR_RAISE(cluster, expressions_.ParseExpressionList());
+  }
+  if (tokens_.MatchKeywords({"DISTRIBUTE", "BY"})) {
+    ARROW_ASSIGN_OR_RAISE(distribute, expressions_.ParseExpressionList());
+  }
+  if (tokens_.MatchKeywords({"SORT", "BY"})) {
+    ARROW_ASSIGN_OR_RAISE(sort, ParseSortItems(term.select_list, /*allow_all=*/false));
+  }
+  const int clauses = !order.empty() + !cluster.empty() + !distribute.empty() + !sort.empty();
+  if (clauses > 1 && !(clauses == 2 && !distribute.empty() && !sort.empty())) {
+    return ParseError("UNSUPPORTED_FEATURE.COMBINATION_QUERY_RESULT_CLAUSES");
+  }
+  for (auto* keys : {&cluster, &distribute}) {
+    for (auto& key : *keys) key = std::make_shared<plan::SortOrderExpr>(key, /*asc=*/true, /*nf=*/true);
+  }
+  for (auto* items : {&distribute, &cluster, &sort, &order}) {
+    if (items->empty()) continue;
+    auto node = Over<plan::SortPlan>(plan);
+    node->is_global = items == &order;
+    node->order = std::move(*items);
+    plan = node;
   }
   if (tokens_.PeekClauseKeyword("WINDOW")) return UnsupportedSql("WINDOW clauses");
   std::optional<int64_t> limit, offset;
@@ -540,8 +577,44 @@ Result<PlanPtr> QueryParser::ParseQueryOrganization(QueryTerm term) {
   return plan;
 }
 
+Result<std::vector<ExprPtr>> QueryParser::ParseSortItems(const std::vector<ExprPtr>& select_list, bool allow_all) {
+  std::vector<ExprPtr> items;
+  if (allow_all && tokens_.PeekKeyword("ALL") &&
+      (tokens_.IsStatementEnd(1) || tokens_.Peek(1).kind == TokenKind::kWord || tokens_.PeekSymbol(")", 1))) {
+    // ORDER BY ALL [ASC | DESC] [NULLS ...]: every select item, in order.
+    tokens_.Advance();
+    if (select_list.empty()) return UnsupportedSql("ORDER BY ALL over VALUES, TABLE or a parenthesized query");
+    ARROW_ASSIGN_OR_RAISE(auto direction, ParseSortDirection(Literal(arrow::MakeScalar(int32_t{1}))));
+    const auto& template_order = direction->As<plan::SortOrderExpr>();
+    for (size_t position = 1; position <= select_list.size(); ++position) {
+      ARROW_ASSIGN_OR_RAISE(auto item, SelectItemAt(select_list, static_cast<int64_t>(position), "ORDER"));
+      items.push_back(std::make_shared<plan::SortOrderExpr>(SortKeyOf(item), template_order.ascending,
+                                                            template_order.nulls_first));
+    }
+    return items;
+  }
+  do {
+    ARROW_ASSIGN_OR_RAISE(auto item, ParseSortItem(select_list));
+    items.push_back(std::move(item));
+  } while (tokens_.MatchSymbol(","));
+  return items;
+}
+
 Result<ExprPtr> QueryParser::ParseSortItem(const std::vector<ExprPtr>& select_list) {
   ARROW_ASSIGN_OR_RAISE(auto expr, expressions_.ParseExpression());
+  if (std::optional<int64_t> position = Position(expr)) {
+    if (select_list.empty() || HasStar(select_list)) {
+      // The columns are known after analysis, which reads the position then.
+      expr = std::make_shared<plan::OrdinalExpr>(static_cast<int32_t>(*position));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(auto item, SelectItemAt(select_list, *position, "ORDER"));
+      expr = SortKeyOf(item);
+    }
+  }
+  return ParseSortDirection(std::move(expr));
+}
+
+Result<ExprPtr> QueryParser::ParseSortDirection(ExprPtr expr) {
   bool ascending = true;
   if (tokens_.MatchKeyword("DESC")) {
     ascending = false;
@@ -557,14 +630,6 @@ Result<ExprPtr> QueryParser::ParseSortItem(const std::vector<ExprPtr>& select_li
     } else {
       return tokens_.SyntaxError();
     }
-  }
-  if (std::optional<int64_t> position = Position(expr)) {
-    if (select_list.empty()) return UnsupportedSql("ORDER BY position over VALUES, TABLE or a parenthesized query");
-    ARROW_ASSIGN_OR_RAISE(auto item, SelectItemAt(select_list, *position, "ORDER"));
-    // The sort runs over the select output: refer to an aliased item by its alias.
-    expr = item->kind() == ExprKind::kAlias
-               ? std::make_shared<plan::ColumnExpr>(item->As<plan::AliasExpr>().names, std::nullopt)
-               : item;
   }
   return std::make_shared<plan::SortOrderExpr>(std::move(expr), ascending, nulls_first);
 }
@@ -665,9 +730,20 @@ Result<PlanPtr> QueryParser::ParseRelation() {
   }
   if (tokens_.MatchKeyword("VALUES")) return ParseInlineTable();
   if (tokens_.PeekKeyword("LATERAL")) return UnsupportedSql("LATERAL subqueries");
-  if (tokens_.Peek().IsIdentifier() && tokens_.PeekSymbol("(", 1)) return ParseTableValuedFunction();
+  ARROW_ASSIGN_OR_RAISE(auto identifier, expressions_.ParseIdentifierClause());
+  if (identifier && tokens_.PeekSymbol("(")) {  // IDENTIFIER('range')(3)
+    if (identifier->size() > 1) return UnsupportedSql("qualified table-valued function names");
+    return ParseTableValuedFunction(identifier->back());
+  }
+  if (!identifier && tokens_.Peek().IsIdentifier() && tokens_.PeekSymbol("(", 1)) {
+    return ParseTableValuedFunction(tokens_.Advance().value);
+  }
   auto table = std::make_shared<plan::NamedTablePlan>();
-  ARROW_ASSIGN_OR_RAISE(table->name_parts, expressions_.ParseMultipartIdentifier());
+  if (identifier) {
+    table->name_parts = std::move(*identifier);
+  } else {
+    ARROW_ASSIGN_OR_RAISE(table->name_parts, expressions_.ParseMultipartIdentifier());
+  }
   if (tokens_.PeekClauseKeyword("TABLESAMPLE")) return UnsupportedSql("TABLESAMPLE");
   if (table->name_parts.size() == 1) {
     if (PlanPtr cte = FindCte(table->name_parts[0])) {
@@ -680,8 +756,7 @@ Result<PlanPtr> QueryParser::ParseRelation() {
   return ParseRelationAlias(std::move(table));
 }
 
-Result<PlanPtr> QueryParser::ParseTableValuedFunction() {
-  std::string name = tokens_.Advance().value;
+Result<PlanPtr> QueryParser::ParseTableValuedFunction(const std::string& name) {
   ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
   std::vector<ExprPtr> args;
   if (!tokens_.PeekSymbol(")")) {

@@ -15,8 +15,11 @@ namespace sk8::sql {
 /// Statements and clauses sk8 cannot run yet are Unsupported("SQL <construct>").
 class QueryParser {
  public:
-  explicit QueryParser(TokenStream& tokens) : tokens_(tokens), expressions_(tokens) {
+  /// `parameters`: the values of spark.sql(query, args) for the markers, if any.
+  explicit QueryParser(TokenStream& tokens, const SqlParameters* parameters = nullptr)
+      : tokens_(tokens), expressions_(tokens) {
     expressions_.set_subquery_parser([this]() -> Result<std::shared_ptr<const plan::LogicalPlan>> { return ParseQuery(); });
+    expressions_.set_parameters(parameters);
   }
 
   /// A query followed by optional semicolons and the end of input.
@@ -42,6 +45,7 @@ class QueryParser {
   struct GroupByClause {
     std::vector<plan::ExprPtr> grouping;
     std::vector<std::vector<plan::ExprPtr>> sets;
+    bool all = false;  // GROUP BY ALL
   };
   Result<plan::PlanPtr> BuildSelectPlan(plan::PlanPtr input, std::vector<plan::ExprPtr> select_list, bool distinct,
                                         std::optional<GroupByClause> grouping, plan::ExprPtr having);
@@ -51,6 +55,10 @@ class QueryParser {
                                                                    bool* analytic);
   Result<plan::PlanPtr> ParseQueryOrganization(QueryTerm term);
   Result<plan::ExprPtr> ParseSortItem(const std::vector<plan::ExprPtr>& select_list);
+  /// [ASC | DESC] [NULLS FIRST | LAST] after a sort expression.
+  Result<plan::ExprPtr> ParseSortDirection(plan::ExprPtr expr);
+  /// ORDER BY / SORT BY items; ORDER BY ALL sorts by every select item.
+  Result<std::vector<plan::ExprPtr>> ParseSortItems(const std::vector<plan::ExprPtr>& select_list, bool allow_all);
   Result<std::optional<int64_t>> ParseLimitValue(const char* clause);
 
   Result<plan::PlanPtr> ParseFromClause();
@@ -58,7 +66,7 @@ class QueryParser {
   Result<QueryTerm> ParseSetOperations();
   Result<QueryTerm> ParseIntersections();
   Result<plan::PlanPtr> ParseJoins(plan::PlanPtr left);
-  Result<plan::PlanPtr> ParseTableValuedFunction();
+  Result<plan::PlanPtr> ParseTableValuedFunction(const std::string& name);
   Result<plan::PlanPtr> ParseRange(const std::vector<plan::ExprPtr>& args);
   Result<plan::PlanPtr> ParseInlineTable();
   Result<plan::PlanPtr> ParseRelationAlias(plan::PlanPtr relation);

@@ -1,5 +1,8 @@
 #include "sql/token_stream.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace sk8::sql {
 
 namespace {
@@ -8,8 +11,44 @@ std::string Describe(const Token& token) {
   return token.kind == TokenKind::kEnd ? "end of input" : "'" + token.text + "'";
 }
 
-Status SyntaxErrorAt(const Token& token, std::string hint) {
-  return ParseError("PARSE_SYNTAX_ERROR", {{"error", Describe(token)}, {"hint", std::move(hint)}});
+// Characters (not bytes) from the start of the line to `offset`, as Spark counts.
+size_t CharactersBefore(std::string_view line) {
+  size_t count = 0;
+  for (unsigned char c : line) count += (c & 0xC0) != 0x80;
+  return count;
+}
+
+}  // namespace
+
+Status WithSyntaxErrorPosition(const Status& status, std::string_view source, size_t offset) {
+  offset = std::min(offset, source.size());
+  const size_t line_start = offset == 0 ? 0 : source.rfind('\n', offset - 1) + 1;  // npos + 1 is 0
+  const size_t line = 1 + std::count(source.begin(), source.begin() + offset, '\n');
+  const size_t pos = CharactersBefore(source.substr(line_start, offset - line_start));
+  // Spark's ParseException message: the statement's lines up to the error's
+  // (trailing empty lines dropped, as Java's split does), a marker under it, the rest.
+  std::vector<std::string_view> lines;
+  for (size_t begin = 0; begin <= source.size();) {
+    size_t end = std::min(source.find('\n', begin), source.size());
+    lines.push_back(source.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
+  std::string message = "\n" + status.message() + " (line " + std::to_string(line) + ", pos " + std::to_string(pos) +
+                        ")\n\n== SQL ==\n";
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i == line) message += std::string(pos, '-') + "^^^\n";
+    message += std::string(lines[i]) + "\n";
+  }
+  if (line >= lines.size()) message += std::string(pos, '-') + "^^^\n";
+  return Status(status.code(), std::move(message), status.detail());
+}
+
+namespace {
+
+Status SyntaxErrorAt(std::string_view source, const Token& token, std::string hint) {
+  Status error = ParseError("PARSE_SYNTAX_ERROR", {{"error", Describe(token)}, {"hint", std::move(hint)}});
+  return WithSyntaxErrorPosition(error, source, token.begin);
 }
 
 }  // namespace
@@ -71,6 +110,10 @@ bool TokenStream::MatchClauseKeyword(std::string_view keyword) {
   return true;
 }
 
+size_t TokenStream::CharacterOffset(const Token& token) const {
+  return CharactersBefore(source_.substr(0, std::min(token.begin, source_.size())));
+}
+
 std::string TokenStream::SourceSince(size_t first) const {
   if (first >= index_) return "";
   size_t begin = tokens_[first].begin;
@@ -78,7 +121,7 @@ std::string TokenStream::SourceSince(size_t first) const {
   return std::string(source_.substr(begin, end - begin));
 }
 
-Status TokenStream::SyntaxError(std::string hint) const { return SyntaxErrorAt(Peek(), std::move(hint)); }
+Status TokenStream::SyntaxError(std::string hint) const { return SyntaxErrorAt(source_, Peek(), std::move(hint)); }
 
 Status TokenStream::MissingClosing(std::string_view symbol) const {
   const Token& token = Peek();

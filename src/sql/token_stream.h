@@ -40,6 +40,8 @@ class TokenStream {
   bool PeekClauseKeyword(std::string_view keyword, size_t ahead = 0) const;
   bool MatchClauseKeyword(std::string_view keyword);
 
+  /// The character (not byte) offset of a token in the statement, as Spark counts.
+  size_t CharacterOffset(const Token& token) const;
   /// The source text from token `first` up to the end of the previous token.
   std::string SourceSince(size_t first) const;
 
@@ -57,6 +59,10 @@ class TokenStream {
   std::vector<Token> tokens_;
   size_t index_ = 0;
 };
+
+/// A parse error with Spark's position and statement context in its message
+/// ("... (line 1, pos 7)" and the statement with a marker under the position).
+Status WithSyntaxErrorPosition(const Status& status, std::string_view source, size_t offset);
 
 /// Unsupported("SQL <construct>"): a valid construct sk8 does not run yet.
 Status UnsupportedSql(const std::string& construct);

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "common/spark_error.h"
+#include "plan/sql_nodes.h"
 #include "sql/lexer.h"
 #include "sql/parser.h"
 #include "types/spark_types.h"
@@ -36,8 +37,14 @@ std::string Render(const plan::ExprPtr& expr) {
     }
     case ExprKind::kColumn: return JoinParts(expr->As<plan::ColumnExpr>().name_parts);
     case ExprKind::kStar: {
-      const auto& target = expr->As<plan::StarExpr>().target;
-      return target.empty() ? "*" : JoinParts(target) + ".*";
+      const auto& star = expr->As<plan::StarExpr>();
+      std::string out = star.target.empty() ? "*" : JoinParts(star.target) + ".*";
+      if (const auto* except = dynamic_cast<const plan::StarExceptExpr*>(&star)) {
+        for (size_t i = 0; i < except->except.size(); ++i) {
+          out += (i ? ", " : " EXCEPT ") + JoinParts(except->except[i]);
+        }
+      }
+      return out;
     }
     case ExprKind::kFunction: {
       const auto& call = expr->As<plan::FunctionExpr>();
@@ -45,6 +52,9 @@ std::string Render(const plan::ExprPtr& expr) {
     }
     case ExprKind::kAlias: {
       const auto& alias = expr->As<plan::AliasExpr>();
+      if (const auto* generated = dynamic_cast<const plan::GeneratedNameExpr*>(&alias)) {
+        return Render(alias.child) + " AS " + alias.names[0] + " % " + RenderList(generated->named_after);
+      }
       return Render(alias.child) + " AS " + JoinParts(alias.names);
     }
     case ExprKind::kCast: {
@@ -94,7 +104,9 @@ std::string Render(const plan::PlanPtr& node) {
     case PlanKind::kFilter: return "Filter[" + Render(node->As<plan::FilterPlan>().condition) + "]" + child;
     case PlanKind::kAggregate: {
       const auto& agg = node->As<plan::AggregatePlan>();
-      return "Aggregate[" + RenderList(agg.grouping) + "; " + RenderList(agg.aggregates) + "]" + child;
+      const bool all = dynamic_cast<const plan::GroupByAllPlan*>(&agg) != nullptr;
+      return "Aggregate[" + (all ? std::string("ALL") : RenderList(agg.grouping)) + "; " +
+             RenderList(agg.aggregates) + "]" + child;
     }
     case PlanKind::kSort: {
       const auto& sort = node->As<plan::SortPlan>();
@@ -102,6 +114,9 @@ std::string Render(const plan::PlanPtr& node) {
     }
     case PlanKind::kLimit: return "Limit[" + std::to_string(node->As<plan::LimitPlan>().limit) + "]" + child;
     case PlanKind::kOffset: return "Offset[" + std::to_string(node->As<plan::OffsetPlan>().offset) + "]" + child;
+    case PlanKind::kDeduplicate: return "Distinct" + child;
+    case PlanKind::kSetOperation:
+      return "SetOperation(" + Render(node->children[0]) + ", " + Render(node->children[1]) + ")";
     case PlanKind::kNamedTable: return "Table[" + JoinParts(node->As<plan::NamedTablePlan>().name_parts) + "]";
     case PlanKind::kSubqueryAlias: return "Alias[" + node->As<plan::SubqueryAliasPlan>().alias + "]" + child;
     case PlanKind::kToDF: return "ToDF[" + JoinParts(node->As<plan::ToDFPlan>().column_names) + "]" + child;
@@ -151,8 +166,8 @@ std::string Describe(const Status& status) {
   return out + "}";
 }
 
-std::string QueryError(std::string_view text) {
-  auto result = ParseQuery(text);
+std::string QueryError(std::string_view text, const SqlParameters& parameters = {}) {
+  auto result = ParseQuery(text, parameters);
   return result.ok() ? "OK " + Render(*result) : Describe(result.status());
 }
 
@@ -312,8 +327,10 @@ TEST(SqlExpressions, Predicates) {
   EXPECT_EQ(Expr("b IS UNKNOWN"), "isnull(b)");
   EXPECT_EQ(Expr("a IS DISTINCT FROM 1"), "not(<=>(a, 1:int))");
   EXPECT_EQ(Expr("a IS NOT DISTINCT FROM 1"), "<=>(a, 1:int)");
-  EXPECT_EQ(Expr("a BETWEEN 1 AND 2 AND b"), "and(and(>=(a, 1:int), <=(a, 2:int)), b)");
-  EXPECT_EQ(Expr("a NOT BETWEEN 1 AND 2"), "not(and(>=(a, 1:int), <=(a, 2:int)))");
+  EXPECT_EQ(Expr("a BETWEEN 1 AND 2 AND b"),
+            "and(and(>=(a, 1:int), <=(a, 2:int)) AS between(%s, %s, %s) % a, 1:int, 2:int, b)");
+  EXPECT_EQ(Expr("a NOT BETWEEN 1 AND 2"),
+            "not(and(>=(a, 1:int), <=(a, 2:int)) AS between(%s, %s, %s) % a, 1:int, 2:int)");
   EXPECT_EQ(Expr("a IN (1, 2)"), "in(a, 1:int, 2:int)");
   EXPECT_EQ(Expr("a NOT IN (1)"), "not(in(a, 1:int))");
   EXPECT_EQ(Expr("s LIKE 'x%'"), "like(s, x%:string)");
@@ -321,6 +338,19 @@ TEST(SqlExpressions, Predicates) {
   EXPECT_EQ(Expr("s ILIKE 'x'"), "ilike(s, x:string)");
   EXPECT_EQ(Expr("s RLIKE 'x'"), "rlike(s, x:string)");
   EXPECT_EQ(Expr("s REGEXP 'x'"), "rlike(s, x:string)");
+  EXPECT_EQ(Expr("s LIKE ANY ('a%', 'b')"), "or(or(like(s, a%:string), like(s, b:string)), and(null:void, false:boolean)) AS likeany(%s) % s");
+  EXPECT_EQ(Expr("s NOT LIKE ALL ('a')"), "or(not(like(s, a:string)), and(null:void, false:boolean)) AS notlikeall(%s) % s");
+  EXPECT_EQ(Expr("s LIKE SOME ('a', NULL)"), "or(like(s, a:string), like(s, null:void))");
+  EXPECT_EQ(Expr("s ILIKE ALL ('A', t)"), "and(like(lower(s), lower(A:string)), like(lower(s), lower(t)))");
+  EXPECT_EQ(ExprError("s LIKE ANY ()"),
+            "_LEGACY_ERROR_TEMP_0064 {msg=Expected something between '(' and ')'.}");
+}
+
+TEST(SqlExpressions, NamedArguments) {
+  EXPECT_EQ(Expr("mask(s, lowerChar => 'q')"), "mask(s, X:string, q:string, n:string, null:string)");
+  EXPECT_EQ(Expr("MASK(str => s, upperChar => 'Q', otherChar => '-')"),
+            "MASK(s, Q:string, x:string, n:string, -:string)");
+  EXPECT_EQ(ExprError("substr(str => 'a', pos => 1)"), "NAMED_PARAMETERS_NOT_SUPPORTED {functionName=`substr`}");
 }
 
 TEST(SqlExpressions, ColumnsFieldsAndStars) {
@@ -331,6 +361,7 @@ TEST(SqlExpressions, ColumnsFieldsAndStars) {
   EXPECT_EQ(Expr("m['k'].x"), "extract_value(extract_value(m, k:string), x:string)");
   EXPECT_EQ(Expr("*"), "*");
   EXPECT_EQ(Expr("t.*"), "t.*");
+  EXPECT_EQ(Expr("* EXCEPT (a, `b c`.d)"), "* EXCEPT a, b c.d");
   EXPECT_EQ(Expr("1a"), "1a");
 }
 
@@ -387,7 +418,7 @@ TEST(SqlExpressions, IntervalLiterals) {
 TEST(SqlExpressions, UnsupportedConstructs) {
   for (const char* text : {"a IN (SELECT 1)", "EXISTS (SELECT 1)", "(SELECT 1)", "INTERVAL '1 2' DAY",
                            "INTERVAL 1 DAY TO SECOND", "transform(arr, x -> x + 1)",
-                           "?", ":p", "f(a => 1)", "s LIKE ANY ('a')", "a.b(1)"}) {
+                           "IDENTIFIER('a' || 'b')", "a.b(1)"}) {
     auto result = ParseExpression(text);
     ASSERT_FALSE(result.ok()) << text;
     EXPECT_TRUE(result.status().IsNotImplemented()) << text << ": " << result.status().ToString();
@@ -533,6 +564,71 @@ TEST(SqlQueries, SyntaxErrorsMatchSpark) {
   EXPECT_EQ(QueryError("SELECT 1 /* x"), "UNCLOSED_BRACKETED_COMMENT {}");
 }
 
+// Spark 4.1's messages: the position, and the statement with a marker under it.
+TEST(SqlQueries, SyntaxErrorMessagesShowThePosition) {
+  auto message = [](std::string_view text) { return ParseQuery(text).status().message(); };
+  EXPECT_EQ(message("SELEC 1"),
+            "\n[PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'. SQLSTATE: 42601 (line 1, pos 0)\n\n"
+            "== SQL ==\nSELEC 1\n^^^\n");
+  EXPECT_EQ(message("SELECT a FROM\n  range(3)\n  WHERE id >"),
+            "\n[PARSE_SYNTAX_ERROR] Syntax error at or near end of input. SQLSTATE: 42601 (line 3, pos 12)\n\n"
+            "== SQL ==\nSELECT a FROM\n  range(3)\n  WHERE id >\n------------^^^\n");
+  EXPECT_EQ(message("SELECT 1\nFROM t t2 t3\n"),
+            "\n[PARSE_SYNTAX_ERROR] Syntax error at or near 't3': extra input 't3'. SQLSTATE: 42601 (line 2, pos 10)"
+            "\n\n== SQL ==\nSELECT 1\nFROM t t2 t3\n----------^^^\n");
+  EXPECT_EQ(message("SELECT 'é' ++ "),
+            "\n[PARSE_SYNTAX_ERROR] Syntax error at or near end of input. SQLSTATE: 42601 (line 1, pos 14)\n\n"
+            "== SQL ==\nSELECT 'é' ++ \n--------------^^^\n");
+  EXPECT_EQ(message("SELECT 1 FROM t WHERE a = = 1 AND b\nLIMIT 1"),
+            "\n[PARSE_SYNTAX_ERROR] Syntax error at or near '='. SQLSTATE: 42601 (line 1, pos 26)\n\n"
+            "== SQL ==\nSELECT 1 FROM t WHERE a = = 1 AND b\n--------------------------^^^\nLIMIT 1\n");
+  EXPECT_EQ(message("SELECT 1 /* unclosed"),
+            "\n[UNCLOSED_BRACKETED_COMMENT] Found an unclosed bracketed comment. Please, append */ at the end of "
+            "the comment. SQLSTATE: 42601\n== SQL ==\nSELECT 1 /* unclosed");
+}
+
+TEST(SqlQueries, ResultClauses) {
+  EXPECT_EQ(Query("SELECT DISTINCT * FROM t"), "Distinct <- Project[*] <- Table[t]");
+  EXPECT_EQ(Query("SELECT * EXCEPT (a, t.b) FROM t"), "Project[* EXCEPT a, t.b] <- Table[t]");
+  EXPECT_EQ(Query("SELECT t.* EXCEPT (a) FROM t"), "Project[t.* EXCEPT a] <- Table[t]");
+  EXPECT_EQ(Query("SELECT * EXCEPT (SELECT 1)"),
+            "SetOperation(Project[*] <- Local[; 1 rows], Project[1:int] <- Local[; 1 rows])");
+  EXPECT_EQ(Query("SELECT a, sum(b) FROM t GROUP BY ALL"), "Aggregate[ALL; a, sum(b)] <- Table[t]");
+  EXPECT_EQ(Query("SELECT a, b AS c FROM t ORDER BY ALL DESC"),
+            "Sort[a DESC NULLS LAST, c DESC NULLS LAST] <- Project[a, b AS c] <- Table[t]");
+  EXPECT_EQ(Query("SELECT a FROM t CLUSTER BY a"), "LocalSort[a ASC NULLS FIRST] <- Project[a] <- Table[t]");
+  EXPECT_EQ(Query("SELECT a FROM t DISTRIBUTE BY a SORT BY b DESC"),
+            "LocalSort[b DESC NULLS LAST] <- LocalSort[a ASC NULLS FIRST] <- Project[a] <- Table[t]");
+  EXPECT_EQ(QueryError("SELECT a FROM t ORDER BY a SORT BY a"),
+            "UNSUPPORTED_FEATURE.COMBINATION_QUERY_RESULT_CLAUSES {}");
+  EXPECT_EQ(QueryError("SELECT a FROM t CLUSTER BY a DISTRIBUTE BY a"),
+            "UNSUPPORTED_FEATURE.COMBINATION_QUERY_RESULT_CLAUSES {}");
+  EXPECT_EQ(QueryError("SELECT a, row_number() OVER (ORDER BY a) AS r FROM t QUALIFY r = 1"),
+            "PARSE_SYNTAX_ERROR {error='r', hint=}");  // QUALIFY is the alias of t
+}
+
+TEST(SqlQueries, ParameterMarkers) {
+  SqlParameters named;
+  named.named = {{"a", std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(int32_t{5}))}};
+  SqlParameters positional;
+  positional.positional = {std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(int64_t{7}))};
+  auto query = [](std::string_view text, const SqlParameters& parameters) {
+    auto result = ParseQuery(text, parameters);
+    return result.ok() ? Render(*result) : Describe(result.status());
+  };
+  EXPECT_EQ(query("SELECT :a + 1", named), "Project[+(5:int, 1:int)] <- Local[; 1 rows]");
+  EXPECT_EQ(query("SELECT ? AS x", positional), "Project[7:bigint AS x] <- Local[; 1 rows]");
+  EXPECT_EQ(query("SELECT :b", named), "UNBOUND_SQL_PARAMETER {name=b}");
+  EXPECT_EQ(query("SELECT 1, ?", named), "UNBOUND_SQL_PARAMETER {name=_10}");
+  EXPECT_EQ(query("SELECT :a, ?", {}), "INVALID_QUERY_MIXED_QUERY_PARAMETERS {}");
+  EXPECT_EQ(query("SELECT :a +", named), "PARSE_SYNTAX_ERROR {error=end of input, hint=}");
+  SqlParameters table;
+  table.named = {{"t", std::make_shared<plan::LiteralExpr>(std::make_shared<arrow::StringScalar>("db.tab"))}};
+  EXPECT_EQ(query("SELECT IDENTIFIER('c') FROM IDENTIFIER(:t)", table), "Project[c] <- Table[db.tab]");
+  EXPECT_EQ(query("SELECT IDENTIFIER('abs')(-1) FROM IDENTIFIER('range')(2)", {}),
+            "Project[abs(-1:int)] <- Range[0, 2, 1]");
+}
+
 // Spark reads a keyword that ends the statement as an alias.
 TEST(SqlQueries, TrailingKeywordsAreAliases) {
   EXPECT_EQ(Query("SELECT 1 FROM"), "Project[1:int AS FROM] <- Local[; 1 rows]");
@@ -561,10 +657,9 @@ TEST(SqlQueries, UnsupportedConstructsAreNamed) {
   for (const char* text :
        {"SHOW TABLES", "CREATE TABLE x (a INT)", "INSERT INTO t VALUES (1)", "DESCRIBE t", "SET a = 1", "USE db",
         "EXPLAIN SELECT 1", "CACHE TABLE t", 
-        "SELECT 1 FROM t LATERAL VIEW explode(a) x", "FROM t SELECT a", "SELECT a FROM t GROUP BY ALL",
-        "SELECT a FROM t CLUSTER BY a", "SELECT DISTINCT * FROM t",
+        "SELECT 1 FROM t LATERAL VIEW explode(a) x", "FROM t SELECT a", "SELECT * FROM t TABLESAMPLE (1 ROWS)",
         "SELECT * FROM explode(array(1))", "SELECT a FROM t LIMIT a", "SELECT * FROM VALUES (1 + 1)",
-        "SELECT * FROM range(a)", "VALUES (1) ORDER BY 1"}) {
+        "SELECT * FROM range(a)"}) {
     auto result = ParseQuery(text);
     ASSERT_FALSE(result.ok()) << text;
     EXPECT_TRUE(result.status().IsNotImplemented()) << text << ": " << result.status().ToString();
