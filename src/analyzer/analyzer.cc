@@ -9,6 +9,7 @@
 #include "analyzer/function_catalog.h"
 #include "functions/cast.h"
 #include "functions/function_registry.h"
+#include "functions/java_regex.h"
 #include "functions/kernel_util.h"
 #include "io/file_listing.h"
 #include "io/data_source.h"
@@ -491,10 +492,23 @@ Result<std::vector<BoundExprPtr>> Analyzer::BindProjectList(const std::vector<Ex
   for (const auto& e : exprs) {
     if (e->kind() == ExprKind::kStar) {
       const auto& star = e->As<plan::StarExpr>();
+      std::unique_ptr<re2::RE2> regex;
+      if (!star.regex.empty()) {
+        ARROW_ASSIGN_OR_RAISE(auto translated, functions::TranslateJavaRegex(star.regex));
+        re2::RE2::Options options;
+        options.set_case_sensitive(false);
+        options.set_log_errors(false);
+        regex = std::make_unique<re2::RE2>(translated, options);
+        if (!regex->ok()) {
+          return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.PATTERN",
+                            {{"parameter", "`regexp`"}, {"functionName", "`colRegex`"}, {"value", star.regex}});
+        }
+      }
       const int visible = input.visible_columns < 0 ? input.schema->num_fields() : input.visible_columns;
       for (int i = 0; i < visible; ++i) {
         if (!star.target.empty() && !EqualsIgnoreCase(input.qualifiers[i], star.target.back())) continue;
         const auto& f = input.schema->field(i);
+        if (regex && !re2::RE2::FullMatch(f->name(), *regex)) continue;
         out.push_back(BoundExpr::Column(i, f->type(), f->nullable(), f->name()));
       }
       continue;
@@ -999,6 +1013,22 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
     }
     case PlanKind::kUnpivot: {
       ARROW_ASSIGN_OR_RAISE(result, ResolveUnpivot(node->As<plan::UnpivotPlan>(), inputs[0]));
+      break;
+    }
+    case PlanKind::kSameRows: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveSameRows(node->As<plan::SameRowsPlan>(), inputs[0]));
+      break;
+    }
+    case PlanKind::kSample: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveSample(node->As<plan::SamplePlan>(), inputs[0]));
+      break;
+    }
+    case PlanKind::kToSchema: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveToSchema(node->As<plan::ToSchemaPlan>(), inputs[0]));
+      break;
+    }
+    case PlanKind::kStatFunction: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveStatFunction(node->As<plan::StatFunctionPlan>(), inputs[0]));
       break;
     }
     case PlanKind::kNAFill: {

@@ -15,6 +15,7 @@ namespace proto = spark::connect;
 connect::ConvertContext ConvertContextFor(Session& session) {
   connect::ConvertContext ctx;
   ctx.find_artifact = [&session](const std::string& name) { return session.FindArtifact(name); };
+  ctx.find_cached_relation = [&session](const std::string& id) { return session.FindCachedRelation(id); };
   return ctx;
 }
 
@@ -182,6 +183,29 @@ Status RunCommand(Session& session, Operation& op, const proto::Command& command
       session.catalog().CreateTempView(view.name(), unresolved, true);
       return Status::OK();
     }
+    case proto::Command::kCheckpointCommand: {
+      // checkpoint / localCheckpoint: the rows are materialized now and kept
+      // for the session (eager or not: sk8 has no lineage to truncate lazily).
+      const auto& checkpoint = command.checkpoint_command();
+      ARROW_ASSIGN_OR_RAISE(auto resolved, AnalyzeRelation(session, checkpoint.relation(), PlanStage::kToRun));
+      std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
+      auto query = QueryContextFor(session, op.cancelled_flag());
+      query.memory = session.QueryMemory();
+      ARROW_RETURN_NOT_OK(engine::Execute(*resolved, query, [&](const std::shared_ptr<arrow::RecordBatch>& batch) {
+        batches.push_back(batch);
+        return Status::OK();
+      }));
+      auto node = std::make_shared<plan::LocalRelationPlan>();
+      ARROW_ASSIGN_OR_RAISE(node->data, arrow::Table::FromRecordBatches(resolved->schema, batches));
+      const std::string id = session.PutCachedRelation(node);
+      auto response = NewResponse(session, op);
+      response.mutable_checkpoint_command_result()->mutable_relation()->set_relation_id(id);
+      op.Append(std::move(response));
+      return Status::OK();
+    }
+    case proto::Command::kRemoveCachedRemoteRelationCommand:
+      session.RemoveCachedRelation(command.remove_cached_remote_relation_command().relation().relation_id());
+      return Status::OK();
     case proto::Command::COMMAND_TYPE_NOT_SET:
       return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.COMMAND",
                         {{"parameter", "`command`"}, {"functionName", "`ExecutePlan`"}, {"invalidValue", "<unset>"}});

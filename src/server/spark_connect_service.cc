@@ -283,8 +283,22 @@ grpc::Status SparkConnectServiceImpl::AnalyzePlan(grpc::ServerContext*, const pr
       auto resolved = analyze_plan(request->explain().plan());
       status = resolved.status();
       if (status.ok()) {
-        bool extended = request->explain().explain_mode() == proto::AnalyzePlanRequest::Explain::EXPLAIN_MODE_EXTENDED;
-        auto text = engine::Explain(**resolved, extended ? engine::ExplainMode::kExtended : engine::ExplainMode::kSimple);
+        using Explain = proto::AnalyzePlanRequest::Explain;
+        auto mode = engine::ExplainMode::kSimple;
+        plan::ResolvedPtr analyzed;
+        switch (request->explain().explain_mode()) {
+          case Explain::EXPLAIN_MODE_EXTENDED: {
+            mode = engine::ExplainMode::kExtended;
+            auto before = analyze_plan(request->explain().plan(), PlanStage::kAnalyzed);
+            if (before.ok()) analyzed = *before;
+            break;
+          }
+          case Explain::EXPLAIN_MODE_CODEGEN: mode = engine::ExplainMode::kCodegen; break;
+          case Explain::EXPLAIN_MODE_COST: mode = engine::ExplainMode::kCost; break;
+          case Explain::EXPLAIN_MODE_FORMATTED: mode = engine::ExplainMode::kFormatted; break;
+          default: break;
+        }
+        auto text = engine::Explain(**resolved, mode, analyzed.get());
         status = text.status();
         if (status.ok()) response->mutable_explain()->set_explain_string(*text);
       }
@@ -346,20 +360,43 @@ grpc::Status SparkConnectServiceImpl::AnalyzePlan(grpc::ServerContext*, const pr
       break;
     }
     case proto::AnalyzePlanRequest::kPersist: {
-      // sk8 keeps no cache yet: persisting is accepted and has no effect on results.
-      status = AnalyzeRelation(*session, request->persist().relation()).status();
-      if (status.ok()) response->mutable_persist();
+      // sk8 keeps no cached data yet: a persisted plan is recomputed (same
+      // answers); its storage level is remembered for storageLevel.
+      auto resolved = AnalyzeRelation(*session, request->persist().relation(), PlanStage::kAnalyzed);
+      status = resolved.status();
+      if (status.ok()) {
+        proto::StorageLevel level;
+        if (request->persist().has_storage_level()) {
+          level = request->persist().storage_level();
+        } else {  // Dataset.persist(): MEMORY_AND_DISK
+          level.set_use_disk(true);
+          level.set_use_memory(true);
+          level.set_deserialized(true);
+          level.set_replication(1);
+        }
+        session->SetStorageLevel(plan::CanonicalString(**resolved), level);
+        response->mutable_persist();
+      }
       break;
     }
-    case proto::AnalyzePlanRequest::kUnpersist:
+    case proto::AnalyzePlanRequest::kUnpersist: {
+      auto resolved = AnalyzeRelation(*session, request->unpersist().relation(), PlanStage::kAnalyzed);
+      if (resolved.ok()) session->SetStorageLevel(plan::CanonicalString(**resolved), std::nullopt);
       response->mutable_unpersist();
       break;
+    }
     case proto::AnalyzePlanRequest::kGetStorageLevel: {
-      auto* level = response->mutable_get_storage_level()->mutable_storage_level();
-      level->set_use_disk(true);
-      level->set_use_memory(true);
-      level->set_deserialized(true);
-      level->set_replication(1);
+      auto resolved = AnalyzeRelation(*session, request->get_storage_level().relation(), PlanStage::kAnalyzed);
+      status = resolved.status();
+      if (status.ok()) {
+        auto* level = response->mutable_get_storage_level()->mutable_storage_level();
+        auto found = session->FindStorageLevel(plan::CanonicalString(**resolved));
+        if (found) {
+          *level = *found;
+        } else {  // StorageLevel.NONE
+          level->set_replication(1);
+        }
+      }
       break;
     }
     case proto::AnalyzePlanRequest::kJsonToDdl: {
