@@ -162,6 +162,29 @@ void NumberOperators(const exec::PhysicalOperator& op, int depth, std::vector<co
   for (const auto& child : op.children()) NumberOperators(*child, depth + 1, ops, out);
 }
 
+bool HasExchange(const exec::PhysicalOperator& op) {
+  if (op.name().find("Join") != std::string::npos || op.name().find("Aggregate") != std::string::npos) return true;
+  for (const auto& child : op.children()) {
+    if (HasExchange(*child)) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> Lines(const std::string& text);
+
+/// Spark plans a query with exchanges (joins, aggregates) adaptively and shows
+/// it under an AdaptiveSparkPlan root; so does sk8's EXPLAIN.
+std::string AdaptiveRoot(const exec::PhysicalOperator& root, const std::string& operators) {
+  if (!HasExchange(root)) return operators;
+  std::string out = "AdaptiveSparkPlan isFinalPlan=false\n";
+  bool first = true;
+  for (const auto& line : Lines(operators)) {
+    out += (first ? "+- " : "   ") + line + "\n";
+    first = false;
+  }
+  return out;
+}
+
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
   size_t start = 0;
@@ -178,7 +201,7 @@ std::vector<std::string> Lines(const std::string& text) {
 
 Result<std::string> Explain(const plan::ResolvedPlan& optimized, ExplainMode mode, const plan::ResolvedPlan* analyzed) {
   ARROW_ASSIGN_OR_RAISE(auto physical, exec::CreatePhysicalPlan(optimized));
-  const std::string operators = exec::ExplainOperators(*physical);
+  const std::string operators = AdaptiveRoot(*physical, exec::ExplainOperators(*physical));
   switch (mode) {
     case ExplainMode::kSimple: return "== Physical Plan ==\n" + operators;
     case ExplainMode::kExtended: {
