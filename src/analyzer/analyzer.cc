@@ -1027,6 +1027,11 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
       ARROW_ASSIGN_OR_RAISE(result, ResolveToSchema(node->As<plan::ToSchemaPlan>(), inputs[0]));
       break;
     }
+    case PlanKind::kCollectMetrics: {
+      // The rows pass; the metrics run beside the query (see server/plan_execution.cc).
+      result = inputs[0];
+      break;
+    }
     case PlanKind::kStatFunction: {
       ARROW_ASSIGN_OR_RAISE(result, ResolveStatFunction(node->As<plan::StatFunctionPlan>(), inputs[0]));
       break;
@@ -1093,6 +1098,9 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
       for (const auto& c : drop.columns) {
         auto bound = Bind(c, *inputs[0], nullptr);
         if (bound.ok() && (*bound)->kind == plan::BoundKind::kColumnRef) dropped[(*bound)->column_index] = true;
+        // A column that is not there is no error; one that names two is (Spark's AMBIGUOUS_REFERENCE).
+        const auto* error = bound.ok() ? nullptr : GetSparkError(bound.status());
+        if (error && error->error_class() == "AMBIGUOUS_REFERENCE") return bound.status();
       }
       std::vector<BoundExprPtr> exprs;
       auto all = AllColumns(*inputs[0]);

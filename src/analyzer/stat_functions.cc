@@ -15,7 +15,6 @@
 #include "functions/cast.h"
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
-#include "sql/token.h"
 #include "types/spark_types.h"
 
 namespace sk8::analyzer {

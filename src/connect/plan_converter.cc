@@ -769,7 +769,13 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       break;
     }
     case R::kMapPartitions: return Unsupported("mapInPandas / mapInArrow (Python UDFs)");
-    case R::kCollectMetrics: return Unsupported("observe (CollectMetrics)");
+    case R::kCollectMetrics: {
+      auto node = std::make_shared<plan::CollectMetricsPlan>();
+      node->name = r.collect_metrics().name();
+      ARROW_ASSIGN_OR_RAISE(node->metrics, ConvertExpressions(r.collect_metrics().metrics()));
+      result = Unary(node, r.collect_metrics().input(), ctx);
+      break;
+    }
     case R::kUnpivot: {
       auto node = std::make_shared<plan::UnpivotPlan>();
       ARROW_ASSIGN_OR_RAISE(node->ids, ConvertExpressions(r.unpivot().ids()));

@@ -44,6 +44,7 @@ enum class PlanKind {
   kSample,
   kToSchema,
   kStatFunction,
+  kCollectMetrics,
 };
 
 /// Spark's join types (every name PySpark and SQL accept maps to one of these).
@@ -318,6 +319,14 @@ struct StatFunctionPlan : LogicalPlan {
   std::vector<double> probabilities;    // approxQuantile
   double relative_error = 0;            // approxQuantile
   double support = 0.01;                // freqItems
+};
+
+/// observe(name, metrics...): the input's rows; the metrics (aggregates over
+/// them) are computed when the plan runs and reach the client by name.
+struct CollectMetricsPlan : LogicalPlan {
+  CollectMetricsPlan() : LogicalPlan(PlanKind::kCollectMetrics) {}
+  std::string name;
+  std::vector<ExprPtr> metrics;
 };
 
 }  // namespace sk8::plan

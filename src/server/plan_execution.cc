@@ -82,6 +82,74 @@ proto::ExecutePlanResponse NewResponse(Session& session, Operation& op) {
   return response;
 }
 
+/// A metric's value as the Literal the client decodes (ObservedMetrics.values).
+Status ToLiteral(const arrow::Scalar& value, proto::Expression::Literal* out) {
+  if (!value.is_valid) {
+    return connect::ToProtoType(*value.type, out->mutable_null());
+  }
+  switch (value.type->id()) {
+    case arrow::Type::BOOL: out->set_boolean(static_cast<const arrow::BooleanScalar&>(value).value); break;
+    case arrow::Type::INT8: out->set_byte(static_cast<const arrow::Int8Scalar&>(value).value); break;
+    case arrow::Type::INT16: out->set_short_(static_cast<const arrow::Int16Scalar&>(value).value); break;
+    case arrow::Type::INT32: out->set_integer(static_cast<const arrow::Int32Scalar&>(value).value); break;
+    case arrow::Type::INT64: out->set_long_(static_cast<const arrow::Int64Scalar&>(value).value); break;
+    case arrow::Type::FLOAT: out->set_float_(static_cast<const arrow::FloatScalar&>(value).value); break;
+    case arrow::Type::DOUBLE: out->set_double_(static_cast<const arrow::DoubleScalar&>(value).value); break;
+    case arrow::Type::STRING: out->set_string(static_cast<const arrow::StringScalar&>(value).ToString()); break;
+    case arrow::Type::DATE32: out->set_date(static_cast<const arrow::Date32Scalar&>(value).value); break;
+    case arrow::Type::DECIMAL128: {
+      const auto& decimal = static_cast<const arrow::Decimal128Scalar&>(value);
+      const auto& type = static_cast<const arrow::Decimal128Type&>(*value.type);
+      out->mutable_decimal()->set_value(decimal.value.ToString(type.scale()));
+      out->mutable_decimal()->set_precision(type.precision());
+      out->mutable_decimal()->set_scale(type.scale());
+      break;
+    }
+    default: return Unsupported("observed metrics of type " + value.type->ToString());
+  }
+  return Status::OK();
+}
+
+void FindCollectMetrics(const plan::PlanPtr& node, std::vector<const plan::CollectMetricsPlan*>* out) {
+  if (node->kind() == plan::PlanKind::kCollectMetrics) out->push_back(&node->As<plan::CollectMetricsPlan>());
+  for (const auto& child : node->children) FindCollectMetrics(child, out);
+}
+
+/// observe(): each observation's metrics, aggregated over the rows that
+/// reach it, sent after the query's rows as Spark sends them.
+Status SendObservedMetrics(Session& session, Operation& op, const proto::Relation& relation) {
+  ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(relation, ConvertContextFor(session)));
+  std::vector<const plan::CollectMetricsPlan*> observations;
+  FindCollectMetrics(unresolved, &observations);
+  for (const auto* observation : observations) {
+    auto aggregate = plan::MakeUnary<plan::AggregatePlan>(observation->children[0]);
+    aggregate->aggregates = observation->metrics;
+    auto query = QueryContextFor(session, op.cancelled_flag());
+    query.memory = session.QueryMemory();
+    ARROW_ASSIGN_OR_RAISE(auto resolved, engine::AnalyzeAndOptimize(aggregate, query, /*to_run=*/true));
+    std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
+    ARROW_RETURN_NOT_OK(engine::Execute(*resolved, query, [&](const std::shared_ptr<arrow::RecordBatch>& batch) {
+      batches.push_back(batch);
+      return Status::OK();
+    }));
+    auto response = NewResponse(session, op);
+    auto* metrics = response.add_observed_metrics();
+    metrics->set_name(observation->name);
+    if (observation->plan_id) metrics->set_plan_id(*observation->plan_id);
+    for (const auto& batch : batches) {
+      if (batch->num_rows() == 0) continue;
+      for (int c = 0; c < batch->num_columns(); ++c) {
+        ARROW_ASSIGN_OR_RAISE(auto value, batch->column(c)->GetScalar(0));
+        metrics->add_keys(batch->schema()->field(c)->name());
+        ARROW_RETURN_NOT_OK(ToLiteral(*value, metrics->add_values()));
+      }
+      break;
+    }
+    op.Append(std::move(response));
+  }
+  return Status::OK();
+}
+
 Status RunRelation(Session& session, Operation& op, const proto::Relation& relation) {
   ARROW_ASSIGN_OR_RAISE(auto resolved, AnalyzeRelation(session, relation, PlanStage::kToRun));
   plan::EvalContext eval = session.MakeEvalContext();
@@ -117,7 +185,7 @@ Status RunRelation(Session& session, Operation& op, const proto::Relation& relat
     ARROW_ASSIGN_OR_RAISE(auto empty, arrow::RecordBatch::MakeEmpty(resolved->schema));
     ARROW_RETURN_NOT_OK(send(empty));
   }
-  return Status::OK();
+  return SendObservedMetrics(session, op, relation);
 }
 
 Status RunWrite(Session& session, Operation& op, const proto::WriteOperation& write) {

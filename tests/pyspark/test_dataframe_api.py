@@ -204,3 +204,21 @@ def test_col_regex(t, request):
     golden.check(request, "regex", t.select(t.colRegex("`(a|s)`")))
     golden.check(request, "prefix", t.select(t.colRegex("`[bf].*`"), "a"))
     golden.check(request, "plain", t.select(t.colRegex("a")))
+
+
+def test_observe(t, request):
+    from pyspark.sql import Observation
+
+    observation = Observation("metrics")
+    observed = t.observe(observation, F.count(F.lit(1)).alias("count"), F.max("a"), F.sum("b").alias("total"))
+    golden.check(request, "rows", observed.filter("a > 1"))
+    golden.check_value(request, "metrics", observation.get)
+
+
+def test_drop_ambiguous(spark, request):
+    left = spark.createDataFrame([(14, "Tom"), (23, "Alice")], ["age", "name"])
+    right = spark.createDataFrame([(80, "Tom"), (85, "Bob")], ["height", "name"])
+    both = left.join(right)
+    golden.check(request, "by_name", both.drop("name"))
+    golden.check(request, "missing_column", both.drop(F.col("nope")))
+    golden.check_error(request, "ambiguous", lambda: both.drop(F.col("name")).collect())
