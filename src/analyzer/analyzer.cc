@@ -10,6 +10,7 @@
 #include "plan/sql_nodes.h"
 #include "functions/cast.h"
 #include "functions/function_registry.h"
+#include "functions/java_regex.h"
 #include "functions/kernel_util.h"
 #include "io/file_listing.h"
 #include "io/data_source.h"
@@ -538,11 +539,24 @@ Result<std::vector<BoundExprPtr>> Analyzer::BindProjectList(const std::vector<Ex
           excluded.push_back(column->column_index);
         }
       }
+      std::unique_ptr<re2::RE2> regex;
+      if (!star.regex.empty()) {
+        ARROW_ASSIGN_OR_RAISE(auto translated, functions::TranslateJavaRegex(star.regex));
+        re2::RE2::Options options;
+        options.set_case_sensitive(false);
+        options.set_log_errors(false);
+        regex = std::make_unique<re2::RE2>(translated, options);
+        if (!regex->ok()) {
+          return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.PATTERN",
+                            {{"parameter", "`regexp`"}, {"functionName", "`colRegex`"}, {"value", star.regex}});
+        }
+      }
       const int visible = input.visible_columns < 0 ? input.schema->num_fields() : input.visible_columns;
       for (int i = 0; i < visible; ++i) {
         if (!star.target.empty() && !EqualsIgnoreCase(input.qualifiers[i], star.target.back())) continue;
         if (std::find(excluded.begin(), excluded.end(), i) != excluded.end()) continue;
         const auto& f = input.schema->field(i);
+        if (regex && !re2::RE2::FullMatch(f->name(), *regex)) continue;
         out.push_back(BoundExpr::Column(i, f->type(), f->nullable(), f->name()));
       }
       continue;
@@ -1077,6 +1091,27 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
       ARROW_ASSIGN_OR_RAISE(result, ResolveUnpivot(node->As<plan::UnpivotPlan>(), inputs[0]));
       break;
     }
+    case PlanKind::kSameRows: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveSameRows(node->As<plan::SameRowsPlan>(), inputs[0]));
+      break;
+    }
+    case PlanKind::kSample: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveSample(node->As<plan::SamplePlan>(), inputs[0]));
+      break;
+    }
+    case PlanKind::kToSchema: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveToSchema(node->As<plan::ToSchemaPlan>(), inputs[0]));
+      break;
+    }
+    case PlanKind::kCollectMetrics: {
+      // The rows pass; the metrics run beside the query (see server/plan_execution.cc).
+      result = inputs[0];
+      break;
+    }
+    case PlanKind::kStatFunction: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveStatFunction(node->As<plan::StatFunctionPlan>(), inputs[0]));
+      break;
+    }
     case PlanKind::kNAFill: {
       ARROW_ASSIGN_OR_RAISE(result, ResolveNAFill(node->As<plan::NAFillPlan>(), inputs[0]));
       break;
@@ -1139,6 +1174,9 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
       for (const auto& c : drop.columns) {
         auto bound = Bind(c, *inputs[0], nullptr);
         if (bound.ok() && (*bound)->kind == plan::BoundKind::kColumnRef) dropped[(*bound)->column_index] = true;
+        // A column that is not there is no error; one that names two is (Spark's AMBIGUOUS_REFERENCE).
+        const auto* error = bound.ok() ? nullptr : GetSparkError(bound.status());
+        if (error && error->error_class() == "AMBIGUOUS_REFERENCE") return bound.status();
       }
       std::vector<BoundExprPtr> exprs;
       auto all = AllColumns(*inputs[0]);

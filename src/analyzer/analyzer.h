@@ -93,6 +93,22 @@ class Analyzer {
   Result<plan::ResolvedPtr> ResolveNAReplace(const plan::NAReplacePlan& node, plan::ResolvedPtr input) const;
   /// unpivot / melt: an Expand with one projection per value column.
   Result<plan::ResolvedPtr> ResolveUnpivot(const plan::UnpivotPlan& node, plan::ResolvedPtr input) const;
+  // DataFrame methods answered from the data or keeping the rows (stat_functions.cc).
+  Result<plan::ResolvedPtr> ResolveSameRows(const plan::SameRowsPlan& node, plan::ResolvedPtr input) const;
+  Result<plan::ResolvedPtr> ResolveSample(const plan::SamplePlan& node, plan::ResolvedPtr input) const;
+  Result<plan::ResolvedPtr> ResolveToSchema(const plan::ToSchemaPlan& node, plan::ResolvedPtr input) const;
+  Result<plan::ResolvedPtr> ResolveStatFunction(const plan::StatFunctionPlan& node, plan::ResolvedPtr input) const;
+  /// summary(stats) of `input` (the resolved `source`): a row per statistic.
+  Result<plan::ResolvedPtr> ResolveSummary(const std::vector<std::string>& stats, plan::PlanPtr source,
+                                           const plan::ResolvedPlan& input) const;
+  Result<plan::ResolvedPtr> ResolveCrosstab(const plan::StatFunctionPlan& node, const plan::ResolvedPlan& input) const;
+  Result<plan::ResolvedPtr> ResolveFreqItems(const plan::StatFunctionPlan& node, const plan::ResolvedPlan& input) const;
+  Result<plan::ResolvedPtr> ResolveApproxQuantile(const plan::StatFunctionPlan& node,
+                                                  const plan::ResolvedPlan& input) const;
+  /// Runs `plan` through query_runner_: its rows, in one chunk per column.
+  Result<std::shared_ptr<arrow::Table>> RunForData(const plan::PlanPtr& plan) const;
+  /// A local relation of `table`, resolved.
+  Result<plan::ResolvedPtr> LocalAnswer(std::shared_ptr<arrow::Table> table) const;
   /// The position of the input column a DataFrame method names.
   Result<int> NamedColumn(const std::string& name, const plan::ResolvedPlan& input) const;
   Result<plan::ResolvedPtr> ResolveDeduplicate(const plan::DeduplicatePlan& node, plan::ResolvedPtr input) const;

@@ -353,6 +353,24 @@ Result<ExprPtr> ConvertExpression(const proto::Expression& e) {
       }
       return ExprPtr(std::make_shared<plan::StarExpr>(std::move(target)));
     }
+    case E::kUnresolvedRegex: {
+      // colRegex: `regex` or qualifier.`regex` selects columns; anything else is a name.
+      const std::string& name = e.unresolved_regex().col_name();
+      if (name.size() > 2 && name.back() == '`') {
+        const size_t open = name.rfind('`', name.size() - 2);
+        if (open != std::string::npos && (open == 0 || (open > 1 && name[open - 1] == '.'))) {
+          std::vector<std::string> target;
+          if (open > 0) {
+            ARROW_ASSIGN_OR_RAISE(target, ParseIdentifier(name.substr(0, open - 1)));
+          }
+          return ExprPtr(std::make_shared<plan::StarExpr>(std::move(target), name.substr(open + 1, name.size() - open - 2)));
+        }
+      }
+      ARROW_ASSIGN_OR_RAISE(auto parts, ParseIdentifier(name));
+      std::optional<int64_t> plan_id;
+      if (e.unresolved_regex().has_plan_id()) plan_id = e.unresolved_regex().plan_id();
+      return ExprPtr(std::make_shared<plan::ColumnExpr>(std::move(parts), plan_id));
+    }
     case E::kUnresolvedFunction: {
       const auto& f = e.unresolved_function();
       if (f.is_user_defined_function()) return Unsupported("user-defined function " + f.function_name());
@@ -530,7 +548,11 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
     }
     case R::kDeduplicate: {
       const auto& dedup = r.deduplicate();
-      if (dedup.has_within_watermark() && dedup.within_watermark()) return Unsupported("dropDuplicatesWithinWatermark");
+      if (dedup.has_within_watermark() && dedup.within_watermark()) {
+        // Spark's UnsupportedOperationChecker: batch DataFrames have no watermark.
+        return AnalysisError("_LEGACY_ERROR_TEMP_3102",
+                             {{"msg", "dropDuplicatesWithinWatermark is not supported with batch DataFrames/DataSets"}});
+      }
       auto node = std::make_shared<plan::DeduplicatePlan>();
       if (!(dedup.has_all_columns_as_keys() && dedup.all_columns_as_keys())) {
         node->columns.assign(dedup.column_names().begin(), dedup.column_names().end());
@@ -665,6 +687,104 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       node->expressions.push_back(std::make_shared<plan::FunctionExpr>(
           is_corr ? "corr" : "covar_samp", std::vector<ExprPtr>{as_double(col1), as_double(col2)}));
       result = Unary(node, is_corr ? r.corr().input() : r.cov().input(), ctx);
+      break;
+    }
+    case R::kHint: {
+      auto node = std::make_shared<plan::SameRowsPlan>();
+      node->what = "hint " + r.hint().name();
+      result = Unary(node, r.hint().input(), ctx);
+      break;
+    }
+    case R::kRepartition: {
+      auto node = std::make_shared<plan::SameRowsPlan>();
+      const bool shuffle = !r.repartition().has_shuffle() || r.repartition().shuffle();
+      node->what = (shuffle ? "repartition " : "coalesce ") + std::to_string(r.repartition().num_partitions());
+      result = Unary(node, r.repartition().input(), ctx);
+      break;
+    }
+    case R::kRepartitionByExpression: {
+      const auto& repartition = r.repartition_by_expression();
+      auto node = std::make_shared<plan::SameRowsPlan>();
+      node->what = "repartition by expression";
+      ARROW_ASSIGN_OR_RAISE(node->expressions, ConvertExpressions(repartition.partition_exprs()));
+      result = Unary(node, repartition.input(), ctx);
+      break;
+    }
+    case R::kSample: {
+      const auto& sample = r.sample();
+      auto node = std::make_shared<plan::SamplePlan>();
+      node->lower = sample.lower_bound();
+      node->upper = sample.upper_bound();
+      node->with_replacement = sample.has_with_replacement() && sample.with_replacement();
+      node->seed = sample.has_seed() ? sample.seed() : 0;
+      node->deterministic_order = sample.deterministic_order();
+      result = Unary(node, sample.input(), ctx);
+      break;
+    }
+    case R::kToSchema: {
+      auto node = std::make_shared<plan::ToSchemaPlan>();
+      ARROW_ASSIGN_OR_RAISE(node->schema, FromProtoType(r.to_schema().schema()));
+      result = Unary(node, r.to_schema().input(), ctx);
+      break;
+    }
+    case R::kDescribe: {
+      using F = plan::StatFunctionPlan::Function;
+      auto node = std::make_shared<plan::StatFunctionPlan>(F::kDescribe);
+      node->columns.assign(r.describe().cols().begin(), r.describe().cols().end());
+      result = Unary(node, r.describe().input(), ctx);
+      break;
+    }
+    case R::kSummary: {
+      using F = plan::StatFunctionPlan::Function;
+      auto node = std::make_shared<plan::StatFunctionPlan>(F::kSummary);
+      node->statistics.assign(r.summary().statistics().begin(), r.summary().statistics().end());
+      result = Unary(node, r.summary().input(), ctx);
+      break;
+    }
+    case R::kCrosstab: {
+      using F = plan::StatFunctionPlan::Function;
+      auto node = std::make_shared<plan::StatFunctionPlan>(F::kCrosstab);
+      node->columns = {r.crosstab().col1(), r.crosstab().col2()};
+      result = Unary(node, r.crosstab().input(), ctx);
+      break;
+    }
+    case R::kFreqItems: {
+      using F = plan::StatFunctionPlan::Function;
+      auto node = std::make_shared<plan::StatFunctionPlan>(F::kFreqItems);
+      node->columns.assign(r.freq_items().cols().begin(), r.freq_items().cols().end());
+      if (r.freq_items().has_support()) node->support = r.freq_items().support();
+      result = Unary(node, r.freq_items().input(), ctx);
+      break;
+    }
+    case R::kApproxQuantile: {
+      using F = plan::StatFunctionPlan::Function;
+      const auto& quantile = r.approx_quantile();
+      auto node = std::make_shared<plan::StatFunctionPlan>(F::kApproxQuantile);
+      node->columns.assign(quantile.cols().begin(), quantile.cols().end());
+      node->probabilities.assign(quantile.probabilities().begin(), quantile.probabilities().end());
+      node->relative_error = quantile.relative_error();
+      result = Unary(node, quantile.input(), ctx);
+      break;
+    }
+    case R::kCachedRemoteRelation: {
+      const std::string& id = r.cached_remote_relation().relation_id();
+      plan::PlanPtr cached = ctx.find_cached_relation ? ctx.find_cached_relation(id) : nullptr;
+      if (!cached) {
+        return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_HANDLE.SESSION_NOT_FOUND",  // as Spark: unknown id
+                          {{"handle", id}});
+      }
+      // A fresh node per use: the plan id of this DataFrame must not stick to the shared one.
+      auto node = std::make_shared<plan::LocalRelationPlan>(cached->As<plan::LocalRelationPlan>());
+      node->plan_id.reset();
+      result = PlanPtr(node);
+      break;
+    }
+    case R::kMapPartitions: return Unsupported("mapInPandas / mapInArrow (Python UDFs)");
+    case R::kCollectMetrics: {
+      auto node = std::make_shared<plan::CollectMetricsPlan>();
+      node->name = r.collect_metrics().name();
+      ARROW_ASSIGN_OR_RAISE(node->metrics, ConvertExpressions(r.collect_metrics().metrics()));
+      result = Unary(node, r.collect_metrics().input(), ctx);
       break;
     }
     case R::kUnpivot: {

@@ -19,6 +19,8 @@ namespace sk8::connect {
 struct ConvertContext {
   /// Artifact bytes by name ("cache/<sha256>"), or null when absent.
   std::function<std::shared_ptr<const std::string>(const std::string&)> find_artifact;
+  /// A checkpointed DataFrame by its relation id, or null when unknown.
+  std::function<plan::PlanPtr(const std::string&)> find_cached_relation;
 };
 
 Result<plan::PlanPtr> ConvertRelation(const spark::connect::Relation& relation, const ConvertContext& ctx = {});

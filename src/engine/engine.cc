@@ -10,7 +10,9 @@
 #include "exec/physical_planner.h"
 #include "exec/task_scheduler.h"
 #include "io/data_source.h"
+#include "optimizer/cardinality.h"
 #include "optimizer/optimizer.h"
+#include "types/spark_types.h"
 
 namespace sk8::engine {
 
@@ -125,13 +127,114 @@ Result<plan::ResolvedPtr> AnalyzeAndOptimize(const plan::PlanPtr& unresolved, co
   return optimizer::Optimize(analyzed, ctx.eval, evaluate_local, sample_filter);
 }
 
-Result<std::string> Explain(const plan::ResolvedPlan& optimized, ExplainMode mode) {
-  ARROW_ASSIGN_OR_RAISE(auto physical, exec::CreatePhysicalPlan(optimized));
-  std::string text = "== Physical Plan ==\n" + exec::ExplainOperators(*physical);
-  if (mode == ExplainMode::kExtended) {
-    text = "== Optimized Logical Plan ==\n" + plan::ExplainString(optimized) + "\n" + text;
+namespace {
+
+std::string SchemaLine(const arrow::Schema& schema) {
+  std::string out;
+  for (const auto& f : schema.fields()) {
+    std::string type = types::SqlString(*f->type());
+    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+    out += (out.empty() ? "" : ", ") + f->name() + ": " + type;
   }
-  return text;
+  return out;
+}
+
+/// Each line of the plan's tree (one per node, in pre-order) with Spark's
+/// Statistics(sizeInBytes=..., rowCount=...) from the estimates.
+void AppendWithStatistics(const plan::ResolvedPlan& node, const std::vector<std::string>& lines, size_t* line,
+                          std::string* out) {
+  if (*line >= lines.size()) return;
+  const double rows = optimizer::EstimateRows(node);
+  int64_t row_bytes = 8;
+  for (const auto& f : node.schema->fields()) row_bytes += f->type()->byte_width() > 0 ? f->type()->byte_width() : 20;
+  const auto size = static_cast<int64_t>(rows * static_cast<double>(row_bytes));
+  *out += lines[(*line)++] + ", Statistics(sizeInBytes=" + std::to_string(size) + " B, rowCount=" +
+          std::to_string(static_cast<int64_t>(rows)) + ")\n";
+  for (const auto& child : node.children) AppendWithStatistics(*child, lines, line, out);
+}
+
+/// Spark's formatted tree: each operator's name and its number, in pre-order.
+void NumberOperators(const exec::PhysicalOperator& op, int depth, std::vector<const exec::PhysicalOperator*>* ops,
+                     std::string* out) {
+  ops->push_back(&op);
+  if (depth > 0) *out += std::string((depth - 1) * 3, ' ') + "+- ";
+  *out += op.name() + " (" + std::to_string(ops->size()) + ")\n";
+  for (const auto& child : op.children()) NumberOperators(*child, depth + 1, ops, out);
+}
+
+bool HasExchange(const exec::PhysicalOperator& op) {
+  if (op.name().find("Join") != std::string::npos || op.name().find("Aggregate") != std::string::npos) return true;
+  for (const auto& child : op.children()) {
+    if (HasExchange(*child)) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> Lines(const std::string& text);
+
+/// Spark plans a query with exchanges (joins, aggregates) adaptively and shows
+/// it under an AdaptiveSparkPlan root; so does sk8's EXPLAIN.
+std::string AdaptiveRoot(const exec::PhysicalOperator& root, const std::string& operators) {
+  if (!HasExchange(root)) return operators;
+  std::string out = "AdaptiveSparkPlan isFinalPlan=false\n";
+  bool first = true;
+  for (const auto& line : Lines(operators)) {
+    out += (first ? "+- " : "   ") + line + "\n";
+    first = false;
+  }
+  return out;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace
+
+Result<std::string> Explain(const plan::ResolvedPlan& optimized, ExplainMode mode, const plan::ResolvedPlan* analyzed) {
+  ARROW_ASSIGN_OR_RAISE(auto physical, exec::CreatePhysicalPlan(optimized));
+  const std::string operators = AdaptiveRoot(*physical, exec::ExplainOperators(*physical));
+  switch (mode) {
+    case ExplainMode::kSimple: return "== Physical Plan ==\n" + operators;
+    case ExplainMode::kExtended: {
+      const plan::ResolvedPlan& before = analyzed ? *analyzed : optimized;
+      const std::string analyzed_text = plan::ExplainString(before);
+      return "== Parsed Logical Plan ==\n" + analyzed_text + "\n== Analyzed Logical Plan ==\n" +
+             SchemaLine(*before.schema) + "\n" + analyzed_text + "\n== Optimized Logical Plan ==\n" +
+             plan::ExplainString(optimized) + "\n== Physical Plan ==\n" + operators;
+    }
+    case ExplainMode::kCodegen: return std::string("Found 0 WholeStageCodegen subtrees.\n");
+    case ExplainMode::kCost: {
+      std::string text = "== Optimized Logical Plan ==\n";
+      size_t line = 0;
+      AppendWithStatistics(optimized, Lines(plan::ExplainString(optimized)), &line, &text);
+      return text + "\n== Physical Plan ==\n" + operators;
+    }
+    case ExplainMode::kFormatted: {
+      std::vector<const exec::PhysicalOperator*> ops;
+      std::string text = "== Physical Plan ==\n";
+      NumberOperators(*physical, 0, &ops, &text);
+      text += "\n";
+      for (size_t i = 0; i < ops.size(); ++i) {
+        const auto& schema = *ops[i]->schema();
+        text += "\n(" + std::to_string(i + 1) + ") " + ops[i]->name() + "\nOutput [" +
+                std::to_string(schema.num_fields()) + "]: [";
+        for (int f = 0; f < schema.num_fields(); ++f) text += (f ? ", " : "") + schema.field(f)->name();
+        text += "]\n";
+        if (!ops[i]->details().empty()) text += "Arguments: " + ops[i]->details() + "\n";
+      }
+      return text + "\n";
+    }
+  }
+  return InternalError("unknown explain mode");
 }
 
 Status Execute(const plan::ResolvedPlan& optimized, const QueryContext& ctx, const exec::BatchCallback& on_batch,

@@ -44,11 +44,17 @@ Result<plan::ResolvedPtr> Analyze(const plan::PlanPtr& unresolved, const QueryCo
 Result<plan::ResolvedPtr> AnalyzeAndOptimize(const plan::PlanPtr& unresolved, const QueryContext& ctx,
                                              bool to_run = false);
 
-enum class ExplainMode { kSimple, kExtended };
+/// df.explain(mode): Spark's modes.
+enum class ExplainMode { kSimple, kExtended, kCodegen, kCost, kFormatted };
 
-/// Spark-style EXPLAIN text of an optimized plan: the physical operators, and in
-/// extended mode the optimized logical plan first.
-Result<std::string> Explain(const plan::ResolvedPlan& optimized, ExplainMode mode);
+/// Spark-style EXPLAIN text of an optimized plan: the physical operators; in
+/// extended mode the parsed, analyzed (`analyzed`, with its schema line; sk8
+/// prints the analyzed plan as the parsed one) and optimized plans first; in
+/// cost mode the optimized plan with each node's estimated statistics; in
+/// formatted mode the operator tree, then each operator's output and arguments;
+/// codegen mode reports no generated subtrees (sk8 generates no code).
+Result<std::string> Explain(const plan::ResolvedPlan& optimized, ExplainMode mode,
+                            const plan::ResolvedPlan* analyzed = nullptr);
 
 /// Runs an optimized plan on the shared worker pool; result batches reach
 /// `on_batch` in output order as soon as each is ready. The query gets a

@@ -566,7 +566,7 @@ class HashJoinProbe final : public PhysicalOperator {
   HashJoinProbe(std::vector<OperatorPtr> children, HashJoinSpec spec, bool probe_is_left)
       : PhysicalOperator(spec.output_schema, std::move(children)), prober_(spec, probe_is_left, spec.output_schema) {}
 
-  std::string name() const override { return "HashJoin"; }
+  std::string name() const override { return "BroadcastHashJoin"; }
   std::string details() const override { return JoinDetails(prober_.spec()); }
 
   struct State : OperatorState {
@@ -611,7 +611,7 @@ class FullOuterHashJoin final : public BufferedSinkOperator {
       : BufferedSinkOperator(spec.output_schema, std::move(children)),
         prober_(spec, /*probe_is_left=*/true, spec.output_schema) {}
 
-  std::string name() const override { return "HashJoin"; }
+  std::string name() const override { return "BroadcastHashJoin"; }
   std::string details() const override { return JoinDetails(prober_.spec()); }
 
   Result<std::unique_ptr<GlobalSinkState>> InitGlobalSink(ExecContext&) const override {
@@ -663,7 +663,7 @@ class LeftBuiltSemiJoin final : public BufferedSinkOperator {
       : BufferedSinkOperator(spec.output_schema, std::move(children)),
         prober_(spec, /*probe_is_left=*/false, spec.output_schema) {}
 
-  std::string name() const override { return "HashJoin"; }
+  std::string name() const override { return "BroadcastHashJoin"; }
   std::string details() const override { return JoinDetails(prober_.spec()) + ", left side built"; }
 
   Result<std::unique_ptr<GlobalSinkState>> InitGlobalSink(ExecContext&) const override {

@@ -51,8 +51,12 @@ struct ColumnExpr : Expr {
 
 /// `*` or `t.*`.
 struct StarExpr : Expr {
-  explicit StarExpr(std::vector<std::string> t) : Expr(ExprKind::kStar), target(std::move(t)) {}
+  explicit StarExpr(std::vector<std::string> t, std::string r = "")
+      : Expr(ExprKind::kStar), target(std::move(t)), regex(std::move(r)) {}
   std::vector<std::string> target;
+  /// df.colRegex("`pattern`"): only the columns whose whole name the Java
+  /// pattern matches (case-insensitively); empty: every column.
+  std::string regex;
 };
 
 /// A call by name: operators (`+`, `==`, `and`) and functions (`abs`, `count`).

@@ -40,6 +40,11 @@ enum class PlanKind {
   kNADrop,
   kNAReplace,
   kUnpivot,
+  kSameRows,
+  kSample,
+  kToSchema,
+  kStatFunction,
+  kCollectMetrics,
 };
 
 /// Spark's join types (every name PySpark and SQL accept maps to one of these).
@@ -274,6 +279,54 @@ struct UnpivotPlan : LogicalPlan {
   std::vector<ExprPtr> values;
   std::string variable_column;
   std::string value_column;
+};
+
+/// hint / repartition / coalesce / repartitionByRange: the same rows (sk8 has
+/// no partitions a user could observe); `what` names it for EXPLAIN.
+struct SameRowsPlan : LogicalPlan {
+  SameRowsPlan() : LogicalPlan(PlanKind::kSameRows) {}
+  std::string what;
+  std::vector<ExprPtr> expressions;  // repartition(cols) / repartitionByRange: must resolve
+};
+
+/// sample / randomSplit: the rows whose uniform draw falls in [lower, upper),
+/// Spark's Bernoulli cell sampler; with replacement each row a Poisson number
+/// of times. `deterministic_order` (randomSplit) sorts the input by every
+/// orderable column first, as Spark Connect does.
+struct SamplePlan : LogicalPlan {
+  SamplePlan() : LogicalPlan(PlanKind::kSample) {}
+  double lower = 0;
+  double upper = 1;
+  bool with_replacement = false;
+  int64_t seed = 0;
+  bool deterministic_order = false;
+};
+
+/// df.to(schema): the input's columns by name, cast to the schema's types.
+struct ToSchemaPlan : LogicalPlan {
+  ToSchemaPlan() : LogicalPlan(PlanKind::kToSchema) {}
+  std::shared_ptr<arrow::DataType> schema;  // struct
+};
+
+/// DataFrame.stat functions whose answer Spark computes from the data:
+/// describe, summary, crosstab, freqItems, approxQuantile.
+struct StatFunctionPlan : LogicalPlan {
+  enum class Function { kDescribe, kSummary, kCrosstab, kFreqItems, kApproxQuantile };
+  explicit StatFunctionPlan(Function f) : LogicalPlan(PlanKind::kStatFunction), function(f) {}
+  Function function;
+  std::vector<std::string> columns;     // describe, crosstab (2), freqItems, approxQuantile
+  std::vector<std::string> statistics;  // summary
+  std::vector<double> probabilities;    // approxQuantile
+  double relative_error = 0;            // approxQuantile
+  double support = 0.01;                // freqItems
+};
+
+/// observe(name, metrics...): the input's rows; the metrics (aggregates over
+/// them) are computed when the plan runs and reach the client by name.
+struct CollectMetricsPlan : LogicalPlan {
+  CollectMetricsPlan() : LogicalPlan(PlanKind::kCollectMetrics) {}
+  std::string name;
+  std::vector<ExprPtr> metrics;
 };
 
 }  // namespace sk8::plan

@@ -13,7 +13,24 @@ std::string Columns(const arrow::Schema& schema) {
   return out + "]";
 }
 
-std::string Describe(const ResolvedPlan& node) {
+/// An expression's structure (calls by function and arguments, columns by
+/// identity), whatever its output name: what sameSemantics compares.
+std::string Structural(const BoundExpr& expr) {
+  switch (expr.kind) {
+    case BoundKind::kColumnRef: return "#" + std::to_string(expr.column_id >= 0 ? expr.column_id : expr.column_index);
+    case BoundKind::kLiteral:
+      return (expr.literal ? expr.literal->ToString() + ":" + expr.literal->type->ToString() : expr.name);
+    case BoundKind::kCall: {
+      std::string out = expr.function_name + "(";
+      for (size_t i = 0; i < expr.args.size(); ++i) out += (i ? ", " : "") + Structural(*expr.args[i]);
+      return out + "):" + expr.type->ToString();
+    }
+  }
+  return expr.name;
+}
+
+std::string Describe(const ResolvedPlan& node, bool canonical = false) {
+  auto ToString = [canonical](const BoundExpr& e) { return canonical ? Structural(e) : plan::ToString(e); };
   switch (node.kind) {
     case ResolvedKind::kRange:
       return "Range (" + std::to_string(node.range_start) + ", " + std::to_string(node.range_end) +
@@ -23,7 +40,9 @@ std::string Describe(const ResolvedPlan& node) {
       std::string out = "Project [";
       for (size_t i = 0; i < node.expressions.size(); ++i) {
         out += (i ? ", " : "") + ToString(*node.expressions[i]);
-        if (node.expressions[i]->kind != BoundKind::kColumnRef) out += " AS " + node.schema->field(static_cast<int>(i))->name();
+        if (node.expressions[i]->kind != BoundKind::kColumnRef && !canonical) {
+          out += " AS " + node.schema->field(static_cast<int>(i))->name();
+        }
       }
       return out + "]";
     }
@@ -35,7 +54,16 @@ std::string Describe(const ResolvedPlan& node) {
       std::string out = "Aggregate [";
       for (size_t i = 0; i < node.grouping.size(); ++i) out += (i ? ", " : "") + ToString(*node.grouping[i]);
       out += "], [";
-      for (size_t i = 0; i < node.aggregates.size(); ++i) out += (i ? ", " : "") + node.aggregates[i].name;
+      for (size_t i = 0; i < node.aggregates.size(); ++i) {
+        const auto& a = node.aggregates[i];
+        std::string shown = a.name;
+        if (canonical) {
+          shown = a.function_name + (a.distinct ? "(DISTINCT " : "(");
+          for (size_t k = 0; k < a.args.size(); ++k) shown += (k ? ", " : "") + Structural(*a.args[k]);
+          shown += ")" + (a.filter ? " FILTER " + Structural(*a.filter) : std::string());
+        }
+        out += (i ? ", " : "") + shown;
+      }
       return out + "]";
     }
     case ResolvedKind::kSort: {
@@ -85,10 +113,10 @@ std::string Describe(const ResolvedPlan& node) {
   return "?";
 }
 
-void Render(const ResolvedPlan& node, int depth, std::string* out) {
+void Render(const ResolvedPlan& node, int depth, std::string* out, bool canonical = false) {
   if (depth > 0) *out += std::string((depth - 1) * 3, ' ') + "+- ";
-  *out += Describe(node) + "\n";
-  for (const auto& child : node.children) Render(*child, depth + 1, out);
+  *out += Describe(node, canonical) + "\n";
+  for (const auto& child : node.children) Render(*child, depth + 1, out, canonical);
 }
 
 }  // namespace
@@ -191,7 +219,8 @@ void AppendScannedFiles(const ResolvedPlan& node, std::string* out) {
 }  // namespace
 
 std::string CanonicalString(const ResolvedPlan& plan) {
-  std::string text = ExplainString(plan);
+  std::string text;
+  Render(plan, 0, &text, /*canonical=*/true);
   AppendScannedFiles(plan, &text);
   return RenumberColumnIds(text);
 }

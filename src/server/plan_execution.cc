@@ -15,6 +15,7 @@ namespace proto = spark::connect;
 connect::ConvertContext ConvertContextFor(Session& session) {
   connect::ConvertContext ctx;
   ctx.find_artifact = [&session](const std::string& name) { return session.FindArtifact(name); };
+  ctx.find_cached_relation = [&session](const std::string& id) { return session.FindCachedRelation(id); };
   return ctx;
 }
 
@@ -81,6 +82,74 @@ proto::ExecutePlanResponse NewResponse(Session& session, Operation& op) {
   return response;
 }
 
+/// A metric's value as the Literal the client decodes (ObservedMetrics.values).
+Status ToLiteral(const arrow::Scalar& value, proto::Expression::Literal* out) {
+  if (!value.is_valid) {
+    return connect::ToProtoType(*value.type, out->mutable_null());
+  }
+  switch (value.type->id()) {
+    case arrow::Type::BOOL: out->set_boolean(static_cast<const arrow::BooleanScalar&>(value).value); break;
+    case arrow::Type::INT8: out->set_byte(static_cast<const arrow::Int8Scalar&>(value).value); break;
+    case arrow::Type::INT16: out->set_short_(static_cast<const arrow::Int16Scalar&>(value).value); break;
+    case arrow::Type::INT32: out->set_integer(static_cast<const arrow::Int32Scalar&>(value).value); break;
+    case arrow::Type::INT64: out->set_long_(static_cast<const arrow::Int64Scalar&>(value).value); break;
+    case arrow::Type::FLOAT: out->set_float_(static_cast<const arrow::FloatScalar&>(value).value); break;
+    case arrow::Type::DOUBLE: out->set_double_(static_cast<const arrow::DoubleScalar&>(value).value); break;
+    case arrow::Type::STRING: out->set_string(static_cast<const arrow::StringScalar&>(value).ToString()); break;
+    case arrow::Type::DATE32: out->set_date(static_cast<const arrow::Date32Scalar&>(value).value); break;
+    case arrow::Type::DECIMAL128: {
+      const auto& decimal = static_cast<const arrow::Decimal128Scalar&>(value);
+      const auto& type = static_cast<const arrow::Decimal128Type&>(*value.type);
+      out->mutable_decimal()->set_value(decimal.value.ToString(type.scale()));
+      out->mutable_decimal()->set_precision(type.precision());
+      out->mutable_decimal()->set_scale(type.scale());
+      break;
+    }
+    default: return Unsupported("observed metrics of type " + value.type->ToString());
+  }
+  return Status::OK();
+}
+
+void FindCollectMetrics(const plan::PlanPtr& node, std::vector<const plan::CollectMetricsPlan*>* out) {
+  if (node->kind() == plan::PlanKind::kCollectMetrics) out->push_back(&node->As<plan::CollectMetricsPlan>());
+  for (const auto& child : node->children) FindCollectMetrics(child, out);
+}
+
+/// observe(): each observation's metrics, aggregated over the rows that
+/// reach it, sent after the query's rows as Spark sends them.
+Status SendObservedMetrics(Session& session, Operation& op, const proto::Relation& relation) {
+  ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(relation, ConvertContextFor(session)));
+  std::vector<const plan::CollectMetricsPlan*> observations;
+  FindCollectMetrics(unresolved, &observations);
+  for (const auto* observation : observations) {
+    auto aggregate = plan::MakeUnary<plan::AggregatePlan>(observation->children[0]);
+    aggregate->aggregates = observation->metrics;
+    auto query = QueryContextFor(session, op.cancelled_flag());
+    query.memory = session.QueryMemory();
+    ARROW_ASSIGN_OR_RAISE(auto resolved, engine::AnalyzeAndOptimize(aggregate, query, /*to_run=*/true));
+    std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
+    ARROW_RETURN_NOT_OK(engine::Execute(*resolved, query, [&](const std::shared_ptr<arrow::RecordBatch>& batch) {
+      batches.push_back(batch);
+      return Status::OK();
+    }));
+    auto response = NewResponse(session, op);
+    auto* metrics = response.add_observed_metrics();
+    metrics->set_name(observation->name);
+    if (observation->plan_id) metrics->set_plan_id(*observation->plan_id);
+    for (const auto& batch : batches) {
+      if (batch->num_rows() == 0) continue;
+      for (int c = 0; c < batch->num_columns(); ++c) {
+        ARROW_ASSIGN_OR_RAISE(auto value, batch->column(c)->GetScalar(0));
+        metrics->add_keys(batch->schema()->field(c)->name());
+        ARROW_RETURN_NOT_OK(ToLiteral(*value, metrics->add_values()));
+      }
+      break;
+    }
+    op.Append(std::move(response));
+  }
+  return Status::OK();
+}
+
 Status RunRelation(Session& session, Operation& op, const proto::Relation& relation) {
   ARROW_ASSIGN_OR_RAISE(auto resolved, AnalyzeRelation(session, relation, PlanStage::kToRun));
   plan::EvalContext eval = session.MakeEvalContext();
@@ -116,7 +185,7 @@ Status RunRelation(Session& session, Operation& op, const proto::Relation& relat
     ARROW_ASSIGN_OR_RAISE(auto empty, arrow::RecordBatch::MakeEmpty(resolved->schema));
     ARROW_RETURN_NOT_OK(send(empty));
   }
-  return Status::OK();
+  return SendObservedMetrics(session, op, relation);
 }
 
 Status RunWrite(Session& session, Operation& op, const proto::WriteOperation& write) {
@@ -182,6 +251,29 @@ Status RunCommand(Session& session, Operation& op, const proto::Command& command
       session.catalog().CreateTempView(view.name(), unresolved, true);
       return Status::OK();
     }
+    case proto::Command::kCheckpointCommand: {
+      // checkpoint / localCheckpoint: the rows are materialized now and kept
+      // for the session (eager or not: sk8 has no lineage to truncate lazily).
+      const auto& checkpoint = command.checkpoint_command();
+      ARROW_ASSIGN_OR_RAISE(auto resolved, AnalyzeRelation(session, checkpoint.relation(), PlanStage::kToRun));
+      std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
+      auto query = QueryContextFor(session, op.cancelled_flag());
+      query.memory = session.QueryMemory();
+      ARROW_RETURN_NOT_OK(engine::Execute(*resolved, query, [&](const std::shared_ptr<arrow::RecordBatch>& batch) {
+        batches.push_back(batch);
+        return Status::OK();
+      }));
+      auto node = std::make_shared<plan::LocalRelationPlan>();
+      ARROW_ASSIGN_OR_RAISE(node->data, arrow::Table::FromRecordBatches(resolved->schema, batches));
+      const std::string id = session.PutCachedRelation(node);
+      auto response = NewResponse(session, op);
+      response.mutable_checkpoint_command_result()->mutable_relation()->set_relation_id(id);
+      op.Append(std::move(response));
+      return Status::OK();
+    }
+    case proto::Command::kRemoveCachedRemoteRelationCommand:
+      session.RemoveCachedRelation(command.remove_cached_remote_relation_command().relation().relation_id());
+      return Status::OK();
     case proto::Command::COMMAND_TYPE_NOT_SET:
       return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.COMMAND",
                         {{"parameter", "`command`"}, {"functionName", "`ExecutePlan`"}, {"invalidValue", "<unset>"}});

@@ -286,6 +286,40 @@ std::shared_ptr<const std::string> Session::FindArtifact(const std::string& name
   return it == artifacts_.end() ? nullptr : it->second;
 }
 
+std::string Session::PutCachedRelation(plan::PlanPtr relation) {
+  std::string id = NewUuid();
+  std::lock_guard<std::mutex> lock(mutex_);
+  cached_relations_[id] = std::move(relation);
+  return id;
+}
+
+plan::PlanPtr Session::FindCachedRelation(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = cached_relations_.find(id);
+  return it == cached_relations_.end() ? nullptr : it->second;
+}
+
+void Session::RemoveCachedRelation(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  cached_relations_.erase(id);
+}
+
+void Session::SetStorageLevel(const std::string& plan_key, std::optional<spark::connect::StorageLevel> level) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (level) {
+    storage_levels_[plan_key] = *level;
+  } else {
+    storage_levels_.erase(plan_key);
+  }
+}
+
+std::optional<spark::connect::StorageLevel> Session::FindStorageLevel(const std::string& plan_key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = storage_levels_.find(plan_key);
+  if (it == storage_levels_.end()) return std::nullopt;
+  return it->second;
+}
+
 // ---------------------------------------------------------------------------
 
 Result<std::shared_ptr<Session>> SessionManager::GetOrCreate(const std::string& user_id, const std::string& session_id,

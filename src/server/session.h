@@ -166,6 +166,17 @@ class Session {
   void PutArtifact(const std::string& name, std::string data);
   std::shared_ptr<const std::string> FindArtifact(const std::string& name);
 
+  /// checkpoint / localCheckpoint: the materialized rows under the id the
+  /// client then sends as a CachedRemoteRelation, until it removes them.
+  std::string PutCachedRelation(plan::PlanPtr relation);
+  plan::PlanPtr FindCachedRelation(const std::string& id);
+  void RemoveCachedRelation(const std::string& id);
+
+  /// persist / cache: the storage level of each persisted plan (by its
+  /// canonical text); sk8 recomputes persisted plans, with the same answers.
+  void SetStorageLevel(const std::string& plan_key, std::optional<spark::connect::StorageLevel> level);
+  std::optional<spark::connect::StorageLevel> FindStorageLevel(const std::string& plan_key);
+
   void Touch() { last_access_ = std::chrono::steady_clock::now(); }
   std::chrono::steady_clock::time_point last_access() const { return last_access_; }
 
@@ -183,6 +194,8 @@ class Session {
   std::deque<std::pair<std::string, Status>> errors_;
   std::deque<std::string> abandoned_;  // most recent last, bounded like Spark's tombstones
   std::map<std::string, std::shared_ptr<const std::string>> artifacts_;
+  std::map<std::string, plan::PlanPtr> cached_relations_;
+  std::map<std::string, spark::connect::StorageLevel> storage_levels_;
 };
 
 /// Sessions keyed by (user id, session id).

@@ -1,5 +1,8 @@
 #include "server/spark_connect_service.h"
 
+#include <functional>
+#include <set>
+
 #include <malloc.h>
 #include <arrow/memory_pool.h>
 #include <zlib.h>
@@ -254,6 +257,37 @@ grpc::Status SparkConnectServiceImpl::ReleaseExecute(grpc::ServerContext*, const
 // ---------------------------------------------------------------------------
 // AnalyzePlan
 
+namespace {
+
+/// EXPLAIN of a persisted plan as Spark shows it: read from its in-memory
+/// relation (sk8 recomputes it, but the shape is Spark's).
+std::string PersistedExplain(const std::string& text, const arrow::Schema& schema, const proto::StorageLevel& level) {
+  const std::string header = "== Physical Plan ==\n";
+  std::string columns = "[";
+  for (int i = 0; i < schema.num_fields(); ++i) columns += (i ? ", " : "") + schema.field(i)->name();
+  columns += "]";
+  std::string flags;
+  if (level.use_disk()) flags += "disk, ";
+  if (level.use_memory()) flags += "memory, ";
+  if (level.use_off_heap()) flags += "offheap, ";
+  if (level.deserialized()) flags += "deserialized, ";
+  std::string out = header + "InMemoryTableScan " + columns + "\n   +- InMemoryRelation " + columns + ", StorageLevel(" +
+                    flags + std::to_string(level.replication()) + " replicas)\n";
+  std::string plan = text.rfind(header, 0) == 0 ? text.substr(header.size()) : text;
+  bool first = true;
+  size_t start = 0;
+  while (start < plan.size()) {
+    size_t end = plan.find('\n', start);
+    if (end == std::string::npos) end = plan.size();
+    out += std::string(first ? "         +- " : "            ") + plan.substr(start, end - start) + "\n";
+    first = false;
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 grpc::Status SparkConnectServiceImpl::AnalyzePlan(grpc::ServerContext*, const proto::AnalyzePlanRequest* request,
                                                   proto::AnalyzePlanResponse* response) {
   auto session_result = SessionFor(sessions_, *request, /*create=*/true);
@@ -283,9 +317,28 @@ grpc::Status SparkConnectServiceImpl::AnalyzePlan(grpc::ServerContext*, const pr
       auto resolved = analyze_plan(request->explain().plan());
       status = resolved.status();
       if (status.ok()) {
-        bool extended = request->explain().explain_mode() == proto::AnalyzePlanRequest::Explain::EXPLAIN_MODE_EXTENDED;
-        auto text = engine::Explain(**resolved, extended ? engine::ExplainMode::kExtended : engine::ExplainMode::kSimple);
+        using Explain = proto::AnalyzePlanRequest::Explain;
+        auto mode = engine::ExplainMode::kSimple;
+        plan::ResolvedPtr analyzed;
+        switch (request->explain().explain_mode()) {
+          case Explain::EXPLAIN_MODE_EXTENDED: {
+            mode = engine::ExplainMode::kExtended;
+            auto before = analyze_plan(request->explain().plan(), PlanStage::kAnalyzed);
+            if (before.ok()) analyzed = *before;
+            break;
+          }
+          case Explain::EXPLAIN_MODE_CODEGEN: mode = engine::ExplainMode::kCodegen; break;
+          case Explain::EXPLAIN_MODE_COST: mode = engine::ExplainMode::kCost; break;
+          case Explain::EXPLAIN_MODE_FORMATTED: mode = engine::ExplainMode::kFormatted; break;
+          default: break;
+        }
+        auto text = engine::Explain(**resolved, mode, analyzed.get());
         status = text.status();
+        if (status.ok() && mode == engine::ExplainMode::kSimple) {
+          auto before = analyze_plan(request->explain().plan(), PlanStage::kAnalyzed);
+          auto level = before.ok() ? session->FindStorageLevel(plan::CanonicalString(**before)) : std::nullopt;
+          if (level) *text = PersistedExplain(*text, *(*resolved)->schema, *level);
+        }
         if (status.ok()) response->mutable_explain()->set_explain_string(*text);
       }
       break;
@@ -315,7 +368,19 @@ grpc::Status SparkConnectServiceImpl::AnalyzePlan(grpc::ServerContext*, const pr
     case proto::AnalyzePlanRequest::kInputFiles: {
       auto resolved = analyze_plan(request->input_files().plan());
       status = resolved.status();
-      if (status.ok()) response->mutable_input_files();
+      if (status.ok()) {
+        // The files the plan's scans read, as Spark lists them (file: URIs), each once.
+        auto* files = response->mutable_input_files();
+        std::set<std::string> seen;
+        std::function<void(const plan::ResolvedPlan&)> collect = [&](const plan::ResolvedPlan& node) {
+          for (const auto& file : node.files) {
+            std::string uri = !file.empty() && file[0] == '/' ? "file://" + file : file;
+            if (seen.insert(uri).second) files->add_files(uri);
+          }
+          for (const auto& child : node.children) collect(*child);
+        };
+        collect(**resolved);
+      }
       break;
     }
     case proto::AnalyzePlanRequest::kSparkVersion:
@@ -346,20 +411,43 @@ grpc::Status SparkConnectServiceImpl::AnalyzePlan(grpc::ServerContext*, const pr
       break;
     }
     case proto::AnalyzePlanRequest::kPersist: {
-      // sk8 keeps no cache yet: persisting is accepted and has no effect on results.
-      status = AnalyzeRelation(*session, request->persist().relation()).status();
-      if (status.ok()) response->mutable_persist();
+      // sk8 keeps no cached data yet: a persisted plan is recomputed (same
+      // answers); its storage level is remembered for storageLevel.
+      auto resolved = AnalyzeRelation(*session, request->persist().relation(), PlanStage::kAnalyzed);
+      status = resolved.status();
+      if (status.ok()) {
+        proto::StorageLevel level;
+        if (request->persist().has_storage_level()) {
+          level = request->persist().storage_level();
+        } else {  // Dataset.persist(): MEMORY_AND_DISK
+          level.set_use_disk(true);
+          level.set_use_memory(true);
+          level.set_deserialized(true);
+          level.set_replication(1);
+        }
+        session->SetStorageLevel(plan::CanonicalString(**resolved), level);
+        response->mutable_persist();
+      }
       break;
     }
-    case proto::AnalyzePlanRequest::kUnpersist:
+    case proto::AnalyzePlanRequest::kUnpersist: {
+      auto resolved = AnalyzeRelation(*session, request->unpersist().relation(), PlanStage::kAnalyzed);
+      if (resolved.ok()) session->SetStorageLevel(plan::CanonicalString(**resolved), std::nullopt);
       response->mutable_unpersist();
       break;
+    }
     case proto::AnalyzePlanRequest::kGetStorageLevel: {
-      auto* level = response->mutable_get_storage_level()->mutable_storage_level();
-      level->set_use_disk(true);
-      level->set_use_memory(true);
-      level->set_deserialized(true);
-      level->set_replication(1);
+      auto resolved = AnalyzeRelation(*session, request->get_storage_level().relation(), PlanStage::kAnalyzed);
+      status = resolved.status();
+      if (status.ok()) {
+        auto* level = response->mutable_get_storage_level()->mutable_storage_level();
+        auto found = session->FindStorageLevel(plan::CanonicalString(**resolved));
+        if (found) {
+          *level = *found;
+        } else {  // StorageLevel.NONE
+          level->set_replication(1);
+        }
+      }
       break;
     }
     case proto::AnalyzePlanRequest::kJsonToDdl: {

@@ -1,0 +1,617 @@
+// DataFrame methods whose answer Spark computes from the data before the plan
+// goes on: describe / summary (an aggregate of each statistic as a string, one
+// row per statistic), crosstab, freqItems, approxQuantile, sample / randomSplit;
+// and the ones that keep the rows (hint, repartition, coalesce, to(schema)).
+// Those that need the data run their input through query_runner_ and answer a
+// local relation, as Spark Connect's planner does for the stat functions.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <arrow/builder.h>
+#include <arrow/compute/api.h>
+
+#include "analyzer/analyzer.h"
+#include "functions/cast.h"
+#include "functions/function_registry.h"
+#include "functions/kernel_util.h"
+#include "types/spark_types.h"
+
+namespace sk8::analyzer {
+
+using plan::BoundExpr;
+using plan::BoundExprPtr;
+using plan::ExprPtr;
+using plan::ResolvedKind;
+using plan::ResolvedPlan;
+using plan::ResolvedPtr;
+using F = plan::StatFunctionPlan::Function;
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// Spark's XORShiftRandom (java.util.Random with an xorshift next(bits) and a
+// seed scrambled by Scala's MurmurHash3.bytesHash), so that sample(fraction,
+// seed) keeps the rows Spark keeps for the same seed in one partition.
+
+uint32_t Rotl(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
+
+uint32_t MixK(uint32_t k) {
+  k *= 0xcc9e2d51u;
+  k = Rotl(k, 15);
+  return k * 0x1b873593u;
+}
+
+uint32_t ScalaBytesHash(const uint8_t* data, int len, uint32_t seed) {
+  uint32_t h = seed;
+  int i = 0;
+  for (; len - i >= 4; i += 4) {
+    uint32_t k = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (static_cast<uint32_t>(data[i + 3]) << 24);
+    h ^= MixK(k);
+    h = Rotl(h, 13) * 5 + 0xe6546b64u;
+  }
+  uint32_t k = 0;
+  const int rest = len - i;
+  if (rest == 3) k ^= data[i + 2] << 16;
+  if (rest >= 2) k ^= data[i + 1] << 8;
+  if (rest >= 1) {
+    k ^= data[i];
+    h ^= MixK(k);
+  }
+  h ^= static_cast<uint32_t>(len);
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
+}
+
+class XorShiftRandom {
+ public:
+  explicit XorShiftRandom(int64_t seed) {
+    uint8_t bytes[8];
+    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<uint8_t>(static_cast<uint64_t>(seed) >> (56 - 8 * i));
+    const uint32_t low = ScalaBytesHash(bytes, 8, 0x3c074a61u);  // MurmurHash3.arraySeed
+    const uint32_t high = ScalaBytesHash(bytes, 8, low);
+    seed_ = (static_cast<uint64_t>(high) << 32) | low;
+  }
+  /// java.util.Random.nextDouble over next(bits).
+  double NextDouble() {
+    const int64_t a = Next(26);
+    const int64_t b = Next(27);
+    return static_cast<double>((a << 27) + b) * 0x1.0p-53;
+  }
+
+ private:
+  int64_t Next(int bits) {
+    uint64_t next = seed_ ^ (seed_ << 21);
+    next ^= next >> 35;
+    next ^= next << 4;
+    seed_ = next;
+    return static_cast<int64_t>(next & ((uint64_t{1} << bits) - 1));
+  }
+  uint64_t seed_;
+};
+
+// ---------------------------------------------------------------------------
+// Spark's QuantileSummaries (Greenwald-Khanna with a head buffer), so that
+// approxQuantile and summary's percentiles pick the values Spark picks.
+
+class QuantileSummaries {
+ public:
+  explicit QuantileSummaries(double relative_error) : relative_error_(relative_error) {}
+
+  void Insert(double x) {
+    head_.push_back(x);
+    if (head_.size() >= kHeadSize) {
+      InsertHead();
+      if (sampled_.size() >= kCompressThreshold) Compress();
+    }
+  }
+
+  void Compress() {
+    InsertHead();
+    sampled_ = CompressSamples(sampled_, 2 * relative_error_ * static_cast<double>(count_));
+  }
+
+  /// Requires Compress() first.
+  std::optional<double> Query(double quantile) const {
+    if (sampled_.empty()) return std::nullopt;
+    if (quantile <= relative_error_) return sampled_.front().value;
+    if (quantile >= 1 - relative_error_) return sampled_.back().value;
+    const int64_t rank = static_cast<int64_t>(std::ceil(quantile * static_cast<double>(count_)));
+    int64_t max_span = 0;
+    for (const auto& s : sampled_) max_span = std::max(max_span, s.delta + s.g);
+    const int64_t target_error = max_span / 2;
+    int64_t min_rank = 0;
+    for (size_t i = 0; i + 1 < sampled_.size(); ++i) {
+      min_rank += sampled_[i].g;
+      const int64_t max_rank = min_rank + sampled_[i].delta;
+      if (max_rank - target_error <= rank && rank <= min_rank + target_error) return sampled_[i].value;
+    }
+    return sampled_.back().value;
+  }
+
+ private:
+  struct Stats {
+    double value;
+    int64_t g;
+    int64_t delta;
+  };
+  static constexpr size_t kHeadSize = 50000;
+  static constexpr size_t kCompressThreshold = 10000;
+
+  void InsertHead() {
+    if (head_.empty()) return;
+    std::sort(head_.begin(), head_.end());
+    std::vector<Stats> merged;
+    size_t sample = 0;
+    for (size_t op = 0; op < head_.size(); ++op) {
+      const double current = head_[op];
+      while (sample < sampled_.size() && sampled_[sample].value <= current) merged.push_back(sampled_[sample++]);
+      ++count_;
+      const bool edge = merged.empty() || (sample == sampled_.size() && op == head_.size() - 1);
+      const int64_t delta =
+          edge ? 0 : static_cast<int64_t>(std::floor(2 * relative_error_ * static_cast<double>(count_)));
+      merged.push_back({current, 1, delta});
+    }
+    while (sample < sampled_.size()) merged.push_back(sampled_[sample++]);
+    sampled_ = std::move(merged);
+    head_.clear();
+  }
+
+  static std::vector<Stats> CompressSamples(const std::vector<Stats>& samples, double threshold) {
+    if (samples.empty()) return {};
+    std::vector<Stats> reversed;
+    Stats head = samples.back();
+    for (int64_t i = static_cast<int64_t>(samples.size()) - 2; i >= 1; --i) {
+      const Stats& sample = samples[i];
+      if (static_cast<double>(sample.g + head.g + head.delta) < threshold) {
+        head.g += sample.g;
+      } else {
+        reversed.push_back(head);
+        head = sample;
+      }
+    }
+    reversed.push_back(head);
+    if (samples.front().value <= head.value && samples.size() > 1) reversed.push_back(samples.front());
+    return {reversed.rbegin(), reversed.rend()};
+  }
+
+  double relative_error_;
+  std::vector<Stats> sampled_;
+  std::vector<double> head_;
+  int64_t count_ = 0;
+};
+
+ExprPtr Col(const std::string& name) {
+  return std::make_shared<plan::ColumnExpr>(std::vector<std::string>{name}, std::nullopt);
+}
+ExprPtr Call(const std::string& name, std::vector<ExprPtr> args, bool distinct = false) {
+  return std::make_shared<plan::FunctionExpr>(name, std::move(args), distinct);
+}
+ExprPtr Alias(ExprPtr e, const std::string& name) {
+  return std::make_shared<plan::AliasExpr>(std::move(e), std::vector<std::string>{name});
+}
+ExprPtr CastTo(ExprPtr e, std::shared_ptr<arrow::DataType> type, plan::CastMode mode = plan::CastMode::kDefault) {
+  return std::make_shared<plan::CastExpr>(std::move(e), std::move(type), mode);
+}
+
+bool IsNumeric(const arrow::DataType& type) {
+  return functions::NumericRank(type) > 0 || type.id() == arrow::Type::DECIMAL128;
+}
+
+/// A column's values as doubles (NULL and NaN left out), from its cast to DOUBLE.
+std::vector<double> NonNullDoubles(const arrow::ChunkedArray& column) {
+  std::vector<double> out;
+  for (const auto& chunk : column.chunks()) {
+    const auto& values = static_cast<const arrow::DoubleArray&>(*chunk);
+    for (int64_t i = 0; i < values.length(); ++i) {
+      if (values.IsValid(i) && !std::isnan(values.Value(i))) out.push_back(values.Value(i));
+    }
+  }
+  return out;
+}
+
+Result<std::shared_ptr<arrow::Table>> OneColumnTable(const std::string& name, std::shared_ptr<arrow::Array> values,
+                                                     bool nullable = true) {
+  return arrow::Table::Make(arrow::schema({arrow::field(name, values->type(), nullable)}), {values});
+}
+
+}  // namespace
+
+Result<ResolvedPtr> Analyzer::ResolveSameRows(const plan::SameRowsPlan& node, ResolvedPtr input) const {
+  // repartition(cols) still checks its expressions, as Spark's analysis does.
+  for (const auto& e : node.expressions) {
+    ExprPtr key = e;
+    if (key->kind() == plan::ExprKind::kSortOrder) key = key->As<plan::SortOrderExpr>().child;
+    ARROW_RETURN_NOT_OK(Bind(key, *input, nullptr).status());
+  }
+  return input;
+}
+
+Result<std::shared_ptr<arrow::Table>> Analyzer::RunForData(const plan::PlanPtr& plan) const {
+  if (!query_runner_) return Unsupported("DataFrame statistics here (no query runner)");
+  ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(plan));
+  ARROW_ASSIGN_OR_RAISE(auto table, query_runner_(resolved));
+  return table->CombineChunks();
+}
+
+Result<ResolvedPtr> Analyzer::LocalAnswer(std::shared_ptr<arrow::Table> table) const {
+  plan::LocalRelationPlan answer;
+  answer.data = std::move(table);
+  return ResolveLocalRelation(answer);
+}
+
+Result<ResolvedPtr> Analyzer::ResolveSample(const plan::SamplePlan& node, ResolvedPtr input) const {
+  if (node.upper - node.lower < -1e-6) {
+    return SparkError(SparkExceptionKind::kIllegalArgument, "_LEGACY_ERROR_TEMP_2128", {});
+  }
+  plan::PlanPtr source = node.children[0];
+  if (node.deterministic_order) {
+    // randomSplit: every orderable column ascending, so each split sees the same order.
+    auto sorted = plan::MakeUnary<plan::SortPlan>(source);
+    for (int i = 0; i < input->schema->num_fields(); ++i) {
+      const auto& f = input->schema->field(i);
+      if (f->type()->id() == arrow::Type::MAP) continue;
+      sorted->order.push_back(std::make_shared<plan::SortOrderExpr>(Col(f->name()), true, true));
+    }
+    sorted->is_global = false;
+    if (!sorted->order.empty()) source = sorted;
+  }
+  ARROW_ASSIGN_OR_RAISE(auto table, RunForData(source));
+  // One partition: Spark seeds each partition's sampler with seed + its index.
+  XorShiftRandom random(node.seed);
+  arrow::Int64Builder indices;
+  const double fraction = node.upper - node.lower;
+  for (int64_t row = 0; row < table->num_rows(); ++row) {
+    if (!node.with_replacement) {
+      if (fraction <= 0) break;
+      const double x = random.NextDouble();
+      if (x >= node.lower && x < node.upper) ARROW_RETURN_NOT_OK(indices.Append(row));
+      continue;
+    }
+    // With replacement: a Poisson(fraction) number of copies (Knuth's method
+    // over the same generator; Spark draws them from commons-math, see docs).
+    const double limit = std::exp(-fraction);
+    double product = random.NextDouble();
+    while (product > limit) {
+      ARROW_RETURN_NOT_OK(indices.Append(row));
+      product *= random.NextDouble();
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto taken, indices.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto kept, arrow::compute::Take(table, taken));
+  auto sampled = kept.table();
+  // Keep the input's names and nullability.
+  ARROW_ASSIGN_OR_RAISE(sampled, sampled->RenameColumns(input->schema->field_names()));
+  sampled = arrow::Table::Make(input->schema, sampled->columns(), sampled->num_rows());
+  ARROW_ASSIGN_OR_RAISE(auto out, LocalAnswer(sampled));
+  auto tagged = std::make_shared<ResolvedPlan>(*out);
+  tagged->plan_ids = input->plan_ids;
+  return ResolvedPtr(tagged);
+}
+
+Result<ResolvedPtr> Analyzer::ResolveToSchema(const plan::ToSchemaPlan& node, ResolvedPtr input) const {
+  std::vector<BoundExprPtr> exprs;
+  for (const auto& field : node.schema->fields()) {
+    ARROW_ASSIGN_OR_RAISE(int index, NamedColumn(field->name(), *input));
+    const auto& source = input->schema->field(index);
+    BoundExprPtr e = BoundExpr::Column(index, source->type(), source->nullable(), source->name());
+    if (!source->type()->Equals(*field->type())) {
+      ARROW_ASSIGN_OR_RAISE(e, functions::BindCast(e, field->type(), plan::CastMode::kAnsi, /*implicit=*/true, ctx_));
+    }
+    if (source->nullable() && !field->nullable()) {
+      return AnalysisError("NULLABLE_COLUMN_OR_FIELD", {{"name", QuoteIdentifier(field->name())}});
+    }
+    auto named = std::make_shared<BoundExpr>(*e);
+    named->name = field->name();
+    named->auto_alias = false;
+    exprs.push_back(named);
+  }
+  auto out = std::make_shared<ResolvedPlan>();
+  out->kind = ResolvedKind::kProject;
+  out->schema = SchemaOf(exprs);
+  out->children = {input};
+  out->plan_ids = input->plan_ids;
+  out->qualifiers.assign(exprs.size(), "");
+  out->expressions = std::move(exprs);
+  return ResolvedPtr(out);
+}
+
+Result<ResolvedPtr> Analyzer::ResolveSummary(const std::vector<std::string>& requested, plan::PlanPtr source,
+                                             const ResolvedPlan& input) const {
+  static const std::vector<std::string> kDefault = {"count", "mean", "stddev", "min", "25%", "50%", "75%", "max"};
+  const std::vector<std::string>& stats = requested.empty() ? kDefault : requested;
+  std::vector<double> percentiles;
+  for (const auto& s : stats) {
+    if (s.empty() || s.back() != '%') continue;
+    char* end = nullptr;
+    const std::string number = s.substr(0, s.size() - 1);
+    const double p = std::strtod(number.c_str(), &end) / 100.0;
+    if (number.empty() || end != number.c_str() + number.size()) {
+      return SparkError(SparkExceptionKind::kIllegalArgument, "UNRECOGNIZED_STATISTIC", {{"stats", "'" + s + "'"}});
+    }
+    if (p < 0 || p > 1) {
+      return SparkError(SparkExceptionKind::kIllegalArgument, "UNRECOGNIZED_STATISTIC", {{"stats", "'" + s + "'"}});
+    }
+    percentiles.push_back(p);
+  }
+  // Numeric and string columns; strings count as doubles for mean, stddev
+  // and percentiles (try_cast).
+  std::vector<int> columns;
+  const int visible = input.visible_columns < 0 ? input.schema->num_fields() : input.visible_columns;
+  for (int i = 0; i < visible; ++i) {
+    const auto& type = *input.schema->field(i)->type();
+    if (IsNumeric(type) || type.id() == arrow::Type::STRING) columns.push_back(i);
+  }
+  arrow::StringBuilder names;
+  for (const auto& s : stats) ARROW_RETURN_NOT_OK(names.Append(s));
+  ARROW_ASSIGN_OR_RAISE(auto stat_names, names.Finish());
+  if (columns.empty()) {
+    ARROW_ASSIGN_OR_RAISE(auto table, OneColumnTable("summary", stat_names));
+    return LocalAnswer(table);
+  }
+  auto casted = [&](int i) {
+    const auto& f = input.schema->field(i);
+    ExprPtr c = Col(f->name());
+    return f->type()->id() == arrow::Type::STRING ? CastTo(c, arrow::float64(), plan::CastMode::kTry) : c;
+  };
+  // Percentiles as Spark's percentile_approx (accuracy 10000) computes them,
+  // in the column's type (strings: DOUBLE).
+  std::vector<std::vector<std::shared_ptr<arrow::Scalar>>> percentile_values(columns.size());
+  if (!percentiles.empty()) {
+    auto values = plan::MakeUnary<plan::ProjectPlan>(source);
+    for (size_t c = 0; c < columns.size(); ++c) {
+      values->expressions.push_back(Alias(CastTo(casted(columns[c]), arrow::float64()), "v" + std::to_string(c)));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto table, RunForData(values));
+    for (size_t c = 0; c < columns.size(); ++c) {
+      QuantileSummaries summary(1.0 / 10000);
+      for (double v : NonNullDoubles(*table->column(static_cast<int>(c)))) summary.Insert(v);
+      summary.Compress();
+      const auto& field = input.schema->field(columns[c]);
+      auto type = field->type()->id() == arrow::Type::STRING ? arrow::float64() : field->type();
+      for (double p : percentiles) {
+        auto q = summary.Query(p);
+        std::shared_ptr<arrow::Scalar> value = arrow::MakeNullScalar(type);
+        if (q) {
+          // ApproximatePercentile answers in the input's type (Double.toInt and friends truncate).
+          arrow::Datum as_double(std::make_shared<arrow::DoubleScalar>(*q));
+          if (types::IsIntegral(*type)) as_double = arrow::Datum(std::make_shared<arrow::DoubleScalar>(std::trunc(*q)));
+          ARROW_ASSIGN_OR_RAISE(auto cast, functions::CastDatum(as_double, type, false, ctx_));
+          value = cast.scalar();
+        }
+        percentile_values[c].push_back(value);
+      }
+    }
+  }
+  // One aggregate computes every (column, statistic) as a string.
+  auto aggregate = plan::MakeUnary<plan::AggregatePlan>(source);
+  for (size_t c = 0; c < columns.size(); ++c) {
+    const auto& f = input.schema->field(columns[c]);
+    size_t next_percentile = 0;
+    for (size_t s = 0; s < stats.size(); ++s) {
+      std::string stat = stats[s];
+      std::transform(stat.begin(), stat.end(), stat.begin(), [](unsigned char ch) { return std::tolower(ch); });
+      ExprPtr value;
+      if (stat == "count") {
+        value = Call("count", {Col(f->name())});
+      } else if (stat == "count_distinct") {
+        value = Call("count", {Col(f->name())}, /*distinct=*/true);
+      } else if (stat == "mean") {
+        value = Call("avg", {casted(columns[c])});
+      } else if (stat == "stddev") {
+        value = Call("stddev", {casted(columns[c])});
+      } else if (stat == "min" || stat == "max") {
+        value = Call(stat, {Col(f->name())});
+      } else if (!stat.empty() && stat.back() == '%') {
+        value = std::make_shared<plan::LiteralExpr>(percentile_values[c][next_percentile++]);
+      } else if (stat == "approx_count_distinct") {
+        return Unsupported("summary statistic approx_count_distinct");
+      } else {
+        return SparkError(SparkExceptionKind::kIllegalArgument, "UNRECOGNIZED_STATISTIC",
+                          {{"stats", "'" + stats[s] + "'"}});
+      }
+      aggregate->aggregates.push_back(
+          Alias(CastTo(value, arrow::utf8()), "s" + std::to_string(c) + "_" + std::to_string(s)));
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto stats_row, Resolve(aggregate));
+  // Then one row per statistic: its name and each column's value.
+  arrow::FieldVector fields = {arrow::field("summary", arrow::utf8(), true)};
+  for (int i : columns) fields.push_back(arrow::field(input.schema->field(i)->name(), arrow::utf8(), true));
+  auto expand = std::make_shared<ResolvedPlan>();
+  expand->kind = ResolvedKind::kExpand;
+  expand->schema = arrow::schema(fields);
+  expand->children = {stats_row};
+  expand->qualifiers.assign(fields.size(), "");
+  for (size_t s = 0; s < stats.size(); ++s) {
+    auto& projection = expand->expand_projections.emplace_back();
+    projection.push_back(BoundExpr::Literal(arrow::MakeScalar(stats[s]), "'" + stats[s] + "'"));
+    for (size_t c = 0; c < columns.size(); ++c) {
+      const int index = static_cast<int>(c * stats.size() + s);
+      projection.push_back(BoundExpr::Column(index, arrow::utf8(), true, stats_row->schema->field(index)->name()));
+    }
+  }
+  return ResolvedPtr(expand);
+}
+
+Result<ResolvedPtr> Analyzer::ResolveCrosstab(const plan::StatFunctionPlan& node, const ResolvedPlan& input) const {
+  const std::string& col1 = node.columns[0];
+  const std::string& col2 = node.columns[1];
+  auto counts = plan::MakeUnary<plan::AggregatePlan>(node.children[0]);
+  counts->grouping = {Col(col1), Col(col2)};
+  counts->aggregates = {Call("count", {std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(int32_t{1}))})};
+  ARROW_ASSIGN_OR_RAISE(auto table, RunForData(counts));
+  // Values as Spark's cleanElement renders them: toString, NULL as "null".
+  auto as_strings = [&](int column) -> Result<std::vector<std::string>> {
+    std::vector<std::string> out;
+    for (const auto& chunk : table->column(column)->chunks()) {
+      ARROW_ASSIGN_OR_RAISE(auto strings, functions::ToSparkStrings(*chunk, ctx_));
+      const auto& s = static_cast<const arrow::StringArray&>(*strings);
+      for (int64_t i = 0; i < s.length(); ++i) out.push_back(s.IsNull(i) ? "null" : s.GetString(i));
+    }
+    return out;
+  };
+  ARROW_ASSIGN_OR_RAISE(auto firsts, as_strings(0));
+  ARROW_ASSIGN_OR_RAISE(auto seconds, as_strings(1));
+  std::vector<int64_t> count_values;
+  for (const auto& chunk : table->column(2)->chunks()) {
+    const auto& counts_chunk = static_cast<const arrow::Int64Array&>(*chunk);
+    for (int64_t i = 0; i < counts_chunk.length(); ++i) count_values.push_back(counts_chunk.Value(i));
+  }
+  std::vector<std::string> headers = seconds;
+  std::sort(headers.begin(), headers.end());
+  headers.erase(std::unique(headers.begin(), headers.end()), headers.end());
+  if (headers.size() >= 10000) {
+    return SparkError(SparkExceptionKind::kIllegalArgument, "_LEGACY_ERROR_TEMP_2111",
+                      {{"col2", col2}, {"columnSize", std::to_string(headers.size())}});
+  }
+  std::map<std::string, size_t> header_index;
+  for (size_t i = 0; i < headers.size(); ++i) header_index[headers[i]] = i;
+  // Rows in order of first appearance of the first column's value.
+  std::vector<std::string> row_keys;
+  std::map<std::string, std::vector<int64_t>> cells;
+  for (size_t r = 0; r < firsts.size(); ++r) {
+    auto [it, inserted] = cells.try_emplace(firsts[r], std::vector<int64_t>(headers.size(), 0));
+    if (inserted) row_keys.push_back(firsts[r]);
+    it->second[header_index[seconds[r]]] = count_values[r];
+  }
+  arrow::StringBuilder keys;
+  for (const auto& k : row_keys) ARROW_RETURN_NOT_OK(keys.Append(k));
+  arrow::FieldVector fields = {arrow::field(col1 + "_" + col2, arrow::utf8(), true)};
+  arrow::ArrayVector arrays;
+  ARROW_ASSIGN_OR_RAISE(auto key_array, keys.Finish());
+  arrays.push_back(key_array);
+  for (size_t h = 0; h < headers.size(); ++h) {
+    std::string name = headers[h];
+    name.erase(std::remove(name.begin(), name.end(), '`'), name.end());
+    fields.push_back(arrow::field(name, arrow::int64(), false));  // na.fill(0.0) makes them non-null
+    arrow::Int64Builder column;
+    for (const auto& k : row_keys) ARROW_RETURN_NOT_OK(column.Append(cells[k][h]));
+    ARROW_ASSIGN_OR_RAISE(auto array, column.Finish());
+    arrays.push_back(array);
+  }
+  (void)input;
+  return LocalAnswer(arrow::Table::Make(arrow::schema(fields), arrays, static_cast<int64_t>(row_keys.size())));
+}
+
+Result<ResolvedPtr> Analyzer::ResolveFreqItems(const plan::StatFunctionPlan& node, const ResolvedPlan& input) const {
+  if (node.support < 1e-4 || node.support > 1.0) {
+    return SparkError(SparkExceptionKind::kIllegalArgument, "_LEGACY_ERROR_TEMP_2112",
+                      {{"support", std::to_string(node.support)}});
+  }
+  const size_t size = static_cast<size_t>(1 / node.support);
+  auto values = plan::MakeUnary<plan::ProjectPlan>(node.children[0]);
+  for (const auto& c : node.columns) values->expressions.push_back(Col(c));
+  ARROW_ASSIGN_OR_RAISE(auto table, RunForData(values));
+  arrow::FieldVector fields;
+  arrow::ArrayVector arrays;
+  for (int c = 0; c < table->num_columns(); ++c) {
+    // Karp et al.'s counting, as Spark's FreqItemCounter: at most `size`
+    // candidates; a new value when full lowers every count.
+    std::vector<std::pair<std::shared_ptr<arrow::Scalar>, int64_t>> counts;
+    const auto& column = *table->column(c);
+    for (int64_t r = 0; r < column.length(); ++r) {
+      ARROW_ASSIGN_OR_RAISE(auto value, column.GetScalar(r));
+      auto found = std::find_if(counts.begin(), counts.end(), [&](const auto& e) { return e.first->Equals(*value); });
+      if (found != counts.end()) {
+        ++found->second;
+      } else if (counts.size() < size) {
+        counts.emplace_back(value, 1);
+      } else {
+        int64_t min = counts.empty() ? 0 : counts[0].second;
+        for (const auto& e : counts) min = std::min(min, e.second);
+        const int64_t decrement = 1 - min >= 0 ? min : 1;
+        if (1 - min >= 0) counts.emplace_back(value, 1);
+        std::vector<std::pair<std::shared_ptr<arrow::Scalar>, int64_t>> kept;
+        for (auto& e : counts) {
+          if (1 - min >= 0 && e.second <= min) continue;
+          kept.emplace_back(e.first, e.second - decrement);
+        }
+        counts = std::move(kept);
+      }
+    }
+    std::unique_ptr<arrow::ArrayBuilder> builder;
+    ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), column.type(), &builder));
+    for (const auto& e : counts) ARROW_RETURN_NOT_OK(builder->AppendScalar(*e.first));
+    ARROW_ASSIGN_OR_RAISE(auto items, builder->Finish());
+    arrow::Int32Builder offsets;
+    ARROW_RETURN_NOT_OK(offsets.AppendValues({0, static_cast<int32_t>(items->length())}));
+    ARROW_ASSIGN_OR_RAISE(auto offset_array, offsets.Finish());
+    ARROW_ASSIGN_OR_RAISE(auto list, arrow::ListArray::FromArrays(*offset_array, *items));
+    fields.push_back(arrow::field(node.columns[c] + "_freqItems", list->type(), false));
+    arrays.push_back(list);
+  }
+  (void)input;
+  return LocalAnswer(arrow::Table::Make(arrow::schema(fields), arrays, 1));
+}
+
+Result<ResolvedPtr> Analyzer::ResolveApproxQuantile(const plan::StatFunctionPlan& node,
+                                                    const ResolvedPlan& input) const {
+  if (node.relative_error < 0) {
+    return SparkError(SparkExceptionKind::kIllegalArgument, "_LEGACY_ERROR_TEMP_2115",
+                      {{"relativeError", std::to_string(node.relative_error)}});
+  }
+  auto values = plan::MakeUnary<plan::ProjectPlan>(node.children[0]);
+  for (const auto& c : node.columns) {
+    ARROW_ASSIGN_OR_RAISE(int index, NamedColumn(c, input));
+    const auto& type = input.schema->field(index)->type();
+    if (!IsNumeric(*type)) {
+      return SparkError(SparkExceptionKind::kIllegalArgument, "UNSUPPORTED_DATA_TYPE_FOR_QUANTILE",
+                        {{"colName", c}, {"dataType", types::SqlString(*type)}});
+    }
+    values->expressions.push_back(CastTo(Col(c), arrow::float64()));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto table, RunForData(values));
+  auto inner = arrow::list(arrow::field("element", arrow::float64(), true));
+  arrow::ListBuilder outer(arrow::default_memory_pool(), std::make_shared<arrow::ListBuilder>(
+                                                             arrow::default_memory_pool(),
+                                                             std::make_shared<arrow::DoubleBuilder>(), inner),
+                           arrow::list(arrow::field("element", inner, true)));
+  auto* per_column = static_cast<arrow::ListBuilder*>(outer.value_builder());
+  auto* doubles = static_cast<arrow::DoubleBuilder*>(per_column->value_builder());
+  ARROW_RETURN_NOT_OK(outer.Append());
+  for (int c = 0; c < table->num_columns(); ++c) {
+    QuantileSummaries summary(node.relative_error);
+    for (double v : NonNullDoubles(*table->column(c))) summary.Insert(v);
+    summary.Compress();
+    ARROW_RETURN_NOT_OK(per_column->Append());
+    for (double p : node.probabilities) {
+      if (p < 0 || p > 1) {
+        return SparkError(SparkExceptionKind::kIllegalArgument, "_LEGACY_ERROR_TEMP_2116", {{"p", std::to_string(p)}});
+      }
+      auto q = summary.Query(p);
+      if (q) ARROW_RETURN_NOT_OK(doubles->Append(*q));
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto result, outer.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto table_out, OneColumnTable("approx_quantile", result));
+  return LocalAnswer(table_out);
+}
+
+Result<ResolvedPtr> Analyzer::ResolveStatFunction(const plan::StatFunctionPlan& node, ResolvedPtr input) const {
+  switch (node.function) {
+    case F::kDescribe: {
+      // describe(cols) is select(cols).summary(count, mean, stddev, min, max).
+      plan::PlanPtr source = node.children[0];
+      ResolvedPtr selected = input;
+      if (!node.columns.empty()) {
+        auto project = plan::MakeUnary<plan::ProjectPlan>(source);
+        for (const auto& c : node.columns) project->expressions.push_back(Col(c));
+        ARROW_ASSIGN_OR_RAISE(selected, Resolve(project));
+        source = project;
+      }
+      return ResolveSummary({"count", "mean", "stddev", "min", "max"}, source, *selected);
+    }
+    case F::kSummary: return ResolveSummary(node.statistics, node.children[0], *input);
+    case F::kCrosstab: return ResolveCrosstab(node, *input);
+    case F::kFreqItems: return ResolveFreqItems(node, *input);
+    case F::kApproxQuantile: return ResolveApproxQuantile(node, *input);
+  }
+  return InternalError("unknown stat function");
+}
+
+}  // namespace sk8::analyzer
