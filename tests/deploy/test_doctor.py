@@ -142,12 +142,7 @@ def unwritable_folder(tmp_path: Path) -> Path:
 def test_unwritable_event_log_folder(sk8, tmp_path):
     folder = unwritable_folder(tmp_path)
     server = sk8("--conf", "spark.eventLog.enabled=true", "--conf", f"spark.eventLog.dir=file:{folder}")
-    result = doctor("--url", server.url)
-    assert result.returncode == 1
-    [problem] = problems(result.stdout)
-    assert f"spark.eventLog.dir {folder} is not writable: Permission denied" in problem
-    assert "runbook: docs/runbooks/event-log.md" in result.stdout
-    assert_runbooks_exist(result.stdout)
+    one_problem(server, f"spark.eventLog.dir {folder} is not writable: Permission denied", "event-log.md")
 
 
 def test_missing_event_log_folder(sk8, tmp_path):
@@ -157,16 +152,23 @@ def test_missing_event_log_folder(sk8, tmp_path):
     assert f"spark.eventLog.dir {tmp_path}/nope does not exist" in problems(result.stdout)[0]
 
 
+def one_problem(server: sk8_servers.Server, message: str, runbook: str) -> str:
+    """Runs doctor against `server`: exit 1, one PROBLEM containing `message`, and
+    only the runbook `runbook`, which exists. Returns the output."""
+    result = doctor("--url", server.url)
+    assert result.returncode == 1, result.stdout
+    [problem] = problems(result.stdout)
+    assert message in problem, result.stdout
+    assert runbooks(result.stdout) == [f"docs/runbooks/{runbook}"]
+    assert_runbooks_exist(result.stdout)
+    return result.stdout
+
+
 def test_unreachable_upstream(sk8):
     port = closed_port()
     server = sk8("--conf", f"sk8.upstream.url=sc://127.0.0.1:{port}")
-    result = doctor("--url", server.url)
-    assert result.returncode == 1
-    [problem] = problems(result.stdout)
-    assert f"no upstream Spark Connect server listens at 127.0.0.1:{port}" in problem
-    assert "plans that sk8 sends upstream fail until it answers" in result.stdout
-    assert runbooks(result.stdout) == ["docs/runbooks/upstream-down.md"]
-    assert_runbooks_exist(result.stdout)
+    out = one_problem(server, f"no upstream Spark Connect server listens at 127.0.0.1:{port}", "upstream-down.md")
+    assert "plans that sk8 sends upstream fail until it answers" in out
 
 
 def test_reachable_upstream(sk8, healthy):
@@ -179,12 +181,8 @@ def test_reachable_upstream(sk8, healthy):
 def test_unreachable_s3_endpoint(sk8):
     port = closed_port()
     server = sk8("--conf", f"spark.hadoop.fs.s3a.endpoint=http://127.0.0.1:{port}")
-    result = doctor("--url", server.url)
-    assert result.returncode == 1
-    [problem] = problems(result.stdout)
-    assert f"cannot reach the S3 endpoint 127.0.0.1:{port} (spark.hadoop.fs.s3a.endpoint)" in problem
-    assert runbooks(result.stdout) == ["docs/runbooks/storage-credentials.md"]
-    assert_runbooks_exist(result.stdout)
+    one_problem(server, f"cannot reach the S3 endpoint 127.0.0.1:{port} (spark.hadoop.fs.s3a.endpoint)",
+                "storage-credentials.md")
 
 
 def test_reachable_s3_endpoint_and_credentials(sk8, http_server):
