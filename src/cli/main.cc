@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/doctor.h"
 #include "common/logging.h"
 #include "functions/function_registry.h"
 #include "server/server.h"
@@ -16,6 +17,9 @@ const char* kUsage = R"(sk8 - a native Apache Spark Connect server
 
 Usage:
   sk8 serve [options]     serve Spark Connect clients at sc://HOST:PORT
+  sk8 doctor [options]    check a running sk8 and what it depends on (server,
+                          versions, settings, memory, event log, metrics,
+                          object store, upstream); 'sk8 doctor --help'
   sk8 version             print the sk8 and Spark versions
   sk8 functions           list the function registry: name, kind, deterministic,
                           canonical name (one line per name or alias, tab-separated)
@@ -140,5 +144,6 @@ int main(int argc, char** argv) {
   }
   if (args[0] == "functions") return ListFunctions();
   if (args[0] == "serve") return Serve({args.begin() + 1, args.end()});
+  if (args[0] == "doctor") return sk8::cli::RunDoctor({args.begin() + 1, args.end()});
   return Fail("unknown command '" + args[0] + "'");
 }

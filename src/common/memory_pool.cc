@@ -76,7 +76,7 @@ int64_t ReadLimitFile(const char* path) {
 
 }  // namespace
 
-int64_t DefaultServerMemoryLimit() {
+int64_t MachineMemoryBytes() {
   int64_t physical = kNoMemoryLimit;
   long pages = sysconf(_SC_PHYS_PAGES);
   long page_size = sysconf(_SC_PAGESIZE);
@@ -84,7 +84,11 @@ int64_t DefaultServerMemoryLimit() {
   // A container's limit is what the kernel enforces: cgroup v2, then v1.
   int64_t cgroup = std::min(ReadLimitFile("/sys/fs/cgroup/memory.max"),
                             ReadLimitFile("/sys/fs/cgroup/memory/memory.limit_in_bytes"));
-  int64_t total = std::min(physical, cgroup);
+  return std::min(physical, cgroup);
+}
+
+int64_t DefaultServerMemoryLimit() {
+  int64_t total = MachineMemoryBytes();
   if (total == kNoMemoryLimit) return kNoMemoryLimit;
   return total / 10 * 6;
 }

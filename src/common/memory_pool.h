@@ -58,7 +58,11 @@ class MemoryTracker {
 /// Its limit is sk8.memory.limit of `sk8 serve` (DefaultServerMemoryLimit()).
 const std::shared_ptr<MemoryTracker>& ServerMemoryTracker();
 
-/// 60% of the physical memory, or of the cgroup's memory limit when lower.
+/// The physical memory, or the cgroup's (container's) memory limit when lower;
+/// kNoMemoryLimit when neither is known.
+int64_t MachineMemoryBytes();
+
+/// 60% of MachineMemoryBytes().
 int64_t DefaultServerMemoryLimit();
 
 /// Names, on this thread, what is allocating (an operator), for errors. The

@@ -1,6 +1,7 @@
 #include "server/server.h"
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
 #include <arrow/compute/initialize.h>
@@ -28,6 +29,9 @@ Status RunServer(const ServerOptions& options) {
   if (options.connect.memory_limit > 0) ServerMemoryTracker()->set_limit(options.connect.memory_limit);
   SparkConnectServiceImpl service(options.connect);
 
+  // grpc.health.v1.Health answers SERVING while the server runs: Kubernetes'
+  // gRPC probes (the Helm chart's) ask it.
+  grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
   std::string address = options.host + ":" + std::to_string(options.port);
   int bound_port = 0;
