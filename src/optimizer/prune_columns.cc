@@ -183,6 +183,26 @@ plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
       copy->visible_columns = -1;
       return copy;
     }
+    case plan::ResolvedKind::kGenerate: {
+      // The child keeps what is required above and what the generator reads;
+      // the generated columns stay.
+      const int generated = width - node->children[0]->schema->num_fields();
+      Collect(*node->generator.input, &required);
+      auto child = Prune(node->children[0], std::move(required));
+      if (child == node->children[0]) return node;
+      auto copy = std::make_shared<plan::ResolvedPlan>(*node);
+      copy->children = {child};
+      arrow::FieldVector fields = child->schema->fields();
+      copy->column_ids = child->column_ids;
+      copy->qualifiers = child->qualifiers;
+      for (int f = width - generated; f < width; ++f) {
+        fields.push_back(node->schema->field(f));
+        copy->column_ids.push_back(node->column_ids[f]);
+        copy->qualifiers.push_back(node->qualifiers[f]);
+      }
+      copy->schema = arrow::schema(fields);
+      return copy;
+    }
     case plan::ResolvedKind::kShowString: {
       const auto& input = node->children[0];
       auto child = Prune(input, ColumnSet(input->column_ids.begin(), input->column_ids.end()));

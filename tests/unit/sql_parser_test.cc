@@ -557,11 +557,22 @@ TEST(SqlQueries, Joins) {
   EXPECT_NE(QueryError("SELECT 1 FROM t LEFT u").find("PARSE_SYNTAX_ERROR"), std::string::npos);
 }
 
+TEST(SqlExpressions, LambdaFunctions) {
+  EXPECT_EQ(Expr("transform(a, x -> x + 1)"), "transform(a, lambdafunction(+(x, 1:int), x))");
+  EXPECT_EQ(Expr("zip_with(a, b, (x, y) -> x)"), "zip_with(a, b, lambdafunction(x, x, y))");
+  EXPECT_EQ(Expr("f((x))"), "f(x)");
+}
+
+TEST(SqlQueries, LateralViewSelectsTheGenerator) {
+  EXPECT_TRUE(ParseQuery("SELECT c FROM t LATERAL VIEW OUTER explode(a) x AS c").ok());
+  EXPECT_TRUE(ParseQuery("SELECT k, v FROM t LATERAL VIEW explode(m) x k, v WHERE k > 1").ok());
+}
+
 TEST(SqlQueries, UnsupportedConstructsAreNamed) {
   for (const char* text :
        {"SHOW TABLES", "CREATE TABLE x (a INT)", "INSERT INTO t VALUES (1)", "DESCRIBE t", "SET a = 1", "USE db",
         "EXPLAIN SELECT 1", "CACHE TABLE t", 
-        "SELECT 1 FROM t LATERAL VIEW explode(a) x", "FROM t SELECT a", "SELECT a FROM t GROUP BY ALL",
+        "FROM t SELECT a", "SELECT a FROM t GROUP BY ALL",
         "SELECT a FROM t CLUSTER BY a", "SELECT DISTINCT * FROM t",
         "SELECT * FROM explode(array(1))", "SELECT a FROM t LIMIT a", "SELECT * FROM VALUES (1 + 1)",
         "SELECT * FROM range(a)", "VALUES (1) ORDER BY 1"}) {
