@@ -8,6 +8,7 @@
 
 #include "analyzer/function_catalog.h"
 #include "functions/cast.h"
+#include "functions/collection_util.h"
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
 #include "io/file_listing.h"
@@ -372,6 +373,10 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
                           {"searchPath", "[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]"}});
   }
   if (info->name == "grouping" || info->name == "grouping_id") return BindGroupingCall(call, input, agg);
+  if (functions::FindGenerator(call.name) && windows_ == nullptr) {
+    // A select list binds with a window scope; anywhere else a generator is outside SELECT.
+    return AnalysisError("UNSUPPORTED_GENERATOR.OUTSIDE_SELECT", {{"plan", call.name}});
+  }
   if (HasLambdaArgument(call)) {
     ARROW_ASSIGN_OR_RAISE(auto bound, BindHigherOrder(call, input, agg));
     return AutoNamed(bound);
@@ -423,6 +428,7 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
   // have run, as in Spark.
   ARROW_ASSIGN_OR_RAISE(auto bound, info->bind_scalar(call.name, std::move(args), ctx_));
   if (info->null_intolerant) bound = functions::MarkNullIntolerant(bound, *info);
+  if (info->name == "extract_value") return bound;  // a[0], m[k], s.f: Spark marks no generated alias
   return AutoNamed(bound);
 }
 

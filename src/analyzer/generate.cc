@@ -31,14 +31,6 @@ const plan::FunctionExpr* GeneratorCall(const Expr& e) {
   return functions::FindGenerator(call.name) ? &call : nullptr;
 }
 
-std::string CallText(const plan::FunctionExpr& call, const std::vector<BoundExprPtr>& args) {
-  std::string out;
-  for (char c : call.name) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  out += "(";
-  for (size_t i = 0; i < args.size(); ++i) out += (i ? ", " : "") + args[i]->name;
-  return out + ")";
-}
-
 /// stack(n, v1, ..., vk): an ARRAY of n structs (col0, col1, ...) of ceil(k / n)
 /// fields, the last row padded with NULLs, for an inline generator to expand.
 Result<BoundExprPtr> StackAsArray(const std::string& name, std::vector<BoundExprPtr> args, const plan::EvalContext& ctx) {
@@ -107,7 +99,7 @@ Result<ResolvedPtr> Analyzer::GenerateNode(const plan::FunctionExpr& call, const
     ARROW_ASSIGN_OR_RAISE(auto bound, Bind(a, scope, nullptr));
     args.push_back(std::move(bound));
   }
-  const std::string name = CallText(call, args);
+  const std::string name = functions::CallText(call.name, args);
   plan::GeneratorSpec spec;
   spec.outer = info->outer;
   arrow::FieldVector generated;
@@ -128,8 +120,9 @@ Result<ResolvedPtr> Analyzer::GenerateNode(const plan::FunctionExpr& call, const
       return functions::UnexpectedInputType(name, 0, "\"ARRAY<STRUCT>\"", *spec.input);
     }
     const bool elements_nullable = functions::ContainsNull(type);
+    const bool stack = info->kind == functions::GeneratorKind::kStack;  // Spark: stack's columns are nullable
     for (const auto& f : functions::ElementType(type)->fields()) {
-      generated.push_back(arrow::field(f->name(), f->type(), f->nullable() || elements_nullable || outer));
+      generated.push_back(arrow::field(f->name(), f->type(), f->nullable() || elements_nullable || outer || stack));
     }
   } else {
     if (spec.kind == plan::GeneratorSpec::Kind::kPosExplode) generated.push_back(arrow::field("pos", arrow::int32(), outer));

@@ -35,6 +35,36 @@ BoundExprPtr Positional(int index, const std::shared_ptr<arrow::DataType>& type,
   return BoundExpr::Column(index, type, nullable, name);
 }
 
+/// Spark names a call whose argument type is wrong with its lambda unbound
+/// (`transform(id, lambdafunction(x, x))`): the error's sqlExpr is rewritten so
+/// when the lambda's body is a name.
+Status NameUnresolvedCall(const Status& status, const plan::FunctionExpr& call,
+                          const std::vector<functions::HigherOrderArg>& bound, const plan::FunctionExpr& lambda) {
+  const SparkErrorDetail* detail = GetSparkError(status);
+  if (detail == nullptr || detail->error_class() != "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE" ||
+      lambda.args[0]->kind() != ExprKind::kColumn) {
+    return status;
+  }
+  auto name_of = [](const plan::Expr& e) {
+    std::string out;
+    for (const auto& p : e.As<plan::ColumnExpr>().name_parts) out += (out.empty() ? "" : ".") + p;
+    return out;
+  };
+  std::string text = sql::ToLowerAscii(call.name) + "(";
+  for (size_t i = 0; i < bound.size(); ++i) {
+    if (!bound[i].value) return status;
+    text += (i ? ", " : "") + bound[i].value->name;
+  }
+  text += ", lambdafunction(" + name_of(*lambda.args[0]);
+  for (size_t v = 1; v < lambda.args.size(); ++v) text += ", " + name_of(*lambda.args[v]);
+  text += "))";
+  MessageParameters params = detail->parameters();
+  for (auto& [key, value] : params) {
+    if (key == "sqlExpr") value = "\"" + text + "\"";
+  }
+  return AnalysisError(detail->error_class(), std::move(params));
+}
+
 }  // namespace
 
 bool HasLambdaArgument(const plan::FunctionExpr& call) {
@@ -76,7 +106,9 @@ Result<BoundExprPtr> Analyzer::BindHigherOrder(const plan::FunctionExpr& call, c
       }
       scope.names.push_back(std::move(name));
     }
-    ARROW_ASSIGN_OR_RAISE(scope.variables, functions::LambdaVariables(call.name, i, scope.names.size(), args));
+    auto variables = functions::LambdaVariables(call.name, i, scope.names.size(), args);
+    if (!variables.ok()) return NameUnresolvedCall(variables.status(), call, args, lambda);
+    scope.variables = std::move(*variables);
     lambda_scopes_.push_back(&scope);
     auto body = Bind(lambda.args[0], input, agg);
     lambda_scopes_.pop_back();

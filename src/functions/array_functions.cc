@@ -26,38 +26,10 @@ namespace {
 using arrow::Datum;
 using Args = std::vector<Datum>;
 
-std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
 
-std::string CallText(const std::string& called, const std::vector<BoundExprPtr>& args) {
-  std::string out;
-  for (char c : called) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  out += "(";
-  for (size_t i = 0; i < args.size(); ++i) out += (i ? ", " : "") + args[i]->name;
-  return out + ")";
-}
 
-FunctionInfo Info(std::string name, std::string usage, ScalarBinder bind, std::vector<std::string> aliases = {}) {
-  FunctionInfo info;
-  info.name = std::move(name);
-  info.usage = std::move(usage);
-  info.aliases = std::move(aliases);
-  info.bind_scalar = std::move(bind);
-  info.can_fail = false;
-  return info;
-}
 
-BoundExprPtr Call(const std::string& function, std::string name, std::vector<BoundExprPtr> args,
-                  std::shared_ptr<arrow::DataType> type, bool nullable, LambdaKernel::Fn fn) {
-  return plan::BoundExpr::Call(function, std::make_shared<LambdaKernel>(std::move(fn)), std::move(args),
-                               std::move(type), nullable, std::move(name));
-}
 
-bool AnyNullable(const std::vector<BoundExprPtr>& args) {
-  for (const auto& a : args) {
-    if (a->nullable) return true;
-  }
-  return false;
-}
 
 /// Several arrays concatenated, with where each starts and Spark's ordering over all of them.
 struct JoinedValues {
@@ -97,7 +69,11 @@ Status CoerceArrayAndValue(const std::string& function, const std::string& sql_e
   ARROW_RETURN_NOT_OK(RequireArray(sql_expr, 0, *args[0]));
   auto element = ElementType(*args[0]->type);
   auto common = WiderType(element, args[1]->type);
-  if (!common && args[1]->type->id() != arrow::Type::NA) {
+  // Spark's ANSI coercion does not widen a decimal and a float here.
+  const bool decimal_float = (element->id() == arrow::Type::DECIMAL128 && types::IsFractional(*args[1]->type)) ||
+                             (types::IsFractional(*element) && args[1]->type->id() == arrow::Type::DECIMAL128);
+  if (decimal_float) common = nullptr;
+  if (!common && !decimal_float && args[1]->type->id() != arrow::Type::NA) {
     auto nested = CommonElementType({element, args[1]->type});
     if (nested && !types::IsStringLike(*nested)) common = nested;
   }
@@ -125,11 +101,6 @@ Status CoerceTwoArrays(const std::string& function, const std::string& sql_expr,
   return Status::OK();
 }
 
-Status CheckCount(const std::string& function, const std::vector<BoundExprPtr>& args, size_t min, size_t max) {
-  if (args.size() >= min && args.size() <= max) return Status::OK();
-  std::string expected = min == max ? std::to_string(min) : "[" + std::to_string(min) + ", " + std::to_string(max) + "]";
-  return WrongArgumentCount(function, expected, args.size());
-}
 
 Result<BoundExprPtr> IntArgument(BoundExprPtr arg, const std::string& sql_expr, int index, const EvalContext& ctx) {
   if (!types::IsIntegral(*arg->type) && arg->type->id() != arrow::Type::NA) {
@@ -150,7 +121,7 @@ int64_t IntAt(const arrow::Array& a, int64_t i) {
 // --- construction -------------------------------------------------------------------
 
 FunctionInfo ArrayFunction() {
-  return Info("array", "array(expr, ...) - Returns an array with the given elements.",
+  return ScalarInfo("array", "array(expr, ...) - Returns an array with the given elements.",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
                 std::vector<std::shared_ptr<arrow::DataType>> types;
                 for (const auto& a : args) types.push_back(a->type);
@@ -166,7 +137,7 @@ FunctionInfo ArrayFunction() {
                   ARROW_ASSIGN_OR_RAISE(a, CoerceTo(a, common, ctx));
                 }
                 auto type = ArrayOf(common, AnyNullable(args));
-                return Call("array", name, args, type, false,
+                return KernelCall("array", name, args, type, false,
                             [type, common](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               arrow::ArrayVector columns;
@@ -188,13 +159,13 @@ FunctionInfo ArrayFunction() {
 }
 
 FunctionInfo ArrayRepeat() {
-  return Info("array_repeat", "array_repeat(element, count) - Returns the array containing element count times.",
+  return ScalarInfo("array_repeat", "array_repeat(element, count) - Returns the array containing element count times.",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
                 ARROW_RETURN_NOT_OK(CheckCount("array_repeat", args, 2, 2));
                 const std::string name = CallText(called, args);
                 ARROW_ASSIGN_OR_RAISE(args[1], IntArgument(args[1], name, 1, ctx));
                 auto type = ArrayOf(args[0]->type, args[0]->nullable);
-                return Call("array_repeat", name, args, type, args[1]->nullable,
+                return KernelCall("array_repeat", name, args, type, args[1]->nullable,
                             [type](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto element = ArrayArgument(a[0], rows);
@@ -214,7 +185,7 @@ FunctionInfo ArrayRepeat() {
 }
 
 FunctionInfo Sequence() {
-  return Info("sequence",
+  return ScalarInfo("sequence",
               "sequence(start, stop, step) - Generates an array of elements from start to stop (inclusive), "
               "incrementing by step.",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
@@ -233,7 +204,7 @@ FunctionInfo Sequence() {
                 }
                 auto type = ArrayOf(common, false);
                 auto long_type = ArrayOf(arrow::int64(), false);
-                auto bound = Call("sequence", name, args, type, AnyNullable(args),
+                auto bound = KernelCall("sequence", name, args, type, AnyNullable(args),
                                   [type, long_type, common](const Args& a, int64_t length, const EvalContext& ctx) -> Result<Datum> {
                                     const int64_t rows = ResultRows(a, length);
                                     arrow::ArrayVector in;
@@ -293,7 +264,7 @@ FunctionInfo Sequence() {
 enum class LookupKind { kContains, kPosition, kRemove };
 
 FunctionInfo Lookup(const std::string& function, LookupKind kind, std::string usage) {
-  return Info(function, std::move(usage),
+  return ScalarInfo(function, std::move(usage),
               [function, kind](const std::string& called, std::vector<BoundExprPtr> args,
                                const EvalContext& ctx) -> Result<BoundExprPtr> {
                 ARROW_RETURN_NOT_OK(CheckCount(function, args, 2, 2));
@@ -308,7 +279,7 @@ FunctionInfo Lookup(const std::string& function, LookupKind kind, std::string us
                                                         : kind == LookupKind::kPosition ? arrow::int64()
                                                                                         : args[0]->type;
                 bool nullable = AnyNullable(args) || (kind == LookupKind::kContains && ContainsNull(*args[0]->type));
-                return Call(function, name, args, type, nullable,
+                return KernelCall(function, name, args, type, nullable,
                             [kind, type](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto list = ListArgument(a[0], rows);
@@ -399,12 +370,10 @@ Result<Datum> ArrayElementAt(const ElementAtSpec& spec, const std::shared_ptr<ar
       if (spec.ansi_errors && ctx.ansi) {
         if (spec.bracket) {
           return SparkError(SparkExceptionKind::kArrayIndexOutOfBounds, "INVALID_ARRAY_INDEX",
-                            {{"indexValue", std::to_string(k)}, {"arraySize", std::to_string(n)},
-                             {"ansiConfig", "\"spark.sql.ansi.enabled\""}});
+                            {{"indexValue", std::to_string(k)}, {"arraySize", std::to_string(n)}});
         }
         return SparkError(SparkExceptionKind::kArrayIndexOutOfBounds, "INVALID_ARRAY_INDEX_IN_ELEMENT_AT",
-                          {{"indexValue", std::to_string(k)}, {"arraySize", std::to_string(n)},
-                           {"ansiConfig", "\"spark.sql.ansi.enabled\""}});
+                          {{"indexValue", std::to_string(k)}, {"arraySize", std::to_string(n)}});
       }
       picks.Add(-1);
       continue;
@@ -438,8 +407,8 @@ Result<Datum> MapValueAt(const Args& a, int64_t length) {
   return FinishResult(values, AllScalars(a));
 }
 
-FunctionInfo ElementAt(ElementAtSpec spec, std::string usage, std::vector<std::string> aliases = {}) {
-  return Info(spec.function, std::move(usage),
+FunctionInfo ElementAt(ElementAtSpec spec, std::string usage) {
+  return ScalarInfo(spec.function, std::move(usage),
               [spec](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
                 ARROW_RETURN_NOT_OK(CheckCount(spec.function, args, 2, 2));
                 std::string name = spec.bracket ? args[0]->name + "[" + args[1]->name + "]" : CallText(called, args);
@@ -453,7 +422,7 @@ FunctionInfo ElementAt(ElementAtSpec spec, std::string usage, std::vector<std::s
                                           {"rightType", Quoted(types::SqlString(*args[1]->type))}});
                   }
                   ARROW_ASSIGN_OR_RAISE(args[1], CoerceTo(args[1], key_type, ctx));
-                  return Call(spec.function, name, args, map.item_type(), true,
+                  return KernelCall(spec.function, name, args, map.item_type(), true,
                               [](const Args& a, int64_t length, const EvalContext&) { return MapValueAt(a, length); });
                 }
                 if (args[0]->type->id() != arrow::Type::LIST) {
@@ -472,16 +441,16 @@ FunctionInfo ElementAt(ElementAtSpec spec, std::string usage, std::vector<std::s
                 ARROW_ASSIGN_OR_RAISE(args[1], BindCast(args[1], arrow::int32(), plan::CastMode::kDefault, true, ctx));
                 auto type = ElementType(*args[0]->type);
                 bool nullable = true;
-                auto bound = Call(spec.function, name, args, type, nullable,
+                auto bound = KernelCall(spec.function, name, args, type, nullable,
                                   [spec, type](const Args& a, int64_t length, const EvalContext& ctx) {
                                     return ArrayElementAt(spec, type, a, length, ctx);
                                   });
                 return bound;
-              }, std::move(aliases));
+              });
 }
 
 FunctionInfo Size(const std::string& function) {
-  return Info(function, function + "(expr) - Returns the size of an array or a map.",
+  return ScalarInfo(function, function + "(expr) - Returns the size of an array or a map.",
               [function](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
                 ARROW_RETURN_NOT_OK(CheckCount(function, args, 1, 1));
                 const std::string name = CallText(called, args);
@@ -490,7 +459,7 @@ FunctionInfo Size(const std::string& function) {
                 }
                 // spark.sql.legacy.sizeOfNull (true) gives -1 for NULL, but not under ANSI.
                 const bool legacy = !ctx.ansi;
-                return Call(function, name, args, arrow::int32(), !legacy && args[0]->nullable,
+                return KernelCall(function, name, args, arrow::int32(), !legacy && args[0]->nullable,
                             [legacy](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto list = std::static_pointer_cast<arrow::ListArray>(ArrayArgument(a[0], rows));
@@ -562,7 +531,7 @@ Result<Datum> SetOperation(SetOp op, const std::shared_ptr<arrow::DataType>& typ
 }
 
 FunctionInfo SetFunction(const std::string& function, SetOp op, std::string usage) {
-  return Info(function, std::move(usage),
+  return ScalarInfo(function, std::move(usage),
               [function, op](const std::string& called, std::vector<BoundExprPtr> args,
                              const EvalContext& ctx) -> Result<BoundExprPtr> {
                 const size_t n = op == SetOp::kDistinct ? 1 : 2;
@@ -577,7 +546,7 @@ FunctionInfo SetFunction(const std::string& function, SetOp op, std::string usag
                 if (op == SetOp::kUnion) contains_null |= ContainsNull(*args[1]->type);
                 if (op == SetOp::kIntersect) contains_null &= ContainsNull(*args[1]->type);
                 auto type = ArrayOf(ElementType(*args[0]->type), contains_null);
-                return Call(function, name, args, type, AnyNullable(args),
+                return KernelCall(function, name, args, type, AnyNullable(args),
                             [op, type](const Args& a, int64_t length, const EvalContext&) {
                               return SetOperation(op, type, a, length);
                             });
@@ -585,14 +554,14 @@ FunctionInfo SetFunction(const std::string& function, SetOp op, std::string usag
 }
 
 FunctionInfo ArraysOverlap() {
-  return Info("arrays_overlap",
+  return ScalarInfo("arrays_overlap",
               "arrays_overlap(a1, a2) - Returns true if a1 contains at least a non-null element present also in a2.",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
                 ARROW_RETURN_NOT_OK(CheckCount("arrays_overlap", args, 2, 2));
                 const std::string name = CallText(called, args);
                 ARROW_RETURN_NOT_OK(CoerceTwoArrays("arrays_overlap", name, args, ctx));
                 bool nullable = AnyNullable(args) || ContainsNull(*args[0]->type) || ContainsNull(*args[1]->type);
-                return Call("arrays_overlap", name, args, arrow::boolean(), nullable,
+                return KernelCall("arrays_overlap", name, args, arrow::boolean(), nullable,
                             [](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto left = ListArgument(a[0], rows), right = ListArgument(a[1], rows);
@@ -643,7 +612,7 @@ FunctionInfo ArraysOverlap() {
 // --- reshaping -----------------------------------------------------------------------
 
 FunctionInfo Slice() {
-  return Info("slice",
+  return ScalarInfo("slice",
               "slice(x, start, length) - Subsets array x starting from index start (array indices start at 1, or "
               "starting from the end if start is negative) with the specified length.",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
@@ -653,7 +622,7 @@ FunctionInfo Slice() {
                 ARROW_ASSIGN_OR_RAISE(args[1], IntArgument(args[1], name, 1, ctx));
                 ARROW_ASSIGN_OR_RAISE(args[2], IntArgument(args[2], name, 2, ctx));
                 auto type = args[0]->type;
-                auto bound = Call("slice", name, args, type, AnyNullable(args),
+                auto bound = KernelCall("slice", name, args, type, AnyNullable(args),
                                   [type](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                                     const int64_t rows = ResultRows(a, length);
                                     auto list = ListArgument(a[0], rows);
@@ -687,7 +656,7 @@ FunctionInfo Slice() {
 }
 
 FunctionInfo Flatten() {
-  return Info("flatten", "flatten(arrayOfArrays) - Transforms an array of arrays into a single array.",
+  return ScalarInfo("flatten", "flatten(arrayOfArrays) - Transforms an array of arrays into a single array.",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext&) -> Result<BoundExprPtr> {
                 ARROW_RETURN_NOT_OK(CheckCount("flatten", args, 1, 1));
                 const std::string name = CallText(called, args);
@@ -697,7 +666,7 @@ FunctionInfo Flatten() {
                 }
                 auto type = ElementType(*args[0]->type);
                 bool nullable = args[0]->nullable || ContainsNull(*args[0]->type);
-                return Call("flatten", name, args, type, nullable,
+                return KernelCall("flatten", name, args, type, nullable,
                             [type](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto outer = ListArgument(a[0], rows);
@@ -723,7 +692,7 @@ FunctionInfo Flatten() {
 }
 
 FunctionInfo ArraysZip() {
-  return Info("arrays_zip",
+  return ScalarInfo("arrays_zip",
               "arrays_zip(a1, a2, ...) - Returns a merged array of structs in which the N-th struct contains all "
               "N-th values of input arrays.",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext&) -> Result<BoundExprPtr> {
@@ -738,7 +707,7 @@ FunctionInfo ArraysZip() {
                 }
                 auto element = arrow::struct_(fields);
                 auto type = ArrayOf(element, false);
-                return Call("arrays_zip", name, args, type, AnyNullable(args),
+                return KernelCall("arrays_zip", name, args, type, AnyNullable(args),
                             [type, element](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               std::vector<std::shared_ptr<arrow::ListArray>> lists;
@@ -784,7 +753,7 @@ FunctionInfo ArraysZip() {
 enum class InsertKind { kAppend, kPrepend, kInsert };
 
 FunctionInfo ArrayInsert(const std::string& function, InsertKind kind, std::string usage) {
-  return Info(function, std::move(usage),
+  return ScalarInfo(function, std::move(usage),
               [function, kind](const std::string& called, std::vector<BoundExprPtr> args,
                                const EvalContext& ctx) -> Result<BoundExprPtr> {
                 const size_t n = kind == InsertKind::kInsert ? 3 : 2;
@@ -806,7 +775,7 @@ FunctionInfo ArrayInsert(const std::string& function, InsertKind kind, std::stri
                 auto type = ArrayOf(common, ContainsNull(*args[0]->type) || value->nullable ||
                                                 (kind == InsertKind::kInsert));
                 bool nullable = args[0]->nullable || (kind == InsertKind::kInsert && args[1]->nullable);
-                return Call(function, name, args, type, nullable,
+                return KernelCall(function, name, args, type, nullable,
                             [kind, type](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto list = ListArgument(a[0], rows);
@@ -853,13 +822,13 @@ FunctionInfo ArrayInsert(const std::string& function, InsertKind kind, std::stri
 }
 
 FunctionInfo ArrayCompact() {
-  return Info("array_compact", "array_compact(array) - Removes null values from the array.",
+  return ScalarInfo("array_compact", "array_compact(array) - Removes null values from the array.",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext&) -> Result<BoundExprPtr> {
                 ARROW_RETURN_NOT_OK(CheckCount("array_compact", args, 1, 1));
                 const std::string name = CallText(called, args);
                 ARROW_RETURN_NOT_OK(RequireArray(name, 0, *args[0]));
                 auto type = ArrayOf(ElementType(*args[0]->type), false);
-                return Call("array_compact", name, args, type, args[0]->nullable,
+                return KernelCall("array_compact", name, args, type, args[0]->nullable,
                             [type](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto list = ListArgument(a[0], rows);
@@ -926,7 +895,7 @@ Result<Datum> SortLists(const Datum& arg, int64_t length, bool scalar_output, bo
 }
 
 FunctionInfo SortArray() {
-  return Info("sort_array",
+  return ScalarInfo("sort_array",
               "sort_array(array[, ascendingOrder]) - Sorts the input array in ascending or descending order according "
               "to the natural ordering of the array elements.",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext&) -> Result<BoundExprPtr> {
@@ -946,7 +915,7 @@ FunctionInfo SortArray() {
                 const auto& literal = static_cast<const arrow::BooleanScalar&>(*args[1]->literal);
                 const bool ascending = !literal.is_valid || literal.value;
                 auto type = args[0]->type;
-                return Call("sort_array", name, args, type, args[0]->nullable,
+                return KernelCall("sort_array", name, args, type, args[0]->nullable,
                             [ascending](const Args& a, int64_t length, const EvalContext&) {
                               return SortLists(a[0], length, a[0].is_scalar(), ascending, ascending);
                             });
@@ -969,7 +938,7 @@ Result<BoundExprPtr> BindDefaultArraySort(const std::string& called, std::vector
   ARROW_RETURN_NOT_OK(RequireOrderable(name, "array_sort", *args[0]));
   auto type = args[0]->type;
   bool nullable = args[0]->nullable;
-  return Call("array_sort", name, std::move(args), type, nullable,
+  return KernelCall("array_sort", name, std::move(args), type, nullable,
               [](const Args& a, int64_t length, const EvalContext&) {
                 return SortLists(a[0], length, a[0].is_scalar(), true, false);
               });
@@ -978,7 +947,7 @@ Result<BoundExprPtr> BindDefaultArraySort(const std::string& called, std::vector
 namespace {
 
 FunctionInfo ArrayExtreme(const std::string& function, bool max) {
-  return Info(function, function + "(array) - Returns the " + (max ? "maximum" : "minimum") +
+  return ScalarInfo(function, function + "(array) - Returns the " + (max ? "maximum" : "minimum") +
                             " value in the array. NaN is greater than any non-NaN elements for double/float type. "
                             "NULL elements are skipped.",
               [function, max](const std::string& called, std::vector<BoundExprPtr> args,
@@ -988,7 +957,7 @@ FunctionInfo ArrayExtreme(const std::string& function, bool max) {
                 ARROW_RETURN_NOT_OK(RequireArray(name, 0, *args[0]));
                 ARROW_RETURN_NOT_OK(RequireOrderable(name, function, *args[0]));
                 auto type = ElementType(*args[0]->type);
-                return Call(function, name, args, type, true,
+                return KernelCall(function, name, args, type, true,
                             [max](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto list = ListArgument(a[0], rows);
@@ -1012,7 +981,7 @@ FunctionInfo ArrayExtreme(const std::string& function, bool max) {
 }
 
 FunctionInfo ArrayJoin() {
-  return Info("array_join",
+  return ScalarInfo("array_join",
               "array_join(array, delimiter[, nullReplacement]) - Concatenates the elements of the given array using "
               "the delimiter and an optional string to replace nulls.",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
@@ -1029,7 +998,7 @@ FunctionInfo ArrayJoin() {
                 for (size_t k = 1; k < args.size(); ++k) {
                   ARROW_ASSIGN_OR_RAISE(args[k], CastStringArgument(args[k], ctx));
                 }
-                return Call("array_join", name, args, arrow::utf8(), AnyNullable(args),
+                return KernelCall("array_join", name, args, arrow::utf8(), AnyNullable(args),
                             [](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto list = ListArgument(a[0], rows);

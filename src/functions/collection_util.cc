@@ -1,5 +1,6 @@
 #include "functions/collection_util.h"
 
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <cstring>
@@ -330,5 +331,43 @@ Result<BoundExprPtr> CoerceTo(BoundExprPtr arg, const std::shared_ptr<arrow::Dat
   return plan::BoundExpr::Call("implicit_cast", kernel, {std::move(arg)}, to, nullable, name);
 }
 
+
+std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
+
+std::string CallText(const std::string& called, const std::vector<BoundExprPtr>& args) {
+  std::string out;
+  for (char c : called) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  out += "(";
+  for (size_t i = 0; i < args.size(); ++i) out += (i ? ", " : "") + args[i]->name;
+  return out + ")";
+}
+
+FunctionInfo ScalarInfo(std::string name, std::string usage, ScalarBinder bind, bool can_fail) {
+  FunctionInfo info;
+  info.name = std::move(name);
+  info.usage = std::move(usage);
+  info.bind_scalar = std::move(bind);
+  info.can_fail = can_fail;
+  return info;
+}
+
+BoundExprPtr KernelCall(const std::string& function, std::string name, std::vector<BoundExprPtr> args,
+                        std::shared_ptr<arrow::DataType> type, bool nullable, LambdaKernel::Fn fn) {
+  return plan::BoundExpr::Call(function, std::make_shared<LambdaKernel>(std::move(fn)), std::move(args),
+                               std::move(type), nullable, std::move(name));
+}
+
+bool AnyNullable(const std::vector<BoundExprPtr>& args) {
+  for (const auto& a : args) {
+    if (a->nullable) return true;
+  }
+  return false;
+}
+
+Status CheckCount(const std::string& function, const std::vector<BoundExprPtr>& args, size_t min, size_t max) {
+  if (args.size() >= min && args.size() <= max) return Status::OK();
+  std::string expected = min == max ? std::to_string(min) : "[" + std::to_string(min) + ", " + std::to_string(max) + "]";
+  return WrongArgumentCount(function, expected, args.size());
+}
 
 }  // namespace sk8::functions

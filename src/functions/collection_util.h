@@ -93,6 +93,21 @@ std::shared_ptr<arrow::DataType> CommonElementType(const std::vector<std::shared
 Result<BoundExprPtr> CoerceTo(BoundExprPtr arg, const std::shared_ptr<arrow::DataType>& to, const EvalContext& ctx);
 
 
+// --- binders ----------------------------------------------------------------------------
+
+/// "\"text\"", as error parameters quote SQL and types.
+std::string Quoted(const std::string& text);
+/// Spark's column name of a call: its lower-case name, then the arguments' names.
+std::string CallText(const std::string& called, const std::vector<BoundExprPtr>& args);
+/// A scalar function's metadata (can_fail as given) with its binder.
+FunctionInfo ScalarInfo(std::string name, std::string usage, ScalarBinder bind, bool can_fail = false);
+/// A call of `function` named `name` whose kernel is `fn`.
+BoundExprPtr KernelCall(const std::string& function, std::string name, std::vector<BoundExprPtr> args,
+                        std::shared_ptr<arrow::DataType> type, bool nullable, LambdaKernel::Fn fn);
+bool AnyNullable(const std::vector<BoundExprPtr>& args);
+/// Spark's WRONG_NUM_ARGS unless `min` <= args.size() <= `max`.
+Status CheckCount(const std::string& function, const std::vector<BoundExprPtr>& args, size_t min, size_t max);
+
 // --- higher-order functions (higher_order_functions.cc) ---------------------------
 
 /// A bound lambda function: `body` reads, by position, the lambda's variables

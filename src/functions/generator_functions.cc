@@ -60,12 +60,7 @@ void RegisterGeneratorFunctions(FunctionRegistry& registry) {
     info.can_fail = false;
     info.bind_scalar = [](const std::string& called, std::vector<BoundExprPtr> args,
                           const EvalContext&) -> Result<BoundExprPtr> {
-      std::string text;
-      for (char c : called) text += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      text += "(";
-      for (size_t i = 0; i < args.size(); ++i) text += (i ? ", " : "") + args[i]->name;
-      text += ")";
-      return AnalysisError("UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS", {{"expression", "\"" + text + "\""}});
+      return AnalysisError("UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS", {{"expression", Quoted(CallText(called, args))}});
     };
     registry.Add(info);
   }

@@ -29,7 +29,6 @@ using Args = std::vector<Datum>;
 
 BatchEvaluator batch_evaluator = nullptr;
 
-std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
 
 enum class Hof {
   kTransform,
@@ -493,12 +492,12 @@ class HigherOrderKernel : public plan::ScalarKernel {
     auto a = MapArgument(args[0], rows), b = MapArgument(args[1], rows);
     ARROW_ASSIGN_OR_RAISE(auto all_keys, arrow::Concatenate({a->keys(), b->keys()}));
     const int64_t bbase = a->keys()->length();
-    ListByIndices keys(rows), left(rows), right(rows);
+    ListByIndices keys(rows), left(rows), right(rows), shape(rows);
     std::vector<int64_t> parents;
     std::string key;
     for (int64_t i = 0; i < rows; ++i) {
       if (a->IsNull(i) || b->IsNull(i)) {
-        keys.NullRow();
+        shape.NullRow();
         continue;
       }
       std::vector<std::pair<std::string, int64_t>> seen;  // key -> slot
@@ -523,9 +522,10 @@ class HigherOrderKernel : public plan::ScalarKernel {
         keys.Add(slot_key[s]);
         left.Add(slot_left[s]);
         right.Add(slot_right[s]);
+        shape.Add(static_cast<int64_t>(parents.size()));
         parents.push_back(i);
       }
-      keys.EndRow();
+      shape.EndRow();
     }
     ARROW_ASSIGN_OR_RAISE(auto k, keys.Elements(all_keys));
     ARROW_ASSIGN_OR_RAISE(auto l, left.Elements(a->items()));
@@ -538,7 +538,7 @@ class HigherOrderKernel : public plan::ScalarKernel {
       out = cast.make_array();
     }
     auto entries = std::make_shared<arrow::StructArray>(map_type.value_type(), n, arrow::ArrayVector{k, out});
-    ARROW_ASSIGN_OR_RAISE(auto result, keys.Finish(type_, entries, false));
+    ARROW_ASSIGN_OR_RAISE(auto result, shape.Finish(type_, entries, false));
     return result.make_array();
   }
 
@@ -737,7 +737,7 @@ Result<BoundExprPtr> BindHigherOrderCall(const std::string& called, std::vector<
     }
     case Hof::kMapZipWith: {
       const auto& map = static_cast<const arrow::MapType&>(*input->type);
-      type = MapOf(map.key_type(), body.type, true);
+      type = MapOf(map.key_type(), body.type, body.nullable);
       nullable = input->nullable || values[1]->nullable;
       break;
     }

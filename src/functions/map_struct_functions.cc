@@ -22,43 +22,11 @@ namespace {
 using arrow::Datum;
 using Args = std::vector<Datum>;
 
-std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
 
-std::string CallText(const std::string& called, const std::vector<BoundExprPtr>& args) {
-  std::string out;
-  for (char c : called) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  out += "(";
-  for (size_t i = 0; i < args.size(); ++i) out += (i ? ", " : "") + args[i]->name;
-  return out + ")";
-}
 
-FunctionInfo Info(std::string name, std::string usage, ScalarBinder bind, bool can_fail = false) {
-  FunctionInfo info;
-  info.name = std::move(name);
-  info.usage = std::move(usage);
-  info.bind_scalar = std::move(bind);
-  info.can_fail = can_fail;
-  return info;
-}
 
-BoundExprPtr Call(const std::string& function, std::string name, std::vector<BoundExprPtr> args,
-                  std::shared_ptr<arrow::DataType> type, bool nullable, LambdaKernel::Fn fn) {
-  return plan::BoundExpr::Call(function, std::make_shared<LambdaKernel>(std::move(fn)), std::move(args),
-                               std::move(type), nullable, std::move(name));
-}
 
-bool AnyNullable(const std::vector<BoundExprPtr>& args) {
-  for (const auto& a : args) {
-    if (a->nullable) return true;
-  }
-  return false;
-}
 
-Status CheckCount(const std::string& function, const std::vector<BoundExprPtr>& args, size_t min, size_t max) {
-  if (args.size() >= min && args.size() <= max) return Status::OK();
-  std::string expected = min == max ? std::to_string(min) : "[" + std::to_string(min) + ", " + std::to_string(max) + "]";
-  return WrongArgumentCount(function, expected, args.size());
-}
 
 /// Builds a map column from picked keys and values (indices into `keys` /
 /// `items`), checking Spark's rules: no NULL key, no duplicate key.
@@ -119,7 +87,7 @@ Status RequireKeyType(const std::string& name, const std::string& function, cons
 }
 
 FunctionInfo MapFunction() {
-  return Info("map", "map(key0, value0, key1, value1, ...) - Creates a map with the given key/value pairs.",
+  return ScalarInfo("map", "map(key0, value0, key1, value1, ...) - Creates a map with the given key/value pairs.",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
                 const std::string name = CallText(called, args);
                 if (args.size() % 2 != 0) {
@@ -152,7 +120,7 @@ FunctionInfo MapFunction() {
                   value_nullable |= args[i + 1]->nullable;
                 }
                 auto type = MapOf(key, value, value_nullable);
-                auto bound = Call("map", name, args, type, false,
+                auto bound = KernelCall("map", name, args, type, false,
                                   [type, key, value](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                                     const int64_t rows = ResultRows(a, length);
                                     arrow::ArrayVector keys, values;
@@ -182,7 +150,7 @@ FunctionInfo MapFunction() {
 }
 
 FunctionInfo MapFromArrays() {
-  return Info("map_from_arrays",
+  return ScalarInfo("map_from_arrays",
               "map_from_arrays(keys, values) - Creates a map with a pair of the given key/value arrays. All elements "
               "in keys should not be null",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext&) -> Result<BoundExprPtr> {
@@ -191,7 +159,7 @@ FunctionInfo MapFromArrays() {
                 ARROW_RETURN_NOT_OK(RequireArray(name, 0, *args[0]));
                 ARROW_RETURN_NOT_OK(RequireArray(name, 1, *args[1]));
                 auto type = MapOf(ElementType(*args[0]->type), ElementType(*args[1]->type), ContainsNull(*args[1]->type));
-                return Call("map_from_arrays", name, args, type, AnyNullable(args),
+                return KernelCall("map_from_arrays", name, args, type, AnyNullable(args),
                             [type](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto keys = ListArgument(a[0], rows), values = ListArgument(a[1], rows);
@@ -215,7 +183,7 @@ FunctionInfo MapFromArrays() {
 }
 
 FunctionInfo MapFromEntries() {
-  return Info("map_from_entries", "map_from_entries(arrayOfEntries) - Returns a map created from the given array of entries.",
+  return ScalarInfo("map_from_entries", "map_from_entries(arrayOfEntries) - Returns a map created from the given array of entries.",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext&) -> Result<BoundExprPtr> {
                 ARROW_RETURN_NOT_OK(CheckCount("map_from_entries", args, 1, 1));
                 const std::string name = CallText(called, args);
@@ -226,7 +194,7 @@ FunctionInfo MapFromEntries() {
                 }
                 const auto& entry = *ElementType(t);
                 auto type = MapOf(entry.field(0)->type(), entry.field(1)->type(), entry.field(1)->nullable());
-                return Call("map_from_entries", name, args, type, args[0]->nullable || ContainsNull(t),
+                return KernelCall("map_from_entries", name, args, type, args[0]->nullable || ContainsNull(t),
                             [type](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto list = ListArgument(a[0], rows);
@@ -253,7 +221,7 @@ FunctionInfo MapFromEntries() {
 }
 
 FunctionInfo MapConcat() {
-  return Info("map_concat", "map_concat(map, ...) - Returns the union of all the given maps",
+  return ScalarInfo("map_concat", "map_concat(map, ...) - Returns the union of all the given maps",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
                 const std::string name = CallText(called, args);
                 std::vector<std::shared_ptr<arrow::DataType>> types;
@@ -271,7 +239,7 @@ FunctionInfo MapConcat() {
                 for (auto& a : args) {
                   ARROW_ASSIGN_OR_RAISE(a, CoerceTo(a, type, ctx));
                 }
-                return Call("map_concat", name, args, type, AnyNullable(args),
+                return KernelCall("map_concat", name, args, type, AnyNullable(args),
                             [type](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               const auto& map_type = static_cast<const arrow::MapType&>(*type);
@@ -317,7 +285,7 @@ FunctionInfo MapConcat() {
 enum class MapPart { kKeys, kValues, kEntries };
 
 FunctionInfo MapParts(const std::string& function, MapPart part, std::string usage) {
-  return Info(function, std::move(usage),
+  return ScalarInfo(function, std::move(usage),
               [function, part](const std::string& called, std::vector<BoundExprPtr> args,
                                const EvalContext&) -> Result<BoundExprPtr> {
                 ARROW_RETURN_NOT_OK(CheckCount(function, args, 1, 1));
@@ -326,7 +294,7 @@ FunctionInfo MapParts(const std::string& function, MapPart part, std::string usa
                 const auto& map = static_cast<const arrow::MapType&>(*args[0]->type);
                 std::shared_ptr<arrow::DataType> type;
                 switch (part) {
-                  case MapPart::kKeys: type = ArrayOf(map.key_type(), false); break;
+                  case MapPart::kKeys: type = ArrayOf(map.key_type(), true); break;  // Spark's MapKeys: containsNull
                   case MapPart::kValues: type = ArrayOf(map.item_type(), map.item_field()->nullable()); break;
                   case MapPart::kEntries:
                     type = ArrayOf(arrow::struct_({arrow::field("key", map.key_type(), false),
@@ -334,7 +302,7 @@ FunctionInfo MapParts(const std::string& function, MapPart part, std::string usa
                                    false);
                     break;
                 }
-                return Call(function, name, args, type, args[0]->nullable,
+                return KernelCall(function, name, args, type, args[0]->nullable,
                             [part, type](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto m = MapArgument(a[0], rows);
@@ -361,7 +329,7 @@ FunctionInfo MapParts(const std::string& function, MapPart part, std::string usa
 }
 
 FunctionInfo MapContainsKey() {
-  return Info("map_contains_key", "map_contains_key(map, key) - Returns true if the map contains the key.",
+  return ScalarInfo("map_contains_key", "map_contains_key(map, key) - Returns true if the map contains the key.",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
                 ARROW_RETURN_NOT_OK(CheckCount("map_contains_key", args, 2, 2));
                 const std::string name = CallText(called, args);
@@ -376,7 +344,7 @@ FunctionInfo MapContainsKey() {
                 }
                 ARROW_ASSIGN_OR_RAISE(args[0], CoerceTo(args[0], MapOf(key, map.item_type(), map.item_field()->nullable()), ctx));
                 ARROW_ASSIGN_OR_RAISE(args[1], CoerceTo(args[1], key, ctx));
-                return Call("map_contains_key", name, args, arrow::boolean(), AnyNullable(args),
+                return KernelCall("map_contains_key", name, args, arrow::boolean(), AnyNullable(args),
                             [](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto m = MapArgument(a[0], rows);
@@ -424,7 +392,7 @@ std::vector<std::string_view> SplitLiteral(std::string_view text, std::string_vi
 bool IsRegexLiteral(std::string_view s) { return s.find_first_of("\\^$.|?*+()[]{}") == std::string_view::npos; }
 
 FunctionInfo StrToMap() {
-  return Info("str_to_map",
+  return ScalarInfo("str_to_map",
               "str_to_map(text[, pairDelim[, keyValueDelim]]) - Creates a map after splitting the text into key/value "
               "pairs using delimiters. Default delimiters are ',' for `pairDelim` and ':' for `keyValueDelim`. Both "
               "`pairDelim` and `keyValueDelim` are treated as regular expressions.",
@@ -444,7 +412,7 @@ FunctionInfo StrToMap() {
                   }
                 }
                 auto type = MapOf(arrow::utf8(), arrow::utf8(), true);
-                return Call("str_to_map", name, args, type, args[0]->nullable,
+                return KernelCall("str_to_map", name, args, type, args[0]->nullable,
                             [type](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto text = std::static_pointer_cast<arrow::StringArray>(ArrayArgument(a[0], rows));
@@ -505,20 +473,20 @@ std::string StructFieldName(const plan::BoundExpr& arg, size_t index, const Eval
 }
 
 FunctionInfo StructFunction() {
-  return Info("struct", "struct(col1, col2, col3, ...) - Creates a struct with the given field values.",
+  return ScalarInfo("struct", "struct(col1, col2, col3, ...) - Creates a struct with the given field values.",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
                 arrow::FieldVector fields;
                 for (size_t i = 0; i < args.size(); ++i) {
                   fields.push_back(arrow::field(StructFieldName(*args[i], i, ctx), args[i]->type, args[i]->nullable));
                 }
                 auto type = arrow::struct_(fields);
-                return Call("struct", CallText(called, args), args, type, false,
+                return KernelCall("struct", CallText(called, args), args, type, false,
                             [type](const Args& a, int64_t length, const EvalContext&) { return MakeStruct(type, a, length); });
               });
 }
 
 FunctionInfo NamedStruct() {
-  return Info("named_struct", "named_struct(name1, val1, name2, val2, ...) - Creates a struct with the given field names and values.",
+  return ScalarInfo("named_struct", "named_struct(name1, val1, name2, val2, ...) - Creates a struct with the given field names and values.",
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext&) -> Result<BoundExprPtr> {
                 const std::string name = CallText(called, args);
                 if (args.empty() || args.size() % 2 != 0) {
@@ -541,7 +509,7 @@ FunctionInfo NamedStruct() {
                 }
                 auto type = arrow::struct_(fields);
                 // Only the values are evaluated; the name keeps all arguments.
-                return Call("named_struct", name, values, type, false,
+                return KernelCall("named_struct", name, values, type, false,
                             [type](const Args& a, int64_t length, const EvalContext&) { return MakeStruct(type, a, length); });
               });
 }
