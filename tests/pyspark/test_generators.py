@@ -82,3 +82,8 @@ def test_generators_errors(spark, gen, request, name):
     # Spark names the whole select item / the logical plan in these; sk8 names the call.
     params = name not in ("nested_generator", "generator_in_where")
     golden.check_error(request, "err", lambda: spark.sql(ERRORS[name]).collect(), params=params)
+
+
+@pytest.mark.parametrize("name", ["explode_outer", "posexplode", "posexplode_outer", "inline", "inline_outer", "stack"])
+def test_generators_describe(spark, request, name):
+    golden.check(request, "df", spark.sql(f"DESCRIBE FUNCTION {name}"), ordered=True)

@@ -77,6 +77,10 @@ def test_higher_order_dataframe(hof, request):
 
 def test_higher_order_column_names(spark, hof, request):
     golden.check(request, "df", spark.sql("SELECT transform(a, x -> x + 1), filter(a, x -> x > 1) FROM hof_t"))
+    golden.check(request, "more", spark.sql(
+        "SELECT exists(a, x -> x > 1), forall(a, x -> x > 1), reduce(b, 0, (s, x) -> s + x), "
+        "zip_with(a, b, (x, y) -> x), map_filter(m, (k, v) -> v > 1), transform_keys(m, (k, v) -> k), "
+        "transform_values(m, (k, v) -> v), map_zip_with(m, m, (k, v1, v2) -> v1) FROM hof_t"))
 
 
 ERRORS = {
