@@ -9,6 +9,7 @@
 #include "analyzer/function_catalog.h"
 #include "plan/sql_nodes.h"
 #include "functions/cast.h"
+#include "functions/collection_util.h"
 #include "functions/function_registry.h"
 #include "functions/java_regex.h"
 #include "functions/kernel_util.h"
@@ -355,6 +356,19 @@ Result<BoundExprPtr> Analyzer::BindColumn(const plan::ColumnExpr& column, const 
     result = hidden;
   }
   for (size_t p = matches[0].consumed; p < parts.size(); ++p) {
+    if (result->type->id() == arrow::Type::LIST &&
+        static_cast<const arrow::ListType&>(*result->type).value_type()->id() == arrow::Type::STRUCT) {
+      // arr.f over an array of structs: the field of every element.
+      auto field = BoundExpr::Literal(std::make_shared<arrow::StringScalar>(parts[p]), parts[p]);
+      ARROW_ASSIGN_OR_RAISE(auto extracted, functions::BindFunctionCall("extract_value", {result, field}, ctx_));
+      const auto& st = static_cast<const arrow::ListType&>(*result->type).value_type();
+      std::string name = parts[p];
+      for (const auto& f : st->fields()) {
+        if (EqualsIgnoreCase(f->name(), parts[p])) name = f->name();
+      }
+      result = Renamed(extracted, name);
+      continue;
+    }
     if (result->type->id() != arrow::Type::STRUCT) {
       return AnalysisError("INVALID_EXTRACT_BASE_FIELD_TYPE",
                            {{"base", "\"" + result->name + "\""}, {"other", "\"" + types::SqlString(*result->type) + "\""}});
@@ -387,6 +401,14 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
                           {"searchPath", "[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]"}});
   }
   if (info->name == "grouping" || info->name == "grouping_id") return BindGroupingCall(call, input, agg);
+  if (functions::FindGenerator(call.name) && windows_ == nullptr) {
+    // A select list binds with a window scope; anywhere else a generator is outside SELECT.
+    return AnalysisError("UNSUPPORTED_GENERATOR.OUTSIDE_SELECT", {{"plan", call.name}});
+  }
+  if (HasLambdaArgument(call)) {
+    ARROW_ASSIGN_OR_RAISE(auto bound, BindHigherOrder(call, input, agg));
+    return AutoNamed(bound);
+  }
   if (call.filter && info->kind != functions::FunctionKind::kAggregate) {
     return AnalysisError("INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX",
                          {{"prettyName", QuoteIdentifier(info->name)}, {"syntax", "\"FILTER CLAUSE\""}});
@@ -434,12 +456,16 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
   // have run, as in Spark.
   ARROW_ASSIGN_OR_RAISE(auto bound, info->bind_scalar(call.name, std::move(args), ctx_));
   if (info->null_intolerant) bound = functions::MarkNullIntolerant(bound, *info);
+  if (info->name == "extract_value") return bound;  // a[0], m[k], s.f: Spark marks no generated alias
   return AutoNamed(bound);
 }
 
 Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& input, AggregateContext* agg) const {
   if (auto it = precomputed_columns_.find(expr.get()); it != precomputed_columns_.end()) return it->second;
-  if (agg != nullptr && expr->kind() != ExprKind::kLiteral && !plan::IsWrittenAlias(*expr) &&
+  if (!lambda_scopes_.empty() && expr->kind() == ExprKind::kColumn) {
+    return BindInLambda(expr, input, agg, lambda_scopes_.size() - 1);
+  }
+  if (agg != nullptr && lambda_scopes_.empty() && expr->kind() != ExprKind::kLiteral && !plan::IsWrittenAlias(*expr) &&
       expr->kind() != ExprKind::kWindow && !ContainsAggregate(*expr)) {
     // Outside aggregate calls, an expression must be a grouping expression.
     ARROW_ASSIGN_OR_RAISE(auto bound, Bind(expr, input, nullptr));
@@ -701,6 +727,7 @@ Result<ResolvedPtr> Analyzer::ResolveProject(const plan::ProjectPlan& node, Reso
   bool has_aggregate = false;
   for (const auto& e : expressions) has_aggregate |= ContainsAggregate(*e);
   if (has_aggregate) return ResolveAggregate({}, expressions, input, /*grouping_in_output=*/false);
+  if (HasGenerator(expressions)) return ResolveGenerate(expressions, input);
   for (const auto& e : expressions) {
     std::vector<const plan::ScalarSubqueryExpr*> scalars;
     ScalarSubqueries(e, &scalars);
@@ -823,6 +850,12 @@ Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_g
 }
 
 Result<ResolvedPtr> Analyzer::ResolveWithColumns(const plan::WithColumnsPlan& node, ResolvedPtr input) const {
+  if (HasGenerator(node.aliases)) {
+    // withColumn("e", explode(a)): the columns, then the generator's.
+    std::vector<ExprPtr> list = {std::make_shared<plan::StarExpr>(std::vector<std::string>{})};
+    list.insert(list.end(), node.aliases.begin(), node.aliases.end());
+    return ResolveGenerate(list, input);
+  }
   std::vector<BoundExprPtr> exprs = AllColumns(*input);
   WindowContext windows;
   WindowScope scope(this, &windows);

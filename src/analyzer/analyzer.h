@@ -130,6 +130,22 @@ class Analyzer {
   Result<plan::ResolvedPtr> ProjectWithScalarSubqueries(const std::vector<plan::ExprPtr>& expressions,
                                                         plan::ResolvedPtr input) const;
   Result<plan::ResolvedPtr> ResolveWithColumns(const plan::WithColumnsPlan& node, plan::ResolvedPtr input) const;
+  /// A select list with a generator (explode(a), ...): a Generate node over
+  /// `input` and the projection of the list over it (generate.cc).
+  Result<plan::ResolvedPtr> ResolveGenerate(const std::vector<plan::ExprPtr>& expressions, plan::ResolvedPtr input) const;
+  /// A Generate node for one generator call over `below`, its arguments bound to `scope`.
+  Result<plan::ResolvedPtr> GenerateNode(const plan::FunctionExpr& call, const plan::AliasExpr* alias,
+                                         const plan::ResolvedPlan& scope, plan::ResolvedPtr below) const;
+
+  // Lambda functions of higher-order calls (higher_order.cc).
+  struct LambdaScope;
+  /// transform(a, x -> ...) and the other calls that take lambdas.
+  Result<plan::BoundExprPtr> BindHigherOrder(const plan::FunctionExpr& call, const plan::ResolvedPlan& input,
+                                             AggregateContext* agg) const;
+  /// A name inside the lambda of lambda_scopes_[depth]: its variable, or a
+  /// value from outside that the lambda captures.
+  Result<plan::BoundExprPtr> BindInLambda(const plan::ExprPtr& expr, const plan::ResolvedPlan& input,
+                                          AggregateContext* agg, size_t depth) const;
 
   Result<plan::BoundExprPtr> Bind(const plan::ExprPtr& expr, const plan::ResolvedPlan& input,
                                   AggregateContext* agg) const;
@@ -189,6 +205,8 @@ class Analyzer {
   /// While a subquery resolves: the inputs of the queries around it, outermost
   /// first, where names it cannot resolve are looked up (correlation).
   mutable std::vector<const plan::ResolvedPlan*> outer_scopes_;
+  /// While a lambda body binds: the lambdas around it, outermost first.
+  mutable std::vector<LambdaScope*> lambda_scopes_;
 };
 
 /// Gives every output column of `plan` an identity and makes every column
@@ -234,6 +252,11 @@ void ScalarSubqueries(const plan::ExprPtr& e, std::vector<const plan::ScalarSubq
 
 /// True for functions that only exist over a window (rank, lag, ntile, ...).
 bool IsWindowOnlyFunction(const std::string& name);
+
+/// True when a select item is a generator call (explode, inline, stack, ...).
+bool HasGenerator(const std::vector<plan::ExprPtr>& exprs);
+/// True when a call has a lambda argument (x -> ...).
+bool HasLambdaArgument(const plan::FunctionExpr& call);
 
 /// True when the expression contains a call to an aggregate function.
 bool ContainsAggregate(const plan::Expr& expr);

@@ -129,6 +129,13 @@ Result<ResolvedPtr> Assign(const ResolvedPtr& node) {
         out->column_ids.push_back(passes ? first.column_id : plan::NewColumnId());
       }
       break;
+    case ResolvedKind::kGenerate: {
+      ARROW_ASSIGN_OR_RAISE(out->generator.input, WithIds(out->generator.input, input_ids));
+      // The input's columns pass through; the generated ones are new.
+      out->column_ids = input_ids;
+      while (out->column_ids.size() < width) out->column_ids.push_back(plan::NewColumnId());
+      break;
+    }
     case ResolvedKind::kWindow:
       for (auto& key : out->grouping) {
         ARROW_ASSIGN_OR_RAISE(key, WithIds(key, input_ids));

@@ -381,6 +381,28 @@ Result<ExprPtr> ConvertExpression(const proto::Expression& e) {
       ARROW_ASSIGN_OR_RAISE(auto args, ConvertExpressions(e.call_function().arguments()));
       return ExprPtr(std::make_shared<plan::FunctionExpr>(e.call_function().function_name(), std::move(args)));
     }
+    case E::kLambdaFunction: {
+      // lambdafunction(body, variables...), as the SQL parser writes x -> body.
+      const auto& lambda = e.lambda_function();
+      std::vector<ExprPtr> args;
+      ARROW_ASSIGN_OR_RAISE(auto body, ConvertExpression(lambda.function()));
+      args.push_back(std::move(body));
+      for (const auto& v : lambda.arguments()) {
+        std::vector<std::string> parts(v.name_parts().begin(), v.name_parts().end());
+        args.push_back(std::make_shared<plan::ColumnExpr>(std::move(parts), std::nullopt));
+      }
+      return ExprPtr(std::make_shared<plan::FunctionExpr>("lambdafunction", std::move(args)));
+    }
+    case E::kUnresolvedNamedLambdaVariable: {
+      const auto& v = e.unresolved_named_lambda_variable();
+      std::vector<std::string> parts(v.name_parts().begin(), v.name_parts().end());
+      return ExprPtr(std::make_shared<plan::ColumnExpr>(std::move(parts), std::nullopt));
+    }
+    case E::kUnresolvedExtractValue: {
+      ARROW_ASSIGN_OR_RAISE(auto child, ConvertExpression(e.unresolved_extract_value().child()));
+      ARROW_ASSIGN_OR_RAISE(auto extraction, ConvertExpression(e.unresolved_extract_value().extraction()));
+      return ExprPtr(std::make_shared<plan::FunctionExpr>("extract_value", std::vector<ExprPtr>{child, extraction}));
+    }
     case E::kExpressionString:
       return ExprPtr(std::make_shared<plan::SqlTextExpr>(e.expression_string().expression()));
     case E::kAlias: {

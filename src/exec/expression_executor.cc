@@ -6,6 +6,7 @@
 #include <arrow/chunked_array.h>
 #include <arrow/compute/api.h>
 
+#include "functions/collection_util.h"
 #include "functions/function_registry.h"
 
 namespace sk8::exec {
@@ -248,6 +249,9 @@ Result<arrow::Datum> Evaluate(const plan::BoundExpr& expr, const arrow::RecordBa
   }
   return InternalError("unknown bound expression");
 }
+
+// Higher-order functions (functions/, below exec/) evaluate lambda bodies here.
+const bool kLambdaEvaluatorRegistered = (functions::SetBatchEvaluator(&Evaluate), true);
 
 Result<std::shared_ptr<arrow::Array>> ToArray(const arrow::Datum& datum, int64_t length) {
   if (datum.is_scalar()) return arrow::MakeArrayFromScalar(*datum.scalar(), length);

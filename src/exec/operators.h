@@ -6,6 +6,7 @@
 #include <arrow/table.h>
 
 #include "exec/physical_operator.h"
+#include "plan/resolved_plan.h"
 #include "io/data_source.h"
 #include "plan/logical_plan.h"
 
@@ -67,6 +68,8 @@ OperatorPtr MakeReplicateRows(OperatorPtr child, plan::BoundExprPtr count);
 OperatorPtr MakeExpand(OperatorPtr child, std::vector<std::vector<plan::BoundExprPtr>> projections,
                        std::shared_ptr<arrow::Schema> schema);
 /// The first input row (in input order) of each distinct key, NULLs equal to NULLs.
+/// Generate: each input row once per element of the generator's collection.
+OperatorPtr MakeGenerate(OperatorPtr child, plan::GeneratorSpec spec, std::shared_ptr<arrow::Schema> schema);
 OperatorPtr MakeDeduplicate(OperatorPtr child, std::vector<plan::BoundExprPtr> keys);
 /// Window functions over the partitions of `partition` (NULLs equal), each
 /// sorted by `order`: output = the input's columns, then one per function.

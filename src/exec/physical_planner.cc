@@ -109,6 +109,7 @@ bool IsDeterministicTree(const plan::ResolvedPlan& node) {
   if (!AllDeterministic(node.expressions) || !AllDeterministic(node.grouping)) return false;
   if (node.condition && !optimizer::IsDeterministic(*node.condition)) return false;
   if (node.replicate_count && !optimizer::IsDeterministic(*node.replicate_count)) return false;
+  if (node.generator.input && !optimizer::IsDeterministic(*node.generator.input)) return false;
   for (const auto& aggregate : node.aggregates) {
     if (!AllDeterministic(aggregate.args)) return false;
   }
@@ -228,6 +229,11 @@ Result<OperatorPtr> PlanNode(const plan::ResolvedPlan& node, ReuseIndex* reuse) 
         projections.push_back(std::move(bound));
       }
       return MakeExpand(std::move(children[0]), std::move(projections), node.schema);
+    }
+    case plan::ResolvedKind::kGenerate: {
+      auto spec = node.generator;
+      ARROW_ASSIGN_OR_RAISE(spec.input, plan::BindToInput(spec.input, input_ids));
+      return MakeGenerate(std::move(children[0]), std::move(spec), node.schema);
     }
     case plan::ResolvedKind::kDeduplicate: {
       ARROW_ASSIGN_OR_RAISE(auto keys, BindAll(node.grouping, input_ids));

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "functions/cast.h"
+#include "functions/collection_util.h"
 #include "types/spark_types.h"
 
 namespace sk8::functions {
@@ -30,6 +31,11 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterMathFunctions(*r);
     RegisterNullFunctions(*r);
     RegisterHashFunctions(*r);
+    RegisterArrayFunctions(*r);
+    RegisterMapStructFunctions(*r);
+    RegisterCollectAggregates(*r);
+    RegisterHigherOrderFunctions(*r);
+    RegisterGeneratorFunctions(*r);
     return r;
   }();
   return *registry;

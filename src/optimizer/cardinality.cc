@@ -209,6 +209,7 @@ double EstimateRows(const ResolvedPlan& node) {
     }
     case ResolvedKind::kSingleRow: return 1;
     case ResolvedKind::kReplicateRows: return EstimateRows(node.child());
+    case ResolvedKind::kGenerate: return EstimateRows(node.child()) * 4;  // elements per row: unknown
     case ResolvedKind::kExpand:
       return EstimateRows(node.child()) * static_cast<double>(node.expand_projections.size());
     case ResolvedKind::kDeduplicate: return std::max(1.0, EstimateRows(node.child()) / 10);

@@ -35,6 +35,7 @@ bool ReturnsNothing(const plan::ResolvedPlan& node) {
     case ResolvedKind::kReplicateRows:
     case ResolvedKind::kDeduplicate:
     case ResolvedKind::kExpand:
+    case ResolvedKind::kGenerate:
       return IsEmpty(node.child());
     case ResolvedKind::kAggregate:
       return !node.grouping.empty() && IsEmpty(node.child());

@@ -29,6 +29,25 @@ plan::ResolvedPtr KeepRequired(const plan::ResolvedPtr& node, const ColumnSet& r
   return project;
 }
 
+// A node whose output is its child's columns and then `computed` columns of
+// its own (Window, Generate), over the pruned `child`.
+plan::ResolvedPtr WithPrunedChild(const plan::ResolvedPtr& node, plan::ResolvedPtr child, int computed) {
+  if (child == node->children[0]) return node;
+  const int width = node->schema->num_fields();
+  auto copy = std::make_shared<plan::ResolvedPlan>(*node);
+  copy->children = {child};
+  arrow::FieldVector fields = child->schema->fields();
+  copy->column_ids = child->column_ids;
+  copy->qualifiers = child->qualifiers;
+  for (int f = width - computed; f < width; ++f) {
+    fields.push_back(node->schema->field(f));
+    copy->column_ids.push_back(node->column_ids[f]);
+    copy->qualifiers.push_back(node->qualifiers[f]);
+  }
+  copy->schema = arrow::schema(fields);
+  return copy;
+}
+
 // Rebuilds `node` keeping at least the `required` output columns.
 plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
   const int width = node->schema->num_fields();
@@ -157,20 +176,7 @@ plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
         for (const auto& a : function.args) Collect(*a, &required);
         for (const auto& a : function.aggregate.args) Collect(*a, &required);
       }
-      auto child = Prune(node->children[0], std::move(required));
-      if (child == node->children[0]) return node;
-      auto copy = std::make_shared<plan::ResolvedPlan>(*node);
-      copy->children = {child};
-      arrow::FieldVector fields = child->schema->fields();
-      copy->column_ids = child->column_ids;
-      copy->qualifiers = child->qualifiers;
-      for (int f = width - functions; f < width; ++f) {
-        fields.push_back(node->schema->field(f));
-        copy->column_ids.push_back(node->column_ids[f]);
-        copy->qualifiers.push_back(node->qualifiers[f]);
-      }
-      copy->schema = arrow::schema(fields);
-      return copy;
+      return WithPrunedChild(node, Prune(node->children[0], std::move(required)), functions);
     }
     case plan::ResolvedKind::kExpand: {
       // Every projection keeps the columns required above (at least one).
@@ -204,6 +210,13 @@ plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
       copy->schema = arrow::schema(fields);
       copy->visible_columns = -1;
       return copy;
+    }
+    case plan::ResolvedKind::kGenerate: {
+      // The child keeps what is required above and what the generator reads;
+      // the generated columns stay.
+      const int generated = width - node->children[0]->schema->num_fields();
+      Collect(*node->generator.input, &required);
+      return WithPrunedChild(node, Prune(node->children[0], std::move(required)), generated);
     }
     case plan::ResolvedKind::kShowString: {
       const auto& input = node->children[0];

@@ -77,6 +77,11 @@ std::string Describe(const ResolvedPlan& node, bool canonical = false) {
     case ResolvedKind::kUnion: return "Union " + Columns(*node.schema);
     case ResolvedKind::kSingleRow: return "EnforceSingleRow " + Columns(*node.schema);
     case ResolvedKind::kReplicateRows: return "ReplicateRows " + ToString(*node.replicate_count);
+    case ResolvedKind::kGenerate: {
+      static const char* kNames[] = {"explode", "posexplode", "inline"};
+      return std::string("Generate ") + kNames[static_cast<int>(node.generator.kind)] +
+             (node.generator.outer ? "_outer(" : "(") + ToString(*node.generator.input) + "), " + Columns(*node.schema);
+    }
     case ResolvedKind::kDeduplicate: {
       std::string out = "Deduplicate [";
       for (size_t i = 0; i < node.grouping.size(); ++i) out += (i ? ", " : "") + ToString(*node.grouping[i]);

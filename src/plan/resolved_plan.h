@@ -38,6 +38,7 @@ enum class ResolvedKind {
   kDeduplicate,
   kWindow,
   kExpand,
+  kGenerate,
 };
 
 /// The smallest and largest value of a column, as a double in the column's
@@ -46,6 +47,17 @@ struct ValueRange {
   bool known = false;
   double min = 0;
   double max = 0;
+};
+
+/// kGenerate: what a generator makes of each input row (Spark's Generate).
+/// stack is planned as inline over an array of structs.
+struct GeneratorSpec {
+  enum class Kind { kExplode, kPosExplode, kInline };
+  Kind kind = Kind::kExplode;
+  /// explode_outer, ...: a NULL or empty collection still gives one row, of NULLs.
+  bool outer = false;
+  /// The ARRAY or MAP exploded (inline: an ARRAY of STRUCTs), over the input.
+  BoundExprPtr input;
 };
 
 struct ResolvedPlan;
@@ -115,6 +127,10 @@ struct ResolvedPlan {
   // (the input's columns, the grouping columns with the set's absent ones
   // NULL, and spark_grouping_id)
   std::vector<std::vector<BoundExprPtr>> expand_projections;
+  // kGenerate: output = the child's columns, then the generator's (posexplode:
+  // pos first; a map's key and value; inline: the struct's fields), one row
+  // per element
+  GeneratorSpec generator;
   // kFileScan: data files read through their format's source; file_columns
   // index data_schema (the source's schema of the files), then past its end
   // the partition columns, whose values per file are file_partition_values

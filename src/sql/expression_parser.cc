@@ -859,7 +859,34 @@ Result<ExprPtr> ExpressionParser::ParseFunctionArgument(std::string* name) {
     tokens_.Advance();
     return std::make_shared<plan::StarExpr>(std::vector<std::string>{});  // count(*)
   }
-  if (tokens_.Peek().IsIdentifier() && tokens_.PeekSymbol("->", 1)) return UnsupportedSql("lambda functions");
+  // A lambda function, x -> body or (x, y) -> body: lambdafunction(body, x, y).
+  std::vector<std::string> variables;
+  size_t head = 0;  // tokens before the arrow
+  if (tokens_.Peek().IsIdentifier() && tokens_.PeekSymbol("->", 1)) {
+    variables.push_back(tokens_.Peek().value);
+    head = 1;
+  } else if (tokens_.PeekSymbol("(")) {
+    std::vector<std::string> names;
+    for (size_t k = 1; tokens_.Peek(k).IsIdentifier(); k += 2) {
+      names.push_back(tokens_.Peek(k).value);
+      if (tokens_.PeekSymbol(")", k + 1) && tokens_.PeekSymbol("->", k + 2)) {
+        variables = std::move(names);
+        head = k + 2;
+        break;
+      }
+      if (!tokens_.PeekSymbol(",", k + 1)) break;
+    }
+  }
+  if (!variables.empty()) {
+    for (size_t k = 0; k < head; ++k) tokens_.Advance();
+    ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("->"));
+    ARROW_ASSIGN_OR_RAISE(auto body, ParseExpression());
+    std::vector<ExprPtr> args{std::move(body)};
+    for (auto& v : variables) {
+      args.push_back(std::make_shared<plan::ColumnExpr>(std::vector<std::string>{std::move(v)}, std::nullopt));
+    }
+    return Call("lambdafunction", std::move(args));
+  }
   if (tokens_.Peek().IsIdentifier() && tokens_.PeekSymbol("=>", 1)) {
     *name = tokens_.Advance().value;
     tokens_.Advance();

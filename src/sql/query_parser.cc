@@ -658,10 +658,42 @@ Result<PlanPtr> QueryParser::ParseFromClause() {
     join->children = {std::move(relation), std::move(right)};
     relation = join;
   }
-  if (tokens_.PeekClauseKeyword("LATERAL")) return UnsupportedSql("LATERAL VIEW");
+  ARROW_ASSIGN_OR_RAISE(relation, ParseLateralViews(std::move(relation)));
   if (tokens_.PeekClauseKeyword("PIVOT") || tokens_.PeekClauseKeyword("UNPIVOT")) {
     return UnsupportedSql("PIVOT and UNPIVOT");
   }
+  return relation;
+}
+
+
+// LATERAL VIEW [OUTER] generator(args) table [AS] c1, c2, ...: the relation's
+// rows, each with the generator's (as `SELECT *, generator(args) AS (c1, c2)`;
+// OUTER is the generator's _outer form).
+Result<PlanPtr> QueryParser::ParseLateralViews(PlanPtr relation) {
+  while (tokens_.PeekClauseKeyword("LATERAL") && tokens_.PeekKeyword("VIEW", 1)) {
+    tokens_.Advance();
+    tokens_.Advance();
+    const bool outer = tokens_.MatchKeyword("OUTER");
+    ARROW_ASSIGN_OR_RAISE(auto generator, expressions_.ParseExpression());
+    if (generator->kind() != plan::ExprKind::kFunction) return tokens_.SyntaxError();
+    auto call = std::make_shared<plan::FunctionExpr>(generator->As<plan::FunctionExpr>());
+    if (outer) call->name += "_outer";
+    ARROW_ASSIGN_OR_RAISE(auto table, expressions_.ParseIdentifier());
+    (void)table;  // the generated columns are not qualified by it yet
+    std::vector<std::string> columns;
+    if (tokens_.MatchKeyword("AS") || expressions_.AtImplicitAlias()) {
+      do {
+        ARROW_ASSIGN_OR_RAISE(auto column, expressions_.ParseIdentifier());
+        columns.push_back(std::move(column));
+      } while (tokens_.MatchSymbol(","));
+    }
+    plan::ExprPtr item = call;
+    if (!columns.empty()) item = std::make_shared<plan::AliasExpr>(item, std::move(columns));
+    auto project = Over<plan::ProjectPlan>(std::move(relation));
+    project->expressions = {std::make_shared<plan::StarExpr>(std::vector<std::string>{}), item};
+    relation = project;
+  }
+  if (tokens_.PeekClauseKeyword("LATERAL")) return UnsupportedSql("LATERAL subqueries");
   return relation;
 }
 

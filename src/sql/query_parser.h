@@ -62,6 +62,7 @@ class QueryParser {
   Result<std::optional<int64_t>> ParseLimitValue(const char* clause);
 
   Result<plan::PlanPtr> ParseFromClause();
+  Result<plan::PlanPtr> ParseLateralViews(plan::PlanPtr relation);
   Result<plan::PlanPtr> ParseRelation();
   Result<QueryTerm> ParseSetOperations();
   Result<QueryTerm> ParseIntersections();

@@ -417,8 +417,7 @@ TEST(SqlExpressions, IntervalLiterals) {
 
 TEST(SqlExpressions, UnsupportedConstructs) {
   for (const char* text : {"a IN (SELECT 1)", "EXISTS (SELECT 1)", "(SELECT 1)", "INTERVAL '1 2' DAY",
-                           "INTERVAL 1 DAY TO SECOND", "transform(arr, x -> x + 1)",
-                           "IDENTIFIER('a' || 'b')", "a.b(1)"}) {
+                           "INTERVAL 1 DAY TO SECOND", "IDENTIFIER('a' || 'b')", "a.b(1)"}) {
     auto result = ParseExpression(text);
     ASSERT_FALSE(result.ok()) << text;
     EXPECT_TRUE(result.status().IsNotImplemented()) << text << ": " << result.status().ToString();
@@ -653,11 +652,22 @@ TEST(SqlQueries, Joins) {
   EXPECT_NE(QueryError("SELECT 1 FROM t LEFT u").find("PARSE_SYNTAX_ERROR"), std::string::npos);
 }
 
+TEST(SqlExpressions, LambdaFunctions) {
+  EXPECT_EQ(Expr("transform(a, x -> x + 1)"), "transform(a, lambdafunction(+(x, 1:int), x))");
+  EXPECT_EQ(Expr("zip_with(a, b, (x, y) -> x)"), "zip_with(a, b, lambdafunction(x, x, y))");
+  EXPECT_EQ(Expr("f((x))"), "f(x)");
+}
+
+TEST(SqlQueries, LateralViewSelectsTheGenerator) {
+  EXPECT_TRUE(ParseQuery("SELECT c FROM t LATERAL VIEW OUTER explode(a) x AS c").ok());
+  EXPECT_TRUE(ParseQuery("SELECT k, v FROM t LATERAL VIEW explode(m) x k, v WHERE k > 1").ok());
+}
+
 TEST(SqlQueries, UnsupportedConstructsAreNamed) {
   for (const char* text :
        {"SHOW TABLES", "CREATE TABLE x (a INT)", "INSERT INTO t VALUES (1)", "DESCRIBE t", "SET a = 1", "USE db",
         "EXPLAIN SELECT 1", "CACHE TABLE t", 
-        "SELECT 1 FROM t LATERAL VIEW explode(a) x", "FROM t SELECT a", "SELECT * FROM t TABLESAMPLE (1 ROWS)",
+        "FROM t SELECT a", "SELECT * FROM t TABLESAMPLE (1 ROWS)",
         "SELECT * FROM explode(array(1))", "SELECT a FROM t LIMIT a", "SELECT * FROM VALUES (1 + 1)",
         "SELECT * FROM range(a)"}) {
     auto result = ParseQuery(text);
