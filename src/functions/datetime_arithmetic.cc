@@ -342,7 +342,7 @@ FunctionInfo MakeTimestamp(std::string name, bool ntz, bool with_zone, bool try_
       name + "(year, month, day, hour, min, sec" + (with_zone ? "[, timezone]" : "") +
           ") - Create timestamp from year, month, day, hour, min, sec and timezone fields.",
       6, with_zone ? 7 : 6, with_zone ? "[6, 7]" : "6", true,
-      [ntz, try_mode](const FunctionInfo& info, const std::string& name, std::vector<BoundExprPtr>& args,
+      [ntz, try_mode](const FunctionInfo& info, std::string name, std::vector<BoundExprPtr>& args,
                       const EvalContext& ctx) -> Result<BoundExprPtr> {
         for (int i = 0; i < 5; ++i) {
           ARROW_ASSIGN_OR_RAISE(args[i], CastNumericArgument(args[i], arrow::int32(), name, i, "\"INT\"", ctx));
@@ -402,6 +402,11 @@ FunctionInfo MakeTimestamp(std::string name, bool ntz, bool with_zone, bool try_
         });
         bool nullable = try_mode || !ctx.ansi;
         for (const auto& a : args) nullable = nullable || a->nullable;
+        if (info.name == "try_make_timestamp" && args.size() == 7) {
+          // Spark names try_make_timestamp (not the _ltz form) by its first six arguments.
+          std::vector<BoundExprPtr> shown(args.begin(), args.begin() + 6);
+          name = CallName(info, info.name, shown);
+        }
         return BoundExpr::Call(info.name, kernel, args, type, nullable, name);
       });
 }

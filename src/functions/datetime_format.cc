@@ -190,7 +190,7 @@ std::shared_ptr<plan::ScalarKernel> ParseKernel(ParseOptions options, BoundPatte
         case ParseTarget::kDate:
           values.UnsafeAppend(FloorDiv(options.zone->UtcToLocalMicros(utc), kMicrosPerDay));
           break;
-        case ParseTarget::kUnixSeconds: values.UnsafeAppend(FloorDiv(utc, kMicrosPerSecond)); break;
+        case ParseTarget::kUnixSeconds: values.UnsafeAppend(utc / kMicrosPerSecond); break;  // Java's long division
         default: values.UnsafeAppend(utc); break;
       }
     }
@@ -298,7 +298,7 @@ FunctionInfo UnixTimestamp(std::string name, size_t min_args) {
           ARROW_RETURN_NOT_OK(builder.Reserve(rows));
           for (int64_t i = 0; i < rows; ++i) {
             if (micros.IsValid(i)) {
-              builder.UnsafeAppend(FloorDiv(micros.Value(i), kMicrosPerSecond));
+              builder.UnsafeAppend(micros.Value(i) / kMicrosPerSecond);  // truncated, as Spark divides
             } else {
               builder.UnsafeAppendNull();
             }

@@ -142,6 +142,8 @@ bool ParseTimestamp(std::string_view s, int64_t* wall_micros) {
   }
   if (h > 23 || mi > 59 || sec > 59) return false;
   int64_t offset_seconds = 0;
+  // Spark also reads "2021-01-03 08:00:00 +02:00" (a space before the offset).
+  if (pos + 1 < s.size() && s[pos] == ' ' && (s[pos + 1] == '+' || s[pos + 1] == '-' || s[pos + 1] == 'Z')) ++pos;
   if (pos < s.size()) {
     if (s[pos] == 'Z' && pos + 1 == s.size()) {
       ++pos;

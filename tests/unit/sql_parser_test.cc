@@ -385,8 +385,7 @@ TEST(SqlExpressions, IntervalLiterals) {
 }
 
 TEST(SqlExpressions, UnsupportedConstructs) {
-  for (const char* text : {"a IN (SELECT 1)", "EXISTS (SELECT 1)", "(SELECT 1)", "INTERVAL '1 2' DAY",
-                           "INTERVAL 1 DAY TO SECOND", "transform(arr, x -> x + 1)",
+  for (const char* text : {"a IN (SELECT 1)", "EXISTS (SELECT 1)", "(SELECT 1)", "INTERVAL '1 day'", "transform(arr, x -> x + 1)",
                            "?", ":p", "f(a => 1)", "s LIKE ANY ('a')", "a.b(1)"}) {
     auto result = ParseExpression(text);
     ASSERT_FALSE(result.ok()) << text;
