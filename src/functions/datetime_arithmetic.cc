@@ -709,11 +709,27 @@ Result<BoundExprPtr> BindDateTimeArithmetic(bool subtract, std::vector<BoundExpr
       return ltz ? zone->LocalToUtcMicros(shifted) : shifted;
     });
   } else {
+    // Spark (timestampAddDayTime) adds the interval's whole days to the
+    // wall-clock date in the session zone (a day across a DST change is 23 or
+    // 25 hours) and the rest as elapsed time.
     kernel = MakeScalarFunction<int64_t, int64_t, int64_t>(
         type,
-        [subtract](int64_t* out, int64_t micros, int64_t delta) {
-          bool overflow = subtract ? __builtin_sub_overflow(micros, delta, out) : __builtin_add_overflow(micros, delta, out);
-          return overflow ? RowResult::kError : RowResult::kValue;
+        [subtract, ltz, zone](int64_t* out, int64_t micros, int64_t delta) {
+          if (subtract) {
+            if (delta == INT64_MIN) return RowResult::kError;
+            delta = -delta;
+          }
+          int64_t days = delta / kMicrosPerDay;
+          int64_t rest = delta - days * kMicrosPerDay;
+          int64_t shifted = micros;
+          if (days != 0 && ltz) {
+            int32_t offset = zone->OffsetAtUtc(FloorDiv(micros, kMicrosPerSecond));
+            int64_t local = micros + static_cast<int64_t>(offset) * kMicrosPerSecond + days * kMicrosPerDay;
+            shifted = LocalToUtcPreferring(zone, local, offset);
+          } else if (__builtin_add_overflow(micros, days * kMicrosPerDay, &shifted)) {
+            return RowResult::kError;
+          }
+          return __builtin_add_overflow(shifted, rest, out) ? RowResult::kError : RowResult::kValue;
         },
         std::function<Status(int64_t, int64_t)>([](int64_t, int64_t) { return IntervalOverflow(); }));
   }
