@@ -56,6 +56,9 @@ std::vector<std::string> SparkErrorDetail::JvmClassHierarchy() const {
     case SparkExceptionKind::kDateTime:
       return {"org.apache.spark.SparkDateTimeException", "java.time.DateTimeException",
               "java.lang.RuntimeException", "java.lang.Exception", "java.lang.Throwable"};
+    case SparkExceptionKind::kUpgrade:
+      return {"org.apache.spark.SparkUpgradeException", "java.lang.RuntimeException", "java.lang.Exception",
+              "java.lang.Throwable"};
     case SparkExceptionKind::kArrayIndexOutOfBounds:
       return {"org.apache.spark.SparkArrayIndexOutOfBoundsException",
               "java.lang.ArrayIndexOutOfBoundsException", "java.lang.IndexOutOfBoundsException",

@@ -24,6 +24,7 @@ enum class SparkExceptionKind {
   kUnsupported,         // org.apache.spark.SparkUnsupportedOperationException
   kRuntime,             // org.apache.spark.SparkRuntimeException
   kDateTime,            // org.apache.spark.SparkDateTimeException
+  kUpgrade,             // org.apache.spark.SparkUpgradeException (Spark 3.0 behaviour changes)
   kArrayIndexOutOfBounds,  // org.apache.spark.SparkArrayIndexOutOfBoundsException
   kNoSuchElement,       // org.apache.spark.SparkNoSuchElementException
   kSql,                 // org.apache.spark.sql.SparkSQLException (INVALID_HANDLE, ...)

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "functions/cast.h"
+#include "functions/datetime_util.h"
 #include "functions/decimal_arithmetic.h"
 #include "functions/time_util.h"
 #include "functions/function_registry.h"
@@ -170,63 +171,11 @@ std::shared_ptr<arrow::DataType> OperandDecimalType(const BoundExpr& operand, co
   return AsDecimalType(operand.type);
 }
 
-// DATE +/- INTERVAL (a year-month interval, or a day-time interval of whole
-// days) is a DATE, as in Spark; months clamp to the month's last day.
-Result<Datum> AddToDates(const std::vector<Datum>& args, int64_t length, bool subtract, bool months) {
-  NumericArg<arrow::Int32Type> dates(args[0]);
-  bool scalar_output = AllScalars(args);
-  int64_t n = scalar_output ? 1 : length;
-  std::shared_ptr<arrow::Scalar> interval = args[1].is_scalar() ? args[1].scalar() : nullptr;
-  if (!interval) return Unsupported("DATE +/- a non-constant INTERVAL");
-  arrow::Date32Builder builder;
-  ARROW_RETURN_NOT_OK(builder.Reserve(n));
-  int64_t amount = months ? static_cast<const arrow::MonthIntervalScalar&>(*interval).value
-                          : static_cast<const arrow::DurationScalar&>(*interval).value;
-  if (!months && amount % kMicrosPerDay != 0) return Unsupported("DATE +/- an INTERVAL with a time part");
-  if (subtract) amount = -amount;
-  for (int64_t i = 0; i < n; ++i) {
-    if (!dates.IsValid(i) || !interval->is_valid) {
-      builder.UnsafeAppendNull();
-      continue;
-    }
-    int32_t day = dates.Value(i);
-    if (!months) {
-      builder.UnsafeAppend(static_cast<int32_t>(day + amount / kMicrosPerDay));
-      continue;
-    }
-    std::string text = FormatDate(day);  // yyyy-mm-dd
-    int64_t y = std::stoll(text.substr(0, text.size() - 6));
-    int64_t m = std::stoll(text.substr(text.size() - 5, 2));
-    int64_t d = std::stoll(text.substr(text.size() - 2));
-    int64_t total = y * 12 + (m - 1) + amount;
-    int64_t ny = total >= 0 ? total / 12 : (total - 11) / 12;
-    int64_t nm = total - ny * 12 + 1;
-    static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0;
-    int64_t last = kDays[nm - 1] + (nm == 2 && leap ? 1 : 0);
-    builder.UnsafeAppend(DaysFromCivil(ny, static_cast<unsigned>(nm), static_cast<unsigned>(std::min(d, last))));
-  }
-  return FinishResult(builder.Finish(), scalar_output);
-}
-
-Result<BoundExprPtr> BindDateInterval(ArithOp op, std::vector<BoundExprPtr>& args, const std::string& name) {
+// DATE / TIMESTAMP +/- INTERVAL and DATE / TIMESTAMP differences: datetime_arithmetic.cc.
+Result<BoundExprPtr> BindDateInterval(ArithOp op, std::vector<BoundExprPtr>& args, const std::string& name,
+                                      const EvalContext& ctx) {
   if (op != ArithOp::kAdd && op != ArithOp::kSubtract) return BoundExprPtr();
-  auto is_interval = [](const arrow::DataType& t) {
-    return t.id() == arrow::Type::INTERVAL_MONTHS || t.id() == arrow::Type::DURATION;
-  };
-  int date_side = args[0]->type->id() == arrow::Type::DATE32 ? 0 : (args[1]->type->id() == arrow::Type::DATE32 ? 1 : -1);
-  if (date_side < 0 || !is_interval(*args[1 - date_side]->type)) return BoundExprPtr();
-  if (date_side == 1 && op == ArithOp::kSubtract) return Unsupported("INTERVAL - DATE");
-  std::vector<BoundExprPtr> ordered = {args[date_side], args[1 - date_side]};
-  bool months = ordered[1]->type->id() == arrow::Type::INTERVAL_MONTHS;
-  bool subtract = op == ArithOp::kSubtract;
-  auto kernel = std::make_shared<LambdaKernel>(
-      [subtract, months](const std::vector<Datum>& a, int64_t length, const EvalContext&) {
-        return AddToDates(a, length, subtract, months);
-      });
-  bool nullable = ordered[0]->nullable || ordered[1]->nullable;
-  return BoundExpr::Call(subtract ? "date_sub_interval" : "date_add_interval", kernel, std::move(ordered),
-                         arrow::date32(), nullable, name);
+  return BindDateTimeArithmetic(op == ArithOp::kSubtract, args, name, ctx);
 }
 
 bool IsNumericOrNull(const arrow::DataType& t) {
@@ -251,7 +200,7 @@ FunctionInfo BinaryArithmetic(std::string name, std::vector<std::string> aliases
                             {"actualNum", std::to_string(args.size())}, {"docroot", "https://spark.apache.org/docs/latest"}});
     }
     std::string name = CallName(info_copy, called, args);
-    ARROW_ASSIGN_OR_RAISE(auto date_math, BindDateInterval(op, args, name));
+    ARROW_ASSIGN_OR_RAISE(auto date_math, BindDateInterval(op, args, name, ctx));
     if (date_math) return date_math;
     // Spark's ANSI coercion reads a string beside a number as BIGINT (beside an
     // integral type) or DOUBLE (beside a fractional or decimal one); text that is

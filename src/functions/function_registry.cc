@@ -26,6 +26,10 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterStatisticalAggregateFunctions(*r);
     RegisterConditionalFunctions(*r);
     RegisterDateTimeFieldFunctions(*r);
+    RegisterDateTimeArithmeticFunctions(*r);
+    RegisterDateTimeFormatFunctions(*r);
+    RegisterDateTimeZoneFunctions(*r);
+    RegisterIntervalFunctions(*r);
     RegisterStringFunctions(*r);
     RegisterWindowFunctions(*r);
     RegisterMathFunctions(*r);

@@ -1,11 +1,10 @@
 #include "functions/time_util.h"
 
-#include <arrow/array.h>
-#include <arrow/compute/api.h>
-#include <arrow/scalar.h>
-
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
+
+#include "functions/time_zone.h"
 
 namespace sk8::functions {
 
@@ -143,6 +142,8 @@ bool ParseTimestamp(std::string_view s, int64_t* wall_micros) {
   }
   if (h > 23 || mi > 59 || sec > 59) return false;
   int64_t offset_seconds = 0;
+  // Spark also reads "2021-01-03 08:00:00 +02:00" (a space before the offset).
+  if (pos + 1 < s.size() && s[pos] == ' ' && (s[pos + 1] == '+' || s[pos + 1] == '-' || s[pos + 1] == 'Z')) ++pos;
   if (pos < s.size()) {
     if (s[pos] == 'Z' && pos + 1 == s.size()) {
       ++pos;
@@ -162,19 +163,37 @@ bool ParseTimestamp(std::string_view s, int64_t* wall_micros) {
 }
 
 Result<int64_t> UtcToLocalMicros(int64_t utc_micros, const std::string& zone) {
-  if (zone == "UTC" || zone == "Z" || zone == "Etc/UTC" || zone == "GMT") return utc_micros;
-  arrow::TimestampScalar ts(utc_micros, arrow::timestamp(arrow::TimeUnit::MICRO, zone));
-  ARROW_ASSIGN_OR_RAISE(auto local, arrow::compute::CallFunction("local_timestamp", {arrow::Datum(ts)}));
-  return static_cast<const arrow::TimestampScalar&>(*local.scalar()).value;
+  ARROW_ASSIGN_OR_RAISE(const TimeZone* tz, TimeZone::Find(zone));
+  return tz->UtcToLocalMicros(utc_micros);
 }
 
 Result<int64_t> LocalToUtcMicros(int64_t wall_micros, const std::string& zone) {
-  if (zone == "UTC" || zone == "Z" || zone == "Etc/UTC" || zone == "GMT") return wall_micros;
-  arrow::TimestampScalar ts(wall_micros, arrow::timestamp(arrow::TimeUnit::MICRO));
-  arrow::compute::AssumeTimezoneOptions options(zone, arrow::compute::AssumeTimezoneOptions::AMBIGUOUS_EARLIEST,
-                                                arrow::compute::AssumeTimezoneOptions::NONEXISTENT_LATEST);
-  ARROW_ASSIGN_OR_RAISE(auto utc, arrow::compute::CallFunction("assume_timezone", {arrow::Datum(ts)}, &options));
-  return static_cast<const arrow::TimestampScalar&>(*utc.scalar()).value;
+  ARROW_ASSIGN_OR_RAISE(const TimeZone* tz, TimeZone::Find(zone));
+  return tz->LocalToUtcMicros(wall_micros);
+}
+
+void CivilDate(int32_t days, int64_t* year, int* month, int* day) {
+  unsigned m, d;
+  CivilFromDays(days, year, &m, &d);
+  *month = static_cast<int>(m);
+  *day = static_cast<int>(d);
+}
+
+int DaysInMonth(int64_t year, int month) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+int32_t AddMonthsToDate(int32_t days, int64_t months) {
+  int64_t y;
+  int m, d;
+  CivilDate(days, &y, &m, &d);
+  int64_t total = y * 12 + (m - 1) + months;
+  int64_t ny = FloorDiv(total, 12);
+  int nm = static_cast<int>(total - ny * 12 + 1);
+  int nd = std::min(d, DaysInMonth(ny, nm));
+  return DaysFromCivil(ny, static_cast<unsigned>(nm), static_cast<unsigned>(nd));
 }
 
 }  // namespace sk8::functions

@@ -30,10 +30,16 @@ bool ParseDate(std::string_view text, int32_t* days);
 /// a trailing 'Z' or offset is applied to yield UTC.
 bool ParseTimestamp(std::string_view text, int64_t* wall_micros);
 
-/// Wall-clock time in `zone` for an instant, and back.
+/// Wall-clock time in `zone` for an instant, and back (time_zone.h: IANA zones,
+/// offsets, Java's short ids; a time in a DST gap moves forward).
 Result<int64_t> UtcToLocalMicros(int64_t utc_micros, const std::string& zone);
 Result<int64_t> LocalToUtcMicros(int64_t wall_micros, const std::string& zone);
 
 int32_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+/// Year, month (1..12) and day (1..31) of a DATE.
+void CivilDate(int32_t days, int64_t* year, int* month, int* day);
+int DaysInMonth(int64_t year, int month);
+/// java.time's LocalDate.plusMonths: the day clamps to the month's end.
+int32_t AddMonthsToDate(int32_t days, int64_t months);
 
 }  // namespace sk8::functions

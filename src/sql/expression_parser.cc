@@ -5,6 +5,7 @@
 
 #include "sql/lexer.h"
 #include "plan/sql_nodes.h"
+#include "sql/interval_literal.h"
 #include "sql/literals.h"
 #include "types/spark_types.h"
 
@@ -552,11 +553,9 @@ Result<ExprPtr> ExpressionParser::ParseWordPrimary() {
   if (word.IsKeyword("CAST") && next.IsSymbol("(")) return ParseCast(plan::CastMode::kDefault);
   if (word.IsKeyword("TRY_CAST") && next.IsSymbol("(")) return ParseCast(plan::CastMode::kTry);
   if (next.kind == TokenKind::kString && !word.IsKeyword("INTERVAL")) return ParseTypedLiteral();
-  if (word.IsKeyword("INTERVAL") && (next.kind == TokenKind::kNumber || next.kind == TokenKind::kString)) {
+  if (word.IsKeyword("INTERVAL") && (next.kind == TokenKind::kNumber || next.kind == TokenKind::kString ||
+                                     next.IsSymbol("-") || next.IsSymbol("+"))) {
     return ParseIntervalLiteral();
-  }
-  if (word.IsKeyword("INTERVAL") && (next.IsSymbol("-") || next.IsSymbol("+"))) {
-    return UnsupportedSql("signed INTERVAL literals");
   }
   if (next.IsSymbol("->")) return UnsupportedSql("lambda functions");
   ARROW_ASSIGN_OR_RAISE(auto identifier, ParseIdentifierClause());
@@ -629,36 +628,46 @@ Result<ExprPtr> ExpressionParser::ParseTypedLiteral() {
   return std::make_shared<plan::CastExpr>(text_expr, type, plan::CastMode::kTypedLiteral, /*keep_name=*/false);
 }
 
-// INTERVAL '<n>' <unit> or INTERVAL <n> <unit>, one unit (YEAR, MONTH, WEEK,
-// DAY, HOUR, MINUTE, SECOND): a year-month interval in months or a day-time
-// interval in microseconds.
+// INTERVAL [+|-]<n> <unit> [<n> <unit> ...] (numbers or strings; units YEAR ..
+// MICROSECOND, plural too) and INTERVAL '<text>' <unit> TO <unit>: a
+// year-month or day-time interval named as Spark names it (sql/interval_literal.h).
 Result<ExprPtr> ExpressionParser::ParseIntervalLiteral() {
+  static constexpr std::array<std::string_view, 9> kUnits = {"YEAR", "MONTH", "WEEK", "DAY", "HOUR", "MINUTE",
+                                                            "SECOND", "MILLISECOND", "MICROSECOND"};
+  auto is_unit = [](const Token& token) {
+    if (token.kind != TokenKind::kWord) return false;
+    std::string word = ToUpperAscii(token.value);
+    if (word.size() > 1 && word.back() == 'S') word.pop_back();
+    return std::find(kUnits.begin(), kUnits.end(), word) != kUnits.end();
+  };
+  const size_t start = tokens_.position();
   tokens_.Advance();  // INTERVAL
-  const Token& amount = tokens_.Advance();
-  std::string text = amount.value;
-  int64_t value = 0;
-  try {
-    size_t used = 0;
-    value = std::stoll(text, &used);
-    if (used != text.size()) return UnsupportedSql("INTERVAL literals with fractions or several fields");
-  } catch (const std::exception&) {
-    return UnsupportedSql("INTERVAL literals with fractions or several fields");
+  std::vector<IntervalPart> parts;
+  bool string_value = false;
+  while (true) {
+    size_t signs = 0;
+    while (tokens_.Peek(signs).IsSymbol("-") || tokens_.Peek(signs).IsSymbol("+")) ++signs;
+    const Token& value = tokens_.Peek(signs);
+    if ((value.kind != TokenKind::kNumber && value.kind != TokenKind::kString) || !is_unit(tokens_.Peek(signs + 1))) break;
+    std::string sign;
+    for (size_t k = 0; k < signs; ++k) {
+      if (tokens_.Advance().IsSymbol("-")) sign = sign.empty() ? "-" : "";
+    }
+    string_value = tokens_.Peek().kind == TokenKind::kString;
+    std::string text = sign + tokens_.Advance().value;
+    parts.push_back({std::move(text), tokens_.Advance().value});
+    if (parts.size() == 1 && tokens_.PeekKeyword("TO")) {
+      if (!string_value) return tokens_.SyntaxError();
+      tokens_.Advance();
+      if (tokens_.Peek().kind != TokenKind::kWord) return tokens_.SyntaxError();
+      std::string to = tokens_.Advance().value;
+      ARROW_ASSIGN_OR_RAISE(auto interval, UnitToUnitInterval(parts[0].value, parts[0].unit, to));
+      return Call("interval_literal", {Literal(interval.value), StringLiteral(interval.name)});
+    }
   }
-  if (tokens_.Peek().kind != TokenKind::kWord) return tokens_.SyntaxError();
-  std::string unit = ToUpperAscii(tokens_.Advance().value);
-  if (unit.size() > 1 && unit.back() == 'S') unit.pop_back();  // DAYS -> DAY
-  if (tokens_.PeekKeyword("TO")) return UnsupportedSql("INTERVAL ... TO ... literals");
-  constexpr int64_t kMicrosPerSecond = 1000000;
-  if (unit == "YEAR") return Literal(std::make_shared<arrow::MonthIntervalScalar>(static_cast<int32_t>(value * 12)));
-  if (unit == "MONTH") return Literal(std::make_shared<arrow::MonthIntervalScalar>(static_cast<int32_t>(value)));
-  int64_t micros_per_unit = 0;
-  if (unit == "WEEK") micros_per_unit = 7 * 86400 * kMicrosPerSecond;
-  if (unit == "DAY") micros_per_unit = 86400 * kMicrosPerSecond;
-  if (unit == "HOUR") micros_per_unit = 3600 * kMicrosPerSecond;
-  if (unit == "MINUTE") micros_per_unit = 60 * kMicrosPerSecond;
-  if (unit == "SECOND") micros_per_unit = kMicrosPerSecond;
-  if (micros_per_unit == 0) return UnsupportedSql("INTERVAL unit " + unit);
-  return Literal(std::make_shared<arrow::DurationScalar>(value * micros_per_unit, arrow::TimeUnit::MICRO));
+  if (parts.empty()) return UnsupportedSql("INTERVAL literals without units (INTERVAL '<text>')");
+  ARROW_ASSIGN_OR_RAISE(auto interval, MultiUnitInterval(parts, tokens_.SourceSince(start)));
+  return Call("interval_literal", {Literal(interval.value), StringLiteral(interval.name)});
 }
 
 // CASE [operand] WHEN c THEN v ... [ELSE e] END, as the client's "when"
