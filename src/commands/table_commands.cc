@@ -280,10 +280,12 @@ Status InsertRows(const std::vector<std::string>& name, const plan::PlanPtr& que
       std::string text = scalar.is_valid ? scalar.ToString() : "__HIVE_DEFAULT_PARTITION__";
       written_partition += (written_partition.empty() ? "" : "/") + column + "=" + io::EscapePartitionValue(text);
     }
-    auto data = plan::MakeUnary<plan::ProjectPlan>(project);
-    for (const auto& f : table.DataSchema()->fields()) data->expressions.push_back(Column(f->name()));
-    ARROW_RETURN_NOT_OK(WriteRows(data, table, (fs::path(table.location) / written_partition).string(),
-                                  io::SaveMode::kOverwrite, {}, ctx));
+    // The partition's old files go first, then its rows are appended.
+    std::error_code ec;
+    fs::remove_all(fs::path(table.location) / written_partition, ec);
+    if (ec) return Status::IOError("cannot replace partition " + written_partition + ": " + ec.message());
+    ARROW_RETURN_NOT_OK(
+        WriteRows(project, table, table.location, io::SaveMode::kAppend, table.partition_columns, ctx));
   } else {
     ARROW_RETURN_NOT_OK(WriteRows(project, table, table.location,
                                   overwrite ? io::SaveMode::kOverwrite : io::SaveMode::kAppend,

