@@ -559,8 +559,8 @@ TEST(SqlQueries, Joins) {
 
 TEST(SqlQueries, UnsupportedConstructsAreNamed) {
   for (const char* text :
-       {"SHOW TABLES", "CREATE TABLE x (a INT)", "INSERT INTO t VALUES (1)", "DESCRIBE t", "SET a = 1", "USE db",
-        "EXPLAIN SELECT 1", "CACHE TABLE t", 
+       {"SHOW PARTITIONS t", "CREATE TABLE x (a INT) STORED AS ORC", "ALTER TABLE t ADD COLUMNS (b INT)",
+        "EXPLAIN SELECT 1", "DESCRIBE t a", 
         "SELECT 1 FROM t LATERAL VIEW explode(a) x", "FROM t SELECT a", "SELECT a FROM t GROUP BY ALL",
         "SELECT a FROM t CLUSTER BY a", "SELECT DISTINCT * FROM t",
         "SELECT * FROM explode(array(1))", "SELECT a FROM t LIMIT a", "SELECT * FROM VALUES (1 + 1)",
@@ -569,7 +569,17 @@ TEST(SqlQueries, UnsupportedConstructsAreNamed) {
     ASSERT_FALSE(result.ok()) << text;
     EXPECT_TRUE(result.status().IsNotImplemented()) << text << ": " << result.status().ToString();
   }
-  EXPECT_NE(ParseQuery("SHOW TABLES").status().message().find("SQL SHOW statements"), std::string::npos);
+  EXPECT_NE(ParseQuery("SHOW PARTITIONS t").status().message().find("SQL SHOW statements"), std::string::npos);
+}
+
+TEST(SqlQueries, CommandsParseToCommandPlans) {
+  for (const char* text : {"SHOW TABLES", "CREATE TABLE x (a INT) USING parquet PARTITIONED BY (a)",
+                           "INSERT INTO t VALUES (1)", "DESCRIBE t", "SET a = 1", "USE db", "CACHE TABLE t",
+                           "CREATE OR REPLACE TEMP VIEW v AS SELECT 1", "DROP TABLE IF EXISTS t"}) {
+    auto result = ParseQuery(text);
+    ASSERT_TRUE(result.ok()) << text << ": " << result.status().ToString();
+    EXPECT_EQ((*result)->kind(), plan::PlanKind::kCommand) << text;
+  }
 }
 
 }  // namespace
