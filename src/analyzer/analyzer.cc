@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 
 #include "analyzer/function_catalog.h"
+#include "catalog/table_files.h"
 #include "plan/sql_nodes.h"
 #include "functions/cast.h"
 #include "functions/collection_util.h"
@@ -15,6 +17,7 @@
 #include "functions/kernel_util.h"
 #include "io/file_listing.h"
 #include "io/data_source.h"
+#include "io/file_writer.h"
 #include "sql/parser.h"
 #include "sql/token.h"
 #include "types/spark_types.h"
@@ -611,7 +614,19 @@ Result<ResolvedPtr> Analyzer::ResolveDataSource(const plan::DataSourcePlan& node
   context.session_time_zone = ctx_.session_time_zone;
   io::SourceOptions options(node.options);
   ARROW_ASSIGN_OR_RAISE(auto source, io::MakeDataSource(node.format, options, node.user_schema, context));
-  ARROW_ASSIGN_OR_RAISE(auto listed, io::ListPartitionedFiles(node.paths, options));
+  io::ListedFiles listed;
+  std::error_code missing;
+  if (node.missing_ok && !std::filesystem::exists(io::LocalPath(node.paths.front()), missing)) {
+    listed.partition_schema = arrow::schema(arrow::FieldVector{});
+  } else {
+    ARROW_ASSIGN_OR_RAISE(listed, io::ListPartitionedFiles(node.paths, options));
+  }
+  if (!node.partition_schema.empty()) {
+    ARROW_ASSIGN_OR_RAISE(auto declared, types::ParseSparkJson(node.partition_schema));
+    const auto* registered = node.partitions ? &*node.partitions : nullptr;
+    ARROW_ASSIGN_OR_RAISE(listed, catalog::TableFiles(listed, io::LocalPath(node.paths.front()),
+                                                      *arrow::schema(declared->fields()), registered));
+  }
   ARROW_ASSIGN_OR_RAISE(auto data_schema, source->InferSchema(listed.files));
   // Partition columns follow the data columns, unless the files hold them too.
   arrow::FieldVector fields = data_schema->fields();
@@ -1062,6 +1077,8 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
       ARROW_ASSIGN_OR_RAISE(result, ResolveLocalRelation(node->As<plan::LocalRelationPlan>()));
       break;
     }
+    case PlanKind::kCommand:
+      return Unsupported("a command (DDL, SHOW, SET, ...) inside a query");
     case PlanKind::kFunctionCatalog: {
       plan::LocalRelationPlan answer;
       ARROW_ASSIGN_OR_RAISE(answer.data, AnswerFunctionCatalog(node->As<plan::FunctionCatalogPlan>()));
@@ -1225,7 +1242,10 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
     }
     case PlanKind::kNamedTable: {
       const auto& parts = node->As<plan::NamedTablePlan>().name_parts;
-      plan::PlanPtr view = parts.size() == 1 && catalog_ ? catalog_->LookupTempView(parts[0]) : nullptr;
+      plan::PlanPtr view;
+      if (catalog_) {
+        ARROW_ASSIGN_OR_RAISE(view, catalog_->LookupRelation(parts));
+      }
       if (!view) {
         return AnalysisError("TABLE_OR_VIEW_NOT_FOUND", {{"relationName", QuoteNameParts(parts)}});
       }

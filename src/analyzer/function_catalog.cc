@@ -6,8 +6,7 @@
 
 #include <arrow/builder.h>
 
-#include <regex>
-
+#include "catalog/name_pattern.h"
 #include "functions/function_registry.h"
 #include "functions/spark_function_docs.h"
 #include "sql/token.h"
@@ -16,29 +15,6 @@ namespace sk8::analyzer {
 namespace {
 
 using Query = plan::FunctionCatalogPlan::Query;
-
-// Spark's name patterns (StringUtils.filterPattern): alternatives split at '|',
-// '*' matches any text, the rest is a Java regex, matched case-insensitively.
-Result<std::vector<std::regex>> CompilePattern(const std::string& pattern) {
-  std::vector<std::regex> alternatives;
-  size_t begin = 0;
-  std::string trimmed = pattern;
-  trimmed.erase(0, trimmed.find_first_not_of(" \t"));
-  trimmed.erase(trimmed.find_last_not_of(" \t") + 1);
-  while (begin <= trimmed.size()) {
-    size_t end = trimmed.find('|', begin);
-    if (end == std::string::npos) end = trimmed.size();
-    std::string regex;
-    for (char c : trimmed.substr(begin, end - begin)) regex += c == '*' ? std::string(".*") : std::string(1, c);
-    try {
-      alternatives.emplace_back(regex, std::regex::icase | std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
-      return Unsupported("a function name pattern that is no regular expression: " + pattern);
-    }
-    begin = end + 1;
-  }
-  return alternatives;
-}
 
 // Spark's built-in functions that the registry runs, in SHOW FUNCTIONS order.
 std::vector<const functions::SparkFunctionDoc*> ImplementedFunctions() {
@@ -53,15 +29,10 @@ std::vector<const functions::SparkFunctionDoc*> ImplementedFunctions() {
 Result<std::vector<const functions::SparkFunctionDoc*>> MatchingFunctions(const std::string& pattern) {
   auto all = ImplementedFunctions();
   if (pattern.empty()) return all;
-  ARROW_ASSIGN_OR_RAISE(auto alternatives, CompilePattern(pattern));
+  ARROW_ASSIGN_OR_RAISE(auto compiled, catalog::NamePattern::Compile(pattern));
   std::vector<const functions::SparkFunctionDoc*> out;
   for (const auto* doc : all) {
-    for (const auto& regex : alternatives) {
-      if (std::regex_match(doc->name, regex)) {
-        out.push_back(doc);
-        break;
-      }
-    }
+    if (compiled.Matches(doc->name)) out.push_back(doc);
   }
   return out;
 }

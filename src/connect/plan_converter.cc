@@ -9,6 +9,7 @@
 #include <arrow/scalar.h>
 #include <arrow/util/decimal.h>
 
+#include "connect/catalog_converter.h"
 #include "connect/type_converter.h"
 #include "sql/parser.h"
 #include "types/spark_types.h"
@@ -169,7 +170,7 @@ Result<PlanPtr> ConvertCatalog(const proto::Catalog& catalog) {
       node->name = get.function_name();
       return PlanPtr(node);
     }
-    default: return Unsupported("catalog call " + OneofName(catalog, catalog.cat_type_case()));
+    default: return ConvertCatalogCommand(catalog);
   }
 }
 

@@ -27,6 +27,8 @@ std::string RandomId() {
   return text;
 }
 
+}  // namespace
+
 std::string LocalPath(const std::string& raw) {
   if (raw.rfind("file://", 0) == 0) return raw.substr(7);
   if (raw.rfind("file:", 0) == 0) return raw.substr(5);
@@ -48,6 +50,8 @@ std::string EscapePartitionValue(const std::string& value) {
   }
   return out;
 }
+
+namespace {
 
 // Moves every file under `from` to the same place under `to`.
 Status MoveTree(const fs::path& from, const fs::path& to) {

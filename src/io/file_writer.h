@@ -71,6 +71,11 @@ Result<std::unique_ptr<FormatWriter>> MakeFormatWriter(const std::string& format
                                                        const std::shared_ptr<arrow::Schema>& schema,
                                                        const SourceOptions& options,
                                                        const std::string& session_time_zone);
+/// A path without its "file:" / "file://" scheme.
+std::string LocalPath(const std::string& raw);
+/// A partition value as Spark escapes it in a directory name ("a/b" -> "a%2Fb").
+std::string EscapePartitionValue(const std::string& value);
+
 /// The file name extension Spark gives `format`'s part files with these options (".snappy.parquet", ".csv").
 Result<std::string> PartFileExtension(const std::string& format, const SourceOptions& options);
 

@@ -45,6 +45,7 @@ enum class PlanKind {
   kToSchema,
   kStatFunction,
   kCollectMetrics,
+  kCommand,  // plan/command.h
 };
 
 /// Spark's join types (every name PySpark and SQL accept maps to one of these).
@@ -188,6 +189,13 @@ struct DataSourcePlan : LogicalPlan {
   std::vector<std::string> paths;
   std::vector<std::pair<std::string, std::string>> options;
   std::string user_schema;  // DDL or JSON, empty when none
+  /// A catalog table's files (catalog::TableScanPlan): the directory may not
+  /// exist yet (no rows), the partition columns have the types the table
+  /// declares (Spark JSON of a struct), and only the registered partitions
+  /// (directories such as "k=1") are read.
+  bool missing_ok = false;
+  std::string partition_schema;
+  std::optional<std::vector<std::string>> partitions;
 };
 
 /// ROLLUP(e1, ..., en): the sets (e1..en), (e1..en-1), ..., ().

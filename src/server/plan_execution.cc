@@ -6,7 +6,9 @@
 #include "connect/plan_converter.h"
 #include "connect/type_converter.h"
 #include "engine/engine.h"
+#include "plan/command.h"
 #include "server/arrow_results.h"
+#include "server/catalog_commands.h"
 
 namespace sk8::server {
 
@@ -29,6 +31,8 @@ engine::QueryContext QueryContextFor(Session& session, const std::atomic<bool>* 
 
 Result<plan::ResolvedPtr> AnalyzeRelation(Session& session, const proto::Relation& relation, PlanStage stage) {
   ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(relation, ConvertContextFor(session)));
+  // A catalog call runs when it is planned, as in Spark Connect.
+  ARROW_ASSIGN_OR_RAISE(unresolved, RunRootCommand(session, unresolved));
   auto ctx = QueryContextFor(session, nullptr);
   if (stage == PlanStage::kAnalyzed) return engine::Analyze(unresolved, ctx);
   return engine::AnalyzeAndOptimize(unresolved, ctx, /*to_run=*/stage == PlanStage::kToRun);
@@ -189,11 +193,9 @@ Status RunRelation(Session& session, Operation& op, const proto::Relation& relat
 }
 
 Status RunWrite(Session& session, Operation& op, const proto::WriteOperation& write) {
-  if (write.has_table()) {
-    return Unsupported("saveAsTable / insertInto (sk8's catalog has temporary views only, no tables)");
-  }
   if (write.has_bucket_by() || write.sort_column_names_size() > 0) return Unsupported("bucketBy / sortBy in df.write");
   if (write.clustering_columns_size() > 0) return Unsupported("clusterBy in df.write");
+  if (write.has_table()) return RunTableWrite(session, op.cancelled_flag(), write);
   if (!write.has_path()) return Unsupported("df.write.save() without a path");
   ARROW_ASSIGN_OR_RAISE(auto resolved, AnalyzeRelation(session, write.input(), PlanStage::kToRun));
   io::WriteSpec spec;
@@ -231,6 +233,16 @@ Status RunCommand(Session& session, Operation& op, const proto::Command& command
         for (const auto& v : sql.pos_arguments()) *query->add_pos_arguments() = v;
 #pragma GCC diagnostic pop
       }
+      // Commands run now; their answer goes back as a local relation.
+      ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(relation, ConvertContextFor(session)));
+      if (plan::IsCommand(unresolved)) {
+        ARROW_ASSIGN_OR_RAISE(auto answer, RunSessionCommand(session, unresolved->As<plan::CommandPlan>()));
+        ARROW_ASSIGN_OR_RAISE(auto data, ArrowIpcStream(*answer));
+        auto response = NewResponse(session, op);
+        response.mutable_sql_command_result()->mutable_relation()->mutable_local_relation()->set_data(std::move(data));
+        op.Append(std::move(response));
+        return Status::OK();
+      }
       // Queries are returned as a relation for the client to run lazily (as
       // Spark does); analyzing now reports syntax and name errors eagerly.
       ARROW_RETURN_NOT_OK(AnalyzeRelation(session, relation).status());
@@ -242,13 +254,20 @@ Status RunCommand(Session& session, Operation& op, const proto::Command& command
     case proto::Command::kWriteOperation: return RunWrite(session, op, command.write_operation());
     case proto::Command::kCreateDataframeView: {
       const auto& view = command.create_dataframe_view();
-      if (view.is_global()) return Unsupported("global temporary views");
       ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(view.input(), ConvertContextFor(session)));
       ARROW_RETURN_NOT_OK(engine::Analyze(unresolved, QueryContextFor(session, nullptr)).status());
-      if (!view.replace() && session.catalog().LookupTempView(view.name())) {
+      auto& global_views = session.catalog().global_temp_views();
+      const std::string global_name = catalog::NormalizeName(view.name());
+      bool exists = view.is_global() ? global_views.Find(global_name) != nullptr
+                                     : session.catalog().LookupTempView(view.name()) != nullptr;
+      if (!view.replace() && exists) {
         return AnalysisError("TEMP_TABLE_OR_VIEW_ALREADY_EXISTS", {{"relationName", QuoteIdentifier(view.name())}});
       }
-      session.catalog().CreateTempView(view.name(), unresolved, true);
+      if (view.is_global()) {
+        global_views.Create(global_name, unresolved);
+      } else {
+        session.catalog().CreateTempView(view.name(), unresolved, true);
+      }
       return Status::OK();
     }
     case proto::Command::kCheckpointCommand: {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "connect/plan_converter.h"
+#include "engine/engine.h"
 #include "plan/resolved_plan.h"
 #include "server/session.h"
 #include "spark/connect/base.pb.h"
@@ -13,6 +14,9 @@ constexpr int64_t kMaxArrowResponseBytes = 4 << 20;
 
 /// What converting protos may look up in this session (cached artifacts).
 connect::ConvertContext ConvertContextFor(Session& session);
+
+/// The engine's view of a session: its catalog, settings and cancellation flag.
+engine::QueryContext QueryContextFor(Session& session, const std::atomic<bool>* cancelled);
 
 /// kToRun: optimized to run, with what Spark evaluates while it optimizes
 /// (engine::AnalyzeAndOptimize's `to_run`); kOptimized: to describe (schema, EXPLAIN).

@@ -185,11 +185,13 @@ void Operation::ReleaseAll() {
 
 // ---------------------------------------------------------------------------
 
-Session::Session(std::string user_id, std::string session_id, std::map<std::string, std::string> conf_defaults)
+Session::Session(std::string user_id, std::string session_id, std::map<std::string, std::string> conf_defaults,
+                 std::shared_ptr<catalog::SharedCatalog> shared_catalog)
     : user_id_(std::move(user_id)),
       session_id_(std::move(session_id)),
       server_side_session_id_(NewUuid()),
       conf_(std::move(conf_defaults)),
+      catalog_(std::move(shared_catalog)),
       memory_(std::make_shared<MemoryTracker>("session", kNoMemoryLimit, ServerMemoryTracker())) {}
 
 std::shared_ptr<MemoryTracker> Session::QueryMemory() {
@@ -322,6 +324,25 @@ std::optional<spark::connect::StorageLevel> Session::FindStorageLevel(const std:
 
 // ---------------------------------------------------------------------------
 
+namespace {
+std::shared_ptr<catalog::SharedCatalog> MakeSharedCatalog(const std::map<std::string, std::string>& conf) {
+  auto it = conf.find(catalog::kWarehouseDirKey);
+  std::string dir = it == conf.end() ? catalog::kDefaultWarehouseDir : it->second;
+  if (dir.rfind("file://", 0) == 0) dir = dir.substr(7);
+  if (dir.rfind("file:", 0) == 0) dir = dir.substr(5);
+  return std::make_shared<catalog::SharedCatalog>(dir);
+}
+
+std::map<std::string, std::string> WithWarehouse(std::map<std::string, std::string> conf, const std::string& root) {
+  conf[catalog::kWarehouseDirKey] = "file:" + root;
+  return conf;
+}
+}  // namespace
+
+SessionManager::SessionManager(std::map<std::string, std::string> conf_defaults)
+    : shared_catalog_(MakeSharedCatalog(conf_defaults)),
+      conf_defaults_(WithWarehouse(std::move(conf_defaults), shared_catalog_->warehouse.root())) {}
+
 Result<std::shared_ptr<Session>> SessionManager::GetOrCreate(const std::string& user_id, const std::string& session_id,
                                                              const std::string* observed) {
   if (!IsUuid(session_id)) return InvalidHandleFormat(session_id);
@@ -342,7 +363,7 @@ Result<std::shared_ptr<Session>> SessionManager::GetOrCreate(const std::string& 
     // The client saw a server-side session this server does not have (restart).
     return SparkError(SparkExceptionKind::kSql, "INVALID_HANDLE.SESSION_CHANGED", {{"handle", session_id}});
   }
-  auto session = std::make_shared<Session>(user_id, session_id, conf_defaults_);
+  auto session = std::make_shared<Session>(user_id, session_id, conf_defaults_, shared_catalog_);
   sessions_[key] = session;
   return session;
 }

@@ -137,7 +137,10 @@ class Operation {
 /// running operations and recent errors (for FetchErrorDetails).
 class Session {
  public:
-  Session(std::string user_id, std::string session_id, std::map<std::string, std::string> conf_defaults = {});
+  /// `shared_catalog`: the server's databases, tables and global views (null: a
+  /// catalog of the session's own over ./spark-warehouse).
+  Session(std::string user_id, std::string session_id, std::map<std::string, std::string> conf_defaults = {},
+          std::shared_ptr<catalog::SharedCatalog> shared_catalog = nullptr);
 
   const std::string& user_id() const { return user_id_; }
   const std::string& session_id() const { return session_id_; }
@@ -202,8 +205,10 @@ class Session {
 class SessionManager {
  public:
   /// `conf_defaults`: every new session's initial configuration.
-  explicit SessionManager(std::map<std::string, std::string> conf_defaults = {})
-      : conf_defaults_(std::move(conf_defaults)) {}
+  /// The warehouse directory is spark.sql.warehouse.dir of `conf_defaults`
+  /// (`sk8 serve --conf`), by default ./spark-warehouse; sessions read it as
+  /// Spark shows it, an absolute file: URI.
+  explicit SessionManager(std::map<std::string, std::string> conf_defaults = {});
 
   /// The session, created on first use. Checks the id format and that the
   /// client still talks to the same server-side session.
@@ -221,6 +226,7 @@ class SessionManager {
   std::mutex mutex_;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<Session>> sessions_;
   std::map<std::pair<std::string, std::string>, std::string> closed_;  // -> server-side id
+  const std::shared_ptr<catalog::SharedCatalog> shared_catalog_;
   const std::map<std::string, std::string> conf_defaults_;
 };
 

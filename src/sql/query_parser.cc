@@ -7,6 +7,7 @@
 #include "plan/sql_nodes.h"
 #include "sql/in_subquery_value.h"
 #include "sql/inline_table.h"
+#include "sql/statement_parser.h"
 
 namespace sk8::sql {
 
@@ -143,6 +144,9 @@ Result<PlanPtr> QueryParser::ParseStatement() {
   PlanPtr plan;
   if (tokens_.PeekKeyword("SHOW") || tokens_.PeekKeyword("DESC") || tokens_.PeekKeyword("DESCRIBE")) {
     ARROW_ASSIGN_OR_RAISE(plan, ParseFunctionCatalogStatement());
+  }
+  if (!plan) {
+    ARROW_ASSIGN_OR_RAISE(plan, StatementParser(tokens_, expressions_, [this] { return ParseQuery(); }).Parse());
   }
   if (!plan) {
     ARROW_RETURN_NOT_OK(RejectUnsupportedStatement());

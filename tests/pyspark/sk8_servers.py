@@ -150,10 +150,16 @@ def start_sk8(timeout: float = 10.0, extra_args: Optional[list[str]] = None, wai
                                 f"or run with SK8_TEST_TARGET=spark)")
     host, port = "127.0.0.1", free_port()
     log_path, log_file = _open_log("sk8")
-    proc = subprocess.Popen([str(binary), "serve", "--host", host, "--port", str(port), *(extra_args or [])],
+    extra_args = list(extra_args or [])
+    work = None
+    if not any(a.startswith("spark.sql.warehouse.dir=") for a in extra_args):
+        # Tables the tests create go to a scratch warehouse, removed on stop.
+        work = LOG_DIR / f"sk8-work-{port}"
+        extra_args += ["--conf", f"spark.sql.warehouse.dir={work / 'warehouse'}"]
+    proc = subprocess.Popen([str(binary), "serve", "--host", host, "--port", str(port), *extra_args],
                             stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
                             cwd=str(REPO), start_new_session=True, preexec_fn=_die_with_parent)
-    server = Server("sk8", f"sc://{host}:{port}", host, port, proc, log_path, None, log_file)
+    server = Server("sk8", f"sc://{host}:{port}", host, port, proc, log_path, work, log_file)
     if wait:
         wait_ready(server, timeout)
     return server

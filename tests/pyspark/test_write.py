@@ -145,13 +145,13 @@ def test_write_failure_leaves_nothing(spark, request, out):
     golden.check_value(request, "visible_files", visible if path.exists() else [])
 
 
-def test_write_table_is_refused(spark, df):
-    # sk8's catalog has no tables yet: the refusal names the feature.
+def test_write_bucketed_table_is_refused(spark, df):
+    # Tables are written (test_catalog.py); bucketing is not: the refusal names it.
     if golden.recording():
         pytest.skip("sk8's own refusal")
     with pytest.raises(Exception) as e:
-        df.write.saveAsTable("t_written")
-    assert "UNSUPPORTED_FEATURE" in str(e.value) and "saveAsTable" in str(e.value)
+        df.write.bucketBy(2, "k").saveAsTable("t_written")
+    assert "UNSUPPORTED_FEATURE" in str(e.value) and "bucketBy" in str(e.value)
 
 
 def test_write_partitioned_and_read_back(spark, request, df, out):

@@ -665,16 +665,25 @@ TEST(SqlQueries, LateralViewSelectsTheGenerator) {
 
 TEST(SqlQueries, UnsupportedConstructsAreNamed) {
   for (const char* text :
-       {"SHOW TABLES", "CREATE TABLE x (a INT)", "INSERT INTO t VALUES (1)", "DESCRIBE t", "SET a = 1", "USE db",
-        "EXPLAIN SELECT 1", "CACHE TABLE t", 
-        "FROM t SELECT a", "SELECT * FROM t TABLESAMPLE (1 ROWS)",
+       {"SHOW PARTITIONS t", "CREATE TABLE x (a INT) STORED AS ORC", "ALTER TABLE t ADD COLUMNS (b INT)",
+        "EXPLAIN SELECT 1", "DESCRIBE t a", "FROM t SELECT a", "SELECT * FROM t TABLESAMPLE (1 ROWS)",
         "SELECT * FROM explode(array(1))", "SELECT a FROM t LIMIT a", "SELECT * FROM VALUES (1 + 1)",
         "SELECT * FROM range(a)"}) {
     auto result = ParseQuery(text);
     ASSERT_FALSE(result.ok()) << text;
     EXPECT_TRUE(result.status().IsNotImplemented()) << text << ": " << result.status().ToString();
   }
-  EXPECT_NE(ParseQuery("SHOW TABLES").status().message().find("SQL SHOW statements"), std::string::npos);
+  EXPECT_NE(ParseQuery("SHOW PARTITIONS t").status().message().find("SQL SHOW statements"), std::string::npos);
+}
+
+TEST(SqlQueries, CommandsParseToCommandPlans) {
+  for (const char* text : {"SHOW TABLES", "CREATE TABLE x (a INT) USING parquet PARTITIONED BY (a)",
+                           "INSERT INTO t VALUES (1)", "DESCRIBE t", "SET a = 1", "USE db", "CACHE TABLE t",
+                           "CREATE OR REPLACE TEMP VIEW v AS SELECT 1", "DROP TABLE IF EXISTS t"}) {
+    auto result = ParseQuery(text);
+    ASSERT_TRUE(result.ok()) << text << ": " << result.status().ToString();
+    EXPECT_EQ((*result)->kind(), plan::PlanKind::kCommand) << text;
+  }
 }
 
 }  // namespace
