@@ -14,16 +14,22 @@ void Collect(const plan::BoundExpr& e, ColumnSet* used) {
   plan::ForEachColumnId(e, [&](plan::ColumnId id) { used->insert(id); });
 }
 
-// `node`, or a projection of it to the `required` columns when it has others
-// (at least one column stays, so that rows can still be counted).
-plan::ResolvedPtr KeepRequired(const plan::ResolvedPtr& node, const ColumnSet& required) {
+// The positions of `node`'s output columns in `required`; when none is,
+// `fallback` alone, so that rows can still be counted.
+std::vector<int> RequiredPositions(const plan::ResolvedPlan& node, const ColumnSet& required, int fallback = 0) {
   std::vector<int> positions;
-  const int width = node->schema->num_fields();
+  const int width = node.schema->num_fields();
   for (int i = 0; i < width; ++i) {
-    if (required.count(node->column_ids[i])) positions.push_back(i);
+    if (required.count(node.column_ids[i])) positions.push_back(i);
   }
-  if (positions.empty() && width > 0) positions.push_back(0);
-  if (static_cast<int>(positions.size()) == width) return node;
+  if (positions.empty() && width > 0) positions.push_back(fallback);
+  return positions;
+}
+
+// `node`, or a projection of it to the `required` columns when it has others.
+plan::ResolvedPtr KeepRequired(const plan::ResolvedPtr& node, const ColumnSet& required) {
+  auto positions = RequiredPositions(*node, required);
+  if (static_cast<int>(positions.size()) == node->schema->num_fields()) return node;
   auto project = plan::MakeColumnProjectNode(node, positions);
   project->plan_ids = node->plan_ids;
   return project;
@@ -53,11 +59,7 @@ plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
   const int width = node->schema->num_fields();
   switch (node->kind) {
     case plan::ResolvedKind::kFileScan: {
-      std::vector<int> keep;
-      for (int i = 0; i < width; ++i) {
-        if (required.count(node->column_ids[i])) keep.push_back(i);
-      }
-      if (keep.empty() && width > 0) keep.push_back(0);  // something to count rows by
+      const auto keep = RequiredPositions(*node, required);
       if (static_cast<int>(keep.size()) == width) return node;
       auto scan = std::make_shared<plan::ResolvedPlan>(*node);
       arrow::FieldVector fields;
@@ -105,12 +107,7 @@ plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
       // A projection computes only the columns required above (at least one,
       // so that its rows can still be counted).
       std::vector<int> kept_outputs;
-      if (node->kind == plan::ResolvedKind::kProject) {
-        for (int i = 0; i < width; ++i) {
-          if (required.count(node->column_ids[i])) kept_outputs.push_back(i);
-        }
-        if (kept_outputs.empty() && width > 0) kept_outputs.push_back(0);
-      }
+      if (node->kind == plan::ResolvedKind::kProject) kept_outputs = RequiredPositions(*node, required);
       const bool narrower = node->kind == plan::ResolvedKind::kProject && static_cast<int>(kept_outputs.size()) < width;
       std::vector<plan::BoundExprPtr> expressions;
       if (narrower) {
@@ -180,11 +177,7 @@ plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
     }
     case plan::ResolvedKind::kExpand: {
       // Every projection keeps the columns required above (at least one).
-      std::vector<int> kept;
-      for (int i = 0; i < width; ++i) {
-        if (required.count(node->column_ids[i])) kept.push_back(i);
-      }
-      if (kept.empty() && width > 0) kept.push_back(width - 1);
+      const auto kept = RequiredPositions(*node, required, /*fallback=*/width - 1);
       ColumnSet child_required;
       std::vector<std::vector<plan::BoundExprPtr>> projections;
       for (const auto& projection : node->expand_projections) {
