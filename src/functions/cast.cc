@@ -729,7 +729,8 @@ bool ForceNullable(const arrow::DataType& from, const arrow::DataType& to) {
     }
     return dec.precision() - dec.scale() < digits;
   }
-  if (types::IsFractional(from) && types::IsIntegral(to)) return true;
+  // DECIMAL is a fractional type to Spark too.
+  if ((types::IsFractional(from) || from.id() == arrow::Type::DECIMAL128) && types::IsIntegral(to)) return true;
   return false;
 }
 
@@ -837,8 +838,42 @@ bool CastCanFail(const arrow::DataType& from, const arrow::DataType& to) {
   return true;
 }
 
+namespace {
+
+// int(x), double(x), date(x), ...: Spark's cast aliases, CAST(x AS type) named
+// by the argument alone (double('NaN') is the column "NaN").
+FunctionInfo CastAlias(std::string name, std::shared_ptr<arrow::DataType> type) {
+  FunctionInfo info;
+  info.name = std::move(name);
+  info.usage = info.name + "(expr) - Casts the value `expr` to the target data type `" + info.name + "`.";
+  info.bind_scalar = [type](const std::string& called, std::vector<BoundExprPtr> args,
+                            const EvalContext& ctx) -> Result<BoundExprPtr> {
+    if (args.size() != 1) return WrongArgumentCount(called, "1", args.size());
+    std::string name = args[0]->name;
+    ARROW_ASSIGN_OR_RAISE(auto cast, BindCast(args[0], type, plan::CastMode::kDefault, /*implicit=*/false, ctx));
+    auto renamed = std::make_shared<BoundExpr>(*cast);
+    renamed->name = std::move(name);
+    return BoundExprPtr(std::move(renamed));
+  };
+  return info;
+}
+
+}  // namespace
+
 void RegisterCastFunctions(FunctionRegistry& registry) {
-  (void)registry;  // CAST is bound directly by the analyzer (BindCast); no named entry yet.
+  // CAST(x AS type) itself is bound by the analyzer (BindCast); these are its named forms.
+  registry.Add(CastAlias("boolean", arrow::boolean()));
+  registry.Add(CastAlias("tinyint", arrow::int8()));
+  registry.Add(CastAlias("smallint", arrow::int16()));
+  registry.Add(CastAlias("int", arrow::int32()));
+  registry.Add(CastAlias("bigint", arrow::int64()));
+  registry.Add(CastAlias("float", arrow::float32()));
+  registry.Add(CastAlias("double", arrow::float64()));
+  registry.Add(CastAlias("decimal", arrow::decimal128(10, 0)));
+  registry.Add(CastAlias("string", arrow::utf8()));
+  registry.Add(CastAlias("binary", arrow::binary()));
+  registry.Add(CastAlias("date", arrow::date32()));
+  registry.Add(CastAlias("timestamp", types::TimestampType()));
 }
 
 }  // namespace sk8::functions

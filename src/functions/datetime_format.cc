@@ -310,22 +310,9 @@ FunctionInfo UnixTimestamp(std::string name, size_t min_args) {
       });
 }
 
-/// date(x) / timestamp(x): CAST(x AS DATE / TIMESTAMP), named by x as Spark names it.
-FunctionInfo CastFunction(std::string name, std::shared_ptr<arrow::DataType> type) {
-  return DateTimeFunction(std::move(name), {}, "", 1, 1, "1", true,
-                          [type](const FunctionInfo& info, const std::string&, std::vector<BoundExprPtr>& args,
-                                 const EvalContext& ctx) -> Result<BoundExprPtr> {
-                            std::string name = args[0]->name;
-                            ARROW_ASSIGN_OR_RAISE(auto cast, BindCast(args[0], type, plan::CastMode::kDefault, false, ctx));
-                            return CastCall(info.name, cast, name);
-                          });
-}
-
 }  // namespace
 
 void RegisterDateTimeFormatFunctions(FunctionRegistry& registry) {
-  registry.Add(CastFunction("date", arrow::date32()));
-  registry.Add(CastFunction("timestamp", types::TimestampType()));
   registry.Add(DateFormat());
   registry.Add(FromUnixtime());
   registry.Add(ToDateTime("to_date", ParseTarget::kDate, false, "try_to_date",

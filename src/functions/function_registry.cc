@@ -35,6 +35,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterMathFunctions(*r);
     RegisterNullFunctions(*r);
     RegisterHashFunctions(*r);
+    RegisterBitwiseFunctions(*r);
     RegisterArrayFunctions(*r);
     RegisterMapStructFunctions(*r);
     RegisterCollectAggregates(*r);

@@ -94,7 +94,9 @@ FunctionInfo NullTest(std::string name, std::string arrow_function) {
 void RegisterLogicalFunctions(FunctionRegistry& registry) {
   registry.Add(Logical("and", "AND", NameStyle::kInfix, "and_kleene"));
   registry.Add(Logical("or", "OR", NameStyle::kInfix, "or_kleene"));
-  registry.Add(Logical("not", "NOT", NameStyle::kPrefix, "invert"));
+  FunctionInfo negation = Logical("not", "NOT", NameStyle::kPrefix, "invert");
+  negation.aliases.push_back("!");  // SQL's !a, printed (NOT a)
+  registry.Add(std::move(negation));
   registry.Add(NullTest("isnull", "is_null"));
   registry.Add(NullTest("isnotnull", "is_valid"));
 }

@@ -77,24 +77,55 @@ Result<std::shared_ptr<arrow::Array>> BuildColumn(const std::vector<std::shared_
   return builder->Finish();
 }
 
-// The literal values of the rows, checked for equal arity as Spark does.
-Result<std::vector<std::vector<std::shared_ptr<arrow::Scalar>>>> LiteralRows(
-    const std::vector<std::vector<plan::ExprPtr>>& rows, size_t width) {
-  std::vector<std::vector<std::shared_ptr<arrow::Scalar>>> values;
+// Spark's check that every row has as many values as the first (or as the names).
+Status CheckRowWidths(const std::vector<std::vector<plan::ExprPtr>>& rows, size_t width) {
   for (size_t r = 0; r < rows.size(); ++r) {
     if (rows[r].size() != width) {
       return ParseError("INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH", {{"expectedNumCols", std::to_string(width)},
                                                                       {"actualNumCols", std::to_string(rows[r].size())},
                                                                       {"rowIndex", std::to_string(r)}});
     }
-    std::vector<std::shared_ptr<arrow::Scalar>> row;
-    for (const auto& cell : rows[r]) {
-      if (cell->kind() != plan::ExprKind::kLiteral) return UnsupportedSql("VALUES with non-literal expressions");
-      row.push_back(cell->As<plan::LiteralExpr>().value);
-    }
-    values.push_back(std::move(row));
   }
-  return values;
+  return Status::OK();
+}
+
+bool AllLiterals(const std::vector<std::vector<plan::ExprPtr>>& rows) {
+  for (const auto& row : rows) {
+    for (const auto& cell : row) {
+      if (cell->kind() != plan::ExprKind::kLiteral) return false;
+    }
+  }
+  return true;
+}
+
+std::string ColumnName(const std::vector<std::string>& column_names, size_t c) {
+  return column_names.empty() ? "col" + std::to_string(c + 1) : column_names[c];
+}
+
+// Rows holding expressions (CAST(5 AS TINYINT), double('NaN'), current_date()):
+// one projection of a single row per VALUES row, joined by UNION ALL, so that
+// the analyzer binds and evaluates them and the union widens the column types
+// as the inline table's coercion does.
+plan::PlanPtr ExpressionRows(const std::vector<std::vector<plan::ExprPtr>>& rows,
+                             const std::vector<std::string>& column_names) {
+  plan::PlanPtr result;
+  for (const auto& row : rows) {
+    auto project = plan::MakeUnary<plan::ProjectPlan>(OneRowRelation());
+    for (size_t c = 0; c < row.size(); ++c) {
+      project->expressions.push_back(
+          std::make_shared<plan::AliasExpr>(row[c], std::vector<std::string>{ColumnName(column_names, c)}));
+    }
+    if (!result) {
+      result = project;
+      continue;
+    }
+    auto union_all = std::make_shared<plan::SetOperationPlan>();
+    union_all->op = plan::SetOperationKind::kUnion;
+    union_all->is_all = true;
+    union_all->children = {std::move(result), std::move(project)};
+    result = std::move(union_all);
+  }
+  return result;
 }
 
 }  // namespace
@@ -102,11 +133,18 @@ Result<std::vector<std::vector<std::shared_ptr<arrow::Scalar>>>> LiteralRows(
 Result<plan::PlanPtr> BuildInlineTable(const std::vector<std::vector<plan::ExprPtr>>& rows,
                                        const std::vector<std::string>& column_names) {
   size_t width = column_names.empty() ? rows.front().size() : column_names.size();
-  ARROW_ASSIGN_OR_RAISE(auto values, LiteralRows(rows, width));
+  ARROW_RETURN_NOT_OK(CheckRowWidths(rows, width));
+  if (!AllLiterals(rows)) return ExpressionRows(rows, column_names);
+  std::vector<std::vector<std::shared_ptr<arrow::Scalar>>> values;
+  for (const auto& row : rows) {
+    std::vector<std::shared_ptr<arrow::Scalar>> literals;
+    for (const auto& cell : row) literals.push_back(cell->As<plan::LiteralExpr>().value);
+    values.push_back(std::move(literals));
+  }
   arrow::FieldVector fields;
   arrow::ArrayVector columns;
   for (size_t c = 0; c < width; ++c) {
-    std::string name = column_names.empty() ? "col" + std::to_string(c + 1) : column_names[c];
+    std::string name = ColumnName(column_names, c);
     std::shared_ptr<DataType> type = arrow::null();
     bool nullable = false;
     std::vector<std::shared_ptr<arrow::Scalar>> column;

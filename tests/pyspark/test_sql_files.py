@@ -21,9 +21,6 @@ SQL_DIR = REPO / "tests" / "sql"
 # Files that need what another part of sk8 does not have yet (against sk8 only).
 # Strict: once they pass, the entry must go.
 NEEDS = {
-    "tables.test": "VALUES rows holding function calls (double('NaN'))",
-    "basics.test": "the double() cast function, and CAST(1.9 AS INT) typed nullable as Spark's",
-    "bitwise.test": "the bitwise functions & | ^ ~ << >> >>> in the function registry",
 }
 
 
