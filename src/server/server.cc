@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <malloc.h>
 #include <signal.h>
 
 #include <arrow/compute/initialize.h>
@@ -27,6 +28,11 @@ void OnSignal(int) { g_stop = true; }
 
 Status RunServer(const ServerOptions& options) {
   auto started = std::chrono::steady_clock::now();
+  // malloc_trim() cannot shrink the top of glibc's per-thread arenas, and by default
+  // there are 8 per core: the memory of finished or abandoned operations stays
+  // resident there (up to ~150 MiB measured on 2 cores). One arena per core keeps
+  // contention low and lets the janitor's trim give that memory back.
+  mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   ARROW_RETURN_NOT_OK(arrow::compute::Initialize());
   if (options.connect.memory_limit > 0) ServerMemoryTracker()->set_limit(options.connect.memory_limit);
   SparkConnectServiceImpl service(options.connect);
