@@ -36,6 +36,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterNullFunctions(*r);
     RegisterHashFunctions(*r);
     RegisterBitwiseFunctions(*r);
+    RegisterPercentileFunctions(*r);
     RegisterArrayFunctions(*r);
     RegisterMapStructFunctions(*r);
     RegisterCollectAggregates(*r);
