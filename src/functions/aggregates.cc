@@ -21,12 +21,24 @@ using arrow::Datum;
 using plan::BoundAggregate;
 using plan::GroupedAccumulator;
 
+bool IsValidAt(const Datum& datum, int64_t i) {
+  return datum.is_scalar() ? datum.scalar()->is_valid : datum.array()->IsValid(i);
+}
+
 class CountAccumulator : public GroupedAccumulator {
  public:
   void Resize(int64_t n) override { counts_.resize(n, 0); }
   int64_t MemoryUsage() const override { return CapacityBytes(counts_); }
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
     int64_t* counts = counts_.data();
+    if (args.size() > 1) {  // count(a, b, ...): the rows where none is NULL
+      for (int64_t i = 0; i < rows; ++i) {
+        bool valid = true;
+        for (const auto& arg : args) valid = valid && IsValidAt(arg, i);
+        if (valid) ++counts[groups[i]];
+      }
+      return Status::OK();
+    }
     if (args.empty() || args[0].is_scalar()) {
       bool valid = args.empty() || args[0].scalar()->is_valid;
       if (valid) for (int64_t i = 0; i < rows; ++i) ++counts[groups[i]];
@@ -824,12 +836,80 @@ Status CastArgToDouble(std::vector<BoundExprPtr>* args, size_t index, const std:
   auto& arg = (*args)[index];
   const auto& type = *arg->type;
   if (type.id() == arrow::Type::DOUBLE) return Status::OK();
-  if (type.id() != arrow::Type::NA && !types::IsStringLike(type) && NumericRank(type) == 0) {
+  if (type.id() != arrow::Type::NA && !types::IsStringLike(type) && NumericRank(type) == 0 &&
+      type.id() != arrow::Type::DECIMAL128) {
     return UnexpectedInputType(sql_expr, static_cast<int>(index), "\"DOUBLE\"", *arg);
   }
   ARROW_ASSIGN_OR_RAISE(arg, BindCast(arg, arrow::float64(), plan::CastMode::kDefault, true, ctx));
   return Status::OK();
 }
+
+namespace {
+
+/// regr_* take numbers (strings are cast to DOUBLE as Spark's implicit casts do).
+Status CheckRegrArgs(const FunctionInfo& info, const std::string& called, std::vector<BoundExprPtr>* args,
+                     const EvalContext& ctx) {
+  if (args->size() != 2) return WrongArgs(called, args->size(), "2");
+  const std::string sql_expr = CallName(info, called, *args);
+  for (size_t i = 0; i < args->size(); ++i) {
+    const auto& type = *(*args)[i]->type;
+    if (NumericRank(type) == 0 && type.id() != arrow::Type::DECIMAL128) {
+      ARROW_RETURN_NOT_OK(CastArgToDouble(args, i, sql_expr, ctx));
+    }
+  }
+  return Status::OK();
+}
+
+/// regr_count(y, x): Spark's count(y, x), the rows where neither is NULL.
+FunctionInfo RegrCount() {
+  FunctionInfo info;
+  info.name = "regr_count";
+  info.kind = FunctionKind::kAggregate;
+  info.usage = "regr_count(y, x) - Returns the number of non-null number pairs in a group, where `y` is the "
+               "dependent variable and `x` is the independent variable.";
+  info.bind_aggregate = [info_copy = info](const std::string& called, std::vector<BoundExprPtr> args, bool distinct,
+                                           const EvalContext& ctx) -> Result<BoundAggregate> {
+    ARROW_RETURN_NOT_OK(CheckRegrArgs(info_copy, called, &args, ctx));
+    BoundAggregate agg;
+    agg.function_name = info_copy.name;
+    agg.name = AggregateName(info_copy, called, args, distinct);
+    agg.distinct = distinct;
+    agg.type = arrow::int64();
+    agg.nullable = false;
+    agg.kernel = std::make_shared<FactoryKernel>([] { return std::make_unique<CountAccumulator>(); });
+    agg.args = std::move(args);
+    return agg;
+  };
+  return info;
+}
+
+/// regr_avgx(y, x) / regr_avgy(y, x): Spark's avg(IF(y IS NOT NULL AND x IS NOT
+/// NULL, x, NULL)), so the result type is avg's for that argument.
+FunctionInfo RegrAverage(std::string name, size_t averaged, std::string usage) {
+  FunctionInfo info;
+  info.name = std::move(name);
+  info.kind = FunctionKind::kAggregate;
+  info.usage = std::move(usage);
+  info.bind_aggregate = [info_copy = info, averaged](const std::string& called, std::vector<BoundExprPtr> args,
+                                                     bool distinct, const EvalContext& ctx) -> Result<BoundAggregate> {
+    ARROW_RETURN_NOT_OK(CheckRegrArgs(info_copy, called, &args, ctx));
+    std::string name = AggregateName(info_copy, called, args, distinct);
+    ARROW_ASSIGN_OR_RAISE(auto y_present, BindFunctionCall("isnotnull", {args[0]}, ctx));
+    ARROW_ASSIGN_OR_RAISE(auto x_present, BindFunctionCall("isnotnull", {args[1]}, ctx));
+    ARROW_ASSIGN_OR_RAISE(auto both, AndAll({y_present, x_present}, ctx));
+    const BoundExprPtr& value = args[averaged];
+    auto null_value = plan::BoundExpr::Literal(arrow::MakeNullScalar(value->type), "NULL");
+    ARROW_ASSIGN_OR_RAISE(auto guarded, BindFunctionCall("if", {both, value, null_value}, ctx));
+    const FunctionInfo* avg = FunctionRegistry::Instance().Find("avg");
+    ARROW_ASSIGN_OR_RAISE(BoundAggregate agg, avg->bind_aggregate("avg", {guarded}, distinct, ctx));
+    agg.function_name = info_copy.name;
+    agg.name = std::move(name);
+    return agg;
+  };
+  return info;
+}
+
+}  // namespace
 
 BoundExprPtr GroupingBit(BoundExprPtr grouping_id, int shift, std::string name) {
   return plan::BoundExpr::Call("grouping", std::make_shared<GroupingBitKernel>(shift), {std::move(grouping_id)},
@@ -850,7 +930,6 @@ void RegisterAggregateFunctions(FunctionRegistry& registry) {
   count.bind_aggregate = [info = count](const std::string& called, std::vector<BoundExprPtr> args, bool distinct,
                                         const EvalContext&) -> Result<BoundAggregate> {
     if (args.empty()) return WrongArgs("count", 0, "1");
-    if (args.size() > 1) return Unsupported("count with several arguments");
     BoundAggregate agg;
     agg.function_name = "count";
     agg.name = distinct ? DistinctCallName("count", args) : CallName(info, called, args);
@@ -862,6 +941,13 @@ void RegisterAggregateFunctions(FunctionRegistry& registry) {
     return agg;
   };
   registry.Add(std::move(count));
+  registry.Add(RegrCount());
+  registry.Add(RegrAverage("regr_avgx", 1,
+                           "regr_avgx(y, x) - Returns the average of the independent variable for non-null pairs in a "
+                           "group, where `y` is the dependent variable and `x` is the independent variable."));
+  registry.Add(RegrAverage("regr_avgy", 0,
+                           "regr_avgy(y, x) - Returns the average of the dependent variable for non-null pairs in a "
+                           "group, where `y` is the dependent variable and `x` is the independent variable."));
   registry.Add(Aggregate("sum", "sum(expr) - Returns the sum calculated from values of a group.", AggOp::kSum));
   FunctionInfo avg = Aggregate("avg", "avg(expr) - Returns the mean calculated from values of a group.", AggOp::kAvg);
   avg.aliases.push_back("mean");

@@ -842,6 +842,23 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
   unary("sinh", "SINH", {}, [](double x) { return std::sinh(x); });
   unary("cosh", "COSH", {}, [](double x) { return std::cosh(x); });
   unary("tanh", "TANH", {}, [](double x) { return std::tanh(x); });
+  // Spark's formulas (Acosh, Asinh, Atanh, Cot, Csc, Sec), not the C library's
+  // functions: the last bits follow the formula.
+  unary("acosh", "ACOSH", {}, [](double x) {
+    static const double kLarge = std::sqrt(std::numeric_limits<double>::max());
+    if (x >= kLarge) return std::log(2.0) + std::log(x);  // x * x would overflow
+    if (x < 1.0) return std::numeric_limits<double>::quiet_NaN();
+    return std::log(x + std::sqrt(x * x - 1.0));
+  });
+  unary("asinh", "ASINH", {}, [](double x) {
+    static const double kLarge = std::sqrt(std::numeric_limits<double>::max()) - 1.0;
+    if (std::fabs(x) >= kLarge) return std::copysign(std::log(2.0) + std::log(std::fabs(x)), x);
+    return std::log(x + std::sqrt(x * x + 1.0));
+  });
+  unary("atanh", "ATANH", {}, [](double x) { return 0.5 * (std::log1p(x) - std::log1p(-x)); });
+  unary("cot", "COT", {}, [](double x) { return 1 / std::tan(x); });
+  unary("csc", "CSC", {}, [](double x) { return 1 / std::sin(x); });
+  unary("sec", "SEC", {}, [](double x) { return 1 / std::cos(x); });
   unary("degrees", "DEGREES", {}, [](double x) { return x * kRadiansToDegrees; });
   unary("radians", "RADIANS", {}, [](double x) { return x * kDegreesToRadians; });
   unary("rint", "", {}, [](double x) { return std::nearbyint(x); });

@@ -25,12 +25,12 @@ def nums(spark):
 
 UNARY = ["sqrt", "cbrt", "exp", "expm1", "ln", "log10", "log2", "log1p", "sin", "cos", "tan", "asin", "acos",
          "atan", "sinh", "cosh", "tanh", "degrees", "radians", "rint", "signum", "sign", "abs", "positive",
-         "negative", "ceil", "ceiling", "floor"]
+         "negative", "ceil", "ceiling", "floor", "acosh", "asinh", "atanh", "cot", "csc", "sec"]
 
 
 # Java computes these with StrictMath (fdlibm) or HotSpot's own intrinsics; sk8
 # with the C library, whose answers differ in the last bit for some inputs.
-JAVA_LAST_BIT = {"cbrt", "sin", "acos", "cosh", "atan2_hypot"}
+JAVA_LAST_BIT = {"cbrt", "sin", "acos", "cosh", "atan2_hypot", "acosh", "csc"}
 last_bit_differs = pytest.mark.xfail(sk8_servers.target() == "sk8", strict=True,
                                      reason="last-bit differences from Java's StrictMath / intrinsics")
 
