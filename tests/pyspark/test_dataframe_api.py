@@ -222,3 +222,15 @@ def test_drop_ambiguous(spark, request):
     golden.check(request, "by_name", both.drop("name"))
     golden.check(request, "missing_column", both.drop(F.col("nope")))
     golden.check_error(request, "ambiguous", lambda: both.drop(F.col("name")).collect())
+
+
+def test_struct_star(spark, request):
+    df = spark.sql("SELECT ARRAY(NAMED_STRUCT('a', 1, 'b', 'x'), NAMED_STRUCT('a', 3, 'b', NULL)) AS arr")
+    golden.check(request, "exploded", df.select(F.explode("arr").alias("s")).select("s.*"))
+    golden.check(request, "sql", spark.sql("SELECT s.*, s.a + 1 FROM (SELECT named_struct('a', 1, 'b', 'x') AS s)"))
+    nested = spark.sql("SELECT named_struct('a', id % 2, 'b', 'x') AS s, id FROM range(5)")
+    golden.check(request, "group_by_field", nested.groupBy("s.a").agg(F.sum("id"), F.max("s.b")))
+    golden.check(request, "sql_group_by_field", spark.sql(
+        "SELECT s.a, s.a + 1, count(*) FROM (SELECT named_struct('a', id % 2) AS s FROM range(5)) GROUP BY s.a"))
+    golden.check_error(request, "unknown_target", lambda: spark.sql("SELECT zz.* FROM (SELECT 1 AS a)").collect())
+    golden.check_error(request, "not_a_struct", lambda: spark.sql("SELECT a.* FROM (SELECT 1 AS a)").collect())
