@@ -37,6 +37,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterHashFunctions(*r);
     RegisterBitwiseFunctions(*r);
     RegisterPercentileFunctions(*r);
+    RegisterUrlFunctions(*r);
     RegisterArrayFunctions(*r);
     RegisterMapStructFunctions(*r);
     RegisterCollectAggregates(*r);
