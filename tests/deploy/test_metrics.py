@@ -315,11 +315,18 @@ def test_alert_rules_load_and_link_runbooks(prometheus, workload):
     assert all(r["state"] == "inactive" for r in rules), [(r["name"], r["state"]) for r in rules]
 
 
-def test_chart_rules_match(tools, tmp_path):
-    """The chart's PrometheusRule carries the same alerts and runbooks as the rule file."""
+def test_chart_wires_metrics(tools, tmp_path):
+    """With metrics on, the chart passes the port, probes readiness at /readyz, and its
+    PrometheusRule carries the same alerts and runbooks as the rule file."""
     out = subprocess.run([str(tools / "bin" / "helm"), "template", "sk8", str(REPO / "deploy" / "helm" / "sk8"),
                           "--set", "metrics.enabled=true", "--set", "metrics.prometheusRule.enabled=true"],
                          capture_output=True, text=True, check=True).stdout
+    [deployment] = [d for d in yaml.safe_load_all(out) if d and d.get("kind") == "Deployment"
+                    and d["metadata"]["name"] == "sk8"]
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert "sk8.metrics.port=4040" in container["args"]
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "metrics"}
+    assert {"name": "metrics", "containerPort": 4040, "protocol": "TCP"} in container["ports"]
     docs = [d for d in yaml.safe_load_all(out) if d and d.get("kind") == "PrometheusRule"]
     assert len(docs) == 1
     chart = {r["alert"]: r["annotations"]["runbook_url"] for g in docs[0]["spec"]["groups"] for r in g["rules"]}
