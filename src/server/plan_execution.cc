@@ -10,6 +10,7 @@
 #include "plan/command.h"
 #include "server/arrow_results.h"
 #include "server/catalog_commands.h"
+#include "spark/connect/ml.pb.h"
 
 namespace sk8::server {
 
@@ -319,6 +320,16 @@ Status RunCommand(Session& session, Operation& op, const proto::Command& command
       op.Append(std::move(response));
       return Status::OK();
     }
+    case proto::Command::kMlCommand:
+      // PySpark sends clean_cache when a session stops (and at exit). sk8
+      // caches no ML objects: nothing to remove, and no failure to count.
+      if (command.ml_command().has_clean_cache()) {
+        auto response = NewResponse(session, op);
+        response.mutable_ml_command_result()->mutable_param()->set_integer(0);
+        op.Append(std::move(response));
+        return Status::OK();
+      }
+      return Unsupported("command ml_command");
     case proto::Command::kRemoveCachedRemoteRelationCommand:
       session.RemoveCachedRelation(command.remove_cached_remote_relation_command().relation().relation_id());
       return Status::OK();

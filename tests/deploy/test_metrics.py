@@ -353,3 +353,22 @@ def test_metrics_port_falls_back_like_spark_and_can_be_off():
         assert "metrics listening" not in server.log_path.read_text()
     finally:
         assert server.stop() == 0
+
+
+def scraped(sk8, name: str) -> float:
+    """Sum of a family's series, read from sk8 directly."""
+    text = http_get(f"http://127.0.0.1:{sk8.metrics_port}/metrics/prometheus")[1]
+    return sum(float(m) for m in re.findall(rf"^{name}(?:{{[^}}]*}})? (\S+)$", text, re.M))
+
+
+def test_a_client_exit_counts_no_failure(sk8):
+    """A PySpark process sends an ML cache clean-up command when it exits: that must
+    not count as a failed query, or every short job would push the error ratio up."""
+    failed, started = scraped(sk8, "sk8_queries_failed_total"), scraped(sk8, "sk8_queries_started_total")
+    program = ("from pyspark.sql import SparkSession\n"
+               f"s = SparkSession.builder.remote('{sk8.url}/;user_id=carol').create()\n"
+               "assert s.range(5).count() == 5\n")
+    subprocess.run([sys.executable, "-c", program], check=True, timeout=120)
+    # the count, then the clean-up at exit
+    assert scraped(sk8, "sk8_queries_started_total") >= started + 2
+    assert scraped(sk8, "sk8_queries_failed_total") == failed
