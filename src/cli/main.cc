@@ -34,6 +34,7 @@ Options for serve:
                           and logged; 0 picks a free port; 'off' serves none):
                           /metrics/prometheus, /metrics/executors/prometheus,
                           /healthz, /readyz. Same as --conf sk8.metrics.port=PORT
+                          or Spark's --conf spark.ui.port=PORT
   --conf KEY=VALUE        a Spark setting for the whole server (repeatable), e.g.
                             spark.connect.execute.reattachable.senderMaxStreamDuration=2m
                             spark.connect.execute.reattachable.senderMaxStreamSize=1g
@@ -107,11 +108,12 @@ int Serve(const std::vector<std::string>& args) {
       std::string pair = v ? v : "";
       size_t eq = pair.find('=');
       if (eq == std::string::npos || eq == 0) return Fail("--conf needs KEY=VALUE");
-      if (pair.substr(0, eq) == "sk8.metrics.port") {
+      if (pair.substr(0, eq) == "sk8.metrics.port" || pair.substr(0, eq) == "spark.ui.port") {
+        // spark.ui.port too: Spark serves /metrics/executors/prometheus on its UI port.
         if (!sk8::server::ParseMetricsPort(pair.substr(eq + 1), &options.metrics_port)) {
           return Fail("--conf " + pair + ": a port number 0-65535 or 'off'");
         }
-        continue;
+        if (pair.substr(0, eq) == "sk8.metrics.port") continue;
       }
       auto status = options.connect.Set(pair.substr(0, eq), pair.substr(eq + 1));
       if (!status.ok()) return Fail("--conf " + pair + ": " + status.message());

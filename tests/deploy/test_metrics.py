@@ -340,7 +340,8 @@ def test_metrics_port_falls_back_like_spark_and_can_be_off():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        server = sk8_servers.start_sk8(extra_args=["--metrics-port", str(port)])
+        # Spark's own setting names the port too.
+        server = sk8_servers.start_sk8(extra_args=["--conf", f"spark.ui.port={port}"])
         try:
             assert server.metrics_port is not None and port < server.metrics_port <= port + 16
             assert "metrics port taken" in server.log_path.read_text()

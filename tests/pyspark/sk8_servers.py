@@ -169,7 +169,7 @@ def start_sk8(timeout: float = 10.0, extra_args: Optional[list[str]] = None, wai
     log_path, log_file = _open_log("sk8")
     extra_args = list(extra_args or [])
     work = None
-    if not any(a == "--metrics-port" or a.startswith("sk8.metrics.port=") for a in extra_args):
+    if not any(a == "--metrics-port" or a.startswith(("sk8.metrics.port=", "spark.ui.port=")) for a in extra_args):
         # A free port each: servers started side by side never collide on 4040.
         extra_args += ["--metrics-port", "0"]
     if not any(a.startswith("spark.sql.warehouse.dir=") for a in extra_args):
