@@ -173,6 +173,10 @@ const std::vector<std::string>& SparkExecutorMetricNames() {
       "metrics_executor_totalShuffleRead_bytes_total",
       "metrics_executor_totalShuffleWrite_bytes_total",
       "metrics_executor_maxMemory_bytes",
+      "metrics_executor_usedOnHeapStorageMemory_bytes",
+      "metrics_executor_usedOffHeapStorageMemory_bytes",
+      "metrics_executor_totalOnHeapStorageMemory_bytes",
+      "metrics_executor_totalOffHeapStorageMemory_bytes",
   };
   return names;
 }
@@ -316,6 +320,11 @@ std::string ServerMetrics::RenderSparkExecutors() {
       {"totalShuffleRead_bytes_total", 0},
       {"totalShuffleWrite_bytes_total", 0},
       {"maxMemory_bytes", gauge(M::kMemoryBudget)},
+      // No JVM heap: all of sk8's memory is "off-heap" (Arrow and native buffers).
+      {"usedOnHeapStorageMemory_bytes", 0},
+      {"usedOffHeapStorageMemory_bytes", gauge(M::kMemoryUsed)},
+      {"totalOnHeapStorageMemory_bytes", 0},
+      {"totalOffHeapStorageMemory_bytes", gauge(M::kMemoryBudget)},
   };
   for (const auto& [name, value] : values) {
     out += "metrics_executor_" + name + labels + " " + FormatValue(value) + "\n";

@@ -42,6 +42,9 @@ REQUIRED = [
     "spark_info", "metrics_executor_memoryUsed_bytes", "metrics_executor_activeTasks",
     "metrics_executor_completedTasks_total", "metrics_executor_totalDuration_seconds_total",
     "metrics_executor_totalInputBytes_bytes_total", "metrics_executor_maxMemory_bytes",
+    "metrics_executor_totalTasks_total", "metrics_executor_failedTasks_total", "metrics_executor_totalCores",
+    "metrics_executor_maxTasks", "metrics_executor_usedOffHeapStorageMemory_bytes",
+    "metrics_executor_totalOffHeapStorageMemory_bytes",
 ]
 
 
@@ -247,6 +250,8 @@ def test_values_are_plausible(prometheus, workload):
     assert value(p, f"metrics_executor_failedTasks_total{e}") == sum(failed.values())
     assert value(p, f"metrics_executor_totalInputBytes_bytes_total{e}") == value(p, f"sk8_bytes_read_total{j}")
     assert value(p, f"metrics_executor_maxMemory_bytes{e}") == BUDGET
+    assert value(p, f"metrics_executor_totalOffHeapStorageMemory_bytes{e}") == BUDGET
+    assert value(p, f"metrics_executor_totalTasks_total{e}") == started
     assert value(p, f"metrics_executor_activeTasks{e}") == 0
     assert value(p, f"metrics_executor_totalCores{e}") == threads
     assert 0 < value(p, f"metrics_executor_totalDuration_seconds_total{e}") < 120
