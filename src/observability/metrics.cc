@@ -281,6 +281,7 @@ void ServerMetrics::Collect() {
 }
 
 std::string ServerMetrics::RenderPrometheus() {
+  std::lock_guard<std::mutex> lock(render_mutex_);
   Collect();
   std::string out;
   for (const auto& metric : metrics_) metric->Render(&out);
@@ -288,6 +289,7 @@ std::string ServerMetrics::RenderPrometheus() {
 }
 
 std::string ServerMetrics::RenderSparkExecutors() {
+  std::lock_guard<std::mutex> lock(render_mutex_);
   Collect();
   auto [app_id, app_name] = Application();
   std::string labels = "{application_id=\"" + EscapeLabelValue(app_id) + "\", application_name=\"" +

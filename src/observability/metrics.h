@@ -157,7 +157,8 @@ class ServerMetrics {
   std::atomic<int64_t> bytes_read_{0};
   std::atomic<int64_t> bytes_returned_{0};
   const int64_t started_unix_ms_;
-  mutable std::mutex mutex_;  // application names, collector, Collect()
+  mutable std::mutex mutex_;  // application names, collector
+  std::mutex render_mutex_;   // one scrape at a time: Collect() clears and refills gauges
   std::string app_id_;
   std::string app_name_;
   Collector collector_;
