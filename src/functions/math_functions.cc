@@ -894,6 +894,7 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
   registry.Add(TryArithmetic("try_subtract", "-"));
   registry.Add(TryArithmetic("try_multiply", "*"));
   registry.Add(TryArithmetic("try_divide", "/"));
+  registry.Add(TryArithmetic("try_mod", "%"));
 }
 
 }  // namespace sk8::functions

@@ -151,3 +151,14 @@ def test_moments_of_decimals(spark, request):
     golden.check(request, "df", spark.sql("""
         SELECT round(stddev(x), 12), var_pop(x), round(skewness(x), 12), covar_samp(x, y), round(corr(x, y), 12)
         FROM VALUES (1.5BD, 2.25BD), (2.0BD, 1.0BD), (7.25BD, 3.5BD) AS tab(x, y)"""))
+
+
+def test_try_sum_try_avg(spark, t, request):
+    golden.check(request, "grouped", t.groupBy("k").agg(F.try_sum("v"), F.try_avg("d"), F.try_sum("d"),
+                                                        F.try_avg("w")).orderBy("k"))
+    # A BIGINT sum that overflows, and a DECIMAL(38, 0) one: NULL, not an error.
+    golden.check(request, "overflow", spark.sql("""
+        SELECT g, try_sum(x), try_avg(x), try_sum(d), try_avg(d) FROM VALUES
+          (1, 9223372036854775807L, 99999999999999999999999999999999999999BD),
+          (1, 1L, 1BD), (2, 5L, 2BD), (2, NULL, NULL) AS tab(g, x, d) GROUP BY g ORDER BY g"""))
+    golden.check(request, "empty", spark.sql("SELECT try_sum(x), try_avg(x) FROM VALUES (1) AS tab(x) WHERE x > 1"))

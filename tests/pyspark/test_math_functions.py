@@ -65,6 +65,8 @@ SQL = {
     "string_args": "SELECT sqrt(s), abs(s), round(s) FROM math_nums WHERE id IN (1, 4, 7, 10)",
     "try_arithmetic": "SELECT id, try_add(i, 2147483647), try_subtract(i, 1), try_multiply(i, i), "
                       "try_divide(d, i), try_divide(i, 0) FROM math_nums",
+    "try_mod": "SELECT id, try_mod(i, 3), try_mod(d, i), try_mod(i, 0), try_mod(-7, 2), try_mod(7.5, 2) "
+               "FROM math_nums",
     "decimal_args": "SELECT abs(-1.50), ceil(1.25), floor(-1.25), round(1.255, 2), bround(1.255, 2), "
                     "sqrt(4.0BD), sign(-2.5BD)",
 }
