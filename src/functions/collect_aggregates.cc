@@ -1,8 +1,11 @@
 // collect_list / array_agg and collect_set: a group's non-NULL values as an
-// ARRAY. Accumulators keep the input chunks they saw and, per group, which
+// ARRAY; mode: a group's most frequent value. Accumulators keep the input chunks they saw and, per group, which
 // rows of which chunk belong to it; Finalize picks them with one Take. Merge
 // adopts the other accumulator's chunks, so the final phase copies no values.
+#include <unordered_map>
 #include <unordered_set>
+
+#include <arrow/compute/api_vector.h>
 
 #include <arrow/array/concatenate.h>
 
@@ -132,9 +135,146 @@ FunctionInfo Collect(std::string name, std::vector<std::string> aliases, bool se
   return info;
 }
 
+/// mode(x[, deterministic]): per group, each distinct value's count and first
+/// row (in the chunks it keeps, as CollectAccumulator does). Among values of
+/// equal count it answers the lowest: what Spark guarantees with
+/// deterministic = true, and one of the answers it may give without.
+class ModeAccumulator : public GroupedAccumulator {
+ public:
+  explicit ModeAccumulator(std::shared_ptr<arrow::DataType> type) : type_(std::move(type)) {}
+
+  void Resize(int64_t n) override { counts_.resize(static_cast<size_t>(n)); }
+  int64_t MemoryUsage() const override {
+    int64_t bytes = 0;
+    for (const auto& group : counts_) bytes += static_cast<int64_t>(group.size()) * 64;
+    for (const auto& c : chunks_) bytes += c->length() * 16;
+    return bytes;
+  }
+  Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
+    auto values = ArrayArgument(args[0], rows);
+    if (values->type_id() == arrow::Type::NA) return Status::OK();
+    const auto chunk = static_cast<uint32_t>(chunks_.size());
+    chunks_.push_back(values);
+    ForEachValid(*values, rows, [&](int64_t i) { Count(groups[i], {chunk, i, 1}, *values); });
+    return Status::OK();
+  }
+  Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,
+               const EvalContext&) override {
+    const auto& o = static_cast<const ModeAccumulator&>(other);
+    uint32_t chunk_base = 0;
+    if (&o != this) {
+      chunk_base = static_cast<uint32_t>(chunks_.size());
+      chunks_.insert(chunks_.end(), o.chunks_.begin(), o.chunks_.end());
+    }
+    ForEachMerged(groups, count, [&](int64_t i, size_t g) {
+      const auto from = o.counts_[g];  // a copy: `other` may be this accumulator
+      for (const auto& [key, entry] : from) {
+        Entry moved = entry;
+        moved.chunk += chunk_base;
+        Count(map[i], moved, *chunks_[moved.chunk]);
+      }
+    });
+    return Status::OK();
+  }
+  Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
+    std::vector<int64_t> base;
+    int64_t total = 0;
+    for (const auto& c : chunks_) {
+      base.push_back(total);
+      total += c->length();
+    }
+    std::shared_ptr<arrow::Array> all;
+    if (chunks_.empty()) {
+      ARROW_ASSIGN_OR_RAISE(all, arrow::MakeArrayOfNull(type_, 0));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(all, arrow::Concatenate(chunks_));
+    }
+    arrow::Int64Builder picks;
+    for (const auto& group : counts_) {
+      int64_t best = 0;
+      std::vector<int64_t> tied;
+      for (const auto& [key, entry] : group) {
+        if (entry.count > best) tied.clear();
+        if (entry.count >= best) {
+          best = entry.count;
+          tied.push_back(base[entry.chunk] + entry.row);
+        }
+      }
+      if (tied.empty()) {
+        ARROW_RETURN_NOT_OK(picks.AppendNull());
+        continue;
+      }
+      int64_t pick = tied.front();
+      if (tied.size() > 1) {
+        arrow::Int64Builder candidates;
+        ARROW_RETURN_NOT_OK(candidates.AppendValues(tied));
+        ARROW_ASSIGN_OR_RAISE(auto indices, candidates.Finish());
+        ARROW_ASSIGN_OR_RAISE(Datum taken, arrow::compute::Take(all, indices));
+        ARROW_ASSIGN_OR_RAISE(auto order, arrow::compute::SortIndices(*taken.make_array()));
+        pick = tied[static_cast<size_t>(static_cast<const arrow::UInt64Array&>(*order).Value(0))];
+      }
+      ARROW_RETURN_NOT_OK(picks.Append(pick));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto indices, picks.Finish());
+    ARROW_ASSIGN_OR_RAISE(Datum result, arrow::compute::Take(all, indices));
+    return result.make_array();
+  }
+
+ private:
+  struct Entry {
+    uint32_t chunk;
+    int64_t row;
+    int64_t count;
+  };
+  void Count(uint32_t group, Entry entry, const arrow::Array& values) {
+    key_.clear();
+    AppendValueKey(values, entry.row, &key_);
+    auto [it, inserted] = counts_[group].try_emplace(key_, entry);
+    if (!inserted) it->second.count += entry.count;
+  }
+
+  std::shared_ptr<arrow::DataType> type_;
+  arrow::ArrayVector chunks_;
+  std::vector<std::unordered_map<std::string, Entry>> counts_;
+  std::string key_;
+};
+
+FunctionInfo Mode() {
+  FunctionInfo info;
+  info.name = "mode";
+  info.kind = FunctionKind::kAggregate;
+  info.usage = "mode(col[, deterministic]) - Returns the most frequent value for the values within `col`. NULL "
+               "values are ignored. If all the values are NULL, or there are 0 rows, returns NULL.";
+  info.bind_aggregate = [info_copy = info](const std::string& called, std::vector<BoundExprPtr> args, bool distinct,
+                                           const EvalContext& ctx) -> Result<BoundAggregate> {
+    if (args.empty() || args.size() > 2) return WrongArgs(called, args.size(), "[1, 2]");
+    BoundAggregate agg;
+    agg.function_name = info_copy.name;
+    agg.name = AggregateName(info_copy, called, {args[0]}, distinct);
+    if (args.size() == 2) {
+      if (args[1]->kind != plan::BoundKind::kLiteral || args[1]->type->id() != arrow::Type::BOOL) {
+        return AnalysisError("NON_FOLDABLE_ARGUMENT", {{"funcName", "`mode`"}, {"paramName", "`deterministic`"},
+                                                      {"paramType", "\"BOOLEAN\""}});
+      }
+      const auto& flag = static_cast<const arrow::BooleanScalar&>(*args[1]->literal);
+      // Spark 4 names the deterministic form as the ordered-set aggregate it is.
+      if (flag.is_valid && flag.value) agg.name = "mode() WITHIN GROUP (ORDER BY " + args[0]->name + " DESC)";
+      args.pop_back();
+    }
+    agg.distinct = distinct;
+    agg.type = args[0]->type;
+    agg.nullable = true;
+    agg.kernel = MakeFactoryKernel<ModeAccumulator>(args[0]->type);
+    agg.args = std::move(args);
+    return agg;
+  };
+  return info;
+}
+
 }  // namespace
 
 void RegisterCollectAggregates(FunctionRegistry& registry) {
+  registry.Add(Mode());
   registry.Add(Collect("collect_list", {"array_agg"}, false,
                        "collect_list(expr) - Collects and returns a list of non-unique elements."));
   registry.Add(Collect("collect_set", {}, true, "collect_set(expr) - Collects and returns a set of unique elements."));

@@ -162,3 +162,19 @@ def test_try_sum_try_avg(spark, t, request):
           (1, 9223372036854775807L, 99999999999999999999999999999999999999BD),
           (1, 1L, 1BD), (2, 5L, 2BD), (2, NULL, NULL) AS tab(g, x, d) GROUP BY g ORDER BY g"""))
     golden.check(request, "empty", spark.sql("SELECT try_sum(x), try_avg(x) FROM VALUES (1) AS tab(x) WHERE x > 1"))
+
+
+def test_mode(spark, t, request):
+    # Without `deterministic` Spark may answer any of tied values: only groups
+    # without ties here; with it, the lowest of them.
+    golden.check(request, "grouped", t.filter("k IN ('c', 'd', 'e')").groupBy("k").agg(
+        F.mode("w"), F.mode("d")).orderBy("k"))
+    golden.check(request, "deterministic", spark.sql("""
+        SELECT mode(c, true), mode(x, true), mode(d, true), mode(x) FROM VALUES
+          ('a', 1, 1.5BD), ('b', 2, 2.5BD), ('b', 2, 2.5BD), ('a', 1, 1.5BD), (NULL, NULL, NULL), (NULL, NULL, NULL),
+          (NULL, NULL, NULL), ('c', 1, 3.5BD) AS tab(c, x, d)"""))
+    golden.check(request, "empty", spark.sql("SELECT mode(x) FROM VALUES (1) AS tab(x) WHERE x > 1"))
+    df = spark.createDataFrame([(-10,), (0,), (10,)], ["col"])
+    golden.check(request, "df_deterministic", df.select(F.mode("col", True)))
+    golden.check_error(request, "not_foldable", lambda: spark.sql(
+        "SELECT mode(x, y) FROM VALUES (1, true) AS tab(x, y)").collect())
