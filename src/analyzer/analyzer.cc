@@ -469,6 +469,11 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
   }
   std::vector<BoundExprPtr> args;
   for (const auto& a : call.args) {
+    if (a->kind() == ExprKind::kStar) {  // hash(*), concat(t.*): every (matching) column
+      ARROW_ASSIGN_OR_RAISE(auto columns, BindProjectList({a}, input, agg));
+      args.insert(args.end(), columns.begin(), columns.end());
+      continue;
+    }
     ARROW_ASSIGN_OR_RAISE(auto bound, Bind(a, input, agg));
     args.push_back(std::move(bound));
   }

@@ -234,3 +234,14 @@ def test_struct_star(spark, request):
         "SELECT s.a, s.a + 1, count(*) FROM (SELECT named_struct('a', id % 2) AS s FROM range(5)) GROUP BY s.a"))
     golden.check_error(request, "unknown_target", lambda: spark.sql("SELECT zz.* FROM (SELECT 1 AS a)").collect())
     golden.check_error(request, "not_a_struct", lambda: spark.sql("SELECT a.* FROM (SELECT 1 AS a)").collect())
+
+
+def test_star_in_function_arguments(spark, request):
+    golden.check(request, "sql", spark.sql(
+        "SELECT hash(*), xxhash64(*), concat_ws('-', *), struct(*), array(t.*) FROM VALUES (1, 2), (3, 4) AS t(x, y)"))
+    df = spark.createDataFrame([(1, "a"), (2, "b")], "x INT, s STRING")
+    golden.check(request, "df", df.select(F.hash("*"), F.struct("*")))
+    golden.check(request, "current_catalog", spark.sql(
+        "SELECT current_catalog(), date_from_unix_date(id), date_from_unix_date(CAST(id AS SMALLINT)) FROM range(2)"))
+    golden.check_error(request, "unix_date_overflow",
+                       lambda: spark.sql("SELECT date_from_unix_date(3000000000L)").collect())
