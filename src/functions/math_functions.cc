@@ -259,7 +259,8 @@ Result<BoundExprPtr> CeilFloorToScale(const std::string& function, std::string n
     return UnexpectedInputType(name, 0, "(\"DECIMAL\" or \"DOUBLE\" or \"BIGINT\")", *args[0]);
   }
   if (args[0]->type->id() != arrow::Type::DECIMAL128) {
-    ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], AsRoundingDecimal(*args[0]->type), plan::CastMode::kDefault,
+    // Spark converts without ANSI's checks here: NaN and infinities give NULL.
+    ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], AsRoundingDecimal(*args[0]->type), plan::CastMode::kLegacy,
                                             true, ctx));
   }
   const auto& in = static_cast<const arrow::Decimal128Type&>(*args[0]->type);
