@@ -173,3 +173,16 @@ def test_collect_list_set(spark, arrs, request):
         F.sort_array(F.collect_list("id")), F.sort_array(F.collect_set(F.col("id") % 2)), F.array_agg("s").isNull()))
     golden.check(request, "empty", spark.sql(
         "SELECT collect_list(id), collect_set(id) FROM coll_arrs WHERE id > 100"))
+
+
+def test_map_key_dedup_policy(spark, request):
+    golden.check_error(request, "exception", lambda: spark.sql("SELECT map_concat(map(1, 'a'), map(1, 'b'))").collect())
+    golden.check_value(request, "default", spark.conf.get("spark.sql.mapKeyDedupPolicy"))
+    spark.conf.set("spark.sql.mapKeyDedupPolicy", "LAST_WIN")
+    try:
+        golden.check(request, "last_win", spark.sql("""
+            SELECT map_concat(map(1, 'a', 2, 'b'), map(1, 'c')), map(1, 'x', 1, 'y'),
+                   map_from_arrays(array(1, 2, 1), array('p', 'q', 'r')), map_keys(map(1, 'x', 2, 'y', 1, 'z')),
+                   map_from_entries(array(struct(1, 'a'), struct(1, 'b'))), str_to_map('a:1,b:2,a:3')"""))
+    finally:
+        spark.conf.unset("spark.sql.mapKeyDedupPolicy")
