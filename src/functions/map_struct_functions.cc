@@ -418,25 +418,37 @@ FunctionInfo StrToMap() {
                 for (auto& a : args) {
                   ARROW_ASSIGN_OR_RAISE(a, CastStringArgument(a, ctx));
                 }
+                // Spark's delimiters are Java regular expressions; sk8 splits at
+                // plain strings (any without regex metacharacters) and says so for others.
+                auto check_delimiter = [](std::string_view delimiter) -> Status {
+                  if (IsRegexLiteral(delimiter)) return Status::OK();
+                  return Unsupported("str_to_map with a regular expression delimiter ('" + std::string(delimiter) + "')");
+                };
                 for (size_t k = 1; k < 3; ++k) {
                   const auto& lit = args[k]->literal;
-                  if (args[k]->kind != plan::BoundKind::kLiteral || !lit->is_valid ||
-                      !IsRegexLiteral(static_cast<const arrow::StringScalar&>(*lit).view())) {
-                    return Unsupported("str_to_map with a delimiter that is not a plain string literal");
+                  if (args[k]->kind == plan::BoundKind::kLiteral && lit->is_valid) {
+                    ARROW_RETURN_NOT_OK(check_delimiter(static_cast<const arrow::StringScalar&>(*lit).view()));
                   }
                 }
                 auto type = MapOf(arrow::utf8(), arrow::utf8(), true);
-                return KernelCall("str_to_map", name, args, type, args[0]->nullable,
-                            [type](const Args& a, int64_t length, const EvalContext& ctx) -> Result<Datum> {
+                const bool nullable = args[0]->nullable || args[1]->nullable || args[2]->nullable;
+                return KernelCall("str_to_map", name, args, type, nullable,
+                            [type, check_delimiter](const Args& a, int64_t length, const EvalContext& ctx) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto text = std::static_pointer_cast<arrow::StringArray>(ArrayArgument(a[0], rows));
-                              auto pair = static_cast<const arrow::StringScalar&>(*a[1].scalar()).view();
-                              auto kv = static_cast<const arrow::StringScalar&>(*a[2].scalar()).view();
+                              // Per-row delimiters (columns or expressions); a NULL one makes the row NULL.
+                              auto pairs = std::static_pointer_cast<arrow::StringArray>(ArrayArgument(a[1], rows));
+                              auto kvs = std::static_pointer_cast<arrow::StringArray>(ArrayArgument(a[2], rows));
+                              auto row_valid = [&](int64_t i) { return text->IsValid(i) && pairs->IsValid(i) && kvs->IsValid(i); };
                               arrow::StringBuilder keys, values;
                               std::vector<std::pair<int64_t, int64_t>> row_ranges;
                               for (int64_t i = 0; i < rows; ++i) {
                                 int64_t begin = keys.length();
-                                if (text->IsValid(i)) {
+                                if (row_valid(i)) {
+                                  const auto pair = pairs->GetView(i);
+                                  const auto kv = kvs->GetView(i);
+                                  ARROW_RETURN_NOT_OK(check_delimiter(pair));
+                                  ARROW_RETURN_NOT_OK(check_delimiter(kv));
                                   for (auto p : SplitLiteral(text->GetView(i), pair)) {
                                     size_t at = kv.empty() ? (p.empty() ? std::string_view::npos : 1) : p.find(kv);
                                     if (at == std::string_view::npos) {
@@ -454,7 +466,7 @@ FunctionInfo StrToMap() {
                               ARROW_ASSIGN_OR_RAISE(auto all_values, values.Finish());
                               MapByIndices out(rows, all_keys, all_values, ctx);
                               for (int64_t i = 0; i < rows; ++i) {
-                                if (text->IsNull(i)) {
+                                if (!row_valid(i)) {
                                   out.NullRow();
                                   continue;
                                 }

@@ -186,3 +186,12 @@ def test_map_key_dedup_policy(spark, request):
                    map_from_entries(array(struct(1, 'a'), struct(1, 'b'))), str_to_map('a:1,b:2,a:3')"""))
     finally:
         spark.conf.unset("spark.sql.mapKeyDedupPolicy")
+
+
+def test_str_to_map_row_delimiters(spark, request):
+    df = spark.createDataFrame([("a:1,b:2,c:3", ",", ":"), ("d=4;e=5;f=6", ";", "="), ("x", None, ":")],
+                               "e STRING, pair STRING, kv STRING")
+    golden.check(request, "columns", df.select(F.str_to_map("e", "pair", "kv"), F.str_to_map(df.e, df.pair, F.lit(":"))))
+    golden.check(request, "expressions", df.select(F.str_to_map(
+        df.e, F.when(df.e.contains(";"), F.lit(";")).otherwise(F.lit(",")),
+        F.when(df.e.contains("="), F.lit("=")).otherwise(F.lit(":"))).alias("m")))
