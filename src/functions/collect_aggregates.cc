@@ -19,6 +19,44 @@ namespace {
 using arrow::Datum;
 using plan::GroupedAccumulator;
 
+/// The input chunks an accumulator keeps, so that Finalize can pick values
+/// from them with one Take (rows are named by chunk and row).
+class KeptChunks {
+ public:
+  /// Keeps `chunk`; its index.
+  uint32_t Add(std::shared_ptr<arrow::Array> chunk) {
+    chunks_.push_back(std::move(chunk));
+    return static_cast<uint32_t>(chunks_.size() - 1);
+  }
+  /// Takes over `other`'s chunks (unless it is this); the index its first one now has.
+  uint32_t Adopt(const KeptChunks& other) {
+    if (&other == this) return 0;
+    const auto base = static_cast<uint32_t>(chunks_.size());
+    chunks_.insert(chunks_.end(), other.chunks_.begin(), other.chunks_.end());
+    return base;
+  }
+  const arrow::Array& at(uint32_t chunk) const { return *chunks_[chunk]; }
+  int64_t MemoryUsage() const {
+    int64_t bytes = 0;
+    for (const auto& c : chunks_) bytes += c->length() * 16;
+    return bytes;
+  }
+  /// All chunks as one array of `type`, and where each chunk starts in it.
+  Result<std::shared_ptr<arrow::Array>> Concatenated(const std::shared_ptr<arrow::DataType>& type,
+                                                     std::vector<int64_t>* starts) const {
+    int64_t total = 0;
+    for (const auto& c : chunks_) {
+      starts->push_back(total);
+      total += c->length();
+    }
+    if (chunks_.empty()) return arrow::MakeArrayOfNull(type, 0);
+    return arrow::Concatenate(chunks_);
+  }
+
+ private:
+  arrow::ArrayVector chunks_;
+};
+
 class CollectAccumulator : public GroupedAccumulator {
  public:
   CollectAccumulator(std::shared_ptr<arrow::DataType> element, bool distinct)
@@ -29,17 +67,15 @@ class CollectAccumulator : public GroupedAccumulator {
     if (distinct_) keys_.resize(static_cast<size_t>(n));
   }
   int64_t MemoryUsage() const override {
-    int64_t bytes = CapacityBytes(rows_);
+    int64_t bytes = CapacityBytes(rows_) + chunks_.MemoryUsage();
     for (const auto& r : rows_) bytes += CapacityBytes(r);
-    for (const auto& c : chunks_) bytes += c->length() * 16;
     return bytes;
   }
 
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
     auto values = ArrayArgument(args[0], rows);
     if (values->type_id() == arrow::Type::NA) return Status::OK();  // NULLs only: nothing to collect
-    const auto chunk = static_cast<uint32_t>(chunks_.size());
-    chunks_.push_back(values);
+    const uint32_t chunk = chunks_.Add(values);
     ForEachValid(*values, rows, [&](int64_t i) { Add(groups[i], {chunk, i}, *values); });
     return Status::OK();
   }
@@ -47,15 +83,11 @@ class CollectAccumulator : public GroupedAccumulator {
   Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,
                const EvalContext&) override {
     const auto& o = static_cast<const CollectAccumulator&>(other);
-    uint32_t chunk_base = 0;
-    if (&o != this) {
-      chunk_base = static_cast<uint32_t>(chunks_.size());
-      chunks_.insert(chunks_.end(), o.chunks_.begin(), o.chunks_.end());
-    }
+    const uint32_t chunk_base = chunks_.Adopt(o.chunks_);
     ForEachMerged(groups, count, [&](int64_t i, size_t g) {
       const auto from = o.rows_[g];  // a copy: `other` may be this accumulator
       for (const auto& [chunk, row] : from) {
-        Add(map[i], {chunk + chunk_base, row}, *chunks_[chunk + chunk_base]);
+        Add(map[i], {chunk + chunk_base, row}, chunks_.at(chunk + chunk_base));
       }
     });
     return Status::OK();
@@ -63,17 +95,7 @@ class CollectAccumulator : public GroupedAccumulator {
 
   Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
     std::vector<int64_t> base;
-    int64_t total = 0;
-    for (const auto& c : chunks_) {
-      base.push_back(total);
-      total += c->length();
-    }
-    std::shared_ptr<arrow::Array> all;
-    if (chunks_.empty()) {
-      ARROW_ASSIGN_OR_RAISE(all, arrow::MakeArrayOfNull(element_, 0));
-    } else {
-      ARROW_ASSIGN_OR_RAISE(all, arrow::Concatenate(chunks_));
-    }
+    ARROW_ASSIGN_OR_RAISE(auto all, chunks_.Concatenated(element_, &base));
     ListByIndices out(static_cast<int64_t>(rows_.size()));
     for (const auto& group : rows_) {
       for (const auto& [chunk, row] : group) out.Add(base[chunk] + row);
@@ -100,7 +122,7 @@ class CollectAccumulator : public GroupedAccumulator {
 
   std::shared_ptr<arrow::DataType> element_;
   bool distinct_;
-  arrow::ArrayVector chunks_;
+  KeptChunks chunks_;
   std::vector<std::vector<Ref>> rows_;
   std::vector<std::unordered_set<std::string>> keys_;
   std::string key_;
@@ -145,50 +167,34 @@ class ModeAccumulator : public GroupedAccumulator {
 
   void Resize(int64_t n) override { counts_.resize(static_cast<size_t>(n)); }
   int64_t MemoryUsage() const override {
-    int64_t bytes = 0;
+    int64_t bytes = chunks_.MemoryUsage();
     for (const auto& group : counts_) bytes += static_cast<int64_t>(group.size()) * 64;
-    for (const auto& c : chunks_) bytes += c->length() * 16;
     return bytes;
   }
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
     auto values = ArrayArgument(args[0], rows);
     if (values->type_id() == arrow::Type::NA) return Status::OK();
-    const auto chunk = static_cast<uint32_t>(chunks_.size());
-    chunks_.push_back(values);
+    const uint32_t chunk = chunks_.Add(values);
     ForEachValid(*values, rows, [&](int64_t i) { Count(groups[i], {chunk, i, 1}, *values); });
     return Status::OK();
   }
   Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,
                const EvalContext&) override {
     const auto& o = static_cast<const ModeAccumulator&>(other);
-    uint32_t chunk_base = 0;
-    if (&o != this) {
-      chunk_base = static_cast<uint32_t>(chunks_.size());
-      chunks_.insert(chunks_.end(), o.chunks_.begin(), o.chunks_.end());
-    }
+    const uint32_t chunk_base = chunks_.Adopt(o.chunks_);
     ForEachMerged(groups, count, [&](int64_t i, size_t g) {
       const auto from = o.counts_[g];  // a copy: `other` may be this accumulator
       for (const auto& [key, entry] : from) {
         Entry moved = entry;
         moved.chunk += chunk_base;
-        Count(map[i], moved, *chunks_[moved.chunk]);
+        Count(map[i], moved, chunks_.at(moved.chunk));
       }
     });
     return Status::OK();
   }
   Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
     std::vector<int64_t> base;
-    int64_t total = 0;
-    for (const auto& c : chunks_) {
-      base.push_back(total);
-      total += c->length();
-    }
-    std::shared_ptr<arrow::Array> all;
-    if (chunks_.empty()) {
-      ARROW_ASSIGN_OR_RAISE(all, arrow::MakeArrayOfNull(type_, 0));
-    } else {
-      ARROW_ASSIGN_OR_RAISE(all, arrow::Concatenate(chunks_));
-    }
+    ARROW_ASSIGN_OR_RAISE(auto all, chunks_.Concatenated(type_, &base));
     arrow::Int64Builder picks;
     for (const auto& group : counts_) {
       int64_t best = 0;
@@ -234,7 +240,7 @@ class ModeAccumulator : public GroupedAccumulator {
   }
 
   std::shared_ptr<arrow::DataType> type_;
-  arrow::ArrayVector chunks_;
+  KeptChunks chunks_;
   std::vector<std::unordered_map<std::string, Entry>> counts_;
   std::string key_;
 };

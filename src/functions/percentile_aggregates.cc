@@ -25,6 +25,18 @@
 namespace sk8::functions {
 namespace {
 
+/// Merge of per-group value lists: other's group groups[i] is appended to this
+/// group map[i]. `from` may be `into` itself (window frames), hence the copy.
+template <typename T>
+void AppendGroups(std::vector<std::vector<T>>* into, const std::vector<std::vector<T>>& from, const uint32_t* groups,
+                  const uint32_t* map, int64_t count) {
+  ForEachMerged(groups, count, [&](int64_t i, size_t g) {
+    auto values = from[g];
+    auto& target = (*into)[map[i]];
+    target.insert(target.end(), values.begin(), values.end());
+  });
+}
+
 /// An array of percentages answers an array whose elements are never NULL
 /// (Spark's ArrayType(_, containsNull = false)).
 std::shared_ptr<arrow::DataType> PercentilesType(const std::shared_ptr<arrow::DataType>& element) {
@@ -181,13 +193,7 @@ class PercentileAccumulator : public GroupedAccumulator {
   }
   Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,
                const EvalContext&) override {
-    const auto& o = static_cast<const PercentileAccumulator&>(other);
-    ForEachMerged(groups, count, [&](int64_t i, size_t g) {
-      // `other` may be this accumulator (window frames): copy before appending.
-      auto from = o.values_[g];
-      auto& into = values_[map[i]];
-      into.insert(into.end(), from.begin(), from.end());
-    });
+    AppendGroups(&values_, static_cast<const PercentileAccumulator&>(other).values_, groups, map, count);
     return Status::OK();
   }
   Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
@@ -367,12 +373,7 @@ class ApproxPercentileAccumulator : public GroupedAccumulator {
   }
   Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,
                const EvalContext&) override {
-    const auto& o = static_cast<const ApproxPercentileAccumulator&>(other);
-    ForEachMerged(groups, count, [&](int64_t i, size_t g) {
-      auto from = o.values_[g];
-      auto& into = values_[map[i]];
-      into.insert(into.end(), from.begin(), from.end());
-    });
+    AppendGroups(&values_, static_cast<const ApproxPercentileAccumulator&>(other).values_, groups, map, count);
     return Status::OK();
   }
   Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
