@@ -722,6 +722,25 @@ Result<std::shared_ptr<arrow::Array>> CastArray(const std::shared_ptr<arrow::Arr
       }
       return builder.Finish();
     }
+    if (from.id() == arrow::Type::TIMESTAMP && to->id() == arrow::Type::TIMESTAMP &&
+        types::IsTimestampLtz(from) != types::IsTimestampLtz(*to)) {
+      // TIMESTAMP_NTZ is a wall-clock time: to TIMESTAMP it is read in the
+      // session time zone, and a TIMESTAMP becomes its wall-clock time there.
+      const bool to_ltz = types::IsTimestampLtz(*to);
+      const auto& ts = static_cast<const arrow::TimestampArray&>(*input);
+      arrow::TimestampBuilder builder(to, arrow::default_memory_pool());
+      ARROW_RETURN_NOT_OK(builder.Reserve(ts.length()));
+      for (int64_t i = 0; i < ts.length(); ++i) {
+        if (ts.IsNull(i)) {
+          builder.UnsafeAppendNull();
+          continue;
+        }
+        ARROW_ASSIGN_OR_RAISE(int64_t micros, to_ltz ? LocalToUtcMicros(ts.Value(i), ctx.session_time_zone)
+                                                     : UtcToLocalMicros(ts.Value(i), ctx.session_time_zone));
+        builder.UnsafeAppend(micros);
+      }
+      return builder.Finish();
+    }
     arrow::compute::CastOptions options = arrow::compute::CastOptions::Unsafe(to);
     ARROW_ASSIGN_OR_RAISE(Datum cast, arrow::compute::Cast(Datum(input), options));
     return cast.make_array();
