@@ -191,6 +191,19 @@ const google::protobuf::Map<std::string, std::string>& DeprecatedRenameMap(const
 }
 #pragma GCC diagnostic pop
 
+/// spark.sql(query, args): the values for the query's :name / ? markers.
+Status AddSqlArguments(const proto::SQL& sql, sql::SqlParameters* parameters) {
+  for (const auto& [name, value] : sql.named_arguments()) {
+    ARROW_ASSIGN_OR_RAISE(auto expr, ConvertExpression(value));
+    parameters->named.emplace_back(name, std::move(expr));
+  }
+  for (const auto& value : sql.pos_arguments()) {
+    ARROW_ASSIGN_OR_RAISE(auto expr, ConvertExpression(value));
+    parameters->positional.push_back(std::move(expr));
+  }
+  return AddDeprecatedSqlArgs(sql, parameters);
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> ParseIdentifier(const std::string& text) {
@@ -857,18 +870,9 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       break;
     }
     case R::kSql: {
-      const auto& sql = r.sql();
-      sql::SqlParameters parameters;  // spark.sql(query, args): values for :name / ? markers
-      for (const auto& [name, value] : sql.named_arguments()) {
-        ARROW_ASSIGN_OR_RAISE(auto expr, ConvertExpression(value));
-        parameters.named.emplace_back(name, std::move(expr));
-      }
-      for (const auto& value : sql.pos_arguments()) {
-        ARROW_ASSIGN_OR_RAISE(auto expr, ConvertExpression(value));
-        parameters.positional.push_back(std::move(expr));
-      }
-      ARROW_RETURN_NOT_OK(AddDeprecatedSqlArgs(sql, &parameters));
-      result = sql::ParseQuery(sql.query(), parameters);
+      sql::SqlParameters parameters;
+      ARROW_RETURN_NOT_OK(AddSqlArguments(r.sql(), &parameters));
+      result = sql::ParseQuery(r.sql().query(), parameters);
       break;
     }
     case R::kCatalog: {
@@ -877,8 +881,22 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
     }
     case R::kWithRelations: {
       // spark.sql(...) from 4.x clients may wrap the query with referenced DataFrames.
-      if (r.with_relations().references_size() > 0) return Unsupported("SQL referencing DataFrames (with_relations)");
-      result = ConvertRelation(r.with_relations().root(), ctx);
+      const auto& with = r.with_relations();
+      if (with.references_size() == 0) {
+        result = ConvertRelation(with.root(), ctx);
+        break;
+      }
+      // spark.sql("SELECT * FROM {df}", df=df): each DataFrame comes as a
+      // SubqueryAlias named as the query names it.
+      if (!with.root().has_sql()) return Unsupported("DataFrames referenced by plan id (with_relations)");
+      sql::SqlParameters parameters;
+      for (const auto& reference : with.references()) {
+        if (!reference.has_subquery_alias()) return Unsupported("with_relations reference without an alias");
+        ARROW_ASSIGN_OR_RAISE(auto plan, ConvertRelation(reference, ctx));
+        parameters.relations.emplace_back(reference.subquery_alias().alias(), std::move(plan));
+      }
+      ARROW_RETURN_NOT_OK(AddSqlArguments(with.root().sql(), &parameters));
+      result = sql::ParseQuery(with.root().sql().query(), parameters);
       break;
     }
     case R::kRead: {

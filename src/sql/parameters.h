@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "plan/expression.h"
+#include "plan/logical_plan.h"
 
 namespace sk8::sql {
 
@@ -14,6 +15,9 @@ namespace sk8::sql {
 struct SqlParameters {
   std::vector<std::pair<std::string, plan::ExprPtr>> named;
   std::vector<plan::ExprPtr> positional;
+  /// spark.sql("... {df} ...", df=df): the DataFrames the query names, each
+  /// visible by its name as a common table expression of the whole statement.
+  std::vector<std::pair<std::string, plan::PlanPtr>> relations;
 
   bool empty() const { return named.empty() && positional.empty(); }
 };

@@ -20,6 +20,7 @@ class QueryParser {
       : tokens_(tokens), expressions_(tokens) {
     expressions_.set_subquery_parser([this]() -> Result<std::shared_ptr<const plan::LogicalPlan>> { return ParseQuery(); });
     expressions_.set_parameters(parameters);
+    if (parameters != nullptr && !parameters->relations.empty()) ctes_.push_back(parameters->relations);
   }
 
   /// A query followed by optional semicolons and the end of input.

@@ -108,3 +108,15 @@ def test_dataframe_expression_strings(spark, request):
     golden.check(request, "like_any", df.filter("s LIKE ANY ('a%', 'x%')"))
     golden.check(request, "ilike_any", df.selectExpr("a", "s ILIKE ANY ('A%', '%D')"))
     golden.check(request, "between", df.selectExpr("a BETWEEN 2 AND 3", "a NOT BETWEEN 2 AND 3 AS nb"))
+
+
+def test_sql_referencing_dataframes(spark, request):
+    # spark.sql("... {df} ...", df=df): the client sends the DataFrames with the query.
+    df = spark.range(5).toDF("x")
+    other = spark.createDataFrame([(1, "a"), (3, "b")], "x INT, s STRING")
+    golden.check(request, "filter", spark.sql("SELECT * FROM {df} WHERE x > {n}", df=df, n=2))
+    golden.check(request, "join", spark.sql(
+        "SELECT a.x, s FROM {a} a JOIN {b} b ON a.x = b.x ORDER BY a.x", a=df, b=other), ordered=True)
+    golden.check(request, "column", spark.sql("SELECT {c} * 2 AS y FROM {df}", c=df.x, df=df))
+    golden.check(request, "with_cte", spark.sql(
+        "WITH t AS (SELECT x FROM {df} WHERE x < 3) SELECT count(*) FROM t, {o} o WHERE t.x = o.x", df=df, o=other))
