@@ -488,6 +488,18 @@ Result<ExprPtr> ConvertExpression(const proto::Expression& e) {
       }
       return ExprPtr(node);
     }
+    case E::kUpdateFields: {
+      // Column.withField / dropFields: update_fields(struct, 'a.b'[, value]).
+      const auto& update = e.update_fields();
+      ARROW_ASSIGN_OR_RAISE(auto target, ConvertExpression(update.struct_expression()));
+      std::vector<ExprPtr> args = {std::move(target), std::make_shared<plan::LiteralExpr>(
+                                                          std::make_shared<arrow::StringScalar>(update.field_name()))};
+      if (update.has_value_expression()) {
+        ARROW_ASSIGN_OR_RAISE(auto value, ConvertExpression(update.value_expression()));
+        args.push_back(std::move(value));
+      }
+      return ExprPtr(std::make_shared<plan::FunctionExpr>("update_fields", std::move(args)));
+    }
     case E::EXPR_TYPE_NOT_SET:
       return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.EXPRESSION",
                         {{"parameter", "`expression`"}, {"functionName", "`Expression`"}, {"invalidValue", "<unset>"}});

@@ -9,10 +9,13 @@
 
 #include <arrow/array/concatenate.h>
 #include <arrow/builder.h>
+#include <arrow/util/bitmap_ops.h>
+#include <arrow/util/string.h>
 
 #include "functions/cast.h"
 #include "functions/collection_util.h"
 #include "functions/kernel_util.h"
+#include "functions/string_util.h"
 #include "sql/token.h"
 #include "types/spark_types.h"
 
@@ -482,6 +485,108 @@ FunctionInfo StrToMap() {
 
 // --- structs ---------------------------------------------------------------------------
 
+/// update_fields(struct, 'a.b'[, value]) (Column.withField / dropFields): the
+/// struct with field a.b set to value (replacing every field of that name, or
+/// added last) or, without a value, dropped; NULL where the struct is NULL.
+/// Consecutive updates read as one call, as Spark names them.
+FunctionInfo UpdateFields() {
+  return ScalarInfo("update_fields", "update_fields(struct, field[, value]) - Sets or drops a field of a struct.",
+              [](const std::string&, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
+                ARROW_RETURN_NOT_OK(CheckCount("update_fields", args, 2, 3));
+                const bool drop = args.size() == 2;
+                std::string path_text;
+                if (!LiteralString(*args[1], &path_text)) return Unsupported("update_fields with a non-literal field name");
+                const BoundExprPtr& target = args[0];
+                const bool merged = target->kind == plan::BoundKind::kCall && target->function_name == "update_fields";
+                auto call_name = [&](const BoundExprPtr& value) {
+                  const std::string operation = value ? "WithField(" + value->name + ")" : "dropfield()";
+                  return merged ? target->name.substr(0, target->name.size() - 1) + ", " + operation + ")"
+                                : "update_fields(" + target->name + ", " + operation + ")";
+                };
+                std::string name = call_name(drop ? nullptr : args[2]);
+                if (target->type->id() != arrow::Type::STRUCT) {
+                  return AnalysisError("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                                       {{"sqlExpr", Quoted(name)}, {"paramIndex", "first"},
+                                        {"inputSql", Quoted(target->name)}, {"inputType", Quoted(types::SqlString(*target->type))},
+                                        {"requiredType", "\"STRUCT\""}});
+                }
+                const size_t dot = path_text.find('.');
+                const std::string field = path_text.substr(0, dot);
+                BoundExprPtr value = drop ? nullptr : args[2];
+                const auto& fields = target->type->fields();
+                if (dot != std::string::npos) {
+                  // a.b: update field a (a struct) in turn.
+                  int found = -1;
+                  for (int f = 0; f < static_cast<int>(fields.size()); ++f) {
+                    if (arrow::internal::AsciiEqualsCaseInsensitive(fields[f]->name(), field)) found = f;
+                  }
+                  if (found < 0 && drop) return target;  // nothing to drop
+                  BoundExprPtr inner;
+                  if (found >= 0) {
+                    ARROW_ASSIGN_OR_RAISE(inner, BindFunctionCall("extract_value", {target, StringLiteral(fields[found]->name())}, ctx));
+                  } else {
+                    return AnalysisError("FIELD_NOT_FOUND", {{"fieldName", QuoteIdentifier(field)}, {"fields", ""}});
+                  }
+                  std::vector<BoundExprPtr> inner_args = {inner, StringLiteral(path_text.substr(dot + 1))};
+                  if (!drop) inner_args.push_back(args[2]);
+                  ARROW_ASSIGN_OR_RAISE(value, BindFunctionCall("update_fields", std::move(inner_args), ctx));
+                }
+                // A nested update names the inner call as its value, as Spark does.
+                if (dot != std::string::npos && value) name = call_name(value);
+                // The result's fields: each input field (or the new value where the name matches), then the new one.
+                arrow::FieldVector out_fields;
+                std::vector<int> sources;  // input field index, or -1 for the value
+                bool replaced = false;
+                for (int f = 0; f < static_cast<int>(fields.size()); ++f) {
+                  if (!arrow::internal::AsciiEqualsCaseInsensitive(fields[f]->name(), field)) {
+                    out_fields.push_back(fields[f]);
+                    sources.push_back(f);
+                  } else if (value) {
+                    out_fields.push_back(arrow::field(dot == std::string::npos ? field : fields[f]->name(), value->type,
+                                                      value->nullable));
+                    sources.push_back(-1);
+                    replaced = true;
+                  }
+                }
+                if (value && !replaced) {
+                  out_fields.push_back(arrow::field(field, value->type, value->nullable));
+                  sources.push_back(-1);
+                }
+                if (out_fields.empty()) {
+                  return AnalysisError("DATATYPE_MISMATCH.CANNOT_DROP_ALL_FIELDS", {{"sqlExpr", Quoted(name)}});
+                }
+                auto type = arrow::struct_(out_fields);
+                std::vector<BoundExprPtr> call_args = {target};
+                if (value) call_args.push_back(value);
+                auto kernel = std::make_shared<LambdaKernel>(
+                    [type, sources](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
+                      const int64_t rows = ResultRows(a, length);
+                      auto input = ArrayArgument(a[0], rows);
+                      const auto& data = *input->data();
+                      std::shared_ptr<arrow::Array> value;
+                      if (a.size() > 1) value = ArrayArgument(a[1], rows);
+                      arrow::ArrayVector children;
+                      for (int source : sources) {
+                        if (source < 0) {
+                          children.push_back(value);
+                        } else {
+                          children.push_back(arrow::MakeArray(data.child_data[source])->Slice(data.offset, rows));
+                        }
+                      }
+                      std::shared_ptr<arrow::Buffer> validity;
+                      if (input->null_count() > 0) {
+                        ARROW_ASSIGN_OR_RAISE(validity, arrow::internal::CopyBitmap(arrow::default_memory_pool(),
+                                                                                    input->null_bitmap_data(),
+                                                                                    input->offset(), rows));
+                      }
+                      auto out = std::make_shared<arrow::StructArray>(type, rows, children, validity, input->null_count());
+                      return FinishResult(std::shared_ptr<arrow::Array>(out), AllScalars(a));
+                    });
+                return plan::BoundExpr::Call("update_fields", kernel, std::move(call_args), type, target->nullable, name);
+              });
+}
+
+
 Result<Datum> MakeStruct(const std::shared_ptr<arrow::DataType>& type, const Args& a, int64_t length) {
   const int64_t rows = ResultRows(a, length);
   arrow::ArrayVector children;
@@ -621,6 +726,7 @@ void RegisterMapStructFunctions(FunctionRegistry& registry) {
   registry.Add(MapParts("map_entries", MapPart::kEntries, "map_entries(map) - Returns an unordered array of all entries in the given map."));
   registry.Add(MapContainsKey());
   registry.Add(StrToMap());
+  registry.Add(UpdateFields());
   registry.Add(StructFunction());
   registry.Add(NamedStruct());
   FunctionInfo extract;

@@ -245,3 +245,14 @@ def test_star_in_function_arguments(spark, request):
         "SELECT current_catalog(), date_from_unix_date(id), date_from_unix_date(CAST(id AS SMALLINT)) FROM range(2)"))
     golden.check_error(request, "unix_date_overflow",
                        lambda: spark.sql("SELECT date_from_unix_date(3000000000L)").collect())
+
+
+def test_with_field_drop_fields(spark, request):
+    df = spark.sql("SELECT named_struct('a', 1, 'b', 2) AS s, named_struct('x', named_struct('y', 1, 'w', 0)) AS n "
+                   "UNION ALL SELECT NULL, NULL")
+    golden.check(request, "df", df.select(
+        F.col("s").withField("b", F.lit(3)), F.col("s").withField("c", F.lit("z")), F.col("s").dropFields("a"),
+        F.col("n").withField("x.z", F.lit(5)), F.col("n").dropFields("x.w"), F.col("s").withField("B", F.lit(9)),
+        F.col("s").withField("a", F.col("s.b") * 10).dropFields("b")))
+    golden.check_error(request, "drop_all", lambda: df.select(F.col("s").dropFields("a", "b")).collect())
+    golden.check_error(request, "not_a_struct", lambda: df.select(F.col("s").withField("a.q", F.lit(1))).collect())
