@@ -171,6 +171,35 @@ Status AppendValueString(const arrow::Array& array, int64_t i, const EvalContext
       break;
     }
     case arrow::Type::NA: *out += "NULL"; break;
+    case arrow::Type::INTERVAL_MONTHS: {
+      // A year-month interval in Spark's ANSI style: INTERVAL '-1-2' YEAR TO MONTH.
+      const int64_t months = static_cast<const arrow::MonthIntervalArray&>(array).Value(i);
+      const int64_t magnitude = months < 0 ? -months : months;
+      *out += "INTERVAL '" + std::string(months < 0 ? "-" : "") + std::to_string(magnitude / 12) + "-" +
+              std::to_string(magnitude % 12) + "' YEAR TO MONTH";
+      break;
+    }
+    case arrow::Type::DURATION: {
+      // A day-time interval (microseconds): INTERVAL '-1 02:03:04.5' DAY TO SECOND,
+      // the fraction without trailing zeros.
+      const int64_t micros = static_cast<const arrow::DurationArray&>(array).Value(i);
+      const uint64_t magnitude = micros < 0 ? 0 - static_cast<uint64_t>(micros) : static_cast<uint64_t>(micros);
+      const uint64_t seconds = magnitude / 1000000, fraction = magnitude % 1000000;
+      char clock[64];
+      std::snprintf(clock, sizeof(clock), "%llu %02llu:%02llu:%02llu", static_cast<unsigned long long>(seconds / 86400),
+                    static_cast<unsigned long long>(seconds / 3600 % 24),
+                    static_cast<unsigned long long>(seconds / 60 % 60), static_cast<unsigned long long>(seconds % 60));
+      std::string text = clock;
+      if (fraction != 0) {
+        char digits[8];
+        std::snprintf(digits, sizeof(digits), "%06llu", static_cast<unsigned long long>(fraction));
+        std::string f = digits;
+        f.erase(f.find_last_not_of('0') + 1);
+        text += "." + f;
+      }
+      *out += "INTERVAL '" + std::string(micros < 0 ? "-" : "") + text + "' DAY TO SECOND";
+      break;
+    }
     default:
       return Unsupported("rendering values of type " + array.type()->ToString() + " as strings");
   }

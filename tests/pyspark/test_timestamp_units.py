@@ -59,3 +59,13 @@ def test_ntz_ltz_casts(spark, ts, request):
         F.col("ts").cast("timestamp_ntz").alias("ltz_as_ntz"),
         F.col("fall").cast("timestamp_ntz").cast("string").alias("fall_wall"),
         F.col("nothing").cast("timestamp_ntz")))
+
+
+def test_interval_strings(spark, request):
+    # Intervals as show() and CAST(... AS STRING) render them (ANSI style).
+    df = spark.sql("""
+        SELECT INTERVAL '1-2' YEAR TO MONTH AS a, INTERVAL -'3-11' YEAR TO MONTH AS b,
+               INTERVAL '1 02:03:04.5' DAY TO SECOND AS c, INTERVAL -'0 00:00:01.000123' DAY TO SECOND AS d,
+               TIMESTAMP_NTZ'2024-01-02 00:00:00' - TIMESTAMP_NTZ'2024-01-01 10:00:00' AS e""")
+    golden.check_show(request, "show", df, truncate=False)
+    golden.check(request, "cast", df.select(*[F.col(c).cast("string") for c in df.columns]))
