@@ -155,6 +155,24 @@ Result<ListedFiles> ListPartitionedFiles(const std::vector<std::string>& paths, 
   ListedFiles listed;
   std::vector<std::string> bases;
   ARROW_RETURN_NOT_OK(ListWithBases(paths, options, &listed.files, &bases));
+  // Spark reads the largest files first (FilePartition packs splits sorted by
+  // length, descending, stable): rows of an unordered read come in that order.
+  {
+    std::vector<std::pair<uintmax_t, size_t>> order;
+    for (size_t f = 0; f < listed.files.size(); ++f) {
+      std::error_code size_error;
+      const uintmax_t size = fs::file_size(listed.files[f], size_error);
+      order.emplace_back(size_error ? 0 : size, f);
+    }
+    std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<std::string> files, sorted_bases;
+    for (const auto& [size, f] : order) {
+      files.push_back(std::move(listed.files[f]));
+      sorted_bases.push_back(std::move(bases[f]));
+    }
+    listed.files = std::move(files);
+    bases = std::move(sorted_bases);
+  }
   // The col=value directories between each file and its base.
   std::vector<std::string> names;
   std::vector<std::vector<std::optional<std::string>>> raw(listed.files.size());

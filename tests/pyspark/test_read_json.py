@@ -101,3 +101,12 @@ def test_json_user_schema(spark, request, data):
         str(data / "people.json"))
     golden.check(request, "rows", df)
     golden.check(request, "format_load", spark.read.format("json").load(str(data / "mixed.json")).select("a"))
+
+
+def test_unordered_read_takes_larger_files_first(spark, tmp_path, request):
+    # Spark packs file splits largest first: an unordered read of two folders
+    # returns the larger file's rows first whatever the order of the paths.
+    small, large = tmp_path / "small", tmp_path / "large"
+    spark.createDataFrame([(30, "Bob")], "age INT, name STRING").write.json(str(small))
+    spark.createDataFrame([(25, "Alice")], "age INT, name STRING").write.json(str(large))
+    golden.check_rows(request, "rows", spark.read.json([str(small), str(large)]).collect(), ordered=True)
