@@ -166,7 +166,7 @@ Result<ExprPtr> ExpandSqlText(const ExprPtr& expr) {
       const auto& alias = expr->As<plan::AliasExpr>();
       ARROW_ASSIGN_OR_RAISE(auto child, ExpandSqlText(alias.child));
       if (child == alias.child) return expr;
-      return ExprPtr(std::make_shared<plan::AliasExpr>(child, alias.names));
+      return ExprPtr(std::make_shared<plan::AliasExpr>(child, alias.names, alias.metadata_json));
     }
     case ExprKind::kSortOrder: {
       const auto& order = expr->As<plan::SortOrderExpr>();
@@ -277,6 +277,7 @@ std::shared_ptr<arrow::Schema> SchemaOf(const std::vector<BoundExprPtr>& exprs) 
   for (const auto& e : exprs) {
     auto metadata = e->auto_alias ? kAutoAlias : nullptr;
     if (!e->metadata_column.empty()) metadata = arrow::key_value_metadata({"__metadata_col"}, {e->metadata_column});
+    if (!e->metadata_json.empty()) metadata = arrow::key_value_metadata({plan::kSparkMetadataJsonKey}, {e->metadata_json});
     fields.push_back(arrow::field(e->name, e->type, e->nullable, metadata));
   }
   return arrow::schema(fields);
@@ -368,6 +369,15 @@ Result<BoundExprPtr> Analyzer::BindColumn(const plan::ColumnExpr& column, const 
   }
   const auto& field = input.schema->field(matches[0].index);
   BoundExprPtr result = BoundExpr::Column(matches[0].index, field->type(), field->nullable(), field->name());
+  if (parts.size() == matches[0].consumed && field->HasMetadata()) {
+    // The column keeps the metadata alias(metadata=...) gave it.
+    auto json = field->metadata()->Get(plan::kSparkMetadataJsonKey);
+    if (json.ok()) {
+      auto with_metadata = std::make_shared<BoundExpr>(*result);
+      with_metadata->metadata_json = *json;
+      result = with_metadata;
+    }
+  }
   if (matches[0].index >= visible && parts.size() == matches[0].consumed) {
     auto hidden = std::make_shared<BoundExpr>(*result);
     hidden->metadata_column = field->name();
@@ -542,7 +552,13 @@ Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& inp
       ARROW_ASSIGN_OR_RAISE(auto child, Bind(alias.child, input, agg));
       if (alias.names.size() != 1) return Unsupported("multi-name alias");
       const auto* generated = dynamic_cast<const plan::GeneratedNameExpr*>(&alias);
-      if (generated == nullptr) return Renamed(child, alias.names[0]);
+      if (generated == nullptr) {
+        auto renamed = Renamed(child, alias.names[0]);
+        if (alias.metadata_json.empty()) return renamed;
+        auto with_metadata = std::make_shared<BoundExpr>(*renamed);
+        with_metadata->metadata_json = alias.metadata_json;
+        return BoundExprPtr(with_metadata);
+      }
       std::string name = alias.names[0];
       size_t at = 0;
       for (const auto& part : generated->named_after) {

@@ -422,7 +422,8 @@ Result<ExprPtr> ConvertExpression(const proto::Expression& e) {
     case E::kAlias: {
       ARROW_ASSIGN_OR_RAISE(auto child, ConvertExpression(e.alias().expr()));
       std::vector<std::string> names(e.alias().name().begin(), e.alias().name().end());
-      return ExprPtr(std::make_shared<plan::AliasExpr>(std::move(child), std::move(names)));
+      return ExprPtr(std::make_shared<plan::AliasExpr>(std::move(child), std::move(names),
+                                                       e.alias().has_metadata() ? e.alias().metadata() : ""));
     }
     case E::kCast: {
       const auto& cast = e.cast();

@@ -2,6 +2,7 @@
 
 #include <arrow/util/key_value_metadata.h>
 
+#include "plan/bound_expression.h"
 #include "types/spark_types.h"
 
 namespace sk8::connect {
@@ -125,10 +126,17 @@ Status ToProtoType(const arrow::DataType& type, DataType* proto) {
         field->set_name(f->name());
         field->set_nullable(f->nullable());
         if (f->HasMetadata() && f->metadata()->size() > 0) {
-          // Spark field metadata travels as a JSON object string.
+          // Spark field metadata travels as a JSON object string: a user's
+          // (alias(metadata=...)) as given, sk8's own markers as strings.
           std::string json = "{";
           for (int64_t i = 0; i < f->metadata()->size(); ++i) {
-            if (i) json += ",";
+            if (f->metadata()->key(i) == plan::kSparkMetadataJsonKey) {
+              json = f->metadata()->value(i);
+              json.pop_back();  // its closing brace: sk8's markers may follow
+              if (json.size() > 1 && i + 1 < f->metadata()->size()) json += ",";
+              continue;
+            }
+            if (json.size() > 1 && json.back() != ',') json += ",";
             json += "\"" + f->metadata()->key(i) + "\":\"" + f->metadata()->value(i) + "\"";
           }
           field->set_metadata(json + "}");

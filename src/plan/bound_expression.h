@@ -16,6 +16,10 @@
 namespace sk8::plan {
 
 /// Per-query settings that change how expressions evaluate.
+/// Arrow field metadata key under which a column's Spark metadata (a JSON
+/// object from alias(metadata=...)) travels with its schema.
+inline constexpr const char* kSparkMetadataJsonKey = "__spark_metadata_json";
+
 struct EvalContext {
   std::string session_time_zone = "UTC";
   bool ansi = true;  // spark.sql.ansi.enabled (Spark 4 default)
@@ -69,6 +73,9 @@ struct BoundExpr {
   /// kColumnRef to a hidden column named by SQL (t1.k after a USING join): Spark
   /// marks the output field with {"__metadata_col": "<column name>"}.
   std::string metadata_column;
+  /// Field metadata set by alias(metadata=...) / withMetadata (a JSON object),
+  /// kept by references to the column.
+  std::string metadata_json;
 
   static BoundExprPtr Column(int index, std::shared_ptr<arrow::DataType> type, bool nullable,
                              std::string name);

@@ -73,10 +73,12 @@ struct FunctionExpr : Expr {
 };
 
 struct AliasExpr : Expr {
-  AliasExpr(ExprPtr c, std::vector<std::string> n)
-      : Expr(ExprKind::kAlias), child(std::move(c)), names(std::move(n)) {}
+  AliasExpr(ExprPtr c, std::vector<std::string> n, std::string metadata = "")
+      : Expr(ExprKind::kAlias), child(std::move(c)), names(std::move(n)), metadata_json(std::move(metadata)) {}
   ExprPtr child;
   std::vector<std::string> names;
+  /// Column.alias(..., metadata=...) / withMetadata: the field metadata (a JSON object).
+  std::string metadata_json;
 };
 
 /// kTypedLiteral is SQL's DATE '2024-01-01' / TIMESTAMP '...': an ANSI cast of

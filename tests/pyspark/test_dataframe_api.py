@@ -256,3 +256,12 @@ def test_with_field_drop_fields(spark, request):
         F.col("s").withField("a", F.col("s.b") * 10).dropFields("b")))
     golden.check_error(request, "drop_all", lambda: df.select(F.col("s").dropFields("a", "b")).collect())
     golden.check_error(request, "not_a_struct", lambda: df.select(F.col("s").withField("a.q", F.lit(1))).collect())
+
+
+def test_column_metadata(spark, request):
+    df = spark.createDataFrame([(2, "Alice"), (5, "Bob")], schema=["age", "name"])
+    tagged = df.withMetadata("age", {"foo": "bar", "n": 1})
+    golden.check_schema(request, "with_metadata", tagged.schema)
+    golden.check_schema(request, "selected", tagged.select("age", "name").schema)
+    golden.check_schema(request, "alias", tagged.select(F.col("age").alias("x", metadata={"k": [1, 2]}),
+                                                        (F.col("age") + 1).alias("y")).schema)
