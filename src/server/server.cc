@@ -58,6 +58,20 @@ Status RunServer(const ServerOptions& options) {
                         {"memory_limit", FormatBytesForHumans(ServerMemoryTracker()->limit())},
                         {"startup_ms", std::to_string(ready_ms.count())}});
 
+  // An upstream that is down at start is reported now, in the log, instead
+  // of at the first plan that needs it; sk8 serves native plans either way.
+  std::thread upstream_check;
+  if (auto* upstream = service.upstream()) {
+    upstream_check = std::thread([upstream] {
+      auto status = upstream->CheckReachable(std::chrono::seconds(5));
+      if (status.ok()) {
+        LogInfo("upstream Spark Connect server reachable", {{"upstream", upstream->url().ToDisplayString()}});
+      } else {
+        LogWarn("upstream Spark Connect server not reachable", {{"error", status.message()}});
+      }
+    });
+  }
+
   struct sigaction action {};
   action.sa_handler = OnSignal;
   sigemptyset(&action.sa_mask);
@@ -82,6 +96,7 @@ Status RunServer(const ServerOptions& options) {
   service.CancelAll();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   server->Wait();
+  if (upstream_check.joinable()) upstream_check.join();
   LogInfo("sk8 stopped");
   // Executions run on detached threads; one still unwinding can hold a lock
   // that teardown (this service's destructor, the process's static

@@ -1,5 +1,8 @@
 #include "server/server_conf.h"
 
+#include "gateway/route_policy.h"
+#include "gateway/upstream_url.h"
+
 #include <cctype>
 #include <charconv>
 
@@ -87,6 +90,14 @@ Status ConnectServerConf::Set(const std::string& key, const std::string& value) 
     ARROW_RETURN_NOT_OK(bytes(&memory_limit));
     if (memory_limit <= 0) return BadValue(key, value, "\"bytes (e.g. 512m, 4g)\"");
     return Status::OK();
+  }
+  if (key == "sk8.upstream.url") {
+    ARROW_RETURN_NOT_OK(gateway::ParseUpstreamUrl(value).status());
+    upstream_url = value;
+    return Status::OK();
+  }
+  if (key == gateway::kRouteKey && !gateway::ParseRoute(value)) {
+    return BadValue(key, value, "\"native, upstream or auto\"");
   }
   session_defaults[key] = value;
   return Status::OK();

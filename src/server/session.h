@@ -15,6 +15,7 @@
 
 #include "analyzer/catalog.h"
 #include "common/memory_pool.h"
+#include "gateway/upstream_session.h"
 #include "plan/bound_expression.h"
 #include "server/spark_conf.h"
 #include "spark/connect/base.pb.h"
@@ -180,6 +181,11 @@ class Session {
   void SetStorageLevel(const std::string& plan_key, std::optional<spark::connect::StorageLevel> level);
   std::optional<spark::connect::StorageLevel> FindStorageLevel(const std::string& plan_key);
 
+  /// The session's upstream half (scale-out gateway), created on first use.
+  std::shared_ptr<gateway::UpstreamSession> upstream();
+  /// The upstream half if a call went upstream already, else null.
+  std::shared_ptr<gateway::UpstreamSession> started_upstream();
+
   void Touch() { last_access_ = std::chrono::steady_clock::now(); }
   std::chrono::steady_clock::time_point last_access() const { return last_access_; }
 
@@ -199,6 +205,7 @@ class Session {
   std::map<std::string, std::shared_ptr<const std::string>> artifacts_;
   std::map<std::string, plan::PlanPtr> cached_relations_;
   std::map<std::string, spark::connect::StorageLevel> storage_levels_;
+  std::shared_ptr<gateway::UpstreamSession> upstream_;
 };
 
 /// Sessions keyed by (user id, session id).

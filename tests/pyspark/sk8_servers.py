@@ -8,6 +8,8 @@ functions, no pytest dependency, so it also works from an ad-hoc script:
 Targets (env SK8_TEST_TARGET):
   sk8    (default) build/sk8 serve (override the binary with SK8_BIN)
   spark  real Apache Spark Connect server from the pinned pyspark wheel + Java 17
+  sk8-upstream  build/sk8 serve --upstream <real Spark> with sk8.route=upstream: every
+         plan passes through sk8's gateway to real Spark (Spark answers)
 SK8_TEST_URL=sc://host:port skips starting anything and uses that server.
 """
 
@@ -33,8 +35,8 @@ JAVA_HOME_DEFAULT = "/usr/lib/jvm/java-17-openjdk-amd64"
 
 def target() -> str:
     t = os.environ.get("SK8_TEST_TARGET", "sk8").strip().lower()
-    if t not in ("sk8", "spark"):
-        raise ValueError(f"SK8_TEST_TARGET must be 'sk8' or 'spark', not {t!r}")
+    if t not in ("sk8", "spark", "sk8-upstream"):
+        raise ValueError(f"SK8_TEST_TARGET must be 'sk8', 'spark' or 'sk8-upstream', not {t!r}")
     return t
 
 
@@ -80,6 +82,7 @@ class Server:
     log_path: Optional[Path] = None
     work_dir: Optional[Path] = None   # scratch dir removed on stop (real Spark only)
     _log_file: object = field(default=None, repr=False)
+    upstream: Optional["Server"] = None   # sk8's upstream Spark, stopped with it
 
     def alive(self) -> bool:
         return self.proc is None or self.proc.poll() is None
@@ -108,6 +111,8 @@ class Server:
             self._log_file = None
         if self.work_dir:
             shutil.rmtree(self.work_dir, ignore_errors=True)
+        if self.upstream is not None:
+            self.upstream.stop(30.0)
         return rc
 
 
@@ -233,7 +238,27 @@ def start(kind: Optional[str] = None) -> Server:
         host, _, port = hostport.rpartition(":")
         return Server("external", url, host, int(port))
     kind = kind or target()
+    if kind == "sk8-upstream":
+        return start_sk8_with_upstream(route="upstream")
     return start_sk8() if kind == "sk8" else start_spark()
+
+
+def start_sk8_with_upstream(route: str = "upstream", upstream: Optional[Server] = None,
+                            extra_args: Optional[list[str]] = None) -> Server:
+    """sk8 in front of a real Spark Connect server (started here unless given; then
+    stopped with sk8), sk8.route=`route` as the server default."""
+    own = upstream is None
+    spark = start_spark() if own else upstream
+    try:
+        srv = start_sk8(extra_args=["--upstream", spark.url, "--conf", f"sk8.route={route}",
+                                    *(extra_args or [])])
+    except Exception:
+        if own:
+            spark.stop(30.0)
+        raise
+    if own:
+        srv.upstream = spark
+    return srv
 
 
 def serve_for_tests():
