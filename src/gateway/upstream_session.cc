@@ -44,8 +44,14 @@ void Address(Request* request, const std::string& session_id, const proto::UserC
 
 void FindCachedLocalRelations(const Message& message, std::set<std::string>* names) {
   VisitMessages(message, [&](const Message& m) {
-    if (m.GetDescriptor() != proto::CachedLocalRelation::descriptor()) return;
-    names->insert("cache/" + static_cast<const proto::CachedLocalRelation&>(m).hash());
+    if (m.GetDescriptor() == proto::CachedLocalRelation::descriptor()) {
+      names->insert("cache/" + static_cast<const proto::CachedLocalRelation&>(m).hash());
+    } else if (m.GetDescriptor() == proto::ChunkedCachedLocalRelation::descriptor()) {
+      // Spark 4.1 clients: one artifact per Arrow batch, and one for the schema.
+      const auto& chunked = static_cast<const proto::ChunkedCachedLocalRelation&>(m);
+      for (const auto& hash : chunked.datahashes()) names->insert("cache/" + hash);
+      if (chunked.has_schemahash()) names->insert("cache/" + chunked.schemahash());
+    }
   });
 }
 

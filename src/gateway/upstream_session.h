@@ -64,7 +64,7 @@ class UpstreamSession {
   std::mutex sync_mutex_;  // one Sync at a time per session, so state arrives in order
 };
 
-/// Names of the artifacts (cache/<hash>) of every CachedLocalRelation in a message.
+/// Names of the artifacts (cache/<hash>) of every (Chunked)CachedLocalRelation in a message.
 void FindCachedLocalRelations(const google::protobuf::Message& message, std::set<std::string>* names);
 
 /// Sum of the sizes of the files the plan's data sources read (Read.DataSource
