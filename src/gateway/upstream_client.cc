@@ -54,6 +54,11 @@ Status UpstreamClient::CheckReachable(std::chrono::milliseconds timeout) {
   return Unreachable("no connection within " + std::to_string(timeout.count()) + " ms");
 }
 
+Status UpstreamClient::EnsureConnected() {
+  if (channel_->GetState(/*try_to_connect=*/true) == GRPC_CHANNEL_READY) return Status::OK();
+  return CheckReachable(kConnectTimeout);
+}
+
 std::optional<Status> UpstreamClient::TransportFailure(const grpc::Status& status) const {
   if (status.ok() || status.error_code() == grpc::StatusCode::CANCELLED) return std::nullopt;
   // Spark's own errors carry a google.rpc.Status with an ErrorInfo; what comes

@@ -33,6 +33,12 @@ class UpstreamClient {
   /// upstream and what to check.
   Status CheckReachable(std::chrono::milliseconds timeout);
 
+  /// Connects now if the channel is not connected (after the upstream restarted,
+  /// gRPC would otherwise fail calls until its reconnect backoff ends), waiting
+  /// up to kConnectTimeout: OK, or the error naming the upstream.
+  Status EnsureConnected();
+  static constexpr std::chrono::seconds kConnectTimeout{5};
+
   /// The error a client gets when the upstream itself failed (not reachable,
   /// connection lost, deadline): nullopt for Spark's own errors, which pass
   /// through unchanged.

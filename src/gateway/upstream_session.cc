@@ -105,6 +105,7 @@ void UpstreamSession::RemoveOperation(const std::string& operation_id) {
 void UpstreamSession::RecordConf(const std::string& key, std::optional<std::string> value, bool already_upstream) {
   if (key.rfind("sk8.", 0) == 0) return;  // sk8's own settings mean nothing to Spark
   std::lock_guard<std::mutex> lock(mutex_);
+  all_confs_[key] = value;
   if (already_upstream) {
     started_ = true;
     pending_confs_.erase(key);
@@ -115,7 +116,24 @@ void UpstreamSession::RecordConf(const std::string& key, std::optional<std::stri
 
 void UpstreamSession::RecordStateCommand(proto::Command command) {
   std::lock_guard<std::mutex> lock(mutex_);
+  all_commands_.push_back(command);
   pending_commands_.push_back(std::move(command));
+}
+
+void UpstreamSession::ObserveServerSideSessionId(const std::string& id) {
+  if (id.empty()) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (server_side_session_id_.empty()) {
+    server_side_session_id_ = id;
+    return;
+  }
+  if (id == server_side_session_id_) return;
+  server_side_session_id_ = id;
+  LogWarn("upstream session was lost (the upstream restarted?): its state is sent again",
+          {{"upstream_session", session_id_}, {"server_side_session", id}});
+  pending_confs_ = all_confs_;
+  pending_commands_ = all_commands_;
+  uploaded_artifacts_.clear();
 }
 
 Status UpstreamSession::UploadArtifacts(UpstreamClient& client, const proto::UserContext& user,
@@ -154,7 +172,27 @@ Status UpstreamSession::UploadArtifacts(UpstreamClient& client, const proto::Use
 
 Status UpstreamSession::Sync(UpstreamClient& client, const proto::UserContext& user, const std::string& client_type,
                              const ArtifactLookup& artifacts, const proto::Plan* plan) {
+  ARROW_RETURN_NOT_OK(client.EnsureConnected());
   std::lock_guard<std::mutex> sync_lock(sync_mutex_);
+  bool has_state = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    has_state = !server_side_session_id_.empty() && (!all_confs_.empty() || !all_commands_.empty());
+  }
+  if (has_state) {
+    // One cheap call tells whether the upstream still has this session (a
+    // restarted upstream answers with a new server-side id): if not, the
+    // session's state is replayed before the plan runs, not after.
+    proto::ConfigRequest probe;
+    Address(&probe, session_id_, user, client_type);
+    probe.mutable_operation()->mutable_get_option()->add_keys("spark.sql.session.timeZone");
+    grpc::ClientContext context;
+    client.Prepare(&context, kUpstreamCallTimeout);
+    proto::ConfigResponse response;
+    grpc::Status status = client.stub().Config(&context, probe, &response);
+    if (auto failure = client.TransportFailure(status)) return *failure;
+    if (status.ok()) ObserveServerSideSessionId(response.server_side_session_id());
+  }
   std::map<std::string, std::optional<std::string>> confs;
   std::vector<proto::Command> commands;
   {
@@ -163,6 +201,16 @@ Status UpstreamSession::Sync(UpstreamClient& client, const proto::UserContext& u
     confs.swap(pending_confs_);
     commands.swap(pending_commands_);
   }
+  // What an unreachable upstream did not get is sent by the next call (values
+  // recorded meanwhile are newer and win; re-sending a conf is harmless).
+  auto keep_unsent = [&](bool with_confs, size_t commands_sent) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (with_confs) {
+      for (auto& [key, value] : confs) pending_confs_.emplace(key, value);
+    }
+    pending_commands_.insert(pending_commands_.begin(), commands.begin() + static_cast<ptrdiff_t>(commands_sent),
+                             commands.end());
+  };
   proto::ConfigRequest set, unset;
   for (const auto& [key, value] : confs) {
     if (value) {
@@ -182,11 +230,18 @@ Status UpstreamSession::Sync(UpstreamClient& client, const proto::UserContext& u
     client.Prepare(&context, kUpstreamCallTimeout);
     proto::ConfigResponse response;
     grpc::Status status = client.stub().Config(&context, *request, &response);
-    if (auto failure = client.TransportFailure(status)) return *failure;
+    if (auto failure = client.TransportFailure(status)) {
+      keep_unsent(true, 0);
+      return *failure;
+    }
     if (!status.ok()) LogWarn("upstream refused a session conf", {{"error", status.error_message()}});
   }
-  for (const auto& command : commands) {
-    ARROW_RETURN_NOT_OK(UploadArtifacts(client, user, client_type, artifacts, command));
+  for (size_t i = 0; i < commands.size(); ++i) {
+    const auto& command = commands[i];
+    if (auto uploaded = UploadArtifacts(client, user, client_type, artifacts, command); !uploaded.ok()) {
+      keep_unsent(false, i);
+      return uploaded;
+    }
     proto::ExecutePlanRequest request;
     Address(&request, session_id_, user, client_type);
     *request.mutable_plan()->mutable_command() = command;
@@ -197,7 +252,10 @@ Status UpstreamSession::Sync(UpstreamClient& client, const proto::UserContext& u
     while (reader->Read(&response)) {
     }
     grpc::Status status = reader->Finish();
-    if (auto failure = client.TransportFailure(status)) return *failure;
+    if (auto failure = client.TransportFailure(status)) {
+      keep_unsent(false, i);
+      return *failure;
+    }
     if (!status.ok()) LogWarn("upstream refused replayed session state", {{"error", status.error_message()}});
   }
   if (plan != nullptr) ARROW_RETURN_NOT_OK(UploadArtifacts(client, user, client_type, artifacts, *plan));

@@ -42,6 +42,10 @@ class UpstreamSession {
   /// sk8: replayed upstream, in order, before the next upstream call.
   void RecordStateCommand(spark::connect::Command command);
 
+  /// The upstream's server-side session id seen in a response. A new one means
+  /// the upstream lost the session (it restarted): all state is sent again.
+  void ObserveServerSideSessionId(const std::string& id);
+
   /// Sends what the upstream session lacks before `plan` runs there: pending
   /// confs, state commands, and the cached local relations (artifacts) that
   /// the commands and the plan use. Failures of replayed state are logged, not
@@ -61,6 +65,10 @@ class UpstreamSession {
   std::map<std::string, std::optional<std::string>> pending_confs_;
   std::vector<spark::connect::Command> pending_commands_;
   std::set<std::string> uploaded_artifacts_;
+  // Everything recorded, to replay into an upstream session that was lost.
+  std::map<std::string, std::optional<std::string>> all_confs_;
+  std::vector<spark::connect::Command> all_commands_;
+  std::string server_side_session_id_;
   std::mutex sync_mutex_;  // one Sync at a time per session, so state arrives in order
 };
 

@@ -89,7 +89,8 @@ void ToUpstream(Request* request, const gateway::UpstreamSession& upstream, cons
 }
 
 template <typename Response>
-void FromUpstream(Response* response, const Session& session) {
+void FromUpstream(Response* response, const Session& session, gateway::UpstreamSession& upstream) {
+  upstream.ObserveServerSideSessionId(response->server_side_session_id());
   response->set_session_id(session.session_id());
   response->set_server_side_session_id(session.server_side_session_id());
 }
@@ -209,7 +210,7 @@ grpc::Status SparkConnectServiceImpl::ExecuteUpstream(grpc::ServerContext* conte
   bool complete = false;
   grpc::Status status = gateway::ForwardResponseStream(
       context, writer, &upstream_context, reader.get(),
-      [&](proto::ExecutePlanResponse* response) { FromUpstream(response, *session); }, &complete);
+      [&](proto::ExecutePlanResponse* response) { FromUpstream(response, *session, *upstream); }, &complete);
   if (!reattachable) upstream->RemoveOperation(operation_id);
   if (status.ok() && !complete && !reattachable) {
     // Never a partial answer presented as complete.
@@ -231,7 +232,7 @@ grpc::Status SparkConnectServiceImpl::ReattachUpstream(grpc::ServerContext* cont
   bool complete = false;
   grpc::Status status = gateway::ForwardResponseStream(
       context, writer, &upstream_context, reader.get(),
-      [&](proto::ExecutePlanResponse* response) { FromUpstream(response, *session); }, &complete);
+      [&](proto::ExecutePlanResponse* response) { FromUpstream(response, *session, *upstream); }, &complete);
   return UpstreamStatus(status, session.get());
 }
 
@@ -252,7 +253,7 @@ grpc::Status SparkConnectServiceImpl::AnalyzeUpstream(const proto::AnalyzePlanRe
   grpc::ClientContext upstream_context;
   upstream_->Prepare(&upstream_context, gateway::kUpstreamCallTimeout);
   grpc::Status status = upstream_->stub().AnalyzePlan(&upstream_context, forwarded, response);
-  FromUpstream(response, *session);
+  FromUpstream(response, *session, *upstream);
   if (status.ok() && response->has_explain() && !route_note.empty()) {
     response->mutable_explain()->set_explain_string(response->explain().explain_string() + route_note);
   }
@@ -300,7 +301,7 @@ std::optional<grpc::Status> SparkConnectServiceImpl::ConfigUpstream(const proto:
   grpc::ClientContext upstream_context;
   upstream_->Prepare(&upstream_context, gateway::kUpstreamCallTimeout);
   grpc::Status status = upstream_->stub().Config(&upstream_context, forwarded, response);
-  FromUpstream(response, *session);
+  FromUpstream(response, *session, *upstream);
   return UpstreamStatus(status, session.get());
 }
 

@@ -191,14 +191,15 @@ def spark_home() -> Path:
 
 
 def start_spark(timeout: float = 120.0, *, time_zone: str = "UTC", master: str = "local[2]",
-                confs: Optional[dict[str, str]] = None, log_name: str = "spark", wait: bool = True) -> Server:
+                confs: Optional[dict[str, str]] = None, log_name: str = "spark", wait: bool = True,
+                port: Optional[int] = None) -> Server:
     """Real Spark Connect from the pinned wheel. `confs` default to the session time
     zone `time_zone`; the conformance doctests pass Spark's own test settings.
     wait=False returns once the JVM is launched: wait_ready() then waits for it, so
     that several servers start side by side (Popen stays on the calling thread)."""
     home = spark_home()
     java_home = os.environ.get("JAVA_HOME") or JAVA_HOME_DEFAULT
-    host, port = "127.0.0.1", free_port()
+    host, port = "127.0.0.1", port or free_port()
     log_path, log_file = _open_log(log_name)
     work = LOG_DIR / f"spark-work-{port}"
     work.mkdir(parents=True, exist_ok=True)

@@ -263,12 +263,18 @@ def test_upstream_down_at_start(lacking):
         assert srv.stop() == 0
 
 
-def test_upstream_killed_during_a_query(gateway, upstream, lacking):
+def test_upstream_killed_during_a_query_and_restarted(gateway, upstream, lacking):
     """Last in this module: it kills the shared upstream. The client gets an error
-    naming the upstream, never a hang or a partial answer."""
+    naming the upstream, never a hang or a partial answer; once the upstream is back
+    (same address), the session's state is sent to it again and plans run there."""
     _, expr = lacking
     session = new_session(gateway.url)
+    restarted = None
     try:
+        session.createDataFrame([(1,), (2,)], ["x"]).createOrReplaceTempView("gw_kept")
+        kept = f"SELECT x, {expr} AS v FROM gw_kept ORDER BY x"
+        before = session.sql(kept).collect()
+        assert len(before) == 2
         slow = session.sql(SLOW.format(expr=expr))
         thread, outcome = run_in_thread(slow.collect)
         time.sleep(5)
@@ -280,5 +286,9 @@ def test_upstream_killed_during_a_query(gateway, upstream, lacking):
         assert upstream.url in str(outcome["error"]), outcome["error"]
         # sk8 itself still answers.
         assert session.range(3).count() == 3
+        restarted = sk8_servers.start_spark(port=upstream.port)
+        assert session.sql(kept).collect() == before
     finally:
         session.stop()
+        if restarted is not None:
+            restarted.stop(30.0)
