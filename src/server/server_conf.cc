@@ -92,8 +92,10 @@ Status ConnectServerConf::Set(const std::string& key, const std::string& value) 
     return Status::OK();
   }
   if (key == "sk8.upstream.url") {
-    ARROW_RETURN_NOT_OK(gateway::ParseUpstreamUrl(value).status());
+    ARROW_ASSIGN_OR_RAISE(auto url, gateway::ParseUpstreamUrl(value));
     upstream_url = value;
+    // Readable with spark.conf.get (sk8 doctor checks it), without the token.
+    session_defaults[key] = url.ToDisplayString();
     return Status::OK();
   }
   if (key == gateway::kRouteKey && !gateway::ParseRoute(value)) {

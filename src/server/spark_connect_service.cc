@@ -741,7 +741,13 @@ grpc::Status SparkConnectServiceImpl::Interrupt(grpc::ServerContext*, const prot
     upstream_->Prepare(&upstream_context, std::chrono::seconds(10));
     proto::InterruptResponse upstream_response;
     grpc::Status status = upstream_->stub().Interrupt(&upstream_context, forwarded, &upstream_response);
-    if (!status.ok()) return UpstreamStatus(status, session.get());
+    if (upstream_->TransportFailure(status)) {
+      // Nothing runs on an upstream that is gone; sk8's own operations were interrupted.
+      LogWarn("interrupt not delivered upstream", {{"upstream", upstream_->url().ToDisplayString()},
+                                                   {"error", status.error_message()}});
+      return grpc::Status::OK;
+    }
+    if (!status.ok()) return status;
     for (const auto& id : upstream_response.interrupted_ids()) response->add_interrupted_ids(id);
   }
   return grpc::Status::OK;
