@@ -116,7 +116,7 @@ def start_sk8() -> Server:
     if not binary.exists():
         raise FileNotFoundError(f"no sk8 binary at {binary}: build it (or set SK8_BIN)")
     port = sk8_servers.free_port()
-    return _spawn("sk8", [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port)],
+    return _spawn("sk8", [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port), "--metrics-port", "0"],
                   dict(os.environ), REPO, port)
 
 

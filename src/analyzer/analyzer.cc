@@ -62,7 +62,22 @@ BoundExprPtr Renamed(const BoundExprPtr& expr, const std::string& name) {
 
 // A select item that is a cast of a named column keeps the column's name
 // (col("v").cast("int") and SQL's CAST(v AS INT) are both "v"); nested casts do not.
+/// A struct field selected as a column (s.a, s.b.c) is named by its field,
+/// though inside an expression it reads "s.a" (Spark's GetStructField.sql).
+BoundExprPtr NamedFieldName(BoundExprPtr bound, const std::string& field) {
+  const std::string& name = bound->name;
+  if (name.size() <= field.size() + 1 || name[name.size() - field.size() - 1] != '.' ||
+      !EqualsIgnoreCase(name.substr(name.size() - field.size()), field)) {
+    return bound;
+  }
+  return Renamed(bound, name.substr(name.size() - field.size()));
+}
+
 BoundExprPtr KeepCastChildName(const ExprPtr& expr, BoundExprPtr bound) {
+  if (expr->kind() == ExprKind::kColumn) {
+    const auto& parts = expr->As<plan::ColumnExpr>().name_parts;
+    return parts.size() > 1 ? NamedFieldName(std::move(bound), parts.back()) : bound;
+  }
   if (expr->kind() != ExprKind::kCast || !expr->As<plan::CastExpr>().keeps_child_name) return bound;
   const auto& child = expr->As<plan::CastExpr>().child;
   std::string name;
@@ -387,8 +402,11 @@ Result<BoundExprPtr> Analyzer::BindColumn(const plan::ColumnExpr& column, const 
       return AnalysisError("FIELD_NOT_FOUND", {{"fieldName", QuoteIdentifier(parts[p])}, {"fields", fields}});
     }
     auto child_field = st.field(found);
+    // Spark's GetStructField reads "s.a" inside an expression; a selected field
+    // alone is named "a" (NamedFieldName).
     result = BoundExpr::Call("get_struct_field", std::make_shared<StructFieldKernel>(found), {result},
-                             child_field->type(), result->nullable || child_field->nullable(), child_field->name());
+                             child_field->type(), result->nullable || child_field->nullable(),
+                             result->name + "." + child_field->name());
   }
   return result;
 }
@@ -451,6 +469,11 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
   }
   std::vector<BoundExprPtr> args;
   for (const auto& a : call.args) {
+    if (a->kind() == ExprKind::kStar) {  // hash(*), concat(t.*): every (matching) column
+      ARROW_ASSIGN_OR_RAISE(auto columns, BindProjectList({a}, input, agg));
+      args.insert(args.end(), columns.begin(), columns.end());
+      continue;
+    }
     ARROW_ASSIGN_OR_RAISE(auto bound, Bind(a, input, agg));
     args.push_back(std::move(bound));
   }
@@ -553,6 +576,34 @@ Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& inp
   return InternalError("unknown expression kind");
 }
 
+Result<std::vector<BoundExprPtr>> Analyzer::ExpandStructStar(const std::vector<std::string>& target,
+                                                             const ResolvedPlan& input, int visible) const {
+  // `s.*` where no relation is called s: the fields of the struct column s, each
+  // named by its field (Spark's UnresolvedStar on a struct).
+  auto column = BindColumn(plan::ColumnExpr(target, std::nullopt), input);
+  if (column.ok() && (*column)->type->id() != arrow::Type::STRUCT) {
+    std::string parts;
+    for (const auto& part : target) parts += (parts.empty() ? "" : ", ") + part;
+    return AnalysisError("_LEGACY_ERROR_TEMP_1050", {{"attributes", "List(" + parts + ")"}});
+  }
+  if (!column.ok()) {
+    std::string target_sql, columns;
+    for (const auto& part : target) target_sql += (target_sql.empty() ? "" : ".") + QuoteIdentifier(part);
+    for (int i = 0; i < visible; ++i) {
+      columns += (columns.empty() ? "" : ", ") + QuoteIdentifier(input.schema->field(i)->name());
+    }
+    return AnalysisError("CANNOT_RESOLVE_STAR_EXPAND", {{"targetString", target_sql}, {"columns", columns}});
+  }
+  std::vector<BoundExprPtr> out;
+  for (const auto& field : (*column)->type->fields()) {
+    std::vector<std::string> path = target;
+    path.push_back(field->name());
+    ARROW_ASSIGN_OR_RAISE(auto bound, BindColumn(plan::ColumnExpr(path, std::nullopt), input));
+    out.push_back(NamedFieldName(std::move(bound), field->name()));
+  }
+  return out;
+}
+
 Result<std::vector<BoundExprPtr>> Analyzer::BindProjectList(const std::vector<ExprPtr>& exprs,
                                                             const ResolvedPlan& input, AggregateContext* agg) const {
   std::vector<BoundExprPtr> out;
@@ -581,12 +632,18 @@ Result<std::vector<BoundExprPtr>> Analyzer::BindProjectList(const std::vector<Ex
         }
       }
       const int visible = input.visible_columns < 0 ? input.schema->num_fields() : input.visible_columns;
+      bool qualifier_matched = false;
       for (int i = 0; i < visible; ++i) {
         if (!star.target.empty() && !EqualsIgnoreCase(input.qualifiers[i], star.target.back())) continue;
+        qualifier_matched = true;
         if (std::find(excluded.begin(), excluded.end(), i) != excluded.end()) continue;
         const auto& f = input.schema->field(i);
         if (regex && !re2::RE2::FullMatch(f->name(), *regex)) continue;
         out.push_back(BoundExpr::Column(i, f->type(), f->nullable(), f->name()));
+      }
+      if (!star.target.empty() && !qualifier_matched) {
+        ARROW_ASSIGN_OR_RAISE(auto fields, ExpandStructStar(star.target, input, visible));
+        out.insert(out.end(), fields.begin(), fields.end());
       }
       continue;
     }
@@ -826,7 +883,8 @@ Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_g
     const size_t shown = agg.grouping_id_index < 0 ? agg.grouping.size() : static_cast<size_t>(agg.grouping_id_index);
     for (size_t g = 0; g < shown; ++g) {
       const auto& group = agg.grouping[g];
-      final_exprs.push_back(BoundExpr::Column(static_cast<int>(g), group->type, group->nullable, group->name));
+      auto column = BoundExpr::Column(static_cast<int>(g), group->type, group->nullable, group->name);
+      final_exprs.push_back(g < grouping.size() ? KeepCastChildName(grouping[g], std::move(column)) : column);
     }
   }
   WindowContext windows;

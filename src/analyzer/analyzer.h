@@ -154,6 +154,9 @@ class Analyzer {
                                           AggregateContext* agg) const;
 
   /// Expressions of a projection list, with `*` expanded and output names set.
+  /// `s.*` for a struct column s: its fields; CANNOT_RESOLVE_STAR_EXPAND otherwise.
+  Result<std::vector<plan::BoundExprPtr>> ExpandStructStar(const std::vector<std::string>& target,
+                                                           const plan::ResolvedPlan& input, int visible) const;
   Result<std::vector<plan::BoundExprPtr>> BindProjectList(const std::vector<plan::ExprPtr>& exprs,
                                                           const plan::ResolvedPlan& input,
                                                           AggregateContext* agg) const;

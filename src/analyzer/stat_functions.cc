@@ -15,6 +15,7 @@
 #include "functions/cast.h"
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
+#include "functions/quantile_summaries.h"
 #include "types/spark_types.h"
 
 namespace sk8::analyzer {
@@ -92,97 +93,6 @@ class XorShiftRandom {
     return static_cast<int64_t>(next & ((uint64_t{1} << bits) - 1));
   }
   uint64_t seed_;
-};
-
-// ---------------------------------------------------------------------------
-// Spark's QuantileSummaries (Greenwald-Khanna with a head buffer), so that
-// approxQuantile and summary's percentiles pick the values Spark picks.
-
-class QuantileSummaries {
- public:
-  explicit QuantileSummaries(double relative_error) : relative_error_(relative_error) {}
-
-  void Insert(double x) {
-    head_.push_back(x);
-    if (head_.size() >= kHeadSize) {
-      InsertHead();
-      if (sampled_.size() >= kCompressThreshold) Compress();
-    }
-  }
-
-  void Compress() {
-    InsertHead();
-    sampled_ = CompressSamples(sampled_, 2 * relative_error_ * static_cast<double>(count_));
-  }
-
-  /// Requires Compress() first.
-  std::optional<double> Query(double quantile) const {
-    if (sampled_.empty()) return std::nullopt;
-    if (quantile <= relative_error_) return sampled_.front().value;
-    if (quantile >= 1 - relative_error_) return sampled_.back().value;
-    const int64_t rank = static_cast<int64_t>(std::ceil(quantile * static_cast<double>(count_)));
-    int64_t max_span = 0;
-    for (const auto& s : sampled_) max_span = std::max(max_span, s.delta + s.g);
-    const int64_t target_error = max_span / 2;
-    int64_t min_rank = 0;
-    for (size_t i = 0; i + 1 < sampled_.size(); ++i) {
-      min_rank += sampled_[i].g;
-      const int64_t max_rank = min_rank + sampled_[i].delta;
-      if (max_rank - target_error <= rank && rank <= min_rank + target_error) return sampled_[i].value;
-    }
-    return sampled_.back().value;
-  }
-
- private:
-  struct Stats {
-    double value;
-    int64_t g;
-    int64_t delta;
-  };
-  static constexpr size_t kHeadSize = 50000;
-  static constexpr size_t kCompressThreshold = 10000;
-
-  void InsertHead() {
-    if (head_.empty()) return;
-    std::sort(head_.begin(), head_.end());
-    std::vector<Stats> merged;
-    size_t sample = 0;
-    for (size_t op = 0; op < head_.size(); ++op) {
-      const double current = head_[op];
-      while (sample < sampled_.size() && sampled_[sample].value <= current) merged.push_back(sampled_[sample++]);
-      ++count_;
-      const bool edge = merged.empty() || (sample == sampled_.size() && op == head_.size() - 1);
-      const int64_t delta =
-          edge ? 0 : static_cast<int64_t>(std::floor(2 * relative_error_ * static_cast<double>(count_)));
-      merged.push_back({current, 1, delta});
-    }
-    while (sample < sampled_.size()) merged.push_back(sampled_[sample++]);
-    sampled_ = std::move(merged);
-    head_.clear();
-  }
-
-  static std::vector<Stats> CompressSamples(const std::vector<Stats>& samples, double threshold) {
-    if (samples.empty()) return {};
-    std::vector<Stats> reversed;
-    Stats head = samples.back();
-    for (int64_t i = static_cast<int64_t>(samples.size()) - 2; i >= 1; --i) {
-      const Stats& sample = samples[i];
-      if (static_cast<double>(sample.g + head.g + head.delta) < threshold) {
-        head.g += sample.g;
-      } else {
-        reversed.push_back(head);
-        head = sample;
-      }
-    }
-    reversed.push_back(head);
-    if (samples.front().value <= head.value && samples.size() > 1) reversed.push_back(samples.front());
-    return {reversed.rbegin(), reversed.rend()};
-  }
-
-  double relative_error_;
-  std::vector<Stats> sampled_;
-  std::vector<double> head_;
-  int64_t count_ = 0;
 };
 
 ExprPtr Col(const std::string& name) {
@@ -368,7 +278,7 @@ Result<ResolvedPtr> Analyzer::ResolveSummary(const std::vector<std::string>& req
     }
     ARROW_ASSIGN_OR_RAISE(auto table, RunForData(values));
     for (size_t c = 0; c < columns.size(); ++c) {
-      QuantileSummaries summary(1.0 / 10000);
+      functions::QuantileSummaries summary(1.0 / 10000);
       for (double v : NonNullDoubles(*table->column(static_cast<int>(c)))) summary.Insert(v);
       summary.Compress();
       const auto& field = input.schema->field(columns[c]);
@@ -575,7 +485,7 @@ Result<ResolvedPtr> Analyzer::ResolveApproxQuantile(const plan::StatFunctionPlan
   auto* doubles = static_cast<arrow::DoubleBuilder*>(per_column->value_builder());
   ARROW_RETURN_NOT_OK(outer.Append());
   for (int c = 0; c < table->num_columns(); ++c) {
-    QuantileSummaries summary(node.relative_error);
+    functions::QuantileSummaries summary(node.relative_error);
     for (double v : NonNullDoubles(*table->column(c))) summary.Insert(v);
     summary.Compress();
     ARROW_RETURN_NOT_OK(per_column->Append());

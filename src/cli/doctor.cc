@@ -37,7 +37,7 @@ Checks, each reported as ok, note or PROBLEM with what to do and a runbook
 (docs/runbooks/): the server answers Spark Connect; client and server versions;
 the effective settings; the memory budget against the machine's (or container's)
 memory; the event-log folder is writable (spark.eventLog.dir, when enabled); the
-metrics port answers (sk8.metrics.port, when set); the S3 endpoint is reachable and
+metrics port answers (sk8.metrics.port: the port the server bound); the S3 endpoint is reachable and
 credentials are present (spark.hadoop.fs.s3a.endpoint, when set); the upstream
 Spark Connect server answers (sk8.upstream.url, when set). Local checks (memory,
 folders) describe the machine doctor runs on: run it next to the server, e.g.
@@ -554,7 +554,8 @@ class Doctor {
     if (status.empty()) {
       Add(Level::kProblem, "metrics",
           "the metrics port " + server_.host + ":" + *port_text + " does not answer HTTP: " + error,
-          "check sk8.metrics.port and that this sk8 serves metrics (the observability work); Prometheus "
+          "check sk8.metrics.port (sk8 serve --metrics-port; 'off' serves none) and the server's "
+          "'metrics listening' log line; Prometheus "
           "scrapes will fail until it answers",
           "server-down.md");
     } else {

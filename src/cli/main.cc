@@ -29,6 +29,12 @@ Options for serve:
   --host HOST             address to listen on (default 127.0.0.1; 0.0.0.0 for all)
   --port PORT             port to listen on (default 15002; 0 picks a free port)
   --log-level LEVEL       debug, info, warn or error (default info)
+  --metrics-port PORT     Prometheus metrics and probes over HTTP (default 4040, as
+                          Spark's UI; when taken the next free of 4041-4056 is used
+                          and logged; 0 picks a free port; 'off' serves none):
+                          /metrics/prometheus, /metrics/executors/prometheus,
+                          /healthz, /readyz. Same as --conf sk8.metrics.port=PORT
+                          or Spark's --conf spark.ui.port=PORT
   --conf KEY=VALUE        a Spark setting for the whole server (repeatable), e.g.
                             spark.connect.execute.reattachable.senderMaxStreamDuration=2m
                             spark.connect.execute.reattachable.senderMaxStreamSize=1g
@@ -80,6 +86,11 @@ int Serve(const std::vector<std::string>& args) {
       const char* v = value();
       if (!v || !ParseInt(v, &number) || number < 0 || number > 65535) return Fail("--port needs a number 0-65535");
       options.port = static_cast<int>(number);
+    } else if (arg == "--metrics-port") {
+      const char* v = value();
+      if (!v || !sk8::server::ParseMetricsPort(v, &options.metrics_port)) {
+        return Fail("--metrics-port needs a port number 0-65535 or 'off'");
+      }
     } else if (arg == "--log-level") {
       const char* v = value();
       sk8::LogLevel level;
@@ -107,6 +118,13 @@ int Serve(const std::vector<std::string>& args) {
       std::string pair = v ? v : "";
       size_t eq = pair.find('=');
       if (eq == std::string::npos || eq == 0) return Fail("--conf needs KEY=VALUE");
+      if (pair.substr(0, eq) == "sk8.metrics.port" || pair.substr(0, eq) == "spark.ui.port") {
+        // spark.ui.port too: Spark serves /metrics/executors/prometheus on its UI port.
+        if (!sk8::server::ParseMetricsPort(pair.substr(eq + 1), &options.metrics_port)) {
+          return Fail("--conf " + pair + ": a port number 0-65535 or 'off'");
+        }
+        if (pair.substr(0, eq) == "sk8.metrics.port") continue;
+      }
       auto status = options.connect.Set(pair.substr(0, eq), pair.substr(eq + 1));
       if (!status.ok()) return Fail("--conf " + pair + ": " + status.message());
     } else if (arg == "--help" || arg == "-h") {

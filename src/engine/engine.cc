@@ -246,6 +246,7 @@ Status Execute(const plan::ResolvedPlan& optimized, const QueryContext& ctx, con
   auto tracker = std::make_shared<MemoryTracker>("query", parent->limit(), parent);
   auto pool = std::make_shared<QueryMemoryPool>(tracker);
   Status status;
+  QueryMemoryStats result;
   {
     exec::ExecContext exec_ctx;
     exec_ctx.eval = ctx.eval;
@@ -254,8 +255,13 @@ Status Execute(const plan::ResolvedPlan& optimized, const QueryContext& ctx, con
     exec_ctx.pool = pool.get();
     exec_ctx.memory = tracker.get();
     status = exec::ExecuteOperators(*root, exec_ctx, on_batch);
+    result.rows_read = exec_ctx.rows_read.load();
+    result.bytes_read = exec_ctx.bytes_read.load();
+    result.cpu_nanos = exec_ctx.cpu_nanos.load();
   }  // sink states (and their reservations) are gone here
-  if (stats != nullptr) *stats = QueryMemoryStats{tracker->peak(), tracker->EffectiveLimit()};
+  result.peak_bytes = tracker->peak();
+  result.limit_bytes = tracker->EffectiveLimit();
+  if (stats != nullptr) *stats = result;
   RetireQueryPool(std::move(pool));
   return status;
 }

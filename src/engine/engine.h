@@ -32,6 +32,10 @@ struct QueryContext {
 struct QueryMemoryStats {
   int64_t peak_bytes = 0;
   int64_t limit_bytes = 0;
+  /// What its scans produced (rows, Arrow bytes) and its threads' CPU time.
+  int64_t rows_read = 0;
+  int64_t bytes_read = 0;
+  int64_t cpu_nanos = 0;
 };
 
 /// Names, types, functions and column identities resolved, not yet optimized

@@ -4,6 +4,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <ctime>
+
+#include <arrow/util/byte_size.h>
 
 #include "exec/operators.h"
 #include "exec/physical_planner.h"
@@ -182,7 +185,36 @@ class PipelineWorker {
   /// Pulls morsels through the pipeline until the source is drained (true)
   /// or `deadline` has passed (false: call again to go on).
   Result<bool> RunUntil(std::chrono::steady_clock::time_point deadline) {
+    const int64_t cpu_before = ThreadCpuNanos();
+    auto result = RunSlice(deadline);
+    ctx_.cpu_nanos.fetch_add(ThreadCpuNanos() - cpu_before, std::memory_order_relaxed);
+    return result;
+  }
+
+  /// Hands the local sink's state to the global one, once the source is drained.
+  Status Finish() {
+    if (!local_sink_) return Status::OK();  // never ran: nothing to combine
+    MemoryScope scope(pipeline_.sink->name());
+    return pipeline_.sink->Combine(ctx_, sink_state_, *local_sink_);
+  }
+
+ private:
+  static int64_t ThreadCpuNanos() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
+  }
+
+  /// A leaf source reads data (files, tables, ranges): what it produces is
+  /// what the query read. Sinks acting as sources and unions re-read rows.
+  bool ReadsData() const {
+    const PhysicalOperator* source = pipeline_.source;
+    return !source->IsSink() && source->reused_sink() == nullptr && source->children().empty();
+  }
+
+  Result<bool> RunSlice(std::chrono::steady_clock::time_point deadline) {
     if (!local_sink_) ARROW_RETURN_NOT_OK(Init());
+    const bool reads_data = ReadsData();
     DataChunk chunk;
     while (!finished_.load(std::memory_order_relaxed)) {
       if (ctx_.IsCancelled()) return Status::Cancelled("operation cancelled");
@@ -194,19 +226,17 @@ class PipelineWorker {
       }
       ARROW_RETURN_NOT_OK(produced.status());
       if (*produced == SourceResult::kFinished) break;
+      if (reads_data && chunk.batch != nullptr) {
+        ctx_.rows_read.fetch_add(chunk.num_rows(), std::memory_order_relaxed);
+        // Referenced bytes, so that a slice of a larger table counts its part only.
+        auto bytes = arrow::util::ReferencedBufferSize(*chunk.batch);
+        if (bytes.ok()) ctx_.bytes_read.fetch_add(*bytes, std::memory_order_relaxed);
+      }
       ARROW_RETURN_NOT_OK(Push(chunk));
     }
     return true;
   }
 
-  /// Hands the local sink's state to the global one, once the source is drained.
-  Status Finish() {
-    if (!local_sink_) return Status::OK();  // never ran: nothing to combine
-    MemoryScope scope(pipeline_.sink->name());
-    return pipeline_.sink->Combine(ctx_, sink_state_, *local_sink_);
-  }
-
- private:
   Status Init() {
     ARROW_ASSIGN_OR_RAISE(local_source_, pipeline_.source->InitLocalSource(ctx_, source_state_));
     for (const auto* op : pipeline_.operators) {

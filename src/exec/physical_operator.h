@@ -53,6 +53,11 @@ struct ExecContext {
   /// The query's budget, which reservations charge; nullptr: counted, not limited.
   MemoryTracker* memory = nullptr;
   int max_threads = 1;
+  /// What the query's scans produced (rows, Arrow bytes) and the CPU time of
+  /// the threads that ran its pipelines, for metrics and cost attribution.
+  std::atomic<int64_t> rows_read{0};
+  std::atomic<int64_t> bytes_read{0};
+  std::atomic<int64_t> cpu_nanos{0};
 
   std::mutex sink_states_mutex;
   std::map<const PhysicalOperator*, std::unique_ptr<GlobalSinkState>> sink_states;

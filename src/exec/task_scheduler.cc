@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "common/memory_pool.h"
+#include "observability/metrics.h"
 
 namespace sk8::exec {
 
@@ -33,22 +34,28 @@ TaskScheduler::~TaskScheduler() {
 void TaskScheduler::Submit(std::function<void()> task) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    queue_.push_back(std::move(task));
+    queue_.emplace_back(std::chrono::steady_clock::now(), std::move(task));
   }
   cv_.notify_one();
 }
 
 void TaskScheduler::WorkerLoop() {
+  auto& metrics = observability::ServerMetrics::Instance();
   while (true) {
     std::function<void()> task;
+    std::chrono::steady_clock::time_point queued;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (stopping_ && queue_.empty()) return;
-      task = std::move(queue_.front());
+      queued = queue_.front().first;
+      task = std::move(queue_.front().second);
       queue_.pop_front();
     }
+    metrics.TaskDequeued(std::chrono::duration<double>(std::chrono::steady_clock::now() - queued).count());
+    metrics.WorkerBusy(1);
     task();
+    metrics.WorkerBusy(-1);
   }
 }
 

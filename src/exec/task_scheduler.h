@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -30,7 +31,8 @@ class TaskScheduler {
 
   std::mutex mutex_;
   std::condition_variable cv_;
-  std::deque<std::function<void()>> queue_;
+  // Each task with when it was queued, for the queue-wait metric.
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::function<void()>>> queue_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

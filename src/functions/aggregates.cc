@@ -21,12 +21,24 @@ using arrow::Datum;
 using plan::BoundAggregate;
 using plan::GroupedAccumulator;
 
+bool IsValidAt(const Datum& datum, int64_t i) {
+  return datum.is_scalar() ? datum.scalar()->is_valid : datum.array()->IsValid(i);
+}
+
 class CountAccumulator : public GroupedAccumulator {
  public:
   void Resize(int64_t n) override { counts_.resize(n, 0); }
   int64_t MemoryUsage() const override { return CapacityBytes(counts_); }
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
     int64_t* counts = counts_.data();
+    if (args.size() > 1) {  // count(a, b, ...): the rows where none is NULL
+      for (int64_t i = 0; i < rows; ++i) {
+        bool valid = true;
+        for (const auto& arg : args) valid = valid && IsValidAt(arg, i);
+        if (valid) ++counts[groups[i]];
+      }
+      return Status::OK();
+    }
     if (args.empty() || args[0].is_scalar()) {
       bool valid = args.empty() || args[0].scalar()->is_valid;
       if (valid) for (int64_t i = 0; i < rows; ++i) ++counts[groups[i]];
@@ -79,9 +91,13 @@ class NumericAccumulator : public GroupedAccumulator {
   using Acc = typename AccType::c_type;
   static constexpr bool kSums = Op == AggOp::kSum || Op == AggOp::kAvg;
 
+  /// try_sum: a group whose sum overflows is NULL instead of an error.
+  explicit NumericAccumulator(bool null_on_overflow = false) : null_on_overflow_(null_on_overflow) {}
+
   void Resize(int64_t n) override {
     values_.resize(n, Acc{});
     seen_.resize(n, 0);
+    if (null_on_overflow_) overflowed_.resize(n, 0);
     if constexpr (Op == AggOp::kAvg) counts_.resize(n, 0);
   }
   int64_t MemoryUsage() const override {
@@ -106,6 +122,7 @@ class NumericAccumulator : public GroupedAccumulator {
     bool overflow = false;
     ForEachMerged(groups, count, [&](int64_t i, size_t g) {
       if (o.seen_[g]) overflow |= Add(map[i], o.values_[g], Op == AggOp::kAvg ? o.counts_[g] : 0);
+      if (null_on_overflow_ && o.overflowed_[g]) overflowed_[map[i]] = 1;
     });
     return overflow && ctx.ansi ? LongOverflow() : Status::OK();
   }
@@ -123,6 +140,9 @@ class NumericAccumulator : public GroupedAccumulator {
       return builder.Finish();
     }
     arrow::NumericBuilder<AccType> builder;
+    if (null_on_overflow_) {
+      for (size_t g = 0; g < seen_.size(); ++g) seen_[g] = seen_[g] && !overflowed_[g];
+    }
     ARROW_RETURN_NOT_OK(builder.AppendValues(values_.data(), static_cast<int64_t>(values_.size()), seen_.data()));
     return builder.Finish();
   }
@@ -135,7 +155,12 @@ class NumericAccumulator : public GroupedAccumulator {
       seen_[g] = 1;
       if constexpr (Op == AggOp::kAvg) counts_[g] += count;
       if constexpr (std::is_integral_v<Acc>) {
-        return __builtin_add_overflow(values_[g], v, &values_[g]);
+        const bool overflow = __builtin_add_overflow(values_[g], v, &values_[g]);
+        if (overflow && null_on_overflow_) {
+          overflowed_[g] = 1;
+          return false;
+        }
+        return overflow;
       } else {
         values_[g] += v;
         return false;
@@ -148,9 +173,39 @@ class NumericAccumulator : public GroupedAccumulator {
     }
   }
 
+  bool null_on_overflow_;
   std::vector<Acc> values_;
   std::vector<uint8_t> seen_;
   std::vector<int64_t> counts_;  // avg only
+  std::vector<uint8_t> overflowed_;  // null_on_overflow_ only
+};
+
+/// try_sum / try_avg of DECIMAL: the accumulator run as without ANSI, where an
+/// overflowing group is NULL instead of an error.
+class NullOnOverflowAccumulator : public GroupedAccumulator {
+ public:
+  explicit NullOnOverflowAccumulator(std::unique_ptr<GroupedAccumulator> inner) : inner_(std::move(inner)) {}
+  void Resize(int64_t n) override { inner_->Resize(n); }
+  int64_t MemoryUsage() const override { return inner_->MemoryUsage(); }
+  Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext& ctx) override {
+    return inner_->Update(args, groups, rows, Lenient(ctx));
+  }
+  Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,
+               const EvalContext& ctx) override {
+    return inner_->Merge(*static_cast<const NullOnOverflowAccumulator&>(other).inner_, groups, map, count,
+                         Lenient(ctx));
+  }
+  Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext& ctx) override {
+    return inner_->Finalize(Lenient(ctx));
+  }
+
+ private:
+  static EvalContext Lenient(const EvalContext& ctx) {
+    EvalContext lenient = ctx;
+    lenient.ansi = false;
+    return lenient;
+  }
+  std::unique_ptr<GroupedAccumulator> inner_;
 };
 
 // sum/avg/min/max of DECIMAL: exact 128-bit sums; sum widens the precision by 10
@@ -206,21 +261,29 @@ class DecimalAccumulator : public GroupedAccumulator {
         continue;
       }
       arrow::Decimal128 value(static_cast<int64_t>(values_[g] >> 64), static_cast<uint64_t>(values_[g]));
+      bool fits = true;
+      std::string shown;  // the value an overflow error names
       if constexpr (Op == AggOp::kAvg) {
-        // (sum * 10^(result scale - input scale)) / count, rounded half up.
-        arrow::Decimal128 scaled = value.IncreaseScaleBy(type.scale() - input_scale_);
-        arrow::Decimal128 count(counts_[g]);
+        // Spark sums into DECIMAL(p + 10, s) (at most 38 digits): a sum beyond
+        // that overflows. Then (sum * 10^(result scale - input scale)) / count,
+        // rounded half up, in 256 bits (the scaled sum may need more than 128).
+        fits = value.FitsInPrecision(std::min(38, type.precision() + 6));
+        arrow::Decimal256 scaled = arrow::Decimal256(value).IncreaseScaleBy(type.scale() - input_scale_);
+        arrow::Decimal256 count(counts_[g]);
         ARROW_ASSIGN_OR_RAISE(auto division, scaled.Divide(count));
-        arrow::Decimal128 quotient = division.first;
-        if ((arrow::Decimal128::Abs(division.second) * arrow::Decimal128(2)) >= count) {
-          quotient += arrow::Decimal128(scaled.Sign() < 0 ? -1 : 1);
+        arrow::Decimal256 quotient = division.first;
+        if ((arrow::Decimal256::Abs(division.second) * arrow::Decimal256(2)) >= count) {
+          quotient += arrow::Decimal256(scaled.Sign() < 0 ? -1 : 1);
         }
-        value = quotient;
+        fits = fits && quotient.FitsInPrecision(type.precision());
+        if (!fits) shown = quotient.ToString(type.scale());
+        const auto& words = quotient.little_endian_array();
+        value = arrow::Decimal128(static_cast<int64_t>(words[1]), words[0]);
       }
-      if (!value.FitsInPrecision(type.precision())) {
+      if (!fits || !value.FitsInPrecision(type.precision())) {
         if (ctx.ansi) {
           return SparkError(SparkExceptionKind::kArithmetic, "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",
-                            {{"value", value.ToString(type.scale())}, {"precision", std::to_string(type.precision())},
+                            {{"value", shown.empty() ? value.ToString(type.scale()) : shown}, {"precision", std::to_string(type.precision())},
                              {"scale", std::to_string(type.scale())}, {"config", "\"spark.sql.ansi.enabled\""}});
         }
         builder.UnsafeAppendNull();
@@ -328,25 +391,27 @@ struct Numeric {
 
 // Accumulator for a primitive type (via its physical integer/float type).
 template <typename AccType>
-FactoryKernel::Factory NumericFactory(const arrow::DataType& in, AggOp op) {
+FactoryKernel::Factory NumericFactory(const arrow::DataType& in, AggOp op, bool null_on_overflow = false) {
+  const bool n = null_on_overflow;
   switch (in.id()) {
-    case arrow::Type::INT8: return ForOp<Numeric<arrow::Int8Type, AccType>::template Accumulator>(op);
-    case arrow::Type::INT16: return ForOp<Numeric<arrow::Int16Type, AccType>::template Accumulator>(op);
+    case arrow::Type::INT8: return ForOp<Numeric<arrow::Int8Type, AccType>::template Accumulator>(op, n);
+    case arrow::Type::INT16: return ForOp<Numeric<arrow::Int16Type, AccType>::template Accumulator>(op, n);
     case arrow::Type::INT32:
-    case arrow::Type::DATE32: return ForOp<Numeric<arrow::Int32Type, AccType>::template Accumulator>(op);
+    case arrow::Type::DATE32: return ForOp<Numeric<arrow::Int32Type, AccType>::template Accumulator>(op, n);
     case arrow::Type::INT64:
-    case arrow::Type::TIMESTAMP: return ForOp<Numeric<arrow::Int64Type, AccType>::template Accumulator>(op);
-    case arrow::Type::FLOAT: return ForOp<Numeric<arrow::FloatType, AccType>::template Accumulator>(op);
-    default: return ForOp<Numeric<arrow::DoubleType, AccType>::template Accumulator>(op);
+    case arrow::Type::TIMESTAMP: return ForOp<Numeric<arrow::Int64Type, AccType>::template Accumulator>(op, n);
+    case arrow::Type::FLOAT: return ForOp<Numeric<arrow::FloatType, AccType>::template Accumulator>(op, n);
+    default: return ForOp<Numeric<arrow::DoubleType, AccType>::template Accumulator>(op, n);
   }
 }
 
-FunctionInfo Aggregate(std::string name, std::string usage, AggOp op) {
+/// sum / avg / min / max; `try_mode` (try_sum, try_avg): NULL where the sum overflows.
+FunctionInfo Aggregate(std::string name, std::string usage, AggOp op, bool try_mode = false) {
   FunctionInfo info;
   info.name = std::move(name);
   info.kind = FunctionKind::kAggregate;
   info.usage = std::move(usage);
-  info.bind_aggregate = [op, info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
+  info.bind_aggregate = [op, try_mode, info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
                                                bool distinct, const EvalContext& ctx) -> Result<BoundAggregate> {
     if (args.size() != 1) return WrongArgs(info_copy.name, args.size(), "1");
     BoundAggregate agg;
@@ -370,7 +435,11 @@ FunctionInfo Aggregate(std::string name, std::string usage, AggOp op) {
         agg.type = in;
       }
       auto result_type = agg.type;
-      agg.kernel = std::make_shared<FactoryKernel>(ForOp<DecimalAccumulator>(op, scale, result_type));
+      auto factory = ForOp<DecimalAccumulator>(op, scale, result_type);
+      if (try_mode) {
+        factory = [factory] { return std::make_unique<NullOnOverflowAccumulator>(factory()); };
+      }
+      agg.kernel = std::make_shared<FactoryKernel>(std::move(factory));
     } else if (op == AggOp::kSum || op == AggOp::kAvg) {
       if (types::IsStringLike(*in)) {
         ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::float64(), plan::CastMode::kDefault, true, ctx));
@@ -385,7 +454,7 @@ FunctionInfo Aggregate(std::string name, std::string usage, AggOp op) {
         agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::DoubleType>(*in, op));
       } else if (integral) {
         agg.type = arrow::int64();
-        agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::Int64Type>(*in, op));
+        agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::Int64Type>(*in, op, try_mode));
       } else {
         agg.type = arrow::float64();
         agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::DoubleType>(*in, op));
@@ -824,12 +893,80 @@ Status CastArgToDouble(std::vector<BoundExprPtr>* args, size_t index, const std:
   auto& arg = (*args)[index];
   const auto& type = *arg->type;
   if (type.id() == arrow::Type::DOUBLE) return Status::OK();
-  if (type.id() != arrow::Type::NA && !types::IsStringLike(type) && NumericRank(type) == 0) {
+  if (type.id() != arrow::Type::NA && !types::IsStringLike(type) && NumericRank(type) == 0 &&
+      type.id() != arrow::Type::DECIMAL128) {
     return UnexpectedInputType(sql_expr, static_cast<int>(index), "\"DOUBLE\"", *arg);
   }
   ARROW_ASSIGN_OR_RAISE(arg, BindCast(arg, arrow::float64(), plan::CastMode::kDefault, true, ctx));
   return Status::OK();
 }
+
+namespace {
+
+/// regr_* take numbers (strings are cast to DOUBLE as Spark's implicit casts do).
+Status CheckRegrArgs(const FunctionInfo& info, const std::string& called, std::vector<BoundExprPtr>* args,
+                     const EvalContext& ctx) {
+  if (args->size() != 2) return WrongArgs(called, args->size(), "2");
+  const std::string sql_expr = CallName(info, called, *args);
+  for (size_t i = 0; i < args->size(); ++i) {
+    const auto& type = *(*args)[i]->type;
+    if (NumericRank(type) == 0 && type.id() != arrow::Type::DECIMAL128) {
+      ARROW_RETURN_NOT_OK(CastArgToDouble(args, i, sql_expr, ctx));
+    }
+  }
+  return Status::OK();
+}
+
+/// regr_count(y, x): Spark's count(y, x), the rows where neither is NULL.
+FunctionInfo RegrCount() {
+  FunctionInfo info;
+  info.name = "regr_count";
+  info.kind = FunctionKind::kAggregate;
+  info.usage = "regr_count(y, x) - Returns the number of non-null number pairs in a group, where `y` is the "
+               "dependent variable and `x` is the independent variable.";
+  info.bind_aggregate = [info_copy = info](const std::string& called, std::vector<BoundExprPtr> args, bool distinct,
+                                           const EvalContext& ctx) -> Result<BoundAggregate> {
+    ARROW_RETURN_NOT_OK(CheckRegrArgs(info_copy, called, &args, ctx));
+    BoundAggregate agg;
+    agg.function_name = info_copy.name;
+    agg.name = AggregateName(info_copy, called, args, distinct);
+    agg.distinct = distinct;
+    agg.type = arrow::int64();
+    agg.nullable = false;
+    agg.kernel = std::make_shared<FactoryKernel>([] { return std::make_unique<CountAccumulator>(); });
+    agg.args = std::move(args);
+    return agg;
+  };
+  return info;
+}
+
+/// regr_avgx(y, x) / regr_avgy(y, x): Spark's avg(IF(y IS NOT NULL AND x IS NOT
+/// NULL, x, NULL)), so the result type is avg's for that argument.
+FunctionInfo RegrAverage(std::string name, size_t averaged, std::string usage) {
+  FunctionInfo info;
+  info.name = std::move(name);
+  info.kind = FunctionKind::kAggregate;
+  info.usage = std::move(usage);
+  info.bind_aggregate = [info_copy = info, averaged](const std::string& called, std::vector<BoundExprPtr> args,
+                                                     bool distinct, const EvalContext& ctx) -> Result<BoundAggregate> {
+    ARROW_RETURN_NOT_OK(CheckRegrArgs(info_copy, called, &args, ctx));
+    std::string name = AggregateName(info_copy, called, args, distinct);
+    ARROW_ASSIGN_OR_RAISE(auto y_present, BindFunctionCall("isnotnull", {args[0]}, ctx));
+    ARROW_ASSIGN_OR_RAISE(auto x_present, BindFunctionCall("isnotnull", {args[1]}, ctx));
+    ARROW_ASSIGN_OR_RAISE(auto both, AndAll({y_present, x_present}, ctx));
+    const BoundExprPtr& value = args[averaged];
+    auto null_value = plan::BoundExpr::Literal(arrow::MakeNullScalar(value->type), "NULL");
+    ARROW_ASSIGN_OR_RAISE(auto guarded, BindFunctionCall("if", {both, value, null_value}, ctx));
+    const FunctionInfo* avg = FunctionRegistry::Instance().Find("avg");
+    ARROW_ASSIGN_OR_RAISE(BoundAggregate agg, avg->bind_aggregate("avg", {guarded}, distinct, ctx));
+    agg.function_name = info_copy.name;
+    agg.name = std::move(name);
+    return agg;
+  };
+  return info;
+}
+
+}  // namespace
 
 BoundExprPtr GroupingBit(BoundExprPtr grouping_id, int shift, std::string name) {
   return plan::BoundExpr::Call("grouping", std::make_shared<GroupingBitKernel>(shift), {std::move(grouping_id)},
@@ -850,7 +987,6 @@ void RegisterAggregateFunctions(FunctionRegistry& registry) {
   count.bind_aggregate = [info = count](const std::string& called, std::vector<BoundExprPtr> args, bool distinct,
                                         const EvalContext&) -> Result<BoundAggregate> {
     if (args.empty()) return WrongArgs("count", 0, "1");
-    if (args.size() > 1) return Unsupported("count with several arguments");
     BoundAggregate agg;
     agg.function_name = "count";
     agg.name = distinct ? DistinctCallName("count", args) : CallName(info, called, args);
@@ -862,10 +998,25 @@ void RegisterAggregateFunctions(FunctionRegistry& registry) {
     return agg;
   };
   registry.Add(std::move(count));
+  registry.Add(RegrCount());
+  registry.Add(RegrAverage("regr_avgx", 1,
+                           "regr_avgx(y, x) - Returns the average of the independent variable for non-null pairs in a "
+                           "group, where `y` is the dependent variable and `x` is the independent variable."));
+  registry.Add(RegrAverage("regr_avgy", 0,
+                           "regr_avgy(y, x) - Returns the average of the dependent variable for non-null pairs in a "
+                           "group, where `y` is the dependent variable and `x` is the independent variable."));
   registry.Add(Aggregate("sum", "sum(expr) - Returns the sum calculated from values of a group.", AggOp::kSum));
   FunctionInfo avg = Aggregate("avg", "avg(expr) - Returns the mean calculated from values of a group.", AggOp::kAvg);
   avg.aliases.push_back("mean");
   registry.Add(std::move(avg));
+  registry.Add(Aggregate("try_sum",
+                         "try_sum(expr) - Returns the sum calculated from values of a group and the result is null on "
+                         "overflow.",
+                         AggOp::kSum, /*try_mode=*/true));
+  registry.Add(Aggregate("try_avg",
+                         "try_avg(expr) - Returns the mean calculated from values of a group and the result is null "
+                         "on overflow.",
+                         AggOp::kAvg, /*try_mode=*/true));
   registry.Add(Aggregate("min", "min(expr) - Returns the minimum value of `expr`.", AggOp::kMin));
   registry.Add(Aggregate("max", "max(expr) - Returns the maximum value of `expr`.", AggOp::kMax));
   registry.Add(BooleanAggregate<CountIfAccumulator>(

@@ -449,16 +449,24 @@ FunctionInfo ElementAt(ElementAtSpec spec, std::string usage) {
               });
 }
 
-FunctionInfo Size(const std::string& function) {
-  return ScalarInfo(function, function + "(expr) - Returns the size of an array or a map.",
-              [function](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
+/// size / cardinality (arrays and maps) and array_size (arrays only, NULL for
+/// NULL whatever spark.sql.legacy.sizeOfNull says).
+FunctionInfo Size(const std::string& function, bool array_size = false) {
+  return ScalarInfo(function,
+                    array_size ? "array_size(expr) - Returns the size of an array. The function returns null for null "
+                                 "input."
+                               : function + "(expr) - Returns the size of an array or a map.",
+              [function, array_size](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
                 ARROW_RETURN_NOT_OK(CheckCount(function, args, 1, 1));
                 const std::string name = CallText(called, args);
+                if (array_size && args[0]->type->id() != arrow::Type::LIST) {
+                  return UnexpectedInputType(name, 0, "\"ARRAY\"", *args[0]);
+                }
                 if (args[0]->type->id() != arrow::Type::LIST && args[0]->type->id() != arrow::Type::MAP) {
                   return UnexpectedInputType(name, 0, "(\"ARRAY\" or \"MAP\")", *args[0]);
                 }
                 // spark.sql.legacy.sizeOfNull (true) gives -1 for NULL, but not under ANSI.
-                const bool legacy = !ctx.ansi;
+                const bool legacy = !ctx.ansi && !array_size;
                 return KernelCall(function, name, args, arrow::int32(), !legacy && args[0]->nullable,
                             [legacy](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
@@ -1063,6 +1071,7 @@ void RegisterArrayFunctions(FunctionRegistry& registry) {
                          "outside of the array boundaries, then this function returns NULL."));
   registry.Add(Size("size"));
   registry.Add(Size("cardinality"));
+  registry.Add(Size("array_size", /*array_size=*/true));
   registry.Add(SetFunction("array_distinct", SetOp::kDistinct,
                            "array_distinct(array) - Removes duplicate values from the array."));
   registry.Add(SetFunction("array_union", SetOp::kUnion,

@@ -547,11 +547,59 @@ bool IsPrimitiveNumeric(const arrow::DataType& t) { return types::IsIntegral(t) 
 
 Result<std::shared_ptr<arrow::Array>> CastArray(const std::shared_ptr<arrow::Array>& input,
                                                 const std::shared_ptr<arrow::DataType>& to, bool ansi,
+                                                const EvalContext& ctx);
+
+namespace {
+
+bool IsNested(const arrow::DataType& type) {
+  return type.id() == arrow::Type::LIST || type.id() == arrow::Type::MAP || type.id() == arrow::Type::STRUCT;
+}
+
+/// An array, map or struct cast element by element to the same kind of type
+/// (ARRAY<VOID> to ARRAY<INT> when a UNION or VALUES widens them). The children
+/// are cast whole: offsets and validity stay as they are.
+Result<std::shared_ptr<arrow::Array>> CastNested(const std::shared_ptr<arrow::Array>& input,
+                                                 const std::shared_ptr<arrow::DataType>& to, bool ansi,
+                                                 const EvalContext& ctx) {
+  const auto& data = *input->data();
+  switch (to->id()) {
+    case arrow::Type::LIST: {
+      const auto& list = static_cast<const arrow::ListArray&>(*input);
+      ARROW_ASSIGN_OR_RAISE(auto values, CastArray(list.values(), to->field(0)->type(), ansi, ctx));
+      return std::make_shared<arrow::ListArray>(to, list.length(), list.value_offsets(), values, list.null_bitmap(),
+                                                list.null_count(), list.offset());
+    }
+    case arrow::Type::MAP: {
+      const auto& map = static_cast<const arrow::MapArray&>(*input);
+      const auto& map_type = static_cast<const arrow::MapType&>(*to);
+      ARROW_ASSIGN_OR_RAISE(auto keys, CastArray(map.keys(), map_type.key_type(), ansi, ctx));
+      ARROW_ASSIGN_OR_RAISE(auto items, CastArray(map.items(), map_type.item_type(), ansi, ctx));
+      return std::make_shared<arrow::MapArray>(to, map.length(), map.value_offsets(), keys, items, map.null_bitmap(),
+                                               map.null_count(), map.offset());
+    }
+    default: {
+      arrow::ArrayVector children;
+      for (int i = 0; i < to->num_fields(); ++i) {
+        ARROW_ASSIGN_OR_RAISE(auto child,
+                              CastArray(arrow::MakeArray(data.child_data[i]), to->field(i)->type(), ansi, ctx));
+        children.push_back(std::move(child));
+      }
+      return std::make_shared<arrow::StructArray>(to, data.length, children, input->null_bitmap(),
+                                                  input->null_count(), data.offset);
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::shared_ptr<arrow::Array>> CastArray(const std::shared_ptr<arrow::Array>& input,
+                                                const std::shared_ptr<arrow::DataType>& to, bool ansi,
                                                 const EvalContext& ctx) {
   const auto& from = *input->type();
   if (from.Equals(*to)) return input;
   if (from.id() == arrow::Type::NA) return arrow::MakeArrayOfNull(to, input->length());
   if (to->id() == arrow::Type::STRING) return ToSparkStrings(*input, ctx);
+  if (from.id() == to->id() && IsNested(from)) return CastNested(input, to, ansi, ctx);
   if (from.id() == arrow::Type::STRING) {
     const auto& strings = static_cast<const arrow::StringArray&>(*input);
     switch (to->id()) {
@@ -674,6 +722,25 @@ Result<std::shared_ptr<arrow::Array>> CastArray(const std::shared_ptr<arrow::Arr
       }
       return builder.Finish();
     }
+    if (from.id() == arrow::Type::TIMESTAMP && to->id() == arrow::Type::TIMESTAMP &&
+        types::IsTimestampLtz(from) != types::IsTimestampLtz(*to)) {
+      // TIMESTAMP_NTZ is a wall-clock time: to TIMESTAMP it is read in the
+      // session time zone, and a TIMESTAMP becomes its wall-clock time there.
+      const bool to_ltz = types::IsTimestampLtz(*to);
+      const auto& ts = static_cast<const arrow::TimestampArray&>(*input);
+      arrow::TimestampBuilder builder(to, arrow::default_memory_pool());
+      ARROW_RETURN_NOT_OK(builder.Reserve(ts.length()));
+      for (int64_t i = 0; i < ts.length(); ++i) {
+        if (ts.IsNull(i)) {
+          builder.UnsafeAppendNull();
+          continue;
+        }
+        ARROW_ASSIGN_OR_RAISE(int64_t micros, to_ltz ? LocalToUtcMicros(ts.Value(i), ctx.session_time_zone)
+                                                     : UtcToLocalMicros(ts.Value(i), ctx.session_time_zone));
+        builder.UnsafeAppend(micros);
+      }
+      return builder.Finish();
+    }
     arrow::compute::CastOptions options = arrow::compute::CastOptions::Unsafe(to);
     ARROW_ASSIGN_OR_RAISE(Datum cast, arrow::compute::Cast(Datum(input), options));
     return cast.make_array();
@@ -696,6 +763,14 @@ bool CanCast(const arrow::DataType& from, const arrow::DataType& to) {
   }
   if (from.id() == arrow::Type::TIMESTAMP && types::IsNumeric(to)) return true;
   if (types::IsNumeric(from) && types::IsTimestampLtz(to)) return true;
+  if (from.id() == to.id() && (from.id() == arrow::Type::LIST || from.id() == arrow::Type::MAP ||
+                               from.id() == arrow::Type::STRUCT)) {
+    if (from.num_fields() != to.num_fields()) return false;
+    for (int i = 0; i < from.num_fields(); ++i) {
+      if (!CanCast(*from.field(i)->type(), *to.field(i)->type())) return false;
+    }
+    return true;
+  }
   return false;
 }
 

@@ -1,8 +1,11 @@
 // collect_list / array_agg and collect_set: a group's non-NULL values as an
-// ARRAY. Accumulators keep the input chunks they saw and, per group, which
+// ARRAY; mode: a group's most frequent value. Accumulators keep the input chunks they saw and, per group, which
 // rows of which chunk belong to it; Finalize picks them with one Take. Merge
 // adopts the other accumulator's chunks, so the final phase copies no values.
+#include <unordered_map>
 #include <unordered_set>
+
+#include <arrow/compute/api_vector.h>
 
 #include <arrow/array/concatenate.h>
 
@@ -16,6 +19,44 @@ namespace {
 using arrow::Datum;
 using plan::GroupedAccumulator;
 
+/// The input chunks an accumulator keeps, so that Finalize can pick values
+/// from them with one Take (rows are named by chunk and row).
+class KeptChunks {
+ public:
+  /// Keeps `chunk`; its index.
+  uint32_t Add(std::shared_ptr<arrow::Array> chunk) {
+    chunks_.push_back(std::move(chunk));
+    return static_cast<uint32_t>(chunks_.size() - 1);
+  }
+  /// Takes over `other`'s chunks (unless it is this); the index its first one now has.
+  uint32_t Adopt(const KeptChunks& other) {
+    if (&other == this) return 0;
+    const auto base = static_cast<uint32_t>(chunks_.size());
+    chunks_.insert(chunks_.end(), other.chunks_.begin(), other.chunks_.end());
+    return base;
+  }
+  const arrow::Array& at(uint32_t chunk) const { return *chunks_[chunk]; }
+  int64_t MemoryUsage() const {
+    int64_t bytes = 0;
+    for (const auto& c : chunks_) bytes += c->length() * 16;
+    return bytes;
+  }
+  /// All chunks as one array of `type`, and where each chunk starts in it.
+  Result<std::shared_ptr<arrow::Array>> Concatenated(const std::shared_ptr<arrow::DataType>& type,
+                                                     std::vector<int64_t>* starts) const {
+    int64_t total = 0;
+    for (const auto& c : chunks_) {
+      starts->push_back(total);
+      total += c->length();
+    }
+    if (chunks_.empty()) return arrow::MakeArrayOfNull(type, 0);
+    return arrow::Concatenate(chunks_);
+  }
+
+ private:
+  arrow::ArrayVector chunks_;
+};
+
 class CollectAccumulator : public GroupedAccumulator {
  public:
   CollectAccumulator(std::shared_ptr<arrow::DataType> element, bool distinct)
@@ -26,17 +67,15 @@ class CollectAccumulator : public GroupedAccumulator {
     if (distinct_) keys_.resize(static_cast<size_t>(n));
   }
   int64_t MemoryUsage() const override {
-    int64_t bytes = CapacityBytes(rows_);
+    int64_t bytes = CapacityBytes(rows_) + chunks_.MemoryUsage();
     for (const auto& r : rows_) bytes += CapacityBytes(r);
-    for (const auto& c : chunks_) bytes += c->length() * 16;
     return bytes;
   }
 
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
     auto values = ArrayArgument(args[0], rows);
     if (values->type_id() == arrow::Type::NA) return Status::OK();  // NULLs only: nothing to collect
-    const auto chunk = static_cast<uint32_t>(chunks_.size());
-    chunks_.push_back(values);
+    const uint32_t chunk = chunks_.Add(values);
     ForEachValid(*values, rows, [&](int64_t i) { Add(groups[i], {chunk, i}, *values); });
     return Status::OK();
   }
@@ -44,15 +83,11 @@ class CollectAccumulator : public GroupedAccumulator {
   Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,
                const EvalContext&) override {
     const auto& o = static_cast<const CollectAccumulator&>(other);
-    uint32_t chunk_base = 0;
-    if (&o != this) {
-      chunk_base = static_cast<uint32_t>(chunks_.size());
-      chunks_.insert(chunks_.end(), o.chunks_.begin(), o.chunks_.end());
-    }
+    const uint32_t chunk_base = chunks_.Adopt(o.chunks_);
     ForEachMerged(groups, count, [&](int64_t i, size_t g) {
       const auto from = o.rows_[g];  // a copy: `other` may be this accumulator
       for (const auto& [chunk, row] : from) {
-        Add(map[i], {chunk + chunk_base, row}, *chunks_[chunk + chunk_base]);
+        Add(map[i], {chunk + chunk_base, row}, chunks_.at(chunk + chunk_base));
       }
     });
     return Status::OK();
@@ -60,17 +95,7 @@ class CollectAccumulator : public GroupedAccumulator {
 
   Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
     std::vector<int64_t> base;
-    int64_t total = 0;
-    for (const auto& c : chunks_) {
-      base.push_back(total);
-      total += c->length();
-    }
-    std::shared_ptr<arrow::Array> all;
-    if (chunks_.empty()) {
-      ARROW_ASSIGN_OR_RAISE(all, arrow::MakeArrayOfNull(element_, 0));
-    } else {
-      ARROW_ASSIGN_OR_RAISE(all, arrow::Concatenate(chunks_));
-    }
+    ARROW_ASSIGN_OR_RAISE(auto all, chunks_.Concatenated(element_, &base));
     ListByIndices out(static_cast<int64_t>(rows_.size()));
     for (const auto& group : rows_) {
       for (const auto& [chunk, row] : group) out.Add(base[chunk] + row);
@@ -97,7 +122,7 @@ class CollectAccumulator : public GroupedAccumulator {
 
   std::shared_ptr<arrow::DataType> element_;
   bool distinct_;
-  arrow::ArrayVector chunks_;
+  KeptChunks chunks_;
   std::vector<std::vector<Ref>> rows_;
   std::vector<std::unordered_set<std::string>> keys_;
   std::string key_;
@@ -132,9 +157,130 @@ FunctionInfo Collect(std::string name, std::vector<std::string> aliases, bool se
   return info;
 }
 
+/// mode(x[, deterministic]): per group, each distinct value's count and first
+/// row (in the chunks it keeps, as CollectAccumulator does). Among values of
+/// equal count it answers the lowest: what Spark guarantees with
+/// deterministic = true, and one of the answers it may give without.
+class ModeAccumulator : public GroupedAccumulator {
+ public:
+  explicit ModeAccumulator(std::shared_ptr<arrow::DataType> type) : type_(std::move(type)) {}
+
+  void Resize(int64_t n) override { counts_.resize(static_cast<size_t>(n)); }
+  int64_t MemoryUsage() const override {
+    int64_t bytes = chunks_.MemoryUsage();
+    for (const auto& group : counts_) bytes += static_cast<int64_t>(group.size()) * 64;
+    return bytes;
+  }
+  Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
+    auto values = ArrayArgument(args[0], rows);
+    if (values->type_id() == arrow::Type::NA) return Status::OK();
+    const uint32_t chunk = chunks_.Add(values);
+    ForEachValid(*values, rows, [&](int64_t i) { Count(groups[i], {chunk, i, 1}, *values); });
+    return Status::OK();
+  }
+  Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,
+               const EvalContext&) override {
+    const auto& o = static_cast<const ModeAccumulator&>(other);
+    const uint32_t chunk_base = chunks_.Adopt(o.chunks_);
+    ForEachMerged(groups, count, [&](int64_t i, size_t g) {
+      const auto from = o.counts_[g];  // a copy: `other` may be this accumulator
+      for (const auto& [key, entry] : from) {
+        Entry moved = entry;
+        moved.chunk += chunk_base;
+        Count(map[i], moved, chunks_.at(moved.chunk));
+      }
+    });
+    return Status::OK();
+  }
+  Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
+    std::vector<int64_t> base;
+    ARROW_ASSIGN_OR_RAISE(auto all, chunks_.Concatenated(type_, &base));
+    arrow::Int64Builder picks;
+    for (const auto& group : counts_) {
+      int64_t best = 0;
+      std::vector<int64_t> tied;
+      for (const auto& [key, entry] : group) {
+        if (entry.count > best) tied.clear();
+        if (entry.count >= best) {
+          best = entry.count;
+          tied.push_back(base[entry.chunk] + entry.row);
+        }
+      }
+      if (tied.empty()) {
+        ARROW_RETURN_NOT_OK(picks.AppendNull());
+        continue;
+      }
+      int64_t pick = tied.front();
+      if (tied.size() > 1) {
+        arrow::Int64Builder candidates;
+        ARROW_RETURN_NOT_OK(candidates.AppendValues(tied));
+        ARROW_ASSIGN_OR_RAISE(auto indices, candidates.Finish());
+        ARROW_ASSIGN_OR_RAISE(Datum taken, arrow::compute::Take(all, indices));
+        ARROW_ASSIGN_OR_RAISE(auto order, arrow::compute::SortIndices(*taken.make_array()));
+        pick = tied[static_cast<size_t>(static_cast<const arrow::UInt64Array&>(*order).Value(0))];
+      }
+      ARROW_RETURN_NOT_OK(picks.Append(pick));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto indices, picks.Finish());
+    ARROW_ASSIGN_OR_RAISE(Datum result, arrow::compute::Take(all, indices));
+    return result.make_array();
+  }
+
+ private:
+  struct Entry {
+    uint32_t chunk;
+    int64_t row;
+    int64_t count;
+  };
+  void Count(uint32_t group, Entry entry, const arrow::Array& values) {
+    key_.clear();
+    AppendValueKey(values, entry.row, &key_);
+    auto [it, inserted] = counts_[group].try_emplace(key_, entry);
+    if (!inserted) it->second.count += entry.count;
+  }
+
+  std::shared_ptr<arrow::DataType> type_;
+  KeptChunks chunks_;
+  std::vector<std::unordered_map<std::string, Entry>> counts_;
+  std::string key_;
+};
+
+FunctionInfo Mode() {
+  FunctionInfo info;
+  info.name = "mode";
+  info.kind = FunctionKind::kAggregate;
+  info.usage = "mode(col[, deterministic]) - Returns the most frequent value for the values within `col`. NULL "
+               "values are ignored. If all the values are NULL, or there are 0 rows, returns NULL.";
+  info.bind_aggregate = [info_copy = info](const std::string& called, std::vector<BoundExprPtr> args, bool distinct,
+                                           const EvalContext& ctx) -> Result<BoundAggregate> {
+    if (args.empty() || args.size() > 2) return WrongArgs(called, args.size(), "[1, 2]");
+    BoundAggregate agg;
+    agg.function_name = info_copy.name;
+    agg.name = AggregateName(info_copy, called, {args[0]}, distinct);
+    if (args.size() == 2) {
+      if (args[1]->kind != plan::BoundKind::kLiteral || args[1]->type->id() != arrow::Type::BOOL) {
+        return AnalysisError("NON_FOLDABLE_ARGUMENT", {{"funcName", "`mode`"}, {"paramName", "`deterministic`"},
+                                                      {"paramType", "\"BOOLEAN\""}});
+      }
+      const auto& flag = static_cast<const arrow::BooleanScalar&>(*args[1]->literal);
+      // Spark 4 names the deterministic form as the ordered-set aggregate it is.
+      if (flag.is_valid && flag.value) agg.name = "mode() WITHIN GROUP (ORDER BY " + args[0]->name + " DESC)";
+      args.pop_back();
+    }
+    agg.distinct = distinct;
+    agg.type = args[0]->type;
+    agg.nullable = true;
+    agg.kernel = MakeFactoryKernel<ModeAccumulator>(args[0]->type);
+    agg.args = std::move(args);
+    return agg;
+  };
+  return info;
+}
+
 }  // namespace
 
 void RegisterCollectAggregates(FunctionRegistry& registry) {
+  registry.Add(Mode());
   registry.Add(Collect("collect_list", {"array_agg"}, false,
                        "collect_list(expr) - Collects and returns a list of non-unique elements."));
   registry.Add(Collect("collect_set", {}, true, "collect_set(expr) - Collects and returns a set of unique elements."));

@@ -63,6 +63,8 @@ class ListByIndices {
     EndRow();
   }
   int64_t row_size() const { return static_cast<int64_t>(indices_.size()) - offsets_.back(); }
+  /// Names another element at `position` of the current row.
+  void Replace(int64_t position, int64_t index) { indices_[static_cast<size_t>(offsets_.back() + position)] = index; }
   /// The list column (a scalar when `scalar_output`) of type `type`, whose
   /// element type is `values`'s.
   Result<arrow::Datum> Finish(const std::shared_ptr<arrow::DataType>& type, const std::shared_ptr<arrow::Array>& values,

@@ -507,6 +507,11 @@ FunctionInfo DateFromUnixDate() {
                           1, 1, "1", false,
                           [](const FunctionInfo& info, const std::string& name, std::vector<BoundExprPtr>& args,
                              const EvalContext& ctx) -> Result<BoundExprPtr> {
+                            // IntegerType with implicit casts: any number is cast to INT.
+                            if (types::IsNumeric(*args[0]->type) && args[0]->type->id() != arrow::Type::INT32) {
+                              ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::int32(), plan::CastMode::kDefault,
+                                                                      /*implicit=*/true, ctx));
+                            }
                             ARROW_ASSIGN_OR_RAISE(args[0], IntArgument(name, 0, args[0], ctx));
                             auto kernel = MakeScalarFunction<int32_t, int32_t>(arrow::date32(), [](int32_t d) { return d; });
                             return BoundExpr::Call(info.name, kernel, args, arrow::date32(), args[0]->nullable, name);

@@ -36,6 +36,9 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterNullFunctions(*r);
     RegisterHashFunctions(*r);
     RegisterBitwiseFunctions(*r);
+    RegisterPercentileFunctions(*r);
+    RegisterUrlFunctions(*r);
+    RegisterTimestampUnitFunctions(*r);
     RegisterArrayFunctions(*r);
     RegisterMapStructFunctions(*r);
     RegisterCollectAggregates(*r);

@@ -97,6 +97,9 @@ void RegisterMathFunctions(FunctionRegistry& registry);
 void RegisterNullFunctions(FunctionRegistry& registry);
 void RegisterHashFunctions(FunctionRegistry& registry);
 void RegisterBitwiseFunctions(FunctionRegistry& registry);
+void RegisterPercentileFunctions(FunctionRegistry& registry);
+void RegisterUrlFunctions(FunctionRegistry& registry);
+void RegisterTimestampUnitFunctions(FunctionRegistry& registry);
 
 /// Binds a call of a registered scalar function to already bound arguments.
 Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<BoundExprPtr> args,

@@ -365,6 +365,20 @@ FunctionInfo TypeOf() {
   return info;
 }
 
+// current_catalog(): sk8's one catalog, named as Spark's session catalog.
+FunctionInfo CurrentCatalog() {
+  FunctionInfo info;
+  info.name = "current_catalog";
+  info.usage = "current_catalog() - Returns the current catalog.";
+  info.can_fail = false;
+  info.bind_scalar = [](const std::string& called, std::vector<BoundExprPtr> args,
+                        const EvalContext&) -> Result<BoundExprPtr> {
+    if (!args.empty()) return WrongArgumentCount(called, "0", args.size());
+    return ConstantString("current_catalog", "spark_catalog", "current_catalog()");
+  };
+  return info;
+}
+
 // current_database() / current_schema(): sk8 has only the default database.
 FunctionInfo CurrentDatabase() {
   FunctionInfo info;
@@ -417,6 +431,7 @@ void RegisterHashFunctions(FunctionRegistry& registry) {
   registry.Add(Crc32());
   registry.Add(TypeOf());
   registry.Add(CurrentDatabase());
+  registry.Add(CurrentCatalog());
   registry.Add(Version());
   registry.Add(CurrentUser());
 }

@@ -1,5 +1,7 @@
 #include "functions/kernel_util.h"
 
+#include <arrow/util/string.h>
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -70,7 +72,45 @@ std::shared_ptr<arrow::DataType> WiderType(const std::shared_ptr<arrow::DataType
     int int_digits = std::max(x.precision() - x.scale(), y.precision() - y.scale());
     return arrow::decimal128(std::min(38, int_digits + scale), scale);
   }
-  return nullptr;
+  return WiderNestedType(a, b);
+}
+
+std::shared_ptr<arrow::DataType> WiderNestedType(const std::shared_ptr<arrow::DataType>& a,
+                                                 const std::shared_ptr<arrow::DataType>& b) {
+  // Nested types widen field by field (Spark's findTypeForComplex): ARRAY<VOID>
+  // (array()) and ARRAY<INT> give ARRAY<INT>; a field may hold NULL if either may.
+  auto wider_field = [](const std::shared_ptr<arrow::Field>& x,
+                        const std::shared_ptr<arrow::Field>& y) -> std::shared_ptr<arrow::Field> {
+    auto type = WiderType(x->type(), y->type());
+    return type ? x->WithType(type)->WithNullable(x->nullable() || y->nullable()) : nullptr;
+  };
+  if (a->id() != b->id()) return nullptr;
+  switch (a->id()) {
+    case arrow::Type::LIST: {
+      auto element = wider_field(a->field(0), b->field(0));
+      return element ? arrow::list(element) : nullptr;
+    }
+    case arrow::Type::MAP: {
+      const auto& x = static_cast<const arrow::MapType&>(*a);
+      const auto& y = static_cast<const arrow::MapType&>(*b);
+      auto key = wider_field(x.key_field(), y.key_field());
+      auto item = wider_field(x.item_field(), y.item_field());
+      if (!key || !item) return nullptr;
+      return std::make_shared<arrow::MapType>(key->WithNullable(false), item);
+    }
+    case arrow::Type::STRUCT: {
+      if (a->num_fields() != b->num_fields()) return nullptr;
+      arrow::FieldVector fields;
+      for (int i = 0; i < a->num_fields(); ++i) {
+        if (!arrow::internal::AsciiEqualsCaseInsensitive(a->field(i)->name(), b->field(i)->name())) return nullptr;
+        auto field = wider_field(a->field(i), b->field(i));
+        if (!field) return nullptr;
+        fields.push_back(std::move(field));
+      }
+      return arrow::struct_(std::move(fields));
+    }
+    default: return nullptr;
+  }
 }
 
 }  // namespace sk8::functions

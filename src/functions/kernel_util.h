@@ -294,6 +294,9 @@ int NumericRank(const arrow::DataType& type);
 /// both (DOUBLE with a float side); nullptr when there is none.
 std::shared_ptr<arrow::DataType> WiderType(const std::shared_ptr<arrow::DataType>& a,
                                            const std::shared_ptr<arrow::DataType>& b);
+/// WiderType of two arrays, maps or structs (same shape), element by element.
+std::shared_ptr<arrow::DataType> WiderNestedType(const std::shared_ptr<arrow::DataType>& a,
+                                                 const std::shared_ptr<arrow::DataType>& b);
 /// The wider of two primitive numeric types (tinyint < ... < bigint < float < double).
 std::shared_ptr<arrow::DataType> WiderNumericType(const std::shared_ptr<arrow::DataType>& a,
                                                   const std::shared_ptr<arrow::DataType>& b);

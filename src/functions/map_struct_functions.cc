@@ -4,6 +4,7 @@
 // map_values, map_entries, map_contains_key, struct, named_struct, and
 // extract_value (a.b, a[i], m[k], getField / getItem).
 #include <cctype>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <arrow/array/concatenate.h>
@@ -32,14 +33,26 @@ using Args = std::vector<Datum>;
 /// `items`), checking Spark's rules: no NULL key, no duplicate key.
 class MapByIndices {
  public:
-  MapByIndices(int64_t rows, std::shared_ptr<arrow::Array> keys, std::shared_ptr<arrow::Array> items)
-      : keys_(rows), items_(rows), key_values_(std::move(keys)), item_values_(std::move(items)) {}
+  MapByIndices(int64_t rows, std::shared_ptr<arrow::Array> keys, std::shared_ptr<arrow::Array> items,
+               const EvalContext& ctx)
+      : keys_(rows),
+        items_(rows),
+        key_values_(std::move(keys)),
+        item_values_(std::move(items)),
+        last_win_(ctx.map_key_last_win) {}
 
   Status Add(int64_t key, int64_t item) {
     if (key < 0 || key_values_->IsNull(key)) return SparkError(SparkExceptionKind::kRuntime, "NULL_MAP_KEY", {});
     scratch_.clear();
     AppendValueKey(*key_values_, key, &scratch_);
-    if (!seen_.insert(scratch_).second) {
+    auto [seen, inserted] = seen_.try_emplace(scratch_, keys_.row_size());
+    if (!inserted) {
+      // spark.sql.mapKeyDedupPolicy=LAST_WIN: the later value replaces the
+      // earlier one, which keeps its position.
+      if (last_win_) {
+        items_.Replace(seen->second, item);
+        return Status::OK();
+      }
       ARROW_ASSIGN_OR_RAISE(auto scalar, key_values_->GetScalar(key));
       return SparkError(SparkExceptionKind::kRuntime, "DUPLICATED_MAP_KEY",
                         {{"key", ScalarText(*scalar)}, {"mapKeyDedupPolicy", "\"spark.sql.mapKeyDedupPolicy\""}});
@@ -77,7 +90,8 @@ class MapByIndices {
 
   ListByIndices keys_, items_;
   std::shared_ptr<arrow::Array> key_values_, item_values_;
-  std::unordered_set<std::string> seen_;
+  bool last_win_;
+  std::unordered_map<std::string, int64_t> seen_;  // key -> its position in the row
   std::string scratch_;
 };
 
@@ -121,7 +135,7 @@ FunctionInfo MapFunction() {
                 }
                 auto type = MapOf(key, value, value_nullable);
                 auto bound = KernelCall("map", name, args, type, false,
-                                  [type, key, value](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
+                                  [type, key, value](const Args& a, int64_t length, const EvalContext& ctx) -> Result<Datum> {
                                     const int64_t rows = ResultRows(a, length);
                                     arrow::ArrayVector keys, values;
                                     for (size_t i = 0; i < a.size(); i += 2) {
@@ -136,7 +150,7 @@ FunctionInfo MapFunction() {
                                       ARROW_ASSIGN_OR_RAISE(all_keys, arrow::Concatenate(keys));
                                       ARROW_ASSIGN_OR_RAISE(all_values, arrow::Concatenate(values));
                                     }
-                                    MapByIndices out(rows, all_keys, all_values);
+                                    MapByIndices out(rows, all_keys, all_values, ctx);
                                     for (int64_t i = 0; i < rows; ++i) {
                                       for (size_t k = 0; k < keys.size(); ++k) {
                                         ARROW_RETURN_NOT_OK(out.Add(static_cast<int64_t>(k) * rows + i, static_cast<int64_t>(k) * rows + i));
@@ -160,10 +174,10 @@ FunctionInfo MapFromArrays() {
                 ARROW_RETURN_NOT_OK(RequireArray(name, 1, *args[1]));
                 auto type = MapOf(ElementType(*args[0]->type), ElementType(*args[1]->type), ContainsNull(*args[1]->type));
                 return KernelCall("map_from_arrays", name, args, type, AnyNullable(args),
-                            [type](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
+                            [type](const Args& a, int64_t length, const EvalContext& ctx) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto keys = ListArgument(a[0], rows), values = ListArgument(a[1], rows);
-                              MapByIndices out(rows, keys->values(), values->values());
+                              MapByIndices out(rows, keys->values(), values->values(), ctx);
                               for (int64_t i = 0; i < rows; ++i) {
                                 if (keys->IsNull(i) || values->IsNull(i)) {
                                   out.NullRow();
@@ -195,12 +209,12 @@ FunctionInfo MapFromEntries() {
                 const auto& entry = *ElementType(t);
                 auto type = MapOf(entry.field(0)->type(), entry.field(1)->type(), entry.field(1)->nullable());
                 return KernelCall("map_from_entries", name, args, type, args[0]->nullable || ContainsNull(t),
-                            [type](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
+                            [type](const Args& a, int64_t length, const EvalContext& ctx) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto list = ListArgument(a[0], rows);
                               const auto& entries = static_cast<const arrow::StructArray&>(*list->values());
                               auto keys = entries.field(0), values = entries.field(1);
-                              MapByIndices out(rows, keys, values);
+                              MapByIndices out(rows, keys, values, ctx);
                               for (int64_t i = 0; i < rows; ++i) {
                                 bool null = list->IsNull(i);
                                 for (int64_t e = list->value_offset(i); !null && e < list->value_offset(i + 1); ++e) {
@@ -240,7 +254,7 @@ FunctionInfo MapConcat() {
                   ARROW_ASSIGN_OR_RAISE(a, CoerceTo(a, type, ctx));
                 }
                 return KernelCall("map_concat", name, args, type, AnyNullable(args),
-                            [type](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
+                            [type](const Args& a, int64_t length, const EvalContext& ctx) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               const auto& map_type = static_cast<const arrow::MapType&>(*type);
                               std::vector<std::shared_ptr<arrow::MapArray>> maps;
@@ -262,7 +276,7 @@ FunctionInfo MapConcat() {
                                 ARROW_ASSIGN_OR_RAISE(all_keys, arrow::Concatenate(keys));
                                 ARROW_ASSIGN_OR_RAISE(all_items, arrow::Concatenate(items));
                               }
-                              MapByIndices out(rows, all_keys, all_items);
+                              MapByIndices out(rows, all_keys, all_items, ctx);
                               for (int64_t i = 0; i < rows; ++i) {
                                 bool null = false;
                                 for (const auto& m : maps) null |= m->IsNull(i);
@@ -404,25 +418,37 @@ FunctionInfo StrToMap() {
                 for (auto& a : args) {
                   ARROW_ASSIGN_OR_RAISE(a, CastStringArgument(a, ctx));
                 }
+                // Spark's delimiters are Java regular expressions; sk8 splits at
+                // plain strings (any without regex metacharacters) and says so for others.
+                auto check_delimiter = [](std::string_view delimiter) -> Status {
+                  if (IsRegexLiteral(delimiter)) return Status::OK();
+                  return Unsupported("str_to_map with a regular expression delimiter ('" + std::string(delimiter) + "')");
+                };
                 for (size_t k = 1; k < 3; ++k) {
                   const auto& lit = args[k]->literal;
-                  if (args[k]->kind != plan::BoundKind::kLiteral || !lit->is_valid ||
-                      !IsRegexLiteral(static_cast<const arrow::StringScalar&>(*lit).view())) {
-                    return Unsupported("str_to_map with a delimiter that is not a plain string literal");
+                  if (args[k]->kind == plan::BoundKind::kLiteral && lit->is_valid) {
+                    ARROW_RETURN_NOT_OK(check_delimiter(static_cast<const arrow::StringScalar&>(*lit).view()));
                   }
                 }
                 auto type = MapOf(arrow::utf8(), arrow::utf8(), true);
-                return KernelCall("str_to_map", name, args, type, args[0]->nullable,
-                            [type](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
+                const bool nullable = args[0]->nullable || args[1]->nullable || args[2]->nullable;
+                return KernelCall("str_to_map", name, args, type, nullable,
+                            [type, check_delimiter](const Args& a, int64_t length, const EvalContext& ctx) -> Result<Datum> {
                               const int64_t rows = ResultRows(a, length);
                               auto text = std::static_pointer_cast<arrow::StringArray>(ArrayArgument(a[0], rows));
-                              auto pair = static_cast<const arrow::StringScalar&>(*a[1].scalar()).view();
-                              auto kv = static_cast<const arrow::StringScalar&>(*a[2].scalar()).view();
+                              // Per-row delimiters (columns or expressions); a NULL one makes the row NULL.
+                              auto pairs = std::static_pointer_cast<arrow::StringArray>(ArrayArgument(a[1], rows));
+                              auto kvs = std::static_pointer_cast<arrow::StringArray>(ArrayArgument(a[2], rows));
+                              auto row_valid = [&](int64_t i) { return text->IsValid(i) && pairs->IsValid(i) && kvs->IsValid(i); };
                               arrow::StringBuilder keys, values;
                               std::vector<std::pair<int64_t, int64_t>> row_ranges;
                               for (int64_t i = 0; i < rows; ++i) {
                                 int64_t begin = keys.length();
-                                if (text->IsValid(i)) {
+                                if (row_valid(i)) {
+                                  const auto pair = pairs->GetView(i);
+                                  const auto kv = kvs->GetView(i);
+                                  ARROW_RETURN_NOT_OK(check_delimiter(pair));
+                                  ARROW_RETURN_NOT_OK(check_delimiter(kv));
                                   for (auto p : SplitLiteral(text->GetView(i), pair)) {
                                     size_t at = kv.empty() ? (p.empty() ? std::string_view::npos : 1) : p.find(kv);
                                     if (at == std::string_view::npos) {
@@ -438,9 +464,9 @@ FunctionInfo StrToMap() {
                               }
                               ARROW_ASSIGN_OR_RAISE(auto all_keys, keys.Finish());
                               ARROW_ASSIGN_OR_RAISE(auto all_values, values.Finish());
-                              MapByIndices out(rows, all_keys, all_values);
+                              MapByIndices out(rows, all_keys, all_values, ctx);
                               for (int64_t i = 0; i < rows; ++i) {
-                                if (text->IsNull(i)) {
+                                if (!row_valid(i)) {
                                   out.NullRow();
                                   continue;
                                 }

@@ -3,6 +3,7 @@
 // pmod, div, factorial, width_bucket, pi() and e(). Simple ones are per-row
 // bodies vectorized by MakeScalarFunction (scalar_function.h).
 #include <arrow/compute/api.h>
+#include <arrow/util/string.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -225,14 +226,117 @@ FunctionInfo Positive() {
   return info;
 }
 
+/// The DECIMAL a number is rounded in by ceil / floor with a scale: integers
+/// as Spark's DecimalType.forType, FLOAT as DECIMAL(14, 7), DOUBLE as DECIMAL(30, 15).
+std::shared_ptr<arrow::DataType> AsRoundingDecimal(const arrow::DataType& type) {
+  switch (type.id()) {
+    case arrow::Type::INT8: return arrow::decimal128(3, 0);
+    case arrow::Type::INT16: return arrow::decimal128(5, 0);
+    case arrow::Type::INT32: return arrow::decimal128(10, 0);
+    case arrow::Type::INT64: return arrow::decimal128(20, 0);
+    case arrow::Type::FLOAT: return arrow::decimal128(14, 7);
+    default: return arrow::decimal128(30, 15);
+  }
+}
+
+/// ceil / floor(x, scale): x as a DECIMAL rounded up / down to `scale` digits
+/// after the point (before it, for a negative scale), typed as Spark's
+/// RoundCeil / RoundFloor: DECIMAL(p - s + min(scale, s) + 1, min(scale, s)),
+/// or DECIMAL(max(p - s + 1, 1 - scale), 0) for a negative scale.
+Result<BoundExprPtr> CeilFloorToScale(const std::string& function, std::string name, std::vector<BoundExprPtr> args,
+                                      bool ceil, const EvalContext& ctx) {
+  if (args[1]->kind != plan::BoundKind::kLiteral || !types::IsIntegral(*args[1]->type)) {
+    return AnalysisError("NON_FOLDABLE_ARGUMENT", {{"funcName", "`" + function + "`"}, {"paramName", "`scale`"},
+                                                  {"paramType", "\"INT\""}});
+  }
+  ARROW_ASSIGN_OR_RAISE(auto scale_datum, arrow::compute::Cast(Datum(args[1]->literal), arrow::int32()));
+  if (!scale_datum.scalar()->is_valid) return Unsupported(function + " with a NULL scale");
+  const int target = static_cast<const arrow::Int32Scalar&>(*scale_datum.scalar()).value;
+  if (types::IsStringLike(*args[0]->type) || args[0]->type->id() == arrow::Type::NA) {
+    ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::float64(), plan::CastMode::kDefault, true, ctx));
+  }
+  if (!types::IsNumeric(*args[0]->type)) {
+    return UnexpectedInputType(name, 0, "(\"DECIMAL\" or \"DOUBLE\" or \"BIGINT\")", *args[0]);
+  }
+  if (args[0]->type->id() != arrow::Type::DECIMAL128) {
+    // Spark converts without ANSI's checks here: NaN and infinities give NULL.
+    ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], AsRoundingDecimal(*args[0]->type), plan::CastMode::kLegacy,
+                                            true, ctx));
+  }
+  const auto& in = static_cast<const arrow::Decimal128Type&>(*args[0]->type);
+  const int p = in.precision(), s = in.scale();
+  const int out_scale = target >= 0 ? std::min(target, s) : 0;
+  const int out_precision = std::min(38, target >= 0 ? p - s + out_scale + 1 : std::max(p - s + 1, 1 - target));
+  auto out_type = std::static_pointer_cast<arrow::Decimal128Type>(arrow::decimal128(out_precision, out_scale));
+  // Divide the unscaled value by 10^(s - t), rounding up or down, then scale
+  // back up by 10^-t for a negative t.
+  const int drop_digits = target >= 0 ? s - out_scale : s - target;
+  auto kernel = std::make_shared<LambdaKernel>(
+      [ceil, drop_digits, target, s, out_type](const std::vector<Datum>& a, int64_t length,
+                                               const EvalContext& c) -> Result<Datum> {
+        auto input = a[0].is_scalar() ? *arrow::MakeArrayFromScalar(*a[0].scalar(), 1) : a[0].make_array();
+        const auto& values = static_cast<const arrow::Decimal128Array&>(*input);
+        arrow::Decimal128Builder out(out_type);
+        ARROW_RETURN_NOT_OK(out.Reserve(values.length()));
+        for (int64_t i = 0; i < values.length(); ++i) {
+          if (values.IsNull(i)) {
+            out.UnsafeAppendNull();
+            continue;
+          }
+          arrow::Decimal128 v(values.GetValue(i));
+          arrow::Decimal128 rounded;
+          if (drop_digits > 38) {
+            // |v| < 10^38 <= 10^drop: the quotient is 0, or +-1 rounding away from it.
+            rounded = arrow::Decimal128(v.Sign() > 0 && ceil && v != 0 ? 1 : (v.Sign() < 0 && !ceil ? -1 : 0));
+          } else {
+            auto [quotient, remainder] = *v.Divide(arrow::Decimal128::GetScaleMultiplier(drop_digits));
+            if (remainder != 0 && ceil && v.Sign() > 0) quotient += 1;
+            if (remainder != 0 && !ceil && v.Sign() < 0) quotient -= 1;
+            rounded = quotient;
+          }
+          bool fits = true;
+          if (target < 0 && rounded != 0) {
+            if (-target > 38) {
+              fits = false;
+            } else {
+              rounded *= arrow::Decimal128::GetScaleMultiplier(-target);
+            }
+          }
+          fits = fits && rounded.FitsInPrecision(out_type->precision());
+          if (!fits) {
+            if (c.ansi) {
+              return SparkError(SparkExceptionKind::kArithmetic, "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",
+                                {{"value", v.ToString(s)}, {"precision", std::to_string(out_type->precision())},
+                                 {"scale", std::to_string(out_type->scale())},
+                                 {"config", "\"spark.sql.ansi.enabled\""}});
+            }
+            out.UnsafeAppendNull();
+            continue;
+          }
+          out.UnsafeAppend(rounded);
+        }
+        ARROW_ASSIGN_OR_RAISE(auto result, out.Finish());
+        if (a[0].is_scalar()) {
+          ARROW_ASSIGN_OR_RAISE(auto scalar, result->GetScalar(0));
+          return Datum(scalar);
+        }
+        return Datum(result);
+      });
+  return BoundExpr::Call(function, kernel, {args[0]}, out_type, true, std::move(name));
+}
+
 // ceil / floor of one argument: BIGINT for integral and floating point values
 // (Java's saturating (long) cast; NaN is 0), DECIMAL(p - s + 1, 0) for decimals.
 FunctionInfo CeilFloor(std::string name, std::string pretty_name, std::vector<std::string> aliases, bool ceil) {
   FunctionInfo info = MathInfo(std::move(name), std::move(pretty_name), std::move(aliases));
   info.bind_scalar = [info_copy = info, ceil](const std::string& called, std::vector<BoundExprPtr> args,
                                               const EvalContext& ctx) -> Result<BoundExprPtr> {
-    if (args.size() == 2) return Unsupported(info_copy.name + " with a scale");
-    if (args.size() != 1) return WrongArgumentCount(called, "[1, 2]", args.size());
+    if (args.size() != 1 && args.size() != 2) return WrongArgumentCount(called, "[1, 2]", args.size());
+    if (args.size() == 2) {
+      // Spark names the two-argument form as called, in lower case: ceil(x, 1), ceiling(x, 1).
+      std::string name = arrow::internal::AsciiToLower(called) + "(" + args[0]->name + ", " + args[1]->name + ")";
+      return CeilFloorToScale(info_copy.name, std::move(name), std::move(args), ceil, ctx);
+    }
     std::string name = CallName(info_copy, called, args);
     const auto& type = *args[0]->type;
     const bool nullable = true;  // as Spark declares it
@@ -842,6 +946,23 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
   unary("sinh", "SINH", {}, [](double x) { return std::sinh(x); });
   unary("cosh", "COSH", {}, [](double x) { return std::cosh(x); });
   unary("tanh", "TANH", {}, [](double x) { return std::tanh(x); });
+  // Spark's formulas (Acosh, Asinh, Atanh, Cot, Csc, Sec), not the C library's
+  // functions: the last bits follow the formula.
+  unary("acosh", "ACOSH", {}, [](double x) {
+    static const double kLarge = std::sqrt(std::numeric_limits<double>::max());
+    if (x >= kLarge) return std::log(2.0) + std::log(x);  // x * x would overflow
+    if (x < 1.0) return std::numeric_limits<double>::quiet_NaN();
+    return std::log(x + std::sqrt(x * x - 1.0));
+  });
+  unary("asinh", "ASINH", {}, [](double x) {
+    static const double kLarge = std::sqrt(std::numeric_limits<double>::max()) - 1.0;
+    if (std::fabs(x) >= kLarge) return std::copysign(std::log(2.0) + std::log(std::fabs(x)), x);
+    return std::log(x + std::sqrt(x * x + 1.0));
+  });
+  unary("atanh", "ATANH", {}, [](double x) { return 0.5 * (std::log1p(x) - std::log1p(-x)); });
+  unary("cot", "COT", {}, [](double x) { return 1 / std::tan(x); });
+  unary("csc", "CSC", {}, [](double x) { return 1 / std::sin(x); });
+  unary("sec", "SEC", {}, [](double x) { return 1 / std::cos(x); });
   unary("degrees", "DEGREES", {}, [](double x) { return x * kRadiansToDegrees; });
   unary("radians", "RADIANS", {}, [](double x) { return x * kDegreesToRadians; });
   unary("rint", "", {}, [](double x) { return std::nearbyint(x); });
@@ -877,6 +998,7 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
   registry.Add(TryArithmetic("try_subtract", "-"));
   registry.Add(TryArithmetic("try_multiply", "*"));
   registry.Add(TryArithmetic("try_divide", "/"));
+  registry.Add(TryArithmetic("try_mod", "%"));
 }
 
 }  // namespace sk8::functions

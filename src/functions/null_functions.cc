@@ -330,9 +330,31 @@ FunctionInfo RaiseError() {
   return info;
 }
 
+/// zeroifnull(x) is Spark's nvl(x, 0) and nullifzero(x) its nullif(x, 0), named
+/// after themselves.
+FunctionInfo WithZero(const std::string& function, const std::string& replacement, std::string usage) {
+  FunctionInfo info = NullInfo(function);
+  info.usage = std::move(usage);
+  info.bind_scalar = [info_copy = info, replacement](const std::string& called, std::vector<BoundExprPtr> args,
+                                                     const EvalContext& ctx) -> Result<BoundExprPtr> {
+    if (args.size() != 1) return WrongArgumentCount(called, "1", args.size());
+    std::string name = CallName(info_copy, called, args);
+    auto zero = BoundExpr::Literal(arrow::MakeScalar(int32_t{0}), "0");
+    ARROW_ASSIGN_OR_RAISE(auto bound, BindFunctionCall(replacement, {args[0], zero}, ctx));
+    auto renamed = std::make_shared<BoundExpr>(*bound);
+    renamed->name = std::move(name);
+    return renamed;
+  };
+  return info;
+}
+
 }  // namespace
 
 void RegisterNullFunctions(FunctionRegistry& registry) {
+  registry.Add(WithZero("zeroifnull", "nvl", "zeroifnull(expr) - Returns zero if `expr` is equal to null, or `expr` "
+                                             "otherwise."));
+  registry.Add(WithZero("nullifzero", "nullif", "nullifzero(expr) - Returns null if `expr` is equal to zero, or "
+                                                "`expr` otherwise."));
   registry.Add(CoalesceFunction("coalesce", -1));
   registry.Add(CoalesceFunction("nvl", 2));
   registry.Add(CoalesceFunction("ifnull", 2));

@@ -27,7 +27,11 @@ Result<std::shared_ptr<arrow::Array>> FinishDoubles(const std::vector<double>& v
   return builder.Finish();
 }
 
-enum class MomentResult { kVarSamp, kVarPop, kStddevSamp, kStddevPop, kSkewness, kKurtosis };
+enum class MomentResult { kVarSamp, kVarPop, kStddevSamp, kStddevPop, kSkewness, kKurtosis, kRegrSXX, kRegrSYY };
+
+/// regr_sxx(y, x) / regr_syy(y, x): the second moment of x (of y) over the rows
+/// where neither is NULL (Spark's RegrReplacement of If(y or x NULL, NULL, x)).
+constexpr bool IsRegrMoment(MomentResult r) { return r == MomentResult::kRegrSXX || r == MomentResult::kRegrSYY; }
 
 constexpr int MomentOrder(MomentResult r) {
   return r == MomentResult::kSkewness ? 3 : r == MomentResult::kKurtosis ? 4 : 2;
@@ -50,6 +54,14 @@ class CentralMomentAccumulator : public GroupedAccumulator {
     return CapacityBytes(n_) + CapacityBytes(avg_) + CapacityBytes(m2_) + CapacityBytes(m3_) + CapacityBytes(m4_);
   }
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
+    if constexpr (IsRegrMoment(Kind)) {
+      NumericArg<arrow::DoubleType> y(args[0]), x(args[1]);
+      const auto& in = Kind == MomentResult::kRegrSXX ? x : y;
+      for (int64_t i = 0; i < rows; ++i) {
+        if (x.IsValid(i) && y.IsValid(i)) Add(groups[i], in.Value(i));
+      }
+      return Status::OK();
+    }
     NumericArg<arrow::DoubleType> in(args[0]);
     if (in.is_scalar()) {
       if (!in.IsValid(0)) return Status::OK();
@@ -98,6 +110,7 @@ class CentralMomentAccumulator : public GroupedAccumulator {
     }
     return FinishDoubles(out, valid);
   }
+  double m2(size_t g) const { return m2_[g]; }
 
  private:
   void Add(uint32_t g, double x) {
@@ -134,6 +147,8 @@ class CentralMomentAccumulator : public GroupedAccumulator {
       case MomentResult::kKurtosis:
         if (m2_[g] == 0.0) return kNull;
         return n * m4_[g] / (m2_[g] * m2_[g]) - 3.0;
+      case MomentResult::kRegrSXX:
+      case MomentResult::kRegrSYY: return m2_[g];
     }
     return kNull;
   }
@@ -149,14 +164,14 @@ class CentralMomentAccumulator : public GroupedAccumulator {
   std::vector<double> n_, avg_, m2_, m3_, m4_;
 };
 
-enum class CoMomentResult { kCovarPop, kCovarSamp, kCorr };
+enum class CoMomentResult { kCovarPop, kCovarSamp, kCorr, kRegrSXY, kRegrR2 };
 
 /// n, the means of x and y and their co-moment (and, for corr, each one's
 /// second moment) per group; rows where either is NULL are skipped.
 template <CoMomentResult Kind>
 class CoMomentAccumulator : public GroupedAccumulator {
  public:
-  static constexpr bool kCorr = Kind == CoMomentResult::kCorr;
+  static constexpr bool kCorr = Kind == CoMomentResult::kCorr || Kind == CoMomentResult::kRegrR2;
 
   void Resize(int64_t groups) override {
     n_.resize(groups, 0);
@@ -209,6 +224,17 @@ class CoMomentAccumulator : public GroupedAccumulator {
       if (n == 0.0) continue;
       if (Kind == CoMomentResult::kCovarPop) {
         out[g] = ck_[g] / n;
+      } else if (Kind == CoMomentResult::kRegrSXY) {
+        out[g] = ck_[g];
+      } else if (Kind == CoMomentResult::kRegrR2) {
+        // regr_r2(y, x) is Spark's PearsonCorrelation(y, x): x_mk_ is y's moment.
+        if (x_mk_[g] == 0.0) continue;
+        if (y_mk_[g] == 0.0) {
+          out[g] = 1.0;
+        } else {
+          const double corr = ck_[g] / std::sqrt(x_mk_[g] * y_mk_[g]);
+          out[g] = corr * corr;
+        }
       } else if (n == 1.0) {
         continue;
       } else if (Kind == CoMomentResult::kCovarSamp) {
@@ -230,6 +256,10 @@ class CoMomentAccumulator : public GroupedAccumulator {
     }
     return FinishDoubles(out, valid);
   }
+  size_t num_groups() const { return n_.size(); }
+  double ck(size_t g) const { return ck_[g]; }
+  double x_avg(size_t g) const { return x_avg_[g]; }
+  double y_avg(size_t g) const { return y_avg_[g]; }
 
  private:
   void Add(uint32_t g, double x, double y) {
@@ -251,6 +281,46 @@ class CoMomentAccumulator : public GroupedAccumulator {
   }
 
   std::vector<double> n_, x_avg_, y_avg_, ck_, x_mk_, y_mk_;
+};
+
+/// regr_slope(y, x) and regr_intercept(y, x), as Spark computes them: the
+/// co-moment of (x, y) and the second moment of x, over the rows where neither
+/// is NULL.
+template <bool kIntercept>
+class RegrLineAccumulator : public GroupedAccumulator {
+ public:
+  void Resize(int64_t groups) override {
+    covar_.Resize(groups);
+    var_x_.Resize(groups);
+  }
+  int64_t MemoryUsage() const override { return covar_.MemoryUsage() + var_x_.MemoryUsage(); }
+  Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows,
+                const EvalContext& ctx) override {
+    ARROW_RETURN_NOT_OK(covar_.Update({args[1], args[0]}, groups, rows, ctx));
+    return var_x_.Update(args, groups, rows, ctx);
+  }
+  Status Merge(const GroupedAccumulator& other_base, const uint32_t* groups, const uint32_t* map, int64_t count,
+               const EvalContext& ctx) override {
+    const auto& other = static_cast<const RegrLineAccumulator&>(other_base);
+    ARROW_RETURN_NOT_OK(covar_.Merge(other.covar_, groups, map, count, ctx));
+    return var_x_.Merge(other.var_x_, groups, map, count, ctx);
+  }
+  Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
+    const size_t groups = covar_.num_groups();
+    std::vector<double> out(groups, 0.0);
+    std::vector<uint8_t> valid(groups, 0);
+    for (size_t g = 0; g < groups; ++g) {
+      const double m2 = var_x_.m2(g);
+      if (m2 == 0.0) continue;
+      out[g] = kIntercept ? covar_.y_avg(g) - covar_.ck(g) / m2 * covar_.x_avg(g) : covar_.ck(g) / m2;
+      valid[g] = 1;
+    }
+    return FinishDoubles(out, valid);
+  }
+
+ private:
+  CoMomentAccumulator<CoMomentResult::kCovarPop> covar_;
+  CentralMomentAccumulator<MomentResult::kRegrSXX> var_x_;
 };
 
 template <typename Accumulator>
@@ -300,6 +370,30 @@ void RegisterStatisticalAggregateFunctions(FunctionRegistry& registry) {
       "covar_samp", {}, 2, "covar_samp(expr1, expr2) - Returns the sample covariance of a set of number pairs."));
   registry.Add(DoubleAggregate<CoMomentAccumulator<CoMomentResult::kCorr>>(
       "corr", {}, 2, "corr(expr1, expr2) - Returns Pearson coefficient of correlation between a set of number pairs."));
+  registry.Add(DoubleAggregate<CentralMomentAccumulator<M::kRegrSXX>>(
+      "regr_sxx", {}, 2,
+      "regr_sxx(y, x) - Returns REGR_COUNT(y, x) * VAR_POP(x) for non-null pairs in a group, where `y` is the "
+      "dependent variable and `x` is the independent variable."));
+  registry.Add(DoubleAggregate<CentralMomentAccumulator<M::kRegrSYY>>(
+      "regr_syy", {}, 2,
+      "regr_syy(y, x) - Returns REGR_COUNT(y, x) * VAR_POP(y) for non-null pairs in a group, where `y` is the "
+      "dependent variable and `x` is the independent variable."));
+  registry.Add(DoubleAggregate<CoMomentAccumulator<CoMomentResult::kRegrSXY>>(
+      "regr_sxy", {}, 2,
+      "regr_sxy(y, x) - Returns REGR_COUNT(y, x) * COVAR_POP(y, x) for non-null pairs in a group, where `y` is the "
+      "dependent variable and `x` is the independent variable."));
+  registry.Add(DoubleAggregate<CoMomentAccumulator<CoMomentResult::kRegrR2>>(
+      "regr_r2", {}, 2,
+      "regr_r2(y, x) - Returns the coefficient of determination for non-null pairs in a group, where `y` is the "
+      "dependent variable and `x` is the independent variable."));
+  registry.Add(DoubleAggregate<RegrLineAccumulator<false>>(
+      "regr_slope", {}, 2,
+      "regr_slope(y, x) - Returns the slope of the linear regression line for non-null pairs in a group, where `y` "
+      "is the dependent variable and `x` is the independent variable."));
+  registry.Add(DoubleAggregate<RegrLineAccumulator<true>>(
+      "regr_intercept", {}, 2,
+      "regr_intercept(y, x) - Returns the intercept of the univariate linear regression line for non-null pairs in "
+      "a group, where `y` is the dependent variable and `x` is the independent variable."));
 }
 
 }  // namespace sk8::functions

@@ -19,6 +19,7 @@ namespace sk8::plan {
 struct EvalContext {
   std::string session_time_zone = "UTC";
   bool ansi = true;  // spark.sql.ansi.enabled (Spark 4 default)
+  bool map_key_last_win = false;  // spark.sql.mapKeyDedupPolicy=LAST_WIN (EXCEPTION by default)
   std::string current_user;  // the client's user id (current_user())
 };
 

@@ -7,6 +7,7 @@
 #include "connect/plan_converter.h"
 #include "engine/engine.h"
 #include "gateway/upstream_session.h"
+#include "observability/metrics.h"
 #include "plan/command.h"
 #include "server/error_mapping.h"
 #include "server/plan_execution.h"
@@ -44,6 +45,9 @@ Status DryAnalyzePlan(Session& session, const proto::Plan& plan) {
     case proto::Command::kCheckpointCommand:
       return DryAnalyzeRelation(session, command.checkpoint_command().relation());
     case proto::Command::kRemoveCachedRemoteRelationCommand: return Status::OK();
+    case proto::Command::kMlCommand:  // sk8 answers the clean_cache every client sends at exit
+      if (command.ml_command().has_clean_cache()) return Status::OK();
+      return Unsupported("command ml_command");
     default: {  // what RunCommand answers UNSUPPORTED
       const auto* field = command.GetDescriptor()->FindFieldByNumber(command.command_type_case());
       return Unsupported("command " + (field ? field->name() : std::to_string(command.command_type_case())));
@@ -204,6 +208,7 @@ grpc::Status SparkConnectServiceImpl::ExecuteUpstream(grpc::ServerContext* conte
   ToUpstream(&forwarded, *upstream, upstream_->url());
   forwarded.set_operation_id(operation_id);  // the client's, so that reattach and interrupt find it
   upstream->AddOperation(operation_id);
+  observability::ServerMetrics::Instance().PlanRun("upstream");  // sk8_plans_total{engine="upstream"}
   grpc::ClientContext upstream_context;
   upstream_->Prepare(&upstream_context, std::nullopt);
   auto reader = upstream_->stub().ExecutePlan(&upstream_context, forwarded);

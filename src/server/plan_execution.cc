@@ -6,9 +6,11 @@
 #include "connect/plan_converter.h"
 #include "connect/type_converter.h"
 #include "engine/engine.h"
+#include "observability/metrics.h"
 #include "plan/command.h"
 #include "server/arrow_results.h"
 #include "server/catalog_commands.h"
+#include "spark/connect/ml.pb.h"
 
 namespace sk8::server {
 
@@ -86,6 +88,15 @@ proto::ExecutePlanResponse NewResponse(Session& session, Operation& op) {
   return response;
 }
 
+/// A query ran on sk8's engine: its scans and CPU time count for the operation.
+void CountQuery(Operation& op, const engine::QueryMemoryStats& stats) {
+  auto& counters = op.counters();
+  counters.rows_read += stats.rows_read;
+  counters.bytes_read += stats.bytes_read;
+  counters.cpu_nanos += stats.cpu_nanos;
+  observability::ServerMetrics::Instance().PlanRun("native");
+}
+
 /// A metric's value as the Literal the client decodes (ObservedMetrics.values).
 Status ToLiteral(const arrow::Scalar& value, proto::Expression::Literal* out) {
   if (!value.is_valid) {
@@ -132,10 +143,16 @@ Status SendObservedMetrics(Session& session, Operation& op, const proto::Relatio
     query.memory = session.QueryMemory();
     ARROW_ASSIGN_OR_RAISE(auto resolved, engine::AnalyzeAndOptimize(aggregate, query, /*to_run=*/true));
     std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
-    ARROW_RETURN_NOT_OK(engine::Execute(*resolved, query, [&](const std::shared_ptr<arrow::RecordBatch>& batch) {
-      batches.push_back(batch);
-      return Status::OK();
-    }));
+    engine::QueryMemoryStats stats;
+    Status executed = engine::Execute(
+        *resolved, query,
+        [&](const std::shared_ptr<arrow::RecordBatch>& batch) {
+          batches.push_back(batch);
+          return Status::OK();
+        },
+        &stats);
+    CountQuery(op, stats);
+    ARROW_RETURN_NOT_OK(executed);
     auto response = NewResponse(session, op);
     auto* metrics = response.add_observed_metrics();
     metrics->set_name(observation->name);
@@ -173,6 +190,8 @@ Status RunRelation(Session& session, Operation& op, const proto::Relation& relat
       arrow_batch->set_data(std::move(piece.data));
       arrow_batch->set_start_offset(rows_sent);
       rows_sent += piece.rows;
+      op.counters().rows_returned += piece.rows;
+      op.counters().bytes_returned += static_cast<int64_t>(arrow_batch->data().size());
       op.Append(std::move(response));
       sent_any = true;
     }
@@ -183,6 +202,7 @@ Status RunRelation(Session& session, Operation& op, const proto::Relation& relat
   engine::QueryMemoryStats memory;
   Status executed = engine::Execute(*resolved, query, send, &memory);
   op.set_peak_memory_bytes(memory.peak_bytes);
+  CountQuery(op, memory);
   ARROW_RETURN_NOT_OK(executed);
   if (!sent_any) {
     // An empty result still carries its Arrow schema, as Spark sends it.
@@ -211,7 +231,11 @@ Status RunWrite(Session& session, Operation& op, const proto::WriteOperation& wr
   for (const auto& [k, v] : write.options()) spec.options.Set(k, v);
   auto query = QueryContextFor(session, op.cancelled_flag());
   query.memory = session.QueryMemory();
-  return engine::ExecuteWrite(*resolved, std::move(spec), query);
+  engine::QueryMemoryStats stats;
+  Status written = engine::ExecuteWrite(*resolved, std::move(spec), query, &stats);
+  op.set_peak_memory_bytes(stats.peak_bytes);
+  CountQuery(op, stats);
+  return written;
 }
 
 Status RunCommand(Session& session, Operation& op, const proto::Command& command) {
@@ -263,10 +287,16 @@ Status RunCommand(Session& session, Operation& op, const proto::Command& command
       std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
       auto query = QueryContextFor(session, op.cancelled_flag());
       query.memory = session.QueryMemory();
-      ARROW_RETURN_NOT_OK(engine::Execute(*resolved, query, [&](const std::shared_ptr<arrow::RecordBatch>& batch) {
-        batches.push_back(batch);
-        return Status::OK();
-      }));
+      engine::QueryMemoryStats stats;
+      Status executed = engine::Execute(
+          *resolved, query,
+          [&](const std::shared_ptr<arrow::RecordBatch>& batch) {
+            batches.push_back(batch);
+            return Status::OK();
+          },
+          &stats);
+      CountQuery(op, stats);
+      ARROW_RETURN_NOT_OK(executed);
       auto node = std::make_shared<plan::LocalRelationPlan>();
       ARROW_ASSIGN_OR_RAISE(node->data, arrow::Table::FromRecordBatches(resolved->schema, batches));
       const std::string id = session.PutCachedRelation(node);
@@ -275,6 +305,16 @@ Status RunCommand(Session& session, Operation& op, const proto::Command& command
       op.Append(std::move(response));
       return Status::OK();
     }
+    case proto::Command::kMlCommand:
+      // PySpark sends clean_cache when a session stops (and at exit). sk8
+      // caches no ML objects: nothing to remove, and no failure to count.
+      if (command.ml_command().has_clean_cache()) {
+        auto response = NewResponse(session, op);
+        response.mutable_ml_command_result()->mutable_param()->set_integer(0);
+        op.Append(std::move(response));
+        return Status::OK();
+      }
+      return Unsupported("command ml_command");
     case proto::Command::kRemoveCachedRemoteRelationCommand:
       session.RemoveCachedRelation(command.remove_cached_remote_relation_command().relation().relation_id());
       return Status::OK();

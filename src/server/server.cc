@@ -18,12 +18,88 @@
 #include "common/logging.h"
 #include "common/memory_pool.h"
 #include "exec/task_scheduler.h"
+#include "observability/http_server.h"
+#include "observability/metrics.h"
 
 namespace sk8::server {
 
 namespace {
 std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop = true; }
+}  // namespace
+
+bool ParseMetricsPort(const std::string& text, int* port) {
+  if (text == "off" || text == "false" || text == "none") {
+    *port = -1;
+    return true;
+  }
+  char* end = nullptr;
+  long value = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || value < 0 || value > 65535) return false;
+  *port = static_cast<int>(value);
+  return true;
+}
+
+namespace {
+
+/// Point-in-time gauges, refreshed by each scrape from the server's state.
+void CollectServerState(SparkConnectServiceImpl& service, observability::ServerMetrics& metrics) {
+  using observability::M;
+  const auto& memory = ServerMemoryTracker();
+  metrics.Get(M::kMemoryUsed).With().Set(static_cast<double>(memory->used()));
+  metrics.Get(M::kMemoryPeak).With().Set(static_cast<double>(memory->peak()));
+  metrics.Get(M::kMemoryBudget).With().Set(static_cast<double>(memory->limit()));
+  metrics.Get(M::kThreads).With().Set(exec::TaskScheduler::Instance().num_threads());
+  auto sessions = service.sessions().All();
+  metrics.Get(M::kSessionsActive).With().Set(static_cast<double>(sessions.size()));
+  // Per-session series exist while their session does: a closed session's
+  // usage lives on in the per-user counters.
+  auto& cpu = metrics.Get(M::kSessionCpuSeconds);
+  auto& scanned = metrics.Get(M::kSessionBytesScanned);
+  cpu.Clear();
+  scanned.Clear();
+  for (const auto& session : sessions) {
+    cpu.With({session->session_id(), session->user_id()}).Set(static_cast<double>(session->cpu_nanos()) / 1e9);
+    scanned.With({session->session_id(), session->user_id()}).Set(static_cast<double>(session->bytes_scanned()));
+  }
+}
+
+/// The metrics port: Prometheus text, Spark's executor metrics, and probes.
+/// A taken port range is logged, not fatal: the server still serves clients.
+std::unique_ptr<observability::HttpServer> StartMetricsPort(const ServerOptions& options,
+                                                            const std::atomic<bool>* ready) {
+  if (options.metrics_port < 0) return nullptr;
+  auto http = std::make_unique<observability::HttpServer>();
+  auto& metrics = observability::ServerMetrics::Instance();
+  const std::string prometheus_type = "text/plain; version=0.0.4; charset=utf-8";
+  http->Handle("/metrics/prometheus", [&metrics, prometheus_type] {
+    return observability::HttpResponse{200, prometheus_type, metrics.RenderPrometheus()};
+  });
+  http->Handle("/metrics/executors/prometheus", [&metrics, prometheus_type] {
+    return observability::HttpResponse{200, prometheus_type, metrics.RenderSparkExecutors()};
+  });
+  http->Handle("/healthz", [] { return observability::HttpResponse{200, "text/plain; charset=utf-8", "ok\n"}; });
+  http->Handle("/readyz", [ready] {
+    if (ready->load()) return observability::HttpResponse{200, "text/plain; charset=utf-8", "ready\n"};
+    return observability::HttpResponse{503, "text/plain; charset=utf-8", "not ready\n"};
+  });
+  auto bound = http->StartOnFreePort(options.host, options.metrics_port,
+                                     options.metrics_port == 0 ? 0 : options.metrics_port_retries);
+  if (!bound.ok()) {
+    LogWarn("no metrics port: every port tried is taken (set --metrics-port)",
+            {{"first_port", std::to_string(options.metrics_port)}, {"error", bound.status().message()}});
+    return nullptr;
+  }
+  if (options.metrics_port != 0 && *bound != options.metrics_port) {
+    LogWarn("metrics port taken; using the next free one, as Spark's UI does",
+            {{"wanted", std::to_string(options.metrics_port)}, {"port", std::to_string(*bound)}});
+  }
+  LogInfo("metrics listening", {{"address", options.host + ":" + std::to_string(*bound)},
+                                {"metrics_port", std::to_string(*bound)},
+                                {"paths", "/metrics/prometheus /metrics/executors/prometheus /healthz /readyz"}});
+  return http;
+}
+
 }  // namespace
 
 Status RunServer(const ServerOptions& options) {
@@ -35,7 +111,14 @@ Status RunServer(const ServerOptions& options) {
   mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   ARROW_RETURN_NOT_OK(arrow::compute::Initialize());
   if (options.connect.memory_limit > 0) ServerMemoryTracker()->set_limit(options.connect.memory_limit);
-  SparkConnectServiceImpl service(options.connect);
+  std::atomic<bool> ready{false};
+  auto metrics_http = StartMetricsPort(options, &ready);
+  ConnectServerConf service_conf = options.connect;
+  // Sessions read the port really bound (sk8 doctor checks it there).
+  if (metrics_http) service_conf.session_defaults["sk8.metrics.port"] = std::to_string(metrics_http->port());
+  SparkConnectServiceImpl service(service_conf);
+  observability::ServerMetrics::Instance().SetCollector(
+      [&service](observability::ServerMetrics& metrics) { CollectServerState(service, metrics); });
 
   // grpc.health.v1.Health answers SERVING while the server runs: Kubernetes'
   // gRPC probes (the Helm chart's) ask it.
@@ -58,6 +141,7 @@ Status RunServer(const ServerOptions& options) {
                         {"memory_limit", FormatBytesForHumans(ServerMemoryTracker()->limit())},
                         {"startup_ms", std::to_string(ready_ms.count())}});
 
+  ready = true;
   // An upstream that is down at start is reported now, in the log, instead
   // of at the first plan that needs it; sk8 serves native plans either way.
   std::thread upstream_check;
@@ -92,10 +176,13 @@ Status RunServer(const ServerOptions& options) {
       last_janitor = std::chrono::steady_clock::now();
     }
   }
+  ready = false;  // /readyz turns away new traffic while running operations end
   LogInfo("shutting down: cancelling running operations");
   service.CancelAll();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   server->Wait();
+  observability::ServerMetrics::Instance().SetCollector(nullptr);  // `service` ends with this scope
+  if (metrics_http) metrics_http->Stop();
   if (upstream_check.joinable()) upstream_check.join();
   LogInfo("sk8 stopped");
   // Executions run on detached threads; one still unwinding can hold a lock

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <random>
 
+#include <arrow/util/string.h>
+
 namespace sk8::server {
 
 std::string NewUuid() {
@@ -213,6 +215,8 @@ plan::EvalContext Session::MakeEvalContext() const {
   plan::EvalContext ctx;
   ctx.session_time_zone = conf_.session_time_zone();
   ctx.ansi = conf_.ansi_enabled();
+  ctx.map_key_last_win = arrow::internal::AsciiEqualsCaseInsensitive(
+      conf_.GetOption("spark.sql.mapKeyDedupPolicy").value_or(""), "LAST_WIN");
   ctx.current_user = user_id_.empty() ? ServerUserName() : user_id_;
   return ctx;
 }

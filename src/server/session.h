@@ -52,6 +52,16 @@ struct OperationLimits {
 /// was sent and falls outside the retry buffer. The id -> position map keeps
 /// every id ever produced, so a client may reattach after any response it has
 /// seen, released or not, as Spark's ExecuteResponseObserver allows.
+/// What an operation's queries read, returned and cost (metrics, cost
+/// attribution); filled by plan execution, read once the operation ends.
+struct OperationCounters {
+  std::atomic<int64_t> rows_read{0};
+  std::atomic<int64_t> bytes_read{0};
+  std::atomic<int64_t> cpu_nanos{0};
+  std::atomic<int64_t> rows_returned{0};
+  std::atomic<int64_t> bytes_returned{0};
+};
+
 class Operation {
  public:
   Operation(std::string operation_id, std::vector<std::string> tags, bool reattachable,
@@ -104,6 +114,7 @@ class Operation {
   /// Peak memory of the query the operation ran (0 for commands), for its log line.
   void set_peak_memory_bytes(int64_t bytes) { peak_memory_bytes_ = bytes; }
   int64_t peak_memory_bytes() const { return peak_memory_bytes_; }
+  OperationCounters& counters() { return counters_; }
 
  private:
   struct Buffered {
@@ -118,6 +129,7 @@ class Operation {
   const OperationLimits limits_;
   std::atomic<bool> cancelled_{false};
   std::atomic<int64_t> peak_memory_bytes_{0};
+  OperationCounters counters_;
 
   mutable std::mutex mutex_;
   std::condition_variable cv_;
@@ -181,6 +193,14 @@ class Session {
   void SetStorageLevel(const std::string& plan_key, std::optional<spark::connect::StorageLevel> level);
   std::optional<spark::connect::StorageLevel> FindStorageLevel(const std::string& plan_key);
 
+  /// CPU time and bytes scanned by the session's queries so far (per-session metrics).
+  void AddUsage(int64_t cpu_nanos, int64_t bytes_scanned) {
+    cpu_nanos_ += cpu_nanos;
+    bytes_scanned_ += bytes_scanned;
+  }
+  int64_t cpu_nanos() const { return cpu_nanos_.load(); }
+  int64_t bytes_scanned() const { return bytes_scanned_.load(); }
+
   /// The session's upstream half (scale-out gateway), created on first use.
   std::shared_ptr<gateway::UpstreamSession> upstream();
   /// The upstream half if a call went upstream already, else null.
@@ -197,6 +217,8 @@ class Session {
   analyzer::SessionCatalog catalog_;
   const std::shared_ptr<MemoryTracker> memory_;
   std::atomic<std::chrono::steady_clock::time_point> last_access_{std::chrono::steady_clock::now()};
+  std::atomic<int64_t> cpu_nanos_{0};
+  std::atomic<int64_t> bytes_scanned_{0};
 
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Operation>> operations_;

@@ -26,6 +26,8 @@ const std::vector<ConfEntry>& ConfDefaults() {
     return std::vector<ConfEntry>{
         {"spark.sql.ansi.enabled", "true", false, "ANSI SQL mode: errors instead of NULL on invalid operations."},
         {"spark.sql.caseSensitive", "false", false, "Whether identifiers are case sensitive."},
+        {"spark.sql.mapKeyDedupPolicy", "EXCEPTION", false,
+         "Duplicate keys in a map: EXCEPTION fails the query, LAST_WIN keeps the last value."},
         {"spark.sql.session.timeZone", tz.c_str(), false, "Session time zone for timestamps."},
         {"spark.sql.timestampType", "TIMESTAMP_LTZ", false, "Default timestamp type."},
         {"spark.sql.shuffle.partitions", "200", false, "Partitions for shuffles (informational in sk8)."},

@@ -12,6 +12,7 @@
 #include "common/logging.h"
 #include "connect/type_converter.h"
 #include "engine/engine.h"
+#include "observability/metrics.h"
 #include "plan/resolved_plan.h"
 #include "server/error_mapping.h"
 #include "server/plan_execution.h"
@@ -39,6 +40,32 @@ Result<std::shared_ptr<Session>> SessionFor(SessionManager& sessions, const Requ
 }
 
 void AppendTree(const arrow::DataType& type, const std::string& prefix, int depth, int level, std::string* out);
+
+/// An ExecutePlan ended: its outcome (Spark's error class when it failed),
+/// time, rows and bytes go to the server's metrics and its session's usage.
+void RecordQuery(Session& session, Operation& op, const Status& status, std::chrono::nanoseconds elapsed) {
+  const auto& counters = op.counters();
+  observability::QueryRecord record;
+  record.user = session.user_id();
+  record.session_id = session.session_id();
+  record.succeeded = status.ok();
+  if (!status.ok()) {
+    const Status spark_status = status.IsCancelled() || GetSparkError(status) != nullptr
+                                    ? status
+                                    : InternalError(status.ToString());
+    const SparkErrorDetail* detail = GetSparkError(spark_status);
+    record.error_class = detail != nullptr ? detail->error_class() : "OPERATION_CANCELED";
+  }
+  record.seconds = std::chrono::duration<double>(elapsed).count();
+  record.rows_read = counters.rows_read.load();
+  record.bytes_read = counters.bytes_read.load();
+  record.rows_returned = counters.rows_returned.load();
+  record.bytes_returned = counters.bytes_returned.load();
+  record.cpu_nanos = counters.cpu_nanos.load();
+  record.peak_memory_bytes = op.peak_memory_bytes();
+  session.AddUsage(record.cpu_nanos, record.bytes_read);
+  observability::ServerMetrics::Instance().QueryFinished(record);
+}
 
 void AppendField(const std::string& name, const arrow::DataType& type, const std::string& suffix,
                  const std::string& prefix, int depth, int level, std::string* out) {
@@ -189,9 +216,11 @@ grpc::Status SparkConnectServiceImpl::ExecutePlan(grpc::ServerContext* context,
 
   LogDebug("execute", {{"session", session->session_id()}, {"operation", operation_id}});
   // The operation runs on its own thread so that it survives a dropped stream.
+  observability::ServerMetrics::Instance().QueryStarted();
   std::thread([session, op, request_copy = *request] {
     auto began = std::chrono::steady_clock::now();
     Status status = RunExecutePlan(*session, *op, request_copy);
+    RecordQuery(*session, *op, status, std::chrono::steady_clock::now() - began);
     if (status.ok()) {
       proto::ExecutePlanResponse done;
       done.set_session_id(session->session_id());

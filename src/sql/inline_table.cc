@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "functions/kernel_util.h"
 #include "sql/token_stream.h"
 
 namespace sk8::sql {
@@ -13,54 +14,6 @@ namespace {
 
 using arrow::DataType;
 using arrow::Type;
-
-// Spark's numeric precedence for widening: tinyint < smallint < int < bigint < float < double.
-int NumericRank(const DataType& type) {
-  switch (type.id()) {
-    case Type::INT8: return 1;
-    case Type::INT16: return 2;
-    case Type::INT32: return 3;
-    case Type::INT64: return 4;
-    case Type::FLOAT: return 5;
-    case Type::DOUBLE: return 6;
-    default: return 0;
-  }
-}
-
-// An integral type as the decimal that holds all its values (Spark's DecimalType.forType).
-std::shared_ptr<DataType> IntegralAsDecimal(const DataType& type) {
-  switch (type.id()) {
-    case Type::INT8: return arrow::decimal128(3, 0);
-    case Type::INT16: return arrow::decimal128(5, 0);
-    case Type::INT32: return arrow::decimal128(10, 0);
-    default: return arrow::decimal128(20, 0);
-  }
-}
-
-std::shared_ptr<DataType> WiderDecimal(const arrow::Decimal128Type& a, const arrow::Decimal128Type& b) {
-  int32_t scale = std::max(a.scale(), b.scale());
-  int32_t integral = std::max(a.precision() - a.scale(), b.precision() - b.scale());
-  return arrow::decimal128(std::min(38, integral + scale), std::min(scale, 38));
-}
-
-// Spark's wider common type for two value types (no string promotion), or null.
-std::shared_ptr<DataType> WiderType(const std::shared_ptr<DataType>& a, const std::shared_ptr<DataType>& b) {
-  if (a->Equals(*b) || b->id() == Type::NA) return a;
-  if (a->id() == Type::NA) return b;
-  bool a_decimal = a->id() == Type::DECIMAL128;
-  bool b_decimal = b->id() == Type::DECIMAL128;
-  if (a_decimal || b_decimal) {
-    const auto& other = a_decimal ? b : a;
-    if (NumericRank(*other) >= 5) return arrow::float64();
-    if (NumericRank(*other) == 0 && !(a_decimal && b_decimal)) return nullptr;
-    auto left = a_decimal ? a : IntegralAsDecimal(*a);
-    auto right = b_decimal ? b : IntegralAsDecimal(*b);
-    return WiderDecimal(static_cast<const arrow::Decimal128Type&>(*left),
-                        static_cast<const arrow::Decimal128Type&>(*right));
-  }
-  if (NumericRank(*a) > 0 && NumericRank(*b) > 0) return NumericRank(*a) >= NumericRank(*b) ? a : b;
-  return nullptr;
-}
 
 Result<std::shared_ptr<arrow::Array>> BuildColumn(const std::vector<std::shared_ptr<arrow::Scalar>>& values,
                                                   const std::shared_ptr<DataType>& type) {
@@ -149,7 +102,7 @@ Result<plan::PlanPtr> BuildInlineTable(const std::vector<std::vector<plan::ExprP
     bool nullable = false;
     std::vector<std::shared_ptr<arrow::Scalar>> column;
     for (const auto& row : values) {
-      type = WiderType(type, row[c]->type);
+      type = functions::WiderType(type, row[c]->type);
       if (!type) return ParseError("INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE", {{"colName", QuoteIdentifier(name)}});
       nullable |= !row[c]->is_valid;
       column.push_back(row[c]);

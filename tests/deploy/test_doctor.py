@@ -213,10 +213,18 @@ def test_memory_budget_above_the_machine(sk8):
     assert "runbook: docs/runbooks/out-of-memory-budget.md" in result.stdout
 
 
-def test_metrics_port_that_does_not_answer(sk8):
-    port = closed_port()
-    server = sk8("--conf", f"sk8.metrics.port={port}")
+def test_metrics_port_answers(sk8):
+    server = sk8("--conf", "sk8.metrics.port=0")
     result = doctor("--url", server.url)
+    assert result.returncode == 0, result.stdout
+    assert f"metrics port {server.metrics_port} answers: HTTP/1.1 200 OK" in result.stdout
+
+
+def test_metrics_port_that_does_not_answer(sk8):
+    # Prometheus told to scrape a port where this sk8 serves nothing (metrics off).
+    port = closed_port()
+    server = sk8("--metrics-port", "off")
+    result = doctor("--url", server.url, "--conf", f"sk8.metrics.port={port}")
     assert result.returncode == 1
     assert f"the metrics port 127.0.0.1:{port} does not answer HTTP" in problems(result.stdout)[0]
 

@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 
 import grpc
@@ -104,12 +105,20 @@ def test_sk8_runs_from_the_tree_with_a_clean_environment(tree, tmp_path):
     port = sk8_servers.free_port()
     log = tmp_path / "sk8.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([*clean_env(), str(tree / "bin" / "sk8"), "serve", "--port", str(port)], cwd=tmp_path,
+        proc = subprocess.Popen([*clean_env(), str(tree / "bin" / "sk8"), "serve", "--port", str(port),
+                                 "--metrics-port", "0"], cwd=tmp_path,
                                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
         wait_for_port(proc, port, log)
         assert query(f"sc://127.0.0.1:{port}") == [("STRASSE", 499500, 1000)]
         assert grpc_health(port) == SERVING
+        metrics_port = sk8_servers.read_metrics_port(log)
+        assert metrics_port, log.read_text()
+        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/readyz", timeout=5) as ready:
+            assert ready.status == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics/prometheus", timeout=5) as metrics:
+            succeeded = re.search(r"^sk8_queries_succeeded_total (\d+)$", metrics.read().decode(), re.M)
+            assert succeeded and int(succeeded.group(1)) >= 1
         assert maps_outside_tree(proc.pid) == []
         assert open(f"/proc/{proc.pid}/environ").read().split("\0")[0] == "PATH=/usr/bin:/bin"
     finally:

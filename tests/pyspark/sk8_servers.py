@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import glob
 import os
+import re
 import shutil
 import signal
 import socket
@@ -82,6 +83,7 @@ class Server:
     log_path: Optional[Path] = None
     work_dir: Optional[Path] = None   # scratch dir removed on stop (real Spark only)
     _log_file: object = field(default=None, repr=False)
+    metrics_port: Optional[int] = None  # sk8's metrics/probe HTTP port (from its log)
     upstream: Optional["Server"] = None   # sk8's upstream Spark, stopped with it
 
     def alive(self) -> bool:
@@ -144,6 +146,21 @@ def wait_ready(server: Server, timeout: float) -> None:
                        f"{server.log_path}:\n{log_tail(server.log_path) if server.log_path else ''}")
 
 
+def read_metrics_port(log_path: Path, timeout: float = 5.0) -> Optional[int]:
+    """The metrics port sk8 logged ("metrics listening", before "sk8 ready"); None
+    when it serves none."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log_path.read_text(errors="replace") if log_path.exists() else ""
+        match = re.search(r'"msg":"metrics listening".*?"metrics_port":"(\d+)"', text)
+        if match:
+            return int(match.group(1))
+        if '"msg":"sk8 ready"' in text:
+            return None
+        time.sleep(0.05)
+    return None
+
+
 def sk8_binary() -> Path:
     return Path(os.environ.get("SK8_BIN", REPO / "build" / "sk8")).resolve()
 
@@ -157,6 +174,9 @@ def start_sk8(timeout: float = 10.0, extra_args: Optional[list[str]] = None, wai
     log_path, log_file = _open_log("sk8")
     extra_args = list(extra_args or [])
     work = None
+    if not any(a == "--metrics-port" or a.startswith(("sk8.metrics.port=", "spark.ui.port=")) for a in extra_args):
+        # A free port each: servers started side by side never collide on 4040.
+        extra_args += ["--metrics-port", "0"]
     if not any(a.startswith("spark.sql.warehouse.dir=") for a in extra_args):
         # Tables the tests create go to a scratch warehouse, removed on stop.
         work = LOG_DIR / f"sk8-work-{port}"
@@ -167,6 +187,7 @@ def start_sk8(timeout: float = 10.0, extra_args: Optional[list[str]] = None, wai
     server = Server("sk8", f"sc://{host}:{port}", host, port, proc, log_path, work, log_file)
     if wait:
         wait_ready(server, timeout)
+        server.metrics_port = read_metrics_port(log_path)
     return server
 
 

@@ -116,3 +116,65 @@ def test_wrong_types(spark, t, request):
     golden.check_error(request, "count_if", lambda: t.agg(F.count_if("v")).collect())
     golden.check_error(request, "bool_and", lambda: spark.sql("SELECT bool_and(s) FROM VALUES ('x') AS v(s)").collect())
     golden.check_error(request, "stddev", lambda: spark.sql("SELECT stddev(b) FROM af").collect())
+
+
+def test_regression_aggregates(spark, t, request):
+    # Every regr_* skips the rows where y or x is NULL. Rounded where Spark's
+    # merge of partial moments (a VALUES table spread over its cores) changes
+    # the last bits.
+    golden.check(request, "grouped", t.groupBy("k").agg(
+        F.regr_count("v", "d"), F.regr_avgx("v", "d"), F.regr_avgy("v", "w"), F.regr_sxx("v", "d"),
+        F.regr_syy("v", "d"), F.regr_sxy("v", "w"), F.regr_slope("d", "w"), F.regr_intercept("d", "w"),
+        F.regr_r2("v", "w")))
+    golden.check(request, "examples", spark.sql("""
+        SELECT regr_count(y, x), regr_avgx(y, x), regr_avgy(y, x), round(regr_sxx(y, x), 12),
+               round(regr_syy(y, x), 12), round(regr_sxy(y, x), 12), round(regr_slope(y, x), 12),
+               round(regr_intercept(y, x), 12), round(regr_r2(y, x), 12)
+        FROM VALUES (1, 2), (2, null), (null, 3), (2, 4), (5, 3.5) AS tab(y, x)"""))
+    golden.check(request, "decimal_and_empty", spark.sql("""
+        SELECT regr_avgx(y, x), regr_avgy(y, x), regr_count(y, x), regr_slope(y, x), regr_r2(y, x)
+        FROM VALUES (1.5BD, 2.25BD), (2.0BD, NULL) AS tab(y, x) WHERE y > 0"""))
+    golden.check(request, "empty", spark.sql("""
+        SELECT regr_count(y, x), regr_avgx(y, x), regr_sxx(y, x), regr_sxy(y, x), regr_slope(y, x),
+               regr_intercept(y, x), regr_r2(y, x)
+        FROM VALUES (1, 2) AS tab(y, x) WHERE y > 5"""))
+
+
+def test_count_several_columns(t, request):
+    golden.check(request, "df", t.groupBy("k").agg(F.expr("count(v, d)"), F.count_distinct("v", "w"),
+                                                   F.count(F.lit(1))).orderBy("k"))
+
+
+def test_moments_of_decimals(spark, request):
+    # Rounded: Spark splits a VALUES table over its cores and merges the partial
+    # moments, which changes the last bits.
+    golden.check(request, "df", spark.sql("""
+        SELECT round(stddev(x), 12), var_pop(x), round(skewness(x), 12), covar_samp(x, y), round(corr(x, y), 12)
+        FROM VALUES (1.5BD, 2.25BD), (2.0BD, 1.0BD), (7.25BD, 3.5BD) AS tab(x, y)"""))
+
+
+def test_try_sum_try_avg(spark, t, request):
+    golden.check(request, "grouped", t.groupBy("k").agg(F.try_sum("v"), F.try_avg("d"), F.try_sum("d"),
+                                                        F.try_avg("w")).orderBy("k"))
+    # A BIGINT sum that overflows, and a DECIMAL(38, 0) one: NULL, not an error.
+    golden.check(request, "overflow", spark.sql("""
+        SELECT g, try_sum(x), try_avg(x), try_sum(d), try_avg(d) FROM VALUES
+          (1, 9223372036854775807L, 99999999999999999999999999999999999999BD),
+          (1, 1L, 1BD), (2, 5L, 2BD), (2, NULL, NULL) AS tab(g, x, d) GROUP BY g ORDER BY g"""))
+    golden.check(request, "empty", spark.sql("SELECT try_sum(x), try_avg(x) FROM VALUES (1) AS tab(x) WHERE x > 1"))
+
+
+def test_mode(spark, t, request):
+    # Without `deterministic` Spark may answer any of tied values: only groups
+    # without ties here; with it, the lowest of them.
+    golden.check(request, "grouped", t.filter("k IN ('c', 'd', 'e')").groupBy("k").agg(
+        F.mode("w"), F.mode("d")).orderBy("k"))
+    golden.check(request, "deterministic", spark.sql("""
+        SELECT mode(c, true), mode(x, true), mode(d, true), mode(x) FROM VALUES
+          ('a', 1, 1.5BD), ('b', 2, 2.5BD), ('b', 2, 2.5BD), ('a', 1, 1.5BD), (NULL, NULL, NULL), (NULL, NULL, NULL),
+          (NULL, NULL, NULL), ('c', 1, 3.5BD) AS tab(c, x, d)"""))
+    golden.check(request, "empty", spark.sql("SELECT mode(x) FROM VALUES (1) AS tab(x) WHERE x > 1"))
+    df = spark.createDataFrame([(-10,), (0,), (10,)], ["col"])
+    golden.check(request, "df_deterministic", df.select(F.mode("col", True)))
+    golden.check_error(request, "not_foldable", lambda: spark.sql(
+        "SELECT mode(x, y) FROM VALUES (1, true) AS tab(x, y)").collect())

@@ -70,6 +70,7 @@ SQL = {
     "sequence": "SELECT sequence(1, 5), sequence(5, 1), sequence(1, 10, 3), sequence(-2, 2, 2), sequence(3, 3)",
     "slice": "SELECT id, slice(a, 1, 2), slice(a, -2, 5), slice(a, 3, 1), slice(a, 10, 1) FROM coll_arrs",
     "size": "SELECT id, size(a), cardinality(b), size(array()) FROM coll_arrs",
+    "array_size": "SELECT id, array_size(a), array_size(b), array_size(array()) FROM coll_arrs",
     "element_at": "SELECT id, element_at(b, 1), element_at(b, -1) FROM coll_arrs WHERE size(b) > 0",
     "try_element_at": "SELECT id, try_element_at(a, 5), try_element_at(a, -1), try_element_at(a, 1) FROM coll_arrs",
     "get": "SELECT id, get(a, 0), get(a, 3), get(a, -1) FROM coll_arrs",
@@ -116,6 +117,7 @@ ERRORS = {
     "map_concat_duplicate": "SELECT map_concat(map('a', 1), map('a', 2))",
     "array_contains_type": "SELECT array_contains(a, 'x') FROM coll_arrs",
     "size_of_int": "SELECT size(id) FROM coll_arrs",
+    "array_size_of_map": "SELECT array_size(map(1, 2))",
     "array_position_decimal": "SELECT array_position(d, 0.0) FROM coll_dbls",
     "field_not_found": "SELECT st.zz FROM coll_nested",
     "array_mixed_types": "SELECT array(1, array(2))",
@@ -171,3 +173,25 @@ def test_collect_list_set(spark, arrs, request):
         F.sort_array(F.collect_list("id")), F.sort_array(F.collect_set(F.col("id") % 2)), F.array_agg("s").isNull()))
     golden.check(request, "empty", spark.sql(
         "SELECT collect_list(id), collect_set(id) FROM coll_arrs WHERE id > 100"))
+
+
+def test_map_key_dedup_policy(spark, request):
+    golden.check_error(request, "exception", lambda: spark.sql("SELECT map_concat(map(1, 'a'), map(1, 'b'))").collect())
+    golden.check_value(request, "default", spark.conf.get("spark.sql.mapKeyDedupPolicy"))
+    spark.conf.set("spark.sql.mapKeyDedupPolicy", "LAST_WIN")
+    try:
+        golden.check(request, "last_win", spark.sql("""
+            SELECT map_concat(map(1, 'a', 2, 'b'), map(1, 'c')), map(1, 'x', 1, 'y'),
+                   map_from_arrays(array(1, 2, 1), array('p', 'q', 'r')), map_keys(map(1, 'x', 2, 'y', 1, 'z')),
+                   map_from_entries(array(struct(1, 'a'), struct(1, 'b'))), str_to_map('a:1,b:2,a:3')"""))
+    finally:
+        spark.conf.unset("spark.sql.mapKeyDedupPolicy")
+
+
+def test_str_to_map_row_delimiters(spark, request):
+    df = spark.createDataFrame([("a:1,b:2,c:3", ",", ":"), ("d=4;e=5;f=6", ";", "="), ("x", None, ":")],
+                               "e STRING, pair STRING, kv STRING")
+    golden.check(request, "columns", df.select(F.str_to_map("e", "pair", "kv"), F.str_to_map(df.e, df.pair, F.lit(":"))))
+    golden.check(request, "expressions", df.select(F.str_to_map(
+        df.e, F.when(df.e.contains(";"), F.lit(";")).otherwise(F.lit(",")),
+        F.when(df.e.contains("="), F.lit("=")).otherwise(F.lit(":"))).alias("m")))

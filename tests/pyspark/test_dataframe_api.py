@@ -222,3 +222,26 @@ def test_drop_ambiguous(spark, request):
     golden.check(request, "by_name", both.drop("name"))
     golden.check(request, "missing_column", both.drop(F.col("nope")))
     golden.check_error(request, "ambiguous", lambda: both.drop(F.col("name")).collect())
+
+
+def test_struct_star(spark, request):
+    df = spark.sql("SELECT ARRAY(NAMED_STRUCT('a', 1, 'b', 'x'), NAMED_STRUCT('a', 3, 'b', NULL)) AS arr")
+    golden.check(request, "exploded", df.select(F.explode("arr").alias("s")).select("s.*"))
+    golden.check(request, "sql", spark.sql("SELECT s.*, s.a + 1 FROM (SELECT named_struct('a', 1, 'b', 'x') AS s)"))
+    nested = spark.sql("SELECT named_struct('a', id % 2, 'b', 'x') AS s, id FROM range(5)")
+    golden.check(request, "group_by_field", nested.groupBy("s.a").agg(F.sum("id"), F.max("s.b")))
+    golden.check(request, "sql_group_by_field", spark.sql(
+        "SELECT s.a, s.a + 1, count(*) FROM (SELECT named_struct('a', id % 2) AS s FROM range(5)) GROUP BY s.a"))
+    golden.check_error(request, "unknown_target", lambda: spark.sql("SELECT zz.* FROM (SELECT 1 AS a)").collect())
+    golden.check_error(request, "not_a_struct", lambda: spark.sql("SELECT a.* FROM (SELECT 1 AS a)").collect())
+
+
+def test_star_in_function_arguments(spark, request):
+    golden.check(request, "sql", spark.sql(
+        "SELECT hash(*), xxhash64(*), concat_ws('-', *), struct(*), array(t.*) FROM VALUES (1, 2), (3, 4) AS t(x, y)"))
+    df = spark.createDataFrame([(1, "a"), (2, "b")], "x INT, s STRING")
+    golden.check(request, "df", df.select(F.hash("*"), F.struct("*")))
+    golden.check(request, "current_catalog", spark.sql(
+        "SELECT current_catalog(), date_from_unix_date(id), date_from_unix_date(CAST(id AS SMALLINT)) FROM range(2)"))
+    golden.check_error(request, "unix_date_overflow",
+                       lambda: spark.sql("SELECT date_from_unix_date(3000000000L)").collect())

@@ -25,12 +25,12 @@ def nums(spark):
 
 UNARY = ["sqrt", "cbrt", "exp", "expm1", "ln", "log10", "log2", "log1p", "sin", "cos", "tan", "asin", "acos",
          "atan", "sinh", "cosh", "tanh", "degrees", "radians", "rint", "signum", "sign", "abs", "positive",
-         "negative", "ceil", "ceiling", "floor"]
+         "negative", "ceil", "ceiling", "floor", "acosh", "asinh", "atanh", "cot", "csc", "sec"]
 
 
 # Java computes these with StrictMath (fdlibm) or HotSpot's own intrinsics; sk8
 # with the C library, whose answers differ in the last bit for some inputs.
-JAVA_LAST_BIT = {"cbrt", "sin", "acos", "cosh", "atan2_hypot"}
+JAVA_LAST_BIT = {"cbrt", "sin", "acos", "cosh", "atan2_hypot", "acosh", "csc"}
 last_bit_differs = pytest.mark.xfail(sk8_servers.target() == "sk8", strict=True,
                                      reason="last-bit differences from Java's StrictMath / intrinsics")
 
@@ -65,6 +65,12 @@ SQL = {
     "string_args": "SELECT sqrt(s), abs(s), round(s) FROM math_nums WHERE id IN (1, 4, 7, 10)",
     "try_arithmetic": "SELECT id, try_add(i, 2147483647), try_subtract(i, 1), try_multiply(i, i), "
                       "try_divide(d, i), try_divide(i, 0) FROM math_nums",
+    "ceil_floor_scale": "SELECT ceil(3.1411, 3), ceil(3.1411, -3), floor(-12.345, 1), ceil(5, -1), floor(5.5D, 0), "
+                        "ceil(2.5F, 1), floor(123L, -2), ceil(CAST(7 AS TINYINT), 1), ceil(-0.5D, 0), "
+                        "floor(12345.678D, -2), ceiling(1.15, 1), floor(d, 1), ceil(i, -2) FROM math_nums "
+                        "WHERE d IS NULL OR abs(d) < 1e10",
+    "try_mod": "SELECT id, try_mod(i, 3), try_mod(d, i), try_mod(i, 0), try_mod(-7, 2), try_mod(7.5, 2) "
+               "FROM math_nums",
     "decimal_args": "SELECT abs(-1.50), ceil(1.25), floor(-1.25), round(1.255, 2), bround(1.255, 2), "
                     "sqrt(4.0BD), sign(-2.5BD)",
 }
@@ -128,3 +134,8 @@ def test_math_dataframe(nums, request):
         F.try_add("i", F.lit(1)), F.try_divide("i", F.lit(0)), F.cos("d"), F.tan("d"),
         F.asin("d"), F.atan("d"), F.sinh("d"), F.tanh("d"), F.expm1("d"),
         F.width_bucket("d", F.lit(0), F.lit(10), F.lit(5))))
+
+
+def test_ceil_floor_scale_errors(spark, nums, request):
+    golden.check_error(request, "not_foldable", lambda: spark.sql("SELECT ceil(d, i) FROM math_nums").collect())
+    golden.check(request, "df", nums.filter("id < 4").select(F.ceil("d", F.lit(1)), F.floor("i", F.lit(-1))))

@@ -32,6 +32,8 @@ SQL = {
     "equal_null": "SELECT equal_null(a, b), equal_null(s, t), equal_null(NULL, NULL) FROM null_vals",
     "assert_true_passes": "SELECT assert_true(a > 0) FROM null_vals WHERE a IS NOT NULL",
     "where_coalesce": "SELECT a FROM null_vals WHERE coalesce(b, 0) > 0",
+    "zeroifnull_nullifzero": "SELECT zeroifnull(a), zeroifnull(d), nullifzero(b), nullifzero(d), "
+                             "zeroifnull(NULL), nullifzero(0L) FROM null_vals",
 }
 
 

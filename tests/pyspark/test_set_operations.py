@@ -216,3 +216,16 @@ def test_sql_set_operation(spark, views, request, name):
 def test_sql_union_order_by_limit(spark, views, request):
     df = spark.sql("SELECT k FROM sa UNION SELECT k FROM sb ORDER BY k DESC NULLS LAST LIMIT 3")
     golden.check(request, "df", df, ordered=True)
+
+
+def test_nested_types_widen(spark, request):
+    # array() is ARRAY<VOID> and map() MAP<VOID, VOID>: VALUES and UNION widen
+    # them, and arrays / structs of numbers, field by field.
+    golden.check(request, "values_arrays", spark.sql(
+        "SELECT * FROM VALUES (1, ARRAY(1, 2, NULL)), (2, ARRAY()), (3, NULL) AS t(i, a)"))
+    golden.check(request, "values_maps", spark.sql(
+        "SELECT * FROM VALUES (1, MAP('x', 1.5)), (2, MAP()), (3, NULL) AS t(i, m)"))
+    golden.check(request, "union_arrays", spark.sql(
+        "SELECT array(1) AS a UNION ALL SELECT array() UNION ALL SELECT array(2.5)"))
+    golden.check(request, "union_structs", spark.sql(
+        "SELECT named_struct('a', 1, 'b', array()) AS s UNION ALL SELECT named_struct('a', 2L, 'b', array('x'))"))
