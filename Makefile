@@ -30,10 +30,12 @@ test: build
 unit: build
 	@ctest --test-dir build --output-on-failure
 
-# sk8's row, then real Spark's reference row (Spark takes a few minutes).
+# sk8's row, then real Spark's reference row (Spark takes a few minutes), then the
+# PySpark suites through sk8's gateway in front of real Spark (docs/scale-out.md).
 conformance: build
 	@scripts/conformance --target sk8
 	@scripts/conformance --target spark
+	@scripts/conformance --target sk8-upstream
 
 bench: build
 	@scripts/bench --sf $(or $(SF),1)

@@ -44,6 +44,11 @@ Options for serve:
                             sk8.memory.limit=4g (memory budget of all queries; default
                             60% of RAM or of the container's limit)
                           other keys become every session's initial configuration
+  --upstream URL          hand plans to this Apache Spark Connect server
+                          (sc://host:port[/;token=...;use_ssl=true]; conf key
+                          sk8.upstream.url); with it, sk8.route (native, upstream
+                          or auto, default auto) picks where each plan runs:
+                          docs/scale-out.md
   --session-timeout SEC   drop sessions idle this long (default 3600)
   --max-stream-bytes N    end a reattachable result stream after N bytes (default 1 GiB)
   --max-stream-seconds S  ... or after S seconds (default 120); clients reattach
@@ -103,6 +108,11 @@ int Serve(const std::vector<std::string>& args) {
       const char* v = value();
       if (!v || !ParseInt(v, &number) || number <= 0) return Fail("--max-stream-seconds needs seconds > 0");
       options.connect.sender_max_stream_duration = std::chrono::seconds(number);
+    } else if (arg == "--upstream") {
+      const char* v = value();
+      if (!v) return Fail("--upstream needs sc://host:port");
+      auto status = options.connect.Set("sk8.upstream.url", v);
+      if (!status.ok()) return Fail("--upstream: " + status.message());
     } else if (arg == "--conf") {
       const char* v = value();
       std::string pair = v ? v : "";

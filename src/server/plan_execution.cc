@@ -241,22 +241,7 @@ Status RunWrite(Session& session, Operation& op, const proto::WriteOperation& wr
 Status RunCommand(Session& session, Operation& op, const proto::Command& command) {
   switch (command.command_type_case()) {
     case proto::Command::kSqlCommand: {
-      const auto& sql = command.sql_command();
-      proto::Relation relation;
-      if (sql.has_input()) {
-        relation = sql.input();
-      } else {
-        // Spark 3.5 clients send the query in the (now deprecated) fields.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-        auto* query = relation.mutable_sql();
-        query->set_query(sql.sql());
-        for (const auto& [k, v] : sql.args()) (*query->mutable_args())[k] = v;
-        for (const auto& v : sql.pos_args()) *query->add_pos_args() = v;
-        for (const auto& [k, v] : sql.named_arguments()) (*query->mutable_named_arguments())[k] = v;
-        for (const auto& v : sql.pos_arguments()) *query->add_pos_arguments() = v;
-#pragma GCC diagnostic pop
-      }
+      proto::Relation relation = SqlCommandRelation(command.sql_command());
       // Commands run now; their answer goes back as a local relation.
       ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(relation, ConvertContextFor(session)));
       if (plan::IsCommand(unresolved)) {
@@ -344,6 +329,22 @@ Status RunCommand(Session& session, Operation& op, const proto::Command& command
 }
 
 }  // namespace
+
+proto::Relation SqlCommandRelation(const proto::SqlCommand& sql) {
+  proto::Relation relation;
+  if (sql.has_input()) return sql.input();
+  // Spark 3.5 clients send the query in the (now deprecated) fields.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  auto* query = relation.mutable_sql();
+  query->set_query(sql.sql());
+  for (const auto& [k, v] : sql.args()) (*query->mutable_args())[k] = v;
+  for (const auto& v : sql.pos_args()) *query->add_pos_args() = v;
+  for (const auto& [k, v] : sql.named_arguments()) (*query->mutable_named_arguments())[k] = v;
+  for (const auto& v : sql.pos_arguments()) *query->add_pos_arguments() = v;
+#pragma GCC diagnostic pop
+  return relation;
+}
 
 Status RunExecutePlan(Session& session, Operation& op, const proto::ExecutePlanRequest& request) {
   proto::Plan plan;

@@ -31,6 +31,9 @@ Result<plan::ResolvedPtr> AnalyzeRelation(Session& session, const spark::connect
 /// batches, command results); the caller appends ResultComplete.
 Status RunExecutePlan(Session& session, Operation& op, const spark::connect::ExecutePlanRequest& request);
 
+/// The query of a SqlCommand as a Relation (Spark 3.5 clients use the deprecated fields).
+spark::connect::Relation SqlCommandRelation(const spark::connect::SqlCommand& sql);
+
 /// Decodes a Plan, decompressing Plan.compressed_operation (zstd) when used.
 Status DecodePlan(const spark::connect::Plan& plan, spark::connect::Plan* decoded);
 

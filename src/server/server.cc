@@ -142,6 +142,19 @@ Status RunServer(const ServerOptions& options) {
                         {"startup_ms", std::to_string(ready_ms.count())}});
 
   ready = true;
+  // An upstream that is down at start is reported now, in the log, instead
+  // of at the first plan that needs it; sk8 serves native plans either way.
+  std::thread upstream_check;
+  if (auto* upstream = service.upstream()) {
+    upstream_check = std::thread([upstream] {
+      auto status = upstream->CheckReachable(std::chrono::seconds(5));
+      if (status.ok()) {
+        LogInfo("upstream Spark Connect server reachable", {{"upstream", upstream->url().ToDisplayString()}});
+      } else {
+        LogWarn("upstream Spark Connect server not reachable", {{"error", status.message()}});
+      }
+    });
+  }
 
   struct sigaction action {};
   action.sa_handler = OnSignal;
@@ -170,6 +183,7 @@ Status RunServer(const ServerOptions& options) {
   server->Wait();
   observability::ServerMetrics::Instance().SetCollector(nullptr);  // `service` ends with this scope
   if (metrics_http) metrics_http->Stop();
+  if (upstream_check.joinable()) upstream_check.join();
   LogInfo("sk8 stopped");
   // Executions run on detached threads; one still unwinding can hold a lock
   // that teardown (this service's destructor, the process's static

@@ -1,5 +1,8 @@
 #include "server/server_conf.h"
 
+#include "gateway/route_policy.h"
+#include "gateway/upstream_url.h"
+
 #include <cctype>
 #include <charconv>
 
@@ -87,6 +90,16 @@ Status ConnectServerConf::Set(const std::string& key, const std::string& value) 
     ARROW_RETURN_NOT_OK(bytes(&memory_limit));
     if (memory_limit <= 0) return BadValue(key, value, "\"bytes (e.g. 512m, 4g)\"");
     return Status::OK();
+  }
+  if (key == "sk8.upstream.url") {
+    ARROW_ASSIGN_OR_RAISE(auto url, gateway::ParseUpstreamUrl(value));
+    upstream_url = value;
+    // Readable with spark.conf.get (sk8 doctor checks it), without the token.
+    session_defaults[key] = url.ToDisplayString();
+    return Status::OK();
+  }
+  if (key == gateway::kRouteKey && !gateway::ParseRoute(value)) {
+    return BadValue(key, value, "\"native, upstream or auto\"");
   }
   session_defaults[key] = value;
   return Status::OK();

@@ -34,6 +34,9 @@ struct ConnectServerConf {
   std::chrono::milliseconds session_timeout{60 * 60 * 1000};
   /// sk8.memory.limit: the server-wide memory budget (0: DefaultServerMemoryLimit()).
   int64_t memory_limit = 0;
+  /// sk8.upstream.url (`sk8 serve --upstream`): the Spark Connect server plans
+  /// may be handed to (sc://host:port[/;token=...;use_ssl=true]); empty: none.
+  std::string upstream_url;
   /// Every other key: initial values of each session's configuration.
   std::map<std::string, std::string> session_defaults;
 

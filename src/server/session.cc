@@ -427,4 +427,15 @@ std::vector<std::shared_ptr<Session>> SessionManager::All() {
   return out;
 }
 
+std::shared_ptr<gateway::UpstreamSession> Session::upstream() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!upstream_) upstream_ = std::make_shared<gateway::UpstreamSession>(NewUuid());
+  return upstream_;
+}
+
+std::shared_ptr<gateway::UpstreamSession> Session::started_upstream() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return upstream_ && upstream_->started() ? upstream_ : nullptr;
+}
+
 }  // namespace sk8::server

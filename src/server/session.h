@@ -15,6 +15,7 @@
 
 #include "analyzer/catalog.h"
 #include "common/memory_pool.h"
+#include "gateway/upstream_session.h"
 #include "plan/bound_expression.h"
 #include "server/spark_conf.h"
 #include "spark/connect/base.pb.h"
@@ -200,6 +201,11 @@ class Session {
   int64_t cpu_nanos() const { return cpu_nanos_.load(); }
   int64_t bytes_scanned() const { return bytes_scanned_.load(); }
 
+  /// The session's upstream half (scale-out gateway), created on first use.
+  std::shared_ptr<gateway::UpstreamSession> upstream();
+  /// The upstream half if a call went upstream already, else null.
+  std::shared_ptr<gateway::UpstreamSession> started_upstream();
+
   void Touch() { last_access_ = std::chrono::steady_clock::now(); }
   std::chrono::steady_clock::time_point last_access() const { return last_access_; }
 
@@ -221,6 +227,7 @@ class Session {
   std::map<std::string, std::shared_ptr<const std::string>> artifacts_;
   std::map<std::string, plan::PlanPtr> cached_relations_;
   std::map<std::string, spark::connect::StorageLevel> storage_levels_;
+  std::shared_ptr<gateway::UpstreamSession> upstream_;
 };
 
 /// Sessions keyed by (user id, session id).

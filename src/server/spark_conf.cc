@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "common/memory_pool.h"
+#include "gateway/route_policy.h"
 #include "server/server_conf.h"
 
 namespace sk8::server {
@@ -116,6 +117,16 @@ Status SparkConf::Set(const std::string& key, const std::string& value) {
     std::lock_guard<std::mutex> lock(mutex_);
     values_[key] = lower;
     return Status::OK();
+  }
+  if (key == gateway::kRouteKey && !gateway::ParseRoute(value)) {
+    return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_CONF_VALUE.REQUIREMENT",
+                      {{"confName", "\"" + key + "\""}, {"confValue", value},
+                       {"confRequirement", "sk8.route is native, upstream or auto."}});
+  }
+  if (key == gateway::kMaxNativeBytesKey && !ParseSparkBytes(value)) {
+    return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_CONF_VALUE.TYPE_MISMATCH",
+                      {{"confName", "\"" + key + "\""}, {"confValue", "\"" + value + "\""},
+                       {"confType", "\"bytes (e.g. 512m, 4g)\""}});
   }
   if (key == kMemoryLimitKey) {
     auto bytes = ParseSparkBytes(value);

@@ -203,6 +203,12 @@ grpc::Status SparkConnectServiceImpl::ExecutePlan(grpc::ServerContext* context,
     if (option.has_reattach_options()) reattachable = option.reattach_options().reattachable();
   }
   if (session->WasAbandoned(operation_id)) return ToGrpcStatus(OperationAbandoned(operation_id), session.get());
+  if (upstream_) {
+    // The whole plan goes one way before anything runs: never half an answer from each.
+    auto decision = DecideRoute(*session, request->plan(), operation_id);
+    if (decision.upstream) return ExecuteUpstream(context, *request, writer, session, operation_id, reattachable);
+    RecordSessionState(*session, request->plan());
+  }
   std::vector<std::string> tags(request->tags().begin(), request->tags().end());
   auto op = std::make_shared<Operation>(operation_id, tags, reattachable,
                                         OperationLimits{conf_.retry_buffer_bytes, conf_.detached_timeout});
@@ -242,6 +248,9 @@ grpc::Status SparkConnectServiceImpl::ReattachExecute(grpc::ServerContext* conte
   if (!session_result.ok()) return ToGrpcStatus(session_result.status(), nullptr);
   auto session = *session_result;
   if (!IsUuid(request->operation_id())) return ToGrpcStatus(InvalidHandleFormat(request->operation_id()), session.get());
+  if (auto upstream = session->started_upstream(); upstream && upstream->HasOperation(request->operation_id())) {
+    return ReattachUpstream(context, *request, writer, session);
+  }
   auto op = session->FindOperation(request->operation_id());
   if (!op && session->WasAbandoned(request->operation_id())) {
     return ToGrpcStatus(OperationAbandoned(request->operation_id()), session.get());
@@ -271,6 +280,20 @@ grpc::Status SparkConnectServiceImpl::ReleaseExecute(grpc::ServerContext*, const
   response->set_session_id(session->session_id());
   response->set_server_side_session_id(session->server_side_session_id());
   response->set_operation_id(request->operation_id());
+  if (auto upstream = session->started_upstream(); upstream && upstream->HasOperation(request->operation_id())) {
+    if (request->has_release_all()) upstream->RemoveOperation(request->operation_id());
+    proto::ReleaseExecuteRequest forwarded = *request;
+    forwarded.set_session_id(upstream->session_id());
+    forwarded.clear_client_observed_server_side_session_id();
+    if (!upstream_->url().user_id.empty()) forwarded.mutable_user_context()->set_user_id(upstream_->url().user_id);
+    grpc::ClientContext upstream_context;
+    upstream_->Prepare(&upstream_context, gateway::kUpstreamCallTimeout);
+    proto::ReleaseExecuteResponse ignored;
+    grpc::Status status = upstream_->stub().ReleaseExecute(&upstream_context, forwarded, &ignored);
+    // A gone upstream has nothing left to release.
+    if (upstream_->TransportFailure(status)) return grpc::Status::OK;
+    return status;
+  }
   auto op = session->FindOperation(request->operation_id());
   if (!op) return grpc::Status::OK;  // already gone: releasing is idempotent
   if (request->has_release_all()) {
@@ -324,6 +347,10 @@ grpc::Status SparkConnectServiceImpl::AnalyzePlan(grpc::ServerContext*, const pr
   auto session = *session_result;
   response->set_session_id(session->session_id());
   response->set_server_side_session_id(session->server_side_session_id());
+  std::string route_note;
+  if (upstream_) {
+    if (auto routed = RouteAnalyze(*request, response, session, &route_note)) return *routed;
+  }
 
   auto analyze_plan = [&](const proto::Plan& raw, PlanStage stage = PlanStage::kOptimized) -> Result<plan::ResolvedPtr> {
     proto::Plan plan;
@@ -497,6 +524,9 @@ grpc::Status SparkConnectServiceImpl::AnalyzePlan(grpc::ServerContext*, const pr
       status = Unsupported("AnalyzePlan request " + std::to_string(request->analyze_case()));
   }
   if (!status.ok()) return ToGrpcStatus(status, session.get());
+  if (!route_note.empty() && response->has_explain()) {
+    response->mutable_explain()->set_explain_string(response->explain().explain_string() + route_note);
+  }
   return grpc::Status::OK;
 }
 
@@ -510,6 +540,9 @@ grpc::Status SparkConnectServiceImpl::Config(grpc::ServerContext*, const proto::
   auto session = *session_result;
   response->set_session_id(session->session_id());
   response->set_server_side_session_id(session->server_side_session_id());
+  if (upstream_ && RouteOf(*session) == gateway::Route::kUpstream) {
+    if (auto forwarded = ConfigUpstream(*request, response, session)) return *forwarded;
+  }
   auto& conf = session->conf();
   const auto& op = request->operation();
   auto add = [&](const std::string& key, const std::optional<std::string>& value) {
@@ -525,6 +558,7 @@ grpc::Status SparkConnectServiceImpl::Config(grpc::ServerContext*, const proto::
       bool silent = op.set().has_silent() && op.set().silent();
       for (const auto& pair : op.set().pairs()) {
         status = conf.Set(pair.key(), pair.value());
+        if (status.ok() && upstream_) session->upstream()->RecordConf(pair.key(), pair.value(), false);
         if (!status.ok() && silent) {
           LogDebug("ignored silent config set", {{"key", pair.key()}, {"error", status.message()}});
           status = Status::OK();
@@ -558,7 +592,10 @@ grpc::Status SparkConnectServiceImpl::Config(grpc::ServerContext*, const proto::
       break;
     }
     case proto::ConfigRequest::Operation::kUnset:
-      for (const auto& key : op.unset().keys()) conf.Unset(key);
+      for (const auto& key : op.unset().keys()) {
+        conf.Unset(key);
+        if (upstream_) session->upstream()->RecordConf(key, std::nullopt, false);
+      }
       break;
     case proto::ConfigRequest::Operation::kIsModifiable:
       for (const auto& key : op.is_modifiable().keys()) add(key, conf.IsModifiable(key) ? "true" : "false");
@@ -591,7 +628,9 @@ grpc::Status SparkConnectServiceImpl::AddArtifacts(grpc::ServerContext*,
     summary->set_name(name);
     summary->set_is_crc_successful(ok);
   };
+  std::vector<proto::AddArtifactsRequest> received;  // for the upstream under route=upstream
   while (reader->Read(&request)) {
+    if (upstream_) received.push_back(request);
     if (!session) {
       auto session_result = SessionFor(sessions_, request, /*create=*/true);
       if (!session_result.ok()) return ToGrpcStatus(session_result.status(), nullptr);
@@ -636,6 +675,30 @@ grpc::Status SparkConnectServiceImpl::AddArtifacts(grpc::ServerContext*,
     response->set_session_id(session->session_id());
     response->set_server_side_session_id(session->server_side_session_id());
   }
+  if (session && upstream_ && RouteOf(*session) == gateway::Route::kUpstream) {
+    // Kept in sk8 too, so that a later native plan finds them.
+    auto upstream = session->upstream();
+    if (auto status = SyncUpstream(*session, *upstream, received.front().user_context(),
+                                   received.front().client_type(), nullptr);
+        !status.ok()) {
+      return ToGrpcStatus(status, session.get());
+    }
+    grpc::ClientContext upstream_context;
+    upstream_->Prepare(&upstream_context, gateway::kUpstreamCallTimeout);
+    proto::AddArtifactsResponse upstream_response;
+    auto writer = upstream_->stub().AddArtifacts(&upstream_context, &upstream_response);
+    for (auto& forwarded : received) {
+      forwarded.set_session_id(upstream->session_id());
+      forwarded.clear_client_observed_server_side_session_id();
+      if (!writer->Write(forwarded)) break;
+    }
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    if (!status.ok()) return UpstreamStatus(status, session.get());
+    *response = upstream_response;
+    response->set_session_id(session->session_id());
+    response->set_server_side_session_id(session->server_side_session_id());
+  }
   return grpc::Status::OK;
 }
 
@@ -646,6 +709,18 @@ grpc::Status SparkConnectServiceImpl::ArtifactStatus(grpc::ServerContext*, const
   auto session = *session_result;
   response->set_session_id(session->session_id());
   response->set_server_side_session_id(session->server_side_session_id());
+  if (upstream_ && RouteOf(*session) == gateway::Route::kUpstream) {
+    auto upstream = session->upstream();
+    proto::ArtifactStatusesRequest forwarded = *request;
+    forwarded.set_session_id(upstream->session_id());
+    forwarded.clear_client_observed_server_side_session_id();
+    grpc::ClientContext upstream_context;
+    upstream_->Prepare(&upstream_context, gateway::kUpstreamCallTimeout);
+    grpc::Status status = upstream_->stub().ArtifactStatus(&upstream_context, forwarded, response);
+    response->set_session_id(session->session_id());
+    response->set_server_side_session_id(session->server_side_session_id());
+    return UpstreamStatus(status, session.get());
+  }
   for (const auto& name : request->names()) {
     (*response->mutable_statuses())[name].set_exists(session->FindArtifact(name) != nullptr);
   }
@@ -683,6 +758,27 @@ grpc::Status SparkConnectServiceImpl::Interrupt(grpc::ServerContext*, const prot
       response->add_interrupted_ids(op->operation_id());
     }
   }
+  // The session's operations running upstream hear the same interrupt.
+  auto upstream = upstream_ ? session->started_upstream() : nullptr;
+  bool by_id = request->interrupt_type() == proto::InterruptRequest::INTERRUPT_TYPE_OPERATION_ID;
+  if (upstream && (!by_id || upstream->HasOperation(request->operation_id()))) {
+    proto::InterruptRequest forwarded = *request;
+    forwarded.set_session_id(upstream->session_id());
+    forwarded.clear_client_observed_server_side_session_id();
+    if (!upstream_->url().user_id.empty()) forwarded.mutable_user_context()->set_user_id(upstream_->url().user_id);
+    grpc::ClientContext upstream_context;
+    upstream_->Prepare(&upstream_context, std::chrono::seconds(10));
+    proto::InterruptResponse upstream_response;
+    grpc::Status status = upstream_->stub().Interrupt(&upstream_context, forwarded, &upstream_response);
+    if (upstream_->TransportFailure(status)) {
+      // Nothing runs on an upstream that is gone; sk8's own operations were interrupted.
+      LogWarn("interrupt not delivered upstream", {{"upstream", upstream_->url().ToDisplayString()},
+                                                   {"error", status.error_message()}});
+      return grpc::Status::OK;
+    }
+    if (!status.ok()) return status;
+    for (const auto& id : upstream_response.interrupted_ids()) response->add_interrupted_ids(id);
+  }
   return grpc::Status::OK;
 }
 
@@ -690,6 +786,16 @@ grpc::Status SparkConnectServiceImpl::ReleaseSession(grpc::ServerContext*, const
                                                      proto::ReleaseSessionResponse* response) {
   auto released = sessions_.Release(request->user_context().user_id(), request->session_id());
   response->set_session_id(request->session_id());
+  if (auto upstream = released.ok() && upstream_ ? (*released)->started_upstream() : nullptr) {
+    // Best effort: the upstream also expires idle sessions itself.
+    proto::ReleaseSessionRequest forwarded = *request;
+    forwarded.set_session_id(upstream->session_id());
+    if (!upstream_->url().user_id.empty()) forwarded.mutable_user_context()->set_user_id(upstream_->url().user_id);
+    grpc::ClientContext upstream_context;
+    upstream_->Prepare(&upstream_context, std::chrono::seconds(5));
+    proto::ReleaseSessionResponse ignored;
+    upstream_->stub().ReleaseSession(&upstream_context, forwarded, &ignored);
+  }
   if (released.ok()) {
     response->set_server_side_session_id((*released)->server_side_session_id());
     LogInfo("session released", {{"session", request->session_id()}});
@@ -706,7 +812,21 @@ grpc::Status SparkConnectServiceImpl::FetchErrorDetails(grpc::ServerContext*,
   auto session = *session_result;
   response->set_session_id(session->session_id());
   response->set_server_side_session_id(session->server_side_session_id());
-  if (auto status = session->FindError(request->error_id())) FillErrorDetails(*status, response);
+  if (auto status = session->FindError(request->error_id())) {
+    FillErrorDetails(*status, response);
+  } else if (auto upstream = upstream_ ? session->started_upstream() : nullptr) {
+    // An error id sk8 never issued is the upstream's: Spark's details as they are.
+    proto::FetchErrorDetailsRequest forwarded = *request;
+    forwarded.set_session_id(upstream->session_id());
+    forwarded.clear_client_observed_server_side_session_id();
+    if (!upstream_->url().user_id.empty()) forwarded.mutable_user_context()->set_user_id(upstream_->url().user_id);
+    grpc::ClientContext upstream_context;
+    upstream_->Prepare(&upstream_context, gateway::kUpstreamCallTimeout);
+    grpc::Status status = upstream_->stub().FetchErrorDetails(&upstream_context, forwarded, response);
+    response->set_session_id(session->session_id());
+    response->set_server_side_session_id(session->server_side_session_id());
+    return UpstreamStatus(status, session.get());
+  }
   return grpc::Status::OK;
 }
 

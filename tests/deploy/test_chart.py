@@ -188,8 +188,10 @@ def test_autoscaling_without_a_target_fails_clearly(tools, tmp_path):
     assert result.returncode != 0 and "autoscaling.enabled needs" in result.stderr, result.stderr
 
 
-def test_sparkconnect_example_validates_against_the_crd(tools, crds, tmp_path):
-    example = REPO / "deploy" / "examples" / "sparkconnect.yaml"
+# sk8 as a SparkConnect server, and real Spark as sk8's upstream (docs/scale-out.md).
+@pytest.mark.parametrize("name", ["sparkconnect.yaml", "spark-connect-upstream.yaml"])
+def test_sparkconnect_example_validates_against_the_crd(tools, crds, tmp_path, name):
+    example = REPO / "deploy" / "examples" / name
     report = kubectl_validate(tools, crds, example)
     assert errors_of(report[str(example)]) == []
     # The CRD's schema is really applied: a wrong type is rejected.

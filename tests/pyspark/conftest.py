@@ -2,6 +2,8 @@
 
   SK8_TEST_TARGET=sk8    (default) starts build/sk8 serve (SK8_BIN overrides the path)
   SK8_TEST_TARGET=spark  starts a real Spark Connect server from the pinned pyspark wheel
+  SK8_TEST_TARGET=sk8-upstream  starts real Spark and sk8 in front of it with
+                         sk8.route=upstream: the suite through sk8's gateway (Spark answers)
   SK8_TEST_URL=sc://...  uses an already running server instead of starting one
   SK8_GOLDEN_REFRESH=1   (spark only) rewrites golden answers; see scripts/refresh-golden
 """
@@ -34,6 +36,16 @@ def pytest_configure(config):
         golden.configure(sk8_servers.target())
     except ValueError as e:
         raise pytest.UsageError(str(e))
+
+
+def pytest_collection_modifyitems(config, items):
+    if sk8_servers.target() != "sk8-upstream":
+        return
+    # Spark answers everything under route=upstream: sk8's own behaviours are not there.
+    skip = pytest.mark.skip(reason="sk8_only: Spark answers under sk8.route=upstream")
+    for item in items:
+        if "sk8_only" in item.keywords:
+            item.add_marker(skip)
 
 
 def pytest_report_header(config):

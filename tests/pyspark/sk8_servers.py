@@ -8,6 +8,8 @@ functions, no pytest dependency, so it also works from an ad-hoc script:
 Targets (env SK8_TEST_TARGET):
   sk8    (default) build/sk8 serve (override the binary with SK8_BIN)
   spark  real Apache Spark Connect server from the pinned pyspark wheel + Java 17
+  sk8-upstream  build/sk8 serve --upstream <real Spark> with sk8.route=upstream: every
+         plan passes through sk8's gateway to real Spark (Spark answers)
 SK8_TEST_URL=sc://host:port skips starting anything and uses that server.
 """
 
@@ -34,8 +36,8 @@ JAVA_HOME_DEFAULT = "/usr/lib/jvm/java-17-openjdk-amd64"
 
 def target() -> str:
     t = os.environ.get("SK8_TEST_TARGET", "sk8").strip().lower()
-    if t not in ("sk8", "spark"):
-        raise ValueError(f"SK8_TEST_TARGET must be 'sk8' or 'spark', not {t!r}")
+    if t not in ("sk8", "spark", "sk8-upstream"):
+        raise ValueError(f"SK8_TEST_TARGET must be 'sk8', 'spark' or 'sk8-upstream', not {t!r}")
     return t
 
 
@@ -82,6 +84,7 @@ class Server:
     work_dir: Optional[Path] = None   # scratch dir removed on stop (real Spark only)
     _log_file: object = field(default=None, repr=False)
     metrics_port: Optional[int] = None  # sk8's metrics/probe HTTP port (from its log)
+    upstream: Optional["Server"] = None   # sk8's upstream Spark, stopped with it
 
     def alive(self) -> bool:
         return self.proc is None or self.proc.poll() is None
@@ -110,6 +113,8 @@ class Server:
             self._log_file = None
         if self.work_dir:
             shutil.rmtree(self.work_dir, ignore_errors=True)
+        if self.upstream is not None:
+            self.upstream.stop(30.0)
         return rc
 
 
@@ -207,14 +212,15 @@ def spark_home() -> Path:
 
 
 def start_spark(timeout: float = 120.0, *, time_zone: str = "UTC", master: str = "local[2]",
-                confs: Optional[dict[str, str]] = None, log_name: str = "spark", wait: bool = True) -> Server:
+                confs: Optional[dict[str, str]] = None, log_name: str = "spark", wait: bool = True,
+                port: Optional[int] = None) -> Server:
     """Real Spark Connect from the pinned wheel. `confs` default to the session time
     zone `time_zone`; the conformance doctests pass Spark's own test settings.
     wait=False returns once the JVM is launched: wait_ready() then waits for it, so
     that several servers start side by side (Popen stays on the calling thread)."""
     home = spark_home()
     java_home = os.environ.get("JAVA_HOME") or JAVA_HOME_DEFAULT
-    host, port = "127.0.0.1", free_port()
+    host, port = "127.0.0.1", port or free_port()
     log_path, log_file = _open_log(log_name)
     work = LOG_DIR / f"spark-work-{port}"
     work.mkdir(parents=True, exist_ok=True)
@@ -254,7 +260,27 @@ def start(kind: Optional[str] = None) -> Server:
         host, _, port = hostport.rpartition(":")
         return Server("external", url, host, int(port))
     kind = kind or target()
+    if kind == "sk8-upstream":
+        return start_sk8_with_upstream(route="upstream")
     return start_sk8() if kind == "sk8" else start_spark()
+
+
+def start_sk8_with_upstream(route: str = "upstream", upstream: Optional[Server] = None,
+                            extra_args: Optional[list[str]] = None) -> Server:
+    """sk8 in front of a real Spark Connect server (started here unless given; then
+    stopped with sk8), sk8.route=`route` as the server default."""
+    own = upstream is None
+    spark = start_spark() if own else upstream
+    try:
+        srv = start_sk8(extra_args=["--upstream", spark.url, "--conf", f"sk8.route={route}",
+                                    *(extra_args or [])])
+    except Exception:
+        if own:
+            spark.stop(30.0)
+        raise
+    if own:
+        srv.upstream = spark
+    return srv
 
 
 def serve_for_tests():

@@ -145,6 +145,7 @@ def test_write_failure_leaves_nothing(spark, request, out):
     golden.check_value(request, "visible_files", visible if path.exists() else [])
 
 
+@pytest.mark.sk8_only
 def test_write_bucketed_table_is_refused(spark, df):
     # Tables are written (test_catalog.py); bucketing is not: the refusal names it.
     if golden.recording():
