@@ -97,6 +97,26 @@ void CountQuery(Operation& op, const engine::QueryMemoryStats& stats) {
   observability::ServerMetrics::Instance().PlanRun("native");
 }
 
+/// Runs `resolved` on sk8's engine with the session's memory budget and keeps
+/// every batch (small results: observed metrics, local checkpoints).
+Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ExecuteToBatches(const plan::ResolvedPlan& resolved,
+                                                                          Session& session, Operation& op) {
+  auto query = QueryContextFor(session, op.cancelled_flag());
+  query.memory = session.QueryMemory();
+  std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
+  engine::QueryMemoryStats stats;
+  Status executed = engine::Execute(
+      resolved, query,
+      [&](const std::shared_ptr<arrow::RecordBatch>& batch) {
+        batches.push_back(batch);
+        return Status::OK();
+      },
+      &stats);
+  CountQuery(op, stats);
+  ARROW_RETURN_NOT_OK(executed);
+  return batches;
+}
+
 /// A metric's value as the Literal the client decodes (ObservedMetrics.values).
 Status ToLiteral(const arrow::Scalar& value, proto::Expression::Literal* out) {
   if (!value.is_valid) {
@@ -142,17 +162,7 @@ Status SendObservedMetrics(Session& session, Operation& op, const proto::Relatio
     auto query = QueryContextFor(session, op.cancelled_flag());
     query.memory = session.QueryMemory();
     ARROW_ASSIGN_OR_RAISE(auto resolved, engine::AnalyzeAndOptimize(aggregate, query, /*to_run=*/true));
-    std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
-    engine::QueryMemoryStats stats;
-    Status executed = engine::Execute(
-        *resolved, query,
-        [&](const std::shared_ptr<arrow::RecordBatch>& batch) {
-          batches.push_back(batch);
-          return Status::OK();
-        },
-        &stats);
-    CountQuery(op, stats);
-    ARROW_RETURN_NOT_OK(executed);
+    ARROW_ASSIGN_OR_RAISE(auto batches, ExecuteToBatches(*resolved, session, op));
     auto response = NewResponse(session, op);
     auto* metrics = response.add_observed_metrics();
     metrics->set_name(observation->name);
@@ -284,19 +294,7 @@ Status RunCommand(Session& session, Operation& op, const proto::Command& command
       // for the session (eager or not: sk8 has no lineage to truncate lazily).
       const auto& checkpoint = command.checkpoint_command();
       ARROW_ASSIGN_OR_RAISE(auto resolved, AnalyzeRelation(session, checkpoint.relation(), PlanStage::kToRun));
-      std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
-      auto query = QueryContextFor(session, op.cancelled_flag());
-      query.memory = session.QueryMemory();
-      engine::QueryMemoryStats stats;
-      Status executed = engine::Execute(
-          *resolved, query,
-          [&](const std::shared_ptr<arrow::RecordBatch>& batch) {
-            batches.push_back(batch);
-            return Status::OK();
-          },
-          &stats);
-      CountQuery(op, stats);
-      ARROW_RETURN_NOT_OK(executed);
+      ARROW_ASSIGN_OR_RAISE(auto batches, ExecuteToBatches(*resolved, session, op));
       auto node = std::make_shared<plan::LocalRelationPlan>();
       ARROW_ASSIGN_OR_RAISE(node->data, arrow::Table::FromRecordBatches(resolved->schema, batches));
       const std::string id = session.PutCachedRelation(node);
