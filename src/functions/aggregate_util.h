@@ -18,6 +18,13 @@ template <typename T>
 int64_t CapacityBytes(const std::vector<T>& values) {
   return static_cast<int64_t>(values.capacity() * sizeof(T));
 }
+/// CapacityBytes of per-group vectors: the outer vector and each group's.
+template <typename T>
+int64_t NestedCapacityBytes(const std::vector<std::vector<T>>& groups) {
+  int64_t bytes = CapacityBytes(groups);
+  for (const auto& group : groups) bytes += CapacityBytes(group);
+  return bytes;
+}
 
 /// Calls f(i) for each of `rows` rows of `array` that is not NULL: a plain loop
 /// when there are no NULLs.

@@ -927,14 +927,11 @@ FunctionInfo RegrCount() {
   info.bind_aggregate = [info_copy = info](const std::string& called, std::vector<BoundExprPtr> args, bool distinct,
                                            const EvalContext& ctx) -> Result<BoundAggregate> {
     ARROW_RETURN_NOT_OK(CheckRegrArgs(info_copy, called, &args, ctx));
-    BoundAggregate agg;
+    std::string name = AggregateName(info_copy, called, args, distinct);
+    const FunctionInfo* count = FunctionRegistry::Instance().Find("count");
+    ARROW_ASSIGN_OR_RAISE(BoundAggregate agg, count->bind_aggregate("count", std::move(args), distinct, ctx));
     agg.function_name = info_copy.name;
-    agg.name = AggregateName(info_copy, called, args, distinct);
-    agg.distinct = distinct;
-    agg.type = arrow::int64();
-    agg.nullable = false;
-    agg.kernel = std::make_shared<FactoryKernel>([] { return std::make_unique<CountAccumulator>(); });
-    agg.args = std::move(args);
+    agg.name = std::move(name);
     return agg;
   };
   return info;

@@ -67,9 +67,7 @@ class CollectAccumulator : public GroupedAccumulator {
     if (distinct_) keys_.resize(static_cast<size_t>(n));
   }
   int64_t MemoryUsage() const override {
-    int64_t bytes = CapacityBytes(rows_) + chunks_.MemoryUsage();
-    for (const auto& r : rows_) bytes += CapacityBytes(r);
-    return bytes;
+    return NestedCapacityBytes(rows_) + chunks_.MemoryUsage();
   }
 
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {

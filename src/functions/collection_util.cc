@@ -334,11 +334,13 @@ Result<BoundExprPtr> CoerceTo(BoundExprPtr arg, const std::shared_ptr<arrow::Dat
 
 std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
 
-std::string CallText(const std::string& called, const std::vector<BoundExprPtr>& args) {
+std::string CallText(const std::string& called, const std::vector<BoundExprPtr>& args,
+                     const std::vector<std::string>& extra) {
   std::string out;
   for (char c : called) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   out += "(";
   for (size_t i = 0; i < args.size(); ++i) out += (i ? ", " : "") + args[i]->name;
+  for (const auto& e : extra) out += ", " + e;
   return out + ")";
 }
 

@@ -100,7 +100,9 @@ Result<BoundExprPtr> CoerceTo(BoundExprPtr arg, const std::shared_ptr<arrow::Dat
 /// "\"text\"", as error parameters quote SQL and types.
 std::string Quoted(const std::string& text);
 /// Spark's column name of a call: its lower-case name, then the arguments' names.
-std::string CallText(const std::string& called, const std::vector<BoundExprPtr>& args);
+/// `extra`: arguments Spark shows after the given ones (defaults it fills in).
+std::string CallText(const std::string& called, const std::vector<BoundExprPtr>& args,
+                     const std::vector<std::string>& extra = {});
 /// A scalar function's metadata (can_fail as given) with its binder.
 FunctionInfo ScalarInfo(std::string name, std::string usage, ScalarBinder bind, bool can_fail = false);
 /// A call of `function` named `name` whose kernel is `fn`.

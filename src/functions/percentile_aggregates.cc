@@ -17,6 +17,7 @@
 #include <arrow/util/string.h>
 
 #include "functions/aggregate_util.h"
+#include "functions/collection_util.h"
 #include "functions/cast.h"
 #include "functions/kernel_util.h"
 #include "functions/quantile_summaries.h"
@@ -162,11 +163,7 @@ class PercentileAccumulator : public GroupedAccumulator {
       : percentages_(std::move(percentages)), has_frequency_(has_frequency) {}
 
   void Resize(int64_t n) override { values_.resize(n); }
-  int64_t MemoryUsage() const override {
-    int64_t bytes = CapacityBytes(values_);
-    for (const auto& v : values_) bytes += CapacityBytes(v);
-    return bytes;
-  }
+  int64_t MemoryUsage() const override { return NestedCapacityBytes(values_); }
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
     ARROW_ASSIGN_OR_RAISE(auto values, AsDoubles(args[0], rows));
     std::shared_ptr<arrow::Int64Array> frequencies;
@@ -295,14 +292,6 @@ std::string WithDistinct(const std::string& call_text) {
   return call_text.substr(0, open + 1) + "DISTINCT " + call_text.substr(open + 1);
 }
 
-std::string CallText(const std::string& function, const std::vector<BoundExprPtr>& args,
-                     const std::vector<std::string>& extra = {}) {
-  std::string out = function + "(";
-  for (size_t i = 0; i < args.size(); ++i) out += (i ? ", " : "") + args[i]->name;
-  for (const auto& e : extra) out += ", " + e;
-  return out + ")";
-}
-
 /// percentile(value, percentage[, frequency]) and median(value).
 FunctionInfo PercentileAggregate(std::string name, bool is_median, std::string usage) {
   FunctionInfo info;
@@ -359,11 +348,7 @@ class ApproxPercentileAccumulator : public GroupedAccumulator {
       : percentages_(std::move(percentages)), relative_error_(relative_error), type_(std::move(type)) {}
 
   void Resize(int64_t n) override { values_.resize(n); }
-  int64_t MemoryUsage() const override {
-    int64_t bytes = CapacityBytes(values_);
-    for (const auto& v : values_) bytes += CapacityBytes(v);
-    return bytes;
-  }
+  int64_t MemoryUsage() const override { return NestedCapacityBytes(values_); }
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
     ARROW_ASSIGN_OR_RAISE(auto values, AsDoubles(args[0], rows));
     for (int64_t i = 0; i < rows; ++i) {

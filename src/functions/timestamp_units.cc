@@ -6,6 +6,7 @@
 #include <arrow/util/string.h>
 
 #include "functions/cast.h"
+#include "functions/collection_util.h"
 #include "functions/datetime_util.h"
 #include "functions/kernel_util.h"
 #include "functions/time_util.h"
@@ -110,13 +111,6 @@ Result<std::shared_ptr<arrow::DataType>> CommonTimestampType(std::vector<BoundEx
   return args[first]->type;
 }
 
-std::string CallText(const std::string& function, const std::vector<BoundExprPtr>& args,
-                     const std::string& unit_text) {
-  std::string text = function + "(" + unit_text;
-  for (size_t i = 1; i < args.size(); ++i) text += ", " + args[i]->name;
-  return text + ")";
-}
-
 FunctionInfo TimestampAdd() {
   FunctionInfo info;
   info.name = "timestampadd";
@@ -125,9 +119,7 @@ FunctionInfo TimestampAdd() {
                                         const EvalContext& ctx) -> Result<BoundExprPtr> {
     if (args.size() != 3) return WrongArgumentCount(called, "3", args.size());
     ARROW_ASSIGN_OR_RAISE(Unit unit, ParseUnit(*args[0], "timestampadd", /*day_of_year=*/true));
-    std::string unit_text;
-    LiteralString(*args[0], &unit_text);
-    const std::string name = CallText("timestampadd", args, unit_text);
+    const std::string name = CallText("timestampadd", args);
     if (!types::IsIntegral(*args[1]->type) && args[1]->type->id() != arrow::Type::NA) {
       return UnexpectedInputType(name, 1, "\"BIGINT\"", *args[1]);
     }
@@ -182,9 +174,7 @@ FunctionInfo TimestampDiff() {
                                         const EvalContext& ctx) -> Result<BoundExprPtr> {
     if (args.size() != 3) return WrongArgumentCount(called, "3", args.size());
     ARROW_ASSIGN_OR_RAISE(Unit unit, ParseUnit(*args[0], "timestampdiff", /*day_of_year=*/false));
-    std::string unit_text;
-    LiteralString(*args[0], &unit_text);
-    const std::string name = CallText("timestampdiff", args, unit_text);
+    const std::string name = CallText("timestampdiff", args);
     ARROW_ASSIGN_OR_RAISE(auto type, CommonTimestampType(args, 1, name, ctx));
     const bool ntz = !types::IsTimestampLtz(*type);
     auto kernel = std::make_shared<LambdaKernel>(
