@@ -966,6 +966,10 @@ Result<ResolvedPtr> Analyzer::ResolveWithColumns(const plan::WithColumnsPlan& no
 }
 
 Result<ResolvedPtr> Analyzer::ResolveWithHidden(const plan::PlanPtr& child, const std::vector<ExprPtr>& extra) const {
+  if (child->kind() == PlanKind::kFilter) {
+    // ORDER BY over HAVING: the aggregate below the filter computes them.
+    return ResolveFilter(child->As<plan::FilterPlan>(), extra);
+  }
   if (child->kind() == PlanKind::kAggregate) {
     const auto& aggregate = child->As<plan::AggregatePlan>();
     ARROW_ASSIGN_OR_RAISE(auto input, ResolveNode(child->children[0]));
@@ -1011,7 +1015,7 @@ Status CheckFilterCondition(const BoundExprPtr& condition) {
   return Status::OK();
 }
 
-Result<ResolvedPtr> Analyzer::ResolveFilter(const plan::FilterPlan& node) const {
+Result<ResolvedPtr> Analyzer::ResolveFilter(const plan::FilterPlan& node, const std::vector<ExprPtr>& extra) const {
   ARROW_ASSIGN_OR_RAISE(auto condition_expr, ExpandSqlText(node.condition));
   if (plan::ContainsWindow(*condition_expr)) {
     const bool having = node.children[0]->kind() == PlanKind::kAggregate;
@@ -1027,31 +1031,43 @@ Result<ResolvedPtr> Analyzer::ResolveFilter(const plan::FilterPlan& node) const 
     out->condition = condition;
     return ResolvedPtr(out);
   };
-  const auto& child = node.children[0];
-  if (HasSubqueryConjunct(condition_expr)) {
-    if (!ContainsAggregate(*condition_expr)) return ResolveSubqueryFilter(condition_expr, child);
-    return ResolveHavingWithSubqueries(condition_expr, child);
-  }
-  if (!ContainsAggregate(*condition_expr)) {
-    ARROW_ASSIGN_OR_RAISE(auto input, ResolveNode(child));
-    auto condition = Bind(condition_expr, *input, nullptr);
-    if (condition.ok()) return make_filter(input, *condition);
-    ARROW_ASSIGN_OR_RAISE(auto widened, ResolveWithHidden(child, {condition_expr}));
-    if (!widened) return condition.status();
+  // The condition computed as the last hidden column of the widened child, the
+  // filter on it, and the condition column dropped again (the extras stay).
+  auto filter_on_hidden = [&](const std::vector<ExprPtr>& hidden) -> Result<ResolvedPtr> {
+    ARROW_ASSIGN_OR_RAISE(auto widened, ResolveWithHidden(node.children[0], hidden));
+    if (!widened) return nullptr;
     int visible = widened->schema->num_fields() - 1;
     const auto& f = widened->schema->field(visible);
     ARROW_ASSIGN_OR_RAISE(auto filtered,
                           make_filter(widened, BoundExpr::Column(visible, f->type(), f->nullable(), f->name())));
     return ProjectVisible(filtered, visible);
+  };
+  std::vector<ExprPtr> with_condition = extra;
+  with_condition.push_back(condition_expr);
+  const auto& child = node.children[0];
+  if (HasSubqueryConjunct(condition_expr)) {
+    if (!extra.empty()) return nullptr;  // cannot carry hidden columns (yet)
+    if (!ContainsAggregate(*condition_expr)) return ResolveSubqueryFilter(condition_expr, child);
+    return ResolveHavingWithSubqueries(condition_expr, child);
+  }
+  if (!ContainsAggregate(*condition_expr)) {
+    ResolvedPtr input;
+    if (extra.empty()) {
+      ARROW_ASSIGN_OR_RAISE(input, ResolveNode(child));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(input, ResolveWithHidden(child, extra));
+      if (!input) return nullptr;
+    }
+    auto condition = Bind(condition_expr, *input, nullptr);
+    if (condition.ok()) return make_filter(input, *condition);
+    ARROW_ASSIGN_OR_RAISE(auto filtered, filter_on_hidden(with_condition));
+    if (!filtered && extra.empty()) return condition.status();
+    return filtered;
   }
   // HAVING with aggregates: computed by the aggregation as a hidden column.
-  ARROW_ASSIGN_OR_RAISE(auto widened, ResolveWithHidden(child, {condition_expr}));
-  if (!widened) return AnalysisError("WHERE_CONDITION_NOT_DETERMINISTIC_OR_AGGREGATE_FUNCTION", {});
-  int visible = widened->schema->num_fields() - 1;
-  const auto& f = widened->schema->field(visible);
-  ARROW_ASSIGN_OR_RAISE(auto filtered,
-                        make_filter(widened, BoundExpr::Column(visible, f->type(), f->nullable(), f->name())));
-  return ProjectVisible(filtered, visible);
+  ARROW_ASSIGN_OR_RAISE(auto filtered, filter_on_hidden(with_condition));
+  if (!filtered && extra.empty()) return AnalysisError("WHERE_CONDITION_NOT_DETERMINISTIC_OR_AGGREGATE_FUNCTION", {});
+  return filtered;
 }
 
 Result<ResolvedPtr> Analyzer::ResolveSort(const plan::SortPlan& node) const {
@@ -1089,7 +1105,7 @@ Result<ResolvedPtr> Analyzer::ResolveSort(const plan::SortPlan& node) const {
     }
     key_exprs.push_back(inner);
     keys.push_back(key);
-    if (all_bound && !ContainsAggregate(*inner)) {
+    if (!ContainsAggregate(*inner)) {
       auto bound = Bind(inner, *input, nullptr);
       if (bound.ok()) {
         keys.back().expr = *bound;
@@ -1105,18 +1121,27 @@ Result<ResolvedPtr> Analyzer::ResolveSort(const plan::SortPlan& node) const {
   ResolvedPtr sort_input = input;
   int visible = input->schema->num_fields();
   if (!all_bound) {
-    // Keys that the input does not output are computed below as hidden columns.
-    ARROW_ASSIGN_OR_RAISE(auto widened, ResolveWithHidden(child, key_exprs));
+    // Keys that the input does not output are computed below as hidden columns;
+    // the keys bound already (select aliases among them) keep their columns, which
+    // the widened child outputs first.
+    std::vector<ExprPtr> hidden;
+    std::vector<size_t> hidden_keys;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if (keys[k].expr) continue;
+      hidden.push_back(key_exprs[k]);
+      hidden_keys.push_back(k);
+    }
+    ARROW_ASSIGN_OR_RAISE(auto widened, ResolveWithHidden(child, hidden));
     if (!widened) {
       // Not resolvable through the child: report the original error.
-      for (const auto& e : key_exprs) ARROW_RETURN_NOT_OK(Bind(e, *input, nullptr).status());
+      for (const auto& e : hidden) ARROW_RETURN_NOT_OK(Bind(e, *input, nullptr).status());
       return InternalError("sort keys failed to resolve");
     }
     sort_input = widened;
-    for (size_t k = 0; k < keys.size(); ++k) {
-      int index = visible + static_cast<int>(k);
+    for (size_t h = 0; h < hidden_keys.size(); ++h) {
+      int index = visible + static_cast<int>(h);
       const auto& f = widened->schema->field(index);
-      keys[k].expr = BoundExpr::Column(index, f->type(), f->nullable(), f->name());
+      keys[hidden_keys[h]].expr = BoundExpr::Column(index, f->type(), f->nullable(), f->name());
     }
   }
   auto out = NewNode(ResolvedKind::kSort, sort_input->schema, {sort_input});

@@ -78,7 +78,10 @@ class Analyzer {
   /// Filter and Sort may refer to what their input does not output (HAVING
   /// count(*) > 1, ORDER BY a column that was not selected): such references are
   /// computed as hidden columns below them and projected away above.
-  Result<plan::ResolvedPtr> ResolveFilter(const plan::FilterPlan& node) const;
+  /// With `extra`, the filter's output is followed by them as hidden columns (null
+  /// when the filter's child cannot carry them).
+  Result<plan::ResolvedPtr> ResolveFilter(const plan::FilterPlan& node,
+                                          const std::vector<plan::ExprPtr>& extra = {}) const;
   Result<plan::ResolvedPtr> ResolveSort(const plan::SortPlan& node) const;
   /// The child of a Filter/Sort resolved with `extra` expressions appended as
   /// hidden output columns, or null when the child cannot carry them.

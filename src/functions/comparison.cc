@@ -126,31 +126,6 @@ bool Orderable(const arrow::DataType& t) {
   }
 }
 
-// Spark's (ANSI) coercion of comparison operands to one type.
-Result<std::shared_ptr<arrow::DataType>> CommonComparisonType(const arrow::DataType& a_type,
-                                                              const std::shared_ptr<arrow::DataType>& a,
-                                                              const std::shared_ptr<arrow::DataType>& b) {
-  if (a->Equals(*b)) return a;
-  if (a->id() == arrow::Type::NA) return b;
-  if (b->id() == arrow::Type::NA) return a;
-  // Numbers and decimals: the narrowest type holding both (DOUBLE with a float side).
-  if (auto wider = WiderType(a, b)) return wider;
-  // A string compared with an integral value is read as BIGINT on both sides
-  // (Spark's ANSI PromoteStrings), whatever the integral width.
-  auto integral = [](const arrow::DataType& t) {
-    return t.id() == arrow::Type::INT8 || t.id() == arrow::Type::INT16 || t.id() == arrow::Type::INT32 ||
-           t.id() == arrow::Type::INT64;
-  };
-  if ((types::IsStringLike(*a) && integral(*b)) || (types::IsStringLike(*b) && integral(*a))) return arrow::int64();
-  if (types::IsStringLike(*a) && !types::IsStringLike(*b)) return b;
-  if (types::IsStringLike(*b) && !types::IsStringLike(*a)) return a;
-  if (a->id() == arrow::Type::DATE32 && b->id() == arrow::Type::TIMESTAMP) return b;
-  if (b->id() == arrow::Type::DATE32 && a->id() == arrow::Type::TIMESTAMP) return a;
-  if (a->id() == arrow::Type::TIMESTAMP && b->id() == arrow::Type::TIMESTAMP) return types::TimestampType();
-  (void)a_type;
-  return nullptr;
-}
-
 FunctionInfo ComparisonFunction(std::string name, std::vector<std::string> aliases, std::string symbol, CmpOp op) {
   FunctionInfo info;
   info.name = std::move(name);
@@ -164,7 +139,7 @@ FunctionInfo ComparisonFunction(std::string name, std::vector<std::string> alias
                                             const EvalContext& ctx) -> Result<BoundExprPtr> {
     if (args.size() != 2) return InternalError(info_copy.name + " takes two arguments");
     std::string name = CallName(info_copy, called, args);
-    ARROW_ASSIGN_OR_RAISE(auto common, CommonComparisonType(*args[0]->type, args[0]->type, args[1]->type));
+    auto common = ComparisonType(args[0]->type, args[1]->type);
     if (!common) {
       return AnalysisError("DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES",
                            {{"sqlExpr", "\"" + name + "\""},
@@ -190,6 +165,28 @@ FunctionInfo ComparisonFunction(std::string name, std::vector<std::string> alias
 }
 
 }  // namespace
+
+std::shared_ptr<arrow::DataType> ComparisonType(const std::shared_ptr<arrow::DataType>& a,
+                                                const std::shared_ptr<arrow::DataType>& b) {
+  if (a->Equals(*b)) return a;
+  if (a->id() == arrow::Type::NA) return b;
+  if (b->id() == arrow::Type::NA) return a;
+  // Numbers and decimals: the narrowest type holding both (DOUBLE with a float side).
+  if (auto wider = WiderType(a, b)) return wider;
+  // A string compared with an integral value is read as BIGINT on both sides
+  // (Spark's ANSI PromoteStrings), whatever the integral width.
+  auto integral = [](const arrow::DataType& t) {
+    return t.id() == arrow::Type::INT8 || t.id() == arrow::Type::INT16 || t.id() == arrow::Type::INT32 ||
+           t.id() == arrow::Type::INT64;
+  };
+  if ((types::IsStringLike(*a) && integral(*b)) || (types::IsStringLike(*b) && integral(*a))) return arrow::int64();
+  if (types::IsStringLike(*a) && !types::IsStringLike(*b)) return b;
+  if (types::IsStringLike(*b) && !types::IsStringLike(*a)) return a;
+  if (a->id() == arrow::Type::DATE32 && b->id() == arrow::Type::TIMESTAMP) return b;
+  if (b->id() == arrow::Type::DATE32 && a->id() == arrow::Type::TIMESTAMP) return a;
+  if (a->id() == arrow::Type::TIMESTAMP && b->id() == arrow::Type::TIMESTAMP) return types::TimestampType();
+  return nullptr;
+}
 
 Result<Datum> SparkEqual(const Datum& a, const Datum& b, const arrow::DataType& type, int64_t length) {
   return Compare(CmpOp::kEq, type, {a, b}, length);

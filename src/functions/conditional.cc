@@ -201,7 +201,9 @@ FunctionInfo In() {
     std::string name = "(" + args[0]->name + " IN (";
     for (size_t i = 1; i < args.size(); ++i) name += (i > 1 ? ", " : "") + args[i]->name;
     name += "))";
-    auto type = CommonType(args);
+    // Each list value meets the value as in `value = element` (strings promoted).
+    std::shared_ptr<arrow::DataType> type = args[0]->type;
+    for (size_t i = 1; i < args.size() && type; ++i) type = ComparisonType(type, args[i]->type);
     if (!type) {
       return AnalysisError("DATATYPE_MISMATCH.DATA_DIFF_TYPES",
                            {{"sqlExpr", "\"" + name + "\""}, {"functionName", "`in`"},

@@ -294,6 +294,11 @@ int NumericRank(const arrow::DataType& type);
 /// both (DOUBLE with a float side); nullptr when there is none.
 std::shared_ptr<arrow::DataType> WiderType(const std::shared_ptr<arrow::DataType>& a,
                                            const std::shared_ptr<arrow::DataType>& b);
+/// The type both sides of a comparison (and IN's value and list) are cast to: Spark's
+/// ANSI coercion, WiderType plus string promotion (a string read as the other side's
+/// type, as BIGINT against an integral one); nullptr when there is none.
+std::shared_ptr<arrow::DataType> ComparisonType(const std::shared_ptr<arrow::DataType>& a,
+                                                const std::shared_ptr<arrow::DataType>& b);
 /// WiderType of two arrays, maps or structs (same shape), element by element.
 std::shared_ptr<arrow::DataType> WiderNestedType(const std::shared_ptr<arrow::DataType>& a,
                                                  const std::shared_ptr<arrow::DataType>& b);

@@ -8,6 +8,8 @@ for the reference row):
   doctest-<module>   PySpark's own doctests of pyspark.sql.connect.<module>, as shipped in
                      the pinned pyspark wheel (functions, dataframe, column, group,
                      readwriter, catalog, window), counted per example
+  tpcds, tpcds-v2.7  the 99 TPC-DS queries (and the 13 added in v2.7) at SF1, compared
+                     with real Spark's recorded answers (not in the default set: long)
 Prints a table (suite, total, passed, failed, errored, skipped, pass rate, time), the
 failures with their first error line, and writes the same as JSON to
 build/conformance/<target>-latest.json (and a timestamped copy).
@@ -15,6 +17,7 @@ build/conformance/<target>-latest.json (and a timestamped copy).
   scripts/conformance                          against sk8 (build/sk8; SK8_BIN overrides)
   scripts/conformance --target spark           the reference row: real Spark Connect 4.1
   scripts/conformance --suites sk8-sql,doctest-column
+  scripts/conformance --suites tpcds          TPC-DS: how many of the 99 answer as Spark, and why not
   scripts/conformance refresh [--only sql]     re-record expected answers from real Spark
 """
 
@@ -28,7 +31,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import results, servers, suite_doctest, suite_pytest, suite_sql
+from . import results, servers, suite_doctest, suite_pytest, suite_sql, suite_tpcds
 from .results import log
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,13 +39,14 @@ OUT_DIR = REPO / "build" / "conformance"
 OWN_SUITES = ["sk8-pyspark", "sk8-sql", "sk8-differential"]
 DOCTEST_SUITES = [f"doctest-{m}" for m in suite_doctest.ALL]
 ALL_SUITES = OWN_SUITES + DOCTEST_SUITES
+LONG_SUITES = list(suite_tpcds.SUITES)   # run only when named
 
 
 def _suites(arg: str) -> list[str]:
     names = [s.strip() for s in arg.split(",") if s.strip()]
-    bad = [s for s in names if s not in ALL_SUITES]
+    bad = [s for s in names if s not in ALL_SUITES + LONG_SUITES]
     if bad:
-        raise argparse.ArgumentTypeError(f"unknown suite(s) {bad}; known: {', '.join(ALL_SUITES)}")
+        raise argparse.ArgumentTypeError(f"unknown suite(s) {bad}; known: {', '.join(ALL_SUITES + LONG_SUITES)}")
     return names
 
 
@@ -71,6 +75,8 @@ def cmd_run(args) -> int:
                                         args.pytest_timeout))
         elif suite == "sk8-sql":
             out.append(suite_sql.run(args.target))
+        elif suite in suite_tpcds.SUITES:
+            out.append(suite_tpcds.run(suite, args.target))
     doctests = [s.removeprefix("doctest-") for s in args.suites if s.startswith("doctest-")]
     if doctests:
         out.extend(suite_doctest.run(args.target, doctests, work, args.example_timeout, args.module_timeout))
@@ -102,7 +108,7 @@ def _pyspark_version() -> str:
 def cmd_refresh(args) -> int:
     """Re-record expected answers from real Spark."""
     only = set(args.only.split(",")) if args.only else {"sql", "differential", "pyspark"}
-    if "sql" in only or "differential" in only:
+    if only & {"sql", "differential", "tpcds"}:
         server = servers.start("spark")
         log(f"real Spark Connect server at {server.url}")
         try:
@@ -114,6 +120,9 @@ def cmd_refresh(args) -> int:
                 from tests.differential import cases
                 n = cases.refresh_all(server.url)
                 log(f"refresh: tests/differential/cases: {n} cases recorded from real Spark")
+            if "tpcds" in only:
+                n = suite_tpcds.refresh(server.url)
+                log(f"refresh: tests/tpcds: {n} TPC-DS answers recorded from real Spark")
         finally:
             server.stop(30)
     if "pyspark" in only:
@@ -133,7 +142,8 @@ def main(argv=None) -> int:
                     help="server to test: sk8 (default), real Spark (reference row), or sk8 with "
                          "sk8.route=upstream in front of real Spark (the gateway; pytest suites only)")
     ap.add_argument("--suites", type=_suites, default=ALL_SUITES,
-                    help=f"comma-separated subset of: {', '.join(ALL_SUITES)} (default all)")
+                    help=f"comma-separated subset of: {', '.join(ALL_SUITES + LONG_SUITES)} "
+                         f"(default all but {', '.join(LONG_SUITES)})")
     ap.add_argument("--out", type=Path, help="JSON result path (default build/conformance/<target>-latest.json)")
     ap.add_argument("--failures", type=int, default=15,
                     help="failures listed per suite on stdout (-1: all; the JSON has all)")
@@ -147,7 +157,8 @@ def main(argv=None) -> int:
                         description="Re-record the stored expected answers from real Spark (pyspark wheel "
                                     "+ Java 17): tests/sql answers, tests/differential cases, and "
                                     "tests/pyspark goldens (through scripts/refresh-golden).")
-    rp.add_argument("--only", help="comma-separated subset of: sql, differential, pyspark (default all)")
+    rp.add_argument("--only", help="comma-separated subset of: sql, differential, pyspark, tpcds "
+                                   "(default all but tpcds)")
     args = ap.parse_args(argv)
     os.environ.setdefault("JAVA_HOME", "/usr/lib/jvm/java-17-openjdk-amd64")
     # PySpark logs every query error (with the JVM stack trace) on stderr; the suites
