@@ -1,5 +1,6 @@
 #include "analyzer/analyzer.h"
 
+#include <functional>
 #include <arrow/compute/api.h>
 #include <arrow/util/key_value_metadata.h>
 
@@ -507,10 +508,7 @@ Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& inp
     ARROW_ASSIGN_OR_RAISE(auto bound, Bind(expr, input, nullptr));
     for (size_t g = 0; g < agg->grouping.size(); ++g) {
       const auto& group = agg->grouping[g];
-      bool same = group->name == bound->name ||
-                  (group->kind == plan::BoundKind::kColumnRef && bound->kind == plan::BoundKind::kColumnRef &&
-                   group->column_index == bound->column_index);
-      if (same) return BoundExpr::Column(static_cast<int>(g), group->type, group->nullable, bound->name);
+      if (plan::SameExpression(*group, *bound)) return BoundExpr::Column(static_cast<int>(g), group->type, group->nullable, bound->name);
     }
     if (expr->kind() == ExprKind::kColumn) {
       return AnalysisError("MISSING_AGGREGATION", {{"expression", "\"" + bound->name + "\""},
@@ -967,7 +965,11 @@ Result<ResolvedPtr> Analyzer::ResolveWithColumns(const plan::WithColumnsPlan& no
 
 Result<ResolvedPtr> Analyzer::ResolveWithHidden(const plan::PlanPtr& child, const std::vector<ExprPtr>& extra) const {
   if (child->kind() == PlanKind::kFilter) {
-    // ORDER BY over HAVING: the aggregate below the filter computes them.
+    // ORDER BY over HAVING: the aggregate below the filter computes them, grouping
+    // columns only (Spark cannot resolve an aggregate there either).
+    for (const auto& e : extra) {
+      if (ContainsAggregate(*e)) return nullptr;
+    }
     return ResolveFilter(child->As<plan::FilterPlan>(), extra);
   }
   if (child->kind() == PlanKind::kAggregate) {
@@ -1133,8 +1135,19 @@ Result<ResolvedPtr> Analyzer::ResolveSort(const plan::SortPlan& node) const {
     }
     ARROW_ASSIGN_OR_RAISE(auto widened, ResolveWithHidden(child, hidden));
     if (!widened) {
-      // Not resolvable through the child: report the original error.
-      for (const auto& e : hidden) ARROW_RETURN_NOT_OK(Bind(e, *input, nullptr).status());
+      // Not resolvable through the child: report the first column the input lacks.
+      std::function<Status(const ExprPtr&)> check = [&](const ExprPtr& e) -> Status {
+        switch (e->kind()) {
+          case ExprKind::kColumn: return Bind(e, *input, nullptr).status();
+          case ExprKind::kFunction:
+            for (const auto& a : e->As<plan::FunctionExpr>().args) ARROW_RETURN_NOT_OK(check(a));
+            return Status::OK();
+          case ExprKind::kAlias: return check(e->As<plan::AliasExpr>().child);
+          case ExprKind::kCast: return check(e->As<plan::CastExpr>().child);
+          default: return Bind(e, *input, nullptr).status();
+        }
+      };
+      for (const auto& e : hidden) ARROW_RETURN_NOT_OK(check(e));
       return InternalError("sort keys failed to resolve");
     }
     sort_input = widened;

@@ -32,17 +32,9 @@ using plan::ResolvedPtr;
 
 namespace {
 
-/// Same grouping expression: the same input column, or the same expression text.
-bool SameGroupingExpression(const BoundExpr& a, const BoundExpr& b) {
-  if (a.kind == plan::BoundKind::kColumnRef && b.kind == plan::BoundKind::kColumnRef) {
-    return a.column_index == b.column_index;
-  }
-  return plan::ToString(a) == plan::ToString(b);
-}
-
 int FindGrouping(const std::vector<BoundExprPtr>& grouping, size_t count, const BoundExpr& expr) {
   for (size_t g = 0; g < count; ++g) {
-    if (SameGroupingExpression(*grouping[g], expr)) return static_cast<int>(g);
+    if (plan::SameExpression(*grouping[g], expr)) return static_cast<int>(g);
   }
   return -1;
 }
@@ -226,7 +218,7 @@ Result<BoundExprPtr> Analyzer::BindGroupingCall(const plan::FunctionExpr& call, 
   }
   bool matches = args.empty() || args.size() == n;
   for (size_t i = 0; matches && i < args.size(); ++i) {
-    matches = SameGroupingExpression(*args[i], *agg->grouping[i]);
+    matches = plan::SameExpression(*args[i], *agg->grouping[i]);
   }
   if (!matches) {
     return AnalysisError("GROUPING_ID_COLUMN_MISMATCH",

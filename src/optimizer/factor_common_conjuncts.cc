@@ -11,22 +11,6 @@ namespace {
 using plan::BoundExpr;
 using plan::BoundExprPtr;
 
-/// Structural equality: same operation on the same columns and values.
-bool SameExpr(const BoundExpr& a, const BoundExpr& b) {
-  if (a.kind != b.kind || !a.type->Equals(*b.type) || a.args.size() != b.args.size()) return false;
-  switch (a.kind) {
-    case plan::BoundKind::kColumnRef: return a.column_id == b.column_id;
-    case plan::BoundKind::kLiteral: return a.literal->Equals(*b.literal);
-    case plan::BoundKind::kCall:
-      if (a.function_name != b.function_name || a.name != b.name) return false;
-      for (size_t i = 0; i < a.args.size(); ++i) {
-        if (!SameExpr(*a.args[i], *b.args[i])) return false;
-      }
-      return true;
-  }
-  return false;
-}
-
 /// The condition with common conjuncts of its OR branches factored out, or
 /// null when there are none.
 /// parts[0] <name> parts[1] <name> ..., left to right.
@@ -52,11 +36,11 @@ Result<BoundExprPtr> Factor(const BoundExprPtr& condition) {
     bool everywhere = true;
     for (size_t b = 1; b < branches.size() && everywhere; ++b) {
       bool found = false;
-      for (const auto& c : conjuncts[b]) found |= SameExpr(*candidate, *c);
+      for (const auto& c : conjuncts[b]) found |= plan::SameExpression(*candidate, *c);
       everywhere = found;
     }
     bool seen = false;
-    for (const auto& c : common) seen |= SameExpr(*candidate, *c);
+    for (const auto& c : common) seen |= plan::SameExpression(*candidate, *c);
     if (everywhere && !seen) common.push_back(candidate);
   }
   if (common.empty()) return nullptr;
@@ -65,7 +49,7 @@ Result<BoundExprPtr> Factor(const BoundExprPtr& condition) {
     std::vector<BoundExprPtr> rest;
     for (const auto& c : branch) {
       bool is_common = false;
-      for (const auto& k : common) is_common |= SameExpr(*c, *k);
+      for (const auto& k : common) is_common |= plan::SameExpression(*c, *k);
       if (!is_common) rest.push_back(c);
     }
     if (rest.empty()) return Combine("and", common);  // that branch is just the common part

@@ -25,7 +25,7 @@ using plan::ResolvedPtr;
 bool SameArgs(const std::vector<BoundExprPtr>& a, const std::vector<BoundExprPtr>& b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (plan::ToString(*a[i]) != plan::ToString(*b[i]) || !a[i]->type->Equals(*b[i]->type)) return false;
+    if (!plan::SameExpression(*a[i], *b[i])) return false;
   }
   return true;
 }

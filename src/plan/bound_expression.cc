@@ -52,6 +52,25 @@ std::string ToString(const BoundExpr& expr) {
   return expr.name;
 }
 
+bool SameExpression(const BoundExpr& a, const BoundExpr& b) {
+  if (a.kind != b.kind || !a.type->Equals(*b.type) || a.args.size() != b.args.size()) return false;
+  switch (a.kind) {
+    case BoundKind::kColumnRef:
+      if (a.outer_reference != b.outer_reference) return false;
+      if (a.column_id >= 0 || b.column_id >= 0) return a.column_id == b.column_id;
+      return a.column_index == b.column_index;
+    case BoundKind::kLiteral: return a.literal->Equals(*b.literal);
+    case BoundKind::kCall:
+      // The name carries what the arguments do not (a cast's or a function's form).
+      if (a.function_name != b.function_name || a.name != b.name) return false;
+      for (size_t i = 0; i < a.args.size(); ++i) {
+        if (!SameExpression(*a.args[i], *b.args[i])) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
 Result<BoundExprPtr> BindToInput(const BoundExprPtr& expr, const std::vector<int64_t>& input_ids) {
   if (expr->kind == BoundKind::kColumnRef) {
     if (expr->column_id < 0 || expr->outer_reference) return expr;  // already positional / not this input's

@@ -176,6 +176,10 @@ struct BoundWindowFunction {
 
 /// Renders a bound expression for EXPLAIN.
 std::string ToString(const BoundExpr& expr);
+/// Structural equality: the same operation on the same columns and values. Columns
+/// compare by identity (by position before identities are given), never by name:
+/// a.x and b.x of a join are different columns.
+bool SameExpression(const BoundExpr& a, const BoundExpr& b);
 
 /// The expression with every column reference pointed at the position of its
 /// column identity in `input_ids` (the input operator's output columns).
