@@ -816,8 +816,10 @@ Result<ResolvedPtr> Analyzer::ResolveProject(const plan::ProjectPlan& node, Reso
   if (HasGenerator(expressions)) return ResolveGenerate(expressions, input);
   for (const auto& e : expressions) {
     std::vector<const plan::ScalarSubqueryExpr*> scalars;
+    std::vector<const plan::ExistsExpr*> exists;
     ScalarSubqueries(e, &scalars);
-    if (!scalars.empty()) return ProjectWithScalarSubqueries(expressions, input);
+    NestedExists(e, &exists);
+    if (!scalars.empty() || !exists.empty()) return ProjectWithScalarSubqueries(expressions, input);
   }
   ARROW_ASSIGN_OR_RAISE(input, WithHiddenJoinColumns(input));
   WindowContext windows;

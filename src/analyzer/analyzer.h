@@ -129,6 +129,10 @@ class Analyzer {
   /// (the caller erases the entries once it has bound what reads them).
   Result<plan::ResolvedPtr> JoinScalarSubqueries(const std::vector<const plan::ScalarSubqueryExpr*>& scalars,
                                                  plan::ResolvedPtr input) const;
+  /// Joins, for each EXISTS, a flag beside `input` telling whether the row has a
+  /// match, and records its value in precomputed_columns_ (as JoinScalarSubqueries).
+  Result<plan::ResolvedPtr> JoinExistsFlags(const std::vector<const plan::ExistsExpr*>& exists,
+                                            plan::ResolvedPtr input) const;
   /// A projection whose list holds scalar subqueries (SELECT (SELECT ...)).
   Result<plan::ResolvedPtr> ProjectWithScalarSubqueries(const std::vector<plan::ExprPtr>& expressions,
                                                         plan::ResolvedPtr input) const;
@@ -236,6 +240,8 @@ struct DecorrelatedSubquery {
 };
 Result<DecorrelatedSubquery> PullUpCorrelatedPredicates(const plan::ResolvedPtr& subquery,
                                                         const plan::EvalContext& ctx);
+/// `expr` with its outer references read as ordinary columns (of the outer query).
+plan::BoundExprPtr WithoutOuterMarks(const plan::BoundExprPtr& expr);
 /// The pulled predicates as a join condition over `outer`'s columns, then
 /// `subquery`'s (null when there are none).
 Result<plan::BoundExprPtr> CorrelatedJoinCondition(const std::vector<plan::BoundExprPtr>& conditions,
@@ -255,6 +261,8 @@ Result<plan::ResolvedPtr> Distinct(const plan::ResolvedPtr& input);
 
 /// Every scalar subquery inside `e`, outermost first.
 void ScalarSubqueries(const plan::ExprPtr& e, std::vector<const plan::ScalarSubqueryExpr*>* out);
+/// Every EXISTS inside `e` (in SELECT, under OR, ...), outermost first.
+void NestedExists(const plan::ExprPtr& e, std::vector<const plan::ExistsExpr*>* out);
 
 /// True for functions that only exist over a window (rank, lag, ntile, ...).
 bool IsWindowOnlyFunction(const std::string& name);

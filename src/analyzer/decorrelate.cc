@@ -131,8 +131,16 @@ class PredicatePullUp {
                                           std::vector<BoundExprPtr>* pulled) {
     std::vector<BoundExprPtr> conjuncts, kept;
     if (condition) plan::SplitConjuncts(condition, &conjuncts);
-    for (const auto& c : conjuncts) {
+    for (size_t i = 0; i < conjuncts.size(); ++i) {
+      const BoundExprPtr c = conjuncts[i];
       if (plan::HasOuterReference(*c)) {
+        // (k = outer.k AND a) OR (k = outer.k AND b): the correlation is the
+        // common part (TPC-DS q41); the rest can stay below.
+        ARROW_ASSIGN_OR_RAISE(auto factored, functions::FactorCommonConjuncts(c));
+        if (factored) {
+          plan::SplitConjuncts(factored, &conjuncts);
+          continue;
+        }
         pulled->push_back(c);
       } else {
         ARROW_ASSIGN_OR_RAISE(auto rebound, Rebind(c, input));
@@ -234,6 +242,9 @@ class PredicatePullUp {
   bool counts_ = false;
 };
 
+
+}  // namespace
+
 BoundExprPtr WithoutOuterMarks(const BoundExprPtr& expr) {
   if (!plan::HasOuterReference(*expr)) return expr;
   auto copy = std::make_shared<BoundExpr>(*expr);
@@ -241,8 +252,6 @@ BoundExprPtr WithoutOuterMarks(const BoundExprPtr& expr) {
   for (auto& arg : copy->args) arg = WithoutOuterMarks(arg);
   return copy;
 }
-
-}  // namespace
 
 Result<DecorrelatedSubquery> PullUpCorrelatedPredicates(const ResolvedPtr& subquery, const plan::EvalContext& ctx) {
   return PredicatePullUp(ctx).Run(subquery);

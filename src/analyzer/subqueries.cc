@@ -116,6 +116,18 @@ void ScalarSubqueries(const ExprPtr& e, std::vector<const plan::ScalarSubqueryEx
   }
 }
 
+void NestedExists(const ExprPtr& e, std::vector<const plan::ExistsExpr*>* out) {
+  switch (e->kind()) {
+    case ExprKind::kExists: out->push_back(&e->As<plan::ExistsExpr>()); return;
+    case ExprKind::kFunction:
+      for (const auto& a : e->As<plan::FunctionExpr>().args) NestedExists(a, out);
+      return;
+    case ExprKind::kAlias: NestedExists(e->As<plan::AliasExpr>().child, out); return;
+    case ExprKind::kCast: NestedExists(e->As<plan::CastExpr>().child, out); return;
+    default: return;
+  }
+}
+
 bool HasSubqueryConjunct(const ExprPtr& condition) {
   std::vector<ExprPtr> conjuncts;
   Conjuncts(condition, &conjuncts);
@@ -123,7 +135,9 @@ bool HasSubqueryConjunct(const ExprPtr& condition) {
   for (const auto& c : conjuncts) {
     std::vector<const plan::ScalarSubqueryExpr*> scalars;
     ScalarSubqueries(c, &scalars);
-    if (PredicateSubqueryOf(c, &negated) || !scalars.empty()) return true;
+    std::vector<const plan::ExistsExpr*> exists;
+    NestedExists(c, &exists);
+    if (PredicateSubqueryOf(c, &negated) || !scalars.empty() || !exists.empty()) return true;
   }
   return false;
 }
@@ -169,9 +183,11 @@ Result<ResolvedPtr> Analyzer::FilterWithSubqueries(const ExprPtr& condition, Res
     bool negated = false;
     std::vector<const plan::ScalarSubqueryExpr*> scalars;
     ScalarSubqueries(conjunct, &scalars);
+    std::vector<const plan::ExistsExpr*> exists;
+    NestedExists(conjunct, &exists);
     if (const plan::Expr* subquery = PredicateSubqueryOf(conjunct, &negated)) {
       subqueries.emplace_back(subquery, negated);
-    } else if (!scalars.empty()) {
+    } else if (!scalars.empty() || !exists.empty()) {
       with_scalars.push_back(conjunct);
     } else {
       rest.push_back(conjunct);
@@ -233,10 +249,16 @@ Result<ResolvedPtr> Analyzer::FilterWithScalarSubqueries(const std::vector<ExprP
                                                          ResolvedPtr input) const {
   const int visible = input->schema->num_fields();
   std::vector<const plan::ScalarSubqueryExpr*> scalars;
-  for (const auto& c : conjuncts) ScalarSubqueries(c, &scalars);
+  std::vector<const plan::ExistsExpr*> exists;
+  for (const auto& c : conjuncts) {
+    ScalarSubqueries(c, &scalars);
+    NestedExists(c, &exists);
+  }
   auto joined = JoinScalarSubqueries(scalars, input);
+  if (joined.ok()) joined = JoinExistsFlags(exists, *joined);
   auto bound = joined.ok() ? BindExpression(AndOf(conjuncts), **joined) : Result<BoundExprPtr>(joined.status());
   for (const auto* scalar : scalars) precomputed_columns_.erase(scalar);
+  for (const auto* e : exists) precomputed_columns_.erase(e);
   ARROW_RETURN_NOT_OK(bound.status());
   ARROW_RETURN_NOT_OK(CheckFilterCondition(*bound));
   ARROW_ASSIGN_OR_RAISE(ResolvedPtr filtered, AssignColumnIds(plan::MakeFilterNode(*joined, *bound)));
@@ -248,11 +270,17 @@ Result<ResolvedPtr> Analyzer::FilterWithScalarSubqueries(const std::vector<ExprP
 Result<ResolvedPtr> Analyzer::ProjectWithScalarSubqueries(const std::vector<ExprPtr>& expressions,
                                                           ResolvedPtr input) const {
   std::vector<const plan::ScalarSubqueryExpr*> scalars;
-  for (const auto& e : expressions) ScalarSubqueries(e, &scalars);
+  std::vector<const plan::ExistsExpr*> exists;
+  for (const auto& e : expressions) {
+    ScalarSubqueries(e, &scalars);
+    NestedExists(e, &exists);
+  }
   auto joined = JoinScalarSubqueries(scalars, input);
+  if (joined.ok()) joined = JoinExistsFlags(exists, *joined);
   auto bound = joined.ok() ? BindProjectList(expressions, **joined, nullptr)
                            : Result<std::vector<BoundExprPtr>>(joined.status());
   for (const auto* scalar : scalars) precomputed_columns_.erase(scalar);
+  for (const auto* e : exists) precomputed_columns_.erase(e);
   ARROW_RETURN_NOT_OK(bound.status());
   auto project = std::make_shared<ResolvedPlan>();
   project->kind = ResolvedKind::kProject;
@@ -340,15 +368,33 @@ ResolvedPtr WithMatchedFlag(const ResolvedPtr& plan) {
   return project;
 }
 
-/// Spark's name of a scalar subquery's column: scalarsubquery(outer columns).
-std::string ScalarSubqueryName(const std::vector<BoundExprPtr>& conditions) {
+/// `input` left-joined with `right` on `condition` (none: every row of both): the
+/// subquery's columns come after the input's, nullable (no match gives NULL), and
+/// names and `*` still mean the input's first `visible` columns.
+Result<ResolvedPtr> JoinBeside(const ResolvedPtr& input, const ResolvedPtr& right, const BoundExprPtr& condition,
+                               int visible) {
+  const int width = input->schema->num_fields();
+  auto join = plan::MakeJoinNode(input, right, plan::JoinType::kLeftOuter, condition);
+  arrow::FieldVector fields = join->schema->fields();
+  for (size_t i = width; i < fields.size(); ++i) {
+    fields[i] = fields[i]->WithNullable(true);
+    join->qualifiers[i] = "";
+  }
+  join->schema = arrow::schema(fields);
+  join->visible_columns = visible;
+  return AssignColumnIds(join);
+}
+
+/// Spark's name of a subquery expression's column: scalarsubquery(outer columns),
+/// exists(outer columns).
+std::string SubqueryName(const std::string& prefix, const std::vector<BoundExprPtr>& conditions) {
   std::vector<std::string> names;
   std::function<void(const BoundExpr&)> visit = [&](const BoundExpr& e) {
     if (e.outer_reference && std::find(names.begin(), names.end(), e.name) == names.end()) names.push_back(e.name);
     for (const auto& arg : e.args) visit(*arg);
   };
   for (const auto& c : conditions) visit(*c);
-  std::string out = "scalarsubquery(";
+  std::string out = prefix + "(";
   for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
   return out + ")";
 }
@@ -395,18 +441,10 @@ Result<ResolvedPtr> Analyzer::JoinScalarSubqueries(const std::vector<const plan:
       ARROW_ASSIGN_OR_RAISE(condition, CorrelatedJoinCondition(decorrelated.conditions, *input, *right, ctx_));
     }
     const int width = input->schema->num_fields();
-    auto join = plan::MakeJoinNode(input, right, plan::JoinType::kLeftOuter, condition);
-    arrow::FieldVector fields = join->schema->fields();
-    for (size_t i = width; i < fields.size(); ++i) {
-      fields[i] = fields[i]->WithNullable(true);  // outer rows without a match give NULL
-      join->qualifiers[i] = "";
-    }
-    join->schema = arrow::schema(fields);
-    join->visible_columns = visible;  // names and `*` still mean the input's columns
-    ARROW_ASSIGN_OR_RAISE(input, AssignColumnIds(join));
+    ARROW_ASSIGN_OR_RAISE(input, JoinBeside(input, right, condition, visible));
     const int position = width + plan::ColumnPosition(*right, subquery->column_ids[0]);
     const auto& f = input->schema->field(position);
-    const std::string name = ScalarSubqueryName(decorrelated.conditions);
+    const std::string name = SubqueryName("scalarsubquery", decorrelated.conditions);
     BoundExprPtr value = BoundExpr::Column(position, f->type(), true, name);
     if (over_no_rows) {
       const int flag = input->schema->num_fields() - 1;
@@ -421,6 +459,110 @@ Result<ResolvedPtr> Analyzer::JoinScalarSubqueries(const std::vector<const plan:
     auto named = std::make_shared<BoundExpr>(*value);
     named->auto_alias = true;  // SELECT (SELECT ...): Spark marks the generated name
     precomputed_columns_[scalar] = named;
+  }
+  return input;
+}
+
+namespace {
+
+/// A pulled-up correlated predicate `outer = inner` split into its sides (each
+/// side reading only one query), or false.
+bool SplitCorrelatedEquality(const BoundExprPtr& c, BoundExprPtr* outer, BoundExprPtr* inner) {
+  if (c->kind != plan::BoundKind::kCall || c->function_name != "=" || c->args.size() != 2) return false;
+  std::function<bool(const BoundExpr&, bool)> reads_only = [&](const BoundExpr& e, bool outer_side) {
+    if (e.kind == plan::BoundKind::kColumnRef) return e.outer_reference == outer_side;
+    for (const auto& a : e.args) {
+      if (!reads_only(*a, outer_side)) return false;
+    }
+    return true;
+  };
+  for (int o = 0; o < 2; ++o) {
+    const auto& a = c->args[o];
+    const auto& b = c->args[1 - o];
+    if (plan::HasOuterReference(*a) && reads_only(*a, true) && reads_only(*b, false)) {
+      *outer = a;
+      *inner = b;
+      return true;
+    }
+  }
+  return false;
+}
+
+/// The distinct values of `keys` over `plan`'s rows, each with a matched flag.
+Result<ResolvedPtr> DistinctKeysWithFlag(const ResolvedPtr& plan, const std::vector<BoundExprPtr>& keys) {
+  auto distinct = std::make_shared<ResolvedPlan>();
+  distinct->kind = ResolvedKind::kAggregate;
+  distinct->children = {plan};
+  distinct->grouping = keys;
+  arrow::FieldVector fields;
+  for (const auto& k : keys) fields.push_back(arrow::field(k->name, k->type, k->nullable));
+  distinct->schema = arrow::schema(fields);
+  distinct->qualifiers.assign(fields.size(), "");
+  ARROW_ASSIGN_OR_RAISE(auto with_ids, AssignColumnIds(distinct));
+  return WithMatchedFlag(with_ids);
+}
+
+}  // namespace
+
+// EXISTS where a row's filter needs its truth value (under OR, NOT of a
+// disjunction, CASE): Spark's ExistenceJoin, built from a left join on the
+// subquery's distinct correlation keys with a matched flag; EXISTS is the flag
+// being set (false, never NULL, for an outer row without a match or with a NULL key).
+Result<ResolvedPtr> Analyzer::JoinExistsFlags(const std::vector<const plan::ExistsExpr*>& exists,
+                                              ResolvedPtr input) const {
+  const int visible = input->visible_columns < 0 ? input->schema->num_fields() : input->visible_columns;
+  for (const auto* predicate : exists) {
+    ARROW_ASSIGN_OR_RAISE(auto subquery, ResolveSubquery(predicate->query, *input));
+    ARROW_ASSIGN_OR_RAISE(auto decorrelated, PullUpCorrelatedPredicates(subquery, ctx_));
+    if (decorrelated.aggregated) {
+      return Unsupported("correlated EXISTS subqueries over an aggregate inside OR or other expressions");
+    }
+    const ResolvedPtr& inner_plan = decorrelated.plan;
+    const std::string name = SubqueryName("exists", decorrelated.conditions);
+    std::vector<BoundExprPtr> outer_keys, inner_keys;
+    for (const auto& c : decorrelated.conditions) {
+      BoundExprPtr outer, inner;
+      if (!SplitCorrelatedEquality(c, &outer, &inner)) {
+        return Unsupported("correlated EXISTS subqueries inside OR or other expressions whose correlation is not "
+                           "`outer column = subquery column`");
+      }
+      ARROW_ASSIGN_OR_RAISE(auto outer_bound, plan::BindToInput(WithoutOuterMarks(outer), input->column_ids));
+      ARROW_ASSIGN_OR_RAISE(auto inner_bound, plan::BindToInput(inner, inner_plan->column_ids));
+      outer_keys.push_back(outer_bound);
+      inner_keys.push_back(inner_bound);
+    }
+    const int width = input->schema->num_fields();
+    ResolvedPtr right;
+    BoundExprPtr condition;
+    if (inner_keys.empty()) {
+      // Uncorrelated: its first row, if any, beside every row.
+      auto first = std::make_shared<ResolvedPlan>();
+      first->kind = ResolvedKind::kLimit;
+      first->children = {inner_plan};
+      first->schema = inner_plan->schema;
+      first->qualifiers.assign(inner_plan->schema->num_fields(), "");
+      first->limit = 1;
+      ARROW_ASSIGN_OR_RAISE(auto first_row, AssignColumnIds(first));
+      right = WithMatchedFlag(first_row);
+    } else {
+      ARROW_ASSIGN_OR_RAISE(right, DistinctKeysWithFlag(inner_plan, inner_keys));
+      std::vector<BoundExprPtr> equalities;
+      for (size_t k = 0; k < outer_keys.size(); ++k) {
+        const auto& f = right->schema->field(static_cast<int>(k));
+        auto key = BoundExpr::Column(width + static_cast<int>(k), f->type(), f->nullable(), f->name());
+        ARROW_ASSIGN_OR_RAISE(auto equal, functions::BindFunctionCall("=", {outer_keys[k], key}, ctx_));
+        equalities.push_back(equal);
+      }
+      ARROW_ASSIGN_OR_RAISE(condition, functions::AndAll(equalities, ctx_));
+    }
+    ARROW_ASSIGN_OR_RAISE(input, JoinBeside(input, right, condition, visible));
+    const int flag = input->schema->num_fields() - 1;
+    auto matched = BoundExpr::Column(flag, arrow::boolean(), true, "matched");
+    ARROW_ASSIGN_OR_RAISE(auto value, functions::BindFunctionCall("isnotnull", {matched}, ctx_));
+    auto named = std::make_shared<BoundExpr>(*value);
+    named->name = name;
+    named->auto_alias = true;
+    precomputed_columns_[predicate] = named;
   }
   return input;
 }

@@ -825,8 +825,12 @@ bool ForceNullable(const arrow::DataType& from, const arrow::DataType& to) {
       case arrow::Type::INT32: digits = 10; break;
       case arrow::Type::INT64: digits = 20; break;
       case arrow::Type::DECIMAL128: {
+        // Safe when wider, or when the integral part gains a digit (rounding the
+        // fraction then cannot overflow): Spark's canNullSafeCastToDecimal.
         const auto& in = static_cast<const arrow::Decimal128Type&>(from);
-        return dec.precision() - dec.scale() < in.precision() - in.scale() || dec.scale() < in.scale();
+        const int to_integral = dec.precision() - dec.scale(), from_integral = in.precision() - in.scale();
+        const bool wider = to_integral >= from_integral && dec.scale() >= in.scale();
+        return !wider && to_integral <= from_integral;
       }
       case arrow::Type::BOOL: return false;
       default: return true;

@@ -108,6 +108,9 @@ Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<Bound
 BoundExprPtr MarkNullIntolerant(const BoundExprPtr& bound, const FunctionInfo& info);
 /// The conjuncts joined by AND, left to right; null for none.
 Result<BoundExprPtr> AndAll(const std::vector<BoundExprPtr>& conjuncts, const EvalContext& ctx = {});
+/// (a AND b) OR (a AND c) -> a AND (b OR c): the condition with the conjuncts
+/// common to all its OR branches factored out, or null when there are none.
+Result<BoundExprPtr> FactorCommonConjuncts(const BoundExprPtr& condition);
 
 /// True when evaluating `expr` can raise an error on some row: a call of a
 /// function that can fail (FunctionInfo::can_fail), a narrowing cast, or any

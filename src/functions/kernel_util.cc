@@ -70,7 +70,10 @@ std::shared_ptr<arrow::DataType> WiderType(const std::shared_ptr<arrow::DataType
     const auto& y = static_cast<const arrow::Decimal128Type&>(*AsDecimalType(b));
     int scale = std::max(x.scale(), y.scale());
     int int_digits = std::max(x.precision() - x.scale(), y.precision() - y.scale());
-    return arrow::decimal128(std::min(38, int_digits + scale), scale);
+    // Past 38 digits the integral digits are kept and the scale gives way
+    // (Spark 4's DecimalType.boundedPreferIntegralDigits).
+    if (int_digits + scale > 38) scale = 38 - int_digits;
+    return arrow::decimal128(int_digits + scale, scale);
   }
   return WiderNestedType(a, b);
 }

@@ -35,31 +35,10 @@ Result<plan::ResolvedPtr> RunBatch(const RuleBatch& batch, plan::ResolvedPtr pla
   return plan;
 }
 
-bool IsBinaryCall(const plan::BoundExpr& e, const char* name) {
-  return e.kind == plan::BoundKind::kCall && e.function_name == name && e.args.size() == 2;
-}
-
-void FlattenCalls(const plan::BoundExprPtr& e, const char* name, std::vector<plan::BoundExprPtr>* out) {
-  if (IsBinaryCall(*e, name)) {
-    FlattenCalls(e->args[0], name, out);
-    FlattenCalls(e->args[1], name, out);
-    return;
-  }
-  out->push_back(e);
-}
-
 bool ReadsOnly(const plan::BoundExpr& e, const std::unordered_set<plan::ColumnId>& ids) {
   bool any = false, outside = false;
   plan::ForEachColumnId(e, [&](plan::ColumnId id) { (ids.count(id) ? any : outside) = true; });
   return any && !outside;
-}
-
-bool IsDeterministic(const plan::BoundExpr& expr) {
-  if (!expr.deterministic) return false;
-  for (const auto& arg : expr.args) {
-    if (!IsDeterministic(*arg)) return false;
-  }
-  return true;
 }
 
 plan::ResolvedPtr WithChild(const plan::ResolvedPlan& node, size_t index, plan::ResolvedPtr child) {

@@ -58,18 +58,15 @@ Result<plan::ResolvedPtr> RunBatch(const RuleBatch& batch, plan::ResolvedPtr pla
 /// An empty table with `like`'s output (schema, identities, qualifiers).
 Result<plan::ResolvedPtr> MakeEmptyRelation(const plan::ResolvedPlan& like);
 
-/// True when `e` is a call of `name` (and, or) with two arguments.
-bool IsBinaryCall(const plan::BoundExpr& e, const char* name);
-/// The operands of a chain of `name` calls, left to right (`e` itself when it is none).
-void FlattenCalls(const plan::BoundExprPtr& e, const char* name, std::vector<plan::BoundExprPtr>* out);
+using plan::FlattenCalls;
+using plan::IsBinaryCall;
+using plan::IsDeterministic;
 /// True when every column `e` reads is one of `ids` (and it reads at least one).
 bool ReadsOnly(const plan::BoundExpr& e, const std::unordered_set<plan::ColumnId>& ids);
 
 /// A copy of `node` whose child `index` is `child`.
 plan::ResolvedPtr WithChild(const plan::ResolvedPlan& node, size_t index, plan::ResolvedPtr child);
 
-/// True when the expression and all its arguments are deterministic.
-bool IsDeterministic(const plan::BoundExpr& expr);
 
 // The rules, one per file.
 RulePtr MakeRemoveIdentityProject();   // remove_identity_project.cc

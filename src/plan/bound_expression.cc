@@ -115,6 +115,27 @@ Result<std::shared_ptr<arrow::Scalar>> EvaluateConstant(const BoundExpr& expr, c
   return InternalError(expr.name + " did not evaluate to one value");
 }
 
+bool IsBinaryCall(const BoundExpr& e, const char* name) {
+  return e.kind == BoundKind::kCall && e.function_name == name && e.args.size() == 2;
+}
+
+void FlattenCalls(const BoundExprPtr& e, const char* name, std::vector<BoundExprPtr>* out) {
+  if (IsBinaryCall(*e, name)) {
+    FlattenCalls(e->args[0], name, out);
+    FlattenCalls(e->args[1], name, out);
+    return;
+  }
+  out->push_back(e);
+}
+
+bool IsDeterministic(const BoundExpr& expr) {
+  if (!expr.deterministic) return false;
+  for (const auto& arg : expr.args) {
+    if (!IsDeterministic(*arg)) return false;
+  }
+  return true;
+}
+
 bool HasOuterReference(const BoundExpr& expr) {
   if (expr.outer_reference) return true;
   for (const auto& arg : expr.args) {

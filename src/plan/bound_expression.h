@@ -195,6 +195,12 @@ Result<std::shared_ptr<arrow::Scalar>> EvaluateConstant(const BoundExpr& expr, c
 
 /// True when `expr` reads a column of an enclosing query.
 bool HasOuterReference(const BoundExpr& expr);
+/// True when `e` is a call of `name` (and, or) with two arguments.
+bool IsBinaryCall(const BoundExpr& e, const char* name);
+/// The operands of a chain of `name` calls, left to right (`e` itself when it is none).
+void FlattenCalls(const BoundExprPtr& e, const char* name, std::vector<BoundExprPtr>* out);
+/// True when the expression and all its arguments are deterministic.
+bool IsDeterministic(const BoundExpr& expr);
 
 /// Calls `visit` with the column identity of every reference in `expr`.
 void ForEachColumnId(const BoundExpr& expr, const std::function<void(int64_t)>& visit);
