@@ -38,6 +38,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterBitwiseFunctions(*r);
     RegisterPercentileFunctions(*r);
     RegisterUrlFunctions(*r);
+    RegisterJsonFunctions(*r);
     RegisterTimestampUnitFunctions(*r);
     RegisterArrayFunctions(*r);
     RegisterMapStructFunctions(*r);
