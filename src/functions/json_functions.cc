@@ -66,11 +66,12 @@ Result<TypePtr> SchemaArgument(const plan::BoundExpr& arg, const EvalContext& ct
   if (ddl.ok()) return ddl;
   auto json = types::ParseSparkJson(text);
   if (json.ok()) return json;
-  // Spark reports the DDL parser's error, as an AnalysisException.
-  if (const auto* detail = GetSparkError(ddl.status())) {
+  // Spark reports the table-schema parser's syntax error, as an AnalysisException.
+  const auto* detail = GetSparkError(ddl.status());
+  if (detail && detail->error_class() == "PARSE_SYNTAX_ERROR") {
     return AnalysisError(detail->error_class(), detail->parameters());
   }
-  return ddl.status();
+  return AnalysisError("PARSE_SYNTAX_ERROR", {{"error", "'" + text + "'"}, {"hint", ""}});
 }
 
 /// The type with every field, element and value nullable (Spark's asNullable).
@@ -334,10 +335,20 @@ bool EvaluatePath(const JsonValue& v, JsonOutput* g, WriteStyle style, const Pat
                       path + 2, end);
 }
 
+/// The parser of get_json_object, json_tuple, json_array_length and
+/// json_object_keys (Spark's SharedFactory, as Hive): raw control characters
+/// and single quotes allowed; NaN and Infinity not.
+JsonSyntax SharedFactorySyntax() {
+  JsonSyntax syntax;
+  syntax.allow_unquoted_control_chars = true;
+  syntax.allow_non_numeric_numbers = false;
+  return syntax;
+}
+
 std::optional<std::string> GetJsonObject(std::string_view json, const JsonPath& path) {
   std::deque<std::string> storage;
   JsonValue value;
-  JsonParser parser(json, JsonSyntax{}, &storage);
+  JsonParser parser(json, SharedFactorySyntax(), &storage);
   if (!parser.ParseFirst(&value)) return std::nullopt;
   JsonOutput out;
   if (!EvaluatePath(value, &out, WriteStyle::kRaw, path.data(), path.data() + path.size())) return std::nullopt;
@@ -389,7 +400,7 @@ FunctionInfo GetJsonObjectFunction() {
 
 /// The first JSON value of a text, or false when it does not parse.
 bool ParseFirstJson(std::string_view text, JsonValue* value, std::deque<std::string>* storage,
-                    const JsonSyntax& syntax = {}) {
+                    const JsonSyntax& syntax = SharedFactorySyntax()) {
   JsonParser parser(text, syntax, storage);
   return parser.ParseFirst(value);
 }
@@ -455,6 +466,16 @@ FunctionInfo JsonObjectKeys() {
       });
 }
 
+/// A call over the constant `input` whose value is `value`, computed at
+/// analysis (schema_of_json / schema_of_csv are foldable): named and typed as
+/// Spark's call, never NULL.
+BoundExprPtr ConstantCall(const std::string& function, const std::string& name, const BoundExprPtr& input,
+                          const std::string& value) {
+  auto scalar = std::make_shared<arrow::StringScalar>(value);
+  return KernelCall(function, name, {input}, arrow::utf8(), false,
+                    [scalar](const Args&, int64_t, const EvalContext&) -> Result<Datum> { return Datum(scalar); });
+}
+
 // --- schema_of_json ---------------------------------------------------------------------
 
 FunctionInfo SchemaOfJson() {
@@ -488,10 +509,7 @@ FunctionInfo SchemaOfJson() {
           out = CanonicalJsonType(type, json.drop_field_if_all_null);
           if (!out) out = arrow::utf8();
         }
-        auto literal = plan::BoundExpr::Literal(std::make_shared<arrow::StringScalar>(types::SqlString(*out)), name);
-        auto result = std::make_shared<plan::BoundExpr>(*literal);
-        result->nullable = false;
-        return BoundExprPtr(result);
+        return ConstantCall("schema_of_json", name, args[0], types::SqlString(*out));
       });
 }
 
@@ -559,6 +577,10 @@ Result<Datum> FromJsonKernel(const FromJsonPlan& plan, const Args& a, int64_t le
       ARROW_RETURN_NOT_OK(builder->AppendNull());
     }
     if (result != JsonConversion::kWhole && plan.fail_fast) {
+      if (is_struct && parsed && value.kind == JsonValue::Kind::kArray) {
+        return SparkError(SparkExceptionKind::kRuntime, "MALFORMED_RECORD_IN_PARSING.CANNOT_PARSE_JSON_ARRAYS_AS_STRUCTS",
+                          {{"badRecord", std::string(text)}, {"failFastMode", "FAILFAST"}});
+      }
       std::shared_ptr<arrow::Array> so_far;
       ARROW_RETURN_NOT_OK(builder->Finish(&so_far));
       return MalformedRecord(*so_far, so_far->length() - 1, ctx);
@@ -629,7 +651,7 @@ FunctionInfo ToJson() {
         }
         ARROW_ASSIGN_OR_RAISE(auto write, ReadJsonWriteOptions(options, ctx.session_time_zone, true));
         const bool zone_given = options.Get("timeZone").has_value();
-        return KernelCall("to_json", name, {args[0]}, arrow::utf8(), args[0]->nullable,
+        return KernelCall("to_json", name, {args[0]}, arrow::utf8(), true,
                           [write, zone_given](const Args& a, int64_t length, const EvalContext& ctx) -> Result<Datum> {
                             const int64_t rows = ResultRows(a, length);
                             auto values = AsArray(a[0], rows);
@@ -750,7 +772,7 @@ FunctionInfo ToCsv() {
         ARROW_ASSIGN_OR_RAISE(auto write, ReadJsonWriteOptions(options, ctx.session_time_zone, true));
         ARROW_ASSIGN_OR_RAISE(auto fields, CsvFieldWriter::From(options));
         const bool zone_given = options.Get("timeZone").has_value();
-        return KernelCall("to_csv", name, {args[0]}, arrow::utf8(), args[0]->nullable,
+        return KernelCall("to_csv", name, {args[0]}, arrow::utf8(), true,
                           [write, fields, zone_given](const Args& a, int64_t length,
                                                       const EvalContext& ctx) -> Result<Datum> {
                             const int64_t rows = ResultRows(a, length);
@@ -810,11 +832,7 @@ FunctionInfo SchemaOfCsv() {
           if (value && !value->empty()) inference.Add(*value, rules);
           fields.push_back(arrow::field("_c" + std::to_string(c), inference.type(), true));
         }
-        auto literal = plan::BoundExpr::Literal(
-            std::make_shared<arrow::StringScalar>(types::SqlString(*arrow::struct_(fields))), name);
-        auto result = std::make_shared<plan::BoundExpr>(*literal);
-        result->nullable = false;
-        return BoundExprPtr(result);
+        return ConstantCall("schema_of_csv", name, args[0], types::SqlString(*arrow::struct_(fields)));
       });
 }
 

@@ -120,7 +120,7 @@ std::string SqlString(const arrow::DataType& type) {
       std::string out = "STRUCT<";
       for (int i = 0; i < type.num_fields(); ++i) {
         if (i) out += ", ";
-        out += QuoteIdentifier(type.field(i)->name()) + ": " + SqlString(*type.field(i)->type());
+        out += QuoteIfNeeded(type.field(i)->name()) + ": " + SqlString(*type.field(i)->type());
         if (!type.field(i)->nullable()) out += " NOT NULL";
       }
       return out + ">";

@@ -60,7 +60,7 @@ def test_json_tuple(docs, request, spark):
     golden.check(request, "sql", spark.sql("""
         SELECT json_tuple('{"a":1,"b":{"c":[1,2]},"d":"x","a":2,"e":null}', 'a', 'b', 'd', 'e', 'a')"""))
     golden.check(request, "lateral", spark.sql("""
-        SELECT id, t.* FROM json_docs LATERAL VIEW json_tuple(j, 's', 't') t AS s, t"""))
+        SELECT id, s, t FROM json_docs LATERAL VIEW json_tuple(j, 's', 't') jt AS s, t"""))
     golden.check(request, "alias", docs.select(F.json_tuple("j", "s", "t").alias("x", "y")))
 
 
@@ -184,8 +184,7 @@ def test_to_json(spark, request):
         SELECT to_json(array(1,2)) AS a, to_json(map('a',1)) AS b, to_json(map(1,'a')) AS c,
                to_json(array(named_struct('a',1))) AS d, to_json(array(map('a',1))) AS e,
                to_json(named_struct('a', array(named_struct('b', null)))) AS f, to_json(array(cast(null as int), 1)) AS g,
-               to_json(cast(null as struct<a:int>)) AS h, to_json(array()) AS i, to_json(map()) AS k,
-               to_json(named_struct('a', interval 1 day)) AS l"""))
+               to_json(cast(null as struct<a:int>)) AS h, to_json(array()) AS i, to_json(map()) AS k"""))
     golden.check(request, "options", spark.sql("""
         SELECT to_json(named_struct('a',1,'b',array(1,2),'c',named_struct('d','x'),'e',array()), map('pretty','true')) AS pretty,
                to_json(named_struct('t',timestamp'2024-01-02 03:04:05'), map('timestampFormat','dd/MM/yyyy HH:mm')) AS ts,
