@@ -425,49 +425,36 @@ TypePtr CanonicalJsonType(const TypePtr& type, bool drop_all_null) {
 // Spark's JacksonParser: a struct field that fails is NULL and the struct
 // partial; an array or map fails as a whole when an element fails (elements
 // that are partial structs are kept).
-JsonConversion JsonValueConverter::Check(const JsonValue& v, const arrow::DataType& type) const {
+bool JsonValueConverter::Fails(const JsonValue& v, const arrow::DataType& type) const {
   using Kind = JsonValue::Kind;
-  if (v.kind == Kind::kNull) return JsonConversion::kWhole;
+  if (v.kind == Kind::kNull) return false;
   switch (type.id()) {
-    case arrow::Type::STRUCT: {
-      if (v.kind != Kind::kObject) return JsonConversion::kFailed;
-      auto result = JsonConversion::kWhole;
-      for (const auto& child : type.fields()) {
-        const JsonValue* value = FindJsonField(v, child->name());
-        if (value && Check(*value, *child->type()) != JsonConversion::kWhole) result = JsonConversion::kPartial;
-      }
-      return result;
-    }
-    case arrow::Type::LIST: {
-      if (v.kind != Kind::kArray) return JsonConversion::kFailed;
-      auto result = JsonConversion::kWhole;
-      for (const auto& item : v.items) {
-        const auto c = Check(item, *type.field(0)->type());
-        if (c == JsonConversion::kFailed) return c;
-        if (c == JsonConversion::kPartial) result = c;
-      }
-      return result;
-    }
+    case arrow::Type::STRUCT: return v.kind != Kind::kObject;
+    case arrow::Type::LIST: return v.kind != Kind::kArray || AnyFails(v.items, *type.field(0)->type());
     case arrow::Type::MAP: {
       const auto& map_type = static_cast<const arrow::MapType&>(type);
-      if (v.kind != Kind::kObject || map_type.key_type()->id() != arrow::Type::STRING) return JsonConversion::kFailed;
-      auto result = JsonConversion::kWhole;
-      for (const auto& item : v.items) {
-        const auto c = Check(item, *map_type.item_type());
-        if (c == JsonConversion::kFailed) return c;
-        if (c == JsonConversion::kPartial) result = c;
-      }
-      return result;
+      return v.kind != Kind::kObject || map_type.key_type()->id() != arrow::Type::STRING ||
+             AnyFails(v.items, *map_type.item_type());
     }
-    default: {
-      // Primitive: try it into a scratch builder of the type.
-      std::unique_ptr<arrow::ArrayBuilder> scratch;
-      if (!arrow::MakeBuilder(arrow::default_memory_pool(), type.GetSharedPtr(), &scratch).ok()) {
-        return JsonConversion::kFailed;
-      }
-      return AppendPrimitive(v, type, scratch.get()) ? JsonConversion::kWhole : JsonConversion::kFailed;
-    }
+    default: return AnyFails({v}, type);
   }
+}
+
+bool JsonValueConverter::AnyFails(const std::vector<JsonValue>& items, const arrow::DataType& type) const {
+  const auto id = type.id();
+  if (id == arrow::Type::STRUCT || id == arrow::Type::LIST || id == arrow::Type::MAP) {
+    for (const auto& item : items) {
+      if (Fails(item, type)) return true;
+    }
+    return false;
+  }
+  // Primitive elements: one scratch builder for all of them.
+  std::unique_ptr<arrow::ArrayBuilder> scratch;
+  if (!arrow::MakeBuilder(arrow::default_memory_pool(), type.GetSharedPtr(), &scratch).ok()) return true;
+  for (const auto& item : items) {
+    if (item.kind != JsonValue::Kind::kNull && !AppendPrimitive(item, type, scratch.get())) return true;
+  }
+  return false;
 }
 
 JsonConversion JsonValueConverter::AppendFields(const JsonValue& v, const arrow::DataType& type,
@@ -507,27 +494,33 @@ JsonConversion JsonValueConverter::Append(const JsonValue& v, const arrow::DataT
       return result;
     }
     case arrow::Type::LIST: {
-      const auto check = Check(v, type);
-      if (check == JsonConversion::kFailed) return append_null();
+      if (Fails(v, type)) return append_null();
       auto* list_builder = static_cast<arrow::ListBuilder*>(builder);
       if (!list_builder->Append().ok()) return JsonConversion::kFailed;
       const auto& element = *type.field(0)->type();
-      for (const auto& item : v.items) Append(item, element, list_builder->value_builder());
-      return check;
+      auto result = JsonConversion::kWhole;
+      for (const auto& item : v.items) {
+        if (Append(item, element, list_builder->value_builder()) != JsonConversion::kWhole) {
+          result = JsonConversion::kPartial;
+        }
+      }
+      return result;
     }
     case arrow::Type::MAP: {
-      const auto check = Check(v, type);
-      if (check == JsonConversion::kFailed) return append_null();
+      if (Fails(v, type)) return append_null();
       auto* map_builder = static_cast<arrow::MapBuilder*>(builder);
       if (!map_builder->Append().ok()) return JsonConversion::kFailed;
       const auto& map_type = static_cast<const arrow::MapType&>(type);
+      auto result = JsonConversion::kWhole;
       for (size_t i = 0; i < v.keys.size(); ++i) {
         if (!static_cast<arrow::StringBuilder*>(map_builder->key_builder())->Append(v.keys[i]).ok()) {
           return JsonConversion::kFailed;
         }
-        Append(v.items[i], *map_type.item_type(), map_builder->item_builder());
+        if (Append(v.items[i], *map_type.item_type(), map_builder->item_builder()) != JsonConversion::kWhole) {
+          result = JsonConversion::kPartial;
+        }
       }
-      return check;
+      return result;
     }
     default:
       if (AppendPrimitive(v, type, builder)) return JsonConversion::kWhole;

@@ -123,7 +123,10 @@ struct JsonValueConverter {
                               int skip_field = -1) const;
 
  private:
-  JsonConversion Check(const JsonValue& value, const arrow::DataType& type) const;
+  /// True when `value` would convert to NULL (not even partly).
+  bool Fails(const JsonValue& value, const arrow::DataType& type) const;
+  /// True when one of an array's or map's elements fails (which fails them all).
+  bool AnyFails(const std::vector<JsonValue>& items, const arrow::DataType& type) const;
   bool AppendPrimitive(const JsonValue& value, const arrow::DataType& type, arrow::ArrayBuilder* builder) const;
 };
 
