@@ -8,6 +8,7 @@
 
 #include "functions/cast.h"
 #include "functions/datetime_pattern.h"
+#include "functions/string_util.h"
 #include "functions/time_util.h"
 #include "functions/time_zone.h"
 #include "types/spark_types.h"
@@ -121,27 +122,6 @@ bool JsonParser::ParseNumber(JsonValue* out) {
   return true;
 }
 
-namespace {
-
-void AppendUtf8(uint32_t code, std::string* out) {
-  if (code < 0x80) {
-    *out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    *out += static_cast<char>(0xC0 | (code >> 6));
-    *out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    *out += static_cast<char>(0xE0 | (code >> 12));
-    *out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    *out += static_cast<char>(0xF0 | (code >> 18));
-    *out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    *out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (code & 0x3F));
-  }
-}
-
-}  // namespace
 
 bool JsonParser::Hex4(uint32_t* out) {
   if (pos_ + 4 > text_.size()) return false;
@@ -606,9 +586,10 @@ bool JsonValueConverter::AppendPrimitive(const JsonValue& v, const arrow::DataTy
       return v.kind == Kind::kString && parser.ParseTimestamp(v.text, ltz, &micros) &&
              static_cast<arrow::TimestampBuilder*>(builder)->Append(micros).ok();
     }
-    case arrow::Type::BINARY: {
-      if (v.kind != Kind::kString) return false;
-      return static_cast<arrow::BinaryBuilder*>(builder)->Append(v.text).ok();
+    case arrow::Type::BINARY: {  // base64, as Jackson's getBinaryValue
+      std::string bytes;
+      if (v.kind != Kind::kString || !DecodeBase64(v.text, &bytes)) return false;
+      return static_cast<arrow::BinaryBuilder*>(builder)->Append(bytes).ok();
     }
     default: return false;
   }

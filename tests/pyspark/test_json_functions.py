@@ -55,6 +55,13 @@ def test_get_json_object_shapes(spark, request):
                get_json_object(NULL, '$.a') AS null_json"""))
 
 
+def test_get_json_object_column_path(spark, request):
+    golden.check(request, "sql", spark.sql("""
+        SELECT p, get_json_object(j, p) AS v FROM VALUES ('{"a":1,"b":[2,{"c":3}]}', '$.a'),
+               ('{"a":1,"b":[2,{"c":3}]}', '$.b[1].c'), ('{"a":1,"b":[2,{"c":3}]}', 'bad'),
+               ('{"a":1}', NULL), (NULL, '$.a') AS t(j, p)"""))
+
+
 def test_json_tuple(docs, request, spark):
     golden.check(request, "df", docs.select("id", F.json_tuple("j", "s", "t", "a", "n", "zz")))
     golden.check(request, "sql", spark.sql("""
@@ -121,7 +128,17 @@ def test_from_json_conversions(spark, request):
                from_json('{"a":true}', 'a STRING') AS bool_string, from_json('{"a":12.30}', 'a DECIMAL(5,2)') AS dec,
                from_json('{"a":3000000000}', 'a INT') AS overflow, from_json('{"a":300}', 'a TINYINT') AS tiny,
                from_json('{"a":"2024-01-02", "b":"2024-01-02 03:04:05"}', 'a DATE, b TIMESTAMP') AS dates,
-               from_json('{"a":[1,null,3]}', 'a ARRAY<BIGINT>') AS arr"""))
+               from_json('{"a":[1,null,3]}', 'a ARRAY<BIGINT>') AS arr,
+               from_json('{"b":"AQI="}', 'b BINARY') AS bin, from_json('{"t":1700000000}', 't TIMESTAMP') AS seconds,
+               from_json('{"t":"2024-01-02T03:04:05.123+02:00", "n":"2024-01-02T03:04:05"}',
+                         't TIMESTAMP, n TIMESTAMP_NTZ') AS zoned"""))
+    spark.conf.set("spark.sql.session.timeZone", "America/Los_Angeles")
+    try:
+        golden.check(request, "zone", spark.sql(
+            "SELECT from_json('{\"t\":\"2024-01-02 03:04:05\"}', 't TIMESTAMP') AS t, "
+            "to_json(from_json('{\"t\":\"2024-07-02 03:04:05\"}', 't TIMESTAMP')) AS back"))
+    finally:
+        spark.conf.unset("spark.sql.session.timeZone")
 
 
 def test_from_json_array_map(spark, request):
