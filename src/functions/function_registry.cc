@@ -39,6 +39,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterPercentileFunctions(*r);
     RegisterUrlFunctions(*r);
     RegisterJsonFunctions(*r);
+    RegisterCsvFunctions(*r);
     RegisterTimestampUnitFunctions(*r);
     RegisterArrayFunctions(*r);
     RegisterMapStructFunctions(*r);

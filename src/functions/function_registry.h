@@ -100,6 +100,7 @@ void RegisterBitwiseFunctions(FunctionRegistry& registry);
 void RegisterPercentileFunctions(FunctionRegistry& registry);
 void RegisterUrlFunctions(FunctionRegistry& registry);
 void RegisterJsonFunctions(FunctionRegistry& registry);
+void RegisterCsvFunctions(FunctionRegistry& registry);
 void RegisterTimestampUnitFunctions(FunctionRegistry& registry);
 
 /// Binds a call of a registered scalar function to already bound arguments.

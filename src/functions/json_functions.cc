@@ -1,17 +1,17 @@
-// JSON and CSV functions: get_json_object, json_tuple (a generator, expanded
-// by the analyzer), json_array_length, json_object_keys, from_json, to_json,
-// schema_of_json, from_csv, to_csv, schema_of_csv. Parsing, inference,
-// conversion and rendering are the data sources' own (json_value.h,
-// csv_value.h), so a value reads the same from a file and from a column.
+// JSON functions: get_json_object, json_tuple (a generator, expanded by the
+// analyzer), json_array_length, json_object_keys, from_json, to_json,
+// schema_of_json. Parsing, inference, conversion and rendering are the JSON
+// data source's own (json_value.h), so a value reads the same from a file and
+// from a column.
 #include <arrow/array/util.h>
 #include <arrow/builder.h>
 #include <arrow/scalar.h>
 
 #include "functions/cast.h"
 #include "functions/collection_util.h"
-#include "functions/csv_value.h"
 #include "functions/json_value.h"
 #include "functions/string_util.h"
+#include "functions/text_format_args.h"
 #include "types/spark_types.h"
 
 namespace sk8::functions {
@@ -20,135 +20,6 @@ namespace {
 using arrow::Datum;
 using Args = std::vector<Datum>;
 using TypePtr = std::shared_ptr<arrow::DataType>;
-
-// --- arguments shared by the functions ------------------------------------------------
-
-/// The options map (map('mode', 'FAILFAST', ...)): a constant MAP<STRING, STRING>.
-Result<SourceOptions> OptionsArgument(const plan::BoundExpr& arg, const EvalContext& ctx) {
-  if (arg.type->id() != arrow::Type::MAP) return AnalysisError("INVALID_OPTIONS.NON_MAP_FUNCTION");
-  const auto& map_type = static_cast<const arrow::MapType&>(*arg.type);
-  const auto key = map_type.key_type()->id(), item = map_type.item_type()->id();
-  if ((key != arrow::Type::STRING && key != arrow::Type::NA) || (item != arrow::Type::STRING && item != arrow::Type::NA)) {
-    return AnalysisError("INVALID_OPTIONS.NON_STRING_TYPE", {{"mapType", Quoted(types::SqlString(*arg.type))}});
-  }
-  auto value = plan::EvaluateConstant(arg, ctx);
-  if (!value.ok()) return AnalysisError("INVALID_OPTIONS.NON_MAP_FUNCTION");
-  SourceOptions options;
-  if (!(*value)->is_valid) return options;
-  const auto& entries = static_cast<const arrow::StructArray&>(*static_cast<const arrow::MapScalar&>(**value).value);
-  const auto& keys = *entries.field(0);
-  const auto& items = *entries.field(1);
-  for (int64_t i = 0; i < entries.length(); ++i) {
-    if (keys.IsNull(i) || keys.type_id() != arrow::Type::STRING) continue;
-    const std::string name(static_cast<const arrow::StringArray&>(keys).GetView(i));
-    std::string text;
-    if (items.type_id() == arrow::Type::STRING && items.IsValid(i)) {
-      text = std::string(static_cast<const arrow::StringArray&>(items).GetView(i));
-    }
-    options.Set(name, text);
-  }
-  return options;
-}
-
-/// The schema argument: a constant string, DDL ("a INT", "array<int>") or
-/// Spark's JSON form; as Spark, INVALID_SCHEMA.NON_STRING_LITERAL otherwise.
-Result<TypePtr> SchemaArgument(const plan::BoundExpr& arg, const EvalContext& ctx) {
-  auto value = plan::EvaluateConstant(arg, ctx);
-  if (arg.type->id() != arrow::Type::STRING || !value.ok() || !(*value)->is_valid) {
-    return AnalysisError("INVALID_SCHEMA.NON_STRING_LITERAL", {{"inputSchema", Quoted(arg.name)}});
-  }
-  const std::string text(static_cast<const arrow::StringScalar&>(**value).view());
-  if (text.find_first_not_of(" \t\r\n") != std::string::npos && text[text.find_first_not_of(" \t\r\n")] == '{') {
-    auto json = types::ParseSparkJson(text);
-    if (json.ok()) return json;
-  }
-  auto ddl = types::ParseDdlSchema(text);
-  if (ddl.ok()) return ddl;
-  auto json = types::ParseSparkJson(text);
-  if (json.ok()) return json;
-  // Spark reports the table-schema parser's syntax error, as an AnalysisException.
-  const auto* detail = GetSparkError(ddl.status());
-  if (detail && detail->error_class() == "PARSE_SYNTAX_ERROR") {
-    return AnalysisError(detail->error_class(), detail->parameters());
-  }
-  return AnalysisError("PARSE_SYNTAX_ERROR", {{"error", "'" + text + "'"}, {"hint", ""}});
-}
-
-/// The type with every field, element and value nullable (Spark's asNullable).
-TypePtr AsNullable(const TypePtr& type) {
-  switch (type->id()) {
-    case arrow::Type::STRUCT: {
-      arrow::FieldVector fields;
-      for (const auto& f : type->fields()) fields.push_back(arrow::field(f->name(), AsNullable(f->type()), true));
-      return arrow::struct_(fields);
-    }
-    case arrow::Type::LIST: return arrow::list(arrow::field("element", AsNullable(type->field(0)->type()), true));
-    case arrow::Type::MAP: {
-      const auto& map = static_cast<const arrow::MapType&>(*type);
-      return std::make_shared<arrow::MapType>(map.key_type(), AsNullable(map.item_type()), true);
-    }
-    default: return type;
-  }
-}
-
-/// The parse mode of from_json / from_csv: PERMISSIVE (the default and any
-/// unknown name) or FAILFAST; DROPMALFORMED is Spark's PARSE_MODE_UNSUPPORTED.
-Result<bool> FailFastMode(const SourceOptions& options, const std::string& function) {
-  const auto mode = options.GetOr("mode", "PERMISSIVE");
-  if (sql::EqualsIgnoreCase(mode, "FAILFAST")) return true;
-  if (sql::EqualsIgnoreCase(mode, "DROPMALFORMED")) {
-    return AnalysisError("PARSE_MODE_UNSUPPORTED", {{"funcName", "`" + function + "`"}, {"mode", "DROPMALFORMED"}});
-  }
-  return false;
-}
-
-/// FAILFAST's error, naming the record as Spark prints its partial result row.
-Status MalformedRecord(const arrow::Array& result, int64_t row, const EvalContext& ctx) {
-  std::string text = "[";
-  if (result.type_id() == arrow::Type::STRUCT && result.IsValid(row)) {
-    const auto& structs = static_cast<const arrow::StructArray&>(result);
-    for (int f = 0; f < structs.num_fields(); ++f) {
-      if (f) text += ',';
-      auto value = structs.field(f)->GetScalar(row);
-      if (!value.ok() || !(*value)->is_valid) {
-        text += "null";
-      } else {
-        auto rendered = ScalarToSparkString(**value, ctx);
-        text += rendered.ok() ? *rendered : "null";
-      }
-    }
-  } else {
-    text += "null";
-  }
-  text += "]";
-  return SparkError(SparkExceptionKind::kInternal, "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION",
-                    {{"badRecord", text}, {"failFastMode", "FAILFAST"}});
-}
-
-/// A string argument that Spark does not cast (ExpectsInputTypes STRING).
-Status CheckStringArgument(const std::string& sql_name, int index, const plan::BoundExpr& arg) {
-  const auto id = arg.type->id();
-  if (id == arrow::Type::STRING || id == arrow::Type::NA) return Status::OK();
-  return UnexpectedInputType(sql_name, index, "\"STRING\"", arg);
-}
-
-/// A constant string argument of schema_of_json / schema_of_csv.
-Result<std::string> FoldableString(const std::string& sql_name, const std::string& input, const plan::BoundExpr& arg,
-                                   const EvalContext& ctx) {
-  auto value = plan::EvaluateConstant(arg, ctx);
-  const auto id = arg.type->id();
-  if (!value.ok() || (id != arrow::Type::STRING && id != arrow::Type::NA)) {
-    return AnalysisError("DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
-                         {{"sqlExpr", Quoted(sql_name)}, {"inputName", "`" + input + "`"},
-                          {"inputType", "\"STRING\""}, {"inputExpr", Quoted(arg.name)}});
-  }
-  if (!(*value)->is_valid) {
-    return AnalysisError("DATATYPE_MISMATCH.UNEXPECTED_NULL", {{"sqlExpr", Quoted(sql_name)}, {"exprName", input}});
-  }
-  return std::string(static_cast<const arrow::StringScalar&>(**value).view());
-}
-
-std::shared_ptr<arrow::Array> AsArray(const Datum& datum, int64_t rows) { return ArrayArgument(datum, rows); }
 
 // --- get_json_object ------------------------------------------------------------------
 
@@ -466,16 +337,6 @@ FunctionInfo JsonObjectKeys() {
       });
 }
 
-/// A call over the constant `input` whose value is `value`, computed at
-/// analysis (schema_of_json / schema_of_csv are foldable): named and typed as
-/// Spark's call, never NULL.
-BoundExprPtr ConstantCall(const std::string& function, const std::string& name, const BoundExprPtr& input,
-                          const std::string& value) {
-  auto scalar = std::make_shared<arrow::StringScalar>(value);
-  return KernelCall(function, name, {input}, arrow::utf8(), false,
-                    [scalar](const Args&, int64_t, const EvalContext&) -> Result<Datum> { return Datum(scalar); });
-}
-
 // --- schema_of_json ---------------------------------------------------------------------
 
 FunctionInfo SchemaOfJson() {
@@ -654,7 +515,7 @@ FunctionInfo ToJson() {
         return KernelCall("to_json", name, {args[0]}, arrow::utf8(), true,
                           [write, zone_given](const Args& a, int64_t length, const EvalContext& ctx) -> Result<Datum> {
                             const int64_t rows = ResultRows(a, length);
-                            auto values = AsArray(a[0], rows);
+                            auto values = ArrayArgument(a[0], rows);
                             auto options = write;
                             if (!zone_given) options.session_time_zone = ctx.session_time_zone;
                             std::vector<std::string> texts;
@@ -673,167 +534,6 @@ FunctionInfo ToJson() {
                           });
       },
       /*can_fail=*/true);
-}
-
-// --- CSV --------------------------------------------------------------------------------
-
-struct FromCsvPlan {
-  TypePtr type;
-  CsvFormat format;
-  CsvValueRules rules;
-  bool fail_fast = false;
-};
-
-Result<Datum> FromCsvKernel(const FromCsvPlan& plan, const Args& a, int64_t length, const EvalContext& ctx) {
-  const int64_t rows = ResultRows(a, length);
-  StringArg csv(a[0]);
-  std::unique_ptr<arrow::ArrayBuilder> builder;
-  ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), plan.type, &builder));
-  auto* structs = static_cast<arrow::StructBuilder*>(builder.get());
-  const auto& type = *plan.type;
-  for (int64_t i = 0; i < rows; ++i) {
-    if (!csv.IsValid(i)) {
-      ARROW_RETURN_NOT_OK(builder->AppendNull());
-      continue;
-    }
-    CsvRecords records;
-    TokenizeCsv(csv.View(i), plan.format, &records);
-    const size_t width = records.size() > 0 ? records.width(0) : 0;
-    bool malformed = width != static_cast<size_t>(type.num_fields());
-    for (int f = 0; f < type.num_fields(); ++f) {
-      auto* field = structs->field_builder(f);
-      std::optional<std::string_view> value;
-      if (static_cast<size_t>(f) < width) {
-        const size_t k = records.starts[0] + static_cast<size_t>(f);
-        value = plan.rules.Value(records.fields[k], records.quoted[k]);
-      }
-      if (!value) {
-        ARROW_RETURN_NOT_OK(field->AppendNull());
-      } else if (!plan.rules.Append(*value, *type.field(f)->type(), field)) {
-        malformed = true;
-        ARROW_RETURN_NOT_OK(field->AppendNull());
-      }
-    }
-    ARROW_RETURN_NOT_OK(structs->Append());
-    if (malformed && plan.fail_fast) {
-      std::shared_ptr<arrow::Array> so_far;
-      ARROW_RETURN_NOT_OK(builder->Finish(&so_far));
-      return MalformedRecord(*so_far, so_far->length() - 1, ctx);
-    }
-  }
-  return FinishResult(builder->Finish(), AllScalars(a));
-}
-
-FunctionInfo FromCsv() {
-  return ScalarInfo(
-      "from_csv", "from_csv(csvStr, schema[, options]) - Returns a struct value with the given `csvStr` and `schema`.",
-      [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
-        ARROW_RETURN_NOT_OK(CheckCount("from_csv", args, 2, 3));
-        const std::string name = CallText(called, {args[0]});
-        ARROW_ASSIGN_OR_RAISE(auto schema, SchemaArgument(*args[1], ctx));
-        if (schema->id() != arrow::Type::STRUCT) {
-          return AnalysisError("INVALID_SCHEMA.NON_STRUCT_TYPE",
-                               {{"inputSchema", Quoted(args[1]->name)}, {"dataType", Quoted(types::SqlString(*schema))}});
-        }
-        ARROW_RETURN_NOT_OK(CheckStringArgument(name, 0, *args[0]));
-        SourceOptions options;
-        if (args.size() > 2) {
-          ARROW_ASSIGN_OR_RAISE(options, OptionsArgument(*args[2], ctx));
-        }
-        auto plan = std::make_shared<FromCsvPlan>();
-        plan->type = AsNullable(schema);
-        ARROW_ASSIGN_OR_RAISE(plan->format, CsvFormat::From(options));
-        plan->rules = CsvValueRules::From(options, ctx.session_time_zone);
-        ARROW_ASSIGN_OR_RAISE(plan->fail_fast, FailFastMode(options, "from_csv"));
-        ARROW_ASSIGN_OR_RAISE(auto csv, CastStringArgument(args[0], ctx));
-        return KernelCall("from_csv", name, {csv}, plan->type, args[0]->nullable,
-                          [plan](const Args& a, int64_t length, const EvalContext& ctx) {
-                            return FromCsvKernel(*plan, a, length, ctx);
-                          });
-      },
-      /*can_fail=*/true);
-}
-
-FunctionInfo ToCsv() {
-  return ScalarInfo(
-      "to_csv", "to_csv(expr[, options]) - Returns a CSV string with a given struct value",
-      [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
-        ARROW_RETURN_NOT_OK(CheckCount("to_csv", args, 1, 2));
-        const std::string name = CallText(called, {args[0]});
-        if (args[0]->type->id() != arrow::Type::STRUCT) {
-          return AnalysisError("DATATYPE_MISMATCH.UNSUPPORTED_INPUT_TYPE",
-                               {{"sqlExpr", Quoted(name)}, {"functionName", "`to_csv`"},
-                                {"dataType", Quoted(types::SqlString(*args[0]->type))}});
-        }
-        SourceOptions options;
-        if (args.size() > 1) {
-          ARROW_ASSIGN_OR_RAISE(options, OptionsArgument(*args[1], ctx));
-        }
-        ARROW_ASSIGN_OR_RAISE(auto write, ReadJsonWriteOptions(options, ctx.session_time_zone, true));
-        ARROW_ASSIGN_OR_RAISE(auto fields, CsvFieldWriter::From(options));
-        const bool zone_given = options.Get("timeZone").has_value();
-        return KernelCall("to_csv", name, {args[0]}, arrow::utf8(), true,
-                          [write, fields, zone_given](const Args& a, int64_t length,
-                                                      const EvalContext& ctx) -> Result<Datum> {
-                            const int64_t rows = ResultRows(a, length);
-                            auto values = AsArray(a[0], rows);
-                            const auto& structs = static_cast<const arrow::StructArray&>(*values);
-                            auto options = write;
-                            if (!zone_given) options.session_time_zone = ctx.session_time_zone;
-                            std::vector<std::shared_ptr<arrow::Array>> texts;
-                            for (int f = 0; f < structs.num_fields(); ++f) {
-                              ARROW_ASSIGN_OR_RAISE(auto child, structs.GetFlattenedField(f));
-                              ARROW_ASSIGN_OR_RAISE(auto text, DateTimeTexts(*child, options));
-                              texts.push_back(std::move(text));
-                            }
-                            StringColumnWriter out(rows, 0);
-                            std::string line;
-                            for (int64_t i = 0; i < rows; ++i) {
-                              if (values->IsNull(i)) {
-                                out.AppendNull();
-                                continue;
-                              }
-                              line.clear();
-                              for (size_t c = 0; c < texts.size(); ++c) {
-                                if (c) line += fields.separator;
-                                const auto& text = static_cast<const arrow::StringArray&>(*texts[c]);
-                                fields.AppendValue(
-                                    text.IsNull(i) ? std::nullopt : std::optional<std::string_view>(text.GetView(i)),
-                                    &line);
-                              }
-                              out.Append(line);
-                            }
-                            return out.Finish(AllScalars(a), arrow::utf8());
-                          });
-      },
-      /*can_fail=*/true);
-}
-
-FunctionInfo SchemaOfCsv() {
-  return ScalarInfo(
-      "schema_of_csv", "schema_of_csv(csv[, options]) - Returns schema in the DDL format of CSV string.",
-      [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
-        ARROW_RETURN_NOT_OK(CheckCount("schema_of_csv", args, 1, 2));
-        const std::string name = CallText(called, {args[0]});
-        ARROW_ASSIGN_OR_RAISE(auto text, FoldableString(name, "csv", *args[0], ctx));
-        SourceOptions options;
-        if (args.size() > 1) {
-          ARROW_ASSIGN_OR_RAISE(options, OptionsArgument(*args[1], ctx));
-        }
-        ARROW_ASSIGN_OR_RAISE(auto format, CsvFormat::From(options));
-        const auto rules = CsvValueRules::From(options, ctx.session_time_zone);
-        CsvRecords records;
-        TokenizeCsv(text, format, &records);
-        arrow::FieldVector fields;
-        const size_t width = records.size() > 0 ? records.width(0) : 0;
-        for (size_t c = 0; c < width; ++c) {
-          CsvTypeInference inference;
-          auto value = rules.Value(records.fields[c], records.quoted[c]);
-          if (value && !value->empty()) inference.Add(*value, rules);
-          fields.push_back(arrow::field("_c" + std::to_string(c), inference.type(), true));
-        }
-        return ConstantCall("schema_of_csv", name, args[0], types::SqlString(*arrow::struct_(fields)));
-      });
 }
 
 }  // namespace
@@ -915,9 +615,6 @@ void RegisterJsonFunctions(FunctionRegistry& registry) {
   registry.Add(SchemaOfJson());
   registry.Add(FromJson());
   registry.Add(ToJson());
-  registry.Add(FromCsv());
-  registry.Add(ToCsv());
-  registry.Add(SchemaOfCsv());
 }
 
 }  // namespace sk8::functions
