@@ -107,6 +107,9 @@ Result<ResolvedPtr> Analyzer::GenerateNode(const plan::FunctionExpr& call, const
   if (info->kind == functions::GeneratorKind::kStack) {
     ARROW_ASSIGN_OR_RAISE(spec.input, StackAsArray(name, std::move(args), ctx_));
     spec.kind = plan::GeneratorSpec::Kind::kInline;
+  } else if (info->kind == functions::GeneratorKind::kJsonTuple) {
+    ARROW_ASSIGN_OR_RAISE(spec.input, functions::JsonTupleAsArray(name, std::move(args), ctx_));
+    spec.kind = plan::GeneratorSpec::Kind::kInline;
   } else {
     if (args.size() != 1) return functions::WrongArgumentCount(call.name, "1", args.size());
     spec.input = args[0];

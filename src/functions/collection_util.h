@@ -159,13 +159,16 @@ void SetBatchEvaluator(BatchEvaluator evaluator);
 
 // --- generators (the analyzer plans them as a Generate node) ----------------------------
 
-enum class GeneratorKind { kExplode, kPosExplode, kInline, kStack };
+enum class GeneratorKind { kExplode, kPosExplode, kInline, kStack, kJsonTuple };
 struct GeneratorInfo {
   GeneratorKind kind;
   bool outer;
 };
-/// explode, explode_outer, posexplode(_outer), inline(_outer), stack; null otherwise.
+/// explode, explode_outer, posexplode(_outer), inline(_outer), stack, json_tuple; null otherwise.
 const GeneratorInfo* FindGenerator(const std::string& name);
+/// json_tuple(json, f1, ..., fn) as an ARRAY of one STRUCT<c0, ..., cn-1> (STRING
+/// fields) per row, for an inline generator to expand (json_functions.cc).
+Result<BoundExprPtr> JsonTupleAsArray(const std::string& name, std::vector<BoundExprPtr> args, const EvalContext& ctx);
 
 // Registration hooks (function_registry.cc calls them).
 void RegisterArrayFunctions(FunctionRegistry& registry);

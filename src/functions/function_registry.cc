@@ -38,6 +38,8 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterBitwiseFunctions(*r);
     RegisterPercentileFunctions(*r);
     RegisterUrlFunctions(*r);
+    RegisterJsonFunctions(*r);
+    RegisterCsvFunctions(*r);
     RegisterTimestampUnitFunctions(*r);
     RegisterArrayFunctions(*r);
     RegisterMapStructFunctions(*r);

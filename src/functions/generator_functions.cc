@@ -1,5 +1,5 @@
 // Generators: explode, explode_outer, posexplode, posexplode_outer, inline,
-// inline_outer, stack. They make several rows per input row, so the analyzer
+// inline_outer, stack, json_tuple. They make several rows per input row, so the analyzer
 // plans a top-level call in a select list as a Generate node
 // (analyzer/generate.cc, exec/generate.cc); bound anywhere else they are
 // Spark's UNSUPPORTED_GENERATOR errors.
@@ -41,6 +41,9 @@ const GeneratorEntry kGenerators[] = {
     {"stack", {GeneratorKind::kStack, false},
      "stack(n, expr1, ..., exprk) - Separates `expr1`, ..., `exprk` into `n` rows. Uses column names col0, col1, "
      "etc. by default unless specified otherwise."},
+    {"json_tuple", {GeneratorKind::kJsonTuple, false},
+     "json_tuple(jsonStr, p1, p2, ..., pn) - Returns a tuple like the function get_json_object, but it takes multiple "
+     "names. All the input parameters and output column types are string."},
 };
 
 }  // namespace

@@ -94,8 +94,8 @@ const std::array<int8_t, 256>& Base64Values() {
   return table;
 }
 
-/// Java's MIME decoder: characters outside the alphabet are skipped, '=' ends
-/// the input; false when the last group is a single character (Java throws).
+}  // namespace
+
 bool DecodeBase64(std::string_view text, std::string* out) {
   const auto& values = Base64Values();
   uint32_t bits = 0;
@@ -121,6 +121,8 @@ bool DecodeBase64(std::string_view text, std::string* out) {
   }
   return true;
 }
+
+namespace {
 
 /// Base64 strictly (to_binary(s, 'base64')): only the alphabet, padding at the end.
 bool DecodeBase64Strict(std::string_view text, std::string* out) {

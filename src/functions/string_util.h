@@ -67,6 +67,10 @@ void LowerCaseUtf8(std::string_view text, std::string* out);
 /// positions from 1, 0 as 1, negative from the end, a window cut at the start.
 std::string_view SubstringSql(std::string_view text, int32_t pos, int32_t length);
 
+/// Java's MIME base64 decoder: characters outside the alphabet are skipped, '='
+/// ends the input; false when the last group is a single character (Java throws).
+bool DecodeBase64(std::string_view text, std::string* out);
+
 // --- binding ---------------------------------------------------------------
 
 /// Spark's WRONG_NUM_ARGS.WITHOUT_SUGGESTION unless min <= actual <= max

@@ -17,30 +17,6 @@ bool SameColumnName(std::string_view a, std::string_view b) {
          });
 }
 
-std::optional<std::string> SourceOptions::Get(std::string_view name) const {
-  // The last setting wins, as in Spark's case-insensitive option map.
-  for (auto it = options_.rbegin(); it != options_.rend(); ++it) {
-    if (SameColumnName(it->first, name)) return it->second;
-  }
-  return std::nullopt;
-}
-
-std::string SourceOptions::GetOr(std::string_view name, std::string fallback) const {
-  auto value = Get(name);
-  return value ? *value : std::move(fallback);
-}
-
-Result<bool> SourceOptions::GetBool(std::string_view name, bool fallback) const {
-  auto value = Get(name);
-  if (!value) return fallback;
-  if (SameColumnName(*value, "true")) return true;
-  if (SameColumnName(*value, "false")) return false;
-  return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.BOOLEAN",
-                    {{"parameter", std::string(name)}, {"functionName", "`option`"}, {"invalidValue", *value}});
-}
-
-void SourceOptions::Set(std::string name, std::string value) { options_.emplace_back(std::move(name), std::move(value)); }
-
 Result<SourceStatistics> DataSource::ReadStatistics(const std::vector<std::string>&) const {
   return SourceStatistics{};
 }

@@ -11,6 +11,7 @@
 #include <arrow/type.h>
 
 #include "common/spark_error.h"
+#include "functions/text_values.h"
 
 /// The data-source interface: one class per file format (Parquet, CSV, JSON,
 /// text) that the analyzer and the executor's file scan call without knowing
@@ -20,20 +21,8 @@
 /// reads a split's columns into an Arrow batch.
 namespace sk8::io {
 
-/// spark.read options: names are case-insensitive, as in Spark.
-class SourceOptions {
- public:
-  SourceOptions() = default;
-  explicit SourceOptions(std::vector<std::pair<std::string, std::string>> options) : options_(std::move(options)) {}
-  std::optional<std::string> Get(std::string_view name) const;
-  std::string GetOr(std::string_view name, std::string fallback) const;
-  /// "true" / "false" (any case); anything else is Spark's error for a bad boolean option.
-  Result<bool> GetBool(std::string_view name, bool fallback) const;
-  void Set(std::string name, std::string value);
-
- private:
-  std::vector<std::pair<std::string, std::string>> options_;
-};
+/// spark.read options (case-insensitive names): shared with the JSON / CSV functions.
+using functions::SourceOptions;
 
 /// A part of a file to read. `offset` / `length` are a byte range for formats
 /// read by lines (length < 0: to the end), or `row_group` for Parquet;

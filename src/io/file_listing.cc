@@ -7,10 +7,17 @@
 #include <filesystem>
 #include <optional>
 
-#include "io/text_values.h"
+#include "functions/text_values.h"
 #include "types/spark_types.h"
 
 namespace sk8::io {
+
+using functions::DateTimeParser;
+using functions::ParseBigDecimal;
+using functions::ParseDecimalAs;
+using functions::ParseJavaDouble;
+using functions::ParseJavaInt;
+using functions::ParseJavaLong;
 
 namespace fs = std::filesystem;
 

@@ -120,7 +120,7 @@ std::string SqlString(const arrow::DataType& type) {
       std::string out = "STRUCT<";
       for (int i = 0; i < type.num_fields(); ++i) {
         if (i) out += ", ";
-        out += QuoteIdentifier(type.field(i)->name()) + ": " + SqlString(*type.field(i)->type());
+        out += QuoteIfNeeded(type.field(i)->name()) + ": " + SqlString(*type.field(i)->type());
         if (!type.field(i)->nullable()) out += " NOT NULL";
       }
       return out + ">";
@@ -278,7 +278,12 @@ class DdlParser {
   bool IsSymbol(const char* s) const { return Peek().kind == Token::kSymbol && Peek().text == s; }
   bool IsWord(const char* w) const { return Peek().kind == Token::kIdent && ToLower(Peek().text) == w; }
 
-  Status SyntaxError(size_t) const { return SyntaxError(Peek()); }
+  // While tokenizing (no tokens yet at `offset`): the character there.
+  Status SyntaxError(size_t offset) const {
+    if (pos_ < tokens_.size()) return SyntaxError(Peek());
+    const std::string near = offset < text_.size() ? "'" + std::string(1, text_[offset]) + "'" : "end of input";
+    return ParseError("PARSE_SYNTAX_ERROR", {{"error", near}, {"hint", ""}});
+  }
   Status SyntaxError(const Token& token) const {
     std::string near = token.kind == Token::kEnd ? "end of input" : "'" + token.text + "'";
     return ParseError("PARSE_SYNTAX_ERROR", {{"error", near}, {"hint", ""}});

@@ -37,6 +37,8 @@ CANDIDATES = [
     ("csc", "csc(CAST(x AS DOUBLE))"),
     ("json_array_length", "json_array_length(CONCAT('[', CAST(x AS STRING), ',1]'))"),
     ("nullifzero", "nullifzero(x - 1)"),
+    ("xpath_int", "xpath_int(CONCAT('<a>', CAST(x AS STRING), '</a>'), 'a')"),
+    ("xpath_string", "xpath_string(CONCAT('<a>', CAST(x AS STRING), '</a>'), 'a')"),
 ]
 
 

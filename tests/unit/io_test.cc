@@ -15,7 +15,7 @@
 
 #include "io/line_reader.h"
 #include "io/parquet_source.h"
-#include "io/text_values.h"
+#include "functions/text_values.h"
 
 namespace sk8 {
 namespace {
@@ -53,22 +53,22 @@ TEST(LineSplits, EveryLineIsReadByExactlyOneSplit) {
 
 TEST(TextValues, ParseAsTheJvmDoes) {
   int32_t i;
-  EXPECT_TRUE(io::ParseJavaInt("-2147483648", &i));
+  EXPECT_TRUE(functions::ParseJavaInt("-2147483648", &i));
   EXPECT_EQ(i, INT32_MIN);
-  EXPECT_FALSE(io::ParseJavaInt("2147483648", &i));
-  EXPECT_FALSE(io::ParseJavaInt(" 1", &i));
-  EXPECT_FALSE(io::ParseJavaInt("1.0", &i));
+  EXPECT_FALSE(functions::ParseJavaInt("2147483648", &i));
+  EXPECT_FALSE(functions::ParseJavaInt(" 1", &i));
+  EXPECT_FALSE(functions::ParseJavaInt("1.0", &i));
   double d;
-  EXPECT_TRUE(io::ParseJavaDouble(" 1.5d ", &d));
+  EXPECT_TRUE(functions::ParseJavaDouble(" 1.5d ", &d));
   EXPECT_EQ(d, 1.5);
-  EXPECT_TRUE(io::ParseJavaDouble("-Infinity", &d));
-  EXPECT_FALSE(io::ParseJavaDouble("1e", &d));
-  EXPECT_FALSE(io::ParseJavaDouble(".", &d));
+  EXPECT_TRUE(functions::ParseJavaDouble("-Infinity", &d));
+  EXPECT_FALSE(functions::ParseJavaDouble("1e", &d));
+  EXPECT_FALSE(functions::ParseJavaDouble(".", &d));
   arrow::Decimal128 x;
-  EXPECT_TRUE(io::ParseDecimalAs("12.345", 5, 2, &x));
+  EXPECT_TRUE(functions::ParseDecimalAs("12.345", 5, 2, &x));
   EXPECT_EQ(x.ToString(2), "12.35");  // half up
-  EXPECT_FALSE(io::ParseDecimalAs("1234.5", 5, 2, &x));
-  io::DateTimeParser parser;
+  EXPECT_FALSE(functions::ParseDecimalAs("1234.5", 5, 2, &x));
+  functions::DateTimeParser parser;
   parser.format = "dd/MM/yyyy HH:mm";
   int64_t micros;
   EXPECT_TRUE(parser.ParseTimestamp("05/01/2024 10:20", false, &micros));

@@ -1,5 +1,6 @@
-#include "io/text_values.h"
+#include "functions/text_values.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -8,7 +9,7 @@
 
 #include "functions/time_util.h"
 
-namespace sk8::io {
+namespace sk8::functions {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -67,7 +68,38 @@ std::string_view TrimJava(std::string_view text) {
   return text;
 }
 
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 }  // namespace
+
+std::optional<std::string> SourceOptions::Get(std::string_view name) const {
+  // The last setting wins, as in Spark's case-insensitive option map.
+  for (auto it = options_.rbegin(); it != options_.rend(); ++it) {
+    if (EqualsIgnoreCase(it->first, name)) return it->second;
+  }
+  return std::nullopt;
+}
+
+std::string SourceOptions::GetOr(std::string_view name, std::string fallback) const {
+  auto value = Get(name);
+  return value ? *value : std::move(fallback);
+}
+
+Result<bool> SourceOptions::GetBool(std::string_view name, bool fallback) const {
+  auto value = Get(name);
+  if (!value) return fallback;
+  if (EqualsIgnoreCase(*value, "true")) return true;
+  if (EqualsIgnoreCase(*value, "false")) return false;
+  return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.BOOLEAN",
+                    {{"parameter", std::string(name)}, {"functionName", "`option`"}, {"invalidValue", *value}});
+}
+
+void SourceOptions::Set(std::string name, std::string value) { options_.emplace_back(std::move(name), std::move(value)); }
+
 
 bool ParseJavaInt(std::string_view text, int32_t* out) { return ParseJavaIntegral(text, out); }
 bool ParseJavaLong(std::string_view text, int64_t* out) { return ParseJavaIntegral(text, out); }
@@ -330,4 +362,4 @@ bool DateTimeParser::ParseTimestamp(std::string_view text, bool to_utc, int64_t*
   return true;
 }
 
-}  // namespace sk8::io
+}  // namespace sk8::functions

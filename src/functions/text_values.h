@@ -2,8 +2,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <arrow/array.h>
 #include <arrow/memory_pool.h>
@@ -15,7 +18,23 @@
 /// Text values of CSV / JSON files parsed as Spark parses them (the JVM's
 /// Integer.parseInt, Double.parseDouble, BigDecimal, Scala's toBoolean), for
 /// schema inference and conversion to typed columns.
-namespace sk8::io {
+namespace sk8::functions {
+
+/// Options of a text format (spark.read / DataFrameWriter options, or the
+/// options map of from_json, to_csv, ...): names are case-insensitive, as in Spark.
+class SourceOptions {
+ public:
+  SourceOptions() = default;
+  explicit SourceOptions(std::vector<std::pair<std::string, std::string>> options) : options_(std::move(options)) {}
+  std::optional<std::string> Get(std::string_view name) const;
+  std::string GetOr(std::string_view name, std::string fallback) const;
+  /// "true" / "false" (any case); anything else is Spark's error for a bad boolean option.
+  Result<bool> GetBool(std::string_view name, bool fallback) const;
+  void Set(std::string name, std::string value);
+
+ private:
+  std::vector<std::pair<std::string, std::string>> options_;
+};
 
 bool ParseJavaInt(std::string_view text, int32_t* out);
 bool ParseJavaLong(std::string_view text, int64_t* out);
@@ -43,4 +62,4 @@ struct DateTimeParser {
   bool ParseTimestamp(std::string_view text, bool to_utc, int64_t* micros) const;
 };
 
-}  // namespace sk8::io
+}  // namespace sk8::functions
