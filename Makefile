@@ -10,7 +10,7 @@ all: build
 help:
 	@echo "make run          build and serve Spark Connect on sc://$(HOST):$(PORT)"
 	@echo "make test         build and run every test"
-	@echo "make conformance  conformance suites against sk8, then real Spark (reference row)"
+	@echo "make conformance  conformance suites (and TPC-DS at SF1) against sk8, then real Spark (reference row)"
 	@echo "make bench        TPC-H benchmark against Spark, Sail and DuckDB (SF=1)"
 	@echo "make bench-micro  micro-benchmarks (aggregate, join, sort, filter) against DuckDB and Sail"
 	@echo "make golden       re-record expected answers from real Spark"
@@ -34,6 +34,7 @@ unit: build
 # PySpark suites through sk8's gateway in front of real Spark (docs/scale-out.md).
 conformance: build
 	@scripts/conformance --target sk8
+	@scripts/conformance --target sk8 --suites tpcds,tpcds-v2.7
 	@scripts/conformance --target spark
 	@scripts/conformance --target sk8-upstream
 
