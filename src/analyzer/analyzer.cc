@@ -96,6 +96,18 @@ BoundExprPtr KeepCastChildName(const ExprPtr& expr, BoundExprPtr bound) {
   return Renamed(bound, name);
 }
 
+/// A struct() argument as Spark's CreateStruct names its field: a column or an
+/// alias by its name, a struct field (s.a) by the field's, anything else colN
+/// (marked by an auto-generated name, which the struct function reads).
+BoundExprPtr AsStructField(const ExprPtr& arg, BoundExprPtr bound) {
+  if (plan::IsWrittenAlias(*arg) || arg->kind() == ExprKind::kColumn) return bound;
+  if (bound->auto_alias || bound->kind == plan::BoundKind::kColumnRef) return bound;
+  if (bound->function_name == "extract_value" || bound->function_name == "get_struct_field") return bound;
+  auto generated = std::make_shared<BoundExpr>(*bound);
+  generated->auto_alias = true;
+  return generated;
+}
+
 BoundExprPtr AutoNamed(const BoundExprPtr& expr) {
   if (expr->auto_alias || expr->kind == plan::BoundKind::kLiteral) return expr;
   auto copy = std::make_shared<BoundExpr>(*expr);
@@ -486,12 +498,36 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
       continue;
     }
     ARROW_ASSIGN_OR_RAISE(auto bound, Bind(a, input, agg));
+    if (info->name == "struct") bound = AsStructField(a, std::move(bound));
     args.push_back(std::move(bound));
   }
   // NULL op x is NULL whatever x is: the optimizer's NullPropagation (in
   // ConstantFolding) makes it so, after projections over the query's own rows
   // have run, as in Spark.
+  std::vector<std::string> alias_children;  // struct(x AS y) reads "struct(x AS y)"
+  if (info->name == "struct") {
+    for (const auto& a : call.args) {
+      if (!plan::IsWrittenAlias(*a)) continue;
+      ARROW_ASSIGN_OR_RAISE(auto child, Bind(a->As<plan::AliasExpr>().child, input, agg));
+      alias_children.push_back(child->name);
+    }
+  }
+  const std::vector<std::string> arg_names = [&] {
+    std::vector<std::string> names;
+    for (const auto& a : args) names.push_back(a->name);
+    return names;
+  }();
   ARROW_ASSIGN_OR_RAISE(auto bound, info->bind_scalar(call.name, std::move(args), ctx_));
+  if (!alias_children.empty() && call.args.size() == arg_names.size()) {
+    std::string name = call.name + "(";
+    for (size_t i = 0, k = 0; i < arg_names.size(); ++i) {
+      name += i ? ", " : "";
+      name += plan::IsWrittenAlias(*call.args[i]) ? alias_children[k++] + " AS " + arg_names[i] : arg_names[i];
+    }
+    auto renamed = std::make_shared<BoundExpr>(*bound);
+    renamed->name = name + ")";
+    bound = renamed;
+  }
   if (info->null_intolerant) bound = functions::MarkNullIntolerant(bound, *info);
   if (info->name == "extract_value") return bound;  // a[0], m[k], s.f: Spark marks no generated alias
   return AutoNamed(bound);

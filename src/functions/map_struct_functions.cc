@@ -595,12 +595,20 @@ Result<Datum> MakeStruct(const std::shared_ptr<arrow::DataType>& type, const Arg
   return FinishResult(std::shared_ptr<arrow::Array>(st), AllScalars(a));
 }
 
-/// The field name Spark gives a struct() argument: a column's (or alias's) name, else colN.
-std::string StructFieldName(const plan::BoundExpr& arg, size_t index, const EvalContext& ctx) {
-  const bool named = arg.kind == plan::BoundKind::kColumnRef ||
-                     (arg.kind == plan::BoundKind::kCall && !arg.auto_alias) ||
-                     (arg.kind == plan::BoundKind::kLiteral && arg.name != LiteralColumnName(*arg.literal, ctx));
-  return named ? arg.name : "col" + std::to_string(index + 1);
+/// The field name Spark gives a struct() argument: a column's (or alias's) name,
+/// else colN (the analyzer marks those arguments' names as generated).
+std::string StructFieldName(const plan::BoundExpr& arg, size_t index) {
+  if (arg.kind == plan::BoundKind::kColumnRef) return arg.name;
+  if (arg.auto_alias) return "col" + std::to_string(index + 1);
+  const bool field = arg.function_name == "get_struct_field" ||
+                     (arg.function_name == "extract_value" && arg.args[0]->type->id() == arrow::Type::STRUCT);
+  if (field) return arg.name.substr(arg.name.rfind('.') + 1);  // s.a: the field's name
+  if (arg.function_name == "extract_value" && arg.args[0]->type->id() == arrow::Type::MAP &&
+      arg.args[1]->kind == plan::BoundKind::kLiteral && types::IsStringLike(*arg.args[1]->type)) {
+    return arg.args[1]->name;  // m['k']: the key
+  }
+  if (arg.function_name == "extract_value") return "col" + std::to_string(index + 1);  // a[0], m[1]
+  return arg.name;
 }
 
 FunctionInfo StructFunction() {
@@ -608,7 +616,7 @@ FunctionInfo StructFunction() {
               [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
                 arrow::FieldVector fields;
                 for (size_t i = 0; i < args.size(); ++i) {
-                  fields.push_back(arrow::field(StructFieldName(*args[i], i, ctx), args[i]->type, args[i]->nullable));
+                  fields.push_back(arrow::field(StructFieldName(*args[i], i), args[i]->type, args[i]->nullable));
                 }
                 auto type = arrow::struct_(fields);
                 return KernelCall("struct", CallText(called, args), args, type, false,

@@ -750,8 +750,15 @@ Result<ExprPtr> ExpressionParser::ParseFunctionCall(std::string name) {
       tokens_.MatchKeyword("ALL");
     }
     std::vector<std::string> names;  // of named arguments (`name => value`), "" for positional ones
+    // struct(a AS x, b y): Spark's grammar gives struct named expressions.
+    const bool named_items = EqualsIgnoreCase(name, "struct") && !distinct;
     do {
       names.emplace_back();
+      if (named_items && !(tokens_.PeekSymbol("*") && (tokens_.PeekSymbol(")", 1) || tokens_.PeekSymbol(",", 1)))) {
+        ARROW_ASSIGN_OR_RAISE(auto arg, ParseNamedExpression());
+        args.push_back(std::move(arg));
+        continue;
+      }
       ARROW_ASSIGN_OR_RAISE(auto arg, ParseFunctionArgument(&names.back()));
       args.push_back(std::move(arg));
     } while (tokens_.MatchSymbol(","));
