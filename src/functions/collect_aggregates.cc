@@ -1,5 +1,5 @@
 // collect_list / array_agg and collect_set: a group's non-NULL values as an
-// ARRAY; mode: a group's most frequent value. Accumulators keep the input chunks they saw and, per group, which
+// ARRAY; listagg / string_agg: those values joined by a delimiter; mode: a group's most frequent value. Accumulators keep the input chunks they saw and, per group, which
 // rows of which chunk belong to it; Finalize picks them with one Take. Merge
 // adopts the other accumulator's chunks, so the final phase copies no values.
 #include <unordered_map>
@@ -10,6 +10,7 @@
 #include <arrow/array/concatenate.h>
 
 #include "functions/aggregate_util.h"
+#include "functions/cast.h"
 #include "functions/collection_util.h"
 #include "types/spark_types.h"
 
@@ -155,6 +156,95 @@ FunctionInfo Collect(std::string name, std::vector<std::string> aliases, bool se
   return info;
 }
 
+/// listagg(x[, delimiter]): the collected values of a group joined, NULL for none.
+class ListAggAccumulator : public CollectAccumulator {
+ public:
+  ListAggAccumulator(std::shared_ptr<arrow::DataType> element, bool distinct, std::string delimiter)
+      : CollectAccumulator(element, distinct), binary_(element->id() == arrow::Type::BINARY),
+        delimiter_(std::move(delimiter)) {}
+
+  Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext& ctx) override {
+    ARROW_ASSIGN_OR_RAISE(auto lists, CollectAccumulator::Finalize(ctx));
+    const auto& list = static_cast<const arrow::ListArray&>(*lists);
+    const auto& values = static_cast<const arrow::BinaryArray&>(*list.values());
+    std::unique_ptr<arrow::ArrayBuilder> builder;
+    if (binary_) {
+      builder = std::make_unique<arrow::BinaryBuilder>();
+    } else {
+      builder = std::make_unique<arrow::StringBuilder>();
+    }
+    auto& out = static_cast<arrow::BinaryBuilder&>(*builder);
+    std::string joined;
+    for (int64_t g = 0; g < list.length(); ++g) {
+      if (list.value_length(g) == 0) {
+        ARROW_RETURN_NOT_OK(out.AppendNull());
+        continue;
+      }
+      joined.clear();
+      for (int64_t i = list.value_offset(g); i < list.value_offset(g + 1); ++i) {
+        if (i > list.value_offset(g)) joined += delimiter_;
+        joined.append(values.GetView(i));
+      }
+      ARROW_RETURN_NOT_OK(out.Append(joined));
+    }
+    return builder->Finish();
+  }
+
+ private:
+  bool binary_;
+  std::string delimiter_;
+};
+
+FunctionInfo ListAgg(std::string name) {
+  FunctionInfo info;
+  info.name = std::move(name);
+  info.kind = FunctionKind::kAggregate;
+  info.usage = info.name + "(expr[, delimiter]) - Returns the concatenation of non-NULL input values, separated by "
+               "the delimiter.";
+  info.can_fail = false;
+  info.bind_aggregate = [info_copy = info](const std::string& called, std::vector<BoundExprPtr> args, bool distinct,
+                                           const EvalContext& ctx) -> Result<BoundAggregate> {
+    if (args.empty() || args.size() > 2) return WrongArgs(called, args.size(), "[1, 2]");
+    if (args.size() == 1) args.push_back(plan::BoundExpr::Literal(arrow::MakeNullScalar(arrow::null()), "NULL"));
+    BoundAggregate agg;
+    agg.function_name = info_copy.name;
+    agg.name = AggregateName(info_copy, called, args, distinct);
+    // Strings and binaries are joined as they are; anything else as a string.
+    for (auto& a : args) {
+      if (a->type->id() != arrow::Type::BINARY && a->type->id() != arrow::Type::NA && !types::IsStringLike(*a->type)) {
+        ARROW_ASSIGN_OR_RAISE(a, BindCast(a, arrow::utf8(), plan::CastMode::kDefault, /*implicit=*/true, ctx));
+      }
+    }
+    const auto& delimiter = args[1];
+    bool reads_columns = false;
+    plan::ForEachColumnId(*delimiter, [&](int64_t) { reads_columns = true; });
+    if (delimiter->kind == plan::BoundKind::kColumnRef || reads_columns || !plan::IsDeterministic(*delimiter)) {
+      return AnalysisError("DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+                           {{"sqlExpr", "\"" + agg.name + "\""}, {"inputName", "`delimiter`"},
+                            {"inputType", "\"STRING\""}, {"inputExpr", "\"" + delimiter->name + "\""}});
+    }
+    const bool binary = args[0]->type->id() == arrow::Type::BINARY;
+    if (delimiter->type->id() != arrow::Type::NA && (delimiter->type->id() == arrow::Type::BINARY) != binary) {
+      return AnalysisError("DATATYPE_MISMATCH.DATA_DIFF_TYPES",
+                           {{"sqlExpr", "\"" + agg.name + "\""}, {"functionName", "`listagg`"},
+                            {"dataType", "(\"BINARY\" or \"STRING\")"}});
+    }
+    std::string separator;
+    ARROW_ASSIGN_OR_RAISE(auto value, plan::EvaluateConstant(*delimiter, ctx));
+    if (value->is_valid && delimiter->type->id() != arrow::Type::NA) {
+      separator = std::string(static_cast<const arrow::BaseBinaryScalar&>(*value).view());
+    }
+    agg.distinct = distinct;
+    agg.type = binary ? arrow::binary() : arrow::utf8();
+    agg.nullable = true;
+    agg.kernel = MakeFactoryKernel<ListAggAccumulator>(args[0]->type, distinct, separator);
+    args.pop_back();
+    agg.args = std::move(args);
+    return agg;
+  };
+  return info;
+}
+
 /// mode(x[, deterministic]): per group, each distinct value's count and first
 /// row (in the chunks it keeps, as CollectAccumulator does). Among values of
 /// equal count it answers the lowest: what Spark guarantees with
@@ -279,6 +369,8 @@ FunctionInfo Mode() {
 
 void RegisterCollectAggregates(FunctionRegistry& registry) {
   registry.Add(Mode());
+  registry.Add(ListAgg("listagg"));
+  registry.Add(ListAgg("string_agg"));
   registry.Add(Collect("collect_list", {"array_agg"}, false,
                        "collect_list(expr) - Collects and returns a list of non-unique elements."));
   registry.Add(Collect("collect_set", {}, true, "collect_set(expr) - Collects and returns a set of unique elements."));
