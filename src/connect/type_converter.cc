@@ -53,7 +53,7 @@ Result<std::shared_ptr<arrow::DataType>> FromProtoType(const DataType& proto) {
     }
     case DataType::kUnparsed: return types::ParseDdlType(proto.unparsed().data_type_string());
     case DataType::kUdt: return Unsupported("user-defined type " + proto.udt().type());
-    case DataType::kCalendarInterval: return Unsupported("data type CALENDAR INTERVAL");
+    case DataType::kCalendarInterval: return arrow::month_day_nano_interval();
     case DataType::kVariant: return Unsupported("data type VARIANT");
     case DataType::kTime: return Unsupported("data type TIME");
     case DataType::kGeometry: return Unsupported("data type GEOMETRY");
@@ -98,6 +98,7 @@ Status ToProtoType(const arrow::DataType& type, DataType* proto) {
       interval->set_end_field(3);
       break;
     }
+    case arrow::Type::INTERVAL_MONTH_DAY_NANO: proto->mutable_calendar_interval(); break;
     case arrow::Type::INTERVAL_MONTHS: {
       auto* interval = proto->mutable_year_month_interval();
       interval->set_start_field(0);

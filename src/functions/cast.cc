@@ -179,6 +179,41 @@ Status AppendValueString(const arrow::Array& array, int64_t i, const EvalContext
               std::to_string(magnitude % 12) + "' YEAR TO MONTH";
       break;
     }
+    case arrow::Type::INTERVAL_MONTH_DAY_NANO: {
+      // A calendar interval as Spark's CalendarInterval.toString writes it:
+      // "1 years 2 months 3 days 4 hours 5 minutes 6.5 seconds", zero units left out.
+      const auto v = static_cast<const arrow::MonthDayNanoIntervalArray&>(array).GetValue(i);
+      const int64_t micros = v.nanoseconds / 1000;
+      if (v.months == 0 && v.days == 0 && micros == 0) {
+        *out += "0 seconds";
+        break;
+      }
+      std::string text;
+      auto unit = [&](int64_t value, const char* name) {
+        if (value != 0) text += std::to_string(value) + " " + name + " ";
+      };
+      unit(v.months / 12, "years");
+      unit(v.months % 12, "months");
+      unit(v.days, "days");
+      unit(micros / 3600000000LL, "hours");
+      unit(micros % 3600000000LL / 60000000LL, "minutes");
+      const int64_t rest = micros % 60000000LL;
+      if (rest != 0) {
+        const uint64_t magnitude = rest < 0 ? 0 - static_cast<uint64_t>(rest) : static_cast<uint64_t>(rest);
+        std::string seconds = std::to_string(magnitude / 1000000);
+        if (magnitude % 1000000 != 0) {
+          char digits[8];
+          std::snprintf(digits, sizeof(digits), "%06llu", static_cast<unsigned long long>(magnitude % 1000000));
+          std::string f = digits;
+          f.erase(f.find_last_not_of('0') + 1);
+          seconds += "." + f;
+        }
+        text += std::string(rest < 0 ? "-" : "") + seconds + " seconds ";
+      }
+      text.pop_back();
+      *out += text;
+      break;
+    }
     case arrow::Type::DURATION: {
       // A day-time interval (microseconds): INTERVAL '-1 02:03:04.5' DAY TO SECOND,
       // the fraction without trailing zeros.

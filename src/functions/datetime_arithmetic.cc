@@ -490,6 +490,76 @@ FunctionInfo MakeDtInterval() {
       });
 }
 
+// make_interval / try_make_interval: a CALENDAR INTERVAL (Arrow's month_day_nano:
+// months, days, and the time as nanoseconds, whole microseconds as in Spark).
+FunctionInfo MakeInterval(bool try_mode) {
+  const std::string name = try_mode ? "try_make_interval" : "make_interval";
+  return DateTimeFunction(
+      name, {},
+      name + "([years[, months[, weeks[, days[, hours[, mins[, secs]]]]]]]) - Make interval from years, months, "
+             "weeks, days, hours, mins and secs.",
+      0, 7, "[0, 1, 2, 3, 4, 5, 6, 7]", true,
+      [try_mode](const FunctionInfo& info, const std::string&, std::vector<BoundExprPtr>& args,
+                 const EvalContext& ctx) -> Result<BoundExprPtr> {
+        while (args.size() < 6) args.push_back(BoundExpr::Literal(std::make_shared<arrow::Int32Scalar>(0), "0"));
+        if (args.size() < 7) {
+          args.push_back(BoundExpr::Literal(
+              std::make_shared<arrow::Decimal128Scalar>(arrow::Decimal128(0), arrow::decimal128(18, 6)), "0"));
+        }
+        for (int i = 0; i < 6; ++i) {
+          ARROW_ASSIGN_OR_RAISE(args[i], CastNumericArgument(args[i], arrow::int32(), info.name, i, "\"INT\"", ctx));
+        }
+        ARROW_ASSIGN_OR_RAISE(args[6], CastNumericArgument(args[6], arrow::decimal128(18, 6), info.name, 6,
+                                                           "\"DECIMAL(18,6)\"", ctx));
+        std::string name = CallName(info, info.name, args);
+        const bool fail = !try_mode && ctx.ansi;
+        auto kernel = std::make_shared<LambdaKernel>([fail](const std::vector<Datum>& in, int64_t length,
+                                                            const EvalContext&) -> Result<Datum> {
+          std::vector<NumericArg<arrow::Int32Type>> parts;
+          for (int i = 0; i < 6; ++i) parts.emplace_back(in[i]);
+          ARROW_ASSIGN_OR_RAISE(Datum sec_datum, DecimalMicros(in[6]));
+          NumericArg<arrow::Int64Type> secs(sec_datum);
+          const bool scalar = AllScalars(in);
+          const int64_t rows = scalar ? 1 : length;
+          arrow::MonthDayNanoIntervalBuilder builder;
+          ARROW_RETURN_NOT_OK(builder.Reserve(rows));
+          for (int64_t i = 0; i < rows; ++i) {
+            bool valid = secs.IsValid(i);
+            for (const auto& p : parts) valid = valid && p.IsValid(i);
+            if (!valid) {
+              builder.UnsafeAppendNull();
+              continue;
+            }
+            const int64_t months = int64_t{parts[0].Value(i)} * 12 + parts[1].Value(i);
+            const int64_t days = int64_t{parts[2].Value(i)} * 7 + parts[3].Value(i);
+            const __int128 micros = static_cast<__int128>(parts[4].Value(i)) * 3600 * kMicrosPerSecond +
+                                    static_cast<__int128>(parts[5].Value(i)) * 60 * kMicrosPerSecond + secs.Value(i);
+            const bool int_overflow = months > INT32_MAX || months < INT32_MIN || days > INT32_MAX || days < INT32_MIN;
+            // Arrow keeps the time in nanoseconds: past 2^63 ns (about 292 years of
+            // hours, minutes and seconds) this is an overflow, where Spark's
+            // microseconds still hold it.
+            const bool long_overflow = micros > INT64_MAX / 1000 || micros < INT64_MIN / 1000;
+            if (int_overflow || long_overflow) {
+              if (fail) {
+                return SparkError(SparkExceptionKind::kArithmetic, "ARITHMETIC_OVERFLOW",
+                                  {{"message", int_overflow ? "integer overflow" : "long overflow"},
+                                   {"alternative", ""},
+                                   {"config", "\"spark.sql.ansi.enabled\""}});
+              }
+              builder.UnsafeAppendNull();
+              continue;
+            }
+            builder.UnsafeAppend(arrow::MonthDayNanoIntervalType::MonthDayNanos{
+                static_cast<int32_t>(months), static_cast<int32_t>(days), static_cast<int64_t>(micros) * 1000});
+          }
+          return FinishResult(builder.Finish(), scalar);
+        });
+        bool nullable = try_mode || !ctx.ansi;
+        for (const auto& a : args) nullable = nullable || a->nullable;
+        return BoundExpr::Call(info.name, kernel, args, arrow::month_day_nano_interval(), nullable, name);
+      });
+}
+
 // unix_date / date_from_unix_date: DATE <-> days since the epoch.
 FunctionInfo UnixDate() {
   return DateTimeFunction("unix_date", {}, "unix_date(date) - Returns the number of days since 1970-01-01.", 1, 1, "1",
@@ -601,6 +671,8 @@ void RegisterDateTimeArithmeticFunctions(FunctionRegistry& registry) {
   registry.Add(MakeTimestamp("try_make_timestamp_ntz", true, false, true));
   registry.Add(MakeYmInterval());
   registry.Add(MakeDtInterval());
+  registry.Add(MakeInterval(false));
+  registry.Add(MakeInterval(true));
   registry.Add(UnixDate());
   registry.Add(DateFromUnixDate());
   registry.Add(UnixUnits("unix_seconds", kMicrosPerSecond));

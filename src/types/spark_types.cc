@@ -85,6 +85,7 @@ std::string SimpleString(const arrow::DataType& type) {
     case arrow::Type::TIMESTAMP: return IsTimestampLtz(type) ? "timestamp" : "timestamp_ntz";
     case arrow::Type::DURATION: return "interval day to second";
     case arrow::Type::INTERVAL_MONTHS: return "interval year to month";
+    case arrow::Type::INTERVAL_MONTH_DAY_NANO: return "interval";  // CalendarIntervalType
     case arrow::Type::DECIMAL128: {
       const auto& dec = static_cast<const arrow::Decimal128Type&>(type);
       return "decimal(" + std::to_string(dec.precision()) + "," + std::to_string(dec.scale()) + ")";
