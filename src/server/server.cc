@@ -3,7 +3,9 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <malloc.h>
+#include <pwd.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <arrow/compute/initialize.h>
 
@@ -18,8 +20,10 @@
 #include "common/logging.h"
 #include "common/memory_pool.h"
 #include "exec/task_scheduler.h"
+#include "observability/event_log.h"
 #include "observability/http_server.h"
 #include "observability/metrics.h"
+#include "observability/otlp_exporter.h"
 
 namespace sk8::server {
 
@@ -100,6 +104,71 @@ std::unique_ptr<observability::HttpServer> StartMetricsPort(const ServerOptions&
   return http;
 }
 
+std::string UserName() {
+  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
+  if (const passwd* entry = getpwuid(geteuid()); entry != nullptr) return entry->pw_name;
+  return std::to_string(geteuid());
+}
+
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "localhost";
+  return name;
+}
+
+/// spark.eventLog.enabled: this run's event log, its start written. An
+/// unwritable folder stops the server, as it stops Spark's SparkContext.
+Result<std::unique_ptr<observability::EventLog>> OpenEventLog(const ConnectServerConf& conf) {
+  ARROW_ASSIGN_OR_RAISE(auto options, observability::EventLogOptions::FromConf(conf.session_defaults));
+  if (!options.enabled) return nullptr;
+  observability::spark_events::Application app;
+  app.name = options.app_name;
+  app.user = UserName();
+  app.host = HostName();
+  app.cores = exec::TaskScheduler::Instance().num_threads();
+  app.memory_bytes = ServerMemoryTracker()->limit();
+  for (const auto& [key, value] : conf.session_defaults) {
+    if (key.rfind("spark.", 0) == 0) app.properties[key] = value;
+  }
+  app.start_unix_ms = observability::UnixNanosNow() / 1000000;
+  app.id = "local-" + std::to_string(app.start_unix_ms);
+  app.properties["spark.app.id"] = app.id;
+  app.properties["spark.app.name"] = app.name;
+  app.properties["spark.app.startTime"] = std::to_string(app.start_unix_ms);
+  app.properties["spark.driver.host"] = app.host;
+  app.properties["spark.executor.id"] = "driver";
+  app.properties["spark.master"] = "local[" + std::to_string(app.cores) + "]";
+  auto log = observability::EventLog::Open(options, app);
+  if (!log.ok()) {
+    return Status::IOError("spark.eventLog.enabled is true but the event log cannot be written: ",
+                           log.status().message());
+  }
+  LogInfo("event log", {{"path", (*log)->path()}, {"app_id", (*log)->app_id()}});
+  observability::ServerMetrics::Instance().SetApplication((*log)->app_id(), (*log)->app_name());
+  return log;
+}
+
+/// sk8.otel.endpoint (or OpenTelemetry's own environment variables): the
+/// collector query spans go to.
+Result<std::unique_ptr<observability::TraceExporter>> OpenTracer(const ConnectServerConf& conf) {
+  std::string url;
+  if (auto it = conf.session_defaults.find("sk8.otel.endpoint"); it != conf.session_defaults.end()) {
+    url = it->second;
+  } else if (const char* env = std::getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"); env != nullptr && *env) {
+    url = env;
+  } else if (const char* base = std::getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); base != nullptr && *base) {
+    url = std::string(base);
+    if (!url.empty() && url.back() == '/') url.pop_back();
+    url += "/v1/traces";
+  }
+  if (url.empty() || url == "off" || url == "none") return nullptr;
+  ARROW_ASSIGN_OR_RAISE(auto endpoint, observability::OtlpEndpoint::Parse(url));
+  std::string service = "sk8";
+  if (const char* name = std::getenv("OTEL_SERVICE_NAME"); name != nullptr && *name) service = name;
+  LogInfo("tracing", {{"endpoint", url}, {"service", service}});
+  return std::make_unique<observability::TraceExporter>(endpoint, service);
+}
+
 }  // namespace
 
 Status RunServer(const ServerOptions& options) {
@@ -111,12 +180,15 @@ Status RunServer(const ServerOptions& options) {
   mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   ARROW_RETURN_NOT_OK(arrow::compute::Initialize());
   if (options.connect.memory_limit > 0) ServerMemoryTracker()->set_limit(options.connect.memory_limit);
+  ARROW_ASSIGN_OR_RAISE(auto event_log, OpenEventLog(options.connect));
+  ARROW_ASSIGN_OR_RAISE(auto tracer, OpenTracer(options.connect));
   std::atomic<bool> ready{false};
   auto metrics_http = StartMetricsPort(options, &ready);
   ConnectServerConf service_conf = options.connect;
   // Sessions read the port really bound (sk8 doctor checks it there).
   if (metrics_http) service_conf.session_defaults["sk8.metrics.port"] = std::to_string(metrics_http->port());
   SparkConnectServiceImpl service(service_conf);
+  service.SetObservers(QueryObservers{event_log.get(), tracer.get()});
   observability::ServerMetrics::Instance().SetCollector(
       [&service](observability::ServerMetrics& metrics) { CollectServerState(service, metrics); });
 
@@ -184,6 +256,12 @@ Status RunServer(const ServerOptions& options) {
   observability::ServerMetrics::Instance().SetCollector(nullptr);  // `service` ends with this scope
   if (metrics_http) metrics_http->Stop();
   if (upstream_check.joinable()) upstream_check.join();
+  // The event log gets its end and its finished name; operations still
+  // unwinding may report later, so both objects live on (closed) until exit.
+  if (event_log) event_log->Close();
+  if (tracer) tracer->Close();
+  (void)event_log.release();
+  (void)tracer.release();
   LogInfo("sk8 stopped");
   // Executions run on detached threads; one still unwinding can hold a lock
   // that teardown (this service's destructor, the process's static
