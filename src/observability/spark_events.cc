@@ -149,7 +149,7 @@ std::vector<std::string> ApplicationStartEvents(const Application& app) {
 
   // The Executors tab reads the executor's memory from its block manager.
   Json block_manager = Event("SparkListenerBlockManagerAdded");
-  block_manager["Block Manager ID"] = {{"Executor ID", "driver"}, {"Host", app.host}, {"Port", 0}};
+  block_manager["Block Manager ID"] = {{"Executor ID", "driver"}, {"Host", app.host}, {"Port", app.port > 0 ? app.port : 15002}};
   block_manager["Maximum Memory"] = app.memory_bytes;
   block_manager["Timestamp"] = app.start_unix_ms;
   block_manager["Maximum Onheap Memory"] = app.memory_bytes;

@@ -18,6 +18,7 @@ struct Application {
   std::string name;  // spark.app.name
   std::string user;
   std::string host;
+  int port = 15002;  // the Spark Connect port (the History Server wants one above 0)
   int64_t start_unix_ms = 0;
   int cores = 1;
   int64_t memory_bytes = 0;  // the server's memory budget

@@ -118,13 +118,14 @@ std::string HostName() {
 
 /// spark.eventLog.enabled: this run's event log, its start written. An
 /// unwritable folder stops the server, as it stops Spark's SparkContext.
-Result<std::unique_ptr<observability::EventLog>> OpenEventLog(const ConnectServerConf& conf) {
+Result<std::unique_ptr<observability::EventLog>> OpenEventLog(const ConnectServerConf& conf, int port) {
   ARROW_ASSIGN_OR_RAISE(auto options, observability::EventLogOptions::FromConf(conf.session_defaults));
   if (!options.enabled) return nullptr;
   observability::spark_events::Application app;
   app.name = options.app_name;
   app.user = UserName();
   app.host = HostName();
+  app.port = port;
   app.cores = exec::TaskScheduler::Instance().num_threads();
   app.memory_bytes = ServerMemoryTracker()->limit();
   for (const auto& [key, value] : conf.session_defaults) {
@@ -180,7 +181,7 @@ Status RunServer(const ServerOptions& options) {
   mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   ARROW_RETURN_NOT_OK(arrow::compute::Initialize());
   if (options.connect.memory_limit > 0) ServerMemoryTracker()->set_limit(options.connect.memory_limit);
-  ARROW_ASSIGN_OR_RAISE(auto event_log, OpenEventLog(options.connect));
+  ARROW_ASSIGN_OR_RAISE(auto event_log, OpenEventLog(options.connect, options.port));
   ARROW_ASSIGN_OR_RAISE(auto tracer, OpenTracer(options.connect));
   std::atomic<bool> ready{false};
   auto metrics_http = StartMetricsPort(options, &ready);
