@@ -19,9 +19,9 @@ std::string Lower(std::string text) {
   return text;
 }
 
+/// A setting the server cannot start with: said plainly, at startup.
 Status BadValue(const std::string& key, const std::string& value, const std::string& what) {
-  return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_CONF_VALUE.TYPE_MISMATCH",
-                    {{"confName", "\"" + key + "\""}, {"confValue", "\"" + value + "\""}, {"confType", what}});
+  return Status::Invalid(key, "=", value, ": ", what);
 }
 
 Result<bool> Bool(const std::map<std::string, std::string>& conf, const std::string& key, bool fallback) {
@@ -30,7 +30,7 @@ Result<bool> Bool(const std::map<std::string, std::string>& conf, const std::str
   const std::string value = Lower(it->second);
   if (value == "true") return true;
   if (value == "false") return false;
-  return BadValue(key, it->second, "\"boolean\"");
+  return BadValue(key, it->second, "true or false");
 }
 
 /// Spark's byte strings ("128m", "10k"); a bare number is bytes.
@@ -63,12 +63,13 @@ Result<EventLogOptions> EventLogOptions::FromConf(const std::map<std::string, st
   if (auto it = conf.find("spark.eventLog.rolling.maxFileSize"); it != conf.end()) {
     auto bytes = Bytes(it->second);
     // Spark asks for 10m at least; sk8 takes smaller files too (tests roll with them).
-    if (!bytes || *bytes < 1024) return BadValue(it->first, it->second, "\"bytes, at least 1k (e.g. 128m)\"");
+    if (!bytes || *bytes < 1024) return BadValue(it->first, it->second, "bytes, at least 1k (e.g. 128m)");
     options.max_file_bytes = *bytes;
   }
   if (auto it = conf.find("spark.eventLog.compression.codec"); it != conf.end() && options.compress) {
     if (Lower(it->second) != "zstd") {
-      return BadValue(it->first, it->second, "\"zstd (the codec sk8 writes; Spark 4's default)\"");
+      return BadValue(it->first, it->second,
+                      "sk8 writes zstd only (Spark 4's default codec); set zstd or spark.eventLog.compress=false");
     }
   }
   if (auto it = conf.find("spark.eventLog.dir"); it != conf.end()) {
@@ -79,7 +80,8 @@ Result<EventLogOptions> EventLogOptions::FromConf(const std::map<std::string, st
     } else if (dir.find("://") != std::string::npos) {
       if (options.enabled) {
         return BadValue(it->first, it->second,
-                        "\"a local folder (file:/path or /path); mount buckets as a volume\"");
+                        "sk8 writes event logs to a local folder (file:/path or /path); mount the bucket or "
+                        "volume there");
       }
     }
     while (dir.size() > 1 && dir.back() == '/') dir.pop_back();

@@ -31,8 +31,8 @@ struct EventLogOptions {
   bool compress = true;                   // spark.eventLog.compress
   std::string app_name = "sk8";           // spark.app.name
 
-  /// From the server's settings; INVALID_CONF_VALUE for a value Spark would
-  /// refuse, and for what sk8 cannot write (a codec but zstd, a non-local dir).
+  /// From the server's settings; Invalid, naming the setting, for a value Spark
+  /// would refuse and for what sk8 cannot write (a codec but zstd, a non-local dir).
   static Result<EventLogOptions> FromConf(const std::map<std::string, std::string>& conf);
 };
 
