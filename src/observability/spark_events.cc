@@ -49,13 +49,13 @@ Json PlanInfo(const OperatorProfile& node, int64_t* next_accumulator, std::vecto
   info["nodeName"] = node.name;
   info["simpleString"] = node.details.empty() ? node.name : node.name + " " + node.details;
   const int64_t accumulator = (*next_accumulator)++;
+  if (node.output_rows >= 0) rows->emplace_back(accumulator, node.output_rows);
   Json children = Json::array();
   for (const auto& child : node.children) children.push_back(PlanInfo(child, next_accumulator, rows));
   info["children"] = std::move(children);
   info["metadata"] = Json::object();
   info["metrics"] = Json::array({Json{{"name", "number of output rows"}, {"accumulatorId", accumulator},
                                       {"metricType", "sum"}}});
-  if (node.output_rows >= 0) rows->emplace_back(accumulator, node.output_rows);
   return info;
 }
 
