@@ -78,11 +78,7 @@ Result<EventLogOptions> EventLogOptions::FromConf(const std::map<std::string, st
       dir = dir.substr(5);
       while (dir.rfind("//", 0) == 0) dir = dir.substr(1);
     } else if (dir.find("://") != std::string::npos) {
-      if (options.enabled) {
-        return BadValue(it->first, it->second,
-                        "sk8 writes event logs to a local folder (file:/path or /path); mount the bucket or "
-                        "volume there");
-      }
+      options.local = false;
     }
     while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
     options.dir = dir;

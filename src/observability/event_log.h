@@ -30,9 +30,12 @@ struct EventLogOptions {
   int64_t max_file_bytes = 128LL << 20;   // spark.eventLog.rolling.maxFileSize
   bool compress = true;                   // spark.eventLog.compress
   std::string app_name = "sk8";           // spark.app.name
+  /// False for a bucket URI (s3a://, gs://, abfss://): sk8 writes local folders
+  /// only, so such a log is not written (the server says so at start).
+  bool local = true;
 
   /// From the server's settings; Invalid, naming the setting, for a value Spark
-  /// would refuse and for what sk8 cannot write (a codec but zstd, a non-local dir).
+  /// would refuse and for a codec sk8 cannot write (all but zstd).
   static Result<EventLogOptions> FromConf(const std::map<std::string, std::string>& conf);
 };
 

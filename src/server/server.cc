@@ -121,6 +121,14 @@ std::string HostName() {
 Result<std::unique_ptr<observability::EventLog>> OpenEventLog(const ConnectServerConf& conf, int port) {
   ARROW_ASSIGN_OR_RAISE(auto options, observability::EventLogOptions::FromConf(conf.session_defaults));
   if (!options.enabled) return nullptr;
+  if (!options.local) {
+    // The cloud presets name a bucket; refusing to start there would take the
+    // service down for want of its logs. Said loudly instead.
+    LogWarn("spark.eventLog.dir is not a local folder: no event log is written (sk8 writes local folders "
+            "only; mount the bucket, e.g. with its CSI driver, and point spark.eventLog.dir at the mount)",
+            {{"spark.eventLog.dir", conf.session_defaults.at("spark.eventLog.dir")}});
+    return nullptr;
+  }
   observability::spark_events::Application app;
   app.name = options.app_name;
   app.user = UserName();

@@ -182,7 +182,8 @@ TEST(EventLogOptionsTest, SparkDefaultsAndRefusals) {
                                          {"spark.eventLog.compress", "false"}})
                   .ok());
   EXPECT_FALSE(EventLogOptions::FromConf({{"spark.eventLog.enabled", "true"}, {"spark.eventLog.dir", "s3a://b/p"}})
-                   .ok());
+                   .ValueOrDie()
+                   .local);
   EXPECT_FALSE(EventLogOptions::FromConf({{"spark.eventLog.enabled", "yes"}}).ok());
 }
 
