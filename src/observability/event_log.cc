@@ -123,13 +123,10 @@ int64_t EventLog::dropped_events() const {
 
 void EventLog::Record(const ExecutionRecord& record) {
   spark_events::ExecutionIds ids;
+  bool closing = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (closing_) {
-      ++dropped_;
-      ServerMetrics::Instance().Get(M::kTelemetryDropped).With({"event_log"}).Add(1);
-      return;
-    }
+    closing = closing_;
     ids = next_ids_;
     ++next_ids_.execution;
     ++next_ids_.job;
@@ -138,7 +135,15 @@ void EventLog::Record(const ExecutionRecord& record) {
     next_ids_.first_accumulator += spark_events::AccumulatorCount(record);
   }
   // The JSON is built outside the lock, on the finished operation's thread.
-  Enqueue(spark_events::ExecutionEvents(record, ids, app_));
+  auto lines = spark_events::ExecutionEvents(record, ids, app_);
+  if (closing) {
+    // An operation that ended while the server stopped: the log has its end.
+    std::lock_guard<std::mutex> lock(mutex_);
+    dropped_ += static_cast<int64_t>(lines.size());
+    ServerMetrics::Instance().Get(M::kTelemetryDropped).With({"event_log"}).Add(static_cast<double>(lines.size()));
+    return;
+  }
+  Enqueue(std::move(lines));
 }
 
 void EventLog::Enqueue(std::vector<std::string> lines) {
@@ -146,7 +151,7 @@ void EventLog::Enqueue(std::vector<std::string> lines) {
   for (const auto& line : lines) bytes += static_cast<int64_t>(line.size());
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (closed_ || pending_bytes_ + bytes > kMaxPendingBytes) {
+    if (closing_ || pending_bytes_ + bytes > kMaxPendingBytes) {
       dropped_ += static_cast<int64_t>(lines.size());
       ServerMetrics::Instance().Get(M::kTelemetryDropped).With({"event_log"}).Add(static_cast<double>(lines.size()));
       return;

@@ -23,11 +23,7 @@ constexpr int kTimeoutSeconds = 2;
 
 Result<OtlpEndpoint> OtlpEndpoint::Parse(const std::string& url) {
   const std::string scheme = "http://";
-  if (url.rfind(scheme, 0) != 0) {
-    return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_CONF_VALUE.TYPE_MISMATCH",
-                      {{"confName", "\"sk8.otel.endpoint\""}, {"confValue", "\"" + url + "\""},
-                       {"confType", "\"http://host:port[/path] of an OTLP/HTTP collector\""}});
-  }
+  if (url.rfind(scheme, 0) != 0) return Status::Invalid("not an http:// URL: ", url);
   OtlpEndpoint endpoint;
   std::string rest = url.substr(scheme.size());
   size_t slash = rest.find('/');
@@ -43,9 +39,7 @@ Result<OtlpEndpoint> OtlpEndpoint::Parse(const std::string& url) {
     }
   }
   if (endpoint.host.empty() || endpoint.port <= 0 || endpoint.port > 65535) {
-    return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_CONF_VALUE.TYPE_MISMATCH",
-                      {{"confName", "\"sk8.otel.endpoint\""}, {"confValue", "\"" + url + "\""},
-                       {"confType", "\"http://host:port[/path]\""}});
+    return Status::Invalid("not http://host:port[/path]: ", url);
   }
   return endpoint;
 }

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <condition_variable>
@@ -116,6 +117,17 @@ std::string HostName() {
   return name;
 }
 
+/// Spark's spark.redaction.regex default, (?i)secret|password|token|access[.]?key:
+/// such settings reach the event log's Environment tab as Spark shows them.
+bool Redacted(const std::string& key) {
+  std::string lower = key;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* word : {"secret", "password", "token", "accesskey", "access.key"}) {
+    if (lower.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
 /// spark.eventLog.enabled: this run's event log, its start written. An
 /// unwritable folder stops the server, as it stops Spark's SparkContext.
 Result<std::unique_ptr<observability::EventLog>> OpenEventLog(const ConnectServerConf& conf, int port) {
@@ -137,7 +149,7 @@ Result<std::unique_ptr<observability::EventLog>> OpenEventLog(const ConnectServe
   app.cores = exec::TaskScheduler::Instance().num_threads();
   app.memory_bytes = ServerMemoryTracker()->limit();
   for (const auto& [key, value] : conf.session_defaults) {
-    if (key.rfind("spark.", 0) == 0) app.properties[key] = value;
+    if (key.rfind("spark.", 0) == 0) app.properties[key] = Redacted(key) ? "*********(redacted)" : value;
   }
   app.start_unix_ms = observability::UnixNanosNow() / 1000000;
   app.id = "local-" + std::to_string(app.start_unix_ms);
@@ -161,8 +173,10 @@ Result<std::unique_ptr<observability::EventLog>> OpenEventLog(const ConnectServe
 /// collector query spans go to.
 Result<std::unique_ptr<observability::TraceExporter>> OpenTracer(const ConnectServerConf& conf) {
   std::string url;
+  bool from_conf = false;
   if (auto it = conf.session_defaults.find("sk8.otel.endpoint"); it != conf.session_defaults.end()) {
     url = it->second;
+    from_conf = true;
   } else if (const char* env = std::getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"); env != nullptr && *env) {
     url = env;
   } else if (const char* base = std::getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); base != nullptr && *base) {
@@ -171,11 +185,18 @@ Result<std::unique_ptr<observability::TraceExporter>> OpenTracer(const ConnectSe
     url += "/v1/traces";
   }
   if (url.empty() || url == "off" || url == "none") return nullptr;
-  ARROW_ASSIGN_OR_RAISE(auto endpoint, observability::OtlpEndpoint::Parse(url));
+  auto endpoint = observability::OtlpEndpoint::Parse(url);
+  if (!endpoint.ok()) {
+    if (from_conf) return Status::Invalid("sk8.otel.endpoint=", url, ": not http://host:port[/path] (sk8 sends "
+                                          "OTLP/HTTP JSON; https is not supported, use a local collector)");
+    // An environment meant for other programs does not stop the server.
+    LogWarn("OTEL_EXPORTER_OTLP_ENDPOINT is not http://host:port: no traces", {{"endpoint", url}});
+    return nullptr;
+  }
   std::string service = "sk8";
   if (const char* name = std::getenv("OTEL_SERVICE_NAME"); name != nullptr && *name) service = name;
   LogInfo("tracing", {{"endpoint", url}, {"service", service}});
-  return std::make_unique<observability::TraceExporter>(endpoint, service);
+  return std::make_unique<observability::TraceExporter>(*endpoint, service);
 }
 
 }  // namespace

@@ -52,12 +52,15 @@ def logs(tmp_path_factory):
     single = sk8_servers.start_sk8(extra_args=[
         "--conf", "spark.eventLog.enabled=true", "--conf", f"spark.eventLog.dir=file:{folder}",
         "--conf", "spark.eventLog.rolling.enabled=false", "--conf", "spark.eventLog.compress=false",
-        "--conf", "spark.app.name=sk8 single file"])
+        "--conf", "spark.app.name=sk8 single file", "--conf", "spark.hadoop.fs.s3a.secret.key=hunter2"])
     app_id, path = app_of(single)
     assert path == folder / f"{app_id}.inprogress" and path.is_file()
     run_queries(single)
     assert single.stop() == 0, single.describe_death()
     assert not path.exists() and (folder / app_id).is_file(), "a clean stop renames the log"
+    # Secrets are redacted as Spark's spark.redaction.regex does.
+    text = (folder / app_id).read_text()
+    assert "hunter2" not in text and '"spark.hadoop.fs.s3a.secret.key":"*********(redacted)"' in text
     runs["single"] = app_id
 
     # Spark 4's defaults: rolling files, zstd; the settings come from a properties file.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.server
 import json
 import re
+import subprocess
 import threading
 import time
 import urllib.request
@@ -150,3 +151,11 @@ def test_collector_down_drops_spans_without_slowing_queries():
             time.sleep(0.2)
     finally:
         assert server.stop() == 0, server.describe_death()
+
+
+def test_bad_endpoint_stops_the_start():
+    result = subprocess.run([str(sk8_servers.sk8_binary()), "serve", "--port", "0", "--metrics-port", "off",
+                             "--conf", "sk8.otel.endpoint=https://collector:4318"],
+                            capture_output=True, text=True, timeout=20)
+    assert result.returncode != 0
+    assert "sk8.otel.endpoint=https://collector:4318: not http://host:port" in result.stderr, result.stderr

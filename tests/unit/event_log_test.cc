@@ -14,6 +14,7 @@
 
 #include "engine/engine.h"
 #include "observability/event_log.h"
+#include "observability/otlp_exporter.h"
 #include "observability/spark_events.h"
 #include "observability/trace_spans.h"
 #include "plan_builders.h"
@@ -215,6 +216,16 @@ TEST(TraceSpansTest, QuerySpansAsOtlpJson) {
     }
   }
   EXPECT_TRUE(found);
+}
+
+TEST(OtlpEndpointTest, HostPortAndDefaultPath) {
+  auto endpoint = OtlpEndpoint::Parse("http://collector:4318").ValueOrDie();
+  EXPECT_EQ(endpoint.host, "collector");
+  EXPECT_EQ(endpoint.port, 4318);
+  EXPECT_EQ(endpoint.path, "/v1/traces");
+  EXPECT_EQ(OtlpEndpoint::Parse("http://127.0.0.1:9/custom/traces").ValueOrDie().path, "/custom/traces");
+  EXPECT_FALSE(OtlpEndpoint::Parse("https://collector:4318").ok());
+  EXPECT_FALSE(OtlpEndpoint::Parse("http://collector:http").ok());
 }
 
 const OperatorProfile* Find(const OperatorProfile& node, const std::string& name) {
