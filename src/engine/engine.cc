@@ -247,7 +247,13 @@ Status Execute(const plan::ResolvedPlan& optimized, const QueryContext& ctx, con
   observability::PhaseTimer timer(ctx.phases, "execute");
   ARROW_ASSIGN_OR_RAISE(auto root, exec::CreatePhysicalPlan(optimized));
   std::unique_ptr<exec::OperatorRowCounts> rows;
-  if (ctx.profile_operators) rows = std::make_unique<exec::OperatorRowCounts>(*root);
+  if (ctx.profile_operators) {
+    rows = std::make_unique<exec::OperatorRowCounts>(*root);
+    if (ctx.on_plan) {
+      ctx.on_plan(std::make_shared<observability::OperatorProfile>(rows->Profile(*root)),
+                  AdaptiveRoot(*root, exec::ExplainOperators(*root)));
+    }
+  }
   // The query's own budget: as large as the one it draws from, so that one
   // query alone is refused at its own level and its peak is its own.
   std::shared_ptr<MemoryTracker> parent = ctx.memory ? ctx.memory : ServerMemoryTracker();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
 
 #include "analyzer/catalog.h"
@@ -31,6 +32,9 @@ struct QueryContext {
   /// Count each operator's rows into QueryMemoryStats::plan (event log,
   /// traces); off, a query pays nothing for it.
   bool profile_operators = false;
+  /// With profile_operators: called with the physical plan (no rows yet) and its
+  /// EXPLAIN text just before it runs.
+  std::function<void(std::shared_ptr<const observability::OperatorProfile>, std::string)> on_plan;
 };
 
 /// What a query's memory came to: its peak (Arrow allocations and

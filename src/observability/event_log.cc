@@ -121,26 +121,54 @@ int64_t EventLog::dropped_events() const {
   return dropped_;
 }
 
+spark_events::ExecutionIds EventLog::NextIds(const ExecutionRecord& record) {
+  spark_events::ExecutionIds ids = next_ids_;
+  ++next_ids_.execution;
+  ++next_ids_.job;
+  ++next_ids_.stage;
+  ++next_ids_.task;
+  next_ids_.first_accumulator += spark_events::AccumulatorCount(record);
+  return ids;
+}
+
+void EventLog::Drop(size_t events) {
+  dropped_ += static_cast<int64_t>(events);
+  ServerMetrics::Instance().Get(M::kTelemetryDropped).With({"event_log"}).Add(static_cast<double>(events));
+}
+
+void EventLog::Started(const ExecutionRecord& record) {
+  spark_events::ExecutionIds ids;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closing_) return;  // its end is dropped (and counted) too
+    ids = NextIds(record);
+    running_[record.operation_id] = ids;
+  }
+  Enqueue(spark_events::ExecutionStartEvents(record, ids, app_));
+}
+
 void EventLog::Record(const ExecutionRecord& record) {
   spark_events::ExecutionIds ids;
+  bool started = false;
   bool closing = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     closing = closing_;
-    ids = next_ids_;
-    ++next_ids_.execution;
-    ++next_ids_.job;
-    ++next_ids_.stage;
-    ++next_ids_.task;
-    next_ids_.first_accumulator += spark_events::AccumulatorCount(record);
+    if (auto it = running_.find(record.operation_id); it != running_.end()) {
+      ids = it->second;
+      started = true;
+      running_.erase(it);
+    } else {
+      ids = NextIds(record);
+    }
   }
   // The JSON is built outside the lock, on the finished operation's thread.
-  auto lines = spark_events::ExecutionEvents(record, ids, app_);
+  auto lines = started ? spark_events::ExecutionEndEvents(record, ids, app_)
+                       : spark_events::ExecutionEvents(record, ids, app_);
   if (closing) {
     // An operation that ended while the server stopped: the log has its end.
     std::lock_guard<std::mutex> lock(mutex_);
-    dropped_ += static_cast<int64_t>(lines.size());
-    ServerMetrics::Instance().Get(M::kTelemetryDropped).With({"event_log"}).Add(static_cast<double>(lines.size()));
+    Drop(lines.size());
     return;
   }
   Enqueue(std::move(lines));
@@ -152,8 +180,7 @@ void EventLog::Enqueue(std::vector<std::string> lines) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (closing_ || pending_bytes_ + bytes > kMaxPendingBytes) {
-      dropped_ += static_cast<int64_t>(lines.size());
-      ServerMetrics::Instance().Get(M::kTelemetryDropped).With({"event_log"}).Add(static_cast<double>(lines.size()));
+      Drop(lines.size());
       return;
     }
     pending_bytes_ += bytes;
@@ -176,8 +203,7 @@ void EventLog::WriterLoop() {
     Status written = files_->Append(batch);
     lock.lock();
     if (!written.ok()) {
-      dropped_ += static_cast<int64_t>(batch.size());
-      ServerMetrics::Instance().Get(M::kTelemetryDropped).With({"event_log"}).Add(static_cast<double>(batch.size()));
+      Drop(batch.size());
       if (!write_failed_) LogError("cannot write the event log", {{"error", written.ToString()}});
       write_failed_ = true;
     }

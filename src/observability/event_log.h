@@ -49,9 +49,14 @@ class EventLog {
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;
 
-  /// Queues the events of one finished operation and wakes the writer: the
-  /// caller never waits for the disk. Dropped (and counted) when the writer is
-  /// far behind or the log is closed.
+  /// An operation's plan starts running (`record` has its plan, no outcome):
+  /// queues the execution's start, so a long query shows as running and a
+  /// crash leaves it so.
+  void Started(const ExecutionRecord& record);
+  /// Queues the events of one finished operation (its end, or all of them when
+  /// it never reported a start) and wakes the writer: the caller never waits
+  /// for the disk. Dropped (and counted) when the writer is far behind or the
+  /// log is closed.
   void Record(const ExecutionRecord& record);
   /// Writes SparkListenerApplicationEnd, drains the queue and renames the files
   /// to their finished names. Later records are dropped.
@@ -67,6 +72,8 @@ class EventLog {
   EventLog(spark_events::Application app, std::unique_ptr<EventLogFiles> files);
   void WriterLoop();
   void Enqueue(std::vector<std::string> lines);
+  void Drop(size_t events);  // with mutex_ held
+  spark_events::ExecutionIds NextIds(const ExecutionRecord& record);  // with mutex_ held
 
   const spark_events::Application app_;
   std::unique_ptr<EventLogFiles> files_;  // the writer thread's, after Open
@@ -80,6 +87,8 @@ class EventLog {
   int64_t dropped_ = 0;
   bool write_failed_ = false;
   spark_events::ExecutionIds next_ids_;
+  /// Executions started and not ended, by operation id.
+  std::map<std::string, spark_events::ExecutionIds> running_;
   std::thread writer_;
 };
 

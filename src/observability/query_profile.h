@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,10 +53,15 @@ class PhaseTimer {
 struct QueryProfile {
   /// Set before the operation runs when an event log or a tracer is on.
   bool collect = false;
-  /// The operators that ran (the last plan executed when there were several).
+  /// The operators of the operation's first plan (later ones, such as an
+  /// observation's, are not its execution): with their rows once it ran.
   std::shared_ptr<const OperatorProfile> plan;
   /// EXPLAIN text of that plan.
   std::string plan_text;
+  bool plan_started = false;
+  bool plan_counted = false;
+  /// Called when that plan starts running (the event log's execution start).
+  std::function<void()> on_plan_start;
   std::vector<QueryPhase> phases;
   /// True when something ran (a query, a write, a command), false for requests
   /// Spark would not show as an execution (a lazily returned SQL relation).

@@ -188,18 +188,49 @@ int64_t AccumulatorCount(const ExecutionRecord& record) {
   return record.profile.plan ? CountNodes(*record.profile.plan) : 0;
 }
 
-std::vector<std::string> ExecutionEvents(const ExecutionRecord& record, const ExecutionIds& ids,
-                                         const Application& app) {
-  std::vector<std::string> lines;
-  const int64_t start_ms = Millis(record.start_unix_nanos);
-  const int64_t end_ms = std::max(start_ms, Millis(record.end_unix_nanos));
-  auto [execute_start, execute_end] = ExecuteWindow(record);
-  const int64_t launch_ms = std::max(start_ms, Millis(execute_start));
-  const int64_t finish_ms = std::min(end_ms, std::max(launch_ms, Millis(execute_end)));
-  const bool failed = !record.succeeded;
+namespace {
 
-  // The SQL tab draws sparkPlanInfo; each operator's rows arrive as a driver
-  // accumulator update (sk8 has no executors to send them with their tasks).
+/// What the start and the end of an execution share: its times and properties.
+struct ExecutionFrame {
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;
+  int64_t launch_ms = 0;
+  int64_t finish_ms = 0;
+  Json properties;
+};
+
+ExecutionFrame Frame(const ExecutionRecord& record, const ExecutionIds& ids, const Application& app) {
+  ExecutionFrame frame;
+  frame.start_ms = Millis(record.start_unix_nanos);
+  frame.end_ms = std::max(frame.start_ms, Millis(record.end_unix_nanos));
+  auto [execute_start, execute_end] = ExecuteWindow(record);
+  frame.launch_ms = std::max(frame.start_ms, Millis(execute_start));
+  frame.finish_ms = std::min(frame.end_ms, std::max(frame.launch_ms, Millis(execute_end)));
+  std::string tags_text;
+  for (const auto& tag : record.tags) tags_text += (tags_text.empty() ? "" : ",") + tag;
+  // The job links itself to the execution through its properties.
+  frame.properties = {{"spark.sql.execution.id", std::to_string(ids.execution)},
+                      {"spark.sql.execution.root.id", std::to_string(ids.execution)},
+                      {"spark.job.description", record.description},
+                      {"callSite.short", Shortened(record.description, 100)},
+                      {"spark.job.tags", tags_text},
+                      {"spark.app.id", app.id},
+                      {"spark.app.name", app.name},
+                      {"sk8.session.id", record.session_id},
+                      {"sk8.operation.id", record.operation_id},
+                      {"user", record.user}};
+  return frame;
+}
+
+}  // namespace
+
+std::vector<std::string> ExecutionStartEvents(const ExecutionRecord& record, const ExecutionIds& ids,
+                                              const Application& app) {
+  std::vector<std::string> lines;
+  const ExecutionFrame frame = Frame(record, ids, app);
+  // The SQL tab draws sparkPlanInfo; each operator's rows arrive at the end
+  // as a driver accumulator update (sk8 has no executors to send them with
+  // their tasks).
   int64_t next_accumulator = ids.first_accumulator;
   std::vector<std::pair<int64_t, int64_t>> rows;
   Json plan_info;
@@ -210,8 +241,6 @@ std::vector<std::string> ExecutionEvents(const ExecutionRecord& record, const Ex
                  {"children", Json::array()},   {"metadata", Json::object()},
                  {"metrics", Json::array()}};
   }
-  std::string tags_text;
-  for (const auto& tag : record.tags) tags_text += (tags_text.empty() ? "" : ",") + tag;
 
   Json sql_start = Event(std::string(kSqlEvent) + "SparkListenerSQLExecutionStart");
   sql_start["executionId"] = ids.execution;
@@ -222,43 +251,41 @@ std::vector<std::string> ExecutionEvents(const ExecutionRecord& record, const Ex
   sql_start["physicalPlanDescription"] =
       "== Physical Plan ==\n" + (record.profile.plan_text.empty() ? "(none)\n" : record.profile.plan_text);
   sql_start["sparkPlanInfo"] = std::move(plan_info);
-  sql_start["time"] = start_ms;
+  sql_start["time"] = frame.start_ms;
   sql_start["modifiedConfigs"] = Json::object();
   sql_start["jobTags"] = record.tags;
   sql_start["jobGroupId"] = nullptr;
   lines.push_back(Line(sql_start));
 
-  // The job links itself to the execution through its properties.
-  Json properties = {{"spark.sql.execution.id", std::to_string(ids.execution)},
-                     {"spark.sql.execution.root.id", std::to_string(ids.execution)},
-                     {"spark.job.description", record.description},
-                     {"callSite.short", Shortened(record.description, 100)},
-                     {"spark.job.tags", tags_text},
-                     {"spark.app.id", app.id},
-                     {"spark.app.name", app.name},
-                     {"sk8.session.id", record.session_id},
-                     {"sk8.operation.id", record.operation_id},
-                     {"user", record.user}};
-
   Json job_start = Event("SparkListenerJobStart");
   job_start["Job ID"] = ids.job;
-  job_start["Submission Time"] = launch_ms;
+  job_start["Submission Time"] = frame.launch_ms;
   job_start["Stage Infos"] = Json::array({StageInfo(record, ids, 0)});
   job_start["Stage IDs"] = Json::array({ids.stage});
-  job_start["Properties"] = properties;
+  job_start["Properties"] = frame.properties;
   lines.push_back(Line(job_start));
 
   Json stage_submitted = Event("SparkListenerStageSubmitted");
-  stage_submitted["Stage Info"] = StageInfo(record, ids, launch_ms);
-  stage_submitted["Properties"] = properties;
+  stage_submitted["Stage Info"] = StageInfo(record, ids, frame.launch_ms);
+  stage_submitted["Properties"] = frame.properties;
   lines.push_back(Line(stage_submitted));
 
   Json task_start = Event("SparkListenerTaskStart");
   task_start["Stage ID"] = ids.stage;
   task_start["Stage Attempt ID"] = 0;
-  Json running = TaskInfo(ids, app, launch_ms, 0, false);
-  task_start["Task Info"] = running;
+  task_start["Task Info"] = TaskInfo(ids, app, frame.launch_ms, 0, false);
   lines.push_back(Line(task_start));
+  return lines;
+}
+
+std::vector<std::string> ExecutionEndEvents(const ExecutionRecord& record, const ExecutionIds& ids,
+                                            const Application& app) {
+  std::vector<std::string> lines;
+  const ExecutionFrame frame = Frame(record, ids, app);
+  const bool failed = !record.succeeded;
+  int64_t next_accumulator = ids.first_accumulator;
+  std::vector<std::pair<int64_t, int64_t>> rows;
+  if (record.profile.plan) PlanInfo(*record.profile.plan, &next_accumulator, &rows);
 
   Json task_end = Event("SparkListenerTaskEnd");
   task_end["Stage ID"] = ids.stage;
@@ -274,13 +301,13 @@ std::vector<std::string> ExecutionEvents(const ExecutionRecord& record, const Ex
   } else {
     task_end["Task End Reason"] = {{"Reason", "Success"}};
   }
-  task_end["Task Info"] = TaskInfo(ids, app, launch_ms, finish_ms, failed);
-  task_end["Task Metrics"] = TaskMetrics(record, finish_ms - launch_ms);
+  task_end["Task Info"] = TaskInfo(ids, app, frame.launch_ms, frame.finish_ms, failed);
+  task_end["Task Metrics"] = TaskMetrics(record, frame.finish_ms - frame.launch_ms);
   lines.push_back(Line(task_end));
 
   Json stage_completed = Event("SparkListenerStageCompleted");
-  Json stage = StageInfo(record, ids, launch_ms);
-  stage["Completion Time"] = finish_ms;
+  Json stage = StageInfo(record, ids, frame.launch_ms);
+  stage["Completion Time"] = frame.finish_ms;
   if (failed) stage["Failure Reason"] = record.error_message;
   stage_completed["Stage Info"] = std::move(stage);
   stage_completed["Properties"] = Json::object();
@@ -288,7 +315,7 @@ std::vector<std::string> ExecutionEvents(const ExecutionRecord& record, const Ex
 
   Json job_end = Event("SparkListenerJobEnd");
   job_end["Job ID"] = ids.job;
-  job_end["Completion Time"] = finish_ms;
+  job_end["Completion Time"] = frame.finish_ms;
   if (failed) {
     job_end["Job Result"] = {{"Result", "JobFailed"},
                              {"Exception", {{"Message", record.error_message}, {"Stack Trace", Json::array()}}}};
@@ -297,6 +324,7 @@ std::vector<std::string> ExecutionEvents(const ExecutionRecord& record, const Ex
   }
   lines.push_back(Line(job_end));
 
+  // Before SQLExecutionEnd: the History Server keeps them for running executions only.
   if (!rows.empty()) {
     Json updates = Event(std::string(kSqlEvent) + "SparkListenerDriverAccumUpdates");
     updates["executionId"] = ids.execution;
@@ -308,9 +336,16 @@ std::vector<std::string> ExecutionEvents(const ExecutionRecord& record, const Ex
 
   Json sql_end = Event(std::string(kSqlEvent) + "SparkListenerSQLExecutionEnd");
   sql_end["executionId"] = ids.execution;
-  sql_end["time"] = end_ms;
+  sql_end["time"] = frame.end_ms;
   sql_end["errorMessage"] = failed ? record.error_message : "";
   lines.push_back(Line(sql_end));
+  return lines;
+}
+
+std::vector<std::string> ExecutionEvents(const ExecutionRecord& record, const ExecutionIds& ids,
+                                         const Application& app) {
+  auto lines = ExecutionStartEvents(record, ids, app);
+  for (auto& line : ExecutionEndEvents(record, ids, app)) lines.push_back(std::move(line));
   return lines;
 }
 

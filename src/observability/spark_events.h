@@ -43,10 +43,16 @@ struct ExecutionIds {
 };
 int64_t AccumulatorCount(const ExecutionRecord& record);
 
-/// SQLExecutionStart (the plan as sparkPlanInfo, each operator's rows an
-/// accumulator), JobStart, StageSubmitted, TaskStart, TaskEnd, StageCompleted,
-/// JobEnd, DriverAccumUpdates (the rows), SQLExecutionEnd; failed when the
-/// record failed, with its error.
+/// A running execution: SQLExecutionStart (the plan as sparkPlanInfo, each
+/// operator's rows an accumulator), JobStart, StageSubmitted, TaskStart.
+std::vector<std::string> ExecutionStartEvents(const ExecutionRecord& record, const ExecutionIds& ids,
+                                              const Application& app);
+/// Its end, with the same ids and plan shape: TaskEnd, StageCompleted, JobEnd,
+/// DriverAccumUpdates (the rows), SQLExecutionEnd; failed when the record
+/// failed, with its error.
+std::vector<std::string> ExecutionEndEvents(const ExecutionRecord& record, const ExecutionIds& ids,
+                                            const Application& app);
+/// Both, for an execution reported only once it ended.
 std::vector<std::string> ExecutionEvents(const ExecutionRecord& record, const ExecutionIds& ids,
                                          const Application& app);
 

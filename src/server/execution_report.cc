@@ -38,9 +38,10 @@ std::string Describe(const proto::Plan& raw) {
 
 }  // namespace
 
-void ReportExecution(const QueryObservers& observers, Session& session, Operation& op, const proto::Plan& plan,
-                     const Status& status, int64_t start_unix_nanos) {
-  if (!observers.any() || (status.ok() && !op.profile().executed)) return;
+namespace {
+
+observability::ExecutionRecord BaseRecord(Session& session, Operation& op, const proto::Plan& plan,
+                                          int64_t start_unix_nanos) {
   observability::ExecutionRecord record;
   record.operation_id = op.operation_id();
   record.session_id = session.session_id();
@@ -48,7 +49,30 @@ void ReportExecution(const QueryObservers& observers, Session& session, Operatio
   record.description = Describe(plan);
   record.tags = op.tags();
   record.start_unix_nanos = start_unix_nanos;
+  // Until it ends: now (the start events take the job's submission from it).
   record.end_unix_nanos = observability::UnixNanosNow();
+  return record;
+}
+
+}  // namespace
+
+void ReportStarts(const QueryObservers& observers, Session& session, Operation& op, const proto::Plan& plan,
+                  int64_t start_unix_nanos) {
+  if (observers.event_log == nullptr) return;
+  // Runs on the operation's thread while `session`, `op` and `plan` are alive.
+  op.profile().on_plan_start = [log = observers.event_log, &session, &op, &plan, start_unix_nanos] {
+    observability::ExecutionRecord record = BaseRecord(session, op, plan, start_unix_nanos);
+    record.profile.plan = op.profile().plan;
+    record.profile.plan_text = op.profile().plan_text;
+    log->Started(record);
+  };
+}
+
+void ReportExecution(const QueryObservers& observers, Session& session, Operation& op, const proto::Plan& plan,
+                     const Status& status, int64_t start_unix_nanos) {
+  op.profile().on_plan_start = nullptr;
+  if (!observers.any() || (status.ok() && !op.profile().executed)) return;
+  observability::ExecutionRecord record = BaseRecord(session, op, plan, start_unix_nanos);
   record.succeeded = status.ok();
   if (!status.ok()) {
     const Status spark_status = WithSparkDetails(status);

@@ -20,6 +20,10 @@ struct QueryObservers {
 /// What a finished operation did, for `observers`: its plan with operator rows,
 /// step times, outcome (Spark's error message when it failed) and counters.
 /// Skips what Spark would not show as an execution (a lazily returned SQL query).
+/// Sets `op`'s profile to report its start (plan about to run) to the event log.
+void ReportStarts(const QueryObservers& observers, Session& session, Operation& op,
+                  const spark::connect::Plan& plan, int64_t start_unix_nanos);
+
 void ReportExecution(const QueryObservers& observers, Session& session, Operation& op,
                      const spark::connect::Plan& plan, const Status& status, int64_t start_unix_nanos);
 

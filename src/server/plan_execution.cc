@@ -105,15 +105,27 @@ engine::QueryContext RunContextFor(Session& session, Operation& op) {
   query.memory = session.QueryMemory();
   query.phases = PhasesOf(op);
   query.profile_operators = op.profile().collect;
+  if (op.profile().collect) {
+    query.on_plan = [&op](std::shared_ptr<const observability::OperatorProfile> plan, std::string text) {
+      auto& profile = op.profile();
+      if (profile.plan_started) return;
+      profile.plan_started = true;
+      profile.plan = std::move(plan);
+      profile.plan_text = std::move(text);
+      if (profile.on_plan_start) profile.on_plan_start();
+    };
+  }
   return query;
 }
 
 /// A query ran on sk8's engine: its scans and CPU time count for the operation.
 void CountQuery(Operation& op, engine::QueryMemoryStats& stats) {
-  op.profile().executed = true;
-  if (stats.plan) {
-    op.profile().plan = std::move(stats.plan);
-    op.profile().plan_text = std::move(stats.plan_text);
+  auto& profile = op.profile();
+  profile.executed = true;
+  if (stats.plan && !profile.plan_counted) {
+    profile.plan_counted = true;
+    profile.plan = std::move(stats.plan);
+    profile.plan_text = std::move(stats.plan_text);
   }
   auto& counters = op.counters();
   counters.rows_read += stats.rows_read;

@@ -221,6 +221,7 @@ grpc::Status SparkConnectServiceImpl::ExecutePlan(grpc::ServerContext* context,
   std::thread([session, op, request_copy = *request, observers = observers_] {
     auto began = std::chrono::steady_clock::now();
     const int64_t began_unix = observability::UnixNanosNow();
+    ReportStarts(observers, *session, *op, request_copy.plan(), began_unix);
     Status status = RunExecutePlan(*session, *op, request_copy);
     RecordQuery(*session, *op, status, std::chrono::steady_clock::now() - began);
     if (status.ok()) {

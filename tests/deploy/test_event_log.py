@@ -12,6 +12,7 @@ import json
 import re
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -41,6 +42,16 @@ def run_queries(server: sk8_servers.Server, fail: bool = True) -> None:
         with pytest.raises(Exception, match="USER_RAISED_EXCEPTION"):
             spark.sql("SELECT raise_error('boom') AS x").collect()
     spark.stop()
+
+
+def endless_query(url: str) -> None:
+    """Runs until the server is killed under it."""
+    from pyspark.sql import SparkSession
+
+    try:
+        SparkSession.builder.remote(url).create().range(10**13).selectExpr("sum(id)").collect()
+    except Exception:  # noqa: BLE001 - the server dies: that is the point
+        pass
 
 
 @pytest.fixture(scope="module")
@@ -82,9 +93,14 @@ def logs(tmp_path_factory):
         "--conf", "spark.eventLog.rolling.enabled=false", "--conf", "spark.app.name=sk8 killed"])
     app_id, path = app_of(killed)
     run_queries(killed, fail=False)
-    # The writer is asynchronous: wait for the last query's end to reach the file.
-    deadline = time.monotonic() + 10
-    while subprocess.run(["zstd", "-dcq", str(path)], capture_output=True).stdout.count(b"SQLExecutionEnd") < 2:
+    # A query still running when the server dies: its start is in the log.
+    threading.Thread(target=endless_query, args=(killed.url,), daemon=True).start()
+    # The writer is asynchronous: wait for the events to reach the file.
+    deadline = time.monotonic() + 20
+    while True:
+        text = subprocess.run(["zstd", "-dcq", str(path)], capture_output=True).stdout
+        if text.count(b"SQLExecutionEnd") == 2 and text.count(b"SQLExecutionStart") == 3:
+            break
         assert time.monotonic() < deadline, f"the queries' events never reached {path}"
         time.sleep(0.1)
     killed.proc.send_signal(signal.SIGKILL)
@@ -186,8 +202,10 @@ def test_rolling_zstd_layout_is_read(shs, logs):
 def test_killed_server_leaves_a_readable_inprogress_log(shs, logs):
     app_id = logs[1]["killed"]
     found = executions(shs, app_id)
-    assert [e["status"] for e in found] == ["COMPLETED", "COMPLETED"]
+    # The query the server died running shows as running, as Spark's would.
+    assert [e["status"] for e in found] == ["COMPLETED", "COMPLETED", "RUNNING"]
     assert rows_of(found[0])["Range"] == [100]
+    assert "Range" in {n["nodeName"] for n in found[2]["nodes"]} and found[2]["runningJobIds"]
 
 
 def test_unwritable_folder_stops_the_start(tmp_path):

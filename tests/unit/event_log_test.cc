@@ -163,6 +163,43 @@ TEST_F(EventLogFilesTest, MissingFolderIsNamed) {
       << files.status().ToString();
 }
 
+TEST_F(EventLogFilesTest, EventLogWritesStartThenEndOfAnExecution) {
+  EventLogOptions options;
+  options.dir = dir_.string();
+  options.rolling = false;
+  options.compress = false;
+  spark_events::Application app;
+  app.id = "local-10";
+  app.name = "sk8";
+  auto log = EventLog::Open(options, app).ValueOrDie();
+  auto started = SampleRecord(false);
+  started.profile.plan = std::make_shared<OperatorProfile>(OperatorProfile{"Range", "", -1, {}});
+  log->Started(started);
+  auto done = SampleRecord(false);
+  done.profile.plan = std::make_shared<OperatorProfile>(OperatorProfile{"Range", "", 10, {}});
+  log->Record(done);
+  log->Record(SampleRecord(true));  // never started: all its events at once
+  log->Close();
+  log->Record(SampleRecord(false));  // after the end: dropped
+  EXPECT_EQ(log->dropped_events(), 9);
+  std::vector<std::string> names;
+  std::vector<int64_t> executions;
+  std::istringstream lines(Read(dir_ / "local-10"));
+  for (std::string line; std::getline(lines, line);) {
+    auto event = json::parse(line);
+    names.push_back(event["Event"]);
+    if (event.contains("executionId")) executions.push_back(event["executionId"]);
+    if (names.back().ends_with("DriverAccumUpdates") && executions.back() == 0) {
+      EXPECT_EQ(event["accumUpdates"], json::parse("[[0, 10]]"));
+    }
+  }
+  EXPECT_EQ(names.front(), "SparkListenerLogStart");
+  EXPECT_EQ(names.back(), "SparkListenerApplicationEnd");
+  EXPECT_EQ(std::count(names.begin(), names.end(), "SparkListenerJobStart"), 2);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "SparkListenerJobEnd"), 2);
+  EXPECT_EQ(executions, (std::vector<int64_t>{0, 0, 0, 1, 1, 1}));
+}
+
 TEST(EventLogOptionsTest, SparkDefaultsAndRefusals) {
   auto defaults = EventLogOptions::FromConf({}).ValueOrDie();
   EXPECT_FALSE(defaults.enabled);
