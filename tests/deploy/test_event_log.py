@@ -12,7 +12,7 @@ import json
 import re
 import signal
 import subprocess
-import threading
+import sys
 import time
 from pathlib import Path
 
@@ -44,14 +44,14 @@ def run_queries(server: sk8_servers.Server, fail: bool = True) -> None:
     spark.stop()
 
 
-def endless_query(url: str) -> None:
-    """Runs until the server is killed under it."""
-    from pyspark.sql import SparkSession
-
-    try:
-        SparkSession.builder.remote(url).create().range(10**13).selectExpr("sum(id)").collect()
-    except Exception:  # noqa: BLE001 - the server dies: that is the point
-        pass
+def endless_query(url: str) -> subprocess.Popen:
+    """A client in a process of its own runs a query until the server is killed
+    under it (in this process, its retries would hold PySpark's shared reattach
+    thread pool, which later sessions' stop() waits for)."""
+    program = ("import sys\nfrom pyspark.sql import SparkSession\n"
+               "SparkSession.builder.remote(sys.argv[1]).create().range(10**13).selectExpr('sum(id)').collect()\n")
+    return subprocess.Popen([sys.executable, "-c", program, url], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def logs(tmp_path_factory):
     app_id, path = app_of(killed)
     run_queries(killed, fail=False)
     # A query still running when the server dies: its start is in the log.
-    threading.Thread(target=endless_query, args=(killed.url,), daemon=True).start()
+    client = endless_query(killed.url)
     # The writer is asynchronous: wait for the events to reach the file.
     deadline = time.monotonic() + 20
     while True:
@@ -106,6 +106,8 @@ def logs(tmp_path_factory):
     killed.proc.send_signal(signal.SIGKILL)
     killed.proc.wait()
     killed.stop()
+    client.kill()
+    client.wait()
     assert path == folder / f"{app_id}.zstd.inprogress" and path.is_file()
     runs["killed"] = app_id
     return folder, runs
