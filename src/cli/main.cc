@@ -2,7 +2,9 @@
 // Connect clients (PySpark, Scala, Go) at sc://host:port.
 #include <cstdio>
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,9 @@ Options for serve:
                           /metrics/prometheus, /metrics/executors/prometheus,
                           /healthz, /readyz. Same as --conf sk8.metrics.port=PORT
                           or Spark's --conf spark.ui.port=PORT
+  --properties-file FILE  Spark settings from a spark-defaults.conf style file
+                          ("key value" or "key=value" lines, # comments), as
+                          spark-submit reads it; --conf wins over the file
   --conf KEY=VALUE        a Spark setting for the whole server (repeatable), e.g.
                             spark.connect.execute.reattachable.senderMaxStreamDuration=2m
                             spark.connect.execute.reattachable.senderMaxStreamSize=1g
@@ -43,6 +48,9 @@ Options for serve:
                             spark.connect.session.manager.defaultSessionTimeout=60m
                             sk8.memory.limit=4g (memory budget of all queries; default
                             60% of RAM or of the container's limit)
+                            spark.eventLog.enabled=true, spark.eventLog.dir=file:/path
+                            (Spark event logs for the History Server: docs/observability.md)
+                            sk8.otel.endpoint=http://collector:4318 (OpenTelemetry traces)
                           other keys become every session's initial configuration
   --upstream URL          hand plans to this Apache Spark Connect server
                           (sc://host:port[/;token=...;use_ssl=true]; conf key
@@ -72,8 +80,45 @@ bool ParseInt(const char* text, long long* out) {
   return end != text && *end == '\0';
 }
 
+/// A spark-defaults.conf: Java properties, one "key value", "key=value" or
+/// "key: value" per line, # and ! comments. Fails on a file it cannot read.
+bool ReadPropertiesFile(const std::string& path, std::vector<std::pair<std::string, std::string>>* out,
+                        std::string* error) {
+  std::ifstream in(path);
+  if (!in) {
+    *error = "--properties-file " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  auto trim = [](std::string text) {
+    size_t begin = text.find_first_not_of(" \t\r\f");
+    size_t end = text.find_last_not_of(" \t\r\f");
+    return begin == std::string::npos ? std::string() : text.substr(begin, end - begin + 1);
+  };
+  std::string line;
+  while (std::getline(in, line)) {
+    line = trim(line);
+    if (line.empty() || line[0] == '#' || line[0] == '!') continue;
+    size_t split = line.find_first_of("=: \t");
+    if (split == std::string::npos) {
+      out->emplace_back(line, "");
+      continue;
+    }
+    std::string key = line.substr(0, split);
+    std::string value = trim(line.substr(split + 1));
+    // "key = value": the separator may be padded.
+    if (line[split] == ' ' || line[split] == '\t') {
+      if (!value.empty() && (value[0] == '=' || value[0] == ':')) value = trim(value.substr(1));
+    }
+    out->emplace_back(key, value);
+  }
+  return true;
+}
+
 int Serve(const std::vector<std::string>& args) {
   sk8::server::ServerOptions options;
+  // spark-submit's order: the properties file first, --conf over it.
+  std::vector<std::pair<std::string, std::string>> confs;
+  std::vector<std::pair<std::string, std::string>> file_confs;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     auto value = [&]() -> const char* { return i + 1 < args.size() ? args[++i].c_str() : nullptr; };
@@ -118,21 +163,31 @@ int Serve(const std::vector<std::string>& args) {
       std::string pair = v ? v : "";
       size_t eq = pair.find('=');
       if (eq == std::string::npos || eq == 0) return Fail("--conf needs KEY=VALUE");
-      if (pair.substr(0, eq) == "sk8.metrics.port" || pair.substr(0, eq) == "spark.ui.port") {
-        // spark.ui.port too: Spark serves /metrics/executors/prometheus on its UI port.
-        if (!sk8::server::ParseMetricsPort(pair.substr(eq + 1), &options.metrics_port)) {
-          return Fail("--conf " + pair + ": a port number 0-65535 or 'off'");
-        }
-        if (pair.substr(0, eq) == "sk8.metrics.port") continue;
-      }
-      auto status = options.connect.Set(pair.substr(0, eq), pair.substr(eq + 1));
-      if (!status.ok()) return Fail("--conf " + pair + ": " + status.message());
+      confs.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
+    } else if (arg == "--properties-file") {
+      const char* v = value();
+      if (!v) return Fail("--properties-file needs a file");
+      std::string error;
+      if (!ReadPropertiesFile(v, &file_confs, &error)) return Fail(error);
     } else if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       return 0;
     } else {
       return Fail("unknown option '" + arg + "'");
     }
+  }
+  file_confs.insert(file_confs.end(), confs.begin(), confs.end());
+  for (const auto& [key, conf_value] : file_confs) {
+    const std::string pair = key + "=" + conf_value;
+    if (key == "sk8.metrics.port" || key == "spark.ui.port") {
+      // spark.ui.port too: Spark serves /metrics/executors/prometheus on its UI port.
+      if (!sk8::server::ParseMetricsPort(conf_value, &options.metrics_port)) {
+        return Fail("--conf " + pair + ": a port number 0-65535 or 'off'");
+      }
+      if (key == "sk8.metrics.port") continue;
+    }
+    auto status = options.connect.Set(key, conf_value);
+    if (!status.ok()) return Fail("--conf " + pair + ": " + status.message());
   }
   auto status = sk8::server::RunServer(options);
   if (!status.ok()) {

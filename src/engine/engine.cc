@@ -99,7 +99,12 @@ Result<double> SampleFilter(const plan::ResolvedPlan& filter, const QueryContext
 
 Result<plan::ResolvedPtr> AnalyzeAndOptimize(const plan::PlanPtr& unresolved, const QueryContext& ctx,
                                              bool to_run) {
-  ARROW_ASSIGN_OR_RAISE(auto analyzed, Analyze(unresolved, ctx));
+  plan::ResolvedPtr analyzed;
+  {
+    observability::PhaseTimer timer(ctx.phases, "analyze");
+    ARROW_ASSIGN_OR_RAISE(analyzed, Analyze(unresolved, ctx));
+  }
+  observability::PhaseTimer timer(ctx.phases, "optimize");
   // EXPLAIN samples too, so that it shows the plan that runs.
   // Once per distinct filter: a query may filter the same files the same way
   // twice (Q21 reads lineitem WHERE l_receiptdate > l_commitdate in two places).
@@ -239,7 +244,16 @@ Result<std::string> Explain(const plan::ResolvedPlan& optimized, ExplainMode mod
 
 Status Execute(const plan::ResolvedPlan& optimized, const QueryContext& ctx, const exec::BatchCallback& on_batch,
                QueryMemoryStats* stats) {
+  observability::PhaseTimer timer(ctx.phases, "execute");
   ARROW_ASSIGN_OR_RAISE(auto root, exec::CreatePhysicalPlan(optimized));
+  std::unique_ptr<exec::OperatorRowCounts> rows;
+  if (ctx.profile_operators) {
+    rows = std::make_unique<exec::OperatorRowCounts>(*root);
+    if (ctx.on_plan) {
+      ctx.on_plan(std::make_shared<observability::OperatorProfile>(rows->Profile(*root)),
+                  AdaptiveRoot(*root, exec::ExplainOperators(*root)));
+    }
+  }
   // The query's own budget: as large as the one it draws from, so that one
   // query alone is refused at its own level and its peak is its own.
   std::shared_ptr<MemoryTracker> parent = ctx.memory ? ctx.memory : ServerMemoryTracker();
@@ -254,11 +268,16 @@ Status Execute(const plan::ResolvedPlan& optimized, const QueryContext& ctx, con
     exec_ctx.max_threads = exec::TaskScheduler::Instance().num_threads();
     exec_ctx.pool = pool.get();
     exec_ctx.memory = tracker.get();
+    exec_ctx.operator_rows = rows.get();
     status = exec::ExecuteOperators(*root, exec_ctx, on_batch);
     result.rows_read = exec_ctx.rows_read.load();
     result.bytes_read = exec_ctx.bytes_read.load();
     result.cpu_nanos = exec_ctx.cpu_nanos.load();
   }  // sink states (and their reservations) are gone here
+  if (rows) {
+    result.plan = std::make_shared<observability::OperatorProfile>(rows->Profile(*root));
+    result.plan_text = AdaptiveRoot(*root, exec::ExplainOperators(*root));
+  }
   result.peak_bytes = tracker->peak();
   result.limit_bytes = tracker->EffectiveLimit();
   if (stats != nullptr) *stats = result;

@@ -1,12 +1,14 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
 
 #include "analyzer/catalog.h"
 #include "common/memory_pool.h"
 #include "exec/executor.h"
 #include "io/file_writer.h"
+#include "observability/query_profile.h"
 #include "plan/logical_plan.h"
 #include "plan/resolved_plan.h"
 
@@ -25,6 +27,14 @@ struct QueryContext {
   /// The budget the query draws from (its session's, below the server's);
   /// nullptr: the server's budget directly.
   std::shared_ptr<MemoryTracker> memory;
+  /// Steps (analyze, optimize, execute) are timed into this when set (traces).
+  std::vector<observability::QueryPhase>* phases = nullptr;
+  /// Count each operator's rows into QueryMemoryStats::plan (event log,
+  /// traces); off, a query pays nothing for it.
+  bool profile_operators = false;
+  /// With profile_operators: called with the physical plan (no rows yet) and its
+  /// EXPLAIN text just before it runs.
+  std::function<void(std::shared_ptr<const observability::OperatorProfile>, std::string)> on_plan;
 };
 
 /// What a query's memory came to: its peak (Arrow allocations and
@@ -36,6 +46,10 @@ struct QueryMemoryStats {
   int64_t rows_read = 0;
   int64_t bytes_read = 0;
   int64_t cpu_nanos = 0;
+  /// With QueryContext::profile_operators: the operators that ran, with their
+  /// rows, and their EXPLAIN text.
+  std::shared_ptr<const observability::OperatorProfile> plan;
+  std::string plan_text;
 };
 
 /// Names, types, functions and column identities resolved, not yet optimized

@@ -226,6 +226,7 @@ class PipelineWorker {
       }
       ARROW_RETURN_NOT_OK(produced.status());
       if (*produced == SourceResult::kFinished) break;
+      if (ctx_.operator_rows != nullptr) ctx_.operator_rows->Produced(pipeline_.source, chunk.num_rows());
       if (reads_data && chunk.batch != nullptr) {
         ctx_.rows_read.fetch_add(chunk.num_rows(), std::memory_order_relaxed);
         // Referenced bytes, so that a slice of a larger table counts its part only.
@@ -245,6 +246,12 @@ class PipelineWorker {
     }
     ARROW_ASSIGN_OR_RAISE(local_sink_, pipeline_.sink->InitLocalSink(ctx_, sink_state_));
     local_sink_->memory = MemoryReservation(ctx_.memory, pipeline_.sink->name());
+    if (auto* rows = ctx_.operator_rows) {
+      // Zero, not "never ran", for the operators of a pipeline that gets no rows.
+      rows->Produced(pipeline_.source, 0);
+      for (const auto* op : pipeline_.operators) rows->Produced(op, 0);
+      rows->Sunk(pipeline_.sink, 0);
+    }
     return Status::OK();
   }
 
@@ -270,14 +277,17 @@ class PipelineWorker {
       ARROW_ASSIGN_OR_RAISE(auto result, pipeline_.operators[i]->Execute(ctx_, &chunk, *op_states_[i]));
       while (result == OperatorResult::kHaveMoreOutput) {
         chunk.last_part = false;  // more parts of this morsel follow
+        if (ctx_.operator_rows != nullptr) ctx_.operator_rows->Produced(pipeline_.operators[i], chunk.num_rows());
         ARROW_RETURN_NOT_OK(PushFrom(i + 1, chunk, stop));
         if (*stop || ctx_.IsCancelled()) return Status::OK();
         chunk = input;
         ARROW_ASSIGN_OR_RAISE(result, pipeline_.operators[i]->Execute(ctx_, &chunk, *op_states_[i]));
       }
       chunk.last_part = input.last_part;
+      if (ctx_.operator_rows != nullptr) ctx_.operator_rows->Produced(pipeline_.operators[i], chunk.num_rows());
       if (result == OperatorResult::kFinished) *stop = true;
     }
+    if (ctx_.operator_rows != nullptr) ctx_.operator_rows->Sunk(pipeline_.sink, chunk.num_rows());
     MemoryScope scope(pipeline_.sink->name());
     ARROW_ASSIGN_OR_RAISE(auto sunk, pipeline_.sink->Sink(ctx_, chunk, sink_state_, *local_sink_));
     if (sunk == SinkResult::kFinished) *stop = true;

@@ -12,6 +12,7 @@
 
 #include "common/memory_pool.h"
 #include "exec/data_chunk.h"
+#include "exec/operator_row_counts.h"
 #include "plan/bound_expression.h"
 
 /// Physical operators are immutable after planning; everything that changes while
@@ -58,6 +59,8 @@ struct ExecContext {
   std::atomic<int64_t> rows_read{0};
   std::atomic<int64_t> bytes_read{0};
   std::atomic<int64_t> cpu_nanos{0};
+  /// Rows per operator (the engine's queries; nullptr: not counted).
+  OperatorRowCounts* operator_rows = nullptr;
 
   std::mutex sink_states_mutex;
   std::map<const PhysicalOperator*, std::unique_ptr<GlobalSinkState>> sink_states;

@@ -151,6 +151,8 @@ const std::vector<MetricInfo>& ServerMetricInfos() {
       {"sk8_plans_total", T::kCounter, "Plans run, by engine: native (sk8) or upstream (a Spark cluster)",
        {"engine"}},
       {"sk8_uptime_seconds", T::kGauge, "Seconds since the server started", {}},
+      {"sk8_telemetry_dropped_total", T::kCounter,
+       "Event-log events and trace spans dropped (writer far behind, collector down)", {"kind"}},
   };
   return infos;
 }
@@ -190,7 +192,7 @@ ServerMetrics::ServerMetrics()
     : started_unix_ms_(std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count()) {
-  static_assert(static_cast<size_t>(M::kUptime) + 1 == static_cast<size_t>(M::kCount));
+  static_assert(static_cast<size_t>(M::kTelemetryDropped) + 1 == static_cast<size_t>(M::kCount));
   for (const auto& info : ServerMetricInfos()) metrics_.push_back(std::make_unique<Metric>(info));
   // Series that exist from the start, so that rate() and dashboards see zeros
   // rather than no data before the first query.

@@ -89,6 +89,7 @@ enum class M {
   kUserQueries,
   kPlans,
   kUptime,
+  kTelemetryDropped,
   kCount
 };
 

@@ -31,11 +31,17 @@ engine::QueryContext QueryContextFor(Session& session, const std::atomic<bool>* 
   return ctx;
 }
 
-Result<plan::ResolvedPtr> AnalyzeRelation(Session& session, const proto::Relation& relation, PlanStage stage) {
-  ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(relation, ConvertContextFor(session)));
+Result<plan::ResolvedPtr> AnalyzeRelation(Session& session, const proto::Relation& relation, PlanStage stage,
+                                          std::vector<observability::QueryPhase>* phases) {
+  plan::PlanPtr unresolved;
+  {
+    observability::PhaseTimer timer(phases, "parse");
+    ARROW_ASSIGN_OR_RAISE(unresolved, connect::ConvertRelation(relation, ConvertContextFor(session)));
+  }
   // A catalog call runs when it is planned, as in Spark Connect.
   ARROW_ASSIGN_OR_RAISE(unresolved, RunRootCommand(session, unresolved));
   auto ctx = QueryContextFor(session, nullptr);
+  ctx.phases = phases;
   if (stage == PlanStage::kAnalyzed) return engine::Analyze(unresolved, ctx);
   return engine::AnalyzeAndOptimize(unresolved, ctx, /*to_run=*/stage == PlanStage::kToRun);
 }
@@ -88,8 +94,39 @@ proto::ExecutePlanResponse NewResponse(Session& session, Operation& op) {
   return response;
 }
 
+/// Step times go to the operation's profile when an event log or tracer wants them.
+std::vector<observability::QueryPhase>* PhasesOf(Operation& op) {
+  return op.profile().collect ? &op.profile().phases : nullptr;
+}
+
+/// The engine context of a query the operation runs, profiled when wanted.
+engine::QueryContext RunContextFor(Session& session, Operation& op) {
+  auto query = QueryContextFor(session, op.cancelled_flag());
+  query.memory = session.QueryMemory();
+  query.phases = PhasesOf(op);
+  query.profile_operators = op.profile().collect;
+  if (op.profile().collect) {
+    query.on_plan = [&op](std::shared_ptr<const observability::OperatorProfile> plan, std::string text) {
+      auto& profile = op.profile();
+      if (profile.plan_started) return;
+      profile.plan_started = true;
+      profile.plan = std::move(plan);
+      profile.plan_text = std::move(text);
+      if (profile.on_plan_start) profile.on_plan_start();
+    };
+  }
+  return query;
+}
+
 /// A query ran on sk8's engine: its scans and CPU time count for the operation.
-void CountQuery(Operation& op, const engine::QueryMemoryStats& stats) {
+void CountQuery(Operation& op, engine::QueryMemoryStats& stats) {
+  auto& profile = op.profile();
+  profile.executed = true;
+  if (stats.plan && !profile.plan_counted) {
+    profile.plan_counted = true;
+    profile.plan = std::move(stats.plan);
+    profile.plan_text = std::move(stats.plan_text);
+  }
   auto& counters = op.counters();
   counters.rows_read += stats.rows_read;
   counters.bytes_read += stats.bytes_read;
@@ -101,8 +138,7 @@ void CountQuery(Operation& op, const engine::QueryMemoryStats& stats) {
 /// every batch (small results: observed metrics, local checkpoints).
 Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ExecuteToBatches(const plan::ResolvedPlan& resolved,
                                                                           Session& session, Operation& op) {
-  auto query = QueryContextFor(session, op.cancelled_flag());
-  query.memory = session.QueryMemory();
+  auto query = RunContextFor(session, op);
   std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
   engine::QueryMemoryStats stats;
   Status executed = engine::Execute(
@@ -182,7 +218,7 @@ Status SendObservedMetrics(Session& session, Operation& op, const proto::Relatio
 }
 
 Status RunRelation(Session& session, Operation& op, const proto::Relation& relation) {
-  ARROW_ASSIGN_OR_RAISE(auto resolved, AnalyzeRelation(session, relation, PlanStage::kToRun));
+  ARROW_ASSIGN_OR_RAISE(auto resolved, AnalyzeRelation(session, relation, PlanStage::kToRun, PhasesOf(op)));
   plan::EvalContext eval = session.MakeEvalContext();
   {
     auto response = NewResponse(session, op);
@@ -207,8 +243,7 @@ Status RunRelation(Session& session, Operation& op, const proto::Relation& relat
     }
     return Status::OK();
   };
-  auto query = QueryContextFor(session, op.cancelled_flag());
-  query.memory = session.QueryMemory();
+  auto query = RunContextFor(session, op);
   engine::QueryMemoryStats memory;
   Status executed = engine::Execute(*resolved, query, send, &memory);
   op.set_peak_memory_bytes(memory.peak_bytes);
@@ -225,9 +260,10 @@ Status RunRelation(Session& session, Operation& op, const proto::Relation& relat
 Status RunWrite(Session& session, Operation& op, const proto::WriteOperation& write) {
   if (write.has_bucket_by() || write.sort_column_names_size() > 0) return Unsupported("bucketBy / sortBy in df.write");
   if (write.clustering_columns_size() > 0) return Unsupported("clusterBy in df.write");
+  op.profile().executed = true;
   if (write.has_table()) return RunTableWrite(session, op.cancelled_flag(), write);
   if (!write.has_path()) return Unsupported("df.write.save() without a path");
-  ARROW_ASSIGN_OR_RAISE(auto resolved, AnalyzeRelation(session, write.input(), PlanStage::kToRun));
+  ARROW_ASSIGN_OR_RAISE(auto resolved, AnalyzeRelation(session, write.input(), PlanStage::kToRun, PhasesOf(op)));
   io::WriteSpec spec;
   if (write.has_source()) spec.format = write.source();
   spec.path = write.path();
@@ -239,8 +275,7 @@ Status RunWrite(Session& session, Operation& op, const proto::WriteOperation& wr
   }
   spec.partition_by.assign(write.partitioning_columns().begin(), write.partitioning_columns().end());
   for (const auto& [k, v] : write.options()) spec.options.Set(k, v);
-  auto query = QueryContextFor(session, op.cancelled_flag());
-  query.memory = session.QueryMemory();
+  auto query = RunContextFor(session, op);
   engine::QueryMemoryStats stats;
   Status written = engine::ExecuteWrite(*resolved, std::move(spec), query, &stats);
   op.set_peak_memory_bytes(stats.peak_bytes);
@@ -255,6 +290,7 @@ Status RunCommand(Session& session, Operation& op, const proto::Command& command
       // Commands run now; their answer goes back as a local relation.
       ARROW_ASSIGN_OR_RAISE(auto unresolved, connect::ConvertRelation(relation, ConvertContextFor(session)));
       if (plan::IsCommand(unresolved)) {
+        op.profile().executed = true;
         ARROW_ASSIGN_OR_RAISE(auto answer, RunSessionCommand(session, unresolved->As<plan::CommandPlan>()));
         ARROW_ASSIGN_OR_RAISE(auto data, ArrowIpcStream(*answer));
         auto response = NewResponse(session, op);
@@ -293,7 +329,8 @@ Status RunCommand(Session& session, Operation& op, const proto::Command& command
       // checkpoint / localCheckpoint: the rows are materialized now and kept
       // for the session (eager or not: sk8 has no lineage to truncate lazily).
       const auto& checkpoint = command.checkpoint_command();
-      ARROW_ASSIGN_OR_RAISE(auto resolved, AnalyzeRelation(session, checkpoint.relation(), PlanStage::kToRun));
+      ARROW_ASSIGN_OR_RAISE(auto resolved,
+                            AnalyzeRelation(session, checkpoint.relation(), PlanStage::kToRun, PhasesOf(op)));
       ARROW_ASSIGN_OR_RAISE(auto batches, ExecuteToBatches(*resolved, session, op));
       auto node = std::make_shared<plan::LocalRelationPlan>();
       ARROW_ASSIGN_OR_RAISE(node->data, arrow::Table::FromRecordBatches(resolved->schema, batches));

@@ -24,8 +24,10 @@ enum class PlanStage { kAnalyzed, kOptimized, kToRun };
 
 /// Protos -> unresolved plan -> analyzed (and by default optimized) plan, in a
 /// session's context, through the engine facade.
+/// `phases` (optional) receives the time of each step (traces).
 Result<plan::ResolvedPtr> AnalyzeRelation(Session& session, const spark::connect::Relation& relation,
-                                          PlanStage stage = PlanStage::kOptimized);
+                                          PlanStage stage = PlanStage::kOptimized,
+                                          std::vector<observability::QueryPhase>* phases = nullptr);
 
 /// Runs an ExecutePlan request, appending its responses to `op` (schema, Arrow
 /// batches, command results); the caller appends ResultComplete.

@@ -3,12 +3,15 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <malloc.h>
+#include <pwd.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <arrow/compute/initialize.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <condition_variable>
@@ -18,8 +21,10 @@
 #include "common/logging.h"
 #include "common/memory_pool.h"
 #include "exec/task_scheduler.h"
+#include "observability/event_log.h"
 #include "observability/http_server.h"
 #include "observability/metrics.h"
+#include "observability/otlp_exporter.h"
 
 namespace sk8::server {
 
@@ -100,6 +105,100 @@ std::unique_ptr<observability::HttpServer> StartMetricsPort(const ServerOptions&
   return http;
 }
 
+std::string UserName() {
+  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
+  if (const passwd* entry = getpwuid(geteuid()); entry != nullptr) return entry->pw_name;
+  return std::to_string(geteuid());
+}
+
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "localhost";
+  return name;
+}
+
+/// Spark's spark.redaction.regex default, (?i)secret|password|token|access[.]?key:
+/// such settings reach the event log's Environment tab as Spark shows them.
+bool Redacted(const std::string& key) {
+  std::string lower = key;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* word : {"secret", "password", "token", "accesskey", "access.key"}) {
+    if (lower.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+/// spark.eventLog.enabled: this run's event log, its start written. An
+/// unwritable folder stops the server, as it stops Spark's SparkContext.
+Result<std::unique_ptr<observability::EventLog>> OpenEventLog(const ConnectServerConf& conf, int port) {
+  ARROW_ASSIGN_OR_RAISE(auto options, observability::EventLogOptions::FromConf(conf.session_defaults));
+  if (!options.enabled) return nullptr;
+  if (!options.local) {
+    // The cloud presets name a bucket; refusing to start there would take the
+    // service down for want of its logs. Said loudly instead.
+    LogWarn("spark.eventLog.dir is not a local folder: no event log is written (sk8 writes local folders "
+            "only; mount the bucket, e.g. with its CSI driver, and point spark.eventLog.dir at the mount)",
+            {{"spark.eventLog.dir", conf.session_defaults.at("spark.eventLog.dir")}});
+    return nullptr;
+  }
+  observability::spark_events::Application app;
+  app.name = options.app_name;
+  app.user = UserName();
+  app.host = HostName();
+  app.port = port;
+  app.cores = exec::TaskScheduler::Instance().num_threads();
+  app.memory_bytes = ServerMemoryTracker()->limit();
+  for (const auto& [key, value] : conf.session_defaults) {
+    if (key.rfind("spark.", 0) == 0) app.properties[key] = Redacted(key) ? "*********(redacted)" : value;
+  }
+  app.start_unix_ms = observability::UnixNanosNow() / 1000000;
+  app.id = "local-" + std::to_string(app.start_unix_ms);
+  app.properties["spark.app.id"] = app.id;
+  app.properties["spark.app.name"] = app.name;
+  app.properties["spark.app.startTime"] = std::to_string(app.start_unix_ms);
+  app.properties["spark.driver.host"] = app.host;
+  app.properties["spark.executor.id"] = "driver";
+  app.properties["spark.master"] = "local[" + std::to_string(app.cores) + "]";
+  auto log = observability::EventLog::Open(options, app);
+  if (!log.ok()) {
+    return Status::IOError("spark.eventLog.enabled is true but the event log cannot be written: ",
+                           log.status().message());
+  }
+  LogInfo("event log", {{"path", (*log)->path()}, {"app_id", (*log)->app_id()}});
+  observability::ServerMetrics::Instance().SetApplication((*log)->app_id(), (*log)->app_name());
+  return log;
+}
+
+/// sk8.otel.endpoint (or OpenTelemetry's own environment variables): the
+/// collector query spans go to.
+Result<std::unique_ptr<observability::TraceExporter>> OpenTracer(const ConnectServerConf& conf) {
+  std::string url;
+  bool from_conf = false;
+  if (auto it = conf.session_defaults.find("sk8.otel.endpoint"); it != conf.session_defaults.end()) {
+    url = it->second;
+    from_conf = true;
+  } else if (const char* env = std::getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"); env != nullptr && *env) {
+    url = env;
+  } else if (const char* base = std::getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); base != nullptr && *base) {
+    url = std::string(base);
+    if (!url.empty() && url.back() == '/') url.pop_back();
+    url += "/v1/traces";
+  }
+  if (url.empty() || url == "off" || url == "none") return nullptr;
+  auto endpoint = observability::OtlpEndpoint::Parse(url);
+  if (!endpoint.ok()) {
+    if (from_conf) return Status::Invalid("sk8.otel.endpoint=", url, ": not http://host:port[/path] (sk8 sends "
+                                          "OTLP/HTTP JSON; https is not supported, use a local collector)");
+    // An environment meant for other programs does not stop the server.
+    LogWarn("OTEL_EXPORTER_OTLP_ENDPOINT is not http://host:port: no traces", {{"endpoint", url}});
+    return nullptr;
+  }
+  std::string service = "sk8";
+  if (const char* name = std::getenv("OTEL_SERVICE_NAME"); name != nullptr && *name) service = name;
+  LogInfo("tracing", {{"endpoint", url}, {"service", service}});
+  return std::make_unique<observability::TraceExporter>(*endpoint, service);
+}
+
 }  // namespace
 
 Status RunServer(const ServerOptions& options) {
@@ -111,12 +210,15 @@ Status RunServer(const ServerOptions& options) {
   mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   ARROW_RETURN_NOT_OK(arrow::compute::Initialize());
   if (options.connect.memory_limit > 0) ServerMemoryTracker()->set_limit(options.connect.memory_limit);
+  ARROW_ASSIGN_OR_RAISE(auto event_log, OpenEventLog(options.connect, options.port));
+  ARROW_ASSIGN_OR_RAISE(auto tracer, OpenTracer(options.connect));
   std::atomic<bool> ready{false};
   auto metrics_http = StartMetricsPort(options, &ready);
   ConnectServerConf service_conf = options.connect;
   // Sessions read the port really bound (sk8 doctor checks it there).
   if (metrics_http) service_conf.session_defaults["sk8.metrics.port"] = std::to_string(metrics_http->port());
   SparkConnectServiceImpl service(service_conf);
+  service.SetObservers(QueryObservers{event_log.get(), tracer.get()});
   observability::ServerMetrics::Instance().SetCollector(
       [&service](observability::ServerMetrics& metrics) { CollectServerState(service, metrics); });
 
@@ -184,6 +286,12 @@ Status RunServer(const ServerOptions& options) {
   observability::ServerMetrics::Instance().SetCollector(nullptr);  // `service` ends with this scope
   if (metrics_http) metrics_http->Stop();
   if (upstream_check.joinable()) upstream_check.join();
+  // The event log gets its end and its finished name; operations still
+  // unwinding may report later, so both objects live on (closed) until exit.
+  if (event_log) event_log->Close();
+  if (tracer) tracer->Close();
+  (void)event_log.release();
+  (void)tracer.release();
   LogInfo("sk8 stopped");
   // Executions run on detached threads; one still unwinding can hold a lock
   // that teardown (this service's destructor, the process's static

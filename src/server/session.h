@@ -16,6 +16,7 @@
 #include "analyzer/catalog.h"
 #include "common/memory_pool.h"
 #include "gateway/upstream_session.h"
+#include "observability/query_profile.h"
 #include "plan/bound_expression.h"
 #include "server/spark_conf.h"
 #include "spark/connect/base.pb.h"
@@ -115,6 +116,9 @@ class Operation {
   void set_peak_memory_bytes(int64_t bytes) { peak_memory_bytes_ = bytes; }
   int64_t peak_memory_bytes() const { return peak_memory_bytes_; }
   OperationCounters& counters() { return counters_; }
+  /// Its plan, operator rows and step times, for the event log and traces
+  /// (profile().collect says whether anyone wants them).
+  observability::QueryProfile& profile() { return profile_; }
 
  private:
   struct Buffered {
@@ -130,6 +134,7 @@ class Operation {
   std::atomic<bool> cancelled_{false};
   std::atomic<int64_t> peak_memory_bytes_{0};
   OperationCounters counters_;
+  observability::QueryProfile profile_;
 
   mutable std::mutex mutex_;
   std::condition_variable cv_;

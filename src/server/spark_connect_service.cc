@@ -217,8 +217,11 @@ grpc::Status SparkConnectServiceImpl::ExecutePlan(grpc::ServerContext* context,
   LogDebug("execute", {{"session", session->session_id()}, {"operation", operation_id}});
   // The operation runs on its own thread so that it survives a dropped stream.
   observability::ServerMetrics::Instance().QueryStarted();
-  std::thread([session, op, request_copy = *request] {
+  op->profile().collect = observers_.any();
+  std::thread([session, op, request_copy = *request, observers = observers_] {
     auto began = std::chrono::steady_clock::now();
+    const int64_t began_unix = observability::UnixNanosNow();
+    ReportStarts(observers, *session, *op, request_copy.plan(), began_unix);
     Status status = RunExecutePlan(*session, *op, request_copy);
     RecordQuery(*session, *op, status, std::chrono::steady_clock::now() - began);
     if (status.ok()) {
@@ -237,6 +240,8 @@ grpc::Status SparkConnectServiceImpl::ExecutePlan(grpc::ServerContext* context,
                                    {"server_memory_in_use_bytes", std::to_string(ServerMemoryTracker()->used())},
                                    {"status", status.ok() ? "ok" : status.message().substr(0, 200)}});
     op->Finish(status);
+    // After Finish: the client has its answer before the event log's JSON is built.
+    ReportExecution(observers, *session, *op, request_copy.plan(), status, began_unix);
   }).detach();
   return StreamResponses(context, writer, *session, op, 0);
 }

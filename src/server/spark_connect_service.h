@@ -5,6 +5,7 @@
 
 #include "gateway/route_policy.h"
 #include "gateway/upstream_client.h"
+#include "server/execution_report.h"
 #include "server/server_conf.h"
 #include "server/session.h"
 #include "spark/connect/base.grpc.pb.h"
@@ -49,6 +50,8 @@ class SparkConnectServiceImpl final : public spark::connect::SparkConnectService
   void Janitor();
   /// The upstream Spark Connect server (sk8.upstream.url), or null.
   gateway::UpstreamClient* upstream() { return upstream_.get(); }
+  /// The event log and tracer finished operations are reported to (before serving).
+  void SetObservers(QueryObservers observers) { observers_ = observers; }
 
  private:
   grpc::Status StreamResponses(grpc::ServerContext* context,
@@ -93,6 +96,7 @@ class SparkConnectServiceImpl final : public spark::connect::SparkConnectService
   int trim_rounds_left_ = 0;  // Janitor() only (one thread)
   int64_t last_memory_in_use_ = 0;  // Janitor() only: the server's tracked bytes at its last pass
   SessionManager sessions_;
+  QueryObservers observers_;
 };
 
 /// Spark's StructType.treeString for printSchema.

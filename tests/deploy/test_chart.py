@@ -150,6 +150,7 @@ def test_server_args_carry_the_settings(rendered):
     assert confs["spark.eventLog.enabled"] == "true"
     assert confs["spark.hadoop.fs.s3a.endpoint"] == "http://minio.data.svc:9000"
     assert confs["sk8.metrics.port"] == "4040"
+    assert confs["sk8.otel.endpoint"] == "http://otel-collector.observability:4318"
 
 
 @pytest.mark.parametrize("case", ["defaults", *PRESETS])

@@ -139,17 +139,27 @@ def unwritable_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def test_unwritable_event_log_folder(sk8, tmp_path):
-    folder = unwritable_folder(tmp_path)
-    server = sk8("--conf", "spark.eventLog.enabled=true", "--conf", f"spark.eventLog.dir=file:{folder}")
-    one_problem(server, f"spark.eventLog.dir {folder} is not writable: Permission denied", "event-log.md")
-
-
-def test_missing_event_log_folder(sk8, tmp_path):
-    server = sk8("--conf", "spark.eventLog.enabled=true", "--conf", f"spark.eventLog.dir={tmp_path}/nope")
-    result = doctor("--url", server.url)
+def event_log_problem(folder: str) -> subprocess.CompletedProcess:
+    """doctor before a start: sk8 serve refuses an event-log folder it cannot
+    write (tests/deploy/test_event_log.py), so doctor checks the settings given."""
+    result = doctor("--url", f"sc://127.0.0.1:{closed_port()}", "--conf", "spark.eventLog.enabled=true",
+                    "--conf", f"spark.eventLog.dir={folder}")
     assert result.returncode == 1
-    assert f"spark.eventLog.dir {tmp_path}/nope does not exist" in problems(result.stdout)[0]
+    assert "docs/runbooks/event-log.md" in runbooks(result.stdout), result.stdout
+    assert_runbooks_exist(result.stdout)
+    return result
+
+
+def test_unwritable_event_log_folder(tmp_path):
+    folder = unwritable_folder(tmp_path)
+    result = event_log_problem(f"file:{folder}")
+    assert any(f"spark.eventLog.dir {folder} is not writable: Permission denied" in p
+               for p in problems(result.stdout)), result.stdout
+
+
+def test_missing_event_log_folder(tmp_path):
+    result = event_log_problem(f"{tmp_path}/nope")
+    assert any(f"spark.eventLog.dir {tmp_path}/nope does not exist" in p for p in problems(result.stdout)), result.stdout
 
 
 def one_problem(server: sk8_servers.Server, message: str, runbook: str) -> str:
