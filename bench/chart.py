@@ -19,7 +19,7 @@ def draw(doc: dict, path: Path) -> None:
     from matplotlib.patches import Patch
 
     run, systems, queries = doc["run"], doc["run"]["systems"], items(doc["run"])
-    fig = plt.figure(figsize=(16, 9), dpi=110)
+    fig = plt.figure(figsize=(min(30, max(16, 0.07 * len(queries) * len(systems))), 9), dpi=110)
     gs = fig.add_gridspec(2, 3, height_ratios=[2.2, 1], hspace=0.42, wspace=0.28)
     ax = fig.add_subplot(gs[0, :])
     n = len(systems)
