@@ -3,7 +3,7 @@
 HOST ?= 127.0.0.1
 PORT ?= 15002
 
-.PHONY: all setup build run test unit conformance bench bench-micro golden clean help
+.PHONY: all setup build run test unit conformance bench bench-tpcds bench-micro golden clean help
 
 all: build
 
@@ -11,7 +11,8 @@ help:
 	@echo "make run          build and serve Spark Connect on sc://$(HOST):$(PORT)"
 	@echo "make test         build and run every test"
 	@echo "make conformance  conformance suites (and TPC-DS at SF1) against sk8, then real Spark (reference row)"
-	@echo "make bench        TPC-H benchmark against Spark, Sail and DuckDB (SF=1)"
+	@echo "make bench        TPC-H, then TPC-DS, benchmark against Spark, Sail and DuckDB (SF=1)"
+	@echo "make bench-tpcds  TPC-DS only: Spark's 99 queries on sk8, Spark Connect, Sail and DuckDB"
 	@echo "make bench-micro  micro-benchmarks (aggregate, join, sort, filter) against DuckDB and Sail"
 	@echo "make golden       re-record expected answers from real Spark"
 
@@ -40,6 +41,10 @@ conformance: build
 
 bench: build
 	@scripts/bench --sf $(or $(SF),1)
+	@scripts/bench --suite tpcds --sf $(or $(SF),1)
+
+bench-tpcds: build
+	@scripts/bench --suite tpcds --sf $(or $(SF),1)
 
 bench-micro: build
 	@scripts/bench --suite micro

