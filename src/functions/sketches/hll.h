@@ -1,0 +1,84 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "functions/sketches/murmur3.h"
+
+/// An HLL sketch in Apache DataSketches' layout: LIST and SET modes keep the
+/// 32-bit coupons (a 26-bit address and a 6-bit register value) of the first
+/// distinct items, HLL mode one register per bucket (HLL_8: a byte each) with
+/// the HIP estimator. Serialize writes the updatable image Spark's
+/// hll_sketch_agg returns (Java's toUpdatableByteArray); Deserialize reads the
+/// updatable and compact images of LIST, SET and HLL_8 sketches.
+namespace sk8::functions::sketches {
+
+class HllSketch {
+ public:
+  enum class Mode : uint8_t { kList = 0, kSet = 1, kHll = 2 };
+  static constexpr int kMinLgK = 4;
+  static constexpr int kMaxLgK = 21;
+
+  explicit HllSketch(int lg_k = 12);
+
+  /// The coupon of a hashed item.
+  static uint32_t Coupon(const Hash128& hash);
+  void UpdateHash(const Hash128& hash) { UpdateCoupon(Coupon(hash)); }
+  void UpdateCoupon(uint32_t coupon);
+
+  int lg_k() const { return lg_k_; }
+  Mode mode() const { return mode_; }
+  bool empty() const { return mode_ != Mode::kHll && count_ == 0; }
+  bool out_of_order() const { return ooo_; }
+  double Estimate() const;
+
+  std::string Serialize() const;
+  /// Null when `bytes` is not a sketch this reads; `unsupported` is set when it
+  /// is a valid sketch of a kind sk8 does not read (HLL_4 / HLL_6 registers).
+  static std::optional<HllSketch> Deserialize(std::string_view bytes, bool* unsupported = nullptr);
+
+  /// The coupons of a LIST / SET sketch, in array order.
+  std::vector<uint32_t> Coupons() const;
+
+ private:
+  friend class HllUnion;
+  void PromoteToSet();
+  void PromoteToHll();
+  void HllUpdate(uint32_t coupon);
+  void SetInsert(uint32_t coupon);
+  /// curMin, numAtCurMin and the kxq sums recomputed from the registers.
+  void Rebuild();
+  double CouponEstimate() const;
+  double CompositeEstimate() const;
+
+  int lg_k_;
+  Mode mode_ = Mode::kList;
+  int lg_arr_ = 3;
+  std::vector<uint32_t> coupons_;  // LIST: filled in order; SET: open addressing
+  uint32_t count_ = 0;
+  std::vector<uint8_t> registers_;  // HLL mode
+  double hip_ = 0;
+  double kxq0_ = 0;
+  double kxq1_ = 0;
+  int cur_min_ = 0;
+  uint32_t num_at_cur_min_ = 0;
+  bool ooo_ = false;
+};
+
+/// DataSketches' HLL union: a gadget sketch that takes sketches of any lgK up
+/// to its own (larger ones are downsampled) and answers an HLL_8 sketch.
+class HllUnion {
+ public:
+  explicit HllUnion(int lg_max_k) : lg_max_k_(lg_max_k), gadget_(lg_max_k) {}
+  void Update(const HllSketch& sketch);
+  HllSketch Result() const;
+
+ private:
+  int lg_max_k_;
+  HllSketch gadget_;
+};
+
+}  // namespace sk8::functions::sketches
