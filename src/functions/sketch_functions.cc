@@ -699,6 +699,11 @@ struct KllKind<double> {
   static std::string Render(double v) { return FormatJavaDouble(v); }
 };
 
+/// The ARRAY (of non-NULL elements) the KLL queries answer for an array of probes.
+std::shared_ptr<arrow::DataType> ListOf(const std::shared_ptr<arrow::DataType>& element) {
+  return arrow::list(arrow::field("element", element, false));
+}
+
 Status InvalidKll(const std::string& function) {
   return RuntimeError("KLL_INVALID_INPUT_SKETCH_BUFFER", {{"function", Backticked(function)}});
 }
@@ -944,14 +949,14 @@ FunctionInfo KllQuery(bool quantile) {
       }
     }
     const auto value_type = quantile ? Kind::Type() : arrow::float64();
-    const auto out_type = is_array ? arrow::list(value_type) : value_type;
+    const auto out_type = is_array ? ListOf(value_type) : value_type;
     const size_t count = quantile ? ranks.size() : items.size();
     auto kernel = [fn, quantile, ranks, items, is_array, probe_null, value_type, count](
                       const std::vector<Datum>& in, int64_t length, const EvalContext&) -> Result<Datum> {
       StringArg sketches_in(in[0]);
       std::unique_ptr<arrow::ArrayBuilder> builder;
       ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(),
-                                             is_array ? arrow::list(value_type) : value_type, &builder));
+                                             is_array ? ListOf(value_type) : value_type, &builder));
       arrow::ArrayBuilder* values = is_array ? static_cast<arrow::ListBuilder&>(*builder).value_builder() : builder.get();
       auto append_value = [&](const sketches::KllSketch<T>& sketch, size_t j) -> Status {
         if (quantile) {
@@ -983,7 +988,7 @@ FunctionInfo KllQuery(bool quantile) {
       ARROW_RETURN_NOT_OK(builder->Finish(&out));
       return Datum(out);
     };
-    const bool nullable = args[0]->nullable || args[1]->nullable || probe_null;
+    const bool nullable = args[0]->nullable || probe_arg->nullable || probe_null;
     args[1] = probe_arg;
     return KernelCall(fn, name, std::move(args), out_type, nullable, kernel);
   };

@@ -246,16 +246,30 @@ void KllSketch<T>::Merge(const KllSketch& other) {
 }
 
 template <typename T>
-T KllSketch<T>::Quantile(double rank) const {
+std::vector<std::pair<T, uint64_t>> KllSketch<T>::SortedView() const {
   std::vector<std::pair<T, uint64_t>> view;
   for (int l = 0; l < NumLevels(); ++l) {
     for (uint32_t i = levels_[l]; i < levels_[l + 1]; ++i) view.emplace_back(items_[i], uint64_t{1} << l);
   }
   std::stable_sort(view.begin(), view.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Past the exact range the true min and max may have been compacted away:
+  // they take one unit of weight from the smallest and the largest entry.
   if (NumLevels() > 1 && !view.empty()) {
-    view.front().first = min_;
-    view.back().first = max_;
+    if (view.front().first != min_) {
+      if (--view.front().second == 0) view.erase(view.begin());
+      view.insert(view.begin(), {min_, 1});
+    }
+    if (view.back().first != max_) {
+      if (--view.back().second == 0) view.pop_back();
+      view.emplace_back(max_, 1);
+    }
   }
+  return view;
+}
+
+template <typename T>
+T KllSketch<T>::Quantile(double rank) const {
+  const auto view = SortedView();
   double natural = rank * static_cast<double>(n_);
   if (n_ <= 10000000) natural = std::round(natural * 1e7) / 1e7;
   const auto target = static_cast<uint64_t>(std::ceil(natural));
@@ -270,10 +284,8 @@ T KllSketch<T>::Quantile(double rank) const {
 template <typename T>
 double KllSketch<T>::Rank(T quantile) const {
   uint64_t weight = 0;
-  for (int l = 0; l < NumLevels(); ++l) {
-    for (uint32_t i = levels_[l]; i < levels_[l + 1]; ++i) {
-      if (items_[i] <= quantile) weight += uint64_t{1} << l;
-    }
+  for (const auto& [item, w] : SortedView()) {
+    if (item <= quantile) weight += w;
   }
   return static_cast<double>(weight) / static_cast<double>(n_);
 }

@@ -6,6 +6,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 /// KLL quantile sketches in Apache DataSketches' layout (KllLongsSketch,
@@ -49,6 +50,8 @@ class KllSketch {
   uint32_t NumRetained() const { return levels_.back() - levels_[0]; }
   void CompressWhileUpdating();
   void AddEmptyTopLevel();
+  /// The retained items sorted, with their weights (2^level).
+  std::vector<std::pair<T, uint64_t>> SortedView() const;
   int RandomBit();
 
   int k_;
