@@ -18,6 +18,7 @@
 #include <arrow/array.h>
 #include <arrow/builder.h>
 #include <arrow/scalar.h>
+#include <arrow/util/string.h>
 
 #include "common/spark_error.h"
 #include "functions/aggregate_util.h"
@@ -124,6 +125,12 @@ Result<bool> ConstantBool(const std::vector<BoundExprPtr>& args, size_t index, c
   ARROW_ASSIGN_OR_RAISE(auto value, plan::EvaluateConstant(arg, ctx));
   return value->is_valid && value->type->id() == arrow::Type::BOOL &&
          static_cast<const arrow::BooleanScalar&>(*value).value;
+}
+
+/// Spark's column name of an aggregate call: "f(a, 12)", "f(DISTINCT a, 12)".
+std::string AggregateCallName(const std::string& called, const std::vector<BoundExprPtr>& args, bool distinct) {
+  if (!distinct) return CallText(called, args);
+  return DistinctCallName(arrow::internal::AsciiToLower(called), args);
 }
 
 BoundExprPtr IntLiteral(int v) { return BoundExpr::Literal(arrow::MakeScalar(v), std::to_string(v)); }
@@ -303,7 +310,7 @@ FunctionInfo HllSketchAgg() {
     if (args.size() == 1) args.push_back(IntLiteral(12));
     BoundAggregate agg;
     agg.function_name = "hll_sketch_agg";
-    agg.name = CallText(called, args);
+    agg.name = AggregateCallName(called, args, distinct);
     const auto id = args[0]->type->id();
     if (id != arrow::Type::INT32 && id != arrow::Type::INT64 && id != arrow::Type::STRING &&
         id != arrow::Type::BINARY && id != arrow::Type::NA) {
@@ -335,7 +342,7 @@ FunctionInfo HllUnionAgg() {
     if (args.size() == 1) args.push_back(BoolLiteral(false));
     BoundAggregate agg;
     agg.function_name = "hll_union_agg";
-    agg.name = CallText(called, args);
+    agg.name = AggregateCallName(called, args, distinct);
     ARROW_RETURN_NOT_OK(RequireBinary(args, 0, agg.name));
     ARROW_ASSIGN_OR_RAISE(bool allow, ConstantBool(args, 1, agg.name, ctx));
     agg.distinct = distinct;
@@ -522,7 +529,7 @@ FunctionInfo ThetaAggregate(std::string name, std::string usage, bool sketch_inp
     if (has_lg_nom && args.size() == 1) args.push_back(IntLiteral(12));
     BoundAggregate agg;
     agg.function_name = fn;
-    agg.name = CallText(called, args);
+    agg.name = AggregateCallName(called, args, distinct);
     if (sketch_input) {
       ARROW_RETURN_NOT_OK(RequireBinary(args, 0, agg.name));
     } else {
@@ -811,7 +818,7 @@ FunctionInfo KllAggregate(bool merge) {
     if (args.empty() || args.size() > 2) return WrongArgs(called, args.size(), "[1, 2]");
     BoundAggregate agg;
     agg.function_name = fn;
-    agg.name = CallText(called, args);
+    agg.name = AggregateCallName(called, args, distinct);
     if (merge) {
       ARROW_RETURN_NOT_OK(RequireBinary(args, 0, agg.name));
     } else {

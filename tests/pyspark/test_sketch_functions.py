@@ -388,3 +388,24 @@ def test_kll_errors(spark, request):
         "SELECT kll_sketch_agg_float(a) FROM VALUES (1) t(a)").collect())
     golden.check_error(request, "rank_column", lambda: spark.sql(
         f"SELECT kll_sketch_get_quantile_bigint(s, r) {base}, VALUES (0.1) r(r)").collect(), params=False)
+
+
+def test_sketches_over_windows(spark, request):
+    golden.check(request, "running", spark.sql(
+        "SELECT id, hll_sketch_estimate(hll_sketch_agg(id % 7) OVER w) AS hll, "
+        "theta_sketch_estimate(theta_sketch_agg(id % 7) OVER w) AS theta, "
+        "bitmap_count(bitmap_construct_agg(id % 7) OVER w) AS bits, "
+        "kll_sketch_get_quantile_bigint(kll_sketch_agg_bigint(id) OVER w, 0.5) AS median "
+        "FROM range(0, 20, 1, 1) WINDOW w AS (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"),
+        ordered=True)
+    golden.check(request, "partitioned", spark.sql(
+        "SELECT id, hex(hll_sketch_agg(id) OVER (PARTITION BY id % 3)) AS hll, "
+        "hex(theta_sketch_agg(id) OVER (PARTITION BY id % 3)) AS theta, "
+        "hex(bitmap_or_agg(b) OVER (PARTITION BY id % 3)) AS bm "
+        "FROM (SELECT id, bitmap_construct_agg(id) AS b FROM range(0, 9, 1, 1) GROUP BY id)"))
+
+
+def test_sketches_distinct(spark, request):
+    golden.check(request, "sql", spark.sql(
+        "SELECT hex(hll_sketch_agg(DISTINCT id % 4)), hex(theta_sketch_agg(DISTINCT id % 4)), "
+        "kll_sketch_get_n_bigint(kll_sketch_agg_bigint(DISTINCT id % 4)) FROM range(0, 20, 1, 1)"))
