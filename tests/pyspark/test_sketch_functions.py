@@ -122,6 +122,17 @@ def test_hll_sketch_bytes(spark, request, n, lg_k):
         F.length("s").alias("len"), F.hll_sketch_estimate("s").alias("est")))
 
 
+@pytest.mark.parametrize("n", [20000, 100000, 150000])
+def test_hll_large_sets(spark, request, n):
+    # SET mode up to 3/4 of 2^(lgK - 3) coupons: the estimate corrects for coupon collisions.
+    # The table's layout depends on the order coupons arrive in: past one morsel (64K rows)
+    # sk8 merges partial sketches where Spark's one partition streams, so only the
+    # estimate is compared there.
+    df = spark.sql(f"SELECT hll_sketch_agg(id, 21) AS s FROM range(0, {n}, 1, 1)")
+    sha = F.sha2("s", 256) if n < 65536 else F.lit(None)
+    golden.check(request, "df", df.select(sha.alias("sha"), F.hll_sketch_estimate("s").alias("est")))
+
+
 def test_hll_item_types(spark, request):
     golden.check(request, "sql", spark.sql(
         "SELECT hex(hll_sketch_agg(i)), hex(hll_sketch_agg(l)), hex(hll_sketch_agg(s)), hex(hll_sketch_agg(b)), "

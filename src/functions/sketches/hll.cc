@@ -215,7 +215,7 @@ double HllSketch::CouponEstimate() const {
       const double p = std::ldexp(1.0, -(v < 63 ? v : 62)) / addresses;
       const double log_miss = std::log1p(-p);
       const double miss = std::exp(n * log_miss);
-      expected += addresses * (1 - miss);
+      expected -= addresses * std::expm1(n * log_miss);
       slope -= addresses * miss * log_miss;
     }
     const double step = (expected - c) / slope;
