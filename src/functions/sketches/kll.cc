@@ -94,7 +94,11 @@ KllSketch<T>::KllSketch(int k) : k_(k), min_k_(k), levels_{static_cast<uint32_t>
 
 template <typename T>
 int KllSketch<T>::RandomBit() {
-  return static_cast<int>(random_() & 1);
+  random_ += 0x9e3779b97f4a7c15ULL;
+  uint64_t z = random_;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return static_cast<int>((z ^ (z >> 31)) & 1);
 }
 
 template <typename T>

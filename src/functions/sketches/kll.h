@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <optional>
 #include <functional>
-#include <random>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -62,7 +61,7 @@ class KllSketch {
   std::vector<T> items_;
   T min_{};
   T max_{};
-  std::mt19937 random_{0x6b6c6c};
+  uint64_t random_ = 0x6b6c6c;  // splitmix64 state: which half a compaction keeps
 };
 
 /// Capacity of level `height` of a sketch with `num_levels` levels.

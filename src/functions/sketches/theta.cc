@@ -155,28 +155,66 @@ std::optional<ThetaCompact> ThetaCompact::Deserialize(std::string_view in) {
   return sketch;
 }
 
+bool ThetaUpdateSketch::Insert(uint64_t hash) {
+  if (lg_size_ == 0) Resize(5);
+  const uint64_t mask = (uint64_t{1} << lg_size_) - 1;
+  uint64_t at = hash & mask;
+  // An odd stride from the bits above the index visits every slot.
+  const uint64_t stride = ((hash >> lg_size_) & 0x7f) * 2 + 1;
+  while (table_[at] != 0) {
+    if (table_[at] == hash) return false;
+    at = (at + stride) & mask;
+  }
+  table_[at] = hash;
+  ++count_;
+  return true;
+}
+
+void ThetaUpdateSketch::Resize(int lg_size) {
+  std::vector<uint64_t> old = std::move(table_);
+  table_.assign(size_t{1} << lg_size, 0);
+  lg_size_ = lg_size;
+  count_ = 0;
+  for (uint64_t h : old) {
+    if (h != 0) Insert(h);
+  }
+}
+
 void ThetaUpdateSketch::Update(uint64_t hash) {
   if (hash == 0 || hash >= theta_) return;
-  if (!hashes_.insert(hash).second) return;
-  const uint64_t capacity = static_cast<uint64_t>(std::floor(15.0 / 16.0 * std::ldexp(1.0, lg_nom_ + 1)));
-  if (hashes_.size() > capacity) Rebuild();
+  if (!Insert(hash)) return;
+  // DataSketches' thresholds: the table doubles (up to 2 * 2^lgNom) at half
+  // full; at its largest it is rebuilt past 15/16.
+  if (lg_size_ <= lg_nom_) {
+    if (count_ > (uint32_t{1} << lg_size_) / 2) Resize(lg_size_ + 1);
+  } else if (count_ > static_cast<uint32_t>(std::floor(15.0 / 16.0 * std::ldexp(1.0, lg_size_)))) {
+    Rebuild();
+  }
 }
 
 void ThetaUpdateSketch::Rebuild() {
-  std::vector<uint64_t> all(hashes_.begin(), hashes_.end());
+  std::vector<uint64_t> all;
+  all.reserve(count_);
+  for (uint64_t h : table_) {
+    if (h != 0) all.push_back(h);
+  }
   const size_t k = size_t{1} << lg_nom_;
   std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end());
   theta_ = all[k];
-  hashes_.clear();
+  std::fill(table_.begin(), table_.end(), 0);
+  count_ = 0;
   for (uint64_t h : all) {
-    if (h < theta_) hashes_.insert(h);
+    if (h < theta_) Insert(h);
   }
 }
 
 ThetaCompact ThetaUpdateSketch::Compact() const {
   ThetaCompact out;
   out.theta = theta_;
-  out.entries.assign(hashes_.begin(), hashes_.end());
+  out.entries.reserve(count_);
+  for (uint64_t h : table_) {
+    if (h != 0) out.entries.push_back(h);
+  }
   std::sort(out.entries.begin(), out.entries.end());
   return out;
 }

@@ -4,7 +4,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "functions/sketches/murmur3.h"
@@ -44,13 +43,19 @@ class ThetaUpdateSketch {
   void Update(uint64_t hash);
   uint64_t theta() const { return theta_; }
   ThetaCompact Compact() const;
-  int64_t MemoryUsage() const { return static_cast<int64_t>(hashes_.bucket_count() * 16 + hashes_.size() * 16); }
+  int64_t MemoryUsage() const { return static_cast<int64_t>(table_.capacity() * sizeof(uint64_t)); }
 
  private:
+  /// Inserts into the open-addressing table (0 marks an empty slot); false
+  /// when the hash is there already.
+  bool Insert(uint64_t hash);
+  void Resize(int lg_size);
   void Rebuild();
   int lg_nom_;
   uint64_t theta_ = kThetaMax;
-  std::unordered_set<uint64_t> hashes_;
+  int lg_size_ = 0;  // 0: no table yet
+  uint32_t count_ = 0;
+  std::vector<uint64_t> table_;
 };
 
 class ThetaUnion {
