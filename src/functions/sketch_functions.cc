@@ -61,11 +61,9 @@ Status InvalidTheta(const std::string& function) {
 int64_t JavaRound(double x) { return static_cast<int64_t>(std::floor(x + 0.5)); }
 
 Result<HllSketch> ReadHll(std::string_view bytes, const std::string& function) {
-  bool unsupported = false;
-  auto sketch = HllSketch::Deserialize(bytes, &unsupported);
-  if (sketch) return std::move(*sketch);
-  if (unsupported) return Unsupported(function + " over HLL_4 / HLL_6 sketches (sk8 reads HLL_8 ones, as Spark writes)");
-  return InvalidHll(function);
+  auto sketch = HllSketch::Deserialize(bytes);
+  if (!sketch) return InvalidHll(function);
+  return std::move(*sketch);
 }
 
 Result<ThetaCompact> ReadTheta(std::string_view bytes, const std::string& function) {

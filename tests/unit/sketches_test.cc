@@ -67,6 +67,34 @@ TEST(Hll, ModesRoundTripAndEstimate) {
   EXPECT_FALSE(HllSketch::Deserialize(Unhex("01")).has_value());
 }
 
+// HLL_4 and HLL_6 images written by DataSketches Java 6.2.0 (HllSketch(lgK, type)
+// over the longs 0 .. n - 1) hold the registers sk8's HLL_8 sketch gets.
+TEST(Hll, ReadsFourAndSixBitRegisters) {
+  struct Case {
+    int lg_k;
+    int64_t n;
+    const char* hex;
+  };
+  const Case cases[] = {
+      {4, 100000,
+       "0A01070400080D028F844A423A59FD40000000000050533F000000000000000007000000000000002021120000015230"},
+      {5, 40,
+       "0A01070500000002D4A79FD34DD44040000000000062304000000000000000000A000000000000001011010301152017040113613320"
+       "020600000000000000000000000000000000"},
+      {5, 40,
+       "0A01070500000006D4A79FD34DD44040000000000062304000000000000000000A00000000000000401004013000015004807004041000"
+       "431018C3000802600000"},
+  };
+  for (const auto& c : cases) {
+    auto read = HllSketch::Deserialize(Unhex(c.hex));
+    ASSERT_TRUE(read.has_value()) << c.hex;
+    HllSketch mine(c.lg_k);
+    for (int64_t v = 0; v < c.n; ++v) mine.UpdateHash(HashLong(v));
+    EXPECT_EQ(Hex(read->Serialize()).substr(80), Hex(mine.Serialize()).substr(80)) << c.hex;
+    EXPECT_EQ(std::llround(read->Estimate()), std::llround(mine.Estimate())) << c.hex;
+  }
+}
+
 TEST(Hll, UnionOfListsIsTheListOfBoth) {
   HllSketch a(12);
   HllSketch b(12);

@@ -13,7 +13,7 @@
 /// distinct items, HLL mode one register per bucket (HLL_8: a byte each) with
 /// the HIP estimator. Serialize writes the updatable image Spark's
 /// hll_sketch_agg returns (Java's toUpdatableByteArray); Deserialize reads the
-/// updatable and compact images of LIST, SET and HLL_8 sketches.
+/// updatable and compact images of LIST, SET and HLL (4, 6 or 8 bit) sketches.
 namespace sk8::functions::sketches {
 
 class HllSketch {
@@ -36,9 +36,9 @@ class HllSketch {
   double Estimate() const;
 
   std::string Serialize() const;
-  /// Null when `bytes` is not a sketch this reads; `unsupported` is set when it
-  /// is a valid sketch of a kind sk8 does not read (HLL_4 / HLL_6 registers).
-  static std::optional<HllSketch> Deserialize(std::string_view bytes, bool* unsupported = nullptr);
+  /// Null when `bytes` is not an HLL sketch image. HLL_4 and HLL_6 images
+  /// (DataSketches' other register widths) are read into HLL_8 registers.
+  static std::optional<HllSketch> Deserialize(std::string_view bytes);
 
   /// The coupons of a LIST / SET sketch, in array order.
   std::vector<uint32_t> Coupons() const;
