@@ -169,8 +169,11 @@ std::optional<Hash128> HashItem(const arrow::Array& array, int64_t i) {
       std::string bytes;
       const bool wide = values->type_id() == arrow::Type::INT64;
       for (int64_t j = start; j < start + length; ++j) {
-        const uint64_t v = wide ? static_cast<uint64_t>(static_cast<const arrow::Int64Array&>(*values).Value(j))
-                                : static_cast<uint32_t>(static_cast<const arrow::Int32Array&>(*values).Value(j));
+        // A NULL element hashes as 0, as Spark's toIntArray / toLongArray gives it.
+        const uint64_t v =
+            values->IsNull(j) ? 0
+            : wide            ? static_cast<uint64_t>(static_cast<const arrow::Int64Array&>(*values).Value(j))
+                              : static_cast<uint32_t>(static_cast<const arrow::Int32Array&>(*values).Value(j));
         for (int b = 0; b < (wide ? 8 : 4); ++b) bytes.push_back(static_cast<char>((v >> (8 * b)) & 0xff));
       }
       return sketches::HashBytes(bytes);

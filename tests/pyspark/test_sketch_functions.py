@@ -406,7 +406,8 @@ def test_theta_item_types(spark, request):
         "hex(theta_sketch_agg(ai)), hex(theta_sketch_agg(al)) "
         "FROM VALUES (1, 1L, 1.0F, -0.0D, 'a', X'01', array(1, 2), array(1L, 2L)), "
         "(NULL, NULL, NULL, 0.0D, '', X'', array(), array()), "
-        "(NULL, NULL, CAST('NaN' AS FLOAT), CAST('NaN' AS DOUBLE), NULL, NULL, NULL, NULL) "
+        "(NULL, NULL, CAST('NaN' AS FLOAT), CAST('NaN' AS DOUBLE), NULL, NULL, array(1, NULL, 3), NULL), "
+        "(NULL, NULL, NULL, NULL, NULL, NULL, array(CAST(NULL AS INT)), array(CAST(NULL AS BIGINT))) "
         "t(i, l, f, d, s, b, ai, al)"))
 
 
