@@ -247,7 +247,7 @@ struct HllSketchPolicy {
   };
   int lg_k;
   State Make() const { return {HllSketch(lg_k)}; }
-  static int64_t Bytes(const State& s) { return int64_t{4} << s.sketch.lg_k(); }
+  static int64_t Bytes(const State& s) { return s.sketch.MemoryBytes(); }
   Status Update(State* s, const arrow::Array& array, int64_t i) const {
     if (auto hash = HashItem(array, i)) s->sketch.UpdateHash(*hash);
     return Status::OK();
@@ -271,7 +271,7 @@ struct HllUnionPolicy {
   };
   bool allow_different;
   State Make() const { return {}; }
-  static int64_t Bytes(const State& s) { return s.u ? int64_t{4} << s.lg_k : 0; }
+  static int64_t Bytes(const State& s) { return s.u ? s.u->MemoryBytes() : 0; }
   Status Add(State* s, const HllSketch& sketch) const {
     if (!s->u) {
       s->u.emplace(sketch.lg_k());
@@ -492,7 +492,7 @@ struct ThetaIntersectionPolicy {
     ThetaIntersection x;
   };
   State Make() const { return {}; }
-  static int64_t Bytes(const State&) { return 0; }
+  static int64_t Bytes(const State& s) { return s.x.MemoryUsage(); }
   Status Update(State* s, const arrow::Array& array, int64_t i) const {
     ARROW_ASSIGN_OR_RAISE(auto sketch, ReadTheta(static_cast<const arrow::BinaryArray&>(array).GetView(i),
                                                  "theta_intersection_agg"));
@@ -757,7 +757,7 @@ struct KllSketchPolicy {
   using State = sketches::KllSketch<T>;
   int k;
   State Make() const { return State(k); }
-  static int64_t Bytes(const State& s) { return static_cast<int64_t>(s.k()) * 16; }
+  static int64_t Bytes(const State& s) { return s.MemoryBytes(); }
   Status Update(State* s, const arrow::Array& array, int64_t i) const {
     if constexpr (std::is_same_v<T, int64_t>) {
       s->Update(static_cast<const arrow::Int64Array&>(array).Value(i));
@@ -783,7 +783,7 @@ struct KllMergePolicy {
   std::optional<int> k;
   std::string function;
   State Make() const { return {}; }
-  static int64_t Bytes(const State& s) { return s.sketch ? static_cast<int64_t>(s.sketch->k()) * 16 : 0; }
+  static int64_t Bytes(const State& s) { return s.sketch ? s.sketch->MemoryBytes() : 0; }
   void Add(State* s, const sketches::KllSketch<T>& sketch) const {
     if (!s->sketch) {
       s->sketch = std::make_shared<sketches::KllSketch<T>>(k ? *k : sketch.k());

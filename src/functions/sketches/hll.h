@@ -34,6 +34,10 @@ class HllSketch {
   bool empty() const { return mode_ != Mode::kHll && count_ == 0; }
   bool out_of_order() const { return ooo_; }
   double Estimate() const;
+  /// Bytes held (coupons or registers), for memory accounting.
+  int64_t MemoryBytes() const {
+    return static_cast<int64_t>(coupons_.capacity() * sizeof(uint32_t) + registers_.capacity());
+  }
 
   std::string Serialize() const;
   /// Null when `bytes` is not an HLL sketch image. HLL_4 and HLL_6 images
@@ -75,6 +79,7 @@ class HllUnion {
   explicit HllUnion(int lg_max_k) : lg_max_k_(lg_max_k), gadget_(lg_max_k) {}
   void Update(const HllSketch& sketch);
   HllSketch Result() const;
+  int64_t MemoryBytes() const { return gadget_.MemoryBytes(); }
 
  private:
   int lg_max_k_;

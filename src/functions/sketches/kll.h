@@ -33,6 +33,10 @@ class KllSketch {
   int k() const { return k_; }
   uint64_t n() const { return n_; }
   bool empty() const { return n_ == 0; }
+  /// Bytes held (items and level boundaries), for memory accounting.
+  int64_t MemoryBytes() const {
+    return static_cast<int64_t>(items_.capacity() * sizeof(T) + levels_.capacity() * sizeof(uint32_t));
+  }
   /// Quantile of a normalized rank in [0, 1] and rank of a quantile, both
   /// with DataSketches' INCLUSIVE criterion. Not for empty sketches.
   T Quantile(double rank) const;

@@ -77,6 +77,7 @@ class ThetaIntersection {
  public:
   void Update(const ThetaCompact& sketch);
   bool has_result() const { return has_result_; }
+  int64_t MemoryUsage() const { return static_cast<int64_t>(entries_.capacity() * sizeof(uint64_t)); }
   ThetaCompact Result() const;
 
  private:
