@@ -191,18 +191,23 @@ class SketchAccumulator : public plan::GroupedAccumulator {
  public:
   explicit SketchAccumulator(Policy policy) : policy_(std::move(policy)) {}
   void Resize(int64_t n) override {
-    while (static_cast<int64_t>(states_.size()) < n) states_.push_back(policy_.Make());
+    while (static_cast<int64_t>(states_.size()) < n) {
+      states_.push_back(policy_.Make());
+      state_bytes_ += Policy::Bytes(states_.back());
+    }
   }
+  // The states' bytes are tracked as they change: MemoryUsage runs after every batch.
   int64_t MemoryUsage() const override {
-    int64_t bytes = static_cast<int64_t>(states_.capacity() * sizeof(State));
-    for (const auto& s : states_) bytes += Policy::Bytes(s);
-    return bytes;
+    return static_cast<int64_t>(states_.capacity() * sizeof(State)) + state_bytes_;
   }
   Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
     ARROW_ASSIGN_OR_RAISE(auto array, AsArray(args[0], rows));
     for (int64_t i = 0; i < rows; ++i) {
       if (array->IsNull(i)) continue;
-      ARROW_RETURN_NOT_OK(policy_.Update(&states_[groups[i]], *array, i));
+      State& state = states_[groups[i]];
+      const int64_t before = Policy::Bytes(state);
+      ARROW_RETURN_NOT_OK(policy_.Update(&state, *array, i));
+      state_bytes_ += Policy::Bytes(state) - before;
     }
     return Status::OK();
   }
@@ -213,7 +218,10 @@ class SketchAccumulator : public plan::GroupedAccumulator {
     ForEachMerged(groups, count, [&](int64_t i, size_t g) {
       if (!status.ok()) return;
       const State from = o.states_[g];  // a copy: `other` may be this accumulator
-      status = policy_.Merge(&states_[map[i]], from);
+      State& state = states_[map[i]];
+      const int64_t before = Policy::Bytes(state);
+      status = policy_.Merge(&state, from);
+      state_bytes_ += Policy::Bytes(state) - before;
     });
     return status;
   }
@@ -230,6 +238,7 @@ class SketchAccumulator : public plan::GroupedAccumulator {
  private:
   Policy policy_;
   std::vector<State> states_;
+  int64_t state_bytes_ = 0;
 };
 
 template <typename Policy>
