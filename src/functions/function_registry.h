@@ -102,6 +102,8 @@ void RegisterUrlFunctions(FunctionRegistry& registry);
 void RegisterJsonFunctions(FunctionRegistry& registry);
 void RegisterCsvFunctions(FunctionRegistry& registry);
 void RegisterTimestampUnitFunctions(FunctionRegistry& registry);
+void RegisterBitmapFunctions(FunctionRegistry& registry);
+void RegisterSketchFunctions(FunctionRegistry& registry);
 
 /// Binds a call of a registered scalar function to already bound arguments.
 Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<BoundExprPtr> args,
