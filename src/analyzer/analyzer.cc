@@ -1209,6 +1209,14 @@ Result<ResolvedPtr> Analyzer::ResolveSort(const plan::SortPlan& node) const {
 }
 
 Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
+  if (node->kind() == PlanKind::kRecursiveCte) {
+    ARROW_ASSIGN_OR_RAISE(auto resolved, ResolveRecursiveCte(node->As<plan::RecursiveCtePlan>()));
+    return AssignColumnIds(resolved);
+  }
+  if (node->kind() == PlanKind::kRecursiveReference) {
+    ARROW_ASSIGN_OR_RAISE(auto resolved, ResolveRecursiveReference(node->As<plan::RecursiveReferencePlan>()));
+    return AssignColumnIds(resolved);
+  }
   if (node->kind() == PlanKind::kFilter || node->kind() == PlanKind::kSort) {
     ARROW_ASSIGN_OR_RAISE(auto resolved, node->kind() == PlanKind::kFilter
                                              ? ResolveFilter(node->As<plan::FilterPlan>())
@@ -1235,6 +1243,9 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
     }
     case PlanKind::kCommand:
       return Unsupported("a command (DDL, SHOW, SET, ...) inside a query");
+    case PlanKind::kRecursiveCte:
+    case PlanKind::kRecursiveReference:
+      return InternalError("recursive CTE nodes are resolved before their children");
     case PlanKind::kFunctionCatalog: {
       plan::LocalRelationPlan answer;
       ARROW_ASSIGN_OR_RAISE(answer.data, AnswerFunctionCatalog(node->As<plan::FunctionCatalogPlan>()));

@@ -110,6 +110,9 @@ class Analyzer {
   Result<plan::ResolvedPtr> ResolveFreqItems(const plan::StatFunctionPlan& node, const plan::ResolvedPlan& input) const;
   Result<plan::ResolvedPtr> ResolveApproxQuantile(const plan::StatFunctionPlan& node,
                                                   const plan::ResolvedPlan& input) const;
+  /// WITH RECURSIVE: the anchor's rows and every round of the step, as a local relation.
+  Result<plan::ResolvedPtr> ResolveRecursiveCte(const plan::RecursiveCtePlan& node) const;
+  Result<plan::ResolvedPtr> ResolveRecursiveReference(const plan::RecursiveReferencePlan& node) const;
   /// Runs `plan` through query_runner_: its rows, in one chunk per column.
   Result<std::shared_ptr<arrow::Table>> RunForData(const plan::PlanPtr& plan) const;
   /// A local relation of `table`, resolved.
@@ -219,6 +222,9 @@ class Analyzer {
   mutable std::vector<const plan::ResolvedPlan*> outer_scopes_;
   /// While a lambda body binds: the lambdas around it, outermost first.
   mutable std::vector<LambdaScope*> lambda_scopes_;
+  /// While a recursive CTE runs its step: the previous round's rows, by the
+  /// CTE's lower-cased name (what its RecursiveReferencePlan reads).
+  mutable std::map<std::string, std::shared_ptr<arrow::Table>> recursion_rows_;
 };
 
 /// Gives every output column of `plan` an identity and makes every column

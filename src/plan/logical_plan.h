@@ -34,6 +34,8 @@ enum class PlanKind {
   kDataSource,
   kJoin,
   kSetOperation,
+  kRecursiveCte,
+  kRecursiveReference,
   kDeduplicate,
   kFunctionCatalog,
   kNAFill,
@@ -233,6 +235,21 @@ struct SetOperationPlan : LogicalPlan {
   bool is_all = false;                 // UNION ALL / INTERSECT ALL / EXCEPT ALL
   bool by_name = false;                // unionByName
   bool allow_missing_columns = false;  // unionByName(allowMissingColumns=True)
+};
+
+/// WITH RECURSIVE name AS (anchor UNION ALL step): the anchor's rows, then the
+/// step's, run over the rows of the round before (the step reads them through
+/// a RecursiveReferencePlan of the same name) until a round adds none.
+struct RecursiveCtePlan : LogicalPlan {
+  RecursiveCtePlan() : LogicalPlan(PlanKind::kRecursiveCte) {}
+  std::string name;
+  int64_t max_level = 100;  // MAX RECURSION LEVEL n (spark.sql.cteRecursionLevelLimit's default)
+};
+
+/// The step's reference to its own recursive CTE: the previous round's rows.
+struct RecursiveReferencePlan : LogicalPlan {
+  RecursiveReferencePlan() : LogicalPlan(PlanKind::kRecursiveReference) {}
+  std::string name;
 };
 
 /// distinct() / dropDuplicates(): rows that differ in `columns` (all when empty).

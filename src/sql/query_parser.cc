@@ -266,17 +266,40 @@ Result<PlanPtr> QueryParser::ParseQuery() {
 // (referenced twice, it is resolved twice: each use has its own columns).
 Status QueryParser::ParseWithClause() {
   ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("WITH"));
-  if (tokens_.PeekKeyword("RECURSIVE")) return UnsupportedSql("recursive common table expressions");
+  const bool recursive = tokens_.MatchKeyword("RECURSIVE");
   do {
     ARROW_ASSIGN_OR_RAISE(auto name, expressions_.ParseIdentifier());
     std::vector<std::string> columns;
     if (tokens_.PeekSymbol("(")) {
       ARROW_ASSIGN_OR_RAISE(columns, expressions_.ParseIdentifierList());
     }
+    int64_t max_level = 100;
+    if (recursive && tokens_.MatchKeyword("MAX")) {
+      ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("RECURSION"));
+      ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("LEVEL"));
+      ARROW_ASSIGN_OR_RAISE(auto level, expressions_.ParseExpression());
+      auto value = IntegralLiteral(level);
+      if (!value) return UnsupportedSql("MAX RECURSION LEVEL with an expression other than an integer literal");
+      max_level = *value;
+    }
     tokens_.MatchKeyword("AS");
     ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
-    ARROW_ASSIGN_OR_RAISE(auto query, ParseQuery());
+    // In a recursive WITH, the definition may read its own name: the rows of
+    // the round before.
+    std::shared_ptr<plan::RecursiveReferencePlan> self;
+    if (recursive) {
+      self = std::make_shared<plan::RecursiveReferencePlan>();
+      self->name = name;
+      ctes_.back().emplace_back(name, self);
+    }
+    auto parsed = ParseQuery();
+    if (recursive) ctes_.back().pop_back();
+    ARROW_ASSIGN_OR_RAISE(auto query, std::move(parsed));
     if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+    if (self && ReadsPlan(query, self)) {
+      ARROW_ASSIGN_OR_RAISE(query, RecursiveCte(name, std::move(columns), max_level, query, self));
+      columns.clear();
+    }
     if (!columns.empty()) {
       auto renamed = std::make_shared<plan::ToDFPlan>();
       renamed->column_names = std::move(columns);
@@ -291,6 +314,46 @@ Status QueryParser::ParseWithClause() {
     ctes_.back().emplace_back(std::move(name), std::move(query));
   } while (tokens_.MatchSymbol(","));
   return Status::OK();
+}
+
+namespace {
+
+// True when `node` or a plan under it is `target` (plans in expressions not searched).
+bool ReadsPlanNode(const PlanPtr& node, const PlanPtr& target) {
+  if (node == target) return true;
+  for (const auto& child : node->children) {
+    if (ReadsPlanNode(child, target)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool QueryParser::ReadsPlan(const PlanPtr& query, const PlanPtr& target) { return ReadsPlanNode(query, target); }
+
+// `anchor UNION ALL step` whose step reads `self`: Spark's recursive CTE (the
+// anchor named by `columns` when given; the step's rows take its names).
+Result<PlanPtr> QueryParser::RecursiveCte(const std::string& name, std::vector<std::string> columns,
+                                          int64_t max_level, const PlanPtr& query, const PlanPtr& self) {
+  const bool is_union = query->kind() == plan::PlanKind::kSetOperation &&
+                        query->As<plan::SetOperationPlan>().op == plan::SetOperationKind::kUnion &&
+                        !query->As<plan::SetOperationPlan>().by_name;
+  if (is_union && !query->As<plan::SetOperationPlan>().is_all) {
+    return AnalysisError("UNION_NOT_SUPPORTED_IN_RECURSIVE_CTE", {});
+  }
+  if (!is_union || ReadsPlanNode(query->children[0], self)) return AnalysisError("INVALID_RECURSIVE_CTE", {});
+  PlanPtr anchor = query->children[0];
+  if (!columns.empty()) {
+    auto renamed = std::make_shared<plan::ToDFPlan>();
+    renamed->column_names = std::move(columns);
+    renamed->children = {std::move(anchor)};
+    anchor = renamed;
+  }
+  auto node = std::make_shared<plan::RecursiveCtePlan>();
+  node->name = name;
+  node->max_level = max_level;
+  node->children = {std::move(anchor), query->children[1]};
+  return PlanPtr(node);
 }
 
 PlanPtr QueryParser::FindCte(const std::string& name) const {

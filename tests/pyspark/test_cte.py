@@ -38,3 +38,40 @@ def test_cte(spark, sales, request, name):
 
 def test_cte_duplicate_names(spark, request):
     golden.check_error(request, "err", lambda: spark.sql("WITH t AS (SELECT 1), t AS (SELECT 2) SELECT * FROM t"))
+
+
+RECURSIVE = {
+    "counter": "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT * FROM r",
+    "two_columns": "WITH RECURSIVE r AS (SELECT 1 AS a, 'x' AS b UNION ALL SELECT a + 1, b || 'y' FROM r WHERE a < 3) "
+                   "SELECT * FROM r",
+    "null_anchor": "WITH RECURSIVE r AS (SELECT CAST(NULL AS INT) AS n UNION ALL SELECT 1 FROM r WHERE n IS NULL) "
+                   "SELECT * FROM r",
+    "hierarchy": "WITH RECURSIVE chain(id, depth) AS (SELECT id, 0 FROM cte_sales WHERE id = 1 "
+                 "UNION ALL SELECT s.id, c.depth + 1 FROM chain c JOIN cte_sales s ON s.id = c.id + 1) "
+                 "SELECT * FROM chain",
+    "aggregated": "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 100) "
+                  "SELECT count(*), sum(n), max(n) FROM r",
+    "level_limit_edge": "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 100) "
+                        "SELECT count(*) FROM r",
+    "not_recursive": "WITH RECURSIVE t AS (SELECT 1 AS x) SELECT * FROM t",
+    "max_level": "WITH RECURSIVE r(n) MAX RECURSION LEVEL 10 AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) "
+                 "SELECT * FROM r",
+}
+
+
+@pytest.mark.parametrize("name", sorted(RECURSIVE))
+def test_recursive_cte(spark, sales, request, name):
+    golden.check(request, f"recursive_{name}", spark.sql(RECURSIVE[name]))
+
+
+def test_recursive_cte_errors(spark, request):
+    for name, sql in {
+        "level_limit": "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r",
+        "max_level_reached": "WITH RECURSIVE r(n) MAX RECURSION LEVEL 3 AS "
+                             "(SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT count(*) FROM r",
+        "step_of_another_type": "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n * 2L FROM r WHERE n < 100) "
+                                "SELECT * FROM r",
+        "union_distinct": "WITH RECURSIVE r(n) AS (SELECT 1 UNION SELECT n FROM r) SELECT * FROM r",
+        "anchor_reads_itself": "WITH RECURSIVE r(n) AS (SELECT n FROM r UNION ALL SELECT 1) SELECT * FROM r",
+    }.items():
+        golden.check_error(request, f"recursive_{name}", lambda sql=sql: spark.sql(sql).collect())
