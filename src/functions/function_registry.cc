@@ -41,6 +41,10 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterJsonFunctions(*r);
     RegisterCsvFunctions(*r);
     RegisterTimestampUnitFunctions(*r);
+    RegisterTimeFunctions(*r);
+    RegisterAesFunctions(*r);
+    RegisterXPathFunctions(*r);
+    RegisterGeoFunctions(*r);
     RegisterArrayFunctions(*r);
     RegisterMapStructFunctions(*r);
     RegisterCollectAggregates(*r);
