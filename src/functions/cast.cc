@@ -860,7 +860,7 @@ bool ForceNullable(const arrow::DataType& from, const arrow::DataType& to) {
   if (from.id() == arrow::Type::STRING) return true;
   if (to.id() == arrow::Type::STRING) return false;
   // TIME to a narrower integral type or a decimal may overflow.
-  if (from.id() == arrow::Type::TIME64) return to.id() != arrow::Type::INT64;
+  if (from.id() == arrow::Type::TIME64) return to.id() != arrow::Type::INT64 && to.id() != arrow::Type::INT32;
   if (types::IsFractional(from) && to.id() == arrow::Type::TIMESTAMP) return true;
   if (from.id() == arrow::Type::TIMESTAMP && to.id() == arrow::Type::DATE32) return false;
   if (to.id() == arrow::Type::DATE32) return true;
@@ -939,7 +939,8 @@ Result<BoundExprPtr> BindCast(BoundExprPtr child, std::shared_ptr<arrow::DataTyp
     if (!folded.ok()) {
       std::string text = child->literal ? child->literal->ToString() : child->name;
       return ParseError("INVALID_TYPED_LITERAL",
-                        {{"valueType", "\"" + types::SqlString(*to) + "\""}, {"value", "'" + text + "'"}});
+                        {{"valueType", "\"" + (types::IsTime(*to) ? std::string("TIME") : types::SqlString(*to)) + "\""},
+                         {"value", "'" + text + "'"}});
     }
     return BoundExpr::Literal(folded->scalar(), LiteralColumnName(*folded->scalar(), ctx));
   }

@@ -243,6 +243,23 @@ FunctionInfo TimeUnitFunction(bool diff) {
       });
 }
 
+// The clock of one query: Spark evaluates every current_time() of a query at the
+// same instant. The binds of one query share their EvalContext, so calls bound
+// within a second under the same context reuse the first reading (sk8 has no
+// query start time in the context yet).
+int64_t QueryNowMicros(const EvalContext& ctx) {
+  thread_local const EvalContext* last_ctx = nullptr;
+  thread_local int64_t last_now = 0;
+  const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  if (last_ctx != &ctx || now - last_now > kMicrosPerSecond || now < last_now) {
+    last_ctx = &ctx;
+    last_now = now;
+  }
+  return last_now;
+}
+
 // current_time([precision]): the session zone's wall-clock time when the query
 // is analyzed, one value for the whole query.
 FunctionInfo CurrentTime() {
@@ -267,13 +284,12 @@ FunctionInfo CurrentTime() {
       }
     }
     if (precision < 0 || precision > 6) {
-      return AnalysisError("UNSUPPORTED_TIME_PRECISION", {{"precision", std::to_string(precision)}});
+      return SparkError(SparkExceptionKind::kInternal, "UNSUPPORTED_TIME_PRECISION",
+                        {{"precision", std::to_string(precision)}});
     }
     if (precision != 6) return Unsupported("current_time(" + std::to_string(precision) + "): only TIME(6)");
     ARROW_ASSIGN_OR_RAISE(const TimeZone* zone, SessionZone(ctx));
-    const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+    const int64_t now = QueryNowMicros(ctx);
     const int64_t local = zone->UtcToLocalMicros(now);
     const int64_t nanos = (local - FloorDiv(local, kMicrosPerDay) * kMicrosPerDay) * 1000;
     auto value = std::make_shared<arrow::Time64Scalar>(nanos, types::TimeType());

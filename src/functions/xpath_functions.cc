@@ -9,6 +9,8 @@
 #include <arrow/builder.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <string_view>
 #include <limits>
 #include <memory>
 
@@ -81,6 +83,42 @@ bool NodeValue(xmlNode* node, std::string* out) {
   }
 }
 
+// XPath 1.0's number() of a string: optional whitespace, an optional minus,
+// digits with an optional point, optional whitespace; anything else (an
+// exponent too, which libxml2 would read) is NaN.
+double XPathStringNumber(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  size_t b = 0, e = s.size();
+  while (b < e && space(s[b])) ++b;
+  while (e > b && space(s[e - 1])) --e;
+  s = s.substr(b, e - b);
+  size_t i = 0;
+  if (i < s.size() && s[i] == '-') ++i;
+  size_t digits = 0;
+  bool point = false;
+  for (; i < s.size(); ++i) {
+    if (s[i] >= '0' && s[i] <= '9') {
+      ++digits;
+    } else if (s[i] == '.' && !point) {
+      point = true;
+    } else {
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+  }
+  if (digits == 0) return std::numeric_limits<double>::quiet_NaN();
+  return std::strtod(std::string(s).c_str(), nullptr);
+}
+
+// number() of a result: numbers and booleans as libxml2 has them, strings and
+// node-sets (their first node's string value) by XPath 1.0's grammar.
+double XPathNumber(xmlXPathObject* result) {
+  if (result->type == XPATH_NUMBER || result->type == XPATH_BOOLEAN) return xmlXPathCastToNumber(result);
+  xmlChar* s = xmlXPathCastToString(result);
+  const double value = XPathStringNumber(s ? reinterpret_cast<const char*>(s) : "");
+  xmlFree(s);
+  return value;
+}
+
 std::shared_ptr<arrow::DataType> ResultType(XPathResult kind) {
   switch (kind) {
     case XPathResult::kNodes: return arrow::list(arrow::field("element", arrow::utf8(), true));
@@ -119,6 +157,7 @@ Result<Datum> EvaluateXPath(XPathResult kind, const std::string& path, const std
     if (!doc) return XmlError("Error loading expression '" + path + "'");
     std::unique_ptr<xmlXPathContext, ContextFree> ctx(xmlXPathNewContext(doc.get()));
     if (!ctx) return Status::OutOfMemory("xmlXPathNewContext");
+    ctx->node = reinterpret_cast<xmlNode*>(doc.get());  // paths start at the document, as Java's XPath
     std::unique_ptr<xmlXPathObject, ObjectFree> result(xmlXPathCompiledEval(compiled.get(), ctx.get()));
     if (!result) return XmlError("Error loading expression '" + path + "'");
     switch (kind) {
@@ -149,7 +188,7 @@ Result<Datum> EvaluateXPath(XPathResult kind, const std::string& path, const std
         break;
       }
       default: {
-        const double number = xmlXPathCastToNumber(result.get());
+        const double number = XPathNumber(result.get());
         switch (kind) {
           case XPathResult::kDouble:
             ARROW_RETURN_NOT_OK(static_cast<arrow::DoubleBuilder*>(builder.get())->Append(number));

@@ -36,7 +36,7 @@ bool IsGeoKind(const arrow::DataType& type, const char* kind) {
 
 std::shared_ptr<arrow::DataType> GeoType(bool geography, int32_t srid) {
   auto metadata = arrow::key_value_metadata({geography ? "geography" : "geometry", "srid"},
-                                            {"true", srid == kMixedSrid ? "ANY" : std::to_string(srid)});
+                                            {"true", std::to_string(srid)});
   return arrow::struct_({arrow::field("srid", arrow::int32(), false),
                          arrow::field("wkb", arrow::binary(), false, metadata)});
 }
@@ -44,8 +44,7 @@ bool IsGeometry(const arrow::DataType& type) { return IsGeoKind(type, "geometry"
 bool IsGeography(const arrow::DataType& type) { return IsGeoKind(type, "geography"); }
 int32_t GeoTypeSrid(const arrow::DataType& type) {
   auto value = type.field(1)->metadata()->Get("srid");
-  if (!value.ok() || *value == "ANY") return kMixedSrid;
-  return std::stoi(*value);
+  return value.ok() ? std::stoi(*value) : kMixedSrid;
 }
 
 bool IsTimestampLtz(const arrow::DataType& type) {
@@ -389,7 +388,9 @@ class DdlParser {
         ARROW_RETURN_NOT_OK(Expect(")"));
       }
       if (precision < 0 || precision > 6) {
-        return ParseError("UNSUPPORTED_TIME_PRECISION", {{"precision", std::to_string(precision)}});
+        // Spark raises it as a plain SparkException.
+        return SparkError(SparkExceptionKind::kInternal, "UNSUPPORTED_TIME_PRECISION",
+                          {{"precision", std::to_string(precision)}});
       }
       if (IsWord("without")) {  // TIME WITHOUT TIME ZONE
         ++pos_;

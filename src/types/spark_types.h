@@ -28,7 +28,7 @@ std::shared_ptr<arrow::DataType> TimeType();
 bool IsTime(const arrow::DataType& type);
 /// Spark GEOMETRY(srid) / GEOGRAPHY(srid): struct<srid: int, wkb: binary>, the
 /// layout Spark Connect sends, its wkb field tagged {"geometry"|"geography":
-/// "true", "srid": N}. `srid` kMixedSrid is GEOMETRY(ANY).
+/// "true", "srid": N}, N = kMixedSrid for GEOMETRY(ANY), as the client reads it.
 constexpr int32_t kMixedSrid = -1;
 std::shared_ptr<arrow::DataType> GeoType(bool geography, int32_t srid);
 bool IsGeometry(const arrow::DataType& type);
