@@ -57,7 +57,7 @@ Result<std::shared_ptr<arrow::DataType>> FromProtoType(const DataType& proto) {
     case DataType::kVariant: return Unsupported("data type VARIANT");
     case DataType::kTime:
       if (proto.time().has_precision() && proto.time().precision() != 6) {
-        return Unsupported("TIME(" + std::to_string(proto.time().precision()) + "): only TIME(6)");
+        return Unsupported("TIME(" + std::to_string(proto.time().precision()) + ") (precisions other than 6)");
       }
       return types::TimeType();
     case DataType::kGeometry: return types::GeoType(false, proto.geometry().srid());

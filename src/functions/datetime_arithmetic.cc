@@ -724,6 +724,10 @@ Result<BoundExprPtr> BindDateTimeArithmetic(bool subtract, std::vector<BoundExpr
   const auto& t1 = *args[1]->type;
   auto interval = [](const arrow::DataType& t) { return IsYearMonth(t) || IsDayTime(t); };
   auto datetime = [](const arrow::DataType& t) { return IsDate(t) || IsTimestamp(t); };
+  // TIME +/- a day-time interval and TIME - TIME (INTERVAL HOUR TO SECOND): not yet.
+  if ((types::IsTime(t0) && (IsDayTime(t1) || types::IsTime(t1))) || (types::IsTime(t1) && IsDayTime(t0))) {
+    return Unsupported("TIME arithmetic (" + infix_name + ")");
+  }
   // DATE - DATE, TIMESTAMP - TIMESTAMP (and mixed): a day-time interval.
   if (subtract && datetime(t0) && datetime(t1)) {
     bool days = IsDate(t0) && IsDate(t1);

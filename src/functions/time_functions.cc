@@ -287,7 +287,7 @@ FunctionInfo CurrentTime() {
       return SparkError(SparkExceptionKind::kInternal, "UNSUPPORTED_TIME_PRECISION",
                         {{"precision", std::to_string(precision)}});
     }
-    if (precision != 6) return Unsupported("current_time(" + std::to_string(precision) + "): only TIME(6)");
+    if (precision != 6) return Unsupported("current_time(" + std::to_string(precision) + ") (TIME precisions other than 6)");
     ARROW_ASSIGN_OR_RAISE(const TimeZone* zone, SessionZone(ctx));
     const int64_t now = QueryNowMicros(ctx);
     const int64_t local = zone->UtcToLocalMicros(now);

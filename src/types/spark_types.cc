@@ -399,7 +399,7 @@ class DdlParser {
         if (!IsWord("zone")) return SyntaxError(Peek());
         ++pos_;
       }
-      if (precision != 6) return Unsupported("TIME(" + std::to_string(precision) + "): only TIME(6)");
+      if (precision != 6) return Unsupported("TIME(" + std::to_string(precision) + ") (precisions other than 6)");
       return TimeType();
     }
     if (word == "char" || word == "varchar" || word == "character") {

@@ -64,6 +64,8 @@ def test_time_columns(spark, request):
     golden.check(request, "compare", df.select("t", (F.col("t") > F.expr("TIME'12:00'")).alias("gt"),
                                                (F.col("t") == F.expr("TIME'13:08:15'")).alias("eq")))
     golden.check(request, "group", df.groupBy("t").count())
+    golden.check(request, "min_max", df.select(F.min("t"), F.max("t"), F.count_distinct("t")))
+    golden.check(request, "nested", df.select(F.array("t", F.lit(None)).alias("a"), F.struct("t").alias("s")))
     golden.check(request, "fields", df.select("t", F.hour("t"), F.minute("t"), F.second("t")))
     golden.check(request, "lit", spark.range(1).select(F.lit(datetime.time(10, 20, 30, 400)).alias("t")))
 
