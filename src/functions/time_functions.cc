@@ -300,6 +300,23 @@ FunctionInfo CurrentTime() {
   return info;
 }
 
+// time(expr): CAST(expr AS TIME), named by its argument as Spark's cast aliases
+// are, and a call (an auto-named column) even for a literal.
+FunctionInfo TimeCast() {
+  FunctionInfo info;
+  info.name = "time";
+  info.usage = "time(expr) - Casts the value `expr` to the target data type `time`.";
+  info.bind_scalar = [](const std::string& called, std::vector<BoundExprPtr> args,
+                        const EvalContext& ctx) -> Result<BoundExprPtr> {
+    if (args.size() != 1) return WrongArgumentCount(called, "1", args.size());
+    const std::string name = args[0]->name;
+    ARROW_ASSIGN_OR_RAISE(auto cast, BindCast(args[0], types::TimeType(), plan::CastMode::kDefault,
+                                              /*implicit=*/true, ctx));
+    return CastCall("time", cast, name);
+  };
+  return info;
+}
+
 }  // namespace
 
 Result<BoundExprPtr> BindTimeField(const std::string& function, int64_t unit_nanos, BoundExprPtr source,
@@ -373,6 +390,7 @@ void RegisterTimeFunctions(FunctionRegistry& registry) {
   registry.Add(TimeUnitFunction(true));
   registry.Add(TimeUnitFunction(false));
   registry.Add(CurrentTime());
+  registry.Add(TimeCast());
 }
 
 }  // namespace sk8::functions

@@ -51,6 +51,8 @@ def test_time_cast_errors(spark, request):
     golden.check_error(request, "bad_literal", lambda: spark.sql("SELECT TIME'x'").collect())
     golden.check_error(request, "precision", lambda: spark.sql("SELECT CAST('1:00' AS TIME(7))").collect())
     golden.check(request, "try_overflow", spark.sql("SELECT try_cast(TIME'01:02:03' AS TINYINT) t"))
+    golden.check(request, "time_function", spark.sql("SELECT time('12:34'), time(NULL), time(' 1:2:3.5 ')"))
+    golden.check_error(request, "time_function_int", lambda: spark.sql("SELECT time(1)").collect())
 
 
 def test_time_columns(spark, request):
