@@ -45,6 +45,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterAesFunctions(*r);
     RegisterXPathFunctions(*r);
     RegisterGeoFunctions(*r);
+    RegisterXmlFunctions(*r);
     RegisterArrayFunctions(*r);
     RegisterMapStructFunctions(*r);
     RegisterCollectAggregates(*r);
