@@ -876,6 +876,12 @@ Result<ResolvedPtr> Analyzer::ResolveProject(const plan::ProjectPlan& node, Reso
 
 Result<ResolvedPtr> Analyzer::ResolveAggregatePlan(const plan::AggregatePlan& node, ResolvedPtr input,
                                                    const std::vector<ExprPtr>& hidden) const {
+  if (node.pivot_column && node.pivot_implicit_grouping) {
+    auto grouped = std::make_shared<plan::AggregatePlan>(node);
+    ARROW_ASSIGN_OR_RAISE(grouped->grouping, PivotGrouping(node, *input));
+    ARROW_ASSIGN_OR_RAISE(auto outputs, PivotAggregates(*grouped, *input));
+    return ResolveAggregate(grouped->grouping, outputs, input, node.grouping_in_output, hidden);
+  }
   if (node.pivot_column) {
     ARROW_ASSIGN_OR_RAISE(auto outputs, PivotAggregates(node, *input));
     return ResolveAggregate(node.grouping, outputs, input, node.grouping_in_output, hidden);

@@ -69,6 +69,8 @@ class Analyzer {
   /// grouping(col) / grouping_id(cols...) in an aggregation over grouping sets.
   Result<plan::BoundExprPtr> BindGroupingCall(const plan::FunctionExpr& call, const plan::ResolvedPlan& input,
                                               const AggregateContext* agg) const;
+  /// SQL's PIVOT: every input column that neither the aggregates nor the pivot column read.
+  Result<std::vector<plan::ExprPtr>> PivotGrouping(const plan::AggregatePlan& node, const plan::ResolvedPlan& input) const;
   /// pivot(col, values).agg(...): the aggregates, one per value and aggregate,
   /// each counting only the rows of its value, named as Spark names them.
   Result<std::vector<plan::ExprPtr>> PivotAggregates(const plan::AggregatePlan& node,

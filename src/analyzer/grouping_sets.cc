@@ -129,6 +129,20 @@ Result<ResolvedPtr> Analyzer::ResolveUnpivot(const plan::UnpivotPlan& node, Reso
     ARROW_ASSIGN_OR_RAISE(auto bound, Bind(e, *input, nullptr));
     ids.push_back(std::move(bound));
   }
+  if (node.ids_are_the_rest) {
+    // SQL's UNPIVOT: the ids are the columns that are no value.
+    std::vector<bool> is_value(input->schema->num_fields(), false);
+    for (const auto& e : node.values) {
+      ARROW_ASSIGN_OR_RAISE(auto bound, Bind(e, *input, nullptr));
+      if (bound->kind == plan::BoundKind::kColumnRef && bound->column_index >= 0) is_value[bound->column_index] = true;
+    }
+    const int visible = input->visible_columns < 0 ? input->schema->num_fields() : input->visible_columns;
+    for (int i = 0; i < visible; ++i) {
+      if (is_value[i]) continue;
+      const auto& f = input->schema->field(i);
+      ids.push_back(BoundExpr::Column(i, f->type(), f->nullable(), f->name()));
+    }
+  }
   if (node.values.empty()) {
     // Every column that is no id.
     const int visible = input->visible_columns < 0 ? input->schema->num_fields() : input->visible_columns;
@@ -299,6 +313,52 @@ Result<std::vector<ExprPtr>> Analyzer::DistinctPivotValues(const plan::Aggregate
   return values;
 }
 
+namespace {
+
+// The column references written in `e` (lambda variables included: they do
+// not bind to the input and are skipped by the caller).
+void CollectColumnExprs(const ExprPtr& e, std::vector<ExprPtr>* out) {
+  if (!e) return;
+  switch (e->kind()) {
+    case plan::ExprKind::kColumn: out->push_back(e); break;
+    case plan::ExprKind::kFunction: {
+      const auto& call = e->As<plan::FunctionExpr>();
+      for (const auto& a : call.args) CollectColumnExprs(a, out);
+      CollectColumnExprs(call.filter, out);
+      break;
+    }
+    case plan::ExprKind::kAlias: CollectColumnExprs(e->As<plan::AliasExpr>().child, out); break;
+    case plan::ExprKind::kCast: CollectColumnExprs(e->As<plan::CastExpr>().child, out); break;
+    case plan::ExprKind::kSortOrder: CollectColumnExprs(e->As<plan::SortOrderExpr>().child, out); break;
+    default: break;
+  }
+}
+
+}  // namespace
+
+Result<std::vector<ExprPtr>> Analyzer::PivotGrouping(const plan::AggregatePlan& node, const ResolvedPlan& input) const {
+  std::vector<ExprPtr> written;
+  CollectColumnExprs(node.pivot_column, &written);
+  for (const auto& a : node.aggregates) CollectColumnExprs(a, &written);
+  const int visible = input.visible_columns < 0 ? input.schema->num_fields() : input.visible_columns;
+  std::vector<bool> read(input.schema->num_fields(), false);
+  for (const auto& column : written) {
+    auto bound = Bind(column, input, nullptr);
+    if (bound.ok() && (*bound)->kind == plan::BoundKind::kColumnRef && (*bound)->column_index >= 0) {
+      read[(*bound)->column_index] = true;
+    }
+  }
+  std::vector<ExprPtr> grouping;
+  for (int i = 0; i < visible; ++i) {
+    if (read[i]) continue;
+    std::vector<std::string> parts;
+    if (!input.qualifiers[i].empty()) parts.push_back(input.qualifiers[i]);
+    parts.push_back(input.schema->field(i)->name());
+    grouping.push_back(std::make_shared<plan::ColumnExpr>(std::move(parts), std::nullopt));
+  }
+  return grouping;
+}
+
 Result<std::vector<ExprPtr>> Analyzer::PivotAggregates(const plan::AggregatePlan& node,
                                                        const ResolvedPlan& input) const {
   ARROW_ASSIGN_OR_RAISE(auto pivot, Bind(node.pivot_column, input, nullptr));
@@ -320,17 +380,32 @@ Result<std::vector<ExprPtr>> Analyzer::PivotAggregates(const plan::AggregatePlan
     bound_aggregates.push_back(std::move(bound));
   }
   std::vector<ExprPtr> outputs;
-  for (const auto& value_expr : values) {
-    if (value_expr->kind() != plan::ExprKind::kLiteral) {
-      return AnalysisError("NON_LITERAL_PIVOT_VALUES", {{"expression", "\"value\""}});
+  for (const auto& written_value : values) {
+    // SQL: `value AS name` names the value's columns; `-1` is a constant too.
+    std::optional<std::string> value_alias;
+    ExprPtr value_expr = written_value;
+    if (value_expr->kind() == plan::ExprKind::kAlias) {
+      value_alias = value_expr->As<plan::AliasExpr>().names.front();
+      value_expr = value_expr->As<plan::AliasExpr>().child;
     }
-    const auto& literal = value_expr->As<plan::LiteralExpr>().value;
+    std::shared_ptr<arrow::Scalar> literal;
+    if (value_expr->kind() == plan::ExprKind::kLiteral) {
+      literal = value_expr->As<plan::LiteralExpr>().value;
+    } else {
+      auto bound_value = Bind(value_expr, input, nullptr);
+      bool foldable = bound_value.ok();
+      if (foldable) plan::ForEachColumnId(**bound_value, [&](int64_t) { foldable = false; });
+      if (!foldable) return AnalysisError("NON_LITERAL_PIVOT_VALUES", {{"expression", "\"value\""}});
+      ARROW_ASSIGN_OR_RAISE(literal, plan::EvaluateConstant(**bound_value, ctx_));
+    }
     auto literal_bound = BoundExpr::Literal(literal, "value");
     ARROW_ASSIGN_OR_RAISE(auto cast, functions::BindCast(literal_bound, pivot->type, plan::CastMode::kDefault,
                                                          /*implicit=*/true, ctx_));
     ARROW_ASSIGN_OR_RAISE(auto value, plan::EvaluateConstant(*cast, ctx_));
     std::string value_name = "null";
-    if (value->is_valid) {
+    if (value_alias) {
+      value_name = *value_alias;
+    } else if (value->is_valid) {
       ARROW_ASSIGN_OR_RAISE(auto text, functions::CastDatum(arrow::Datum(value), arrow::utf8(), false, ctx_));
       value_name = static_cast<const arrow::StringScalar&>(*text.scalar()).value->ToString();
     }

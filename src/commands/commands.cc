@@ -188,6 +188,7 @@ Result<TablePtr> RunCommand(const plan::CommandPlan& command, const CommandConte
     case CommandKind::kShowTblProperties:
     case CommandKind::kDescribeTable:
     case CommandKind::kDescribeQuery:
+    case CommandKind::kExplain:
       return RunDescribeCommand(command, ctx);
     case CommandKind::kCacheTable:
     case CommandKind::kUncacheTable:

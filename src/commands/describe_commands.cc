@@ -4,6 +4,7 @@
 
 #include "catalog/name_pattern.h"
 #include "commands/command_util.h"
+#include "engine/engine.h"
 #include "types/spark_types.h"
 
 namespace sk8::commands {
@@ -191,6 +192,45 @@ Result<TablePtr> ShowTblProperties(const plan::CommandPlan& command, const Comma
   return answer.Finish();
 }
 
+// EXPLAIN [EXTENDED | FORMATTED | COST | CODEGEN] query: one row with the
+// plan text, as df.explain(mode) prints it. A query that fails to plan gives
+// Spark's "Error occurred during query planning" rows, not an error.
+Result<std::shared_ptr<arrow::Table>> ExplainQuery(const plan::CommandPlan& command, const CommandContext& ctx) {
+  ResultTable answer({arrow::field("plan", arrow::utf8())});
+  auto mode = engine::ExplainMode::kSimple;
+  if (command.explain_mode == "EXTENDED") mode = engine::ExplainMode::kExtended;
+  if (command.explain_mode == "FORMATTED") mode = engine::ExplainMode::kFormatted;
+  if (command.explain_mode == "COST") mode = engine::ExplainMode::kCost;
+  if (command.explain_mode == "CODEGEN") mode = engine::ExplainMode::kCodegen;
+  auto text = [&]() -> Result<std::string> {
+    plan::ResolvedPtr analyzed;
+    if (mode == engine::ExplainMode::kExtended) {
+      ARROW_ASSIGN_OR_RAISE(analyzed, engine::Analyze(command.query, ctx.query));
+    }
+    // Planned as for running it: a constant that fails (1/0) fails planning, as in Spark.
+    ARROW_ASSIGN_OR_RAISE(auto optimized, engine::AnalyzeAndOptimize(command.query, ctx.query, /*to_run=*/true));
+    ARROW_ASSIGN_OR_RAISE(auto text, engine::Explain(*optimized, mode, analyzed.get()));
+    // Spark's text ends with an empty line (but for the extended mode's).
+    if (mode != engine::ExplainMode::kExtended && !text.empty() && text.back() == '\n' && (text.size() < 2 || text[text.size() - 2] != '\n')) text += '\n';
+    return text;
+  }();
+  if (text.ok()) {
+    answer.Add({*text});
+    return answer.Finish();
+  }
+  if (!GetSparkError(text.status())) return text.status();  // not a planning error of the query
+  answer.Add({std::string("Error occurred during query planning: ")});
+  std::string message = text.status().message();
+  size_t start = 0;
+  while (start <= message.size()) {
+    size_t end = message.find('\n', start);
+    if (end == std::string::npos) end = message.size();
+    answer.Add({message.substr(start, end - start)});
+    start = end + 1;
+  }
+  return answer.Finish();
+}
+
 }  // namespace
 
 Result<TablePtr> RunDescribeCommand(const plan::CommandPlan& command, const CommandContext& ctx) {
@@ -215,6 +255,7 @@ Result<TablePtr> RunDescribeCommand(const plan::CommandPlan& command, const Comm
       AddColumns(*schema, &answer);
       return answer.Finish();
     }
+    case CommandKind::kExplain: return ExplainQuery(command, ctx);
     default: return InternalError("not a SHOW or DESCRIBE command");
   }
 }

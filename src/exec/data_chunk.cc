@@ -2,11 +2,13 @@
 
 #include <arrow/array.h>
 #include <arrow/buffer.h>
-#include <arrow/compute/api.h>
+
+#include "exec/gather.h"
 
 namespace sk8::exec {
 
-Result<std::shared_ptr<arrow::RecordBatch>> DataChunk::Materialize(arrow::MemoryPool* pool) const {
+Result<std::shared_ptr<arrow::RecordBatch>> DataChunk::Materialize(arrow::MemoryPool* pool,
+                                                                   const std::vector<bool>* needed) const {
   if (!selection || static_cast<int64_t>(selection->size()) == batch->num_rows()) return batch;
   if (selection->empty()) return batch->Slice(0, 0);
   // A contiguous selection is a zero-copy slice.
@@ -14,11 +16,40 @@ Result<std::shared_ptr<arrow::RecordBatch>> DataChunk::Materialize(arrow::Memory
   if (sel.back() - sel.front() + 1 == static_cast<int32_t>(sel.size())) {
     return batch->Slice(sel.front(), static_cast<int64_t>(sel.size()));
   }
-  auto buffer = arrow::Buffer::Wrap(sel.data(), sel.size());
-  auto indices = std::make_shared<arrow::Int32Array>(static_cast<int64_t>(sel.size()), buffer);
-  arrow::compute::ExecContext exec_ctx(pool);
-  ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(batch, indices, arrow::compute::TakeOptions::Defaults(), &exec_ctx));
-  return taken.record_batch();
+  const auto count = static_cast<int64_t>(sel.size());
+  std::vector<std::shared_ptr<arrow::Array>> columns(batch->num_columns());
+  std::shared_ptr<arrow::Schema> schema = batch->schema();
+  for (int c = 0; c < batch->num_columns(); ++c) {
+    if (needed != nullptr && !(*needed)[c]) {
+      // Not read by the caller: a placeholder of NULLs costs nothing to build.
+      columns[c] = std::make_shared<arrow::NullArray>(count);
+      ARROW_ASSIGN_OR_RAISE(schema, schema->SetField(c, schema->field(c)->WithType(arrow::null())));
+      continue;
+    }
+    ARROW_ASSIGN_OR_RAISE(columns[c], GatherRows(batch->column(c), sel.data(), count, pool));
+  }
+  return arrow::RecordBatch::Make(std::move(schema), count, std::move(columns));
+}
+
+namespace {
+
+void MarkColumns(const plan::BoundExpr& e, std::vector<bool>* used) {
+  if (e.kind == plan::BoundKind::kColumnRef && e.column_index >= 0 &&
+      e.column_index < static_cast<int>(used->size())) {
+    (*used)[e.column_index] = true;
+  }
+  for (const auto& arg : e.args) MarkColumns(*arg, used);
+}
+
+}  // namespace
+
+std::vector<bool> ReferencedColumns(const std::vector<const plan::BoundExpr*>& expressions, int num_columns) {
+  std::vector<bool> used(num_columns, false);
+  for (const auto* e : expressions) {
+    if (e == nullptr) continue;
+    MarkColumns(*e, &used);
+  }
+  return used;
 }
 
 }  // namespace sk8::exec

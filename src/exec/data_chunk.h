@@ -7,6 +7,7 @@
 #include <arrow/api.h>
 
 #include "common/spark_error.h"
+#include "plan/bound_expression.h"
 
 namespace sk8::exec {
 
@@ -28,8 +29,14 @@ struct DataChunk {
     return selection ? static_cast<int64_t>(selection->size()) : batch->num_rows();
   }
   /// The selected rows as a dense batch (the batch itself when nothing is
-  /// filtered); a copy is allocated from `pool` (the query's).
-  Result<std::shared_ptr<arrow::RecordBatch>> Materialize(arrow::MemoryPool* pool = arrow::default_memory_pool()) const;
+  /// filtered); a copy is allocated from `pool` (the query's). With `needed`,
+  /// only the columns marked there are copied; the others become NULL-typed
+  /// placeholders, for a caller that evaluates expressions reading only those.
+  Result<std::shared_ptr<arrow::RecordBatch>> Materialize(arrow::MemoryPool* pool = arrow::default_memory_pool(),
+                                                          const std::vector<bool>* needed = nullptr) const;
 };
+
+/// The input columns (of `num_columns`) that `expressions` read, for Materialize.
+std::vector<bool> ReferencedColumns(const std::vector<const plan::BoundExpr*>& expressions, int num_columns);
 
 }  // namespace sk8::exec

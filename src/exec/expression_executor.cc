@@ -6,6 +6,8 @@
 #include <arrow/chunked_array.h>
 #include <arrow/compute/api.h>
 
+#include "exec/data_chunk.h"
+#include "exec/gather.h"
 #include "functions/collection_util.h"
 #include "functions/function_registry.h"
 
@@ -18,17 +20,24 @@ Result<std::shared_ptr<arrow::BooleanArray>> AsBooleans(const arrow::Datum& valu
   return std::static_pointer_cast<arrow::BooleanArray>(array);
 }
 
+// The rows `rows` of `batch`, copying only the columns `reader` reads (the
+// others become NULL placeholders: a CASE branch or the right side of AND
+// rarely reads every column of a wide batch).
 Result<std::shared_ptr<arrow::RecordBatch>> TakeRows(const arrow::RecordBatch& batch,
-                                                     const std::vector<int64_t>& rows) {
-  arrow::Int64Builder index_builder;
-  ARROW_RETURN_NOT_OK(index_builder.AppendValues(rows));
-  ARROW_ASSIGN_OR_RAISE(auto indices, index_builder.Finish());
-  std::vector<std::shared_ptr<arrow::Array>> columns;
+                                                     const std::vector<int64_t>& rows, const plan::BoundExpr& reader) {
+  const auto needed = ReferencedColumns({&reader}, batch.num_columns());
+  const auto count = static_cast<int64_t>(rows.size());
+  std::vector<std::shared_ptr<arrow::Array>> columns(batch.num_columns());
+  std::shared_ptr<arrow::Schema> schema = batch.schema();
   for (int c = 0; c < batch.num_columns(); ++c) {
-    ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(*batch.column(c), *indices));
-    columns.push_back(std::move(taken));
+    if (!needed[c]) {
+      columns[c] = std::make_shared<arrow::NullArray>(count);
+      ARROW_ASSIGN_OR_RAISE(schema, schema->SetField(c, schema->field(c)->WithType(arrow::null())));
+      continue;
+    }
+    ARROW_ASSIGN_OR_RAISE(columns[c], GatherRows(batch.column(c), rows.data(), count, arrow::default_memory_pool()));
   }
-  return arrow::RecordBatch::Make(batch.schema(), static_cast<int64_t>(rows.size()), columns);
+  return arrow::RecordBatch::Make(std::move(schema), count, std::move(columns));
 }
 
 // CASE WHEN whose branches cannot fail: every condition and value over the
@@ -78,7 +87,7 @@ Result<arrow::Datum> EvaluateCaseWhen(const plan::BoundExpr& expr, const arrow::
   std::vector<int64_t> remaining(rows);
   for (int64_t i = 0; i < rows; ++i) remaining[i] = i;
   for (size_t b = 0; b < branches && !remaining.empty(); ++b) {
-    ARROW_ASSIGN_OR_RAISE(auto subset, TakeRows(batch, remaining));
+    ARROW_ASSIGN_OR_RAISE(auto subset, TakeRows(batch, remaining, *expr.args[2 * b]));
     ARROW_ASSIGN_OR_RAISE(auto cond_value, Evaluate(*expr.args[2 * b], *subset, ctx));
     ARROW_ASSIGN_OR_RAISE(auto cond, AsBooleans(cond_value, subset->num_rows()));
     std::vector<int64_t> still;
@@ -104,7 +113,7 @@ Result<arrow::Datum> EvaluateCaseWhen(const plan::BoundExpr& expr, const arrow::
       ARROW_ASSIGN_OR_RAISE(values, arrow::MakeArrayOfNull(expr.type, static_cast<int64_t>(chosen[b].size())));
     } else {
       const auto& value_expr = is_else ? expr.args.back() : expr.args[2 * b + 1];
-      ARROW_ASSIGN_OR_RAISE(auto subset, TakeRows(batch, chosen[b]));
+      ARROW_ASSIGN_OR_RAISE(auto subset, TakeRows(batch, chosen[b], *value_expr));
       ARROW_ASSIGN_OR_RAISE(auto value, Evaluate(*value_expr, *subset, ctx));
       ARROW_ASSIGN_OR_RAISE(values, ToArray(value, subset->num_rows()));
     }
@@ -145,7 +154,7 @@ Result<arrow::Datum> EvaluateConjunction(const plan::BoundExpr& expr, const arro
     ARROW_ASSIGN_OR_RAISE(auto right_value, Evaluate(*expr.args[1], batch, ctx));
     ARROW_ASSIGN_OR_RAISE(right, AsBooleans(right_value, rows));
   } else {
-    ARROW_ASSIGN_OR_RAISE(auto subset, TakeRows(batch, undecided));
+    ARROW_ASSIGN_OR_RAISE(auto subset, TakeRows(batch, undecided, *expr.args[1]));
     ARROW_ASSIGN_OR_RAISE(auto right_value, Evaluate(*expr.args[1], *subset, ctx));
     ARROW_ASSIGN_OR_RAISE(auto partial, AsBooleans(right_value, static_cast<int64_t>(undecided.size())));
     // Rows the left side decided get a neutral right value.
@@ -191,7 +200,7 @@ Result<arrow::Datum> EvaluateNullIntolerantBinary(const plan::BoundExpr& expr, c
     for (int64_t i = 0; i < rows; ++i) {
       if (left_array->IsValid(i)) valid.push_back(i);
     }
-    ARROW_ASSIGN_OR_RAISE(auto subset, TakeRows(batch, valid));
+    ARROW_ASSIGN_OR_RAISE(auto subset, TakeRows(batch, valid, *expr.args[1]));
     ARROW_ASSIGN_OR_RAISE(auto partial_value, Evaluate(*expr.args[1], *subset, ctx));
     ARROW_ASSIGN_OR_RAISE(auto partial, ToArray(partial_value, subset->num_rows()));
     // Back to the batch's rows: NULL where the first argument is NULL.

@@ -80,7 +80,13 @@ class HashAggregate : public BufferedSinkOperator {
                 std::shared_ptr<arrow::Schema> schema)
       : BufferedSinkOperator(std::move(schema), SingleChild(std::move(child))),
         grouping_(std::move(grouping)),
-        aggregates_(std::move(aggregates)) {}
+        aggregates_(std::move(aggregates)) {
+    for (const auto& g : grouping_) readers_.push_back(g.get());
+    for (const auto& a : aggregates_) {
+      for (const auto& arg : a.args) readers_.push_back(arg.get());
+      readers_.push_back(a.filter.get());
+    }
+  }
 
   std::string name() const override { return "HashAggregate"; }
   std::string details() const override {
@@ -102,7 +108,9 @@ class HashAggregate : public BufferedSinkOperator {
 
   Result<SinkResult> Sink(ExecContext& ctx, DataChunk& chunk, GlobalSinkState&, LocalSinkState& local) const override {
     auto& table = static_cast<AggregateLocalState&>(local).table;
-    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize(ctx.pool));
+    std::vector<bool> needed;
+    if (chunk.selection) needed = ReferencedColumns(readers_, chunk.batch->num_columns());
+    ARROW_ASSIGN_OR_RAISE(auto batch, chunk.Materialize(ctx.pool, chunk.selection ? &needed : nullptr));
     int64_t rows = batch->num_rows();
     std::vector<uint32_t> group_ids(rows, 0);
     if (!grouping_.empty()) {
@@ -286,6 +294,7 @@ class HashAggregate : public BufferedSinkOperator {
 
   std::vector<plan::BoundExprPtr> grouping_;
   std::vector<plan::BoundAggregate> aggregates_;
+  std::vector<const plan::BoundExpr*> readers_;  // what Sink evaluates over its input
 };
 
 }  // namespace

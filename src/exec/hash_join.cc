@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "exec/expression_executor.h"
+#include "exec/gather.h"
 #include "exec/hash_table.h"
 #include "exec/operators.h"
 #include "exec/task_scheduler.h"
@@ -472,35 +473,12 @@ class Prober {
     return arrow::schema(fields);
   }
 
-  /// Take indices over `rows` (borrowed when there is no -1, which becomes NULL).
-  static Result<std::shared_ptr<arrow::Array>> Indices(const std::vector<int64_t>& rows) {
-    if (std::all_of(rows.begin(), rows.end(), [](int64_t r) { return r >= 0; })) {
-      return std::make_shared<arrow::Int64Array>(static_cast<int64_t>(rows.size()), arrow::Buffer::Wrap(rows));
-    }
-    arrow::Int64Builder builder;
-    ARROW_RETURN_NOT_OK(builder.Reserve(static_cast<int64_t>(rows.size())));
-    for (int64_t r : rows) {
-      if (r < 0) {
-        builder.UnsafeAppendNull();
-      } else {
-        builder.UnsafeAppend(r);
-      }
-    }
-    return builder.Finish();
-  }
-
-  /// The left columns then the right ones, taken at the given rows (-1: NULLs).
+  /// The left columns then the right ones, gathered at the given rows (-1: NULLs).
   Result<std::vector<std::shared_ptr<arrow::Array>>> TakeColumns(ExecContext& ctx, const arrow::RecordBatch& probe,
                                                                  const arrow::RecordBatch& build,
                                                                  const ProbeResult& rows, bool with_build) const {
     const int64_t length = static_cast<int64_t>(rows.probe_rows.size());
-    ARROW_ASSIGN_OR_RAISE(auto probe_index, Indices(rows.probe_rows));
-    std::shared_ptr<arrow::Array> build_index;
-    if (with_build) {
-      ARROW_ASSIGN_OR_RAISE(build_index, Indices(rows.build_rows));
-    }
-    arrow::compute::ExecContext exec_ctx(ctx.pool);
-    auto take = [&](const arrow::RecordBatch& side, const std::shared_ptr<arrow::Array>& index,
+    auto take = [&](const arrow::RecordBatch& side, const std::vector<int64_t>& index,
                     std::vector<std::shared_ptr<arrow::Array>>* out) -> Status {
       for (int c = 0; c < side.num_columns(); ++c) {
         if (side.num_rows() == 0) {
@@ -508,17 +486,16 @@ class Prober {
           out->push_back(std::move(nulls));
           continue;
         }
-        ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(side.column(c), index,
-                                                               arrow::compute::TakeOptions::Defaults(), &exec_ctx));
-        out->push_back(taken.make_array());
+        ARROW_ASSIGN_OR_RAISE(auto taken, GatherRows(side.column(c), index.data(), length, ctx.pool));
+        out->push_back(std::move(taken));
       }
       return Status::OK();
     };
     std::vector<std::shared_ptr<arrow::Array>> columns;
     const arrow::RecordBatch& left = probe_is_left_ ? probe : build;
     const arrow::RecordBatch& right = probe_is_left_ ? build : probe;
-    const auto& left_index = probe_is_left_ ? probe_index : build_index;
-    const auto& right_index = probe_is_left_ ? build_index : probe_index;
+    const auto& left_index = probe_is_left_ ? rows.probe_rows : rows.build_rows;
+    const auto& right_index = probe_is_left_ ? rows.build_rows : rows.probe_rows;
     ARROW_RETURN_NOT_OK(take(left, left_index, &columns));
     if (with_build) ARROW_RETURN_NOT_OK(take(right, right_index, &columns));
     return columns;

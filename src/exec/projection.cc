@@ -13,6 +13,7 @@ class Projection : public PhysicalOperator {
       : PhysicalOperator(std::move(schema), SingleChild(std::move(child))), expressions_(std::move(expressions)) {
     only_column_refs_ = std::all_of(expressions_.begin(), expressions_.end(),
                                     [](const auto& e) { return e->kind == plan::BoundKind::kColumnRef && !e->outer_reference; });
+    for (const auto& e : expressions_) readers_.push_back(e.get());
   }
 
   std::string name() const override { return "Project"; }
@@ -35,7 +36,11 @@ class Projection : public PhysicalOperator {
       chunk->batch = arrow::RecordBatch::Make(schema(), chunk->batch->num_rows(), std::move(columns));
       return OperatorResult::kNeedMoreInput;
     }
-    ARROW_ASSIGN_OR_RAISE(auto dense, chunk->Materialize(ctx.pool));
+    // Only the columns the expressions read are gathered (a filter's own
+    // columns often end here).
+    std::vector<bool> needed;
+    if (chunk->selection) needed = ReferencedColumns(readers_, chunk->batch->num_columns());
+    ARROW_ASSIGN_OR_RAISE(auto dense, chunk->Materialize(ctx.pool, chunk->selection ? &needed : nullptr));
     std::vector<std::shared_ptr<arrow::Array>> columns;
     columns.reserve(expressions_.size());
     for (const auto& expr : expressions_) {
@@ -50,6 +55,7 @@ class Projection : public PhysicalOperator {
 
  private:
   std::vector<plan::BoundExprPtr> expressions_;
+  std::vector<const plan::BoundExpr*> readers_;
   bool only_column_refs_ = false;
 };
 

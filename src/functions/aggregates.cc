@@ -39,12 +39,24 @@ class CountAccumulator : public GroupedAccumulator {
       }
       return Status::OK();
     }
+    // One group (a global count, df.count()): every row is group 0.
+    const bool one_group = counts_.size() == 1;
     if (args.empty() || args[0].is_scalar()) {
       bool valid = args.empty() || args[0].scalar()->is_valid;
-      if (valid) for (int64_t i = 0; i < rows; ++i) ++counts[groups[i]];
+      if (!valid) return Status::OK();
+      if (one_group) {
+        counts[0] += rows;
+        return Status::OK();
+      }
+      for (int64_t i = 0; i < rows; ++i) ++counts[groups[i]];
       return Status::OK();
     }
-    ForEachValid(*args[0].make_array(), rows, [&](int64_t i) { ++counts[groups[i]]; });
+    auto array = args[0].make_array();
+    if (one_group) {
+      counts[0] += std::min<int64_t>(rows, array->length()) - array->Slice(0, rows)->null_count();
+      return Status::OK();
+    }
+    ForEachValid(*array, rows, [&](int64_t i) { ++counts[groups[i]]; });
     return Status::OK();
   }
   Status Merge(const GroupedAccumulator& other, const uint32_t* groups, const uint32_t* map, int64_t count,

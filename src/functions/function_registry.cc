@@ -41,6 +41,8 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterJsonFunctions(*r);
     RegisterCsvFunctions(*r);
     RegisterTimestampUnitFunctions(*r);
+    RegisterBitmapFunctions(*r);
+    RegisterSketchFunctions(*r);
     RegisterTimeFunctions(*r);
     RegisterAesFunctions(*r);
     RegisterXPathFunctions(*r);

@@ -102,6 +102,8 @@ void RegisterUrlFunctions(FunctionRegistry& registry);
 void RegisterJsonFunctions(FunctionRegistry& registry);
 void RegisterCsvFunctions(FunctionRegistry& registry);
 void RegisterTimestampUnitFunctions(FunctionRegistry& registry);
+void RegisterBitmapFunctions(FunctionRegistry& registry);
+void RegisterSketchFunctions(FunctionRegistry& registry);
 void RegisterTimeFunctions(FunctionRegistry& registry);  // time_functions.cc: the TIME type
 void RegisterAesFunctions(FunctionRegistry& registry);   // aes_functions.cc
 void RegisterXPathFunctions(FunctionRegistry& registry); // xpath_functions.cc

@@ -15,14 +15,14 @@ void Collect(const plan::BoundExpr& e, ColumnSet* used) {
 }
 
 // The positions of `node`'s output columns in `required`; when none is,
-// `fallback` alone, so that rows can still be counted.
+// `fallback` alone (none when negative), so that rows can still be counted.
 std::vector<int> RequiredPositions(const plan::ResolvedPlan& node, const ColumnSet& required, int fallback = 0) {
   std::vector<int> positions;
   const int width = node.schema->num_fields();
   for (int i = 0; i < width; ++i) {
     if (required.count(node.column_ids[i])) positions.push_back(i);
   }
-  if (positions.empty() && width > 0) positions.push_back(fallback);
+  if (positions.empty() && width > 0 && fallback >= 0) positions.push_back(fallback);
   return positions;
 }
 
@@ -59,7 +59,9 @@ plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
   const int width = node->schema->num_fields();
   switch (node->kind) {
     case plan::ResolvedKind::kFileScan: {
-      const auto keep = RequiredPositions(*node, required);
+      // Parquet knows each row group's row count: a scan whose rows are only
+      // counted (count(*), df.count()) reads no column at all.
+      const auto keep = RequiredPositions(*node, required, node->format == "parquet" ? -1 : 0);
       if (static_cast<int>(keep.size()) == width) return node;
       auto scan = std::make_shared<plan::ResolvedPlan>(*node);
       arrow::FieldVector fields;

@@ -39,6 +39,7 @@ enum class CommandKind {
   kDescribeTable,
   kDescribeDatabase,
   kDescribeQuery,
+  kExplain,
   kSet,
   kReset,
   kCacheTable,
@@ -93,6 +94,8 @@ struct CommandPlan : LogicalPlan {
   /// AS SELECT, INSERT's rows, DESCRIBE QUERY, CREATE VIEW, CACHE TABLE ... AS.
   PlanPtr query;
   std::string query_text;  // the view's SQL text, as Spark keeps it
+  /// EXPLAIN [EXTENDED | FORMATTED | COST | CODEGEN]: the mode's keyword, "" for the simple mode.
+  std::string explain_mode;
   TableSpec table;
   std::shared_ptr<arrow::Schema> columns;  // ADD COLUMNS; a view's column list
   /// INSERT ... PARTITION (k = v, k2): static values (a literal) and dynamic ones (null).

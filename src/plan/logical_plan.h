@@ -133,7 +133,10 @@ struct AggregatePlan : LogicalPlan {
   /// pivot(column, values): one output column per value and aggregate; no
   /// values: the column's distinct values, sorted (Spark's pivot(column)).
   ExprPtr pivot_column;
-  std::vector<ExprPtr> pivot_values;
+  std::vector<ExprPtr> pivot_values;  // literals, or literals AS a name (SQL)
+  /// SQL's PIVOT clause: grouped by every input column that neither the
+  /// aggregates nor the pivot column read (`grouping` is empty).
+  bool pivot_implicit_grouping = false;
 };
 
 struct SortPlan : LogicalPlan {
@@ -287,6 +290,8 @@ struct UnpivotPlan : LogicalPlan {
   std::vector<ExprPtr> values;
   std::string variable_column;
   std::string value_column;
+  /// SQL's UNPIVOT clause: the ids are every input column not in `values`.
+  bool ids_are_the_rest = false;
 };
 
 /// hint / repartition / coalesce / repartitionByRange: the same rows (sk8 has

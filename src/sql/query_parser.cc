@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <random>
 
+#include "functions/cast.h"
 #include "plan/sql_nodes.h"
 #include "sql/in_subquery_value.h"
 #include "sql/inline_table.h"
@@ -27,6 +29,30 @@ constexpr std::array<std::string_view, 36> kStatementKeywords = {
 constexpr std::array<std::string_view, 12> kTableValuedFunctions = {
     "explode", "explode_outer", "inline", "inline_outer", "json_tuple", "posexplode", "posexplode_outer",
     "stack", "collations", "sql_keywords", "variant_explode", "variant_explode_outer"};
+
+// A numeric literal's value (1, 1.5, 1.5D, 2.5BD, -3: a negated one too).
+std::optional<double> NumberLiteral(const ExprPtr& expr) {
+  if (expr->kind() == ExprKind::kFunction) {
+    const auto& call = expr->As<plan::FunctionExpr>();
+    if (call.name != "unary_minus") return std::nullopt;
+    if (call.args.size() != 1) return std::nullopt;
+    auto inner = NumberLiteral(call.args[0]);
+    if (!inner) return std::nullopt;
+    return -*inner;
+  }
+  if (expr->kind() != ExprKind::kLiteral) return std::nullopt;
+  const auto& value = expr->As<plan::LiteralExpr>().value;
+  if (!value->is_valid || (!arrow::is_numeric(value->type->id()) && !arrow::is_decimal(value->type->id()))) {
+    return std::nullopt;
+  }
+  if (value->type->id() == arrow::Type::DECIMAL128) {
+    const auto& decimal = static_cast<const arrow::Decimal128Scalar&>(*value);
+    return decimal.value.ToDouble(static_cast<const arrow::Decimal128Type&>(*value->type).scale());
+  }
+  auto as_double = value->CastTo(arrow::float64());
+  if (!as_double.ok()) return std::nullopt;
+  return static_cast<const arrow::DoubleScalar&>(**as_double).value;
+}
 
 std::optional<int64_t> IntegralLiteral(const ExprPtr& expr) {
   if (expr->kind() != ExprKind::kLiteral) return std::nullopt;
@@ -663,10 +689,90 @@ Result<PlanPtr> QueryParser::ParseFromClause() {
     relation = join;
   }
   ARROW_ASSIGN_OR_RAISE(relation, ParseLateralViews(std::move(relation)));
-  if (tokens_.PeekClauseKeyword("PIVOT") || tokens_.PeekClauseKeyword("UNPIVOT")) {
-    return UnsupportedSql("PIVOT and UNPIVOT");
+  if (tokens_.PeekClauseKeyword("PIVOT")) {
+    ARROW_ASSIGN_OR_RAISE(relation, ParsePivot(std::move(relation)));
+  }
+  if (tokens_.PeekClauseKeyword("UNPIVOT")) {
+    ARROW_ASSIGN_OR_RAISE(relation, ParseUnpivot(std::move(relation)));
   }
   return relation;
+}
+
+// PIVOT (agg [AS a], ... FOR column IN (value [AS v], ...)): grouped by every
+// other column of the relation (those no aggregate and not the pivot column
+// read), one output column per value and aggregate.
+Result<PlanPtr> QueryParser::ParsePivot(PlanPtr relation) {
+  tokens_.Advance();  // PIVOT
+  ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
+  auto pivot = Over<plan::AggregatePlan>(std::move(relation));
+  pivot->pivot_implicit_grouping = true;
+  do {
+    ARROW_ASSIGN_OR_RAISE(auto aggregate, expressions_.ParseNamedExpression());
+    pivot->aggregates.push_back(std::move(aggregate));
+  } while (tokens_.MatchSymbol(","));
+  ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("FOR"));
+  if (tokens_.PeekSymbol("(")) return UnsupportedSql("PIVOT over several columns");
+  ARROW_ASSIGN_OR_RAISE(auto column, expressions_.ParseMultipartIdentifier());
+  pivot->pivot_column = std::make_shared<plan::ColumnExpr>(std::move(column), std::nullopt);
+  ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("IN"));
+  ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
+  do {
+    ARROW_ASSIGN_OR_RAISE(auto value, expressions_.ParseExpression());
+    if (tokens_.PeekKeyword("AS") || expressions_.AtImplicitAlias()) {
+      tokens_.MatchKeyword("AS");
+      ARROW_ASSIGN_OR_RAISE(auto alias, expressions_.ParseIdentifier());
+      value = std::make_shared<plan::AliasExpr>(std::move(value), std::vector<std::string>{alias});
+    }
+    pivot->pivot_values.push_back(std::move(value));
+  } while (tokens_.MatchSymbol(","));
+  if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+  if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+  return PlanPtr(pivot);
+}
+
+// UNPIVOT [INCLUDE | EXCLUDE NULLS] (value FOR name IN (column [AS alias], ...))
+// [[AS] alias]: each row once per listed column, as (the other columns, name,
+// value); rows whose value is NULL are left out unless INCLUDE NULLS.
+Result<PlanPtr> QueryParser::ParseUnpivot(PlanPtr relation) {
+  tokens_.Advance();  // UNPIVOT
+  bool include_nulls = false;
+  if (tokens_.MatchKeyword("INCLUDE")) {
+    ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("NULLS"));
+    include_nulls = true;
+  } else if (tokens_.MatchKeyword("EXCLUDE")) {
+    ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("NULLS"));
+  }
+  ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
+  if (tokens_.PeekSymbol("(")) return UnsupportedSql("UNPIVOT into several value columns");
+  auto unpivot = Over<plan::UnpivotPlan>(std::move(relation));
+  unpivot->ids_are_the_rest = true;
+  ARROW_ASSIGN_OR_RAISE(unpivot->value_column, expressions_.ParseIdentifier());
+  ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("FOR"));
+  ARROW_ASSIGN_OR_RAISE(unpivot->variable_column, expressions_.ParseIdentifier());
+  ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("IN"));
+  ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
+  do {
+    if (tokens_.PeekSymbol("(")) return UnsupportedSql("UNPIVOT into several value columns");
+    ARROW_ASSIGN_OR_RAISE(auto name, expressions_.ParseMultipartIdentifier());
+    plan::ExprPtr column = std::make_shared<plan::ColumnExpr>(std::move(name), std::nullopt);
+    if (tokens_.PeekKeyword("AS") || expressions_.AtImplicitAlias()) {
+      tokens_.MatchKeyword("AS");
+      ARROW_ASSIGN_OR_RAISE(auto alias, expressions_.ParseIdentifier());
+      column = std::make_shared<plan::AliasExpr>(std::move(column), std::vector<std::string>{alias});
+    }
+    unpivot->values.push_back(std::move(column));
+  } while (tokens_.MatchSymbol(","));
+  if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+  if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+  PlanPtr result = unpivot;
+  if (!include_nulls) {
+    auto filter = Over<plan::FilterPlan>(std::move(result));
+    filter->condition = std::make_shared<plan::FunctionExpr>(
+        "isnotnull", std::vector<plan::ExprPtr>{std::make_shared<plan::ColumnExpr>(
+                         std::vector<std::string>{unpivot->value_column}, std::nullopt)});
+    result = filter;
+  }
+  return ParseRelationAlias(std::move(result));
 }
 
 
@@ -762,6 +868,7 @@ Result<PlanPtr> QueryParser::ParseRelation() {
     tokens_.Advance();
     ARROW_ASSIGN_OR_RAISE(auto subquery, ParseQuery());
     if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+    ARROW_ASSIGN_OR_RAISE(subquery, ParseTableSample(std::move(subquery)));
     return ParseRelationAlias(std::move(subquery));
   }
   if (tokens_.MatchKeyword("VALUES")) return ParseInlineTable();
@@ -780,16 +887,77 @@ Result<PlanPtr> QueryParser::ParseRelation() {
   } else {
     ARROW_ASSIGN_OR_RAISE(table->name_parts, expressions_.ParseMultipartIdentifier());
   }
-  if (tokens_.PeekClauseKeyword("TABLESAMPLE")) return UnsupportedSql("TABLESAMPLE");
+  PlanPtr relation = table;
   if (table->name_parts.size() == 1) {
     if (PlanPtr cte = FindCte(table->name_parts[0])) {
       auto aliased = std::make_shared<plan::SubqueryAliasPlan>();
       aliased->alias = table->name_parts[0];
       aliased->children = {cte};
-      return ParseRelationAlias(std::move(aliased));
+      relation = aliased;
     }
   }
-  return ParseRelationAlias(std::move(table));
+  ARROW_ASSIGN_OR_RAISE(relation, ParseTableSample(std::move(relation)));
+  return ParseRelationAlias(std::move(relation));
+}
+
+// TABLESAMPLE (x PERCENT | n ROWS | BUCKET x OUT OF y) [REPEATABLE (seed)]:
+// Spark's Bernoulli sample of the fraction (BUCKET x OUT OF y: x / y), or the
+// first n rows.
+Result<PlanPtr> QueryParser::ParseTableSample(PlanPtr relation) {
+  if (!tokens_.PeekClauseKeyword("TABLESAMPLE")) return relation;
+  tokens_.Advance();
+  ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
+  auto sample = Over<plan::SamplePlan>(relation);
+  PlanPtr result = sample;
+  if (tokens_.MatchKeyword("BUCKET")) {
+    ARROW_ASSIGN_OR_RAISE(auto numerator, expressions_.ParseExpression());
+    ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("OUT"));
+    ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("OF"));
+    ARROW_ASSIGN_OR_RAISE(auto denominator, expressions_.ParseExpression());
+    if (tokens_.PeekKeyword("ON")) return UnsupportedSql("TABLESAMPLE (BUCKET x OUT OF y ON ...)");
+    auto x = IntegralLiteral(numerator), y = IntegralLiteral(denominator);
+    if (!x || !y) return UnsupportedSql("TABLESAMPLE (BUCKET ...) with an expression other than an integer literal");
+    if (*x > *y) {
+      return ParseError("_LEGACY_ERROR_TEMP_0064",
+                        {{"msg", "Sampling fraction (" + functions::FormatJavaDouble(static_cast<double>(*x) / *y) +
+                                     ") must be on interval [0, 1]"}});
+    }
+    // Spark samples the fraction x / y (no hashing into buckets).
+    sample->upper = static_cast<double>(*x) / *y;
+  } else {
+    ARROW_ASSIGN_OR_RAISE(auto amount, expressions_.ParseExpression());
+    if (tokens_.MatchKeyword("ROWS")) {
+      auto rows = IntegralLiteral(amount);
+      if (!rows) return UnsupportedSql("TABLESAMPLE (n ROWS) with an expression other than an integer literal");
+      auto limit = Over<plan::LimitPlan>(relation);
+      limit->limit = *rows;
+      result = limit;
+    } else if (tokens_.MatchKeyword("PERCENT")) {
+      auto percent = NumberLiteral(amount);
+      if (!percent) return UnsupportedSql("TABLESAMPLE (x PERCENT) with an expression other than a number");
+      const double fraction = *percent / 100.0;
+      if (fraction < 0 || fraction > 1) {
+        return ParseError("_LEGACY_ERROR_TEMP_0064",
+                          {{"msg", "Sampling fraction (" + functions::FormatJavaDouble(fraction) + ") must be on interval [0, 1]"}});
+      }
+      sample->upper = fraction;
+    } else {
+      return UnsupportedSql("TABLESAMPLE by byte length");
+    }
+  }
+  if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+  if (tokens_.MatchKeyword("REPEATABLE")) {
+    ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
+    ARROW_ASSIGN_OR_RAISE(auto seed, expressions_.ParseExpression());
+    auto value = IntegralLiteral(seed);
+    if (!value) return UnsupportedSql("REPEATABLE with an expression other than an integer literal");
+    sample->seed = *value;
+    if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+  } else {
+    // Spark draws a seed per query when none is given.
+    sample->seed = static_cast<int64_t>(std::random_device{}() % 1000);
+  }
+  return result;
 }
 
 Result<PlanPtr> QueryParser::ParseTableValuedFunction(const std::string& name) {

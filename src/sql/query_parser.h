@@ -72,6 +72,9 @@ class QueryParser {
   Result<plan::PlanPtr> ParseRange(const std::vector<plan::ExprPtr>& args);
   Result<plan::PlanPtr> ParseInlineTable();
   Result<plan::PlanPtr> ParseRelationAlias(plan::PlanPtr relation);
+  Result<plan::PlanPtr> ParsePivot(plan::PlanPtr relation);
+  Result<plan::PlanPtr> ParseTableSample(plan::PlanPtr relation);
+  Result<plan::PlanPtr> ParseUnpivot(plan::PlanPtr relation);
   Result<std::optional<std::string>> ParseOptionalAlias();
 
   TokenStream& tokens_;

@@ -34,6 +34,29 @@ Result<PlanPtr> StatementParser::Parse() {
   if (tokens_.PeekKeyword("SHOW")) return ParseShow();
   if (tokens_.PeekKeyword("DESC") || tokens_.PeekKeyword("DESCRIBE")) return ParseDescribe();
   if (tokens_.PeekKeyword("SET") || tokens_.PeekKeyword("RESET")) return ParseSet();
+  if (tokens_.MatchKeyword("EXPLAIN")) {
+    // EXPLAIN [LOGICAL | EXTENDED | FORMATTED | COST | CODEGEN] query
+    auto command = NewCommand(CommandKind::kExplain);
+    for (const char* mode : {"EXTENDED", "FORMATTED", "COST", "CODEGEN", "LOGICAL"}) {
+      if (tokens_.MatchKeyword(mode)) {
+        command->explain_mode = mode;
+        break;
+      }
+    }
+    if (command->explain_mode == "LOGICAL") return UnsupportedSql("EXPLAIN LOGICAL");
+    // Another statement (EXPLAIN CREATE TABLE ...) is not explained; anything
+    // else parses as a query, so that a typo gets the parser's syntax error.
+    const Token& next = tokens_.Peek();
+    if (next.kind == TokenKind::kWord && !AtQueryStart()) {
+      for (const char* keyword : {"ADD", "ALTER", "ANALYZE", "CACHE", "CLEAR", "CREATE", "DELETE", "DESC", "DESCRIBE",
+                                  "DROP", "INSERT", "LOAD", "MERGE", "MSCK", "REFRESH", "REPAIR", "REPLACE", "RESET",
+                                  "SET", "SHOW", "TRUNCATE", "UNCACHE", "UPDATE", "USE"}) {
+        if (tokens_.PeekKeyword(keyword)) return UnsupportedSql("EXPLAIN of a " + std::string(keyword) + " statement");
+      }
+    }
+    ARROW_ASSIGN_OR_RAISE(command->query, parse_query_());
+    return PlanPtr(command);
+  }
   if (tokens_.MatchKeyword("USE")) {
     MatchNamespaceKeyword();
     auto command = NewCommand(CommandKind::kUse);

@@ -161,3 +161,32 @@ def test_cache_commands(spark, request, clean):
     spark.sql("CLEAR CACHE")
     golden.check_value(request, "after_clear", [spark.catalog.isCached("cmd_t"), spark.catalog.isCached("cmd_tv")])
     golden.check_error(request, "uncache_missing", lambda: spark.sql("UNCACHE TABLE cmd_no_such"))
+
+
+def _plan_outline(spark, sql: str) -> dict:
+    """What sk8's and Spark's EXPLAIN answers share: the one `plan` column, the
+    section headers, the trailing empty line (operator names differ by engine)."""
+    df = spark.sql(sql)
+    rows = [r[0] for r in df.collect()]
+    text = rows[0]
+    return {"columns": df.columns, "rows": len(rows),
+            "headers": [line for line in text.split("\n") if line.startswith("== ")],
+            "ends_with_empty_line": text.endswith("\n\n")}
+
+
+@pytest.mark.parametrize("mode", ["", "EXTENDED", "FORMATTED", "COST"])
+def test_explain_statement(spark, request, mode):
+    spark.range(5).createOrReplaceTempView("cmd_ev")
+    golden.check_schema(request, f"explain_{mode or 'simple'}_schema",
+                        spark.sql(f"EXPLAIN {mode} SELECT id FROM cmd_ev WHERE id > 1").schema)
+    golden.check_value(request, f"explain_{mode or 'simple'}",
+                       _plan_outline(spark, f"EXPLAIN {mode} SELECT id FROM cmd_ev WHERE id > 1"))
+
+
+def test_explain_statement_errors(spark, request):
+    # A query that fails to plan answers rows that say why, as Spark does.
+    rows = [r[0] for r in spark.sql("EXPLAIN SELECT * FROM cmd_no_such_table").collect()]
+    golden.check_value(request, "explain_missing_table", rows[:2])
+    rows = [r[0] for r in spark.sql("EXPLAIN SELECT 1/0").collect()]
+    golden.check_value(request, "explain_failing_constant", rows[:2])
+    golden.check_error(request, "explain_syntax", lambda: spark.sql("EXPLAIN SELEC 1"))

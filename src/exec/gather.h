@@ -1,0 +1,24 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include <arrow/api.h>
+
+#include "common/spark_error.h"
+
+namespace sk8::exec {
+
+/// Rows `indices[0 .. count)` of `array`, in that order, as a new array (a
+/// filter's selection, a join's matches). A negative index gives a NULL row (a
+/// join side without a match).
+///
+/// Fixed-width, boolean and string/binary columns are copied here directly,
+/// runs of consecutive indices with one memcpy (a selective filter keeps long
+/// runs); other types go through Arrow's Take.
+Result<std::shared_ptr<arrow::Array>> GatherRows(const std::shared_ptr<arrow::Array>& array, const int32_t* indices,
+                                                 int64_t count, arrow::MemoryPool* pool);
+Result<std::shared_ptr<arrow::Array>> GatherRows(const std::shared_ptr<arrow::Array>& array, const int64_t* indices,
+                                                 int64_t count, arrow::MemoryPool* pool);
+
+}  // namespace sk8::exec
