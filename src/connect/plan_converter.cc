@@ -337,7 +337,11 @@ Result<std::shared_ptr<arrow::Scalar>> ConvertLiteral(const proto::Expression::L
     case L::kMap: return Unsupported("map literals");
     case L::kCalendarInterval: return Unsupported("CALENDAR INTERVAL literals");
     case L::kSpecializedArray: return Unsupported("specialized array literals");
-    case L::kTime: return Unsupported("TIME literals");
+    case L::kTime:
+      if (literal.time().has_precision() && literal.time().precision() != 6) {
+        return Unsupported("TIME(" + std::to_string(literal.time().precision()) + ") literals (precisions other than 6)");
+      }
+      return std::make_shared<arrow::Time64Scalar>(literal.time().nano(), types::TimeType());
     case L::LITERAL_TYPE_NOT_SET: break;
   }
   return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.LITERAL",

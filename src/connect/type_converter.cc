@@ -55,9 +55,13 @@ Result<std::shared_ptr<arrow::DataType>> FromProtoType(const DataType& proto) {
     case DataType::kUdt: return Unsupported("user-defined type " + proto.udt().type());
     case DataType::kCalendarInterval: return arrow::month_day_nano_interval();
     case DataType::kVariant: return Unsupported("data type VARIANT");
-    case DataType::kTime: return Unsupported("data type TIME");
-    case DataType::kGeometry: return Unsupported("data type GEOMETRY");
-    case DataType::kGeography: return Unsupported("data type GEOGRAPHY");
+    case DataType::kTime:
+      if (proto.time().has_precision() && proto.time().precision() != 6) {
+        return Unsupported("TIME(" + std::to_string(proto.time().precision()) + ") (precisions other than 6)");
+      }
+      return types::TimeType();
+    case DataType::kGeometry: return types::GeoType(false, proto.geometry().srid());
+    case DataType::kGeography: return types::GeoType(true, proto.geography().srid());
     case DataType::KIND_NOT_SET: break;
   }
   return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.DATATYPE",
@@ -86,6 +90,7 @@ Status ToProtoType(const arrow::DataType& type, DataType* proto) {
         proto->mutable_timestamp_ntz();
       }
       break;
+    case arrow::Type::TIME64: proto->mutable_time()->set_precision(6); break;
     case arrow::Type::DECIMAL128: {
       const auto& dec = static_cast<const arrow::Decimal128Type&>(type);
       proto->mutable_decimal()->set_precision(dec.precision());
@@ -121,6 +126,14 @@ Status ToProtoType(const arrow::DataType& type, DataType* proto) {
       break;
     }
     case arrow::Type::STRUCT: {
+      if (types::IsGeometry(type)) {
+        proto->mutable_geometry()->set_srid(types::GeoTypeSrid(type));
+        break;
+      }
+      if (types::IsGeography(type)) {
+        proto->mutable_geography()->set_srid(types::GeoTypeSrid(type));
+        break;
+      }
       auto* st = proto->mutable_struct_();
       for (const auto& f : type.fields()) {
         auto* field = st->add_fields();

@@ -157,6 +157,7 @@ Result<RowComparator> MakeRowComparator(const std::shared_ptr<arrow::Array>& arr
     SK8_NUMERIC_CASE(DOUBLE, DoubleArray)
     SK8_NUMERIC_CASE(DATE32, Date32Array)
     SK8_NUMERIC_CASE(TIMESTAMP, TimestampArray)
+    SK8_NUMERIC_CASE(TIME64, Time64Array)
     SK8_NUMERIC_CASE(BOOL, BooleanArray)
 #undef SK8_NUMERIC_CASE
     case arrow::Type::STRING:

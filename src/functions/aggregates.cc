@@ -411,6 +411,7 @@ FactoryKernel::Factory NumericFactory(const arrow::DataType& in, AggOp op, bool 
     case arrow::Type::INT32:
     case arrow::Type::DATE32: return ForOp<Numeric<arrow::Int32Type, AccType>::template Accumulator>(op, n);
     case arrow::Type::INT64:
+    case arrow::Type::TIME64:
     case arrow::Type::TIMESTAMP: return ForOp<Numeric<arrow::Int64Type, AccType>::template Accumulator>(op, n);
     case arrow::Type::FLOAT: return ForOp<Numeric<arrow::FloatType, AccType>::template Accumulator>(op, n);
     default: return ForOp<Numeric<arrow::DoubleType, AccType>::template Accumulator>(op, n);
@@ -479,6 +480,7 @@ FunctionInfo Aggregate(std::string name, std::string usage, AggOp op, bool try_m
         case arrow::Type::INT32:
         case arrow::Type::DATE32: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::Int32Type>(*in, op)); break;
         case arrow::Type::INT64:
+        case arrow::Type::TIME64:
         case arrow::Type::TIMESTAMP: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::Int64Type>(*in, op)); break;
         case arrow::Type::FLOAT: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::FloatType>(*in, op)); break;
         case arrow::Type::DOUBLE: agg.kernel = std::make_shared<FactoryKernel>(NumericFactory<arrow::DoubleType>(*in, op)); break;

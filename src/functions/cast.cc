@@ -13,6 +13,7 @@
 #include "functions/cast_internal.h"
 #include "functions/function_registry.h"
 #include "functions/time_util.h"
+#include "functions/time_values.h"
 #include "types/spark_types.h"
 
 namespace sk8::functions {
@@ -129,6 +130,7 @@ Status AppendValueString(const arrow::Array& array, int64_t i, const EvalContext
     case arrow::Type::DATE32:
       *out += FormatDate(static_cast<const arrow::Date32Array&>(array).Value(i));
       break;
+    case arrow::Type::TIME64: *out += FormatTime(static_cast<const arrow::Time64Array&>(array).Value(i)); break;
     case arrow::Type::TIMESTAMP: {
       int64_t micros = static_cast<const arrow::TimestampArray&>(array).Value(i);
       if (types::IsTimestampLtz(*array.type())) {
@@ -294,6 +296,7 @@ std::string SqlLiteral(const arrow::Scalar& value, const EvalContext& ctx) {
       return quoted + "'";
     }
     case arrow::Type::DATE32: return "DATE '" + s + "'";
+    case arrow::Type::TIME64: return "TIME '" + s + "'";
     case arrow::Type::TIMESTAMP:
       return (types::IsTimestampLtz(*value.type) ? "TIMESTAMP '" : "TIMESTAMP_NTZ '") + s + "'";
     case arrow::Type::BINARY: {
@@ -340,7 +343,9 @@ Status CastInvalidInputError(std::string_view text, const arrow::DataType& from,
   quoted += "'";
   // Spark raises this from different exception classes by target type.
   SparkExceptionKind kind = SparkExceptionKind::kNumberFormat;
-  if (to.id() == arrow::Type::DATE32 || to.id() == arrow::Type::TIMESTAMP) kind = SparkExceptionKind::kDateTime;
+  if (to.id() == arrow::Type::DATE32 || to.id() == arrow::Type::TIMESTAMP || to.id() == arrow::Type::TIME64) {
+    kind = SparkExceptionKind::kDateTime;
+  }
   if (to.id() == arrow::Type::BOOL) kind = SparkExceptionKind::kRuntime;
   return SparkError(kind, "CAST_INVALID_INPUT",
                     {{"expression", quoted},
@@ -676,6 +681,7 @@ Result<std::shared_ptr<arrow::Array>> CastArray(const std::shared_ptr<arrow::Arr
       case arrow::Type::BOOL: return CastStringToBoolean(strings, ansi);
       case arrow::Type::DATE32: return CastStringToDate(strings, ansi);
       case arrow::Type::TIMESTAMP: return CastStringToTimestamp(strings, to, ansi, ctx);
+      case arrow::Type::TIME64: return CastStringToTime(strings, ansi);
       case arrow::Type::BINARY: {
         ARROW_ASSIGN_OR_RAISE(auto data, input->View(arrow::binary()));
         return data;
@@ -702,6 +708,9 @@ Result<std::shared_ptr<arrow::Array>> CastArray(const std::shared_ptr<arrow::Arr
     ARROW_ASSIGN_OR_RAISE(Datum zero, arrow::compute::Cast(Datum(arrow::MakeScalar(0)), input->type()));
     ARROW_ASSIGN_OR_RAISE(Datum result, arrow::compute::CallFunction("not_equal", {input, zero}));
     return result.make_array();
+  }
+  if (from.id() == arrow::Type::TIME64 && (types::IsIntegral(*to) || to->id() == arrow::Type::DECIMAL128)) {
+    return CastTimeToNumber(*input, to, ansi, ctx);
   }
   bool date_time = (from.id() == arrow::Type::DATE32 || from.id() == arrow::Type::TIMESTAMP) &&
                    (to->id() == arrow::Type::DATE32 || to->id() == arrow::Type::TIMESTAMP);
@@ -813,10 +822,14 @@ Result<std::shared_ptr<arrow::Array>> CastArray(const std::shared_ptr<arrow::Arr
 }
 
 bool CanCast(const arrow::DataType& from, const arrow::DataType& to) {
+  if (types::IsGeo(from) || types::IsGeo(to)) {
+    // GEOMETRY / GEOGRAPHY: only to the same kind (Spark's casts between SRIDs are not done here).
+    return from.id() == arrow::Type::NA || (from.Equals(to, /*check_metadata=*/true));
+  }
   if (from.Equals(to) || from.id() == arrow::Type::NA || to.id() == arrow::Type::STRING) return true;
   auto atomic = [](const arrow::DataType& t) {
     return types::IsNumeric(t) || t.id() == arrow::Type::BOOL || t.id() == arrow::Type::STRING ||
-           t.id() == arrow::Type::DATE32 || t.id() == arrow::Type::TIMESTAMP;
+           t.id() == arrow::Type::DATE32 || t.id() == arrow::Type::TIMESTAMP || t.id() == arrow::Type::TIME64;
   };
   if (from.id() == arrow::Type::STRING) return atomic(to) || to.id() == arrow::Type::BINARY;
   if (types::IsNumeric(from) && (types::IsNumeric(to) || to.id() == arrow::Type::BOOL)) return true;
@@ -827,6 +840,7 @@ bool CanCast(const arrow::DataType& from, const arrow::DataType& to) {
   }
   if (from.id() == arrow::Type::TIMESTAMP && types::IsNumeric(to)) return true;
   if (types::IsNumeric(from) && types::IsTimestampLtz(to)) return true;
+  if (from.id() == arrow::Type::TIME64) return types::IsIntegral(to) || to.id() == arrow::Type::DECIMAL128;
   if (from.id() == to.id() && (from.id() == arrow::Type::LIST || from.id() == arrow::Type::MAP ||
                                from.id() == arrow::Type::STRUCT)) {
     if (from.num_fields() != to.num_fields()) return false;
@@ -845,6 +859,8 @@ bool ForceNullable(const arrow::DataType& from, const arrow::DataType& to) {
   if (from.id() == arrow::Type::STRING && to.id() == arrow::Type::BINARY) return false;
   if (from.id() == arrow::Type::STRING) return true;
   if (to.id() == arrow::Type::STRING) return false;
+  // TIME to a narrower integral type or a decimal may overflow.
+  if (from.id() == arrow::Type::TIME64) return to.id() != arrow::Type::INT64 && to.id() != arrow::Type::INT32;
   if (types::IsFractional(from) && to.id() == arrow::Type::TIMESTAMP) return true;
   if (from.id() == arrow::Type::TIMESTAMP && to.id() == arrow::Type::DATE32) return false;
   if (to.id() == arrow::Type::DATE32) return true;
@@ -923,7 +939,8 @@ Result<BoundExprPtr> BindCast(BoundExprPtr child, std::shared_ptr<arrow::DataTyp
     if (!folded.ok()) {
       std::string text = child->literal ? child->literal->ToString() : child->name;
       return ParseError("INVALID_TYPED_LITERAL",
-                        {{"valueType", "\"" + types::SqlString(*to) + "\""}, {"value", "'" + text + "'"}});
+                        {{"valueType", "\"" + (types::IsTime(*to) ? std::string("TIME") : types::SqlString(*to)) + "\""},
+                         {"value", "'" + text + "'"}});
     }
     return BoundExpr::Literal(folded->scalar(), LiteralColumnName(*folded->scalar(), ctx));
   }

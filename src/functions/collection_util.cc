@@ -100,6 +100,7 @@ ValueOrder MakeValueOrder(const arrow::Array& values) {
     case arrow::Type::DATE32: return NumberOrder<arrow::Int32Array>(values);
     case arrow::Type::INT64:
     case arrow::Type::TIMESTAMP:
+    case arrow::Type::TIME64:
     case arrow::Type::DURATION: return NumberOrder<arrow::Int64Array>(values);
     case arrow::Type::INTERVAL_MONTHS: return NumberOrder<arrow::Int32Array>(values);
     case arrow::Type::FLOAT: return NumberOrder<arrow::FloatArray>(values);

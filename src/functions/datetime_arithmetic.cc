@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "functions/time_functions.h"
 #include "functions/cast.h"
 #include "functions/datetime_util.h"
 #include "functions/function_registry.h"
@@ -341,9 +342,15 @@ FunctionInfo MakeTimestamp(std::string name, bool ntz, bool with_zone, bool try_
       name, {},
       name + "(year, month, day, hour, min, sec" + (with_zone ? "[, timezone]" : "") +
           ") - Create timestamp from year, month, day, hour, min, sec and timezone fields.",
-      6, with_zone ? 7 : 6, with_zone ? "[6, 7]" : "6", true,
-      [ntz, try_mode](const FunctionInfo& info, std::string name, std::vector<BoundExprPtr>& args,
-                      const EvalContext& ctx) -> Result<BoundExprPtr> {
+      2, with_zone ? 7 : 6, with_zone ? "[2, 3, 6, 7]" : "[2, 6]", true,
+      [ntz, try_mode, with_zone](const FunctionInfo& info, std::string name, std::vector<BoundExprPtr>& args,
+                                 const EvalContext& ctx) -> Result<BoundExprPtr> {
+        if (args.size() == 2 || (args.size() == 3 && with_zone)) {
+          // (date, time[, timezone]); make_timestamp_ltz is named make_timestamp.
+          const std::string called = info.name == "make_timestamp_ltz" ? "make_timestamp" : info.name;
+          return BindMakeTimestampFromTime(info.name, CallName(info, called, args), ntz, try_mode, args, ctx);
+        }
+        if (args.size() < 6) return WrongArgumentCount(info.name, with_zone ? "[2, 3, 6, 7]" : "[2, 6]", args.size());
         for (int i = 0; i < 5; ++i) {
           ARROW_ASSIGN_OR_RAISE(args[i], CastNumericArgument(args[i], arrow::int32(), name, i, "\"INT\"", ctx));
         }
@@ -717,6 +724,10 @@ Result<BoundExprPtr> BindDateTimeArithmetic(bool subtract, std::vector<BoundExpr
   const auto& t1 = *args[1]->type;
   auto interval = [](const arrow::DataType& t) { return IsYearMonth(t) || IsDayTime(t); };
   auto datetime = [](const arrow::DataType& t) { return IsDate(t) || IsTimestamp(t); };
+  // TIME +/- a day-time interval and TIME - TIME (INTERVAL HOUR TO SECOND): not yet.
+  if ((types::IsTime(t0) && (IsDayTime(t1) || types::IsTime(t1))) || (types::IsTime(t1) && IsDayTime(t0))) {
+    return Unsupported("TIME arithmetic (" + infix_name + ")");
+  }
   // DATE - DATE, TIMESTAMP - TIMESTAMP (and mixed): a day-time interval.
   if (subtract && datetime(t0) && datetime(t1)) {
     bool days = IsDate(t0) && IsDate(t1);

@@ -5,6 +5,8 @@
 
 #include <cctype>
 
+#include "functions/time_functions.h"
+#include "functions/time_values.h"
 #include "functions/datetime_util.h"
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
@@ -108,6 +110,12 @@ Result<BoundExprPtr> BindField(const std::string& function, Field field, BoundEx
     ARROW_ASSIGN_OR_RAISE(source, DateArgument(name, index, source, ctx));
     bool nullable = source->nullable;
     return BoundExpr::Call(function, FieldKernel(field, nullptr, false), {source}, type, nullable, name);
+  }
+  if (types::IsTime(*source->type) &&
+      (field == Field::kHour || field == Field::kMinute || field == Field::kSecond)) {
+    const int64_t unit = field == Field::kHour ? 3600 * kNanosPerSecond
+                         : field == Field::kMinute ? 60 * kNanosPerSecond : kNanosPerSecond;
+    return BindTimeField(function, unit, source, name);
   }
   ARROW_ASSIGN_OR_RAISE(source, TimestampArgument(name, index, source, ctx, /*keep_ntz=*/true));
   ARROW_ASSIGN_OR_RAISE(const TimeZone* zone, SessionZone(ctx));

@@ -43,6 +43,11 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterTimestampUnitFunctions(*r);
     RegisterBitmapFunctions(*r);
     RegisterSketchFunctions(*r);
+    RegisterTimeFunctions(*r);
+    RegisterAesFunctions(*r);
+    RegisterXPathFunctions(*r);
+    RegisterGeoFunctions(*r);
+    RegisterXmlFunctions(*r);
     RegisterArrayFunctions(*r);
     RegisterMapStructFunctions(*r);
     RegisterCollectAggregates(*r);

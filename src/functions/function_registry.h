@@ -104,6 +104,11 @@ void RegisterCsvFunctions(FunctionRegistry& registry);
 void RegisterTimestampUnitFunctions(FunctionRegistry& registry);
 void RegisterBitmapFunctions(FunctionRegistry& registry);
 void RegisterSketchFunctions(FunctionRegistry& registry);
+void RegisterTimeFunctions(FunctionRegistry& registry);  // time_functions.cc: the TIME type
+void RegisterAesFunctions(FunctionRegistry& registry);   // aes_functions.cc
+void RegisterXPathFunctions(FunctionRegistry& registry); // xpath_functions.cc
+void RegisterGeoFunctions(FunctionRegistry& registry);   // geo_functions.cc: st_*
+void RegisterXmlFunctions(FunctionRegistry& registry);   // xml_functions.cc: to_xml
 
 /// Binds a call of a registered scalar function to already bound arguments.
 Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<BoundExprPtr> args,

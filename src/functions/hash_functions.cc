@@ -183,6 +183,7 @@ Status HashColumn(const Datum& column, const arrow::DataType& type, int64_t rows
       return Status::OK();
     }
     case arrow::Type::INT64:
+    case arrow::Type::TIME64:
     case arrow::Type::TIMESTAMP: {
       FixedWidthArg<int64_t> a{Datum(array)};
       each([&](int64_t i, Hash h) { return H::Long(a.Value(i), h); });

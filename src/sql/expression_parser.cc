@@ -616,7 +616,9 @@ Result<ExprPtr> ExpressionParser::ParseTypedLiteral() {
   } else if (type_name == "X") {
     ARROW_ASSIGN_OR_RAISE(auto bytes, BinaryLiteral(static_cast<const arrow::StringScalar&>(*text).view()));
     return Literal(std::move(bytes));
-  } else if (type_name == "INTERVAL" || type_name == "TIME") {
+  } else if (type_name == "TIME") {
+    type = types::TimeType();
+  } else if (type_name == "INTERVAL") {
     return UnsupportedSql(type_name + " literals");
   } else {
     return ParseError("UNSUPPORTED_TYPED_LITERAL",

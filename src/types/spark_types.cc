@@ -4,6 +4,7 @@
 #include <cctype>
 #include <vector>
 
+#include <arrow/util/key_value_metadata.h>
 #include <nlohmann/json.hpp>
 
 namespace sk8::types {
@@ -15,6 +16,35 @@ std::shared_ptr<arrow::DataType> TimestampType() {
 std::shared_ptr<arrow::DataType> TimestampNtzType() {
   static auto type = arrow::timestamp(arrow::TimeUnit::MICRO);
   return type;
+}
+
+std::shared_ptr<arrow::DataType> TimeType() {
+  static auto type = arrow::time64(arrow::TimeUnit::NANO);
+  return type;
+}
+bool IsTime(const arrow::DataType& type) { return type.id() == arrow::Type::TIME64; }
+
+namespace {
+bool IsGeoKind(const arrow::DataType& type, const char* kind) {
+  if (type.id() != arrow::Type::STRUCT || type.num_fields() != 2) return false;
+  const auto& wkb = type.field(1);
+  if (wkb->name() != "wkb" || !wkb->HasMetadata()) return false;
+  auto value = wkb->metadata()->Get(kind);
+  return value.ok() && *value == "true";
+}
+}  // namespace
+
+std::shared_ptr<arrow::DataType> GeoType(bool geography, int32_t srid) {
+  auto metadata = arrow::key_value_metadata({geography ? "geography" : "geometry", "srid"},
+                                            {"true", std::to_string(srid)});
+  return arrow::struct_({arrow::field("srid", arrow::int32(), false),
+                         arrow::field("wkb", arrow::binary(), false, metadata)});
+}
+bool IsGeometry(const arrow::DataType& type) { return IsGeoKind(type, "geometry"); }
+bool IsGeography(const arrow::DataType& type) { return IsGeoKind(type, "geography"); }
+int32_t GeoTypeSrid(const arrow::DataType& type) {
+  auto value = type.field(1)->metadata()->Get("srid");
+  return value.ok() ? std::stoi(*value) : kMixedSrid;
 }
 
 bool IsTimestampLtz(const arrow::DataType& type) {
@@ -83,6 +113,7 @@ std::string SimpleString(const arrow::DataType& type) {
     case arrow::Type::LARGE_BINARY: return "binary";
     case arrow::Type::DATE32: return "date";
     case arrow::Type::TIMESTAMP: return IsTimestampLtz(type) ? "timestamp" : "timestamp_ntz";
+    case arrow::Type::TIME64: return "time(6)";
     case arrow::Type::DURATION: return "interval day to second";
     case arrow::Type::INTERVAL_MONTHS: return "interval year to month";
     case arrow::Type::INTERVAL_MONTH_DAY_NANO: return "interval";  // CalendarIntervalType
@@ -98,6 +129,11 @@ std::string SimpleString(const arrow::DataType& type) {
       return "map<" + SimpleString(*map.key_type()) + "," + SimpleString(*map.item_type()) + ">";
     }
     case arrow::Type::STRUCT: {
+      if (IsGeo(type)) {
+        const int32_t srid = GeoTypeSrid(type);
+        return std::string(IsGeography(type) ? "geography(" : "geometry(") +
+               (srid == kMixedSrid ? "any" : std::to_string(srid)) + ")";
+      }
       std::string out = "struct<";
       for (int i = 0; i < type.num_fields(); ++i) {
         if (i) out += ",";
@@ -118,6 +154,7 @@ std::string SqlString(const arrow::DataType& type) {
       return "MAP<" + SqlString(*map.key_type()) + ", " + SqlString(*map.item_type()) + ">";
     }
     case arrow::Type::STRUCT: {
+      if (IsGeo(type)) return ToUpper(SimpleString(type));
       std::string out = "STRUCT<";
       for (int i = 0; i < type.num_fields(); ++i) {
         if (i) out += ", ";
@@ -164,6 +201,7 @@ nlohmann::ordered_json ToJsonValue(const arrow::DataType& type) {
       return j;
     }
     case arrow::Type::STRUCT: {
+      if (IsGeo(type)) return JsonTypeName(type);
       nlohmann::ordered_json j;
       j["type"] = "struct";
       j["fields"] = nlohmann::ordered_json::array();
@@ -342,6 +380,28 @@ class DdlParser {
     if (word == "timestamp" || word == "timestamp_ltz") return TimestampType();
     if (word == "timestamp_ntz") return TimestampNtzType();
     if (word == "void") return arrow::null();
+    if (word == "time") {
+      int precision = 6;
+      if (IsSymbol("(")) {
+        ++pos_;
+        ARROW_ASSIGN_OR_RAISE(precision, ParseInt());
+        ARROW_RETURN_NOT_OK(Expect(")"));
+      }
+      if (precision < 0 || precision > 6) {
+        // Spark raises it as a plain SparkException.
+        return SparkError(SparkExceptionKind::kInternal, "UNSUPPORTED_TIME_PRECISION",
+                          {{"precision", std::to_string(precision)}});
+      }
+      if (IsWord("without")) {  // TIME WITHOUT TIME ZONE
+        ++pos_;
+        if (!IsWord("time")) return SyntaxError(Peek());
+        ++pos_;
+        if (!IsWord("zone")) return SyntaxError(Peek());
+        ++pos_;
+      }
+      if (precision != 6) return Unsupported("TIME(" + std::to_string(precision) + ") (precisions other than 6)");
+      return TimeType();
+    }
     if (word == "char" || word == "varchar" || word == "character") {
       ARROW_RETURN_NOT_OK(Expect("("));
       ARROW_RETURN_NOT_OK(ParseInt().status());

@@ -14,12 +14,28 @@
 ///   float->float32, double->float64, decimal(p,s)->decimal128(p,s),
 ///   string/char/varchar->utf8, binary->binary, date->date32,
 ///   timestamp->timestamp(us, "UTC") (instants), timestamp_ntz->timestamp(us),
+///   time(6)->time64(ns),
 ///   interval day to second->duration(us), interval year to month->month_interval,
 ///   void->null, array<T>->list, map<K,V>->map, struct<...>->struct.
 namespace sk8::types {
 
 std::shared_ptr<arrow::DataType> TimestampType();     // Spark TIMESTAMP (LTZ)
 std::shared_ptr<arrow::DataType> TimestampNtzType();  // Spark TIMESTAMP_NTZ
+/// Spark TIME(6): nanoseconds since midnight (Spark's own physical value and the
+/// Arrow type, time64[ns], Spark Connect sends). Only precision 6, the default,
+/// has an Arrow type here: other precisions answer UNSUPPORTED_FEATURE.
+std::shared_ptr<arrow::DataType> TimeType();
+bool IsTime(const arrow::DataType& type);
+/// Spark GEOMETRY(srid) / GEOGRAPHY(srid): struct<srid: int, wkb: binary>, the
+/// layout Spark Connect sends, its wkb field tagged {"geometry"|"geography":
+/// "true", "srid": N}, N = kMixedSrid for GEOMETRY(ANY), as the client reads it.
+constexpr int32_t kMixedSrid = -1;
+std::shared_ptr<arrow::DataType> GeoType(bool geography, int32_t srid);
+bool IsGeometry(const arrow::DataType& type);
+bool IsGeography(const arrow::DataType& type);
+inline bool IsGeo(const arrow::DataType& type) { return IsGeometry(type) || IsGeography(type); }
+/// The srid of a GEOMETRY / GEOGRAPHY type (kMixedSrid for ANY).
+int32_t GeoTypeSrid(const arrow::DataType& type);
 
 bool IsTimestampLtz(const arrow::DataType& type);
 bool IsIntegral(const arrow::DataType& type);  // tinyint .. bigint

@@ -39,6 +39,7 @@ CANDIDATES = [
     ("nullifzero", "nullifzero(x - 1)"),
     ("xpath_int", "xpath_int(CONCAT('<a>', CAST(x AS STRING), '</a>'), 'a')"),
     ("xpath_string", "xpath_string(CONCAT('<a>', CAST(x AS STRING), '</a>'), 'a')"),
+    ("sentences", "size(sentences(CONCAT('a b. c ', CAST(x AS STRING))))"),
 ]
 
 
