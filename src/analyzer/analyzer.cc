@@ -234,6 +234,33 @@ Result<std::vector<ExprPtr>> ExpandSqlText(const std::vector<ExprPtr>& exprs) {
   return out;
 }
 
+/// The time columns of the window(...) calls in `exprs` (tumbling time windows).
+void TimeWindowColumns(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) {
+  if (e->kind != plan::BoundKind::kCall) return;
+  if (e->function_name == "window" && !e->args.empty()) out->push_back(e->args[0]);
+  for (const auto& a : e->args) TimeWindowColumns(a, out);
+}
+
+/// Spark's TimeWindowing drops the rows whose time is NULL: `input` filtered on
+/// the time columns of the window(...) calls in `exprs` (bound to `input`), or
+/// `input` itself when there are none.
+Result<ResolvedPtr> FilterNullTimeWindows(ResolvedPtr input, const std::vector<BoundExprPtr>& exprs,
+                                          const plan::EvalContext& ctx) {
+  std::vector<BoundExprPtr> times;
+  for (const auto& e : exprs) TimeWindowColumns(e, &times);
+  if (times.empty()) return input;
+  std::vector<BoundExprPtr> conjuncts;
+  for (auto& t : times) {
+    ARROW_ASSIGN_OR_RAISE(auto not_null, functions::BindFunctionCall("isnotnull", {t}, ctx));
+    conjuncts.push_back(std::move(not_null));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto condition, functions::AndAll(conjuncts, ctx));
+  auto out = NewNode(ResolvedKind::kFilter, input->schema, {input});
+  InheritQualifiers(out.get(), *input);
+  out->condition = condition;
+  return ResolvedPtr(out);
+}
+
 }  // namespace
 
 bool ContainsAggregate(const Expr& expr) {
@@ -529,6 +556,11 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
     bound = renamed;
   }
   if (info->null_intolerant) bound = functions::MarkNullIntolerant(bound, *info);
+  if (!info->deterministic && bound->deterministic) {  // the optimizer must not fold, merge or reorder it
+    auto marked = std::make_shared<BoundExpr>(*bound);
+    marked->deterministic = false;
+    bound = marked;
+  }
   if (info->name == "extract_value") return bound;  // a[0], m[k], s.f: Spark marks no generated alias
   return AutoNamed(bound);
 }
@@ -864,6 +896,7 @@ Result<ResolvedPtr> Analyzer::ResolveProject(const plan::ProjectPlan& node, Reso
     WindowScope scope(this, &windows);
     ARROW_ASSIGN_OR_RAISE(exprs, BindProjectList(expressions, *input, nullptr));
   }
+  ARROW_ASSIGN_OR_RAISE(input, FilterNullTimeWindows(input, exprs, ctx_));
   ARROW_ASSIGN_OR_RAISE(input, PlanWindows(input, windows, &exprs));
   auto out = NewNode(ResolvedKind::kProject, SchemaOf(exprs), {input});
   // Columns passed through unchanged keep their qualifier.
@@ -952,6 +985,9 @@ Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_g
   arrow::FieldVector fields;
   for (const auto& g : agg.grouping) fields.push_back(arrow::field(g->name, g->type, g->nullable));
   for (const auto& a : agg.aggregates) fields.push_back(arrow::field(a.name, a.type, a.nullable));
+  if (grouping_sets.empty()) {
+    ARROW_ASSIGN_OR_RAISE(input, FilterNullTimeWindows(input, agg.grouping, ctx_));
+  }
   auto aggregate = NewNode(ResolvedKind::kAggregate, arrow::schema(fields), {input});
   aggregate->grouping = node_grouping.empty() ? agg.grouping : node_grouping;
   aggregate->aggregates = agg.aggregates;
@@ -995,6 +1031,7 @@ Result<ResolvedPtr> Analyzer::ResolveWithColumns(const plan::WithColumnsPlan& no
     }
     if (!replaced) exprs.push_back(bound);
   }
+  ARROW_ASSIGN_OR_RAISE(input, FilterNullTimeWindows(input, exprs, ctx_));
   ARROW_ASSIGN_OR_RAISE(input, PlanWindows(input, windows, &exprs));
   auto out = NewNode(ResolvedKind::kProject, SchemaOf(exprs), {input});
   out->expressions = std::move(exprs);

@@ -187,10 +187,15 @@ Result<OperatorPtr> PlanNode(const plan::ResolvedPlan& node, ReuseIndex* reuse) 
           {node.data_source, node.files, node.data_schema, node.file_columns, node.schema, node.file_partition_values});
     case plan::ResolvedKind::kProject: {
       ARROW_ASSIGN_OR_RAISE(auto expressions, BindAll(node.expressions, input_ids));
+      // rand(seed), monotonically_increasing_id(), ...: one call per partition (partition_gather.cc).
+      bool gather = std::any_of(expressions.begin(), expressions.end(),
+                                [](const plan::BoundExprPtr& e) { return !plan::IsDeterministic(*e); });
+      if (gather) children[0] = MakePartitionGather(std::move(children[0]));
       return MakeProjection(std::move(children[0]), std::move(expressions), node.schema);
     }
     case plan::ResolvedKind::kFilter: {
       ARROW_ASSIGN_OR_RAISE(auto condition, plan::BindToInput(node.condition, input_ids));
+      if (!plan::IsDeterministic(*condition)) children[0] = MakePartitionGather(std::move(children[0]));
       return MakeFilter(std::move(children[0]), std::move(condition));
     }
     case plan::ResolvedKind::kLimit: return MakeLimit(std::move(children[0]), node.limit, node.offset);

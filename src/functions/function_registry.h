@@ -102,6 +102,10 @@ void RegisterUrlFunctions(FunctionRegistry& registry);
 void RegisterJsonFunctions(FunctionRegistry& registry);
 void RegisterCsvFunctions(FunctionRegistry& registry);
 void RegisterTimestampUnitFunctions(FunctionRegistry& registry);
+void RegisterRandomFunctions(FunctionRegistry& registry);
+void RegisterApproxAggregateFunctions(FunctionRegistry& registry);
+void RegisterTimeWindowFunctions(FunctionRegistry& registry);
+void RegisterTextFunctions(FunctionRegistry& registry);
 
 /// Binds a call of a registered scalar function to already bound arguments.
 Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<BoundExprPtr> args,
