@@ -168,6 +168,12 @@ Result<OperatorPtr> PlanNode(const plan::ResolvedPlan& node, ReuseIndex* reuse) 
     const auto& sort = node.child();
     ARROW_ASSIGN_OR_RAISE(auto input, Plan(sort.child(), reuse));
     ARROW_ASSIGN_OR_RAISE(auto keys, BindSortKeys(sort));
+    for (const auto& key : keys) {
+      if (!plan::IsDeterministic(*key.expr)) {
+        input = MakePartitionGather(std::move(input));
+        break;
+      }
+    }
     int64_t top_n = node.offset > std::numeric_limits<int64_t>::max() - node.limit ? -1 : node.limit + node.offset;
     return MakeLimit(MakeSort(std::move(input), std::move(keys), top_n), node.limit, node.offset);
   }
@@ -188,9 +194,7 @@ Result<OperatorPtr> PlanNode(const plan::ResolvedPlan& node, ReuseIndex* reuse) 
     case plan::ResolvedKind::kProject: {
       ARROW_ASSIGN_OR_RAISE(auto expressions, BindAll(node.expressions, input_ids));
       // rand(seed), monotonically_increasing_id(), ...: one call per partition (partition_gather.cc).
-      bool gather = std::any_of(expressions.begin(), expressions.end(),
-                                [](const plan::BoundExprPtr& e) { return !plan::IsDeterministic(*e); });
-      if (gather) children[0] = MakePartitionGather(std::move(children[0]));
+      if (!AllDeterministic(expressions)) children[0] = MakePartitionGather(std::move(children[0]));
       return MakeProjection(std::move(children[0]), std::move(expressions), node.schema);
     }
     case plan::ResolvedKind::kFilter: {
@@ -209,16 +213,25 @@ Result<OperatorPtr> PlanNode(const plan::ResolvedPlan& node, ReuseIndex* reuse) 
       }
       ARROW_ASSIGN_OR_RAISE(auto grouping, BindAll(node.grouping, input_ids));
       auto aggregates = node.aggregates;
+      bool gather = !AllDeterministic(grouping);
       for (auto& aggregate : aggregates) {
         ARROW_ASSIGN_OR_RAISE(aggregate.args, BindAll(aggregate.args, input_ids));
+        gather |= !AllDeterministic(aggregate.args);
         if (aggregate.filter) {
           ARROW_ASSIGN_OR_RAISE(aggregate.filter, plan::BindToInput(aggregate.filter, input_ids));
         }
       }
+      if (gather) children[0] = MakePartitionGather(std::move(children[0]));
       return MakeHashAggregate(std::move(children[0]), std::move(grouping), std::move(aggregates), node.schema);
     }
     case plan::ResolvedKind::kSort: {
       ARROW_ASSIGN_OR_RAISE(auto keys, BindSortKeys(node));
+      for (const auto& key : keys) {
+        if (!plan::IsDeterministic(*key.expr)) {  // orderBy(rand(seed)): one call per partition
+          children[0] = MakePartitionGather(std::move(children[0]));
+          break;
+        }
+      }
       return MakeSort(std::move(children[0]), std::move(keys));
     }
     case plan::ResolvedKind::kUnion: return MakeUnion(std::move(children), node.schema);

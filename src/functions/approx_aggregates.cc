@@ -29,6 +29,7 @@ namespace sk8::functions {
 namespace {
 
 using arrow::Datum;
+using plan::GroupedAccumulator;
 
 // Spark's linear-counting thresholds for p = 4 .. 18.
 constexpr double kThresholds[] = {10, 20, 40, 80, 220, 400, 900, 1800, 3100, 6500, 11500, 20000, 50000, 120000,

@@ -641,6 +641,21 @@ Result<std::vector<LambdaVariable>> LambdaVariables(const std::string& name, siz
   return InternalError("unknown higher-order function");
 }
 
+namespace {
+
+/// Spark's DataType.equalsStructurally(a, b, ignoreNullability = true).
+bool SameIgnoringNullability(const arrow::DataType& a, const arrow::DataType& b) {
+  if (a.id() != b.id() || a.num_fields() != b.num_fields()) return false;
+  if (a.num_fields() == 0) return a.Equals(b);
+  for (int i = 0; i < a.num_fields(); ++i) {
+    if (a.id() == arrow::Type::STRUCT && a.field(i)->name() != b.field(i)->name()) return false;
+    if (!SameIgnoringNullability(*a.field(i)->type(), *b.field(i)->type())) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<BoundExprPtr> BindHigherOrderCall(const std::string& called, std::vector<HigherOrderArg> args,
                                          const EvalContext& ctx) {
   const HofSpec* spec = FindSpec(called);
@@ -709,9 +724,14 @@ Result<BoundExprPtr> BindHigherOrderCall(const std::string& called, std::vector<
       type = input->type;
       break;
     case Hof::kAggregate: {
-      const auto& zero = values[1];
+      auto& zero = values[1];
       if (!body.type->Equals(*zero->type) && zero->type->id() != arrow::Type::NA) {
-        return wrong_lambda(*lambdas[0], "third", Quoted(types::SqlString(*zero->type)));
+        // Spark compares the start and the merge's result ignoring nullability
+        // (struct(0 AS count, ...) against struct(acc.count + 1 AS count, ...)).
+        if (!SameIgnoringNullability(*body.type, *zero->type)) {
+          return wrong_lambda(*lambdas[0], "third", Quoted(types::SqlString(*zero->type)));
+        }
+        ARROW_ASSIGN_OR_RAISE(zero, CoerceTo(zero, body.type, ctx));
       }
       type = lambdas.size() > 1 ? lambdas[1]->body->type : body.type;
       nullable = true;

@@ -741,7 +741,16 @@ FunctionInfo TryArithmetic(std::string name, std::string op) {
     std::string name = CallName(info_copy, called, args);
     EvalContext lenient = ctx;
     lenient.ansi = false;
-    ARROW_ASSIGN_OR_RAISE(auto bound, BindFunctionCall(op, std::move(args), lenient));
+    // DATE + n, n + DATE and DATE - n are date_add / date_sub, as Spark resolves them.
+    const bool date0 = args[0]->type->id() == arrow::Type::DATE32, date1 = args[1]->type->id() == arrow::Type::DATE32;
+    std::string target = op;
+    if (op == "+" && date0 && types::IsIntegral(*args[1]->type)) target = "date_add";
+    if (op == "+" && date1 && types::IsIntegral(*args[0]->type)) {
+      std::swap(args[0], args[1]);
+      target = "date_add";
+    }
+    if (op == "-" && date0 && types::IsIntegral(*args[1]->type)) target = "date_sub";
+    ARROW_ASSIGN_OR_RAISE(auto bound, BindFunctionCall(target, std::move(args), lenient));
     if (bound->kind != plan::BoundKind::kCall) return bound;
     auto inner = bound->kernel;
     auto kernel = std::make_shared<LambdaKernel>(
