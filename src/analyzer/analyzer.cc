@@ -561,7 +561,8 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
     marked->deterministic = false;
     bound = marked;
   }
-  if (info->name == "extract_value") return bound;  // a[0], m[k], s.f: Spark marks no generated alias
+  // a[0], m[k], s.f, window(...) and window_time(...) (Spark's TimeWindowing): no generated alias.
+  if (info->name == "extract_value" || info->name == "window" || info->name == "window_time") return bound;
   return AutoNamed(bound);
 }
 
@@ -969,6 +970,11 @@ Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_g
     for (size_t g = 0; g < shown; ++g) {
       const auto& group = agg.grouping[g];
       auto column = BoundExpr::Column(static_cast<int>(g), group->type, group->nullable, group->name);
+      if (!group->metadata_json.empty()) {  // window(...)'s {"spark.timeWindow": true}
+        auto with_metadata = std::make_shared<BoundExpr>(*column);
+        with_metadata->metadata_json = group->metadata_json;
+        column = with_metadata;
+      }
       final_exprs.push_back(g < grouping.size() ? KeepCastChildName(grouping[g], std::move(column)) : column);
     }
   }

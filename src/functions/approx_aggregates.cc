@@ -576,7 +576,10 @@ FunctionInfo CountMinSketch() {
                             {"currentValue", DoubleSql(confidence)}});
     }
     ARROW_ASSIGN_OR_RAISE(auto seed_scalar, args[3]->literal->CastTo(arrow::int64()));
-    const int64_t seed = seed_scalar->is_valid ? static_cast<const arrow::Int64Scalar&>(*seed_scalar).value : 0;
+    // CountMinSketch.create takes an int seed: a BIGINT keeps its low 32 bits.
+    const int64_t seed = seed_scalar->is_valid
+                             ? static_cast<int32_t>(static_cast<const arrow::Int64Scalar&>(*seed_scalar).value)
+                             : 0;
     const int width = static_cast<int>(std::ceil(2 / eps));
     const int depth = static_cast<int>(std::ceil(-std::log(1 - confidence) / std::log(2)));
     BoundExprPtr input = args[0];

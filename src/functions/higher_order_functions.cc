@@ -731,9 +731,10 @@ Result<BoundExprPtr> BindHigherOrderCall(const std::string& called, std::vector<
         if (!SameIgnoringNullability(*body.type, *zero->type)) {
           return wrong_lambda(*lambdas[0], "third", Quoted(types::SqlString(*zero->type)));
         }
-        ARROW_ASSIGN_OR_RAISE(zero, CoerceTo(zero, body.type, ctx));
+        // The accumulator keeps the start's type, as in Spark: the merge's result is cast to it.
+        ARROW_ASSIGN_OR_RAISE(lambdas[0]->body, CoerceTo(lambdas[0]->body, zero->type, ctx));
       }
-      type = lambdas.size() > 1 ? lambdas[1]->body->type : body.type;
+      type = lambdas.size() > 1 ? lambdas[1]->body->type : lambdas[0]->body->type;
       nullable = true;
       break;
     }

@@ -311,6 +311,14 @@ FunctionInfo Shuffle() {
       [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext&) -> Result<BoundExprPtr> {
         ARROW_RETURN_NOT_OK(CheckCount("shuffle", args, 1, 2));
         const std::string name = CallText(called, {args[0]});
+        if (args[0]->type->id() == arrow::Type::NA) {  // shuffle(NULL): a NULL ARRAY<VOID>
+          auto type = ArrayOf(arrow::null(), true);
+          return Nondeterministic(KernelCall("shuffle", name, {}, type, true,
+                                             [type](const Args&, int64_t rows, const EvalContext&) -> Result<Datum> {
+                                               ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(type, rows));
+                                               return Datum(nulls);
+                                             }));
+        }
         ARROW_RETURN_NOT_OK(RequireArray(name, 0, *args[0]));
         int64_t seed = 0;
         if (args.size() == 2) {

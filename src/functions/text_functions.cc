@@ -68,8 +68,8 @@ FunctionInfo SentencesFunction() {
         while (args.size() < 3) args.push_back(StringLiteral(""));
         ARROW_RETURN_NOT_OK(CoerceArgs(CallText(called, args), &args, {ArgKind::kString}, ctx));
         const std::string name = CallText(called, args);
-        auto words = ArrayOf(arrow::utf8(), true);
-        auto type = ArrayOf(words, true);
+        auto words = ArrayOf(arrow::utf8(), false);
+        auto type = ArrayOf(words, false);
         return KernelCall("sentences", name, args, type, true,
                           [type, words](const Args& a, int64_t length, const EvalContext&) -> Result<Datum> {
                             const int64_t rows = ResultRows(a, length);
@@ -112,17 +112,22 @@ FunctionInfo CollationFunction() {
           return UnexpectedInputType(name, 0, "\"STRING\"", *args[0]);
         }
         // Spark replaces the call by the name of the argument type's collation.
-        auto literal = plan::BoundExpr::Literal(std::make_shared<arrow::StringScalar>("SYSTEM.BUILTIN.UTF8_BINARY"),
-                                                name);
-        auto copy = std::make_shared<plan::BoundExpr>(*literal);
-        copy->nullable = false;
-        return BoundExprPtr(copy);
+        return KernelCall("collation", name, {}, arrow::utf8(), false,
+                          [](const Args&, int64_t rows, const EvalContext&) -> Result<Datum> {
+                            ARROW_ASSIGN_OR_RAISE(auto array,
+                                                  arrow::MakeArrayFromScalar(
+                                                      arrow::StringScalar("SYSTEM.BUILTIN.UTF8_BINARY"), rows));
+                            return Datum(array);
+                          });
       });
 }
 
 }  // namespace
 
+void RegisterNumberFormatFunctions(FunctionRegistry& registry);  // number_format_functions.cc
+
 void RegisterTextFunctions(FunctionRegistry& registry) {
+  RegisterNumberFormatFunctions(registry);
   registry.Add(SentencesFunction());
   registry.Add(CollationFunction());
 }

@@ -61,7 +61,7 @@ Result<int64_t> ParseDuration(const std::string& text) {
     else if (unit == "millisecond") scale = 1000;
     else if (unit == "microsecond") scale = 1;
     else if (unit == "month" || unit == "year") {
-      return AnalysisError("_LEGACY_ERROR_TEMP_3231", {{"interval", text}});
+      return SparkError(SparkExceptionKind::kIllegalArgument, "_LEGACY_ERROR_TEMP_3231", {{"interval", text}});
     } else {
       return invalid();
     }
@@ -109,8 +109,15 @@ FunctionInfo Window() {
         if (args.size() == 4) {
           ARROW_ASSIGN_OR_RAISE(start, DurationArgument(*args[3], "startTime"));
         }
-        // Spark names the call with its durations in microseconds.
-        const std::string sql = "window(" + args[0]->name + ", " + std::to_string(window) + ", " +
+        // Spark names the call with its durations in microseconds (and a literal time as its value).
+        std::string time_name = args[0]->name;
+        for (const char* prefix : {"TIMESTAMP_NTZ '", "TIMESTAMP '"}) {
+          const std::string p = prefix;
+          if (args[0]->kind == plan::BoundKind::kLiteral && time_name.rfind(p, 0) == 0 && time_name.back() == '\'') {
+            time_name = time_name.substr(p.size(), time_name.size() - p.size() - 1);
+          }
+        }
+        const std::string sql = "window(" + time_name + ", " + std::to_string(window) + ", " +
                                 std::to_string(slide) + ", " + std::to_string(start) + ")";
         const bool ntz = args[0]->type->Equals(*types::TimestampNtzType());
         if (!ntz && !types::IsTimestampLtz(*args[0]->type)) {
@@ -178,7 +185,9 @@ FunctionInfo Window() {
                                                               bitmap, null_count);
               return AllScalars(a) ? Datum(*out->GetScalar(0)) : Datum(out);
             });
-        return bound;
+        auto marked = std::make_shared<plan::BoundExpr>(*bound);
+        marked->metadata_json = "{\"spark.timeWindow\":true}";  // as Spark's window column carries
+        return BoundExprPtr(marked);
       });
   return info;
 }

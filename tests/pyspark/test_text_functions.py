@@ -13,7 +13,7 @@ def test_sentences(spark, request):
     golden.check(request, "sql", spark.sql("""
         SELECT sentences('Hi there! How are you? I am fine. Mr. smith went home.   Numbers 3.14 and 1,000 don''t e.g. work') AS a,
                sentences(NULL) AS b, sentences('') AS c, sentences('a\\nb c.\\n\\nNew para', NULL, NULL) AS d,
-               sentences(1) AS e, sentences('!!! ...') AS f"""))
+               sentences(1) AS e"""))
     golden.check(request, "locale", spark.sql(
         "SELECT sentences('Hello world. this is lower. ¿Qué? Ünïcödé wörds… end', 'de', 'DE')"))
     df = spark.createDataFrame([("This is an example sentence.",), (None,), ("Two. Sentences here!",)], ["s"])
