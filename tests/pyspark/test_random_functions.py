@@ -143,3 +143,13 @@ def test_many_rows_one_partition(spark, request):
     golden.check(request, "tail", df.filter("id >= 199995 OR id < 3"), ordered=True)
     golden.check(request, "agg", spark.range(0, 200000, 1, 1).select(F.rand(7).alias("r")).agg(
         F.count("r"), F.countDistinct("r")))
+
+
+def test_limit_and_show_over_partitions(spark, request):
+    # A limit or show over rand(seed) reads only the rows it returns, and keeps
+    # each row's partition where Spark's range splits them.
+    golden.check(request, "limit", spark.range(0, 10, 1, 2).select("id", F.rand(4), F.monotonically_increasing_id())
+                 .limit(7), ordered=True)
+    golden.check_show(request, "show", spark.range(0, 10, 1, 3).select("id", F.rand(4), F.spark_partition_id()), n=8)
+    golden.check_show(request, "show_one", spark.range(0, 100000, 1, 1).select("id", F.randn(4)), n=3)
+    golden.check(request, "order_by", spark.range(0, 200, 1, 1).orderBy(F.rand(9)).limit(5), ordered=True)
