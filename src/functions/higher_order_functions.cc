@@ -435,18 +435,26 @@ class HigherOrderKernel : public plan::ScalarKernel {
       ARROW_ASSIGN_OR_RAISE(auto merged, arrow::compute::Take(both, Datum(Indices(pick))));
       acc = merged.make_array();
     }
+    // NULL where the array is NULL; the finish runs only over the other rows (as
+    // Spark, which never calls it for a NULL array: acc.sum / acc.count cannot fail there).
+    std::vector<int64_t> kept;
+    for (int64_t i = 0; i < rows; ++i) {
+      if (list->IsValid(i)) kept.push_back(i);
+    }
+    ListByIndices result(rows);
     if (lambdas_.size() > 1) {
-      std::vector<int64_t> all(static_cast<size_t>(rows));
-      for (int64_t i = 0; i < rows; ++i) all[static_cast<size_t>(i)] = i;
-      ARROW_ASSIGN_OR_RAISE(acc, RunLambda(*lambdas_[1], {acc}, captures[1], Indices(all), rows, ctx));
+      auto kept_rows = Indices(kept);
+      ARROW_ASSIGN_OR_RAISE(auto kept_acc, arrow::compute::Take(acc, Datum(kept_rows)));
+      ARROW_ASSIGN_OR_RAISE(acc, RunLambda(*lambdas_[1], {kept_acc.make_array()}, captures[1], kept_rows,
+                                           static_cast<int64_t>(kept.size()), ctx));
+      for (int64_t i = 0, k = 0; i < rows; ++i) result.Add(list->IsNull(i) ? -1 : k++);
+    } else {
+      for (int64_t i = 0; i < rows; ++i) result.Add(list->IsNull(i) ? -1 : i);
     }
     if (!acc->type()->Equals(*type_)) {
       ARROW_ASSIGN_OR_RAISE(auto cast, arrow::compute::Cast(acc, type_));
       acc = cast.make_array();
     }
-    // NULL where the array is NULL.
-    ListByIndices result(rows);
-    for (int64_t i = 0; i < rows; ++i) result.Add(list->IsNull(i) ? -1 : i);
     return result.Elements(acc);
   }
 

@@ -41,3 +41,12 @@ def test_try_add_dates(spark, request):
     golden.check(request, "sql", spark.sql(
         "SELECT try_add(DATE'2015-09-30', 1), try_add(1, DATE'2015-09-30'), try_subtract(DATE'2015-09-30', 1), "
         "try_add(DATE'2015-09-30', CAST(2 AS SMALLINT))"))
+
+
+def test_aggregate_finish_skips_null_arrays(spark, request):
+    # Spark never runs the finish for a NULL array (acc.sum / acc.count would divide by zero).
+    df = spark.createDataFrame([(1, [20.0, 4.0]), (2, None), (3, [1.0])], ("id", "values"))
+    start = F.struct(F.lit(0).alias("count"), F.lit(0.0).alias("sum"))
+    golden.check(request, "df", df.select("id", F.aggregate(
+        "values", start, lambda acc, x: F.struct((acc.count + 1).alias("count"), (acc.sum + x).alias("sum")),
+        lambda acc: acc.sum / acc.count).alias("mean")))
