@@ -35,6 +35,22 @@ namespace {
 // partition: Spark's XORShiftRandom (functions/spark_random.h).
 using functions::XorShiftRandom;
 
+/// `node` with every spark.range below it read as one partition.
+ResolvedPtr WithOnePartition(const ResolvedPtr& node) {
+  bool changed = false;
+  std::vector<ResolvedPtr> children;
+  for (const auto& child : node->children) {
+    children.push_back(WithOnePartition(child));
+    changed |= children.back() != child;
+  }
+  const bool split_range = node->kind == ResolvedKind::kRange && node->num_partitions > 1;
+  if (!changed && !split_range) return node;
+  auto copy = std::make_shared<ResolvedPlan>(*node);
+  copy->children = std::move(children);
+  if (split_range) copy->num_partitions = 1;
+  return copy;
+}
+
 ExprPtr Col(const std::string& name) {
   return std::make_shared<plan::ColumnExpr>(std::vector<std::string>{name}, std::nullopt);
 }
@@ -78,6 +94,9 @@ Result<ResolvedPtr> Analyzer::ResolveSameRows(const plan::SameRowsPlan& node, Re
     if (key->kind() == plan::ExprKind::kSortOrder) key = key->As<plan::SortOrderExpr>().child;
     ARROW_RETURN_NOT_OK(Bind(key, *input, nullptr).status());
   }
+  // coalesce(1) / repartition(1): one partition, which spark_partition_id(),
+  // rand(seed) and monotonically_increasing_id() read (spark.range's split is undone).
+  if (node.what == "coalesce 1" || node.what == "repartition 1") return WithOnePartition(input);
   return input;
 }
 

@@ -153,3 +153,10 @@ def test_limit_and_show_over_partitions(spark, request):
     golden.check_show(request, "show", spark.range(0, 10, 1, 3).select("id", F.rand(4), F.spark_partition_id()), n=8)
     golden.check_show(request, "show_one", spark.range(0, 100000, 1, 1).select("id", F.randn(4)), n=3)
     golden.check(request, "order_by", spark.range(0, 200, 1, 1).orderBy(F.rand(9)).limit(5), ordered=True)
+
+
+def test_coalesce_one_partition(spark, request):
+    golden.check(request, "coalesce", spark.range(0, 10, 1, 3).coalesce(1).select(
+        "id", F.spark_partition_id(), F.monotonically_increasing_id(), F.rand(2)), ordered=True)
+    golden.check(request, "distinct", spark.range(0, 10, 1, 3).select(
+        F.spark_partition_id().alias("partition")).distinct().sort("partition"), ordered=True)
