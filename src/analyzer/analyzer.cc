@@ -504,6 +504,12 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
     // fn(x) IGNORE NULLS is fn(x, true) (first, last, any_value).
     if (call.ignore_nulls) args.push_back(BoundExpr::Literal(arrow::MakeScalar(true), "true"));
     ARROW_ASSIGN_OR_RAISE(auto aggregate, info->bind_aggregate(call.name, std::move(args), call.distinct, ctx_));
+    for (const auto& a : aggregate.args) {
+      if (!plan::IsDeterministic(*a)) {  // sum(rand()): Spark refuses it
+        return AnalysisError("AGGREGATE_FUNCTION_WITH_NONDETERMINISTIC_EXPRESSION",
+                             {{"sqlExpr", "\"" + aggregate.name + "\""}});
+      }
+    }
     if (call.filter) {
       if (ContainsAggregate(*call.filter)) return AnalysisError("NESTED_AGGREGATE_FUNCTION", {});
       ARROW_ASSIGN_OR_RAISE(aggregate.filter, Bind(call.filter, input, nullptr));

@@ -123,7 +123,8 @@ FunctionInfo Rand(const std::string& name, bool gaussian, std::string usage) {
           shown = args[0]->name;
         }
         return RandCall(name, seed, gaussian, name + "(" + shown + ")");
-      });
+      },
+      /*can_fail=*/true);  // so CASE WHEN evaluates it only on the rows that reach it, as Spark draws
   info.deterministic = false;
   return info;
 }
@@ -196,7 +197,8 @@ FunctionInfo Uniform() {
         copy->nullable = false;
         copy->deterministic = false;
         return BoundExprPtr(copy);
-      });
+      },
+      /*can_fail=*/true);  // drawn only on the rows a CASE WHEN branch reaches
   info.deterministic = false;
   return info;
 }
@@ -300,7 +302,8 @@ FunctionInfo Uuid() {
                                   return out.Finish(false);
                                 });
         return Nondeterministic(bound);
-      });
+      },
+      /*can_fail=*/true);  // drawn only on the rows a CASE WHEN branch reaches
   info.deterministic = false;
   return info;
 }
@@ -353,7 +356,8 @@ FunctionInfo Shuffle() {
                                   return out.Finish(type, list->values(), false);
                                 });
         return Nondeterministic(bound);
-      });
+      },
+      /*can_fail=*/true);  // drawn only on the rows a CASE WHEN branch reaches
   info.deterministic = false;
   return info;
 }
@@ -395,7 +399,8 @@ FunctionInfo MonotonicallyIncreasingId() {
                                   return Datum(array);
                                 });
         return Nondeterministic(bound);
-      });
+      },
+      /*can_fail=*/true);  // drawn only on the rows a CASE WHEN branch reaches
   info.deterministic = false;
   return info;
 }

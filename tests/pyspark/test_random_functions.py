@@ -160,3 +160,16 @@ def test_coalesce_one_partition(spark, request):
         "id", F.spark_partition_id(), F.monotonically_increasing_id(), F.rand(2)), ordered=True)
     golden.check(request, "distinct", spark.range(0, 10, 1, 3).select(
         F.spark_partition_id().alias("partition")).distinct().sort("partition"), ordered=True)
+
+
+def test_draws_only_where_evaluated(spark, request):
+    # Spark draws the next value only for the rows a CASE WHEN branch reaches.
+    df = spark.range(0, 8, 1, 1)
+    golden.check(request, "when", df.select("id", F.when(F.col("id") > 2, F.rand(1)).otherwise(F.lit(-1.0)),
+                                            F.when(F.col("id") % 2 == 0, F.monotonically_increasing_id())),
+                 ordered=True)
+    golden.check(request, "filter", df.filter(F.rand(3) > 0.5), ordered=True)
+
+
+def test_aggregate_of_nondeterministic(spark, request):
+    golden.check_error(request, "sum", lambda: spark.range(0, 10, 1, 1).agg(F.sum(F.rand(5))).collect())
