@@ -122,6 +122,28 @@ FunctionInfo CollationFunction() {
       });
 }
 
+/// input_file_name() / input_file_block_start() / input_file_block_length(): ''
+/// and -1 for rows that come from no file (the analyzer refuses them over files).
+FunctionInfo InputFileFunction(const std::string& name, std::shared_ptr<arrow::DataType> type,
+                               std::shared_ptr<arrow::Scalar> value, std::string usage) {
+  FunctionInfo info = ScalarInfo(
+      name, std::move(usage),
+      [name, type, value](const std::string&, std::vector<BoundExprPtr> args,
+                          const EvalContext&) -> Result<BoundExprPtr> {
+        ARROW_RETURN_NOT_OK(CheckCount(name, args, 0, 0));
+        auto bound = KernelCall(name, name + "()", {}, type, false,
+                                [value](const Args&, int64_t rows, const EvalContext&) -> Result<Datum> {
+                                  ARROW_ASSIGN_OR_RAISE(auto array, arrow::MakeArrayFromScalar(*value, rows));
+                                  return Datum(array);
+                                });
+        auto marked = std::make_shared<plan::BoundExpr>(*bound);
+        marked->deterministic = false;  // Spark's InputFileName is nondeterministic: never folded
+        return BoundExprPtr(marked);
+      });
+  info.deterministic = false;
+  return info;
+}
+
 }  // namespace
 
 void RegisterNumberFormatFunctions(FunctionRegistry& registry);  // number_format_functions.cc
@@ -130,6 +152,16 @@ void RegisterTextFunctions(FunctionRegistry& registry) {
   RegisterNumberFormatFunctions(registry);
   registry.Add(SentencesFunction());
   registry.Add(CollationFunction());
+  registry.Add(InputFileFunction("input_file_name", arrow::utf8(), std::make_shared<arrow::StringScalar>(""),
+                                 "input_file_name() - Returns the name of the file being read, or empty string if "
+                                 "not available."));
+  registry.Add(InputFileFunction("input_file_block_start", arrow::int64(), std::make_shared<arrow::Int64Scalar>(-1),
+                                 "input_file_block_start() - Returns the start offset of the block being read, or -1 "
+                                 "if not available."));
+  registry.Add(InputFileFunction("input_file_block_length", arrow::int64(),
+                                 std::make_shared<arrow::Int64Scalar>(-1),
+                                 "input_file_block_length() - Returns the length of the block being read, or -1 if "
+                                 "not available."));
 }
 
 }  // namespace sk8::functions

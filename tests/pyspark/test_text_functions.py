@@ -27,3 +27,11 @@ def test_collation(spark, request):
     golden.check(request, "df", spark.createDataFrame([("name",), (None,)], ["dt"]).select(
         F.collation("dt").alias("collation")))
     golden.check_error(request, "int", lambda: spark.sql("SELECT collation(1)").collect())
+
+
+def test_input_file_without_files(spark, request):
+    # Rows that come from no file: '' and -1, as in Spark.
+    golden.check(request, "range", spark.range(0, 3, 1, 1).select(
+        "id", F.input_file_name(), F.input_file_block_start(), F.input_file_block_length()))
+    golden.check(request, "sql", spark.sql(
+        "SELECT input_file_name(), input_file_block_start(), input_file_block_length() FROM VALUES (1) AS t(x)"))
