@@ -111,6 +111,9 @@ def render_docs(rows: list[tuple[str, bool, bool, str]], spark_version: str) -> 
             usage = usage[:97] + "..."
         display = name.replace("|", "\\|")
         lines.append(f"| `{display}` | {'yes' if impl else ''} | {'yes' if impl and test else ''} | {usage} |")
+    notes = Path(__file__).resolve().parent.parent / "docs" / "function-notes.md"
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 

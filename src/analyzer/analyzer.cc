@@ -234,6 +234,33 @@ Result<std::vector<ExprPtr>> ExpandSqlText(const std::vector<ExprPtr>& exprs) {
   return out;
 }
 
+/// The time columns of the window(...) calls in `exprs` (tumbling time windows).
+void TimeWindowColumns(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) {
+  if (e->kind != plan::BoundKind::kCall) return;
+  if (e->function_name == "window" && !e->args.empty()) out->push_back(e->args[0]);
+  for (const auto& a : e->args) TimeWindowColumns(a, out);
+}
+
+/// Spark's TimeWindowing drops the rows whose time is NULL: `input` filtered on
+/// the time columns of the window(...) calls in `exprs` (bound to `input`), or
+/// `input` itself when there are none.
+Result<ResolvedPtr> FilterNullTimeWindows(ResolvedPtr input, const std::vector<BoundExprPtr>& exprs,
+                                          const plan::EvalContext& ctx) {
+  std::vector<BoundExprPtr> times;
+  for (const auto& e : exprs) TimeWindowColumns(e, &times);
+  if (times.empty()) return input;
+  std::vector<BoundExprPtr> conjuncts;
+  for (auto& t : times) {
+    ARROW_ASSIGN_OR_RAISE(auto not_null, functions::BindFunctionCall("isnotnull", {t}, ctx));
+    conjuncts.push_back(std::move(not_null));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto condition, functions::AndAll(conjuncts, ctx));
+  auto out = NewNode(ResolvedKind::kFilter, input->schema, {input});
+  InheritQualifiers(out.get(), *input);
+  out->condition = condition;
+  return ResolvedPtr(out);
+}
+
 }  // namespace
 
 bool ContainsAggregate(const Expr& expr) {
@@ -477,6 +504,12 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
     // fn(x) IGNORE NULLS is fn(x, true) (first, last, any_value).
     if (call.ignore_nulls) args.push_back(BoundExpr::Literal(arrow::MakeScalar(true), "true"));
     ARROW_ASSIGN_OR_RAISE(auto aggregate, info->bind_aggregate(call.name, std::move(args), call.distinct, ctx_));
+    for (const auto& a : aggregate.args) {
+      if (!plan::IsDeterministic(*a)) {  // sum(rand()): Spark refuses it
+        return AnalysisError("AGGREGATE_FUNCTION_WITH_NONDETERMINISTIC_EXPRESSION",
+                             {{"sqlExpr", "\"" + aggregate.name + "\""}});
+      }
+    }
     if (call.filter) {
       if (ContainsAggregate(*call.filter)) return AnalysisError("NESTED_AGGREGATE_FUNCTION", {});
       ARROW_ASSIGN_OR_RAISE(aggregate.filter, Bind(call.filter, input, nullptr));
@@ -529,7 +562,13 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
     bound = renamed;
   }
   if (info->null_intolerant) bound = functions::MarkNullIntolerant(bound, *info);
-  if (info->name == "extract_value") return bound;  // a[0], m[k], s.f: Spark marks no generated alias
+  if (!info->deterministic && bound->deterministic) {  // the optimizer must not fold, merge or reorder it
+    auto marked = std::make_shared<BoundExpr>(*bound);
+    marked->deterministic = false;
+    bound = marked;
+  }
+  // a[0], m[k], s.f, window(...) and window_time(...) (Spark's TimeWindowing): no generated alias.
+  if (info->name == "extract_value" || info->name == "window" || info->name == "window_time") return bound;
   return AutoNamed(bound);
 }
 
@@ -864,6 +903,7 @@ Result<ResolvedPtr> Analyzer::ResolveProject(const plan::ProjectPlan& node, Reso
     WindowScope scope(this, &windows);
     ARROW_ASSIGN_OR_RAISE(exprs, BindProjectList(expressions, *input, nullptr));
   }
+  ARROW_ASSIGN_OR_RAISE(input, FilterNullTimeWindows(input, exprs, ctx_));
   ARROW_ASSIGN_OR_RAISE(input, PlanWindows(input, windows, &exprs));
   auto out = NewNode(ResolvedKind::kProject, SchemaOf(exprs), {input});
   // Columns passed through unchanged keep their qualifier.
@@ -942,6 +982,11 @@ Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_g
     for (size_t g = 0; g < shown; ++g) {
       const auto& group = agg.grouping[g];
       auto column = BoundExpr::Column(static_cast<int>(g), group->type, group->nullable, group->name);
+      if (!group->metadata_json.empty()) {  // window(...)'s {"spark.timeWindow": true}
+        auto with_metadata = std::make_shared<BoundExpr>(*column);
+        with_metadata->metadata_json = group->metadata_json;
+        column = with_metadata;
+      }
       final_exprs.push_back(g < grouping.size() ? KeepCastChildName(grouping[g], std::move(column)) : column);
     }
   }
@@ -958,6 +1003,9 @@ Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_g
   arrow::FieldVector fields;
   for (const auto& g : agg.grouping) fields.push_back(arrow::field(g->name, g->type, g->nullable));
   for (const auto& a : agg.aggregates) fields.push_back(arrow::field(a.name, a.type, a.nullable));
+  if (grouping_sets.empty()) {
+    ARROW_ASSIGN_OR_RAISE(input, FilterNullTimeWindows(input, agg.grouping, ctx_));
+  }
   auto aggregate = NewNode(ResolvedKind::kAggregate, arrow::schema(fields), {input});
   aggregate->grouping = node_grouping.empty() ? agg.grouping : node_grouping;
   aggregate->aggregates = agg.aggregates;
@@ -1001,6 +1049,7 @@ Result<ResolvedPtr> Analyzer::ResolveWithColumns(const plan::WithColumnsPlan& no
     }
     if (!replaced) exprs.push_back(bound);
   }
+  ARROW_ASSIGN_OR_RAISE(input, FilterNullTimeWindows(input, exprs, ctx_));
   ARROW_ASSIGN_OR_RAISE(input, PlanWindows(input, windows, &exprs));
   auto out = NewNode(ResolvedKind::kProject, SchemaOf(exprs), {input});
   out->expressions = std::move(exprs);
@@ -1432,8 +1481,37 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
   return AssignColumnIds(result);
 }
 
+namespace {
+
+bool CallsInputFile(const BoundExprPtr& e) {
+  if (!e || e->kind != plan::BoundKind::kCall) return false;
+  if (e->function_name.rfind("input_file_", 0) == 0) return true;
+  return std::any_of(e->args.begin(), e->args.end(), CallsInputFile);
+}
+
+/// input_file_name() and input_file_block_start / _length answer only for rows
+/// that do not come from files ('' and -1, as in Spark); over a file scan sk8
+/// does not know the row's file yet, so such a query is refused.
+Status CheckInputFileCalls(const ResolvedPlan& node, bool* calls, bool* scans) {
+  *scans |= node.kind == ResolvedKind::kFileScan;
+  for (const auto& e : node.expressions) *calls |= CallsInputFile(e);
+  for (const auto& e : node.grouping) *calls |= CallsInputFile(e);
+  *calls |= CallsInputFile(node.condition);
+  for (const auto& a : node.aggregates) {
+    for (const auto& e : a.args) *calls |= CallsInputFile(e);
+  }
+  for (const auto& k : node.sort_keys) *calls |= CallsInputFile(k.expr);
+  for (const auto& child : node.children) ARROW_RETURN_NOT_OK(CheckInputFileCalls(*child, calls, scans));
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<ResolvedPtr> Analyzer::Resolve(const plan::PlanPtr& plan) const {
   ARROW_ASSIGN_OR_RAISE(auto resolved, ResolveNode(plan));
+  bool calls = false, scans = false;
+  ARROW_RETURN_NOT_OK(CheckInputFileCalls(*resolved, &calls, &scans));
+  if (calls && scans) return Unsupported("input_file_name / input_file_block_start / input_file_block_length over files");
   return AssignColumnIds(resolved);
 }
 

@@ -16,6 +16,7 @@
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
 #include "functions/quantile_summaries.h"
+#include "functions/spark_random.h"
 #include "types/spark_types.h"
 
 namespace sk8::analyzer {
@@ -30,70 +31,25 @@ using F = plan::StatFunctionPlan::Function;
 
 namespace {
 
-// ---------------------------------------------------------------------------
-// Spark's XORShiftRandom (java.util.Random with an xorshift next(bits) and a
-// seed scrambled by Scala's MurmurHash3.bytesHash), so that sample(fraction,
-// seed) keeps the rows Spark keeps for the same seed in one partition.
+// sample(fraction, seed) keeps the rows Spark keeps for the same seed in one
+// partition: Spark's XORShiftRandom (functions/spark_random.h).
+using functions::XorShiftRandom;
 
-uint32_t Rotl(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
-
-uint32_t MixK(uint32_t k) {
-  k *= 0xcc9e2d51u;
-  k = Rotl(k, 15);
-  return k * 0x1b873593u;
+/// `node` with every spark.range below it read as one partition.
+ResolvedPtr WithOnePartition(const ResolvedPtr& node) {
+  bool changed = false;
+  std::vector<ResolvedPtr> children;
+  for (const auto& child : node->children) {
+    children.push_back(WithOnePartition(child));
+    changed |= children.back() != child;
+  }
+  const bool split_range = node->kind == ResolvedKind::kRange && node->num_partitions > 1;
+  if (!changed && !split_range) return node;
+  auto copy = std::make_shared<ResolvedPlan>(*node);
+  copy->children = std::move(children);
+  if (split_range) copy->num_partitions = 1;
+  return copy;
 }
-
-uint32_t ScalaBytesHash(const uint8_t* data, int len, uint32_t seed) {
-  uint32_t h = seed;
-  int i = 0;
-  for (; len - i >= 4; i += 4) {
-    uint32_t k = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (static_cast<uint32_t>(data[i + 3]) << 24);
-    h ^= MixK(k);
-    h = Rotl(h, 13) * 5 + 0xe6546b64u;
-  }
-  uint32_t k = 0;
-  const int rest = len - i;
-  if (rest == 3) k ^= data[i + 2] << 16;
-  if (rest >= 2) k ^= data[i + 1] << 8;
-  if (rest >= 1) {
-    k ^= data[i];
-    h ^= MixK(k);
-  }
-  h ^= static_cast<uint32_t>(len);
-  h ^= h >> 16;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13;
-  h *= 0xc2b2ae35u;
-  h ^= h >> 16;
-  return h;
-}
-
-class XorShiftRandom {
- public:
-  explicit XorShiftRandom(int64_t seed) {
-    uint8_t bytes[8];
-    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<uint8_t>(static_cast<uint64_t>(seed) >> (56 - 8 * i));
-    const uint32_t low = ScalaBytesHash(bytes, 8, 0x3c074a61u);  // MurmurHash3.arraySeed
-    const uint32_t high = ScalaBytesHash(bytes, 8, low);
-    seed_ = (static_cast<uint64_t>(high) << 32) | low;
-  }
-  /// java.util.Random.nextDouble over next(bits).
-  double NextDouble() {
-    const int64_t a = Next(26);
-    const int64_t b = Next(27);
-    return static_cast<double>((a << 27) + b) * 0x1.0p-53;
-  }
-
- private:
-  int64_t Next(int bits) {
-    uint64_t next = seed_ ^ (seed_ << 21);
-    next ^= next >> 35;
-    next ^= next << 4;
-    seed_ = next;
-    return static_cast<int64_t>(next & ((uint64_t{1} << bits) - 1));
-  }
-  uint64_t seed_;
-};
 
 ExprPtr Col(const std::string& name) {
   return std::make_shared<plan::ColumnExpr>(std::vector<std::string>{name}, std::nullopt);
@@ -138,6 +94,9 @@ Result<ResolvedPtr> Analyzer::ResolveSameRows(const plan::SameRowsPlan& node, Re
     if (key->kind() == plan::ExprKind::kSortOrder) key = key->As<plan::SortOrderExpr>().child;
     ARROW_RETURN_NOT_OK(Bind(key, *input, nullptr).status());
   }
+  // coalesce(1) / repartition(1): one partition, which spark_partition_id(),
+  // rand(seed) and monotonically_increasing_id() read (spark.range's split is undone).
+  if (node.what == "coalesce 1" || node.what == "repartition 1") return WithOnePartition(input);
   return input;
 }
 

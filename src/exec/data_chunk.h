@@ -23,6 +23,11 @@ struct DataChunk {
   /// into (kHaveMoreOutput): they share the batch_index and reach the sink in
   /// order, so an ordered sink knows the morsel is complete at the last one.
   bool last_part = true;
+  /// Spark's partition of these rows (spark.range(..., numPartitions) splits its
+  /// rows into Spark's partitions; every other source is partition 0). Read by
+  /// the nondeterministic functions (rand, monotonically_increasing_id, ...)
+  /// through EvalContext::partition_index.
+  int32_t partition_index = 0;
 
   int64_t num_rows() const {
     if (!batch) return 0;

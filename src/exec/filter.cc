@@ -42,7 +42,14 @@ class Filter : public PhysicalOperator {
 
   Result<OperatorResult> Execute(ExecContext& ctx, DataChunk* chunk, OperatorState&) const override {
     ARROW_ASSIGN_OR_RAISE(auto dense, chunk->Materialize(ctx.pool));
-    ARROW_ASSIGN_OR_RAISE(auto result, Evaluate(*condition_, *dense, ctx.eval));
+    const plan::EvalContext* eval = &ctx.eval;
+    plan::EvalContext in_partition;
+    if (chunk->partition_index != 0) {  // rand, monotonically_increasing_id, ... read it
+      in_partition = ctx.eval;
+      in_partition.partition_index = chunk->partition_index;
+      eval = &in_partition;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto result, Evaluate(*condition_, *dense, *eval));
     auto selection = std::make_shared<std::vector<int32_t>>();
     if (result.is_scalar()) {
       const auto& scalar = static_cast<const arrow::BooleanScalar&>(*result.scalar());

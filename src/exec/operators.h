@@ -36,6 +36,9 @@ OperatorPtr MakeProjection(OperatorPtr child, std::vector<plan::BoundExprPtr> ex
                            std::shared_ptr<arrow::Schema> schema);
 OperatorPtr MakeLimit(OperatorPtr child, int64_t limit, int64_t offset);
 OperatorPtr MakeTail(OperatorPtr child, int64_t limit);
+/// Gathers its input in order into one batch per Spark partition, for the
+/// nondeterministic functions above it that number rows within a partition.
+OperatorPtr MakePartitionGather(OperatorPtr child);
 OperatorPtr MakeHashAggregate(OperatorPtr child, std::vector<plan::BoundExprPtr> grouping,
                               std::vector<plan::BoundAggregate> aggregates, std::shared_ptr<arrow::Schema> schema);
 /// ORDER BY; with `top_n` >= 0 only the first top_n rows of the order (a top-N).

@@ -162,14 +162,35 @@ Result<OperatorPtr> Plan(const plan::ResolvedPlan& node, ReuseIndex* reuse) {
   return op;
 }
 
+/// A spark.range(..., numPartitions > 1) below: its rows carry Spark's partitions,
+/// which a limit's output would not keep.
+bool HasPartitionedRange(const plan::ResolvedPlan& node) {
+  if (node.kind == plan::ResolvedKind::kRange && node.num_partitions > 1) return true;
+  return std::any_of(node.children.begin(), node.children.end(),
+                     [](const plan::ResolvedPtr& child) { return HasPartitionedRange(*child); });
+}
+
 Result<OperatorPtr> PlanNode(const plan::ResolvedPlan& node, ReuseIndex* reuse) {
-  if (node.kind == plan::ResolvedKind::kLimit && node.limit >= 0 && node.child().kind == plan::ResolvedKind::kSort) {
+  // (A top-N evaluates its keys again over the rows it keeps, so rand(seed) keys sort in full.)
+  if (node.kind == plan::ResolvedKind::kLimit && node.limit >= 0 && node.child().kind == plan::ResolvedKind::kSort &&
+      IsDeterministicTree(node.child())) {
     // ORDER BY ... LIMIT: a top-N keeps the first limit + offset rows only.
     const auto& sort = node.child();
     ARROW_ASSIGN_OR_RAISE(auto input, Plan(sort.child(), reuse));
     ARROW_ASSIGN_OR_RAISE(auto keys, BindSortKeys(sort));
     int64_t top_n = node.offset > std::numeric_limits<int64_t>::max() - node.limit ? -1 : node.limit + node.offset;
     return MakeLimit(MakeSort(std::move(input), std::move(keys), top_n), node.limit, node.offset);
+  }
+  if (node.kind == plan::ResolvedKind::kShowString && node.child().kind == plan::ResolvedKind::kProject &&
+      !AllDeterministic(node.child().expressions) && !HasPartitionedRange(node.child())) {
+    // show() of rand(seed), uuid(), ...: the projection maps rows one to one, so only
+    // the first num_rows + 1 of its input are read (and gathered), not the whole input.
+    const auto& project = node.child();
+    ARROW_ASSIGN_OR_RAISE(auto input, Plan(project.child(), reuse));
+    ARROW_ASSIGN_OR_RAISE(auto expressions, BindAll(project.expressions, project.child().column_ids));
+    auto limited = MakeLimit(std::move(input), static_cast<int64_t>(std::max(node.show_rows, 0)) + 1, 0);
+    auto projected = MakeProjection(MakePartitionGather(std::move(limited)), std::move(expressions), project.schema);
+    return MakeShowString(std::move(projected), node.show_rows, node.show_truncate, node.show_vertical);
   }
   std::vector<OperatorPtr> children;
   for (const auto& child : node.children) {
@@ -187,10 +208,13 @@ Result<OperatorPtr> PlanNode(const plan::ResolvedPlan& node, ReuseIndex* reuse) 
           {node.data_source, node.files, node.data_schema, node.file_columns, node.schema, node.file_partition_values});
     case plan::ResolvedKind::kProject: {
       ARROW_ASSIGN_OR_RAISE(auto expressions, BindAll(node.expressions, input_ids));
+      // rand(seed), monotonically_increasing_id(), ...: one call per partition (partition_gather.cc).
+      if (!AllDeterministic(expressions)) children[0] = MakePartitionGather(std::move(children[0]));
       return MakeProjection(std::move(children[0]), std::move(expressions), node.schema);
     }
     case plan::ResolvedKind::kFilter: {
       ARROW_ASSIGN_OR_RAISE(auto condition, plan::BindToInput(node.condition, input_ids));
+      if (!plan::IsDeterministic(*condition)) children[0] = MakePartitionGather(std::move(children[0]));
       return MakeFilter(std::move(children[0]), std::move(condition));
     }
     case plan::ResolvedKind::kLimit: return MakeLimit(std::move(children[0]), node.limit, node.offset);
@@ -204,16 +228,25 @@ Result<OperatorPtr> PlanNode(const plan::ResolvedPlan& node, ReuseIndex* reuse) 
       }
       ARROW_ASSIGN_OR_RAISE(auto grouping, BindAll(node.grouping, input_ids));
       auto aggregates = node.aggregates;
+      bool gather = !AllDeterministic(grouping);
       for (auto& aggregate : aggregates) {
         ARROW_ASSIGN_OR_RAISE(aggregate.args, BindAll(aggregate.args, input_ids));
+        gather |= !AllDeterministic(aggregate.args);
         if (aggregate.filter) {
           ARROW_ASSIGN_OR_RAISE(aggregate.filter, plan::BindToInput(aggregate.filter, input_ids));
         }
       }
+      if (gather) children[0] = MakePartitionGather(std::move(children[0]));
       return MakeHashAggregate(std::move(children[0]), std::move(grouping), std::move(aggregates), node.schema);
     }
     case plan::ResolvedKind::kSort: {
       ARROW_ASSIGN_OR_RAISE(auto keys, BindSortKeys(node));
+      for (const auto& key : keys) {
+        if (!plan::IsDeterministic(*key.expr)) {  // orderBy(rand(seed)): one call per partition
+          children[0] = MakePartitionGather(std::move(children[0]));
+          break;
+        }
+      }
       return MakeSort(std::move(children[0]), std::move(keys));
     }
     case plan::ResolvedKind::kUnion: return MakeUnion(std::move(children), node.schema);

@@ -43,8 +43,15 @@ class Projection : public PhysicalOperator {
     ARROW_ASSIGN_OR_RAISE(auto dense, chunk->Materialize(ctx.pool, chunk->selection ? &needed : nullptr));
     std::vector<std::shared_ptr<arrow::Array>> columns;
     columns.reserve(expressions_.size());
+    const plan::EvalContext* eval = &ctx.eval;
+    plan::EvalContext in_partition;
+    if (chunk->partition_index != 0) {  // rand, monotonically_increasing_id, ... read it
+      in_partition = ctx.eval;
+      in_partition.partition_index = chunk->partition_index;
+      eval = &in_partition;
+    }
     for (const auto& expr : expressions_) {
-      ARROW_ASSIGN_OR_RAISE(auto value, Evaluate(*expr, *dense, ctx.eval));
+      ARROW_ASSIGN_OR_RAISE(auto value, Evaluate(*expr, *dense, *eval));
       ARROW_ASSIGN_OR_RAISE(auto array, ToArray(value, dense->num_rows()));
       columns.push_back(std::move(array));
     }

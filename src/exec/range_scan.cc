@@ -6,9 +6,18 @@
 namespace sk8::exec {
 namespace {
 
+/// A morsel: rows [first, first + count) of the range, in Spark's partition.
+struct RangeMorsel {
+  int64_t first;
+  int64_t count;
+  int32_t partition;
+};
+
 struct RangeSourceState : GlobalSourceState {
   int64_t total_rows = 0;
   std::atomic<int64_t> next_morsel{0};
+  /// With numPartitions > 1: the morsels, none across a partition's end.
+  std::vector<RangeMorsel> morsels;
   int MaxThreads() const override {
     return static_cast<int>(std::min<int64_t>(64, (total_rows + kMorselRows - 1) / kMorselRows));
   }
@@ -31,6 +40,17 @@ class RangeScan : public PhysicalOperator {
   Result<std::unique_ptr<GlobalSourceState>> InitSource(ExecContext&) const override {
     auto state = std::make_unique<RangeSourceState>();
     state->total_rows = NumRows();
+    if (num_partitions_ > 1) {
+      // Spark's Range: partition i holds rows [i * n / p, (i + 1) * n / p).
+      const __int128 n = state->total_rows;
+      for (int32_t p = 0; p < num_partitions_; ++p) {
+        const auto begin = static_cast<int64_t>(n * p / num_partitions_);
+        const auto end = static_cast<int64_t>(n * (p + 1) / num_partitions_);
+        for (int64_t first = begin; first < end; first += kMorselRows) {
+          state->morsels.push_back({first, std::min(kMorselRows, end - first), p});
+        }
+      }
+    }
     return state;
   }
 
@@ -39,8 +59,17 @@ class RangeScan : public PhysicalOperator {
     auto& state = static_cast<RangeSourceState&>(global);
     int64_t morsel = state.next_morsel.fetch_add(1);
     int64_t first = morsel * kMorselRows;
-    if (first >= state.total_rows || (state.total_rows == 0 && morsel > 0)) return SourceResult::kFinished;
-    int64_t count = std::min(kMorselRows, state.total_rows - first);
+    int64_t count = 0;
+    int32_t partition = 0;
+    if (num_partitions_ > 1 && state.total_rows > 0) {
+      if (morsel >= static_cast<int64_t>(state.morsels.size())) return SourceResult::kFinished;
+      first = state.morsels[morsel].first;
+      count = state.morsels[morsel].count;
+      partition = state.morsels[morsel].partition;
+    } else {
+      if (first >= state.total_rows || (state.total_rows == 0 && morsel > 0)) return SourceResult::kFinished;
+      count = std::min(kMorselRows, state.total_rows - first);
+    }
     arrow::Int64Builder builder(ctx.pool);
     ARROW_RETURN_NOT_OK(builder.Resize(count));
     // Values wrap like Spark's Long arithmetic would for huge ranges.
@@ -53,6 +82,7 @@ class RangeScan : public PhysicalOperator {
     out->batch = arrow::RecordBatch::Make(schema(), count, {ids});
     out->selection.reset();
     out->batch_index = morsel;
+    out->partition_index = partition;
     return SourceResult::kHaveMore;
   }
 

@@ -53,6 +53,10 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterCollectAggregates(*r);
     RegisterHigherOrderFunctions(*r);
     RegisterGeneratorFunctions(*r);
+    RegisterRandomFunctions(*r);
+    RegisterApproxAggregateFunctions(*r);
+    RegisterTimeWindowFunctions(*r);
+    RegisterTextFunctions(*r);
     return r;
   }();
   return *registry;

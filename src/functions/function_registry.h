@@ -109,6 +109,10 @@ void RegisterAesFunctions(FunctionRegistry& registry);   // aes_functions.cc
 void RegisterXPathFunctions(FunctionRegistry& registry); // xpath_functions.cc
 void RegisterGeoFunctions(FunctionRegistry& registry);   // geo_functions.cc: st_*
 void RegisterXmlFunctions(FunctionRegistry& registry);   // xml_functions.cc: to_xml
+void RegisterRandomFunctions(FunctionRegistry& registry);
+void RegisterApproxAggregateFunctions(FunctionRegistry& registry);
+void RegisterTimeWindowFunctions(FunctionRegistry& registry);
+void RegisterTextFunctions(FunctionRegistry& registry);
 
 /// Binds a call of a registered scalar function to already bound arguments.
 Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<BoundExprPtr> args,

@@ -227,6 +227,17 @@ Status HashColumn(const Datum& column, const arrow::DataType& type, int64_t rows
       each([&](int64_t i, Hash h) { return H::Bytes(a.GetView(i), h); });
       return Status::OK();
     }
+    case arrow::Type::STRUCT: {
+      // Spark folds the fields in order into the row's running hash (a NULL field
+      // leaves it as it is); a NULL struct leaves it as it is too.
+      const auto& structs = static_cast<const arrow::StructArray&>(*array);
+      std::vector<Hash> inner = hashes;
+      for (int f = 0; f < type.num_fields(); ++f) {
+        ARROW_RETURN_NOT_OK(HashColumn<H>(Datum(structs.field(f)), *type.field(f)->type(), rows, inner));
+      }
+      each([&](int64_t i, Hash) { return inner[static_cast<size_t>(i)]; });
+      return Status::OK();
+    }
     default: return Unsupported("hashing values of type " + types::SqlString(type));
   }
 }

@@ -435,18 +435,26 @@ class HigherOrderKernel : public plan::ScalarKernel {
       ARROW_ASSIGN_OR_RAISE(auto merged, arrow::compute::Take(both, Datum(Indices(pick))));
       acc = merged.make_array();
     }
+    // NULL where the array is NULL; the finish runs only over the other rows (as
+    // Spark, which never calls it for a NULL array: acc.sum / acc.count cannot fail there).
+    std::vector<int64_t> kept;
+    for (int64_t i = 0; i < rows; ++i) {
+      if (list->IsValid(i)) kept.push_back(i);
+    }
+    ListByIndices result(rows);
     if (lambdas_.size() > 1) {
-      std::vector<int64_t> all(static_cast<size_t>(rows));
-      for (int64_t i = 0; i < rows; ++i) all[static_cast<size_t>(i)] = i;
-      ARROW_ASSIGN_OR_RAISE(acc, RunLambda(*lambdas_[1], {acc}, captures[1], Indices(all), rows, ctx));
+      auto kept_rows = Indices(kept);
+      ARROW_ASSIGN_OR_RAISE(auto kept_acc, arrow::compute::Take(acc, Datum(kept_rows)));
+      ARROW_ASSIGN_OR_RAISE(acc, RunLambda(*lambdas_[1], {kept_acc.make_array()}, captures[1], kept_rows,
+                                           static_cast<int64_t>(kept.size()), ctx));
+      for (int64_t i = 0, k = 0; i < rows; ++i) result.Add(list->IsNull(i) ? -1 : k++);
+    } else {
+      for (int64_t i = 0; i < rows; ++i) result.Add(list->IsNull(i) ? -1 : i);
     }
     if (!acc->type()->Equals(*type_)) {
       ARROW_ASSIGN_OR_RAISE(auto cast, arrow::compute::Cast(acc, type_));
       acc = cast.make_array();
     }
-    // NULL where the array is NULL.
-    ListByIndices result(rows);
-    for (int64_t i = 0; i < rows; ++i) result.Add(list->IsNull(i) ? -1 : i);
     return result.Elements(acc);
   }
 
@@ -641,6 +649,21 @@ Result<std::vector<LambdaVariable>> LambdaVariables(const std::string& name, siz
   return InternalError("unknown higher-order function");
 }
 
+namespace {
+
+/// Spark's DataType.equalsStructurally(a, b, ignoreNullability = true).
+bool SameIgnoringNullability(const arrow::DataType& a, const arrow::DataType& b) {
+  if (a.id() != b.id() || a.num_fields() != b.num_fields()) return false;
+  if (a.num_fields() == 0) return a.Equals(b);
+  for (int i = 0; i < a.num_fields(); ++i) {
+    if (a.id() == arrow::Type::STRUCT && a.field(i)->name() != b.field(i)->name()) return false;
+    if (!SameIgnoringNullability(*a.field(i)->type(), *b.field(i)->type())) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<BoundExprPtr> BindHigherOrderCall(const std::string& called, std::vector<HigherOrderArg> args,
                                          const EvalContext& ctx) {
   const HofSpec* spec = FindSpec(called);
@@ -709,11 +732,17 @@ Result<BoundExprPtr> BindHigherOrderCall(const std::string& called, std::vector<
       type = input->type;
       break;
     case Hof::kAggregate: {
-      const auto& zero = values[1];
+      auto& zero = values[1];
       if (!body.type->Equals(*zero->type) && zero->type->id() != arrow::Type::NA) {
-        return wrong_lambda(*lambdas[0], "third", Quoted(types::SqlString(*zero->type)));
+        // Spark compares the start and the merge's result ignoring nullability
+        // (struct(0 AS count, ...) against struct(acc.count + 1 AS count, ...)).
+        if (!SameIgnoringNullability(*body.type, *zero->type)) {
+          return wrong_lambda(*lambdas[0], "third", Quoted(types::SqlString(*zero->type)));
+        }
+        // The accumulator keeps the start's type, as in Spark: the merge's result is cast to it.
+        ARROW_ASSIGN_OR_RAISE(lambdas[0]->body, CoerceTo(lambdas[0]->body, zero->type, ctx));
       }
-      type = lambdas.size() > 1 ? lambdas[1]->body->type : body.type;
+      type = lambdas.size() > 1 ? lambdas[1]->body->type : lambdas[0]->body->type;
       nullable = true;
       break;
     }

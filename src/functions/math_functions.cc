@@ -13,6 +13,7 @@
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
 #include "functions/scalar_function.h"
+#include "functions/strict_math.h"
 #include "types/spark_types.h"
 
 namespace sk8::functions {
@@ -137,7 +138,7 @@ FunctionInfo Log() {
     }
     auto body = [](double* out, double base, double x) {
       if (base <= 0 || x <= 0) return RowResult::kNull;
-      *out = base == M_E ? std::log(x) : std::log(x) / std::log(base);
+      *out = base == M_E ? StrictLog(x) : StrictLog(x) / StrictLog(base);
       return RowResult::kValue;
     };
     return BoundExpr::Call(info_copy.name, MakeScalarFunction<double, double, double>(arrow::float64(), body),
@@ -740,7 +741,16 @@ FunctionInfo TryArithmetic(std::string name, std::string op) {
     std::string name = CallName(info_copy, called, args);
     EvalContext lenient = ctx;
     lenient.ansi = false;
-    ARROW_ASSIGN_OR_RAISE(auto bound, BindFunctionCall(op, std::move(args), lenient));
+    // DATE + n, n + DATE and DATE - n are date_add / date_sub, as Spark resolves them.
+    const bool date0 = args[0]->type->id() == arrow::Type::DATE32, date1 = args[1]->type->id() == arrow::Type::DATE32;
+    std::string target = op;
+    if (op == "+" && date0 && types::IsIntegral(*args[1]->type)) target = "date_add";
+    if (op == "+" && date1 && types::IsIntegral(*args[0]->type)) {
+      std::swap(args[0], args[1]);
+      target = "date_add";
+    }
+    if (op == "-" && date0 && types::IsIntegral(*args[1]->type)) target = "date_sub";
+    ARROW_ASSIGN_OR_RAISE(auto bound, BindFunctionCall(target, std::move(args), lenient));
     if (bound->kind != plan::BoundKind::kCall) return bound;
     auto inner = bound->kernel;
     auto kernel = std::make_shared<LambdaKernel>(
@@ -935,7 +945,7 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
   };
   unary("sqrt", "SQRT", {}, [](double x) { return std::sqrt(x); });
   unary("cbrt", "CBRT", {}, [](double x) { return std::cbrt(x); });
-  unary("exp", "EXP", {}, [](double x) { return std::exp(x); });
+  unary("exp", "EXP", {}, [](double x) { return StrictExp(x); });  // Spark: StrictMath.exp
   unary("expm1", "EXPM1", {}, [](double x) { return std::expm1(x); });
   unary("sin", "SIN", {}, [](double x) { return std::sin(x); });
   unary("cos", "COS", {}, [](double x) { return std::cos(x); });
@@ -944,7 +954,7 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
   unary("acos", "ACOS", {}, [](double x) { return std::acos(x); });
   unary("atan", "ATAN", {}, [](double x) { return std::atan(x); });
   unary("sinh", "SINH", {}, [](double x) { return std::sinh(x); });
-  unary("cosh", "COSH", {}, [](double x) { return std::cosh(x); });
+  unary("cosh", "COSH", {}, [](double x) { return StrictCosh(x); });  // Math.cosh is StrictMath.cosh
   unary("tanh", "TANH", {}, [](double x) { return std::tanh(x); });
   // Spark's formulas (Acosh, Asinh, Atanh, Cot, Csc, Sec), not the C library's
   // functions: the last bits follow the formula.
@@ -967,10 +977,10 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
   unary("radians", "RADIANS", {}, [](double x) { return x * kDegreesToRadians; });
   unary("rint", "", {}, [](double x) { return std::nearbyint(x); });
   unary("signum", "SIGNUM", {"sign"}, [](double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; });
-  registry.Add(DoubleFunction("ln", "", {}, LogBody([](double x) { return std::log(x); }, 0)));
+  registry.Add(DoubleFunction("ln", "", {}, LogBody([](double x) { return StrictLog(x); }, 0)));
   registry.Add(DoubleFunction("log10", "LOG10", {}, LogBody([](double x) { return std::log10(x); }, 0)));
   // Spark divides natural logarithms (not std::log2: the last bit differs).
-  registry.Add(DoubleFunction("log2", "LOG2", {}, LogBody([](double x) { return std::log(x) / std::log(2.0); }, 0)));
+  registry.Add(DoubleFunction("log2", "LOG2", {}, LogBody([](double x) { return StrictLog(x) / StrictLog(2.0); }, 0)));
   registry.Add(DoubleFunction("log1p", "LOG1P", {}, LogBody([](double x) { return std::log1p(x); }, -1)));
   registry.Add(Log());
   registry.Add(DoubleFunction2("power", "POWER", {"pow"}, [](double a, double b) { return std::pow(a, b); }));

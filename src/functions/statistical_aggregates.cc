@@ -323,6 +323,50 @@ class RegrLineAccumulator : public GroupedAccumulator {
   CentralMomentAccumulator<MomentResult::kRegrSXX> var_x_;
 };
 
+/// product(x): the product of the non-NULL values as DOUBLE, NULL for none
+/// (Spark's Product: coalesce(product, 1.0) * x per row, product * product to merge).
+class ProductAccumulator : public GroupedAccumulator {
+ public:
+  void Resize(int64_t groups) override {
+    product_.resize(groups, 1.0);
+    seen_.resize(groups, 0);
+  }
+  int64_t MemoryUsage() const override { return CapacityBytes(product_) + CapacityBytes(seen_); }
+  Status Update(const std::vector<Datum>& args, const uint32_t* groups, int64_t rows, const EvalContext&) override {
+    NumericArg<arrow::DoubleType> in(args[0]);
+    if (in.is_scalar()) {
+      if (!in.IsValid(0)) return Status::OK();
+      for (int64_t i = 0; i < rows; ++i) Add(groups[i], in.Value(0));
+      return Status::OK();
+    }
+    const double* values = in.values();
+    ForEachValid(*in.array(), rows, [&](int64_t i) { Add(groups[i], values[i]); });
+    return Status::OK();
+  }
+  Status Merge(const GroupedAccumulator& other_base, const uint32_t* groups, const uint32_t* map, int64_t count,
+               const EvalContext&) override {
+    const auto& other = static_cast<const ProductAccumulator&>(other_base);
+    ForEachMerged(groups, count, [&](int64_t i, size_t from) {
+      if (!other.seen_[from]) return;
+      const double value = other.product_[from];
+      Add(map[i], value);
+    });
+    return Status::OK();
+  }
+  Result<std::shared_ptr<arrow::Array>> Finalize(const EvalContext&) override {
+    std::vector<uint8_t> valid(seen_.begin(), seen_.end());
+    return FinishDoubles(product_, valid);
+  }
+
+ private:
+  void Add(size_t g, double x) {
+    product_[g] = seen_[g] ? product_[g] * x : x;
+    seen_[g] = 1;
+  }
+  std::vector<double> product_;
+  std::vector<uint8_t> seen_;
+};
+
 template <typename Accumulator>
 FunctionInfo DoubleAggregate(std::string name, std::vector<std::string> aliases, size_t arity, std::string usage) {
   FunctionInfo info;
@@ -362,6 +406,8 @@ void RegisterStatisticalAggregateFunctions(FunctionRegistry& registry) {
       "var_pop", {}, 1, "var_pop(expr) - Returns the population variance calculated from values of a group."));
   registry.Add(DoubleAggregate<CentralMomentAccumulator<M::kSkewness>>(
       "skewness", {}, 1, "skewness(expr) - Returns the skewness value calculated from values of a group."));
+  registry.Add(DoubleAggregate<ProductAccumulator>(
+      "product", {}, 1, "product(expr) - Returns the product calculated from values of a group."));
   registry.Add(DoubleAggregate<CentralMomentAccumulator<M::kKurtosis>>(
       "kurtosis", {}, 1, "kurtosis(expr) - Returns the kurtosis value calculated from values of a group."));
   registry.Add(DoubleAggregate<CoMomentAccumulator<CoMomentResult::kCovarPop>>(

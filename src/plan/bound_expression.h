@@ -25,6 +25,11 @@ struct EvalContext {
   bool ansi = true;  // spark.sql.ansi.enabled (Spark 4 default)
   bool map_key_last_win = false;  // spark.sql.mapKeyDedupPolicy=LAST_WIN (EXCEPTION by default)
   std::string current_user;  // the client's user id (current_user())
+  /// Spark's partition index of the rows being evaluated: rand(seed) seeds with
+  /// seed + partition, monotonically_increasing_id() starts at partition << 33.
+  /// A projection or filter with a nondeterministic call sees each partition's
+  /// rows as one batch, in order (exec/partition_gather.cc).
+  int32_t partition_index = 0;
 };
 
 /// A vectorized scalar function body. Arguments are arrays of `length` rows or
