@@ -57,6 +57,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterApproxAggregateFunctions(*r);
     RegisterTimeWindowFunctions(*r);
     RegisterTextFunctions(*r);
+    RegisterReflectFunctions(*r);
     return r;
   }();
   return *registry;

@@ -113,6 +113,7 @@ void RegisterRandomFunctions(FunctionRegistry& registry);
 void RegisterApproxAggregateFunctions(FunctionRegistry& registry);
 void RegisterTimeWindowFunctions(FunctionRegistry& registry);
 void RegisterTextFunctions(FunctionRegistry& registry);
+void RegisterReflectFunctions(FunctionRegistry& registry);  // reflect_functions.cc: reflect, java_method
 
 /// Binds a call of a registered scalar function to already bound arguments.
 Result<BoundExprPtr> BindFunctionCall(const std::string& name, std::vector<BoundExprPtr> args,

@@ -40,6 +40,8 @@ CANDIDATES = [
     ("xpath_int", "xpath_int(CONCAT('<a>', CAST(x AS STRING), '</a>'), 'a')"),
     ("xpath_string", "xpath_string(CONCAT('<a>', CAST(x AS STRING), '</a>'), 'a')"),
     ("sentences", "size(sentences(CONCAT('a b. c ', CAST(x AS STRING))))"),
+    ("from_xml", "from_xml(CONCAT('<a><b>', CAST(x AS STRING), '</b></a>'), 'b INT').b"),
+    ("is_variant_null", "is_variant_null(parse_json(CAST(x AS STRING)))"),
 ]
 
 
