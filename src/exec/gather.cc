@@ -36,8 +36,11 @@ template <typename Index>
 Result<std::shared_ptr<arrow::Buffer>> GatherValidity(const arrow::ArrayData& data, const Index* indices,
                                                       int64_t count, arrow::MemoryPool* pool, int64_t* null_count) {
   const uint8_t* source = data.GetNullCount() > 0 ? data.buffers[0]->data() : nullptr;
+  // A selection (int32) never holds -1; only a join's matches (int64) do.
   bool any_negative = false;
-  for (int64_t i = 0; i < count && !any_negative; ++i) any_negative = indices[i] < 0;
+  if constexpr (sizeof(Index) == 8) {
+    for (int64_t i = 0; i < count && !any_negative; ++i) any_negative = indices[i] < 0;
+  }
   *null_count = 0;
   if (source == nullptr && !any_negative) return nullptr;
   ARROW_ASSIGN_OR_RAISE(auto bitmap, arrow::AllocateBitmap(count, pool));

@@ -10,8 +10,8 @@
 namespace sk8::exec {
 
 /// Rows `indices[0 .. count)` of `array`, in that order, as a new array (a
-/// filter's selection, a join's matches). A negative index gives a NULL row (a
-/// join side without a match).
+/// filter's selection, a join's matches). A negative int64 index gives a NULL
+/// row (a join side without a match); int32 indices are never negative.
 ///
 /// Fixed-width, boolean and string/binary columns are copied here directly,
 /// runs of consecutive indices with one memcpy (a selective filter keeps long
