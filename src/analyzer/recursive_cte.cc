@@ -6,16 +6,11 @@
 #include <arrow/table.h>
 
 #include "analyzer/analyzer.h"
+#include "sql/token.h"
 #include "types/spark_types.h"
 
 namespace sk8::analyzer {
 namespace {
-
-std::string Key(const std::string& name) {
-  std::string key = name;
-  for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return key;
-}
 
 // A round's rows in the anchor's columns: its names, every column nullable;
 // the step's types must be the anchor's (Spark merges no INT with BIGINT here).
@@ -50,7 +45,7 @@ Result<plan::ResolvedPtr> Analyzer::ResolveRecursiveCte(const plan::RecursiveCte
   auto schema = arrow::schema(std::move(fields));
   ARROW_ASSIGN_OR_RAISE(anchor, Conform(anchor, schema));
   std::vector<std::shared_ptr<arrow::Table>> rounds = {anchor};
-  const std::string key = Key(node.name);
+  const std::string key = sql::ToLowerAscii(node.name);
   auto previous = recursion_rows_.find(key);
   const std::shared_ptr<arrow::Table> outer = previous == recursion_rows_.end() ? nullptr : previous->second;
   std::shared_ptr<arrow::Table> last = anchor;
@@ -88,7 +83,7 @@ Result<plan::ResolvedPtr> Analyzer::ResolveRecursiveCte(const plan::RecursiveCte
 }
 
 Result<plan::ResolvedPtr> Analyzer::ResolveRecursiveReference(const plan::RecursiveReferencePlan& node) const {
-  auto rows = recursion_rows_.find(Key(node.name));
+  auto rows = recursion_rows_.find(sql::ToLowerAscii(node.name));
   if (rows == recursion_rows_.end()) return AnalysisError("INVALID_RECURSIVE_CTE", {});
   return LocalAnswer(rows->second);
 }

@@ -16,19 +16,7 @@ Result<std::shared_ptr<arrow::RecordBatch>> DataChunk::Materialize(arrow::Memory
   if (sel.back() - sel.front() + 1 == static_cast<int32_t>(sel.size())) {
     return batch->Slice(sel.front(), static_cast<int64_t>(sel.size()));
   }
-  const auto count = static_cast<int64_t>(sel.size());
-  std::vector<std::shared_ptr<arrow::Array>> columns(batch->num_columns());
-  std::shared_ptr<arrow::Schema> schema = batch->schema();
-  for (int c = 0; c < batch->num_columns(); ++c) {
-    if (needed != nullptr && !(*needed)[c]) {
-      // Not read by the caller: a placeholder of NULLs costs nothing to build.
-      columns[c] = std::make_shared<arrow::NullArray>(count);
-      ARROW_ASSIGN_OR_RAISE(schema, schema->SetField(c, schema->field(c)->WithType(arrow::null())));
-      continue;
-    }
-    ARROW_ASSIGN_OR_RAISE(columns[c], GatherRows(batch->column(c), sel.data(), count, pool));
-  }
-  return arrow::RecordBatch::Make(std::move(schema), count, std::move(columns));
+  return GatherBatch(*batch, sel.data(), static_cast<int64_t>(sel.size()), needed, pool);
 }
 
 namespace {

@@ -26,18 +26,7 @@ Result<std::shared_ptr<arrow::BooleanArray>> AsBooleans(const arrow::Datum& valu
 Result<std::shared_ptr<arrow::RecordBatch>> TakeRows(const arrow::RecordBatch& batch,
                                                      const std::vector<int64_t>& rows, const plan::BoundExpr& reader) {
   const auto needed = ReferencedColumns({&reader}, batch.num_columns());
-  const auto count = static_cast<int64_t>(rows.size());
-  std::vector<std::shared_ptr<arrow::Array>> columns(batch.num_columns());
-  std::shared_ptr<arrow::Schema> schema = batch.schema();
-  for (int c = 0; c < batch.num_columns(); ++c) {
-    if (!needed[c]) {
-      columns[c] = std::make_shared<arrow::NullArray>(count);
-      ARROW_ASSIGN_OR_RAISE(schema, schema->SetField(c, schema->field(c)->WithType(arrow::null())));
-      continue;
-    }
-    ARROW_ASSIGN_OR_RAISE(columns[c], GatherRows(batch.column(c), rows.data(), count, arrow::default_memory_pool()));
-  }
-  return arrow::RecordBatch::Make(std::move(schema), count, std::move(columns));
+  return GatherBatch(batch, rows.data(), static_cast<int64_t>(rows.size()), &needed, arrow::default_memory_pool());
 }
 
 // CASE WHEN whose branches cannot fail: every condition and value over the

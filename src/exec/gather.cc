@@ -194,7 +194,37 @@ Result<std::shared_ptr<arrow::Array>> Gather(const std::shared_ptr<arrow::Array>
   return TakeFallback(array, indices, count, pool);
 }
 
+template <typename Index>
+Result<std::shared_ptr<arrow::RecordBatch>> GatherColumns(const arrow::RecordBatch& batch, const Index* indices,
+                                                          int64_t count, const std::vector<bool>* needed,
+                                                          arrow::MemoryPool* pool) {
+  std::vector<std::shared_ptr<arrow::Array>> columns(batch.num_columns());
+  std::shared_ptr<arrow::Schema> schema = batch.schema();
+  for (int c = 0; c < batch.num_columns(); ++c) {
+    if (needed != nullptr && !(*needed)[c]) {
+      // Not read by the caller: a placeholder of NULLs costs nothing to build.
+      columns[c] = std::make_shared<arrow::NullArray>(count);
+      ARROW_ASSIGN_OR_RAISE(schema, schema->SetField(c, schema->field(c)->WithType(arrow::null())));
+      continue;
+    }
+    ARROW_ASSIGN_OR_RAISE(columns[c], Gather(batch.column(c), indices, count, pool));
+  }
+  return arrow::RecordBatch::Make(std::move(schema), count, std::move(columns));
+}
+
 }  // namespace
+
+Result<std::shared_ptr<arrow::RecordBatch>> GatherBatch(const arrow::RecordBatch& batch, const int32_t* indices,
+                                                        int64_t count, const std::vector<bool>* needed,
+                                                        arrow::MemoryPool* pool) {
+  return GatherColumns(batch, indices, count, needed, pool);
+}
+
+Result<std::shared_ptr<arrow::RecordBatch>> GatherBatch(const arrow::RecordBatch& batch, const int64_t* indices,
+                                                        int64_t count, const std::vector<bool>* needed,
+                                                        arrow::MemoryPool* pool) {
+  return GatherColumns(batch, indices, count, needed, pool);
+}
 
 Result<std::shared_ptr<arrow::Array>> GatherRows(const std::shared_ptr<arrow::Array>& array, const int32_t* indices,
                                                  int64_t count, arrow::MemoryPool* pool) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include <arrow/api.h>
 
@@ -20,5 +21,15 @@ Result<std::shared_ptr<arrow::Array>> GatherRows(const std::shared_ptr<arrow::Ar
                                                  int64_t count, arrow::MemoryPool* pool);
 Result<std::shared_ptr<arrow::Array>> GatherRows(const std::shared_ptr<arrow::Array>& array, const int64_t* indices,
                                                  int64_t count, arrow::MemoryPool* pool);
+
+/// Rows `indices[0 .. count)` of each column of `batch` that `needed` marks
+/// (every column when null); the others become NULL-typed placeholders, for a
+/// caller that evaluates expressions reading only the marked columns.
+Result<std::shared_ptr<arrow::RecordBatch>> GatherBatch(const arrow::RecordBatch& batch, const int32_t* indices,
+                                                        int64_t count, const std::vector<bool>* needed,
+                                                        arrow::MemoryPool* pool);
+Result<std::shared_ptr<arrow::RecordBatch>> GatherBatch(const arrow::RecordBatch& batch, const int64_t* indices,
+                                                        int64_t count, const std::vector<bool>* needed,
+                                                        arrow::MemoryPool* pool);
 
 }  // namespace sk8::exec

@@ -19,12 +19,6 @@ using plan::PlanPtr;
 
 namespace {
 
-// Statements other than queries, by their first keyword.
-constexpr std::array<std::string_view, 36> kStatementKeywords = {
-    "ADD", "ALTER", "ANALYZE", "BEGIN", "CACHE", "CALL", "CLEAR", "COMMENT", "COMMIT", "CREATE", "DECLARE", "DELETE",
-    "DESC", "DESCRIBE", "DROP", "EXECUTE", "EXPLAIN", "GRANT", "INSERT", "LIST", "LOAD", "MERGE", "MSCK", "REFRESH",
-    "REPAIR", "REPLACE", "RESET", "REVOKE", "ROLLBACK", "SET", "SHOW", "START", "TRUNCATE", "UNCACHE", "UPDATE", "USE"};
-
 // Spark's built-in table-valued functions other than range().
 constexpr std::array<std::string_view, 12> kTableValuedFunctions = {
     "explode", "explode_outer", "inline", "inline_outer", "json_tuple", "posexplode", "posexplode_outer",
@@ -239,9 +233,7 @@ Result<PlanPtr> QueryParser::ParseFunctionCatalogStatement() {
 }
 
 Status QueryParser::RejectUnsupportedStatement() const {
-  for (std::string_view keyword : kStatementKeywords) {
-    if (tokens_.PeekKeyword(keyword)) return UnsupportedSql(std::string(keyword) + " statements");
-  }
+  if (auto keyword = PeekStatementKeyword(tokens_)) return UnsupportedSql(std::string(*keyword) + " statements");
   return Status::OK();
 }
 

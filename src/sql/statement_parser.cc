@@ -1,5 +1,7 @@
 #include "sql/statement_parser.h"
 
+#include <array>
+
 #include "types/spark_types.h"
 
 namespace sk8::sql {
@@ -19,7 +21,20 @@ std::string Trim(std::string text) {
   return text.substr(begin, end - begin + 1);
 }
 
+// Statements other than queries, by their first keyword.
+constexpr std::array<std::string_view, 36> kStatementKeywords = {
+    "ADD", "ALTER", "ANALYZE", "BEGIN", "CACHE", "CALL", "CLEAR", "COMMENT", "COMMIT", "CREATE", "DECLARE", "DELETE",
+    "DESC", "DESCRIBE", "DROP", "EXECUTE", "EXPLAIN", "GRANT", "INSERT", "LIST", "LOAD", "MERGE", "MSCK", "REFRESH",
+    "REPAIR", "REPLACE", "RESET", "REVOKE", "ROLLBACK", "SET", "SHOW", "START", "TRUNCATE", "UNCACHE", "UPDATE", "USE"};
+
 }  // namespace
+
+std::optional<std::string_view> PeekStatementKeyword(const TokenStream& tokens) {
+  for (std::string_view keyword : kStatementKeywords) {
+    if (tokens.PeekKeyword(keyword)) return keyword;
+  }
+  return std::nullopt;
+}
 
 Result<PlanPtr> StatementParser::Parse() {
   if (tokens_.PeekKeyword("CREATE")) return ParseCreate();
@@ -46,13 +61,8 @@ Result<PlanPtr> StatementParser::Parse() {
     if (command->explain_mode == "LOGICAL") return UnsupportedSql("EXPLAIN LOGICAL");
     // Another statement (EXPLAIN CREATE TABLE ...) is not explained; anything
     // else parses as a query, so that a typo gets the parser's syntax error.
-    const Token& next = tokens_.Peek();
-    if (next.kind == TokenKind::kWord && !AtQueryStart()) {
-      for (const char* keyword : {"ADD", "ALTER", "ANALYZE", "CACHE", "CLEAR", "CREATE", "DELETE", "DESC", "DESCRIBE",
-                                  "DROP", "INSERT", "LOAD", "MERGE", "MSCK", "REFRESH", "REPAIR", "REPLACE", "RESET",
-                                  "SET", "SHOW", "TRUNCATE", "UNCACHE", "UPDATE", "USE"}) {
-        if (tokens_.PeekKeyword(keyword)) return UnsupportedSql("EXPLAIN of a " + std::string(keyword) + " statement");
-      }
+    if (auto keyword = PeekStatementKeyword(tokens_)) {
+      return UnsupportedSql("EXPLAIN of a " + std::string(*keyword) + " statement");
     }
     ARROW_ASSIGN_OR_RAISE(command->query, parse_query_());
     return PlanPtr(command);

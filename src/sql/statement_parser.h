@@ -2,7 +2,9 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "plan/command.h"
@@ -15,6 +17,10 @@ namespace sk8::sql {
 /// DATABASE, TABLE, VIEW), INSERT, TRUNCATE, SHOW, DESCRIBE, USE, SET / RESET,
 /// CACHE / UNCACHE / REFRESH. Each becomes a plan::CommandPlan. Queries inside
 /// them (AS SELECT, INSERT's rows) are read by the query parser.
+/// The first keyword of a statement other than a query (CREATE, SHOW, ...)
+/// when the next token is one; nullopt otherwise.
+std::optional<std::string_view> PeekStatementKeyword(const TokenStream& tokens);
+
 class StatementParser {
  public:
   using QueryParserFn = std::function<Result<plan::PlanPtr>()>;
