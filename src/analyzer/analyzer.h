@@ -125,6 +125,8 @@ class Analyzer {
   Result<plan::ResolvedPtr> ResolveHavingWithSubqueries(const plan::ExprPtr& condition,
                                                         const plan::PlanPtr& child) const;
   Result<plan::ResolvedPtr> FilterWithSubqueries(const plan::ExprPtr& condition, plan::ResolvedPtr input) const;
+  Result<plan::BoundExprPtr> InSubqueryMatch(const plan::ExprPtr& value, const plan::ResolvedPlan& input,
+                                             const plan::ResolvedPlan& subquery, const plan::ResolvedPlan& right) const;
   /// A subquery's plan; names it cannot resolve may be `outer`'s columns.
   Result<plan::ResolvedPtr> ResolveSubquery(const plan::PlanPtr& query, const plan::ResolvedPlan& outer) const;
   Result<plan::ResolvedPtr> FilterWithScalarSubqueries(const std::vector<plan::ExprPtr>& conjuncts,

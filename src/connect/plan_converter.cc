@@ -34,6 +34,45 @@ Result<PlanPtr> Unary(std::shared_ptr<T> node, const proto::Relation& input, con
   return PlanPtr(std::move(node));
 }
 
+// DataFrame.scalar() / exists() / isin(df) / lateral subqueries: the client
+// sends the subquery DataFrames as WithRelations references and names them by
+// plan id in SubqueryExpression. Expression conversion has no context argument,
+// so the references in scope are kept per thread while a WithRelations converts
+// (scopes nest: a reference may itself hold a WithRelations).
+struct ReferenceScope {
+  const google::protobuf::RepeatedPtrField<proto::Relation>* references;
+  const ConvertContext* ctx;
+  const ReferenceScope* parent;
+};
+thread_local const ReferenceScope* current_reference_scope = nullptr;
+
+class ReferenceScopeGuard {
+ public:
+  ReferenceScopeGuard(const google::protobuf::RepeatedPtrField<proto::Relation>& references, const ConvertContext& ctx)
+      : scope_{&references, &ctx, current_reference_scope} {
+    current_reference_scope = &scope_;
+  }
+  ~ReferenceScopeGuard() { current_reference_scope = scope_.parent; }
+  ReferenceScopeGuard(const ReferenceScopeGuard&) = delete;
+  ReferenceScopeGuard& operator=(const ReferenceScopeGuard&) = delete;
+
+ private:
+  ReferenceScope scope_;
+};
+
+Result<PlanPtr> ConvertReferencedPlan(int64_t plan_id) {
+  for (const ReferenceScope* scope = current_reference_scope; scope; scope = scope->parent) {
+    for (const auto& reference : *scope->references) {
+      if (reference.has_common() && reference.common().has_plan_id() && reference.common().plan_id() == plan_id) {
+        return ConvertRelation(reference, *scope->ctx);
+      }
+    }
+  }
+  return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.SUBQUERY",
+                    {{"parameter", "`plan_id`"}, {"functionName", "`SubqueryExpression`"},
+                     {"invalidValue", "no referenced DataFrame with plan id " + std::to_string(plan_id)}});
+}
+
 Result<std::vector<ExprPtr>> ConvertExpressions(
     const google::protobuf::RepeatedPtrField<proto::Expression>& expressions) {
   std::vector<ExprPtr> out;
@@ -505,6 +544,28 @@ Result<ExprPtr> ConvertExpression(const proto::Expression& e) {
       }
       return ExprPtr(std::make_shared<plan::FunctionExpr>("update_fields", std::move(args)));
     }
+    case E::kSubqueryExpression: {
+      const auto& subquery = e.subquery_expression();
+      ARROW_ASSIGN_OR_RAISE(auto query, ConvertReferencedPlan(subquery.plan_id()));
+      using S = proto::SubqueryExpression;
+      switch (subquery.subquery_type()) {
+        case S::SUBQUERY_TYPE_SCALAR: return ExprPtr(std::make_shared<plan::ScalarSubqueryExpr>(std::move(query)));
+        case S::SUBQUERY_TYPE_EXISTS: return ExprPtr(std::make_shared<plan::ExistsExpr>(std::move(query)));
+        case S::SUBQUERY_TYPE_IN: {
+          ARROW_ASSIGN_OR_RAISE(auto values, ConvertExpressions(subquery.in_subquery_values()));
+          if (values.empty()) {
+            return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.SUBQUERY",
+                              {{"parameter", "`in_subquery_values`"}, {"functionName", "`SubqueryExpression`"},
+                               {"invalidValue", "no values"}});
+          }
+          // Several values compare column by column, as SQL's (a, b) IN (SELECT x, y).
+          ExprPtr value = values.size() == 1 ? values[0] : std::make_shared<plan::FunctionExpr>("struct", std::move(values));
+          return ExprPtr(std::make_shared<plan::InSubqueryExpr>(std::move(value), std::move(query)));
+        }
+        case S::SUBQUERY_TYPE_TABLE_ARG: return Unsupported("table arguments (DataFrame.asTable) to table-valued functions");
+        default: return Unsupported("subquery expression type " + std::to_string(subquery.subquery_type()));
+      }
+    }
     case E::EXPR_TYPE_NOT_SET:
       return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.EXPRESSION",
                         {{"parameter", "`expression`"}, {"functionName", "`Expression`"}, {"invalidValue", "<unset>"}});
@@ -903,9 +964,14 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
         result = ConvertRelation(with.root(), ctx);
         break;
       }
+      if (!with.root().has_sql()) {
+        // Subquery DataFrames, named by plan id in the root's SubqueryExpressions.
+        ReferenceScopeGuard scope(with.references(), ctx);
+        result = ConvertRelation(with.root(), ctx);
+        break;
+      }
       // spark.sql("SELECT * FROM {df}", df=df): each DataFrame comes as a
       // SubqueryAlias named as the query names it.
-      if (!with.root().has_sql()) return Unsupported("DataFrames referenced by plan id (with_relations)");
       sql::SqlParameters parameters;
       for (const auto& reference : with.references()) {
         if (!reference.has_subquery_alias()) return Unsupported("with_relations reference without an alias");
