@@ -367,28 +367,6 @@ Result<std::shared_ptr<arrow::Scalar>> ValueOverNoRows(const ResolvedPlan& subqu
   return *value;
 }
 
-/// `plan` with one more column, TRUE on every row: after a left join it tells
-/// matched rows (TRUE) from unmatched ones (NULL).
-ResolvedPtr WithMatchedFlag(const ResolvedPtr& plan) {
-  auto project = std::make_shared<ResolvedPlan>();
-  project->kind = ResolvedKind::kProject;
-  project->children = {plan};
-  arrow::FieldVector fields = plan->schema->fields();
-  for (int i = 0; i < plan->schema->num_fields(); ++i) {
-    const auto& f = plan->schema->field(i);
-    auto column = std::make_shared<BoundExpr>(*BoundExpr::Column(i, f->type(), f->nullable(), f->name()));
-    column->column_id = plan->column_ids[i];
-    project->expressions.push_back(column);
-  }
-  project->expressions.push_back(BoundExpr::Literal(arrow::MakeScalar(true), "true"));
-  fields.push_back(arrow::field("matched", arrow::boolean(), false));
-  project->schema = arrow::schema(fields);
-  project->column_ids = plan->column_ids;
-  project->column_ids.push_back(plan::NewColumnId());
-  project->qualifiers = plan->qualifiers;
-  project->qualifiers.push_back("");
-  return project;
-}
 
 /// `input` left-joined with `right` on `condition` (none: every row of both): the
 /// subquery's columns come after the input's, nullable (no match gives NULL), and
@@ -422,6 +400,27 @@ std::string SubqueryName(const std::string& prefix, const std::vector<BoundExprP
 }
 
 }  // namespace
+
+ResolvedPtr WithMatchedFlag(const ResolvedPtr& plan) {
+  auto project = std::make_shared<ResolvedPlan>();
+  project->kind = ResolvedKind::kProject;
+  project->children = {plan};
+  arrow::FieldVector fields = plan->schema->fields();
+  for (int i = 0; i < plan->schema->num_fields(); ++i) {
+    const auto& f = plan->schema->field(i);
+    auto column = std::make_shared<BoundExpr>(*BoundExpr::Column(i, f->type(), f->nullable(), f->name()));
+    column->column_id = plan->column_ids[i];
+    project->expressions.push_back(column);
+  }
+  project->expressions.push_back(BoundExpr::Literal(arrow::MakeScalar(true), "true"));
+  fields.push_back(arrow::field("matched", arrow::boolean(), false));
+  project->schema = arrow::schema(fields);
+  project->column_ids = plan->column_ids;
+  project->column_ids.push_back(plan::NewColumnId());
+  project->qualifiers = plan->qualifiers;
+  project->qualifiers.push_back("");
+  return project;
+}
 
 // Uncorrelated, a scalar subquery runs once under EnforceSingleRow; correlated,
 // it must be an aggregate, grouped by its correlated columns and joined on them,

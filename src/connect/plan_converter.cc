@@ -11,6 +11,8 @@
 
 #include "connect/catalog_converter.h"
 #include "connect/type_converter.h"
+#include "functions/collection_util.h"
+#include "sql/inline_table.h"
 #include "sql/parser.h"
 #include "types/spark_types.h"
 
@@ -606,9 +608,7 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       ARROW_ASSIGN_OR_RAISE(node->expressions, ConvertExpressions(r.project().expressions()));
       if (!r.project().has_input()) {
         // select without a DataFrame (e.g. spark.sql-less literals): one empty row.
-        auto one_row = std::make_shared<plan::LocalRelationPlan>();
-        one_row->data = arrow::Table::Make(arrow::schema({}), std::vector<std::shared_ptr<arrow::ChunkedArray>>{}, 1);
-        node->children.push_back(one_row);
+        node->children.push_back(sql::OneRowRelation());
         result = PlanPtr(node);
       } else {
         result = Unary(node, r.project().input(), ctx);
@@ -945,6 +945,39 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       ARROW_ASSIGN_OR_RAISE(node->columns, ConvertExpressions(r.drop().columns()));
       node->column_names.assign(r.drop().column_names().begin(), r.drop().column_names().end());
       result = Unary(node, r.drop().input(), ctx);
+      break;
+    }
+    case R::kLateralJoin: {
+      const auto& lateral = r.lateral_join();
+      auto node = std::make_shared<plan::LateralJoinPlan>();
+      using J = proto::Join;
+      switch (lateral.join_type()) {
+        case J::JOIN_TYPE_INNER: node->join_type = plan::JoinType::kInner; break;
+        case J::JOIN_TYPE_LEFT_OUTER: node->join_type = plan::JoinType::kLeftOuter; break;
+        case J::JOIN_TYPE_CROSS: node->join_type = plan::JoinType::kCross; break;
+        default:
+          return SparkError(SparkExceptionKind::kAnalysis, "UNSUPPORTED_JOIN_TYPE",
+                            {{"typ", J::JoinType_Name(lateral.join_type())},
+                             {"supported", "'inner', 'leftouter', 'left', 'left_outer', 'cross'"}});
+      }
+      if (lateral.has_join_condition()) {
+        ARROW_ASSIGN_OR_RAISE(node->condition, ConvertExpression(lateral.join_condition()));
+      }
+      ARROW_ASSIGN_OR_RAISE(node->subquery, ConvertRelation(lateral.right(), ctx));
+      result = Unary(node, lateral.left(), ctx);
+      break;
+    }
+    case R::kUnresolvedTableValuedFunction: {
+      // spark.tvf.explode(...) and the other generators: the generator over one row.
+      const auto& tvf = r.unresolved_table_valued_function();
+      std::string name = tvf.function_name();
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (!functions::FindGenerator(name)) return Unsupported("table-valued function " + name + "()");
+      ARROW_ASSIGN_OR_RAISE(auto args, ConvertExpressions(tvf.arguments()));
+      auto node = std::make_shared<plan::ProjectPlan>();
+      node->expressions = {std::make_shared<plan::FunctionExpr>(name, std::move(args))};
+      node->children.push_back(sql::OneRowRelation());
+      result = PlanPtr(node);
       break;
     }
     case R::kSql: {
