@@ -11,6 +11,7 @@
 #include <arrow/util/key_value_metadata.h>
 
 #include "io/file_listing.h"
+#include "io/schema_merge.h"
 #include "types/spark_types.h"
 
 namespace sk8::io {
@@ -198,19 +199,24 @@ std::string Lower(std::string text) {
   return text;
 }
 
-// The type Arrow's ORC writer gets for a Spark type (see OrcFileSchema).
+std::shared_ptr<arrow::KeyValueMetadata> Marked(const char* spark_type) {
+  return arrow::key_value_metadata({kCatalystType}, {spark_type});
+}
+
+// The type Arrow's ORC writer gets for a Spark type (see OrcFileSchema), with
+// the type attributes Spark writes (strings and timestamps marked).
 std::shared_ptr<arrow::Field> OrcWriteField(const std::shared_ptr<arrow::Field>& field) {
   const auto& type = field->type();
   switch (type->id()) {
+    case arrow::Type::STRING: return field->WithMetadata(Marked("string"));
     case arrow::Type::TIMESTAMP: {
       const auto& ts = static_cast<const arrow::TimestampType&>(*type);
       if (ts.timezone().empty()) {
-        return arrow::field(field->name(), arrow::int64(), field->nullable(),
-                            arrow::key_value_metadata({kCatalystType}, {"timestamp_ntz"}));
+        return arrow::field(field->name(), arrow::int64(), field->nullable(), Marked("timestamp_ntz"));
       }
       // An ORC timestamp (Arrow's writer makes a "timestamp with local time
       // zone", which Spark cannot read, of a zoned type).
-      return arrow::field(field->name(), arrow::timestamp(ts.unit()), field->nullable());
+      return arrow::field(field->name(), arrow::timestamp(ts.unit()), field->nullable(), Marked("timestamp"));
     }
     case arrow::Type::LIST:
       return arrow::field(field->name(), arrow::list(OrcWriteField(type->field(0))), field->nullable());
@@ -302,39 +308,6 @@ Result<std::shared_ptr<arrow::RecordBatch>> ToOrcBatch(const arrow::RecordBatch&
     arrays.push_back(std::move(array));
   }
   return arrow::RecordBatch::Make(orc_schema, batch.num_rows(), std::move(arrays));
-}
-
-namespace {
-
-Result<std::shared_ptr<arrow::DataType>> MergeTypes(const std::shared_ptr<arrow::DataType>& left,
-                                                    const std::shared_ptr<arrow::DataType>& right) {
-  if (left->Equals(*right)) return left;
-  if (left->id() == arrow::Type::STRUCT && right->id() == arrow::Type::STRUCT) {
-    ARROW_ASSIGN_OR_RAISE(auto merged, MergeReadSchemas(*arrow::schema(left->fields()), *arrow::schema(right->fields())));
-    return arrow::struct_(merged->fields());
-  }
-  if (left->id() == arrow::Type::LIST && right->id() == arrow::Type::LIST) {
-    ARROW_ASSIGN_OR_RAISE(auto element, MergeTypes(left->field(0)->type(), right->field(0)->type()));
-    return arrow::list(left->field(0)->WithType(element));
-  }
-  return SparkError(SparkExceptionKind::kInternal, "CANNOT_MERGE_INCOMPATIBLE_DATA_TYPE",
-                    {{"left", "\"" + types::SqlString(*left) + "\""}, {"right", "\"" + types::SqlString(*right) + "\""}});
-}
-
-}  // namespace
-
-Result<std::shared_ptr<arrow::Schema>> MergeReadSchemas(const arrow::Schema& left, const arrow::Schema& right) {
-  arrow::FieldVector fields = left.fields();
-  for (const auto& field : right.fields()) {
-    const int index = FindField(left, field->name());
-    if (index < 0) {
-      fields.push_back(field);
-      continue;
-    }
-    ARROW_ASSIGN_OR_RAISE(auto type, MergeTypes(fields[index]->type(), field->type()));
-    fields[index] = fields[index]->WithType(type);
-  }
-  return arrow::schema(fields);
 }
 
 Result<DataSourcePtr> MakeOrcSource(const SourceOptions& options, std::shared_ptr<arrow::Schema> user_schema) {

@@ -40,9 +40,4 @@ Result<std::shared_ptr<arrow::Schema>> OrcFileSchema(const arrow::Schema& schema
 Result<std::shared_ptr<arrow::RecordBatch>> ToOrcBatch(const arrow::RecordBatch& batch,
                                                        const std::shared_ptr<arrow::Schema>& orc_schema);
 
-/// Spark's merge of two read schemas (mergeSchema): `right`'s new columns
-/// after `left`'s, structs merged field by field by name; other type
-/// differences are CANNOT_MERGE_INCOMPATIBLE_DATA_TYPE.
-Result<std::shared_ptr<arrow::Schema>> MergeReadSchemas(const arrow::Schema& left, const arrow::Schema& right);
-
 }  // namespace sk8::io

@@ -14,7 +14,7 @@
 #include <parquet/statistics.h>
 
 #include "io/file_listing.h"
-#include "io/orc_source.h"
+#include "io/schema_merge.h"
 #include "io/parquet_flat_reader.h"
 #include "types/spark_types.h"
 
