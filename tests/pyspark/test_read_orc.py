@@ -146,6 +146,12 @@ def test_write_orc_bad_codec(spark, request, out):
                        .orc(str(out / "bad_codec")))
 
 
+def test_write_orc_void_column(spark, request, out):
+    golden.check_error(request, "error", lambda: spark.sql("SELECT 1 AS a, NULL AS n")
+                       .write.orc(str(out / "void_column")))
+    assert not (out / "void_column").exists()
+
+
 def test_write_orc_modes_and_partitions(spark, request, out):
     path = out / "parted"
     df = spark.createDataFrame([(1, "a", 10), (2, "b", 20), (3, "a", None), (4, None, 40)], "id INT, k STRING, v INT")
