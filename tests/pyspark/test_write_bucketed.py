@@ -58,6 +58,8 @@ def test_bucketed_table_layout_and_rows(spark, request, df, fmt):
     golden.check_value(request, "describe", [
         [r[0], r[1]] for r in described if r[0] in ("Provider", "Num Buckets", "Bucket Columns", "Sort Columns")])
     golden.check_text(request, "show_create", spark.sql("SHOW CREATE TABLE bk_t").collect()[0][0])
+    golden.check_value(request, "columns", [[c.name, c.isBucket, c.isPartition]
+                                            for c in spark.catalog.listColumns("bk_t")])
     df.limit(2).write.format(fmt).bucketBy(3, "name").sortBy("age").mode("append").saveAsTable("bk_t")
     golden.check_value(request, "appended", spark.read.table("bk_t").count())
     spark.sql("DROP TABLE bk_t")
