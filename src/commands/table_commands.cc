@@ -554,6 +554,38 @@ Result<TablePtr> RunTableCommand(const plan::CommandPlan& command, const Command
   }
 }
 
+namespace {
+
+// Spark's BucketSpec text: "2 buckets, bucket columns: [a], sort columns: [b]".
+std::string BucketSpecText(int num_buckets, const std::vector<std::string>& bucket_by,
+                           const std::vector<std::string>& sort_by) {
+  if (num_buckets <= 0) return "not bucketed";
+  auto list = [](const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return "[" + out + "]";
+  };
+  return std::to_string(num_buckets) + " buckets, bucket columns: " + list(bucket_by) +
+         (sort_by.empty() ? "" : ", sort columns: " + list(sort_by));
+}
+
+// An append through saveAsTable names the table's bucketing, or none for a table without.
+Status CheckSameBuckets(const TableMetadata& table, const plan::TableSpec& spec) {
+  auto same = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), SameName);
+  };
+  if (table.num_buckets == spec.num_buckets && same(table.bucket_columns, spec.bucket_by) &&
+      same(table.sort_columns, spec.sort_by)) {
+    return Status::OK();
+  }
+  return AnalysisError("_LEGACY_ERROR_TEMP_1164",
+                       {{"tableName", std::string(catalog::kSessionCatalogName) + "." + table.database + "." + table.name},
+                        {"existingBucketString", BucketSpecText(table.num_buckets, table.bucket_columns, table.sort_columns)},
+                        {"specifiedBucketString", BucketSpecText(spec.num_buckets, spec.bucket_by, spec.sort_by)}});
+}
+
+}  // namespace
+
 Status SaveAsTable(const std::vector<std::string>& name, const plan::PlanPtr& query, io::SaveMode mode,
                    plan::TableSpec spec, const CommandContext& ctx) {
   ARROW_ASSIGN_OR_RAISE(auto found, ctx.catalog->LookupTable(name));
@@ -567,6 +599,7 @@ Status SaveAsTable(const std::vector<std::string>& name, const plan::PlanPtr& qu
     case io::SaveMode::kAppend: {
       // saveAsTable appends by column name (insertInto goes by position).
       ARROW_RETURN_NOT_OK(ExpectTable(*found, "saveAsTable"));
+      ARROW_RETURN_NOT_OK(CheckSameBuckets(*found, spec));
       return InsertRows(name, SelectInOrder(query, *found->schema), /*overwrite=*/false, {}, {}, ctx);
     }
   }

@@ -92,7 +92,16 @@ def test_bucketed_errors(spark, request, df, tmp_path):
     spark.sql("DROP TABLE IF EXISTS bk_i")
     df.write.saveAsTable("bk_i")
     golden.check_error(request, "insert_into", lambda: df.write.bucketBy(2, "name").insertInto("bk_i"))
+    golden.check_error(request, "append_bucketed_to_plain",
+                       lambda: df.write.bucketBy(3, "name").mode("append").saveAsTable("bk_i"))
     spark.sql("DROP TABLE bk_i")
+    spark.sql("DROP TABLE IF EXISTS bk_a")
+    df.write.bucketBy(2, "name").sortBy("age").saveAsTable("bk_a")
+    golden.check_error(request, "append_unbucketed", lambda: df.write.mode("append").saveAsTable("bk_a"))
+    golden.check_error(request, "append_other_buckets",
+                       lambda: df.write.bucketBy(3, "name").mode("append").saveAsTable("bk_a"))
+    golden.check_value(request, "rows_after", spark.table("bk_a").count())
+    spark.sql("DROP TABLE bk_a")
 
 
 def test_create_table_clustered_by(spark, request, df):
