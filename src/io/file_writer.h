@@ -26,6 +26,10 @@ struct WriteSpec {
   std::vector<std::string> partition_by;
   SourceOptions options;
   std::string session_time_zone = "UTC";
+  /// A bucketed table's write: the column of the rows that holds each row's
+  /// bucket id (an int32, left out of the files), which names its file
+  /// (part-00000-<job>_00003.c000.<ext>, as Spark names bucket files).
+  std::string bucket_id_column;
 };
 
 /// One format's writer of one file.
@@ -52,18 +56,24 @@ class DatasetWriter {
 
  private:
   DatasetWriter() = default;
-  Result<FormatWriter*> WriterFor(const std::string& directory);
+  Result<FormatWriter*> WriterFor(const std::string& directory, int bucket = -1);
   void Abort();
 
   WriteSpec spec_;
   std::shared_ptr<arrow::Schema> schema_;       // the rows written
   std::shared_ptr<arrow::Schema> file_schema_;  // without the partition columns
   std::vector<int> data_columns, partition_columns;
+  int bucket_column_ = -1;
   std::string staging_;
   std::string job_id_;
   bool skipped_ = false;
   bool committed_ = false;
-  std::vector<std::pair<std::string, std::unique_ptr<FormatWriter>>> writers_;  // by partition directory
+  struct OpenFile {
+    std::string directory;
+    int bucket;
+    std::unique_ptr<FormatWriter> writer;
+  };
+  std::vector<OpenFile> writers_;  // by partition directory and bucket
 };
 
 /// The writer of one file of `format`, or an error naming what is not written.
