@@ -50,6 +50,7 @@ Result<plan::ResolvedPtr> Analyzer::ResolveRecursiveCte(const plan::RecursiveCte
   const std::shared_ptr<arrow::Table> outer = previous == recursion_rows_.end() ? nullptr : previous->second;
   std::shared_ptr<arrow::Table> last = anchor;
   Status status;
+  const int64_t level_limit = node.max_level.value_or(ctx_.cte_recursion_level_limit);
   for (int64_t level = 1; last->num_rows() > 0; ++level) {
     recursion_rows_[key] = last;
     auto step = RunForData(node.children[1]);
@@ -64,9 +65,9 @@ Result<plan::ResolvedPtr> Analyzer::ResolveRecursiveCte(const plan::RecursiveCte
     }
     last = *conformed;
     if (last->num_rows() == 0) break;
-    if (level >= node.max_level) {
+    if (level_limit >= 0 && level >= level_limit) {
       status = SparkError(SparkExceptionKind::kInternal, "RECURSION_LEVEL_LIMIT_EXCEEDED",
-                          {{"levelLimit", std::to_string(node.max_level)}});
+                          {{"levelLimit", std::to_string(level_limit)}});
       break;
     }
     rounds.push_back(last);

@@ -23,6 +23,7 @@ inline constexpr const char* kSparkMetadataJsonKey = "__spark_metadata_json";
 struct EvalContext {
   std::string session_time_zone = "UTC";
   bool ansi = true;  // spark.sql.ansi.enabled (Spark 4 default)
+  int64_t cte_recursion_level_limit = 100;  // spark.sql.cteRecursionLevelLimit (-1: none)
   bool map_key_last_win = false;  // spark.sql.mapKeyDedupPolicy=LAST_WIN (EXCEPTION by default)
   std::string current_user;  // the client's user id (current_user())
   /// Spark's partition index of the rows being evaluated: rand(seed) seeds with

@@ -254,7 +254,8 @@ struct SetOperationPlan : LogicalPlan {
 struct RecursiveCtePlan : LogicalPlan {
   RecursiveCtePlan() : LogicalPlan(PlanKind::kRecursiveCte) {}
   std::string name;
-  int64_t max_level = 100;  // MAX RECURSION LEVEL n (spark.sql.cteRecursionLevelLimit's default)
+  /// MAX RECURSION LEVEL n; without it, spark.sql.cteRecursionLevelLimit.
+  std::optional<int64_t> max_level;
 };
 
 /// The step's reference to its own recursive CTE: the previous round's rows.

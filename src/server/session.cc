@@ -215,6 +215,13 @@ plan::EvalContext Session::MakeEvalContext() const {
   plan::EvalContext ctx;
   ctx.session_time_zone = conf_.session_time_zone();
   ctx.ansi = conf_.ansi_enabled();
+  if (auto limit = conf_.GetOption("spark.sql.cteRecursionLevelLimit")) {
+    try {
+      ctx.cte_recursion_level_limit = std::stoll(*limit);
+    } catch (const std::exception&) {
+      // Spark refuses a non-integer value when it is set; keep the default here.
+    }
+  }
   ctx.map_key_last_win = arrow::internal::AsciiEqualsCaseInsensitive(
       conf_.GetOption("spark.sql.mapKeyDedupPolicy").value_or(""), "LAST_WIN");
   ctx.current_user = user_id_.empty() ? ServerUserName() : user_id_;

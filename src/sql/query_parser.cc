@@ -266,7 +266,7 @@ Status QueryParser::ParseWithClause() {
     if (tokens_.PeekSymbol("(")) {
       ARROW_ASSIGN_OR_RAISE(columns, expressions_.ParseIdentifierList());
     }
-    int64_t max_level = 100;
+    std::optional<int64_t> max_level;
     if (recursive && tokens_.MatchKeyword("MAX")) {
       ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("RECURSION"));
       ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("LEVEL"));
@@ -327,7 +327,8 @@ bool QueryParser::ReadsPlan(const PlanPtr& query, const PlanPtr& target) { retur
 // `anchor UNION ALL step` whose step reads `self`: Spark's recursive CTE (the
 // anchor named by `columns` when given; the step's rows take its names).
 Result<PlanPtr> QueryParser::RecursiveCte(const std::string& name, std::vector<std::string> columns,
-                                          int64_t max_level, const PlanPtr& query, const PlanPtr& self) {
+                                          std::optional<int64_t> max_level, const PlanPtr& query,
+                                          const PlanPtr& self) {
   const bool is_union = query->kind() == plan::PlanKind::kSetOperation &&
                         query->As<plan::SetOperationPlan>().op == plan::SetOperationKind::kUnion &&
                         !query->As<plan::SetOperationPlan>().by_name;
@@ -962,7 +963,17 @@ Result<PlanPtr> QueryParser::ParseJoins(PlanPtr left) {
 
 Result<PlanPtr> QueryParser::ParseRelation() {
   if (tokens_.PeekSymbol("(")) {
-    if (!StartsQuery(tokens_.Peek(1)) && !tokens_.PeekSymbol("(", 1)) return UnsupportedSql("parenthesized joins");
+    size_t depth = 1;  // ((SELECT ...)) is a query, ((a JOIN b) JOIN c) a relation
+    while (tokens_.PeekSymbol("(", depth)) ++depth;
+    if (!StartsQuery(tokens_.Peek(depth))) {
+      // (a JOIN b ON ...) [alias]: a relation with its joins, as one relation.
+      tokens_.Advance();
+      ARROW_ASSIGN_OR_RAISE(auto nested, ParseRelation());
+      ARROW_ASSIGN_OR_RAISE(nested, ParseJoins(std::move(nested)));
+      if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+      ARROW_ASSIGN_OR_RAISE(nested, ParseTableSample(std::move(nested)));
+      return ParseRelationAlias(std::move(nested));
+    }
     tokens_.Advance();
     ARROW_ASSIGN_OR_RAISE(auto subquery, ParseQuery());
     if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");

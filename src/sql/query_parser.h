@@ -39,7 +39,8 @@ class QueryParser {
   /// The common table expression named `name` (innermost WITH first), or null.
   plan::PlanPtr FindCte(const std::string& name) const;
   static bool ReadsPlan(const plan::PlanPtr& query, const plan::PlanPtr& target);
-  Result<plan::PlanPtr> RecursiveCte(const std::string& name, std::vector<std::string> columns, int64_t max_level,
+  Result<plan::PlanPtr> RecursiveCte(const std::string& name, std::vector<std::string> columns,
+                                     std::optional<int64_t> max_level,
                                      const plan::PlanPtr& query, const plan::PlanPtr& self);
   Result<plan::PlanPtr> ParseQuery();
   Result<QueryTerm> ParseQueryPrimary();

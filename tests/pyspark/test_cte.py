@@ -75,3 +75,15 @@ def test_recursive_cte_errors(spark, request):
         "anchor_reads_itself": "WITH RECURSIVE r(n) AS (SELECT n FROM r UNION ALL SELECT 1) SELECT * FROM r",
     }.items():
         golden.check_error(request, f"recursive_{name}", lambda sql=sql: spark.sql(sql).collect())
+
+
+def test_recursive_cte_level_limit_conf(spark, request):
+    """spark.sql.cteRecursionLevelLimit bounds a recursion without MAX RECURSION LEVEL."""
+    sql = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 20) SELECT count(*) FROM r"
+    spark.conf.set("spark.sql.cteRecursionLevelLimit", "5")
+    try:
+        golden.check_error(request, "limited", lambda: spark.sql(sql).collect())
+        spark.conf.set("spark.sql.cteRecursionLevelLimit", "30")
+        golden.check(request, "enough", spark.sql(sql))
+    finally:
+        spark.conf.unset("spark.sql.cteRecursionLevelLimit")

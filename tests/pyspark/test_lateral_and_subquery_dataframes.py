@@ -153,3 +153,41 @@ def test_lateral_sql_errors(spark, frames, request, name):
     # sk8 names the outer column in CORRELATED_REFERENCE, Spark the whole select item.
     golden.check_error(request, "err", lambda: spark.sql(SQL_ERRORS[name]).collect(),
                        params=name != "outer_reference_in_aggregate")
+
+
+# ---- generator table-valued functions ------------------------------------------
+
+TVF = {
+    "explode": "SELECT * FROM explode(array(1, 2, 3))",
+    "explode_alias": "SELECT t.v FROM explode(array(1, 2)) AS t(v)",
+    "posexplode": "SELECT * FROM posexplode(array('a', 'b'))",
+    "explode_map": "SELECT * FROM explode(map('k', 1))",
+    "inline": "SELECT * FROM inline(array(struct(1, 'a'), struct(2, 'b')))",
+    "stack": "SELECT * FROM stack(2, 1, 'x', 2, 'y')",
+    "explode_outer_empty": "SELECT * FROM explode_outer(array())",
+}
+
+
+@pytest.mark.parametrize("name", list(TVF))
+def test_generator_table_valued_function(spark, request, name):
+    golden.check(request, "df", spark.sql(TVF[name]))
+
+
+def test_tvf_dataframe(spark, request):
+    golden.check(request, "df", spark.tvf.explode(sf.array(sf.lit(1), sf.lit(2))))
+
+
+# ---- parenthesized joins ---------------------------------------------------------
+
+PARENTHESIZED = {
+    "join": "SELECT a.c1, b.c2 FROM (lat_t1 a JOIN lat_t2 b ON a.c1 = b.c1) ORDER BY 1, 2",
+    "join_then_join": "SELECT a.c1, b.c2, c.c2 AS c FROM (lat_t1 a JOIN lat_t2 b ON a.c1 = b.c1) "
+                      "LEFT JOIN lat_t2 c ON c.c2 = b.c2 + 1 ORDER BY 1, 2",
+    "nested": "SELECT count(*) FROM ((lat_t1 a JOIN lat_t2 b ON a.c1 = b.c1) JOIN lat_t2 c ON b.c1 = c.c1)",
+    "aliased": "SELECT j.c2 FROM (lat_t2 JOIN range(2) ON c1 = id) AS j ORDER BY 1",
+}
+
+
+@pytest.mark.parametrize("name", list(PARENTHESIZED))
+def test_parenthesized_join(spark, frames, request, name):
+    golden.check(request, "df", spark.sql(PARENTHESIZED[name]))
