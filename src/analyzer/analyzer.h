@@ -110,6 +110,9 @@ class Analyzer {
   Result<plan::ResolvedPtr> ResolveFreqItems(const plan::StatFunctionPlan& node, const plan::ResolvedPlan& input) const;
   Result<plan::ResolvedPtr> ResolveApproxQuantile(const plan::StatFunctionPlan& node,
                                                   const plan::ResolvedPlan& input) const;
+  /// transpose(indexColumn): see transpose.cc.
+  Result<plan::ResolvedPtr> ResolveTranspose(const plan::StatFunctionPlan& node, const plan::ResolvedPlan& input) const;
+  Result<plan::ResolvedPtr> ResolveSampleBy(const plan::StatFunctionPlan& node, const plan::ResolvedPlan& input) const;
   /// WITH RECURSIVE: the anchor's rows and every round of the step, as a local relation.
   Result<plan::ResolvedPtr> ResolveRecursiveCte(const plan::RecursiveCtePlan& node) const;
   Result<plan::ResolvedPtr> ResolveRecursiveReference(const plan::RecursiveReferencePlan& node) const;

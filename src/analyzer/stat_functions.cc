@@ -479,8 +479,45 @@ Result<ResolvedPtr> Analyzer::ResolveStatFunction(const plan::StatFunctionPlan& 
     case F::kCrosstab: return ResolveCrosstab(node, *input);
     case F::kFreqItems: return ResolveFreqItems(node, *input);
     case F::kApproxQuantile: return ResolveApproxQuantile(node, *input);
+    case F::kTranspose: return ResolveTranspose(node, *input);
+    case F::kSampleBy: return ResolveSampleBy(node, *input);
   }
   return InternalError("unknown stat function");
+}
+
+}  // namespace sk8::analyzer
+
+namespace sk8::analyzer {
+
+Result<ResolvedPtr> Analyzer::ResolveSampleBy(const plan::StatFunctionPlan& node, const ResolvedPlan& input) const {
+  for (const auto& [stratum, fraction] : node.fractions) {
+    if (!(fraction >= 0.0 && fraction <= 1.0)) {
+      return SparkError(SparkExceptionKind::kIllegalArgument, "_LEGACY_ERROR_TEMP_2128", {});
+    }
+  }
+  // Spark keeps a row when rand(seed) < its stratum's fraction (0 for the rest),
+  // one draw per row; a stratum matches as a JVM value does: a number any
+  // numeric value equal to it, a string only strings, a boolean only booleans.
+  ARROW_ASSIGN_OR_RAISE(auto strata, BindExpression(node.expressions[0], input));
+  auto kind_of = [](const arrow::DataType& type) {
+    if (IsNumeric(type)) return 1;
+    if (type.id() == arrow::Type::STRING) return 2;
+    if (type.id() == arrow::Type::BOOL) return 3;
+    return 0;
+  };
+  const int strata_kind = kind_of(*strata->type);
+  std::vector<ExprPtr> branches;
+  for (const auto& [stratum, fraction] : node.fractions) {
+    if (!stratum->is_valid || kind_of(*stratum->type) != strata_kind || strata_kind == 0) continue;
+    branches.push_back(Call("=", {node.expressions[0], std::make_shared<plan::LiteralExpr>(stratum)}));
+    branches.push_back(std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(fraction)));
+  }
+  branches.push_back(std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(0.0)));
+  ExprPtr threshold = branches.size() == 1 ? branches[0] : Call("when", std::move(branches));
+  auto random = Call("rand", {std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(node.seed))});
+  auto filter = plan::MakeUnary<plan::FilterPlan>(node.children[0]);
+  filter->condition = Call("<", {random, threshold});
+  return Resolve(filter);
 }
 
 }  // namespace sk8::analyzer

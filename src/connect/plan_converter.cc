@@ -819,6 +819,27 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       result = Unary(node, quantile.input(), ctx);
       break;
     }
+    case R::kTranspose: {
+      using F = plan::StatFunctionPlan::Function;
+      auto node = std::make_shared<plan::StatFunctionPlan>(F::kTranspose);
+      ARROW_ASSIGN_OR_RAISE(node->expressions, ConvertExpressions(r.transpose().index_columns()));
+      result = Unary(node, r.transpose().input(), ctx);
+      break;
+    }
+    case R::kSampleBy: {
+      using F = plan::StatFunctionPlan::Function;
+      const auto& sample_by = r.sample_by();
+      auto node = std::make_shared<plan::StatFunctionPlan>(F::kSampleBy);
+      ARROW_ASSIGN_OR_RAISE(auto strata, ConvertExpression(sample_by.col()));
+      node->expressions.push_back(std::move(strata));
+      for (const auto& fraction : sample_by.fractions()) {
+        ARROW_ASSIGN_OR_RAISE(auto stratum, ConvertLiteral(fraction.stratum()));
+        node->fractions.emplace_back(std::move(stratum), fraction.fraction());
+      }
+      node->seed = sample_by.has_seed() ? sample_by.seed() : 0;
+      result = Unary(node, sample_by.input(), ctx);
+      break;
+    }
     case R::kCachedRemoteRelation: {
       const std::string& id = r.cached_remote_relation().relation_id();
       plan::PlanPtr cached = ctx.find_cached_relation ? ctx.find_cached_relation(id) : nullptr;

@@ -339,9 +339,10 @@ struct ToSchemaPlan : LogicalPlan {
 };
 
 /// DataFrame.stat functions whose answer Spark computes from the data:
-/// describe, summary, crosstab, freqItems, approxQuantile.
+/// describe, summary, crosstab, freqItems, approxQuantile, transpose; and
+/// sampleBy (a filter whose condition depends on the strata column's type).
 struct StatFunctionPlan : LogicalPlan {
-  enum class Function { kDescribe, kSummary, kCrosstab, kFreqItems, kApproxQuantile };
+  enum class Function { kDescribe, kSummary, kCrosstab, kFreqItems, kApproxQuantile, kTranspose, kSampleBy };
   explicit StatFunctionPlan(Function f) : LogicalPlan(PlanKind::kStatFunction), function(f) {}
   Function function;
   std::vector<std::string> columns;     // describe, crosstab (2), freqItems, approxQuantile
@@ -349,6 +350,9 @@ struct StatFunctionPlan : LogicalPlan {
   std::vector<double> probabilities;    // approxQuantile
   double relative_error = 0;            // approxQuantile
   double support = 0.01;                // freqItems
+  std::vector<ExprPtr> expressions;     // transpose: its index column (none: the first); sampleBy: the strata
+  std::vector<std::pair<std::shared_ptr<arrow::Scalar>, double>> fractions;  // sampleBy: stratum, fraction
+  int64_t seed = 0;                     // sampleBy
 };
 
 /// observe(name, metrics...): the input's rows; the metrics (aggregates over
