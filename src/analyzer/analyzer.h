@@ -101,6 +101,8 @@ class Analyzer {
   // DataFrame methods answered from the data or keeping the rows (stat_functions.cc).
   Result<plan::ResolvedPtr> ResolveSameRows(const plan::SameRowsPlan& node, plan::ResolvedPtr input) const;
   Result<plan::ResolvedPtr> ResolveSample(const plan::SamplePlan& node, plan::ResolvedPtr input) const;
+  /// repartition(n[, cols]) / repartitionByRange(n, cols): Spark's partitions (repartition.cc).
+  Result<plan::ResolvedPtr> ResolveRepartition(const plan::SameRowsPlan& node, const plan::ResolvedPtr& input) const;
   Result<plan::ResolvedPtr> ResolveToSchema(const plan::ToSchemaPlan& node, plan::ResolvedPtr input) const;
   Result<plan::ResolvedPtr> ResolveStatFunction(const plan::StatFunctionPlan& node, plan::ResolvedPtr input) const;
   /// summary(stats) of `input` (the resolved `source`): a row per statistic.

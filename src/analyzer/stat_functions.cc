@@ -44,10 +44,12 @@ ResolvedPtr WithOnePartition(const ResolvedPtr& node) {
     changed |= children.back() != child;
   }
   const bool split_range = node->kind == ResolvedKind::kRange && node->num_partitions > 1;
-  if (!changed && !split_range) return node;
+  const bool split_table = node->kind == ResolvedKind::kLocalTable && !node->partition_starts.empty();
+  if (!changed && !split_range && !split_table) return node;
   auto copy = std::make_shared<ResolvedPlan>(*node);
   copy->children = std::move(children);
   if (split_range) copy->num_partitions = 1;
+  copy->partition_starts.clear();
   return copy;
 }
 
@@ -97,6 +99,7 @@ Result<ResolvedPtr> Analyzer::ResolveSameRows(const plan::SameRowsPlan& node, Re
   // coalesce(1) / repartition(1): one partition, which spark_partition_id(),
   // rand(seed) and monotonically_increasing_id() read (spark.range's split is undone).
   if (node.what == "coalesce 1" || node.what == "repartition 1") return WithOnePartition(input);
+  if (node.num_partitions > 1) return ResolveRepartition(node, input);
   return input;
 }
 

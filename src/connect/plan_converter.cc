@@ -752,6 +752,7 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       auto node = std::make_shared<plan::SameRowsPlan>();
       const bool shuffle = !r.repartition().has_shuffle() || r.repartition().shuffle();
       node->what = (shuffle ? "repartition " : "coalesce ") + std::to_string(r.repartition().num_partitions());
+      if (shuffle) node->num_partitions = r.repartition().num_partitions();
       result = Unary(node, r.repartition().input(), ctx);
       break;
     }
@@ -760,6 +761,10 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       auto node = std::make_shared<plan::SameRowsPlan>();
       node->what = "repartition by expression";
       ARROW_ASSIGN_OR_RAISE(node->expressions, ConvertExpressions(repartition.partition_exprs()));
+      if (repartition.has_num_partitions()) node->num_partitions = repartition.num_partitions();
+      // repartitionByRange sends sort orders.
+      node->by_range = std::any_of(node->expressions.begin(), node->expressions.end(),
+                                   [](const ExprPtr& e) { return e->kind() == plan::ExprKind::kSortOrder; });
       result = Unary(node, repartition.input(), ctx);
       break;
     }

@@ -317,6 +317,9 @@ struct SameRowsPlan : LogicalPlan {
   SameRowsPlan() : LogicalPlan(PlanKind::kSameRows) {}
   std::string what;
   std::vector<ExprPtr> expressions;  // repartition(cols) / repartitionByRange: must resolve
+  /// repartition(n, ...) / repartitionByRange(n, ...) with a shuffle: n (-1: none given).
+  int32_t num_partitions = -1;
+  bool by_range = false;  // repartitionByRange
 };
 
 /// sample / randomSplit: the rows whose uniform draw falls in [lower, upper),

@@ -89,3 +89,42 @@ def test_sample_by(spark, request):
 def test_sample_by_errors(spark, request):
     dataset = spark.range(0, 10, 1, 1).select((F.col("id") % 3).alias("key"))
     golden.check_error(request, "unknown_column", lambda: dataset.sampleBy("zz", fractions={0: 0.5}, seed=0).count())
+
+
+def partition_counts(df):
+    return df.select(F.spark_partition_id().alias("p")).groupBy("p").count()
+
+
+def test_repartition_round_robin(spark, request):
+    # Each input partition p deals its rows out from XORShiftRandom(p).nextInt(n) + 1 on:
+    # how many rows each partition gets is Spark's (which rows, not compared: Spark
+    # first sorts each input partition by the rows' bytes).
+    golden.check(request, "one_input", partition_counts(spark.range(0, 20, 1, 1).repartition(4)))
+    golden.check(request, "three_inputs", partition_counts(spark.range(0, 20, 1, 3).repartition(6)))
+    golden.check(request, "doctest", spark.range(0, 64, 1, 9).repartition(10).select(
+        F.spark_partition_id().alias("partition")).distinct())
+    golden.check(request, "count", spark.range(0, 50, 1, 2).repartition(7).select(
+        F.count("*"), F.sum("id")))
+
+
+def test_repartition_hash(spark, request):
+    # pmod(hash(cols), n): Spark's Murmur3 partitioning.
+    df = spark.range(0, 30, 1, 3).withColumn("k", F.col("id") % 7).withColumn("s", F.concat(F.lit("n"), "k"))
+    golden.check(request, "int", df.repartition(5, "k").select("id", "k", F.spark_partition_id()))
+    golden.check(request, "two_columns", df.repartition(3, "s", "id").select("id", F.spark_partition_id()))
+    golden.check(request, "expression", df.repartition(4, F.col("id") * 2).select("id", F.spark_partition_id()))
+    golden.check(request, "doctest", spark.range(0, 64, 1, 9).withColumn("age", F.col("id") - 32).repartition(
+        7, "age").select(F.spark_partition_id().alias("partition")).distinct())
+
+
+def test_repartition_by_range(spark, request):
+    df = spark.createDataFrame([(14, "Tom"), (23, "Alice"), (16, "Bob")], ["age", "name"])
+    golden.check_show(request, "doctest", df.repartitionByRange(2, "age").select("age", "name", F.spark_partition_id()))
+    data = spark.range(0, 40, 1, 2).withColumn("k", (F.col("id") * 7) % 11)
+    golden.check(request, "ties", data.repartitionByRange(3, "k").select("id", "k", F.spark_partition_id()))
+    golden.check(request, "descending", data.repartitionByRange(4, F.col("k").desc()).select(
+        "id", "k", F.spark_partition_id()))
+    golden.check(request, "two_keys", data.repartitionByRange(5, "k", F.col("id").desc()).select(
+        "id", F.spark_partition_id()))
+    nulls = spark.sql("SELECT * FROM VALUES (1), (NULL), (3), (2), (NULL), (5) t(v)")
+    golden.check(request, "nulls", nulls.repartitionByRange(2, "v").select("v", F.spark_partition_id()))
