@@ -128,3 +128,17 @@ def test_repartition_by_range(spark, request):
         "id", F.spark_partition_id()))
     nulls = spark.sql("SELECT * FROM VALUES (1), (NULL), (3), (2), (NULL), (5) t(v)")
     golden.check(request, "nulls", nulls.repartitionByRange(2, "v").select("v", F.spark_partition_id()))
+
+
+def test_pivot_nested_column(spark, request):
+    # pivot("sales.course") without values: its distinct values are sorted by their own column.
+    from pyspark.sql import Row
+    df = spark.createDataFrame([
+        Row(training="expert", sales=Row(course="dotNET", year=2012, earnings=10000)),
+        Row(training="junior", sales=Row(course="Java", year=2012, earnings=20000)),
+        Row(training="expert", sales=Row(course="dotNET", year=2012, earnings=5000)),
+        Row(training="junior", sales=Row(course="dotNET", year=2013, earnings=48000)),
+        Row(training="expert", sales=Row(course="Java", year=2013, earnings=30000)),
+    ])
+    golden.check(request, "values", df.groupBy("sales.year").pivot("sales.course").agg(F.sum("sales.earnings")))
+    golden.check(request, "count", df.groupBy("training").pivot("sales.year").count())
