@@ -493,10 +493,20 @@ Result<ResolvedPtr> Analyzer::ResolveStatFunction(const plan::StatFunctionPlan& 
 namespace sk8::analyzer {
 
 Result<ResolvedPtr> Analyzer::ResolveSampleBy(const plan::StatFunctionPlan& node, const ResolvedPlan& input) const {
+  bool in_range = true;
+  std::string shown;  // as Scala prints the Map
   for (const auto& [stratum, fraction] : node.fractions) {
-    if (!(fraction >= 0.0 && fraction <= 1.0)) {
-      return SparkError(SparkExceptionKind::kIllegalArgument, "_LEGACY_ERROR_TEMP_2128", {});
-    }
+    in_range &= fraction >= 0.0 && fraction <= 1.0;
+    ARROW_ASSIGN_OR_RAISE(auto as_array, arrow::MakeArrayFromScalar(*stratum, 1));
+    ARROW_ASSIGN_OR_RAISE(auto text, functions::ToSparkStrings(*as_array, ctx_));
+    const auto& strings = static_cast<const arrow::StringArray&>(*text);
+    shown += (shown.empty() ? "" : ", ") + (strings.IsNull(0) ? "null" : strings.GetString(0)) + " -> " +
+             functions::FormatJavaDouble(fraction);
+  }
+  if (!in_range) {
+    // Spark's `require`: a plain IllegalArgumentException without an error class.
+    return SparkError(SparkExceptionKind::kIllegalArgument, "",
+                      {{"message", "requirement failed: Fractions must be in [0, 1], but got Map(" + shown + ")."}});
   }
   // Spark keeps a row when rand(seed) < its stratum's fraction (0 for the rest),
   // one draw per row; a stratum matches as a JVM value does: a number any

@@ -142,3 +142,10 @@ def test_pivot_nested_column(spark, request):
     ])
     golden.check(request, "values", df.groupBy("sales.year").pivot("sales.course").agg(F.sum("sales.earnings")))
     golden.check(request, "count", df.groupBy("training").pivot("sales.year").count())
+
+
+def test_sample_by_fraction_out_of_range(spark, request):
+    # Spark's `require`: an IllegalArgumentException without an error class.
+    dataset = spark.range(0, 10, 1, 1).select((F.col("id") % 3).alias("key"))
+    golden.check_error(request, "above_one", lambda: dataset.sampleBy("key", fractions={0: 1.5}, seed=0).count())
+    golden.check_error(request, "negative", lambda: dataset.sampleBy("key", fractions={"a": 0.5, 1: -0.1}).count())
