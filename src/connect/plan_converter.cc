@@ -9,6 +9,7 @@
 #include <arrow/scalar.h>
 #include <arrow/util/decimal.h>
 
+#include "connect/as_of_join.h"
 #include "connect/catalog_converter.h"
 #include "connect/type_converter.h"
 #include "sql/parser.h"
@@ -579,6 +580,10 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       ARROW_ASSIGN_OR_RAISE(auto right, ConvertRelation(join.right(), ctx));
       node->children = {std::move(left), std::move(right)};
       result = PlanPtr(node);
+      break;
+    }
+    case R::kAsOfJoin: {
+      ARROW_ASSIGN_OR_RAISE(result, ConvertAsOfJoin(r.as_of_join(), ctx));
       break;
     }
     case R::kSetOp: {
