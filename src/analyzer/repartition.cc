@@ -9,6 +9,7 @@
 //     (Spark first sorts each input partition by the rows' bytes, which sk8 does
 //     not, so which rows go where may differ; how many go where does not);
 //   hash: pmod(hash(cols), n), hash being Spark's Murmur3 with seed 42;
+//   by id (repartitionById): pmod(the column, n), NULL in partition 0;
 //   range: bounds chosen as Spark's RangePartitioner does from a sample, here
 //     every row (the same bounds as Spark whenever it samples every row).
 #include <algorithm>
@@ -19,6 +20,7 @@
 
 #include "analyzer/analyzer.h"
 #include "functions/spark_random.h"
+#include "types/spark_types.h"
 
 namespace sk8::analyzer {
 
@@ -97,7 +99,21 @@ Result<ResolvedPtr> Analyzer::ResolveRepartition(const plan::SameRowsPlan& node,
   project->expressions.push_back(Alias(Call("spark_partition_id", {}), "__sk8_input_partition"));
   project->expressions.push_back(Alias(Call("monotonically_increasing_id", {}), "__sk8_position"));
   plan::PlanPtr source = project;
-  if (!node.by_range && !node.expressions.empty()) {
+  if (node.by_id) {
+    ARROW_ASSIGN_OR_RAISE(auto bound, BindExpression(node.expressions[0], *input));
+    if (bound->type->id() != arrow::Type::INT32) {
+      return AnalysisError("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                           {{"sqlExpr", "\"direct_shuffle_partition_id(" + bound->name + ")\""},
+                            {"paramIndex", "first"},
+                            {"requiredType", "\"INT\""},
+                            {"inputSql", "\"" + bound->name + "\""},
+                            {"inputType", "\"" + types::SqlString(*bound->type) + "\""}});
+    }
+    auto n_literal = std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(n));
+    auto zero = std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(int32_t{0}));
+    project->expressions.push_back(Alias(Call("coalesce", {Call("pmod", {node.expressions[0], n_literal}), zero}),
+                                         "__sk8_partition"));
+  } else if (!node.by_range && !node.expressions.empty()) {
     auto hash = Call("hash", node.expressions);
     project->expressions.push_back(
         Alias(Call("pmod", {hash, std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(n))}), "__sk8_partition"));

@@ -765,7 +765,13 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       const auto& repartition = r.repartition_by_expression();
       auto node = std::make_shared<plan::SameRowsPlan>();
       node->what = "repartition by expression";
-      ARROW_ASSIGN_OR_RAISE(node->expressions, ConvertExpressions(repartition.partition_exprs()));
+      for (const auto& e : repartition.partition_exprs()) {
+        // repartitionById(n, col): direct_shuffle_partition_id(col) names each row's partition.
+        const bool direct = e.has_direct_shuffle_partition_id();
+        ARROW_ASSIGN_OR_RAISE(auto converted, ConvertExpression(direct ? e.direct_shuffle_partition_id().child() : e));
+        node->expressions.push_back(std::move(converted));
+        node->by_id |= direct;
+      }
       if (repartition.has_num_partitions()) node->num_partitions = repartition.num_partitions();
       // repartitionByRange sends sort orders.
       node->by_range = std::any_of(node->expressions.begin(), node->expressions.end(),

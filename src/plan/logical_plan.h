@@ -320,6 +320,7 @@ struct SameRowsPlan : LogicalPlan {
   /// repartition(n, ...) / repartitionByRange(n, ...) with a shuffle: n (-1: none given).
   int32_t num_partitions = -1;
   bool by_range = false;  // repartitionByRange
+  bool by_id = false;     // repartitionById: the one expression is the partition (pmod n, NULL: 0)
 };
 
 /// sample / randomSplit: the rows whose uniform draw falls in [lower, upper),

@@ -149,3 +149,15 @@ def test_sample_by_fraction_out_of_range(spark, request):
     dataset = spark.range(0, 10, 1, 1).select((F.col("id") % 3).alias("key"))
     golden.check_error(request, "above_one", lambda: dataset.sampleBy("key", fractions={0: 1.5}, seed=0).count())
     golden.check_error(request, "negative", lambda: dataset.sampleBy("key", fractions={"a": 0.5, 1: -0.1}).count())
+
+
+def test_repartition_by_id(spark, request):
+    # The column names each row's partition: pmod(value, n), NULL in partition 0.
+    df = spark.range(10).withColumn("p", (F.col("id") % 3).cast("int"))
+    golden.check(request, "doctest", df.repartitionById(3, "p").select("id", "p", F.spark_partition_id()))
+    golden.check(request, "wraps", df.repartitionById(2, "p").select("id", F.spark_partition_id()))
+    golden.check(request, "nulls_negative", df.withColumn(
+        "p", F.when(F.col("id") < 3, None).otherwise(F.col("p") - 2)).repartitionById(3, "p").select(
+        "id", F.spark_partition_id()))
+    golden.check(request, "expression", df.repartitionById(3, F.col("p") + 1).select("id", F.spark_partition_id()))
+    golden.check_error(request, "bigint", lambda: df.withColumn("p", F.col("id") % 3).repartitionById(3, "p").collect())
