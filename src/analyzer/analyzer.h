@@ -103,6 +103,8 @@ class Analyzer {
   // DataFrame methods answered from the data or keeping the rows (stat_functions.cc).
   Result<plan::ResolvedPtr> ResolveSameRows(const plan::SameRowsPlan& node, plan::ResolvedPtr input) const;
   Result<plan::ResolvedPtr> ResolveSample(const plan::SamplePlan& node, plan::ResolvedPtr input) const;
+  /// repartition(n[, cols]) / repartitionByRange(n, cols): Spark's partitions (repartition.cc).
+  Result<plan::ResolvedPtr> ResolveRepartition(const plan::SameRowsPlan& node, const plan::ResolvedPtr& input) const;
   Result<plan::ResolvedPtr> ResolveToSchema(const plan::ToSchemaPlan& node, plan::ResolvedPtr input) const;
   Result<plan::ResolvedPtr> ResolveStatFunction(const plan::StatFunctionPlan& node, plan::ResolvedPtr input) const;
   /// summary(stats) of `input` (the resolved `source`): a row per statistic.
@@ -112,6 +114,9 @@ class Analyzer {
   Result<plan::ResolvedPtr> ResolveFreqItems(const plan::StatFunctionPlan& node, const plan::ResolvedPlan& input) const;
   Result<plan::ResolvedPtr> ResolveApproxQuantile(const plan::StatFunctionPlan& node,
                                                   const plan::ResolvedPlan& input) const;
+  /// transpose(indexColumn): see transpose.cc.
+  Result<plan::ResolvedPtr> ResolveTranspose(const plan::StatFunctionPlan& node, const plan::ResolvedPlan& input) const;
+  Result<plan::ResolvedPtr> ResolveSampleBy(const plan::StatFunctionPlan& node, const plan::ResolvedPlan& input) const;
   /// WITH RECURSIVE: the anchor's rows and every round of the step, as a local relation.
   Result<plan::ResolvedPtr> ResolveRecursiveCte(const plan::RecursiveCtePlan& node) const;
   Result<plan::ResolvedPtr> ResolveRecursiveReference(const plan::RecursiveReferencePlan& node) const;

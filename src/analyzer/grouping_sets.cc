@@ -295,8 +295,13 @@ Result<std::vector<ExprPtr>> Analyzer::DistinctPivotValues(const plan::Aggregate
   distinct->grouping = {node.pivot_column};
   auto limited = plan::MakeUnary<plan::LimitPlan>(distinct);
   limited->limit = kMaxValues + 1;
+  // Sorted by the distinct values' own column: a nested field (sales.course)
+  // is no longer reachable by its path there.
+  ARROW_ASSIGN_OR_RAISE(auto distinct_resolved, Resolve(distinct));
+  ExprPtr pivot_output = std::make_shared<plan::ColumnExpr>(
+      std::vector<std::string>{distinct_resolved->schema->field(0)->name()}, std::nullopt);
   auto sorted = plan::MakeUnary<plan::SortPlan>(limited);
-  sorted->order = {std::make_shared<plan::SortOrderExpr>(node.pivot_column, true, true)};
+  sorted->order = {std::make_shared<plan::SortOrderExpr>(pivot_output, true, true)};
   ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(sorted));
   ARROW_ASSIGN_OR_RAISE(auto table, query_runner_(resolved));
   if (table->num_rows() > kMaxValues) {

@@ -44,10 +44,12 @@ ResolvedPtr WithOnePartition(const ResolvedPtr& node) {
     changed |= children.back() != child;
   }
   const bool split_range = node->kind == ResolvedKind::kRange && node->num_partitions > 1;
-  if (!changed && !split_range) return node;
+  const bool split_table = node->kind == ResolvedKind::kLocalTable && !node->partition_starts.empty();
+  if (!changed && !split_range && !split_table) return node;
   auto copy = std::make_shared<ResolvedPlan>(*node);
   copy->children = std::move(children);
   if (split_range) copy->num_partitions = 1;
+  copy->partition_starts.clear();
   return copy;
 }
 
@@ -97,6 +99,7 @@ Result<ResolvedPtr> Analyzer::ResolveSameRows(const plan::SameRowsPlan& node, Re
   // coalesce(1) / repartition(1): one partition, which spark_partition_id(),
   // rand(seed) and monotonically_increasing_id() read (spark.range's split is undone).
   if (node.what == "coalesce 1" || node.what == "repartition 1") return WithOnePartition(input);
+  if (node.num_partitions > 1) return ResolveRepartition(node, input);
   return input;
 }
 
@@ -479,8 +482,55 @@ Result<ResolvedPtr> Analyzer::ResolveStatFunction(const plan::StatFunctionPlan& 
     case F::kCrosstab: return ResolveCrosstab(node, *input);
     case F::kFreqItems: return ResolveFreqItems(node, *input);
     case F::kApproxQuantile: return ResolveApproxQuantile(node, *input);
+    case F::kTranspose: return ResolveTranspose(node, *input);
+    case F::kSampleBy: return ResolveSampleBy(node, *input);
   }
   return InternalError("unknown stat function");
+}
+
+}  // namespace sk8::analyzer
+
+namespace sk8::analyzer {
+
+Result<ResolvedPtr> Analyzer::ResolveSampleBy(const plan::StatFunctionPlan& node, const ResolvedPlan& input) const {
+  bool in_range = true;
+  std::string shown;  // as Scala prints the Map
+  for (const auto& [stratum, fraction] : node.fractions) {
+    in_range &= fraction >= 0.0 && fraction <= 1.0;
+    ARROW_ASSIGN_OR_RAISE(auto as_array, arrow::MakeArrayFromScalar(*stratum, 1));
+    ARROW_ASSIGN_OR_RAISE(auto text, functions::ToSparkStrings(*as_array, ctx_));
+    const auto& strings = static_cast<const arrow::StringArray&>(*text);
+    shown += (shown.empty() ? "" : ", ") + (strings.IsNull(0) ? "null" : strings.GetString(0)) + " -> " +
+             functions::FormatJavaDouble(fraction);
+  }
+  if (!in_range) {
+    // Spark's `require`: a plain IllegalArgumentException without an error class.
+    return SparkError(SparkExceptionKind::kIllegalArgument, "",
+                      {{"message", "requirement failed: Fractions must be in [0, 1], but got Map(" + shown + ")."}});
+  }
+  // Spark keeps a row when rand(seed) < its stratum's fraction (0 for the rest),
+  // one draw per row; a stratum matches as a JVM value does: a number any
+  // numeric value equal to it, a string only strings, a boolean only booleans.
+  ARROW_ASSIGN_OR_RAISE(auto strata, BindExpression(node.expressions[0], input));
+  auto kind_of = [](const arrow::DataType& type) {
+    if (IsNumeric(type)) return 1;
+    if (type.id() == arrow::Type::STRING) return 2;
+    if (type.id() == arrow::Type::BOOL) return 3;
+    return 0;
+  };
+  const int strata_kind = kind_of(*strata->type);
+  std::vector<ExprPtr> branches;
+  for (const auto& [stratum, fraction] : node.fractions) {
+    if (!stratum->is_valid || kind_of(*stratum->type) != strata_kind || strata_kind == 0) continue;
+    branches.push_back(Call("=", {node.expressions[0], std::make_shared<plan::LiteralExpr>(stratum)}));
+    branches.push_back(std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(fraction)));
+  }
+  branches.push_back(std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(0.0)));
+  ExprPtr threshold = branches.size() == 1 ? branches[0] : Call("when", std::move(branches));
+  auto random = Call("rand", {std::make_shared<plan::LiteralExpr>(arrow::MakeScalar(node.seed))});
+  auto filter = plan::MakeUnary<plan::FilterPlan>(node.children[0]);
+  filter->condition = Call("<", {random, threshold});
+  return Resolve(filter);
 }
 
 }  // namespace sk8::analyzer

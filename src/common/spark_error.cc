@@ -85,6 +85,8 @@ std::vector<std::string> SparkErrorDetail::JvmClassHierarchy() const {
 }
 
 std::string FormatSparkMessage(const std::string& error_class, const MessageParameters& params) {
+  // No error class: a plain JVM exception (a failed `require`), its text in "message".
+  if (error_class.empty()) return params.empty() ? std::string() : params.front().second;
   const ErrorCondition* condition = FindErrorCondition(error_class);
   if (condition == nullptr) {
     std::string text = "[" + error_class + "]";

@@ -9,6 +9,7 @@
 #include <arrow/scalar.h>
 #include <arrow/util/decimal.h>
 
+#include "connect/as_of_join.h"
 #include "connect/catalog_converter.h"
 #include "connect/type_converter.h"
 #include "functions/collection_util.h"
@@ -642,6 +643,10 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       result = PlanPtr(node);
       break;
     }
+    case R::kAsOfJoin: {
+      ARROW_ASSIGN_OR_RAISE(result, ConvertAsOfJoin(r.as_of_join(), ctx));
+      break;
+    }
     case R::kSetOp: {
       const auto& set_op = r.set_op();
       auto node = std::make_shared<plan::SetOperationPlan>();
@@ -813,6 +818,7 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       auto node = std::make_shared<plan::SameRowsPlan>();
       const bool shuffle = !r.repartition().has_shuffle() || r.repartition().shuffle();
       node->what = (shuffle ? "repartition " : "coalesce ") + std::to_string(r.repartition().num_partitions());
+      if (shuffle) node->num_partitions = r.repartition().num_partitions();
       result = Unary(node, r.repartition().input(), ctx);
       break;
     }
@@ -820,7 +826,17 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       const auto& repartition = r.repartition_by_expression();
       auto node = std::make_shared<plan::SameRowsPlan>();
       node->what = "repartition by expression";
-      ARROW_ASSIGN_OR_RAISE(node->expressions, ConvertExpressions(repartition.partition_exprs()));
+      for (const auto& e : repartition.partition_exprs()) {
+        // repartitionById(n, col): direct_shuffle_partition_id(col) names each row's partition.
+        const bool direct = e.has_direct_shuffle_partition_id();
+        ARROW_ASSIGN_OR_RAISE(auto converted, ConvertExpression(direct ? e.direct_shuffle_partition_id().child() : e));
+        node->expressions.push_back(std::move(converted));
+        node->by_id |= direct;
+      }
+      if (repartition.has_num_partitions()) node->num_partitions = repartition.num_partitions();
+      // repartitionByRange sends sort orders.
+      node->by_range = std::any_of(node->expressions.begin(), node->expressions.end(),
+                                   [](const ExprPtr& e) { return e->kind() == plan::ExprKind::kSortOrder; });
       result = Unary(node, repartition.input(), ctx);
       break;
     }
@@ -878,6 +894,27 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       node->probabilities.assign(quantile.probabilities().begin(), quantile.probabilities().end());
       node->relative_error = quantile.relative_error();
       result = Unary(node, quantile.input(), ctx);
+      break;
+    }
+    case R::kTranspose: {
+      using F = plan::StatFunctionPlan::Function;
+      auto node = std::make_shared<plan::StatFunctionPlan>(F::kTranspose);
+      ARROW_ASSIGN_OR_RAISE(node->expressions, ConvertExpressions(r.transpose().index_columns()));
+      result = Unary(node, r.transpose().input(), ctx);
+      break;
+    }
+    case R::kSampleBy: {
+      using F = plan::StatFunctionPlan::Function;
+      const auto& sample_by = r.sample_by();
+      auto node = std::make_shared<plan::StatFunctionPlan>(F::kSampleBy);
+      ARROW_ASSIGN_OR_RAISE(auto strata, ConvertExpression(sample_by.col()));
+      node->expressions.push_back(std::move(strata));
+      for (const auto& fraction : sample_by.fractions()) {
+        ARROW_ASSIGN_OR_RAISE(auto stratum, ConvertLiteral(fraction.stratum()));
+        node->fractions.emplace_back(std::move(stratum), fraction.fraction());
+      }
+      node->seed = sample_by.has_seed() ? sample_by.seed() : 0;
+      result = Unary(node, sample_by.input(), ctx);
       break;
     }
     case R::kCachedRemoteRelation: {

@@ -18,7 +18,8 @@ namespace sk8::exec {
 constexpr int64_t kMorselRows = 1 << 16;
 
 OperatorPtr MakeRangeScan(int64_t start, int64_t end, int64_t step, int32_t num_partitions);
-OperatorPtr MakeTableScan(std::shared_ptr<arrow::Table> table);
+/// `partition_starts` (may be empty): the row where each Spark partition starts.
+OperatorPtr MakeTableScan(std::shared_ptr<arrow::Table> table, std::vector<int64_t> partition_starts = {});
 /// A scan of files through their format's data source: `columns` index
 /// `data_schema` (the source's schema), then the partition columns, whose
 /// values per file are `partition_values`; `schema` is the operator's output.

@@ -166,6 +166,7 @@ Result<OperatorPtr> Plan(const plan::ResolvedPlan& node, ReuseIndex* reuse) {
 /// which a limit's output would not keep.
 bool HasPartitionedRange(const plan::ResolvedPlan& node) {
   if (node.kind == plan::ResolvedKind::kRange && node.num_partitions > 1) return true;
+  if (node.kind == plan::ResolvedKind::kLocalTable && !node.partition_starts.empty()) return true;
   return std::any_of(node.children.begin(), node.children.end(),
                      [](const plan::ResolvedPtr& child) { return HasPartitionedRange(*child); });
 }
@@ -202,7 +203,7 @@ Result<OperatorPtr> PlanNode(const plan::ResolvedPlan& node, ReuseIndex* reuse) 
   switch (node.kind) {
     case plan::ResolvedKind::kRange:
       return MakeRangeScan(node.range_start, node.range_end, node.range_step, node.num_partitions);
-    case plan::ResolvedKind::kLocalTable: return MakeTableScan(node.table);
+    case plan::ResolvedKind::kLocalTable: return MakeTableScan(node.table, node.partition_starts);
     case plan::ResolvedKind::kFileScan:
       return MakeFileScan(
           {node.data_source, node.files, node.data_schema, node.file_columns, node.schema, node.file_partition_values});

@@ -19,6 +19,15 @@ class XorShiftRandom {
   explicit XorShiftRandom(int64_t seed);
   /// java.util.Random.nextInt(): next(32).
   int32_t NextInt() { return static_cast<int32_t>(Next(32)); }
+  /// java.util.Random.nextInt(bound), bound > 0.
+  int32_t NextInt(int32_t bound) {
+    int32_t r = static_cast<int32_t>(Next(31));
+    const int32_t m = bound - 1;
+    if ((bound & m) == 0) return static_cast<int32_t>((static_cast<int64_t>(bound) * r) >> 31);
+    for (int32_t u = r; static_cast<int64_t>(u) - (r = u % bound) + m > INT32_MAX; u = static_cast<int32_t>(Next(31))) {
+    }
+    return r;
+  }
   /// java.util.Random.nextDouble().
   double NextDouble() {
     const int64_t a = Next(26);

@@ -26,6 +26,8 @@ class ConvertToLocalRelation final : public NodeRule {
     bool kind = node->kind == ResolvedKind::kProject || node->kind == ResolvedKind::kFilter ||
                 node->kind == ResolvedKind::kLimit;
     if (!kind || node->child().kind != ResolvedKind::kLocalTable || !node->child().table) return node;
+    // A repartitioned table keeps its partitions (which spark_partition_id() reads).
+    if (!node->child().partition_starts.empty()) return node;
     for (const auto& e : node->expressions) {
       if (!Evaluable(e)) return node;
     }

@@ -12,6 +12,7 @@ namespace {
 /// the partitions its rows come from, which rand & co. read.
 bool HasPartitionedRange(const plan::ResolvedPlan& node) {
   if (node.kind == plan::ResolvedKind::kRange && node.num_partitions > 1) return true;
+  if (node.kind == plan::ResolvedKind::kLocalTable && !node.partition_starts.empty()) return true;
   for (const auto& child : node.children) {
     if (HasPartitionedRange(*child)) return true;
   }

@@ -329,6 +329,10 @@ struct SameRowsPlan : LogicalPlan {
   SameRowsPlan() : LogicalPlan(PlanKind::kSameRows) {}
   std::string what;
   std::vector<ExprPtr> expressions;  // repartition(cols) / repartitionByRange: must resolve
+  /// repartition(n, ...) / repartitionByRange(n, ...) with a shuffle: n (-1: none given).
+  int32_t num_partitions = -1;
+  bool by_range = false;  // repartitionByRange
+  bool by_id = false;     // repartitionById: the one expression is the partition (pmod n, NULL: 0)
 };
 
 /// sample / randomSplit: the rows whose uniform draw falls in [lower, upper),
@@ -351,9 +355,10 @@ struct ToSchemaPlan : LogicalPlan {
 };
 
 /// DataFrame.stat functions whose answer Spark computes from the data:
-/// describe, summary, crosstab, freqItems, approxQuantile.
+/// describe, summary, crosstab, freqItems, approxQuantile, transpose; and
+/// sampleBy (a filter whose condition depends on the strata column's type).
 struct StatFunctionPlan : LogicalPlan {
-  enum class Function { kDescribe, kSummary, kCrosstab, kFreqItems, kApproxQuantile };
+  enum class Function { kDescribe, kSummary, kCrosstab, kFreqItems, kApproxQuantile, kTranspose, kSampleBy };
   explicit StatFunctionPlan(Function f) : LogicalPlan(PlanKind::kStatFunction), function(f) {}
   Function function;
   std::vector<std::string> columns;     // describe, crosstab (2), freqItems, approxQuantile
@@ -361,6 +366,9 @@ struct StatFunctionPlan : LogicalPlan {
   std::vector<double> probabilities;    // approxQuantile
   double relative_error = 0;            // approxQuantile
   double support = 0.01;                // freqItems
+  std::vector<ExprPtr> expressions;     // transpose: its index column (none: the first); sampleBy: the strata
+  std::vector<std::pair<std::shared_ptr<arrow::Scalar>, double>> fractions;  // sampleBy: stratum, fraction
+  int64_t seed = 0;                     // sampleBy
 };
 
 /// observe(name, metrics...): the input's rows; the metrics (aggregates over

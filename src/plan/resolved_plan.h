@@ -85,6 +85,9 @@ struct ResolvedPlan {
   int32_t num_partitions = 0;
   // kLocalTable
   std::shared_ptr<arrow::Table> table;
+  // kLocalTable after repartition: partition p holds rows [partition_starts[p],
+  // partition_starts[p + 1]) (empty: one partition), read by spark_partition_id().
+  std::vector<int64_t> partition_starts;
   // kProject
   std::vector<BoundExprPtr> expressions;
   // kFilter; kJoin (over the left columns, then the right ones; may be null)

@@ -24,12 +24,14 @@ grpc::Status ToGrpcStatus(const Status& raw, Session* session) {
   info.set_domain("org.apache.spark");
   auto& metadata = *info.mutable_metadata();
   metadata["classes"] = nlohmann::json(detail->JvmClassHierarchy()).dump();
-  metadata["errorClass"] = detail->error_class();
+  // A plain JVM exception (no error class) has no class or parameters to decode.
+  const bool classless = detail->error_class().empty();
+  if (!classless) metadata["errorClass"] = detail->error_class();
   if (!detail->sql_state().empty()) metadata["sqlState"] = detail->sql_state();
   nlohmann::ordered_json params = nlohmann::ordered_json::object();
   for (const auto& [k, v] : detail->parameters()) params[k] = v;
   std::string params_json = params.dump();
-  if (params_json.size() <= 1024) metadata["messageParameters"] = params_json;
+  if (params_json.size() <= 1024 && !classless) metadata["messageParameters"] = params_json;
   if (session != nullptr) metadata["errorId"] = session->RememberError(status);
 
   google::rpc::Status rpc_status;
@@ -49,9 +51,11 @@ void FillErrorDetails(const Status& raw, spark::connect::FetchErrorDetailsRespon
   for (const auto& cls : detail->JvmClassHierarchy()) error->add_error_type_hierarchy(cls);
   error->set_message(status.message());
   auto* throwable = error->mutable_spark_throwable();
-  throwable->set_error_class(detail->error_class());
+  if (!detail->error_class().empty()) {
+    throwable->set_error_class(detail->error_class());
+    for (const auto& [k, v] : detail->parameters()) (*throwable->mutable_message_parameters())[k] = v;
+  }
   if (!detail->sql_state().empty()) throwable->set_sql_state(detail->sql_state());
-  for (const auto& [k, v] : detail->parameters()) (*throwable->mutable_message_parameters())[k] = v;
   response->set_root_error_idx(0);
 }
 
