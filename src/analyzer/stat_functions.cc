@@ -6,6 +6,7 @@
 // local relation, as Spark Connect's planner does for the stat functions.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include <arrow/builder.h>
@@ -53,6 +54,34 @@ ResolvedPtr WithOnePartition(const ResolvedPtr& node) {
   return copy;
 }
 
+/// At most how many rows `node` makes when all its leaves are in memory
+/// (createDataFrame, spark.range); files or an unknown bound give INT64_MAX.
+int64_t InMemoryRowBound(const ResolvedPlan& node) {
+  constexpr int64_t kUnknown = std::numeric_limits<int64_t>::max();
+  if (node.kind == ResolvedKind::kLocalTable) return node.table ? node.table->num_rows() : 0;
+  if (node.kind == ResolvedKind::kRange) {
+    if (node.range_step == 0) return 0;
+    const double rows = (static_cast<double>(node.range_end) - node.range_start) / node.range_step;
+    return rows <= 0 ? 0 : rows >= 9e18 ? kUnknown : static_cast<int64_t>(rows) + 1;
+  }
+  if (node.children.empty()) return kUnknown;  // file scans and the rest
+  int64_t bound = node.kind == ResolvedKind::kJoin ? 1 : 0;
+  for (const auto& child : node.children) {
+    const int64_t rows = InMemoryRowBound(*child);
+    if (rows == kUnknown) return kUnknown;
+    const double combined = node.kind == ResolvedKind::kJoin ? static_cast<double>(bound) * rows
+                                                             : static_cast<double>(bound) + rows;
+    if (combined >= 9e18) return kUnknown;
+    bound = static_cast<int64_t>(combined);
+  }
+  return bound;
+}
+
+// Placing rows in Spark's shuffle partitions runs the input while the plan is
+// analyzed: only for inputs that are small and in memory already; others keep
+// their rows where they are (same rows, other partition ids).
+constexpr int64_t kRepartitionAtAnalysisMaxRows = 1 << 20;
+
 ExprPtr Col(const std::string& name) {
   return std::make_shared<plan::ColumnExpr>(std::vector<std::string>{name}, std::nullopt);
 }
@@ -99,7 +128,9 @@ Result<ResolvedPtr> Analyzer::ResolveSameRows(const plan::SameRowsPlan& node, Re
   // coalesce(1) / repartition(1): one partition, which spark_partition_id(),
   // rand(seed) and monotonically_increasing_id() read (spark.range's split is undone).
   if (node.what == "coalesce 1" || node.what == "repartition 1") return WithOnePartition(input);
-  if (node.num_partitions > 1) return ResolveRepartition(node, input);
+  if (node.num_partitions > 1 && InMemoryRowBound(*input) <= kRepartitionAtAnalysisMaxRows) {
+    return ResolveRepartition(node, input);
+  }
   return input;
 }
 
