@@ -59,7 +59,8 @@ std::string SearchPath(const SessionCatalog* catalog) {
 Status UnresolvedRoutine(const QueryPlan& query, const SessionCatalog* catalog) {
   std::vector<std::string> parts = query.qualifier;
   parts.push_back(query.name);
-  return AnalysisError("UNRESOLVED_ROUTINE", {{"routineName", QuoteNameParts(parts)}, {"searchPath", SearchPath(catalog)}});
+  return AnalysisError("UNRESOLVED_ROUTINE",
+                       {{"routineName", QuoteNameParts(parts)}, {"searchPath", SearchPath(catalog)}});
 }
 
 Result<std::shared_ptr<arrow::Table>> StringColumn(const std::string& name, const std::vector<std::string>& rows) {
@@ -128,7 +129,8 @@ Result<std::shared_ptr<arrow::Table>> FunctionRows(const std::vector<FunctionRow
 // The persistent functions of the database a listing names (the current one
 // when none), whose names match the pattern; SCHEMA_NOT_FOUND for a database
 // that does not exist.
-Result<std::vector<catalog::FunctionMetadata>> PersistentFunctions(const QueryPlan& query, const SessionCatalog* catalog) {
+Result<std::vector<catalog::FunctionMetadata>> PersistentFunctions(const QueryPlan& query,
+                                                                   const SessionCatalog* catalog) {
   std::vector<catalog::FunctionMetadata> out;
   if (catalog == nullptr) return out;
   std::string database = catalog->current_database();
@@ -187,7 +189,8 @@ Result<std::shared_ptr<arrow::Table>> AnswerFunctionCatalog(const plan::Function
         ARROW_ASSIGN_OR_RAISE(persistent, PersistentFunctions(query, catalog));
       }
       for (const auto& function : persistent) {
-        std::string qualified = std::string(catalog::kSessionCatalogName) + "." + function.database + "." + function.name;
+        std::string qualified =
+            std::string(catalog::kSessionCatalogName) + "." + function.database + "." + function.name;
         auto at = std::find_if(names.begin(), names.end(), [&](const std::string& n) { return n > qualified; });
         names.insert(at, qualified);
       }
@@ -195,7 +198,9 @@ Result<std::shared_ptr<arrow::Table>> AnswerFunctionCatalog(const plan::Function
     }
     case Query::kDescribe: {
       ARROW_ASSIGN_OR_RAISE(auto found, FindFunction(query, catalog));
-      if (found.builtin) return StringColumn("function_desc", functions::DescribeFunctionRows(*found.builtin, query.extended));
+      if (found.builtin) {
+        return StringColumn("function_desc", functions::DescribeFunctionRows(*found.builtin, query.extended));
+      }
       if (!found.persistent) return UnresolvedRoutine(query, catalog);
       const auto& function = *found.persistent;
       std::vector<std::string> rows = {
@@ -241,7 +246,8 @@ Status UnknownFunctionError(const std::string& name, const SessionCatalog* catal
                                                              (*function)->name})}});
     }
   }
-  return AnalysisError("UNRESOLVED_ROUTINE", {{"routineName", QuoteIdentifier(name)}, {"searchPath", SearchPath(catalog)}});
+  return AnalysisError("UNRESOLVED_ROUTINE",
+                       {{"routineName", QuoteIdentifier(name)}, {"searchPath", SearchPath(catalog)}});
 }
 
 }  // namespace sk8::analyzer

@@ -207,7 +207,9 @@ Result<PlanPtr> StatementParser::ParseCreateFunction(bool replace, bool temporar
   command->if_not_exists = tokens_.MatchKeywords({"IF", "NOT", "EXISTS"});
   ARROW_ASSIGN_OR_RAISE(command->name, expressions_.ParseMultipartIdentifier());
   if (!tokens_.MatchKeyword("AS")) {
-    if (tokens_.PeekSymbol("(") || tokens_.PeekKeyword("RETURNS")) return UnsupportedSql("SQL functions (CREATE FUNCTION ... RETURN)");
+    if (tokens_.PeekSymbol("(") || tokens_.PeekKeyword("RETURNS")) {
+      return UnsupportedSql("SQL functions (CREATE FUNCTION ... RETURN)");
+    }
     return tokens_.SyntaxError();
   }
   ARROW_ASSIGN_OR_RAISE(command->class_name, ParseStringLiteral());
@@ -217,7 +219,8 @@ Result<PlanPtr> StatementParser::ParseCreateFunction(bool replace, bool temporar
       std::string type = ToLowerAscii(tokens_.Advance().value);
       ARROW_ASSIGN_OR_RAISE(auto uri, ParseStringLiteral());
       if (type != "jar" && type != "file" && type != "archive") {
-        return ParseError("_LEGACY_ERROR_TEMP_0035", {{"message", "CREATE FUNCTION with resource type '" + type + "'"}});
+        return ParseError("_LEGACY_ERROR_TEMP_0035",
+                          {{"message", "CREATE FUNCTION with resource type '" + type + "'"}});
       }
       command->resources.emplace_back(std::move(type), std::move(uri));
     } while (tokens_.MatchSymbol(","));
@@ -340,7 +343,8 @@ Result<PlanPtr> StatementParser::ParseDrop() {
     command = NewCommand(CommandKind::kDropTable);
   } else if (tokens_.MatchKeyword("VIEW")) {
     command = NewCommand(CommandKind::kDropView);
-  } else if (tokens_.PeekKeyword("FUNCTION") || (tokens_.PeekKeyword("TEMPORARY") && tokens_.PeekKeyword("FUNCTION", 1))) {
+  } else if (tokens_.PeekKeyword("FUNCTION") ||
+             (tokens_.PeekKeyword("TEMPORARY") && tokens_.PeekKeyword("FUNCTION", 1))) {
     command = NewCommand(CommandKind::kDropFunction);
     command->temporary = tokens_.MatchKeyword("TEMPORARY");
     tokens_.Advance();  // FUNCTION

@@ -39,7 +39,8 @@ TEST_F(WarehouseFunctionsTest, SavedFunctionsAreFoundByANewWarehouse) {
   ASSERT_TRUE(found.ok());
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->class_name, "x.Some.Class");
-  EXPECT_EQ((*found)->resources, (std::vector<std::pair<std::string, std::string>>{{"jar", "/a.jar"}, {"file", "b.txt"}}));
+  using Resources = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ((*found)->resources, (Resources{{"jar", "/a.jar"}, {"file", "b.txt"}}));
   EXPECT_EQ((*found)->created_ms, 42);
   auto missing = warehouse.FindFunction("default", "nothing");
   ASSERT_TRUE(missing.ok());
