@@ -466,11 +466,7 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
   const auto& registry = functions::FunctionRegistry::Instance();
   if (IsWindowOnlyFunction(call.name)) return WindowFunctionWithoutOver(call, input);
   const functions::FunctionInfo* info = registry.Find(call.name);
-  if (info == nullptr) {
-    return AnalysisError("UNRESOLVED_ROUTINE",
-                         {{"routineName", QuoteIdentifier(call.name)},
-                          {"searchPath", "[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]"}});
-  }
+  if (info == nullptr) return UnknownFunctionError(call.name, catalog_);
   if (info->name == "grouping" || info->name == "grouping_id") return BindGroupingCall(call, input, agg);
   if (functions::FindGenerator(call.name) && windows_ == nullptr) {
     // A select list binds with a window scope; anywhere else a generator is outside SELECT.
@@ -1303,7 +1299,7 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
       return InternalError("recursive CTE nodes are resolved before their children");
     case PlanKind::kFunctionCatalog: {
       plan::LocalRelationPlan answer;
-      ARROW_ASSIGN_OR_RAISE(answer.data, AnswerFunctionCatalog(node->As<plan::FunctionCatalogPlan>()));
+      ARROW_ASSIGN_OR_RAISE(answer.data, AnswerFunctionCatalog(node->As<plan::FunctionCatalogPlan>(), catalog_));
       ARROW_ASSIGN_OR_RAISE(result, ResolveLocalRelation(answer));
       break;
     }

@@ -1,8 +1,13 @@
 // SHOW FUNCTIONS, DESCRIBE FUNCTION [EXTENDED] and the catalog API's
-// listFunctions / functionExists / getFunction. The functions are those of
-// Spark's built-in list that sk8's registry runs; their descriptions are Spark's
-// (recorded from real Spark), so the rows are the ones Spark prints.
+// listFunctions / functionExists / getFunction. The built-in functions are those
+// of Spark's built-in list that sk8's registry runs; their descriptions are
+// Spark's (recorded from real Spark), so the rows are the ones Spark prints.
+// Persistent functions (CREATE FUNCTION f AS 'class') come from the catalog and
+// are described as Spark describes a function whose class it has not loaded.
 #include "analyzer/function_catalog.h"
+
+#include <algorithm>
+#include <optional>
 
 #include <arrow/builder.h>
 
@@ -15,6 +20,7 @@ namespace sk8::analyzer {
 namespace {
 
 using Query = plan::FunctionCatalogPlan::Query;
+using QueryPlan = plan::FunctionCatalogPlan;
 
 // Spark's built-in functions that the registry runs, in SHOW FUNCTIONS order.
 std::vector<const functions::SparkFunctionDoc*> ImplementedFunctions() {
@@ -44,10 +50,17 @@ const functions::SparkFunctionDoc* FindImplemented(const std::string& name) {
   return doc;
 }
 
-Status UnresolvedRoutine(const std::string& name) {
+std::string SearchPath(const SessionCatalog* catalog) {
+  std::string database = catalog ? catalog->current_database() : std::string(catalog::kDefaultDatabase);
+  return "[`system`.`builtin`, `system`.`session`, " +
+         QuoteNameParts({catalog::kSessionCatalogName, database}) + "]";
+}
+
+Status UnresolvedRoutine(const QueryPlan& query, const SessionCatalog* catalog) {
+  std::vector<std::string> parts = query.qualifier;
+  parts.push_back(query.name);
   return AnalysisError("UNRESOLVED_ROUTINE",
-                       {{"routineName", "`" + name + "`"},
-                        {"searchPath", "[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]"}});
+                       {{"routineName", QuoteNameParts(parts)}, {"searchPath", SearchPath(catalog)}});
 }
 
 Result<std::shared_ptr<arrow::Table>> StringColumn(const std::string& name, const std::vector<std::string>& rows) {
@@ -57,19 +70,47 @@ Result<std::shared_ptr<arrow::Table>> StringColumn(const std::string& name, cons
   return arrow::Table::Make(arrow::schema({arrow::field(name, arrow::utf8(), /*nullable=*/false)}), {array});
 }
 
+// One row of the catalog API's Function answer.
+struct FunctionRow {
+  std::string name;
+  std::optional<std::string> catalog;
+  std::optional<std::vector<std::string>> ns;
+  std::string description;
+  std::optional<std::string> class_name;
+  bool temporary;
+};
+
+FunctionRow BuiltinRow(const functions::SparkFunctionDoc& doc) {
+  std::optional<std::string> class_name;
+  if (doc.class_name) class_name = doc.class_name;
+  return {doc.name, std::nullopt, std::nullopt, doc.usage, class_name, true};
+}
+
+// A persistent function, as Spark describes one whose class it has not loaded.
+FunctionRow PersistentRow(const catalog::FunctionMetadata& function) {
+  return {function.name, std::string(catalog::kSessionCatalogName), std::vector<std::string>{function.database},
+          "N/A.", function.class_name, false};
+}
+
 // The catalog API's Function rows: name, catalog, namespace, description,
 // className, isTemporary (built-in functions have no catalog or namespace).
-Result<std::shared_ptr<arrow::Table>> FunctionRows(const std::vector<const functions::SparkFunctionDoc*>& docs) {
+Result<std::shared_ptr<arrow::Table>> FunctionRows(const std::vector<FunctionRow>& rows) {
   arrow::StringBuilder names, catalogs, descriptions, classes;
-  arrow::ListBuilder namespaces(arrow::default_memory_pool(), std::make_shared<arrow::StringBuilder>());
+  auto ns_values = std::make_shared<arrow::StringBuilder>();
+  arrow::ListBuilder namespaces(arrow::default_memory_pool(), ns_values);
   arrow::BooleanBuilder temporary;
-  for (const auto* doc : docs) {
-    ARROW_RETURN_NOT_OK(names.Append(doc->name));
-    ARROW_RETURN_NOT_OK(catalogs.AppendNull());
-    ARROW_RETURN_NOT_OK(namespaces.AppendNull());
-    ARROW_RETURN_NOT_OK(descriptions.Append(doc->usage));
-    ARROW_RETURN_NOT_OK(doc->class_name ? classes.Append(doc->class_name) : classes.AppendNull());
-    ARROW_RETURN_NOT_OK(temporary.Append(true));
+  for (const auto& row : rows) {
+    ARROW_RETURN_NOT_OK(names.Append(row.name));
+    ARROW_RETURN_NOT_OK(row.catalog ? catalogs.Append(*row.catalog) : catalogs.AppendNull());
+    if (row.ns) {
+      ARROW_RETURN_NOT_OK(namespaces.Append());
+      ARROW_RETURN_NOT_OK(ns_values->AppendValues(*row.ns));
+    } else {
+      ARROW_RETURN_NOT_OK(namespaces.AppendNull());
+    }
+    ARROW_RETURN_NOT_OK(descriptions.Append(row.description));
+    ARROW_RETURN_NOT_OK(row.class_name ? classes.Append(*row.class_name) : classes.AppendNull());
+    ARROW_RETURN_NOT_OK(temporary.Append(row.temporary));
   }
   std::vector<std::shared_ptr<arrow::Array>> columns(6);
   ARROW_RETURN_NOT_OK(names.Finish(&columns[0]));
@@ -85,9 +126,56 @@ Result<std::shared_ptr<arrow::Table>> FunctionRows(const std::vector<const funct
   return arrow::Table::Make(schema, columns);
 }
 
+// The persistent functions of the database a listing names (the current one
+// when none), whose names match the pattern; SCHEMA_NOT_FOUND for a database
+// that does not exist.
+Result<std::vector<catalog::FunctionMetadata>> PersistentFunctions(const QueryPlan& query,
+                                                                   const SessionCatalog* catalog) {
+  std::vector<catalog::FunctionMetadata> out;
+  if (catalog == nullptr) return out;
+  std::string database = catalog->current_database();
+  if (!query.database.empty()) {
+    ARROW_ASSIGN_OR_RAISE(database, catalog->DatabaseName(query.database));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto names, catalog->warehouse().ListFunctions(database));
+  std::optional<catalog::NamePattern> pattern;
+  if (!query.pattern.empty()) {
+    ARROW_ASSIGN_OR_RAISE(pattern, catalog::NamePattern::Compile(query.pattern));
+  }
+  for (const auto& name : names) {
+    if (pattern && !pattern->Matches(name)) continue;
+    ARROW_ASSIGN_OR_RAISE(auto function, catalog->warehouse().FindFunction(database, name));
+    if (function) out.push_back(std::move(*function));
+  }
+  return out;
+}
+
+// What a name in DESCRIBE FUNCTION / getFunction / functionExists means: a
+// bare name is a built-in function first, then a persistent function of the
+// current database; a qualified one is a persistent function only.
+struct FoundFunction {
+  const functions::SparkFunctionDoc* builtin = nullptr;
+  std::optional<catalog::FunctionMetadata> persistent;
+  bool found() const { return builtin != nullptr || persistent.has_value(); }
+};
+
+Result<FoundFunction> FindFunction(const QueryPlan& query, const SessionCatalog* catalog) {
+  FoundFunction found;
+  if (query.qualifier.empty()) {
+    found.builtin = FindImplemented(query.name);
+    if (found.builtin) return found;
+  }
+  if (catalog == nullptr || query.qualifier.size() > 2) return found;
+  std::vector<std::string> parts = query.qualifier;
+  parts.push_back(query.name);
+  ARROW_ASSIGN_OR_RAISE(found.persistent, catalog->LookupFunction(parts));
+  return found;
+}
+
 }  // namespace
 
-Result<std::shared_ptr<arrow::Table>> AnswerFunctionCatalog(const plan::FunctionCatalogPlan& query) {
+Result<std::shared_ptr<arrow::Table>> AnswerFunctionCatalog(const plan::FunctionCatalogPlan& query,
+                                                            const SessionCatalog* catalog) {
   switch (query.query) {
     case Query::kShow: {
       std::vector<std::string> names;
@@ -95,30 +183,71 @@ Result<std::shared_ptr<arrow::Table>> AnswerFunctionCatalog(const plan::Function
         ARROW_ASSIGN_OR_RAISE(auto docs, MatchingFunctions(query.pattern));
         for (const auto* doc : docs) names.emplace_back(doc->name);
       }
+      // Spark lists a persistent function by its qualified name, in order among the others.
+      std::vector<catalog::FunctionMetadata> persistent;
+      if (!query.system_functions_only) {
+        ARROW_ASSIGN_OR_RAISE(persistent, PersistentFunctions(query, catalog));
+      }
+      for (const auto& function : persistent) {
+        std::string qualified =
+            std::string(catalog::kSessionCatalogName) + "." + function.database + "." + function.name;
+        auto at = std::find_if(names.begin(), names.end(), [&](const std::string& n) { return n > qualified; });
+        names.insert(at, qualified);
+      }
       return StringColumn("function", names);
     }
     case Query::kDescribe: {
-      const auto* doc = FindImplemented(query.name);
-      if (doc == nullptr) return UnresolvedRoutine(query.name);
-      return StringColumn("function_desc", functions::DescribeFunctionRows(*doc, query.extended));
+      ARROW_ASSIGN_OR_RAISE(auto found, FindFunction(query, catalog));
+      if (found.builtin) {
+        return StringColumn("function_desc", functions::DescribeFunctionRows(*found.builtin, query.extended));
+      }
+      if (!found.persistent) return UnresolvedRoutine(query, catalog);
+      const auto& function = *found.persistent;
+      std::vector<std::string> rows = {
+          "Function: " + std::string(catalog::kSessionCatalogName) + "." + function.database + "." + function.name,
+          "Class: " + function.class_name, "Usage: N/A."};
+      if (query.extended) rows.push_back("Extended Usage:\n    No example/argument for " + function.name + ".\n");
+      return StringColumn("function_desc", rows);
     }
     case Query::kList: {
       ARROW_ASSIGN_OR_RAISE(auto docs, MatchingFunctions(query.pattern));
-      return FunctionRows(docs);
+      std::vector<FunctionRow> rows;
+      for (const auto* doc : docs) rows.push_back(BuiltinRow(*doc));
+      ARROW_ASSIGN_OR_RAISE(auto persistent, PersistentFunctions(query, catalog));
+      for (const auto& function : persistent) rows.push_back(PersistentRow(function));
+      return FunctionRows(rows);
     }
     case Query::kGet: {
-      const auto* doc = FindImplemented(query.name);
-      if (doc == nullptr) return UnresolvedRoutine(query.name);
-      return FunctionRows({doc});
+      ARROW_ASSIGN_OR_RAISE(auto found, FindFunction(query, catalog));
+      if (found.builtin) return FunctionRows({BuiltinRow(*found.builtin)});
+      if (!found.persistent) return UnresolvedRoutine(query, catalog);
+      auto row = PersistentRow(*found.persistent);
+      row.name = query.name;  // Spark answers the name as written
+      return FunctionRows({row});
     }
     case Query::kExists: {
+      auto found = FindFunction(query, catalog);
       arrow::BooleanBuilder exists;
-      ARROW_RETURN_NOT_OK(exists.Append(FindImplemented(query.name) != nullptr));
+      ARROW_RETURN_NOT_OK(exists.Append(found.ok() && found->found()));
       ARROW_ASSIGN_OR_RAISE(auto array, exists.Finish());
       return arrow::Table::Make(arrow::schema({arrow::field("value", arrow::boolean(), false)}), {array});
     }
   }
   return InternalError("unknown function catalog query");
+}
+
+Status UnknownFunctionError(const std::string& name, const SessionCatalog* catalog) {
+  if (catalog != nullptr) {
+    auto function = catalog->LookupFunction({name});
+    if (function.ok() && *function) {
+      return AnalysisError("CANNOT_LOAD_FUNCTION_CLASS",
+                           {{"className", (*function)->class_name},
+                            {"functionName", QuoteNameParts({catalog::kSessionCatalogName, (*function)->database,
+                                                             (*function)->name})}});
+    }
+  }
+  return AnalysisError("UNRESOLVED_ROUTINE",
+                       {{"routineName", QuoteIdentifier(name)}, {"searchPath", SearchPath(catalog)}});
 }
 
 }  // namespace sk8::analyzer

@@ -4,6 +4,7 @@
 
 #include <arrow/table.h>
 
+#include "analyzer/catalog.h"
 #include "common/spark_error.h"
 #include "plan/logical_plan.h"
 
@@ -11,7 +12,15 @@ namespace sk8::analyzer {
 
 /// The answer of SHOW FUNCTIONS, DESCRIBE FUNCTION or a catalog function query,
 /// from the function registry: Spark's built-in functions that sk8 runs, with
-/// Spark's own names, class names and usage texts (functions/spark_function_docs.h).
-Result<std::shared_ptr<arrow::Table>> AnswerFunctionCatalog(const plan::FunctionCatalogPlan& query);
+/// Spark's own names, class names and usage texts (functions/spark_function_docs.h),
+/// and the persistent functions of `catalog` (null: none).
+Result<std::shared_ptr<arrow::Table>> AnswerFunctionCatalog(const plan::FunctionCatalogPlan& query,
+                                                            const SessionCatalog* catalog);
+
+/// The error of a call to a function the registry does not run: a persistent
+/// function's class cannot be loaded (sk8 runs no JVM), as Spark reports a
+/// class missing from its classpath (CANNOT_LOAD_FUNCTION_CLASS); any other
+/// name is UNRESOLVED_ROUTINE.
+Status UnknownFunctionError(const std::string& name, const SessionCatalog* catalog);
 
 }  // namespace sk8::analyzer

@@ -83,6 +83,12 @@ Result<TableIdentifier> SessionCatalog::Qualify(const std::vector<std::string>& 
                         {"namespace", QuoteNameParts(std::vector<std::string>(parts.begin(), parts.end() - 1))}});
 }
 
+Result<std::optional<FunctionMetadata>> SessionCatalog::LookupFunction(const std::vector<std::string>& parts) const {
+  ARROW_ASSIGN_OR_RAISE(auto id, Qualify(parts));
+  if (!warehouse().DatabaseExists(id.database)) return std::optional<FunctionMetadata>();
+  return warehouse().FindFunction(id.database, id.name);
+}
+
 bool SessionCatalog::IsTemporaryView(const std::vector<std::string>& parts) const {
   if (parts.size() == 1) return LookupTempView(parts[0]) != nullptr;
   if (parts.size() == 2 && NormalizeName(parts[0]) == kGlobalTempDatabase) {

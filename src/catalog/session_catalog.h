@@ -61,6 +61,10 @@ class SessionCatalog {
   /// The persistent table or view a name means, or nullopt.
   Result<std::optional<TableMetadata>> LookupTable(const std::vector<std::string>& parts) const;
 
+  /// The persistent function a name means (`f` in the current database, `db.f`,
+  /// `spark_catalog.db.f`), or nullopt (also when its database does not exist).
+  Result<std::optional<FunctionMetadata>> LookupFunction(const std::vector<std::string>& parts) const;
+
   /// CACHE TABLE / spark.catalog.cacheTable: the relation's rows, kept as a
   /// local relation that reads of the name return until it is uncached or
   /// refreshed. Keys: CacheKey().

@@ -133,4 +133,34 @@ Result<DatabaseMetadata> DatabaseFromJson(std::string_view text) {
   return database;
 }
 
+std::string ToJson(const FunctionMetadata& function) {
+  nlohmann::ordered_json j;
+  j["database"] = function.database;
+  j["name"] = function.name;
+  j["className"] = function.class_name;
+  auto resources = nlohmann::ordered_json::array();
+  for (const auto& [type, uri] : function.resources) resources.push_back({{"type", type}, {"uri", uri}});
+  j["resources"] = resources;
+  j["createdMs"] = function.created_ms;
+  return j.dump(1);
+}
+
+Result<FunctionMetadata> FunctionFromJson(std::string_view text) {
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return Corrupt("not a JSON object");
+  FunctionMetadata function;
+  try {
+    function.database = j.at("database").get<std::string>();
+    function.name = j.at("name").get<std::string>();
+    function.class_name = j.at("className").get<std::string>();
+    for (const auto& r : j.value("resources", nlohmann::json::array())) {
+      function.resources.emplace_back(r.at("type").get<std::string>(), r.at("uri").get<std::string>());
+    }
+    function.created_ms = j.value("createdMs", int64_t{0});
+  } catch (const nlohmann::json::exception& e) {
+    return Corrupt(e.what());
+  }
+  return function;
+}
+
 }  // namespace sk8::catalog

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <arrow/type.h>
@@ -57,9 +58,22 @@ struct DatabaseMetadata {
   std::map<std::string, std::string> properties;
 };
 
+/// A persistent function registered by class name (CREATE FUNCTION f AS
+/// 'class' USING JAR 'uri'), as Spark's metastore keeps one.
+struct FunctionMetadata {
+  std::string database;    // lower case
+  std::string name;        // lower case
+  std::string class_name;  // as written
+  /// USING's resources: ("jar" | "file" | "archive", uri).
+  std::vector<std::pair<std::string, std::string>> resources;
+  int64_t created_ms = 0;
+};
+
 std::string ToJson(const TableMetadata& table);
 Result<TableMetadata> TableFromJson(std::string_view text);
 std::string ToJson(const DatabaseMetadata& database);
 Result<DatabaseMetadata> DatabaseFromJson(std::string_view text);
+std::string ToJson(const FunctionMetadata& function);
+Result<FunctionMetadata> FunctionFromJson(std::string_view text);
 
 }  // namespace sk8::catalog

@@ -14,6 +14,7 @@ namespace {
 
 constexpr std::string_view kTableSuffix = ".sk8-table.json";
 constexpr std::string_view kDatabaseSuffix = ".sk8-database.json";
+constexpr std::string_view kFunctionSuffix = ".sk8-function.json";
 
 bool EndsWith(const std::string& text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -70,6 +71,10 @@ std::string Warehouse::TableFile(const std::string& database, const std::string&
   return (fs::path(DatabaseLocation(database)) / (name + std::string(kTableSuffix))).string();
 }
 
+std::string Warehouse::FunctionFile(const std::string& database, const std::string& name) const {
+  return (fs::path(DatabaseLocation(database)) / (name + std::string(kFunctionSuffix))).string();
+}
+
 bool Warehouse::DatabaseExists(const std::string& database) const {
   if (database == kDefaultDatabase) return true;
   std::error_code ec;
@@ -113,13 +118,15 @@ Status Warehouse::CreateDatabase(DatabaseMetadata database, bool if_not_exists) 
 Status Warehouse::DropDatabase(const std::string& database, bool cascade) {
   ARROW_ASSIGN_OR_RAISE(auto metadata, GetDatabase(database));
   ARROW_ASSIGN_OR_RAISE(auto tables, ListTables(database));
-  if (!tables.empty() && !cascade) {
+  ARROW_ASSIGN_OR_RAISE(auto functions, ListFunctions(database));
+  if ((!tables.empty() || !functions.empty()) && !cascade) {
     return AnalysisError("SCHEMA_NOT_EMPTY", {{"schemaName", QuoteIdentifier(database)}});
   }
   for (const auto& name : tables) {
     ARROW_ASSIGN_OR_RAISE(auto table, FindTable(database, name));
     if (table) ARROW_RETURN_NOT_OK(DropTable(*table));
   }
+  for (const auto& name : functions) ARROW_RETURN_NOT_OK(DropFunction(database, name));
   std::error_code ec;
   fs::remove(DatabaseFile(database), ec);
   fs::remove_all(metadata.location, ec);
@@ -135,16 +142,21 @@ Result<std::optional<TableMetadata>> Warehouse::FindTable(const std::string& dat
   return std::optional<TableMetadata>(std::move(table));
 }
 
-Result<std::vector<std::string>> Warehouse::ListTables(const std::string& database) const {
+Result<std::vector<std::string>> Warehouse::ListMetadataFiles(const std::string& database,
+                                                               std::string_view suffix) const {
   if (!DatabaseExists(database)) return SchemaNotFound(database);
   std::vector<std::string> out;
   std::error_code ec;
   for (fs::directory_iterator it(DatabaseLocation(database), ec), end; !ec && it != end; it.increment(ec)) {
     std::string file = it->path().filename().string();
-    if (EndsWith(file, kTableSuffix)) out.push_back(file.substr(0, file.size() - kTableSuffix.size()));
+    if (EndsWith(file, suffix)) out.push_back(file.substr(0, file.size() - suffix.size()));
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+Result<std::vector<std::string>> Warehouse::ListTables(const std::string& database) const {
+  return ListMetadataFiles(database, kTableSuffix);
 }
 
 std::string Warehouse::DefaultTableLocation(const std::string& database, const std::string& name) const {
@@ -160,6 +172,31 @@ Status Warehouse::DropTable(const TableMetadata& table) {
   fs::remove(TableFile(table.database, table.name), ec);
   if (ec) return Status::IOError("cannot remove the metadata of " + table.name + ": " + ec.message());
   if (table.type == TableType::kManaged && !table.location.empty()) fs::remove_all(table.location, ec);
+  return Status::OK();
+}
+
+Result<std::optional<FunctionMetadata>> Warehouse::FindFunction(const std::string& database,
+                                                                 const std::string& name) const {
+  std::string file = FunctionFile(database, name);
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return std::optional<FunctionMetadata>();
+  ARROW_ASSIGN_OR_RAISE(auto text, ReadFile(file));
+  ARROW_ASSIGN_OR_RAISE(auto function, FunctionFromJson(text));
+  return std::optional<FunctionMetadata>(std::move(function));
+}
+
+Result<std::vector<std::string>> Warehouse::ListFunctions(const std::string& database) const {
+  return ListMetadataFiles(database, kFunctionSuffix);
+}
+
+Status Warehouse::SaveFunction(const FunctionMetadata& function) {
+  return WriteFileAtomically(FunctionFile(function.database, function.name), ToJson(function));
+}
+
+Status Warehouse::DropFunction(const std::string& database, const std::string& name) {
+  std::error_code ec;
+  fs::remove(FunctionFile(database, name), ec);
+  if (ec) return Status::IOError("cannot remove the metadata of function " + name + ": " + ec.message());
   return Status::OK();
 }
 

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/table_metadata.h"
@@ -17,7 +18,8 @@
 /// Layout, as Spark's: the default database is the warehouse directory itself,
 /// another database `db` is `<warehouse>/db.db`; a managed table `t` keeps its
 /// files in `<database>/t`. Beside them sk8 keeps its metadata as JSON files
-/// (`<warehouse>/db.sk8-database.json`, `<database>/t.sk8-table.json`), read
+/// (`<warehouse>/db.sk8-database.json`, `<database>/t.sk8-table.json`,
+/// `<database>/f.sk8-function.json` for a persistent function), read
 /// on every lookup, so there is no other state to lose or to load at start.
 /// Names are stored in lower case, as Spark's session catalog does.
 namespace sk8::catalog {
@@ -38,7 +40,7 @@ class Warehouse {
   std::vector<DatabaseMetadata> ListDatabases() const;  // sorted by name
   /// SCHEMA_ALREADY_EXISTS unless `if_not_exists`.
   Status CreateDatabase(DatabaseMetadata database, bool if_not_exists);
-  /// SCHEMA_NOT_EMPTY when it has tables and not `cascade`.
+  /// SCHEMA_NOT_EMPTY when it has tables or functions and not `cascade`.
   Status DropDatabase(const std::string& database, bool cascade);
 
   /// The table or view, or nullopt (the database must exist).
@@ -52,6 +54,13 @@ class Warehouse {
   /// Removes the metadata, and a managed table's files.
   Status DropTable(const TableMetadata& table);
 
+  /// The persistent function, or nullopt (the database must exist).
+  Result<std::optional<FunctionMetadata>> FindFunction(const std::string& database, const std::string& name) const;
+  /// Names of the persistent functions of a database, sorted.
+  Result<std::vector<std::string>> ListFunctions(const std::string& database) const;
+  Status SaveFunction(const FunctionMetadata& function);
+  Status DropFunction(const std::string& database, const std::string& name);
+
   /// Serializes catalog changes that check, then write (CREATE, RENAME).
   std::mutex& mutex() { return mutex_; }
 
@@ -59,6 +68,9 @@ class Warehouse {
   std::string DatabaseLocation(const std::string& database) const;
   std::string DatabaseFile(const std::string& database) const;
   std::string TableFile(const std::string& database, const std::string& name) const;
+  std::string FunctionFile(const std::string& database, const std::string& name) const;
+  /// Names of the files of a database's directory that end in `suffix`, without it, sorted.
+  Result<std::vector<std::string>> ListMetadataFiles(const std::string& database, std::string_view suffix) const;
 
   const std::string root_;
   std::mutex mutex_;

@@ -54,6 +54,7 @@ Status RefreshCached(const std::vector<std::string>& name, const CommandContext&
 Result<TablePtr> RunDatabaseCommand(const plan::CommandPlan& command, const CommandContext& ctx);
 Result<TablePtr> RunTableCommand(const plan::CommandPlan& command, const CommandContext& ctx);
 Result<TablePtr> RunDescribeCommand(const plan::CommandPlan& command, const CommandContext& ctx);
+Result<TablePtr> RunFunctionCommand(const plan::CommandPlan& command, const CommandContext& ctx);
 Result<TablePtr> RunCatalogApiCommand(const plan::CommandPlan& command, const CommandContext& ctx);
 
 }  // namespace sk8::commands

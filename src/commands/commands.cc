@@ -197,6 +197,9 @@ Result<TablePtr> RunCommand(const plan::CommandPlan& command, const CommandConte
     case CommandKind::kIsCached:
     case CommandKind::kRefreshByPath:
       return RunCacheCommand(command, ctx);
+    case CommandKind::kCreateFunction:
+    case CommandKind::kDropFunction:
+      return RunFunctionCommand(command, ctx);
     case CommandKind::kSet:
     case CommandKind::kReset:
       return InternalError("SET and RESET are run by the session");

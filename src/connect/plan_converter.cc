@@ -183,33 +183,45 @@ const proto::DataType* DeprecatedStructType(const proto::Expression::Literal::St
   return st.has_struct_type() ? &st.struct_type() : nullptr;
 }
 // The catalog API's function queries; the analyzer answers them from the
-// function registry. Other catalog calls are not supported yet.
+// function registry and the catalog. Other catalog calls become commands.
 Result<PlanPtr> ConvertCatalog(const proto::Catalog& catalog) {
   using Query = plan::FunctionCatalogPlan::Query;
-  auto in_default = [](bool has_db, const std::string& db) -> Status {
-    if (has_db && db != "default") return Unsupported("functions of a database other than default");
+  // "f", "db.f" or "spark_catalog.db.f", and the deprecated separate database
+  // name; an operator ("+", "<=>") is a name of its own.
+  auto set_name = [](plan::FunctionCatalogPlan* node, const std::string& name, bool has_db,
+                     const std::string& db) -> Status {
+    node->name = name;
+    auto parts = ParseIdentifier(name);
+    if (parts.ok() && parts->size() > 1) {
+      node->name = parts->back();
+      node->qualifier.assign(parts->begin(), parts->end() - 1);
+    }
+    if (has_db) {
+      ARROW_ASSIGN_OR_RAISE(auto database, ParseIdentifier(db));
+      node->qualifier.insert(node->qualifier.begin(), database.begin(), database.end());
+    }
     return Status::OK();
   };
   switch (catalog.cat_type_case()) {
     case proto::Catalog::kListFunctions: {
       const auto& list = catalog.list_functions();
-      ARROW_RETURN_NOT_OK(in_default(list.has_db_name(), list.db_name()));
       auto node = std::make_shared<plan::FunctionCatalogPlan>(Query::kList);
+      if (list.has_db_name()) {
+        ARROW_ASSIGN_OR_RAISE(node->database, ParseIdentifier(list.db_name()));
+      }
       node->pattern = list.pattern();
       return PlanPtr(node);
     }
     case proto::Catalog::kFunctionExists: {
       const auto& exists = catalog.function_exists();
-      ARROW_RETURN_NOT_OK(in_default(exists.has_db_name(), exists.db_name()));
       auto node = std::make_shared<plan::FunctionCatalogPlan>(Query::kExists);
-      node->name = exists.function_name();
+      ARROW_RETURN_NOT_OK(set_name(node.get(), exists.function_name(), exists.has_db_name(), exists.db_name()));
       return PlanPtr(node);
     }
     case proto::Catalog::kGetFunction: {
       const auto& get = catalog.get_function();
-      ARROW_RETURN_NOT_OK(in_default(get.has_db_name(), get.db_name()));
       auto node = std::make_shared<plan::FunctionCatalogPlan>(Query::kGet);
-      node->name = get.function_name();
+      ARROW_RETURN_NOT_OK(set_name(node.get(), get.function_name(), get.has_db_name(), get.db_name()));
       return PlanPtr(node);
     }
     default: return ConvertCatalogCommand(catalog);

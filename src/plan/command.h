@@ -47,6 +47,8 @@ enum class CommandKind {
   kRefreshTable,
   kClearCache,
   kRecoverPartitions,
+  kCreateFunction,
+  kDropFunction,
   // the Spark Connect catalog API (answers shaped as pyspark.sql.catalog reads them)
   kCurrentDatabase,
   kSetCurrentDatabase,
@@ -88,7 +90,7 @@ struct CommandPlan : LogicalPlan {
   bool if_exists = false;
   bool if_not_exists = false;
   bool replace = false;    // OR REPLACE
-  bool temporary = false;  // TEMPORARY VIEW
+  bool temporary = false;  // TEMPORARY VIEW, TEMPORARY FUNCTION
   bool global = false;     // GLOBAL TEMPORARY VIEW
   bool extended = false;   // DESCRIBE EXTENDED, SET -v
   bool cascade = false;    // DROP DATABASE ... CASCADE
@@ -111,6 +113,8 @@ struct CommandPlan : LogicalPlan {
   std::optional<std::string> comment;       // CREATE DATABASE ... COMMENT
   std::string location;                     // CREATE DATABASE ... LOCATION
   std::vector<std::pair<std::string, std::string>> properties;  // DBPROPERTIES, SET TBLPROPERTIES
+  std::string class_name;                                        // CREATE FUNCTION ... AS 'class'
+  std::vector<std::pair<std::string, std::string>> resources;    // USING JAR 'uri': ("jar", "uri")
 };
 
 /// True for a command plan (the root of a statement that runs when submitted).

@@ -270,9 +270,10 @@ struct DeduplicatePlan : LogicalPlan {
   std::vector<std::string> columns;
 };
 
-/// Questions about the built-in functions: SHOW FUNCTIONS, DESCRIBE FUNCTION and
-/// the catalog API's listFunctions / functionExists / getFunction. The analyzer
-/// answers them from the function registry as a local relation.
+/// Questions about functions: SHOW FUNCTIONS, DESCRIBE FUNCTION and the catalog
+/// API's listFunctions / functionExists / getFunction. The analyzer answers them
+/// from the function registry and the catalog's persistent functions, as a
+/// local relation.
 struct FunctionCatalogPlan : LogicalPlan {
   enum class Query { kShow, kDescribe, kList, kExists, kGet };
   explicit FunctionCatalogPlan(Query q) : LogicalPlan(PlanKind::kFunctionCatalog), query(q) {}
@@ -282,8 +283,15 @@ struct FunctionCatalogPlan : LogicalPlan {
   std::string pattern;
   /// kShow: SHOW USER FUNCTIONS lists no built-in function.
   bool user_functions_only = false;
-  /// kDescribe / kExists / kGet: the function's name, as written.
+  /// kShow: SHOW SYSTEM FUNCTIONS lists the built-in functions only.
+  bool system_functions_only = false;
+  /// kShow / kList: the database (SHOW FUNCTIONS IN db, listFunctions(dbName));
+  /// empty: the current one.
+  std::vector<std::string> database;
+  /// kDescribe / kExists / kGet: the function's name, as written (its last part).
   std::string name;
+  /// The parts before it: `db`, or `spark_catalog`, `db`; empty for a bare name.
+  std::vector<std::string> qualifier;
   bool extended = false;  // DESCRIBE FUNCTION EXTENDED
 };
 

@@ -187,8 +187,10 @@ Result<PlanPtr> QueryParser::ParseFunctionCatalogStatement() {
   const size_t start = tokens_.position();
   if (tokens_.MatchKeyword("SHOW")) {
     bool user_only = false;
+    bool system_only = false;
     if (tokens_.PeekKeyword("FUNCTIONS", 1)) {
       user_only = tokens_.PeekKeyword("USER");
+      system_only = tokens_.PeekKeyword("SYSTEM");
       if (!tokens_.MatchKeyword("USER") && !tokens_.MatchKeyword("SYSTEM") && !tokens_.MatchKeyword("ALL")) {
         tokens_.Rewind(start);
         return PlanPtr();
@@ -200,9 +202,9 @@ Result<PlanPtr> QueryParser::ParseFunctionCatalogStatement() {
     }
     auto node = std::make_shared<plan::FunctionCatalogPlan>(Query::kShow);
     node->user_functions_only = user_only;
+    node->system_functions_only = system_only;
     if (tokens_.MatchKeyword("FROM") || tokens_.MatchKeyword("IN")) {
-      ARROW_ASSIGN_OR_RAISE(auto ns, expressions_.ParseMultipartIdentifier());
-      if (ns.size() != 1 || !EqualsIgnoreCase(ns[0], "default")) return UnsupportedSql("SHOW FUNCTIONS of a namespace");
+      ARROW_ASSIGN_OR_RAISE(node->database, expressions_.ParseMultipartIdentifier());
     }
     bool like = tokens_.MatchKeyword("LIKE");
     if (tokens_.Peek().kind == TokenKind::kString) {
@@ -228,7 +230,7 @@ Result<PlanPtr> QueryParser::ParseFunctionCatalogStatement() {
   } else {
     ARROW_ASSIGN_OR_RAISE(auto parts, expressions_.ParseMultipartIdentifier());
     node->name = parts.back();
-    if (parts.size() > 1) return UnsupportedSql("DESCRIBE FUNCTION of a qualified name");
+    node->qualifier.assign(parts.begin(), parts.end() - 1);
   }
   return PlanPtr(node);
 }

@@ -172,7 +172,7 @@ Result<PlanPtr> StatementParser::ParseCreate() {
   if (tokens_.MatchKeyword("VIEW")) return ParseCreateView(replace, global, temporary);
   if (global || temporary) {
     if (tokens_.PeekKeyword("TABLE")) return UnsupportedSql("CREATE TEMPORARY TABLE");
-    if (tokens_.PeekKeyword("FUNCTION")) return UnsupportedSql("CREATE TEMPORARY FUNCTION");
+    if (!global && tokens_.MatchKeyword("FUNCTION")) return ParseCreateFunction(replace, temporary);
     return tokens_.SyntaxError();
   }
   if (!replace && MatchNamespaceKeyword()) {
@@ -194,8 +194,48 @@ Result<PlanPtr> StatementParser::ParseCreate() {
   }
   if (tokens_.MatchKeyword("TABLE")) return ParseCreateTable(replace);
   if (tokens_.PeekKeyword("EXTERNAL")) return UnsupportedSql("CREATE EXTERNAL TABLE (Hive tables)");
-  if (tokens_.PeekKeyword("FUNCTION")) return UnsupportedSql("CREATE FUNCTION");
+  if (tokens_.MatchKeyword("FUNCTION")) return ParseCreateFunction(replace, /*temporary=*/false);
   return tokens_.SyntaxError();
+}
+
+// CREATE [OR REPLACE] [TEMPORARY] FUNCTION [IF NOT EXISTS] name AS 'class'
+//   [USING (JAR | FILE | ARCHIVE) 'uri', ...]: a function registered by class name.
+Result<PlanPtr> StatementParser::ParseCreateFunction(bool replace, bool temporary) {
+  auto command = NewCommand(CommandKind::kCreateFunction);
+  command->replace = replace;
+  command->temporary = temporary;
+  command->if_not_exists = tokens_.MatchKeywords({"IF", "NOT", "EXISTS"});
+  ARROW_ASSIGN_OR_RAISE(command->name, expressions_.ParseMultipartIdentifier());
+  if (!tokens_.MatchKeyword("AS")) {
+    if (tokens_.PeekSymbol("(") || tokens_.PeekKeyword("RETURNS")) {
+      return UnsupportedSql("SQL functions (CREATE FUNCTION ... RETURN)");
+    }
+    return tokens_.SyntaxError();
+  }
+  ARROW_ASSIGN_OR_RAISE(command->class_name, ParseStringLiteral());
+  if (tokens_.MatchKeyword("USING")) {
+    do {
+      if (tokens_.Peek().kind != TokenKind::kWord) return tokens_.SyntaxError();
+      std::string type = ToLowerAscii(tokens_.Advance().value);
+      ARROW_ASSIGN_OR_RAISE(auto uri, ParseStringLiteral());
+      if (type != "jar" && type != "file" && type != "archive") {
+        return ParseError("_LEGACY_ERROR_TEMP_0035",
+                          {{"message", "CREATE FUNCTION with resource type '" + type + "'"}});
+      }
+      command->resources.emplace_back(std::move(type), std::move(uri));
+    } while (tokens_.MatchSymbol(","));
+  }
+  if (!tokens_.IsStatementEnd(0)) return tokens_.SyntaxError();
+  // Spark's parser checks these, in this order.
+  if (replace && command->if_not_exists) {
+    return ParseError("INVALID_SQL_SYNTAX.CREATE_ROUTINE_WITH_IF_NOT_EXISTS_AND_REPLACE");
+  }
+  if (temporary && command->name.size() > 1) {
+    std::vector<std::string> database(command->name.begin(), command->name.end() - 1);
+    return ParseError("INVALID_SQL_SYNTAX.CREATE_TEMP_FUNC_WITH_DATABASE", {{"database", QuoteNameParts(database)}});
+  }
+  if (temporary && command->if_not_exists) return ParseError("INVALID_SQL_SYNTAX.CREATE_TEMP_FUNC_WITH_IF_NOT_EXISTS");
+  return PlanPtr(command);
 }
 
 Result<PlanPtr> StatementParser::ParseCreateView(bool replace, bool global, bool temporary) {
@@ -303,8 +343,11 @@ Result<PlanPtr> StatementParser::ParseDrop() {
     command = NewCommand(CommandKind::kDropTable);
   } else if (tokens_.MatchKeyword("VIEW")) {
     command = NewCommand(CommandKind::kDropView);
-  } else if (tokens_.PeekKeyword("FUNCTION") || tokens_.PeekKeyword("TEMPORARY")) {
-    return UnsupportedSql("DROP FUNCTION");
+  } else if (tokens_.PeekKeyword("FUNCTION") ||
+             (tokens_.PeekKeyword("TEMPORARY") && tokens_.PeekKeyword("FUNCTION", 1))) {
+    command = NewCommand(CommandKind::kDropFunction);
+    command->temporary = tokens_.MatchKeyword("TEMPORARY");
+    tokens_.Advance();  // FUNCTION
   } else {
     return tokens_.SyntaxError();
   }
@@ -315,6 +358,9 @@ Result<PlanPtr> StatementParser::ParseDrop() {
     if (!command->cascade) tokens_.MatchKeyword("RESTRICT");
   } else if (command->command == CommandKind::kDropTable) {
     tokens_.MatchKeyword("PURGE");
+  } else if (command->command == CommandKind::kDropFunction && command->temporary && command->name.size() > 1) {
+    return ParseError("INVALID_SQL_SYNTAX.MULTI_PART_NAME",
+                      {{"statement", "DROP TEMPORARY FUNCTION"}, {"name", QuoteNameParts(command->name)}});
   }
   return PlanPtr(command);
 }

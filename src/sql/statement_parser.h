@@ -36,6 +36,7 @@ class StatementParser {
   Result<plan::PlanPtr> ParseCreate();
   Result<plan::PlanPtr> ParseCreateView(bool replace, bool global, bool temporary);
   Result<plan::PlanPtr> ParseCreateTable(bool replace);
+  Result<plan::PlanPtr> ParseCreateFunction(bool replace, bool temporary);
   Result<plan::PlanPtr> ParseDrop();
   Result<plan::PlanPtr> ParseInsert();
   Result<plan::PlanPtr> ParseAlter();
