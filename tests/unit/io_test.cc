@@ -40,10 +40,10 @@ TEST(LineSplits, EveryLineIsReadByExactlyOneSplit) {
   expected.push_back("last-without-newline");
   const auto path = TempFile("lines.txt", text);
   for (int64_t split_bytes : {1, 2, 7, 64, 1000, 1 << 20}) {
-    auto splits = io::PlanByteRangeSplits({path}, /*whole_files=*/false, split_bytes).ValueOrDie();
+    auto splits = io::PlanByteRangeSplits({path}, {}, /*whole_files=*/false, split_bytes).ValueOrDie();
     std::vector<std::string> lines;
     for (const auto& split : splits) {
-      auto read = io::ReadSplitText(split, "UTF-8", arrow::default_memory_pool()).ValueOrDie();
+      auto read = io::ReadSplitText(split, {}, "UTF-8", arrow::default_memory_pool()).ValueOrDie();
       for (auto line : io::SplitLines(read.text)) lines.emplace_back(line);
     }
     EXPECT_EQ(lines, expected) << "split_bytes " << split_bytes;
