@@ -107,6 +107,7 @@ Result<std::unique_ptr<DatasetWriter>> DatasetWriter::Open(WriteSpec spec, std::
   auto info = where.fs->GetFileInfo(writer->target_);
   if (!info.ok()) return StoreError(where, spec.path, info.status());
   const bool exists = info->type() != arrow::fs::FileType::NotFound;
+  if (!exists) ARROW_RETURN_NOT_OK(CheckBucket(where, spec.path));  // a wrong bucket fails before any rows run
   if (exists && spec.mode == SaveMode::kErrorIfExists) {
     return AnalysisError("PATH_ALREADY_EXISTS", {{"outputPath", QualifiedPath(where.Uri(writer->target_))}});
   }
