@@ -128,6 +128,14 @@ Result<arrow::fs::S3Options> S3OptionsFrom(const StorageConf& conf, std::string*
 }
 
 Result<std::shared_ptr<arrow::fs::FileSystem>> S3For(const StorageConf& conf, std::string* where) {
+  auto& stores = TheStores();
+  std::lock_guard<std::mutex> lock(stores.mutex);
+  // The AWS SDK is initialized before any of its objects (the credential
+  // providers of the options) is made.
+  if (!stores.s3_initialized) {
+    ARROW_RETURN_NOT_OK(arrow::fs::EnsureS3Initialized());
+    stores.s3_initialized = true;
+  }
   ARROW_ASSIGN_OR_RAISE(auto options, S3OptionsFrom(conf, where));
   // The cache key: every option that changes the connection (the secret
   // stays in memory only, as part of the key).
@@ -136,13 +144,7 @@ Result<std::shared_ptr<arrow::fs::FileSystem>> S3For(const StorageConf& conf, st
                     "|" + std::to_string(options.request_timeout) + "|" + options.GetAccessKey() + "|" +
                     options.GetSecretKey() + "|" + options.GetSessionToken() + "|" +
                     ConfValue(conf, "fs.s3a.attempts.maximum").value_or("");
-  auto& stores = TheStores();
-  std::lock_guard<std::mutex> lock(stores.mutex);
   if (auto it = stores.by_options.find(key); it != stores.by_options.end()) return it->second;
-  if (!stores.s3_initialized) {
-    ARROW_RETURN_NOT_OK(arrow::fs::EnsureS3Initialized());
-    stores.s3_initialized = true;
-  }
   ARROW_ASSIGN_OR_RAISE(auto s3, arrow::fs::S3FileSystem::Make(options));
   stores.by_options.emplace(key, s3);
   return s3;
