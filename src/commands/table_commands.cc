@@ -139,8 +139,8 @@ Status CreateTable(const std::vector<std::string>& name, const plan::TableSpec& 
   table.created_ms = NowMs();
   if (!location.empty() && !io::IsLocalPath(location)) {
     // The catalog keeps its tables' files on the local disk for now.
-    return Unsupported("tables located outside the local disk (" + location +
-                       "); read and write the path with spark.read / df.write");
+    return Unsupported("tables located in object stores (" + location +
+                       ": spark.read / df.write read and write the path itself)");
   }
   table.type = location.empty() ? TableType::kManaged : TableType::kExternal;
   table.location = location.empty() ? warehouse.DefaultTableLocation(id.database, id.name)

@@ -102,7 +102,7 @@ Result<std::unique_ptr<DatasetWriter>> DatasetWriter::Open(WriteSpec spec, std::
   auto& where = writer->where_;
   writer->target_ = CleanTarget(where);
   if (!where.local && writer->target_.find('/') == std::string::npos) {
-    return Unsupported("writing to the root of a bucket (" + spec.path + "); write under a prefix of it");
+    return Unsupported("writing to the root of a bucket (" + spec.path + ": write under a prefix of it)");
   }
   auto info = where.fs->GetFileInfo(writer->target_);
   if (!info.ok()) return StoreError(where, spec.path, info.status());
