@@ -12,6 +12,7 @@ session confs (spark.conf.set("spark.hadoop.fs.s3a.endpoint", ...))."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
@@ -59,15 +60,13 @@ def s3_enabled() -> bool:
     return sk8_servers.target() != "spark"
 
 
-@pytest.fixture(scope="module")
-def store():
-    if not s3_enabled():
-        yield None
-        return
+@contextlib.contextmanager
+def moto_store():
+    """A moto_server on a free loopback port with the test bucket (a Store), stopped after."""
     port = sk8_servers.free_port()
     moto = Path(sys.executable).with_name("moto_server")
-    log = open(REPO / "build" / "test-logs" / "moto_server.log", "w") if (REPO / "build" / "test-logs").is_dir() \
-        else subprocess.DEVNULL
+    logs = REPO / "build" / "test-logs"
+    log = open(logs / f"moto_server-{port}.log", "w") if logs.is_dir() else subprocess.DEVNULL
     proc = subprocess.Popen([str(moto), "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.time() + 30
@@ -86,6 +85,15 @@ def store():
             proc.kill()
         if log is not subprocess.DEVNULL:
             log.close()
+
+
+@pytest.fixture(scope="module")
+def store():
+    if not s3_enabled():
+        yield None
+        return
+    with moto_store() as s:
+        yield s
 
 
 @pytest.fixture(scope="module")
@@ -141,12 +149,15 @@ def data(local, s3) -> Path:
     return root
 
 
+def describe(df) -> dict:
+    """Schema, types and rows (as a multiset) of a DataFrame, as golden.check compares them."""
+    d = golden.describe_df(df)
+    d["rows"] = sorted(d["rows"], key=golden._sort_key)
+    return d
+
+
 def same(remote_df, local_df) -> None:
     """sk8's answer on S3 equals its answer on local disk (schema, types, rows as a multiset)."""
-    def describe(df):
-        d = golden.describe_df(df)
-        d["rows"] = sorted(d["rows"], key=golden._sort_key)
-        return d
     remote, local = describe(remote_df), describe(local_df)
     assert remote == local, f"s3a answer differs from local answer:\n{remote}\n!=\n{local}"
 
