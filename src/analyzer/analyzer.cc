@@ -585,6 +585,12 @@ Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& inp
       const auto& group = agg->grouping[g];
       if (plan::SameExpression(*group, *bound)) return BoundExpr::Column(static_cast<int>(g), group->type, group->nullable, bound->name);
     }
+    if (expr->kind() == ExprKind::kColumn && bound->outer_reference) {
+      // An enclosing query's column outside an aggregate call (Spark names the
+      // whole select item; sk8 the column).
+      return AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_REFERENCE",
+                           {{"sqlExprs", "\"" + bound->name + "\""}});
+    }
     if (expr->kind() == ExprKind::kColumn) {
       return AnalysisError("MISSING_AGGREGATION", {{"expression", "\"" + bound->name + "\""},
                                                    {"expressionAnyValue", "\"any_value(" + bound->name + ")\""}});
@@ -1401,6 +1407,10 @@ Result<ResolvedPtr> Analyzer::ResolveNode(const plan::PlanPtr& node) const {
     }
     case PlanKind::kJoin: {
       ARROW_ASSIGN_OR_RAISE(result, ResolveJoin(node->As<plan::JoinPlan>(), inputs[0], inputs[1]));
+      break;
+    }
+    case PlanKind::kLateralJoin: {
+      ARROW_ASSIGN_OR_RAISE(result, ResolveLateralJoin(node->As<plan::LateralJoinPlan>(), inputs[0]));
       break;
     }
     case PlanKind::kSubqueryAlias: {

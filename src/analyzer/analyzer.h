@@ -91,6 +91,8 @@ class Analyzer {
   /// The child of a Filter/Sort resolved with `extra` expressions appended as
   /// hidden output columns, or null when the child cannot carry them.
   Result<plan::ResolvedPtr> ResolveWithHidden(const plan::PlanPtr& child, const std::vector<plan::ExprPtr>& extra) const;
+  /// JOIN LATERAL: decorrelated into an ordinary join, see lateral_join.cc.
+  Result<plan::ResolvedPtr> ResolveLateralJoin(const plan::LateralJoinPlan& node, plan::ResolvedPtr left) const;
   Result<plan::ResolvedPtr> ResolveJoin(const plan::JoinPlan& node, plan::ResolvedPtr left,
                                         plan::ResolvedPtr right) const;
   Result<plan::ResolvedPtr> ResolveSetOperation(const plan::SetOperationPlan& node, plan::ResolvedPtr left,
@@ -128,6 +130,8 @@ class Analyzer {
   Result<plan::ResolvedPtr> ResolveHavingWithSubqueries(const plan::ExprPtr& condition,
                                                         const plan::PlanPtr& child) const;
   Result<plan::ResolvedPtr> FilterWithSubqueries(const plan::ExprPtr& condition, plan::ResolvedPtr input) const;
+  Result<plan::BoundExprPtr> InSubqueryMatch(const plan::ExprPtr& value, const plan::ResolvedPlan& input,
+                                             const plan::ResolvedPlan& subquery, const plan::ResolvedPlan& right) const;
   /// A subquery's plan; names it cannot resolve may be `outer`'s columns.
   Result<plan::ResolvedPtr> ResolveSubquery(const plan::PlanPtr& query, const plan::ResolvedPlan& outer) const;
   Result<plan::ResolvedPtr> FilterWithScalarSubqueries(const std::vector<plan::ExprPtr>& conjuncts,
@@ -238,6 +242,9 @@ class Analyzer {
 /// node is resolved (references by DataFrame, df["x"], need them) and again
 /// at the end.
 Result<plan::ResolvedPtr> AssignColumnIds(const plan::ResolvedPtr& plan);
+/// `expr`, bound by position to an input whose columns have `input_ids`, with
+/// each reference carrying its column's identity.
+Result<plan::BoundExprPtr> WithColumnIds(const plan::BoundExprPtr& expr, const std::vector<plan::ColumnId>& input_ids);
 
 /// A correlated subquery with its correlated predicates taken out (see
 /// decorrelate.cc): `conditions` read `plan`'s columns and the enclosing
@@ -263,6 +270,9 @@ Result<plan::BoundExprPtr> CorrelatedJoinCondition(const std::vector<plan::Bound
 /// True when a top-level conjunct of `condition` is [NOT] IN / EXISTS (subquery)
 /// or holds a scalar subquery.
 bool HasSubqueryConjunct(const plan::ExprPtr& condition);
+/// `plan` with one more column, TRUE on every row: after a left join it tells
+/// matched rows (TRUE) from unmatched ones (NULL).
+plan::ResolvedPtr WithMatchedFlag(const plan::ResolvedPtr& plan);
 /// A projection of the first `visible` columns of `input` (drops helper columns).
 plan::ResolvedPtr ProjectVisible(const plan::ResolvedPtr& input, int visible);
 /// DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN unless the condition is BOOLEAN.

@@ -179,4 +179,8 @@ Result<ResolvedPtr> Assign(const ResolvedPtr& node) {
 
 Result<ResolvedPtr> AssignColumnIds(const ResolvedPtr& plan) { return Assign(plan); }
 
+Result<BoundExprPtr> WithColumnIds(const BoundExprPtr& expr, const std::vector<ColumnId>& input_ids) {
+  return WithIds(expr, input_ids);
+}
+
 }  // namespace sk8::analyzer

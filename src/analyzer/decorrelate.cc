@@ -9,6 +9,8 @@
 // output; through an aggregate, the inner side of each pulled equality becomes
 // a grouping key, so the aggregate yields one row per value of the enclosing
 // query's columns (what a scalar subquery over an aggregate means per outer row).
+#include <limits>
+
 #include "analyzer/analyzer.h"
 #include "functions/function_registry.h"
 
@@ -102,6 +104,7 @@ class PredicatePullUp {
       case ResolvedKind::kProject: return PullThroughProject(*node, pulled);
       case ResolvedKind::kAggregate: return PullThroughAggregate(*node, pulled);
       case ResolvedKind::kJoin: return PullFromJoin(*node, pulled);
+      case ResolvedKind::kLimit: return PullThroughLimit(*node, pulled);
       case ResolvedKind::kSort: {
         if (NodeHasOuterReference(*node)) return UnsupportedCorrelation("in ORDER BY");
         ARROW_ASSIGN_OR_RAISE(auto child, Pull(node->children[0], pulled));
@@ -193,19 +196,7 @@ class PredicatePullUp {
     }
     arrow::FieldVector fields = node.schema->fields();
     for (const auto& predicate : below) {
-      const bool equality = predicate->kind == plan::BoundKind::kCall && predicate->args.size() == 2 &&
-                            (predicate->function_name == "=" || predicate->function_name == "<=>");
-      const BoundExpr* inner = nullptr;
-      if (equality) {
-        for (int side = 0; side < 2; ++side) {
-          const auto& a = predicate->args[side];
-          const auto& b = predicate->args[1 - side];
-          if (a->kind == plan::BoundKind::kColumnRef && !a->outer_reference && !plan::HasOuterReference(*a) &&
-              InnerColumnsRead({b}).empty()) {
-            inner = a.get();
-          }
-        }
-      }
+      const BoundExpr* inner = InnerEqualitySide(*predicate);
       if (inner == nullptr) {
         return UnsupportedCorrelation("in a predicate other than `column = outer column` below an aggregate");
       }
@@ -224,6 +215,91 @@ class PredicatePullUp {
     out->schema = arrow::schema(fields);
     pulled->insert(pulled->end(), below.begin(), below.end());
     return ResolvedPtr(out);
+  }
+
+  // LIMIT n [over ORDER BY] per outer row: the first n rows of each group of
+  // the correlated columns (Spark's row_number() <= n rewrite). Each pulled
+  // predicate must be `inner column = outer expression`, the column a
+  // partition key.
+  Result<ResolvedPtr> PullThroughLimit(const ResolvedPlan& node, std::vector<BoundExprPtr>* pulled) {
+    if (NodeHasOuterReference(node) || node.offset != 0 || node.limit < 0) {
+      return UnsupportedCorrelation("below a LIMIT with OFFSET");
+    }
+    const ResolvedPlan* below = &node.child();
+    std::vector<plan::BoundSortKey> order;
+    if (below->kind == ResolvedKind::kSort) {
+      if (NodeHasOuterReference(*below)) return UnsupportedCorrelation("in ORDER BY");
+      order = below->sort_keys;
+      below = &below->child();
+    }
+    std::vector<BoundExprPtr> inner_pulled;
+    ARROW_ASSIGN_OR_RAISE(auto child, Pull(node.child().kind == ResolvedKind::kSort ? node.child().children[0]
+                                                                                  : node.children[0],
+                                           &inner_pulled));
+    auto window = std::make_shared<ResolvedPlan>();
+    window->kind = ResolvedKind::kWindow;
+    window->children = {child};
+    for (const auto& predicate : inner_pulled) {
+      const BoundExpr* inner = InnerEqualitySide(*predicate);
+      if (inner == nullptr) {
+        return UnsupportedCorrelation("in a predicate other than `column = outer column` below a LIMIT");
+      }
+      const int position = plan::ColumnPosition(*child, inner->column_id);
+      if (position < 0) return InternalError("a correlated predicate reads a column its subquery does not have");
+      window->grouping.push_back(ColumnOf(*child, position));
+    }
+    for (auto& key : order) {
+      ARROW_ASSIGN_OR_RAISE(key.expr, Rebind(key.expr, *child));
+    }
+    window->sort_keys = std::move(order);
+    plan::BoundWindowFunction row_number;
+    row_number.kind = plan::WindowFunctionKind::kRowNumber;
+    row_number.function_name = "row_number";
+    row_number.name = "row_number()";
+    row_number.type = arrow::int32();
+    row_number.nullable = false;
+    row_number.lower.kind = plan::WindowBound::Kind::kUnboundedPreceding;
+    row_number.upper.kind = plan::WindowBound::Kind::kCurrentRow;
+    window->window_functions = {row_number};
+    arrow::FieldVector fields = child->schema->fields();
+    fields.push_back(arrow::field(row_number.name, arrow::int32(), false));
+    window->schema = arrow::schema(fields);
+    window->column_ids = child->column_ids;
+    window->column_ids.push_back(plan::NewColumnId());
+    window->qualifiers = child->qualifiers;
+    window->qualifiers.push_back("");
+    const int rank = child->schema->num_fields();
+    auto rank_column = ColumnOf(*window, rank);
+    const int64_t limit = std::min<int64_t>(node.limit, std::numeric_limits<int32_t>::max());
+    auto bound = BoundExpr::Literal(arrow::MakeScalar(arrow::int32(), static_cast<int32_t>(limit)).ValueOrDie(), "n");
+    ARROW_ASSIGN_OR_RAISE(auto within, functions::BindFunctionCall("<=", {rank_column, bound}, ctx_));
+    auto filter = plan::MakeFilterNode(window, within);
+    // Back to the child's columns (the rank was only for the filter).
+    auto project = std::make_shared<ResolvedPlan>();
+    project->kind = ResolvedKind::kProject;
+    project->children = {filter};
+    for (int i = 0; i < rank; ++i) project->expressions.push_back(ColumnOf(*child, i));
+    project->schema = child->schema;
+    project->column_ids = child->column_ids;
+    project->qualifiers = child->qualifiers;
+    pulled->insert(pulled->end(), inner_pulled.begin(), inner_pulled.end());
+    return ResolvedPtr(project);
+  }
+
+  /// The inner column of a pulled predicate `inner column = outer expression`, or null.
+  static const BoundExpr* InnerEqualitySide(const BoundExpr& predicate) {
+    if (predicate.kind != plan::BoundKind::kCall || predicate.args.size() != 2 ||
+        (predicate.function_name != "=" && predicate.function_name != "<=>")) {
+      return nullptr;
+    }
+    for (int side = 0; side < 2; ++side) {
+      const auto& a = predicate.args[side];
+      const auto& b = predicate.args[1 - side];
+      if (a->kind == plan::BoundKind::kColumnRef && !a->outer_reference && InnerColumnsRead({b}).empty()) {
+        return a.get();
+      }
+    }
+    return nullptr;
   }
 
   Result<ResolvedPtr> PullFromJoin(const ResolvedPlan& node, std::vector<BoundExprPtr>* pulled) {

@@ -10,6 +10,7 @@
 // decorrelated (decorrelate.cc): its correlated predicates join the condition.
 #include "analyzer/analyzer.h"
 #include "functions/function_registry.h"
+#include "sql/token.h"
 
 #include <algorithm>
 #include <functional>
@@ -26,6 +27,7 @@ using plan::ExprPtr;
 using plan::ResolvedKind;
 using plan::ResolvedPlan;
 using plan::ResolvedPtr;
+using sql::EqualsIgnoreCase;
 
 void Conjuncts(const ExprPtr& e, std::vector<ExprPtr>* out) {
   if (e->kind() == ExprKind::kFunction) {
@@ -175,6 +177,32 @@ Result<ResolvedPtr> Analyzer::ResolveHavingWithSubqueries(const ExprPtr& conditi
   return AssignColumnIds(ProjectVisible(*filtered, visible));
 }
 
+// `value IN (subquery)` as a join condition between the input and the
+// subquery's plan `right`: value = column, or for (a, b) IN (SELECT x, y) (a
+// struct of as many values as the subquery has columns) a = x AND b = y.
+Result<BoundExprPtr> Analyzer::InSubqueryMatch(const ExprPtr& value, const ResolvedPlan& input,
+                                               const ResolvedPlan& subquery, const ResolvedPlan& right) const {
+  const int width = subquery.schema->num_fields();
+  std::vector<ExprPtr> values = {value};
+  if (width > 1) {
+    const bool is_row = value->kind() == ExprKind::kFunction &&
+                        EqualsIgnoreCase(value->As<plan::FunctionExpr>().name, "struct") &&
+                        static_cast<int>(value->As<plan::FunctionExpr>().args.size()) == width;
+    if (!is_row) return Unsupported("IN subqueries with " + std::to_string(width) + " columns");
+    values = value->As<plan::FunctionExpr>().args;
+  }
+  std::vector<BoundExprPtr> equalities;
+  for (int i = 0; i < width; ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto bound, BindExpression(values[i], input));
+    const int position = plan::ColumnPosition(right, subquery.column_ids[i]);
+    const auto& f = right.schema->field(position);
+    auto candidate = BoundExpr::Column(input.schema->num_fields() + position, f->type(), f->nullable(), f->name());
+    ARROW_ASSIGN_OR_RAISE(auto equal, functions::BindFunctionCall("=", {bound, candidate}, ctx_));
+    equalities.push_back(std::move(equal));
+  }
+  return functions::AndAll(equalities, ctx_);
+}
+
 Result<ResolvedPtr> Analyzer::FilterWithSubqueries(const ExprPtr& condition, ResolvedPtr input) const {
   std::vector<ExprPtr> conjuncts, rest, with_scalars;
   std::vector<std::pair<const plan::Expr*, bool>> subqueries;  // (IN or EXISTS, negated)
@@ -214,14 +242,8 @@ Result<ResolvedPtr> Analyzer::FilterWithSubqueries(const ExprPtr& condition, Res
     ARROW_ASSIGN_OR_RAISE(auto correlated, CorrelatedJoinCondition(decorrelated.conditions, *input, *right, ctx_));
     std::vector<BoundExprPtr> join_conditions;
     if (is_in) {
-      if (subquery->schema->num_fields() != 1) {
-        return Unsupported("IN subqueries with " + std::to_string(subquery->schema->num_fields()) + " columns");
-      }
-      ARROW_ASSIGN_OR_RAISE(auto value, BindExpression(predicate->As<plan::InSubqueryExpr>().value, *input));
-      const int position = plan::ColumnPosition(*right, subquery->column_ids[0]);
-      const auto& f = right->schema->field(position);
-      auto candidate = BoundExpr::Column(input->schema->num_fields() + position, f->type(), f->nullable(), f->name());
-      ARROW_ASSIGN_OR_RAISE(auto equal, functions::BindFunctionCall("=", {value, candidate}, ctx_));
+      ARROW_ASSIGN_OR_RAISE(auto equal, InSubqueryMatch(predicate->As<plan::InSubqueryExpr>().value, *input,
+                                                        *subquery, *right));
       if (negated) {
         ARROW_ASSIGN_OR_RAISE(auto unknown, functions::BindFunctionCall("isnull", {equal}, ctx_));
         ARROW_ASSIGN_OR_RAISE(equal, functions::BindFunctionCall("or", {equal, unknown}, ctx_));
@@ -345,28 +367,6 @@ Result<std::shared_ptr<arrow::Scalar>> ValueOverNoRows(const ResolvedPlan& subqu
   return *value;
 }
 
-/// `plan` with one more column, TRUE on every row: after a left join it tells
-/// matched rows (TRUE) from unmatched ones (NULL).
-ResolvedPtr WithMatchedFlag(const ResolvedPtr& plan) {
-  auto project = std::make_shared<ResolvedPlan>();
-  project->kind = ResolvedKind::kProject;
-  project->children = {plan};
-  arrow::FieldVector fields = plan->schema->fields();
-  for (int i = 0; i < plan->schema->num_fields(); ++i) {
-    const auto& f = plan->schema->field(i);
-    auto column = std::make_shared<BoundExpr>(*BoundExpr::Column(i, f->type(), f->nullable(), f->name()));
-    column->column_id = plan->column_ids[i];
-    project->expressions.push_back(column);
-  }
-  project->expressions.push_back(BoundExpr::Literal(arrow::MakeScalar(true), "true"));
-  fields.push_back(arrow::field("matched", arrow::boolean(), false));
-  project->schema = arrow::schema(fields);
-  project->column_ids = plan->column_ids;
-  project->column_ids.push_back(plan::NewColumnId());
-  project->qualifiers = plan->qualifiers;
-  project->qualifiers.push_back("");
-  return project;
-}
 
 /// `input` left-joined with `right` on `condition` (none: every row of both): the
 /// subquery's columns come after the input's, nullable (no match gives NULL), and
@@ -400,6 +400,27 @@ std::string SubqueryName(const std::string& prefix, const std::vector<BoundExprP
 }
 
 }  // namespace
+
+ResolvedPtr WithMatchedFlag(const ResolvedPtr& plan) {
+  auto project = std::make_shared<ResolvedPlan>();
+  project->kind = ResolvedKind::kProject;
+  project->children = {plan};
+  arrow::FieldVector fields = plan->schema->fields();
+  for (int i = 0; i < plan->schema->num_fields(); ++i) {
+    const auto& f = plan->schema->field(i);
+    auto column = std::make_shared<BoundExpr>(*BoundExpr::Column(i, f->type(), f->nullable(), f->name()));
+    column->column_id = plan->column_ids[i];
+    project->expressions.push_back(column);
+  }
+  project->expressions.push_back(BoundExpr::Literal(arrow::MakeScalar(true), "true"));
+  fields.push_back(arrow::field("matched", arrow::boolean(), false));
+  project->schema = arrow::schema(fields);
+  project->column_ids = plan->column_ids;
+  project->column_ids.push_back(plan::NewColumnId());
+  project->qualifiers = plan->qualifiers;
+  project->qualifiers.push_back("");
+  return project;
+}
 
 // Uncorrelated, a scalar subquery runs once under EnforceSingleRow; correlated,
 // it must be an aggregate, grouped by its correlated columns and joined on them,

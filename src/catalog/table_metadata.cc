@@ -66,6 +66,11 @@ std::string ToJson(const TableMetadata& table) {
   j["provider"] = table.provider;
   j["schema"] = nlohmann::ordered_json::parse(types::ToSparkJson(*arrow::struct_(table.schema->fields())));
   j["partitionColumns"] = table.partition_columns;
+  if (table.num_buckets > 0) {
+    j["numBuckets"] = table.num_buckets;
+    j["bucketColumns"] = table.bucket_columns;
+    j["sortColumns"] = table.sort_columns;
+  }
   j["location"] = table.location;
   j["options"] = table.options;
   j["properties"] = table.properties;
@@ -88,6 +93,9 @@ Result<TableMetadata> TableFromJson(std::string_view text) {
     ARROW_ASSIGN_OR_RAISE(auto type, types::ParseSparkJson(j.at("schema").dump()));
     table.schema = arrow::schema(type->fields());
     table.partition_columns = j.value("partitionColumns", std::vector<std::string>{});
+    table.num_buckets = j.value("numBuckets", 0);
+    table.bucket_columns = j.value("bucketColumns", std::vector<std::string>{});
+    table.sort_columns = j.value("sortColumns", std::vector<std::string>{});
     table.location = j.value("location", "");
     table.options = j.value("options", std::map<std::string, std::string>{});
     table.properties = j.value("properties", std::map<std::string, std::string>{});

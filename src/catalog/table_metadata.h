@@ -30,6 +30,10 @@ struct TableMetadata {
   /// Data columns, then the partition columns (Spark's table schema order).
   std::shared_ptr<arrow::Schema> schema;
   std::vector<std::string> partition_columns;
+  /// Spark's bucket spec (bucketBy / sortBy): files hold rows by
+  /// pmod(hash(bucket columns), num_buckets), sorted by the sort columns.
+  int num_buckets = 0;  // 0: not bucketed
+  std::vector<std::string> bucket_columns, sort_columns;
   std::string location;  // absolute directory of the data
   std::map<std::string, std::string> options;
   std::map<std::string, std::string> properties;

@@ -1,5 +1,7 @@
 // The Spark Connect catalog API (spark.catalog.*): answers with the columns
 // pyspark.sql.connect.catalog reads (Database, Table, Column rows, scalars).
+#include <algorithm>
+
 #include "catalog/name_pattern.h"
 #include "commands/command_util.h"
 #include "types/spark_types.h"
@@ -117,7 +119,9 @@ Result<TablePtr> ListColumns(const plan::CommandPlan& command, const CommandCont
                       arrow::field("isCluster", arrow::boolean(), false)});
   for (const auto& f : schema->fields()) {
     bool partition = table && table->IsPartitionColumn(f->name());
-    answer.Add({f->name(), std::monostate(), types::SimpleString(*f->type()), f->nullable(), partition, false, false});
+    bool bucket = table && std::find(table->bucket_columns.begin(), table->bucket_columns.end(), f->name()) !=
+                               table->bucket_columns.end();
+    answer.Add({f->name(), std::monostate(), types::SimpleString(*f->type()), f->nullable(), partition, bucket, false});
   }
   return answer.Finish();
 }

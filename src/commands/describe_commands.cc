@@ -117,6 +117,16 @@ Result<TablePtr> DescribeTable(const plan::CommandPlan& command, const CommandCo
   } else {
     row("Provider", table->provider);
   }
+  if (table->num_buckets > 0) {
+    auto quoted = [](const std::vector<std::string>& names) {
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + QuoteIdentifier(n);
+      return "[" + list + "]";
+    };
+    row("Num Buckets", std::to_string(table->num_buckets));
+    row("Bucket Columns", quoted(table->bucket_columns));
+    row("Sort Columns", quoted(table->sort_columns));
+  }
   if (table->comment) row("Comment", *table->comment);
   if (!table->properties.empty()) {
     std::string properties;
@@ -166,6 +176,16 @@ Result<TablePtr> ShowCreateTable(const plan::CommandPlan& command, const Command
       std::string list;
       for (const auto& p : table.partition_columns) list += (list.empty() ? "" : ", ") + p;
       text += "PARTITIONED BY (" + list + ")\n";
+    }
+    if (table.num_buckets > 0) {
+      auto list = [](const std::vector<std::string>& names) {
+        std::string out;
+        for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+        return out;
+      };
+      text += "CLUSTERED BY (" + list(table.bucket_columns) + ")\n";
+      if (!table.sort_columns.empty()) text += "SORTED BY (" + list(table.sort_columns) + ")\n";
+      text += "INTO " + std::to_string(table.num_buckets) + " BUCKETS\n";
     }
     if (table.type == TableType::kExternal) text += "LOCATION '" + LocationUri(table.location) + "'\n";
     if (table.comment) text += "COMMENT '" + *table.comment + "'\n";

@@ -81,11 +81,34 @@ bool CanStoreAssign(const arrow::DataType& from, const arrow::DataType& to) {
   return datetime(from) && datetime(to);
 }
 
+constexpr const char* kBucketIdColumn = "__sk8_bucket_id";
+
+// A bucketed table's rows with their bucket id, Spark's
+// pmod(hash(bucket columns), num_buckets), ordered by bucket id and the sort
+// columns, so each bucket's file is written sorted.
+plan::PlanPtr WithBucketIds(const plan::PlanPtr& query, const TableMetadata& table) {
+  auto project = plan::MakeUnary<plan::ProjectPlan>(query);
+  project->expressions.push_back(std::make_shared<plan::StarExpr>(std::vector<std::string>{}));
+  std::vector<plan::ExprPtr> columns;
+  for (const auto& name : table.bucket_columns) columns.push_back(Column(name));
+  auto hash = std::make_shared<plan::FunctionExpr>("hash", std::move(columns));
+  auto buckets = std::make_shared<plan::LiteralExpr>(std::make_shared<arrow::Int32Scalar>(table.num_buckets));
+  auto id = std::make_shared<plan::FunctionExpr>("pmod", std::vector<plan::ExprPtr>{hash, buckets});
+  project->expressions.push_back(std::make_shared<plan::AliasExpr>(id, std::vector<std::string>{kBucketIdColumn}));
+  auto sort = plan::MakeUnary<plan::SortPlan>(project);
+  sort->order.push_back(Column(kBucketIdColumn));
+  for (const auto& name : table.sort_columns) sort->order.push_back(Column(name));
+  return sort;
+}
+
 // Runs `query` into files at `path`.
 Status WriteRows(const plan::PlanPtr& query, const TableMetadata& table, const std::string& path, io::SaveMode mode,
                  std::vector<std::string> partition_by, const CommandContext& ctx) {
-  ARROW_ASSIGN_OR_RAISE(auto optimized, engine::AnalyzeAndOptimize(query, ctx.query, /*to_run=*/true));
+  const bool bucketed = table.num_buckets > 0;
+  ARROW_ASSIGN_OR_RAISE(auto optimized, engine::AnalyzeAndOptimize(bucketed ? WithBucketIds(query, table) : query,
+                                                                     ctx.query, /*to_run=*/true));
   io::WriteSpec spec;
+  if (bucketed) spec.bucket_id_column = kBucketIdColumn;
   spec.format = table.provider;
   spec.path = path;
   spec.mode = mode;
@@ -186,6 +209,27 @@ Status CreateTable(const std::vector<std::string>& name, const plan::TableSpec& 
   }
   for (const auto& f : schema->fields()) {
     if (!table.IsPartitionColumn(f->name())) data.push_back(f);
+  }
+  // bucketBy / sortBy columns, by their names in the schema.
+  auto bucket_spec_column = [&](const std::string& column, const char* kind) -> Result<std::string> {
+    for (const auto& f : schema->fields()) {
+      if (SameName(f->name(), column)) return f->name();
+    }
+    std::vector<std::string> names;
+    for (const auto& f : schema->fields()) names.push_back(f->name());
+    return AnalysisError("COLUMN_NOT_DEFINED_IN_TABLE", {{"colType", kind},
+                                                         {"colName", QuoteIdentifier(column)},
+                                                         {"tableName", id.Quoted()},
+                                                         {"tableCols", QuotedList(names)}});
+  };
+  table.num_buckets = spec.num_buckets;
+  for (const auto& column : spec.bucket_by) {
+    ARROW_ASSIGN_OR_RAISE(auto found, bucket_spec_column(column, "bucket"));
+    table.bucket_columns.push_back(found);
+  }
+  for (const auto& column : spec.sort_by) {
+    ARROW_ASSIGN_OR_RAISE(auto found, bucket_spec_column(column, "sort"));
+    table.sort_columns.push_back(found);
   }
   data.insert(data.end(), partitions.begin(), partitions.end());
   table.schema = arrow::schema(data);
@@ -516,6 +560,38 @@ Result<TablePtr> RunTableCommand(const plan::CommandPlan& command, const Command
   }
 }
 
+namespace {
+
+// Spark's BucketSpec text: "2 buckets, bucket columns: [a], sort columns: [b]".
+std::string BucketSpecText(int num_buckets, const std::vector<std::string>& bucket_by,
+                           const std::vector<std::string>& sort_by) {
+  if (num_buckets <= 0) return "not bucketed";
+  auto list = [](const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return "[" + out + "]";
+  };
+  return std::to_string(num_buckets) + " buckets, bucket columns: " + list(bucket_by) +
+         (sort_by.empty() ? "" : ", sort columns: " + list(sort_by));
+}
+
+// An append through saveAsTable names the table's bucketing, or none for a table without.
+Status CheckSameBuckets(const TableMetadata& table, const plan::TableSpec& spec) {
+  auto same = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), SameName);
+  };
+  if (table.num_buckets == spec.num_buckets && same(table.bucket_columns, spec.bucket_by) &&
+      same(table.sort_columns, spec.sort_by)) {
+    return Status::OK();
+  }
+  return AnalysisError("_LEGACY_ERROR_TEMP_1164",
+                       {{"tableName", std::string(catalog::kSessionCatalogName) + "." + table.database + "." + table.name},
+                        {"existingBucketString", BucketSpecText(table.num_buckets, table.bucket_columns, table.sort_columns)},
+                        {"specifiedBucketString", BucketSpecText(spec.num_buckets, spec.bucket_by, spec.sort_by)}});
+}
+
+}  // namespace
+
 Status SaveAsTable(const std::vector<std::string>& name, const plan::PlanPtr& query, io::SaveMode mode,
                    plan::TableSpec spec, const CommandContext& ctx) {
   ARROW_ASSIGN_OR_RAISE(auto found, ctx.catalog->LookupTable(name));
@@ -529,6 +605,7 @@ Status SaveAsTable(const std::vector<std::string>& name, const plan::PlanPtr& qu
     case io::SaveMode::kAppend: {
       // saveAsTable appends by column name (insertInto goes by position).
       ARROW_RETURN_NOT_OK(ExpectTable(*found, "saveAsTable"));
+      ARROW_RETURN_NOT_OK(CheckSameBuckets(*found, spec));
       return InsertRows(name, SelectInOrder(query, *found->schema), /*overwrite=*/false, {}, {}, ctx);
     }
   }

@@ -11,6 +11,8 @@
 
 #include "connect/catalog_converter.h"
 #include "connect/type_converter.h"
+#include "functions/collection_util.h"
+#include "sql/inline_table.h"
 #include "sql/parser.h"
 #include "types/spark_types.h"
 
@@ -32,6 +34,45 @@ Result<PlanPtr> Unary(std::shared_ptr<T> node, const proto::Relation& input, con
   ARROW_ASSIGN_OR_RAISE(auto child, ConvertRelation(input, ctx));
   node->children.push_back(std::move(child));
   return PlanPtr(std::move(node));
+}
+
+// DataFrame.scalar() / exists() / isin(df) / lateral subqueries: the client
+// sends the subquery DataFrames as WithRelations references and names them by
+// plan id in SubqueryExpression. Expression conversion has no context argument,
+// so the references in scope are kept per thread while a WithRelations converts
+// (scopes nest: a reference may itself hold a WithRelations).
+struct ReferenceScope {
+  const google::protobuf::RepeatedPtrField<proto::Relation>* references;
+  const ConvertContext* ctx;
+  const ReferenceScope* parent;
+};
+thread_local const ReferenceScope* current_reference_scope = nullptr;
+
+class ReferenceScopeGuard {
+ public:
+  ReferenceScopeGuard(const google::protobuf::RepeatedPtrField<proto::Relation>& references, const ConvertContext& ctx)
+      : scope_{&references, &ctx, current_reference_scope} {
+    current_reference_scope = &scope_;
+  }
+  ~ReferenceScopeGuard() { current_reference_scope = scope_.parent; }
+  ReferenceScopeGuard(const ReferenceScopeGuard&) = delete;
+  ReferenceScopeGuard& operator=(const ReferenceScopeGuard&) = delete;
+
+ private:
+  ReferenceScope scope_;
+};
+
+Result<PlanPtr> ConvertReferencedPlan(int64_t plan_id) {
+  for (const ReferenceScope* scope = current_reference_scope; scope; scope = scope->parent) {
+    for (const auto& reference : *scope->references) {
+      if (reference.has_common() && reference.common().has_plan_id() && reference.common().plan_id() == plan_id) {
+        return ConvertRelation(reference, *scope->ctx);
+      }
+    }
+  }
+  return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.SUBQUERY",
+                    {{"parameter", "`plan_id`"}, {"functionName", "`SubqueryExpression`"},
+                     {"invalidValue", "no referenced DataFrame with plan id " + std::to_string(plan_id)}});
 }
 
 Result<std::vector<ExprPtr>> ConvertExpressions(
@@ -505,6 +546,28 @@ Result<ExprPtr> ConvertExpression(const proto::Expression& e) {
       }
       return ExprPtr(std::make_shared<plan::FunctionExpr>("update_fields", std::move(args)));
     }
+    case E::kSubqueryExpression: {
+      const auto& subquery = e.subquery_expression();
+      ARROW_ASSIGN_OR_RAISE(auto query, ConvertReferencedPlan(subquery.plan_id()));
+      using S = proto::SubqueryExpression;
+      switch (subquery.subquery_type()) {
+        case S::SUBQUERY_TYPE_SCALAR: return ExprPtr(std::make_shared<plan::ScalarSubqueryExpr>(std::move(query)));
+        case S::SUBQUERY_TYPE_EXISTS: return ExprPtr(std::make_shared<plan::ExistsExpr>(std::move(query)));
+        case S::SUBQUERY_TYPE_IN: {
+          ARROW_ASSIGN_OR_RAISE(auto values, ConvertExpressions(subquery.in_subquery_values()));
+          if (values.empty()) {
+            return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.SUBQUERY",
+                              {{"parameter", "`in_subquery_values`"}, {"functionName", "`SubqueryExpression`"},
+                               {"invalidValue", "no values"}});
+          }
+          // Several values compare column by column, as SQL's (a, b) IN (SELECT x, y).
+          ExprPtr value = values.size() == 1 ? values[0] : std::make_shared<plan::FunctionExpr>("struct", std::move(values));
+          return ExprPtr(std::make_shared<plan::InSubqueryExpr>(std::move(value), std::move(query)));
+        }
+        case S::SUBQUERY_TYPE_TABLE_ARG: return Unsupported("table arguments (DataFrame.asTable) to table-valued functions");
+        default: return Unsupported("subquery expression type " + std::to_string(subquery.subquery_type()));
+      }
+    }
     case E::EXPR_TYPE_NOT_SET:
       return SparkError(SparkExceptionKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.EXPRESSION",
                         {{"parameter", "`expression`"}, {"functionName", "`Expression`"}, {"invalidValue", "<unset>"}});
@@ -545,9 +608,7 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       ARROW_ASSIGN_OR_RAISE(node->expressions, ConvertExpressions(r.project().expressions()));
       if (!r.project().has_input()) {
         // select without a DataFrame (e.g. spark.sql-less literals): one empty row.
-        auto one_row = std::make_shared<plan::LocalRelationPlan>();
-        one_row->data = arrow::Table::Make(arrow::schema({}), std::vector<std::shared_ptr<arrow::ChunkedArray>>{}, 1);
-        node->children.push_back(one_row);
+        node->children.push_back(sql::OneRowRelation());
         result = PlanPtr(node);
       } else {
         result = Unary(node, r.project().input(), ctx);
@@ -886,6 +947,39 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       result = Unary(node, r.drop().input(), ctx);
       break;
     }
+    case R::kLateralJoin: {
+      const auto& lateral = r.lateral_join();
+      auto node = std::make_shared<plan::LateralJoinPlan>();
+      using J = proto::Join;
+      switch (lateral.join_type()) {
+        case J::JOIN_TYPE_INNER: node->join_type = plan::JoinType::kInner; break;
+        case J::JOIN_TYPE_LEFT_OUTER: node->join_type = plan::JoinType::kLeftOuter; break;
+        case J::JOIN_TYPE_CROSS: node->join_type = plan::JoinType::kCross; break;
+        default:
+          return SparkError(SparkExceptionKind::kAnalysis, "UNSUPPORTED_JOIN_TYPE",
+                            {{"typ", J::JoinType_Name(lateral.join_type())},
+                             {"supported", "'inner', 'leftouter', 'left', 'left_outer', 'cross'"}});
+      }
+      if (lateral.has_join_condition()) {
+        ARROW_ASSIGN_OR_RAISE(node->condition, ConvertExpression(lateral.join_condition()));
+      }
+      ARROW_ASSIGN_OR_RAISE(node->subquery, ConvertRelation(lateral.right(), ctx));
+      result = Unary(node, lateral.left(), ctx);
+      break;
+    }
+    case R::kUnresolvedTableValuedFunction: {
+      // spark.tvf.explode(...) and the other generators: the generator over one row.
+      const auto& tvf = r.unresolved_table_valued_function();
+      std::string name = tvf.function_name();
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (!functions::FindGenerator(name)) return Unsupported("table-valued function " + name + "()");
+      ARROW_ASSIGN_OR_RAISE(auto args, ConvertExpressions(tvf.arguments()));
+      auto node = std::make_shared<plan::ProjectPlan>();
+      node->expressions = {std::make_shared<plan::FunctionExpr>(name, std::move(args))};
+      node->children.push_back(sql::OneRowRelation());
+      result = PlanPtr(node);
+      break;
+    }
     case R::kSql: {
       sql::SqlParameters parameters;
       ARROW_RETURN_NOT_OK(AddSqlArguments(r.sql(), &parameters));
@@ -903,9 +997,14 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
         result = ConvertRelation(with.root(), ctx);
         break;
       }
+      if (!with.root().has_sql()) {
+        // Subquery DataFrames, named by plan id in the root's SubqueryExpressions.
+        ReferenceScopeGuard scope(with.references(), ctx);
+        result = ConvertRelation(with.root(), ctx);
+        break;
+      }
       // spark.sql("SELECT * FROM {df}", df=df): each DataFrame comes as a
       // SubqueryAlias named as the query names it.
-      if (!with.root().has_sql()) return Unsupported("DataFrames referenced by plan id (with_relations)");
       sql::SqlParameters parameters;
       for (const auto& reference : with.references()) {
         if (!reference.has_subquery_alias()) return Unsupported("with_relations reference without an alias");

@@ -5,6 +5,7 @@
 
 #include "io/csv_source.h"
 #include "io/json_source.h"
+#include "io/orc_source.h"
 #include "io/parquet_source.h"
 #include "io/text_source.h"
 #include "types/spark_types.h"
@@ -61,7 +62,8 @@ Result<DataSourcePtr> MakeFormatSource(const std::string& format, SourceOptions 
   if (name == "csv") return MakeCsvSource(options, std::move(schema), context);
   if (name == "json") return MakeJsonSource(options, std::move(schema), context);
   if (name == "text") return MakeTextSource(options, std::move(schema));
-  if (name == "orc" || name == "avro" || name == "xml" || name == "binaryfile" || name == "jdbc") {
+  if (name == "orc") return MakeOrcSource(options, std::move(schema));
+  if (name == "avro" || name == "xml" || name == "binaryfile" || name == "jdbc") {
     return Unsupported("reading the " + name + " format");
   }
   return SparkError(SparkExceptionKind::kClassNotFound, "DATA_SOURCE_NOT_FOUND", {{"provider", format}});

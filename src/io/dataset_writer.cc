@@ -127,10 +127,12 @@ Result<std::unique_ptr<DatasetWriter>> DatasetWriter::Open(WriteSpec spec, std::
       writer->partition_columns.size() == static_cast<size_t>(schema->num_fields())) {
     return AnalysisError("ALL_PARTITION_COLUMNS_NOT_ALLOWED");
   }
+  if (!spec.bucket_id_column.empty()) writer->bucket_column_ = schema->GetFieldIndex(spec.bucket_id_column);
   arrow::FieldVector file_fields;
   for (int i = 0; i < schema->num_fields(); ++i) {
     if (std::find(writer->partition_columns.begin(), writer->partition_columns.end(), i) !=
-        writer->partition_columns.end()) {
+            writer->partition_columns.end() ||
+        i == writer->bucket_column_) {
       continue;
     }
     writer->data_columns.push_back(i);
@@ -174,9 +176,9 @@ void DatasetWriter::Abort() {
   }
 }
 
-Result<FormatWriter*> DatasetWriter::WriterFor(const std::string& directory) {
-  for (auto& [dir, writer] : writers_) {
-    if (dir == directory) return writer.get();
+Result<FormatWriter*> DatasetWriter::WriterFor(const std::string& directory, int bucket) {
+  for (auto& file : writers_) {
+    if (file.directory == directory && file.bucket == bucket) return file.writer.get();
   }
   ARROW_ASSIGN_OR_RAISE(auto extension, PartFileExtension(spec_.format, spec_.options));
   char name[32];
@@ -187,9 +189,12 @@ Result<FormatWriter*> DatasetWriter::WriterFor(const std::string& directory) {
     fs::create_directories(dir, ec);
     if (ec) return Status::IOError("cannot create ", dir, ": ", ec.message());
   }
-  // Spark's names: part-00000-<job>-c000.<ext>, and part-00000-<job>.c000.<ext>
-  // in partition directories.
-  const auto path = Join(dir, std::string(name) + job_id_ + (directory.empty() ? "-c000" : ".c000") + extension);
+  // Spark's names: part-00000-<job>-c000.<ext>, part-00000-<job>.c000.<ext>
+  // in partition directories, part-00000-<job>_00003.c000.<ext> for bucket 3.
+  char bucket_suffix[16] = "";
+  if (bucket >= 0) std::snprintf(bucket_suffix, sizeof(bucket_suffix), "_%05d", bucket);
+  const auto path = Join(dir, std::string(name) + job_id_ + bucket_suffix +
+                                  (directory.empty() && bucket < 0 ? "-c000" : ".c000") + extension);
   auto out = where_.fs->OpenOutputStream(path);
   if (!out.ok()) {
     if (!where_.local) return StoreError(where_, where_.Uri(path), out.status());
@@ -198,8 +203,8 @@ Result<FormatWriter*> DatasetWriter::WriterFor(const std::string& directory) {
   streams_.push_back(*out);
   ARROW_ASSIGN_OR_RAISE(auto writer,
                         MakeFormatWriter(spec_.format, *out, file_schema_, spec_.options, spec_.session_time_zone));
-  writers_.emplace_back(directory, std::move(writer));
-  return writers_.back().second.get();
+  writers_.push_back({directory, bucket, std::move(writer)});
+  return writers_.back().writer.get();
 }
 
 Status DatasetWriter::Write(const std::shared_ptr<arrow::RecordBatch>& batch) {
@@ -207,7 +212,7 @@ Status DatasetWriter::Write(const std::shared_ptr<arrow::RecordBatch>& batch) {
   std::vector<std::shared_ptr<arrow::Array>> data;
   for (int c : data_columns) data.push_back(batch->column(c));
   auto file_batch = arrow::RecordBatch::Make(file_schema_, batch->num_rows(), data);
-  if (partition_columns.empty()) {
+  if (partition_columns.empty() && bucket_column_ < 0) {
     ARROW_ASSIGN_OR_RAISE(auto writer, WriterFor(""));
     return writer->Write(*file_batch);
   }
@@ -219,6 +224,9 @@ Status DatasetWriter::Write(const std::shared_ptr<arrow::RecordBatch>& batch) {
     ARROW_ASSIGN_OR_RAISE(auto text, functions::ToSparkStrings(*batch->column(c), ctx));
     texts.push_back(text);
   }
+  const auto* buckets = bucket_column_ >= 0 ? &static_cast<const arrow::Int32Array&>(*batch->column(bucket_column_))
+                                             : nullptr;
+  // Each row's file: its directory, then "\n" and its bucket id when bucketed.
   std::vector<std::string> row_dirs(static_cast<size_t>(batch->num_rows()));
   std::vector<std::string> dirs;
   for (int64_t r = 0; r < batch->num_rows(); ++r) {
@@ -229,6 +237,7 @@ Status DatasetWriter::Write(const std::shared_ptr<arrow::RecordBatch>& batch) {
                                                                           : EscapePartitionValue(std::string(text.GetView(r)));
       dir += (k ? "/" : "") + schema_->field(partition_columns[k])->name() + "=" + value;
     }
+    if (buckets) dir += "\n" + std::to_string(buckets->Value(r));
     if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
     row_dirs[static_cast<size_t>(r)] = std::move(dir);
   }
@@ -238,7 +247,9 @@ Status DatasetWriter::Write(const std::shared_ptr<arrow::RecordBatch>& batch) {
     for (const auto& row_dir : row_dirs) mask.UnsafeAppend(row_dir == dir);
     ARROW_ASSIGN_OR_RAISE(auto selection, mask.Finish());
     ARROW_ASSIGN_OR_RAISE(auto part, arrow::compute::Filter(file_batch, selection));
-    ARROW_ASSIGN_OR_RAISE(auto writer, WriterFor(dir));
+    const auto cut = dir.find('\n');
+    const int bucket = cut == std::string::npos ? -1 : std::stoi(dir.substr(cut + 1));
+    ARROW_ASSIGN_OR_RAISE(auto writer, WriterFor(dir.substr(0, cut), bucket));
     ARROW_RETURN_NOT_OK(writer->Write(*part.record_batch()));
   }
   return Status::OK();
@@ -250,9 +261,9 @@ Status DatasetWriter::Commit() {
     return Status::OK();
   }
   // An empty result still writes one (empty) file, as Spark does, so the schema is kept.
-  if (writers_.empty() && partition_columns.empty()) ARROW_RETURN_NOT_OK(WriterFor("").status());
-  for (auto& [dir, writer] : writers_) {
-    Status closed = writer->Close();
+  if (writers_.empty() && partition_columns.empty() && bucket_column_ < 0) ARROW_RETURN_NOT_OK(WriterFor("").status());
+  for (auto& file : writers_) {
+    Status closed = file.writer->Close();
     if (!closed.ok()) return where_.local ? closed : StoreError(where_, spec_.path, closed);
   }
   writers_.clear();

@@ -33,6 +33,10 @@ struct WriteSpec {
   SourceOptions options;
   std::string session_time_zone = "UTC";
   StorageConfPtr storage;  // the session's Hadoop confs (s3a endpoint, credentials)
+  /// A bucketed table's write: the column of the rows that holds each row's
+  /// bucket id (an int32, left out of the files), which names its file
+  /// (part-00000-<job>_00003.c000.<ext>, as Spark names bucket files).
+  std::string bucket_id_column;
 };
 
 /// One format's writer of one file.
@@ -59,7 +63,7 @@ class DatasetWriter {
 
  private:
   DatasetWriter() = default;
-  Result<FormatWriter*> WriterFor(const std::string& directory);
+  Result<FormatWriter*> WriterFor(const std::string& directory, int bucket = -1);
   void Abort();
   Status CommitByRename();
   Status CommitByCopy();
@@ -68,14 +72,20 @@ class DatasetWriter {
   std::shared_ptr<arrow::Schema> schema_;       // the rows written
   std::shared_ptr<arrow::Schema> file_schema_;  // without the partition columns
   std::vector<int> data_columns, partition_columns;
+  int bucket_column_ = -1;
   ResolvedPath where_;  // the target's filesystem
   std::string target_;  // the target inside it
   std::string staging_;  // the staging directory inside it
   std::string job_id_;
   bool skipped_ = false;
   bool committed_ = false;
-  std::vector<std::pair<std::string, std::unique_ptr<FormatWriter>>> writers_;  // by partition directory
-  std::vector<std::shared_ptr<arrow::io::OutputStream>> streams_;              // their files, to abort
+  struct OpenFile {
+    std::string directory;
+    int bucket;
+    std::unique_ptr<FormatWriter> writer;
+  };
+  std::vector<OpenFile> writers_;  // by partition directory and bucket
+  std::vector<std::shared_ptr<arrow::io::OutputStream>> streams_;  // their files, to abort
 };
 
 /// The writer of one file of `format` into `out`, or an error naming what is not written.

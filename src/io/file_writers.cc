@@ -1,8 +1,9 @@
 // The format writers of one file each: Parquet (Arrow's writer), CSV, JSON
-// Lines and text (written here, with Spark's defaults for writing).
+// Lines, ORC (Arrow's ORC adapter) and text (written here, with Spark's defaults for writing).
 #include <algorithm>
 #include <cstdlib>
 
+#include <arrow/adapters/orc/adapter.h>
 #include <arrow/builder.h>
 #include <arrow/io/interfaces.h>
 #include <parquet/arrow/writer.h>
@@ -13,6 +14,7 @@
 #include "functions/json_value.h"
 #include "functions/time_util.h"
 #include "io/file_writer.h"
+#include "io/orc_source.h"
 #include "types/spark_types.h"
 
 namespace sk8::io {
@@ -65,6 +67,42 @@ class ParquetFileWriter final : public FormatWriter {
 
  private:
   std::unique_ptr<parquet::arrow::FileWriter> writer_;
+};
+
+class OrcFileWriter final : public FormatWriter {
+ public:
+  static Result<std::unique_ptr<FormatWriter>> Open(std::shared_ptr<arrow::io::OutputStream> out,
+                                                    const std::shared_ptr<arrow::Schema>& schema,
+                                                    const SourceOptions& options) {
+    ARROW_ASSIGN_OR_RAISE(auto codec, OrcCodecFor(options));
+    auto writer = std::make_unique<OrcFileWriter>();
+    ARROW_ASSIGN_OR_RAISE(writer->schema_, OrcFileSchema(*schema));
+    writer->out_ = std::move(out);
+    arrow::adapters::orc::WriteOptions write_options;
+    write_options.compression = codec.codec;
+    ARROW_ASSIGN_OR_RAISE(writer->writer_, arrow::adapters::orc::ORCFileWriter::Open(writer->out_.get(), write_options));
+    return writer;
+  }
+  Status Write(const arrow::RecordBatch& batch) override {
+    ARROW_ASSIGN_OR_RAISE(auto orc_batch, ToOrcBatch(batch, schema_));
+    wrote_schema_ = true;
+    return writer_->Write(*orc_batch);
+  }
+  Status Close() override {
+    if (!wrote_schema_) {
+      // An empty result still writes its schema (Arrow's writer writes one at the first batch).
+      ARROW_ASSIGN_OR_RAISE(auto empty, arrow::RecordBatch::MakeEmpty(schema_));
+      ARROW_RETURN_NOT_OK(writer_->Write(*empty));
+    }
+    ARROW_RETURN_NOT_OK(writer_->Close());
+    return out_->Close();
+  }
+
+ private:
+  std::shared_ptr<arrow::Schema> schema_;
+  std::shared_ptr<arrow::io::OutputStream> out_;
+  std::unique_ptr<arrow::adapters::orc::ORCFileWriter> writer_;
+  bool wrote_schema_ = false;
 };
 
 class CsvFileWriter final : public FormatWriter {
@@ -211,7 +249,11 @@ Result<std::string> PartFileExtension(const std::string& format, const SourceOpt
   if (name == "csv") return std::string(".csv");
   if (name == "json") return std::string(".json");
   if (name == "text") return std::string(".txt");
-  if (name == "orc" || name == "avro" || name == "xml") return Unsupported("writing the " + name + " format");
+  if (name == "orc") {
+    ARROW_ASSIGN_OR_RAISE(auto codec, OrcCodecFor(options));
+    return codec.extension;
+  }
+  if (name == "avro" || name == "xml") return Unsupported("writing the " + name + " format");
   return SparkError(SparkExceptionKind::kClassNotFound, "DATA_SOURCE_NOT_FOUND", {{"provider", format}});
 }
 
@@ -225,6 +267,7 @@ Result<std::unique_ptr<FormatWriter>> MakeFormatWriter(const std::string& format
   if (name == "csv") return CsvFileWriter::Open(std::move(out), schema, options, session_time_zone);
   if (name == "json") return JsonFileWriter::Open(std::move(out), options, session_time_zone);
   if (name == "text") return TextFileWriter::Open(std::move(out), schema, options);
+  if (name == "orc") return OrcFileWriter::Open(std::move(out), schema, options);
   return PartFileExtension(format, options).status();
 }
 

@@ -14,6 +14,7 @@
 
 #include "io/file_listing.h"
 #include "io/filesystems.h"
+#include "io/schema_merge.h"
 #include "io/parquet_flat_reader.h"
 #include "types/spark_types.h"
 
@@ -199,26 +200,37 @@ int FindField(const parquet::arrow::SchemaManifest& manifest, const std::string&
 
 class ParquetSource final : public DataSource {
  public:
-  explicit ParquetSource(std::shared_ptr<arrow::Schema> user_schema) : user_schema_(std::move(user_schema)) {}
+  ParquetSource(std::shared_ptr<arrow::Schema> user_schema, bool merge_schema)
+      : user_schema_(std::move(user_schema)), merge_schema_(merge_schema) {}
 
   std::string format() const override { return "parquet"; }
 
   Result<std::shared_ptr<arrow::Schema>> InferSchema(const std::vector<std::string>& files) const override {
     if (user_schema_) return user_schema_;
     if (files.empty()) return AnalysisError("UNABLE_TO_INFER_SCHEMA", {{"format", "Parquet"}});
-    ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(files.front(), storage()));
-    std::shared_ptr<arrow::Schema> file_schema;
-    ARROW_RETURN_NOT_OK(reader->GetSchema(&file_schema));
-    arrow::FieldVector fields;
-    for (const auto& f : file_schema->fields()) {
-      fields.push_back(arrow::field(f->name(), SparkTypeForParquet(f->type()), /*nullable=*/true));
+    // mergeSchema: every file's columns, the first file's first.
+    std::shared_ptr<arrow::Schema> merged;
+    for (size_t i = 0; i < (merge_schema_ ? files.size() : 1); ++i) {
+      ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(files[i], storage()));
+      std::shared_ptr<arrow::Schema> file_schema;
+      ARROW_RETURN_NOT_OK(reader->GetSchema(&file_schema));
+      arrow::FieldVector fields;
+      for (const auto& f : file_schema->fields()) {
+        fields.push_back(arrow::field(f->name(), SparkTypeForParquet(f->type()), /*nullable=*/true));
+      }
+      auto schema = arrow::schema(fields);
+      if (merged) {
+        ARROW_ASSIGN_OR_RAISE(merged, MergeReadSchemas(*merged, *schema));
+      } else {
+        merged = schema;
+      }
     }
-    return arrow::schema(fields);
+    return merged;
   }
 
   Result<SourceStatistics> ReadStatistics(const std::vector<std::string>& files) const override {
     ARROW_ASSIGN_OR_RAISE(auto stats, ReadParquetStats(files, storage(), /*max_footers=*/64));
-    if (user_schema_) stats.ranges.clear();  // ranges follow the first file's columns
+    if (user_schema_ || merge_schema_) stats.ranges.clear();  // ranges follow the first file's columns
     return stats;
   }
 
@@ -339,12 +351,14 @@ class ParquetSource final : public DataSource {
 
  private:
   std::shared_ptr<arrow::Schema> user_schema_;
+  bool merge_schema_;
 };
 
 }  // namespace
 
-Result<DataSourcePtr> MakeParquetSource(const SourceOptions&, std::shared_ptr<arrow::Schema> user_schema) {
-  return std::make_shared<ParquetSource>(std::move(user_schema));
+Result<DataSourcePtr> MakeParquetSource(const SourceOptions& options, std::shared_ptr<arrow::Schema> user_schema) {
+  ARROW_ASSIGN_OR_RAISE(const bool merge_schema, options.GetBool("mergeSchema", false));
+  return std::make_shared<ParquetSource>(std::move(user_schema), merge_schema);
 }
 
 }  // namespace sk8::io

@@ -59,9 +59,10 @@ plan::ResolvedPtr Prune(const plan::ResolvedPtr& node, ColumnSet required) {
   const int width = node->schema->num_fields();
   switch (node->kind) {
     case plan::ResolvedKind::kFileScan: {
-      // Parquet knows each row group's row count: a scan whose rows are only
-      // counted (count(*), df.count()) reads no column at all.
-      const auto keep = RequiredPositions(*node, required, node->format == "parquet" ? -1 : 0);
+      // Parquet and ORC know each row group's / stripe's row count: a scan
+      // whose rows are only counted (count(*), df.count()) reads no column at all.
+      const bool counted = node->format == "parquet" || node->format == "orc";
+      const auto keep = RequiredPositions(*node, required, counted ? -1 : 0);
       if (static_cast<int>(keep.size()) == width) return node;
       auto scan = std::make_shared<plan::ResolvedPlan>(*node);
       arrow::FieldVector fields;

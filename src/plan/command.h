@@ -71,6 +71,8 @@ struct TableSpec {
   std::shared_ptr<arrow::Schema> schema;  // null: from the query (AS SELECT) or the files
   std::string provider;                   // empty: spark.sql.sources.default (parquet)
   std::vector<std::string> partition_by;
+  int num_buckets = 0;  // bucketBy / CLUSTERED BY; 0: not bucketed
+  std::vector<std::string> bucket_by, sort_by;
   std::string location;  // empty: a managed table in the warehouse
   std::vector<std::pair<std::string, std::string>> options;
   std::vector<std::pair<std::string, std::string>> properties;

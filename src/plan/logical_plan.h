@@ -33,6 +33,7 @@ enum class PlanKind {
   kTail,
   kDataSource,
   kJoin,
+  kLateralJoin,
   kSetOperation,
   kRecursiveCte,
   kRecursiveReference,
@@ -224,6 +225,16 @@ struct JoinPlan : LogicalPlan {
   ExprPtr condition;
   std::vector<std::string> using_columns;  // USING (a, b) / df.join(other, ["a", "b"])
   bool natural = false;                    // NATURAL JOIN: using every common column
+};
+
+/// left [INNER | LEFT OUTER | CROSS] JOIN LATERAL subquery [ON condition]
+/// (DataFrame.lateralJoin, SQL `LATERAL (...)` / `LATERAL tvf(...)`): the subquery
+/// may read left's columns, so it is not a child: children = {left}.
+struct LateralJoinPlan : LogicalPlan {
+  LateralJoinPlan() : LogicalPlan(PlanKind::kLateralJoin) {}
+  PlanPtr subquery;
+  JoinType join_type = JoinType::kInner;  // kInner, kLeftOuter or kCross
+  ExprPtr condition;
 };
 
 enum class SetOperationKind { kUnion, kIntersect, kExcept };

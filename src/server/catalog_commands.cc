@@ -85,6 +85,7 @@ Status RunTableWrite(Session& session, const std::atomic<bool>* cancelled, const
   auto ctx = CommandContextFor(session, cancelled);
   const bool insert = write.table().save_method() == proto::WriteOperation::SaveTable::TABLE_SAVE_METHOD_INSERT_INTO;
   if (insert) {
+    if (write.has_bucket_by()) return AnalysisError("_LEGACY_ERROR_TEMP_1312", {{"operation", "insertInto"}});
     if (!write.partitioning_columns().empty()) return Unsupported("insertInto with partitionBy");
     return commands::InsertInto(name, query, write.mode() == proto::WriteOperation::SAVE_MODE_OVERWRITE, ctx);
   }
@@ -99,6 +100,11 @@ Status RunTableWrite(Session& session, const std::atomic<bool>* cancelled, const
   if (write.has_source()) spec.provider = write.source();
   spec.partition_by.assign(write.partitioning_columns().begin(), write.partitioning_columns().end());
   for (const auto& [k, v] : write.options()) spec.options.emplace_back(k, v);
+  if (write.has_bucket_by()) {
+    spec.num_buckets = write.bucket_by().num_buckets();
+    spec.bucket_by.assign(write.bucket_by().bucket_column_names().begin(), write.bucket_by().bucket_column_names().end());
+    spec.sort_by.assign(write.sort_column_names().begin(), write.sort_column_names().end());
+  }
   return commands::SaveAsTable(name, query, mode, std::move(spec), ctx);
 }
 

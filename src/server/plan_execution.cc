@@ -272,10 +272,12 @@ Status RunRelation(Session& session, Operation& op, const proto::Relation& relat
 }
 
 Status RunWrite(Session& session, Operation& op, const proto::WriteOperation& write) {
-  if (write.has_bucket_by() || write.sort_column_names_size() > 0) return Unsupported("bucketBy / sortBy in df.write");
   if (write.clustering_columns_size() > 0) return Unsupported("clusterBy in df.write");
+  if (write.sort_column_names_size() > 0 && !write.has_bucket_by()) return AnalysisError("SORT_BY_WITHOUT_BUCKETING");
   op.profile().executed = true;
   if (write.has_table()) return RunTableWrite(session, op.cancelled_flag(), write);
+  // Only saveAsTable writes buckets (Spark's refusal for save()).
+  if (write.has_bucket_by()) return AnalysisError("_LEGACY_ERROR_TEMP_1312", {{"operation", "save"}});
   if (!write.has_path()) return Unsupported("df.write.save() without a path");
   ARROW_ASSIGN_OR_RAISE(auto resolved, AnalyzeRelation(session, write.input(), PlanStage::kToRun, PhasesOf(op)));
   io::WriteSpec spec;

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "functions/cast.h"
+#include "functions/collection_util.h"
 #include "plan/sql_nodes.h"
 #include "sql/in_subquery_value.h"
 #include "sql/inline_table.h"
@@ -736,6 +737,16 @@ Result<PlanPtr> QueryParser::ParseFromClause() {
   ARROW_ASSIGN_OR_RAISE(auto relation, ParseRelation());
   ARROW_ASSIGN_OR_RAISE(relation, ParseJoins(std::move(relation)));
   while (tokens_.MatchSymbol(",")) {
+    if (tokens_.PeekClauseKeyword("LATERAL") && !tokens_.PeekKeyword("VIEW", 1)) {
+      // FROM a, LATERAL (...): an inner lateral join with everything before it.
+      tokens_.Advance();
+      ARROW_ASSIGN_OR_RAISE(auto subquery, ParseLateralRelation());
+      auto lateral = std::make_shared<plan::LateralJoinPlan>();
+      lateral->subquery = std::move(subquery);
+      lateral->children = {std::move(relation)};
+      ARROW_ASSIGN_OR_RAISE(relation, ParseJoins(std::move(lateral)));
+      continue;
+    }
     ARROW_ASSIGN_OR_RAISE(auto right, ParseRelation());
     ARROW_ASSIGN_OR_RAISE(right, ParseJoins(std::move(right)));
     auto join = std::make_shared<plan::JoinPlan>();
@@ -858,8 +869,17 @@ Result<PlanPtr> QueryParser::ParseLateralViews(PlanPtr relation) {
     project->expressions = {std::make_shared<plan::StarExpr>(std::vector<std::string>{}), item};
     relation = project;
   }
-  if (tokens_.PeekClauseKeyword("LATERAL")) return UnsupportedSql("LATERAL subqueries");
   return relation;
+}
+
+// The relation after LATERAL: `(query) [alias]` or a table-valued function
+// `tvf(args) [alias [(columns)]]`, which may read the columns before it.
+Result<PlanPtr> QueryParser::ParseLateralRelation() {
+  if (tokens_.PeekSymbol("(") && StartsQuery(tokens_.Peek(1))) return ParseRelation();
+  if (tokens_.Peek().IsIdentifier() && tokens_.PeekSymbol("(", 1)) {
+    return ParseTableValuedFunction(tokens_.Advance().value);
+  }
+  return tokens_.SyntaxError();
 }
 
 // joinRelation*: [NATURAL] [INNER | CROSS | LEFT [OUTER|SEMI|ANTI] | RIGHT [OUTER] |
@@ -902,7 +922,30 @@ Result<PlanPtr> QueryParser::ParseJoins(PlanPtr left) {
     }
     // After INNER, CROSS, LEFT [OUTER], ... the word JOIN must follow.
     if (!joined && !tokens_.MatchClauseKeyword("JOIN")) return tokens_.SyntaxError();
-    if (tokens_.PeekClauseKeyword("LATERAL")) return UnsupportedSql("LATERAL joins");
+    if (tokens_.PeekClauseKeyword("LATERAL")) {
+      tokens_.Advance();
+      if (*type != plan::JoinType::kInner && *type != plan::JoinType::kCross && *type != plan::JoinType::kLeftOuter) {
+        // Spark names the join type in SQL words: RIGHT OUTER, FULL OUTER, LEFT SEMI, LEFT ANTI.
+        const char* name = *type == plan::JoinType::kRightOuter  ? "RIGHT OUTER"
+                           : *type == plan::JoinType::kFullOuter ? "FULL OUTER"
+                           : *type == plan::JoinType::kLeftSemi  ? "LEFT SEMI"
+                                                                 : "LEFT ANTI";
+        return ParseError("INVALID_LATERAL_JOIN_TYPE", {{"joinType", name}});
+      }
+      if (natural) return UnsupportedSql("NATURAL JOIN LATERAL");
+      ARROW_ASSIGN_OR_RAISE(auto subquery, ParseLateralRelation());
+      auto lateral = std::make_shared<plan::LateralJoinPlan>();
+      lateral->subquery = std::move(subquery);
+      lateral->join_type = *type;
+      if (tokens_.MatchClauseKeyword("ON")) {
+        ARROW_ASSIGN_OR_RAISE(lateral->condition, expressions_.ParseExpression());
+      } else if (tokens_.PeekClauseKeyword("USING")) {
+        return ParseError("UNSUPPORTED_FEATURE.LATERAL_JOIN_USING");
+      }
+      lateral->children = {std::move(left)};
+      left = lateral;
+      continue;
+    }
     ARROW_ASSIGN_OR_RAISE(auto right, ParseRelation());
     auto join = std::make_shared<plan::JoinPlan>();
     join->join_type = *type;
@@ -927,7 +970,10 @@ Result<PlanPtr> QueryParser::ParseRelation() {
     return ParseRelationAlias(std::move(subquery));
   }
   if (tokens_.MatchKeyword("VALUES")) return ParseInlineTable();
-  if (tokens_.PeekKeyword("LATERAL")) return UnsupportedSql("LATERAL subqueries");
+  if (tokens_.PeekKeyword("LATERAL") && !tokens_.PeekKeyword("VIEW", 1)) {
+    tokens_.Advance();  // FROM LATERAL (...): nothing before it to read
+    return ParseLateralRelation();
+  }
   ARROW_ASSIGN_OR_RAISE(auto identifier, expressions_.ParseIdentifierClause());
   if (identifier && tokens_.PeekSymbol("(")) {  // IDENTIFIER('range')(3)
     if (identifier->size() > 1) return UnsupportedSql("qualified table-valued function names");
@@ -1023,6 +1069,13 @@ Result<PlanPtr> QueryParser::ParseTableValuedFunction(const std::string& name) {
   }
   ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
   std::string lower = ToLowerAscii(name);
+  if (functions::FindGenerator(lower)) {
+    // explode(...), inline(...), stack(...) as a table: the generator over one
+    // row (arguments may read a LATERAL join's left columns).
+    auto project = plan::MakeUnary<plan::ProjectPlan>(OneRowRelation());
+    project->expressions = {std::make_shared<plan::FunctionExpr>(name, std::move(args))};
+    return ParseRelationAlias(std::move(project));
+  }
   if (lower != "range") {
     for (std::string_view known : kTableValuedFunctions) {
       if (lower == known) return UnsupportedSql("table-valued function " + lower + "()");

@@ -67,6 +67,7 @@ class QueryParser {
 
   Result<plan::PlanPtr> ParseFromClause();
   Result<plan::PlanPtr> ParseLateralViews(plan::PlanPtr relation);
+  Result<plan::PlanPtr> ParseLateralRelation();
   Result<plan::PlanPtr> ParseRelation();
   Result<QueryTerm> ParseSetOperations();
   Result<QueryTerm> ParseIntersections();

@@ -1,6 +1,7 @@
 #include "sql/statement_parser.h"
 
 #include <array>
+#include <cstdlib>
 
 #include "types/spark_types.h"
 
@@ -237,8 +238,8 @@ Result<PlanPtr> StatementParser::ParseCreateView(bool replace, bool global, bool
 }
 
 // CREATE [OR REPLACE] TABLE [IF NOT EXISTS] name [(columns)] [USING format]
-// [OPTIONS (...)] [PARTITIONED BY (...)] [LOCATION '...'] [COMMENT '...']
-// [TBLPROPERTIES (...)] [[AS] query]
+// [OPTIONS (...)] [PARTITIONED BY (...)] [CLUSTERED BY (...) [SORTED BY (...)]
+// INTO n BUCKETS] [LOCATION '...'] [COMMENT '...'] [TBLPROPERTIES (...)] [[AS] query]
 Result<PlanPtr> StatementParser::ParseCreateTable(bool replace) {
   auto command = NewCommand(CommandKind::kCreateTable);
   command->replace = replace;
@@ -262,8 +263,25 @@ Result<PlanPtr> StatementParser::ParseCreateTable(bool replace) {
       ARROW_ASSIGN_OR_RAISE(spec.comment, ParseStringLiteral());
     } else if (tokens_.MatchKeyword("TBLPROPERTIES")) {
       ARROW_ASSIGN_OR_RAISE(spec.properties, ParsePropertyList());
-    } else if (tokens_.PeekKeyword("CLUSTERED") || tokens_.PeekKeyword("CLUSTER")) {
-      return UnsupportedSql("CREATE TABLE with bucketing or clustering");
+    } else if (tokens_.MatchKeywords({"CLUSTERED", "BY"})) {
+      // CLUSTERED BY (a, ...) [SORTED BY (b [ASC], ...)] INTO n BUCKETS
+      ARROW_ASSIGN_OR_RAISE(spec.bucket_by, expressions_.ParseIdentifierList());
+      if (tokens_.MatchKeywords({"SORTED", "BY"})) {
+        ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
+        do {
+          ARROW_ASSIGN_OR_RAISE(auto column, expressions_.ParseIdentifier());
+          if (tokens_.PeekKeyword("DESC")) return UnsupportedSql("SORTED BY ... DESC (Spark sorts buckets ascending)");
+          tokens_.MatchKeyword("ASC");
+          spec.sort_by.push_back(std::move(column));
+        } while (tokens_.MatchSymbol(","));
+        ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+      }
+      ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("INTO"));
+      if (tokens_.Peek().kind != TokenKind::kNumber) return tokens_.SyntaxError();
+      spec.num_buckets = std::atoi(tokens_.Advance().value.c_str());
+      ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("BUCKETS"));
+    } else if (tokens_.PeekKeyword("CLUSTER")) {
+      return UnsupportedSql("CREATE TABLE with CLUSTER BY (clustering)");
     } else if (tokens_.PeekKeyword("STORED") || tokens_.PeekKeyword("ROW")) {
       return UnsupportedSql("CREATE TABLE of a Hive format (STORED AS / ROW FORMAT)");
     } else {

@@ -145,16 +145,6 @@ def test_write_failure_leaves_nothing(spark, request, out):
     golden.check_value(request, "visible_files", visible if path.exists() else [])
 
 
-@pytest.mark.sk8_only
-def test_write_bucketed_table_is_refused(spark, df):
-    # Tables are written (test_catalog.py); bucketing is not: the refusal names it.
-    if golden.recording():
-        pytest.skip("sk8's own refusal")
-    with pytest.raises(Exception) as e:
-        df.write.bucketBy(2, "k").saveAsTable("t_written")
-    assert "UNSUPPORTED_FEATURE" in str(e.value) and "bucketBy" in str(e.value)
-
-
 def test_write_partitioned_and_read_back(spark, request, df, out):
     path = out / "partitioned"
     df.write.mode("overwrite").partitionBy("k", "flag").parquet(str(path))
