@@ -668,7 +668,7 @@ TEST(SqlQueries, UnsupportedConstructsAreNamed) {
        {"SHOW PARTITIONS t", "CREATE TABLE x (a INT) STORED AS ORC", "ALTER TABLE t ADD COLUMNS (b INT)",
         "EXPLAIN CREATE TABLE x (a INT)", "DESCRIBE t a", "FROM t SELECT a",
         "SELECT * FROM t TABLESAMPLE (100M)",
-        "SELECT * FROM explode(array(1))", "SELECT a FROM t LIMIT a",
+        "SELECT a FROM t LIMIT a",
         "SELECT * FROM range(a)"}) {
     auto result = ParseQuery(text);
     ASSERT_FALSE(result.ok()) << text;
