@@ -223,7 +223,7 @@ def test_read_partitioned_and_pruned(spark, request, s3, data):
 ROWS = [(1, "a", 1.5), (2, "b", None), (3, "a", -2.0), (4, None, 0.25)]
 
 
-@pytest.mark.parametrize("fmt", ["parquet", "csv", "json"])
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "json", "orc"])
 def test_write_and_read_back(spark, request, s3, local, fmt):
     df = spark.createDataFrame(ROWS, "id INT, k STRING, x DOUBLE")
     read = lambda path: spark.read.format(fmt).schema("id INT, k STRING, x DOUBLE").load(path)  # noqa: E731
