@@ -760,14 +760,23 @@ Result<ResolvedPtr> Analyzer::ResolveRange(const plan::RangePlan& node) const {
 Result<ResolvedPtr> Analyzer::ResolveDataSource(const plan::DataSourcePlan& node) const {
   io::SourceContext context;
   context.session_time_zone = ctx_.session_time_zone;
+  context.storage = storage_conf_;
+  static const io::StorageConf kNoConf;
+  const io::StorageConf& storage = context.storage ? *context.storage : kNoConf;
   io::SourceOptions options(node.options);
   ARROW_ASSIGN_OR_RAISE(auto source, io::MakeDataSource(node.format, options, node.user_schema, context));
   io::ListedFiles listed;
-  std::error_code missing;
-  if (node.missing_ok && !std::filesystem::exists(io::LocalPath(node.paths.front()), missing)) {
+  bool missing = false;
+  if (node.missing_ok) {
+    ARROW_ASSIGN_OR_RAISE(auto where, io::ResolvePath(node.paths.front(), storage));
+    auto info = where.fs->GetFileInfo(where.path);
+    if (!info.ok()) return io::StoreError(where, node.paths.front(), info.status());
+    missing = info->type() == arrow::fs::FileType::NotFound;
+  }
+  if (missing) {
     listed.partition_schema = arrow::schema(arrow::FieldVector{});
   } else {
-    ARROW_ASSIGN_OR_RAISE(listed, io::ListPartitionedFiles(node.paths, options));
+    ARROW_ASSIGN_OR_RAISE(listed, io::ListPartitionedFiles(node.paths, options, storage));
   }
   if (!node.partition_schema.empty()) {
     ARROW_ASSIGN_OR_RAISE(auto declared, types::ParseSparkJson(node.partition_schema));

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "analyzer/catalog.h"
+#include "io/storage_conf.h"
 #include "plan/bound_expression.h"
 #include "plan/logical_plan.h"
 #include "plan/resolved_plan.h"
@@ -21,6 +22,8 @@ class Analyzer {
   /// pivot without values takes the column's distinct values) uses it.
   using QueryRunner = std::function<Result<std::shared_ptr<arrow::Table>>(const plan::ResolvedPtr&)>;
   void set_query_runner(QueryRunner runner) { query_runner_ = std::move(runner); }
+  /// The session's Hadoop confs, which data sources list and open files with.
+  void set_storage_conf(io::StorageConfPtr conf) { storage_conf_ = std::move(conf); }
 
   /// The resolved plan, every column with its identity (see AssignColumnIds).
   Result<plan::ResolvedPtr> Resolve(const plan::PlanPtr& plan) const;
@@ -219,6 +222,7 @@ class Analyzer {
 
   const SessionCatalog* catalog_;
   plan::EvalContext ctx_;
+  io::StorageConfPtr storage_conf_;
   QueryRunner query_runner_;
   /// Where window expressions go while a select list binds (null: not allowed).
   mutable WindowContext* windows_ = nullptr;

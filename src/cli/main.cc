@@ -11,6 +11,7 @@
 #include "cli/doctor.h"
 #include "common/logging.h"
 #include "functions/function_registry.h"
+#include "io/filesystems.h"
 #include "server/server.h"
 
 namespace {
@@ -190,6 +191,7 @@ int Serve(const std::vector<std::string>& args) {
     if (!status.ok()) return Fail("--conf " + pair + ": " + status.message());
   }
   auto status = sk8::server::RunServer(options);
+  sk8::io::FinalizeFileSystems();  // the AWS SDK shuts down before static destructors run
   if (!status.ok()) {
     sk8::LogError("server failed", {{"error", status.ToString()}});
     return 1;

@@ -10,6 +10,7 @@
 
 #include "commands/command_util.h"
 #include "io/data_source.h"
+#include "io/filesystems.h"
 #include "types/spark_types.h"
 
 namespace sk8::commands {
@@ -159,6 +160,11 @@ Status CreateTable(const std::vector<std::string>& name, const plan::TableSpec& 
   for (const auto& [k, v] : spec.properties) table.properties[k] = v;
   table.comment = spec.comment;
   table.created_ms = NowMs();
+  if (!location.empty() && !io::IsLocalPath(location)) {
+    // The catalog keeps its tables' files on the local disk for now.
+    return Unsupported("tables located in object stores (" + location +
+                       ": spark.read / df.write read and write the path itself)");
+  }
   table.type = location.empty() ? TableType::kManaged : TableType::kExternal;
   table.location = location.empty() ? warehouse.DefaultTableLocation(id.database, id.name)
                                     : fs::absolute(io::LocalPath(location)).lexically_normal().string();

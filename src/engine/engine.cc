@@ -18,6 +18,7 @@ namespace sk8::engine {
 
 Result<plan::ResolvedPtr> Analyze(const plan::PlanPtr& unresolved, const QueryContext& ctx) {
   analyzer::Analyzer analyzer(ctx.catalog, ctx.eval);
+  analyzer.set_storage_conf(ctx.storage_conf);
   analyzer.set_query_runner([&ctx](const plan::ResolvedPtr& plan) -> Result<std::shared_ptr<arrow::Table>> {
     ARROW_ASSIGN_OR_RAISE(auto optimized, optimizer::Optimize(plan, ctx.eval));
     exec::ExecContext exec_ctx;
@@ -288,6 +289,7 @@ Status Execute(const plan::ResolvedPlan& optimized, const QueryContext& ctx, con
 Status ExecuteWrite(const plan::ResolvedPlan& optimized, io::WriteSpec spec, const QueryContext& ctx,
                     QueryMemoryStats* stats) {
   if (spec.session_time_zone.empty()) spec.session_time_zone = ctx.eval.session_time_zone;
+  if (!spec.storage) spec.storage = ctx.storage_conf;
   ARROW_ASSIGN_OR_RAISE(auto writer, io::DatasetWriter::Open(std::move(spec), optimized.schema));
   if (writer->skipped()) return Status::OK();
   std::mutex mutex;  // the writer's files take one batch at a time

@@ -27,6 +27,9 @@ struct QueryContext {
   /// The budget the query draws from (its session's, below the server's);
   /// nullptr: the server's budget directly.
   std::shared_ptr<MemoryTracker> memory;
+  /// The session's Hadoop confs (s3a endpoint, credentials) that file reads and
+  /// writes open their paths with; null: none.
+  io::StorageConfPtr storage_conf;
   /// Steps (analyze, optimize, execute) are timed into this when set (traces).
   std::vector<observability::QueryPhase>* phases = nullptr;
   /// Count each operator's rows into QueryMemoryStats::plan (event log,

@@ -61,7 +61,7 @@ class CsvSource final : public DataSource {
     for (const auto& path : files) {
       FileSplit whole;
       whole.path = path;
-      ARROW_ASSIGN_OR_RAISE(auto text, ReadSplitText(whole, encoding_, arrow::default_memory_pool()));
+      ARROW_ASSIGN_OR_RAISE(auto text, ReadSplitText(whole, storage(), encoding_, arrow::default_memory_pool()));
       CsvRecords records;
       TokenizeCsv(text.text, format_, &records);
       size_t first_data = 0;
@@ -97,13 +97,13 @@ class CsvSource final : public DataSource {
   }
 
   Result<std::vector<FileSplit>> PlanSplits(const std::vector<std::string>& files) const override {
-    return PlanByteRangeSplits(files, format_.multi_line);
+    return PlanByteRangeSplits(files, storage(), format_.multi_line);
   }
 
   Result<std::shared_ptr<arrow::RecordBatch>> ReadSplit(const FileSplit& split, const arrow::Schema& data_schema,
                                                         const std::vector<int>& columns,
                                                         arrow::MemoryPool* pool) const override {
-    ARROW_ASSIGN_OR_RAISE(auto text, ReadSplitText(split, encoding_, pool));
+    ARROW_ASSIGN_OR_RAISE(auto text, ReadSplitText(split, storage(), encoding_, pool));
     CsvRecords records;
     TokenizeCsv(text.text, format_, &records);
     const size_t first = header_ && text.starts_file && records.size() > 0 ? 1 : 0;

@@ -18,6 +18,19 @@ bool SameColumnName(std::string_view a, std::string_view b) {
          });
 }
 
+const StorageConf& DataSource::storage() const {
+  static const StorageConf kNone;
+  return storage_ ? *storage_ : kNone;
+}
+
+// Every format opens its files through the same filesystem layer: the source
+// is made, then given the session's confs (the object is not const until here).
+Result<std::shared_ptr<const DataSource>> BindStorage(std::shared_ptr<const DataSource> source,
+                                                      StorageConfPtr storage) {
+  std::const_pointer_cast<DataSource>(source)->storage_ = std::move(storage);
+  return source;
+}
+
 Result<SourceStatistics> DataSource::ReadStatistics(const std::vector<std::string>&) const {
   return SourceStatistics{};
 }
@@ -38,8 +51,10 @@ Result<std::shared_ptr<arrow::Schema>> ParseUserSchema(const std::string& text) 
   return arrow::schema(std::move(fields));
 }
 
-Result<DataSourcePtr> MakeDataSource(const std::string& format, SourceOptions options, const std::string& user_schema,
-                                     const SourceContext& context) {
+namespace {
+
+Result<DataSourcePtr> MakeFormatSource(const std::string& format, SourceOptions options,
+                                       const std::string& user_schema, const SourceContext& context) {
   std::string name = format;
   std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
   ARROW_ASSIGN_OR_RAISE(auto schema, ParseUserSchema(user_schema));
@@ -52,6 +67,14 @@ Result<DataSourcePtr> MakeDataSource(const std::string& format, SourceOptions op
     return Unsupported("reading the " + name + " format");
   }
   return SparkError(SparkExceptionKind::kClassNotFound, "DATA_SOURCE_NOT_FOUND", {{"provider", format}});
+}
+
+}  // namespace
+
+Result<DataSourcePtr> MakeDataSource(const std::string& format, SourceOptions options, const std::string& user_schema,
+                                     const SourceContext& context) {
+  ARROW_ASSIGN_OR_RAISE(auto source, MakeFormatSource(format, std::move(options), user_schema, context));
+  return BindStorage(std::move(source), context.storage);
 }
 
 }  // namespace sk8::io

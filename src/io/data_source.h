@@ -12,6 +12,7 @@
 
 #include "common/spark_error.h"
 #include "functions/text_values.h"
+#include "io/storage_conf.h"
 
 /// The data-source interface: one class per file format (Parquet, CSV, JSON,
 /// text) that the analyzer and the executor's file scan call without knowing
@@ -76,6 +77,15 @@ class DataSource {
                                                                 const arrow::Schema& data_schema,
                                                                 const std::vector<int>& columns,
                                                                 arrow::MemoryPool* pool) const = 0;
+
+  /// The session's Hadoop confs the source opens its files with (s3a:// endpoint,
+  /// credentials; io/filesystems.h), bound by MakeDataSource.
+  const StorageConf& storage() const;
+
+ private:
+  friend Result<std::shared_ptr<const DataSource>> BindStorage(std::shared_ptr<const DataSource> source,
+                                                               StorageConfPtr storage);
+  StorageConfPtr storage_;
 };
 
 using DataSourcePtr = std::shared_ptr<const DataSource>;
@@ -86,6 +96,7 @@ bool SameColumnName(std::string_view a, std::string_view b);
 /// Settings of the session a source reads for.
 struct SourceContext {
   std::string session_time_zone = "UTC";
+  StorageConfPtr storage;  // null: no Hadoop confs
 };
 
 /// The source for `format` ("parquet", "csv", "json", "text"; any case) with

@@ -71,18 +71,45 @@ Status MoveTree(const fs::path& from, const fs::path& to) {
   return Status::OK();
 }
 
+// A path inside its filesystem without "." / ".." parts and trailing slashes.
+std::string CleanTarget(const ResolvedPath& where) {
+  std::string path = where.local ? fs::path(where.path).lexically_normal().string() : where.path;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+std::string ParentOf(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? "" : (slash == 0 ? "/" : path.substr(0, slash));
+}
+
+std::string NameOf(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string Join(const std::string& dir, const std::string& name) {
+  if (name.empty()) return dir;
+  return dir.empty() || dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<DatasetWriter>> DatasetWriter::Open(WriteSpec spec, std::shared_ptr<arrow::Schema> schema) {
   std::unique_ptr<DatasetWriter> writer(new DatasetWriter());
-  if (spec.path.find("://") != std::string::npos && spec.path.rfind("file://", 0) != 0) {
-    ARROW_RETURN_NOT_OK(ListDataFiles({spec.path}).status());  // the same refusal as reading
+  static const StorageConf kNoConf;
+  ARROW_ASSIGN_OR_RAISE(writer->where_, ResolvePath(spec.path, spec.storage ? *spec.storage : kNoConf));
+  auto& where = writer->where_;
+  writer->target_ = CleanTarget(where);
+  if (!where.local && writer->target_.find('/') == std::string::npos) {
+    return Unsupported("writing to the root of a bucket (" + spec.path + ": write under a prefix of it)");
   }
-  const fs::path target = fs::absolute(LocalPath(spec.path)).lexically_normal();
-  std::error_code ec;
-  const bool exists = fs::exists(target, ec);
+  auto info = where.fs->GetFileInfo(writer->target_);
+  if (!info.ok()) return StoreError(where, spec.path, info.status());
+  const bool exists = info->type() != arrow::fs::FileType::NotFound;
+  if (!exists) ARROW_RETURN_NOT_OK(CheckBucket(where, spec.path));  // a wrong bucket fails before any rows run
   if (exists && spec.mode == SaveMode::kErrorIfExists) {
-    return AnalysisError("PATH_ALREADY_EXISTS", {{"outputPath", QualifiedPath(target.string())}});
+    return AnalysisError("PATH_ALREADY_EXISTS", {{"outputPath", QualifiedPath(where.Uri(writer->target_))}});
   }
   writer->skipped_ = exists && spec.mode == SaveMode::kIgnore;
   // Partition columns leave the files; they live in the directory names.
@@ -115,10 +142,11 @@ Result<std::unique_ptr<DatasetWriter>> DatasetWriter::Open(WriteSpec spec, std::
   ARROW_RETURN_NOT_OK(PartFileExtension(spec.format, spec.options).status());
   writer->job_id_ = RandomId();
   // The staging directory is a hidden sibling of the target, so readers of
-  // the parent skip it and the final moves stay on one filesystem.
+  // the parent skip it and the final moves stay on one filesystem (one bucket).
   writer->staging_ =
-      (target.parent_path() / ("." + target.filename().string() + "-sk8-staging-" + writer->job_id_)).string();
-  if (!writer->skipped_) {
+      Join(ParentOf(writer->target_), "." + NameOf(writer->target_) + "-sk8-staging-" + writer->job_id_);
+  if (!writer->skipped_ && where.local) {
+    std::error_code ec;
     fs::create_directories(writer->staging_, ec);
     if (ec) return Status::IOError("cannot create ", writer->staging_, ": ", ec.message());
   }
@@ -132,9 +160,20 @@ DatasetWriter::~DatasetWriter() {
 }
 
 void DatasetWriter::Abort() {
+  // Unfinished files are dropped, not completed (an object store's upload is
+  // aborted), then whatever reached the staging directory is removed.
+  for (auto& stream : streams_) {
+    if (!stream->closed()) ARROW_UNUSED(stream->Abort());
+  }
   writers_.clear();
-  std::error_code ec;
-  if (!staging_.empty()) fs::remove_all(staging_, ec);
+  streams_.clear();
+  if (staging_.empty() || skipped_) return;
+  if (where_.local) {
+    std::error_code ec;
+    fs::remove_all(staging_, ec);
+  } else if (where_.fs) {
+    ARROW_UNUSED(where_.fs->DeleteDir(staging_));  // its objects and its marker
+  }
 }
 
 Result<FormatWriter*> DatasetWriter::WriterFor(const std::string& directory, int bucket) {
@@ -144,19 +183,26 @@ Result<FormatWriter*> DatasetWriter::WriterFor(const std::string& directory, int
   ARROW_ASSIGN_OR_RAISE(auto extension, PartFileExtension(spec_.format, spec_.options));
   char name[32];
   std::snprintf(name, sizeof(name), "part-%05zu-", writers_.size());
-  const fs::path dir = fs::path(staging_) / directory;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Status::IOError("cannot create ", dir.string(), ": ", ec.message());
+  const std::string dir = Join(staging_, directory);
+  if (where_.local) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return Status::IOError("cannot create ", dir, ": ", ec.message());
+  }
   // Spark's names: part-00000-<job>-c000.<ext>, part-00000-<job>.c000.<ext>
   // in partition directories, part-00000-<job>_00003.c000.<ext> for bucket 3.
   char bucket_suffix[16] = "";
   if (bucket >= 0) std::snprintf(bucket_suffix, sizeof(bucket_suffix), "_%05d", bucket);
-  const auto path = (dir / (std::string(name) + job_id_ + bucket_suffix +
-                            (directory.empty() && bucket < 0 ? "-c000" : ".c000") + extension))
-                        .string();
+  const auto path = Join(dir, std::string(name) + job_id_ + bucket_suffix +
+                                  (directory.empty() && bucket < 0 ? "-c000" : ".c000") + extension);
+  auto out = where_.fs->OpenOutputStream(path);
+  if (!out.ok()) {
+    if (!where_.local) return StoreError(where_, where_.Uri(path), out.status());
+    return Status::IOError("cannot create ", path, ": ", out.status().message());
+  }
+  streams_.push_back(*out);
   ARROW_ASSIGN_OR_RAISE(auto writer,
-                        MakeFormatWriter(spec_.format, path, file_schema_, spec_.options, spec_.session_time_zone));
+                        MakeFormatWriter(spec_.format, *out, file_schema_, spec_.options, spec_.session_time_zone));
   writers_.push_back({directory, bucket, std::move(writer)});
   return writers_.back().writer.get();
 }
@@ -216,11 +262,21 @@ Status DatasetWriter::Commit() {
   }
   // An empty result still writes one (empty) file, as Spark does, so the schema is kept.
   if (writers_.empty() && partition_columns.empty() && bucket_column_ < 0) ARROW_RETURN_NOT_OK(WriterFor("").status());
-  for (auto& file : writers_) ARROW_RETURN_NOT_OK(file.writer->Close());
+  for (auto& file : writers_) {
+    Status closed = file.writer->Close();
+    if (!closed.ok()) return where_.local ? closed : StoreError(where_, spec_.path, closed);
+  }
   writers_.clear();
+  streams_.clear();
+  ARROW_RETURN_NOT_OK(where_.local ? CommitByRename() : CommitByCopy());
+  committed_ = true;
+  return Status::OK();
+}
+
+Status DatasetWriter::CommitByRename() {
   std::error_code ec;
   std::ofstream(fs::path(staging_) / "_SUCCESS").close();
-  const fs::path target = fs::absolute(LocalPath(spec_.path)).lexically_normal();
+  const fs::path target = target_;
   const bool exists = fs::exists(target, ec);
   if (!exists) {
     fs::create_directories(target.parent_path(), ec);
@@ -243,7 +299,44 @@ Status DatasetWriter::Commit() {
     ARROW_RETURN_NOT_OK(MoveTree(staging_, target));
     fs::remove_all(staging_, ec);
   }
-  committed_ = true;
+  return Status::OK();
+}
+
+// An object store has no rename: once every file is complete in the staging
+// prefix, overwrite deletes the old objects, each staged object is copied
+// (server-side) to its final key, _SUCCESS last, and the staging prefix goes.
+// A failure before this point leaves the target untouched; a failure during
+// it is reported, and readers that wait for _SUCCESS never see a partial job.
+Status DatasetWriter::CommitByCopy() {
+  auto& store = *where_.fs;
+  auto fail = [&](const std::string& uri, const Status& cause) { return StoreError(where_, uri, cause); };
+  arrow::fs::FileSelector selector;
+  selector.base_dir = staging_;
+  selector.recursive = true;
+  selector.allow_not_found = true;  // a partitioned job without rows staged nothing
+  auto staged = store.GetFileInfo(selector);
+  if (!staged.ok()) return fail(where_.Uri(staging_), staged.status());
+  if (spec_.mode == SaveMode::kOverwrite) {
+    auto info = store.GetFileInfo(target_);
+    if (!info.ok()) return fail(spec_.path, info.status());
+    Status removed = Status::OK();
+    if (info->type() == arrow::fs::FileType::File) removed = store.DeleteFile(target_);
+    if (info->type() == arrow::fs::FileType::Directory) removed = store.DeleteDir(target_);
+    if (!removed.ok()) return fail(spec_.path, removed);
+  }
+  for (const auto& file : *staged) {
+    if (file.type() != arrow::fs::FileType::File) continue;
+    const std::string relative = file.path().substr(staging_.size() + 1);
+    Status copied = store.CopyFile(file.path(), Join(target_, relative));
+    if (!copied.ok()) return fail(where_.Uri(Join(target_, relative)), copied);
+  }
+  const std::string success = Join(target_, "_SUCCESS");
+  auto marker = store.OpenOutputStream(success);
+  if (!marker.ok()) return fail(where_.Uri(success), marker.status());
+  Status closed = (*marker)->Close();
+  if (!closed.ok()) return fail(where_.Uri(success), closed);
+  // The job is committed; a staging prefix left behind is hidden from readers.
+  ARROW_UNUSED(store.DeleteDir(staging_));  // its objects and the directory marker Arrow leaves
   return Status::OK();
 }
 

@@ -1,13 +1,13 @@
 #include "io/file_listing.h"
 
 #include <fnmatch.h>
-#include <glob.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <optional>
 
 #include "functions/text_values.h"
+#include "io/filesystems.h"
 #include "types/spark_types.h"
 
 namespace sk8::io {
@@ -22,88 +22,167 @@ using functions::ParseJavaLong;
 namespace fs = std::filesystem;
 
 std::string QualifiedPath(const std::string& path) {
+  if (!IsLocalPath(path)) return path;
   std::string local = path.rfind("file:", 0) == 0 ? path.substr(5) : path;
   std::error_code ec;
   fs::path absolute = fs::absolute(local, ec);
   return "file:" + (ec ? local : absolute.lexically_normal().string());
 }
 
-std::string FileUri(const std::string& path) { return "file://" + QualifiedPath(path).substr(5); }
+std::string FileUri(const std::string& path) {
+  if (!IsLocalPath(path)) return path;
+  return "file://" + QualifiedPath(path).substr(5);
+}
 
 namespace {
 
-bool Hidden(const fs::path& p) {
-  std::string name = p.filename().string();
-  return !name.empty() && (name[0] == '_' || name[0] == '.');
+bool Hidden(std::string_view name) { return !name.empty() && (name[0] == '_' || name[0] == '.'); }
+
+std::string_view BaseName(std::string_view path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// Whether a name between a listed directory and a file under it is hidden.
+bool HiddenBelow(std::string_view relative) {
+  size_t start = 0;
+  while (start <= relative.size()) {
+    size_t slash = relative.find('/', start);
+    if (slash == std::string_view::npos) slash = relative.size();
+    if (Hidden(relative.substr(start, slash - start))) return true;
+    start = slash + 1;
+  }
+  return false;
 }
 
 bool HasGlob(const std::string& path) { return path.find_first_of("*?[{") != std::string::npos; }
 
-// The paths a Hadoop-style glob matches, sorted ({a,b} alternatives too).
-std::vector<std::string> ExpandGlob(const std::string& pattern) {
-  std::vector<std::string> matches;
-  glob_t result{};
-  if (glob(pattern.c_str(), GLOB_BRACE | GLOB_NOSORT, nullptr, &result) == 0) {
-    for (size_t i = 0; i < result.gl_pathc; ++i) matches.emplace_back(result.gl_pathv[i]);
+// "a{b,c}d" -> "abd", "acd" (nested alternatives too), as Hadoop's globs read braces.
+std::vector<std::string> ExpandBraces(const std::string& pattern) {
+  const auto open = pattern.find('{');
+  if (open == std::string::npos) return {pattern};
+  int depth = 0;
+  std::vector<size_t> commas;
+  size_t close = std::string::npos;
+  for (size_t i = open; i < pattern.size() && close == std::string::npos; ++i) {
+    if (pattern[i] == '{') ++depth;
+    if (pattern[i] == '}' && --depth == 0) close = i;
+    if (pattern[i] == ',' && depth == 1) commas.push_back(i);
   }
-  globfree(&result);
+  if (close == std::string::npos) return {pattern};
+  std::vector<std::string> out;
+  size_t from = open + 1;
+  commas.push_back(close);
+  for (size_t comma : commas) {
+    auto rest = ExpandBraces(pattern.substr(0, open) + pattern.substr(from, comma - from) + pattern.substr(close + 1));
+    out.insert(out.end(), rest.begin(), rest.end());
+    from = comma + 1;
+  }
+  return out;
+}
+
+// The paths (inside `where.fs`) a glob matches, sorted: each alternative is
+// matched against a listing of the directory above its first wildcard, deep
+// enough for its names ('*' stops at '/' and at a leading '.', as glob(3)).
+Result<std::vector<std::string>> ExpandGlob(const ResolvedPath& where, const std::string& pattern) {
+  std::vector<std::string> matches;
+  for (const auto& alternative : ExpandBraces(pattern)) {
+    const auto wildcard = alternative.find_first_of("*?[");
+    if (wildcard == std::string::npos) {
+      auto info = where.fs->GetFileInfo(alternative);
+      if (!info.ok()) return StoreError(where, where.Uri(alternative), info.status());
+      if (info->type() != arrow::fs::FileType::NotFound) matches.push_back(alternative);
+      continue;
+    }
+    const auto slash = alternative.rfind('/', wildcard);
+    std::string base = slash == std::string::npos ? "" : alternative.substr(0, slash);
+    if (base.empty() && !alternative.empty() && alternative[0] == '/') base = "/";
+    const auto depth = std::count(alternative.begin() + static_cast<std::ptrdiff_t>(wildcard), alternative.end(), '/');
+    arrow::fs::FileSelector selector;
+    selector.base_dir = base;
+    selector.allow_not_found = true;
+    selector.recursive = depth > 0;
+    selector.max_recursion = static_cast<int32_t>(depth);
+    auto infos = where.fs->GetFileInfo(selector);
+    if (!infos.ok()) return StoreError(where, where.Uri(base), infos.status());
+    for (const auto& info : *infos) {
+      if (fnmatch(alternative.c_str(), info.path().c_str(), FNM_PATHNAME | FNM_PERIOD) == 0) {
+        matches.push_back(info.path());
+      }
+    }
+  }
   std::sort(matches.begin(), matches.end());
+  matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
   return matches;
 }
 
-Status RefuseScheme(const std::string& raw) {
-  const std::string scheme = raw.substr(0, raw.find("://"));
-  if (scheme == "hdfs" || scheme == "viewfs" || scheme == "webhdfs") {
-    return Unsupported("reading " + scheme +
-                       ":// paths (sk8 reads local files; run the job on a real Spark cluster through the "
-                       "Spark Connect gateway: sk8 serve --upstream sc://<spark-connect-host>:15002)");
-  }
-  return Unsupported("reading from " + scheme + ":// paths");
+// A path inside a local filesystem without "." / ".." parts and trailing slashes.
+std::string CleanPath(const ResolvedPath& where) {
+  if (!where.local) return where.path;
+  std::string path = fs::path(where.path).lexically_normal().string();
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
 }
 
 }  // namespace
 
-// Lists the files and, for each, the directory it was found under ("" for a
-// file named directly).
-Status ListWithBases(const std::vector<std::string>& paths, const SourceOptions& options,
-                     std::vector<std::string>* files, std::vector<std::string>* bases) {
+// Lists the files, each with its size and the directory it was found under
+// ("" for a file named directly), in the user's form (s3a://bucket/key, or an
+// absolute local path).
+Status ListWithBases(const std::vector<std::string>& paths, const SourceOptions& options, const StorageConf& storage,
+                     std::vector<std::string>* files, std::vector<std::string>* bases, std::vector<int64_t>* sizes) {
   // Directories are listed recursively either way; recursiveFileLookup only
   // turns partition discovery off.
   ARROW_ASSIGN_OR_RAISE(const bool recursive, options.GetBool("recursiveFileLookup", false));
   const auto name_filter = options.Get("pathGlobFilter");
-  auto keep = [&](const fs::path& file) {
-    return !name_filter || fnmatch(name_filter->c_str(), file.filename().c_str(), FNM_PERIOD) == 0;
+  auto keep = [&](std::string_view file) {
+    return !name_filter || fnmatch(name_filter->c_str(), std::string(BaseName(file)).c_str(), FNM_PERIOD) == 0;
   };
   for (const auto& raw : paths) {
-    if (raw.find("://") != std::string::npos && raw.rfind("file://", 0) != 0) return RefuseScheme(raw);
-    std::string local = raw.rfind("file://", 0) == 0 ? raw.substr(7) : (raw.rfind("file:", 0) == 0 ? raw.substr(5) : raw);
-    std::vector<std::string> matched{local};
-    if (HasGlob(local)) matched = ExpandGlob(local);
-    if (matched.empty()) return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(raw)}});
+    ARROW_ASSIGN_OR_RAISE(auto where, ResolvePath(raw, storage));
+    const std::string inner = CleanPath(where);
+    std::vector<std::string> matched{inner};
+    if (HasGlob(inner)) {
+      ARROW_ASSIGN_OR_RAISE(matched, ExpandGlob(where, inner));
+    }
+    if (matched.empty()) {
+      ARROW_RETURN_NOT_OK(CheckBucket(where, raw));
+      return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(raw)}});
+    }
     for (const auto& path : matched) {
-      std::error_code ec;
-      fs::file_status status = fs::status(path, ec);
-      if (ec || !fs::exists(status)) return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(path)}});
-      if (fs::is_regular_file(status)) {
+      auto info = where.fs->GetFileInfo(path);
+      if (!info.ok()) return StoreError(where, where.Uri(path), info.status());
+      if (info->type() == arrow::fs::FileType::NotFound) {
+        ARROW_RETURN_NOT_OK(CheckBucket(where, where.Uri(path)));
+        return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(where.Uri(path))}});
+      }
+      if (info->type() == arrow::fs::FileType::File) {
         if (keep(path)) {
-          files->push_back(path);
+          files->push_back(where.Uri(path));
           bases->push_back("");
+          sizes->push_back(info->size());
         }
         continue;
       }
-      std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec)) {
-        if (Hidden(it->path())) {
-          if (it->is_directory()) it.disable_recursion_pending();
-          continue;
-        }
-        if (it->is_regular_file() && keep(it->path())) found.push_back(it->path().string());
+      arrow::fs::FileSelector selector;
+      selector.base_dir = path;
+      selector.recursive = true;
+      auto listed = where.fs->GetFileInfo(selector);
+      if (!listed.ok()) return StoreError(where, where.Uri(path), listed.status());
+      std::vector<std::pair<std::string, int64_t>> found;
+      for (const auto& entry : *listed) {
+        if (entry.type() != arrow::fs::FileType::File) continue;
+        const std::string& file = entry.path();
+        if (file.size() <= path.size() + 1 || file.compare(0, path.size(), path) != 0) continue;
+        if (HiddenBelow(std::string_view(file).substr(path.size() + 1)) || !keep(file)) continue;
+        found.emplace_back(where.Uri(file), entry.size());
       }
-      if (ec) return Status::IOError("cannot list " + path + ": " + ec.message());
       std::sort(found.begin(), found.end());
-      files->insert(files->end(), found.begin(), found.end());
-      bases->insert(bases->end(), found.size(), recursive ? "" : path);
+      for (auto& [file, size] : found) {
+        files->push_back(std::move(file));
+        sizes->push_back(size);
+        bases->push_back(recursive ? "" : where.Uri(path));
+      }
     }
   }
   return Status::OK();
@@ -152,25 +231,25 @@ PartitionType InferPartitionType(const std::optional<std::string>& value, int32_
 
 }  // namespace
 
-Result<std::vector<std::string>> ListDataFiles(const std::vector<std::string>& paths, const SourceOptions& options) {
+Result<std::vector<std::string>> ListDataFiles(const std::vector<std::string>& paths, const SourceOptions& options,
+                                               const StorageConf& storage) {
   std::vector<std::string> files, bases;
-  ARROW_RETURN_NOT_OK(ListWithBases(paths, options, &files, &bases));
+  std::vector<int64_t> sizes;
+  ARROW_RETURN_NOT_OK(ListWithBases(paths, options, storage, &files, &bases, &sizes));
   return files;
 }
 
-Result<ListedFiles> ListPartitionedFiles(const std::vector<std::string>& paths, const SourceOptions& options) {
+Result<ListedFiles> ListPartitionedFiles(const std::vector<std::string>& paths, const SourceOptions& options,
+                                         const StorageConf& storage) {
   ListedFiles listed;
   std::vector<std::string> bases;
-  ARROW_RETURN_NOT_OK(ListWithBases(paths, options, &listed.files, &bases));
+  std::vector<int64_t> sizes;
+  ARROW_RETURN_NOT_OK(ListWithBases(paths, options, storage, &listed.files, &bases, &sizes));
   // Spark reads the largest files first (FilePartition packs splits sorted by
   // length, descending, stable): rows of an unordered read come in that order.
   {
-    std::vector<std::pair<uintmax_t, size_t>> order;
-    for (size_t f = 0; f < listed.files.size(); ++f) {
-      std::error_code size_error;
-      const uintmax_t size = fs::file_size(listed.files[f], size_error);
-      order.emplace_back(size_error ? 0 : size, f);
-    }
+    std::vector<std::pair<int64_t, size_t>> order;
+    for (size_t f = 0; f < listed.files.size(); ++f) order.emplace_back(sizes[f], f);
     std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     std::vector<std::string> files, sorted_bases;
     for (const auto& [size, f] : order) {
@@ -187,7 +266,7 @@ Result<ListedFiles> ListPartitionedFiles(const std::vector<std::string>& paths, 
   for (size_t f = 0; f < listed.files.size(); ++f) {
     std::vector<std::string> file_names;
     if (!bases[f].empty()) {
-      const auto relative = fs::path(listed.files[f]).lexically_relative(bases[f]).parent_path();
+      const auto relative = fs::path(listed.files[f].substr(bases[f].size() + 1)).parent_path();
       for (const auto& part : relative) {
         const auto text = part.string();
         const auto eq = text.find('=');

@@ -9,9 +9,10 @@
 
 #include "common/spark_error.h"
 #include "io/data_source.h"
+#include "io/filesystems.h"
 
 /// Turning the paths a user gives (files, directories, globs) into the data
-/// files to read. Local filesystem for now; object stores plug in here.
+/// files to read, on the local disk or in an object store (io/filesystems.h).
 namespace sk8::io {
 
 /// Files under `paths` as Spark lists them: a glob stands for the paths it
@@ -19,9 +20,10 @@ namespace sk8::io {
 /// directories), skipping names that start with "_" or "." (_SUCCESS, .crc
 /// files). Options: pathGlobFilter (a glob the file names must match),
 /// recursiveFileLookup. A missing path (or a glob matching nothing) is
-/// PATH_NOT_FOUND; hdfs:// and object stores are refused by name.
+/// PATH_NOT_FOUND; hdfs:// and the stores sk8 does not read are refused by
+/// name. Files come back as s3a://bucket/key or absolute local paths.
 Result<std::vector<std::string>> ListDataFiles(const std::vector<std::string>& paths,
-                                               const SourceOptions& options = {});
+                                               const SourceOptions& options = {}, const StorageConf& storage = {});
 
 /// Files with the Hive-style partition columns of their directories
 /// (`col=value/...` below a directory that was read), as Spark discovers
@@ -34,9 +36,11 @@ struct ListedFiles {
   std::shared_ptr<arrow::Schema> partition_schema;                    // no fields: not partitioned
   std::vector<std::vector<std::shared_ptr<arrow::Scalar>>> partition_values;  // per file
 };
-Result<ListedFiles> ListPartitionedFiles(const std::vector<std::string>& paths, const SourceOptions& options = {});
+Result<ListedFiles> ListPartitionedFiles(const std::vector<std::string>& paths, const SourceOptions& options = {},
+                                         const StorageConf& storage = {});
 
-/// "file:/abs/path" form Spark uses in messages (PATH_NOT_FOUND).
+/// "file:/abs/path" form Spark uses in messages (PATH_NOT_FOUND); an
+/// object-store URI as it is.
 std::string QualifiedPath(const std::string& path);
 /// "file:///abs/path", the URI form Spark names a file by when reading it fails.
 std::string FileUri(const std::string& path);

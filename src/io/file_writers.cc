@@ -5,7 +5,7 @@
 
 #include <arrow/adapters/orc/adapter.h>
 #include <arrow/builder.h>
-#include <arrow/io/file.h>
+#include <arrow/io/interfaces.h>
 #include <parquet/arrow/writer.h>
 #include <parquet/properties.h>
 
@@ -44,18 +44,11 @@ Status CheckNoCompression(const SourceOptions& options, const std::string& forma
   return Unsupported("writing compressed " + format + " files (compression " + name + ")");
 }
 
-Result<std::shared_ptr<arrow::io::FileOutputStream>> OpenOutput(const std::string& path) {
-  auto out = arrow::io::FileOutputStream::Open(path);
-  if (!out.ok()) return Status::IOError("cannot create ", path, ": ", out.status().message());
-  return *out;
-}
-
 class ParquetFileWriter final : public FormatWriter {
  public:
-  static Result<std::unique_ptr<FormatWriter>> Open(const std::string& path, const std::shared_ptr<arrow::Schema>& schema,
+  static Result<std::unique_ptr<FormatWriter>> Open(std::shared_ptr<arrow::io::OutputStream> out, const std::shared_ptr<arrow::Schema>& schema,
                                                     const SourceOptions& options) {
     ARROW_ASSIGN_OR_RAISE(auto codec, ParquetCodec(options));
-    ARROW_ASSIGN_OR_RAISE(auto out, OpenOutput(path));
     // Decimals as INT32 / INT64 where they fit and timestamps in
     // microseconds, as Spark writes them.
     auto properties = parquet::WriterProperties::Builder()
@@ -78,12 +71,13 @@ class ParquetFileWriter final : public FormatWriter {
 
 class OrcFileWriter final : public FormatWriter {
  public:
-  static Result<std::unique_ptr<FormatWriter>> Open(const std::string& path, const std::shared_ptr<arrow::Schema>& schema,
+  static Result<std::unique_ptr<FormatWriter>> Open(std::shared_ptr<arrow::io::OutputStream> out,
+                                                    const std::shared_ptr<arrow::Schema>& schema,
                                                     const SourceOptions& options) {
     ARROW_ASSIGN_OR_RAISE(auto codec, OrcCodecFor(options));
     auto writer = std::make_unique<OrcFileWriter>();
     ARROW_ASSIGN_OR_RAISE(writer->schema_, OrcFileSchema(*schema));
-    ARROW_ASSIGN_OR_RAISE(writer->out_, OpenOutput(path));
+    writer->out_ = std::move(out);
     arrow::adapters::orc::WriteOptions write_options;
     write_options.compression = codec.codec;
     ARROW_ASSIGN_OR_RAISE(writer->writer_, arrow::adapters::orc::ORCFileWriter::Open(writer->out_.get(), write_options));
@@ -106,14 +100,14 @@ class OrcFileWriter final : public FormatWriter {
 
  private:
   std::shared_ptr<arrow::Schema> schema_;
-  std::shared_ptr<arrow::io::FileOutputStream> out_;
+  std::shared_ptr<arrow::io::OutputStream> out_;
   std::unique_ptr<arrow::adapters::orc::ORCFileWriter> writer_;
   bool wrote_schema_ = false;
 };
 
 class CsvFileWriter final : public FormatWriter {
  public:
-  static Result<std::unique_ptr<FormatWriter>> Open(const std::string& path, const std::shared_ptr<arrow::Schema>& schema,
+  static Result<std::unique_ptr<FormatWriter>> Open(std::shared_ptr<arrow::io::OutputStream> out, const std::shared_ptr<arrow::Schema>& schema,
                                                     const SourceOptions& options, const std::string& time_zone) {
     for (const auto& field : schema->fields()) {
       const auto id = field->type()->id();
@@ -126,7 +120,7 @@ class CsvFileWriter final : public FormatWriter {
     }
     ARROW_RETURN_NOT_OK(CheckNoCompression(options, "CSV"));
     auto writer = std::make_unique<CsvFileWriter>();
-    ARROW_ASSIGN_OR_RAISE(writer->out_, OpenOutput(path));
+    writer->out_ = std::move(out);
     ARROW_ASSIGN_OR_RAISE(writer->fields_, functions::CsvFieldWriter::From(options));
     writer->line_separator_ = options.GetOr("lineSep", "\n");
     ARROW_ASSIGN_OR_RAISE(writer->datetime_, functions::ReadJsonWriteOptions(options, time_zone, true));
@@ -164,7 +158,7 @@ class CsvFileWriter final : public FormatWriter {
   Status Close() override { return out_->Close(); }
 
  private:
-  std::shared_ptr<arrow::io::FileOutputStream> out_;
+  std::shared_ptr<arrow::io::OutputStream> out_;
   functions::CsvFieldWriter fields_;
   std::string line_separator_;
   functions::JsonWriteOptions datetime_;
@@ -172,11 +166,11 @@ class CsvFileWriter final : public FormatWriter {
 
 class JsonFileWriter final : public FormatWriter {
  public:
-  static Result<std::unique_ptr<FormatWriter>> Open(const std::string& path, const SourceOptions& options,
+  static Result<std::unique_ptr<FormatWriter>> Open(std::shared_ptr<arrow::io::OutputStream> out, const SourceOptions& options,
                                                     const std::string& time_zone) {
     ARROW_RETURN_NOT_OK(CheckNoCompression(options, "JSON"));
     auto writer = std::make_unique<JsonFileWriter>();
-    ARROW_ASSIGN_OR_RAISE(writer->out_, OpenOutput(path));
+    writer->out_ = std::move(out);
     ARROW_ASSIGN_OR_RAISE(writer->datetime_, functions::ReadJsonWriteOptions(options, time_zone, true));
     writer->line_separator_ = options.GetOr("lineSep", "\n");
     return writer;
@@ -194,14 +188,14 @@ class JsonFileWriter final : public FormatWriter {
   Status Close() override { return out_->Close(); }
 
  private:
-  std::shared_ptr<arrow::io::FileOutputStream> out_;
+  std::shared_ptr<arrow::io::OutputStream> out_;
   std::string line_separator_;
   functions::JsonWriteOptions datetime_;
 };
 
 class TextFileWriter final : public FormatWriter {
  public:
-  static Result<std::unique_ptr<FormatWriter>> Open(const std::string& path, const std::shared_ptr<arrow::Schema>& schema,
+  static Result<std::unique_ptr<FormatWriter>> Open(std::shared_ptr<arrow::io::OutputStream> out, const std::shared_ptr<arrow::Schema>& schema,
                                                     const SourceOptions& options) {
     if (schema->num_fields() != 1) {
       return AnalysisError("_LEGACY_ERROR_TEMP_1250", {{"numColumns", std::to_string(schema->num_fields())}});
@@ -214,7 +208,7 @@ class TextFileWriter final : public FormatWriter {
     }
     ARROW_RETURN_NOT_OK(CheckNoCompression(options, "text"));
     auto writer = std::make_unique<TextFileWriter>();
-    ARROW_ASSIGN_OR_RAISE(writer->out_, OpenOutput(path));
+    writer->out_ = std::move(out);
     writer->line_separator_ = options.GetOr("lineSep", "\n");
     return writer;
   }
@@ -232,7 +226,7 @@ class TextFileWriter final : public FormatWriter {
   Status Close() override { return out_->Close(); }
 
  private:
-  std::shared_ptr<arrow::io::FileOutputStream> out_;
+  std::shared_ptr<arrow::io::OutputStream> out_;
   std::string line_separator_;
 };
 
@@ -263,16 +257,17 @@ Result<std::string> PartFileExtension(const std::string& format, const SourceOpt
   return SparkError(SparkExceptionKind::kClassNotFound, "DATA_SOURCE_NOT_FOUND", {{"provider", format}});
 }
 
-Result<std::unique_ptr<FormatWriter>> MakeFormatWriter(const std::string& format, const std::string& path,
+Result<std::unique_ptr<FormatWriter>> MakeFormatWriter(const std::string& format,
+                                                       std::shared_ptr<arrow::io::OutputStream> out,
                                                        const std::shared_ptr<arrow::Schema>& schema,
                                                        const SourceOptions& options,
                                                        const std::string& session_time_zone) {
   const auto name = Lower(format);
-  if (name == "parquet") return ParquetFileWriter::Open(path, schema, options);
-  if (name == "csv") return CsvFileWriter::Open(path, schema, options, session_time_zone);
-  if (name == "json") return JsonFileWriter::Open(path, options, session_time_zone);
-  if (name == "text") return TextFileWriter::Open(path, schema, options);
-  if (name == "orc") return OrcFileWriter::Open(path, schema, options);
+  if (name == "parquet") return ParquetFileWriter::Open(std::move(out), schema, options);
+  if (name == "csv") return CsvFileWriter::Open(std::move(out), schema, options, session_time_zone);
+  if (name == "json") return JsonFileWriter::Open(std::move(out), options, session_time_zone);
+  if (name == "text") return TextFileWriter::Open(std::move(out), schema, options);
+  if (name == "orc") return OrcFileWriter::Open(std::move(out), schema, options);
   return PartFileExtension(format, options).status();
 }
 

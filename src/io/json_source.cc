@@ -89,7 +89,7 @@ class JsonSource final : public DataSource {
     for (const auto& path : files) {
       FileSplit whole;
       whole.path = path;
-      ARROW_ASSIGN_OR_RAISE(auto text, ReadSplitText(whole, options_.encoding, arrow::default_memory_pool()));
+      ARROW_ASSIGN_OR_RAISE(auto text, ReadSplitText(whole, storage(), options_.encoding, arrow::default_memory_pool()));
       JsonRecords records;
       ParseRecords(text.text, options_, &records);
       for (size_t r = 0; r < records.rows.size(); ++r) {
@@ -114,13 +114,13 @@ class JsonSource final : public DataSource {
   }
 
   Result<std::vector<FileSplit>> PlanSplits(const std::vector<std::string>& files) const override {
-    return PlanByteRangeSplits(files, options_.multi_line || !options_.line_separator.empty());
+    return PlanByteRangeSplits(files, storage(), options_.multi_line || !options_.line_separator.empty());
   }
 
   Result<std::shared_ptr<arrow::RecordBatch>> ReadSplit(const FileSplit& split, const arrow::Schema& data_schema,
                                                         const std::vector<int>& columns,
                                                         arrow::MemoryPool* pool) const override {
-    ARROW_ASSIGN_OR_RAISE(auto text, ReadSplitText(split, options_.encoding, pool));
+    ARROW_ASSIGN_OR_RAISE(auto text, ReadSplitText(split, storage(), options_.encoding, pool));
     JsonRecords records;
     ParseRecords(text.text, options_, &records);
     const auto layout = CorruptRecordLayout::Of(data_schema, options_.corrupt_column);

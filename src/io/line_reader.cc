@@ -1,11 +1,9 @@
 #include "io/line_reader.h"
 
 #include <algorithm>
-#include <filesystem>
-
-#include <arrow/io/file.h>
 
 #include "io/file_listing.h"
+#include "io/filesystems.h"
 
 namespace sk8::io {
 namespace {
@@ -33,13 +31,17 @@ Status CheckEncoding(const std::string& encoding) {
   return Unsupported("reading files in the " + encoding + " encoding (UTF-8 and ISO-8859-1 are read)");
 }
 
-Result<std::vector<FileSplit>> PlanByteRangeSplits(const std::vector<std::string>& files, bool whole_files,
+Result<std::vector<FileSplit>> PlanByteRangeSplits(const std::vector<std::string>& files, const StorageConf& storage,
+                                                   bool whole_files,
                                                    int64_t split_bytes) {
   std::vector<FileSplit> splits;
   for (const auto& path : files) {
-    std::error_code ec;
-    const auto size = static_cast<int64_t>(std::filesystem::file_size(path, ec));
-    if (ec) return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(path)}});
+    auto found = FileSize(path, storage);
+    if (!found.ok()) {
+      if (GetSparkError(found.status())) return found.status();  // the store's own error
+      return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(path)}});
+    }
+    const int64_t size = *found;
     if (whole_files || size <= split_bytes) {
       FileSplit split;
       split.path = path;
@@ -58,9 +60,13 @@ Result<std::vector<FileSplit>> PlanByteRangeSplits(const std::vector<std::string
   return splits;
 }
 
-Result<SplitText> ReadSplitText(const FileSplit& split, const std::string& encoding, arrow::MemoryPool* pool) {
-  auto opened = arrow::io::ReadableFile::Open(split.path, pool);
-  if (!opened.ok()) return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(split.path)}});
+Result<SplitText> ReadSplitText(const FileSplit& split, const StorageConf& storage, const std::string& encoding,
+                                arrow::MemoryPool* pool) {
+  auto opened = OpenInputFile(split.path, storage, pool);
+  if (!opened.ok()) {
+    if (GetSparkError(opened.status())) return opened.status();
+    return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(split.path)}});
+  }
   auto file = *opened;
   ARROW_ASSIGN_OR_RAISE(const int64_t size, file->GetSize());
   const int64_t end = split.length < 0 ? size : std::min(size, split.offset + split.length);

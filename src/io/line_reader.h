@@ -17,7 +17,8 @@ namespace sk8::io {
 
 /// Byte ranges of about `split_bytes` over each file (one split per file
 /// when `whole_files`, as multiLine CSV / JSON and wholetext read them).
-Result<std::vector<FileSplit>> PlanByteRangeSplits(const std::vector<std::string>& files, bool whole_files,
+Result<std::vector<FileSplit>> PlanByteRangeSplits(const std::vector<std::string>& files, const StorageConf& storage,
+                                                   bool whole_files,
                                                    int64_t split_bytes = 16 << 20);
 
 /// The bytes of the lines starting in the split's range (from its first line
@@ -28,7 +29,8 @@ struct SplitText {
   std::string_view text;
   bool starts_file = false;  // the split's first line is the file's first line
 };
-Result<SplitText> ReadSplitText(const FileSplit& split, const std::string& encoding, arrow::MemoryPool* pool);
+Result<SplitText> ReadSplitText(const FileSplit& split, const StorageConf& storage, const std::string& encoding,
+                                arrow::MemoryPool* pool);
 
 /// Cuts text into lines at "\n", "\r\n" or "\r" (or at `separator` when not
 /// empty); a last line without a separator counts, an empty text has none.

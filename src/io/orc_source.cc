@@ -11,6 +11,7 @@
 #include <arrow/util/key_value_metadata.h>
 
 #include "io/file_listing.h"
+#include "io/filesystems.h"
 #include "io/schema_merge.h"
 #include "types/spark_types.h"
 
@@ -32,10 +33,14 @@ Status CannotReadFile(const std::string& path) {
 }
 
 // An opened file, or null for an empty (0-byte) file, which Spark skips.
-Result<std::unique_ptr<orc::ORCFileReader>> OpenOrc(const std::string& path, arrow::MemoryPool* pool) {
+Result<std::unique_ptr<orc::ORCFileReader>> OpenOrc(const std::string& path, const StorageConf& storage,
+                                                    arrow::MemoryPool* pool) {
   // Read, not memory-mapped (as the Parquet source: a truncated mapped file is a SIGBUS).
-  auto input = arrow::io::ReadableFile::Open(path, pool);
-  if (!input.ok()) return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(path)}});
+  auto input = OpenInputFile(path, storage, pool);
+  if (!input.ok()) {
+    if (GetSparkError(input.status())) return input.status();  // the store's own error
+    return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(path)}});
+  }
   auto size = (*input)->GetSize();
   if (size.ok() && *size == 0) return nullptr;
   try {
@@ -79,7 +84,7 @@ class OrcSource final : public DataSource {
     if (user_schema_) return user_schema_;
     std::shared_ptr<arrow::Schema> merged;
     for (const auto& path : files) {
-      ARROW_ASSIGN_OR_RAISE(auto reader, OpenOrc(path, arrow::default_memory_pool()));
+      ARROW_ASSIGN_OR_RAISE(auto reader, OpenOrc(path, storage(), arrow::default_memory_pool()));
       if (!reader) continue;
       ARROW_ASSIGN_OR_RAISE(auto schema, FileSparkSchema(*reader, path));
       if (schema->num_fields() == 0) continue;  // Spark skips files without columns
@@ -100,7 +105,7 @@ class OrcSource final : public DataSource {
     stats.rows = 0;
     const size_t read = std::min(files.size(), kMaxFooters);
     for (size_t i = 0; i < read; ++i) {
-      ARROW_ASSIGN_OR_RAISE(auto reader, OpenOrc(files[i], arrow::default_memory_pool()));
+      ARROW_ASSIGN_OR_RAISE(auto reader, OpenOrc(files[i], storage(), arrow::default_memory_pool()));
       if (reader) stats.rows += reader->NumberOfRows();
     }
     if (read > 0) {
@@ -113,7 +118,7 @@ class OrcSource final : public DataSource {
   Result<std::vector<FileSplit>> PlanSplits(const std::vector<std::string>& files) const override {
     std::vector<FileSplit> splits;
     for (const auto& path : files) {
-      ARROW_ASSIGN_OR_RAISE(auto reader, OpenOrc(path, arrow::default_memory_pool()));
+      ARROW_ASSIGN_OR_RAISE(auto reader, OpenOrc(path, storage(), arrow::default_memory_pool()));
       if (!reader) continue;
       // A stripe is the unit of parallel work, as a row group is for Parquet.
       for (int64_t s = 0; s < reader->NumberOfStripes(); ++s) {
@@ -133,7 +138,7 @@ class OrcSource final : public DataSource {
   Result<std::shared_ptr<arrow::RecordBatch>> ReadSplit(const FileSplit& split, const arrow::Schema& data_schema,
                                                         const std::vector<int>& columns,
                                                         arrow::MemoryPool* pool) const override {
-    ARROW_ASSIGN_OR_RAISE(auto reader, OpenOrc(split.path, pool));
+    ARROW_ASSIGN_OR_RAISE(auto reader, OpenOrc(split.path, storage(), pool));
     if (!reader) return CannotReadFile(split.path);
     auto file_schema = reader->ReadSchema();
     if (!file_schema.ok()) return CannotReadFile(split.path);

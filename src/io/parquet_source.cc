@@ -5,7 +5,6 @@
 
 #include <arrow/array/util.h>
 #include <arrow/compute/api.h>
-#include <arrow/io/file.h>
 #include <arrow/table.h>
 #include <arrow/util/key_value_metadata.h>
 #include <parquet/arrow/reader.h>
@@ -14,6 +13,7 @@
 #include <parquet/statistics.h>
 
 #include "io/file_listing.h"
+#include "io/filesystems.h"
 #include "io/schema_merge.h"
 #include "io/parquet_flat_reader.h"
 #include "types/spark_types.h"
@@ -27,10 +27,13 @@ Status CannotReadFooter(const std::string& path) {
                     {{"path", QualifiedPath(path)}});
 }
 
-Result<std::unique_ptr<parquet::arrow::FileReader>> OpenParquet(const std::string& path,
+Result<std::unique_ptr<parquet::arrow::FileReader>> OpenParquet(const std::string& path, const StorageConf& storage,
                                                                  arrow::MemoryPool* pool = arrow::default_memory_pool()) {
-  auto input = arrow::io::ReadableFile::Open(path);
-  if (!input.ok()) return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(path)}});
+  auto input = OpenInputFile(path, storage, pool);
+  if (!input.ok()) {
+    if (GetSparkError(input.status())) return input.status();  // the store's own error
+    return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(path)}});
+  }
   try {
     auto reader = parquet::arrow::OpenFile(*input, pool);
     if (!reader.ok()) return CannotReadFooter(path);
@@ -140,13 +143,14 @@ bool ChunkRange(const parquet::ColumnChunkMetaData& chunk, const parquet::Column
 
 // Rows of the files (past `max_footers` files, estimated from the first ones by
 // count) and per-column ranges (flat schemas of one shape only), in one pass.
-Result<SourceStatistics> ReadParquetStats(const std::vector<std::string>& files, size_t max_footers) {
+Result<SourceStatistics> ReadParquetStats(const std::vector<std::string>& files, const StorageConf& storage,
+                                          size_t max_footers) {
   SourceStatistics stats;
   stats.rows = 0;
   const size_t read = std::min(files.size(), max_footers);
   bool ranges_known = read == files.size() && read > 0;  // ranges need every file's footer
   for (size_t i = 0; i < read; ++i) {
-    ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(files[i]));
+    ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(files[i], storage));
     auto metadata = reader->parquet_reader()->metadata();
     stats.rows += metadata->num_rows();
     if (!ranges_known) continue;
@@ -207,7 +211,7 @@ class ParquetSource final : public DataSource {
     // mergeSchema: every file's columns, the first file's first.
     std::shared_ptr<arrow::Schema> merged;
     for (size_t i = 0; i < (merge_schema_ ? files.size() : 1); ++i) {
-      ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(files[i]));
+      ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(files[i], storage()));
       std::shared_ptr<arrow::Schema> file_schema;
       ARROW_RETURN_NOT_OK(reader->GetSchema(&file_schema));
       arrow::FieldVector fields;
@@ -225,7 +229,7 @@ class ParquetSource final : public DataSource {
   }
 
   Result<SourceStatistics> ReadStatistics(const std::vector<std::string>& files) const override {
-    ARROW_ASSIGN_OR_RAISE(auto stats, ReadParquetStats(files, /*max_footers=*/64));
+    ARROW_ASSIGN_OR_RAISE(auto stats, ReadParquetStats(files, storage(), /*max_footers=*/64));
     if (user_schema_ || merge_schema_) stats.ranges.clear();  // ranges follow the first file's columns
     return stats;
   }
@@ -233,7 +237,7 @@ class ParquetSource final : public DataSource {
   Result<std::vector<FileSplit>> PlanSplits(const std::vector<std::string>& files) const override {
     std::vector<FileSplit> splits;
     for (const auto& path : files) {
-      ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(path));
+      ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(path, storage()));
       auto metadata = reader->parquet_reader()->metadata();
       ForgetStoredArrowSchema(*metadata);
       for (int rg = 0; rg < metadata->num_row_groups(); ++rg) {
@@ -253,8 +257,11 @@ class ParquetSource final : public DataSource {
                                                         arrow::MemoryPool* pool) const override {
     // Read, not memory-mapped: a mapped file truncated by another process would
     // kill the server (SIGBUS), and mapped pages would count in its RSS.
-    auto input = arrow::io::ReadableFile::Open(split.path, pool);
-    if (!input.ok()) return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(split.path)}});
+    auto input = OpenInputFile(split.path, storage(), pool);
+    if (!input.ok()) {
+      if (GetSparkError(input.status())) return input.status();
+      return AnalysisError("PATH_NOT_FOUND", {{"path", QualifiedPath(split.path)}});
+    }
     auto metadata = std::const_pointer_cast<parquet::FileMetaData>(
         std::static_pointer_cast<const parquet::FileMetaData>(split.format_state));
     std::shared_ptr<arrow::Table> table;

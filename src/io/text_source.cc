@@ -22,13 +22,13 @@ class TextSource final : public DataSource {
 
   Result<std::vector<FileSplit>> PlanSplits(const std::vector<std::string>& files) const override {
     // A custom separator may not be "\n", which the byte ranges cut at.
-    return PlanByteRangeSplits(files, whole_text_ || !line_separator_.empty());
+    return PlanByteRangeSplits(files, storage(), whole_text_ || !line_separator_.empty());
   }
 
   Result<std::shared_ptr<arrow::RecordBatch>> ReadSplit(const FileSplit& split, const arrow::Schema& data_schema,
                                                         const std::vector<int>& columns,
                                                         arrow::MemoryPool* pool) const override {
-    ARROW_ASSIGN_OR_RAISE(auto text, ReadSplitText(split, encoding_, pool));
+    ARROW_ASSIGN_OR_RAISE(auto text, ReadSplitText(split, storage(), encoding_, pool));
     arrow::StringBuilder builder(pool);
     if (whole_text_) {
       ARROW_RETURN_NOT_OK(builder.Append(text.text));

@@ -23,10 +23,24 @@ connect::ConvertContext ConvertContextFor(Session& session) {
   return ctx;
 }
 
+// Hadoop confs as a Spark session hands them to its filesystems: fs.* and
+// spark.hadoop.fs.* (the latter wins: Spark copies spark.hadoop.* confs into
+// every Hadoop configuration it makes).
+namespace {
+io::StorageConfPtr StorageConfOf(const SparkConf& conf) {
+  auto storage = std::make_shared<io::StorageConf>();
+  for (const auto& [key, value] : conf.GetAll("fs.")) (*storage)[key] = value;
+  for (const auto& [key, value] : conf.GetAll("spark.hadoop.fs.")) (*storage)[key.substr(13)] = value;
+  if (storage->empty()) return nullptr;
+  return storage;
+}
+}  // namespace
+
 engine::QueryContext QueryContextFor(Session& session, const std::atomic<bool>* cancelled) {
   engine::QueryContext ctx;
   ctx.catalog = &session.catalog();
   ctx.eval = session.MakeEvalContext();
+  ctx.storage_conf = StorageConfOf(session.conf());
   ctx.cancelled = cancelled;
   return ctx;
 }

@@ -44,10 +44,10 @@ TEST(LineSplits, EveryLineIsReadByExactlyOneSplit) {
   expected.push_back("last-without-newline");
   const auto path = TempFile("lines.txt", text);
   for (int64_t split_bytes : {1, 2, 7, 64, 1000, 1 << 20}) {
-    auto splits = io::PlanByteRangeSplits({path}, /*whole_files=*/false, split_bytes).ValueOrDie();
+    auto splits = io::PlanByteRangeSplits({path}, {}, /*whole_files=*/false, split_bytes).ValueOrDie();
     std::vector<std::string> lines;
     for (const auto& split : splits) {
-      auto read = io::ReadSplitText(split, "UTF-8", arrow::default_memory_pool()).ValueOrDie();
+      auto read = io::ReadSplitText(split, {}, "UTF-8", arrow::default_memory_pool()).ValueOrDie();
       for (auto line : io::SplitLines(read.text)) lines.emplace_back(line);
     }
     EXPECT_EQ(lines, expected) << "split_bytes " << split_bytes;
@@ -254,7 +254,8 @@ TEST(OrcSource, SparkTimestampTypesRoundTripThroughTheWriter) {
   ASSERT_TRUE(ntz.Append(0).ok());
   auto batch = arrow::RecordBatch::Make(schema, 2, {ts.Finish().ValueOrDie(), ntz.Finish().ValueOrDie()});
   const auto path = TempFile("timestamps.orc", "");
-  auto writer = io::MakeFormatWriter("orc", path, schema, {}, "UTC").ValueOrDie();
+  auto out = arrow::io::FileOutputStream::Open(path).ValueOrDie();
+  auto writer = io::MakeFormatWriter("orc", out, schema, {}, "UTC").ValueOrDie();
   ASSERT_TRUE(writer->Write(*batch).ok());
   ASSERT_TRUE(writer->Close().ok());
   auto source = io::MakeDataSource("orc", {}, "", {}).ValueOrDie();
