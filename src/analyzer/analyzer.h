@@ -251,6 +251,12 @@ Result<plan::ResolvedPtr> AssignColumnIds(const plan::ResolvedPtr& plan);
 /// each reference carrying its column's identity.
 Result<plan::BoundExprPtr> WithColumnIds(const plan::BoundExprPtr& expr, const std::vector<plan::ColumnId>& input_ids);
 
+/// True when one of `node`'s own expressions (not its children's) reads the
+/// enclosing query's columns (an outer reference).
+bool NodeReadsOuterColumns(const plan::ResolvedPlan& node);
+/// True when `node` or a node below it reads the enclosing query's columns.
+bool PlanReadsOuterColumns(const plan::ResolvedPlan& node);
+
 /// A correlated subquery with its correlated predicates taken out (see
 /// decorrelate.cc): `conditions` read `plan`'s columns and the enclosing
 /// query's (outer references), both by identity.

@@ -25,34 +25,6 @@ using plan::ResolvedKind;
 using plan::ResolvedPlan;
 using plan::ResolvedPtr;
 
-bool NodeHasOuterReference(const ResolvedPlan& node) {
-  auto has = [](const BoundExprPtr& e) { return e && plan::HasOuterReference(*e); };
-  if (has(node.condition)) return true;
-  for (const auto& e : node.expressions) {
-    if (has(e)) return true;
-  }
-  for (const auto& g : node.grouping) {
-    if (has(g)) return true;
-  }
-  for (const auto& a : node.aggregates) {
-    for (const auto& arg : a.args) {
-      if (has(arg)) return true;
-    }
-  }
-  for (const auto& k : node.sort_keys) {
-    if (has(k.expr)) return true;
-  }
-  return false;
-}
-
-bool TreeHasOuterReference(const ResolvedPlan& node) {
-  if (NodeHasOuterReference(node)) return true;
-  for (const auto& child : node.children) {
-    if (TreeHasOuterReference(*child)) return true;
-  }
-  return false;
-}
-
 Status UnsupportedCorrelation(const std::string& where) {
   return Unsupported("correlated subqueries that read the outer query's columns " + where);
 }
@@ -98,7 +70,7 @@ class PredicatePullUp {
 
  private:
   Result<ResolvedPtr> Pull(const ResolvedPtr& node, std::vector<BoundExprPtr>* pulled) {
-    if (!TreeHasOuterReference(*node)) return node;
+    if (!PlanReadsOuterColumns(*node)) return node;
     switch (node->kind) {
       case ResolvedKind::kFilter: return PullFromFilter(*node, pulled);
       case ResolvedKind::kProject: return PullThroughProject(*node, pulled);
@@ -106,7 +78,7 @@ class PredicatePullUp {
       case ResolvedKind::kJoin: return PullFromJoin(*node, pulled);
       case ResolvedKind::kLimit: return PullThroughLimit(*node, pulled);
       case ResolvedKind::kSort: {
-        if (NodeHasOuterReference(*node)) return UnsupportedCorrelation("in ORDER BY");
+        if (NodeReadsOuterColumns(*node)) return UnsupportedCorrelation("in ORDER BY");
         ARROW_ASSIGN_OR_RAISE(auto child, Pull(node->children[0], pulled));
         auto out = std::make_shared<ResolvedPlan>(*node);
         out->children = {child};
@@ -154,7 +126,7 @@ class PredicatePullUp {
   }
 
   Result<ResolvedPtr> PullThroughProject(const ResolvedPlan& node, std::vector<BoundExprPtr>* pulled) {
-    if (NodeHasOuterReference(node)) return UnsupportedCorrelation("in the SELECT list");
+    if (NodeReadsOuterColumns(node)) return UnsupportedCorrelation("in the SELECT list");
     ARROW_ASSIGN_OR_RAISE(auto child, Pull(node.children[0], pulled));
     auto out = std::make_shared<ResolvedPlan>(node);
     out->children = {child};
@@ -180,7 +152,7 @@ class PredicatePullUp {
   // Each pulled predicate must be `inner column = outer expression`: the inner
   // column becomes a grouping key, so the predicate can be checked above.
   Result<ResolvedPtr> PullThroughAggregate(const ResolvedPlan& node, std::vector<BoundExprPtr>* pulled) {
-    if (NodeHasOuterReference(node)) return UnsupportedCorrelation("in an aggregate or GROUP BY");
+    if (NodeReadsOuterColumns(node)) return UnsupportedCorrelation("in an aggregate or GROUP BY");
     std::vector<BoundExprPtr> below;
     ARROW_ASSIGN_OR_RAISE(auto child, Pull(node.children[0], &below));
     auto out = std::make_shared<ResolvedPlan>(node);
@@ -222,13 +194,13 @@ class PredicatePullUp {
   // predicate must be `inner column = outer expression`, the column a
   // partition key.
   Result<ResolvedPtr> PullThroughLimit(const ResolvedPlan& node, std::vector<BoundExprPtr>* pulled) {
-    if (NodeHasOuterReference(node) || node.offset != 0 || node.limit < 0) {
+    if (NodeReadsOuterColumns(node) || node.offset != 0 || node.limit < 0) {
       return UnsupportedCorrelation("below a LIMIT with OFFSET");
     }
     const ResolvedPlan* below = &node.child();
     std::vector<plan::BoundSortKey> order;
     if (below->kind == ResolvedKind::kSort) {
-      if (NodeHasOuterReference(*below)) return UnsupportedCorrelation("in ORDER BY");
+      if (NodeReadsOuterColumns(*below)) return UnsupportedCorrelation("in ORDER BY");
       order = below->sort_keys;
       below = &below->child();
     }
@@ -320,6 +292,34 @@ class PredicatePullUp {
 
 
 }  // namespace
+
+bool NodeReadsOuterColumns(const ResolvedPlan& node) {
+  auto reads = [](const BoundExprPtr& e) { return e && plan::HasOuterReference(*e); };
+  if (reads(node.condition) || reads(node.generator.input)) return true;
+  for (const auto& e : node.expressions) {
+    if (reads(e)) return true;
+  }
+  for (const auto& g : node.grouping) {
+    if (reads(g)) return true;
+  }
+  for (const auto& a : node.aggregates) {
+    for (const auto& arg : a.args) {
+      if (reads(arg)) return true;
+    }
+  }
+  for (const auto& k : node.sort_keys) {
+    if (reads(k.expr)) return true;
+  }
+  return false;
+}
+
+bool PlanReadsOuterColumns(const ResolvedPlan& node) {
+  if (NodeReadsOuterColumns(node)) return true;
+  for (const auto& child : node.children) {
+    if (PlanReadsOuterColumns(*child)) return true;
+  }
+  return false;
+}
 
 BoundExprPtr WithoutOuterMarks(const BoundExprPtr& expr) {
   if (!plan::HasOuterReference(*expr)) return expr;

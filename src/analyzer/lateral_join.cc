@@ -49,29 +49,6 @@ BoundExprPtr ColumnOf(const ResolvedPlan& node, int position) {
   return column;
 }
 
-bool PlanReadsOuterColumns(const ResolvedPlan& node) {
-  auto reads = [](const BoundExprPtr& e) { return e && plan::HasOuterReference(*e); };
-  if (reads(node.condition) || reads(node.generator.input)) return true;
-  for (const auto& e : node.expressions) {
-    if (reads(e)) return true;
-  }
-  for (const auto& g : node.grouping) {
-    if (reads(g)) return true;
-  }
-  for (const auto& a : node.aggregates) {
-    for (const auto& arg : a.args) {
-      if (reads(arg)) return true;
-    }
-  }
-  for (const auto& k : node.sort_keys) {
-    if (reads(k.expr)) return true;
-  }
-  for (const auto& child : node.children) {
-    if (PlanReadsOuterColumns(*child)) return true;
-  }
-  return false;
-}
-
 /// Spark refuses outer references in an aggregate's own expressions (they are
 /// only allowed in WHERE / HAVING of the subquery).
 Status CheckNoOuterReferenceInAggregate(const ResolvedPlan& node) {
