@@ -524,7 +524,10 @@ Result<TablePtr> AlterTable(const plan::CommandPlan& command, const CommandConte
         }
         data.push_back(f);
       }
-      for (const auto& f : table.PartitionSchema()->fields()) data.push_back(f);
+      // The partition schema kept alive while its fields are read (a temporary's
+      // fields in a range-for were the crash that had ADD COLUMNS refused).
+      const auto partition_schema = table.PartitionSchema();
+      for (const auto& f : partition_schema->fields()) data.push_back(f);
       table.schema = arrow::schema(data);
       break;
     }
