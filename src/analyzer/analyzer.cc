@@ -469,7 +469,10 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
   if (info == nullptr) return UnknownFunctionError(call.name, catalog_);
   if (info->name == "current_database" && call.args.empty() && catalog_ != nullptr) {
     // The session's database (USE db), known when the query is analyzed, as Spark's.
-    return BoundExpr::Literal(arrow::MakeScalar(catalog_->current_database()), "current_schema()");
+    auto database = std::make_shared<BoundExpr>(
+        *BoundExpr::Literal(arrow::MakeScalar(catalog_->current_database()), "current_schema()"));
+    database->auto_alias = true;
+    return BoundExprPtr(database);
   }
   if (info->name == "grouping" || info->name == "grouping_id") return BindGroupingCall(call, input, agg);
   if (functions::FindGenerator(call.name) && windows_ == nullptr) {

@@ -1008,7 +1008,7 @@ Result<PlanPtr> QueryParser::ParseJoins(PlanPtr left) {
     auto join = std::make_shared<plan::JoinPlan>();
     join->join_type = *type;
     join->natural = natural;
-    if (!natural && tokens_.MatchClauseKeyword("ON")) {
+    if (!natural && tokens_.MatchKeyword("ON")) {  // JOIN t ON (end): the condition is missing
       ARROW_ASSIGN_OR_RAISE(join->condition, expressions_.ParseExpression());
     } else if (!natural && tokens_.MatchClauseKeyword("USING")) {
       ARROW_ASSIGN_OR_RAISE(join->using_columns, expressions_.ParseIdentifierList());

@@ -28,7 +28,6 @@ MALFORMED = {
     "qualify_is_no_clause": "SELECT id FROM range(3) QUALIFY id = 1",
     "unclosed_comment": "SELECT 1 /* unclosed",
     "misspelled_from": "SELECT * FORM range(3)",
-    "case_without_end": "SELECT CASE WHEN true THEN 1",
     "cte_without_parens": "WITH t AS SELECT 1 SELECT * FROM t",
     "join_on_nothing": "SELECT * FROM range(2) a JOIN range(2) b ON",
     "create_table_no_name": "CREATE TABLE",
