@@ -467,6 +467,13 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
   if (IsWindowOnlyFunction(call.name)) return WindowFunctionWithoutOver(call, input);
   const functions::FunctionInfo* info = registry.Find(call.name);
   if (info == nullptr) return UnknownFunctionError(call.name, catalog_);
+  if (info->name == "current_database" && call.args.empty() && catalog_ != nullptr) {
+    // The session's database (USE db), known when the query is analyzed, as Spark's.
+    auto database = std::make_shared<BoundExpr>(
+        *BoundExpr::Literal(arrow::MakeScalar(catalog_->current_database()), "current_schema()"));
+    database->auto_alias = true;
+    return BoundExprPtr(database);
+  }
   if (info->name == "grouping" || info->name == "grouping_id") return BindGroupingCall(call, input, agg);
   if (functions::FindGenerator(call.name) && windows_ == nullptr) {
     // A select list binds with a window scope; anywhere else a generator is outside SELECT.

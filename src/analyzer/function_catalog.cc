@@ -237,8 +237,16 @@ Result<std::shared_ptr<arrow::Table>> AnswerFunctionCatalog(const plan::Function
 }
 
 Status UnknownFunctionError(const std::string& name, const SessionCatalog* catalog) {
+  // SQL's db.f(...) arrives as "db.f".
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    size_t dot = name.find('.', start);
+    parts.push_back(name.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
   if (catalog != nullptr) {
-    auto function = catalog->LookupFunction({name});
+    auto function = catalog->LookupFunction(parts);
     if (function.ok() && *function) {
       return AnalysisError("CANNOT_LOAD_FUNCTION_CLASS",
                            {{"className", (*function)->class_name},
@@ -247,7 +255,7 @@ Status UnknownFunctionError(const std::string& name, const SessionCatalog* catal
     }
   }
   return AnalysisError("UNRESOLVED_ROUTINE",
-                       {{"routineName", QuoteIdentifier(name)}, {"searchPath", SearchPath(catalog)}});
+                       {{"routineName", QuoteNameParts(parts)}, {"searchPath", SearchPath(catalog)}});
 }
 
 }  // namespace sk8::analyzer

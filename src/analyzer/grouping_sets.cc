@@ -18,6 +18,7 @@
 #include "functions/cast.h"
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
+#include "plan/sql_nodes.h"
 #include "sql/token.h"
 #include "types/spark_types.h"
 
@@ -123,48 +124,14 @@ Result<ResolvedPtr> Analyzer::ExpandGroupingSets(const std::vector<std::vector<E
   return ResolvedPtr(expand);
 }
 
-Result<ResolvedPtr> Analyzer::ResolveUnpivot(const plan::UnpivotPlan& node, ResolvedPtr input) const {
-  std::vector<BoundExprPtr> ids, values;
-  for (const auto& e : node.ids) {
-    ARROW_ASSIGN_OR_RAISE(auto bound, Bind(e, *input, nullptr));
-    ids.push_back(std::move(bound));
-  }
-  if (node.ids_are_the_rest) {
-    // SQL's UNPIVOT: the ids are the columns that are no value.
-    std::vector<bool> is_value(input->schema->num_fields(), false);
-    for (const auto& e : node.values) {
-      ARROW_ASSIGN_OR_RAISE(auto bound, Bind(e, *input, nullptr));
-      if (bound->kind == plan::BoundKind::kColumnRef && bound->column_index >= 0) is_value[bound->column_index] = true;
-    }
-    const int visible = input->visible_columns < 0 ? input->schema->num_fields() : input->visible_columns;
-    for (int i = 0; i < visible; ++i) {
-      if (is_value[i]) continue;
-      const auto& f = input->schema->field(i);
-      ids.push_back(BoundExpr::Column(i, f->type(), f->nullable(), f->name()));
-    }
-  }
-  if (node.values.empty()) {
-    // Every column that is no id.
-    const int visible = input->visible_columns < 0 ? input->schema->num_fields() : input->visible_columns;
-    for (int i = 0; i < visible; ++i) {
-      bool is_id = false;
-      for (const auto& id : ids) is_id |= id->kind == plan::BoundKind::kColumnRef && id->column_index == i;
-      if (is_id) continue;
-      const auto& f = input->schema->field(i);
-      values.push_back(BoundExpr::Column(i, f->type(), f->nullable(), f->name()));
-    }
-  } else {
-    for (const auto& e : node.values) {
-      ARROW_ASSIGN_OR_RAISE(auto bound, Bind(e, *input, nullptr));
-      values.push_back(std::move(bound));
-    }
-  }
-  if (values.empty()) return AnalysisError("UNPIVOT_REQUIRES_VALUE_COLUMNS", {});
-  // The values' least common type.
+namespace {
+
+/// The least common type of one value column of an unpivot (Spark's
+/// UNPIVOT_VALUE_DATA_TYPE_MISMATCH when there is none); `nullable` when any is.
+Result<std::shared_ptr<arrow::DataType>> UnpivotValueType(const std::vector<BoundExprPtr>& values, bool* nullable) {
   std::shared_ptr<arrow::DataType> type = values[0]->type;
-  bool nullable = false;
   for (const auto& v : values) {
-    nullable = nullable || v->nullable;
+    *nullable = *nullable || v->nullable;
     if (v->type->Equals(*type)) continue;
     auto wider = functions::WiderType(type, v->type);
     if (!wider) {
@@ -180,24 +147,100 @@ Result<ResolvedPtr> Analyzer::ResolveUnpivot(const plan::UnpivotPlan& node, Reso
     }
     type = wider;
   }
+  return type;
+}
+
+}  // namespace
+
+Result<ResolvedPtr> Analyzer::ResolveUnpivot(const plan::UnpivotPlan& node, ResolvedPtr input) const {
+  std::vector<BoundExprPtr> ids;
+  for (const auto& e : node.ids) {
+    ARROW_ASSIGN_OR_RAISE(auto bound, Bind(e, *input, nullptr));
+    ids.push_back(std::move(bound));
+  }
+  // The value columns, as groups (one column each unless SQL's UNPIVOT ((v1, v2) ...)).
+  const auto* sql = dynamic_cast<const plan::SqlUnpivotPlan*>(&node);
+  const bool several = sql != nullptr && !sql->value_groups.empty();
+  const std::vector<std::string> value_names = several ? sql->value_columns : std::vector<std::string>{node.value_column};
+  std::vector<std::vector<BoundExprPtr>> groups;
+  std::vector<std::string> group_names;
+  for (size_t g = 0; several && g < sql->value_groups.size(); ++g) {
+    auto& group = groups.emplace_back();
+    std::string joined;
+    for (const auto& e : sql->value_groups[g]) {
+      ARROW_ASSIGN_OR_RAISE(auto bound, Bind(e, *input, nullptr));
+      joined += (joined.empty() ? "" : "_") + bound->name;
+      group.push_back(std::move(bound));
+    }
+    group_names.push_back(sql->group_names[g].empty() ? joined : sql->group_names[g]);
+  }
+  for (const auto& e : node.values) {
+    ARROW_ASSIGN_OR_RAISE(auto bound, Bind(e, *input, nullptr));
+    group_names.push_back(bound->name);
+    groups.push_back({std::move(bound)});
+  }
+  const int visible = input->visible_columns < 0 ? input->schema->num_fields() : input->visible_columns;
+  if (node.ids_are_the_rest) {
+    // SQL's UNPIVOT: the ids are the columns that are no value.
+    std::vector<bool> is_value(input->schema->num_fields(), false);
+    for (const auto& group : groups) {
+      for (const auto& bound : group) {
+        if (bound->kind == plan::BoundKind::kColumnRef && bound->column_index >= 0) is_value[bound->column_index] = true;
+      }
+    }
+    for (int i = 0; i < visible; ++i) {
+      if (is_value[i]) continue;
+      const auto& f = input->schema->field(i);
+      ids.push_back(BoundExpr::Column(i, f->type(), f->nullable(), f->name()));
+    }
+  }
+  if (groups.empty()) {
+    // Every column that is no id.
+    for (int i = 0; i < visible; ++i) {
+      bool is_id = false;
+      for (const auto& id : ids) is_id |= id->kind == plan::BoundKind::kColumnRef && id->column_index == i;
+      if (is_id) continue;
+      const auto& f = input->schema->field(i);
+      group_names.push_back(f->name());
+      groups.push_back({BoundExpr::Column(i, f->type(), f->nullable(), f->name())});
+    }
+  }
+  if (groups.empty()) return AnalysisError("UNPIVOT_REQUIRES_VALUE_COLUMNS", {});
+  for (const auto& group : groups) {
+    if (group.size() != value_names.size()) {
+      return AnalysisError("UNPIVOT_VALUE_SIZE_MISMATCH", {{"names", std::to_string(value_names.size())}});
+    }
+  }
+  // Each value column's least common type.
+  std::vector<std::shared_ptr<arrow::DataType>> value_types;
   arrow::FieldVector fields;
   for (const auto& id : ids) fields.push_back(arrow::field(id->name, id->type, id->nullable));
   fields.push_back(arrow::field(node.variable_column, arrow::utf8(), false));
-  fields.push_back(arrow::field(node.value_column, type, nullable));
+  for (size_t j = 0; j < value_names.size(); ++j) {
+    std::vector<BoundExprPtr> column;
+    for (const auto& group : groups) column.push_back(group[j]);
+    bool nullable = false;
+    ARROW_ASSIGN_OR_RAISE(auto type, UnpivotValueType(column, &nullable));
+    value_types.push_back(type);
+    fields.push_back(arrow::field(value_names[j], type, nullable));
+  }
   auto expand = std::make_shared<ResolvedPlan>();
   expand->kind = ResolvedKind::kExpand;
   expand->schema = arrow::schema(fields);
   expand->children = {input};
   expand->plan_ids = input->plan_ids;
   expand->qualifiers.assign(fields.size(), "");
-  for (const auto& v : values) {
+  for (size_t g = 0; g < groups.size(); ++g) {
     auto& projection = expand->expand_projections.emplace_back(ids);
-    projection.push_back(BoundExpr::Literal(arrow::MakeScalar(v->name), "'" + v->name + "'"));
-    BoundExprPtr value = v;
-    if (!v->type->Equals(*type)) {
-      ARROW_ASSIGN_OR_RAISE(value, functions::BindCast(v, type, plan::CastMode::kDefault, /*implicit=*/true, ctx_));
+    projection.push_back(BoundExpr::Literal(arrow::MakeScalar(group_names[g]), "'" + group_names[g] + "'"));
+    for (size_t j = 0; j < value_names.size(); ++j) {
+      BoundExprPtr value = groups[g][j];
+      if (!value->type->Equals(*value_types[j])) {
+        ARROW_ASSIGN_OR_RAISE(value, functions::BindCast(value, value_types[j], plan::CastMode::kDefault,
+                                                         /*implicit=*/true, ctx_));
+      }
+      projection.push_back(value);
     }
-    projection.push_back(value);
   }
   return ResolvedPtr(expand);
 }
@@ -414,8 +457,21 @@ Result<std::vector<ExprPtr>> Analyzer::PivotAggregates(const plan::AggregatePlan
       ARROW_ASSIGN_OR_RAISE(auto text, functions::CastDatum(arrow::Datum(value), arrow::utf8(), false, ctx_));
       value_name = static_cast<const arrow::StringScalar&>(*text.scalar()).value->ToString();
     }
-    auto condition = std::make_shared<plan::FunctionExpr>(
+    ExprPtr condition = std::make_shared<plan::FunctionExpr>(
         "<=>", std::vector<ExprPtr>{node.pivot_column, std::make_shared<plan::LiteralExpr>(value)});
+    if (node.pivot_column->kind() == plan::ExprKind::kFunction && value->is_valid &&
+        value->type->id() == arrow::Type::STRUCT &&
+        node.pivot_column->As<plan::FunctionExpr>().name == "struct") {
+      // SQL's FOR (a, b) IN ((1, 'x'), ...): a <=> 1 AND b <=> 'x', field by field.
+      const auto& columns = node.pivot_column->As<plan::FunctionExpr>().args;
+      const auto& fields = static_cast<const arrow::StructScalar&>(*value).value;
+      for (size_t i = 0; i < columns.size() && i < fields.size(); ++i) {
+        ExprPtr same = std::make_shared<plan::FunctionExpr>(
+            "<=>", std::vector<ExprPtr>{columns[i], std::make_shared<plan::LiteralExpr>(fields[i])});
+        condition = i == 0 ? same
+                           : std::make_shared<plan::FunctionExpr>("and", std::vector<ExprPtr>{condition, same});
+      }
+    }
     for (size_t a = 0; a < node.aggregates.size(); ++a) {
       std::string name = node.aggregates.size() == 1 ? value_name : value_name + "_" + bound_aggregates[a]->name;
       const auto& aggregate = node.aggregates[a];

@@ -285,7 +285,8 @@ Result<WindowCall> BindWindowCall(const plan::FunctionExpr& call, const Binder& 
     fn.offset = lower == "lag" ? -offset : offset;
     fn.args = {args[0], default_value};
     fn.type = args[0]->type;
-    fn.nullable = true;
+    // Spark: NULL only when the input or the default (NULL when not given) can be.
+    fn.nullable = args[0]->nullable || default_value->nullable;
     fn.ignore_nulls = ignore_nulls;
     requires_order = true;
     WindowBound at;

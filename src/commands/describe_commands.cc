@@ -91,6 +91,19 @@ std::string FormatTime(int64_t ms) {
 Result<TablePtr> DescribeTable(const plan::CommandPlan& command, const CommandContext& ctx) {
   std::optional<TableMetadata> table;
   ARROW_ASSIGN_OR_RAISE(auto schema, RelationSchema(command.name, ctx, &table));
+  if (command.key) {  // DESCRIBE t column
+    for (const auto& f : schema->fields()) {
+      if (NormalizeName(f->name()) != NormalizeName(*command.key)) continue;
+      ResultTable column({arrow::field("info_name", arrow::utf8(), false),
+                          arrow::field("info_value", arrow::utf8(), false)});
+      column.Add({std::string("col_name"), *command.key});
+      column.Add({std::string("data_type"), types::SimpleString(*f->type())});
+      column.Add({std::string("comment"), std::string("NULL")});  // sk8 keeps no column comments
+      return column.Finish();
+    }
+    return AnalysisError("COLUMN_NOT_FOUND", {{"colName", QuoteIdentifier(*command.key)},
+                                              {"caseSensitiveConfig", "\"spark.sql.caseSensitive\""}});
+  }
   ResultTable answer(DescribeFields());
   if (!table) {
     AddColumns(*schema, &answer);

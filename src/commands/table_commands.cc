@@ -72,6 +72,15 @@ plan::PlanPtr SelectInOrder(const plan::PlanPtr& query, const arrow::Schema& sch
 // dates and timestamps to each other; a string is not cast to a number.
 bool CanStoreAssign(const arrow::DataType& from, const arrow::DataType& to) {
   if (from.Equals(to) || from.id() == arrow::Type::NA) return true;
+  // Arrays, maps and structs: their elements (field names and nullability aside).
+  if (from.id() == to.id() && (from.id() == arrow::Type::LIST || from.id() == arrow::Type::MAP ||
+                               from.id() == arrow::Type::STRUCT)) {
+    if (from.num_fields() != to.num_fields()) return false;
+    for (int i = 0; i < from.num_fields(); ++i) {
+      if (!CanStoreAssign(*from.field(i)->type(), *to.field(i)->type())) return false;
+    }
+    return true;
+  }
   if (types::IsNumeric(from) && types::IsNumeric(to)) return true;
   if (types::IsStringLike(to)) return from.id() != arrow::Type::STRUCT && from.id() != arrow::Type::LIST &&
                                       from.id() != arrow::Type::MAP;
@@ -249,6 +258,21 @@ Status CreateTable(const std::vector<std::string>& name, const plan::TableSpec& 
 
 // INSERT INTO / OVERWRITE and insertInto: the query's columns by position
 // (or to the listed columns), cast as Spark's store assignment casts them.
+// Whether `query` reads the table `id` by its name (Spark refuses to overwrite it).
+bool ReadsTable(const plan::PlanPtr& query, const catalog::TableIdentifier& id, const CommandContext& ctx) {
+  if (!query) return false;
+  if (query->kind() == plan::PlanKind::kNamedTable) {
+    const auto& parts = static_cast<const plan::NamedTablePlan&>(*query).name_parts;
+    if (ctx.catalog->IsTemporaryView(parts)) return false;
+    auto read = ctx.catalog->LookupTable(parts);
+    return read.ok() && *read && IdOf(**read).Quoted() == id.Quoted();
+  }
+  for (const auto& child : query->children) {
+    if (ReadsTable(child, id, ctx)) return true;
+  }
+  return false;
+}
+
 Status InsertRows(const std::vector<std::string>& name, const plan::PlanPtr& query, bool overwrite,
                   const std::vector<std::string>& columns,
                   const std::vector<std::pair<std::string, plan::ExprPtr>>& partition, const CommandContext& ctx) {
@@ -260,6 +284,9 @@ Status InsertRows(const std::vector<std::string>& name, const plan::PlanPtr& que
   TableMetadata table = *found;
   ARROW_RETURN_NOT_OK(ExpectTable(table, "INSERT"));
   const auto id = IdOf(table);
+  if (overwrite && ReadsTable(query, id, ctx)) {
+    return AnalysisError("UNSUPPORTED_OVERWRITE.TABLE", {{"table", id.Quoted()}});
+  }
   ARROW_ASSIGN_OR_RAISE(auto source, QuerySchema(query, ctx));
 
   std::map<std::string, plan::ExprPtr> static_values;
@@ -497,7 +524,10 @@ Result<TablePtr> AlterTable(const plan::CommandPlan& command, const CommandConte
         }
         data.push_back(f);
       }
-      for (const auto& f : table.PartitionSchema()->fields()) data.push_back(f);
+      // The partition schema kept alive while its fields are read (a temporary's
+      // fields in a range-for were the crash that had ADD COLUMNS refused).
+      const auto partition_schema = table.PartitionSchema();
+      for (const auto& f : partition_schema->fields()) data.push_back(f);
       table.schema = arrow::schema(data);
       break;
     }

@@ -725,7 +725,8 @@ Result<BoundExprPtr> BindHigherOrderCall(const std::string& called, std::vector<
     case Hof::kForall:
       ARROW_RETURN_NOT_OK(require_boolean(*lambdas[0], 1));
       type = arrow::boolean();
-      nullable = true;
+      // Spark: NULL only from a NULL array or a predicate that can be NULL (three-valued logic).
+      nullable = nullable || body.nullable;
       break;
     case Hof::kArraySort:
       if (body.type->id() != arrow::Type::INT32) return wrong_lambda(*lambdas[0], "second", "\"INT\"");

@@ -517,7 +517,10 @@ FunctionInfo Mask() {
   auto null_string = plan::BoundExpr::Literal(arrow::MakeNullScalar(arrow::utf8()), "NULL");
   spec.defaults = {StringLiteral("X"), StringLiteral("x"), StringLiteral("n"), null_string};
   spec.null_intolerant = false;
-  spec.nullable = [](const std::vector<BoundExprPtr>& args) { return args[0]->nullable; };
+  // Spark: NULL may come from any argument, the NULL default of otherChar too.
+  spec.nullable = [](const std::vector<BoundExprPtr>& args) {
+    return args.size() < 5 || std::any_of(args.begin(), args.end(), [](const BoundExprPtr& a) { return a->nullable; });
+  };
   spec.make_kernel = [](const std::vector<BoundExprPtr>& args, const EvalContext&) -> Result<StringKernelFn> {
     static const char* kNames[] = {"upperChar", "lowerChar", "digitChar", "otherChar"};
     std::array<std::optional<std::string>, 4> replacements;

@@ -47,4 +47,14 @@ struct OrdinalExpr : LiteralExpr {
 /// (`grouping` is empty until the analyzer fills it in; Spark's ResolveGroupByAll).
 struct GroupByAllPlan : AggregatePlan {};
 
+/// UNPIVOT as SQL writes it. With several value columns, ((v1, v2) FOR k IN
+/// ((a, b) [AS n], ...)): their names and the column groups (each gives one row
+/// per input row, named by its alias in `group_names`, "" for a_b); `values` and
+/// `value_column` then stay empty.
+struct SqlUnpivotPlan : UnpivotPlan {
+  std::vector<std::string> value_columns;
+  std::vector<std::vector<ExprPtr>> value_groups;
+  std::vector<std::string> group_names;
+};
+
 }  // namespace sk8::plan

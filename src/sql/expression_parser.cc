@@ -133,6 +133,13 @@ Result<std::vector<ExprPtr>> NamedArgumentsInOrder(const std::string& function, 
   return ordered;
 }
 
+// A qualified function name as the call carries it: db.f (the analyzer splits it).
+std::string JoinNameParts(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& part : parts) out += (out.empty() ? "" : ".") + part;
+  return out;
+}
+
 }  // namespace
 
 bool StartsQuery(const Token& token) {
@@ -405,8 +412,12 @@ Result<ExprPtr> ExpressionParser::ParseQuantifiedLike(const std::string& keyword
 // rewrites them: IS TRUE is (a <=> true), IS DISTINCT FROM is NOT (a <=> b).
 Result<ExprPtr> ExpressionParser::ParseIsPredicate(ExprPtr value) {
   bool negated = tokens_.MatchKeyword("NOT");
-  if (tokens_.MatchKeyword("NULL") || tokens_.MatchKeyword("UNKNOWN")) {
-    return Call(negated ? "isnotnull" : "isnull", {std::move(value)});
+  if (tokens_.MatchKeyword("NULL")) return Call(negated ? "isnotnull" : "isnull", {std::move(value)});
+  if (tokens_.MatchKeyword("UNKNOWN")) {
+    // Spark names IS UNKNOWN as IS NULL, but IS NOT UNKNOWN as written.
+    if (!negated) return Call("isnull", {std::move(value)});
+    return ExprPtr(std::make_shared<plan::GeneratedNameExpr>(Call("isnotnull", {value}), "(%s IS NOT UNKNOWN)",
+                                                             std::vector<ExprPtr>{value}));
   }
   if (tokens_.PeekKeyword("TRUE") || tokens_.PeekKeyword("FALSE")) {
     bool truth = tokens_.Advance().IsKeyword("TRUE");
@@ -488,7 +499,14 @@ Result<ExprPtr> ExpressionParser::ParsePostfix(ExprPtr base) {
     }
     if (tokens_.MatchSymbol(".")) {
       ARROW_ASSIGN_OR_RAISE(auto field, ParseIdentifier());
-      if (tokens_.PeekSymbol("(")) return UnsupportedSql("qualified function names");
+      if (tokens_.PeekSymbol("(")) {
+        // db.f(...): a call of a qualified function name (the analyzer looks it up).
+        if (base->kind() != ExprKind::kColumn) return tokens_.SyntaxError();
+        auto parts = base->As<plan::ColumnExpr>().name_parts;
+        parts.push_back(std::move(field));
+        ARROW_ASSIGN_OR_RAISE(base, ParseFunctionCall(JoinNameParts(parts)));
+        continue;
+      }
       if (base->kind() == ExprKind::kColumn) {
         auto parts = base->As<plan::ColumnExpr>().name_parts;
         parts.push_back(std::move(field));
@@ -561,8 +579,7 @@ Result<ExprPtr> ExpressionParser::ParseWordPrimary() {
   ARROW_ASSIGN_OR_RAISE(auto identifier, ParseIdentifierClause());
   if (identifier) {  // IDENTIFIER('t.c') is a column, IDENTIFIER('abs')(x) a call
     if (!tokens_.PeekSymbol("(")) return std::make_shared<plan::ColumnExpr>(std::move(*identifier), std::nullopt);
-    if (identifier->size() > 1) return UnsupportedSql("qualified function names");
-    return ParseFunctionCall(identifier->back());
+    return ParseFunctionCall(JoinNameParts(*identifier));
   }
   std::string name = tokens_.Advance().value;
   if (tokens_.PeekSymbol("(")) return ParseFunctionCall(std::move(name));
@@ -666,6 +683,12 @@ Result<ExprPtr> ExpressionParser::ParseIntervalLiteral() {
       ARROW_ASSIGN_OR_RAISE(auto interval, UnitToUnitInterval(parts[0].value, parts[0].unit, to));
       return Call("interval_literal", {Literal(interval.value), StringLiteral(interval.name)});
     }
+  }
+  if (parts.empty() && tokens_.Peek().kind != TokenKind::kString) {
+    // INTERVAL 1 FORTNIGHT: a number takes one of the units.
+    while (tokens_.PeekSymbol("-") || tokens_.PeekSymbol("+")) tokens_.Advance();
+    tokens_.Advance();
+    return tokens_.SyntaxError();
   }
   if (parts.empty()) return UnsupportedSql("INTERVAL literals without units (INTERVAL '<text>')");
   ARROW_ASSIGN_OR_RAISE(auto interval, MultiUnitInterval(parts, tokens_.SourceSince(start)));

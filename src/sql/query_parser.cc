@@ -488,8 +488,9 @@ Result<QueryParser::QueryTerm> QueryParser::ParseSelect() {
 Result<PlanPtr> QueryParser::BuildSelectPlan(PlanPtr input, std::vector<ExprPtr> select_list, bool distinct,
                                              std::optional<GroupByClause> grouping, ExprPtr having) {
   PlanPtr plan;
+  // SELECT DISTINCT ... GROUP BY: the grouped rows (after HAVING), then duplicates removed.
+  const bool distinct_groups = grouping && distinct;
   if (grouping) {
-    if (distinct) return UnsupportedSql("SELECT DISTINCT with GROUP BY");
     // The select list alone is the output: grouping columns are not prepended
     // as they are for DataFrame groupBy().agg().
     std::shared_ptr<plan::AggregatePlan> aggregate =
@@ -528,6 +529,7 @@ Result<PlanPtr> QueryParser::BuildSelectPlan(PlanPtr input, std::vector<ExprPtr>
     filter->condition = std::move(having);
     plan = filter;
   }
+  if (distinct_groups) plan = Over<plan::DeduplicatePlan>(plan);
   return plan;
 }
 
@@ -636,6 +638,12 @@ Result<PlanPtr> QueryParser::ParseQueryOrganization(QueryTerm term) {
   }
   for (auto* keys : {&cluster, &distribute}) {
     for (auto& key : *keys) key = std::make_shared<plan::SortOrderExpr>(key, /*asc=*/true, /*nf=*/true);
+  }
+  if (!distribute.empty() && !sort.empty()) {
+    // DISTRIBUTE BY k SORT BY s: each k's rows sorted by s, as one sort by (k, s)
+    // (one sort over the select, so both may name columns it does not output).
+    distribute.insert(distribute.end(), sort.begin(), sort.end());
+    sort.clear();
   }
   for (auto* items : {&distribute, &cluster, &sort, &order}) {
     if (items->empty()) continue;
@@ -780,9 +788,20 @@ Result<PlanPtr> QueryParser::ParsePivot(PlanPtr relation) {
     pivot->aggregates.push_back(std::move(aggregate));
   } while (tokens_.MatchSymbol(","));
   ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("FOR"));
-  if (tokens_.PeekSymbol("(")) return UnsupportedSql("PIVOT over several columns");
-  ARROW_ASSIGN_OR_RAISE(auto column, expressions_.ParseMultipartIdentifier());
-  pivot->pivot_column = std::make_shared<plan::ColumnExpr>(std::move(column), std::nullopt);
+  if (tokens_.MatchSymbol("(")) {
+    // FOR (a, b) IN ((1, 'x') AS p, ...): the pivot column is struct(a, b), each
+    // value a struct of constants.
+    std::vector<ExprPtr> columns;
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto column, expressions_.ParseMultipartIdentifier());
+      columns.push_back(std::make_shared<plan::ColumnExpr>(std::move(column), std::nullopt));
+    } while (tokens_.MatchSymbol(","));
+    if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+    pivot->pivot_column = std::make_shared<plan::FunctionExpr>("struct", std::move(columns));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(auto column, expressions_.ParseMultipartIdentifier());
+    pivot->pivot_column = std::make_shared<plan::ColumnExpr>(std::move(column), std::nullopt);
+  }
   ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("IN"));
   ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
   do {
@@ -801,7 +820,9 @@ Result<PlanPtr> QueryParser::ParsePivot(PlanPtr relation) {
 
 // UNPIVOT [INCLUDE | EXCLUDE NULLS] (value FOR name IN (column [AS alias], ...))
 // [[AS] alias]: each row once per listed column, as (the other columns, name,
-// value); rows whose value is NULL are left out unless INCLUDE NULLS.
+// value); rows whose value is NULL are left out unless INCLUDE NULLS. With
+// several value columns, ((v1, v2) FOR name IN ((a, b) [AS alias], ...)), a row
+// is left out when all its values are NULL.
 Result<PlanPtr> QueryParser::ParseUnpivot(PlanPtr relation) {
   tokens_.Advance();  // UNPIVOT
   bool include_nulls = false;
@@ -812,33 +833,67 @@ Result<PlanPtr> QueryParser::ParseUnpivot(PlanPtr relation) {
     ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("NULLS"));
   }
   ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
-  if (tokens_.PeekSymbol("(")) return UnsupportedSql("UNPIVOT into several value columns");
-  auto unpivot = Over<plan::UnpivotPlan>(std::move(relation));
+  auto unpivot = Over<plan::SqlUnpivotPlan>(std::move(relation));
   unpivot->ids_are_the_rest = true;
-  ARROW_ASSIGN_OR_RAISE(unpivot->value_column, expressions_.ParseIdentifier());
+  const bool several = tokens_.MatchSymbol("(");
+  if (several) {
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto name, expressions_.ParseIdentifier());
+      unpivot->value_columns.push_back(std::move(name));
+    } while (tokens_.MatchSymbol(","));
+    if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+  } else {
+    ARROW_ASSIGN_OR_RAISE(unpivot->value_column, expressions_.ParseIdentifier());
+  }
   ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("FOR"));
   ARROW_ASSIGN_OR_RAISE(unpivot->variable_column, expressions_.ParseIdentifier());
   ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("IN"));
   ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
-  do {
-    if (tokens_.PeekSymbol("(")) return UnsupportedSql("UNPIVOT into several value columns");
+  auto parse_column = [&]() -> Result<ExprPtr> {
     ARROW_ASSIGN_OR_RAISE(auto name, expressions_.ParseMultipartIdentifier());
-    plan::ExprPtr column = std::make_shared<plan::ColumnExpr>(std::move(name), std::nullopt);
-    if (tokens_.PeekKeyword("AS") || expressions_.AtImplicitAlias()) {
-      tokens_.MatchKeyword("AS");
-      ARROW_ASSIGN_OR_RAISE(auto alias, expressions_.ParseIdentifier());
-      column = std::make_shared<plan::AliasExpr>(std::move(column), std::vector<std::string>{alias});
+    return ExprPtr(std::make_shared<plan::ColumnExpr>(std::move(name), std::nullopt));
+  };
+  auto parse_alias = [&]() -> Result<std::optional<std::string>> {
+    if (!tokens_.PeekKeyword("AS") && !expressions_.AtImplicitAlias()) return std::nullopt;
+    tokens_.MatchKeyword("AS");
+    ARROW_ASSIGN_OR_RAISE(auto alias, expressions_.ParseIdentifier());
+    return std::optional<std::string>(std::move(alias));
+  };
+  do {
+    // Several value columns take groups (a, b); one value column takes columns.
+    if (several != tokens_.PeekSymbol("(")) return tokens_.SyntaxError(several ? ": missing '('" : "");
+    std::vector<ExprPtr> group;
+    if (several) {
+      tokens_.Advance();
+      do {
+        ARROW_ASSIGN_OR_RAISE(auto column, parse_column());
+        group.push_back(std::move(column));
+      } while (tokens_.MatchSymbol(","));
+      if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
+    } else {
+      ARROW_ASSIGN_OR_RAISE(auto column, parse_column());
+      group.push_back(std::move(column));
     }
-    unpivot->values.push_back(std::move(column));
+    ARROW_ASSIGN_OR_RAISE(auto alias, parse_alias());
+    if (several) {
+      unpivot->value_groups.push_back(std::move(group));
+      unpivot->group_names.push_back(alias.value_or(""));
+    } else {
+      if (alias) group[0] = std::make_shared<plan::AliasExpr>(group[0], std::vector<std::string>{*alias});
+      unpivot->values.push_back(std::move(group[0]));
+    }
   } while (tokens_.MatchSymbol(","));
   if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
   if (!tokens_.MatchSymbol(")")) return tokens_.MissingClosing(")");
   PlanPtr result = unpivot;
   if (!include_nulls) {
+    std::vector<ExprPtr> outputs;
+    for (const auto& name : several ? unpivot->value_columns : std::vector<std::string>{unpivot->value_column}) {
+      outputs.push_back(std::make_shared<plan::ColumnExpr>(std::vector<std::string>{name}, std::nullopt));
+    }
+    ExprPtr value = outputs.size() == 1 ? outputs[0] : std::make_shared<plan::FunctionExpr>("coalesce", outputs);
     auto filter = Over<plan::FilterPlan>(std::move(result));
-    filter->condition = std::make_shared<plan::FunctionExpr>(
-        "isnotnull", std::vector<plan::ExprPtr>{std::make_shared<plan::ColumnExpr>(
-                         std::vector<std::string>{unpivot->value_column}, std::nullopt)});
+    filter->condition = std::make_shared<plan::FunctionExpr>("isnotnull", std::vector<ExprPtr>{value});
     result = filter;
   }
   return ParseRelationAlias(std::move(result));
@@ -953,7 +1008,7 @@ Result<PlanPtr> QueryParser::ParseJoins(PlanPtr left) {
     auto join = std::make_shared<plan::JoinPlan>();
     join->join_type = *type;
     join->natural = natural;
-    if (!natural && tokens_.MatchClauseKeyword("ON")) {
+    if (!natural && tokens_.MatchKeyword("ON")) {  // JOIN t ON (end): the condition is missing
       ARROW_ASSIGN_OR_RAISE(join->condition, expressions_.ParseExpression());
     } else if (!natural && tokens_.MatchClauseKeyword("USING")) {
       ARROW_ASSIGN_OR_RAISE(join->using_columns, expressions_.ParseIdentifierList());

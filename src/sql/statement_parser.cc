@@ -404,8 +404,6 @@ Result<PlanPtr> StatementParser::ParseAlter() {
   if (tokens_.MatchKeywords({"RENAME", "TO"})) {
     command = NewCommand(CommandKind::kAlterTableRename);
     ARROW_ASSIGN_OR_RAISE(command->new_name, expressions_.ParseMultipartIdentifier());
-  } else if (!view && tokens_.PeekKeyword("ADD")) {
-    return UnsupportedSql("ALTER TABLE ... ADD COLUMNS");
   } else if (!view && (tokens_.MatchKeywords({"ADD", "COLUMNS"}) || tokens_.MatchKeywords({"ADD", "COLUMN"}))) {
     command = NewCommand(CommandKind::kAlterTableAddColumns);
     if (tokens_.PeekSymbol("(")) {
@@ -429,6 +427,7 @@ Result<PlanPtr> StatementParser::ParseAlter() {
 Result<PlanPtr> StatementParser::ParseShow() {
   const size_t start = tokens_.position();
   ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("SHOW"));
+  if (tokens_.IsStatementEnd(0)) return tokens_.SyntaxError();  // SHOW of nothing
   std::shared_ptr<CommandPlan> command;
   if (tokens_.MatchKeyword("DATABASES") || tokens_.MatchKeyword("SCHEMAS") || tokens_.MatchKeyword("NAMESPACES")) {
     command = NewCommand(CommandKind::kShowDatabases);
@@ -489,7 +488,12 @@ Result<PlanPtr> StatementParser::ParseDescribe() {
   command->extended = tokens_.MatchKeyword("EXTENDED") || tokens_.MatchKeyword("FORMATTED");
   ARROW_ASSIGN_OR_RAISE(command->name, expressions_.ParseMultipartIdentifier());
   if (tokens_.PeekKeyword("PARTITION")) return UnsupportedSql("DESCRIBE TABLE ... PARTITION");
-  if (!tokens_.IsStatementEnd(0)) return UnsupportedSql("DESCRIBE TABLE of one column");
+  if (!tokens_.IsStatementEnd(0)) {
+    // DESCRIBE t [t.]column: that column's name (as written), type and comment.
+    if (command->extended) return UnsupportedSql("DESCRIBE EXTENDED of one column");
+    ARROW_ASSIGN_OR_RAISE(auto column, expressions_.ParseMultipartIdentifier());
+    command->key = column.back();
+  }
   return PlanPtr(command);
 }
 

@@ -129,6 +129,16 @@ def test_alter_truncate(spark, request, clean):
     assert spark.table("cmd_renamed").count() == 0
 
 
+def test_add_columns(spark, request, clean):
+    spark.sql("CREATE TABLE cmd_t (a INT) USING parquet")
+    spark.sql("INSERT INTO cmd_t VALUES (1), (2)")
+    spark.sql("ALTER TABLE cmd_t ADD COLUMNS (b STRING, c DOUBLE)")
+    spark.sql("INSERT INTO cmd_t VALUES (3, 'x', 1.5)")
+    golden.check(request, "added", spark.table("cmd_t"))
+    golden.check_error(request, "add_existing", lambda: spark.sql("ALTER TABLE cmd_t ADD COLUMN a INT"))
+    golden.check(request, "describe_column", spark.sql("DESCRIBE cmd_t b"))
+
+
 def test_describe_query(spark, request, clean):
     golden.check(request, "query", spark.sql("DESCRIBE QUERY SELECT 1 AS a, 'x' AS b, CAST(NULL AS DOUBLE) AS c"))
     golden.check(request, "without_keyword", spark.sql("DESCRIBE SELECT id, id > 1 AS big FROM range(2)"))

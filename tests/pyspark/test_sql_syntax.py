@@ -27,6 +27,12 @@ MALFORMED = {
     "missing_bracket": "SELECT 1 FROM (SELECT 2",
     "qualify_is_no_clause": "SELECT id FROM range(3) QUALIFY id = 1",
     "unclosed_comment": "SELECT 1 /* unclosed",
+    "misspelled_from": "SELECT * FORM range(3)",
+    "cte_without_parens": "WITH t AS SELECT 1 SELECT * FROM t",
+    "join_on_nothing": "SELECT * FROM range(2) a JOIN range(2) b ON",
+    "create_table_no_name": "CREATE TABLE",
+    "cast_without_type": "SELECT CAST(1 AS)",
+    "unpivot_mixed_groups": "SELECT * FROM VALUES (1, 2, 3) AS t(a, b, c) UNPIVOT ((x, y) FOR k IN ((a, b), c))",
 }
 
 # Errors whose whole message sk8 reproduces (Spark's ParseException text).

@@ -417,7 +417,7 @@ TEST(SqlExpressions, IntervalLiterals) {
 
 TEST(SqlExpressions, UnsupportedConstructs) {
   for (const char* text : {"a IN (SELECT 1)", "EXISTS (SELECT 1)", "(SELECT 1)", "INTERVAL '1 day'",
-                           "IDENTIFIER('a' || 'b')", "a.b(1)"}) {
+                           "IDENTIFIER('a' || 'b')"}) {
     auto result = ParseExpression(text);
     ASSERT_FALSE(result.ok()) << text;
     EXPECT_TRUE(result.status().IsNotImplemented()) << text << ": " << result.status().ToString();
@@ -597,7 +597,7 @@ TEST(SqlQueries, ResultClauses) {
             "Sort[a DESC NULLS LAST, c DESC NULLS LAST] <- Project[a, b AS c] <- Table[t]");
   EXPECT_EQ(Query("SELECT a FROM t CLUSTER BY a"), "LocalSort[a ASC NULLS FIRST] <- Project[a] <- Table[t]");
   EXPECT_EQ(Query("SELECT a FROM t DISTRIBUTE BY a SORT BY b DESC"),
-            "LocalSort[b DESC NULLS LAST] <- LocalSort[a ASC NULLS FIRST] <- Project[a] <- Table[t]");
+            "LocalSort[a ASC NULLS FIRST, b DESC NULLS LAST] <- Project[a] <- Table[t]");
   EXPECT_EQ(QueryError("SELECT a FROM t ORDER BY a SORT BY a"),
             "UNSUPPORTED_FEATURE.COMBINATION_QUERY_RESULT_CLAUSES {}");
   EXPECT_EQ(QueryError("SELECT a FROM t CLUSTER BY a DISTRIBUTE BY a"),
@@ -663,10 +663,24 @@ TEST(SqlQueries, LateralViewSelectsTheGenerator) {
   EXPECT_TRUE(ParseQuery("SELECT k, v FROM t LATERAL VIEW explode(m) x k, v WHERE k > 1").ok());
 }
 
+TEST(SqlQueries, PivotAndUnpivotOverSeveralColumns) {
+  EXPECT_TRUE(ParseQuery("SELECT * FROM t PIVOT (sum(v) FOR (a, b) IN ((1, 'x') AS p, (2, 'y')))").ok());
+  EXPECT_TRUE(ParseQuery("SELECT * FROM t UNPIVOT ((v1, v2) FOR k IN ((a, b) AS ab, (c, d)))").ok());
+  EXPECT_TRUE(ParseQuery("SELECT * FROM t UNPIVOT INCLUDE NULLS ((v1, v2) FOR k IN ((a, b), (c, d)))").ok());
+  // Groups need several value columns, and several value columns need groups.
+  EXPECT_FALSE(ParseQuery("SELECT * FROM t UNPIVOT (v FOR k IN ((a, b), (c, d)))").ok());
+  EXPECT_FALSE(ParseQuery("SELECT * FROM t UNPIVOT ((v1, v2) FOR k IN ((a, b), c))").ok());
+}
+
+TEST(SqlExpressions, QualifiedFunctionNames) {
+  EXPECT_EQ(Expr("db.f(1)"), "db.f(1:int)");
+  EXPECT_EQ(Expr("spark_catalog.db.f(x)"), "spark_catalog.db.f(x)");
+}
+
 TEST(SqlQueries, UnsupportedConstructsAreNamed) {
   for (const char* text :
-       {"SHOW PARTITIONS t", "CREATE TABLE x (a INT) STORED AS ORC", "ALTER TABLE t ADD COLUMNS (b INT)",
-        "EXPLAIN CREATE TABLE x (a INT)", "DESCRIBE t a", "FROM t SELECT a",
+       {"SHOW PARTITIONS t", "CREATE TABLE x (a INT) STORED AS ORC", "EXPLAIN CREATE TABLE x (a INT)",
+        "DESCRIBE EXTENDED t a", "FROM t SELECT a",
         "SELECT * FROM t TABLESAMPLE (100M)",
         "SELECT * FROM sql_keywords()", "SELECT a FROM t LIMIT a",
         "SELECT * FROM range(a)"}) {
@@ -679,7 +693,8 @@ TEST(SqlQueries, UnsupportedConstructsAreNamed) {
 
 TEST(SqlQueries, CommandsParseToCommandPlans) {
   for (const char* text : {"SHOW TABLES", "CREATE TABLE x (a INT) USING parquet PARTITIONED BY (a)",
-                           "INSERT INTO t VALUES (1)", "DESCRIBE t", "SET a = 1", "USE db", "CACHE TABLE t",
+                           "INSERT INTO t VALUES (1)", "DESCRIBE t", "DESCRIBE t a", "SET a = 1", "USE db",
+                           "CACHE TABLE t", "ALTER TABLE t ADD COLUMNS (b INT)",
                            "CREATE OR REPLACE TEMP VIEW v AS SELECT 1", "DROP TABLE IF EXISTS t"}) {
     auto result = ParseQuery(text);
     ASSERT_TRUE(result.ok()) << text << ": " << result.status().ToString();
