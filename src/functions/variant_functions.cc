@@ -328,6 +328,27 @@ bool AtomicForVariant(const arrow::DataType& t) {
   }
 }
 
+/// Types a variant's values go into or come from: atomic types (VOID when
+/// `allow_void`), VARIANT, and arrays, string-keyed maps and structs of them.
+bool VariantCompatible(const arrow::DataType& t, bool allow_void) {
+  if (types::IsVariant(t)) return true;
+  switch (t.id()) {
+    case arrow::Type::NA: return allow_void;
+    case arrow::Type::LIST: return VariantCompatible(*t.field(0)->type(), allow_void);
+    case arrow::Type::MAP: {
+      const auto& map = static_cast<const arrow::MapType&>(t);
+      return map.key_type()->id() == arrow::Type::STRING && VariantCompatible(*map.item_type(), allow_void);
+    }
+    case arrow::Type::STRUCT:
+      if (types::IsGeo(t)) return false;
+      for (const auto& f : t.fields()) {
+        if (!VariantCompatible(*f->type(), allow_void)) return false;
+      }
+      return true;
+    default: return AtomicForVariant(t);
+  }
+}
+
 // --- parse_json ----------------------------------------------------------------------------
 
 /// Jackson's default JsonFactory, which Spark's parse_json uses.
@@ -645,23 +666,6 @@ FunctionInfo SchemaOfVariantAgg() {
 
 // --- to_variant_object ---------------------------------------------------------------------
 
-bool NestedForVariantObject(const arrow::DataType& t) {
-  if (types::IsVariant(t)) return true;
-  switch (t.id()) {
-    case arrow::Type::LIST: return NestedForVariantObject(*t.field(0)->type());
-    case arrow::Type::MAP: {
-      const auto& map = static_cast<const arrow::MapType&>(t);
-      return map.key_type()->id() == arrow::Type::STRING && NestedForVariantObject(*map.item_type());
-    }
-    case arrow::Type::STRUCT:
-      for (const auto& f : t.fields()) {
-        if (!NestedForVariantObject(*f->type())) return false;
-      }
-      return true;
-    default: return AtomicForVariant(t);
-  }
-}
-
 FunctionInfo ToVariantObject() {
   return ScalarInfo(
       "to_variant_object",
@@ -673,7 +677,7 @@ FunctionInfo ToVariantObject() {
         const auto& type = *args[0]->type;
         const bool nested = type.id() == arrow::Type::LIST || type.id() == arrow::Type::MAP ||
                             (type.id() == arrow::Type::STRUCT && !types::IsVariant(type));
-        if (!nested || !NestedForVariantObject(type)) {
+        if (!nested || !VariantCompatible(type, /*allow_void=*/true)) {
           return AnalysisError("DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION",
                                {{"sqlExpr", Quoted(name)},
                                 {"srcType", Quoted(types::SqlString(type))},
@@ -768,23 +772,7 @@ bool CanCastToVariant(const arrow::DataType& from) {
   return types::IsVariant(from) || AtomicForVariant(from);
 }
 
-bool CanCastFromVariant(const arrow::DataType& to) {
-  if (types::IsVariant(to)) return true;
-  switch (to.id()) {
-    case arrow::Type::LIST: return CanCastFromVariant(*to.field(0)->type());
-    case arrow::Type::MAP: {
-      const auto& map = static_cast<const arrow::MapType&>(to);
-      return map.key_type()->id() == arrow::Type::STRING && CanCastFromVariant(*map.item_type());
-    }
-    case arrow::Type::STRUCT:
-      if (types::IsGeo(to)) return false;
-      for (const auto& f : to.fields()) {
-        if (!CanCastFromVariant(*f->type())) return false;
-      }
-      return true;
-    default: return AtomicForVariant(to) && to.id() != arrow::Type::NA;
-  }
-}
+bool CanCastFromVariant(const arrow::DataType& to) { return VariantCompatible(to, /*allow_void=*/false); }
 
 Result<std::shared_ptr<arrow::Array>> CastToVariantArray(const arrow::Array& values, const EvalContext&) {
   return ToVariantColumn(values, "cast");

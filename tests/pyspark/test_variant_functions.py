@@ -194,6 +194,12 @@ def test_refused_uses(spark, request):
     golden.check_error(request, "order_by", lambda: spark.sql(
         "SELECT parse_json(j) v FROM VALUES ('1'), ('2') t(j) ORDER BY v").collect())
     golden.check_error(request, "equals", lambda: spark.sql("SELECT parse_json('1') = parse_json('1')").collect())
+    golden.check_error(request, "hash", lambda: spark.sql("SELECT hash(parse_json('1'))").collect())
+    golden.check_error(request, "intersect", lambda: spark.sql(
+        "SELECT parse_json('1') v INTERSECT SELECT parse_json('1') v").collect())
+    golden.check_error(request, "union", lambda: spark.sql(
+        "SELECT parse_json('1') v UNION SELECT parse_json('2') v").collect())
+    golden.check(request, "union_all", spark.sql("SELECT parse_json('1') v UNION ALL SELECT parse_json('2') v"))
 
 
 def test_create_dataframe_variant(spark, request):
