@@ -22,6 +22,7 @@
 #include "sql/parser.h"
 #include "sql/token.h"
 #include "types/spark_types.h"
+#include "types/variant_type.h"
 
 namespace sk8::analyzer {
 
@@ -986,6 +987,11 @@ Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_g
   for (const auto& g : grouping) {
     if (ContainsAggregate(*g)) return AnalysisError("GROUP_BY_AGGREGATE", {{"sqlExpr", "aggregate"}});
     ARROW_ASSIGN_OR_RAISE(auto bound, Bind(g, *input, nullptr));
+    if (types::ContainsVariant(*bound->type)) {
+      return AnalysisError("GROUP_EXPRESSION_TYPE_IS_NOT_ORDERABLE",
+                           {{"sqlExpr", "\"" + bound->name + "\""},
+                            {"dataType", "\"" + types::SqlString(*bound->type) + "\""}});
+    }
     agg.grouping.push_back(std::move(bound));
   }
   // Under grouping sets the aggregate reads an Expand of the input, whose
@@ -1267,6 +1273,14 @@ Result<ResolvedPtr> Analyzer::ResolveSort(const plan::SortPlan& node) const {
       const auto& f = widened->schema->field(index);
       keys[hidden_keys[h]].expr = BoundExpr::Column(index, f->type(), f->nullable(), f->name());
     }
+  }
+  for (const auto& key : keys) {
+    if (!types::ContainsVariant(*key.expr->type)) continue;
+    return AnalysisError("DATATYPE_MISMATCH.INVALID_ORDERING_TYPE",
+                         {{"sqlExpr", "\"" + key.expr->name + (key.ascending ? " ASC" : " DESC") +
+                                          (key.nulls_first ? " NULLS FIRST" : " NULLS LAST") + "\""},
+                          {"functionName", "`sortorder`"},
+                          {"dataType", "\"" + types::SqlString(*key.expr->type) + "\""}});
   }
   auto out = NewNode(ResolvedKind::kSort, sort_input->schema, {sort_input});
   InheritQualifiers(out.get(), *sort_input);

@@ -7,6 +7,7 @@
 #include "analyzer/analyzer.h"
 #include "functions/collection_util.h"
 #include "functions/function_registry.h"
+#include "functions/variant_functions.h"
 #include "types/spark_types.h"
 
 namespace sk8::analyzer {
@@ -106,6 +107,9 @@ Result<ResolvedPtr> Analyzer::GenerateNode(const plan::FunctionExpr& call, const
   const bool outer = info->outer;
   if (info->kind == functions::GeneratorKind::kStack) {
     ARROW_ASSIGN_OR_RAISE(spec.input, StackAsArray(name, std::move(args), ctx_));
+    spec.kind = plan::GeneratorSpec::Kind::kInline;
+  } else if (functions::IsVariantExplode(call.name)) {
+    ARROW_ASSIGN_OR_RAISE(spec.input, functions::VariantExplodeAsArray(name, std::move(args), ctx_));
     spec.kind = plan::GeneratorSpec::Kind::kInline;
   } else if (info->kind == functions::GeneratorKind::kJsonTuple) {
     ARROW_ASSIGN_OR_RAISE(spec.input, functions::JsonTupleAsArray(name, std::move(args), ctx_));

@@ -11,6 +11,7 @@
 #include "functions/kernel_util.h"
 #include "sql/token.h"
 #include "types/spark_types.h"
+#include "types/variant_type.h"
 
 namespace sk8::analyzer {
 
@@ -251,6 +252,15 @@ Result<ResolvedPtr> Analyzer::ResolveSetOperation(const plan::SetOperationPlan& 
                          {{"operator", op_name}, {"firstNumColumns", std::to_string(width)},
                           {"invalidOrdinalNum", "second"},
                           {"invalidNumColumns", std::to_string(right->schema->num_fields())}});
+  }
+  if (node.op != SetOperationKind::kUnion || !node.is_all) {
+    // Spark compares rows of INTERSECT / EXCEPT / UNION (distinct), which VARIANT values cannot be.
+    for (const auto& f : left->schema->fields()) {
+      if (!types::ContainsVariant(*f->type())) continue;
+      return AnalysisError("UNSUPPORTED_FEATURE.SET_OPERATION_ON_VARIANT_TYPE",
+                           {{"colName", QuoteIdentifier(f->name())},
+                            {"dataType", "\"" + types::SqlString(*f->type()) + "\""}});
+    }
   }
   std::vector<std::shared_ptr<arrow::DataType>> types;
   for (int i = 0; i < width; ++i) {

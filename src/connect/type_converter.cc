@@ -4,6 +4,7 @@
 
 #include "plan/bound_expression.h"
 #include "types/spark_types.h"
+#include "types/variant_type.h"
 
 namespace sk8::connect {
 
@@ -54,7 +55,7 @@ Result<std::shared_ptr<arrow::DataType>> FromProtoType(const DataType& proto) {
     case DataType::kUnparsed: return types::ParseDdlType(proto.unparsed().data_type_string());
     case DataType::kUdt: return Unsupported("user-defined type " + proto.udt().type());
     case DataType::kCalendarInterval: return arrow::month_day_nano_interval();
-    case DataType::kVariant: return Unsupported("data type VARIANT");
+    case DataType::kVariant: return types::VariantType();
     case DataType::kTime:
       if (proto.time().has_precision() && proto.time().precision() != 6) {
         return Unsupported("TIME(" + std::to_string(proto.time().precision()) + ") (precisions other than 6)");
@@ -126,6 +127,10 @@ Status ToProtoType(const arrow::DataType& type, DataType* proto) {
       break;
     }
     case arrow::Type::STRUCT: {
+      if (types::IsVariant(type)) {
+        proto->mutable_variant();
+        break;
+      }
       if (types::IsGeometry(type)) {
         proto->mutable_geometry()->set_srid(types::GeoTypeSrid(type));
         break;

@@ -14,7 +14,9 @@
 #include "functions/function_registry.h"
 #include "functions/time_util.h"
 #include "functions/time_values.h"
+#include "functions/variant_functions.h"
 #include "types/spark_types.h"
+#include "types/variant_type.h"
 
 namespace sk8::functions {
 
@@ -93,6 +95,11 @@ Status AppendValueString(const arrow::Array& array, int64_t i, const EvalContext
                          bool nested, std::string* out) {
   if (array.IsNull(i)) {
     *out += "NULL";
+    return Status::OK();
+  }
+  if (types::IsVariant(*array.type())) {
+    ARROW_ASSIGN_OR_RAISE(auto json, VariantJsonTexts(*array.Slice(i, 1), ctx));
+    *out += static_cast<const arrow::StringArray&>(*json).GetView(0);
     return Status::OK();
   }
   switch (array.type_id()) {
@@ -248,6 +255,10 @@ Status AppendValueString(const arrow::Array& array, int64_t i, const EvalContext
 
 Result<std::shared_ptr<arrow::Array>> ToSparkStrings(const arrow::Array& values, const EvalContext& ctx,
                                                      bool for_show) {
+  if (types::IsVariant(*values.type())) {
+    // show() prints a variant's JSON ("str", null); CAST gives a string's text and NULL for a variant null.
+    return for_show ? VariantJsonTexts(values, ctx) : CastVariantArray(values, arrow::utf8(), false, ctx);
+  }
   if (!for_show && values.type_id() == arrow::Type::BINARY) {
     ARROW_ASSIGN_OR_RAISE(auto as_string, values.View(arrow::utf8()));
     return as_string;
@@ -667,6 +678,8 @@ Result<std::shared_ptr<arrow::Array>> CastArray(const std::shared_ptr<arrow::Arr
   const auto& from = *input->type();
   if (from.Equals(*to)) return input;
   if (from.id() == arrow::Type::NA) return arrow::MakeArrayOfNull(to, input->length());
+  if (types::IsVariant(from) && !types::IsVariant(*to)) return CastVariantArray(*input, to, ansi, ctx);
+  if (types::IsVariant(*to) && !types::IsVariant(from)) return CastToVariantArray(*input, ctx);
   if (to->id() == arrow::Type::STRING) return ToSparkStrings(*input, ctx);
   if (from.id() == to->id() && IsNested(from)) return CastNested(input, to, ansi, ctx);
   if (from.id() == arrow::Type::STRING) {
@@ -822,6 +835,10 @@ Result<std::shared_ptr<arrow::Array>> CastArray(const std::shared_ptr<arrow::Arr
 }
 
 bool CanCast(const arrow::DataType& from, const arrow::DataType& to) {
+  if (types::IsVariant(from) || types::IsVariant(to)) {
+    if (from.id() == arrow::Type::NA) return true;
+    return types::IsVariant(from) ? CanCastFromVariant(to) : CanCastToVariant(from);
+  }
   if (types::IsGeo(from) || types::IsGeo(to)) {
     // GEOMETRY / GEOGRAPHY: only to the same kind (Spark's casts between SRIDs are not done here).
     return from.id() == arrow::Type::NA || (from.Equals(to, /*check_metadata=*/true));
@@ -856,6 +873,7 @@ bool CanCast(const arrow::DataType& from, const arrow::DataType& to) {
 // for non-null input mark the column nullable.
 bool ForceNullable(const arrow::DataType& from, const arrow::DataType& to) {
   if (from.id() == arrow::Type::NA) return false;
+  if (types::IsVariant(from)) return !types::IsVariant(to);
   if (from.id() == arrow::Type::STRING && to.id() == arrow::Type::BINARY) return false;
   if (from.id() == arrow::Type::STRING) return true;
   if (to.id() == arrow::Type::STRING) return false;
@@ -898,7 +916,10 @@ class CastKernel : public plan::ScalarKernel {
   CastKernel(std::shared_ptr<arrow::DataType> to, CastMode mode) : to_(std::move(to)), mode_(mode) {}
 
   Result<Datum> Execute(const std::vector<Datum>& args, int64_t length, const EvalContext& ctx) const override {
-    bool ansi = mode_ == CastMode::kAnsi || (mode_ == CastMode::kDefault && ctx.ansi);
+    // A variant that does not convert fails unless this is TRY_CAST, with or
+    // without ANSI (Spark's Cast passes evalMode != TRY to VariantGet.cast).
+    bool ansi = types::IsVariant(*args[0].type()) ? mode_ != CastMode::kTry
+                                                    : mode_ == CastMode::kAnsi || (mode_ == CastMode::kDefault && ctx.ansi);
     return CastDatum(args[0], to_, ansi, ctx);
   }
 

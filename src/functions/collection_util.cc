@@ -12,6 +12,7 @@
 #include "functions/cast.h"
 #include "functions/kernel_util.h"
 #include "types/spark_types.h"
+#include "types/variant_type.h"
 
 namespace sk8::functions {
 
@@ -76,6 +77,7 @@ int CompareNullable(const arrow::Array& values, const ValueOrder& order, int64_t
 }  // namespace
 
 bool IsOrderable(const arrow::DataType& type) {
+  if (types::IsVariant(type)) return false;
   switch (type.id()) {
     case arrow::Type::MAP: return false;
     case arrow::Type::LIST: return IsOrderable(*ElementType(type));

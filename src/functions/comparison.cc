@@ -11,6 +11,7 @@
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
 #include "types/spark_types.h"
+#include "types/variant_type.h"
 
 namespace sk8::functions {
 namespace {
@@ -120,6 +121,7 @@ Result<Datum> Compare(CmpOp op, const arrow::DataType& type, const std::vector<D
 }
 
 bool Orderable(const arrow::DataType& t) {
+  if (types::ContainsVariant(t)) return false;
   switch (t.id()) {
     case arrow::Type::MAP: return false;
     default: return true;

@@ -5,6 +5,7 @@
 
 #include "functions/cast.h"
 #include "functions/collection_util.h"
+#include "functions/variant_functions.h"
 #include "types/spark_types.h"
 
 namespace sk8::functions {
@@ -47,6 +48,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterAesFunctions(*r);
     RegisterXPathFunctions(*r);
     RegisterGeoFunctions(*r);
+    RegisterVariantFunctions(*r);
     RegisterXmlFunctions(*r);
     RegisterArrayFunctions(*r);
     RegisterMapStructFunctions(*r);

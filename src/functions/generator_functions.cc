@@ -41,6 +41,19 @@ const GeneratorEntry kGenerators[] = {
     {"stack", {GeneratorKind::kStack, false},
      "stack(n, expr1, ..., exprk) - Separates `expr1`, ..., `exprk` into `n` rows. Uses column names col0, col1, "
      "etc. by default unless specified otherwise."},
+    // variant_explode(_outer): an inline of functions::VariantExplodeAsArray (analyzer/generate.cc).
+    {"variant_explode", {GeneratorKind::kInline, false},
+     "variant_explode(expr) - It separates a variant object/array into multiple rows containing its fields/elements. "
+     "Its result schema is `struct<pos int, key string, value variant>`. `pos` is the position of the field/element "
+     "in its parent object/array, and `value` is the field/element value. `key` is the field name when exploding a "
+     "variant object, or is NULL when exploding a variant array. It ignores any input that is not a variant "
+     "array/object, including SQL NULL, variant null, and any other variant values."},
+    {"variant_explode_outer", {GeneratorKind::kInline, true},
+     "variant_explode_outer(expr) - It separates a variant object/array into multiple rows containing its "
+     "fields/elements. Its result schema is `struct<pos int, key string, value variant>`. `pos` is the position of "
+     "the field/element in its parent object/array, and `value` is the field/element value. `key` is the field name "
+     "when exploding a variant object, or is NULL when exploding a variant array. It ignores any input that is not a "
+     "variant array/object, including SQL NULL, variant null, and any other variant values."},
     {"json_tuple", {GeneratorKind::kJsonTuple, false},
      "json_tuple(jsonStr, p1, p2, ..., pn) - Returns a tuple like the function get_json_object, but it takes multiple "
      "names. All the input parameters and output column types are string."},

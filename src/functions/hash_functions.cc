@@ -18,6 +18,7 @@
 #include "functions/scalar_function.h"
 #include "functions/spark_function_docs.h"
 #include "types/spark_types.h"
+#include "types/variant_type.h"
 
 namespace sk8::functions {
 namespace {
@@ -251,6 +252,12 @@ FunctionInfo HashFunction(std::string name, std::shared_ptr<arrow::DataType> out
                                                   const EvalContext&) -> Result<BoundExprPtr> {
     if (args.empty()) return WrongArgumentCount(called, "> 0", 0);
     std::string name = CallName(info_copy, called, args);
+    for (const auto& a : args) {
+      if (types::ContainsVariant(*a->type)) {
+        return AnalysisError("DATATYPE_MISMATCH.HASH_VARIANT_TYPE",
+                             {{"sqlExpr", "\"" + name + "\""}, {"functionName", "`" + info_copy.name + "`"}});
+      }
+    }
     std::vector<std::shared_ptr<arrow::DataType>> types;
     for (const auto& a : args) types.push_back(a->type);
     auto kernel = std::make_shared<LambdaKernel>(

@@ -12,7 +12,9 @@
 #include "functions/json_value.h"
 #include "functions/string_util.h"
 #include "functions/text_format_args.h"
+#include "functions/variant_functions.h"
 #include "types/spark_types.h"
+#include "types/variant_type.h"
 
 namespace sk8::functions {
 namespace {
@@ -502,6 +504,13 @@ FunctionInfo ToJson() {
         ARROW_RETURN_NOT_OK(CheckCount("to_json", args, 1, 2));
         const std::string name = CallText(called, {args[0]});
         const auto id = args[0]->type->id();
+        if (types::IsVariant(*args[0]->type)) {
+          return KernelCall("to_json", name, {args[0]}, arrow::utf8(), true,
+                            [](const Args& a, int64_t length, const EvalContext& ctx) -> Result<Datum> {
+                              const int64_t rows = ResultRows(a, length);
+                              return FinishResult(VariantJsonTexts(*ArrayArgument(a[0], rows), ctx), AllScalars(a));
+                            });
+        }
         if (id != arrow::Type::STRUCT && id != arrow::Type::LIST && id != arrow::Type::MAP) {
           return AnalysisError("DATATYPE_MISMATCH.INVALID_JSON_SCHEMA",
                                {{"sqlExpr", Quoted(name)}, {"schema", Quoted(types::SqlString(*args[0]->type))}});

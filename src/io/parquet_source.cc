@@ -212,6 +212,16 @@ class ParquetSource final : public DataSource {
     std::shared_ptr<arrow::Schema> merged;
     for (size_t i = 0; i < (merge_schema_ ? files.size() : 1); ++i) {
       ARROW_ASSIGN_OR_RAISE(auto reader, OpenParquet(files[i], storage()));
+      // Spark 4.1 writes VARIANT columns shredded (metadata, value, typed_value
+      // per path): not read yet, rather than read as a plain struct.
+      const auto& root = *reader->parquet_reader()->metadata()->schema()->group_node();
+      for (int c = 0; c < root.field_count(); ++c) {
+        const auto& logical = root.field(c)->logical_type();
+        if (logical && logical->is_variant()) {
+          return Unsupported("reading Parquet VARIANT columns (column " + root.field(c)->name() + " of " + files[i] +
+                             ")");
+        }
+      }
       std::shared_ptr<arrow::Schema> file_schema;
       ARROW_RETURN_NOT_OK(reader->GetSchema(&file_schema));
       arrow::FieldVector fields;

@@ -489,8 +489,66 @@ Result<ExprPtr> ExpressionParser::ParseUnary() {
 }
 
 // a.b (a nested field, or a name part while the base is a column), a[i], a::type.
-Result<ExprPtr> ExpressionParser::ParsePostfix(ExprPtr base) {
+namespace {
+
+/// One key of a variant path as variant_get reads it: `.key`, or `['key']` /
+/// `["key"]` when the key holds '.' or '['.
+void AppendPathKey(const std::string& key, std::string* path) {
+  if (key.find_first_of(".[") == std::string::npos) {
+    *path += "." + key;
+  } else if (key.find('\'') == std::string::npos) {
+    *path += "['" + key + "']";
+  } else {
+    *path += "[\"" + key + "\"]";
+  }
+}
+
+/// Spark's semi-structured extraction `v:a.b[0]['c']` (after the ':'):
+/// variant_get(v, '$.a.b[0].c') named after its last key.
+Result<ExprPtr> ParseVariantExtraction(TokenStream& tokens, ExprPtr base) {
+  std::string path = "$";
+  std::optional<std::string> name;
+  bool first = true;
   while (true) {
+    if (tokens.MatchSymbol("[")) {
+      const Token& t = tokens.Advance();
+      if (t.kind == TokenKind::kString) {
+        AppendPathKey(t.value, &path);
+        name = t.value;
+      } else if (t.kind == TokenKind::kNumber && t.value.find_first_not_of("0123456789") == std::string::npos) {
+        path += "[" + t.value + "]";
+      } else {
+        return tokens.SyntaxError();
+      }
+      if (!tokens.MatchSymbol("]")) return tokens.MissingClosing("]");
+    } else if ((first || tokens.MatchSymbol(".")) && tokens.Peek().IsIdentifier()) {
+      const std::string key = tokens.Advance().value;
+      AppendPathKey(key, &path);
+      name = key;
+    } else if (first) {
+      return tokens.SyntaxError();
+    } else {
+      break;
+    }
+    first = false;
+    if (!tokens.PeekSymbol("[") && !(tokens.PeekSymbol(".") && tokens.Peek(1).IsIdentifier())) break;
+  }
+  ExprPtr call = Call("variant_get", {std::move(base), StringLiteral(path)});
+  if (!name) return call;
+  return ExprPtr(std::make_shared<plan::AliasExpr>(std::move(call), std::vector<std::string>{*name}));
+}
+
+}  // namespace
+
+Result<ExprPtr> ExpressionParser::ParsePostfix(ExprPtr base) {
+  bool variant_path = false;  // base is a v:path extraction, whose name a '::' cast keeps
+  while (true) {
+    if (tokens_.PeekSymbol(":") && (tokens_.Peek(1).IsIdentifier() || tokens_.PeekSymbol("[", 1))) {
+      tokens_.Advance();
+      ARROW_ASSIGN_OR_RAISE(base, ParseVariantExtraction(tokens_, std::move(base)));
+      variant_path = true;
+      continue;
+    }
     if (tokens_.PeekSymbol(".") && tokens_.PeekSymbol("*", 1)) {
       if (base->kind() != ExprKind::kColumn) return UnsupportedSql("<expression>.* on a non-column");
       tokens_.Advance();
@@ -520,7 +578,11 @@ Result<ExprPtr> ExpressionParser::ParsePostfix(ExprPtr base) {
       base = Call("extract_value", {base, index});
     } else if (tokens_.MatchSymbol("::")) {
       ARROW_ASSIGN_OR_RAISE(auto type, ParseDataType());
-      base = Cast(base, std::move(type), plan::CastMode::kDefault);
+      if (variant_path) {
+        base = std::make_shared<plan::CastExpr>(base, std::move(type), plan::CastMode::kDefault, /*keep_name=*/true);
+      } else {
+        base = Cast(base, std::move(type), plan::CastMode::kDefault);
+      }
     } else {
       return base;
     }

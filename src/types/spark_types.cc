@@ -1,4 +1,5 @@
 #include "types/spark_types.h"
+#include "types/variant_type.h"
 
 #include <algorithm>
 #include <cctype>
@@ -129,6 +130,7 @@ std::string SimpleString(const arrow::DataType& type) {
       return "map<" + SimpleString(*map.key_type()) + "," + SimpleString(*map.item_type()) + ">";
     }
     case arrow::Type::STRUCT: {
+      if (IsVariant(type)) return "variant";
       if (IsGeo(type)) {
         const int32_t srid = GeoTypeSrid(type);
         return std::string(IsGeography(type) ? "geography(" : "geometry(") +
@@ -154,7 +156,7 @@ std::string SqlString(const arrow::DataType& type) {
       return "MAP<" + SqlString(*map.key_type()) + ", " + SqlString(*map.item_type()) + ">";
     }
     case arrow::Type::STRUCT: {
-      if (IsGeo(type)) return ToUpper(SimpleString(type));
+      if (IsGeo(type) || IsVariant(type)) return ToUpper(SimpleString(type));
       std::string out = "STRUCT<";
       for (int i = 0; i < type.num_fields(); ++i) {
         if (i) out += ", ";
@@ -201,7 +203,7 @@ nlohmann::ordered_json ToJsonValue(const arrow::DataType& type) {
       return j;
     }
     case arrow::Type::STRUCT: {
-      if (IsGeo(type)) return JsonTypeName(type);
+      if (IsGeo(type) || IsVariant(type)) return JsonTypeName(type);
       nlohmann::ordered_json j;
       j["type"] = "struct";
       j["fields"] = nlohmann::ordered_json::array();
@@ -380,6 +382,7 @@ class DdlParser {
     if (word == "timestamp" || word == "timestamp_ltz") return TimestampType();
     if (word == "timestamp_ntz") return TimestampNtzType();
     if (word == "void") return arrow::null();
+    if (word == "variant") return VariantType();
     if (word == "time") {
       int precision = 6;
       if (IsSymbol("(")) {
