@@ -187,10 +187,14 @@ def _plan_outline(spark, sql: str) -> dict:
 @pytest.mark.parametrize("mode", ["", "EXTENDED", "FORMATTED", "COST"])
 def test_explain_statement(spark, request, mode):
     spark.range(5).createOrReplaceTempView("cmd_ev")
-    golden.check_schema(request, f"explain_{mode or 'simple'}_schema",
-                        spark.sql(f"EXPLAIN {mode} SELECT id FROM cmd_ev WHERE id > 1").schema)
-    golden.check_value(request, f"explain_{mode or 'simple'}",
-                       _plan_outline(spark, f"EXPLAIN {mode} SELECT id FROM cmd_ev WHERE id > 1"))
+    try:
+        golden.check_schema(request, f"explain_{mode or 'simple'}_schema",
+                            spark.sql(f"EXPLAIN {mode} SELECT id FROM cmd_ev WHERE id > 1").schema)
+        golden.check_value(request, f"explain_{mode or 'simple'}",
+                           _plan_outline(spark, f"EXPLAIN {mode} SELECT id FROM cmd_ev WHERE id > 1"))
+    finally:
+        # The session is shared by later modules (tests/sql's SHOW VIEWS LIKE 'cmd_*').
+        spark.catalog.dropTempView("cmd_ev")
 
 
 def test_explain_statement_errors(spark, request):
