@@ -4,6 +4,11 @@
                src/functions/spark_functions.json: every function SHOW FUNCTIONS lists,
                with its DESCRIBE FUNCTION [EXTENDED] rows and its catalog.listFunctions()
                entry (class name, description)
+    record-keywords
+               write src/functions/spark_sql_keywords.json: the rows of real Spark's
+               sql_keywords() (keyword, and whether it is reserved when
+               spark.sql.ansi.enforceReservedKeywords is on); --url uses a running
+               Spark Connect server instead of starting one
     coverage   per Spark function: in sk8's registry (build/sk8 functions), tested (a
                golden answer recorded from real Spark names a call of it), with totals;
                --write-docs regenerates docs/functions.md, --check fails when that file
@@ -22,6 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SPARK_FUNCTIONS = REPO / "src" / "functions" / "spark_functions.json"
+SPARK_KEYWORDS = REPO / "src" / "functions" / "spark_sql_keywords.json"
 DOCS = REPO / "docs" / "functions.md"
 GOLDEN = REPO / "tests" / "pyspark" / "golden"
 
@@ -57,9 +63,44 @@ def record(args) -> int:
         out = {"spark_version": spark.version, "functions": functions}
         SPARK_FUNCTIONS.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {len(functions)} functions of Spark {spark.version} to {SPARK_FUNCTIONS.relative_to(REPO)}")
+        write_keywords(spark)
         spark.stop()
     finally:
         server.stop(timeout=30.0)
+    return 0
+
+
+def write_keywords(spark) -> None:
+    """sql_keywords() as real Spark answers it, in its order. Spark marks a keyword
+    reserved only under ANSI mode with spark.sql.ansi.enforceReservedKeywords on, so
+    the flag is read there (and the keywords must be the same list both ways)."""
+    plain = [(r.keyword, r.reserved) for r in spark.sql("SELECT * FROM sql_keywords()").collect()]
+    spark.conf.set("spark.sql.ansi.enabled", "true")
+    spark.conf.set("spark.sql.ansi.enforceReservedKeywords", "true")
+    try:
+        enforced = [(r.keyword, r.reserved) for r in spark.sql("SELECT * FROM sql_keywords()").collect()]
+    finally:
+        spark.conf.unset("spark.sql.ansi.enforceReservedKeywords")
+    assert [k for k, _ in plain] == [k for k, _ in enforced] and not any(r for _, r in plain)
+    rows = ",\n".join("  " + json.dumps([k, r]) for k, r in enforced)
+    SPARK_KEYWORDS.write_text(f'{{\n "spark_version": {json.dumps(spark.version)},\n "keywords": [\n{rows}\n ]\n}}\n',
+                              encoding="utf-8")
+    print(f"wrote {len(enforced)} keywords of Spark {spark.version} to {SPARK_KEYWORDS.relative_to(REPO)}")
+
+
+def record_keywords(args) -> int:
+    sys.path.insert(0, str(REPO / "tests" / "pyspark"))
+    import sk8_servers
+    from pyspark.sql import SparkSession
+
+    server = None if args.url else sk8_servers.start_spark(log_name="spark-keywords")
+    try:
+        spark = SparkSession.builder.remote(args.url or server.url).getOrCreate()
+        write_keywords(spark)
+        spark.stop()
+    finally:
+        if server is not None:
+            server.stop(timeout=30.0)
     return 0
 
 
@@ -151,13 +192,18 @@ def coverage(args) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", default="coverage", choices=["coverage", "record"])
+    parser.add_argument("command", nargs="?", default="coverage", choices=["coverage", "record", "record-keywords"])
+    parser.add_argument("--url", help="record-keywords: a running Spark Connect server (sc://host:port)")
     parser.add_argument("--binary", default=os.environ.get("SK8_BIN", str(REPO / "build" / "sk8")))
     parser.add_argument("--write-docs", action="store_true", help="regenerate docs/functions.md")
     parser.add_argument("--check", action="store_true", help="fail when docs/functions.md is stale")
     parser.add_argument("--quiet", action="store_true", help="totals only")
     args = parser.parse_args()
-    return record(args) if args.command == "record" else coverage(args)
+    if args.command == "record":
+        return record(args)
+    if args.command == "record-keywords":
+        return record_keywords(args)
+    return coverage(args)
 
 
 if __name__ == "__main__":

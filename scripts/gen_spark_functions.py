@@ -3,7 +3,8 @@
 recorded from real Spark by `scripts/function-coverage record`) into a C++ table
 in SHOW FUNCTIONS order: name -> class name, usage, extended usage; and
 version()'s text from spark-version-info.properties of the pinned wheel's
-spark-common-utils jar."""
+spark-common-utils jar; and sql_keywords()'s rows from
+src/functions/spark_sql_keywords.json (`scripts/function-coverage record-keywords`)."""
 import json
 import sys
 import zipfile
@@ -15,7 +16,9 @@ def cxx_string(text) -> str:
 
 
 def main() -> None:
-    source, jar, out = sys.argv[1], sys.argv[2], sys.argv[3]
+    source, jar, out, keywords_source = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+    with open(keywords_source, encoding="utf-8") as f:
+        keywords = json.load(f)["keywords"]
     with zipfile.ZipFile(jar) as zf:
         lines = zf.read("spark-version-info.properties").decode().splitlines()
     props = dict(line.split("=", 1) for line in lines if "=" in line)
@@ -32,6 +35,11 @@ def main() -> None:
                     f"{cxx_string(fn['extended_usage'])}}},\n")
         f.write("};\n")
         f.write(f"const size_t kSparkFunctionDocCount = {len(data['functions'])};\n")
+        f.write("const SparkSqlKeyword kSparkSqlKeywords[] = {\n")
+        for keyword, reserved in keywords:
+            f.write(f"  {{{cxx_string(keyword)}, {'true' if reserved else 'false'}}},\n")
+        f.write("};\n")
+        f.write(f"const size_t kSparkSqlKeywordCount = {len(keywords)};\n")
         f.write("}  // namespace sk8::functions\n")
 
 

@@ -9,6 +9,8 @@
 #include <filesystem>
 
 #include "analyzer/function_catalog.h"
+#include "analyzer/session_window.h"
+#include "analyzer/within_group.h"
 #include "catalog/table_files.h"
 #include "plan/sql_nodes.h"
 #include "functions/cast.h"
@@ -235,16 +237,23 @@ Result<std::vector<ExprPtr>> ExpandSqlText(const std::vector<ExprPtr>& exprs) {
   return out;
 }
 
-/// The time columns of the window(...) calls in `exprs` (tumbling time windows).
+/// What must not be NULL for a row to have its time window: the time of a
+/// window(...) call, the session of a session_window(...) call (NULL for a NULL
+/// time or a gap that is no positive interval), as read NULL-able.
 void TimeWindowColumns(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) {
   if (e->kind != plan::BoundKind::kCall) return;
   if (e->function_name == "window" && !e->args.empty()) out->push_back(e->args[0]);
+  if (e->function_name == "session_window") {
+    auto session = std::make_shared<BoundExpr>(*e);
+    session->nullable = true;  // the column is non-NULL once these rows are gone
+    out->push_back(std::move(session));
+  }
   for (const auto& a : e->args) TimeWindowColumns(a, out);
 }
 
-/// Spark's TimeWindowing drops the rows whose time is NULL: `input` filtered on
-/// the time columns of the window(...) calls in `exprs` (bound to `input`), or
-/// `input` itself when there are none.
+/// Spark's TimeWindowing / SessionWindowing drop the rows without a window:
+/// `input` filtered on TimeWindowColumns of the calls in `exprs` (bound to
+/// `input`), or `input` itself when there are none.
 Result<ResolvedPtr> FilterNullTimeWindows(ResolvedPtr input, const std::vector<BoundExprPtr>& exprs,
                                           const plan::EvalContext& ctx) {
   std::vector<BoundExprPtr> times;
@@ -462,12 +471,15 @@ Result<BoundExprPtr> Analyzer::BindColumn(const plan::ColumnExpr& column, const 
   return result;
 }
 
-Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, const ResolvedPlan& input,
+Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& written, const ResolvedPlan& input,
                                             AggregateContext* agg) const {
   const auto& registry = functions::FunctionRegistry::Instance();
-  if (IsWindowOnlyFunction(call.name)) return WindowFunctionWithoutOver(call, input);
-  const functions::FunctionInfo* info = registry.Find(call.name);
-  if (info == nullptr) return UnknownFunctionError(call.name, catalog_);
+  if (IsWindowOnlyFunction(written.name)) return WindowFunctionWithoutOver(written, input);
+  const functions::FunctionInfo* info = registry.Find(written.name);
+  if (info == nullptr) return UnknownFunctionError(written.name, catalog_);
+  ARROW_RETURN_NOT_OK(CheckCallableByName(info->name, catalog_));
+  ARROW_ASSIGN_OR_RAISE(auto ordered_set, ResolveWithinGroup(written, info->name));
+  const plan::FunctionExpr& call = ordered_set ? *ordered_set : written;
   if (info->name == "current_database" && call.args.empty() && catalog_ != nullptr) {
     // The session's database (USE db), known when the query is analyzed, as Spark's.
     auto database = std::make_shared<BoundExpr>(
@@ -571,9 +583,34 @@ Result<BoundExprPtr> Analyzer::BindFunction(const plan::FunctionExpr& call, cons
     marked->deterministic = false;
     bound = marked;
   }
-  // a[0], m[k], s.f, window(...) and window_time(...) (Spark's TimeWindowing): no generated alias.
-  if (info->name == "extract_value" || info->name == "window" || info->name == "window_time") return bound;
+  // a[0], m[k], s.f, window(...), window_time(...) and session_window(...) (Spark's
+  // TimeWindowing / SessionWindowing): no generated alias.
+  if (info->name == "extract_value" || info->name == "window" || info->name == "window_time" ||
+      info->name == "session_window") {
+    return bound;
+  }
   return AutoNamed(bound);
+}
+
+/// s.a (s.a.b, ...) where the struct s is a grouping expression: the field read
+/// from the group's column; null when no grouping expression is under it.
+BoundExprPtr FieldOfGroup(const BoundExprPtr& bound, const std::vector<BoundExprPtr>& grouping) {
+  if (bound->kind != plan::BoundKind::kCall || bound->function_name != "get_struct_field" || bound->args.empty()) {
+    return nullptr;
+  }
+  const auto& base = bound->args[0];
+  BoundExprPtr rebased;
+  for (size_t g = 0; g < grouping.size() && !rebased; ++g) {
+    const auto& group = grouping[g];
+    if (plan::SameExpression(*group, *base)) {
+      rebased = BoundExpr::Column(static_cast<int>(g), group->type, group->nullable, base->name);
+    }
+  }
+  if (!rebased) rebased = FieldOfGroup(base, grouping);
+  if (!rebased) return nullptr;
+  auto field = std::make_shared<BoundExpr>(*bound);
+  field->args[0] = std::move(rebased);
+  return field;
 }
 
 Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& input, AggregateContext* agg) const {
@@ -587,7 +624,13 @@ Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& inp
     ARROW_ASSIGN_OR_RAISE(auto bound, Bind(expr, input, nullptr));
     for (size_t g = 0; g < agg->grouping.size(); ++g) {
       const auto& group = agg->grouping[g];
-      if (plan::SameExpression(*group, *bound)) return BoundExpr::Column(static_cast<int>(g), group->type, group->nullable, bound->name);
+      if (plan::SameExpression(*group, *bound)) {
+        auto column = BoundExpr::Column(static_cast<int>(g), group->type, group->nullable, bound->name);
+        if (bound->metadata_json.empty()) return column;
+        auto with_metadata = std::make_shared<BoundExpr>(*column);  // session_window's {"spark.sessionWindow": true}
+        with_metadata->metadata_json = bound->metadata_json;
+        return BoundExprPtr(with_metadata);
+      }
     }
     if (expr->kind() == ExprKind::kColumn && bound->outer_reference) {
       // An enclosing query's column outside an aggregate call (Spark names the
@@ -596,6 +639,7 @@ Result<BoundExprPtr> Analyzer::Bind(const ExprPtr& expr, const ResolvedPlan& inp
                            {{"sqlExprs", "\"" + bound->name + "\""}});
     }
     if (expr->kind() == ExprKind::kColumn) {
+      if (auto field = FieldOfGroup(bound, agg->grouping)) return field;  // session_window.start
       return AnalysisError("MISSING_AGGREGATION", {{"expression", "\"" + bound->name + "\""},
                                                    {"expressionAnyValue", "\"any_value(" + bound->name + ")\""}});
     }
@@ -993,6 +1037,19 @@ Result<ResolvedPtr> Analyzer::ResolveAggregate(const std::vector<ExprPtr>& raw_g
                             {"dataType", "\"" + types::SqlString(*bound->type) + "\""}});
     }
     agg.grouping.push_back(std::move(bound));
+  }
+  for (size_t g = 0; g < agg.grouping.size() && grouping_sets.empty(); ++g) {
+    if (agg.grouping[g]->kind == plan::BoundKind::kCall && agg.grouping[g]->function_name == "session_window") {
+      // Merge each group's sessions first (session_window.cc), then group by them.
+      const auto selected_end = outputs.end() - static_cast<std::ptrdiff_t>(hidden_exprs.size());
+      auto merged = MergeSessions(grouping, g, std::vector<ExprPtr>(outputs.begin(), selected_end), hidden_exprs);
+      for (const auto& step : merged.steps) {
+        plan::ProjectPlan project;
+        project.expressions = {std::make_shared<plan::StarExpr>(std::vector<std::string>{}), step};
+        ARROW_ASSIGN_OR_RAISE(input, ResolveProject(project, input));
+      }
+      return ResolveAggregate(merged.grouping, merged.outputs, input, grouping_in_output, merged.hidden);
+    }
   }
   // Under grouping sets the aggregate reads an Expand of the input, whose
   // first columns are the input's (so expressions bind to it as to the input).

@@ -258,4 +258,13 @@ Status UnknownFunctionError(const std::string& name, const SessionCatalog* catal
                        {{"routineName", QuoteNameParts(parts)}, {"searchPath", SearchPath(catalog)}});
 }
 
+Status CheckCallableByName(const std::string& name, const SessionCatalog* catalog) {
+  if (name == "case" || name == "||") {
+    std::string database = catalog ? catalog->current_database() : std::string(catalog::kDefaultDatabase);
+    return AnalysisError("ROUTINE_NOT_FOUND", {{"routineName", QuoteNameParts({database, name})}});
+  }
+  if (name == "range" || name == "sql_keywords") return UnknownFunctionError(name, catalog);
+  return Status::OK();
+}
+
 }  // namespace sk8::analyzer

@@ -22,5 +22,11 @@ Result<std::shared_ptr<arrow::Table>> AnswerFunctionCatalog(const plan::Function
 /// class missing from its classpath (CANNOT_LOAD_FUNCTION_CLASS); any other
 /// name is UNRESOLVED_ROUTINE.
 Status UnknownFunctionError(const std::string& name, const SessionCatalog* catalog);
+/// Spark lists some SQL forms among its functions (SHOW FUNCTIONS, DESCRIBE
+/// FUNCTION, functionExists) that a call by name does not reach: `case` and `||`
+/// answer ROUTINE_NOT_FOUND (Spark looks for a persistent function of that name),
+/// the table functions `range` and `sql_keywords` UNRESOLVED_ROUTINE. OK for the
+/// registry's other functions (`name` as the registry spells it).
+Status CheckCallableByName(const std::string& name, const SessionCatalog* catalog);
 
 }  // namespace sk8::analyzer

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "analyzer/analyzer.h"
+#include "analyzer/within_group.h"
 #include "functions/cast.h"
 #include "functions/function_registry.h"
 #include "sql/token.h"
@@ -185,8 +186,13 @@ int64_t AsInt64(const std::shared_ptr<arrow::Scalar>& s) {
   return static_cast<const arrow::Int64Scalar&>(**cast).value;
 }
 
-Result<WindowCall> BindWindowCall(const plan::FunctionExpr& call, const Binder& bind, bool in_aggregate,
+Result<WindowCall> BindWindowCall(const plan::FunctionExpr& written, const Binder& bind, bool in_aggregate,
                                   const plan::EvalContext& ctx) {
+  std::shared_ptr<const plan::FunctionExpr> ordered_set;  // percentile_cont(p) WITHIN GROUP (ORDER BY x) OVER w
+  if (const auto* info = functions::FunctionRegistry::Instance().Find(written.name)) {
+    ARROW_ASSIGN_OR_RAISE(ordered_set, ResolveWithinGroup(written, info->name));
+  }
+  const plan::FunctionExpr& call = ordered_set ? *ordered_set : written;
   const std::string lower = sql::ToLowerAscii(call.name);
   WindowCall out;
   auto& fn = out.fn;

@@ -1021,6 +1021,10 @@ Result<PlanPtr> ConvertRelation(const proto::Relation& r, const ConvertContext& 
       const auto& tvf = r.unresolved_table_valued_function();
       std::string name = tvf.function_name();
       std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (name == "sql_keywords") {
+        ARROW_ASSIGN_OR_RAISE(result, sql::SqlKeywordsTable(static_cast<size_t>(tvf.arguments_size())));
+        break;
+      }
       if (!functions::FindGenerator(name)) return Unsupported("table-valued function " + name + "()");
       ARROW_ASSIGN_OR_RAISE(auto args, ConvertExpressions(tvf.arguments()));
       auto node = std::make_shared<plan::ProjectPlan>();

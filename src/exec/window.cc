@@ -489,6 +489,12 @@ class Window : public BufferedSinkOperator {
     std::vector<std::shared_ptr<arrow::Array>> columns = sorted->columns();
     for (const auto& function : functions_) {
       ARROW_ASSIGN_OR_RAISE(auto column, Compute(s, function, rows, positions, *sorted));
+      // An aggregate over TIMESTAMP / DATE values may finish in the values'
+      // physical integer type: read it as the function's declared type.
+      if (function.type && column->type_id() != function.type->id() && column->type()->byte_width() > 0 &&
+          column->type()->byte_width() == function.type->byte_width()) {
+        ARROW_ASSIGN_OR_RAISE(column, column->View(function.type));
+      }
       columns.push_back(std::move(column));
     }
     return arrow::RecordBatch::Make(schema(), rows.size, std::move(columns));

@@ -1034,6 +1034,7 @@ FunctionInfo CastAlias(std::string name, std::shared_ptr<arrow::DataType> type) 
     ARROW_ASSIGN_OR_RAISE(auto cast, BindCast(args[0], type, plan::CastMode::kDefault, /*implicit=*/false, ctx));
     auto renamed = std::make_shared<BoundExpr>(*cast);
     renamed->name = std::move(name);
+    renamed->auto_alias = true;  // a generated name, also when the cast folds to a literal
     return BoundExprPtr(std::move(renamed));
   };
   return info;
@@ -1055,6 +1056,15 @@ void RegisterCastFunctions(FunctionRegistry& registry) {
   registry.Add(CastAlias("binary", arrow::binary()));
   registry.Add(CastAlias("date", arrow::date32()));
   registry.Add(CastAlias("timestamp", types::TimestampType()));
+  // cast(x) by name: Spark's registry row takes no arguments (its SQL form is CAST(x AS type)).
+  FunctionInfo cast;
+  cast.name = "cast";
+  cast.usage = "cast(expr AS type) - Casts the value `expr` to the target data type `type`.";
+  cast.bind_scalar = [](const std::string& called, std::vector<BoundExprPtr> args,
+                        const EvalContext&) -> Result<BoundExprPtr> {
+    return WrongArgumentCount(called, "0", args.size());
+  };
+  registry.Add(std::move(cast));
 }
 
 }  // namespace sk8::functions

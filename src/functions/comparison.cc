@@ -166,6 +166,30 @@ FunctionInfo ComparisonFunction(std::string name, std::vector<std::string> alias
   return info;
 }
 
+/// between(x, low, high), SQL's `x BETWEEN low AND high`: (x >= low) AND
+/// (x <= high), named between(x, low, high) as Spark 4.1 names it.
+FunctionInfo Between() {
+  FunctionInfo info;
+  info.name = "between";
+  info.usage = "input [NOT] between lower AND upper - evaluate if `input` is [not] in between `lower` and `upper`";
+  info.bind_scalar = [](const std::string& called, std::vector<BoundExprPtr> args,
+                        const EvalContext& ctx) -> Result<BoundExprPtr> {
+    if (args.size() != 3) return WrongArgumentCount(called, "3", args.size());
+    std::string name = "between(" + args[0]->name + ", " + args[1]->name + ", " + args[2]->name + ")";
+    // Spark evaluates the input once (With / CommonExpressionRef): its type
+    // errors name it commonexpressionref().
+    auto input = std::make_shared<BoundExpr>(*args[0]);
+    input->name = "commonexpressionref()";
+    ARROW_ASSIGN_OR_RAISE(auto low, BindFunctionCall(">=", {input, args[1]}, ctx));
+    ARROW_ASSIGN_OR_RAISE(auto high, BindFunctionCall("<=", {input, args[2]}, ctx));
+    ARROW_ASSIGN_OR_RAISE(auto both, BindFunctionCall("and", {low, high}, ctx));
+    auto renamed = std::make_shared<BoundExpr>(*both);
+    renamed->name = std::move(name);
+    return BoundExprPtr(std::move(renamed));
+  };
+  return info;
+}
+
 }  // namespace
 
 std::shared_ptr<arrow::DataType> ComparisonType(const std::shared_ptr<arrow::DataType>& a,
@@ -195,6 +219,7 @@ Result<Datum> SparkEqual(const Datum& a, const Datum& b, const arrow::DataType& 
 }
 
 void RegisterComparisonFunctions(FunctionRegistry& registry) {
+  registry.Add(Between());
   registry.Add(ComparisonFunction("=", {"==", "equal_to"}, "=", CmpOp::kEq));
   registry.Add(ComparisonFunction("!=", {"<>", "not_equal"}, "!=", CmpOp::kNe));
   registry.Add(ComparisonFunction("<", {"less_than"}, "<", CmpOp::kLt));

@@ -34,8 +34,11 @@ std::string Upper(std::string_view text) {
 
 FunctionInfo DateAddDays(std::string name, std::vector<std::string> aliases, bool subtract, std::string usage) {
   return DateTimeFunction(std::move(name), std::move(aliases), std::move(usage), 2, 2, "2", false,
-                          [subtract](const FunctionInfo& info, const std::string& name, std::vector<BoundExprPtr>& args,
+                          [subtract](const FunctionInfo& info, const std::string& called_text,
+                                     std::vector<BoundExprPtr>& args,
                                      const EvalContext& ctx) -> Result<BoundExprPtr> {
+                            // dateadd is named date_add, as in Spark (its messages too).
+                            const std::string name = info.name + called_text.substr(called_text.find('('));
                             ARROW_ASSIGN_OR_RAISE(args[0], DateArgument(name, 0, args[0], ctx));
                             ARROW_ASSIGN_OR_RAISE(args[1], IntArgument(name, 1, args[1], ctx));
                             // Spark adds as Java ints: wraps around.
@@ -45,9 +48,7 @@ FunctionInfo DateAddDays(std::string name, std::vector<std::string> aliases, boo
                                   return static_cast<int32_t>(static_cast<uint32_t>(d) + (subtract ? 0u - delta : delta));
                                 });
                             bool nullable = args[0]->nullable || args[1]->nullable;
-                            // dateadd is named date_add, as in Spark.
-                            return BoundExpr::Call(info.name, kernel, args, arrow::date32(), nullable,
-                                                   info.name + name.substr(name.find('(')));
+                            return BoundExpr::Call(info.name, kernel, args, arrow::date32(), nullable, name);
                           });
 }
 

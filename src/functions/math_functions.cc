@@ -211,10 +211,14 @@ FunctionInfo Positive() {
   info.name_style = NameStyle::kPrefix;
   info.sql_symbol = "+";
   info.bind_scalar = [info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
-                                        const EvalContext&) -> Result<BoundExprPtr> {
+                                        const EvalContext& ctx) -> Result<BoundExprPtr> {
     if (args.size() != 1) return WrongArgumentCount(called, "1", args.size());
     std::string name = CallName(info_copy, called, args);
-    if (!types::IsNumeric(*args[0]->type) && args[0]->type->id() != arrow::Type::NA) {
+    // Spark's UnaryPositive takes NULL and strings as DOUBLE (implicit casts).
+    if (types::IsStringLike(*args[0]->type) || args[0]->type->id() == arrow::Type::NA) {
+      ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::float64(), plan::CastMode::kDefault, true, ctx));
+    }
+    if (!types::IsNumeric(*args[0]->type)) {
       return UnexpectedInputType(name, 0, "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\")",
                                  *args[0]);
     }

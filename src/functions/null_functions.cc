@@ -316,10 +316,11 @@ FunctionInfo AssertTrue() {
 FunctionInfo RaiseError() {
   FunctionInfo info = NullInfo("raise_error");
   info.can_fail = true;
-  info.bind_scalar = [info_copy = info](const std::string& called, std::vector<BoundExprPtr> args,
-                                        const EvalContext& ctx) -> Result<BoundExprPtr> {
+  info.bind_scalar = [](const std::string& called, std::vector<BoundExprPtr> args,
+                        const EvalContext& ctx) -> Result<BoundExprPtr> {
     if (args.size() != 1) return WrongArgumentCount(called, "1", args.size());
-    std::string name = CallName(info_copy, called, args);
+    // Spark 4 names the call as the RaiseError it builds.
+    std::string name = "raise_error(USER_RAISED_EXCEPTION, map(errorMessage, " + args[0]->name + "))";
     ARROW_ASSIGN_OR_RAISE(args[0], CastStringArgument(args[0], ctx));
     auto kernel = std::make_shared<LambdaKernel>(
         [](const std::vector<Datum>& a, int64_t length, const EvalContext&) -> Result<Datum> {

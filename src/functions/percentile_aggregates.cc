@@ -1,4 +1,5 @@
 // Percentile aggregates: percentile (exact, with optional frequencies), median,
+// the ordered-set percentile_cont / percentile_disc (WITHIN GROUP (ORDER BY x)),
 // and percentile_approx / approx_percentile (Spark's Greenwald-Khanna summary,
 // QuantileSummaries). The percentage is a constant DOUBLE or ARRAY<DOUBLE>;
 // an array asks for several percentiles and answers an array.
@@ -8,6 +9,8 @@
 // for fewer rows than that holds every value, so answers agree).
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 #include <limits>
 #include <utility>
 
@@ -103,12 +106,20 @@ Result<Percentages> BindPercentages(const BoundExprPtr& arg, const std::string& 
   } else {
     ARROW_ASSIGN_OR_RAISE(elements, arrow::MakeArrayFromScalar(*value, 1));
   }
+  // A DECIMAL percentage is read from its digits, the nearest DOUBLE as Java's
+  // Decimal.toDouble gives (Arrow's cast scales by a power of ten: 0.3 would be
+  // 0.30000000000000004).
+  std::shared_ptr<arrow::StringArray> digits;
+  if (elements->type_id() == arrow::Type::DECIMAL128) {
+    ARROW_ASSIGN_OR_RAISE(auto text, arrow::compute::Cast(elements, arrow::utf8()));
+    digits = std::static_pointer_cast<arrow::StringArray>(text.make_array());
+  }
   ARROW_ASSIGN_OR_RAISE(auto doubles, arrow::compute::Cast(elements, arrow::float64()));
   const auto& array = static_cast<const arrow::DoubleArray&>(*doubles.make_array());
   bool in_range = true;
   for (int64_t i = 0; i < array.length(); ++i) {
     if (array.IsNull(i)) return DataTypeMismatch("UNEXPECTED_NULL", sql_expr, {{"exprName", "percentage"}});
-    double p = array.Value(i);
+    double p = digits ? std::strtod(std::string(digits->GetView(i)).c_str(), nullptr) : array.Value(i);
     in_range = in_range && p >= 0.0 && p <= 1.0;
     out.values.push_back(p);
   }
@@ -157,10 +168,16 @@ Status AppendAnswers(bool is_array, bool has_values, size_t count, arrow::ListBu
 // percentile / median: exact, by linear interpolation between the two values
 // around position (n - 1) * p of the sorted values (counted with frequencies).
 
+/// How a percentile is read from the sorted values.
+struct PercentileRule {
+  bool discrete = false;  // percentile_disc: a value of the group, no interpolation
+  bool reverse = false;   // WITHIN GROUP (ORDER BY x DESC): counted from the largest value
+};
+
 class PercentileAccumulator : public GroupedAccumulator {
  public:
-  PercentileAccumulator(Percentages percentages, bool has_frequency)
-      : percentages_(std::move(percentages)), has_frequency_(has_frequency) {}
+  PercentileAccumulator(Percentages percentages, bool has_frequency, PercentileRule rule = {})
+      : percentages_(std::move(percentages)), has_frequency_(has_frequency), rule_(rule) {}
 
   void Resize(int64_t n) override { values_.resize(n); }
   int64_t MemoryUsage() const override { return NestedCapacityBytes(values_); }
@@ -198,12 +215,16 @@ class PercentileAccumulator : public GroupedAccumulator {
     arrow::ListBuilder list(arrow::default_memory_pool(), values, PercentilesType(arrow::float64()));
     for (auto& group : values_) {
       std::vector<std::pair<double, int64_t>> counts = group;
-      std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      const bool reverse = rule_.reverse;
+      std::sort(counts.begin(), counts.end(),
+                [reverse](const auto& a, const auto& b) { return reverse ? b.first < a.first : a.first < b.first; });
       // Accumulated counts: entry k holds the number of values <= its value.
       for (size_t k = 1; k < counts.size(); ++k) counts[k].second += counts[k - 1].second;
       ARROW_RETURN_NOT_OK(AppendAnswers(percentages_.is_array, !counts.empty(), percentages_.values.size(), &list,
                                         values.get(), [&](size_t i) {
-                                          return values->Append(Interpolate(counts, percentages_.values[i]));
+                                          const double p = percentages_.values[i];
+                                          return values->Append(rule_.discrete ? Discrete(counts, p)
+                                                                               : Interpolate(counts, p));
                                         }));
     }
     if (percentages_.is_array) return list.Finish();
@@ -245,8 +266,16 @@ class PercentileAccumulator : public GroupedAccumulator {
            (position - static_cast<double>(lower)) * higher_value;
   }
 
+  // percentile_disc: the first value whose cumulative share of the rows reaches
+  // the percentage (SQL's smallest value with cume_dist >= p, in the ordering).
+  static double Discrete(const std::vector<std::pair<double, int64_t>>& accumulated, double percentage) {
+    const double position = std::ceil(static_cast<double>(accumulated.back().second) * percentage - 1.0);
+    return ValueAt(accumulated, std::max<int64_t>(0, static_cast<int64_t>(position)));
+  }
+
   Percentages percentages_;
   bool has_frequency_;
+  PercentileRule rule_;
   std::string frequency_name_;
   std::vector<std::vector<std::pair<double, int64_t>>> values_;
 };
@@ -255,7 +284,7 @@ class PercentileAccumulator : public GroupedAccumulator {
 /// strings (and NULL) are cast to DOUBLE; `allow_datetime` keeps DATE and
 /// TIMESTAMP (percentile_approx).
 Status BindPercentileValue(std::vector<BoundExprPtr>& args, const std::string& sql_expr, bool allow_datetime,
-                           const EvalContext& ctx) {
+                           const EvalContext& ctx, const char* required_type = nullptr) {
   const auto& type = *args[0]->type;
   if (types::IsStringLike(type) || type.id() == arrow::Type::NA) {
     ARROW_ASSIGN_OR_RAISE(args[0], BindCast(args[0], arrow::float64(), plan::CastMode::kDefault, true, ctx));
@@ -267,6 +296,7 @@ Status BindPercentileValue(std::vector<BoundExprPtr>& args, const std::string& s
   std::string required = allow_datetime ? "(\"NUMERIC\" or \"DATE\" or \"TIMESTAMP\" or \"TIMESTAMP_NTZ\" or "
                                           "\"INTERVAL YEAR TO MONTH\" or \"INTERVAL DAY TO SECOND\")"
                                         : "\"NUMERIC\" or \"ANSI INTERVAL\"";
+  if (required_type != nullptr) required = required_type;
   return UnexpectedInputType(sql_expr, 0, required, *args[0]);
 }
 
@@ -332,6 +362,44 @@ FunctionInfo PercentileAggregate(std::string name, bool is_median, std::string u
       accumulator->set_frequency_name(frequency_name);
       return accumulator;
     });
+    agg.args = std::move(args);
+    return agg;
+  };
+  return info;
+}
+
+/// percentile_cont(p) / percentile_disc(p) WITHIN GROUP (ORDER BY value [DESC]),
+/// bound as (value, p, descending): the analyzer checks the clause and passes
+/// it so (analyzer/within_group.cc).
+FunctionInfo OrderedSetPercentile(std::string name, bool discrete, std::string usage) {
+  FunctionInfo info;
+  info.name = std::move(name);
+  info.kind = FunctionKind::kAggregate;
+  info.usage = std::move(usage);
+  info.bind_aggregate = [info_copy = info, discrete](const std::string& called, std::vector<BoundExprPtr> args, bool,
+                                                     const EvalContext& ctx) -> Result<BoundAggregate> {
+    if (args.size() != 3 || args[2]->kind != plan::BoundKind::kLiteral) {
+      return AnalysisError("INVALID_WITHIN_GROUP_EXPRESSION.WITHIN_GROUP_MISSING",
+                           {{"funcName", "`" + info_copy.name + "`"}});
+    }
+    PercentileRule rule;
+    rule.discrete = discrete;
+    rule.reverse = static_cast<const arrow::BooleanScalar&>(*args[2]->literal).value;
+    const std::string function = arrow::internal::AsciiToLower(called);
+    // Spark's messages name the call as its function of (value, percentage).
+    const std::string sql_expr = CallText(function, {args[0], args[1]});
+    const std::string name = function + "(" + args[1]->name + ") WITHIN GROUP (ORDER BY " + args[0]->name +
+                             (rule.reverse ? " DESC" : "") + ")";
+    ARROW_RETURN_NOT_OK(BindPercentileValue(args, sql_expr, /*allow_datetime=*/false, ctx,
+                                            "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\")"));
+    ARROW_ASSIGN_OR_RAISE(auto percentages, BindPercentages(args[1], sql_expr, ctx));
+    args.resize(1);
+    BoundAggregate agg;
+    agg.function_name = info_copy.name;
+    agg.name = name;
+    agg.type = percentages.is_array ? PercentilesType(arrow::float64()) : arrow::float64();
+    agg.nullable = true;
+    agg.kernel = MakeFactoryKernel<PercentileAccumulator>(percentages, /*has_frequency=*/false, rule);
     agg.args = std::move(args);
     return agg;
   };
@@ -475,6 +543,16 @@ void RegisterPercentileFunctions(FunctionRegistry& registry) {
       "such that no more than `percentage` of `col` values is less than the value or equal to that value.");
   approx.aliases.push_back("approx_percentile");
   registry.Add(std::move(approx));
+  registry.Add(OrderedSetPercentile(
+      "percentile_cont", /*discrete=*/false,
+      "percentile_cont(percentage) WITHIN GROUP (ORDER BY col) - Return a percentile value based on a continuous "
+      "distribution of numeric or ANSI interval column `col` at the given `percentage` (specified in ORDER BY "
+      "clause)."));
+  registry.Add(OrderedSetPercentile(
+      "percentile_disc", /*discrete=*/true,
+      "percentile_disc(percentage) WITHIN GROUP (ORDER BY col) - Return a percentile value based on a discrete "
+      "distribution of numeric or ANSI interval column `col` at the given `percentage` (specified in ORDER BY "
+      "clause)."));
 }
 
 }  // namespace sk8::functions

@@ -24,6 +24,16 @@ extern const char kSparkVersionString[];
 extern const SparkFunctionDoc kSparkFunctionDocs[];
 extern const size_t kSparkFunctionDocCount;
 
+/// One row of Spark's sql_keywords(): the keyword, and whether Spark reserves it
+/// when spark.sql.ansi.enabled and spark.sql.ansi.enforceReservedKeywords are on
+/// (recorded from real Spark into src/functions/spark_sql_keywords.json).
+struct SparkSqlKeyword {
+  const char* keyword;
+  bool reserved;
+};
+extern const SparkSqlKeyword kSparkSqlKeywords[];
+extern const size_t kSparkSqlKeywordCount;
+
 /// Spark's entry for a function name (exact, as SHOW FUNCTIONS lists it; names
 /// are lower case); nullptr when Spark has no such built-in function.
 const SparkFunctionDoc* FindSparkFunctionDoc(std::string_view name);

@@ -3,16 +3,21 @@
 // a word is kept when it starts with a letter or digit), here through ICU's
 // break iterators for the same locale (line breaks inside a sentence do not
 // end it, as in Java's rules); and collation(str), the name of a string's
-// collation (sk8 keeps Spark's default, UTF8_BINARY).
+// collation, and collate(str, name) / SQL's `str COLLATE name`: sk8 compares
+// strings by their UTF-8 bytes, Spark's default collation UTF8_BINARY, and
+// refuses any other collation (UTF8_LCASE, UNICODE, ICU locales) by name
+// rather than answer with byte comparisons.
 
 #include <memory>
 
 #include <arrow/builder.h>
+#include <arrow/util/string.h>
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include "functions/cast.h"
 #include "functions/collection_util.h"
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
@@ -122,6 +127,35 @@ FunctionInfo CollationFunction() {
       });
 }
 
+FunctionInfo CollateFunction() {
+  return ScalarInfo(
+      "collate", "collate(expr, collationName) - Marks a given expression with the specified collation.",
+      [](const std::string& called, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
+        ARROW_RETURN_NOT_OK(CheckCount("collate", args, 2, 2));
+        std::string collation;
+        if (!LiteralString(*args[1], &collation)) {
+          return AnalysisError("NON_FOLDABLE_ARGUMENT", {{"funcName", "`collate`"},
+                                                        {"paramName", "`collationName`"},
+                                                        {"paramType", "\"STRING\""}});
+        }
+        const std::string name = "collate(" + args[0]->name + ", " + collation + ")";
+        BoundExprPtr value = args[0];
+        if (value->type->id() == arrow::Type::NA) {
+          ARROW_ASSIGN_OR_RAISE(value, BindCast(value, arrow::utf8(), plan::CastMode::kDefault, true, ctx));
+        } else if (!types::IsStringLike(*value->type)) {
+          return UnexpectedInputType(name, 0, "\"STRING\"", *value);
+        }
+        if (arrow::internal::AsciiToUpper(collation) != "UTF8_BINARY") {
+          return Unsupported("collation " + arrow::internal::AsciiToUpper(collation) +
+                             " (sk8 compares strings as UTF8_BINARY, Spark's default collation, only)");
+        }
+        auto renamed = std::make_shared<plan::BoundExpr>(*value);
+        renamed->name = name;
+        renamed->auto_alias = true;  // a generated name, also for a literal
+        return BoundExprPtr(std::move(renamed));
+      });
+}
+
 /// input_file_name() / input_file_block_start() / input_file_block_length(): ''
 /// and -1 for rows that come from no file (the analyzer refuses them over files).
 FunctionInfo InputFileFunction(const std::string& name, std::shared_ptr<arrow::DataType> type,
@@ -152,6 +186,7 @@ void RegisterTextFunctions(FunctionRegistry& registry) {
   RegisterNumberFormatFunctions(registry);
   registry.Add(SentencesFunction());
   registry.Add(CollationFunction());
+  registry.Add(CollateFunction());
   registry.Add(InputFileFunction("input_file_name", arrow::utf8(), std::make_shared<arrow::StringScalar>(""),
                                  "input_file_name() - Returns the name of the file being read, or empty string if "
                                  "not available."));

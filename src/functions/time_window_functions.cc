@@ -4,10 +4,15 @@
 // counted from startTime in steps of the slide), and window_time(window), the
 // window's end minus one microsecond.
 //
+// session_window(time, gap): a row's own session [time, time + gap); grouping by
+// it merges each group's overlapping sessions (analyzer/session_window.cc).
+//
 // Not yet: sliding windows (slideDuration shorter than the window, one row per
-// window a time falls in) and session_window, refused by name.
+// window a time falls in), refused by name.
 
 #include <cctype>
+#include <optional>
+#include <string_view>
 
 #include <arrow/builder.h>
 
@@ -15,6 +20,7 @@
 #include "functions/datetime_util.h"
 #include "functions/function_registry.h"
 #include "functions/kernel_util.h"
+#include "functions/time_window.h"
 #include "types/spark_types.h"
 
 namespace sk8::functions {
@@ -89,6 +95,19 @@ Result<int64_t> DurationArgument(const plan::BoundExpr& arg, const std::string& 
 
 std::shared_ptr<arrow::DataType> WindowType(const std::shared_ptr<arrow::DataType>& ts) {
   return arrow::struct_({arrow::field("start", ts, true), arrow::field("end", ts, true)});
+}
+
+/// The struct<start, end> column of a window kernel (a scalar for scalar inputs);
+/// rows whose `valid` byte is 0 are NULL.
+Result<Datum> WindowStructs(const std::shared_ptr<arrow::DataType>& type, arrow::TimestampBuilder* starts,
+                            arrow::TimestampBuilder* ends, const std::vector<uint8_t>& valid, bool scalar) {
+  ARROW_ASSIGN_OR_RAISE(auto start_array, starts->Finish());
+  ARROW_ASSIGN_OR_RAISE(auto end_array, ends->Finish());
+  int64_t null_count = 0;
+  auto bitmap = BitmapFromBytes(valid, &null_count);
+  auto out = std::make_shared<arrow::StructArray>(type, static_cast<int64_t>(valid.size()),
+                                                  arrow::ArrayVector{start_array, end_array}, bitmap, null_count);
+  return scalar ? Datum(*out->GetScalar(0)) : Datum(out);
 }
 
 FunctionInfo Window() {
@@ -177,13 +196,7 @@ FunctionInfo Window() {
                 ARROW_RETURN_NOT_OK(starts.Append(first));
                 ARROW_RETURN_NOT_OK(ends.Append(first + window));
               }
-              ARROW_ASSIGN_OR_RAISE(auto start_array, starts.Finish());
-              ARROW_ASSIGN_OR_RAISE(auto end_array, ends.Finish());
-              int64_t null_count = 0;
-              auto bitmap = BitmapFromBytes(valid, &null_count);
-              auto out = std::make_shared<arrow::StructArray>(type, rows, arrow::ArrayVector{start_array, end_array},
-                                                              bitmap, null_count);
-              return AllScalars(a) ? Datum(*out->GetScalar(0)) : Datum(out);
+              return WindowStructs(type, &starts, &ends, valid, AllScalars(a));
             });
         auto marked = std::make_shared<plan::BoundExpr>(*bound);
         marked->metadata_json = "{\"spark.timeWindow\":true}";  // as Spark's window column carries
@@ -230,14 +243,101 @@ FunctionInfo WindowTime() {
       });
 }
 
+std::string_view StringAt(const arrow::Array& array, int64_t i) {
+  if (array.type_id() == arrow::Type::LARGE_STRING) return static_cast<const arrow::LargeStringArray&>(array).GetView(i);
+  return static_cast<const arrow::StringArray&>(array).GetView(i);
+}
+
+/// A session gap as Spark's session_window reads a string: its microseconds, or
+/// nullopt when the text is no interval (Spark's row then has no session).
+/// Months and years would need calendar arithmetic: refused by name.
+Result<std::optional<int64_t>> SessionGap(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower.find("month") != std::string::npos || lower.find("year") != std::string::npos) {
+    return Unsupported("session_window with a gap in months or years");
+  }
+  auto parsed = ParseDuration(lower);
+  if (parsed.ok()) return std::optional<int64_t>(*parsed);
+  return std::optional<int64_t>();
+}
+
 FunctionInfo SessionWindow() {
   return ScalarInfo(
       "session_window",
       "session_window(time_column, gap_duration) - Generates session window given a timestamp specifying column and "
       "gap duration. See 'Types of time windows' in Structured Streaming guide doc for detailed explanation and "
       "examples.",
-      [](const std::string&, std::vector<BoundExprPtr>, const EvalContext&) -> Result<BoundExprPtr> {
-        return Unsupported("session_window");
+      // A row's own session, [time, time + gap): NULL when the time is NULL or the
+      // gap is no positive interval (Spark drops those rows). Grouping by it merges
+      // the overlapping sessions of each group first (analyzer/session_window.cc).
+      [](const std::string&, std::vector<BoundExprPtr> args, const EvalContext& ctx) -> Result<BoundExprPtr> {
+        ARROW_RETURN_NOT_OK(CheckCount("session_window", args, 2, 2));
+        const std::string sql = "session_window(" + args[0]->name + ", " + args[1]->name + ")";
+        const bool ntz = args[0]->type->Equals(*types::TimestampNtzType());
+        if (!ntz && !types::IsTimestampLtz(*args[0]->type)) {
+          if (!types::IsStringLike(*args[0]->type) && args[0]->type->id() != arrow::Type::DATE32 &&
+              args[0]->type->id() != arrow::Type::NA) {
+            return UnexpectedInputType(sql, 0,
+                                       "(\"(TIMESTAMP OR TIMESTAMP WITHOUT TIME ZONE)\" or \"STRUCT<start: "
+                                       "TIMESTAMP, end: TIMESTAMP>\" or \"STRUCT<start: TIMESTAMP_NTZ, end: "
+                                       "TIMESTAMP_NTZ>\")",
+                                       *args[0]);
+          }
+          ARROW_ASSIGN_OR_RAISE(args[0], TimestampArgument(sql, 0, args[0], ctx));
+        }
+        if (!types::IsStringLike(*args[1]->type) && args[1]->type->id() != arrow::Type::NA) {
+          return Unsupported("session_window with a gap of type " + types::SqlString(*args[1]->type) +
+                             " (sk8 takes interval strings)");
+        }
+        // A literal gap is parsed once.
+        std::optional<int64_t> constant_gap;
+        bool gap_is_constant = false;
+        std::string storage;
+        bool is_null = false;
+        if (const std::string* text = LiteralString(*args[1], &storage, &is_null)) {
+          gap_is_constant = true;
+          if (!is_null) {
+            ARROW_ASSIGN_OR_RAISE(constant_gap, SessionGap(*text));
+          }
+        } else if (args[1]->type->id() == arrow::Type::NA) {
+          gap_is_constant = true;
+        }
+        auto ts_type = args[0]->type;
+        auto type = WindowType(ts_type);
+        auto bound = KernelCall(
+            "session_window", "session_window", {args[0], args[1]}, type, false,
+            [gap_is_constant, constant_gap, type, ts_type](const Args& a, int64_t length,
+                                                           const EvalContext&) -> Result<Datum> {
+              const int64_t rows = ResultRows(a, length);
+              auto times = ArrayArgument(a[0], rows);
+              const auto& ts = static_cast<const arrow::TimestampArray&>(*times);
+              std::shared_ptr<arrow::Array> gaps;
+              if (!gap_is_constant) gaps = ArrayArgument(a[1], rows);
+              arrow::TimestampBuilder starts(ts_type, arrow::default_memory_pool());
+              arrow::TimestampBuilder ends(ts_type, arrow::default_memory_pool());
+              std::vector<uint8_t> valid(static_cast<size_t>(rows), 1);
+              for (int64_t i = 0; i < rows; ++i) {
+                std::optional<int64_t> gap = constant_gap;
+                if (gaps && !gaps->IsNull(i)) {
+                  ARROW_ASSIGN_OR_RAISE(gap, SessionGap(StringAt(*gaps, i)));
+                } else if (gaps) {
+                  gap.reset();
+                }
+                if (ts.IsNull(i) || !gap || *gap <= 0) {
+                  valid[i] = 0;
+                  ARROW_RETURN_NOT_OK(starts.AppendNull());
+                  ARROW_RETURN_NOT_OK(ends.AppendNull());
+                  continue;
+                }
+                ARROW_RETURN_NOT_OK(starts.Append(ts.Value(i)));
+                ARROW_RETURN_NOT_OK(ends.Append(ts.Value(i) + *gap));
+              }
+              return WindowStructs(type, &starts, &ends, valid, AllScalars(a));
+            });
+        auto marked = std::make_shared<plan::BoundExpr>(*bound);
+        marked->metadata_json = std::string(kSessionWindowMetadata);
+        return BoundExprPtr(marked);
       });
 }
 

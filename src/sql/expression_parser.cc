@@ -349,9 +349,7 @@ Result<ExprPtr> ExpressionParser::ParsePredicate(ExprPtr value) {
     ARROW_ASSIGN_OR_RAISE(auto low, ParseBinary(0));
     ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("AND"));
     ARROW_ASSIGN_OR_RAISE(auto high, ParseBinary(0));
-    // Spark 4.1 names it between(a, low, high).
-    result = std::make_shared<plan::GeneratedNameExpr>(Call("and", {Call(">=", {value, low}), Call("<=", {value, high})}),
-                                                       "between(%s, %s, %s)", std::vector<ExprPtr>{value, low, high});
+    result = Call("between", {value, low, high});  // functions/comparison.cc
   } else if (keyword == "IN") {
     ARROW_ASSIGN_OR_RAISE(result, ParseInList(std::move(value)));
   } else {
@@ -488,7 +486,8 @@ Result<ExprPtr> ExpressionParser::ParseUnary() {
   return ParsePostfix(std::move(primary));
 }
 
-// a.b (a nested field, or a name part while the base is a column), a[i], a::type.
+// a.b (a nested field, or a name part while the base is a column), a[i], a::type,
+// a COLLATE name, v:path.
 namespace {
 
 /// One key of a variant path as variant_get reads it: `.key`, or `['key']` /
@@ -583,6 +582,10 @@ Result<ExprPtr> ExpressionParser::ParsePostfix(ExprPtr base) {
       } else {
         base = Cast(base, std::move(type), plan::CastMode::kDefault);
       }
+    } else if (tokens_.PeekKeyword("COLLATE") && tokens_.Peek(1).IsIdentifier()) {
+      tokens_.Advance();
+      ARROW_ASSIGN_OR_RAISE(auto collation, ParseIdentifier());
+      base = Call("collate", {base, StringLiteral(std::move(collation))});  // s COLLATE name
     } else {
       return base;
     }
@@ -786,6 +789,16 @@ Result<ExprPtr> ExpressionParser::ParseCast(plan::CastMode mode) {
   tokens_.Advance();
   tokens_.Advance();  // (
   ARROW_ASSIGN_OR_RAISE(auto child, ParseExpression());
+  if (mode == plan::CastMode::kDefault && (tokens_.PeekSymbol(",") || tokens_.PeekSymbol(")"))) {
+    // cast(a, b) without AS: a call of Spark's `cast` function by name (WRONG_NUM_ARGS).
+    std::vector<ExprPtr> args{std::move(child)};
+    while (tokens_.MatchSymbol(",")) {
+      ARROW_ASSIGN_OR_RAISE(auto arg, ParseExpression());
+      args.push_back(std::move(arg));
+    }
+    ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+    return Call("cast", std::move(args));
+  }
   ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("AS"));
   ARROW_ASSIGN_OR_RAISE(auto type, ParseDataType());
   ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
@@ -854,6 +867,18 @@ Result<ExprPtr> ExpressionParser::ParseFunctionCall(std::string name) {
       ARROW_ASSIGN_OR_RAISE(args, NamedArgumentsInOrder(name, std::move(args), names));
     }
   }
+  if (tokens_.PeekKeyword("WITHIN") && tokens_.PeekKeyword("GROUP", 1)) {
+    // WITHIN GROUP (ORDER BY ...): the orderings go first, as SortOrder
+    // arguments no call can be written with (analyzer/within_group.cc).
+    tokens_.Advance();
+    tokens_.Advance();
+    ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol("("));
+    ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("ORDER"));
+    ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("BY"));
+    ARROW_ASSIGN_OR_RAISE(auto orderings, ParseSortItems());
+    ARROW_RETURN_NOT_OK(tokens_.ExpectSymbol(")"));
+    args.insert(args.begin(), orderings.begin(), orderings.end());
+  }
   bool ignore_nulls = false;
   if ((tokens_.PeekKeyword("IGNORE") || tokens_.PeekKeyword("RESPECT")) && tokens_.PeekKeyword("NULLS", 1)) {
     ignore_nulls = tokens_.Advance().IsKeyword("IGNORE");
@@ -902,21 +927,7 @@ Status ExpressionParser::ParseWindowSpecBody(plan::WindowExpr* window) {
     ARROW_ASSIGN_OR_RAISE(window->partition_spec, ParseExpressionList());
   }
   if (tokens_.MatchKeywords({"ORDER", "BY"}) || tokens_.MatchKeywords({"SORT", "BY"})) {
-    do {
-      ARROW_ASSIGN_OR_RAISE(auto item, ParseExpression());
-      bool ascending = !tokens_.MatchKeyword("DESC");
-      if (ascending) tokens_.MatchKeyword("ASC");
-      bool nulls_first = ascending;
-      if (tokens_.MatchKeyword("NULLS")) {
-        if (tokens_.MatchKeyword("FIRST")) {
-          nulls_first = true;
-        } else {
-          ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("LAST"));
-          nulls_first = false;
-        }
-      }
-      window->order_spec.push_back(std::make_shared<plan::SortOrderExpr>(std::move(item), ascending, nulls_first));
-    } while (tokens_.MatchSymbol(","));
+    ARROW_ASSIGN_OR_RAISE(window->order_spec, ParseSortItems());
   }
   if (tokens_.PeekKeyword("ROWS") || tokens_.PeekKeyword("RANGE")) {
     plan::WindowFrame frame;
@@ -997,7 +1008,27 @@ Result<ExprPtr> ExpressionParser::ParseFunctionArgument(std::string* name) {
   return ParseExpression();
 }
 
-// Clauses after a call that sk8 cannot run yet.
+Result<std::vector<ExprPtr>> ExpressionParser::ParseSortItems() {
+  std::vector<ExprPtr> items;
+  do {
+    ARROW_ASSIGN_OR_RAISE(auto item, ParseExpression());
+    bool ascending = !tokens_.MatchKeyword("DESC");
+    if (ascending) tokens_.MatchKeyword("ASC");
+    bool nulls_first = ascending;
+    if (tokens_.MatchKeyword("NULLS")) {
+      if (tokens_.MatchKeyword("FIRST")) {
+        nulls_first = true;
+      } else {
+        ARROW_RETURN_NOT_OK(tokens_.ExpectKeyword("LAST"));
+        nulls_first = false;
+      }
+    }
+    items.push_back(std::make_shared<plan::SortOrderExpr>(std::move(item), ascending, nulls_first));
+  } while (tokens_.MatchSymbol(","));
+  return items;
+}
+
+// Clauses after a call in a place Spark's grammar does not take them.
 Status ExpressionParser::RejectCallSuffixes() {
   if (tokens_.PeekKeyword("WITHIN") && tokens_.PeekKeyword("GROUP", 1)) return UnsupportedSql("WITHIN GROUP");
   return Status::OK();

@@ -77,6 +77,8 @@ class ExpressionParser {
   /// One argument; `name => value` sets *name.
   Result<plan::ExprPtr> ParseFunctionArgument(std::string* name);
   Status RejectCallSuffixes();
+  /// `item [ASC | DESC] [NULLS FIRST | LAST], ...` of ORDER BY in a window or WITHIN GROUP.
+  Result<std::vector<plan::ExprPtr>> ParseSortItems();
   Result<plan::ExprPtr> ParseWindowSpec(plan::ExprPtr function);
   Result<plan::WindowFrameBoundary> ParseFrameBoundary();
 

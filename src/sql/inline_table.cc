@@ -1,11 +1,13 @@
 #include "sql/inline_table.h"
 
 #include <arrow/array/builder_base.h>
+#include <arrow/builder.h>
 #include <arrow/compute/api.h>
 
 #include <algorithm>
 
 #include "functions/kernel_util.h"
+#include "functions/spark_function_docs.h"
 #include "sql/token_stream.h"
 
 namespace sk8::sql {
@@ -120,6 +122,31 @@ plan::PlanPtr OneRowRelation() {
   auto node = std::make_shared<plan::LocalRelationPlan>();
   node->data = arrow::Table::Make(arrow::schema({}), std::vector<std::shared_ptr<arrow::ChunkedArray>>{}, 1);
   return node;
+}
+
+Result<plan::PlanPtr> SqlKeywordsTable(size_t argument_count) {
+  if (argument_count != 0) {
+    return AnalysisError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+                         {{"functionName", "`sql_keywords`"}, {"expectedNum", "0"},
+                          {"actualNum", std::to_string(argument_count)}, {"docroot", "https://spark.apache.org/docs/latest"}});
+  }
+  // Spark marks a keyword reserved only under ANSI mode with
+  // spark.sql.ansi.enforceReservedKeywords on (off by default); sk8 answers the
+  // default: none reserved.
+  arrow::StringBuilder keywords;
+  arrow::BooleanBuilder reserved;
+  for (size_t i = 0; i < functions::kSparkSqlKeywordCount; ++i) {
+    ARROW_RETURN_NOT_OK(keywords.Append(functions::kSparkSqlKeywords[i].keyword));
+    ARROW_RETURN_NOT_OK(reserved.Append(false));
+  }
+  std::vector<std::shared_ptr<arrow::Array>> columns(2);
+  ARROW_RETURN_NOT_OK(keywords.Finish(&columns[0]));
+  ARROW_RETURN_NOT_OK(reserved.Finish(&columns[1]));
+  auto node = std::make_shared<plan::LocalRelationPlan>();
+  node->data = arrow::Table::Make(arrow::schema({arrow::field("keyword", arrow::utf8(), /*nullable=*/false),
+                                                 arrow::field("reserved", arrow::boolean(), /*nullable=*/false)}),
+                                  columns);
+  return plan::PlanPtr(std::move(node));
 }
 
 }  // namespace sk8::sql

@@ -20,4 +20,9 @@ Result<plan::PlanPtr> BuildInlineTable(const std::vector<std::vector<plan::ExprP
 /// The one-row, zero-column relation of a SELECT without FROM.
 plan::PlanPtr OneRowRelation();
 
+/// sql_keywords() (SQL's FROM sql_keywords(), spark.tvf.sql_keywords()): Spark's
+/// keywords (recorded from real Spark into src/functions/spark_sql_keywords.json),
+/// as a local relation; WRONG_NUM_ARGS for any argument.
+Result<plan::PlanPtr> SqlKeywordsTable(size_t argument_count);
+
 }  // namespace sk8::sql

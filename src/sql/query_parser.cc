@@ -20,10 +20,10 @@ using plan::PlanPtr;
 
 namespace {
 
-// Spark's built-in table-valued functions other than range().
-constexpr std::array<std::string_view, 12> kTableValuedFunctions = {
+// Spark's built-in table-valued functions other than range() and sql_keywords().
+constexpr std::array<std::string_view, 11> kTableValuedFunctions = {
     "explode", "explode_outer", "inline", "inline_outer", "json_tuple", "posexplode", "posexplode_outer",
-    "stack", "collations", "sql_keywords", "variant_explode", "variant_explode_outer"};
+    "stack", "collations", "variant_explode", "variant_explode_outer"};
 
 // A numeric literal's value (1, 1.5, 1.5D, 2.5BD, -3: a negated one too).
 std::optional<double> NumberLiteral(const ExprPtr& expr) {
@@ -1143,6 +1143,10 @@ Result<PlanPtr> QueryParser::ParseTableValuedFunction(const std::string& name) {
     auto project = plan::MakeUnary<plan::ProjectPlan>(OneRowRelation());
     project->expressions = {std::make_shared<plan::FunctionExpr>(name, std::move(args))};
     return ParseRelationAlias(std::move(project));
+  }
+  if (lower == "sql_keywords") {
+    ARROW_ASSIGN_OR_RAISE(auto keywords, SqlKeywordsTable(args.size()));
+    return ParseRelationAlias(std::move(keywords));
   }
   if (lower != "range") {
     for (std::string_view known : kTableValuedFunctions) {

@@ -178,3 +178,37 @@ def test_mode(spark, t, request):
     golden.check(request, "df_deterministic", df.select(F.mode("col", True)))
     golden.check_error(request, "not_foldable", lambda: spark.sql(
         "SELECT mode(x, y) FROM VALUES (1, true) AS tab(x, y)").collect())
+
+
+AGGREGATE_CALLS = {
+    "listagg": "SELECT k, listagg(CAST(v AS STRING)), listagg(CAST(v AS STRING), '-') FROM af "
+               "WHERE k IN ('b', 'c', 'd') GROUP BY k",
+    "listagg_distinct": "SELECT k, listagg(DISTINCT CAST(w AS STRING), ',') FROM af WHERE k = 'e' GROUP BY k",
+    "listagg_binary": "SELECT listagg(CAST(k AS BINARY), X'2C') FROM af WHERE k = 'c'",
+    "listagg_empty": "SELECT listagg(k), string_agg(k, ',') FROM af WHERE v > 100",
+    "listagg_null_delimiter": "SELECT listagg(k, NULL) FROM af WHERE k = 'a'",
+    "listagg_number": "SELECT listagg(v) FROM af WHERE k = 'c'",
+    "string_agg": "SELECT k, string_agg(k, ', '), string_agg(DISTINCT k) FROM af WHERE k IN ('c', 'e') GROUP BY k",
+    "array_agg": "SELECT k, sort_array(array_agg(v)), size(array_agg(d)) FROM af GROUP BY k",
+    "array_agg_empty": "SELECT array_agg(v) FROM af WHERE v > 100",
+    "mean": "SELECT k, mean(v), mean(d) FROM af GROUP BY k",
+    "mean_distinct": "SELECT k, mean(DISTINCT w) FROM af GROUP BY k",
+    "mean_global": "SELECT mean(v), mean(CAST(v AS DECIMAL(10, 2))), mean(NULL) FROM af",
+    "mean_string": "SELECT mean(k) FROM af WHERE k = 'b'",
+}
+
+
+AGGREGATE_CALLS_DIFFER = {"mean_distinct": "sk8 names mean(DISTINCT x) avg(DISTINCT x)"}
+
+
+
+@pytest.mark.parametrize("name", golden.known_differences(AGGREGATE_CALLS, AGGREGATE_CALLS_DIFFER))
+def test_aggregate_calls_sql(spark, t, request, name):
+    golden.check_sql(request, "sql", spark, AGGREGATE_CALLS[name])
+
+
+def test_listagg_dataframe(t, request):
+    golden.check(request, "df", t.where("k IN ('c', 'e')").groupBy("k").agg(
+        F.listagg(F.col("k")), F.listagg(F.col("k"), "|"), F.string_agg(F.col("k"), "/"),
+        F.listagg_distinct(F.col("k")), F.string_agg_distinct(F.col("k"), ";"), F.array_agg("w"),
+        F.mean("v")))

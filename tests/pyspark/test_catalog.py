@@ -171,3 +171,19 @@ def test_tables_survive_restart(tmp_path):
             spark.stop()
             rc = server.stop()
         assert rc == 0, server.describe_death()
+
+
+def test_current_database_function(spark, request, clean):
+    # current_database() answers the session's database (Spark names it current_schema()).
+    golden.check_sql(request, "function_default", spark, "SELECT current_database(), current_database() = 'default'")
+
+
+@pytest.mark.xfail(sk8_servers.target() == "sk8", strict=True,
+                   reason="sk8's current_database() answers 'default' whatever the session's database")
+def test_current_database_function_after_set(spark, request, clean):
+    spark.sql("CREATE DATABASE cat_db")
+    spark.catalog.setCurrentDatabase("cat_db")
+    try:
+        golden.check_sql(request, "function_after_set", spark, "SELECT current_database(), current_schema()")
+    finally:
+        spark.catalog.setCurrentDatabase("default")

@@ -394,3 +394,40 @@ def test_intervals_in_dst_zone(spark, request):
 
 def test_interval_errors(spark, request):
     golden.check_error(request, "mixed", lambda: spark.sql("SELECT INTERVAL 1 YEAR 2 DAYS").collect())
+
+
+DATETIME_CALLS = {
+    "curdate": "SELECT curdate() = current_date(), typeof(curdate()), curdate() IS NULL",
+    "dateadd": "SELECT dateadd(DATE '2020-01-31', 1), dateadd(DATE '2024-02-28', 1), dateadd('2020-03-01', -1), "
+               "dateadd(TIMESTAMP '2020-01-01 23:59:59', 1), dateadd(DATE '2020-01-01', NULL), "
+               "dateadd(DATE '2020-01-01', CAST(2 AS TINYINT)), dateadd(NULL, 1)",
+    "dateadd_bad_string": "SELECT dateadd('not a date', 1)",
+    "dateadd_bigint": "SELECT dateadd(DATE '2020-01-01', 2L)",
+    "dateadd_overflow": "SELECT dateadd(DATE '2020-01-01', 2147483647)",
+    "make_ym_interval": "SELECT CAST(make_ym_interval(1, 2) AS STRING), CAST(make_ym_interval(-1, 14) AS STRING), "
+                        "CAST(make_ym_interval(0) AS STRING), CAST(make_ym_interval() AS STRING), "
+                        "CAST(make_ym_interval(NULL, 1) AS STRING), typeof(make_ym_interval(1, 2)), "
+                        "DATE '2020-01-31' + make_ym_interval(0, 1)",
+    "make_ym_interval_overflow": "SELECT CAST(make_ym_interval(178956970, 8) AS STRING)",
+    "make_ym_interval_string": "SELECT CAST(make_ym_interval('1', '2') AS STRING)",
+    "current_time": "SELECT current_time()",
+    "current_time_precision": "SELECT current_time(3)",
+}
+
+DATETIME_CALLS_ANSI_OFF = {"dateadd_bad_string", "make_ym_interval_overflow"}
+DATETIME_CALLS_DIFFER = {
+    "make_ym_interval_overflow": "sk8 answers ARITHMETIC_OVERFLOW (Spark: INTERVAL_ARITHMETIC_OVERFLOW)",
+    "current_time": "sk8 runs the TIME type, which Spark 4.1 refuses by default (UNSUPPORTED_TIME_TYPE)",
+    "current_time_precision": "sk8 refuses TIME precisions other than 6 by name (Spark: UNSUPPORTED_TIME_TYPE)",
+}
+
+
+
+@pytest.mark.parametrize("name", golden.known_differences(DATETIME_CALLS, DATETIME_CALLS_DIFFER))
+def test_datetime_named_calls(spark, request, name):
+    golden.check_sql(request, "sql", spark, DATETIME_CALLS[name])
+
+
+@pytest.mark.parametrize("name", golden.known_differences(sorted(DATETIME_CALLS_ANSI_OFF), DATETIME_CALLS_DIFFER))
+def test_datetime_named_calls_ansi_off(spark, request, name):
+    golden.check_sql(request, "sql", spark, DATETIME_CALLS[name], conf={"spark.sql.ansi.enabled": "false"})

@@ -65,3 +65,24 @@ def test_null_functions_dataframe(vals, request):
         F.ifnull("s", "t"), F.isnull("a"), F.isnotnull("s"), F.isnan("d"), F.nanvl("d", F.lit(0.0)),
         F.equal_null("s", "t"), F.when(F.col("a") > 2, "x").otherwise("y"), vals.a.isNull(),
         vals.s.isNotNull()))
+
+
+# Calls Spark answers under another column name (isnull(a) is "(a IS NULL)",
+# when(c, v) is "CASE WHEN c THEN v END"): each golden keeps its query.
+NAMED_CALLS = {
+    "isnull": "SELECT a, isnull(a), isnull(s), isnull(d), isnull(NULL), isnull(try_divide(1, 0)) FROM null_vals",
+    "when_function": "SELECT a, when(a > 2, 'big'), when(s IS NULL, b) FROM null_vals",
+    "when_case": "SELECT a, CASE WHEN a > 2 THEN 'big' WHEN a > 1 THEN 'mid' ELSE 'small' END, "
+                 "CASE WHEN d IS NULL THEN 0 WHEN isnan(d) THEN 1 END FROM null_vals",
+    "raise_error": "SELECT raise_error('custom failure')",
+    "raise_error_null": "SELECT raise_error(NULL)",
+    "raise_error_column": "SELECT if(a > 3, raise_error(concat('bad a: ', a)), a) FROM null_vals",
+    "raise_error_guarded": "SELECT a, if(a > 100, raise_error('never'), 'ok') FROM null_vals",
+    "raise_error_type": "SELECT typeof(raise_error('x'))",
+    "raise_error_number": "SELECT raise_error(42)",
+}
+
+
+@pytest.mark.parametrize("name", list(NAMED_CALLS))
+def test_null_functions_named_calls(spark, vals, request, name):
+    golden.check_sql(request, "sql", spark, NAMED_CALLS[name])

@@ -115,3 +115,42 @@ def test_distinct(spark, t, request):
         "median_string", "negative_frequency"])
 def test_errors(spark, t, request, sql):
     golden.check_error(request, "error", lambda: spark.sql(sql).collect())
+
+
+# percentile_cont / percentile_disc: SQL's ordered-set aggregates (pyspark.sql.functions
+# has no DataFrame form in 4.1).
+WITHIN_GROUP = {
+    "examples": "SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY col), "
+                "percentile_disc(0.25) WITHIN GROUP (ORDER BY col) FROM VALUES (0), (10) AS tab(col)",
+    "grouped": "SELECT k, percentile_cont(0.5) WITHIN GROUP (ORDER BY v), percentile_disc(0.5) WITHIN GROUP "
+               "(ORDER BY v), percentile_cont(0.3) WITHIN GROUP (ORDER BY d DESC), percentile_disc(0.3) WITHIN "
+               "GROUP (ORDER BY d DESC), percentile_disc(0.0) WITHIN GROUP (ORDER BY w), percentile_disc(1.0) "
+               "WITHIN GROUP (ORDER BY w ASC NULLS LAST) FROM pf GROUP BY k",
+    "shares": "SELECT percentile_disc(0.2) WITHIN GROUP (ORDER BY v), percentile_disc(1/3) WITHIN GROUP (ORDER BY v), "
+              "percentile_disc(0.75) WITHIN GROUP (ORDER BY v DESC), percentile_cont(1/3) WITHIN GROUP (ORDER BY v) "
+              "FROM pf",
+    "array": "SELECT k, percentile_cont(array(0.1, 0.5, 0.9)) WITHIN GROUP (ORDER BY v), "
+             "percentile_disc(array(0.1, 0.9)) WITHIN GROUP (ORDER BY v DESC) FROM pf GROUP BY k",
+    "types": "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY CAST(v AS DECIMAL(10, 2))), "
+             "percentile_disc(0.5) WITHIN GROUP (ORDER BY CAST(v AS STRING)), "
+             "percentile_cont(0.5) WITHIN GROUP (ORDER BY CAST(v AS TINYINT)) FROM pf",
+    "filter": "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FILTER (WHERE v > 2) FROM pf",
+    "empty": "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v), percentile_disc(0.5) WITHIN GROUP "
+             "(ORDER BY v) FROM pf WHERE k = 'd'",
+    "over_window": "SELECT k, v, percentile_cont(0.5) WITHIN GROUP (ORDER BY v) OVER (PARTITION BY k), "
+                   "percentile_disc(0.5) WITHIN GROUP (ORDER BY v DESC) OVER (PARTITION BY k) FROM pf",
+    "missing_within_group": "SELECT percentile_cont(0.5) FROM pf",
+    "two_arguments": "SELECT percentile_cont(v, 0.5) FROM pf",
+    "two_arguments_within_group": "SELECT percentile_disc(0.5, 0.2) WITHIN GROUP (ORDER BY v) FROM pf",
+    "two_orderings": "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v, w) FROM pf",
+    "distinct": "SELECT percentile_cont(DISTINCT 0.5) WITHIN GROUP (ORDER BY v) FROM pf",
+    "column_percentage": "SELECT percentile_cont(w) WITHIN GROUP (ORDER BY v) FROM pf",
+    "out_of_range": "SELECT percentile_disc(1.5) WITHIN GROUP (ORDER BY v) FROM pf",
+    "date_value": "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY DATE '2020-01-01') FROM pf",
+    "not_ordered_set": "SELECT sum(v) WITHIN GROUP (ORDER BY v) FROM pf",
+}
+
+
+@pytest.mark.parametrize("name", list(WITHIN_GROUP))
+def test_within_group(spark, t, request, name):
+    golden.check_sql(request, "sql", spark, WITHIN_GROUP[name])

@@ -56,3 +56,42 @@ def test_predicates(spark, values, request, name):
 def test_unguarded_division_fails(spark, values, request):
     golden.check_error(request, "error", lambda: spark.sql(
         "SELECT i, (i > -1 AND 10 / i > 2) AS a FROM pred_values").collect())
+
+
+# AND / OR / NOT / IN / LIKE / DIV / positive called as functions: Spark names
+# them as operators, so each golden keeps its query.
+NAMED_CALLS = {
+    "and_or_not": "SELECT i, and(i > 1, d > 0), or(i > 3, s IS NULL), not(i > 2), not(NULL), "
+                  "and(NULL, false), or(NULL, true) FROM pred_values",
+    "in_function": "SELECT i, in(i, 1, 4), in(s, 'MAIL', NULL), in(d, CAST('NaN' AS DOUBLE)), in(NULL, 1) "
+                   "FROM pred_values",
+    "like": "SELECT s, like(s, 'M%'), like(s, '_AI_'), s LIKE '%A%', like(s, 'm\\\\%') , "
+            "like('a%b', 'a!%b', '!'), like(s, NULL) FROM pred_values",
+    "like_escape": "SELECT like('a_c', 'a/_c', '/'), like('abc', 'a/_c', '/'), 'a%' LIKE 'a|%' ESCAPE '|'",
+    "like_bad_escape": "SELECT like('abc', 'a/', '/')",
+    "div": "SELECT i, div(10, i), 7 div 2, div(-7, 2), div(NULL, 1), div(CAST(i AS BIGINT), 3L) "
+           "FROM pred_values WHERE i <> 0",
+    "div_decimal": "SELECT div(CAST(7.5 AS DECIMAL(3,1)), 2), div(7.5, 2.5)",
+    "div_by_zero": "SELECT div(1, 0)",
+    "div_interval": "SELECT div(INTERVAL '10' DAY, INTERVAL '3' DAY)",
+    "positive": "SELECT i, positive(i), positive(d), positive(m), positive(-0.0), positive(NULL) FROM pred_values",
+    "positive_string": "SELECT positive('1')",
+    "operators": "SELECT i, ! (i > 1), i != 2, i == 2, i << 1, i >> 1, -i >>> 28, ~ i, ! NULL FROM pred_values",
+}
+
+NAMED_CALLS_ANSI_OFF = {"div_by_zero", "like_bad_escape"}
+NAMED_CALLS_DIFFER = {
+    "div_decimal": "sk8's div takes integral operands only (Spark: decimals too)",
+    "div_interval": "sk8's div takes integral operands only (Spark: ANSI intervals too)",
+}
+
+
+
+@pytest.mark.parametrize("name", golden.known_differences(NAMED_CALLS, NAMED_CALLS_DIFFER))
+def test_predicates_named_calls(spark, values, request, name):
+    golden.check_sql(request, "sql", spark, NAMED_CALLS[name])
+
+
+@pytest.mark.parametrize("name", sorted(NAMED_CALLS_ANSI_OFF))
+def test_predicates_named_calls_ansi_off(spark, values, request, name):
+    golden.check_sql(request, "sql", spark, NAMED_CALLS[name], conf={"spark.sql.ansi.enabled": "false"})

@@ -173,3 +173,20 @@ def test_draws_only_where_evaluated(spark, request):
 
 def test_aggregate_of_nondeterministic(spark, request):
     golden.check_error(request, "sum", lambda: spark.range(0, 10, 1, 1).agg(F.sum(F.rand(5))).collect())
+
+
+RANDOM_CALLS = {
+    "random_seeded": "SELECT id, random(7), random(0L), random(NULL) FROM range(0, 5, 1, 1)",
+    "random_typeof": "SELECT typeof(random()), random() >= 0 AND random() < 1",
+    "random_bad_seed": "SELECT random('x')",
+    "random_column_seed": "SELECT random(id) FROM range(3)",
+}
+
+
+RANDOM_CALLS_DIFFER = {"random_typeof": "sk8 names SQL's seedless rand() with its generated seed"}
+
+
+
+@pytest.mark.parametrize("name", golden.known_differences(RANDOM_CALLS, RANDOM_CALLS_DIFFER))
+def test_random_named_calls(spark, request, name):
+    golden.check_sql(request, "sql", spark, RANDOM_CALLS[name])

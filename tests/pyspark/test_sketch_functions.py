@@ -590,3 +590,16 @@ def test_sketches_distinct(spark, request):
     golden.check(request, "sql", spark.sql(
         "SELECT hex(hll_sketch_agg(DISTINCT id % 4)), hex(theta_sketch_agg(DISTINCT id % 4)), "
         "kll_sketch_get_n_bigint(kll_sketch_agg_bigint(DISTINCT id % 4)) FROM range(0, 20, 1, 1)"))
+
+
+def test_kll_merge_and_read_sql(spark, request):
+    # Sketches of each group merged, then read: the float / double readers and merge aggregates by name.
+    golden.check(request, "sql", spark.sql(
+        "SELECT kll_sketch_get_n_bigint(kll_merge_agg_bigint(b)), kll_sketch_get_n_float(kll_merge_agg_float(f)), "
+        "kll_sketch_get_n_double(kll_merge_agg_double(d)), "
+        "kll_sketch_get_quantile_float(kll_merge_agg_float(f), 0.5), "
+        "kll_sketch_get_rank_float(kll_merge_agg_float(f), CAST(2.5 AS FLOAT)), "
+        "kll_sketch_get_rank_double(kll_merge_agg_double(d), 2.5D) "
+        "FROM (SELECT g, kll_sketch_agg_bigint(a) b, kll_sketch_agg_float(CAST(a AS FLOAT)) f, "
+        "kll_sketch_agg_double(CAST(a AS DOUBLE)) d FROM VALUES (1, 1), (1, 2), (2, 3), (2, 4), (2, NULL) t(g, a) "
+        "GROUP BY g)"))
