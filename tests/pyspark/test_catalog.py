@@ -178,8 +178,6 @@ def test_current_database_function(spark, request, clean):
     golden.check_sql(request, "function_default", spark, "SELECT current_database(), current_database() = 'default'")
 
 
-@pytest.mark.xfail(sk8_servers.target() == "sk8", strict=True,
-                   reason="sk8's current_database() answers 'default' whatever the session's database")
 def test_current_database_function_after_set(spark, request, clean):
     spark.sql("CREATE DATABASE cat_db")
     spark.catalog.setCurrentDatabase("cat_db")
