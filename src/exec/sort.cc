@@ -158,6 +158,8 @@ Result<RowComparator> MakeRowComparator(const std::shared_ptr<arrow::Array>& arr
     SK8_NUMERIC_CASE(DATE32, Date32Array)
     SK8_NUMERIC_CASE(TIMESTAMP, TimestampArray)
     SK8_NUMERIC_CASE(TIME64, Time64Array)
+    SK8_NUMERIC_CASE(INTERVAL_MONTHS, MonthIntervalArray)
+    SK8_NUMERIC_CASE(DURATION, DurationArray)
     SK8_NUMERIC_CASE(BOOL, BooleanArray)
 #undef SK8_NUMERIC_CASE
     case arrow::Type::STRING:

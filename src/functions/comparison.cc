@@ -9,6 +9,7 @@
 #include "functions/cast.h"
 #include "functions/decimal_arithmetic.h"
 #include "functions/function_registry.h"
+#include "functions/interval_view.h"
 #include "functions/kernel_util.h"
 #include "types/spark_types.h"
 #include "types/variant_type.h"
@@ -92,6 +93,10 @@ Result<Datum> NullSafeEqualFloating(const std::vector<Datum>& args, int64_t leng
 }
 
 Result<Datum> Compare(CmpOp op, const arrow::DataType& type, const std::vector<Datum>& args, int64_t length) {
+  if (type.id() == arrow::Type::INTERVAL_MONTHS) {
+    // Arrow orders no month_interval: compare the int32 months.
+    return Compare(op, *arrow::int32(), {MonthsAsInt32(args[0]), MonthsAsInt32(args[1])}, length);
+  }
   if (op != CmpOp::kEqNullSafe) {
     switch (type.id()) {
       case arrow::Type::DOUBLE: return CompareThreeWay<double>(op, args, length, [](double a, double b) { return CompareFloating(a, b); });

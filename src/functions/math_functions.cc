@@ -11,6 +11,7 @@
 
 #include "functions/cast.h"
 #include "functions/function_registry.h"
+#include "functions/interval_view.h"
 #include "functions/kernel_util.h"
 #include "functions/scalar_function.h"
 #include "functions/strict_math.h"
@@ -548,7 +549,12 @@ FunctionInfo GreatestLeast(std::string name, bool greatest) {
       auto kernel = std::make_shared<LambdaKernel>(
           [greatest](const std::vector<Datum>& a, int64_t, const EvalContext&) -> Result<Datum> {
             arrow::compute::ElementWiseAggregateOptions options(/*skip_nulls=*/true);
-            return arrow::compute::CallFunction(greatest ? "max_element_wise" : "min_element_wise", a, &options);
+            std::vector<Datum> values;  // year-month intervals as their int32 months
+            for (const auto& v : a) values.push_back(MonthsAsInt32(v));
+            ARROW_ASSIGN_OR_RAISE(
+                Datum result,
+                arrow::compute::CallFunction(greatest ? "max_element_wise" : "min_element_wise", values, &options));
+            return a[0].type()->id() == arrow::Type::INTERVAL_MONTHS ? Int32AsMonths(result) : result;
           });
       return BoundExpr::Call(info_copy.name, kernel, std::move(args), common, nullable, name);
     }
